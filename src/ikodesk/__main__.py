@@ -1,0 +1,5 @@
+import sys
+
+from ikodesk.app import main
+
+sys.exit(main())

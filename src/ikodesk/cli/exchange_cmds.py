@@ -1,0 +1,50 @@
+"""import, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ikodesk.cli.common import Context, out
+from ikodesk.cli.database_cmds import _progress_printer
+from ikodesk.services import exchange
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", help="records uit een uitwisselbestand (JSON Lines) inlezen")
+    p.add_argument("file", metavar="BESTAND", type=Path)
+    p.add_argument("--update", action="store_true", help="bestaande referenties bijwerken")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="alle records naar een uitwisselbestand schrijven")
+    p.add_argument("file", metavar="BESTAND", type=Path)
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    started = time.monotonic()
+    with ctx.db.transaction() as session:
+        result = exchange.import_file(
+            session,
+            ctx.actor,
+            args.file,
+            update=args.update,
+            progress=_progress_printer(),  # type: ignore[arg-type]
+        )
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    parts = [f"{n} {kind} nieuw" for kind, n in sorted(result.created.items()) if n]
+    parts += [f"{n} {kind} bijgewerkt" for kind, n in sorted(result.updated.items()) if n]
+    parts += [f"{n} {kind} al aanwezig" for kind, n in sorted(result.skipped.items()) if n]
+    out(f"Ingelezen in {time.monotonic() - started:.1f} s: " + (", ".join(parts) or "niets"))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.db.session() as session:
+        count = exchange.export_file(session, ctx.actor, args.file)
+    out(f"{count} records geschreven naar {args.file}")
+    out("Let op: dit bestand is niet versleuteld. Bewaar het alleen op een veilige plek.")
+    return 0

@@ -1,0 +1,69 @@
+"""Error classes shared by every layer.
+
+Each error carries a plain Dutch message for the user and the exit code the
+command line returns for it (0 ok, 1 usage, 2 environment/key/input, 3 access
+refused). Bugs are not IkodeskErrors: they surface as tracebacks in the log.
+"""
+
+from __future__ import annotations
+
+
+class IkodeskError(Exception):
+    """An error the user can understand and usually fix."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(IkodeskError):
+    exit_code = 1
+
+
+class StorageError(IkodeskError):
+    """The database cannot be opened or written (wrong key, disk, version)."""
+
+
+class WrongKeyError(StorageError):
+    pass
+
+
+class KeyUnavailableError(StorageError):
+    """No key could be found for the database (keyring entry missing, no passphrase)."""
+
+
+class SchemaTooNewError(StorageError):
+    pass
+
+
+class InputError(IkodeskError):
+    """Invalid input: a file, a field, a value."""
+
+
+class ValidationError(InputError):
+    """One or more fields are invalid. `errors` maps field names to Dutch messages."""
+
+    def __init__(self, errors: dict[str, str], line: int | None = None) -> None:
+        self.errors = dict(errors)
+        self.line = line
+        field, msg = next(iter(self.errors.items()))
+        prefix = f"regel {line}, " if line is not None else ""
+        super().__init__(f'{prefix}veld "{field}": {msg}')
+        self.field = field
+        self.field_message = msg
+
+
+class NotFoundError(InputError):
+    pass
+
+
+class AuthenticationError(IkodeskError):
+    pass
+
+
+class AccessDenied(IkodeskError):
+    """The access policy refused an action. The message never names walled data."""
+
+    exit_code = 3

@@ -1,0 +1,195 @@
+"""Cases (zaken), the people in them, their children and contact moments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ikodesk.models.base import Base, enum_column_type
+from ikodesk.models.enums import (
+    CaseCode,
+    Channel,
+    CloseReason,
+    Direction,
+    OrganisationType,
+    ParentRelation,
+    ParentSide,
+    Party,
+    PersonRole,
+    RequesterKind,
+    Taker,
+)
+from ikodesk.models.reference import Country
+from ikodesk.models.users import User
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint("line IN (1, 2)", name="line"),
+        CheckConstraint("closed IS NULL OR closed >= opened", name="closed_after_opened"),
+        CheckConstraint(
+            "(closed IS NULL) = (close_reason IS NULL)", name="close_reason_iff_closed"
+        ),
+        # The figures and the case list filter on these.
+        Index("ix_cases_opened", "opened"),
+        Index("ix_cases_line_code_opened", "line", "code", "opened"),
+        Index("ix_cases_handler_opened", "handler_id", "opened"),
+        Index("ix_cases_closed", "closed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    line: Mapped[int] = mapped_column(Integer)
+    code: Mapped[CaseCode] = mapped_column(enum_column_type(CaseCode))
+    opened: Mapped[date] = mapped_column(Date)
+    closed: Mapped[date | None] = mapped_column(Date, default=None)
+    close_reason: Mapped[CloseReason | None] = mapped_column(
+        enum_column_type(CloseReason), default=None
+    )
+    handler_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    country: Mapped[str | None] = mapped_column(
+        String(2), ForeignKey("countries.iso2"), default=None
+    )
+    direction: Mapped[Direction | None] = mapped_column(enum_column_type(Direction), default=None)
+    taker: Mapped[Taker | None] = mapped_column(enum_column_type(Taker), default=None)
+    mover: Mapped[ParentRelation | None] = mapped_column(
+        enum_column_type(ParentRelation), default=None
+    )
+    summary: Mapped[str | None] = mapped_column(Text, default=None)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+    handler: Mapped[User] = relationship(lazy="joined")
+    country_ref: Mapped[Country | None] = relationship(lazy="joined")
+    persons: Mapped[list[Person]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Person.role"
+    )
+    children: Mapped[list[Child]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Child.position"
+    )
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Contact.at"
+    )
+
+    def person(self, role: PersonRole) -> Person | None:
+        return next((p for p in self.persons if p.role == role), None)
+
+    @property
+    def requester(self) -> Person:
+        p = self.person(PersonRole.REQUESTER)
+        if p is None:  # every case is created with one; the schema keeps it
+            raise LookupError(f"case {self.ref} has no requester")
+        return p
+
+    @property
+    def other_parent(self) -> Person | None:
+        return self.person(PersonRole.OTHER_PARENT)
+
+    def __repr__(self) -> str:
+        return f"Case({self.ref!r}, {self.code.value})"
+
+
+class Person(Base):
+    """The requester (hoofdbetrokkene) or the other parent of a case."""
+
+    __tablename__ = "persons"
+    __table_args__ = (
+        UniqueConstraint("case_id", "role"),
+        Index("ix_persons_last_name", "last_name"),
+        Index("ix_persons_birth_date", "birth_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    role: Mapped[PersonRole] = mapped_column(enum_column_type(PersonRole))
+    kind: Mapped[RequesterKind] = mapped_column(enum_column_type(RequesterKind))
+    # mother/father for parents; family/step_partner/grandparent/acquaintance for family.
+    relation: Mapped[str | None] = mapped_column(String(20), default=None)
+    side: Mapped[ParentSide | None] = mapped_column(enum_column_type(ParentSide), default=None)
+    organisation_type: Mapped[OrganisationType | None] = mapped_column(
+        enum_column_type(OrganisationType), default=None
+    )
+    organisation: Mapped[str | None] = mapped_column(String(200), default=None)
+    first_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    last_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    phone: Mapped[str | None] = mapped_column(String(50), default=None)
+    email: Mapped[str | None] = mapped_column(String(200), default=None)
+
+    case: Mapped[Case] = relationship(back_populates="persons")
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class Child(Base):
+    __tablename__ = "children"
+    __table_args__ = (
+        CheckConstraint("birth_date IS NOT NULL OR age IS NOT NULL", name="birth_date_or_age"),
+        Index("ix_children_case_id", "case_id"),
+        Index("ix_children_birth_date", "birth_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    first_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    last_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # Whole years at the case's opening date, when the birth date is unknown.
+    age: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    case: Mapped[Case] = relationship(back_populates="children")
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return self.age
+        return age_in_years(self.birth_date, day)
+
+
+def age_in_years(born: date, on: date) -> int:
+    """Whole years between `born` and `on` (a birthday on 29 Feb counts on 1 Mar)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class Contact(Base):
+    """A contact moment (contactmoment): a call, an e-mail or a web form."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_non_negative"),
+        Index("ix_contacts_case_id_at", "case_id", "at"),
+        Index("ix_contacts_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    channel: Mapped[Channel] = mapped_column(enum_column_type(Channel))
+    party: Mapped[Party] = mapped_column(enum_column_type(Party))
+    handler_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    summary: Mapped[str | None] = mapped_column(Text, default=None)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+
+    case: Mapped[Case] = relationship(back_populates="contacts")
+    handler: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,161 @@
+"""Enumerations of the domain. Values are the exchange format's strings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    STUDENT = "student"
+    JURIST = "jurist"
+    MEDIATION = "mediation"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class CaseCode(StrEnum):
+    TRAVEL_CONSENT = "travel_consent"
+    INTERNATIONAL_ABDUCTION = "international_abduction"
+    INTERNATIONAL_CONTACT = "international_contact"
+    INTERNATIONAL_CHILD_PROTECTION = "international_child_protection"
+    PREVENTION = "prevention"
+    RELOCATION_CONSENT = "relocation_consent"
+    DOMESTIC_CONTACT_NONCOMPLIANCE = "domestic_contact_noncompliance"
+    HOLIDAY_CONSENT_REFUSED = "holiday_consent_refused"
+    LAWFUL_RELOCATION = "lawful_relocation"
+    FAMILY_ABDUCTION = "family_abduction"
+    MISSING_CHILD_HOTLINE = "missing_child_hotline"
+    OTHER_ADVICE = "other_advice"
+    NO_SUBSTANTIVE_ADVICE = "no_substantive_advice"
+
+
+LINE1_CODES: tuple[CaseCode, ...] = (CaseCode.TRAVEL_CONSENT,)
+# Order of DOMAIN.md: the order forms and reports list the codes in.
+LINE2_CODES: tuple[CaseCode, ...] = tuple(c for c in CaseCode if c is not CaseCode.TRAVEL_CONSENT)
+
+
+def line_of(code: CaseCode) -> int:
+    return 1 if code in LINE1_CODES else 2
+
+
+class CloseReason(StrEnum):
+    RESOLVED = "resolved"
+    INFORMED = "informed"
+    UNREACHABLE = "unreachable"
+    OTHER = "other"
+
+
+class RequesterKind(StrEnum):
+    PARENT = "parent"
+    PROFESSIONAL = "professional"
+    FAMILY = "family"
+
+
+class ParentRelation(StrEnum):
+    MOTHER = "mother"
+    FATHER = "father"
+
+
+class FamilyRelation(StrEnum):
+    FAMILY = "family"
+    STEP_PARTNER = "step_partner"
+    GRANDPARENT = "grandparent"
+    ACQUAINTANCE = "acquaintance"
+
+
+class ParentSide(StrEnum):
+    TAKING = "taking"
+    LEFT_BEHIND = "left_behind"
+    POTENTIAL_TAKING = "potential_taking"
+    POTENTIAL_LEFT_BEHIND = "potential_left_behind"
+
+
+class OrganisationType(StrEnum):
+    YOUTH_CARE = "youth_care"
+    CERTIFIED_INSTITUTION = "certified_institution"
+    SOCIAL_WORK = "social_work"
+    FOSTER_PARENT = "foster_parent"
+    VEILIG_THUIS = "veilig_thuis"
+    POLICE = "police"
+    KMAR = "kmar"
+    IND = "ind"
+    LAWYER = "lawyer"
+    REFUGEE_SUPPORT = "refugee_support"
+    OTHER = "other"
+
+
+class PersonRole(StrEnum):
+    REQUESTER = "requester"
+    OTHER_PARENT = "other_parent"
+
+
+class Direction(StrEnum):
+    OUTGOING = "outgoing"
+    INCOMING = "incoming"
+    ABROAD = "abroad"
+    CHILD_ABROAD = "child_abroad"
+    PARENT_ABROAD = "parent_abroad"
+
+
+class Taker(StrEnum):
+    MOTHER = "mother"
+    FATHER = "father"
+    FAMILY_MEMBER = "family_member"
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    FORM = "form"
+
+
+class Party(StrEnum):
+    PARENT = "parent"
+    FAMILY = "family"
+    PROFESSIONAL = "professional"
+
+
+class MediationKind(StrEnum):
+    IKO = "iko"
+    NIKO = "niko"
+
+
+class ReferredBy(StrEnum):
+    COURT = "court"
+    LAWYER = "lawyer"
+    PARENT = "parent"
+    OTHER = "other"
+
+
+class MediationStatus(StrEnum):
+    REQUESTED = "requested"
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    ENDED = "ended"
+
+
+class Intake(StrEnum):
+    SUITABLE = "suitable"
+    NOT_SUITABLE = "not_suitable"
+
+
+class Outcome(StrEnum):
+    FULL_AGREEMENT = "full_agreement"
+    MIRROR_AGREEMENT = "mirror_agreement"
+    NO_AGREEMENT = "no_agreement"
+
+
+class FailureReason(StrEnum):
+    EMOTIONS = "emotions"
+    OPPOSED_POSITIONS = "opposed_positions"
+    THIRD_PARTY_INFLUENCE = "third_party_influence"
+    OTHER = "other"
+
+
+class ActivityKind(StrEnum):
+    WORK_VISIT = "work_visit"
+    TRAINING_GIVEN = "training_given"
+    LAWYER_MEETING = "lawyer_meeting"
+    WORKING_GROUP = "working_group"
+    EXPERTISE = "expertise"
+    OTHER = "other"

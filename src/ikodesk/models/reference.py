@@ -1,0 +1,31 @@
+"""Reference data: countries with Dutch names, Hague 1980 status and EU membership."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ikodesk.models.base import Base
+
+
+class Country(Base):
+    __tablename__ = "countries"
+
+    iso2: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(100))
+    name_nl: Mapped[str] = mapped_column(String(100))
+    hague_party: Mapped[bool] = mapped_column(Boolean)
+    # Entry into force for that state; NULL with hague_party means "party, date unknown".
+    hague_entry_into_force: Mapped[date | None] = mapped_column(Date, default=None)
+    eu_member: Mapped[bool] = mapped_column(Boolean)
+
+    def hague_party_on(self, day: date) -> bool:
+        """Party to the 1980 Convention on `day` (entry into force on or before it).
+
+        A party whose entry-into-force date is unknown counts as a party.
+        """
+        if not self.hague_party:
+            return False
+        return self.hague_entry_into_force is None or self.hague_entry_into_force <= day

@@ -1,0 +1,1 @@
+"""ReportLab report builders (annual report, mediation report)."""

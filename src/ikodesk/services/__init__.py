@@ -1,0 +1,1 @@
+"""Use cases of ikodesk: no Qt, no printing."""

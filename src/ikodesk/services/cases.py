@@ -1,0 +1,188 @@
+"""Registering and changing cases and their contact moments (through the policy)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ikodesk.errors import InputError, NotFoundError, ValidationError
+from ikodesk.models import Case, Child, Contact, Person, User
+from ikodesk.models.enums import Channel, CloseReason, Party, PersonRole
+from ikodesk.services import access
+from ikodesk.services.access import Action, CaseFacts
+from ikodesk.services.actors import Actor
+from ikodesk.services.exchange import case_row, child_row, person_row
+from ikodesk.services.reference import country_codes
+from ikodesk.services.validation import CaseData, FieldProblem, case_rules
+
+_REF_SEQ = re.compile(r"(\d+)$")
+
+
+def next_ref(session: Session, line: int, year: int) -> str:
+    """The next free reference of a line and year: 2024-L2-00018."""
+    prefix = f"{year}-L{line}-"
+    last = session.scalar(
+        select(func.max(Case.ref)).where(Case.ref >= prefix, Case.ref < prefix + "~")
+    )
+    seq = 0
+    if last:
+        m = _REF_SEQ.search(last)
+        seq = int(m.group(1)) if m else 0
+    return f"{prefix}{seq + 1:05d}"
+
+
+def check_case(session: Session, data: CaseData) -> list[FieldProblem]:
+    """All problems of a case as a form would show them next to the fields."""
+    problems = case_rules(data, country_codes(session))
+    handler = session.scalar(select(User).where(User.username == data.handler))
+    if handler is None:
+        problems.append(FieldProblem("handler", f'onbekende gebruiker "{data.handler}"'))
+    elif not handler.active:
+        problems.append(FieldProblem("handler", f'gebruiker "{data.handler}" is gedeactiveerd'))
+    return problems
+
+
+def _raise_problems(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise ValidationError({p.field: p.message for p in problems})
+
+
+def _handler_id(session: Session, username: str) -> int:
+    uid = session.scalar(select(User.id).where(User.username == username))
+    if uid is None:
+        raise ValidationError({"handler": f'onbekende gebruiker "{username}"'})
+    return uid
+
+
+def create_case(session: Session, actor: Actor, data: CaseData) -> Case:
+    """Register a new case with its people and children; returns it (flushed)."""
+    _raise_problems(check_case(session, data))
+    handler_id = _handler_id(session, data.handler)
+    access.require(session, actor, Action.CASE_CREATE, CaseFacts(None, data.line, handler_id))
+    if data.ref is None:
+        data.ref = next_ref(session, data.line, data.opened.year)
+    elif session.scalar(select(func.count()).where(Case.ref == data.ref)):
+        raise ValidationError({"ref": f'zaak "{data.ref}" bestaat al'})
+    case = Case(**case_row(data, handler_id))
+    session.add(case)
+    session.flush()
+    _replace_people(session, case, data)
+    return case
+
+
+def _replace_people(session: Session, case: Case, data: CaseData) -> None:
+    for p in list(case.persons):
+        session.delete(p)
+    for child in list(case.children):
+        session.delete(child)
+    session.flush()
+    session.add(Person(**person_row(data.requester, case.id, PersonRole.REQUESTER)))
+    if data.other_parent is not None:
+        session.add(Person(**person_row(data.other_parent, case.id, PersonRole.OTHER_PARENT)))
+    for i, ch in enumerate(data.children):
+        session.add(Child(**child_row(ch, case.id, i)))
+    session.flush()
+    session.refresh(case)
+
+
+def get_case(session: Session, actor: Actor, case_id: int) -> Case:
+    """A case for reading; the policy decides (and refuses walled dossiers)."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFoundError("Deze zaak bestaat niet (meer).")
+    access.require(session, actor, Action.CASE_READ, CaseFacts.of(case))
+    return case
+
+
+def get_case_by_ref(session: Session, actor: Actor, ref: str) -> Case:
+    case_id = session.scalar(select(Case.id).where(Case.ref == ref))
+    if case_id is None:
+        raise NotFoundError(f'Zaak "{ref}" bestaat niet.')
+    return get_case(session, actor, case_id)
+
+
+def update_case(session: Session, actor: Actor, case_id: int, data: CaseData) -> Case:
+    """Replace a case's fields, people and children with `data` (its ref stays)."""
+    case = get_case(session, actor, case_id)
+    access.require(session, actor, Action.CASE_UPDATE, CaseFacts.of(case))
+    data.ref = case.ref
+    _raise_problems(check_case(session, data))
+    handler_id = _handler_id(session, data.handler)
+    if handler_id != case.handler_id:
+        # Assignment is an update of the new handler's access too.
+        access.require(
+            session, actor, Action.CASE_UPDATE, CaseFacts(case.id, data.line, handler_id)
+        )
+    for key, value in case_row(data, handler_id).items():
+        setattr(case, key, value)
+    _replace_people(session, case, data)
+    return case
+
+
+def close_case(
+    session: Session, actor: Actor, case_id: int, closed: date, reason: CloseReason
+) -> Case:
+    case = get_case(session, actor, case_id)
+    access.require(session, actor, Action.CASE_UPDATE, CaseFacts.of(case))
+    if closed < case.opened:
+        raise ValidationError(
+            {
+                "closed": f"sluitdatum {closed.isoformat()} ligt vóór de openingsdatum "
+                f"{case.opened.isoformat()}"
+            }
+        )
+    case.closed = closed
+    case.close_reason = reason
+    session.flush()
+    return case
+
+
+def reopen_case(session: Session, actor: Actor, case_id: int) -> Case:
+    case = get_case(session, actor, case_id)
+    access.require(session, actor, Action.CASE_UPDATE, CaseFacts.of(case))
+    case.closed = None
+    case.close_reason = None
+    session.flush()
+    return case
+
+
+def add_contact(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    *,
+    at: datetime,
+    channel: Channel,
+    party: Party,
+    minutes: int | None = None,
+    summary: str | None = None,
+    handler: str | None = None,
+) -> Contact:
+    """Add a contact moment to a case; the handler is the acting user by default."""
+    case = get_case(session, actor, case_id)
+    access.require(session, actor, Action.CONTACT_CREATE, CaseFacts.of(case))
+    if minutes is not None and not 0 <= minutes <= 24 * 60:
+        raise ValidationError({"minutes": "verwacht een aantal minuten tussen 0 en 1440"})
+    if at.date() < case.opened:
+        raise ValidationError(
+            {"at": f"het contactmoment ligt vóór de openingsdatum {case.opened.isoformat()}"}
+        )
+    handler_name = handler or actor.username
+    handler_id = session.scalar(select(User.id).where(User.username == handler_name))
+    if handler_id is None:
+        raise InputError(f'Onbekende behandelaar "{handler_name}".')
+    contact = Contact(
+        case_id=case.id,
+        at=at.replace(microsecond=0),
+        channel=channel,
+        party=party,
+        handler_id=handler_id,
+        minutes=minutes,
+        summary=(summary or "").strip() or None,
+    )
+    session.add(contact)
+    session.flush()
+    return contact

@@ -1,0 +1,728 @@
+"""A generator of realistic, entirely fictitious data for demos and benchmarks.
+
+It yields exchange-format records, so demo data enters the database through
+the same import as real data. Volumes follow the centre's 2024 annual report
+(about 9,000 Line 1 and 1,800 Line 2 cases and 24,000 contact moments a
+year); a small share of abduction cases has a second case from the other
+parent of the same family, so conflict detection has something to find.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+
+from ikodesk.models import User
+from ikodesk.services.actors import Actor
+from ikodesk.services.exchange import ImportResult, Progress, import_lines, json_line
+from ikodesk.services.passwords import hash_password
+from ikodesk.storage import Database
+
+DEMO_PASSWORD = "ikodesk-demo"  # fictitious data only; shown in the README
+
+# Line 2 cases of 2024 by code: (parent-requested, third-party-requested).
+LINE2_2024: dict[str, tuple[int, int]] = {
+    "international_abduction": (148, 129),
+    "domestic_contact_noncompliance": (33, 6),
+    "family_abduction": (3, 0),
+    "prevention": (341, 168),
+    "international_contact": (44, 13),
+    "relocation_consent": (146, 54),
+    "holiday_consent_refused": (394, 68),
+    "lawful_relocation": (40, 29),
+    "international_child_protection": (7, 31),
+    "missing_child_hotline": (0, 7),
+    "other_advice": (88, 61),
+    "no_substantive_advice": (10, 1),
+}
+LINE1_PER_YEAR = 9008
+LINE1_CONTACTS_PER_CASE = 12112 / 9008
+LINE2_CONTACTS_PER_CASE = 12158 / 1821
+
+USERS: list[tuple[str, str, str]] = [
+    ("beheer", "F. Beheerder", "admin"),
+    ("directie", "M. van Leeuwen", "manager"),
+    ("jdevries", "J. de Vries", "jurist"),
+    ("sbakker", "S. Bakker", "jurist"),
+    ("mjanssen", "M. Janssen", "jurist"),
+    ("ayilmaz", "A. Yılmaz", "jurist"),
+    ("kvisser", "K. Visser", "jurist"),
+    ("lsmit", "L. Smit", "jurist"),
+    ("tmeijer", "T. Meijer", "student"),
+    ("ndekker", "N. Dekker", "student"),
+    ("ebos", "E. Bos", "student"),
+    ("rmulder", "R. Mulder", "student"),
+    ("hdegroot", "H. de Groot", "student"),
+    ("pkok", "P. Kok", "student"),
+    ("mediation", "W. Hendriks", "mediation"),
+    ("mediation2", "C. Jacobs", "mediation"),
+]
+JURISTS = [u for u, _, r in USERS if r == "jurist"]
+STUDENTS = [u for u, _, r in USERS if r == "student"]
+
+# Names by origin, with their diacritics: the software must show every one of them.
+FIRST_F = {
+    "nl": ["Anna", "Sanne", "Lotte", "Eva", "Fleur", "Iris", "Noor", "Sophie", "Marieke", "Esther"],
+    "pl": ["Agnieszka", "Małgorzata", "Katarzyna", "Zofia", "Ola", "Joanna", "Ewa", "Łucja"],
+    "tr": ["Ayşe", "Elif", "Zeynep", "Fatma", "Gülşen", "Özlem", "Büşra", "Şeyma"],
+    "ma": ["Fatima", "Khadija", "Nadia", "Samira", "Yasmina", "Houda", "Imane"],
+    "other": ["Maria", "Ana", "Olena", "Sarah", "Chloé", "Inês", "Björk", "Lucía"],
+}
+FIRST_M = {
+    "nl": ["Jan", "Pieter", "Thomas", "Daan", "Bram", "Joost", "Ruben", "Sander", "Wouter"],
+    "pl": ["Piotr", "Paweł", "Krzysztof", "Łukasz", "Tomasz", "Michał", "Jakub"],
+    "tr": ["Mehmet", "Mustafa", "Ahmet", "Emre", "Çağan", "Oğuz", "Hüseyin", "Coşkun"],
+    "ma": ["Mohamed", "Youssef", "Karim", "Rachid", "Hamza", "Said", "Bilal"],
+    "other": ["José", "João", "Andriy", "David", "François", "Søren", "Miguel"],
+}
+LAST = {
+    "nl": [
+        "de Vries",
+        "Jansen",
+        "van den Berg",
+        "Bakker",
+        "Visser",
+        "Smit",
+        "de Boer",
+        "Mulder",
+        "van Dijk",
+        "Hendriks",
+        "van der Meer",
+        "Brouwer",
+    ],
+    "pl": [
+        "Kowalska",
+        "Nowak",
+        "Wiśniewski",
+        "Wójcik",
+        "Kamiński",
+        "Lewandowska",
+        "Zieliński",
+        "Szymańska",
+        "Dąbrowski",
+    ],
+    "tr": ["Yılmaz", "Öztürk", "Çelik", "Şahin", "Demir", "Kaya", "Aydın", "Çörüz", "Doğan"],
+    "ma": ["El Amrani", "Benali", "Bouzid", "El Idrissi", "Tahiri", "Ouali", "Haddou"],
+    "other": ["García", "Silva", "Müller", "Kovalenko", "Dubois", "Andersen", "Rossi"],
+}
+ORIGIN_OF_COUNTRY = {"PL": "pl", "TR": "tr", "MA": "ma"}
+
+# Countries by weight, per kind of question.
+ABDUCTION_COUNTRIES = {
+    "PL": 18,
+    "DE": 8,
+    "BE": 8,
+    "GB": 6,
+    "ES": 5,
+    "TR": 4,
+    "MA": 4,
+    "US": 4,
+    "FR": 4,
+    "IT": 3,
+    "RO": 3,
+    "PT": 2,
+    "BR": 2,
+    "SR": 3,
+    "CW": 1,
+    "UA": 2,
+    "IN": 2,
+    "EG": 1,
+    "NG": 1,
+    "GH": 1,
+    "CN": 1,
+    "AU": 1,
+    "CA": 1,
+    "BG": 2,
+    "HU": 1,
+    "LT": 1,
+    "GR": 1,
+}
+PREVENTION_COUNTRIES = {
+    "TR": 20,
+    "MA": 18,
+    "PL": 8,
+    "US": 6,
+    "CN": 5,
+    "EG": 4,
+    "SY": 3,
+    "IQ": 3,
+    "DZ": 3,
+    "TN": 3,
+    "NG": 2,
+    "PK": 2,
+    "IN": 2,
+    "SR": 2,
+    "GH": 2,
+    "DE": 2,
+    "GB": 2,
+    "AF": 2,
+}
+RELOCATION_COUNTRIES = {
+    "DE": 8,
+    "BE": 8,
+    "GB": 7,
+    "ES": 7,
+    "US": 6,
+    "PL": 5,
+    "FR": 5,
+    "PT": 4,
+    "IT": 3,
+    "TR": 3,
+    "AU": 3,
+    "CA": 3,
+    "SE": 2,
+    "CH": 2,
+    "IE": 2,
+    "MA": 2,
+    "CW": 2,
+    "SR": 2,
+}
+TRAVEL_COUNTRIES = {
+    "TR": 14,
+    "MA": 12,
+    "ES": 10,
+    "FR": 8,
+    "US": 6,
+    "PL": 6,
+    "DE": 5,
+    "GB": 5,
+    "IT": 5,
+    "EG": 4,
+    "SR": 4,
+    "CW": 3,
+    "ID": 3,
+    "TH": 3,
+    "PT": 3,
+    "GR": 3,
+    "BE": 2,
+    "CN": 2,
+}
+ORG_TYPES = {
+    "youth_care": 20,
+    "certified_institution": 14,
+    "social_work": 12,
+    "foster_parent": 4,
+    "veilig_thuis": 10,
+    "police": 10,
+    "kmar": 8,
+    "ind": 3,
+    "lawyer": 15,
+    "refugee_support": 4,
+    "other": 6,
+}
+FAMILY_RELATIONS = {"family": 5, "step_partner": 2, "grandparent": 3, "acquaintance": 2}
+
+MEDIATORS: list[tuple[str, bool, list[str]]] = [
+    ("M. Jansen", True, ["nl", "en"]),
+    ("K. Nowak", True, ["nl", "pl", "en"]),
+    ("E. Öztürk", True, ["nl", "tr"]),
+    ("R. Leeuwenberg", False, ["nl"]),
+    ("C. Lemkes", True, ["nl", "en", "de"]),
+    ("A. Benali", True, ["nl", "ar", "fr"]),
+    ("S. García", False, ["nl", "es", "en"]),
+    ("P. de Wit", True, ["nl", "en"]),
+    ("H. Schmidt", True, ["de", "nl", "en"]),
+    ("I. Kowalczyk", False, ["pl", "en"]),
+    ("T. van Rijn", True, ["nl", "en", "fr"]),
+    ("D. Rossi", False, ["it", "en", "nl"]),
+]
+
+# Restated figures of the years before detailed records (2024 annual report).
+HISTORICAL: dict[int, dict[str, float]] = {
+    2021: {
+        "cases.line1": 4016,
+        "cases.line2": 1013,
+        "contacts.by_channel.phone": 5961,
+        "contacts.by_channel.email": 3635,
+        "abduction.children": 229,
+        "mediation.success_rate.all": 37.5,
+        "mediation.success_rate.iko": 29,
+    },
+    2022: {
+        "cases.line1": 4851,
+        "cases.line2": 1312,
+        "contacts.by_channel.phone": 7397,
+        "contacts.by_channel.email": 4386,
+        "abduction.children": 292,
+        "mediation.success_rate.all": 38,
+        "mediation.success_rate.iko": 43,
+    },
+    2023: {
+        "cases.line1": 5199,
+        "cases.line2": 1484,
+        "cases.total": 6683,
+        "contacts.total": 12733,
+        "contacts.by_channel.phone": 8409,
+        "contacts.by_channel.email": 4324,
+        "abduction.children": 260,
+        "abduction.parent_cases": 173,
+        "line2.international_abduction.parent": 173,
+        "line2.international_abduction.third_party": 132,
+        "line2.international_abduction.total": 305,
+        "line2.prevention.parent": 276,
+        "line2.prevention.third_party": 116,
+        "line2.prevention.total": 392,
+        "prevention.children": 422,
+        "relocation_consent.parent_cases": 93,
+        "relocation_consent.children": 126,
+        "international_contact.parent_cases": 61,
+        "mediation.success_rate.all": 51,
+        "mediation.success_rate.iko": 47,
+    },
+}
+
+ACTIVITIES = [
+    ("02-09", "work_visit", "KMar", "Werkbezoek aan de KMar op Schiphol"),
+    ("02-27", "training_given", "SSR", "Opleiding Familierecht: Internationale Kinderontvoering"),
+    ("02-29", "expertise", "CCRA", "Seminar kindvriendelijke rechtspraak in het jeugdrecht"),
+    ("04-18", "lawyer_meeting", "D.I.A.L.", "Advocatenbijeenkomst: intieme terreur"),
+    ("05-28", "training_given", "Politie Oost-Brabant", "Thema-ochtend Vermiste personen"),
+    ("06-12", "other", "Centrum IKO", "Lancering bewustwordingscampagne"),
+    ("07-23", "work_visit", "Ministerie van Buitenlandse Zaken", "Werkbezoek aan Centrum IKO"),
+    ("09-26", "training_given", "Jeugdbescherming Overijssel", "Werkproces vermissing"),
+    ("10-10", "working_group", "SIS-werkgroep", "Preventieve signalering Schengen"),
+    ("11-12", "expertise", "EduLaw", "Studiemiddag Internationale Kinderontvoering"),
+    ("12-03", "training_given", "Ministerie van Buitenlandse Zaken", "Lunchlezing"),
+]
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+class DemoGenerator:
+    """Yields exchange-format records for the requested years (deterministic by seed)."""
+
+    def __init__(self, seed: int = 2024, scale: float = 1.0, until: date | None = None) -> None:
+        self.rng = random.Random(seed)
+        self.scale = scale
+        self.until = until
+        self.conflict_pairs = 0
+
+    # -- people ---------------------------------------------------------------
+    def _origin(self, country: str | None) -> str:
+        if country in ORIGIN_OF_COUNTRY and self.rng.random() < 0.7:
+            return ORIGIN_OF_COUNTRY[country]
+        return self.rng.choice(["nl", "nl", "nl", "pl", "tr", "ma", "other"])
+
+    def _person(self, relation: str, origin: str, opened: date) -> dict[str, Any]:
+        rng = self.rng
+        first = rng.choice(FIRST_F[origin] if relation == "mother" else FIRST_M[origin])
+        age = rng.randint(24, 50)
+        born = opened - timedelta(days=age * 365 + rng.randint(0, 364))
+        person: dict[str, Any] = {
+            "relation": relation,
+            "first_name": first,
+            "last_name": rng.choice(LAST[origin]),
+        }
+        if rng.random() < 0.8:
+            person["birth_date"] = born.isoformat()
+        if rng.random() < 0.7:
+            person["phone"] = f"06-{rng.randint(10000000, 99999999)}"
+        return person
+
+    def _children(self, n: int, last_name: str, origin: str, opened: date) -> list[dict[str, Any]]:
+        rng = self.rng
+        kids: list[dict[str, Any]] = []
+        for _ in range(n):
+            age_days = rng.randint(60, 17 * 365)
+            first = rng.choice(FIRST_F[origin] + FIRST_M[origin])
+            if rng.random() < 0.85:
+                kids.append(
+                    {
+                        "first_name": first,
+                        "last_name": last_name,
+                        "birth_date": (opened - timedelta(days=age_days)).isoformat(),
+                    }
+                )
+            else:
+                kids.append({"age": age_days // 365})
+        return kids
+
+    # -- records --------------------------------------------------------------
+    def records(self, years: list[int], *, with_history: bool = True) -> Iterator[dict[str, Any]]:
+        for username, name, role in USERS:
+            yield {"type": "user", "username": username, "name": name, "role": role}
+        for name, cbfm, langs in MEDIATORS:
+            yield {
+                "type": "mediator",
+                "name": name,
+                "cbfm": cbfm,
+                "languages": langs,
+                "active": True,
+            }
+        for year in years:
+            yield from self.year(year)
+        if with_history:
+            for year, figures in HISTORICAL.items():
+                if year in years:
+                    continue
+                for key, value in figures.items():
+                    yield {
+                        "type": "historical_figure",
+                        "year": year,
+                        "key": key,
+                        "value": int(value) if float(value).is_integer() else value,
+                    }
+
+    def _day_in(self, year: int) -> date | None:
+        day = date(year, 1, 1) + timedelta(days=self.rng.randint(0, 364))
+        if self.until is not None and day > self.until:
+            return None
+        return day
+
+    def year(self, year: int) -> Iterator[dict[str, Any]]:
+        rng = self.rng
+        seq = {1: 0, 2: 0}
+        line1 = round(LINE1_PER_YEAR * self.scale)
+        for _ in range(line1):
+            opened = self._day_in(year)
+            if opened is None:
+                continue
+            seq[1] += 1
+            yield from self._line1_case(f"{year}-L1-{seq[1]:05d}", opened)
+        for code, (parents, third) in LINE2_2024.items():
+            for is_parent, count in ((True, parents), (False, third)):
+                for _ in range(round(count * self.scale)):
+                    opened = self._day_in(year)
+                    if opened is None:
+                        continue
+                    seq[2] += 1
+                    ref = f"{year}-L2-{seq[2]:05d}"
+                    records = self._line2_case(ref, code, opened, is_parent)
+                    yield from records
+                    if code == "international_abduction" and is_parent and rng.random() < 0.06:
+                        seq[2] += 1
+                        yield from self._mirror_case(f"{year}-L2-{seq[2]:05d}", records[0])
+        yield from self._mediations(year)
+        for mmdd, kind, org, title in ACTIVITIES:
+            day = date.fromisoformat(f"{year}-{mmdd}") if mmdd != "02-29" else date(year, 2, 28)
+            if self.until is None or day <= self.until:
+                yield {
+                    "type": "activity",
+                    "date": day.isoformat(),
+                    "kind": kind,
+                    "organisation": org,
+                    "title": title,
+                }
+
+    def _contacts(
+        self, ref: str, opened: date, closed: date | None, n: int, party: str, handlers: list[str]
+    ) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        last = closed or min(opened + timedelta(days=90), self.until or date.max)
+        span = max((last - opened).days, 0)
+        for i in range(n):
+            day = opened if i == 0 else opened + timedelta(days=rng.randint(0, span))
+            at = datetime(day.year, day.month, day.day, rng.randint(9, 16), rng.randint(0, 59))
+            r = rng.random()
+            channel = "phone" if r < 0.68 else ("email" if r < 0.97 else "form")
+            p = party if rng.random() < 0.9 else rng.choice(["parent", "family", "professional"])
+            contact: dict[str, Any] = {
+                "type": "contact",
+                "case": ref,
+                "at": at.strftime("%Y-%m-%dT%H:%M"),
+                "channel": channel,
+                "party": p,
+                "handler": rng.choice(handlers),
+                "minutes": rng.choice([5, 10, 10, 15, 20, 30, 45]),
+            }
+            out.append(contact)
+        return out
+
+    def _closing(
+        self, opened: date, p_closed: float, mean_days: float
+    ) -> tuple[str | None, str | None]:
+        rng = self.rng
+        if rng.random() > p_closed:
+            return None, None
+        closed = opened + timedelta(days=int(rng.expovariate(1 / mean_days)))
+        if closed.year != opened.year and rng.random() < 0.7:
+            closed = date(opened.year, 12, 31)
+        if self.until is not None and closed > self.until:
+            return None, None
+        reason = rng.choices(["resolved", "informed", "unreachable", "other"], [3, 6, 1, 0.2])[0]
+        return closed.isoformat(), reason
+
+    def _line1_case(self, ref: str, opened: date) -> list[dict[str, Any]]:
+        rng = self.rng
+        country = _weighted(rng, TRAVEL_COUNTRIES) if rng.random() < 0.8 else None
+        origin = self._origin(country)
+        r = rng.random()
+        if r < 0.85:
+            kind, party = "parent", "parent"
+            requester: dict[str, Any] = {
+                "kind": "parent",
+                **self._person(rng.choice(["mother", "father"]), origin, opened),
+            }
+            requester.pop("birth_date", None)
+        elif r < 0.93:
+            kind, party = "family", "family"
+            requester = {"kind": "family", "relation": _weighted(rng, FAMILY_RELATIONS)}
+        else:
+            kind, party = "professional", "professional"
+            requester = {"kind": "professional", "organisation_type": _weighted(rng, ORG_TYPES)}
+        del kind
+        closed, reason = self._closing(opened, 0.97, 2)
+        handler = rng.choice(STUDENTS)
+        case: dict[str, Any] = {
+            "type": "case",
+            "ref": ref,
+            "line": 1,
+            "code": "travel_consent",
+            "opened": opened.isoformat(),
+            "handler": handler,
+            "requester": requester,
+        }
+        if closed:
+            case["closed"], case["close_reason"] = closed, reason
+        if country:
+            case["country"] = country
+        n = 1 + (rng.random() < LINE1_CONTACTS_PER_CASE - 1) + (rng.random() < 0.05)
+        return [
+            case,
+            *self._contacts(
+                ref, opened, None if not closed else date.fromisoformat(closed), n, party, [handler]
+            ),
+        ]
+
+    def _line2_case(
+        self, ref: str, code: str, opened: date, is_parent: bool
+    ) -> list[dict[str, Any]]:
+        rng = self.rng
+        case: dict[str, Any] = {
+            "type": "case",
+            "ref": ref,
+            "line": 2,
+            "code": code,
+            "opened": opened.isoformat(),
+        }
+        country: str | None = None
+        if code in ("international_abduction", "family_abduction"):
+            country = _weighted(rng, ABDUCTION_COUNTRIES)
+            case["direction"] = rng.choices(["outgoing", "incoming", "abroad"], [88, 42, 18])[0]
+            if code == "international_abduction":
+                case["taker"] = "mother" if rng.random() < 0.74 else "father"
+            elif rng.random() < 0.8:
+                case["taker"] = "family_member"
+        elif code == "prevention":
+            country = _weighted(rng, PREVENTION_COUNTRIES)
+        elif code == "relocation_consent":
+            country = _weighted(rng, RELOCATION_COUNTRIES)
+            case["direction"] = "outgoing" if rng.random() < 0.75 else "incoming"
+            case["mover"] = "mother" if rng.random() < 0.8 else "father"
+        elif code == "international_contact":
+            country = _weighted(rng, RELOCATION_COUNTRIES)
+            case["direction"] = rng.choice(["child_abroad", "parent_abroad"])
+        elif rng.random() < 0.4:
+            country = _weighted(rng, ABDUCTION_COUNTRIES)
+        if country:
+            case["country"] = country
+        origin = self._origin(country)
+        relation = rng.choice(["mother", "father"])
+        if code == "international_abduction" and "taker" in case:
+            # The requester is mostly the left-behind parent: the other one took the child.
+            left_behind = rng.random() < 134 / 148
+            taker = case["taker"]
+            relation = ("father" if taker == "mother" else "mother") if left_behind else taker
+        parent = self._person(relation, origin, opened)
+        other_relation = "father" if relation == "mother" else "mother"
+        if is_parent:
+            requester: dict[str, Any] = {"kind": "parent", **parent}
+            side = self._side(code, case, relation)
+            if side:
+                requester["side"] = side
+            party = "parent"
+        elif rng.random() < 0.75:
+            requester = {
+                "kind": "professional",
+                "organisation_type": _weighted(rng, ORG_TYPES),
+                "last_name": rng.choice(LAST["nl"]),
+            }
+            party = "professional"
+        else:
+            requester = {
+                "kind": "family",
+                "relation": _weighted(rng, FAMILY_RELATIONS),
+                "first_name": rng.choice(FIRST_F[origin] + FIRST_M[origin]),
+                "last_name": parent["last_name"],
+            }
+            party = "family"
+        case["requester"] = requester
+        if rng.random() < 0.7:
+            case["other_parent"] = self._person(other_relation, origin, opened)
+        n_children = rng.choices([0, 1, 2, 3, 4], [4, 60, 26, 8, 2])[0]
+        if (
+            code
+            in ("international_abduction", "prevention", "relocation_consent", "family_abduction")
+            and n_children == 0
+        ):
+            n_children = 1
+        family_name = (
+            parent["last_name"]
+            if relation == "father"
+            else (case.get("other_parent", {}).get("last_name", parent["last_name"]))
+        )
+        case["children"] = self._children(n_children, family_name, origin, opened)
+        handler = rng.choice(JURISTS)
+        case["handler"] = handler
+        closed, reason = self._closing(opened, 0.97, 40)
+        if closed:
+            case["closed"], case["close_reason"] = closed, reason
+        if rng.random() < 0.3:
+            case["summary"] = rng.choice(
+                [
+                    "Ouder vraagt advies over de mogelijkheden van teruggeleiding.",
+                    "Informatie gegeven over de HKOV-procedure en de Centrale Autoriteit.",
+                    "Advies over toestemming van de andere ouder en het toestemmingsformulier.",
+                    "Doorverwezen naar een gespecialiseerde advocaat (D.I.A.L.).",
+                    "Preventieve signalering en paspoortmaatregelen besproken.",
+                ]
+            )
+        n = 1 + int(rng.expovariate(1 / (LINE2_CONTACTS_PER_CASE - 1)))
+        contacts = self._contacts(
+            ref, opened, date.fromisoformat(closed) if closed else None, n, party, [handler]
+        )
+        return [case, *contacts]
+
+    def _side(self, code: str, case: dict[str, Any], relation: str) -> str | None:
+        rng = self.rng
+        if code == "international_abduction":
+            return "taking" if case.get("taker") == relation else "left_behind"
+        if code == "prevention":
+            return "potential_taking" if rng.random() < 12 / 341 else "potential_left_behind"
+        if code == "relocation_consent":
+            return "potential_taking" if case.get("mover") == relation else "potential_left_behind"
+        if code in ("family_abduction", "lawful_relocation"):
+            return "left_behind"
+        return None
+
+    def _mirror_case(self, ref: str, case: dict[str, Any]) -> list[dict[str, Any]]:
+        """The other parent of the same family asks for advice too: a conflict pair."""
+        rng = self.rng
+        self.conflict_pairs += 1
+        opened = date.fromisoformat(case["opened"]) + timedelta(days=rng.randint(1, 40))
+        if self.until is not None and opened > self.until:
+            opened = date.fromisoformat(case["opened"])
+        req = case["requester"]
+        other = case.get("other_parent") or self._person(
+            "father" if req["relation"] == "mother" else "mother", "nl", opened
+        )
+        side = "taking" if req.get("side") == "left_behind" else "left_behind"
+        mirrored: dict[str, Any] = {
+            **{k: v for k, v in case.items() if k not in ("closed", "close_reason", "summary")},
+            "ref": ref,
+            "opened": opened.isoformat(),
+            "requester": {"kind": "parent", **other, "side": side},
+            "other_parent": {k: v for k, v in req.items() if k not in ("kind", "side")},
+            "handler": rng.choice([j for j in JURISTS if j != case["handler"]]),
+        }
+        # A little spelling drift between registrations by different people.
+        kids = []
+        for kid in case.get("children", []):
+            kid = dict(kid)
+            if "first_name" in kid and rng.random() < 0.3:
+                kid["first_name"] = kid["first_name"].lower()
+            kids.append(kid)
+        mirrored["children"] = kids
+        return [mirrored, *self._contacts(ref, opened, None, 2, "parent", [mirrored["handler"]])]
+
+    def _mediations(self, year: int) -> Iterator[dict[str, Any]]:
+        rng = self.rng
+        n = 0
+        for kind, count in (("iko", 21), ("niko", 17)):
+            for _ in range(round(count * self.scale) or (1 if self.scale > 0 else 0)):
+                requested = self._day_in(year)
+                if requested is None or requested.month == 12:
+                    continue
+                n += 1
+                med: dict[str, Any] = {
+                    "type": "mediation",
+                    "ref": f"M{year}-{n:03d}",
+                    "kind": kind,
+                    "requested": requested.isoformat(),
+                    "referred_by": rng.choices(
+                        ["court", "lawyer", "parent", "other"], [6, 2, 2, 0.5]
+                    )[0],
+                    "children": [
+                        {
+                            "birth_date": (
+                                requested - timedelta(days=rng.randint(400, 16 * 365))
+                            ).isoformat()
+                        }
+                        for _ in range(rng.choice([1, 1, 2, 3]))
+                    ],
+                }
+                p_start = 11 / 21 if kind == "iko" else 15 / 17
+                if rng.random() > p_start:
+                    med.update(
+                        status="not_started",
+                        not_started_reason=rng.choice(
+                            [
+                                "Ouders willen na de regiezitting niet meer deelnemen.",
+                                "Een ouder reageert niet meer.",
+                            ]
+                        ),
+                    )
+                    if rng.random() < 0.9:
+                        med["special_curator"] = (requested + timedelta(days=14)).isoformat()
+                    yield med
+                    continue
+                started = requested + timedelta(days=rng.randint(5, 20))
+                med["started"] = started.isoformat()
+                med["mediators"] = rng.sample([m[0] for m in MEDIATORS], 2)
+                ended = started + timedelta(days=rng.randint(3, 40))
+                if (self.until is not None and ended > self.until) or ended.year > year:
+                    med.update(status="running", intake="suitable")
+                    yield med
+                    continue
+                med.update(status="ended", ended=ended.isoformat())
+                if kind == "niko" and rng.random() < 2 / 15:
+                    med["intake"] = "not_suitable"
+                    yield med
+                    continue
+                med["intake"] = "suitable"
+                p_success = 0.2 if kind == "iko" else 9 / 13
+                if rng.random() < p_success:
+                    med["outcome"] = rng.choice(["full_agreement", "mirror_agreement"])
+                else:
+                    med["outcome"] = "no_agreement"
+                    med["failure_reasons"] = rng.sample(
+                        ["emotions", "opposed_positions", "third_party_influence"],
+                        rng.randint(1, 2),
+                    )
+                if rng.random() < 0.45:
+                    med["child_interviews"] = [
+                        {
+                            "date": (
+                                started + timedelta(days=rng.randint(0, (ended - started).days))
+                            ).isoformat(),
+                            "children": rng.randint(1, len(med["children"])),
+                        }
+                    ]
+                yield med
+
+
+def populate(
+    db: Database,
+    years: list[int] | None = None,
+    *,
+    scale: float = 1.0,
+    until: date | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Fill an empty database with demo data; every demo user gets DEMO_PASSWORD."""
+    until = until or date.today()
+    years = years or list(range(2024, until.year + 1))
+    generator = DemoGenerator(seed=2024, scale=scale, until=until)
+    lines = (json_line(r) for r in generator.records(years))
+    password_hash = hash_password(DEMO_PASSWORD)
+    with db.transaction() as session:
+        result = import_lines(session, Actor.key_holder(), lines, progress=progress)
+        session.execute(update(User).values(password_hash=password_hash))
+    return result

@@ -1,0 +1,127 @@
+"""Application users: creation, passwords, authentication, roles."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ikodesk.errors import AuthenticationError, InputError, NotFoundError
+from ikodesk.models import User
+from ikodesk.models.enums import Role
+from ikodesk.services import access
+from ikodesk.services.access import Action
+from ikodesk.services.actors import Actor
+from ikodesk.services.passwords import hash_password, password_problem, verify_password
+
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+AUTH_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord."
+
+
+def username_problem(username: str) -> str | None:
+    if not USERNAME_RE.fullmatch(username):
+        return (
+            "een gebruikersnaam heeft 2 tot 64 tekens: kleine letters, cijfers, punt, "
+            "streepje of liggend streepje, en begint met een letter of cijfer"
+        )
+    return None
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f'Gebruiker "{username}" bestaat niet.')
+    return user
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    username: str,
+    role: Role,
+    *,
+    name: str = "",
+    password: str | None = None,
+) -> User:
+    """Add a user (admins only; the key holder for the first admin)."""
+    access.require(session, actor, Action.USER_MANAGE)
+    username = username.strip().lower()
+    problem = username_problem(username)
+    if problem:
+        raise InputError(f"Ongeldige gebruikersnaam: {problem}.")
+    if session.scalar(select(func.count()).where(User.username == username)):
+        raise InputError(f'Gebruiker "{username}" bestaat al.')
+    user = User(username=username, name=name.strip(), role=role, active=True)
+    if password is not None:
+        _check_new_password(password)
+        user.password_hash = hash_password(password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _check_new_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise InputError(problem)
+
+
+def set_password(session: Session, actor: Actor, username: str, password: str) -> None:
+    """An admin resets a password, or a user changes their own."""
+    user = get_user(session, username)
+    if actor.user_id != user.id:
+        access.require(session, actor, Action.USER_MANAGE)
+    _check_new_password(password)
+    user.password_hash = hash_password(password)
+
+
+def set_active(session: Session, actor: Actor, username: str, active: bool) -> None:
+    access.require(session, actor, Action.USER_MANAGE)
+    user = get_user(session, username)
+    if not active and user.id == actor.user_id:
+        raise InputError("U kunt uw eigen account niet deactiveren.")
+    if not active and user.role is Role.ADMIN and _active_admins(session) <= 1:
+        raise InputError("De laatste actieve beheerder kan niet worden gedeactiveerd.")
+    user.active = active
+
+
+def set_role(session: Session, actor: Actor, username: str, role: Role) -> None:
+    access.require(session, actor, Action.USER_MANAGE)
+    user = get_user(session, username)
+    if user.role is Role.ADMIN and role is not Role.ADMIN and _active_admins(session) <= 1:
+        raise InputError("De laatste actieve beheerder moet beheerder blijven.")
+    user.role = role
+
+
+def _active_admins(session: Session) -> int:
+    return int(
+        session.scalar(select(func.count()).where(User.role == Role.ADMIN, User.active.is_(True)))
+        or 0
+    )
+
+
+def authenticate(session: Session, username: str, password: str) -> Actor:
+    """Check a username and password; the same message for every kind of failure."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        verify_password(password, _dummy_hash())  # same cost as a real check
+        raise AuthenticationError(AUTH_FAILED)
+    if user.password_hash is None:
+        raise AuthenticationError(
+            f'Voor "{user.username}" is nog geen wachtwoord ingesteld; vraag de beheerder.'
+        )
+    if not verify_password(password, user.password_hash) or not user.active:
+        raise AuthenticationError(AUTH_FAILED)
+    return Actor(user_id=user.id, username=user.username, role=user.role)
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    access.require(session, actor, Action.USER_MANAGE)
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password("ikodesk-timing-equaliser")

@@ -1,0 +1,248 @@
+"""Exchange import/export: all-or-nothing, order independence, --update, round trips."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ikodesk.errors import ValidationError
+from ikodesk.models.enums import LINE2_CODES
+from ikodesk.services import exchange
+from ikodesk.services.actors import Actor
+from ikodesk.services.validation import CODE_RULES
+from ikodesk.storage import Database
+from tests.conftest import TEST_PASSPHRASE
+from tests.support import records as R
+
+KEY_HOLDER = Actor.key_holder()
+
+
+def _import(
+    db: Database, recs: list[dict[str, Any]], update: bool = False
+) -> exchange.ImportResult:
+    with db.transaction() as s:
+        return exchange.import_lines(s, KEY_HOLDER, R.lines(*recs), update=update)
+
+
+def _export(db: Database) -> list[dict[str, Any]]:
+    with db.session() as s:
+        return list(exchange.export_records(s, KEY_HOLDER))
+
+
+def _canonical(recs: list[dict[str, Any]]) -> list[str]:
+    def clean(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items() if x is not None and x != []}
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+
+    return sorted(json.dumps(clean(r), sort_keys=True, ensure_ascii=False) for r in recs)
+
+
+def test_a_bad_last_line_leaves_the_database_exactly_as_before(db: Database) -> None:
+    _import(db, [*R.USERS, R.MEDIATOR, R.MEDIATOR2])
+    before = _export(db)
+    with pytest.raises(ValidationError, match=r"regel 7, veld \"at\""):
+        _import(
+            db,
+            [
+                R.ABDUCTION_CASE,
+                R.CONTACT,
+                R.MEDIATION,
+                R.ACTIVITY,
+                R.HISTORICAL,
+                R.case(ref="2024-L2-00018"),
+                R.CONTACT | {"at": "gisteren"},
+            ],
+        )
+    assert _export(db) == before
+
+
+def test_a_failing_write_rolls_back_everything(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a failure after the checks (disk full, a bug) leaves nothing behind."""
+    before = _export(db)
+
+    def boom(self: Any) -> None:
+        raise OSError("schijf vol")
+
+    monkeypatch.setattr(exchange._Importer, "_write_activities", boom)
+    with pytest.raises(OSError):
+        _import(db, R.full_file())
+    assert _export(db) == before
+
+
+def test_records_may_come_in_any_order(db: Database) -> None:
+    recs = list(reversed(R.full_file()))
+    result = _import(db, recs)
+    assert result.created["case"] == 1 and result.created["contact"] == 1
+    assert result.created["mediation"] == 1
+    assert _canonical(_export(db)) == _canonical(R.full_file())
+
+
+def test_contacts_may_refer_to_cases_already_in_the_database(db: Database) -> None:
+    _import(db, [*R.USERS, R.ABDUCTION_CASE])
+    assert _import(db, [R.CONTACT]).created["contact"] == 1
+
+
+def test_update_replaces_people_and_children(db: Database) -> None:
+    _import(db, R.full_file())
+    changed = R.case(
+        children=[{"first_name": "Zofia", "birth_date": "2019-01-01"}],
+        other_parent=None,
+        summary=None,
+    )
+    result = _import(db, [changed], update=True)
+    assert result.updated["case"] == 1
+    case = next(r for r in _export(db) if r["type"] == "case")
+    assert case["children"] == [{"first_name": "Zofia", "birth_date": "2019-01-01"}]
+    assert "other_parent" not in case and "summary" not in case
+
+
+def test_reimporting_an_export_with_update_changes_nothing(db: Database, tmp_path: Path) -> None:
+    _import(db, R.full_file())
+    first = _export(db)
+    result = _import(db, first, update=True)
+    assert result.skipped["contact"] == 1 and result.created.get("contact", 0) == 0
+    assert _export(db) == first
+
+
+# --- property: export -> import into an empty database reproduces every record ------
+
+_DAY0 = date(2021, 1, 1)
+names = st.sampled_from(["Anna", "Łucja", "Çağan", "Öztürk", "van den Berg", "O'Neil", "José"])
+days = st.integers(0, 1400).map(lambda n: _DAY0 + timedelta(days=n))
+
+
+@st.composite
+def person(draw: st.DrawFn, kind: str) -> dict[str, Any]:
+    p: dict[str, Any] = {"kind": kind}
+    if kind == "parent":
+        p["relation"] = draw(st.sampled_from(["mother", "father"]))
+        p["side"] = draw(
+            st.sampled_from(
+                [None, "taking", "left_behind", "potential_taking", "potential_left_behind"]
+            )
+        )
+    elif kind == "professional":
+        p["organisation_type"] = draw(st.sampled_from(["police", "lawyer", "ind", "other"]))
+        p["organisation"] = draw(st.sampled_from([None, "Politie Oost-Brabant"]))
+    else:
+        p["relation"] = draw(st.sampled_from(["family", "grandparent"]))
+    p["first_name"] = draw(st.none() | names)
+    p["last_name"] = draw(st.none() | names)
+    p["birth_date"] = draw(st.none() | days.map(lambda d: (d - timedelta(days=9000)).isoformat()))
+    p["email"] = draw(st.none() | st.just("ouder@example.nl"))
+    return p
+
+
+@st.composite
+def case_record(draw: st.DrawFn, ref: str) -> dict[str, Any]:
+    line = draw(st.sampled_from([1, 2]))
+    code = "travel_consent" if line == 1 else draw(st.sampled_from([c.value for c in LINE2_CODES]))
+    opened = draw(days)
+    rec: dict[str, Any] = {
+        "type": "case",
+        "ref": ref,
+        "line": line,
+        "code": code,
+        "opened": opened.isoformat(),
+        "handler": "jdevries",
+        "requester": draw(person(draw(st.sampled_from(["parent", "professional", "family"])))),
+    }
+    if draw(st.booleans()):
+        rec["closed"] = (opened + timedelta(days=draw(st.integers(0, 300)))).isoformat()
+        rec["close_reason"] = draw(
+            st.sampled_from(["resolved", "informed", "unreachable", "other"])
+        )
+    rule = next((r for c, r in CODE_RULES.items() if c.value == code), None)
+    if rule is not None or draw(st.booleans()):
+        rec["country"] = draw(st.sampled_from(["PL", "TR", "MA", "DE", "US", "CN"]))
+    if rule is not None:
+        if rule.directions:
+            rec["direction"] = draw(st.sampled_from([d.value for d in rule.directions]))
+        if rule.takers and (rule.taker_required or draw(st.booleans())):
+            rec["taker"] = draw(st.sampled_from([t.value for t in rule.takers]))
+        if rule.movers:
+            rec["mover"] = draw(st.sampled_from([m.value for m in rule.movers]))
+    if draw(st.booleans()):
+        rec["other_parent"] = {"relation": "father", "last_name": draw(names)}
+    kids = []
+    for _ in range(draw(st.integers(0, 3))):
+        if draw(st.booleans()):
+            kids.append(
+                {
+                    "first_name": draw(names),
+                    "birth_date": (opened - timedelta(days=draw(st.integers(0, 6000)))).isoformat(),
+                }
+            )
+        else:
+            kids.append({"age": draw(st.integers(0, 17))})
+    if kids:
+        rec["children"] = kids
+    rec["summary"] = draw(st.none() | st.text(min_size=1, max_size=40).map(str.strip).filter(bool))
+    if draw(st.booleans()):
+        rec["x"] = {"legacy_id": draw(st.integers(1, 10**6))}
+    return rec
+
+
+@st.composite
+def dataset(draw: st.DrawFn) -> list[dict[str, Any]]:
+    n = draw(st.integers(1, 8))
+    recs: list[dict[str, Any]] = [*R.USERS, R.MEDIATOR, R.MEDIATOR2]
+    cases = [draw(case_record(f"2024-L2-{i:05d}")) for i in range(n)]
+    recs += cases
+    for c in cases:
+        for _ in range(draw(st.integers(0, 3))):
+            at = date.fromisoformat(c["opened"]) + timedelta(days=draw(st.integers(0, 30)))
+            recs.append(
+                {
+                    "type": "contact",
+                    "case": c["ref"],
+                    "at": f"{at.isoformat()}T{draw(st.integers(8, 17)):02d}:"
+                    f"{draw(st.integers(0, 59)):02d}",
+                    "channel": draw(st.sampled_from(["phone", "email", "form"])),
+                    "party": draw(st.sampled_from(["parent", "family", "professional"])),
+                    "handler": draw(st.sampled_from(["jdevries", "tmeijer"])),
+                    "minutes": draw(st.none() | st.integers(0, 120)),
+                }
+            )
+    if draw(st.booleans()):
+        recs.append(R.MEDIATION | {"case": cases[0]["ref"]})
+    if draw(st.booleans()):
+        recs.append(R.ACTIVITY)
+    if draw(st.booleans()):
+        recs.append(R.HISTORICAL | {"value": draw(st.sampled_from([5199, 37.5]))})
+    random.Random(draw(st.integers())).shuffle(recs)
+    return recs
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(recs=dataset())
+def test_export_import_round_trip_reproduces_every_record(
+    tmp_path: Path, recs: list[dict[str, Any]]
+) -> None:
+    import uuid
+
+    a = Database.create(tmp_path / f"{uuid.uuid4().hex}.db", passphrase=TEST_PASSPHRASE)[0]
+    b = Database.create(tmp_path / f"{uuid.uuid4().hex}.db", passphrase=TEST_PASSPHRASE)[0]
+    try:
+        _import(a, recs)
+        exported = _export(a)
+        assert _canonical(exported) == _canonical(recs)
+        _import(b, exported)
+        assert _export(b) == exported
+    finally:
+        a.close()
+        b.close()
