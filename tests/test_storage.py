@@ -167,7 +167,8 @@ def test_migrations_match_the_models(db: Database) -> None:
     from ikodesk.models import Base
 
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": migrate.include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
     assert db.schema_revision() == migrate.head_revision()
 

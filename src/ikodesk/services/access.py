@@ -7,6 +7,7 @@ second path. Roles are checked here, not in the UI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -127,6 +128,14 @@ def require(session: Session, actor: Actor, action: Action, case: CaseFacts | No
         and action is not Action.CASE_CREATE
     ):
         raise AccessDenied("Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld.")
+
+
+def masked_case_ids(session: Session, actor: Actor, case_ids: Sequence[int]) -> set[int]:
+    """Of these cases, the ones `actor` may see in a list only as a masked row.
+
+    These are dossiers behind a conflict wall for this actor.
+    """
+    return set()
 
 
 def visible_cases(session: Session, actor: Actor) -> ColumnElement[bool]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ikodesk.errors import InputError, NotFoundError, ValidationError
 from ikodesk.models import Case, Child, Contact, Person, User
 from ikodesk.models.enums import Channel, CloseReason, Party, PersonRole
-from ikodesk.services import access
+from ikodesk.services import access, search_index
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
 from ikodesk.services.exchange import case_row, child_row, person_row
@@ -85,6 +85,7 @@ def _replace_people(session: Session, case: Case, data: CaseData) -> None:
     for i, ch in enumerate(data.children):
         session.add(Child(**child_row(ch, case.id, i)))
     session.flush()
+    search_index.reindex_cases(session, [case.id])
     session.refresh(case)
 
 

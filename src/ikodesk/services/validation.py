@@ -15,7 +15,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, TypeVar, cast
 
 from ikodesk.models.cases import age_in_years
 from ikodesk.models.enums import (
@@ -359,14 +360,18 @@ def parse_choice(
     allowed: Collection[E] | None = None,
     context: str = "",
 ) -> E:
+    member = _members(enum_cls).get(value) if isinstance(value, str) else None
+    if member is not None and (allowed is None or member in allowed):
+        return cast(E, member)
     options = list(allowed) if allowed is not None else list(enum_cls)
-    if isinstance(value, str):
-        for member in options:
-            if member.value == value:
-                return member
     raise FieldProblem(
         path, f"ongeldige waarde {_show(value)}{context} (verwacht een van: {_choices(options)})"
     )
+
+
+@cache
+def _members(enum_cls: type[StrEnum]) -> dict[str, StrEnum]:
+    return {m.value: m for m in enum_cls}
 
 
 def parse_date(value: Any, path: str) -> date:

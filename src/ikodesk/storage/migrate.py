@@ -16,6 +16,17 @@ from ikodesk.errors import SchemaTooNewError
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+# Tables the models do not describe (FTS5 virtual tables and their shadow tables).
+UNMODELLED_TABLE_PREFIXES = ("case_search",)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic comparison filter: leave the unmodelled tables alone."""
+    return not (
+        type_ == "table" and name is not None and name.startswith(UNMODELLED_TABLE_PREFIXES)
+    )
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

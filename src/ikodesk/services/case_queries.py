@@ -1,0 +1,245 @@
+"""Case lists and case search, through the access policy.
+
+Lists are built for lazy table models over very many cases: `count_cases`
+and `page_ids` select ids only (sorted, filtered, paged with LIMIT/OFFSET),
+`fetch_rows` turns a batch of ids into light display rows. Every function
+applies the policy: role filters (`access.visible_cases`) and masked rows
+for dossiers behind a conflict wall (`access.masked_case_ids`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, and_, column, func, select, text
+from sqlalchemy.orm import Session
+
+from ikodesk.models import Case, Child, Country, Person, User
+from ikodesk.models.enums import CaseCode, PersonRole, RequesterKind
+from ikodesk.models.labels import label
+from ikodesk.services import access, search_index
+from ikodesk.services.access import Action
+from ikodesk.services.actors import Actor
+
+MAX_SEARCH_MATCHES = 2000  # newest first; a wider search asks the user to refine
+MASKED_LABEL = "afgeschermd dossier"
+
+
+class CaseSort(StrEnum):
+    OPENED = "opened"
+    REF = "ref"
+    CODE = "code"
+    HANDLER = "handler"
+    STATUS = "status"
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    line: int | None = None
+    code: CaseCode | None = None
+    status: str | None = None  # "open" | "closed" | None
+    handler_id: int | None = None
+    year: int | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What a list shows of one case. A masked row carries no personal data."""
+
+    id: int
+    ref: str
+    line: int
+    code: CaseCode
+    opened: date
+    closed: date | None
+    handler: str
+    requester: str
+    requester_kind: RequesterKind | None
+    country: str | None
+    country_name: str | None
+    children: int
+    masked: bool = False
+
+
+def _where(session: Session, actor: Actor, flt: CaseFilter) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [access.visible_cases(session, actor)]
+    if flt.line is not None:
+        clauses.append(Case.line == flt.line)
+    if flt.code is not None:
+        clauses.append(Case.code == flt.code)
+    if flt.status == "open":
+        clauses.append(Case.closed.is_(None))
+    elif flt.status == "closed":
+        clauses.append(Case.closed.is_not(None))
+    if flt.handler_id is not None:
+        clauses.append(Case.handler_id == flt.handler_id)
+    if flt.year is not None:
+        clauses.append(Case.opened >= date(flt.year, 1, 1))
+        clauses.append(Case.opened < date(flt.year + 1, 1, 1))
+    if flt.text.strip():
+        clauses.append(_text_clause(flt.text))
+    return clauses
+
+
+def _text_clause(query: str) -> ColumnElement[bool]:
+    """Cases whose reference starts with, or whose names contain, what was typed."""
+    query = query.strip()
+    ref_prefix = and_(Case.ref >= query, Case.ref < query + "\uffff")
+    expr = search_index.match_expression(query)
+    if expr is None:
+        return ref_prefix
+    matches = text(
+        "SELECT rowid FROM case_search WHERE case_search MATCH :expr ORDER BY rowid DESC LIMIT :cap"
+    ).bindparams(expr=expr, cap=MAX_SEARCH_MATCHES)
+    return ref_prefix | Case.id.in_(matches.columns(column("rowid", Integer)))
+
+
+def _require_list(session: Session, actor: Actor, flt: CaseFilter) -> None:
+    access.require(session, actor, Action.CASE_SEARCH if flt.text.strip() else Action.CASE_LIST)
+
+
+def count_cases(session: Session, actor: Actor, flt: CaseFilter) -> int:
+    _require_list(session, actor, flt)
+    stmt = select(func.count()).select_from(Case).where(*_where(session, actor, flt))
+    return int(session.scalar(stmt) or 0)
+
+
+def _sorted(stmt: Select[Any], sort: CaseSort, descending: bool) -> Select[Any]:
+    def d(col: Any) -> Any:
+        return col.desc() if descending else col.asc()
+
+    if sort is CaseSort.REF:
+        return stmt.order_by(d(Case.ref))
+    if sort is CaseSort.CODE:
+        return stmt.order_by(d(Case.code), d(Case.opened), d(Case.id))
+    if sort is CaseSort.HANDLER:
+        stmt = stmt.join(User, User.id == Case.handler_id)
+        return stmt.order_by(d(User.username), d(Case.opened), d(Case.id))
+    if sort is CaseSort.STATUS:
+        return stmt.order_by(d(Case.closed.is_(None)), d(Case.opened), d(Case.id))
+    return stmt.order_by(d(Case.opened), d(Case.id))
+
+
+def page_ids(
+    session: Session,
+    actor: Actor,
+    flt: CaseFilter,
+    *,
+    sort: CaseSort = CaseSort.OPENED,
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[int]:
+    """One page of case ids in list order."""
+    _require_list(session, actor, flt)
+    stmt = select(Case.id).where(*_where(session, actor, flt))
+    stmt = _sorted(stmt, sort, descending).offset(offset).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def fetch_rows(session: Session, actor: Actor, ids: Sequence[int]) -> dict[int, CaseRow]:
+    """Display rows for these ids (those the actor may list); walled ones masked."""
+    if not ids:
+        return {}
+    access.require(session, actor, Action.CASE_LIST)
+    children = (
+        select(func.count()).where(Child.case_id == Case.id).correlate(Case).scalar_subquery()
+    )
+    stmt = (
+        select(
+            Case.id,
+            Case.ref,
+            Case.line,
+            Case.code,
+            Case.opened,
+            Case.closed,
+            User.username,
+            Person.kind,
+            Person.first_name,
+            Person.last_name,
+            Person.organisation,
+            Person.organisation_type,
+            Person.relation,
+            Case.country,
+            Country.name_nl,
+            children,
+        )
+        .join(User, User.id == Case.handler_id)
+        .outerjoin(Person, (Person.case_id == Case.id) & (Person.role == PersonRole.REQUESTER))
+        .outerjoin(Country, Country.iso2 == Case.country)
+        .where(Case.id.in_(list(ids)), access.visible_cases(session, actor))
+    )
+    masked = access.masked_case_ids(session, actor, ids)
+    rows: dict[int, CaseRow] = {}
+    for r in session.execute(stmt):
+        if r.id in masked:
+            rows[r.id] = CaseRow(
+                id=r.id,
+                ref=r.ref,
+                line=r.line,
+                code=r.code,
+                opened=r.opened,
+                closed=None,
+                handler="",
+                requester=MASKED_LABEL,
+                requester_kind=None,
+                country=None,
+                country_name=None,
+                children=0,
+                masked=True,
+            )
+            continue
+        rows[r.id] = CaseRow(
+            id=r.id,
+            ref=r.ref,
+            line=r.line,
+            code=r.code,
+            opened=r.opened,
+            closed=r.closed,
+            handler=r.username,
+            requester=_requester_label(r),
+            requester_kind=r.kind,
+            country=r.country,
+            country_name=r.name_nl,
+            children=int(r[-1] or 0),
+        )
+    return rows
+
+
+def _requester_label(r: Any) -> str:
+    name = " ".join(p for p in (r.first_name, r.last_name) if p)
+    if r.kind is RequesterKind.PROFESSIONAL:
+        kind = label(r.organisation_type) if r.organisation_type else "Professional"
+        extra = r.organisation or name
+        return f"{kind}: {extra}" if extra else kind
+    if name:
+        return name
+    if r.kind is None:
+        return ""
+    return label(r.kind)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    rows: list[CaseRow]
+    more: bool  # more matches than shown
+    hidden: int  # matches behind a conflict wall (shown only as a count)
+
+
+def search(session: Session, actor: Actor, query: str, *, limit: int = 20) -> SearchResult:
+    """Cases matching `query` (reference prefix, or names with every word), newest first.
+
+    Matches behind a conflict wall are not returned; `hidden` says how many
+    there are, so that nobody registers the family a second time unaware.
+    """
+    flt = CaseFilter(text=query)
+    ids = page_ids(session, actor, flt, limit=limit + 1)
+    rows = fetch_rows(session, actor, ids[:limit])
+    visible = [rows[i] for i in ids[:limit] if i in rows and not rows[i].masked]
+    hidden = sum(1 for i in ids[:limit] if i in rows and rows[i].masked)
+    return SearchResult(rows=visible, more=len(ids) > limit, hidden=hidden)
