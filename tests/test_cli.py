@@ -146,3 +146,36 @@ def test_demo_database(cli, tmp_path: Path) -> None:
 def test_version(cli) -> None:
     res = cli(["--version"])
     assert res.code == 0 and res.out.startswith("ikodesk ")
+
+
+def test_no_usable_keyring_and_no_passphrase_is_a_clear_error(tmp_path: Path) -> None:
+    res = run_ikodesk(
+        ["--db", tmp_path / "a.db", "init", "--admin", "beheer"],
+        env={
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+            "IKODESK_PASSWORD": ADMIN_PASSWORD,
+        },
+    )
+    assert res.code == 2
+    assert "geen bruikbare sleutelbos" in res.err and "IKODESK_PASSPHRASE" in res.err
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_keyring_mode_across_processes_and_recovery_on_another_workstation(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "k.db"
+    res = run_ikodesk(
+        ["--db", db, "init", "--admin", "beheer"], env={"IKODESK_PASSWORD": ADMIN_PASSWORD}
+    )
+    assert res.code == 0, res.err
+    recovery = next(ln.strip() for ln in res.out.splitlines() if ln.count("-") == 16)
+    assert run_ikodesk(["--db", db, "info"]).code == 0
+    # Another workstation: an empty keyring.
+    other = {"IKODESK_TEST_KEYRING_FILE": str(tmp_path / "other-keyring.json")}
+    res = run_ikodesk(["--db", db, "info"], env=other)
+    assert res.code == 2 and "herstelsleutel" in res.err
+    res = run_ikodesk(["--db", db, "info"], env={**other, "IKODESK_RECOVERY_KEY": recovery})
+    assert res.code == 0, res.err
+    assert run_ikodesk(["--db", db, "info"], env=other).code == 0  # remembered there now
+    assert recovery.replace("-", "")[:64].lower() in (tmp_path / "other-keyring.json").read_text()
