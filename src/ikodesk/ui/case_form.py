@@ -488,12 +488,12 @@ class CaseWindow(QWidget):
         elif form.indexOf(widget) >= 0:
             form.setRowVisible(widget, visible)
 
-    def _fill(self, combo: QComboBox, values: tuple[Any, ...], optional: bool) -> None:
+    def _fill(self, combo: QComboBox, values: tuple[Any, ...]) -> None:
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
-        if optional or not values:
-            combo.addItem("—", None)
+        # Always an empty choice first: a required value must be chosen, not defaulted.
+        combo.addItem("—", None)
         for v in values:
             combo.addItem(enum_label(v), v.value)
         _set_combo(combo, current)
@@ -502,9 +502,9 @@ class CaseWindow(QWidget):
     def _code_changed(self) -> None:
         code = self._current_code()
         rule = code_rule(code)
-        self._fill(self.direction, rule.directions, False)
-        self._fill(self.taker, rule.takers, not rule.taker_required)
-        self._fill(self.mover, rule.movers, False)
+        self._fill(self.direction, rule.directions)
+        self._fill(self.taker, rule.takers)
+        self._fill(self.mover, rule.movers)
         self._set_row_visible(self.case_form, self.direction, bool(rule.directions))
         self._set_row_visible(self.case_form, self.taker, bool(rule.takers))
         self._set_row_visible(self.case_form, self.mover, bool(rule.movers))

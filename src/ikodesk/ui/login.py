@@ -85,8 +85,6 @@ class UnlockDialog(QDialog):
 
         self.error = _error_label()
         layout.addWidget(self.error)
-        if message:
-            self.show_error(message)
 
         buttons = QDialogButtonBox()
         self.open_button = buttons.addButton(
@@ -96,12 +94,19 @@ class UnlockDialog(QDialog):
         other = buttons.addButton(
             self.tr("Andere &database…"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        buttons.addButton(self.tr("Afsluiten"), QDialogButtonBox.ButtonRole.RejectRole)
+        quit_button = buttons.addButton(
+            self.tr("Afsluiten"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        # Only "Openen" reacts to Enter, wherever the focus is.
+        for b in (other, quit_button):
+            b.setAutoDefault(False)
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         other.clicked.connect(self.other_database_requested)
         layout.addWidget(buttons)
         self.secret.setFocus()
+        if message:
+            self.show_error(message)
 
     def _mode_changed(self) -> None:
         recovery = self.use_recovery.isChecked()
@@ -125,7 +130,8 @@ class UnlockDialog(QDialog):
 
     def set_busy(self, busy: bool) -> None:
         self.open_button.setEnabled(not busy)
-        self.secret.setEnabled(not busy)
+        # Read-only, not disabled: a disabled field would push the focus to another button.
+        self.secret.setReadOnly(busy)
         if busy:
             self.error.hide()
 
@@ -173,7 +179,10 @@ class LoginDialog(QDialog):
             self.tr("&Inloggen"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.login_button.setDefault(True)
-        buttons.addButton(self.tr("Afsluiten"), QDialogButtonBox.ButtonRole.RejectRole)
+        quit_button = buttons.addButton(
+            self.tr("Afsluiten"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        quit_button.setAutoDefault(False)
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -200,8 +209,10 @@ class LoginDialog(QDialog):
         self.login_requested.emit(self.username.text().strip(), self.password.text())
 
     def _set_enabled(self, enabled: bool) -> None:
-        for w in (self.username, self.password, self.login_button):
-            w.setEnabled(enabled)
+        self.login_button.setEnabled(enabled)
+        # Read-only, not disabled: the focus stays in the field.
+        self.username.setReadOnly(not enabled)
+        self.password.setReadOnly(not enabled)
 
     def login_failed(self, message: str) -> None:
         self.failures += 1

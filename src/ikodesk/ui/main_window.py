@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ikodesk.errors import AuthenticationError
+from ikodesk.models.enums import Role
 from ikodesk.services import users
 from ikodesk.services.access import Action
 from ikodesk.ui import i18n
@@ -99,7 +100,9 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(idle_lock_ms or minutes * 60_000, self)
         self.idle.idle.connect(self.lock)
         self.idle.start()
-        if self.nav.count():
+        # Jurists work Line 2 dossiers; everyone else starts on their first page.
+        start = self.cases_page if ctx.role is Role.JURIST else None
+        if not self.show_page(start) and self.nav.count():
             self.nav.setCurrentRow(0)
 
     # -- building --------------------------------------------------------------------

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from ikodesk.cli.common import DEMO_PASSPHRASE
-from ikodesk.errors import AuthenticationError, KeyUnavailableError, StorageError
+from ikodesk.errors import AuthenticationError
 from ikodesk.models.enums import Role
 from ikodesk.services import demo, users
 from ikodesk.services.actors import Actor
@@ -82,7 +82,8 @@ class StartController(QObject):
 
     def _show(self, dialog: QWidget) -> None:
         if self._dialog is not None and self._dialog is not dialog:
-            self._dialog.close()
+            # hide(), not close(): closing a dialog rejects it, and rejecting means "quit".
+            self._dialog.hide()
             self._dialog.deleteLater()
         self._dialog = dialog
         dialog.show()
@@ -209,7 +210,7 @@ class StartController(QObject):
 
         def failed(exc: BaseException) -> None:
             message = user_message(exc)
-            if message is None or not isinstance(exc, StorageError | KeyUnavailableError):
+            if message is None:
                 if dialog is not None:
                     dialog.set_busy(False)
                 show_error(dialog, exc)
