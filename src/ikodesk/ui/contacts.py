@@ -10,12 +10,14 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QDateTime,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -191,9 +193,22 @@ class ContactDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        for seq in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
-            QShortcut(QKeySequence(seq), self, self.submit)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.submit)
+        # Ctrl+Enter in the summary saves (the text field would otherwise take the key).
+        self.summary.installEventFilter(self)
         self.channel.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.summary
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.submit()
+            return True
+        return super().eventFilter(watched, event)
 
     def submit(self) -> None:
         if not self.save_button.isEnabled():

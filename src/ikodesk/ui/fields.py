@@ -6,8 +6,9 @@ import re
 import unicodedata
 from datetime import date
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ikodesk.ui.context import CountryInfo
 
@@ -81,13 +82,17 @@ class CountryField(QWidget):
         self.edit = QLineEdit()
         self.edit.setObjectName("country")
         self.edit.setPlaceholderText(self.tr("begin te typen: Polen, Turkije, …"))
-        model = QStringListModel(sorted((c.name_nl for c in countries), key=fold), self)
+        self._names = sorted((c.name_nl for c in countries), key=fold)
+        model = QStringListModel(self._names, self)
         self.completer = QCompleter(model, self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.setMaxVisibleItems(12)
         self.edit.setCompleter(self.completer)
+        # Tab in the open list: close it, complete what was typed and move on, as the
+        # user expects from a type-ahead field (Qt would only close the list).
+        self.completer.popup().installEventFilter(self)
         layout.addWidget(self.edit, 1)
         self.badge = QLabel()
         self.badge.setObjectName("hagueBadge")
@@ -97,10 +102,36 @@ class CountryField(QWidget):
         layout.addWidget(self.badge)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self._text_changed)
+        self.edit.editingFinished.connect(self.commit)
 
     def _text_changed(self) -> None:
         self._update_badge()
         self.changed.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.completer.popup()
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        ):
+            self.completer.popup().hide()
+            self.commit()
+            QApplication.sendEvent(
+                self.edit, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers())
+            )
+            return True
+        return super().eventFilter(watched, event)
+
+    def commit(self) -> None:
+        """Complete a typed beginning to the first country it fits ("Mar" -> Marokko)."""
+        text = self.edit.text().strip()
+        if not text or self.country() is not None:
+            return
+        prefix = fold(text)
+        match = next((n for n in self._names if fold(n).startswith(prefix)), None)
+        if match is not None:
+            self.edit.setText(match)
 
     def country(self) -> CountryInfo | None:
         text = self.edit.text().strip()

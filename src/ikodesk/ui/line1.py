@@ -261,6 +261,7 @@ class Line1Page(QWidget):
     def submit(self) -> None:
         if self._saving:
             return
+        self.country.commit()
         if not self.country.is_valid():
             self.status.setStyleSheet("color: #b00020;")
             self.status.setText(

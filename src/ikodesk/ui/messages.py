@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.exc import OperationalError
 
-from ikodesk.errors import IkodeskError
+from ikodesk.errors import IkodeskError, ValidationError
 from ikodesk.storage.paths import log_dir
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,10 @@ def _tr(text: str) -> str:
 
 def user_message(exc: BaseException) -> str | None:
     """A plain sentence for an error the user can fix; None for a bug."""
+    if isinstance(exc, ValidationError):
+        # In a form the field is obvious; its message alone reads as a sentence.
+        text = exc.field_message
+        return text[:1].upper() + text[1:] + "."
     if isinstance(exc, IkodeskError):
         return exc.message
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
