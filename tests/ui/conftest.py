@@ -41,6 +41,7 @@ def _no_database_on_the_gui_thread(qapp: Any) -> Iterator[None]:
 
 @pytest.fixture
 def worker(qtbot: QtBot) -> Iterator[DbWorker]:
+    """A running worker. Request it after the database fixtures, so that it stops first."""
     w = DbWorker()
     w.start()
     yield w
@@ -129,7 +130,7 @@ def make_ctx(worker: DbWorker, db: Database, actor: Actor, name: str = "") -> Ap
 
 
 @pytest.fixture
-def jurist_ctx(worker: DbWorker, sample_cases: Database, people: dict[str, Actor]) -> AppContext:
+def jurist_ctx(sample_cases: Database, people: dict[str, Actor], worker: DbWorker) -> AppContext:
     return make_ctx(worker, sample_cases, people["jdevries"], "J. de Vries")
 
 

@@ -57,7 +57,7 @@ def _student_window(qtbot: QtBot, worker: DbWorker, db: Database, student: Actor
 
 
 def test_line1_registration_by_keyboard_only(
-    qtbot: QtBot, worker: DbWorker, sample_cases: Database, people: dict[str, Actor]
+    qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
 ) -> None:
     window = _student_window(qtbot, worker, sample_cases, people["tmeijer"])
     page = window.line1_page
@@ -143,7 +143,7 @@ def test_line1_registration_by_keyboard_only(
 
 
 def test_unknown_country_is_not_saved(
-    qtbot: QtBot, worker: DbWorker, sample_cases: Database, people: dict[str, Actor]
+    qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
 ) -> None:
     window = _student_window(qtbot, worker, sample_cases, people["tmeijer"])
     page = window.line1_page
@@ -157,7 +157,7 @@ def test_unknown_country_is_not_saved(
 
 
 def test_reopen_a_recent_registration_to_add_a_contact(
-    qtbot: QtBot, worker: DbWorker, sample_cases: Database, people: dict[str, Actor]
+    qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
 ) -> None:
     window = _student_window(qtbot, worker, sample_cases, people["tmeijer"])
     page = window.line1_page

@@ -137,7 +137,7 @@ def test_wizard_with_a_passphrase_when_there_is_no_keyring(
 
 
 def test_wizard_opens_an_existing_database(
-    qtbot: QtBot, worker: DbWorker, db_path: Path, tmp_path: Path
+    qtbot: QtBot, db_path: Path, tmp_path: Path, worker: DbWorker
 ) -> None:
     Database.create(db_path, passphrase=TEST_PASSPHRASE)[0].close()
     controller = _controller(worker, tmp_path / "elders.db")
@@ -154,7 +154,7 @@ def test_wizard_opens_an_existing_database(
 
 
 def test_unlock_with_passphrase_then_login_with_wrong_and_right_password(
-    qtbot: QtBot, worker: DbWorker, db: Database, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, db: Database, worker: DbWorker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_users(db)
     path = db.path

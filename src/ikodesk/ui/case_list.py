@@ -183,6 +183,9 @@ class CaseListModel(QAbstractTableModel):
             self._ids.extend(ids)
             self.endInsertRows()
 
+    def is_loading(self) -> bool:
+        return self._loading_ids
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more and not self._loading_ids
 

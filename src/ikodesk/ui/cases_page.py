@@ -131,6 +131,8 @@ class CasesPage(QWidget):
         layout.addWidget(self.view, 1)
 
         self.view.activated.connect(self._open)
+        self._select_first = False
+        self.model.first_page_loaded.connect(self._first_page_loaded)
         self.model.count_changed.connect(self._show_count)
         self.model.error.connect(lambda exc: show_error(self, exc))
         self._search_timer = QTimer(self)
@@ -213,7 +215,17 @@ class CasesPage(QWidget):
     def _search_enter(self) -> None:
         self.apply_filter()
         self.view.setFocus()
-        self.view.selectRow(0)
+        self._select_first = True
+        if not self.model.is_loading():
+            self._first_page_loaded()
+
+    def _first_page_loaded(self) -> None:
+        # The list has focus (Enter in the search field, or Tab): put the cursor on the
+        # first row so that Enter opens it and the arrows move from there.
+        if self.model.rowCount() and (self._select_first or self.view.hasFocus()):
+            if not self.view.currentIndex().isValid():
+                self.view.setCurrentIndex(self.model.index(0, 0))
+        self._select_first = False
 
     def _show_count(self, total: int) -> None:
         self.count_label.setText(self.tr("{0} zaken").format(f"{total:,}".replace(",", ".")))
