@@ -222,9 +222,9 @@ class CasesPage(QWidget):
     def _first_page_loaded(self) -> None:
         # The list has focus (Enter in the search field, or Tab): put the cursor on the
         # first row so that Enter opens it and the arrows move from there.
-        if self.model.rowCount() and (self._select_first or self.view.hasFocus()):
-            if not self.view.currentIndex().isValid():
-                self.view.setCurrentIndex(self.model.index(0, 0))
+        wanted = self._select_first or self.view.hasFocus()
+        if self.model.rowCount() and wanted and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.model.index(0, 0))
         self._select_first = False
 
     def _show_count(self, total: int) -> None:

@@ -29,7 +29,7 @@ from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.idle import IdleWatcher, LockScreen
 from ikodesk.ui.line1 import Line1Page
 from ikodesk.ui.mediation_page import MediationPage
-from ikodesk.ui.messages import inform, show_error
+from ikodesk.ui.messages import ask, inform, show_error
 from ikodesk.ui.reports_page import ReportsPage
 
 SHORTCUT_NEW_LINE1 = QKeySequence("Ctrl+N")
@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.case_windows: dict[int | None, list[CaseWindow]] = {}
         self._hidden_on_lock: list[QWidget] = []
         self.locked = False
+        self._close_confirmed = False
 
         # -- pages ------------------------------------------------------------------
         self.nav = QListWidget()
@@ -348,20 +349,31 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         dirty = self.unsaved_windows()
-        if dirty and not self.locked:
-            answer = QMessageBox.question(
+        if dirty and not self._close_confirmed:
+            event.ignore()
+            if self.locked:
+                return  # nobody may decide about the changes while locked
+
+            def answered(button: QMessageBox.StandardButton) -> None:
+                if button == QMessageBox.StandardButton.Discard:
+                    self._close_confirmed = True
+                    self.close()
+                else:
+                    dirty[0].show()
+                    dirty[0].raise_()
+
+            self.confirm_box = ask(
                 self,
                 self.tr("Niet-opgeslagen wijzigingen"),
                 self.tr(
-                    "{0} zaakvenster(s) hebben niet-opgeslagen wijzigingen. Toch afsluiten en "
-                    "de wijzigingen verwerpen?"
+                    "{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. "
+                    "Toch afsluiten en de wijzigingen verwerpen?"
                 ).format(len(dirty)),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                answered,
+                QMessageBox.StandardButton.Cancel,
             )
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                dirty[0].show()
-                dirty[0].raise_()
-                return
+            return
         for ws in list(self.case_windows.values()):
             for w in list(ws):
                 w.discard_and_close()
