@@ -52,10 +52,6 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _tr(context: str, text: str) -> str:
-    return QCoreApplication.translate(context, text)
-
-
 @dataclass(frozen=True)
 class UserView:
     username: str
@@ -112,19 +108,19 @@ class UsersModel(_ListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.headers = [
-            _tr("UsersModel", "Gebruikersnaam"),
-            _tr("UsersModel", "Naam"),
-            _tr("UsersModel", "Rol"),
-            _tr("UsersModel", "Status"),
+            QCoreApplication.translate("UsersModel", "Gebruikersnaam"),
+            QCoreApplication.translate("UsersModel", "Naam"),
+            QCoreApplication.translate("UsersModel", "Rol"),
+            QCoreApplication.translate("UsersModel", "Status"),
         ]
 
     def cells(self, u: UserView) -> list[str]:
         if not u.active:
-            status = _tr("UsersModel", "gedeactiveerd")
+            status = QCoreApplication.translate("UsersModel", "gedeactiveerd")
         elif not u.has_password:
-            status = _tr("UsersModel", "actief, nog geen wachtwoord")
+            status = QCoreApplication.translate("UsersModel", "actief, nog geen wachtwoord")
         else:
-            status = _tr("UsersModel", "actief")
+            status = QCoreApplication.translate("UsersModel", "actief")
         return [u.username, u.name, enum_label(u.role), status]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -141,15 +137,18 @@ class CountriesModel(_ListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.headers = [
-            _tr("CountriesModel", "Land"),
-            _tr("CountriesModel", "ISO"),
-            _tr("CountriesModel", "HKOV 1980"),
-            _tr("CountriesModel", "In werking sinds"),
-            _tr("CountriesModel", "EU"),
+            QCoreApplication.translate("CountriesModel", "Land"),
+            QCoreApplication.translate("CountriesModel", "ISO"),
+            QCoreApplication.translate("CountriesModel", "HKOV 1980"),
+            QCoreApplication.translate("CountriesModel", "In werking sinds"),
+            QCoreApplication.translate("CountriesModel", "EU"),
         ]
 
     def cells(self, c: CountryInfo) -> list[str]:
-        yes, no = _tr("CountriesModel", "ja"), _tr("CountriesModel", "nee")
+        yes, no = (
+            QCoreApplication.translate("CountriesModel", "ja"),
+            QCoreApplication.translate("CountriesModel", "nee"),
+        )
         return [
             c.name_nl,
             c.iso2,

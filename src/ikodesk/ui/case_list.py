@@ -37,10 +37,6 @@ from ikodesk.ui.worker import DbWorker
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CaseListModel", text)
-
-
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -51,15 +47,26 @@ class Column:
 
 def columns() -> list[Column]:
     return [
-        Column("ref", _tr("Referentie"), CaseSort.REF, 15),
-        Column("opened", _tr("Geopend"), CaseSort.OPENED, 11),
-        Column("line", _tr("Lijn"), None, 5),
-        Column("code", _tr("Code"), CaseSort.CODE, 30),
-        Column("requester", _tr("Hoofdbetrokkene"), None, 30),
-        Column("country", _tr("Land"), None, 18),
-        Column("children", _tr("Kinderen"), None, 8),
-        Column("handler", _tr("Behandelaar"), CaseSort.HANDLER, 12),
-        Column("status", _tr("Status"), CaseSort.STATUS, 20),
+        Column("ref", QCoreApplication.translate("CaseListModel", "Referentie"), CaseSort.REF, 15),
+        Column(
+            "opened", QCoreApplication.translate("CaseListModel", "Geopend"), CaseSort.OPENED, 11
+        ),
+        Column("line", QCoreApplication.translate("CaseListModel", "Lijn"), None, 5),
+        Column("code", QCoreApplication.translate("CaseListModel", "Code"), CaseSort.CODE, 30),
+        Column(
+            "requester", QCoreApplication.translate("CaseListModel", "Hoofdbetrokkene"), None, 30
+        ),
+        Column("country", QCoreApplication.translate("CaseListModel", "Land"), None, 18),
+        Column("children", QCoreApplication.translate("CaseListModel", "Kinderen"), None, 8),
+        Column(
+            "handler",
+            QCoreApplication.translate("CaseListModel", "Behandelaar"),
+            CaseSort.HANDLER,
+            12,
+        ),
+        Column(
+            "status", QCoreApplication.translate("CaseListModel", "Status"), CaseSort.STATUS, 20
+        ),
     ]
 
 
@@ -269,7 +276,9 @@ class CaseListModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.columns[section].title
             if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].sort is None:
-                return _tr("Op deze kolom kan niet worden gesorteerd.")
+                return QCoreApplication.translate(
+                    "CaseListModel", "Op deze kolom kan niet worden gesorteerd."
+                )
         return None
 
     def case_id(self, row: int) -> int | None:
@@ -292,7 +301,7 @@ class CaseListModel(QAbstractTableModel):
         if row is None:
             if case_id in self._gone:
                 if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-                    return _tr("(niet meer beschikbaar)")
+                    return QCoreApplication.translate("CaseListModel", "(niet meer beschikbaar)")
                 return None
             if role == Qt.ItemDataRole.DisplayRole:
                 self._want(index.row())
@@ -307,7 +316,10 @@ class CaseListModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.FontRole:
                 return self._italic
             if role == Qt.ItemDataRole.ToolTipRole:
-                return _tr("Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).")
+                return QCoreApplication.translate(
+                    "CaseListModel",
+                    "Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).",
+                )
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("children", "line"):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -317,7 +329,7 @@ class CaseListModel(QAbstractTableModel):
             if key == "ref":
                 return row.ref
             if key == "requester":
-                return _tr("afgeschermd dossier")
+                return QCoreApplication.translate("CaseListModel", "afgeschermd dossier")
             return ""
         if key == "ref":
             return row.ref
@@ -337,8 +349,10 @@ class CaseListModel(QAbstractTableModel):
             return row.handler
         if key == "status":
             if row.closed is None:
-                return _tr("open")
-            return _tr("gesloten {0}").format(fmt_date(row.closed))
+                return QCoreApplication.translate("CaseListModel", "open")
+            return QCoreApplication.translate("CaseListModel", "gesloten {0}").format(
+                fmt_date(row.closed)
+            )
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -33,10 +33,6 @@ Index = QModelIndex | QPersistentModelIndex
 FIRST, LAST, BIRTH, AGE = range(4)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ChildrenModel", text)
-
-
 @dataclass
 class ChildRow:
     first_name: str = ""
@@ -52,7 +48,12 @@ class ChildrenModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[ChildRow] = []
         self.opened: date | None = None
-        self.headers = [_tr("Voornaam"), _tr("Achternaam"), _tr("Geboortedatum"), _tr("Leeftijd")]
+        self.headers = [
+            QCoreApplication.translate("ChildrenModel", "Voornaam"),
+            QCoreApplication.translate("ChildrenModel", "Achternaam"),
+            QCoreApplication.translate("ChildrenModel", "Geboortedatum"),
+            QCoreApplication.translate("ChildrenModel", "Leeftijd"),
+        ]
 
     def set_children(self, children: list[ChildData]) -> None:
         self.beginResetModel()
@@ -98,13 +99,21 @@ class ChildrenModel(QAbstractTableModel):
                 child.birth_date = parse_dutch_date(r.birth_text)
             except ValueError:
                 problems.append(
-                    FieldProblem(f"children[{i}].birth_date", _tr("ongeldige datum (dd-mm-jjjj)"))
+                    FieldProblem(
+                        f"children[{i}].birth_date",
+                        QCoreApplication.translate("ChildrenModel", "ongeldige datum (dd-mm-jjjj)"),
+                    )
                 )
             if child.birth_date is None and r.age_text.strip():
                 try:
                     child.age = int(r.age_text.strip())
                 except ValueError:
-                    problems.append(FieldProblem(f"children[{i}].age", _tr("verwacht een getal")))
+                    problems.append(
+                        FieldProblem(
+                            f"children[{i}].age",
+                            QCoreApplication.translate("ChildrenModel", "verwacht een getal"),
+                        )
+                    )
             out.append(child)
         return out, problems
 
@@ -155,13 +164,14 @@ class ChildrenModel(QAbstractTableModel):
                 return r.birth_text
             text, computed = self._age(r)
             if role == Qt.ItemDataRole.DisplayRole and computed and text:
-                return _tr("{0} jaar").format(text)
+                return QCoreApplication.translate("ChildrenModel", "{0} jaar").format(text)
             return text
         if role == Qt.ItemDataRole.ForegroundRole and col == AGE and self._age(r)[1]:
             return QBrush(QColor(96, 96, 96))
         if role == Qt.ItemDataRole.ToolTipRole and col == AGE:
-            return _tr(
-                "Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is"
+            return QCoreApplication.translate(
+                "ChildrenModel",
+                "Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is",
             )
         return None
 

@@ -70,10 +70,6 @@ def load_contacts(session: Session, actor: Actor, case_id: int) -> list[ContactV
     ]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ContactTimelineModel", text)
-
-
 class ContactTimelineModel(QAbstractTableModel):
     """A case's contact moments (a few dozen at most: held in full)."""
 
@@ -81,12 +77,12 @@ class ContactTimelineModel(QAbstractTableModel):
         super().__init__(parent)
         self.items: list[ContactView] = []
         self.headers = [
-            _tr("Datum en tijd"),
-            _tr("Kanaal"),
-            _tr("Met"),
-            _tr("Behandelaar"),
-            _tr("Minuten"),
-            _tr("Samenvatting"),
+            QCoreApplication.translate("ContactTimelineModel", "Datum en tijd"),
+            QCoreApplication.translate("ContactTimelineModel", "Kanaal"),
+            QCoreApplication.translate("ContactTimelineModel", "Met"),
+            QCoreApplication.translate("ContactTimelineModel", "Behandelaar"),
+            QCoreApplication.translate("ContactTimelineModel", "Minuten"),
+            QCoreApplication.translate("ContactTimelineModel", "Samenvatting"),
         ]
 
     def set_items(self, items: list[ContactView]) -> None:

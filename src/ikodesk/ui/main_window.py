@@ -101,8 +101,16 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(idle_lock_ms or minutes * 60_000, self)
         self.idle.idle.connect(self.lock)
         self.idle.start()
-        # Jurists work Line 2 dossiers; everyone else starts on their first page.
-        start = self.cases_page if ctx.role is Role.JURIST else None
+        # Each role starts where it works: jurists on the cases, administrators on Beheer.
+        start = (
+            {
+                Role.JURIST: self.cases_page,
+                Role.ADMIN: self.admin_page,
+                Role.MANAGER: self.reports_page,
+            }.get(ctx.role)
+            if ctx.role is not None
+            else None
+        )
         if not self.show_page(start) and self.nav.count():
             self.nav.setCurrentRow(0)
 

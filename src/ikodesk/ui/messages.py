@@ -19,10 +19,6 @@ from ikodesk.storage.paths import log_dir
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("messages", text)
-
-
 def user_message(exc: BaseException) -> str | None:
     """A plain sentence for an error the user can fix; None for a bug."""
     if isinstance(exc, ValidationError):
@@ -32,17 +28,21 @@ def user_message(exc: BaseException) -> str | None:
     if isinstance(exc, IkodeskError):
         return exc.message
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return _tr("De schijf is vol. Maak ruimte vrij en probeer het opnieuw.")
+        return QCoreApplication.translate(
+            "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."
+        )
     if isinstance(exc, PermissionError):
-        return _tr("Geen toegang tot het bestand {0}. Kies een andere map.").format(
-            exc.filename or ""
-        )
+        return QCoreApplication.translate(
+            "messages", "Geen toegang tot het bestand {0}. Kies een andere map."
+        ).format(exc.filename or "")
     if isinstance(exc, OperationalError) and "full" in str(exc.orig):
-        return _tr("De schijf is vol. Maak ruimte vrij en probeer het opnieuw.")
-    if isinstance(exc, OSError) and exc.filename:
-        return _tr("Het bestand {0} kan niet worden gebruikt: {1}.").format(
-            exc.filename, exc.strerror or ""
+        return QCoreApplication.translate(
+            "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."
         )
+    if isinstance(exc, OSError) and exc.filename:
+        return QCoreApplication.translate(
+            "messages", "Het bestand {0} kan niet worden gebruikt: {1}."
+        ).format(exc.filename, exc.strerror or "")
     return None
 
 
@@ -68,7 +68,12 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
     message = user_message(exc)
     if message is None:
         return show_crash(parent, exc)
-    return inform(parent, _tr("Niet gelukt"), message, QMessageBox.Icon.Warning)
+    return inform(
+        parent,
+        QCoreApplication.translate("messages", "Niet gelukt"),
+        message,
+        QMessageBox.Icon.Warning,
+    )
 
 
 def show_crash(parent: QWidget | None, exc: BaseException) -> QMessageBox:
@@ -76,14 +81,15 @@ def show_crash(parent: QWidget | None, exc: BaseException) -> QMessageBox:
         "unexpected error",
         exc_info=(type(exc), exc, exc.__traceback__),
     )
-    text = _tr(
+    text = QCoreApplication.translate(
+        "messages",
         "Er ging iets mis in ikodesk. Uw gegevens zijn niet verloren, maar de laatste "
         "handeling is mogelijk niet uitgevoerd. Meld dit aan de beheerder; de details "
-        "staan in het logbestand in {0}."
+        "staan in het logbestand in {0}.",
     ).format(log_dir())
     box = QMessageBox(
         QMessageBox.Icon.Critical,
-        _tr("Onverwachte fout"),
+        QCoreApplication.translate("messages", "Onverwachte fout"),
         text,
         QMessageBox.StandardButton.Ok,
         parent,
@@ -106,7 +112,12 @@ def install_crash_handler() -> None:
             return
         message = user_message(exc)
         if message is not None:
-            inform(None, _tr("Niet gelukt"), message, QMessageBox.Icon.Warning)
+            inform(
+                None,
+                QCoreApplication.translate("messages", "Niet gelukt"),
+                message,
+                QMessageBox.Icon.Warning,
+            )
         else:
             show_crash(None, exc.with_traceback(tb))
 

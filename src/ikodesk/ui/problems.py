@@ -20,14 +20,13 @@ _TOKEN = re.compile(r"\b[a-z][a-z0-9_]*\b")
 
 
 def _field_names() -> dict[str, str]:
-    t = QCoreApplication.translate
     return {
-        "birth_date": t("problems", "geboortedatum"),
-        "age": t("problems", "leeftijd"),
-        "closed": t("problems", "sluitdatum"),
-        "close_reason": t("problems", "reden van sluiten"),
-        "opened": t("problems", "openingsdatum"),
-        "handler": t("problems", "behandelaar"),
+        "birth_date": QCoreApplication.translate("problems", "geboortedatum"),
+        "age": QCoreApplication.translate("problems", "leeftijd"),
+        "closed": QCoreApplication.translate("problems", "sluitdatum"),
+        "close_reason": QCoreApplication.translate("problems", "reden van sluiten"),
+        "opened": QCoreApplication.translate("problems", "openingsdatum"),
+        "handler": QCoreApplication.translate("problems", "behandelaar"),
     }
 
 
