@@ -174,16 +174,17 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
             "mediations": session.scalar(select(func.count()).select_from(Mediation)),
             "gebruikers": session.scalar(select(func.count()).select_from(User)),
         }
-    out(f"Database:      {db.path}")
-    out(f"Database-id:   {db.database_id}")
-    out(
-        "Sleutel:       "
-        + ("sleutelbos (keyring)" if db.key_mode == "keyring" else "wachtwoordzin")
-    )
-    out(f"Schemaversie:  {db.schema_revision()}")
-    out(f"ikodesk:       {__version__}")
-    for name, n in counts.items():
-        out(f"{name.capitalize() + ':':<15}{n}")
+    key = "sleutelbos (keyring)" if db.key_mode == "keyring" else "wachtwoordzin"
+    rows = [
+        ("Database", str(db.path)),
+        ("Database-id", db.database_id),
+        ("Sleutel", key),
+        ("Schemaversie", str(db.schema_revision())),
+        ("ikodesk", __version__),
+        *((name.capitalize(), str(n)) for name, n in counts.items()),
+    ]
+    for label, value in rows:
+        out(f"{label + ':':<18}{value}")
     return 0
 
 
