@@ -200,3 +200,28 @@ def test_migrating_an_older_database_backs_it_up_first(
     assert old.schema_revision() == head
     old.close()
     reopened.close()
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema_*.db")), ids=lambda p: p.stem)
+def test_every_released_schema_migrates_to_head(fixture: Path, tmp_path: Path) -> None:
+    """Databases of every released schema open with this code, data intact."""
+    import shutil
+
+    from ikodesk.services import case_queries
+    from ikodesk.services.actors import Actor
+
+    for f in fixture.parent.glob(fixture.name + "*"):
+        shutil.copy(f, tmp_path / f.name)
+    db = Database.open(tmp_path / fixture.name, passphrase=TEST_PASSPHRASE)
+    try:
+        assert db.schema_revision() == migrate.head_revision()
+        assert db.last_migration_backup is not None and db.last_migration_backup.exists()
+        with db.session() as s:
+            found = case_queries.search(s, Actor.key_holder(), "wisniewska").rows
+            assert [r.ref for r in found] == ["2024-L2-00001"]
+            assert found[0].requester == "Łucja Wiśniewska"
+    finally:
+        db.close()
