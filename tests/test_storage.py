@@ -225,3 +225,26 @@ def test_every_released_schema_migrates_to_head(fixture: Path, tmp_path: Path) -
             assert found[0].requester == "Łucja Wiśniewska"
     finally:
         db.close()
+
+
+def test_rekey_to_the_keyring_and_back_to_a_passphrase(
+    db: Database, memory_keyring: MemoryKeyring
+) -> None:
+    _insert_marker(db)
+    recovery, backup = db.rekey()
+    assert recovery is not None and db.key_mode is KeyMode.KEYRING
+    with db.engine.connect() as conn:  # still usable after the rotation
+        assert conn.execute(text("SELECT count(*) FROM meta WHERE key='probe'")).scalar() == 1
+    db.close()
+    memory_keyring.entries.clear()
+    with pytest.raises(WrongKeyError):  # the old passphrase no longer opens it
+        Database.open(db.path, passphrase=TEST_PASSPHRASE)
+    Database.open(db.path, recovery_key=recovery).close()
+    old = Database.open(backup, passphrase=TEST_PASSPHRASE, migrate_schema=False)
+    old.close()
+    again = Database.open(db.path)
+    again.rekey(passphrase="een nieuwe wachtwoordzin")
+    again.close()
+    with pytest.raises(WrongKeyError):
+        Database.open(db.path, passphrase=TEST_PASSPHRASE)
+    Database.open(db.path, passphrase="een nieuwe wachtwoordzin").close()
