@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from ikodesk.models import User
+from ikodesk.models import User, age_in_years
 from ikodesk.services.actors import Actor
 from ikodesk.services.exchange import ImportResult, Progress, import_lines, json_line
 from ikodesk.services.passwords import hash_password
@@ -697,14 +697,16 @@ class DemoGenerator:
                         rng.randint(1, 2),
                     )
                 if rng.random() < 0.45:
-                    med["child_interviews"] = [
-                        {
-                            "date": (
-                                started + timedelta(days=rng.randint(0, (ended - started).days))
-                            ).isoformat(),
-                            "children": rng.randint(1, len(med["children"])),
-                        }
-                    ]
+                    day = started + timedelta(days=rng.randint(0, (ended - started).days))
+                    # Children are heard from the age of three.
+                    heard = sum(
+                        age_in_years(date.fromisoformat(c["birth_date"]), day) >= 3
+                        for c in med["children"]
+                    )
+                    if heard:
+                        med["child_interviews"] = [
+                            {"date": day.isoformat(), "children": rng.randint(1, heard)}
+                        ]
                 yield med
 
 
