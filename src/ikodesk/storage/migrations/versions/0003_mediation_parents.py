@@ -1,12 +1,11 @@
 """mediation parents
 
-Revision ID: 0002_med
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-28 14:44:58.031776
 
 The parents of a mediation request (relation, names, birth date, country of
-residence): a new table, no change to existing rows. The revision id is
-provisional; the lead re-chains revisions when merging branches.
+residence): a new table, no change to existing rows.
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_med"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
