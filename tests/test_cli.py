@@ -192,3 +192,12 @@ def test_rekey_from_the_command_line(cli, tmp_path: Path) -> None:
     assert "opnieuw versleuteld" in res.out
     assert cli(["--db", db, "info"], env=ENV).code == 2
     assert cli(["--db", db, "info"], env={"IKODESK_PASSPHRASE": "nieuwe-wachtwoordzin"}).code == 0
+
+
+def test_export_to_standard_output(cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    _init(cli, db)
+    res = cli(["--db", db, "export", "-"], env=ENV)
+    assert res.code == 0
+    assert json.loads(res.out.splitlines()[0])["username"] == "beheer"
+    assert "niet versleuteld" in res.err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from ikodesk import __version__
@@ -66,6 +67,11 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         err("Afgebroken.")
         return 1
+    except BrokenPipeError:
+        # The reader went away (`ikodesk ... | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("internal error in command %s", args.command)
         err(

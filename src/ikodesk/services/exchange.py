@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TextIO, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, text, tuple_, update
 from sqlalchemy.orm import Session, selectinload
@@ -1019,18 +1019,31 @@ def json_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
-    """Write records to `path` atomically (readable by the owner only); returns the count."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
+def write_records(records: Iterable[dict[str, Any]], stream: TextIO) -> int:
+    """Write records as JSON lines to an open text stream; returns the count."""
     count = 0
+    for rec in records:
+        stream.write(json_line(rec))
+        stream.write("\n")
+        count += 1
+    return count
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
+    """Write records to the file `path` atomically (owner-only); returns the count.
+
+    A half-written export never appears under the final name. Targets that are
+    not regular files (a pipe, a terminal) are written to directly.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            return write_records(records, fh)
+    tmp = path.with_name(path.name + ".partial")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for rec in records:
-                fh.write(json_line(rec))
-                fh.write("\n")
-                count += 1
+            count = write_records(records, fh)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
