@@ -623,7 +623,7 @@ class _Annual:
                 )
             )
         )
-        w_date = 3.3 * cm
+        w_date = 3.5 * cm
         w_org = 4.6 * cm
         for kind in _ACTIVITY_ORDER:
             of_kind = [i for i in items if i["kind"] == kind.value]

@@ -249,7 +249,7 @@ def data_table(
                 style = st.cell_right if right else st.cell
             out.append(Paragraph(esc(value), style))
         cells.append(out)
-    widths = _fit_widths(rows, col_widths, header_rows, spans)
+    widths = _fit_widths(rows, col_widths, header_rows, spans, numeric_from)
     table = Table(cells, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -281,9 +281,10 @@ def _fit_widths(
     col_widths: Sequence[float],
     header_rows: int,
     spans: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    numeric_from: int,
 ) -> list[float]:
-    """Widen columns whose header words or numbers would not fit (no word is ever
-    broken inside), taking the room from the first, text column."""
+    """Widen columns whose words or numbers would not fit (no word or number is
+    ever broken inside), taking the room from the first, text column."""
     spanned = {
         (c, r)
         for (c0, r0), (c1, r1) in spans
@@ -298,7 +299,8 @@ def _fit_widths(
         for c, value in enumerate(row):
             if not isinstance(value, str) or (c, r) in spanned:
                 continue
-            words = value.split() if (r < header_rows or c == 0) else [value]
+            numeric = r >= header_rows and c >= numeric_from
+            words = [value] if numeric else value.split()
             for word in words:
                 need[c] = max(need[c], pdfmetrics.stringWidth(word, font, 8.5) + _CELL_PADDING + 2)
     extra = sum(max(0.0, need[c] - widths[c]) for c in range(1, len(widths)))
