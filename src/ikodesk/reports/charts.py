@@ -63,6 +63,14 @@ def _axis_formatter(percent: bool) -> Callable[[Any], str]:
     return fmt
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    drawing = Drawing(width, height)
+    # Without these every chart would reference Helvetica, which the PDF does not embed.
+    drawing.initialFontName = FONT
+    drawing.initialFontSize = AXIS_SIZE
+    return drawing
+
+
 def _legend(series: Sequence[Series], x: float, y: float) -> Legend:
     legend = Legend()
     legend.colorNamePairs = [(SERIES[i % len(SERIES)], name) for i, (name, _) in enumerate(series)]
@@ -106,7 +114,7 @@ def grouped_bars(
     legend_room = 22 if legend and len(series) > 1 else 6
     if percent:
         legend_room += 10  # a 100% bar's label stands above the axis maximum
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = VerticalBarChart()
     chart.x = label_room
     chart.y = 22
@@ -190,7 +198,7 @@ def ranked_bars(
     axis_max, step = nice_scale(max(vals))
     value_room = stringWidth(nlformat.number(max(vals)), FONT, LABEL_SIZE) + 10
     height = row * len(entries) + 24
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = HorizontalBarChart()
     chart.x = label_room
     chart.y = 16

@@ -252,6 +252,7 @@ def data_table(
     widths = _fit_widths(rows, col_widths, header_rows, spans, numeric_from)
     table = Table(cells, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cell default would be Helvetica
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
@@ -349,6 +350,7 @@ def tiles(items: Sequence[tuple[str, str]], width: float = CONTENT_WIDTH) -> Tab
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("BACKGROUND", (0, 0), (-1, -1), HEADER_FILL),
                 ("LINEBEFORE", (1, 0), (-1, -1), 2, colors.white),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -491,16 +493,25 @@ def write_pdf(
         creator="ikodesk",
         lang="nl-NL",
         displayDocTitle=1,
+        # Otherwise every page references Helvetica, a font the PDF does not embed.
+        initialFontName=FONT,
+        initialFontSize=9.5,
     )
     if progress is not None:
         estimate = [1]
+        reported = [done_before]
 
         def on_progress(kind: str, value: int) -> None:
             if kind == "SIZE_EST":
                 estimate[0] = max(int(value), 1)
             elif kind == "PROGRESS":
+                # Split flowables grow the list, so the raw count may step back:
+                # a progress bar only ever moves forward.
                 share = min(int(value), estimate[0]) / estimate[0]
-                progress(done_before + int((total - done_before) * share), total)
+                done = max(reported[0], done_before + int((total - done_before - 1) * share))
+                if done != reported[0]:
+                    reported[0] = done
+                    progress(done, total)
 
         doc.setProgressCallBack(on_progress)
     try:
