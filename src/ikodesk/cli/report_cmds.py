@@ -12,7 +12,7 @@ from typing import Any
 
 from ikodesk.cli.common import Context, out
 from ikodesk.errors import UsageError
-from ikodesk.models.enums import ActivityKind
+from ikodesk.models.enums import ActivityKind, CaseCode
 from ikodesk.models.labels import label
 from ikodesk.reports.annual import build_annual_report
 from ikodesk.reports.mediation import build_mediation_report
@@ -23,8 +23,9 @@ from ikodesk.services.figure_labels import part_label
 from ikodesk.services.reference import countries
 
 TOP_COUNTRIES = 10
-LABEL_WIDTH = 52
+LABEL_WIDTH = 56
 VALUE_WIDTH = 10
+PART_WIDTH = 8  # the parents and third-party columns of the Line 2 table
 
 
 def _year(text: str) -> int:
@@ -162,9 +163,9 @@ class _TablePrinter:
     def section(self, name: str, node: Any) -> None:
         self.lines.append(part_label(name).upper() if name != "line2" else "LIJN 2 PER CODE")
         if name == "line2":
-            width = LABEL_WIDTH - 2 - 2 * VALUE_WIDTH
+            width = LABEL_WIDTH - 2 - 2 * PART_WIDTH
             self.lines.append(
-                f"  {'':<{width}}{'ouders':>{VALUE_WIDTH}}{'derden':>{VALUE_WIDTH}}"
+                f"  {'':<{width}}{'ouders':>{PART_WIDTH}}{'derden':>{PART_WIDTH}}"
                 + (self.header[LABEL_WIDTH:] if self.header else f"{'totaal':>{VALUE_WIDTH}}")
             )
         elif self.header:
@@ -222,11 +223,11 @@ class _TablePrinter:
 
     def _line2(self, node: Mapping[str, Any]) -> None:
         # One row per code: parents, third parties, total (and the comparison).
-        width = LABEL_WIDTH - 2 - 2 * VALUE_WIDTH
+        width = LABEL_WIDTH - 2 - 2 * PART_WIDTH
         for code, parts in node.items():
-            row = f"  {part_label(code)[:width]:<{width}}"
-            row += f"{nlformat.number(parts['parent']):>{VALUE_WIDTH}}"
-            row += f"{nlformat.number(parts['third_party']):>{VALUE_WIDTH}}"
+            row = f"  {label(CaseCode(code))[:width]:<{width}}"
+            row += f"{nlformat.number(parts['parent']):>{PART_WIDTH}}"
+            row += f"{nlformat.number(parts['third_party']):>{PART_WIDTH}}"
             row += f"{nlformat.number(parts['total']):>{VALUE_WIDTH}}"
             if self.changes is not None:
                 key = f"line2.{code}.total"

@@ -74,8 +74,10 @@ PART_LABELS: dict[str, str] = {
     "third_party_influence": "Invloed van familie of advocaten",
     "other": "Anders",
 }
-# Line 2 codes are labelled as everywhere else in the application.
-PART_LABELS.update({c.value: label(c) for c in CaseCode})
+# Line 2 codes are labelled as everywhere else in the application, except where a
+# section of parents' cases (relocation_consent.*, ...) has its own label above.
+for _code in CaseCode:
+    PART_LABELS.setdefault(_code.value, label(_code))
 
 
 def part_label(part: str) -> str:
