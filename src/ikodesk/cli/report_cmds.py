@@ -179,9 +179,7 @@ class _TablePrinter:
         self.lines.append("")
 
     def _row(self, key: str, text: str, depth: int, value: Any) -> None:
-        fmt: Callable[[Any], str] = (
-            nlformat.percent if key in RATE_KEYS else nlformat.number  # type: ignore[assignment]
-        )
+        fmt: Callable[[Any], str] = nlformat.percent if key in RATE_KEYS else nlformat.number
         row = f"{'  ' * depth}{text}"
         row = f"{row[:LABEL_WIDTH]:<{LABEL_WIDTH}}{fmt(value):>{VALUE_WIDTH}}"
         if self.changes is not None:
