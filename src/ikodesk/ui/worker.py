@@ -10,6 +10,7 @@ queued signal and is handed to the callbacks, unless the widget that asked
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
@@ -44,7 +45,8 @@ class Job:
 class DbWorker(QThread):
     """A QThread that runs jobs from a queue, one at a time, and owns the database."""
 
-    _job_finished = Signal(object)
+    # Carries a job number, not the job: only plain values cross threads in a signal.
+    _job_finished = Signal(int)
     # (done, total, text): progress reported by a running job, delivered on the GUI thread.
     progress = Signal(int, int, str)
     # Errors no callback handled: the application shows them (plain message or crash dialog).
@@ -53,6 +55,9 @@ class DbWorker(QThread):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._done: dict[int, Job] = {}
+        self._done_lock = threading.Lock()
+        self._numbers = itertools.count(1)
         self._db: Database | None = None
         self._job_finished.connect(self._deliver)
         self.setObjectName("ikodesk-db-worker")
@@ -136,10 +141,15 @@ class DbWorker(QThread):
             except BaseException as exc:  # delivered to the GUI thread, never lost
                 job.error = exc
             job.finished.set()
-            self._job_finished.emit(job)
+            number = next(self._numbers)
+            with self._done_lock:
+                self._done[number] = job
+            self._job_finished.emit(number)
 
-    @Slot(object)
-    def _deliver(self, job: Job) -> None:
+    @Slot(int)
+    def _deliver(self, number: int) -> None:
+        with self._done_lock:
+            job = self._done.pop(number)
         if job.owner is not None and not shiboken6.isValid(job.owner):
             return  # the widget that asked is gone
         if job.error is None:
