@@ -169,6 +169,7 @@ def _table(model: QAbstractTableModel, name: str, widths: tuple[int, ...], char:
     view.setTabKeyNavigation(False)
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.horizontalHeader().setStretchLastSection(True)
     for i, w in enumerate(widths):
         view.setColumnWidth(i, w * char + 16)
@@ -373,7 +374,9 @@ class AdminPage(QWidget):
         lock_row.addWidget(self.idle_minutes)
         lock_row.addWidget(save_idle)
         lock_row.addStretch(1)
-        sf.addRow(self.tr("&Vergrendelen na"), lock_row)
+        lock_label = QLabel(self.tr("&Vergrendelen na"))
+        lock_label.setBuddy(self.idle_minutes)
+        sf.addRow(lock_label, lock_row)
         self.settings_status = QLabel()
         sf.addRow(self.settings_status)
         dv.addWidget(settings_box)

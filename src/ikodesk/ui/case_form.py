@@ -372,21 +372,13 @@ class CaseWindow(QWidget):
         sv.addWidget(self.summary)
         sv.addWidget(self._error_label("summary"))
 
+        # One column, in the order a case is told: the case, who asks, the other parent,
+        # the children, the summary. It fits beside the contact moments even at 150%.
         left = QWidget()
         lv = QVBoxLayout(left)
-        columns = QHBoxLayout()
-        col1 = QVBoxLayout()
-        col1.addWidget(case_box)
-        col1.addWidget(other_box)
-        col1.addStretch(1)
-        col2 = QVBoxLayout()
-        col2.addWidget(req_box)
-        col2.addStretch(1)
-        columns.addLayout(col1, 1)
-        columns.addLayout(col2, 1)
-        lv.addLayout(columns)
-        lv.addWidget(children_box)
-        lv.addWidget(summary_box)
+        for box in (case_box, req_box, other_box, children_box, summary_box):
+            lv.addWidget(box)
+        lv.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
@@ -410,7 +402,7 @@ class CaseWindow(QWidget):
         self.contacts_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.contacts_view.horizontalHeader().setStretchLastSection(True)
         char = self.fontMetrics().averageCharWidth()
-        for i, w in enumerate((17, 10, 14, 10, 8)):
+        for i, w in enumerate((16, 9, 12, 9, 7)):
             self.contacts_view.setColumnWidth(i, w * char + 16)
         cl.addWidget(self.contacts_view)
         self.contacts_count = QLabel()
@@ -419,9 +411,11 @@ class CaseWindow(QWidget):
         splitter = QSplitter()
         splitter.addWidget(scroll)
         splitter.addWidget(contacts_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([11 * char * 10, 9 * char * 10])
+        scroll.setMinimumWidth(char * 60)
 
         self.message = QLabel()
         self.message.setObjectName("formMessage")

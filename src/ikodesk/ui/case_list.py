@@ -52,7 +52,7 @@ def columns() -> list[Column]:
             "opened", QCoreApplication.translate("CaseListModel", "Geopend"), CaseSort.OPENED, 11
         ),
         Column("line", QCoreApplication.translate("CaseListModel", "Lijn"), None, 5),
-        Column("code", QCoreApplication.translate("CaseListModel", "Code"), CaseSort.CODE, 30),
+        Column("code", QCoreApplication.translate("CaseListModel", "Code"), CaseSort.CODE, 36),
         Column(
             "requester", QCoreApplication.translate("CaseListModel", "Hoofdbetrokkene"), None, 30
         ),

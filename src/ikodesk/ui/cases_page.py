@@ -124,7 +124,10 @@ class CasesPage(QWidget):
         char = self.fontMetrics().averageCharWidth()
         for i, col in enumerate(self.model.columns):
             self.view.setColumnWidth(i, col.width_chars * char + 16)
-        hh.setStretchLastSection(True)
+        # The requester takes the room that is left (no measuring of contents).
+        hh.setSectionResizeMode(
+            [c.key for c in self.model.columns].index("requester"), QHeaderView.ResizeMode.Stretch
+        )
         hh.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
         hh.sortIndicatorChanged.connect(self._sort_indicator_changed)

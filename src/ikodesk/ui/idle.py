@@ -78,7 +78,7 @@ class LockScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.addStretch(2)
         box = QWidget()
-        box.setMaximumWidth(460)
+        box.setFixedWidth(max(460, self.fontMetrics().averageCharWidth() * 60))
         layout = QVBoxLayout(box)
         title = QLabel(self.tr("ikodesk is vergrendeld"))
         font = title.font()

@@ -52,7 +52,7 @@ class UnlockDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("ikodesk: database ontgrendelen"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
@@ -139,6 +139,7 @@ class UnlockDialog(QDialog):
         self.set_busy(False)
         self.error.setText(message)
         self.error.show()
+        self.adjustSize()  # room for the wrapped message
         self.secret.selectAll()
         self.secret.setFocus()
 
@@ -155,7 +156,7 @@ class LoginDialog(QDialog):
         self.failures = 0
         self._remaining = 0
         self.setWindowTitle(self.tr("ikodesk: inloggen"))
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("<b>Inloggen bij ikodesk</b>"))
         layout.addWidget(title)
@@ -246,4 +247,5 @@ class LoginDialog(QDialog):
         self._set_enabled(True)
         self.error.setText(message)
         self.error.show()
+        self.adjustSize()
         self.password.setFocus()

@@ -6,12 +6,12 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -80,11 +80,11 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._page_changed)
         self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 40, 170))
 
-        self.content = QSplitter()
-        self.content.addWidget(self.nav)
-        self.content.addWidget(self.pages)
-        self.content.setStretchFactor(1, 1)
-        self.content.setChildrenCollapsible(False)
+        self.content = QWidget()
+        row = QHBoxLayout(self.content)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
 
         self.lock_screen = LockScreen(f"{ctx.user_name} ({ctx.actor.username})")
         self.lock_screen.unlock_requested.connect(self._unlock)

@@ -16,6 +16,7 @@ from ikodesk.models.labels import all_labelled
 from ikodesk.ui.i18n import enum_label
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_AT_CODE = re.compile(r' bij code "[^"]*"')
 _TOKEN = re.compile(r"\b[a-z][a-z0-9_]*\b")
 
 
@@ -53,6 +54,8 @@ def humanize(message: str) -> str:
                 return enum_label(member)
         return word
 
+    # Next to the field the code is in view: "verplicht bij code "..."" says it twice.
+    message = _AT_CODE.sub("", message)
     text = _ISO_DATE.sub(lambda m: f"{m.group(3)}-{m.group(2)}-{m.group(1)}", message)
     text = _TOKEN.sub(token, text)
     return text[:1].upper() + text[1:]

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTabWidget,
@@ -176,7 +177,8 @@ def trend_chart(data: dict[str, Any], keys: list[str], title: str) -> QChart:
         row = [float(values[key][i] or 0) for i in shown]
         top = max([top, *row])
         series.append(_bar_set(part_label(key.split(".")[-1]), row, SERIES_COLOURS[n]))
-    series.setLabelsVisible(True)
+    # No value labels: QtCharts prints 9008, not the Dutch 9.008 (exact figures are in the
+    # key figures beside the chart).
     chart.addSeries(series)
     categories = QBarCategoryAxis()
     categories.append([str(years[i]) for i in shown])
@@ -206,6 +208,7 @@ def line2_chart(data: dict[str, Any]) -> QChart:
         series.append(_bar_set(part_label(part), row, SERIES_COLOURS[n]))
     chart.addSeries(series)
     categories = QBarCategoryAxis()
+    categories.setTruncateLabels(False)
     categories.append([enum_label(c) for c in codes])
     chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(categories)
@@ -228,6 +231,7 @@ def countries_chart(data: dict[str, Any], key: str, title: str) -> QChart:
     chart.addSeries(series)
     chart.legend().hide()
     categories = QBarCategoryAxis()
+    categories.setTruncateLabels(False)
     categories.append([names.get(iso, iso) for iso, _n in top_pairs] or ["–"])
     chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(categories)
@@ -338,13 +342,28 @@ class ReportsPage(QWidget):
         charts_tab = QWidget()
         self.charts = QGridLayout(charts_tab)
         self.chart_views: list[QChartView] = []
-        for i in range(4):
+        line = self.fontMetrics().height()
+        # Trend and Line 2 per code (long labels: the whole width), then the countries.
+        for row, col, span, height in (
+            (0, 0, 1, 18),
+            (1, 0, 2, 22),
+            (2, 0, 1, 20),
+            (2, 1, 1, 20),
+        ):
             view = QChartView()
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(self.fontMetrics().height() * 18)
+            view.setMinimumHeight(line * height)
             self.chart_views.append(view)
-            self.charts.addWidget(view, i // 2, i % 2)
-        self.tabs.addTab(charts_tab, self.tr("&Grafieken"))
+            self.charts.addWidget(view, row, col, 1, span)
+        self.summary_view = QLabel()
+        self.summary_view.setObjectName("chartNotes")
+        self.summary_view.setWordWrap(True)
+        self.summary_view.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.charts.addWidget(self.summary_view, 0, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(charts_tab)
+        self.tabs.addTab(scroll, self.tr("&Grafieken"))
         # -- the PDF ------------------------------------------------------------------
         pdf_tab = QWidget()
         pv = QVBoxLayout(pdf_tab)
@@ -428,11 +447,41 @@ class ReportsPage(QWidget):
                 data, "prevention.countries", self.tr("Preventie: landen, {0}").format(y)
             ),
         ]
+        self.summary_view.setText(self._key_figures_html(data))
         for view, chart in zip(self.chart_views, charts, strict=True):
             old = view.chart()
             view.setChart(chart)
             if old is not None:
                 old.deleteLater()
+
+    def _key_figures_html(self, data: dict[str, Any]) -> str:
+        """The headline figures beside the charts, with the comparison year."""
+        rows = [
+            ("cases.total", self.tr("Zaken")),
+            ("contacts.total", self.tr("Contactmomenten")),
+            ("abduction.parent_cases", self.tr("Ontvoeringszaken van ouders")),
+            ("abduction.children", self.tr("Kinderen in die zaken")),
+            ("abduction.direction.outgoing.hague", self.tr("Uitgaand naar een HKOV-land")),
+            ("abduction.direction.outgoing.non_hague", self.tr("Uitgaand naar een niet-HKOV-land")),
+            ("prevention.children", self.tr("Kinderen in preventiezaken")),
+            ("mediation.requests.total", self.tr("Mediationverzoeken")),
+            ("mediation.success_rate.all", self.tr("Slagingspercentage mediation")),
+        ]
+        head = (
+            f"<tr><th align='left'>{self.tr('Kerncijfers')}</th>"
+            f"<th align='right'>{data['year']}</th><th align='right'>{data['compare']}</th>"
+            f"<th align='right'>{self.tr('Verschil')}</th></tr>"
+        )
+        body = "".join(
+            f"<tr><td>{label}&nbsp;&nbsp;</td>"
+            f"<td align='right'>{_fmt(key, figures.figure_value(data['current'], key))}</td>"
+            f"<td align='right'>&nbsp;&nbsp;"
+            f"{_fmt(key, figures.figure_value(data['previous'], key))}</td>"
+            f"<td align='right'>&nbsp;&nbsp;"
+            f"{nlformat.change(figures.figure_value(data['change_pct'], key))}</td></tr>"
+            for key, label in rows
+        )
+        return f"<table cellspacing='4'>{head}{body}</table>"
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False

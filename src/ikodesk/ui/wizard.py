@@ -243,6 +243,7 @@ class RecoveryPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("Bewaar de sleutel"))
+        self.setSubTitle(self.tr("De database is aangemaakt. Nog één ding voordat u begint."))
         layout = QVBoxLayout(self)
         self.text = QLabel()
         self.text.setWordWrap(True)
