@@ -402,7 +402,7 @@ class CaseWindow(QWidget):
         self.contacts_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.contacts_view.horizontalHeader().setStretchLastSection(True)
         char = self.fontMetrics().averageCharWidth()
-        for i, w in enumerate((16, 9, 12, 9, 7)):
+        for i, w in enumerate((18, 10, 13, 13, 8)):
             self.contacts_view.setColumnWidth(i, w * char + 16)
         cl.addWidget(self.contacts_view)
         self.contacts_count = QLabel()

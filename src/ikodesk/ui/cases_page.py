@@ -173,8 +173,9 @@ class CasesPage(QWidget):
         def facets(s: Session) -> tuple[list[Any], list[int]]:
             return case_facets.handler_choices(s, actor), case_facets.case_years(s, actor)
 
-        self.ctx.worker.session(facets, self._facets_loaded, lambda e: show_error(self, e), self)
+        # The list first (the worker is serial): the filter choices can come a moment later.
         self.apply_filter()
+        self.ctx.worker.session(facets, self._facets_loaded, lambda e: show_error(self, e), self)
 
     def _facets_loaded(self, result: tuple[list[Any], list[int]]) -> None:
         handlers, years = result
