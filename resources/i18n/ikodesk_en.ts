@@ -3,227 +3,227 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="248" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="249" />
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="264" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="265" />
         <source>Gebruiker &amp;toevoegen…</source>
         <translation>&amp;Add user…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="266" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="267" />
         <source>(De)&amp;activeren</source>
         <translation>(De)&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="268" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="269" />
         <source>&amp;Wachtwoord opnieuw instellen…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="274" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="275" />
         <source>&amp;Rol wijzigen</source>
         <translation>Change &amp;role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="286" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="287" />
         <source>&amp;Gebruikers en rollen</source>
         <translation>&amp;Users and roles</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="293" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="294" />
         <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages.</source>
         <translation>Countries with their status under the 1980 Hague Child Abduction Convention and the date of entry into force with the Netherlands. These data decide the Hague indication in cases and reports.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="302" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="303" />
         <source>filter op naam of ISO-code</source>
         <translation>filter by name or ISO code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="310" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="311" />
         <source>&amp;Referentiegegevens</source>
         <translation>&amp;Reference data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="316" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="317" />
         <source>Database</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="319" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="320" />
         <source>sleutelbos van het besturingssysteem (met herstelsleutel)</source>
         <translation>operating system keyring (with recovery key)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="321" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="322" />
         <source>wachtwoordzin</source>
         <translation>passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="324" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="325" />
         <source>Locatie</source>
         <translation>Location</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="325" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="326" />
         <source>Sleutel</source>
         <translation>Key</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="326" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="327" />
         <source>Versleuteling</source>
         <translation>Encryption</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="326" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="327" />
         <source>SQLCipher 4 (AES-256)</source>
         <translation>SQLCipher 4 (AES-256)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="327" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="328" />
         <source>Schemaversie</source>
         <translation>Schema version</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="328" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="329" />
         <source>Database-id</source>
         <translation>Database id</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="335" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="336" />
         <source>Back-up</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="338" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="339" />
         <source>Een back-up is een versleutelde kopie met dezelfde sleutel als de database.</source>
         <translation>A backup is an encrypted copy with the same key as the database.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="345" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="346" />
         <source>Bladeren…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="347" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="348" />
         <source>&amp;Nu back-up maken</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="360" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="361" />
         <source>Instellingen voor alle werkplekken</source>
         <translation>Settings for all workstations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="368" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="369" />
         <source> minuten</source>
         <translation> minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="370" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="371" />
         <source>Op&amp;slaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="376" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="377" />
         <source>&amp;Vergrendelen na</source>
         <translation>&amp;Lock after</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="381" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="384" />
         <source>&amp;Database en back-up</source>
         <translation>&amp;Database and backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="406" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="409" />
         <source>Gebruikers</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="406" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="409" />
         <source>Kies eerst een gebruiker in de lijst.</source>
         <translation>First choose a user in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="436" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="439" />
         <source>Gebruiker {0} toegevoegd.</source>
         <translation>User {0} added.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="474" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="477" />
         <source>Nieuw wachtwoord ingesteld voor {0}.</source>
         <translation>New password set for {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="499" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="502" />
         <source>{0} is {1}.</source>
         <translation>{0} is {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="500" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="503" />
         <source>geactiveerd</source>
         <translation>activated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="500" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="503" />
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="505" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="508" />
         <source>{0} weer activeren?</source>
         <translation>Activate {0} again?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="507" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="510" />
         <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
         <translation>Deactivate {0}? They will no longer be able to log in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="511" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="514" />
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="524" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="527" />
         <source>{0} heeft nu de rol {1}.</source>
         <translation>{0} now has the role {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="542" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="545" />
         <source>Back-up opslaan</source>
         <translation>Save backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="542" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="545" />
         <source>Database (*.db)</source>
         <translation>Database (*.db)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="550" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="553" />
         <source>Kies een bestand voor de back-up.</source>
         <translation>Choose a file for the backup.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="554" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="557" />
         <source>Back-up wordt gemaakt…</source>
         <translation>Making the backup…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="560" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="563" />
         <source>Back-up gemaakt: {0}</source>
         <translation>Backup made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="568" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="571" />
         <source>De back-up is niet gelukt.</source>
         <translation>The backup failed.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="590" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="593" />
         <source>Opgeslagen: vergrendelen na {0} minuten zonder invoer.</source>
         <translation>Saved: lock after {0} minutes without input.</translation>
     </message>
@@ -511,123 +511,123 @@
         <translation>Summary and notes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="395" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="387" />
         <source>Contactmomenten</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="397" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="389" />
         <source>&amp;Nieuw contactmoment (Ctrl+Shift+N)</source>
         <translation>&amp;New contact (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="512" />
-        <location filename="../../src/ikodesk/ui/case_form.py" line="513" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="506" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="507" />
         <source>&amp;Land (ontvoering naar/van)</source>
         <translation>&amp;Country (abduction to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="514" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="508" />
         <source>&amp;Land (gevreesde ontvoering)</source>
         <translation>&amp;Country (feared abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="515" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="509" />
         <source>&amp;Land (verhuizing naar/van)</source>
         <translation>&amp;Country (move to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="516" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="510" />
         <source>&amp;Land (kind of ouder woont daar)</source>
         <translation>&amp;Country (child or parent lives there)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="517" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="511" />
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="519" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="513" />
         <source>&amp;Land (optioneel)</source>
         <translation>&amp;Country (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="648" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="642" />
         <source>nieuwe zaak</source>
         <translation>new case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="650" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="644" />
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="652" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="646" />
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="654" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="648" />
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="657" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="651" />
         <source>gesloten op {0} ({1})</source>
         <translation>closed on {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="659" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="653" />
         <source>Status: {0}</source>
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="666" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="660" />
         <source>{0} contactmoment(en)</source>
         <translation>{0} contact(s)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="677" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="671" />
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="708" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="702" />
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="762" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="756" />
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="778" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="772" />
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="833" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="827" />
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="861" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="855" />
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="948" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="942" />
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="949" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="943" />
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="950" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="944" />
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -725,28 +725,28 @@
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="181" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="185" />
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="203" />
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="208" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="207" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="212" />
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="231" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="235" />
         <source>{0} zaken</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="253" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="257" />
         <source>Afgeschermd dossier</source>
         <translation>Walled dossier</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="255" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="259" />
         <source>Dit dossier is afgeschermd: het hoort bij een conflictzaak aan de andere kant. U kunt het niet inzien.</source>
         <translation>This dossier is walled: it belongs to the other side of a conflict case. You cannot view it.</translation>
     </message>
@@ -1006,29 +1006,42 @@
     </message>
 </context>
 <context>
+    <name>FiguresModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="108" />
+        <source>Cijfer</source>
+        <translation>Figure</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="115" />
+        <source>Verschil</source>
+        <translation>Change</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="297" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="298" />
         <source>ikodesk: eerste start</source>
         <translation>ikodesk: first start</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="310" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="311" />
         <source>&amp;Volgende &gt;</source>
         <translation>&amp;Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="311" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="312" />
         <source>&lt; &amp;Vorige</source>
         <translation>&lt; &amp;Back</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="312" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="313" />
         <source>&amp;Voltooien</source>
         <translation>&amp;Finish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="313" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="314" />
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -1230,47 +1243,47 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="157" />
+        <location filename="../../src/ikodesk/ui/login.py" line="158" />
         <source>ikodesk: inloggen</source>
         <translation>ikodesk: log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="160" />
+        <location filename="../../src/ikodesk/ui/login.py" line="161" />
         <source>&lt;b&gt;Inloggen bij ikodesk&lt;/b&gt;</source>
         <translation>&lt;b&gt;Log in to ikodesk&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="162" />
+        <location filename="../../src/ikodesk/ui/login.py" line="163" />
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="172" />
+        <location filename="../../src/ikodesk/ui/login.py" line="173" />
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="173" />
+        <location filename="../../src/ikodesk/ui/login.py" line="174" />
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="179" />
+        <location filename="../../src/ikodesk/ui/login.py" line="180" />
         <source>&amp;Inloggen</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="183" />
+        <location filename="../../src/ikodesk/ui/login.py" line="184" />
         <source>Afsluiten</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="205" />
+        <location filename="../../src/ikodesk/ui/login.py" line="206" />
         <source>Vul uw gebruikersnaam en wachtwoord in.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="239" />
+        <location filename="../../src/ikodesk/ui/login.py" line="240" />
         <source>{0} Na meerdere mislukte pogingen kunt u over {1} s opnieuw proberen.</source>
         <translation>{0} After several failed attempts you can try again in {1} s.</translation>
     </message>
@@ -1507,23 +1520,28 @@
         <translation>Keep the key safe</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="257" />
-        <location filename="../../src/ikodesk/ui/wizard.py" line="275" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="246" />
+        <source>De database is aangemaakt. Nog één ding voordat u begint.</source>
+        <translation>The database has been created. One more thing before you start.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="258" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="276" />
         <source>Ik heb de &amp;herstelsleutel veilig bewaard</source>
         <translation>I have stored the &amp;recovery key safely</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="267" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="268" />
         <source>De sleutel van de database staat in de sleutelbos van uw account. Met de &lt;b&gt;herstelsleutel&lt;/b&gt; hieronder opent u de database op een andere computer of na verlies van de sleutelbos. Hij wordt maar één keer getoond: schrijf hem op of bewaar hem in de kluis van de organisatie.</source>
         <translation>The database key is in your account's keyring. With the &lt;b&gt;recovery key&lt;/b&gt; below you can open the database on another computer or after losing the keyring. It is shown only once: write it down or keep it in the organisation's safe.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="279" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="280" />
         <source>De database is beveiligd met uw wachtwoordzin. Zonder de wachtwoordzin is de database niet te openen: bewaar hem op een veilige plek.</source>
         <translation>The database is protected by your passphrase. Without the passphrase the database cannot be opened: keep it in a safe place.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="284" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="285" />
         <source>Ik heb de &amp;wachtwoordzin veilig bewaard</source>
         <translation>I have stored the &amp;passphrase safely</translation>
     </message>
@@ -1531,14 +1549,194 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="15" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="200" />
+        <source>Lijn 2 per code, {0}</source>
+        <translation>Line 2 by code, {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="257" />
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="23" />
-        <source>De jaarcijfers en de rapportages zijn nog niet beschikbaar in deze versie. Gebruik tot die tijd &lt;code&gt;ikodesk figures&lt;/code&gt; en &lt;code&gt;ikodesk report&lt;/code&gt;.</source>
-        <translation>The annual figures and reports are not yet available in this version. Until then, use &lt;code&gt;ikodesk figures&lt;/code&gt; and &lt;code&gt;ikodesk report&lt;/code&gt;.</translation>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="274" />
+        <source>Cijfers &amp;tonen</source>
+        <translation>&amp;Show figures</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="278" />
+        <source>&amp;Jaar</source>
+        <translation>&amp;Year</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="280" />
+        <source>&amp;Vergelijken met</source>
+        <translation>&amp;Compare with</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="286" />
+        <source>&amp;Jaarcijfers (PDF)</source>
+        <translation>&amp;Annual figures (PDF)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="289" />
+        <source>&amp;Mediationcijfers (PDF)</source>
+        <translation>&amp;Mediation figures (PDF)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="318" />
+        <source>filter, bijvoorbeeld: ontvoering, telefoon, Preventie</source>
+        <translation>filter, for example: ontvoering, telefoon, Preventie</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="340" />
+        <source>&amp;Cijfers</source>
+        <translation>&amp;Figures</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="366" />
+        <source>&amp;Grafieken</source>
+        <translation>&amp;Charts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="371" />
+        <source>Nog geen rapport gemaakt.</source>
+        <translation>No report made yet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="372" />
+        <source>&amp;Afdrukken…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="375" />
+        <source>&amp;Opslaan als…</source>
+        <translation>&amp;Save as…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="389" />
+        <source>&amp;PDF</source>
+        <translation>&amp;PDF</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="408" />
+        <source>Cijfers over {0} worden berekend…</source>
+        <translation>Computing the figures for {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="428" />
+        <source>{0}: {1} zaken (lijn 1: {2}, lijn 2: {3}), {4} contactmomenten.</source>
+        <translation>{0}: {1} cases (line 1: {2}, line 2: {3}), {4} contacts.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="436" />
+        <source>Vergeleken met {0}.</source>
+        <translation>Compared with {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="439" />
+        <source>Zaken per lijn, vier jaar</source>
+        <translation>Cases per line, four years</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="444" />
+        <source>Ontvoering naar het buitenland: landen, {0}</source>
+        <translation>Abduction abroad: countries, {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="447" />
+        <source>Preventie: landen, {0}</source>
+        <translation>Prevention: countries, {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="460" />
+        <source>Zaken</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="461" />
+        <source>Contactmomenten</source>
+        <translation>Contacts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="462" />
+        <source>Ontvoeringszaken van ouders</source>
+        <translation>Parents' abduction cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="463" />
+        <source>Kinderen in die zaken</source>
+        <translation>Children in those cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="464" />
+        <source>Uitgaand naar een HKOV-land</source>
+        <translation>Outgoing to a Hague country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="465" />
+        <source>Uitgaand naar een niet-HKOV-land</source>
+        <translation>Outgoing to a non-Hague country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="466" />
+        <source>Kinderen in preventiezaken</source>
+        <translation>Children in prevention cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="467" />
+        <source>Mediationverzoeken</source>
+        <translation>Mediation requests</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="468" />
+        <source>Slagingspercentage mediation</source>
+        <translation>Mediation success rate</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="493" />
+        <source>Dat is niet gelukt.</source>
+        <translation>That did not work.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="509" />
+        <source>Het rapport wordt gemaakt…</source>
+        <translation>Making the report…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="540" />
+        <source>{0} ({1} pagina's)</source>
+        <translation>{0} ({1} pages)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="542" />
+        <source>Rapport gemaakt: {0}</source>
+        <translation>Report made: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="553" />
+        <source>Rapport opslaan</source>
+        <translation>Save report</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="555" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="565" />
+        <source>Opgeslagen als {0}</source>
+        <translation>Saved as {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="581" />
+        <source>De printer kan niet worden gebruikt.</source>
+        <translation>The printer cannot be used.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="592" />
+        <source>Naar de printer gestuurd.</source>
+        <translation>Sent to the printer.</translation>
     </message>
 </context>
 <context>
@@ -1668,52 +1866,52 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="185" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="186" />
         <source>Wachtwoord opnieuw instellen</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="187" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="188" />
         <source>Gebruiker toevoegen</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="206" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="207" />
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="208" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="209" />
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="209" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="210" />
         <source>&amp;Rol</source>
         <translation>&amp;Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="210" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="211" />
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="211" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="212" />
         <source>N&amp;ogmaals</source>
         <translation>A&amp;gain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="219" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="220" />
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="221" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="222" />
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="231" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="232" />
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -1794,32 +1992,32 @@
 <context>
     <name>problems</name>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="24" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="25" />
         <source>geboortedatum</source>
         <translation>date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="25" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="26" />
         <source>leeftijd</source>
         <translation>age</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="26" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="27" />
         <source>sluitdatum</source>
         <translation>closing date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="27" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="28" />
         <source>reden van sluiten</source>
         <translation>closing reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="28" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="29" />
         <source>openingsdatum</source>
         <translation>opening date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="29" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="30" />
         <source>behandelaar</source>
         <translation>handler</translation>
     </message>
