@@ -1466,12 +1466,22 @@
         <translation>Wrong password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="375" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="370" />
+        <source>Afmelden</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="372" />
+        <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
+        <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="401" />
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="377" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="403" />
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>

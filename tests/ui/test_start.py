@@ -6,15 +6,16 @@ import argparse
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from ikodesk.services import users
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, KeyMode, read_key_info
 from ikodesk.storage import keys as keymod
-from ikodesk.ui.login import LoginDialog, UnlockDialog
+from ikodesk.ui.login import LoginDialog, UnlockDialog, os_username
 from ikodesk.ui.main_window import MainWindow
 from ikodesk.ui.start import StartController
 from ikodesk.ui.wizard import FirstRunWizard
@@ -235,3 +236,28 @@ def test_demo_database_is_created_in_the_background_then_login(
     assert start.demo_database_path().is_file()
     count = in_session(worker, lambda s: len(users.list_users(s, Actor.key_holder())))
     assert count > 5
+
+
+def test_logout_from_the_lock_screen_returns_to_the_login(
+    qtbot: QtBot, db: Database, worker: DbWorker
+) -> None:
+    from ikodesk.ui.context import load_database_facts
+    from tests.ui.conftest import in_worker
+
+    people = add_users(db)
+    worker.adopt(db)
+    controller = _controller(worker, db.path)
+    controller.facts = in_worker(worker, lambda: load_database_facts(db))
+    window = controller.open_main_window(people["jdevries"], "J. de Vries")  # deletes on close
+    form = window.open_case(None)
+    qtbot.waitUntil(lambda: form.handler.count() > 0)
+    qtbot.keyClicks(form.req_last, "Jansen")  # unsaved
+    window.lock()
+    window.lock_screen.logout_requested.emit()
+    box = window.confirm_box
+    assert box.isVisible() and "niet-opgeslagen" in box.text()
+    box.button(QMessageBox.StandardButton.Discard).click()
+    login = _wait_for(qtbot, controller, LoginDialog)
+    assert isinstance(login, LoginDialog) and login.username.text() == os_username()
+    qtbot.addWidget(login)
+    qtbot.waitUntil(lambda: controller.main_window is None and not shiboken6.isValid(window))

@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
 
         self.lock_screen = LockScreen(f"{ctx.user_name} ({ctx.actor.username})")
         self.lock_screen.unlock_requested.connect(self._unlock)
-        self.lock_screen.logout_requested.connect(self.logout_requested)
+        self.lock_screen.logout_requested.connect(self.request_logout)
         self.outer = QStackedWidget()
         self.outer.addWidget(self.content)
         self.outer.addWidget(self.lock_screen)
@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(search)
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Vergrendelen"), self.lock, (SHORTCUT_LOCK,)))
-        file_menu.addAction(self._action(self.tr("&Afmelden"), self.logout_requested.emit))
+        file_menu.addAction(self._action(self.tr("&Afmelden"), self.request_logout))
         file_menu.addAction(
             self._action(self.tr("A&fsluiten"), self.close, (QKeySequence("Ctrl+Q"),))
         )
@@ -350,6 +350,32 @@ class MainWindow(QMainWindow):
         self._hidden_on_lock = []
         self.idle.start()
         self.locked_changed.emit(False)
+
+    # -- logging out and closing ---------------------------------------------------------
+    def request_logout(self) -> None:
+        """Log out; unsaved case windows are discarded only after a yes."""
+        dirty = self.unsaved_windows()
+        if not dirty:
+            self._close_confirmed = True
+            self.logout_requested.emit()
+            return
+
+        def answered(button: QMessageBox.StandardButton) -> None:
+            if button == QMessageBox.StandardButton.Discard:
+                self._close_confirmed = True
+                self.logout_requested.emit()
+
+        self.confirm_box = ask(
+            self,
+            self.tr("Afmelden"),
+            self.tr(
+                "Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). "
+                "Toch afmelden?"
+            ).format(len(dirty)),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            answered,
+            QMessageBox.StandardButton.Cancel,
+        )
 
     # -- closing -------------------------------------------------------------------------
     def unsaved_windows(self) -> list[CaseWindow]:
