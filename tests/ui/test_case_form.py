@@ -236,3 +236,43 @@ def test_unsaved_changes_are_never_lost_silently(
         == "Anna-Maria"
     )
     wait_idle(qtbot, worker)
+
+
+def test_the_form_is_one_tab_chain_in_reading_order(
+    qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
+) -> None:
+    window = _window(qtbot, worker, sample_cases, people["jdevries"])
+    form = window.open_case(None)
+    qtbot.waitUntil(lambda: form.handler.count() > 0)
+    _choose(qtbot, form.code, "Internationale kinderontvoering")
+    form.activateWindow()
+    form.code.setFocus()
+    qtbot.waitUntil(lambda: form.focusWidget() is form.code)
+    seen = []
+    for _ in range(22):
+        widget = form.focusWidget()
+        seen.append(widget.objectName() or type(widget).__name__)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    # (Tab steps through the day, month and year of the date before leaving it.)
+    assert seen[1:4] == ["opened"] * 3
+    chain = [name for i, name in enumerate(seen) if i == 0 or name != seen[i - 1]]
+    assert chain[:17] == [
+        "code",
+        "opened",
+        "handler",
+        "country",
+        "direction",
+        "taker",
+        "requesterKind",
+        "parentRelation",
+        "side",
+        "requesterFirstName",
+        "requesterLastName",
+        "requesterBirthDate",
+        "requesterPhone",
+        "requesterEmail",
+        "otherParentKnown",  # the other parent's fields are off until this is ticked
+        "children",
+        "addChild",
+    ]
+    assert chain[17:19] == ["QPushButton", "summary"]  # "Kind verwijderen", the summary

@@ -210,7 +210,9 @@ class ChildrenEditor(QWidget):
             & ~QAbstractItemView.EditTrigger.CurrentChanged
         )
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.view.setTabKeyNavigation(True)
+        # While a cell is edited, Tab goes to the next cell (the delegate does that);
+        # otherwise Tab leaves the table, so the form stays keyboard-navigable.
+        self.view.setTabKeyNavigation(False)
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(AGE, QHeaderView.ResizeMode.ResizeToContents)
