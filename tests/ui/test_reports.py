@@ -67,8 +67,13 @@ def test_reports_screen_shows_the_figures_and_makes_the_pdfs(
     assert "Polen" in axis.categories()
 
     # The annual report PDF, built on the worker, shown in the viewer, saved.
+    steps: list[int] = []
+    worker.progress.connect(lambda done, total, _text: steps.append(done * 100 // total))
     page.annual_button.click()
+    assert page.progress.isVisibleTo(page) and not page.annual_button.isEnabled()
     qtbot.waitUntil(lambda: page.pdf_path is not None, timeout=60_000)
+    assert steps and steps == sorted(steps) and steps[-1] == 100  # a moving progress bar
+    assert not page.progress.isVisibleTo(page) and page.annual_button.isEnabled()
     assert page.document.status() == QPdfDocument.Status.Ready
     assert page.document.pageCount() >= 3
     assert page.tabs.currentIndex() == page.pdf_tab_index
