@@ -188,7 +188,7 @@ class Line1Page(QWidget):
         recent_layout.addWidget(self.recent)
         hint = QLabel(self.tr("Enter of dubbelklik: contactmoment toevoegen. Ctrl+O: zaak openen."))
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setStyleSheet("color: #595959;")
         recent_layout.addWidget(hint)
         row = QHBoxLayout()
         add_contact = QPushButton(self.tr("&Contactmoment toevoegen"))

@@ -62,7 +62,7 @@ class UnlockDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         where = QLabel(str(path))
-        where.setStyleSheet("color: palette(mid);")
+        where.setStyleSheet("color: #595959;")
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(where)
 
@@ -162,7 +162,7 @@ class LoginDialog(QDialog):
         layout.addWidget(title)
         where = QLabel(self.tr("Database: {0}").format(database))
         where.setWordWrap(True)
-        where.setStyleSheet("color: palette(mid);")
+        where.setStyleSheet("color: #595959;")
         layout.addWidget(where)
         form = QFormLayout()
         self.username = QLineEdit(username or os_username())
