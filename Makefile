@@ -11,6 +11,9 @@ QM := resources/i18n/ikodesk_en.qm
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# PySide6 6.12 split QtPdf/WebEngine into wheels of their own that a downgrade
+	@# to the pinned version leaves behind, mismatched: remove them first.
+	-$(BIN)/python -m pip uninstall --quiet --yes PySide6_Pdf PySide6_WebEngine 2>/dev/null
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
