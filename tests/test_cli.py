@@ -179,3 +179,25 @@ def test_keyring_mode_across_processes_and_recovery_on_another_workstation(
     assert res.code == 0, res.err
     assert run_ikodesk(["--db", db, "info"], env=other).code == 0  # remembered there now
     assert recovery.replace("-", "")[:64].lower() in (tmp_path / "other-keyring.json").read_text()
+
+
+def test_rekey_from_the_command_line(cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    _init(cli, db)
+    res = cli(
+        ["--db", db, "rekey", "--passphrase"],
+        env={**ENV, "IKODESK_NEW_PASSPHRASE": "nieuwe-wachtwoordzin"},
+    )
+    assert res.code == 0, res.err
+    assert "opnieuw versleuteld" in res.out
+    assert cli(["--db", db, "info"], env=ENV).code == 2
+    assert cli(["--db", db, "info"], env={"IKODESK_PASSPHRASE": "nieuwe-wachtwoordzin"}).code == 0
+
+
+def test_export_to_standard_output(cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    _init(cli, db)
+    res = cli(["--db", db, "export", "-"], env=ENV)
+    assert res.code == 0
+    assert json.loads(res.out.splitlines()[0])["username"] == "beheer"
+    assert "niet versleuteld" in res.err

@@ -200,3 +200,51 @@ def test_migrating_an_older_database_backs_it_up_first(
     assert old.schema_revision() == head
     old.close()
     reopened.close()
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema_*.db")), ids=lambda p: p.stem)
+def test_every_released_schema_migrates_to_head(fixture: Path, tmp_path: Path) -> None:
+    """Databases of every released schema open with this code, data intact."""
+    import shutil
+
+    from ikodesk.services import case_queries
+    from ikodesk.services.actors import Actor
+
+    for f in fixture.parent.glob(fixture.name + "*"):
+        shutil.copy(f, tmp_path / f.name)
+    db = Database.open(tmp_path / fixture.name, passphrase=TEST_PASSPHRASE)
+    try:
+        assert db.schema_revision() == migrate.head_revision()
+        assert db.last_migration_backup is not None and db.last_migration_backup.exists()
+        with db.session() as s:
+            found = case_queries.search(s, Actor.key_holder(), "wisniewska").rows
+            assert [r.ref for r in found] == ["2024-L2-00001"]
+            assert found[0].requester == "Łucja Wiśniewska"
+    finally:
+        db.close()
+
+
+def test_rekey_to_the_keyring_and_back_to_a_passphrase(
+    db: Database, memory_keyring: MemoryKeyring
+) -> None:
+    _insert_marker(db)
+    recovery, backup = db.rekey()
+    assert recovery is not None and db.key_mode is KeyMode.KEYRING
+    with db.engine.connect() as conn:  # still usable after the rotation
+        assert conn.execute(text("SELECT count(*) FROM meta WHERE key='probe'")).scalar() == 1
+    db.close()
+    memory_keyring.entries.clear()
+    with pytest.raises(WrongKeyError):  # the old passphrase no longer opens it
+        Database.open(db.path, passphrase=TEST_PASSPHRASE)
+    Database.open(db.path, recovery_key=recovery).close()
+    old = Database.open(backup, passphrase=TEST_PASSPHRASE, migrate_schema=False)
+    old.close()
+    again = Database.open(db.path)
+    again.rekey(passphrase="een nieuwe wachtwoordzin")
+    again.close()
+    with pytest.raises(WrongKeyError):
+        Database.open(db.path, passphrase=TEST_PASSPHRASE)
+    Database.open(db.path, passphrase="een nieuwe wachtwoordzin").close()

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from ikodesk import __version__
-from ikodesk.cli import database_cmds, exchange_cmds, user_cmds
+from ikodesk.cli import database_cmds, exchange_cmds, mediation_cmds, report_cmds, user_cmds
 from ikodesk.cli.common import Context, err
 from ikodesk.errors import IkodeskError
 
-COMMAND_MODULES = [database_cmds, exchange_cmds, user_cmds]
+COMMAND_MODULES = [database_cmds, exchange_cmds, user_cmds, report_cmds, mediation_cmds]
+
 EXIT_INTERNAL = 70
 
 log = logging.getLogger("ikodesk")
@@ -66,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         err("Afgebroken.")
         return 1
+    except BrokenPipeError:
+        # The reader went away (`ikodesk ... | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("internal error in command %s", args.command)
         err(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import re
 import sys
 import time
@@ -51,6 +52,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("info", help="gegevens over de database tonen")
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("rekey", help="de database opnieuw versleutelen met een nieuwe sleutel")
+    p.add_argument(
+        "--passphrase",
+        action="store_true",
+        help="een wachtwoordzin gebruiken (gevraagd, of uit IKODESK_NEW_PASSPHRASE) "
+        "in plaats van een nieuwe sleutel in de sleutelbos",
+    )
+    p.set_defaults(func=cmd_rekey)
 
     p = sub.add_parser("backup", help="een versleutelde kopie van de database maken")
     p.add_argument("dest", metavar="BESTAND", type=Path)
@@ -174,16 +184,33 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
             "mediations": session.scalar(select(func.count()).select_from(Mediation)),
             "gebruikers": session.scalar(select(func.count()).select_from(User)),
         }
-    out(f"Database:      {db.path}")
-    out(f"Database-id:   {db.database_id}")
-    out(
-        "Sleutel:       "
-        + ("sleutelbos (keyring)" if db.key_mode == "keyring" else "wachtwoordzin")
-    )
-    out(f"Schemaversie:  {db.schema_revision()}")
-    out(f"ikodesk:       {__version__}")
-    for name, n in counts.items():
-        out(f"{name.capitalize() + ':':<15}{n}")
+    key = "sleutelbos (keyring)" if db.key_mode == "keyring" else "wachtwoordzin"
+    rows = [
+        ("Database", str(db.path)),
+        ("Database-id", db.database_id),
+        ("Sleutel", key),
+        ("Schemaversie", str(db.schema_revision())),
+        ("ikodesk", __version__),
+        *((name.capitalize(), str(n)) for name, n in counts.items()),
+    ]
+    for label, value in rows:
+        out(f"{label + ':':<18}{value}")
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace, ctx: Context) -> int:
+    db = ctx.db
+    with db.session() as session:
+        access.require(session, ctx.actor, Action.BACKUP)
+    passphrase = None
+    if args.passphrase:
+        passphrase = os.environ.get("IKODESK_NEW_PASSPHRASE") or prompt_secret(
+            "Nieuwe wachtwoordzin: ", confirm=True
+        )
+    recovery, backup = db.rekey(passphrase=passphrase)
+    out("De database is opnieuw versleuteld met een nieuwe sleutel.")
+    out(f"Een kopie met de oude sleutel staat in {backup}; verwijder die als alles werkt.")
+    show_recovery_key(recovery)
     return 0
 
 

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ikodesk.cli.common import Context, out
+from ikodesk.cli.common import Context, err, out
 from ikodesk.cli.database_cmds import _progress_printer
 from ikodesk.services import exchange
 
@@ -18,7 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--update", action="store_true", help="bestaande referenties bijwerken")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="alle records naar een uitwisselbestand schrijven")
+    p = sub.add_parser(
+        "export", help="alle records naar een uitwisselbestand schrijven ('-': standaarduitvoer)"
+    )
     p.add_argument("file", metavar="BESTAND", type=Path)
     p.set_defaults(func=cmd_export)
 
@@ -43,8 +45,14 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    to_stdout = str(args.file) == "-"
     with ctx.db.session() as session:
-        count = exchange.export_file(session, ctx.actor, args.file)
-    out(f"{count} records geschreven naar {args.file}")
-    out("Let op: dit bestand is niet versleuteld. Bewaar het alleen op een veilige plek.")
+        records = exchange.export_records(session, ctx.actor)
+        if to_stdout:
+            count = exchange.write_records(records, sys.stdout)
+        else:
+            count = exchange.write_jsonl(records, args.file)
+    report = err if to_stdout else out
+    report(f"{count} records geschreven naar {'standaarduitvoer' if to_stdout else args.file}")
+    report("Let op: dit bestand is niet versleuteld. Bewaar het alleen op een veilige plek.")
     return 0

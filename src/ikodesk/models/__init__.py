@@ -7,6 +7,7 @@ from ikodesk.models.mediation import (
     ChildInterview,
     Mediation,
     MediationChild,
+    MediationParent,
     Mediator,
     mediation_mediators,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "HistoricalFigure",
     "Mediation",
     "MediationChild",
+    "MediationParent",
     "Mediator",
     "MetaEntry",
     "Person",

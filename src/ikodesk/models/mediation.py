@@ -1,4 +1,4 @@
-"""The Mediation Bureau: mediators, mediation requests, their children and interviews."""
+"""The Mediation Bureau: mediators, mediation requests, their parents, children and interviews."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from ikodesk.models.enums import (
     MediationKind,
     MediationStatus,
     Outcome,
+    ParentRelation,
     ReferredBy,
 )
 
@@ -86,6 +87,11 @@ class Mediation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
     case: Mapped[Case | None] = relationship()
+    parents: Mapped[list[MediationParent]] = relationship(
+        back_populates="mediation",
+        cascade="all, delete-orphan",
+        order_by="MediationParent.position",
+    )
     children: Mapped[list[MediationChild]] = relationship(
         back_populates="mediation", cascade="all, delete-orphan", order_by="MediationChild.position"
     )
@@ -95,6 +101,31 @@ class Mediation(Base):
     child_interviews: Mapped[list[ChildInterview]] = relationship(
         back_populates="mediation", cascade="all, delete-orphan", order_by="ChildInterview.date"
     )
+
+
+class MediationParent(Base):
+    """A parent in a mediation request (the parties to the mediation).
+
+    Exchange format v1 has no field for them; exports carry them in the
+    record's `x.parents` (see services/exchange.py).
+    """
+
+    __tablename__ = "mediation_parents"
+    __table_args__ = (Index("ix_mediation_parents_mediation_id", "mediation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mediation_id: Mapped[int] = mapped_column(ForeignKey("mediations.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    relation: Mapped[ParentRelation] = mapped_column(enum_column_type(ParentRelation))
+    first_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    last_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # Country of residence; unlike a case's country this may be NL.
+    country: Mapped[str | None] = mapped_column(
+        String(2), ForeignKey("countries.iso2"), default=None
+    )
+
+    mediation: Mapped[Mediation] = relationship(back_populates="parents")
 
 
 class MediationChild(Base):

@@ -31,6 +31,10 @@ class Action(StrEnum):
     CONTACT_CREATE = "contact.create"
     MEDIATION_READ = "mediation.read"
     MEDIATION_WRITE = "mediation.write"
+    # Counts without dossier contents: the mediator pool's caseload, totals.
+    MEDIATION_AGGREGATE = "mediation.aggregate"
+    # The basic facts of a case linked to a mediation (CASE_FACT_COLUMNS).
+    CASE_FACTS = "case.facts"
     USER_MANAGE = "user.manage"
     REFERENCE_MANAGE = "reference.manage"
     FIGURES_VIEW = "figures.view"
@@ -59,9 +63,24 @@ _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         {*CASE_ACTIONS, Action.CASE_LIST, Action.CASE_SEARCH} - {Action.CASE_EXPORT}
     ),
     Role.JURIST: frozenset({*CASE_ACTIONS, Action.CASE_LIST, Action.CASE_SEARCH}),
-    Role.MEDIATION: frozenset({Action.MEDIATION_READ, Action.MEDIATION_WRITE}),
+    # The bureau sees of the centre's cases only the basic facts of a linked
+    # case, never its people, contacts or notes.
+    Role.MEDIATION: frozenset(
+        {
+            Action.MEDIATION_READ,
+            Action.MEDIATION_WRITE,
+            Action.MEDIATION_AGGREGATE,
+            Action.CASE_FACTS,
+        }
+    ),
+    # Management reads figures and aggregates, not the mediation dossiers.
     Role.MANAGER: frozenset(
-        {Action.FIGURES_VIEW, Action.REPORT_PRINT, Action.CONFLICTS_VIEW, Action.MEDIATION_READ}
+        {
+            Action.FIGURES_VIEW,
+            Action.REPORT_PRINT,
+            Action.CONFLICTS_VIEW,
+            Action.MEDIATION_AGGREGATE,
+        }
     ),
     Role.ADMIN: frozenset(
         {
@@ -75,6 +94,10 @@ _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         }
     ),
 }
+
+
+# What CASE_FACTS reveals of a case: no people, contacts, summary or notes.
+CASE_FACT_COLUMNS = (Case.id, Case.ref, Case.code, Case.opened, Case.country)
 
 
 @dataclass(frozen=True)

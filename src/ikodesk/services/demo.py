@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from ikodesk.models import User
+from ikodesk.models import User, age_in_years
 from ikodesk.services.actors import Actor
 from ikodesk.services.exchange import ImportResult, Progress, import_lines, json_line
 from ikodesk.services.passwords import hash_password
@@ -231,23 +231,50 @@ MEDIATORS: list[tuple[str, bool, list[str]]] = [
     ("D. Rossi", False, ["it", "en", "nl"]),
 ]
 
-# Restated figures of the years before detailed records (2024 annual report).
+# Restated figures of the years before detailed records (2024 annual report: its
+# text, its Line 1 / Line 2 overview table and its four-year charts).
 HISTORICAL: dict[int, dict[str, float]] = {
     2021: {
+        "cases.total": 5029,
         "cases.line1": 4016,
         "cases.line2": 1013,
+        "contacts.total": 9596,
         "contacts.by_channel.phone": 5961,
         "contacts.by_channel.email": 3635,
+        "prevention.requester.father": 90,
+        "prevention.requester.mother": 145,
+        "relocation_consent.parent_cases": 50,
+        "relocation_consent.mover.father": 12,
+        "relocation_consent.mover.mother": 38,
+        "abduction.parent_cases": 158,
         "abduction.children": 229,
+        "abduction.taker.father": 48,
+        "abduction.taker.mother": 110,
+        "international_contact.parent_cases": 40,
+        "international_contact.requester.father": 31,
+        "international_contact.requester.mother": 9,
         "mediation.success_rate.all": 37.5,
         "mediation.success_rate.iko": 29,
     },
     2022: {
+        "cases.total": 6163,
         "cases.line1": 4851,
         "cases.line2": 1312,
+        "contacts.total": 11783,
         "contacts.by_channel.phone": 7397,
         "contacts.by_channel.email": 4386,
+        "prevention.requester.father": 115,
+        "prevention.requester.mother": 150,
+        "relocation_consent.parent_cases": 66,
+        "relocation_consent.mover.father": 12,
+        "relocation_consent.mover.mother": 54,
+        "abduction.parent_cases": 188,
         "abduction.children": 292,
+        "abduction.taker.father": 39,
+        "abduction.taker.mother": 149,
+        "international_contact.parent_cases": 40,
+        "international_contact.requester.father": 28,
+        "international_contact.requester.mother": 12,
         "mediation.success_rate.all": 38,
         "mediation.success_rate.iko": 43,
     },
@@ -260,16 +287,45 @@ HISTORICAL: dict[int, dict[str, float]] = {
         "contacts.by_channel.email": 4324,
         "abduction.children": 260,
         "abduction.parent_cases": 173,
+        "abduction.taker.father": 39,
+        "abduction.taker.mother": 134,
         "line2.international_abduction.parent": 173,
         "line2.international_abduction.third_party": 132,
         "line2.international_abduction.total": 305,
+        "line2.domestic_contact_noncompliance.parent": 15,
+        "line2.domestic_contact_noncompliance.third_party": 4,
+        "line2.domestic_contact_noncompliance.total": 19,
+        "line2.family_abduction.parent": 2,
+        "line2.family_abduction.third_party": 3,
+        "line2.family_abduction.total": 5,
         "line2.prevention.parent": 276,
         "line2.prevention.third_party": 116,
         "line2.prevention.total": 392,
+        "line2.international_contact.parent": 61,
+        "line2.international_contact.third_party": 11,
+        "line2.international_contact.total": 72,
+        "line2.relocation_consent.parent": 93,
+        "line2.relocation_consent.third_party": 63,
+        "line2.relocation_consent.total": 156,
+        "line2.holiday_consent_refused.parent": 306,
+        "line2.holiday_consent_refused.total": 306,
+        "line2.lawful_relocation.parent": 45,
+        "line2.lawful_relocation.third_party": 16,
+        "line2.lawful_relocation.total": 61,
+        "line2.missing_child_hotline.parent": 0,
+        "line2.missing_child_hotline.third_party": 8,
+        "line2.missing_child_hotline.total": 8,
+        "line2.other_advice.total": 168,
         "prevention.children": 422,
+        "prevention.requester.father": 129,
+        "prevention.requester.mother": 147,
         "relocation_consent.parent_cases": 93,
         "relocation_consent.children": 126,
+        "relocation_consent.mover.father": 17,
+        "relocation_consent.mover.mother": 76,
         "international_contact.parent_cases": 61,
+        "international_contact.requester.father": 44,
+        "international_contact.requester.mother": 17,
         "mediation.success_rate.all": 51,
         "mediation.success_rate.iko": 47,
     },
@@ -697,14 +753,16 @@ class DemoGenerator:
                         rng.randint(1, 2),
                     )
                 if rng.random() < 0.45:
-                    med["child_interviews"] = [
-                        {
-                            "date": (
-                                started + timedelta(days=rng.randint(0, (ended - started).days))
-                            ).isoformat(),
-                            "children": rng.randint(1, len(med["children"])),
-                        }
-                    ]
+                    day = started + timedelta(days=rng.randint(0, (ended - started).days))
+                    # Children are heard from the age of three.
+                    heard = sum(
+                        age_in_years(date.fromisoformat(c["birth_date"]), day) >= 3
+                        for c in med["children"]
+                    )
+                    if heard:
+                        med["child_interviews"] = [
+                            {"date": day.isoformat(), "children": rng.randint(1, heard)}
+                        ]
                 yield med
 
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TextIO, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, text, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ikodesk.errors import InputError, ValidationError
 from ikodesk.models import (
@@ -35,6 +35,7 @@ from ikodesk.models import (
     HistoricalFigure,
     Mediation,
     MediationChild,
+    MediationParent,
     Mediator,
     Person,
     User,
@@ -53,6 +54,7 @@ from ikodesk.services.validation import (
     FieldProblem,
     HistoricalFigureData,
     MediationData,
+    MediationParentData,
     MediatorData,
     PersonData,
     UserData,
@@ -65,6 +67,7 @@ from ikodesk.services.validation import (
     parse_mediation,
     parse_mediator,
     parse_user,
+    take_x_parents,
 )
 
 RECORD_TYPES = (
@@ -322,7 +325,8 @@ class _Importer:
             self.mediators.append((ln.number, md))
         elif t == "mediation":
             m = parse_mediation(ln.data)
-            problems = mediation_rules(m)
+            take_x_parents(m, self.countries)
+            problems = mediation_rules(m, self.countries)
             if problems:
                 raise problems[0]
             if m.case is not None and m.case not in known_cases:
@@ -523,6 +527,7 @@ class _Importer:
         next_id = self._next_id(med_t)
         new: list[dict[str, Any]] = []
         children: list[dict[str, Any]] = []
+        parents: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         interviews: list[dict[str, Any]] = []
         for _, m in self.mediations:
@@ -530,7 +535,7 @@ class _Importer:
             existing = self.db_mediations.get(m.ref)
             if existing is not None:
                 s.execute(update(Mediation).where(Mediation.id == existing).values(**values))
-                for model in (MediationChild, ChildInterview):
+                for model in (MediationChild, MediationParent, ChildInterview):
                     s.execute(delete(model).where(model.mediation_id == existing))
                 s.execute(
                     delete(mediation_mediators).where(
@@ -547,6 +552,10 @@ class _Importer:
             children.extend(
                 {**child_values(ch, i), "mediation_id": mid} for i, ch in enumerate(m.children)
             )
+            parents.extend(
+                {**mediation_parent_values(p, i), "mediation_id": mid}
+                for i, p in enumerate(m.parents)
+            )
             links.extend(
                 {"mediation_id": mid, "mediator_id": self.db_mediators[name], "position": i}
                 for i, name in enumerate(m.mediators)
@@ -557,6 +566,7 @@ class _Importer:
             )
         _insert_many(s, med_t, new, None)
         _insert_many(s, table_of(MediationChild), children, None)
+        _insert_many(s, table_of(MediationParent), parents, None)
         _insert_many(s, mediation_mediators, links, None)
         _insert_many(s, table_of(ChildInterview), interviews, None)
 
@@ -712,6 +722,17 @@ def child_values(ch: ChildData, position: int) -> dict[str, Any]:
         "last_name": ch.last_name,
         "birth_date": ch.birth_date,
         "age": ch.age,
+    }
+
+
+def mediation_parent_values(p: MediationParentData, position: int) -> dict[str, Any]:
+    return {
+        "position": position,
+        "relation": p.relation,
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "birth_date": p.birth_date,
+        "country": p.country,
     }
 
 
@@ -931,7 +952,13 @@ def _export_mediations(session: Session) -> Iterator[dict[str, Any]]:
             )
         )
     }
-    for m in session.scalars(select(Mediation).order_by(Mediation.ref)):
+    loads = (
+        selectinload(Mediation.children),
+        selectinload(Mediation.parents),
+        selectinload(Mediation.mediators),
+        selectinload(Mediation.child_interviews),
+    )
+    for m in session.scalars(select(Mediation).options(*loads).order_by(Mediation.ref)):
         yield _compact(
             {
                 "type": "mediation",
@@ -955,9 +982,36 @@ def _export_mediations(session: Session) -> Iterator[dict[str, Any]]:
                     for iv in m.child_interviews
                 ]
                 or None,
-                "x": m.extra,
+                "x": _mediation_x(m),
             }
         )
+
+
+def _mediation_x(m: Mediation) -> dict[str, Any] | None:
+    """The mediation's free data, with its parents under `x.parents`.
+
+    Exchange format v1 has no field for the parents of a mediation; carrying
+    them here keeps them through an export and re-import (the importer adopts
+    a valid `x.parents`, see validation.take_x_parents). Proposed as the
+    top-level field `parents` of format v1.1.
+    """
+    if not m.parents:
+        return m.extra
+    return {
+        **(m.extra or {}),
+        "parents": [
+            _compact(
+                {
+                    "relation": p.relation.value,
+                    "first_name": p.first_name,
+                    "last_name": p.last_name,
+                    "birth_date": _d(p.birth_date),
+                    "country": p.country,
+                }
+            )
+            for p in m.parents
+        ],
+    }
 
 
 def json_line(record: dict[str, Any]) -> str:
@@ -965,18 +1019,31 @@ def json_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
-    """Write records to `path` atomically (readable by the owner only); returns the count."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
+def write_records(records: Iterable[dict[str, Any]], stream: TextIO) -> int:
+    """Write records as JSON lines to an open text stream; returns the count."""
     count = 0
+    for rec in records:
+        stream.write(json_line(rec))
+        stream.write("\n")
+        count += 1
+    return count
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
+    """Write records to the file `path` atomically (owner-only); returns the count.
+
+    A half-written export never appears under the final name. Targets that are
+    not regular files (a pipe, a terminal) are written to directly.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            return write_records(records, fh)
+    tmp = path.with_name(path.name + ".partial")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for rec in records:
-                fh.write(json_line(rec))
-                fh.write("\n")
-                count += 1
+            count = write_records(records, fh)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

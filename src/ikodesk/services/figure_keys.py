@@ -1,7 +1,19 @@
-"""The names of the annual figures (spec/annual-figures.md) that hold one number.
+"""The names of the annual figures (spec/annual-figures.md), in the spec's order.
 
-Historical figures are keyed by these names; the figures service produces
-exactly these keys (plus the lists: countries, ages, activities).
+`ALL_KEYS` is the shape of `ikodesk figures --json`: every dotted key below
+`year`, in the order the JSON lists them. `SCALAR_KEYS` are the keys that hold
+one number: historical figures are keyed by these names, and year-over-year
+changes are computed for them. `LIST_KEYS` hold country lists, age
+distributions and the activities: they are never historical and have no
+year-over-year change.
+
+Additions to the spec, produced and accepted as historical keys like the
+others (the four-year charts of the annual report need them):
+
+- `prevention.requester.{mother,father}`: parent-requested prevention cases by
+  requester relation, whatever side was recorded (the seed's four-year
+  "Preventie advieszaken vader/moeder" chart; before 2024 no side was
+  recorded, so `prevention.parents.*` cannot hold those years).
 """
 
 from __future__ import annotations
@@ -13,65 +25,100 @@ PARTIES = ("parent", "family", "professional")
 PARENTS = ("mother", "father")
 MEDIATION_KINDS = ("iko", "niko")
 OUTCOMES = ("full_agreement", "mirror_agreement", "no_agreement")
+FAILURE_REASONS = ("emotions", "opposed_positions", "third_party_influence", "other")
+ABDUCTION_DIRECTIONS = ("outgoing", "incoming", "abroad")
+HAGUE_DIRECTIONS = ("outgoing", "incoming")
+RELOCATION_DIRECTIONS = ("outgoing", "incoming")
+CONTACT_DIRECTIONS = ("child_abroad", "parent_abroad")
+
+# Marks a key holding a list or a distribution rather than one number.
+_LIST = "list"
+_SCALAR = "scalar"
 
 
-def _scalar_keys() -> tuple[str, ...]:
-    keys: list[str] = [
+def _keys() -> list[tuple[str, str]]:
+    keys: list[tuple[str, str]] = []
+
+    def scalars(*names: str) -> None:
+        keys.extend((n, _SCALAR) for n in names)
+
+    def lists(*names: str) -> None:
+        keys.extend((n, _LIST) for n in names)
+
+    scalars(
         "cases.total",
         "cases.line1",
         "cases.line2",
         "cases.line2_closed_in_year",
         "cases.line2_carried_over",
         "contacts.total",
-    ]
-    keys += [f"contacts.by_channel.{c}" for c in CHANNELS]
-    keys += ["contacts.by_line.line1", "contacts.by_line.line2"]
-    keys += [f"contacts.by_channel_party.{c}.{p}" for c in CHANNELS for p in PARTIES]
-    keys += [
-        f"line2.{code.value}.{part}"
-        for code in LINE2_CODES
-        for part in ("parent", "third_party", "total")
-    ]
-    keys.append("prevention.children")
-    keys += [
-        f"prevention.parents.{rel}.{side}"
-        for rel in PARENTS
-        for side in ("potential_left_behind", "potential_taking")
-    ]
-    keys += ["relocation_consent.parent_cases", "relocation_consent.children"]
-    keys += [f"relocation_consent.mover.{rel}" for rel in PARENTS]
-    keys += [
-        f"relocation_consent.requester.{rel}.{who}"
-        for rel in PARENTS
-        for who in ("self", "other_parent")
-    ]
-    keys += ["abduction.parent_cases", "abduction.children"]
-    keys += [f"abduction.taker.{rel}" for rel in PARENTS]
-    keys += [
-        f"abduction.requester.{side}.{rel}" for side in ("left_behind", "taking") for rel in PARENTS
-    ]
-    keys += [
-        f"abduction.direction.{d}.{m}"
-        for d in ("outgoing", "incoming", "abroad")
-        for m in ("cases", "children")
-    ]
-    keys += [
-        f"abduction.direction.{d}.{h}"
-        for d in ("outgoing", "incoming")
-        for h in ("hague", "non_hague")
-    ]
-    keys += ["family_abduction.cases", "family_abduction.children"]
-    keys += ["international_contact.parent_cases"]
-    keys += [f"international_contact.requester.{rel}" for rel in PARENTS]
-    keys += [f"mediation.requests.{k}" for k in ("total", *MEDIATION_KINDS)]
+    )
+    scalars(*(f"contacts.by_channel.{c}" for c in CHANNELS))
+    scalars("contacts.by_line.line1", "contacts.by_line.line2")
+    scalars(*(f"contacts.by_channel_party.{c}.{p}" for c in CHANNELS for p in PARTIES))
+    scalars(
+        *(
+            f"line2.{code.value}.{part}"
+            for code in LINE2_CODES
+            for part in ("parent", "third_party", "total")
+        )
+    )
+    scalars("prevention.children")
+    scalars(
+        *(
+            f"prevention.parents.{rel}.{side}"
+            for rel in PARENTS
+            for side in ("potential_left_behind", "potential_taking")
+        )
+    )
+    scalars(*(f"prevention.requester.{rel}" for rel in PARENTS))  # addition, see above
+    lists("prevention.countries")
+    scalars("relocation_consent.parent_cases", "relocation_consent.children")
+    scalars(*(f"relocation_consent.mover.{rel}" for rel in PARENTS))
+    scalars(
+        *(
+            f"relocation_consent.requester.{rel}.{who}"
+            for rel in PARENTS
+            for who in ("self", "other_parent")
+        )
+    )
+    lists(*(f"relocation_consent.countries.{d}" for d in RELOCATION_DIRECTIONS))
+    scalars("abduction.parent_cases", "abduction.children")
+    scalars(*(f"abduction.taker.{rel}" for rel in PARENTS))
+    scalars(
+        *(
+            f"abduction.requester.{side}.{rel}"
+            for side in ("left_behind", "taking")
+            for rel in PARENTS
+        )
+    )
+    for d in ABDUCTION_DIRECTIONS:
+        scalars(f"abduction.direction.{d}.cases", f"abduction.direction.{d}.children")
+        if d in HAGUE_DIRECTIONS:
+            scalars(f"abduction.direction.{d}.hague", f"abduction.direction.{d}.non_hague")
+    lists(*(f"abduction.countries.{d}" for d in HAGUE_DIRECTIONS))
+    lists(*(f"abduction.ages.{d}" for d in HAGUE_DIRECTIONS))
+    scalars("family_abduction.cases", "family_abduction.children")
+    scalars("international_contact.parent_cases")
+    scalars(*(f"international_contact.requester.{rel}" for rel in PARENTS))
+    lists(*(f"international_contact.countries.{d}" for d in CONTACT_DIRECTIONS))
+    scalars(*(f"mediation.requests.{k}" for k in ("total", *MEDIATION_KINDS)))
     for part in ("started", "not_started", "not_suitable"):
-        keys += [f"mediation.{part}.{k}" for k in MEDIATION_KINDS]
-    keys.append("mediation.special_curator")
-    keys += [f"mediation.outcomes.{k}.{o}" for k in MEDIATION_KINDS for o in OUTCOMES]
-    keys += [f"mediation.success_rate.{k}" for k in ("all", *MEDIATION_KINDS)]
-    keys += [f"mediation.child_interviews.{k}" for k in ("total", *MEDIATION_KINDS, "children")]
-    return tuple(keys)
+        scalars(*(f"mediation.{part}.{k}" for k in MEDIATION_KINDS))
+    scalars("mediation.special_curator")
+    scalars(*(f"mediation.outcomes.{k}.{o}" for k in MEDIATION_KINDS for o in OUTCOMES))
+    scalars(*(f"mediation.success_rate.{k}" for k in ("all", *MEDIATION_KINDS)))
+    scalars(*(f"mediation.child_interviews.{k}" for k in ("total", *MEDIATION_KINDS, "children")))
+    lists("activities")
+    return keys
 
 
-SCALAR_KEYS: tuple[str, ...] = _scalar_keys()
+_ORDERED = _keys()
+ALL_KEYS: tuple[str, ...] = tuple(k for k, _ in _ORDERED)
+SCALAR_KEYS: tuple[str, ...] = tuple(k for k, kind in _ORDERED if kind == _SCALAR)
 SCALAR_KEY_SET: frozenset[str] = frozenset(SCALAR_KEYS)
+LIST_KEYS: tuple[str, ...] = tuple(k for k, kind in _ORDERED if kind == _LIST)
+# Success rates are percentages, not counts (old reports gave them with decimals).
+RATE_KEYS: frozenset[str] = frozenset(k for k in SCALAR_KEYS if ".success_rate." in k)
+# Figures of the Mediation Bureau: its records may start in another year than the cases'.
+MEDIATION_PREFIX = "mediation."

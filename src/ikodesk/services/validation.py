@@ -139,6 +139,17 @@ class InterviewData:
 
 
 @dataclass(slots=True)
+class MediationParentData:
+    """A parent in a mediation request (not in exchange format v1: carried in `x.parents`)."""
+
+    relation: ParentRelation
+    first_name: str | None = None
+    last_name: str | None = None
+    birth_date: date | None = None
+    country: str | None = None
+
+
+@dataclass(slots=True)
 class MediationData:
     ref: str
     kind: MediationKind
@@ -157,6 +168,7 @@ class MediationData:
     mediators: list[str] = field(default_factory=list)
     child_interviews: list[InterviewData] = field(default_factory=list)
     x: dict[str, Any] | None = None
+    parents: list[MediationParentData] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -687,16 +699,19 @@ MEDIATOR_FIELDS = ("type", "name", "cbfm", "languages", "active", "x")
 _LANG_RE = re.compile(r"[a-z]{2,3}")
 
 
+def check_language(value: Any, path: str) -> str:
+    """A language code of a mediator (ISO 639, lower case: "nl", "pl")."""
+    if not isinstance(value, str) or not _LANG_RE.fullmatch(value):
+        raise FieldProblem(path, f'ongeldige taalcode {_show(value)} (verwacht bijv. "nl")')
+    return value
+
+
 def parse_mediator(data: Mapping[str, Any]) -> MediatorData:
     f = Fields(data)
     f.only(MEDIATOR_FIELDS)
-    languages: list[str] = []
-    for i, lang in enumerate(f.items("languages")):
-        if not isinstance(lang, str) or not _LANG_RE.fullmatch(lang):
-            raise FieldProblem(
-                f"languages[{i}]", f'ongeldige taalcode {_show(lang)} (verwacht bijv. "nl")'
-            )
-        languages.append(lang)
+    languages = [
+        check_language(lang, f"languages[{i}]") for i, lang in enumerate(f.items("languages"))
+    ]
     return MediatorData(
         name=f.required_text("name", max_len=200),
         cbfm=f.boolean("cbfm", False),
@@ -772,8 +787,118 @@ def parse_mediation(data: Mapping[str, Any]) -> MediationData:
     )
 
 
-def mediation_rules(m: MediationData) -> list[FieldProblem]:
-    """The mediation state machine and date order. Empty when valid."""
+MEDIATION_PARENT_FIELDS = ("relation", "first_name", "last_name", "birth_date", "country")
+MAX_MEDIATION_PARENTS = 2
+# Children are heard in a child interview (kindgesprek) from this age on.
+INTERVIEW_MIN_AGE = 3
+
+
+def parse_mediation_parents(value: Any, prefix: str = "parents") -> list[MediationParentData]:
+    """The parents of a mediation from a JSON list (the proposed v1.1 field `parents`)."""
+    if not isinstance(value, list):
+        raise FieldProblem(prefix, "verwacht een lijst [...]")
+    parents: list[MediationParentData] = []
+    for i, item in enumerate(value):
+        path = f"{prefix}[{i}]"
+        if not isinstance(item, dict):
+            raise FieldProblem(path, "verwacht een object {...}")
+        f = Fields(item, path + ".")
+        f.only(MEDIATION_PARENT_FIELDS)
+        parents.append(
+            MediationParentData(
+                relation=f.required_choice("relation", ParentRelation),
+                first_name=f.text("first_name"),
+                last_name=f.text("last_name"),
+                birth_date=f.day("birth_date"),
+                country=f.country("country"),
+            )
+        )
+    return parents
+
+
+def take_x_parents(m: MediationData, known_countries: Collection[str]) -> bool:
+    """Adopt valid parents from the record's free `x.parents` (exchange v1 has no field).
+
+    Exports carry a mediation's parents in `x.parents` so that a round trip
+    keeps them. When that value is a valid parents list it becomes
+    `m.parents` and leaves `x`; anything else under `x` (an invalid
+    `x.parents` included) stays free extension data, kept as it is, as
+    exchange v1 promises. Returns True when parents were adopted.
+    """
+    if not m.x or "parents" not in m.x:
+        return False
+    try:
+        parents = parse_mediation_parents(m.x["parents"], "x.parents")
+    except FieldProblem:
+        return False
+    if parent_rules(parents, m.requested, known_countries, "x.parents"):
+        return False
+    m.parents = parents
+    rest = {k: v for k, v in m.x.items() if k != "parents"}
+    m.x = rest or None
+    return True
+
+
+def parent_rules(
+    parents: list[MediationParentData],
+    requested: date,
+    known_countries: Collection[str] | None,
+    prefix: str = "parents",
+) -> list[FieldProblem]:
+    """The rules of a mediation's parents. Empty when valid."""
+    problems: list[FieldProblem] = []
+    if len(parents) > MAX_MEDIATION_PARENTS:
+        problems.append(
+            FieldProblem(prefix, f"hoogstens {MAX_MEDIATION_PARENTS} ouders per mediation")
+        )
+    for i, p in enumerate(parents):
+        path = f"{prefix}[{i}]"
+        if p.birth_date is not None and p.birth_date > requested:
+            problems.append(
+                FieldProblem(f"{path}.birth_date", "geboortedatum ligt na de aanvraagdatum")
+            )
+        if (
+            p.country is not None
+            and known_countries is not None
+            and p.country not in known_countries
+        ):
+            problems.append(
+                FieldProblem(
+                    f"{path}.country",
+                    f'onbekende landcode "{p.country}" (verwacht ISO 3166-1 alpha-2, bijv. "PL")',
+                )
+            )
+    return problems
+
+
+def _kids(n: int) -> str:
+    return "geen kind" if n == 0 else "1 kind" if n == 1 else f"{n} kinderen"
+
+
+def may_be_at_least(child: ChildData, age: int, requested: date, on: date) -> bool:
+    """Whether a child of a mediation requested on `requested` can be `age` or older on `on`.
+
+    A child known by age only (whole years at the request date) gets the
+    benefit of the doubt: it may have had a birthday since.
+    """
+    if child.birth_date is not None:
+        return child.birth_date <= on and age_in_years(child.birth_date, on) >= age
+    if child.age is None:
+        return False
+    elapsed = (on - requested).days
+    upper = child.age + (0 if elapsed <= 0 else -(-elapsed // 365))
+    return upper >= age
+
+
+def mediation_rules(
+    m: MediationData, known_countries: Collection[str] | None = None
+) -> list[FieldProblem]:
+    """The mediation state machine and date order. Empty when valid.
+
+    The exchange import checks every record with these rules, and the
+    mediation workflow (services/mediation.py) checks the state each step
+    leads to, so the two can never disagree about what a valid mediation is.
+    """
     problems: list[FieldProblem] = []
     add = problems.append
     started_states = (MediationStatus.RUNNING, MediationStatus.ENDED)
@@ -836,6 +961,12 @@ def mediation_rules(m: MediationData) -> list[FieldProblem]:
     if m.child_interviews and m.status in (MediationStatus.REQUESTED, MediationStatus.NOT_STARTED):
         add(FieldProblem("child_interviews", "niet toegestaan: de mediation is niet gestart"))
     for i, interview in enumerate(m.child_interviews):
+        if interview.children < 1:
+            add(
+                FieldProblem(
+                    f"child_interviews[{i}].children", "minstens 1 kind gehoord per kindgesprek"
+                )
+            )
         if m.started is not None and interview.date < m.started:
             add(
                 FieldProblem(
@@ -857,6 +988,32 @@ def mediation_rules(m: MediationData) -> list[FieldProblem]:
             add(FieldProblem(f"children[{i}].age", 'geef "birth_date" óf "age", niet beide'))
         elif child.birth_date is not None and child.birth_date > m.requested:
             add(FieldProblem(f"children[{i}].birth_date", "geboortedatum ligt na de aanvraagdatum"))
+    if m.intake is Intake.NOT_SUITABLE and m.status is MediationStatus.RUNNING:
+        add(
+            FieldProblem(
+                "intake",
+                "een mediation die na de intake niet geschikt is, loopt niet door: "
+                'status "ended" met een einddatum, zonder uitkomst',
+            )
+        )
+    if m.children:
+        # Without registered children there is nothing to check the count against.
+        for i, interview in enumerate(m.child_interviews):
+            eligible = sum(
+                may_be_at_least(c, INTERVIEW_MIN_AGE, m.requested, interview.date)
+                for c in m.children
+            )
+            if interview.children > eligible:
+                add(
+                    FieldProblem(
+                        f"child_interviews[{i}].children",
+                        f"{_kids(interview.children)} gehoord, maar op "
+                        f"{interview.date.isoformat()} {'zijn' if eligible > 1 else 'is'} "
+                        f"in deze mediation {_kids(eligible)} {INTERVIEW_MIN_AGE} jaar of "
+                        f"ouder (kindgesprekken zijn vanaf {INTERVIEW_MIN_AGE} jaar)",
+                    )
+                )
+    problems.extend(parent_rules(m.parents, m.requested, known_countries))
     return problems
 
 

@@ -278,6 +278,48 @@ class Database:
     def schema_revision(self) -> str | None:
         return migrate.current_revision(self.engine)
 
+    # -- key rotation -----------------------------------------------------------
+    def rekey(self, *, passphrase: str | None = None) -> tuple[str | None, Path]:
+        """Re-encrypt the database with a new key; returns (recovery key, backup).
+
+        With a passphrase the database moves to (or stays in) passphrase mode;
+        without one it gets a new random key in the OS keyring and a new
+        recovery key. An encrypted backup under the old key is made first: if
+        anything goes wrong afterwards, that copy still opens with the old key.
+        """
+        if passphrase is not None:
+            new_key = DatabaseKey.from_passphrase(passphrase)
+        else:
+            if not keys.keyring_usable():
+                raise KeyUnavailableError(
+                    "Er is geen bruikbare sleutelbos (keyring) op deze computer; kies een "
+                    "wachtwoordzin."
+                )
+            new_key = DatabaseKey.from_raw(keys.new_raw_key())
+        backup = self.backup(self._backup_path("pre-rekey"))
+        pooled = self.engine.raw_connection()
+        try:
+            raw = pooled.driver_connection
+            assert raw is not None
+            # PRAGMA takes no bound parameters; quote as SQLite quotes identifiers.
+            quoted = '"' + new_key.pragma_value.replace('"', '""') + '"'
+            raw.execute("PRAGMA rekey = " + quoted)
+            raw.execute("UPDATE meta SET value = ? WHERE key = 'key_mode'", (new_key.mode.value,))
+        finally:
+            pooled.close()
+        # Later connections of this engine must use the new key.
+        self.engine.dispose()
+        self.engine = _make_engine(self.path, new_key)
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._key = new_key
+        self.key_info = KeyInfo(self.key_info.database_id, new_key.mode)
+        _write_key_info(self.path, self.key_info)
+        recovery: str | None = None
+        if new_key.raw is not None:
+            keys.store_in_keyring(self.database_id, new_key.raw)
+            recovery = keys.format_recovery_key(new_key.raw)
+        return recovery, backup
+
     # -- backups --------------------------------------------------------------
     def backup(self, dest: Path) -> Path:
         """Write an encrypted copy (same key) to `dest`, with its key info beside it."""
@@ -311,5 +353,14 @@ class Database:
         return dest
 
     def _backup_before_migration(self, revision: str) -> Path:
+        return self.backup(self._backup_path(f"pre-{revision}"))
+
+    def _backup_path(self, label: str) -> Path:
+        """A new file name beside the database: <stem>.<label>-<timestamp>[-n].db."""
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        return self.backup(self.path.with_name(f"{self.path.stem}.pre-{revision}-{stamp}.db"))
+        candidate = self.path.with_name(f"{self.path.stem}.{label}-{stamp}.db")
+        n = 1
+        while candidate.exists():
+            n += 1
+            candidate = self.path.with_name(f"{self.path.stem}.{label}-{stamp}-{n}.db")
+        return candidate

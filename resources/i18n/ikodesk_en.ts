@@ -1,0 +1,2035 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="249" />
+        <source>Beheer</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="265" />
+        <source>Gebruiker &amp;toevoegen…</source>
+        <translation>&amp;Add user…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="267" />
+        <source>(De)&amp;activeren</source>
+        <translation>(De)&amp;activate</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="269" />
+        <source>&amp;Wachtwoord opnieuw instellen…</source>
+        <translation>&amp;Reset password…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="275" />
+        <source>&amp;Rol wijzigen</source>
+        <translation>Change &amp;role</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="287" />
+        <source>&amp;Gebruikers en rollen</source>
+        <translation>&amp;Users and roles</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="294" />
+        <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages.</source>
+        <translation>Countries with their status under the 1980 Hague Child Abduction Convention and the date of entry into force with the Netherlands. These data decide the Hague indication in cases and reports.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="303" />
+        <source>filter op naam of ISO-code</source>
+        <translation>filter by name or ISO code</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="311" />
+        <source>&amp;Referentiegegevens</source>
+        <translation>&amp;Reference data</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="317" />
+        <source>Database</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="320" />
+        <source>sleutelbos van het besturingssysteem (met herstelsleutel)</source>
+        <translation>operating system keyring (with recovery key)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="322" />
+        <source>wachtwoordzin</source>
+        <translation>passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="325" />
+        <source>Locatie</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="326" />
+        <source>Sleutel</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="327" />
+        <source>Versleuteling</source>
+        <translation>Encryption</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="327" />
+        <source>SQLCipher 4 (AES-256)</source>
+        <translation>SQLCipher 4 (AES-256)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="328" />
+        <source>Schemaversie</source>
+        <translation>Schema version</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="329" />
+        <source>Database-id</source>
+        <translation>Database id</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="336" />
+        <source>Back-up</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="339" />
+        <source>Een back-up is een versleutelde kopie met dezelfde sleutel als de database.</source>
+        <translation>A backup is an encrypted copy with the same key as the database.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="346" />
+        <source>Bladeren…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="348" />
+        <source>&amp;Nu back-up maken</source>
+        <translation>&amp;Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="361" />
+        <source>Instellingen voor alle werkplekken</source>
+        <translation>Settings for all workstations</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="369" />
+        <source> minuten</source>
+        <translation> minutes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="371" />
+        <source>Op&amp;slaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="377" />
+        <source>&amp;Vergrendelen na</source>
+        <translation>&amp;Lock after</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="384" />
+        <source>&amp;Database en back-up</source>
+        <translation>&amp;Database and backup</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="409" />
+        <source>Gebruikers</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="409" />
+        <source>Kies eerst een gebruiker in de lijst.</source>
+        <translation>First choose a user in the list.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="439" />
+        <source>Gebruiker {0} toegevoegd.</source>
+        <translation>User {0} added.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="477" />
+        <source>Nieuw wachtwoord ingesteld voor {0}.</source>
+        <translation>New password set for {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="502" />
+        <source>{0} is {1}.</source>
+        <translation>{0} is {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="503" />
+        <source>geactiveerd</source>
+        <translation>activated</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="503" />
+        <source>gedeactiveerd</source>
+        <translation>deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="508" />
+        <source>{0} weer activeren?</source>
+        <translation>Activate {0} again?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="510" />
+        <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
+        <translation>Deactivate {0}? They will no longer be able to log in.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="514" />
+        <source>Gebruiker</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="527" />
+        <source>{0} heeft nu de rol {1}.</source>
+        <translation>{0} now has the role {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="545" />
+        <source>Back-up opslaan</source>
+        <translation>Save backup</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="545" />
+        <source>Database (*.db)</source>
+        <translation>Database (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="553" />
+        <source>Kies een bestand voor de back-up.</source>
+        <translation>Choose a file for the backup.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="557" />
+        <source>Back-up wordt gemaakt…</source>
+        <translation>Making the backup…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="563" />
+        <source>Back-up gemaakt: {0}</source>
+        <translation>Backup made: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="571" />
+        <source>De back-up is niet gelukt.</source>
+        <translation>The backup failed.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="593" />
+        <source>Opgeslagen: vergrendelen na {0} minuten zonder invoer.</source>
+        <translation>Saved: lock after {0} minutes without input.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="186" />
+        <source>Eerste beheerder</source>
+        <translation>First administrator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="188" />
+        <source>Met dit account beheert u gebruikers, referentiegegevens en back-ups.</source>
+        <translation>With this account you manage users, reference data and backups.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="202" />
+        <source>&amp;Gebruikersnaam</source>
+        <translation>&amp;User name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="203" />
+        <source>&amp;Volledige naam</source>
+        <translation>&amp;Full name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="204" />
+        <source>&amp;Wachtwoord</source>
+        <translation>&amp;Password</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="205" />
+        <source>&amp;Nogmaals</source>
+        <translation>&amp;Again</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="208" />
+        <source>De database wordt aangemaakt…</source>
+        <translation>Creating the database…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="227" />
+        <source>Ongeldige gebruikersnaam: {0}.</source>
+        <translation>Invalid user name: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="231" />
+        <source>De twee wachtwoorden zijn niet gelijk.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseListModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="50" />
+        <source>Referentie</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="52" />
+        <source>Geopend</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="54" />
+        <source>Lijn</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="55" />
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="57" />
+        <source>Hoofdbetrokkene</source>
+        <translation>Requester</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="59" />
+        <source>Land</source>
+        <translation>Country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="60" />
+        <source>Kinderen</source>
+        <translation>Children</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="63" />
+        <source>Behandelaar</source>
+        <translation>Handler</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="68" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="279" />
+        <source>Op deze kolom kan niet worden gesorteerd.</source>
+        <translation>This column cannot be sorted.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="304" />
+        <source>(niet meer beschikbaar)</source>
+        <translation>(no longer available)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="319" />
+        <source>Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).</source>
+        <translation>Walled dossier: you cannot view this dossier (conflict case).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="332" />
+        <source>afgeschermd dossier</source>
+        <translation>walled dossier</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="352" />
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="353" />
+        <source>gesloten {0}</source>
+        <translation>closed {0}</translation>
+    </message>
+</context>
+<context>
+    <name>CaseWindow</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="193" />
+        <source>Nieuwe zaak</source>
+        <translation>New case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="193" />
+        <source>Zaak laden…</source>
+        <translation>Loading case…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="231" />
+        <source>&amp;Opslaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="235" />
+        <source>Zaak &amp;sluiten…</source>
+        <translation>&amp;Close case…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="238" />
+        <source>&amp;Heropenen</source>
+        <translation>&amp;Reopen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="248" />
+        <source>Zaak</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="260" />
+        <source>&amp;Land</source>
+        <translation>&amp;Country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="268" />
+        <source>&amp;Code</source>
+        <translation>&amp;Code</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="269" />
+        <source>Ge&amp;opend op</source>
+        <translation>&amp;Opened on</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="270" />
+        <source>&amp;Behandelaar</source>
+        <translation>&amp;Handler</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="272" />
+        <source>&amp;Richting</source>
+        <translation>&amp;Direction</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="273" />
+        <source>Meegenomen &amp;door</source>
+        <translation>Taken &amp;by</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="274" />
+        <source>&amp;Wie verhuist</source>
+        <translation>&amp;Who moves</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="279" />
+        <source>Hoofdbetrokkene (wie vraagt advies)</source>
+        <translation>Requester (who asks for advice)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="308" />
+        <source>Soo&amp;rt</source>
+        <translation>&amp;Kind</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="309" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="342" />
+        <source>Ouder</source>
+        <translation>Parent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="310" />
+        <source>&amp;Kant</source>
+        <translation>&amp;Side</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="312" />
+        <source>Organisatie&amp;type</source>
+        <translation>Organisation &amp;type</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="316" />
+        <source>Organisatie</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="319" />
+        <source>Relatie</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="320" />
+        <source>&amp;Voornaam</source>
+        <translation>&amp;First name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="321" />
+        <source>&amp;Achternaam</source>
+        <translation>&amp;Last name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="322" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="351" />
+        <source>Geboortedatum</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="323" />
+        <source>Telefoon</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="324" />
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="327" />
+        <source>Andere ouder</source>
+        <translation>Other parent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="329" />
+        <source>Andere ouder &amp;vastleggen</source>
+        <translation>Record the other &amp;parent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="345" />
+        <source>Voornaam</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="348" />
+        <source>Achternaam</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="361" />
+        <source>Kinderen</source>
+        <translation>Children</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="366" />
+        <source>Samenvatting en notities</source>
+        <translation>Summary and notes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="387" />
+        <source>Contactmomenten</source>
+        <translation>Contacts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="389" />
+        <source>&amp;Nieuw contactmoment (Ctrl+Shift+N)</source>
+        <translation>&amp;New contact (Ctrl+Shift+N)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="506" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="507" />
+        <source>&amp;Land (ontvoering naar/van)</source>
+        <translation>&amp;Country (abduction to/from)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="508" />
+        <source>&amp;Land (gevreesde ontvoering)</source>
+        <translation>&amp;Country (feared abduction)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="509" />
+        <source>&amp;Land (verhuizing naar/van)</source>
+        <translation>&amp;Country (move to/from)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="510" />
+        <source>&amp;Land (kind of ouder woont daar)</source>
+        <translation>&amp;Country (child or parent lives there)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="511" />
+        <source>&amp;Reisbestemming</source>
+        <translation>&amp;Travel destination</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="513" />
+        <source>&amp;Land (optioneel)</source>
+        <translation>&amp;Country (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="642" />
+        <source>nieuwe zaak</source>
+        <translation>new case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="644" />
+        <source>{0} — ikodesk</source>
+        <translation>{0} — ikodesk</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="646" />
+        <source>nog niet opgeslagen</source>
+        <translation>not saved yet</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="648" />
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="651" />
+        <source>gesloten op {0} ({1})</source>
+        <translation>closed on {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="653" />
+        <source>Status: {0}</source>
+        <translation>Status: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="660" />
+        <source>{0} contactmoment(en)</source>
+        <translation>{0} contact(s)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="671" />
+        <source>ongeldige datum (dd-mm-jjjj)</source>
+        <translation>invalid date (dd-mm-yyyy)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="702" />
+        <source>onbekend land: kies een land uit de lijst</source>
+        <translation>unknown country: choose a country from the list</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="756" />
+        <source>Kind {0}: {1}</source>
+        <translation>Child {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="772" />
+        <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
+        <translation>Not saved yet: {0} field(s) need attention.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="827" />
+        <source>Opgeslagen.</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="855" />
+        <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
+        <translation>Save the changes first (Ctrl+S).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="942" />
+        <source>Niet-opgeslagen wijzigingen</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="943" />
+        <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
+        <translation>Case {0} has changes that have not been saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="944" />
+        <source>(nieuw)</source>
+        <translation>(new)</translation>
+    </message>
+</context>
+<context>
+    <name>CasesPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="46" />
+        <source>Zaken</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="57" />
+        <source>&amp;Nieuwe zaak (lijn 2)</source>
+        <translation>&amp;New case (line 2)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="58" />
+        <source>Ctrl+Shift+L</source>
+        <translation>Ctrl+Shift+L</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="67" />
+        <source>Zoeken op referentie, naam of naam van een kind (Ctrl+K)</source>
+        <translation>Search by reference, name or a child's name (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="74" />
+        <source>Alle lijnen</source>
+        <translation>All lines</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="75" />
+        <source>Lijn 1</source>
+        <translation>Line 1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="76" />
+        <source>Lijn 2</source>
+        <translation>Line 2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="79" />
+        <source>Alle codes</source>
+        <translation>All codes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="84" />
+        <source>Open en gesloten</source>
+        <translation>Open and closed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="85" />
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="86" />
+        <source>Gesloten</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="89" />
+        <source>Alle behandelaars</source>
+        <translation>All handlers</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="92" />
+        <source>Alle jaren</source>
+        <translation>All years</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="94" />
+        <source>&amp;Lijn</source>
+        <translation>&amp;Line</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="95" />
+        <source>C&amp;ode</source>
+        <translation>C&amp;ode</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="96" />
+        <source>S&amp;tatus</source>
+        <translation>S&amp;tatus</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="97" />
+        <source>&amp;Behandelaar</source>
+        <translation>&amp;Handler</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="98" />
+        <source>&amp;Jaar</source>
+        <translation>&amp;Year</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="185" />
+        <source>{0} (inactief)</source>
+        <translation>{0} (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="207" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="212" />
+        <source>laden…</source>
+        <translation>loading…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="235" />
+        <source>{0} zaken</source>
+        <translation>{0} cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="257" />
+        <source>Afgeschermd dossier</source>
+        <translation>Walled dossier</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="259" />
+        <source>Dit dossier is afgeschermd: het hoort bij een conflictzaak aan de andere kant. U kunt het niet inzien.</source>
+        <translation>This dossier is walled: it belongs to the other side of a conflict case. You cannot view it.</translation>
+    </message>
+</context>
+<context>
+    <name>ChildrenEditor</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="220" />
+        <source>Kind &amp;toevoegen</source>
+        <translation>Add &amp;child</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="222" />
+        <source>Kind &amp;verwijderen</source>
+        <translation>&amp;Remove child</translation>
+    </message>
+</context>
+<context>
+    <name>ChildrenModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="52" />
+        <source>Voornaam</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="53" />
+        <source>Achternaam</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="54" />
+        <source>Geboortedatum</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="55" />
+        <source>Leeftijd</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="104" />
+        <source>ongeldige datum (dd-mm-jjjj)</source>
+        <translation>invalid date (dd-mm-yyyy)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="114" />
+        <source>verwacht een getal</source>
+        <translation>expected a number</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="167" />
+        <source>{0} jaar</source>
+        <translation>{0} years</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="172" />
+        <source>Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is</source>
+        <translation>Age on the opening date; only fill in when the date of birth is unknown</translation>
+    </message>
+</context>
+<context>
+    <name>CloseDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="139" />
+        <source>Zaak sluiten</source>
+        <translation>Close case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="147" />
+        <source>&amp;Sluitdatum</source>
+        <translation>&amp;Closing date</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="148" />
+        <source>&amp;Reden</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="150" />
+        <source>Zaak &amp;sluiten</source>
+        <translation>&amp;Close case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="152" />
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ContactDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="143" />
+        <source>Nieuw contactmoment — {0}</source>
+        <translation>New contact — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="164" />
+        <source>onbekend</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="165" />
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="169" />
+        <source>korte samenvatting (Ctrl+Enter slaat op)</source>
+        <translation>short summary (Ctrl+Enter saves)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="171" />
+        <source>&amp;Datum en tijd</source>
+        <translation>&amp;Date and time</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="172" />
+        <source>&amp;Kanaal</source>
+        <translation>&amp;Channel</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="173" />
+        <source>&amp;Met</source>
+        <translation>&amp;With</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="174" />
+        <source>M&amp;inuten</source>
+        <translation>M&amp;inutes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="175" />
+        <source>&amp;Samenvatting</source>
+        <translation>&amp;Summary</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="185" />
+        <source>&amp;Opslaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="188" />
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ContactTimelineModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="80" />
+        <source>Datum en tijd</source>
+        <translation>Date and time</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="81" />
+        <source>Kanaal</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="82" />
+        <source>Met</source>
+        <translation>With</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="83" />
+        <source>Behandelaar</source>
+        <translation>Handler</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="84" />
+        <source>Minuten</source>
+        <translation>Minutes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="85" />
+        <source>Samenvatting</source>
+        <translation>Summary</translation>
+    </message>
+</context>
+<context>
+    <name>CountriesModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="140" />
+        <source>Land</source>
+        <translation>Country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="141" />
+        <source>ISO</source>
+        <translation>ISO</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="142" />
+        <source>HKOV 1980</source>
+        <translation>Hague 1980</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="143" />
+        <source>In werking sinds</source>
+        <translation>In force since</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="144" />
+        <source>EU</source>
+        <translation>EU</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="149" />
+        <source>ja</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="150" />
+        <source>nee</source>
+        <translation>no</translation>
+    </message>
+</context>
+<context>
+    <name>CountryField</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/fields.py" line="84" />
+        <source>begin te typen: Polen, Turkije, …</source>
+        <translation>start typing: Polen, Turkije, …</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/fields.py" line="174" />
+        <source> sinds {0}</source>
+        <translation> since {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/fields.py" line="176" />
+        <source>HKOV-land{0}</source>
+        <translation>Hague country{0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/fields.py" line="179" />
+        <source>nog geen HKOV-land op {0}</source>
+        <translation>not yet a Hague country on {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/fields.py" line="182" />
+        <source>geen HKOV-land</source>
+        <translation>not a Hague country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/fields.py" line="185" />
+        <source> · EU</source>
+        <translation> · EU</translation>
+    </message>
+</context>
+<context>
+    <name>DateField</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/fields.py" line="41" />
+        <source>dd-mm-jjjj</source>
+        <translation>dd-mm-yyyy</translation>
+    </message>
+</context>
+<context>
+    <name>FiguresModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="108" />
+        <source>Cijfer</source>
+        <translation>Figure</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="115" />
+        <source>Verschil</source>
+        <translation>Change</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="298" />
+        <source>ikodesk: eerste start</source>
+        <translation>ikodesk: first start</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="311" />
+        <source>&amp;Volgende &gt;</source>
+        <translation>&amp;Next &gt;</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="312" />
+        <source>&lt; &amp;Vorige</source>
+        <translation>&lt; &amp;Back</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="313" />
+        <source>&amp;Voltooien</source>
+        <translation>&amp;Finish</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="314" />
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>Line1Page</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="72" />
+        <source>Professional</source>
+        <translation>Professional</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="132" />
+        <source>Nieuwe registratie (Ctrl+N)</source>
+        <translation>New registration (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="142" />
+        <source>achternaam of organisatie (mag leeg)</source>
+        <translation>last name or organisation (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="146" />
+        <source>korte notitie; Enter slaat op</source>
+        <translation>short note; Enter saves</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="152" />
+        <source>&amp;Wie belt</source>
+        <translation>&amp;Who calls</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="153" />
+        <source>&amp;Naam</source>
+        <translation>&amp;Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="154" />
+        <source>&amp;Reisbestemming</source>
+        <translation>&amp;Travel destination</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="155" />
+        <source>N&amp;otitie</source>
+        <translation>N&amp;ote</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="156" />
+        <source>&amp;Kanaal</source>
+        <translation>&amp;Channel</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="157" />
+        <source>&amp;Opslaan (Enter)</source>
+        <translation>&amp;Save (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="170" />
+        <source>Mijn laatste 20 registraties</source>
+        <translation>My last 20 registrations</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="189" />
+        <source>Enter of dubbelklik: contactmoment toevoegen. Ctrl+O: zaak openen.</source>
+        <translation>Enter or double-click: add a contact. Ctrl+O: open the case.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="194" />
+        <source>&amp;Contactmoment toevoegen</source>
+        <translation>Add &amp;contact</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="196" />
+        <source>Zaak o&amp;penen</source>
+        <translation>&amp;Open case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="211" />
+        <source>Lijn 1: toestemming vakantie</source>
+        <translation>Line 1: travel consent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="268" />
+        <source>Onbekend land “{0}”: kies een land uit de lijst.</source>
+        <translation>Unknown country “{0}”: choose a country from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="296" />
+        <source>Opgeslagen als {0}. Klaar voor de volgende beller.</source>
+        <translation>Saved as {0}. Ready for the next caller.</translation>
+    </message>
+</context>
+<context>
+    <name>LocationPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="104" />
+        <source>Locatie en sleutel</source>
+        <translation>Location and key</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="107" />
+        <source>De database wordt altijd versleuteld opgeslagen. Kies waar ze komt en hoe de sleutel bewaard wordt.</source>
+        <translation>The database is always stored encrypted. Choose where it goes and how the key is kept.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="114" />
+        <source>Bladeren…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="116" />
+        <source>&amp;Bestand</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="118" />
+        <source>Sleutel in de &amp;sleutelbos van het besturingssysteem (aanbevolen)</source>
+        <translation>Key in the operating system's &amp;keyring (recommended)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="120" />
+        <source>Beveiligen met een &amp;wachtwoordzin</source>
+        <translation>Protect with a &amp;passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="128" />
+        <source>Sleutelbos van het besturingssysteem (niet beschikbaar op deze computer)</source>
+        <translation>Operating system keyring (not available on this computer)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="137" />
+        <source>Wachtwoord&amp;zin</source>
+        <translation>Pass&amp;phrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="138" />
+        <source>Nogmaals</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="151" />
+        <source>Nieuwe database</source>
+        <translation>New database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="151" />
+        <source>ikodesk-database (*.db)</source>
+        <translation>ikodesk database (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="163" />
+        <source>Kies een bestand voor de database.</source>
+        <translation>Choose a file for the database.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="165" />
+        <source>Er bestaat al een bestand op {0}; kies een andere naam.</source>
+        <translation>A file already exists at {0}; choose another name.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="170" />
+        <source>Een wachtwoordzin heeft minstens 12 tekens.</source>
+        <translation>A passphrase has at least 12 characters.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="172" />
+        <source>De twee wachtwoordzinnen zijn niet gelijk.</source>
+        <translation>The two passphrases differ.</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/idle.py" line="83" />
+        <source>ikodesk is vergrendeld</source>
+        <translation>ikodesk is locked</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/idle.py" line="91" />
+        <source>De inhoud is verborgen omdat er een tijd niets is gedaan. Uw niet-opgeslagen invoer is bewaard. Ingelogd als {0}.</source>
+        <translation>The contents are hidden because nothing was done for a while. Your unsaved input has been kept. Logged in as {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/idle.py" line="100" />
+        <source>wachtwoord</source>
+        <translation>password</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/idle.py" line="110" />
+        <source>&amp;Ontgrendelen</source>
+        <translation>&amp;Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/idle.py" line="112" />
+        <source>&amp;Afmelden</source>
+        <translation>&amp;Log out</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="158" />
+        <source>ikodesk: inloggen</source>
+        <translation>ikodesk: log in</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="161" />
+        <source>&lt;b&gt;Inloggen bij ikodesk&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Log in to ikodesk&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="163" />
+        <source>Database: {0}</source>
+        <translation>Database: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="173" />
+        <source>&amp;Gebruikersnaam</source>
+        <translation>&amp;User name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="174" />
+        <source>&amp;Wachtwoord</source>
+        <translation>&amp;Password</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="180" />
+        <source>&amp;Inloggen</source>
+        <translation>&amp;Log in</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="184" />
+        <source>Afsluiten</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="206" />
+        <source>Vul uw gebruikersnaam en wachtwoord in.</source>
+        <translation>Enter your user name and password.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="240" />
+        <source>{0} Na meerdere mislukte pogingen kunt u over {1} s opnieuw proberen.</source>
+        <translation>{0} After several failed attempts you can try again in {1} s.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="48" />
+        <source>ikodesk — Centrum Internationale Kinderontvoering</source>
+        <translation>ikodesk — Centre for International Child Abduction</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="67" />
+        <source>Lijn 1</source>
+        <translation>Line 1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="70" />
+        <source>Zaken (lijn 2)</source>
+        <translation>Cases (line 2)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="73" />
+        <source>Mediation</source>
+        <translation>Mediation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="76" />
+        <source>Rapportages</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="79" />
+        <source>Beheer</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="157" />
+        <source>&amp;Bestand</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="161" />
+        <source>Nieuwe registratie &amp;lijn 1</source>
+        <translation>New &amp;line 1 registration</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="168" />
+        <source>Nieuwe &amp;tweedelijnszaak</source>
+        <translation>New line &amp;2 case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="172" />
+        <source>&amp;Zoeken</source>
+        <translation>&amp;Search</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="175" />
+        <source>&amp;Vergrendelen</source>
+        <translation>&amp;Lock</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="176" />
+        <source>&amp;Afmelden</source>
+        <translation>&amp;Log out</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="178" />
+        <source>A&amp;fsluiten</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="181" />
+        <source>B&amp;eeld</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="182" />
+        <source>&amp;Taal</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="191" />
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="192" />
+        <source>&amp;Sneltoetsen</source>
+        <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="193" />
+        <source>&amp;Over ikodesk</source>
+        <translation>&amp;About ikodesk</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="199" />
+        <source>Gebruiker: {0} ({1})</source>
+        <translation>User: {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="201" />
+        <source>sleutelhouder</source>
+        <translation>key holder</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="202" />
+        <source>Rol: {0}</source>
+        <translation>Role: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="203" />
+        <source>Database: {0}</source>
+        <translation>Database: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="267" />
+        <source>Taal</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="268" />
+        <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
+        <translation>The language takes effect when you restart ikodesk.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="275" />
+        <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
+        <translation>new line 1 registration (from any window)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="279" />
+        <source>nieuwe tweedelijnszaak</source>
+        <translation>new line 2 case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="281" />
+        <source>zoeken in zaken</source>
+        <translation>search cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="282" />
+        <source>zaak opslaan</source>
+        <translation>save the case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="283" />
+        <source>nieuw contactmoment in een zaak</source>
+        <translation>new contact in a case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="284" />
+        <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
+        <translation>save a line 1 registration; open a case in the list</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="287" />
+        <source>vergrendelen</source>
+        <translation>lock</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="295" />
+        <source>Sneltoetsen</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="302" />
+        <source>Over ikodesk</source>
+        <translation>About ikodesk</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="304" />
+        <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
+        <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="337" />
+        <source>Onjuist wachtwoord.</source>
+        <translation>Wrong password.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="370" />
+        <source>Afmelden</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="372" />
+        <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
+        <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="401" />
+        <source>Niet-opgeslagen wijzigingen</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="403" />
+        <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
+        <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
+    </message>
+</context>
+<context>
+    <name>MediationPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="17" />
+        <source>Mediation</source>
+        <translation>Mediation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="25" />
+        <source>De schermen van het Mediation Bureau (aanvragen, mediatoren, bijzondere curatoren, kindgesprekken en uitkomsten) volgen in een volgende versie. Mediationgegevens kunnen tot die tijd worden ingelezen met &lt;code&gt;ikodesk import&lt;/code&gt;.</source>
+        <translation>The Mediation Bureau's screens (requests, mediators, special curators, child interviews and outcomes) follow in a later version. Until then, mediation data can be loaded with &lt;code&gt;ikodesk import&lt;/code&gt;.</translation>
+    </message>
+</context>
+<context>
+    <name>RecentModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="90" />
+        <source>Referentie</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="91" />
+        <source>Geopend</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="92" />
+        <source>Beller</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="93" />
+        <source>Land</source>
+        <translation>Country</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="245" />
+        <source>Bewaar de sleutel</source>
+        <translation>Keep the key safe</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="246" />
+        <source>De database is aangemaakt. Nog één ding voordat u begint.</source>
+        <translation>The database has been created. One more thing before you start.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="258" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="276" />
+        <source>Ik heb de &amp;herstelsleutel veilig bewaard</source>
+        <translation>I have stored the &amp;recovery key safely</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="268" />
+        <source>De sleutel van de database staat in de sleutelbos van uw account. Met de &lt;b&gt;herstelsleutel&lt;/b&gt; hieronder opent u de database op een andere computer of na verlies van de sleutelbos. Hij wordt maar één keer getoond: schrijf hem op of bewaar hem in de kluis van de organisatie.</source>
+        <translation>The database key is in your account's keyring. With the &lt;b&gt;recovery key&lt;/b&gt; below you can open the database on another computer or after losing the keyring. It is shown only once: write it down or keep it in the organisation's safe.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="280" />
+        <source>De database is beveiligd met uw wachtwoordzin. Zonder de wachtwoordzin is de database niet te openen: bewaar hem op een veilige plek.</source>
+        <translation>The database is protected by your passphrase. Without the passphrase the database cannot be opened: keep it in a safe place.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="285" />
+        <source>Ik heb de &amp;wachtwoordzin veilig bewaard</source>
+        <translation>I have stored the &amp;passphrase safely</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="200" />
+        <source>Lijn 2 per code, {0}</source>
+        <translation>Line 2 by code, {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="257" />
+        <source>Rapportages</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="274" />
+        <source>Cijfers &amp;tonen</source>
+        <translation>&amp;Show figures</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="278" />
+        <source>&amp;Jaar</source>
+        <translation>&amp;Year</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="280" />
+        <source>&amp;Vergelijken met</source>
+        <translation>&amp;Compare with</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="286" />
+        <source>&amp;Jaarcijfers (PDF)</source>
+        <translation>&amp;Annual figures (PDF)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="289" />
+        <source>&amp;Mediationcijfers (PDF)</source>
+        <translation>&amp;Mediation figures (PDF)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="318" />
+        <source>filter, bijvoorbeeld: ontvoering, telefoon, Preventie</source>
+        <translation>filter, for example: ontvoering, telefoon, Preventie</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="340" />
+        <source>&amp;Cijfers</source>
+        <translation>&amp;Figures</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="366" />
+        <source>&amp;Grafieken</source>
+        <translation>&amp;Charts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="371" />
+        <source>Nog geen rapport gemaakt.</source>
+        <translation>No report made yet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="372" />
+        <source>&amp;Afdrukken…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="375" />
+        <source>&amp;Opslaan als…</source>
+        <translation>&amp;Save as…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="389" />
+        <source>&amp;PDF</source>
+        <translation>&amp;PDF</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="408" />
+        <source>Cijfers over {0} worden berekend…</source>
+        <translation>Computing the figures for {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="428" />
+        <source>{0}: {1} zaken (lijn 1: {2}, lijn 2: {3}), {4} contactmomenten.</source>
+        <translation>{0}: {1} cases (line 1: {2}, line 2: {3}), {4} contacts.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="436" />
+        <source>Vergeleken met {0}.</source>
+        <translation>Compared with {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="439" />
+        <source>Zaken per lijn, vier jaar</source>
+        <translation>Cases per line, four years</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="444" />
+        <source>Ontvoering naar het buitenland: landen, {0}</source>
+        <translation>Abduction abroad: countries, {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="447" />
+        <source>Preventie: landen, {0}</source>
+        <translation>Prevention: countries, {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="460" />
+        <source>Zaken</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="461" />
+        <source>Contactmomenten</source>
+        <translation>Contacts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="462" />
+        <source>Ontvoeringszaken van ouders</source>
+        <translation>Parents' abduction cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="463" />
+        <source>Kinderen in die zaken</source>
+        <translation>Children in those cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="464" />
+        <source>Uitgaand naar een HKOV-land</source>
+        <translation>Outgoing to a Hague country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="465" />
+        <source>Uitgaand naar een niet-HKOV-land</source>
+        <translation>Outgoing to a non-Hague country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="466" />
+        <source>Kinderen in preventiezaken</source>
+        <translation>Children in prevention cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="467" />
+        <source>Mediationverzoeken</source>
+        <translation>Mediation requests</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="468" />
+        <source>Slagingspercentage mediation</source>
+        <translation>Mediation success rate</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="493" />
+        <source>Dat is niet gelukt.</source>
+        <translation>That did not work.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="509" />
+        <source>Het rapport wordt gemaakt…</source>
+        <translation>Making the report…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="540" />
+        <source>{0} ({1} pagina's)</source>
+        <translation>{0} ({1} pages)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="542" />
+        <source>Rapport gemaakt: {0}</source>
+        <translation>Report made: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="553" />
+        <source>Rapport opslaan</source>
+        <translation>Save report</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="555" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="565" />
+        <source>Opgeslagen als {0}</source>
+        <translation>Saved as {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="581" />
+        <source>De printer kan niet worden gebruikt.</source>
+        <translation>The printer cannot be used.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="592" />
+        <source>Naar de printer gestuurd.</source>
+        <translation>Sent to the printer.</translation>
+    </message>
+</context>
+<context>
+    <name>StartController</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/start.py" line="97" />
+        <source>De demodatabase met fictieve gegevens wordt aangemaakt…</source>
+        <translation>Creating the demo database with fictitious data…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/start.py" line="99" />
+        <source>ikodesk: demo</source>
+        <translation>ikodesk: demo</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/start.py" line="169" />
+        <source>De database kon niet worden aangemaakt.</source>
+        <translation>The database could not be created.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/start.py" line="273" />
+        <source>Inloggen is niet gelukt.</source>
+        <translation>Logging in failed.</translation>
+    </message>
+</context>
+<context>
+    <name>StartPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="53" />
+        <source>Welkom bij ikodesk</source>
+        <translation>Welcome to ikodesk</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="55" />
+        <source>Er is op deze computer nog geen database ingesteld. Wat wilt u doen?</source>
+        <translation>No database has been set up on this computer yet. What would you like to do?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="58" />
+        <source>Een &amp;nieuwe, versleutelde database maken</source>
+        <translation>Create a &amp;new, encrypted database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="59" />
+        <source>Een &amp;bestaande database openen</source>
+        <translation>Open an &amp;existing database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="65" />
+        <source>pad naar het .db-bestand</source>
+        <translation>path to the .db file</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="66" />
+        <source>Bladeren…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="82" />
+        <source>Database openen</source>
+        <translation>Open database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="82" />
+        <source>ikodesk-database (*.db)</source>
+        <translation>ikodesk database (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="95" />
+        <source>Er is geen bestand op {0}.</source>
+        <translation>There is no file at {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="54" />
+        <source>ikodesk: database ontgrendelen</source>
+        <translation>ikodesk: unlock database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="59" />
+        <source>De database &lt;b&gt;{0}&lt;/b&gt; is versleuteld. Geef de sleutel om haar te openen.</source>
+        <translation>The database &lt;b&gt;{0}&lt;/b&gt; is encrypted. Enter the key to open it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="69" />
+        <source>&amp;Wachtwoordzin</source>
+        <translation>&amp;Passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="70" />
+        <source>&amp;Herstelsleutel (17 groepen van 4 tekens)</source>
+        <translation>&amp;Recovery key (17 groups of 4 characters)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="91" />
+        <source>&amp;Openen</source>
+        <translation>&amp;Open</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="95" />
+        <source>Andere &amp;database…</source>
+        <translation>Other &amp;database…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="98" />
+        <source>Afsluiten</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="117" />
+        <source>XXXX-XXXX-…</source>
+        <translation>XXXX-XXXX-…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="117" />
+        <source>wachtwoordzin van de database</source>
+        <translation>the database passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="123" />
+        <source>Vul de sleutel in.</source>
+        <translation>Enter the key.</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="186" />
+        <source>Wachtwoord opnieuw instellen</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="188" />
+        <source>Gebruiker toevoegen</source>
+        <translation>Add user</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="207" />
+        <source>&amp;Gebruikersnaam</source>
+        <translation>&amp;User name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="209" />
+        <source>&amp;Naam</source>
+        <translation>&amp;Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="210" />
+        <source>&amp;Rol</source>
+        <translation>&amp;Role</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="211" />
+        <source>&amp;Wachtwoord</source>
+        <translation>&amp;Password</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="212" />
+        <source>N&amp;ogmaals</source>
+        <translation>A&amp;gain</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="220" />
+        <source>&amp;Opslaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="222" />
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="232" />
+        <source>De twee wachtwoorden zijn niet gelijk.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
+    <name>UsersModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="111" />
+        <source>Gebruikersnaam</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="112" />
+        <source>Naam</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="113" />
+        <source>Rol</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="114" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="119" />
+        <source>gedeactiveerd</source>
+        <translation>deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="121" />
+        <source>actief, nog geen wachtwoord</source>
+        <translation>active, no password yet</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="123" />
+        <source>actief</source>
+        <translation>active</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/messages.py" line="31" />
+        <location filename="../../src/ikodesk/ui/messages.py" line="39" />
+        <source>De schijf is vol. Maak ruimte vrij en probeer het opnieuw.</source>
+        <translation>The disk is full. Free some space and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/messages.py" line="35" />
+        <source>Geen toegang tot het bestand {0}. Kies een andere map.</source>
+        <translation>No access to the file {0}. Choose another folder.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/messages.py" line="43" />
+        <source>Het bestand {0} kan niet worden gebruikt: {1}.</source>
+        <translation>The file {0} cannot be used: {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/messages.py" line="73" />
+        <location filename="../../src/ikodesk/ui/messages.py" line="117" />
+        <source>Niet gelukt</source>
+        <translation>Did not work</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/messages.py" line="84" />
+        <source>Er ging iets mis in ikodesk. Uw gegevens zijn niet verloren, maar de laatste handeling is mogelijk niet uitgevoerd. Meld dit aan de beheerder; de details staan in het logbestand in {0}.</source>
+        <translation>Something went wrong in ikodesk. Your data is not lost, but the last action may not have been carried out. Please tell the administrator; the details are in the log file in {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/messages.py" line="92" />
+        <source>Onverwachte fout</source>
+        <translation>Unexpected error</translation>
+    </message>
+</context>
+<context>
+    <name>problems</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="25" />
+        <source>geboortedatum</source>
+        <translation>date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="26" />
+        <source>leeftijd</source>
+        <translation>age</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="27" />
+        <source>sluitdatum</source>
+        <translation>closing date</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="28" />
+        <source>reden van sluiten</source>
+        <translation>closing reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="29" />
+        <source>openingsdatum</source>
+        <translation>opening date</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="30" />
+        <source>behandelaar</source>
+        <translation>handler</translation>
+    </message>
+</context>
+</TS>

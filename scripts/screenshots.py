@@ -1,0 +1,351 @@
+"""Screenshots of every screen of the desktop client, with realistic demo data.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [--out shots]
+
+Takes every shot at 100% and at 150% scaling (QT_SCALE_FACTOR, one process
+each) into OUT/100 and OUT/150. The demo database (two years at 2024 volumes)
+is made once and kept in the temp directory. The OS keyring is never used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+DEMO_CACHE = Path(tempfile.gettempdir()) / "ikodesk-shots" / "demo.db"
+PASSPHRASE = "screenshots-wachtwoordzin"
+SIZE = (1366, 820)
+
+
+def _memory_keyring() -> None:
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.data: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.data.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.data[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.data.pop((service, username), None)
+
+    keyring.set_keyring(MemoryKeyring())
+
+
+def demo_database() -> Path:
+    """The cached demo database (made on first use: about ten seconds)."""
+    from ikodesk.services import demo
+    from ikodesk.storage import Database
+
+    if not DEMO_CACHE.is_file():
+        DEMO_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        partial = DEMO_CACHE.with_name("building.db")
+        for p in partial.parent.glob("building.db*"):
+            p.unlink()
+        db, _ = Database.create(partial, passphrase=PASSPHRASE)
+        demo.populate(db, [2024, 2025], until=date(2025, 11, 30))
+        db.close()
+        for suffix in ("", ".keyinfo.json"):
+            os.replace(str(partial) + suffix, str(DEMO_CACHE) + suffix)
+    return DEMO_CACHE
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 30) -> None:
+    from PySide6.QtTest import QTest
+
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the screen did not get there in time")
+        QTest.qWait(20)
+
+
+def settle(ms: int = 150) -> None:
+    from PySide6.QtTest import QTest
+
+    QTest.qWait(ms)
+
+
+class Shooter:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        out.mkdir(parents=True, exist_ok=True)
+        self.taken: list[Path] = []
+
+    def __call__(self, widget: object, name: str) -> None:
+        settle()
+        path = self.out / f"{len(self.taken) + 1:02d}-{name}.png"
+        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        self.taken.append(path)
+        print(path)
+
+
+def shoot_all(out: Path) -> None:
+    import argparse as ap
+
+    from sqlalchemy import select
+
+    from ikodesk.models import Case
+    from ikodesk.services import access, users
+    from ikodesk.ui import i18n
+    from ikodesk.ui.context import AppContext, load_database_facts
+    from ikodesk.ui.login import LoginDialog, UnlockDialog
+    from ikodesk.ui.main import make_application
+    from ikodesk.ui.main_window import MainWindow
+    from ikodesk.ui.start import StartController
+    from ikodesk.ui.wizard import FirstRunWizard
+    from ikodesk.ui.worker import DbWorker
+
+    app = make_application()
+    i18n.apply_language("nl")
+    shot = Shooter(out)
+    work = Path(tempfile.mkdtemp(prefix="ikodesk-shots-"))
+    worker = DbWorker()
+    worker.start()
+
+    # -- first run ------------------------------------------------------------------
+    controller = StartController(worker, ap.Namespace(db=str(work / "nieuw.db"), demo=False))
+    controller.start()
+    wizard = controller._dialog
+    assert isinstance(wizard, FirstRunWizard)
+    wizard.resize(720, 500)
+    shot(wizard, "wizard-start")
+    wizard.next()
+    shot(wizard, "wizard-location")
+    wizard.location_page.use_passphrase.setChecked(True)
+    wizard.location_page.passphrase.setText("een wachtwoordzin van de organisatie")
+    wizard.location_page.passphrase2.setText("een wachtwoordzin van de organisatie")
+    wizard.next()
+    wizard.admin_page.full_name.setText("Fenna Beheerder")
+    wizard.admin_page.password.setText("kort")
+    wizard.admin_page.password2.setText("kort")
+    wizard.next()
+    shot(wizard, "wizard-admin-error")
+    wizard.admin_page.password.setText("beheer-wachtwoord")
+    wizard.admin_page.password2.setText("beheer-wachtwoord")
+    wizard.next()
+    wait_until(lambda: wizard.currentPage() is wizard.recovery_page)
+    shot(wizard, "wizard-done")
+    wizard.hide()
+
+    # -- unlock and login on the demo database -----------------------------------------
+    source = demo_database()
+    path = work / "ikodesk-demo.db"
+    for suffix in ("", ".keyinfo.json"):
+        shutil.copy(str(source) + suffix, str(path) + suffix)
+    worker.submit(worker.close_db)
+    controller = StartController(worker, ap.Namespace(db=str(path), demo=False))
+    controller.start()
+    wait_until(lambda: isinstance(controller._dialog, UnlockDialog))
+    unlock = controller._dialog
+    assert isinstance(unlock, UnlockDialog)
+    unlock.secret.setText("niet deze")
+    unlock._submit()
+    wait_until(lambda: unlock.error.isVisibleTo(unlock))
+    shot(unlock, "unlock-wrong-key")
+    unlock.secret.setText(PASSPHRASE)
+    unlock._submit()
+    wait_until(lambda: isinstance(controller._dialog, LoginDialog))
+    login = controller._dialog
+    assert isinstance(login, LoginDialog)
+    login.username.setText("jdevries")
+    login.password.setText("fout")
+    login._submit()
+    wait_until(lambda: login.error.isVisibleTo(login))
+    shot(login, "login-wrong-password")
+    facts = _in_worker(worker, lambda: load_database_facts(worker.db))
+
+    def actor(username: str) -> AppContext:
+        def get() -> AppContext:
+            with worker.db.session() as s:
+                u = users.get_user(s, username)
+                from ikodesk.services.actors import Actor
+
+                return AppContext(worker, Actor(u.id, u.username, u.role), u.name, facts)
+
+        return _in_worker(worker, get)
+
+    login.hide()
+
+    # -- a student: Line 1 ---------------------------------------------------------------
+    window = MainWindow(actor("tmeijer"))
+    window.resize(*SIZE)
+    window.show()
+    page = window.line1_page
+    assert page is not None
+    window.new_line1()
+    wait_until(lambda: page.recent_model.rowCount() > 5)
+    page.caller.setCurrentIndex(1)
+    page.name.setText("Wiśniewski")
+    page.country.edit.setText("Turk")
+    page.note.setText("Vraagt of een notariële verklaring nodig is voor Turkije")
+    shot(window, "line1")
+    page.country.edit.setText("Turkije")
+    page.submit()
+    wait_until(lambda: "Opgeslagen" in page.status.text())
+    shot(window, "line1-saved")
+    window.close()
+
+    # -- a jurist: cases, a case, a contact, validation, the lock -----------------------
+    window = MainWindow(actor("jdevries"))
+    window.resize(*SIZE)
+    window.show()
+    cases_page = window.cases_page
+    assert cases_page is not None
+    wait_until(lambda: cases_page.model.rowCount() > 50 and cases_page.model.total)
+    wait_until(lambda: cases_page.model.row_data(20) is not None)
+    shot(window, "cases")
+    cases_page.search.setText("Öztürk")
+    cases_page.apply_filter()
+    wait_until(lambda: cases_page.model.rowCount() > 0 and cases_page.model.row_data(0))
+    shot(window, "cases-search")
+    # Masked rows as they will look once conflict walls mark them (issue 5).
+    cases_page.search.clear()
+    real = access.masked_case_ids
+    access.masked_case_ids = lambda s, a, ids: set(list(ids)[1:3])  # type: ignore[assignment]
+    cases_page.apply_filter()
+    cases_page.refresh()
+    wait_until(lambda: cases_page.model.row_data(1) is not None)
+    shot(window, "cases-masked-rows")
+    access.masked_case_ids = real  # type: ignore[assignment]
+
+    def first_abduction() -> int:
+        with worker.db.session() as s:
+            return int(
+                s.scalar(
+                    select(Case.id)
+                    .where(Case.code == "international_abduction", Case.closed.is_(None))
+                    .order_by(Case.opened.desc())
+                    .limit(1)
+                )
+            )
+
+    form = window.open_case(_in_worker(worker, first_abduction))
+    form.resize(*SIZE)
+    wait_until(lambda: form.ref is not None)
+    shot(form, "case-abduction")
+    dialog = form.new_contact()
+    assert dialog is not None
+    dialog.summary.setPlainText("Moeder belt terug: de vader reageert niet op berichten.")
+    shot(dialog, "contact-new")
+    dialog.reject()
+    new = window.open_case(None)
+    new.resize(*SIZE)
+    wait_until(lambda: new.handler.count() > 0)
+    new.code.setCurrentIndex(new.code.findData("international_abduction"))
+    new.req_first.setText("Gülşen")
+    new.req_last.setText("Çörüz")
+    new.children.model.add()
+    new.children.model.setData(new.children.model.index(0, 0), "Elif")
+    new.children.model.setData(new.children.model.index(0, 2), "12-05-2016")
+    new.children.model.add()
+    new.children.model.setData(new.children.model.index(1, 0), "Çağan")
+    new.children.model.setData(new.children.model.index(1, 2), "31-02-2019")
+    new.save()
+    wait_until(lambda: new.problems)
+    shot(new, "case-new-validation")
+    new.code.setCurrentIndex(new.code.findData("relocation_consent"))
+    new.country.edit.setText("Marokko")
+    settle()
+    shot(new, "case-new-relocation")
+    new.discard_and_close()
+    form.discard_and_close()
+    window.lock()
+    shot(window, "locked")
+    window.unlock_done()
+    window.close()
+
+    # -- the administrator ------------------------------------------------------------
+    window = MainWindow(actor("beheer"))
+    window.resize(*SIZE)
+    window.show()
+    admin = window.admin_page
+    assert admin is not None
+    wait_until(lambda: admin.users_model.rowCount() > 5)
+    shot(window, "beheer-users")
+    admin.tabs.setCurrentIndex(1)
+    shot(window, "beheer-countries")
+    admin.tabs.setCurrentIndex(2)
+    shot(window, "beheer-database")
+    window.close()
+
+    # -- the manager: reports -------------------------------------------------------------
+    window = MainWindow(actor("directie"))
+    window.resize(*SIZE)
+    window.show()
+    reports = window.reports_page
+    assert reports is not None
+    reports.year.setValue(2025)
+    reports.load()
+    wait_until(lambda: reports.data is not None and reports.data["year"] == 2025)
+    shot(window, "reports-figures")
+    reports.tabs.setCurrentIndex(1)
+    shot(window, "reports-charts")
+    scroll = reports.tabs.currentWidget()
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    shot(window, "reports-charts-below")
+    reports.make_pdf("annual")
+    wait_until(lambda: reports.pdf_path is not None, timeout=120)
+    settle(500)
+    shot(window, "reports-pdf")
+    window.close()
+
+    # -- mediation (the mediation issue fills this page) ----------------------------------
+    window = MainWindow(actor("mediation"))
+    window.resize(*SIZE)
+    window.show()
+    shot(window, "mediation")
+    window.close()
+
+    worker.stop()
+    app.quit()
+
+
+def _in_worker(worker: object, fn: Callable[[], object]) -> object:  # type: ignore[type-arg]
+    job = worker.submit(fn)  # type: ignore[attr-defined]
+    job.finished.wait(60)
+    if job.error is not None:
+        raise job.error
+    return job.result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("shots"))
+    parser.add_argument("--scale", choices=("100", "150"), help="one scale (used internally)")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.scale is None:
+        _memory_keyring()
+        demo_database()  # once, before the two processes
+        for scale in ("100", "150"):
+            env = {**os.environ, "QT_SCALE_FACTOR": str(int(scale) / 100)}
+            cmd = [sys.executable, __file__, "--out", str(args.out), "--scale", scale]
+            subprocess.run(cmd, check=True, env=env)
+        return 0
+    _memory_keyring()
+    # Settings (language, last database) of a private profile, not the user's.
+    profile = Path(tempfile.mkdtemp(prefix="ikodesk-shots-profile-"))
+    os.environ["XDG_CONFIG_HOME"] = str(profile)
+    shoot_all(args.out / args.scale)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

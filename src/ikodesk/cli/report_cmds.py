@@ -1,0 +1,243 @@
+"""figures, report annual, report mediation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ikodesk.cli.common import Context, out
+from ikodesk.errors import UsageError
+from ikodesk.models.enums import ActivityKind, CaseCode
+from ikodesk.models.labels import label
+from ikodesk.reports.annual import build_annual_report
+from ikodesk.reports.mediation import build_mediation_report
+from ikodesk.services import access, figures, nlformat
+from ikodesk.services.access import Action
+from ikodesk.services.figure_keys import RATE_KEYS
+from ikodesk.services.figure_labels import part_label
+from ikodesk.services.reference import countries
+
+TOP_COUNTRIES = 10
+LABEL_WIDTH = 56
+VALUE_WIDTH = 10
+PART_WIDTH = 8  # the parents and third-party columns of the Line 2 table
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ongeldig jaar: {text!r} (verwacht JJJJ)") from None
+    if not 1990 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"jaar buiten bereik: {year}")
+    return year
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "figures", help="de jaarcijfers tonen (vereist een manager- of beheerdersrol)"
+    )
+    p.add_argument("--year", type=_year, required=True, metavar="JJJJ", help="het jaar")
+    p.add_argument("--compare", type=_year, metavar="JJJJ", help="vergelijken met dit jaar")
+    p.add_argument(
+        "--json", action="store_true", help="als JSON (annual-figures.md) in plaats van een tabel"
+    )
+    p.set_defaults(func=cmd_figures)
+
+    p = sub.add_parser("report", help="een rapport als PDF maken")
+    report_sub = p.add_subparsers(dest="report_kind", metavar="RAPPORT", required=True)
+    for name, help_text in (
+        ("annual", "het jaarverslag met alle jaarcijfers"),
+        ("mediation", "de cijfers van het Mediation Bureau"),
+    ):
+        r = report_sub.add_parser(name, help=help_text)
+        r.add_argument("--year", type=_year, required=True, metavar="JJJJ", help="het jaar")
+        r.add_argument(
+            "--compare", type=_year, metavar="JJJJ", help="vergelijken met (standaard: jaar - 1)"
+        )
+        r.add_argument(
+            "-o", "--output", required=True, type=Path, metavar="BESTAND", help="het PDF-bestand"
+        )
+        r.set_defaults(func=cmd_report)
+
+
+def _write_utf8(text: str) -> None:
+    """Write `text` as UTF-8 whatever the console's encoding (names have diacritics)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+
+def cmd_figures(args: argparse.Namespace, ctx: Context) -> int:
+    actor = ctx.actor
+    with ctx.db.session() as session:
+        if args.compare is None:
+            result = figures.compute_figures(session, actor, args.year)
+        else:
+            result = figures.compare_figures(session, actor, args.year, args.compare)
+        names = {c.iso2: c.name_nl for c in countries(session)}
+    if args.json:
+        _write_utf8(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _write_utf8("\n".join(figures_table(result, names)) + "\n")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    actor = ctx.actor
+    target: Path = args.output
+    if target.suffix.lower() != ".pdf":
+        raise UsageError(f"Het uitvoerbestand moet op .pdf eindigen: {target}")
+    with ctx.db.session() as session:
+        access.require(session, actor, Action.REPORT_PRINT)
+        data = figures.report_figures(session, actor, args.year, args.compare)
+    build: Callable[..., Any] = (
+        build_annual_report if args.report_kind == "annual" else build_mediation_report
+    )
+    result = build(data, target, progress=_progress_printer())
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    what = "Jaarverslag" if args.report_kind == "annual" else "Mediationrapport"
+    out(f"{what} {args.year} geschreven naar {result.path} ({result.pages} pagina's).")
+    return 0
+
+
+def _progress_printer() -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            err_line = f"\rRapport maken… {done * 100 // max(total, 1)}%"
+            print(err_line, end="", file=sys.stderr, flush=True)
+
+    return progress
+
+
+# --- the readable table --------------------------------------------------------------------
+
+
+def figures_table(result: Mapping[str, Any], country_names: Mapping[str, str]) -> list[str]:
+    """A readable Dutch table of `compute_figures` or `compare_figures` output."""
+    comparing = "current" in result
+    current = result["current"] if comparing else result
+    previous = result["previous"] if comparing else None
+    changes = result["change_pct"] if comparing else None
+    title = f"Jaarcijfers {result['year']}"
+    lines = [title + (f" vergeleken met {result['compare']}" if comparing else ""), ""]
+    header = ""
+    if comparing:
+        header = (
+            f"{'':<{LABEL_WIDTH}}{result['year']:>{VALUE_WIDTH}}"
+            f"{result['compare']:>{VALUE_WIDTH}}{'verschil':>{VALUE_WIDTH}}"
+        )
+    printer = _TablePrinter(lines, previous, changes, country_names, header)
+    for section, node in current.items():
+        if section == "year":
+            continue
+        printer.section(section, node)
+    return lines
+
+
+class _TablePrinter:
+    def __init__(
+        self,
+        lines: list[str],
+        previous: Mapping[str, Any] | None,
+        changes: Mapping[str, Any] | None,
+        country_names: Mapping[str, str],
+        header: str,
+    ) -> None:
+        self.lines = lines
+        self.previous = previous
+        self.changes = changes
+        self.names = country_names
+        self.header = header
+
+    def section(self, name: str, node: Any) -> None:
+        self.lines.append(part_label(name).upper() if name != "line2" else "LIJN 2 PER CODE")
+        if name == "line2":
+            width = LABEL_WIDTH - 2 - 2 * PART_WIDTH
+            self.lines.append(
+                f"  {'':<{width}}{'ouders':>{PART_WIDTH}}{'derden':>{PART_WIDTH}}"
+                + (self.header[LABEL_WIDTH:] if self.header else f"{'totaal':>{VALUE_WIDTH}}")
+            )
+        elif self.header:
+            self.lines.append(self.header)
+        if name == "line2":
+            self._line2(node)
+        elif name == "activities":
+            self._activities(node)
+        else:
+            self._node(name, node, 1)
+        self.lines.append("")
+
+    def _row(self, key: str, text: str, depth: int, value: Any) -> None:
+        fmt: Callable[[Any], str] = nlformat.percent if key in RATE_KEYS else nlformat.number
+        row = f"{'  ' * depth}{text}"
+        row = f"{row[:LABEL_WIDTH]:<{LABEL_WIDTH}}{fmt(value):>{VALUE_WIDTH}}"
+        if self.changes is not None:
+            prev = figures.figure_value(self.previous, key)
+            change = figures.figure_value(self.changes, key)
+            row += f"{fmt(prev):>{VALUE_WIDTH}}{nlformat.change(change):>{VALUE_WIDTH}}"
+        self.lines.append(row)
+
+    def _node(self, key: str, node: Any, depth: int) -> None:
+        for part, value in node.items():
+            child = f"{key}.{part}"
+            if part == "countries":
+                self._countries(child, value, depth)
+            elif part == "ages":
+                for direction, ages in value.items():
+                    shown = ", ".join(f"{a} jr: {n}" for a, n in ages.items()) or "geen"
+                    self.lines.append(
+                        f"{'  ' * depth}{part_label('ages')}, {part_label(direction).lower()}: "
+                        + shown
+                    )
+            elif isinstance(value, dict):
+                self.lines.append(f"{'  ' * depth}{part_label(part)}")
+                self._node(child, value, depth + 1)
+            else:
+                self._row(child, part_label(part), depth, value)
+
+    def _countries(self, key: str, value: Any, depth: int) -> None:
+        lists = value if isinstance(value, dict) else {"": value}
+        for direction, entries in lists.items():
+            what = part_label("countries") + (
+                f", {part_label(direction).lower()}" if direction else ""
+            )
+            top = ", ".join(
+                f"{self.names.get(iso, iso)} {nlformat.number(n)}"
+                for iso, n in entries[:TOP_COUNTRIES]
+            )
+            more = f" (en {len(entries) - TOP_COUNTRIES} andere)" if len(entries) > 10 else ""
+            self.lines.append(f"{'  ' * depth}{what}: {top or 'geen'}{more}")
+
+    def _line2(self, node: Mapping[str, Any]) -> None:
+        # One row per code: parents, third parties, total (and the comparison).
+        width = LABEL_WIDTH - 2 - 2 * PART_WIDTH
+        for code, parts in node.items():
+            row = f"  {label(CaseCode(code))[:width]:<{width}}"
+            row += f"{nlformat.number(parts['parent']):>{PART_WIDTH}}"
+            row += f"{nlformat.number(parts['third_party']):>{PART_WIDTH}}"
+            row += f"{nlformat.number(parts['total']):>{VALUE_WIDTH}}"
+            if self.changes is not None:
+                key = f"line2.{code}.total"
+                row += f"{nlformat.number(figures.figure_value(self.previous, key)):>{VALUE_WIDTH}}"
+                row += f"{nlformat.change(figures.figure_value(self.changes, key)):>{VALUE_WIDTH}}"
+            self.lines.append(row)
+
+    def _activities(self, items: list[dict[str, Any]]) -> None:
+        if not items:
+            self.lines.append("  geen")
+        for item in items:
+            day = nlformat.long_date(date.fromisoformat(item["date"]))
+            kind = label(ActivityKind(item["kind"]))
+            org = f" ({item['organisation']})" if item.get("organisation") else ""
+            self.lines.append(f"  {day}: {kind}{org}: {item['title']}")

@@ -1,0 +1,54 @@
+"""Dutch presentation of numbers, percentages and dates (10.829; 48%; +62%; 9 februari 2024).
+
+Shared by the command line, the reports and the screens so that every
+number looks the same wherever it is shown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+MISSING = "–"  # shown where a figure is unknown (no records, no historical figure)
+
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    """10829 -> "10.829"; 37.5 -> "37,5"; None -> "–"."""
+    if value is None:
+        return MISSING
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.{decimals}f}"
+    # Swap the separators: 1,234.5 -> 1.234,5
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(value: float | None) -> str:
+    """48 -> "48%"; 37.5 -> "37,5%"; None -> "–"."""
+    return MISSING if value is None else f"{number(value)}%"
+
+
+def change(value: int | None) -> str:
+    """A year-over-year change: 62 -> "+62%", -9 -> "-9%", 0 -> "0%", None -> "–"."""
+    if value is None:
+        return MISSING
+    return f"+{value}%" if value > 0 else f"{value}%"
+
+
+def long_date(day: date) -> str:
+    """9 februari 2024."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -1,0 +1,601 @@
+"""Beheer: users and roles, reference data, database facts, backups, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from ikodesk.models.enums import Role
+from ikodesk.services import app_settings, users
+from ikodesk.storage import KeyMode
+from ikodesk.ui.context import AppContext, CountryInfo
+from ikodesk.ui.fields import format_date
+from ikodesk.ui.i18n import enum_label
+from ikodesk.ui.messages import ask, inform, show_error, user_message
+
+if TYPE_CHECKING:
+    from ikodesk.ui.main_window import MainWindow
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    name: str
+    role: Role
+    active: bool
+    has_password: bool
+
+
+def load_users(session: Session, actor: Any) -> list[UserView]:
+    return [
+        UserView(u.username, u.name, u.role, u.active, u.password_hash is not None)
+        for u in users.list_users(session, actor)
+    ]
+
+
+class _ListModel(QAbstractTableModel):
+    headers: list[str]
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[Any] = []
+
+    def set_items(self, items: list[Any]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def cells(self, item: Any) -> list[str]:
+        raise NotImplementedError
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cells(self.items[index.row()])[index.column()]
+        return None
+
+
+class UsersModel(_ListModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.headers = [
+            QCoreApplication.translate("UsersModel", "Gebruikersnaam"),
+            QCoreApplication.translate("UsersModel", "Naam"),
+            QCoreApplication.translate("UsersModel", "Rol"),
+            QCoreApplication.translate("UsersModel", "Status"),
+        ]
+
+    def cells(self, u: UserView) -> list[str]:
+        if not u.active:
+            status = QCoreApplication.translate("UsersModel", "gedeactiveerd")
+        elif not u.has_password:
+            status = QCoreApplication.translate("UsersModel", "actief, nog geen wachtwoord")
+        else:
+            status = QCoreApplication.translate("UsersModel", "actief")
+        return [u.username, u.name, enum_label(u.role), status]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and index.isValid()
+            and not self.items[index.row()].active
+        ):
+            return QBrush(QColor(128, 128, 128))
+        return super().data(index, role)
+
+
+class CountriesModel(_ListModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.headers = [
+            QCoreApplication.translate("CountriesModel", "Land"),
+            QCoreApplication.translate("CountriesModel", "ISO"),
+            QCoreApplication.translate("CountriesModel", "HKOV 1980"),
+            QCoreApplication.translate("CountriesModel", "In werking sinds"),
+            QCoreApplication.translate("CountriesModel", "EU"),
+        ]
+
+    def cells(self, c: CountryInfo) -> list[str]:
+        yes, no = (
+            QCoreApplication.translate("CountriesModel", "ja"),
+            QCoreApplication.translate("CountriesModel", "nee"),
+        )
+        return [
+            c.name_nl,
+            c.iso2,
+            yes if c.hague_party else no,
+            format_date(c.hague_since) if c.hague_since else ("?" if c.hague_party else ""),
+            yes if c.eu_member else "",
+        ]
+
+
+def _table(model: QAbstractTableModel, name: str, widths: tuple[int, ...], char: int) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setStretchLastSection(True)
+    for i, w in enumerate(widths):
+        view.setColumnWidth(i, w * char + 16)
+    return view
+
+
+class UserDialog(QDialog):
+    """A new user, or a new password for an existing one."""
+
+    def __init__(self, parent: QWidget, username: str | None = None) -> None:
+        super().__init__(parent)
+        self.reset = username is not None
+        self.setWindowTitle(
+            self.tr("Wachtwoord opnieuw instellen")
+            if self.reset
+            else self.tr("Gebruiker toevoegen")
+        )
+        self.setMinimumWidth(440)
+        form = QFormLayout(self)
+        self.username = QLineEdit(username or "")
+        self.username.setObjectName("newUsername")
+        self.username.setReadOnly(self.reset)
+        self.name = QLineEdit()
+        self.name.setObjectName("newName")
+        self.role = QComboBox()
+        self.role.setObjectName("newRole")
+        for r in Role:
+            self.role.addItem(enum_label(r), r.value)
+        self.password = QLineEdit()
+        self.password.setObjectName("newPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit()
+        self.password2.setObjectName("newPassword2")
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("&Gebruikersnaam"), self.username)
+        if not self.reset:
+            form.addRow(self.tr("&Naam"), self.name)
+            form.addRow(self.tr("&Rol"), self.role)
+        form.addRow(self.tr("&Wachtwoord"), self.password)
+        form.addRow(self.tr("N&ogmaals"), self.password2)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form.addRow(self.error)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton(self.tr("&Opslaan"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        (self.password if self.reset else self.username).setFocus()
+
+    submitted = Signal()
+
+    def _check(self) -> None:
+        if self.password.text() != self.password2.text():
+            self.show_error(self.tr("De twee wachtwoorden zijn niet gelijk."))
+            return
+        self.submitted.emit()
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+
+class AdminPage(QWidget):
+    def __init__(self, ctx: AppContext, main: MainWindow) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.main = main
+        self._loaded = False
+        char = self.fontMetrics().averageCharWidth()
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Beheer"))
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+
+        # -- users ------------------------------------------------------------------------
+        users_tab = QWidget()
+        uv = QVBoxLayout(users_tab)
+        self.users_model = UsersModel(self)
+        self.users_view = _table(self.users_model, "users", (18, 26, 18), char)
+        uv.addWidget(self.users_view, 1)
+        row = QHBoxLayout()
+        self.add_user_button = QPushButton(self.tr("Gebruiker &toevoegen…"))
+        self.add_user_button.setObjectName("addUser")
+        self.toggle_button = QPushButton(self.tr("(De)&activeren"))
+        self.toggle_button.setObjectName("toggleActive")
+        self.reset_button = QPushButton(self.tr("&Wachtwoord opnieuw instellen…"))
+        self.reset_button.setObjectName("resetPassword")
+        self.role_combo = QComboBox()
+        self.role_combo.setObjectName("roleCombo")
+        for r in Role:
+            self.role_combo.addItem(enum_label(r), r.value)
+        self.role_button = QPushButton(self.tr("&Rol wijzigen"))
+        self.role_button.setObjectName("setRole")
+        self.add_user_button.clicked.connect(self.add_user)
+        self.toggle_button.clicked.connect(self.toggle_active)
+        self.reset_button.clicked.connect(self.reset_password)
+        self.role_button.clicked.connect(self.change_role)
+        for w in (self.add_user_button, self.toggle_button, self.reset_button):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.role_combo)
+        row.addWidget(self.role_button)
+        uv.addLayout(row)
+        self.tabs.addTab(users_tab, self.tr("&Gebruikers en rollen"))
+
+        # -- reference data -------------------------------------------------------------
+        ref_tab = QWidget()
+        rv = QVBoxLayout(ref_tab)
+        info = QLabel(
+            self.tr(
+                "Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en "
+                "de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens "
+                "bepalen de HKOV-indicatie in zaken en rapportages."
+            )
+        )
+        info.setWordWrap(True)
+        rv.addWidget(info)
+        self.countries_filter = QLineEdit()
+        self.countries_filter.setObjectName("countriesFilter")
+        self.countries_filter.setPlaceholderText(self.tr("filter op naam of ISO-code"))
+        self.countries_filter.setClearButtonEnabled(True)
+        rv.addWidget(self.countries_filter)
+        self.countries_model = CountriesModel(self)
+        self.countries_model.set_items(list(ctx.facts.countries))
+        self.countries_view = _table(self.countries_model, "countries", (30, 6, 10, 15), char)
+        rv.addWidget(self.countries_view, 1)
+        self.countries_filter.textChanged.connect(self._filter_countries)
+        self.tabs.addTab(ref_tab, self.tr("&Referentiegegevens"))
+
+        # -- database -----------------------------------------------------------------------
+        db_tab = QWidget()
+        dv = QVBoxLayout(db_tab)
+        facts = ctx.facts
+        box = QGroupBox(self.tr("Database"))
+        form = QFormLayout(box)
+        key_text = (
+            self.tr("sleutelbos van het besturingssysteem (met herstelsleutel)")
+            if facts.key_mode is KeyMode.KEYRING
+            else self.tr("wachtwoordzin")
+        )
+        for label, value in (
+            (self.tr("Locatie"), str(facts.path)),
+            (self.tr("Sleutel"), key_text),
+            (self.tr("Versleuteling"), self.tr("SQLCipher 4 (AES-256)")),
+            (self.tr("Schemaversie"), facts.schema_revision or "?"),
+            (self.tr("Database-id"), facts.database_id),
+        ):
+            value_label = QLabel(value)
+            value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value_label.setWordWrap(True)
+            form.addRow(label, value_label)
+        dv.addWidget(box)
+        backup_box = QGroupBox(self.tr("Back-up"))
+        bv = QVBoxLayout(backup_box)
+        text = QLabel(
+            self.tr("Een back-up is een versleutelde kopie met dezelfde sleutel als de database.")
+        )
+        text.setWordWrap(True)
+        bv.addWidget(text)
+        brow = QHBoxLayout()
+        self.backup_path = QLineEdit(str(self.default_backup_path()))
+        self.backup_path.setObjectName("backupPath")
+        browse = QPushButton(self.tr("Bladeren…"))
+        browse.clicked.connect(self._browse_backup)
+        self.backup_button = QPushButton(self.tr("&Nu back-up maken"))
+        self.backup_button.setObjectName("backupNow")
+        self.backup_button.clicked.connect(self.backup_now)
+        brow.addWidget(self.backup_path, 1)
+        brow.addWidget(browse)
+        brow.addWidget(self.backup_button)
+        bv.addLayout(brow)
+        self.backup_status = QLabel()
+        self.backup_status.setObjectName("backupStatus")
+        self.backup_status.setWordWrap(True)
+        bv.addWidget(self.backup_status)
+        dv.addWidget(backup_box)
+
+        settings_box = QGroupBox(self.tr("Instellingen voor alle werkplekken"))
+        sf = QFormLayout(settings_box)
+        lock_row = QHBoxLayout()
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setObjectName("idleMinutes")
+        self.idle_minutes.setRange(
+            app_settings.MIN_IDLE_LOCK_MINUTES, app_settings.MAX_IDLE_LOCK_MINUTES
+        )
+        self.idle_minutes.setSuffix(self.tr(" minuten"))
+        self.idle_minutes.setValue(facts.idle_lock_minutes)
+        save_idle = QPushButton(self.tr("Op&slaan"))
+        save_idle.setObjectName("saveIdle")
+        save_idle.clicked.connect(self.save_idle_minutes)
+        lock_row.addWidget(self.idle_minutes)
+        lock_row.addWidget(save_idle)
+        lock_row.addStretch(1)
+        lock_label = QLabel(self.tr("&Vergrendelen na"))
+        lock_label.setBuddy(self.idle_minutes)
+        sf.addRow(lock_label, lock_row)
+        self.settings_status = QLabel()
+        sf.addRow(self.settings_status)
+        dv.addWidget(settings_box)
+        dv.addStretch(1)
+        self.tabs.addTab(db_tab, self.tr("&Database en back-up"))
+
+    def default_backup_path(self) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        path = self.ctx.facts.path
+        return path.with_name(f"{path.stem}-backup-{stamp}.db")
+
+    # -- life cycle --------------------------------------------------------------------
+    def activate(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.refresh_users()
+
+    def refresh_users(self) -> None:
+        actor = self.ctx.actor
+        self.ctx.worker.session(
+            lambda s: load_users(s, actor),
+            self.users_model.set_items,
+            lambda e: show_error(self, e),
+            owner=self,
+        )
+
+    def selected_user(self) -> UserView | None:
+        index = self.users_view.currentIndex()
+        if not index.isValid():
+            inform(self, self.tr("Gebruikers"), self.tr("Kies eerst een gebruiker in de lijst."))
+            return None
+        item: UserView = self.users_model.items[index.row()]
+        return item
+
+    def _run(self, job: Any, done_text: str) -> None:
+        def done(_result: Any) -> None:
+            self.refresh_users()
+            self.main.statusBar().showMessage(done_text, 6000)
+
+        self.ctx.worker.session(job, done, lambda e: show_error(self, e), owner=self)
+
+    # -- users ------------------------------------------------------------------------
+    def add_user(self) -> UserDialog:
+        dialog = UserDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        actor = self.ctx.actor
+
+        def submit() -> None:
+            username = dialog.username.text().strip().lower()
+            name, role = dialog.name.text(), Role(dialog.role.currentData())
+            password = dialog.password.text() or None
+
+            def job(s: Session) -> None:
+                users.create_user(s, actor, username, role, name=name, password=password)
+
+            def done(_r: Any) -> None:
+                dialog.accept()
+                self.refresh_users()
+                self.main.statusBar().showMessage(
+                    self.tr("Gebruiker {0} toegevoegd.").format(username), 6000
+                )
+
+            def failed(exc: BaseException) -> None:
+                message = user_message(exc)
+                if message is None:
+                    show_error(dialog, exc)
+                else:
+                    dialog.show_error(message)
+
+            self.ctx.worker.session(job, done, failed, owner=dialog)
+
+        dialog.submitted.connect(submit)
+        dialog.open()
+        return dialog
+
+    def reset_password(self) -> UserDialog | None:
+        user = self.selected_user()
+        if user is None:
+            return None
+        dialog = UserDialog(self, user.username)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        actor = self.ctx.actor
+
+        def submit() -> None:
+            password = dialog.password.text()
+
+            def failed(exc: BaseException) -> None:
+                message = user_message(exc)
+                if message is None:
+                    show_error(dialog, exc)
+                else:
+                    dialog.show_error(message)
+
+            def done(_r: Any) -> None:
+                dialog.accept()
+                self.refresh_users()
+                self.main.statusBar().showMessage(
+                    self.tr("Nieuw wachtwoord ingesteld voor {0}.").format(user.username), 6000
+                )
+
+            self.ctx.worker.session(
+                lambda s: users.set_password(s, actor, user.username, password),
+                done,
+                failed,
+                owner=dialog,
+            )
+
+        dialog.submitted.connect(submit)
+        dialog.open()
+        return dialog
+
+    def toggle_active(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        actor, active = self.ctx.actor, not user.active
+
+        def go(button: QMessageBox.StandardButton) -> None:
+            if button != QMessageBox.StandardButton.Yes:
+                return
+            self._run(
+                lambda s: users.set_active(s, actor, user.username, active),
+                self.tr("{0} is {1}.").format(
+                    user.username, self.tr("geactiveerd") if active else self.tr("gedeactiveerd")
+                ),
+            )
+
+        question = (
+            self.tr("{0} weer activeren?")
+            if active
+            else self.tr("{0} deactiveren? Inloggen is dan niet meer mogelijk.")
+        ).format(user.username)
+        ask(
+            self,
+            self.tr("Gebruiker"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            go,
+        )
+
+    def change_role(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        actor, role = self.ctx.actor, Role(self.role_combo.currentData())
+        self._run(
+            lambda s: users.set_role(s, actor, user.username, role),
+            self.tr("{0} heeft nu de rol {1}.").format(user.username, enum_label(role)),
+        )
+
+    # -- reference data --------------------------------------------------------------
+    def _filter_countries(self, text: str) -> None:
+        from ikodesk.ui.fields import fold
+
+        needle = fold(text)
+        items = [
+            c
+            for c in self.ctx.facts.countries
+            if not needle or needle in fold(c.name_nl) or needle == c.iso2.lower()
+        ]
+        self.countries_model.set_items(items)
+
+    # -- backups and settings ----------------------------------------------------------
+    def _browse_backup(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Back-up opslaan"), self.backup_path.text(), self.tr("Database (*.db)")
+        )
+        if path:
+            self.backup_path.setText(path)
+
+    def backup_now(self) -> None:
+        dest = Path(self.backup_path.text().strip()).expanduser()
+        if not self.backup_path.text().strip():
+            self.backup_status.setText(self.tr("Kies een bestand voor de back-up."))
+            return
+        self.backup_button.setEnabled(False)
+        self.backup_status.setStyleSheet("")
+        self.backup_status.setText(self.tr("Back-up wordt gemaakt…"))
+        worker = self.ctx.worker
+
+        def done(path: Path) -> None:
+            self.backup_button.setEnabled(True)
+            self.backup_status.setStyleSheet("color: #1d5e20;")
+            self.backup_status.setText(self.tr("Back-up gemaakt: {0}").format(path))
+            self.backup_path.setText(str(self.default_backup_path()))
+
+        def failed(exc: BaseException) -> None:
+            self.backup_button.setEnabled(True)
+            message = user_message(exc)
+            if message is None:
+                show_error(self, exc)
+                message = self.tr("De back-up is niet gelukt.")
+            self.backup_status.setStyleSheet("color: #b00020;")
+            self.backup_status.setText(message)
+
+        actor = self.ctx.actor
+
+        def job() -> Path:
+            from ikodesk.services import access
+            from ikodesk.services.access import Action
+
+            with worker.db.session() as s:
+                access.require(s, actor, Action.BACKUP)
+            return worker.db.backup(dest)
+
+        worker.submit(job, done, failed, owner=self)
+
+    def save_idle_minutes(self) -> None:
+        actor, minutes = self.ctx.actor, self.idle_minutes.value()
+
+        def done(_r: Any) -> None:
+            self.main.idle.set_timeout_ms(minutes * 60_000)
+            self.settings_status.setText(
+                self.tr("Opgeslagen: vergrendelen na {0} minuten zonder invoer.").format(minutes)
+            )
+
+        self.ctx.worker.session(
+            lambda s: app_settings.set_idle_lock_minutes(s, actor, minutes),
+            done,
+            lambda e: show_error(self, e),
+            owner=self,
+        )

@@ -1,0 +1,247 @@
+"""Contact moments of a case: the timeline and the "new contact" dialog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDateTime,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ikodesk.models import Contact
+from ikodesk.models.enums import Channel, Party, RequesterKind
+from ikodesk.services import cases
+from ikodesk.services.actors import Actor
+from ikodesk.services.registrations import party_for
+from ikodesk.ui.context import AppContext
+from ikodesk.ui.i18n import enum_label
+from ikodesk.ui.messages import show_error, user_message
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    at: datetime
+    channel: Channel
+    party: Party
+    handler: str
+    minutes: int | None
+    summary: str
+
+
+def load_contacts(session: Session, actor: Actor, case_id: int) -> list[ContactView]:
+    """The contact moments of a case, newest first (runs on the worker; policy applies)."""
+    cases.get_case(session, actor, case_id)  # the policy decides before anything is read
+    rows = session.scalars(
+        select(Contact)
+        .where(Contact.case_id == case_id)
+        .order_by(Contact.at.desc(), Contact.id.desc())
+    )
+    return [
+        ContactView(c.id, c.at, c.channel, c.party, c.handler.username, c.minutes, c.summary or "")
+        for c in rows
+    ]
+
+
+class ContactTimelineModel(QAbstractTableModel):
+    """A case's contact moments (a few dozen at most: held in full)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[ContactView] = []
+        self.headers = [
+            QCoreApplication.translate("ContactTimelineModel", "Datum en tijd"),
+            QCoreApplication.translate("ContactTimelineModel", "Kanaal"),
+            QCoreApplication.translate("ContactTimelineModel", "Met"),
+            QCoreApplication.translate("ContactTimelineModel", "Behandelaar"),
+            QCoreApplication.translate("ContactTimelineModel", "Minuten"),
+            QCoreApplication.translate("ContactTimelineModel", "Samenvatting"),
+        ]
+
+    def set_items(self, items: list[ContactView]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        c = self.items[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return [
+                c.at.strftime("%d-%m-%Y %H:%M"),
+                enum_label(c.channel),
+                enum_label(c.party),
+                c.handler,
+                "" if c.minutes is None else str(c.minutes),
+                c.summary.replace("\n", " "),
+            ][col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 5 and c.summary:
+            return c.summary
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class ContactDialog(QDialog):
+    """A new contact moment; defaults: now, phone, the case's requester kind."""
+
+    saved = Signal(int)  # case id
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        case_id: int,
+        ref: str,
+        requester_kind: RequesterKind | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.case_id = case_id
+        self.setWindowTitle(self.tr("Nieuw contactmoment — {0}").format(ref))
+        self.setMinimumWidth(480)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.at = QDateTimeEdit(QDateTime.currentDateTime())
+        self.at.setObjectName("contactAt")
+        self.at.setDisplayFormat("dd-MM-yyyy HH:mm")
+        self.at.setCalendarPopup(True)
+        self.channel = QComboBox()
+        self.channel.setObjectName("contactChannel")
+        for ch in Channel:
+            self.channel.addItem(enum_label(ch), ch.value)
+        self.party = QComboBox()
+        self.party.setObjectName("contactParty")
+        for p in Party:
+            self.party.addItem(enum_label(p), p.value)
+        if requester_kind is not None:
+            self.party.setCurrentIndex(self.party.findData(party_for(requester_kind).value))
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName("contactMinutes")
+        self.minutes.setRange(0, 24 * 60)
+        self.minutes.setSpecialValueText(self.tr("onbekend"))
+        self.minutes.setSuffix(self.tr(" min"))
+        self.summary = QPlainTextEdit()
+        self.summary.setObjectName("contactSummary")
+        self.summary.setTabChangesFocus(True)
+        self.summary.setPlaceholderText(self.tr("korte samenvatting (Ctrl+Enter slaat op)"))
+        self.summary.setMinimumHeight(self.fontMetrics().height() * 5)
+        form.addRow(self.tr("&Datum en tijd"), self.at)
+        form.addRow(self.tr("&Kanaal"), self.channel)
+        form.addRow(self.tr("&Met"), self.party)
+        form.addRow(self.tr("M&inuten"), self.minutes)
+        form.addRow(self.tr("&Samenvatting"), self.summary)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(
+            self.tr("&Opslaan"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setDefault(True)
+        buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.submit)
+        # Ctrl+Enter in the summary saves (the text field would otherwise take the key).
+        self.summary.installEventFilter(self)
+        self.channel.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.summary
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.submit()
+            return True
+        return super().eventFilter(watched, event)
+
+    def submit(self) -> None:
+        if not self.save_button.isEnabled():
+            return
+        self.save_button.setEnabled(False)
+        self.error.hide()
+        actor, case_id = self.ctx.actor, self.case_id
+        at = self.at.dateTime().toPython()
+        channel = Channel(self.channel.currentData())
+        party = Party(self.party.currentData())
+        minutes = self.minutes.value() or None
+        summary = self.summary.toPlainText()
+
+        def job(s: Session) -> int:
+            cases.add_contact(
+                s,
+                actor,
+                case_id,
+                at=at,
+                channel=channel,
+                party=party,
+                minutes=minutes,
+                summary=summary,
+            )
+            return case_id
+
+        def done(_case_id: int) -> None:
+            self.saved.emit(case_id)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            message = user_message(exc)
+            if message is None:
+                show_error(self, exc)
+                return
+            self.error.setText(message)
+            self.error.show()
+
+        self.ctx.worker.session(job, done, failed, owner=self)

@@ -1,0 +1,154 @@
+"""How errors reach the user: plain Dutch for what they can fix, a crash dialog for bugs."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from sqlalchemy.exc import OperationalError
+
+from ikodesk.errors import IkodeskError, ValidationError
+from ikodesk.storage.paths import log_dir
+
+log = logging.getLogger(__name__)
+
+
+def user_message(exc: BaseException) -> str | None:
+    """A plain sentence for an error the user can fix; None for a bug."""
+    if isinstance(exc, ValidationError):
+        # In a form the field is obvious; its message alone reads as a sentence.
+        text = exc.field_message
+        return text[:1].upper() + text[1:] + "."
+    if isinstance(exc, IkodeskError):
+        return exc.message
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return QCoreApplication.translate(
+            "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."
+        )
+    if isinstance(exc, PermissionError):
+        return QCoreApplication.translate(
+            "messages", "Geen toegang tot het bestand {0}. Kies een andere map."
+        ).format(exc.filename or "")
+    if isinstance(exc, OperationalError) and "full" in str(exc.orig):
+        return QCoreApplication.translate(
+            "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."
+        )
+    if isinstance(exc, OSError) and exc.filename:
+        return QCoreApplication.translate(
+            "messages", "Het bestand {0} kan niet worden gebruikt: {1}."
+        ).format(exc.filename, exc.strerror or "")
+    return None
+
+
+def inform(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+    on_close: Callable[[], None] | None = None,
+) -> QMessageBox:
+    """A non-blocking message box (no nested event loop)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    if on_close is not None:
+        box.finished.connect(lambda _result: on_close())
+    box.open()
+    return box
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
+    """Show an error: its plain message, or the crash dialog when it is a bug."""
+    message = user_message(exc)
+    if message is None:
+        return show_crash(parent, exc)
+    return inform(
+        parent,
+        QCoreApplication.translate("messages", "Niet gelukt"),
+        message,
+        QMessageBox.Icon.Warning,
+    )
+
+
+def show_crash(parent: QWidget | None, exc: BaseException) -> QMessageBox:
+    log.error(
+        "unexpected error",
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    text = QCoreApplication.translate(
+        "messages",
+        "Er ging iets mis in ikodesk. Uw gegevens zijn niet verloren, maar de laatste "
+        "handeling is mogelijk niet uitgevoerd. Meld dit aan de beheerder; de details "
+        "staan in het logbestand in {0}.",
+    ).format(log_dir())
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        QCoreApplication.translate("messages", "Onverwachte fout"),
+        text,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setDetailedText("".join(traceback.format_exception_only(type(exc), exc)))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def install_crash_handler() -> None:
+    """Uncaught exceptions (bugs) go to the log and a crash dialog, never a bare traceback."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        if QApplication.instance() is None:
+            sys.__excepthook__(kind, exc, tb)
+            return
+        message = user_message(exc)
+        if message is not None:
+            inform(
+                None,
+                QCoreApplication.translate("messages", "Niet gelukt"),
+                message,
+                QMessageBox.Icon.Warning,
+            )
+        else:
+            show_crash(None, exc.with_traceback(tb))
+
+    sys.excepthook = hook
+
+
+def ask(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    buttons: QMessageBox.StandardButton,
+    on_answer: Callable[[QMessageBox.StandardButton], None],
+    default: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton,
+) -> QMessageBox:
+    """A non-blocking question; `on_answer(button)` runs when it is answered."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, parent)
+    box.setObjectName("question")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    if default != QMessageBox.StandardButton.NoButton:
+        box.setDefaultButton(default)
+
+    def finished() -> None:
+        clicked = box.clickedButton()
+        answer = (
+            box.standardButton(clicked)
+            if clicked is not None
+            else QMessageBox.StandardButton.Cancel
+        )
+        on_answer(answer)
+
+    box.finished.connect(lambda _r: finished())
+    box.open()
+    return box

@@ -1,0 +1,300 @@
+"""From start to the main window: first-run wizard or unlock, then login.
+
+All database work (creating, unlocking with SQLCipher's KDF, filling the demo
+database, checking the password) runs on the worker; the dialogs stay
+responsive and show what is going on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from ikodesk.cli.common import DEMO_PASSPHRASE
+from ikodesk.errors import AuthenticationError
+from ikodesk.models.enums import Role
+from ikodesk.services import demo, users
+from ikodesk.services.actors import Actor
+from ikodesk.storage import Database, KeyMode, keys, read_key_info
+from ikodesk.storage.paths import default_database_path, demo_database_path
+from ikodesk.ui import i18n
+from ikodesk.ui.context import AppContext, DatabaseFacts, display_name, load_database_facts
+from ikodesk.ui.login import LoginDialog, UnlockDialog
+from ikodesk.ui.main_window import MainWindow
+from ikodesk.ui.messages import show_error, user_message
+from ikodesk.ui.wizard import FirstRunWizard
+from ikodesk.ui.worker import DbWorker
+
+log = logging.getLogger(__name__)
+
+SETTINGS_DB_PATH = "database/path"
+DEMO_YEARS = None  # services.demo: 2024 up to this year
+
+
+class StartController(QObject):
+    """Leads the user from start to a logged-in main window."""
+
+    # Emitted for every dialog the flow shows (tests and screenshots use it).
+    dialog_shown = Signal(QWidget)
+    logged_in = Signal(QWidget)  # the main window
+    quit_requested = Signal()
+
+    def __init__(
+        self,
+        worker: DbWorker,
+        args: argparse.Namespace | None = None,
+        *,
+        idle_lock_ms: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.worker = worker
+        self.args = args or argparse.Namespace(db=None, demo=False, recovery_key=False)
+        self.idle_lock_ms = idle_lock_ms
+        self.demo = bool(getattr(self.args, "demo", False)) and not getattr(self.args, "db", None)
+        self.path: Path | None = None
+        self.facts: DatabaseFacts | None = None
+        self.main_window: MainWindow | None = None
+        self._dialog: QWidget | None = None
+        self._login_username = ""
+
+    # -- entry ------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.demo:
+            path = demo_database_path()
+            if path.is_file():
+                self.unlock(path, passphrase=DEMO_PASSPHRASE)
+            else:
+                self._create_demo(path)
+            return
+        if getattr(self.args, "db", None):
+            path = Path(self.args.db).expanduser()
+        else:
+            saved = i18n.settings().value(SETTINGS_DB_PATH, "")
+            path = Path(saved) if saved else default_database_path()
+        if path.is_file():
+            self.unlock(path)
+        else:
+            self.show_wizard(path)
+
+    def _show(self, dialog: QWidget) -> None:
+        if self._dialog is not None and self._dialog is not dialog:
+            # hide(), not close(): closing a dialog rejects it, and rejecting means "quit".
+            self._dialog.hide()
+            self._dialog.deleteLater()
+        self._dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.dialog_shown.emit(dialog)
+
+    # -- the demo database -------------------------------------------------------
+    def _create_demo(self, path: Path) -> None:
+        progress = QProgressDialog(
+            self.tr("De demodatabase met fictieve gegevens wordt aangemaakt…"), "", 0, 0
+        )
+        progress.setWindowTitle(self.tr("ikodesk: demo"))
+        progress.setCancelButton(None)  # type: ignore[arg-type]
+        progress.setMinimumDuration(0)
+        progress.setMinimumWidth(460)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+
+        def on_progress(done: int, total: int, text: str) -> None:
+            progress.setMaximum(max(total, 1))
+            progress.setValue(min(done, total))
+
+        self.worker.progress.connect(on_progress)
+
+        def job() -> DatabaseFacts:
+            db, _ = Database.create(path, passphrase=DEMO_PASSPHRASE)
+            self.worker.adopt(db)
+            demo.populate(
+                db,
+                DEMO_YEARS,
+                progress=lambda _stage, done, total: self.worker.report_progress(done, total),
+            )
+            return load_database_facts(db)
+
+        def done(facts: DatabaseFacts) -> None:
+            self.worker.progress.disconnect(on_progress)
+            progress.close()
+            self._opened(facts)
+
+        def failed(exc: BaseException) -> None:
+            self.worker.progress.disconnect(on_progress)
+            progress.close()
+            show_error(None, exc)
+
+        self._show(progress)
+        self.worker.submit(job, done, failed)
+
+    # -- the first-run wizard ------------------------------------------------------
+    def show_wizard(self, default_path: Path) -> FirstRunWizard:
+        wizard = FirstRunWizard(default_path)
+        wizard.create_requested.connect(lambda: self._create(wizard))
+        wizard.accepted.connect(lambda: self._wizard_done(wizard))
+        wizard.rejected.connect(self.quit_requested)
+        self._show(wizard)
+        return wizard
+
+    def _create(self, wizard: FirstRunWizard) -> None:
+        path, passphrase = wizard.new_path, wizard.passphrase
+        username, name, password = wizard.admin
+
+        def job() -> tuple[str | None, DatabaseFacts]:
+            db, recovery = Database.create(path, passphrase=passphrase)
+            self.worker.adopt(db)
+            with db.transaction() as s:
+                users.create_user(
+                    s, Actor.key_holder(), username, Role.ADMIN, name=name, password=password
+                )
+            return recovery, load_database_facts(db)
+
+        def done(result: tuple[str | None, DatabaseFacts]) -> None:
+            recovery, facts = result
+            self.facts = facts
+            self.path = facts.path
+            self._login_username = username
+            i18n.settings().setValue(SETTINGS_DB_PATH, str(facts.path))
+            wizard.creation_done(recovery)
+
+        def failed(exc: BaseException) -> None:
+            message = user_message(exc)
+            if message is None:
+                show_error(wizard, exc)
+                message = self.tr("De database kon niet worden aangemaakt.")
+            wizard.creation_failed(message)
+
+        self.worker.submit(job, done, failed, owner=wizard)
+
+    def _wizard_done(self, wizard: FirstRunWizard) -> None:
+        if wizard.opens_existing:
+            path = wizard.existing_path
+            i18n.settings().setValue(SETTINGS_DB_PATH, str(path))
+            self.unlock(path)
+        elif self.facts is not None:
+            self._opened(self.facts)
+
+    # -- unlocking ---------------------------------------------------------------
+    def unlock(
+        self,
+        path: Path,
+        *,
+        passphrase: str | None = None,
+        recovery: str | None = None,
+        dialog: UnlockDialog | None = None,
+    ) -> None:
+        """Open `path`: keyring first; without a usable key, ask in the unlock dialog."""
+        self.path = path
+        info = read_key_info(path)
+        if passphrase is None and recovery is None:
+            passphrase = keys.passphrase_from_env()
+            recovery = keys.recovery_key_from_env()
+        can_try = (
+            passphrase is not None
+            or recovery is not None
+            or (info is not None and info.key_mode is KeyMode.KEYRING)
+        )
+        if not can_try:
+            self._ask_key(path, info.key_mode if info else None, "")
+            return
+
+        def job() -> DatabaseFacts:
+            db = Database.open(path, passphrase=passphrase, recovery_key=recovery)
+            self.worker.adopt(db)
+            return load_database_facts(db)
+
+        def failed(exc: BaseException) -> None:
+            message = user_message(exc)
+            if message is None:
+                if dialog is not None:
+                    dialog.set_busy(False)
+                show_error(dialog, exc)
+                return
+            if dialog is not None:
+                dialog.show_error(message)
+            else:
+                self._ask_key(path, info.key_mode if info else None, message)
+
+        def done(facts: DatabaseFacts) -> None:
+            if not self.demo and getattr(self.args, "db", None) is None:
+                i18n.settings().setValue(SETTINGS_DB_PATH, str(facts.path))
+            self._opened(facts)
+
+        self.worker.submit(job, done, failed)
+
+    def _ask_key(self, path: Path, mode: KeyMode | None, message: str) -> UnlockDialog:
+        dialog = UnlockDialog(path, mode, message)
+        dialog.unlock_requested.connect(
+            lambda passphrase, recovery: self.unlock(
+                path, passphrase=passphrase, recovery=recovery, dialog=dialog
+            )
+        )
+        dialog.other_database_requested.connect(lambda: self.show_wizard(default_database_path()))
+        dialog.rejected.connect(self.quit_requested)
+        self._show(dialog)
+        return dialog
+
+    # -- login -----------------------------------------------------------------------
+    def _opened(self, facts: DatabaseFacts) -> None:
+        self.facts = facts
+        self.path = facts.path
+        self.show_login()
+
+    def show_login(self) -> LoginDialog:
+        assert self.facts is not None
+        dialog = LoginDialog(self.facts.path, self._login_username)
+        dialog.login_requested.connect(lambda u, p: self._login(dialog, u, p))
+        dialog.rejected.connect(self.quit_requested)
+        self._show(dialog)
+        return dialog
+
+    def _login(self, dialog: LoginDialog, username: str, password: str) -> None:
+        def job() -> tuple[Actor, str]:
+            with self.worker.db.session() as s:
+                actor = users.authenticate(s, username, password)
+                return actor, display_name(s, actor)
+
+        def done(result: tuple[Actor, str]) -> None:
+            actor, name = result
+            self._dialog = None
+            dialog.accept()
+            dialog.deleteLater()
+            self.open_main_window(actor, name)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, AuthenticationError):
+                dialog.login_failed(exc.message)
+            else:
+                dialog.show_error(user_message(exc) or self.tr("Inloggen is niet gelukt."))
+                if user_message(exc) is None:
+                    show_error(dialog, exc)
+
+        self.worker.submit(job, done, failed, owner=dialog)
+
+    def open_main_window(self, actor: Actor, name: str) -> MainWindow:
+        assert self.facts is not None
+        ctx = AppContext(self.worker, actor, name, self.facts)
+        window = MainWindow(ctx, idle_lock_ms=self.idle_lock_ms)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.logout_requested.connect(self._logout)
+        self.main_window = window
+        screen = QApplication.primaryScreen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            window.resize(min(1400, avail.width() - 40), min(900, avail.height() - 60))
+        window.show()
+        self.logged_in.emit(window)
+        return window
+
+    def _logout(self) -> None:
+        window = self.main_window
+        self.main_window = None
+        self._login_username = ""
+        self.show_login()  # first, so that closing the window does not quit the application
+        if window is not None:
+            window.close()

@@ -1,0 +1,87 @@
+"""The reports screen: the figures of a small dataset, charts, and the PDFs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCharts import QBarSeries
+from PySide6.QtPdf import QPdfDocument
+from pytestqt.qtbot import QtBot
+
+from ikodesk.services.actors import Actor
+from ikodesk.storage import Database
+from ikodesk.ui.main_window import MainWindow
+from ikodesk.ui.worker import DbWorker
+from tests.ui.conftest import make_ctx
+
+
+def _row(page, key: str) -> list[str]:  # type: ignore[no-untyped-def]
+    model = page.model
+    row = model.keys.index(key)
+    return [model.data(model.index(row, c)) for c in range(4)]
+
+
+def test_reports_screen_shows_the_figures_and_makes_the_pdfs(
+    qtbot: QtBot,
+    sample_cases: Database,
+    people: dict[str, Actor],
+    worker: DbWorker,
+    tmp_path: Path,
+) -> None:
+    window = MainWindow(make_ctx(worker, sample_cases, people["directie"], "M. van Leeuwen"))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.reports_page
+    assert page is not None and window.pages.currentWidget() is page  # managers start here
+    assert window.cases_page is None and window.admin_page is None  # no dossiers
+    page.year.setValue(2024)
+    assert page.compare.value() == 2023
+    page.show_button.click()
+    qtbot.waitUntil(lambda: page.data is not None and page.data["year"] == 2024, timeout=20_000)
+
+    # The sample: two Line 2 cases (both parents' abduction cases, PL and TR), one Line 1
+    # case, one contact moment, all in 2024; nothing in 2023.
+    # 2023 is unknown here (no records, no historical figures): a dash, not a zero.
+    assert _row(page, "cases.total") == ["Zaken › Totaal", "3", "–", "–"]
+    assert _row(page, "cases.line1")[1] == "1"
+    assert _row(page, "cases.line2")[1] == "2"
+    assert _row(page, "cases.line2_closed_in_year")[1] == "1"
+    assert _row(page, "contacts.total")[1] == "1"
+    assert _row(page, "abduction.parent_cases")[1] == "2"
+    assert _row(page, "abduction.children")[1] == "3"
+    assert "3 zaken" in page.status.text()
+    # The filter narrows the table.
+    page.filter.setText("kanaal")
+    assert page.model.rowCount() > 0
+    labels = [page.model.data(page.model.index(r, 0)) for r in range(page.model.rowCount())]
+    assert all("Per kanaal" in text for text in labels)
+    page.filter.clear()
+
+    # Charts: four-year trend, Line 2 per code, top countries.
+    trend = page.chart_views[0].chart()
+    (series,) = trend.series()
+    assert isinstance(series, QBarSeries)
+    assert [s.at(s.count() - 1) for s in series.barSets()] == [1.0, 2.0]
+    countries = page.chart_views[2].chart()
+    axis = countries.axes()[0]
+    assert "Polen" in axis.categories()
+
+    # The annual report PDF, built on the worker, shown in the viewer, saved.
+    steps: list[int] = []
+    worker.progress.connect(lambda done, total, _text: steps.append(done * 100 // total))
+    page.annual_button.click()
+    assert page.progress.isVisibleTo(page) and not page.annual_button.isEnabled()
+    qtbot.waitUntil(lambda: page.pdf_path is not None, timeout=60_000)
+    assert steps and steps == sorted(steps) and steps[-1] == 100  # a moving progress bar
+    assert not page.progress.isVisibleTo(page) and page.annual_button.isEnabled()
+    assert page.document.status() == QPdfDocument.Status.Ready
+    assert page.document.pageCount() >= 3
+    assert page.tabs.currentIndex() == page.pdf_tab_index
+    saved = page.save_pdf(tmp_path / "jaarcijfers.pdf")
+    assert saved is not None and saved.read_bytes().startswith(b"%PDF")
+    # And the mediation report.
+    first = page.pdf_path
+    page.mediation_button.click()
+    qtbot.waitUntil(lambda: page.pdf_path not in (None, first), timeout=60_000)
+    assert page.pdf_path is not None and page.pdf_path.name == "mediationcijfers-2024.pdf"
+    assert page.document.pageCount() >= 1
