@@ -1,6 +1,6 @@
 """Render resources/icons/ikodesk.svg to the PNG, ICO and ICNS files the installers use.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python installer/make_icons.py
+QT_QPA_PLATFORM=offscreen .venv/bin/python installer/make_icons.py
 """
 
 from __future__ import annotations
