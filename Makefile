@@ -33,8 +33,8 @@ translations: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts installer
+	$(BIN)/ruff format --check src tests benchmarks scripts installer
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -4,7 +4,10 @@ from importlib.metadata import PackageNotFoundError, version
 
 try:
     __version__ = version("ikodesk")
-except PackageNotFoundError:  # running from a source tree or a frozen bundle
-    __version__ = "0.1.0"
+except PackageNotFoundError:  # a frozen bundle (no dist-info) or a bare source tree
+    try:
+        from _bundle_version import VERSION as __version__  # type: ignore[import-not-found]
+    except ImportError:
+        __version__ = "0.0.0+unknown"
 
 __all__ = ["__version__"]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -11,6 +14,9 @@ from PySide6.QtWidgets import QApplication
 from ikodesk.ui import i18n, thread_guard
 from ikodesk.ui.messages import install_crash_handler, show_error
 from ikodesk.ui.worker import DbWorker
+
+if TYPE_CHECKING:
+    from ikodesk.ui.start import StartController
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -26,6 +32,23 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+STARTUP_PROBE_ENV = "IKODESK_STARTUP_PROBE"
+
+
+def _install_startup_probe(app: QApplication, controller: StartController, path: Path) -> None:
+    """Measurement hook (installer smoke test): once the login window has been painted,
+    create the file `path` and quit. The caller times the file's appearance."""
+    from ikodesk.ui.login import LoginDialog
+
+    def shown(dialog: object) -> None:
+        if isinstance(dialog, LoginDialog):
+            dialog.repaint()
+            path.write_text("login shown\n", encoding="utf-8")
+            app.quit()
+
+    controller.dialog_shown.connect(shown)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     from ikodesk.ui.start import StartController
 
@@ -37,6 +60,9 @@ def run_gui(args: argparse.Namespace) -> int:
     worker.start()
     controller = StartController(worker, args)
     controller.quit_requested.connect(app.quit, Qt.ConnectionType.QueuedConnection)
+    probe = os.environ.get(STARTUP_PROBE_ENV)
+    if probe:
+        _install_startup_probe(app, controller, Path(probe))
     controller.start()
     try:
         return int(app.exec())
