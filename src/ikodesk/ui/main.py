@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from ikodesk.resources import resource_path
 from ikodesk.ui import i18n, thread_guard
 from ikodesk.ui.messages import install_crash_handler, show_error
 from ikodesk.ui.worker import DbWorker
@@ -28,6 +30,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("ikodesk")
     app.setOrganizationName("ikodesk")
     app.setApplicationDisplayName("ikodesk")
+    app.setDesktopFileName("ikodesk")  # matches installer/linux/ikodesk.desktop
+    icon = resource_path("icons", "ikodesk.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     thread_guard.set_gui_thread()
     return app
 
