@@ -1,8 +1,16 @@
 """Typed SQLAlchemy 2 models of ikodesk's domain."""
 
 from ikodesk.models.activities import Activity, HistoricalFigure
+from ikodesk.models.audit import AuditEntry
 from ikodesk.models.base import Base
 from ikodesk.models.cases import Case, Child, Contact, Person, age_in_years
+from ikodesk.models.conflicts import (
+    CaseOpening,
+    ConflictPair,
+    ConflictStatus,
+    MatchKey,
+    WallClaim,
+)
 from ikodesk.models.mediation import (
     ChildInterview,
     Mediation,
@@ -16,19 +24,25 @@ from ikodesk.models.users import User
 
 __all__ = [
     "Activity",
+    "AuditEntry",
     "Base",
     "Case",
+    "CaseOpening",
     "Child",
     "ChildInterview",
+    "ConflictPair",
+    "ConflictStatus",
     "Contact",
     "Country",
     "HistoricalFigure",
+    "MatchKey",
     "Mediation",
     "MediationChild",
     "Mediator",
     "MetaEntry",
     "Person",
     "User",
+    "WallClaim",
     "age_in_years",
     "mediation_mediators",
 ]
