@@ -372,3 +372,17 @@ def test_a_dismissed_review_stays_dismissed(db: Database) -> None:
         assert conflicts.review_list(s, admin) == []
         assert s.scalar(select(ConflictPair.status)) is ConflictStatus.DISMISSED
         cases.get_case_by_ref(s, jdevries, F.FATHER_REF)
+
+
+def test_an_import_that_hands_a_case_to_the_other_side_flags_a_handover(
+    walled: Database,
+) -> None:
+    with walled.transaction() as s:
+        exchange.import_lines(s, F.KH, R.lines(R.case(handler="kvisser")), update=True)
+    kvisser, admin = F.actor(walled, "kvisser"), F.actor(walled, "beheer")
+    with walled.session() as s:
+        (info,) = conflicts.list_conflicts(s, admin)
+        assert info.handover
+        # The wall still stands for kvisser, although the import made them the handler.
+        with pytest.raises(CaseWalled):
+            cases.get_case_by_ref(s, kvisser, F.MOTHER_REF)
