@@ -11,13 +11,15 @@ a year of data (tens of thousands of records) imports in seconds.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -163,10 +165,11 @@ def import_lines(
     has been written (the caller rolls back the transaction).
     """
     access.require(session, actor, Action.IMPORT)
-    parsed = _read_lines(lines, progress)
-    importer = _Importer(session, update, progress)
-    importer.check(parsed)
-    result = importer.write()
+    with _without_cyclic_gc():
+        parsed = _read_lines(lines, progress)
+        importer = _Importer(session, update, progress)
+        importer.check(parsed)
+        result = importer.write()
     audit.log(
         session,
         actor,
@@ -180,6 +183,24 @@ def import_lines(
         ),
     )
     return result
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk import.
+
+    An import keeps hundreds of thousands of parsed records alive; every full
+    collection walks all of them and finds nothing (records hold no reference
+    cycles, reference counting frees them). Pausing it saves about a quarter
+    of a large import's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def import_file(
@@ -213,6 +234,7 @@ class _Importer:
         self.historical: list[tuple[int, HistoricalFigureData]] = []
         self.result = ImportResult()
         self.written: list[tuple[int, CaseData]] = []  # (case id, record) of written cases
+        self.replaced: list[int] = []  # ids of existing cases this import overwrote
 
     # -- checking -----------------------------------------------------------------
     def check(self, lines: list[_Line]) -> None:
@@ -389,9 +411,10 @@ class _Importer:
         self._write_historical()
         s.flush()
         if self.result.case_ids:
-            # New handlers of cases already in a conflict stand on their case's side;
-            # then the family matching over everything this import wrote.
-            conflicts.claim_for_handlers(s, self.result.case_ids)
+            # Handlers of overwritten cases already in a conflict stand on their case's
+            # side (new cases are in no pair yet); then the family matching over
+            # everything this import wrote.
+            conflicts.claim_for_handlers(s, self.replaced)
             profiles = {cid: conflicts.profile_from_data(cid, c) for cid, c in self.written}
             found = conflicts.detect(s, self.result.case_ids, profiles)
             self.result.conflicts = len(found.conflicts)
@@ -501,6 +524,7 @@ class _Importer:
             search_index.index_new_cases(s, rows[0]["id"])
         if replaced:
             search_index.reindex_cases(s, replaced)
+        self.replaced = replaced
 
     def _write_contacts(self) -> None:
         if not self.contacts:
@@ -655,28 +679,37 @@ def _insert_many(
     conn = session.connection()
     compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(rows[0]))
     sql = str(compiled)
-    convert = [(name, _converter(table.c[name].type)) for name in compiled.positiontup or ()]
+    names = list(compiled.positiontup or ())
+    # Only the columns that need a conversion are touched per row (this loop runs
+    # for every value of a whole import: kept free of per-value generator calls).
+    convert = [
+        (i, f) for i, name in enumerate(names) if (f := _converter(table.c[name].type)) is not None
+    ]
+    getter = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     for i in range(0, len(rows), batch):
-        chunk = [
-            tuple(
-                v if f is None or v is None else f(v) for name, f in convert for v in (row[name],)
-            )
-            for row in rows[i : i + batch]
-        ]
+        chunk: list[tuple[Any, ...]] = []
+        for row in rows[i : i + batch]:
+            values = list(getter(row))
+            for j, f in convert:
+                v = values[j]
+                if v is not None:
+                    values[j] = f(v)
+            chunk.append(tuple(values))
         conn.exec_driver_sql(sql, chunk)
         if progress:
             progress(min(i + batch, len(rows)), len(rows))
 
 
 def _datetime_text(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite DateTime format
+    # SQLAlchemy's SQLite DateTime format ("%Y-%m-%d %H:%M:%S.%f"), without strftime's cost.
+    return value.isoformat(" ", "microseconds")
 
 
 def _converter(type_: Any) -> Callable[[Any], Any] | None:
     from sqlalchemy import JSON, Boolean, Date, DateTime, Enum
 
     if isinstance(type_, Enum):
-        return lambda v: v.value if isinstance(v, StrEnum) else str(v)
+        return None  # a StrEnum is a str holding its value: it binds as the value itself
     if isinstance(type_, DateTime):
         return _datetime_text
     if isinstance(type_, Date):
