@@ -304,3 +304,54 @@ def test_keys_block_on_date_and_sound_and_on_name_pairs() -> None:
 def test_a_lone_name_gives_no_name_keys() -> None:
     lone = case(1, person("Anna", "de Vries", None, "mother"), None)
     assert fm.match_keys(lone) == set()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("06-41393185", "0641393185"),
+        ("+31 6 41393185", "06 4139 3185"),
+        ("0031641393185", "06-41393185"),
+    ],
+)
+def test_phone_numbers_are_normalised(a: str, b: str) -> None:
+    assert fm.contact_keys(a, None) == fm.contact_keys(b, None) == {"t:0641393185"}
+
+
+def test_a_shared_phone_number_identifies_a_parent_without_birth_date() -> None:
+    """A lone name with an age only, but the same phone number: the demo's hardest pair."""
+    said = PersonProfile(
+        Name.of("Said", "El Amrani"),
+        None,
+        "father",
+        ParentSide.LEFT_BEHIND,
+        fm.contact_keys("06-41393185", None),
+    )
+    a = case(1, said, None, child(None, None, age=10))
+    b = case(
+        2,
+        person("Sophie", "van Dijk", "1983-11-10", "mother", ParentSide.TAKING),
+        PersonProfile(
+            Name.of("Said", "El Amrani"), None, "father", None, fm.contact_keys("0641393185", None)
+        ),
+        child(None, None, age=10),
+    )
+    verdict = fm.compare(a, b)
+    assert verdict is not None and verdict.status is Status.CONFLICT
+    assert "aanvrager is de andere ouder in de andere zaak (telefoon of e-mail)" in verdict.reason
+    assert {k for _, k, _ in fm.match_keys(a)} & {k for _, k, _ in fm.match_keys(b)} == {
+        "dt:t:0641393185"
+    }
+    # Without the phone number only the name is left: an admin has a look.
+    plain = fm.compare(
+        case(
+            1,
+            person("Said", "El Amrani", None, "father", ParentSide.LEFT_BEHIND),
+            None,
+            child(None, None, age=10),
+        ),
+        case(
+            2, b.requester, person("Said", "El Amrani", None, "father"), child(None, None, age=10)
+        ),
+    )
+    assert plain is not None and plain.status is Status.REVIEW

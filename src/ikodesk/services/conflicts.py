@@ -41,6 +41,7 @@ from ikodesk.services.family_match import (
     PersonProfile,
     Status,
     compare,
+    contact_keys,
     match_keys,
 )
 from ikodesk.services.validation import CaseData, PersonData
@@ -92,7 +93,8 @@ _INSERT = {
     "match_load": "INSERT INTO match_load (id) VALUES (?)",
 }
 _LOAD_PERSONS = """
-SELECT p.case_id, p.role, p.kind, p.relation, p.side, p.first_name, p.last_name, p.birth_date
+SELECT p.case_id, p.role, p.kind, p.relation, p.side, p.first_name, p.last_name, p.birth_date,
+  p.phone, p.email
 FROM match_load l CROSS JOIN persons p ON p.case_id = l.id
 """
 _LOAD_CHILDREN = """
@@ -132,11 +134,18 @@ def profile_from_data(case_id: int, data: CaseData) -> CaseProfile | None:
     req = data.requester
     if req.kind is not RequesterKind.PARENT:
         return None
-    if req.birth_date is None and not data.children and data.other_parent is None:
+    lone = req.birth_date is None and not (req.phone or req.email)
+    if lone and not data.children and data.other_parent is None:
         return None  # nothing to match on (load_profiles would not be asked for it)
 
     def person(p: PersonData, side: ParentSide | None) -> PersonProfile:
-        return PersonProfile(Name.of(p.first_name, p.last_name), p.birth_date, p.relation, side)
+        return PersonProfile(
+            Name.of(p.first_name, p.last_name),
+            p.birth_date,
+            p.relation,
+            side,
+            contact_keys(p.phone, p.email),
+        )
 
     return CaseProfile(
         case_id=case_id,
@@ -156,12 +165,13 @@ def _day(value: Any) -> date | None:
 
 
 def _person(row: Any, *, with_side: bool) -> PersonProfile:
-    _, _, _, relation, side, first, last, born = row
+    _, _, _, relation, side, first, last, born, phone, email = row
     return PersonProfile(
         name=Name.of(first, last),
         birth_date=_day(born),
         relation=relation,
         side=ParentSide(side) if with_side and side else None,
+        contact=contact_keys(phone, email),
     )
 
 
@@ -368,7 +378,7 @@ _KEEP_MATCHABLE = """
 DELETE FROM match_subject WHERE NOT EXISTS (
   SELECT 1 FROM persons r WHERE r.case_id = match_subject.id AND r.role = 'requester'
   AND r.kind = 'parent' AND (
-    r.birth_date IS NOT NULL
+    r.birth_date IS NOT NULL OR r.phone IS NOT NULL OR r.email IS NOT NULL
     OR EXISTS (SELECT 1 FROM children c WHERE c.case_id = r.case_id)
     OR EXISTS (SELECT 1 FROM persons o WHERE o.case_id = r.case_id AND o.role = 'other_parent')
   )

@@ -195,6 +195,27 @@ class PersonProfile:
     birth_date: date | None
     relation: str | None  # mother | father (None when unknown)
     side: ParentSide | None = None
+    # Normalised phone numbers and e-mail addresses ("t:0612345678", "e:a@b.nl").
+    contact: frozenset[str] = frozenset()
+
+
+_NOT_DIGIT = re.compile(r"\D+")
+
+
+def contact_keys(phone: str | None, email: str | None) -> frozenset[str]:
+    """A person's phone number (digits, Dutch national form) and e-mail, normalised."""
+    keys: set[str] = set()
+    if phone:
+        digits = _NOT_DIGIT.sub("", phone)
+        if digits.startswith("0031"):
+            digits = "0" + digits[4:]
+        elif digits.startswith("31") and phone.lstrip().startswith("+"):
+            digits = "0" + digits[2:]
+        if len(digits) >= 8:
+            keys.add("t:" + digits)
+    if email and "@" in email:
+        keys.add("e:" + email.strip().casefold())
+    return frozenset(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,10 +286,12 @@ def match_keys(profile: CaseProfile) -> set[tuple[int, str, bool]]:
     """
     keys: set[tuple[int, str, bool]] = set()
     named: list[tuple[int, str, Name, bool]] = []
+    parents = [(i, p) for i, p in enumerate((profile.requester, profile.other_parent)) if p]
+    for entity, parent in parents:
+        # A shared phone number or e-mail address is enough to compare two cases.
+        keys.update((entity, f"dt:{c}"[:80], False) for c in parent.contact)
     people: list[tuple[int, str, Name, date | None]] = [
-        (i, "p", p.name, p.birth_date)
-        for i, p in enumerate((profile.requester, profile.other_parent))
-        if p is not None
+        (i, "p", p.name, p.birth_date) for i, p in parents
     ]
     people += [(i + 2, "c", c.name, c.birth_date) for i, c in enumerate(profile.children)]
     for entity, prefix, name, born in people:
@@ -296,21 +319,25 @@ def match_keys(profile: CaseProfile) -> set[tuple[int, str, bool]]:
 
 class PersonMatch(Enum):
     STRONG = "strong"  # same name and birth date
+    CONTACT = "contact"  # same phone number or e-mail address, names not against it
     NAME = "name"  # same full name, no birth dates to compare
     DIFFERENT = "different"  # clearly someone else
     UNKNOWN = "unknown"  # not enough data either way
 
 
 def compare_persons(a: PersonProfile, b: PersonProfile) -> PersonMatch:
+    """Whether two people named in two cases are one person."""
     if a.relation and b.relation and a.relation != b.relation:
         return PersonMatch.DIFFERENT
     sim = name_similarity(a.name, b.name)
-    if a.birth_date is not None and b.birth_date is not None:
-        if a.birth_date != b.birth_date:
-            return PersonMatch.DIFFERENT
-        if sim is not None and sim >= PERSON_WITH_DATE_MATCH:
-            return PersonMatch.STRONG
-    elif sim is not None and sim >= NAME_ONLY_MATCH:
+    dated = a.birth_date is not None and b.birth_date is not None
+    if dated and a.birth_date != b.birth_date:
+        return PersonMatch.DIFFERENT
+    if dated and sim is not None and sim >= PERSON_WITH_DATE_MATCH:
+        return PersonMatch.STRONG
+    if a.contact & b.contact and (sim is None or sim >= DIFFERENT_NAME):
+        return PersonMatch.CONTACT
+    if not dated and sim is not None and sim >= NAME_ONLY_MATCH:
         return PersonMatch.NAME
     if sim is not None and sim < DIFFERENT_NAME:
         return PersonMatch.DIFFERENT
@@ -415,6 +442,17 @@ _CHILD_BASIS = {
     ChildMatch.NAMES: "naam; geboortedatum ontbreekt",
 }
 _SIDE_TEXT = {SideGroup.TAKING: "meenemend", SideGroup.LEFT_BEHIND: "achterblijvend"}
+# In this order in reasons.
+_PERSON_BASIS = {
+    PersonMatch.STRONG: "naam en geboortedatum",
+    PersonMatch.CONTACT: "telefoon of e-mail",
+    PersonMatch.NAME: "naam",
+}
+_PERSON_WEIGHT = {
+    PersonMatch.STRONG: W_PERSON_STRONG,
+    PersonMatch.CONTACT: W_PERSON_STRONG,
+    PersonMatch.NAME: W_PERSON_NAME,
+}
 
 
 def opposition(a: PersonProfile, b: PersonProfile) -> Opposition | None:
@@ -463,15 +501,12 @@ def compare(a: CaseProfile, b: CaseProfile) -> Verdict | None:
     for requester, other in ((a.requester, b.other_parent), (b.requester, a.other_parent)):
         if other is not None:
             cross.append(compare_persons(requester, other))
-    strong = cross.count(PersonMatch.STRONG)
-    named = cross.count(PersonMatch.NAME)
+    found = [m for m in cross if m in _PERSON_BASIS]
     differ = cross.count(PersonMatch.DIFFERENT)
-    score += strong * W_PERSON_STRONG + named * W_PERSON_NAME + differ * W_PERSON_DIFFERS
-    if strong or named:
-        basis = "naam en geboortedatum" if strong and not named else "naam"
-        if strong and named:
-            basis = "naam, deels met geboortedatum"
-        if strong + named == 2:
+    score += sum(_PERSON_WEIGHT[m] for m in found) + differ * W_PERSON_DIFFERS
+    if found:
+        basis = " / ".join(_PERSON_BASIS[m] for m in _PERSON_BASIS if m in found)
+        if len(found) == 2:
             parts.append(f"beide ouders over en weer genoemd ({basis})")
         else:
             parts.append(f"aanvrager is de andere ouder in de andere zaak ({basis})")
