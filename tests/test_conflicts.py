@@ -147,3 +147,16 @@ def test_third_party_requests_never_conflict(db: Database) -> None:
     )
     result = F.load(db, *F.STAFF, police, F.FATHER_CASE)
     assert (result.conflicts, result.reviews) == (0, 0)
+
+
+def test_the_first_detection_after_an_upgrade_indexes_the_old_cases(db: Database) -> None:
+    F.load(db, *F.STAFF, R.ABDUCTION_CASE)
+    with db.transaction() as s:  # as migration 0003 leaves a database that had cases
+        s.execute(text("DELETE FROM match_keys"))
+        s.execute(text("DELETE FROM meta WHERE key = 'match_index'"))
+    result = F.load(db, F.FATHER_CASE)
+    assert result.conflicts == 1
+    with db.session() as s:
+        assert s.scalar(text("SELECT value FROM meta WHERE key = 'match_index'")) == "ready"
+        indexed = s.scalar(text("SELECT count(DISTINCT case_id) FROM match_keys"))
+    assert indexed == 2

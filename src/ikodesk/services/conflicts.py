@@ -195,6 +195,10 @@ def detect(
     if not ids:
         return result
     s = session
+    if s.scalar(text(_INDEX_READY)) is None:
+        # A database from before conflict detection: index and check every case once.
+        s.execute(text(_SET_INDEX_READY))
+        return detect(s, list(s.scalars(select(Case.id))))
     if profiles is None:
         subject = _load_matchable(s, ids)
     else:
@@ -373,6 +377,12 @@ def _pairs_in_memory(
     return sorted(pairs)
 
 
+# Set by migration 0003 on a database without cases, and by the first full indexing.
+_INDEX_READY = "SELECT value FROM meta WHERE key = 'match_index'"
+_SET_INDEX_READY = (
+    "INSERT INTO meta (key, value) VALUES ('match_index', 'ready') "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+)
 _SUBJECT_IDS = "SELECT id FROM match_subject"
 _KEEP_MATCHABLE = """
 DELETE FROM match_subject WHERE NOT EXISTS (

@@ -12,8 +12,8 @@ that a reason can be given for every decision):
   and surname where a first name is missing (+2), or the same full name where a
   birth date is missing (+1); ages that agree when only ages are known (+1);
 - the requester of one case is the other parent named in the other case, with
-  the same name and birth date (+4) or the same full name without a birth date
-  to compare (+2), for each direction;
+  the same name and birth date or the same phone number or e-mail address (+4),
+  or the same full name without a birth date to compare (+2), each direction;
 - children that cannot be the same (no child of one case fits any child of the
   other) (-4), or a named other parent who clearly is someone else (-3).
 
