@@ -54,7 +54,7 @@ def test_reads_refusals_and_searches_are_recorded_without_contents(walled: Datab
     ]
     assert all(e.user_id == user.user_id and e.username == "jdevries" for e in entries)
     assert entries[1].detail == "1 getoond, 1 achter een conflictmuur"
-    assert entries[2].detail == "wall"
+    assert entries[2].detail == "conflictmuur"
     assert all("/" in e.workstation for e in entries)
     everything = " ".join(
         f"{e.action} {e.object_type} {e.object_ref} {e.detail} {e.workstation}" for e in entries
@@ -73,7 +73,7 @@ def test_role_refusals_are_recorded(walled: Database) -> None:
         "directie",
         "case.list",
         "refused",
-        "role",
+        "rol",
     )
 
 

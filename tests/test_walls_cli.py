@@ -187,3 +187,10 @@ def test_audit_views_and_verify(cli, dbfile: Path) -> None:
     res = cli(["--db", dbfile, "audit", "verify"], env=ENV)
     assert res.code == 2
     assert f"Eerste foute vermelding: {bad}" in res.err
+
+
+def test_every_action_reads_in_dutch_in_the_audit_listing() -> None:
+    from ikodesk.cli.audit_cmds import ACTION_LABELS
+    from ikodesk.services.access import Action
+
+    assert {a.value for a in Action} <= set(ACTION_LABELS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime
 
 from ikodesk.cli.common import Context, err, out
 from ikodesk.errors import UsageError
@@ -11,6 +12,32 @@ from ikodesk.models import AuditEntry
 from ikodesk.services import audit_views
 
 EXIT_TAMPERED = 2
+
+# How the actions read in the listing (the JSON output keeps the identifiers).
+ACTION_LABELS = {
+    "case.read": "dossier ingezien",
+    "case.create": "zaak geregistreerd",
+    "case.update": "zaak gewijzigd",
+    "case.list": "zaaklijst",
+    "case.search": "gezocht",
+    "case.export": "dossier geëxporteerd",
+    "case.print": "dossier afgedrukt",
+    "case.basic_read": "basisgegevens ingezien",
+    "contact.create": "contactmoment",
+    "mediation.read": "mediation ingezien",
+    "mediation.write": "mediation gewijzigd",
+    "user.manage": "gebruikersbeheer",
+    "reference.manage": "referentiegegevens",
+    "figures.view": "cijfers",
+    "report.print": "rapport afgedrukt",
+    "export.all": "volledige export",
+    "import": "import",
+    "backup": "back-up/info",
+    "audit.view": "auditlog ingezien",
+    "conflicts.view": "conflictlijst ingezien",
+    "conflicts.review": "conflictbeoordeling",
+    "conflicts.scan": "conflictcontrole",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,12 +52,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     v.set_defaults(func=cmd_verify)
 
 
+def _local(stamp: str) -> str:
+    """An entry's UTC time as local time for reading (the stored text is what is hashed)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime("%d-%m-%Y %H:%M:%S")
+
+
 def _line(e: AuditEntry) -> str:
     result = "geweigerd" if e.result == "refused" else "toegestaan"
     who = e.username if e.user_id is not None else "(sleutelhouder)"
     what = f"{e.object_type} {e.object_ref}" if e.object_ref else e.object_type
     detail = f"  ({e.detail})" if e.detail else ""
-    when = e.at[:19].replace("T", " ")
+    when = _local(e.at)
     return (
         f"{e.id:>7}  {when}  {who:<16} {e.action:<18} {what:<26} {result}  {e.workstation}{detail}"
     )

@@ -180,14 +180,17 @@ def role_allows(actor: Actor, action: Action) -> bool:
 def _decide(
     session: Session, actor: Actor, action: Action, case: CaseFacts | None
 ) -> tuple[AccessDenied, str] | None:
-    """None when allowed; else the error to raise and a reason code for the audit log."""
+    """None when allowed; else the error to raise and the reason for the audit log.
+
+    Reasons (Dutch, shown to the admin): rol, lijn, conflictmuur.
+    """
     if not role_allows(actor, action):
         return (
             AccessDenied(
                 f"Geen toegang: uw rol ({actor.role.value if actor.role else '-'}) mag dit niet "
                 f"({action.value})."
             ),
-            "role",
+            "rol",
         )
     if actor.is_key_holder or case is None:
         return None
@@ -201,12 +204,12 @@ def _decide(
     ):
         return (
             AccessDenied("Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld."),
-            "line",
+            "lijn",
         )
     if action in CONTENT_ACTIONS and case.case_id is not None:
         assert actor.user_id is not None
         if walls.walled_case_ids(session, actor.user_id, [case.case_id]):
-            return CaseWalled(WALL_MESSAGE), "wall"
+            return CaseWalled(WALL_MESSAGE), "conflictmuur"
     return None
 
 
