@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from ikodesk.cli.common import Context, out
+from ikodesk.models import Case, Person
+from ikodesk.models.enums import FamilyRelation, ParentRelation
 from ikodesk.models.labels import label
 from ikodesk.reports import dossier
 from ikodesk.services import case_queries, cases, conflicts, exchange
+
+CONFLICT_NOTE = "Conflictzaak: deze zaak staat in conflict met een zaak van de andere ouder."
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,52 +43,81 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.actor
     with ctx.db.session() as session:
         case = cases.get_case_by_ref(session, actor, args.ref)
-        records = exchange.dossier_records(case)
         in_conflict = bool(conflicts.conflict_case_ids(session, [case.id]))
-    if args.json:
-        out(json.dumps({**records[0], "conflict": in_conflict}, ensure_ascii=False, indent=2))
-        return 0
-    _print_case(records[0], in_conflict)
-    contacts = records[1:]
-    out(f"Contactmomenten ({len(contacts)}):")
-    for ct in contacts:
-        minutes = f", {ct['minutes']} min." if "minutes" in ct else ""
-        out(f"  {ct['at']}  {ct['channel']:<6} {ct['party']:<12} {ct['handler']}{minutes}")
-        if ct.get("summary"):
-            out(f"      {ct['summary']}")
+        if args.json:
+            record = exchange.dossier_records(case)[0]
+            lines = [json.dumps({**record, "conflict": in_conflict}, ensure_ascii=False, indent=2)]
+        else:
+            lines = _case_lines(case, in_conflict)
+    for line in lines:
+        out(line)
     return 0
 
 
-def _name(p: dict[str, Any]) -> str:
-    return " ".join(x for x in (p.get("first_name"), p.get("last_name")) if x) or "-"
+def _l(value: StrEnum | None) -> str:
+    return label(value) if value is not None else "-"
 
 
-def _print_case(c: dict[str, Any], in_conflict: bool) -> None:
-    from ikodesk.models.enums import CaseCode
+def _day(value: date | None) -> str:
+    return value.strftime("%d-%m-%Y") if value else "-"
 
-    out(f"Zaak {c['ref']}  ({label(CaseCode(c['code']))}, lijn {c['line']})")
+
+def _relation(value: str | None) -> str:
+    for enum in (ParentRelation, FamilyRelation):
+        try:
+            return label(enum(value))
+        except ValueError:
+            continue
+    return value or "-"
+
+
+def _person_line(p: Person) -> str:
+    parts = [_l(p.kind), _relation(p.relation)]
+    if p.side is not None:
+        parts.append(_l(p.side))
+    if p.organisation_type is not None or p.organisation:
+        parts.append(f"{_l(p.organisation_type)} {p.organisation or ''}".strip())
+    if p.birth_date is not None:
+        parts.append(f"geboren {_day(p.birth_date)}")
+    if p.phone:
+        parts.append(f"tel. {p.phone}")
+    if p.email:
+        parts.append(p.email)
+    return f"{p.display_name or '-'} ({', '.join(parts)})"
+
+
+def _case_lines(case: Case, in_conflict: bool) -> list[str]:
+    lines = [f"Zaak {case.ref}  ({_l(case.code)}, lijn {case.line})"]
     if in_conflict:
-        out("  ! Conflictzaak: deze zaak staat in conflict met een zaak van de andere ouder.")
-    out(f"  Behandelaar:  {c['handler']}")
-    out(f"  Geopend:      {c['opened']}")
-    if "closed" in c:
-        out(f"  Gesloten:     {c['closed']} ({c.get('close_reason', '-')})")
-    for key, title in (("country", "Land"), ("direction", "Richting"), ("taker", "Meenemer")):
-        if key in c:
-            out(f"  {title + ':':<13} {c[key]}")
-    req = c["requester"]
-    born = f", geboren {req['birth_date']}" if "birth_date" in req else ""
-    side = f", {req['side']}" if "side" in req else ""
-    out(f"  Aanvrager:    {_name(req)} ({req['kind']}{side}{born})")
-    if "other_parent" in c:
-        op = c["other_parent"]
-        born = f", geboren {op['birth_date']}" if "birth_date" in op else ""
-        out(f"  Andere ouder: {_name(op)}{born}")
-    for kid in c.get("children", []):
-        when = kid.get("birth_date") or f"{kid.get('age', '?')} jaar"
-        out(f"  Kind:         {_name(kid)} ({when})")
-    if "summary" in c:
-        out(f"  Samenvatting: {c['summary']}")
+        lines.append(f"  ! {CONFLICT_NOTE}")
+    lines.append(f"  Behandelaar:  {case.handler.username}")
+    lines.append(f"  Geopend:      {_day(case.opened)}")
+    if case.closed:
+        lines.append(f"  Gesloten:     {_day(case.closed)} ({_l(case.close_reason)})")
+    if case.country_ref is not None:
+        lines.append(f"  Land:         {case.country_ref.name_nl}")
+    for title, value in (("Richting", case.direction), ("Meenemer", case.taker)):
+        if value is not None:
+            lines.append(f"  {title + ':':<13} {_l(value)}")
+    lines.append(f"  Aanvrager:    {_person_line(case.requester)}")
+    if case.other_parent is not None:
+        lines.append(f"  Andere ouder: {_person_line(case.other_parent)}")
+    for kid in case.children:
+        name = " ".join(x for x in (kid.first_name, kid.last_name) if x) or "-"
+        when = _day(kid.birth_date) if kid.birth_date else f"{kid.age} jaar"
+        lines.append(f"  Kind:         {name} ({when})")
+    if case.summary:
+        lines.append(f"  Samenvatting: {case.summary}")
+    lines.append(f"Contactmomenten ({len(case.contacts)}):")
+    for ct in case.contacts:
+        minutes = f", {ct.minutes} min." if ct.minutes is not None else ""
+        lines.append(
+            f"  {ct.at.strftime('%d-%m-%Y %H:%M')}  {_l(ct.channel):<16} {_l(ct.party):<14} "
+            f"{ct.handler.username}{minutes}"
+        )
+        if ct.summary:
+            lines.append(f"      {ct.summary}")
+    return lines
 
 
 def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
