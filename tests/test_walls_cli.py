@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -177,6 +178,7 @@ def test_audit_views_and_verify(cli, dbfile: Path) -> None:
     assert as_user(cli, dbfile, "jdevries", "audit").code == 3
     res = cli(["--db", dbfile, "audit", "verify"], env=ENV)
     assert res.code == 0 and "intact" in res.out
+    assert re.search(r"Kenmerk van de laatste vermelding: [0-9a-f]{64}", res.out)
 
     db = Database.open(dbfile, passphrase=TEST_PASSPHRASE)
     with db.transaction() as s:

@@ -9,7 +9,7 @@ from datetime import datetime
 from ikodesk.cli.common import Context, err, out
 from ikodesk.errors import UsageError
 from ikodesk.models import AuditEntry
-from ikodesk.services import audit_views
+from ikodesk.services import audit, audit_views
 
 EXIT_TAMPERED = 2
 
@@ -110,8 +110,12 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.session() as session:
         check = audit_views.verify(session, ctx.actor)
+        head = audit.head_hash(session)
     if check.ok:
         out(f"Auditlog intact: {check.entries} vermeldingen, keten klopt.")
+        if head:
+            # Noted down elsewhere, it also exposes a chain rewritten by a key holder.
+            out(f"Kenmerk van de laatste vermelding: {head}")
         return 0
     err(
         f"Auditlog NIET intact: {check.problem}. Eerste foute vermelding: {check.first_bad} "
