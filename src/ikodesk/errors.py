@@ -67,3 +67,7 @@ class AccessDenied(IkodeskError):
     """The access policy refused an action. The message never names walled data."""
 
     exit_code = 3
+
+
+class CaseWalled(AccessDenied):
+    """A dossier behind a conflict wall for this user. The message says "afgeschermd"."""

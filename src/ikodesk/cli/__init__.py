@@ -12,11 +12,29 @@ import os
 import sys
 
 from ikodesk import __version__
-from ikodesk.cli import database_cmds, exchange_cmds, mediation_cmds, report_cmds, user_cmds
+from ikodesk.cli import (
+    audit_cmds,
+    case_cmds,
+    conflict_cmds,
+    database_cmds,
+    exchange_cmds,
+    mediation_cmds,
+    report_cmds,
+    user_cmds,
+)
 from ikodesk.cli.common import Context, err
 from ikodesk.errors import IkodeskError
 
-COMMAND_MODULES = [database_cmds, exchange_cmds, user_cmds, report_cmds, mediation_cmds]
+COMMAND_MODULES = [
+    database_cmds,
+    exchange_cmds,
+    user_cmds,
+    case_cmds,
+    conflict_cmds,
+    audit_cmds,
+    report_cmds,
+    mediation_cmds,
+]
 
 EXIT_INTERNAL = 70
 

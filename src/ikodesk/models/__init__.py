@@ -1,8 +1,16 @@
 """Typed SQLAlchemy 2 models of ikodesk's domain."""
 
 from ikodesk.models.activities import Activity, HistoricalFigure
+from ikodesk.models.audit import AuditEntry
 from ikodesk.models.base import Base
 from ikodesk.models.cases import Case, Child, Contact, Person, age_in_years
+from ikodesk.models.conflicts import (
+    CaseOpening,
+    ConflictPair,
+    ConflictStatus,
+    MatchKey,
+    WallClaim,
+)
 from ikodesk.models.mediation import (
     ChildInterview,
     Mediation,
@@ -17,13 +25,18 @@ from ikodesk.models.users import User
 
 __all__ = [
     "Activity",
+    "AuditEntry",
     "Base",
     "Case",
+    "CaseOpening",
     "Child",
     "ChildInterview",
+    "ConflictPair",
+    "ConflictStatus",
     "Contact",
     "Country",
     "HistoricalFigure",
+    "MatchKey",
     "Mediation",
     "MediationChild",
     "MediationParent",
@@ -31,6 +44,7 @@ __all__ = [
     "MetaEntry",
     "Person",
     "User",
+    "WallClaim",
     "age_in_years",
     "mediation_mediators",
 ]

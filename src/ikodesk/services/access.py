@@ -1,22 +1,38 @@
 """The one access-policy point: every read or change of a dossier asks here.
 
 UI, command line, search, lists, exports and reports all call `require` (or
-use `visible_cases` for list queries) before touching a dossier; there is no
-second path. Roles are checked here, not in the UI.
+use `visible_cases`/`masked_case_ids` for list queries) before touching a
+dossier; there is no second path. Three things are decided here, in order:
+
+1. **Roles** (`ROLE_ACTIONS`, a table): which actions a role may do at all.
+2. **Lines**: a student reads Line 1 and the Line 2 intakes they handle.
+3. **Conflict walls** (Brewer-Nash over families): a user who handles or has
+   ever opened one side of a conflict pair cannot open the other side. A
+   successful dossier access records that the user has opened the case, and
+   so puts them on its side of every conflict pair it is in.
+
+`require` also writes the audit log: dossier reads, exports, prints,
+changes, administrative actions, and every refusal (services.audit).
+
+The key holder (the command line without --user, holding the database key)
+passes every check: whoever holds the key can read the whole file anyway.
+Their accesses are still audited, as "(sleutelhouder)".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, Select, false, true
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import AccessDenied
+from ikodesk.errors import AccessDenied, CaseWalled
 from ikodesk.models import Case
 from ikodesk.models.enums import Role
+from ikodesk.services import audit, walls
 from ikodesk.services.actors import Actor
 
 
@@ -44,6 +60,7 @@ class Action(StrEnum):
     BACKUP = "backup"
     AUDIT_VIEW = "audit.view"
     CONFLICTS_VIEW = "conflicts.view"
+    CONFLICTS_REVIEW = "conflicts.review"
 
 
 # Actions that touch one dossier; the others are about the whole database.
@@ -57,10 +74,31 @@ CASE_ACTIONS = frozenset(
         Action.CONTACT_CREATE,
     }
 )
+# Actions that show or change a dossier's contents: walls apply, and doing one
+# puts the user on that case's side of its conflicts.
+CONTENT_ACTIONS = frozenset(
+    {
+        Action.CASE_READ,
+        Action.CASE_UPDATE,
+        Action.CASE_EXPORT,
+        Action.CASE_PRINT,
+        Action.CONTACT_CREATE,
+    }
+)
 
-_ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+# The role matrix. Managers and admins see no dossier contents at all;
+# EXPORT_ALL and IMPORT bypass every wall, so only the key holder has them.
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.STUDENT: frozenset(
-        {*CASE_ACTIONS, Action.CASE_LIST, Action.CASE_SEARCH} - {Action.CASE_EXPORT}
+        {
+            Action.CASE_READ,
+            Action.CASE_CREATE,
+            Action.CASE_UPDATE,
+            Action.CASE_PRINT,
+            Action.CONTACT_CREATE,
+            Action.CASE_LIST,
+            Action.CASE_SEARCH,
+        }
     ),
     Role.JURIST: frozenset({*CASE_ACTIONS, Action.CASE_LIST, Action.CASE_SEARCH}),
     # The bureau sees of the centre's cases only the basic facts of a linked
@@ -89,11 +127,51 @@ _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.BACKUP,
             Action.AUDIT_VIEW,
             Action.CONFLICTS_VIEW,
+            Action.CONFLICTS_REVIEW,
             Action.FIGURES_VIEW,
             Action.REPORT_PRINT,
         }
     ),
 }
+
+# Allowed list views and searches are not audited one by one (a scrolling list
+# asks for many pages); searches are audited by `record_search`, creations by
+# `record_created` (which knows the new reference), imports by their summary.
+_UNAUDITED_WHEN_ALLOWED = frozenset(
+    {
+        Action.CASE_LIST,
+        Action.CASE_SEARCH,
+        Action.CASE_CREATE,
+        Action.IMPORT,
+        Action.FIGURES_VIEW,
+    }
+)
+_OBJECT_TYPE: dict[Action, str] = {
+    Action.MEDIATION_READ: "mediation",
+    Action.MEDIATION_WRITE: "mediation",
+    Action.USER_MANAGE: "user",
+    Action.REFERENCE_MANAGE: "reference",
+    Action.FIGURES_VIEW: "figures",
+    Action.REPORT_PRINT: "report",
+    Action.EXPORT_ALL: "database",
+    Action.IMPORT: "database",
+    Action.BACKUP: "database",
+    Action.AUDIT_VIEW: "audit",
+    Action.CONFLICTS_VIEW: "conflict",
+    Action.CONFLICTS_REVIEW: "conflict",
+    Action.CASE_LIST: "case",
+    Action.CASE_SEARCH: "search",
+}
+
+WALL_MESSAGE = (
+    "Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een "
+    "conflictzaak waarmee u werkt of die u heeft ingezien."
+)
+HANDLER_WALLED_MESSAGE = (
+    "Deze behandelaar kan de zaak niet krijgen: de zaak is voor deze behandelaar "
+    "afgeschermd (de andere kant van een conflictzaak die hij of zij behandelt of heeft "
+    "ingezien). Kies een andere behandelaar."
+)
 
 
 # What CASE_FACTS reveals of a case: no people, contacts, summary or notes.
@@ -107,41 +185,37 @@ class CaseFacts:
     case_id: int | None
     line: int
     handler_id: int | None
+    ref: str | None = None
 
     @classmethod
     def of(cls, case: Case) -> CaseFacts:
-        return cls(case.id, case.line, case.handler_id)
+        return cls(case.id, case.line, case.handler_id, case.ref)
 
 
 def role_allows(actor: Actor, action: Action) -> bool:
     if actor.is_key_holder:
         return True
     assert actor.role is not None
-    return action in _ROLE_ACTIONS[actor.role]
+    return action in ROLE_ACTIONS[actor.role]
 
 
-def _refusal(actor: Actor, action: Action) -> AccessDenied:
-    return AccessDenied(
-        f"Geen toegang: uw rol ({actor.role.value if actor.role else '-'}) mag dit niet "
-        f"({action.value})."
-    )
+def _decide(
+    session: Session, actor: Actor, action: Action, case: CaseFacts | None
+) -> tuple[AccessDenied, str] | None:
+    """None when allowed; else the error to raise and the reason for the audit log.
 
-
-def allowed(session: Session, actor: Actor, action: Action, case: CaseFacts | None = None) -> bool:
-    """True when `actor` may do `action` (on `case`, for dossier actions)."""
-    try:
-        require(session, actor, action, case)
-    except AccessDenied:
-        return False
-    return True
-
-
-def require(session: Session, actor: Actor, action: Action, case: CaseFacts | None = None) -> None:
-    """Raise AccessDenied unless `actor` may do `action` (on `case`)."""
+    Reasons (Dutch, shown to the admin): rol, lijn, conflictmuur.
+    """
     if not role_allows(actor, action):
-        raise _refusal(actor, action)
+        return (
+            AccessDenied(
+                f"Geen toegang: uw rol ({actor.role.value if actor.role else '-'}) mag dit niet "
+                f"({action.value})."
+            ),
+            "rol",
+        )
     if actor.is_key_holder or case is None:
-        return
+        return None
     # Students register Line 1 and may open a Line 2 intake; once a jurist has
     # taken the case over, it is no longer theirs to read.
     if (
@@ -150,7 +224,90 @@ def require(session: Session, actor: Actor, action: Action, case: CaseFacts | No
         and case.handler_id != actor.user_id
         and action is not Action.CASE_CREATE
     ):
-        raise AccessDenied("Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld.")
+        return (
+            AccessDenied("Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld."),
+            "lijn",
+        )
+    if action in CONTENT_ACTIONS and case.case_id is not None:
+        assert actor.user_id is not None
+        if walls.walled_case_ids(session, actor.user_id, [case.case_id]):
+            return CaseWalled(WALL_MESSAGE), "conflictmuur"
+    return None
+
+
+def allowed(session: Session, actor: Actor, action: Action, case: CaseFacts | None = None) -> bool:
+    """True when `actor` may do `action` (on `case`); a question, not audited."""
+    return _decide(session, actor, action, case) is None
+
+
+def require(
+    session: Session,
+    actor: Actor,
+    action: Action,
+    case: CaseFacts | None = None,
+    *,
+    object_ref: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Raise AccessDenied unless `actor` may do `action` (on `case`); audit the decision."""
+    decision = _decide(session, actor, action, case)
+    object_type = "case" if case is not None else _OBJECT_TYPE.get(action, "system")
+    ref = case.ref if case is not None and case.ref else object_ref
+    if decision is not None:
+        error, reason = decision
+        audit.log(
+            session,
+            actor,
+            action.value,
+            object_type,
+            ref,
+            result=audit.REFUSED,
+            detail=f"{reason}; {detail}" if detail else reason,
+        )
+        raise error
+    if action not in _UNAUDITED_WHEN_ALLOWED:
+        audit.log(session, actor, action.value, object_type, ref, detail=detail)
+    if action in CONTENT_ACTIONS and case is not None and case.case_id is not None:
+        record_opening(session, actor, case.case_id)
+
+
+def record_opening(session: Session, actor: Actor, case_id: int) -> None:
+    """`actor` has seen this dossier: remember it, and their side of its conflicts."""
+    if actor.user_id is None:
+        return
+    params = {"user_id": actor.user_id, "case_id": case_id, "at": datetime.now()}
+    audit.remember(session, walls.OPENING_SQL, params)
+    audit.remember(session, walls.CLAIM_ON_OPEN_SQL, params)
+
+
+def record_created(session: Session, actor: Actor, case: Case) -> None:
+    """Audit a new case and count its creator as someone who has seen it."""
+    audit.log(session, actor, Action.CASE_CREATE.value, "case", case.ref)
+    if actor.user_id is not None and not walls.walled_case_ids(session, actor.user_id, [case.id]):
+        record_opening(session, actor, case.id)
+
+
+def record_search(session: Session, actor: Actor, shown: int, hidden: int) -> None:
+    """Audit a search by its counts only: the text typed is often a name."""
+    audit.log(
+        session,
+        actor,
+        Action.CASE_SEARCH.value,
+        "search",
+        None,
+        detail=f"{shown} getoond, {hidden} achter een conflictmuur",
+    )
+
+
+def is_walled(session: Session, user_id: int, case_id: int) -> bool:
+    """True when this user stands on the other side of a conflict of this case."""
+    return bool(walls.walled_case_ids(session, user_id, [case_id]))
+
+
+def require_assignable(session: Session, handler_id: int, case_id: int) -> None:
+    """Refuse to make a walled user the handler of a case."""
+    if is_walled(session, handler_id, case_id):
+        raise CaseWalled(HANDLER_WALLED_MESSAGE)
 
 
 def masked_case_ids(session: Session, actor: Actor, case_ids: Sequence[int]) -> set[int]:
@@ -158,11 +315,24 @@ def masked_case_ids(session: Session, actor: Actor, case_ids: Sequence[int]) -> 
 
     These are dossiers behind a conflict wall for this actor.
     """
-    return set()
+    if actor.user_id is None or not case_ids:
+        return set()
+    return walls.walled_case_ids(session, actor.user_id, case_ids)
+
+
+def walled_cases(actor: Actor) -> Select[tuple[int]] | None:
+    """A SELECT of the case ids behind a wall for `actor` (None: no walls apply)."""
+    if actor.user_id is None:
+        return None
+    return walls.walled_cases_select(actor.user_id)
 
 
 def visible_cases(session: Session, actor: Actor) -> ColumnElement[bool]:
-    """A WHERE clause on `Case` that keeps the cases `actor` may see in lists."""
+    """A WHERE clause on `Case` that keeps the cases `actor` may see in lists.
+
+    Walled cases stay in lists (as masked rows, see `masked_case_ids`), so that
+    counts and paging agree with the figures; text searches leave them out.
+    """
     if actor.is_key_holder or actor.role is Role.JURIST:
         return true()
     if actor.role is Role.STUDENT:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ikodesk.models import Case, Child, Country, Person, User
 from ikodesk.models.enums import CaseCode, PersonRole, RequesterKind
 from ikodesk.models.labels import label
-from ikodesk.services import access, search_index
+from ikodesk.services import access, search_index, walls
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 
@@ -64,6 +64,7 @@ class CaseRow:
     country_name: str | None
     children: int
     masked: bool = False
+    conflict: bool = False  # in a conflict pair: the badge
 
 
 def _where(session: Session, actor: Actor, flt: CaseFilter) -> list[ColumnElement[bool]]:
@@ -83,6 +84,10 @@ def _where(session: Session, actor: Actor, flt: CaseFilter) -> list[ColumnElemen
         clauses.append(Case.opened < date(flt.year + 1, 1, 1))
     if flt.text.strip():
         clauses.append(_text_clause(flt.text))
+        # A masked row in a name search would tell which walled case has that name.
+        walled = access.walled_cases(actor)
+        if walled is not None:
+            clauses.append(Case.id.not_in(walled))
     return clauses
 
 
@@ -109,7 +114,7 @@ def count_cases(session: Session, actor: Actor, flt: CaseFilter) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def _sorted(stmt: Select[Any], sort: CaseSort, descending: bool) -> Select[Any]:
+def _sorted(stmt: Select[Any], sort: CaseSort, descending: bool, actor: Actor) -> Select[Any]:
     def d(col: Any) -> Any:
         return col.desc() if descending else col.asc()
 
@@ -117,11 +122,15 @@ def _sorted(stmt: Select[Any], sort: CaseSort, descending: bool) -> Select[Any]:
         return stmt.order_by(d(Case.ref))
     if sort is CaseSort.CODE:
         return stmt.order_by(d(Case.code), d(Case.opened), d(Case.id))
+    # A masked row hides its handler and status; sorted among the others by
+    # them, its place would tell. Masked rows go last in these sorts.
+    walled = access.walled_cases(actor)
+    masked_last = [Case.id.in_(walled)] if walled is not None else []
     if sort is CaseSort.HANDLER:
         stmt = stmt.join(User, User.id == Case.handler_id)
-        return stmt.order_by(d(User.username), d(Case.opened), d(Case.id))
+        return stmt.order_by(*masked_last, d(User.username), d(Case.opened), d(Case.id))
     if sort is CaseSort.STATUS:
-        return stmt.order_by(d(Case.closed.is_(None)), d(Case.opened), d(Case.id))
+        return stmt.order_by(*masked_last, d(Case.closed.is_(None)), d(Case.opened), d(Case.id))
     return stmt.order_by(d(Case.opened), d(Case.id))
 
 
@@ -138,7 +147,7 @@ def page_ids(
     """One page of case ids in list order."""
     _require_list(session, actor, flt)
     stmt = select(Case.id).where(*_where(session, actor, flt))
-    stmt = _sorted(stmt, sort, descending).offset(offset).limit(limit)
+    stmt = _sorted(stmt, sort, descending, actor).offset(offset).limit(limit)
     return list(session.scalars(stmt))
 
 
@@ -175,6 +184,7 @@ def fetch_rows(session: Session, actor: Actor, ids: Sequence[int]) -> dict[int, 
         .where(Case.id.in_(list(ids)), access.visible_cases(session, actor))
     )
     masked = access.masked_case_ids(session, actor, ids)
+    in_conflict = walls.conflict_case_ids(session, ids)
     rows: dict[int, CaseRow] = {}
     for r in session.execute(stmt):
         if r.id in masked:
@@ -192,6 +202,7 @@ def fetch_rows(session: Session, actor: Actor, ids: Sequence[int]) -> dict[int, 
                 country_name=None,
                 children=0,
                 masked=True,
+                conflict=True,
             )
             continue
         rows[r.id] = CaseRow(
@@ -207,6 +218,7 @@ def fetch_rows(session: Session, actor: Actor, ids: Sequence[int]) -> dict[int, 
             country=r.country,
             country_name=r.name_nl,
             children=int(r[-1] or 0),
+            conflict=r.id in in_conflict,
         )
     return rows
 
@@ -236,10 +248,26 @@ def search(session: Session, actor: Actor, query: str, *, limit: int = 20) -> Se
 
     Matches behind a conflict wall are not returned; `hidden` says how many
     there are, so that nobody registers the family a second time unaware.
+    The search is audited by its counts, not by the text typed.
     """
     flt = CaseFilter(text=query)
     ids = page_ids(session, actor, flt, limit=limit + 1)
     rows = fetch_rows(session, actor, ids[:limit])
     visible = [rows[i] for i in ids[:limit] if i in rows and not rows[i].masked]
-    hidden = sum(1 for i in ids[:limit] if i in rows and rows[i].masked)
+    hidden = 0
+    walled = access.walled_cases(actor)
+    if walled is not None and query.strip():
+        hidden = int(
+            session.scalar(
+                select(func.count())
+                .select_from(Case)
+                .where(
+                    access.visible_cases(session, actor),
+                    _text_clause(query),
+                    Case.id.in_(walled),
+                )
+            )
+            or 0
+        )
+    access.record_search(session, actor, len(visible), hidden)
     return SearchResult(rows=visible, more=len(ids) > limit, hidden=hidden)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -10,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from ikodesk.errors import InputError, NotFoundError, ValidationError
 from ikodesk.models import Case, Child, Contact, Person, User
-from ikodesk.models.enums import Channel, CloseReason, Party, PersonRole
-from ikodesk.services import access, search_index
+from ikodesk.models.enums import CaseCode, Channel, CloseReason, Party, PersonRole
+from ikodesk.services import access, conflicts, search_index
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
 from ikodesk.services.exchange import case_row, child_row, person_row
@@ -58,7 +59,12 @@ def _handler_id(session: Session, username: str) -> int:
 
 
 def create_case(session: Session, actor: Actor, data: CaseData) -> Case:
-    """Register a new case with its people and children; returns it (flushed)."""
+    """Register a new case with its people and children; returns it (flushed).
+
+    Conflicts with existing cases are detected and marked at once. When the new
+    case turns out to be the other side of a conflict its chosen handler works
+    on, CaseWalled is raised (the caller rolls back): choose another handler.
+    """
     _raise_problems(check_case(session, data))
     handler_id = _handler_id(session, data.handler)
     access.require(session, actor, Action.CASE_CREATE, CaseFacts(None, data.line, handler_id))
@@ -70,6 +76,9 @@ def create_case(session: Session, actor: Actor, data: CaseData) -> Case:
     session.add(case)
     session.flush()
     _replace_people(session, case, data)
+    access.record_created(session, actor, case)
+    conflicts.detect(session, [case.id])
+    conflicts.check_handler(session, case.id)
     return case
 
 
@@ -89,20 +98,67 @@ def _replace_people(session: Session, case: Case, data: CaseData) -> None:
     session.refresh(case)
 
 
-def get_case(session: Session, actor: Actor, case_id: int) -> Case:
-    """A case for reading; the policy decides (and refuses walled dossiers)."""
+def get_case(
+    session: Session, actor: Actor, case_id: int, action: Action = Action.CASE_READ
+) -> Case:
+    """A case for reading (or printing: `action`); the policy decides.
+
+    Everything of a dossier (people, children, contact moments, notes) is
+    reached through the Case this returns, so the wall holds for all of it.
+    """
     case = session.get(Case, case_id)
     if case is None:
         raise NotFoundError("Deze zaak bestaat niet (meer).")
-    access.require(session, actor, Action.CASE_READ, CaseFacts.of(case))
+    access.require(session, actor, action, CaseFacts.of(case))
     return case
 
 
-def get_case_by_ref(session: Session, actor: Actor, ref: str) -> Case:
-    case_id = session.scalar(select(Case.id).where(Case.ref == ref))
+def case_id_of(session: Session, ref: str) -> int:
+    """The id of the case with this reference (references are not secret)."""
+    case_id = session.scalar(select(Case.id).where(Case.ref == ref.strip()))
     if case_id is None:
         raise NotFoundError(f'Zaak "{ref}" bestaat niet.')
-    return get_case(session, actor, case_id)
+    return case_id
+
+
+def get_case_by_ref(
+    session: Session, actor: Actor, ref: str, action: Action = Action.CASE_READ
+) -> Case:
+    return get_case(session, actor, case_id_of(session, ref), action)
+
+
+@dataclass(frozen=True)
+class CaseBasics:
+    """The basic facts of a case: what the Mediation Bureau may see of a linked case."""
+
+    ref: str
+    line: int
+    code: CaseCode
+    opened: date
+    closed: date | None
+    country: str | None
+    in_conflict: bool
+
+
+def get_case_basics(session: Session, actor: Actor, case_id: int) -> CaseBasics:
+    """Reference, code, dates and country of a case: no people, no notes (no walls)."""
+    row = session.execute(
+        select(
+            Case.id, Case.ref, Case.line, Case.code, Case.opened, Case.closed, Case.country
+        ).where(Case.id == case_id)
+    ).first()
+    if row is None:
+        raise NotFoundError("Deze zaak bestaat niet (meer).")
+    access.require(session, actor, Action.CASE_FACTS, object_ref=row.ref, detail="basisgegevens")
+    return CaseBasics(
+        ref=row.ref,
+        line=row.line,
+        code=row.code,
+        opened=row.opened,
+        closed=row.closed,
+        country=row.country,
+        in_conflict=bool(conflicts.conflict_case_ids(session, [row.id])),
+    )
 
 
 def update_case(session: Session, actor: Actor, case_id: int, data: CaseData) -> Case:
@@ -115,11 +171,15 @@ def update_case(session: Session, actor: Actor, case_id: int, data: CaseData) ->
     if handler_id != case.handler_id:
         # Assignment is an update of the new handler's access too.
         access.require(
-            session, actor, Action.CASE_UPDATE, CaseFacts(case.id, data.line, handler_id)
+            session, actor, Action.CASE_UPDATE, CaseFacts(case.id, data.line, handler_id, case.ref)
         )
+        access.require_assignable(session, handler_id, case.id)
     for key, value in case_row(data, handler_id).items():
         setattr(case, key, value)
     _replace_people(session, case, data)
+    conflicts.claim_for_handlers(session, [case.id])
+    conflicts.detect(session, [case.id])
+    conflicts.check_handler(session, case.id)
     return case
 
 
@@ -175,6 +235,7 @@ def add_contact(
     handler_id = session.scalar(select(User.id).where(User.username == handler_name))
     if handler_id is None:
         raise InputError(f'Onbekende behandelaar "{handler_name}".')
+    access.require_assignable(session, handler_id, case.id)
     contact = Contact(
         case_id=case.id,
         at=at.replace(microsecond=0),

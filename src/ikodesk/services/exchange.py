@@ -11,13 +11,15 @@ a year of data (tens of thousands of records) imports in seconds.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -42,8 +44,8 @@ from ikodesk.models import (
     mediation_mediators,
 )
 from ikodesk.models.enums import PersonRole
-from ikodesk.services import access, search_index
-from ikodesk.services.access import Action
+from ikodesk.services import access, audit, conflicts, search_index
+from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
 from ikodesk.services.figure_keys import SCALAR_KEY_SET
 from ikodesk.services.validation import (
@@ -92,6 +94,8 @@ class ImportResult:
     skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lines: int = 0
     case_ids: list[int] = field(default_factory=list)
+    conflicts: int = 0  # conflict pairs this import revealed
+    reviews: int = 0  # weak matches it put on the admin's review list
 
     @property
     def records(self) -> int:
@@ -164,10 +168,42 @@ def import_lines(
     has been written (the caller rolls back the transaction).
     """
     access.require(session, actor, Action.IMPORT)
-    parsed = _read_lines(lines, progress)
-    importer = _Importer(session, update, progress)
-    importer.check(parsed)
-    return importer.write()
+    with _without_cyclic_gc():
+        parsed = _read_lines(lines, progress)
+        importer = _Importer(session, update, progress)
+        importer.check(parsed)
+        result = importer.write()
+    audit.log(
+        session,
+        actor,
+        Action.IMPORT.value,
+        "database",
+        None,
+        detail=(
+            f"{result.records} records, {result.created['case']} zaken nieuw, "
+            f"{result.updated['case']} bijgewerkt; {result.conflicts} conflicten, "
+            f"{result.reviews} ter beoordeling"
+        ),
+    )
+    return result
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk import.
+
+    An import keeps hundreds of thousands of parsed records alive; every full
+    collection walks all of them and finds nothing (records hold no reference
+    cycles, reference counting frees them). Pausing it saves about a quarter
+    of a large import's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def import_file(
@@ -200,6 +236,8 @@ class _Importer:
         self.activities: list[tuple[int, ActivityData]] = []
         self.historical: list[tuple[int, HistoricalFigureData]] = []
         self.result = ImportResult()
+        self.written: list[tuple[int, CaseData]] = []  # (case id, record) of written cases
+        self.replaced: list[int] = []  # ids of existing cases this import overwrote
 
     # -- checking -----------------------------------------------------------------
     def check(self, lines: list[_Line]) -> None:
@@ -376,6 +414,15 @@ class _Importer:
         self._write_activities()
         self._write_historical()
         s.flush()
+        if self.result.case_ids:
+            # Handlers of overwritten cases already in a conflict stand on their case's
+            # side (new cases are in no pair yet); then the family matching over
+            # everything this import wrote.
+            conflicts.claim_for_handlers(s, self.replaced)
+            profiles = {cid: conflicts.profile_from_data(cid, c) for cid, c in self.written}
+            found = conflicts.detect(s, self.result.case_ids, profiles)
+            self.result.conflicts = len(found.conflicts)
+            self.result.reviews = len(found.reviews)
         return self.result
 
     def _progress(self, done: int, total: int) -> None:
@@ -454,6 +501,7 @@ class _Importer:
                 rows.append(values)
                 self.db_cases[c.ref] = case_id
             self.result.case_ids.append(case_id)
+            self.written.append((case_id, c))
             persons.append(person_row(c.requester, case_id, PersonRole.REQUESTER))
             if c.other_parent is not None:
                 persons.append(person_row(c.other_parent, case_id, PersonRole.OTHER_PARENT))
@@ -480,6 +528,7 @@ class _Importer:
             search_index.index_new_cases(s, rows[0]["id"])
         if replaced:
             search_index.reindex_cases(s, replaced)
+        self.replaced = replaced
 
     def _write_contacts(self) -> None:
         if not self.contacts:
@@ -640,28 +689,37 @@ def _insert_many(
     conn = session.connection()
     compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(rows[0]))
     sql = str(compiled)
-    convert = [(name, _converter(table.c[name].type)) for name in compiled.positiontup or ()]
+    names = list(compiled.positiontup or ())
+    # Only the columns that need a conversion are touched per row (this loop runs
+    # for every value of a whole import: kept free of per-value generator calls).
+    convert = [
+        (i, f) for i, name in enumerate(names) if (f := _converter(table.c[name].type)) is not None
+    ]
+    getter = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     for i in range(0, len(rows), batch):
-        chunk = [
-            tuple(
-                v if f is None or v is None else f(v) for name, f in convert for v in (row[name],)
-            )
-            for row in rows[i : i + batch]
-        ]
+        chunk: list[tuple[Any, ...]] = []
+        for row in rows[i : i + batch]:
+            values = list(getter(row))
+            for j, f in convert:
+                v = values[j]
+                if v is not None:
+                    values[j] = f(v)
+            chunk.append(tuple(values))
         conn.exec_driver_sql(sql, chunk)
         if progress:
             progress(min(i + batch, len(rows)), len(rows))
 
 
 def _datetime_text(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite DateTime format
+    # SQLAlchemy's SQLite DateTime format ("%Y-%m-%d %H:%M:%S.%f"), without strftime's cost.
+    return value.isoformat(" ", "microseconds")
 
 
 def _converter(type_: Any) -> Callable[[Any], Any] | None:
     from sqlalchemy import JSON, Boolean, Date, DateTime, Enum
 
     if isinstance(type_, Enum):
-        return lambda v: v.value if isinstance(v, StrEnum) else str(v)
+        return None  # a StrEnum is a str holding its value: it binds as the value itself
     if isinstance(type_, DateTime):
         return _datetime_text
     if isinstance(type_, Date):
@@ -819,9 +877,27 @@ def _child_json(row: Any) -> dict[str, Any]:
 def export_records(
     session: Session, actor: Actor, case_ids: Sequence[int] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """All records (or the given cases with their contacts) as exchange-format objects."""
+    """All records (or the given cases with their contacts) as exchange-format objects.
+
+    The whole database needs EXPORT_ALL (the key holder); given cases pass the
+    policy one by one (CASE_EXPORT): a walled case is refused, not skipped.
+    """
     if case_ids is None:
         access.require(session, actor, Action.EXPORT_ALL)
+    else:
+        case_ids = list(case_ids)
+        case_t = table_of(Case)
+        facts = {
+            r.id: CaseFacts(r.id, r.line, r.handler_id, r.ref)
+            for r in session.execute(
+                select(case_t.c.id, case_t.c.line, case_t.c.handler_id, case_t.c.ref).where(
+                    case_t.c.id.in_(case_ids)
+                )
+            )
+        }
+        for cid in case_ids:
+            if cid in facts:
+                access.require(session, actor, Action.CASE_EXPORT, facts[cid])
     user_names = {uid: name for uid, name in session.execute(select(User.id, User.username))}
     if case_ids is None:
         for u in session.scalars(select(User).order_by(User.username)):
@@ -904,43 +980,60 @@ def _export_cases(
             c = cases.get(cid)
             if c is None:
                 continue
-            p = persons[cid]
-            obj = {
-                "type": "case",
-                "ref": c.ref,
-                "line": c.line,
-                "code": c.code,
-                "opened": _d(c.opened),
-                "closed": _d(c.closed),
-                "close_reason": c.close_reason,
-                "handler": user_names[c.handler_id],
-                "requester": _person_json(p["requester"], True),
-                "other_parent": (
-                    _person_json(p["other_parent"], False) if "other_parent" in p else None
-                ),
-                "children": [_child_json(k) for k in kids[cid]] or None,
-                "country": c.country,
-                "direction": c.direction,
-                "taker": c.taker,
-                "mover": c.mover,
-                "summary": c.summary,
-                "x": c.extra,
-            }
-            yield _compact(obj)
+            yield case_json(c, persons[cid], kids[cid], user_names[c.handler_id])
             for ct in contacts[cid]:
-                yield _compact(
-                    {
-                        "type": "contact",
-                        "case": c.ref,
-                        "at": _t(ct.at),
-                        "channel": ct.channel,
-                        "party": ct.party,
-                        "handler": user_names[ct.handler_id],
-                        "minutes": ct.minutes,
-                        "summary": ct.summary,
-                        "x": ct.extra,
-                    }
-                )
+                yield contact_json(ct, c.ref, user_names[ct.handler_id])
+
+
+def case_json(c: Any, persons: dict[Any, Any], kids: Sequence[Any], handler: str) -> dict[str, Any]:
+    """A case (a row or a Case) with its people and children as an exchange-format object."""
+    return _compact(
+        {
+            "type": "case",
+            "ref": c.ref,
+            "line": c.line,
+            "code": c.code,
+            "opened": _d(c.opened),
+            "closed": _d(c.closed),
+            "close_reason": c.close_reason,
+            "handler": handler,
+            "requester": _person_json(persons["requester"], True),
+            "other_parent": (
+                _person_json(persons["other_parent"], False) if "other_parent" in persons else None
+            ),
+            "children": [_child_json(k) for k in kids] or None,
+            "country": c.country,
+            "direction": c.direction,
+            "taker": c.taker,
+            "mover": c.mover,
+            "summary": c.summary,
+            "x": c.extra,
+        }
+    )
+
+
+def contact_json(ct: Any, case_ref: str, handler: str) -> dict[str, Any]:
+    return _compact(
+        {
+            "type": "contact",
+            "case": case_ref,
+            "at": _t(ct.at),
+            "channel": ct.channel,
+            "party": ct.party,
+            "handler": handler,
+            "minutes": ct.minutes,
+            "summary": ct.summary,
+            "x": ct.extra,
+        }
+    )
+
+
+def dossier_records(case: Case) -> list[dict[str, Any]]:
+    """A case already read through the policy (cases.get_case), with its contact moments."""
+    persons = {p.role.value: p for p in case.persons}
+    records = [case_json(case, persons, case.children, case.handler.username)]
+    records += [contact_json(ct, case.ref, ct.handler.username) for ct in case.contacts]
+    return records
 
 
 def _export_mediations(session: Session) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,86 @@
+"""conflicts [--json] | conflicts review [confirm ID | dismiss ID] | conflicts scan."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ikodesk.cli.common import Context, out
+from ikodesk.services import conflicts
+from ikodesk.services.conflicts import ConflictInfo
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "conflicts", help="conflictzaken tonen (beheerder, manager): alleen referenties"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+    csub = p.add_subparsers(dest="conflicts_command", metavar="ACTIE")
+
+    r = csub.add_parser("review", help="zwakke overeenkomsten beoordelen (beheerder)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_review)
+    rsub = r.add_subparsers(dest="review_command", metavar="BESLISSING")
+    c = rsub.add_parser("confirm", help="bevestigen: de zaken worden een conflictpaar")
+    c.add_argument("pair_id", metavar="NUMMER", type=int)
+    c.set_defaults(func=cmd_confirm)
+    d = rsub.add_parser("dismiss", help="afwijzen: geen zelfde familie")
+    d.add_argument("pair_id", metavar="NUMMER", type=int)
+    d.set_defaults(func=cmd_dismiss)
+
+    s = csub.add_parser("scan", help="alle zaken opnieuw op conflicten controleren")
+    s.set_defaults(func=cmd_scan)
+
+
+def _show(items: list[ConflictInfo], as_json: bool, empty: str) -> None:
+    if as_json:
+        out(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
+        return
+    if not items:
+        out(empty)
+    for i in items:
+        flags = ""
+        if i.handover:
+            flags += "  [overdracht nodig: behandelaar staat aan de andere kant]"
+        if i.both_sides:
+            flags += "  [iemand zag beide kanten vóór de melding]"
+        out(
+            f"{i.id:>5}  {i.cases[0]} ↔ {i.cases[1]}  "
+            f"{i.detected.strftime('%d-%m-%Y %H:%M')}  {i.reason}{flags}"
+        )
+
+
+def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.db.session() as session:
+        items = conflicts.list_conflicts(session, ctx.actor)
+    _show(items, args.json, "Geen conflictzaken.")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.db.session() as session:
+        items = conflicts.review_list(session, ctx.actor)
+    _show(items, args.json, "Niets te beoordelen.")
+    return 0
+
+
+def cmd_confirm(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.db.transaction() as session:
+        info = conflicts.confirm(session, ctx.actor, args.pair_id)
+    out(f"Bevestigd: {info.cases[0]} en {info.cases[1]} zijn een conflictpaar (afgeschermd).")
+    return 0
+
+
+def cmd_dismiss(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.db.transaction() as session:
+        conflicts.dismiss(session, ctx.actor, args.pair_id)
+    out(f"Afgewezen: mogelijke conflictzaak {args.pair_id} is geen zelfde familie.")
+    return 0
+
+
+def cmd_scan(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.db.transaction() as session:
+        result = conflicts.scan_all(session, ctx.actor)
+    out(f"Alle zaken gecontroleerd: {result.summary()}.")
+    return 0

@@ -1,0 +1,43 @@
+"""The audit log as the admin sees it: per case, per user, and the chain check."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ikodesk.errors import NotFoundError
+from ikodesk.models import AuditEntry, Case, User
+from ikodesk.services import access, audit
+from ikodesk.services.access import Action
+from ikodesk.services.actors import Actor
+
+
+def for_case(session: Session, actor: Actor, ref: str, *, limit: int = 500) -> list[AuditEntry]:
+    """Everything done to one case (and every refused attempt), newest first."""
+    ref = ref.strip()
+    access.require(session, actor, Action.AUDIT_VIEW, object_ref=ref, detail="per zaak")
+    if session.scalar(select(Case.id).where(Case.ref == ref)) is None:
+        raise NotFoundError(f'Zaak "{ref}" bestaat niet.')
+    return audit.entries(session, object_type="case", object_ref=ref, limit=limit)
+
+
+def for_user(
+    session: Session, actor: Actor, username: str, *, limit: int = 500
+) -> list[AuditEntry]:
+    """Everything one user did (and was refused), newest first."""
+    username = username.strip().lower()
+    access.require(session, actor, Action.AUDIT_VIEW, object_ref=username, detail="per gebruiker")
+    if session.scalar(select(User.id).where(User.username == username)) is None:
+        raise NotFoundError(f'Gebruiker "{username}" bestaat niet.')
+    return audit.entries(session, username=username, limit=limit)
+
+
+def recent(session: Session, actor: Actor, *, limit: int = 100) -> list[AuditEntry]:
+    access.require(session, actor, Action.AUDIT_VIEW, detail="recent")
+    return audit.entries(session, limit=limit)
+
+
+def verify(session: Session, actor: Actor) -> audit.ChainCheck:
+    """Check the hash chain of the whole log (admin or key holder)."""
+    access.require(session, actor, Action.AUDIT_VIEW, detail="keten controleren")
+    return audit.verify_chain(session)
