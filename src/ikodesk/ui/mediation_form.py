@@ -81,10 +81,10 @@ from ikodesk.ui.problems import humanize
 OK_STYLE = "color: #1d5e20;"
 CASE_LOOKUP_DELAY_MS = 400
 STATUS_STYLES = {
-    MediationStatus.REQUESTED: "background:#e8eef7; color:#1f3b63;",
-    MediationStatus.RUNNING: "background:#e3f1e3; color:#1d5e20;",
-    MediationStatus.NOT_STARTED: "background:#eeeeee; color:#333333;",
-    MediationStatus.ENDED: "background:#ece6f5; color:#3d2466;",
+    MediationStatus.REQUESTED: "background:#d6e2f3; color:#1f3b63;",
+    MediationStatus.RUNNING: "background:#d3ebd3; color:#1d5e20;",
+    MediationStatus.NOT_STARTED: "background:#dcdfe4; color:#2b2f36;",
+    MediationStatus.ENDED: "background:#e2d9f0; color:#3d2466;",
 }
 
 
@@ -97,14 +97,29 @@ def case_facts_text(case: LinkedCase) -> str:
     return " · ".join(parts)
 
 
+def interviews_text(interviews: int, heard: int) -> str:
+    if interviews == 0:
+        return QCoreApplication.translate("MediationWindow", "Nog geen kindgesprekken.")
+    first = (
+        QCoreApplication.translate("MediationWindow", "1 kindgesprek")
+        if interviews == 1
+        else QCoreApplication.translate("MediationWindow", "{0} kindgesprekken").format(interviews)
+    )
+    second = (
+        QCoreApplication.translate("MediationWindow", "1 kind gehoord")
+        if heard == 1
+        else QCoreApplication.translate("MediationWindow", "{0} kinderen gehoord").format(heard)
+    )
+    return f"{first}, {second}."
+
+
 class ParentFields:
     """The fields of one parent of a request; empty fields mean no parent registered."""
 
     def __init__(self, index: int, countries: tuple[CountryInfo, ...], errors: FieldErrors) -> None:
-        t = QCoreApplication.translate
         self.index = index
         n = index + 1
-        self.box = QGroupBox(t("MediationWindow", "Ouder {0}").format(n))
+        self.box = QGroupBox(QCoreApplication.translate("MediationWindow", "Ouder {0}").format(n))
         form = QFormLayout(self.box)
         self.relation = choice_combo(
             f"parent{n}Relation", [(enum_label(r), r.value) for r in ParentRelation]
@@ -117,17 +132,30 @@ class ParentFields:
         self.birth.setObjectName(f"parent{n}BirthDate")
         self.country = CountryField(countries)
         self.country.edit.setObjectName(f"parent{n}Country")
-        self.country.edit.setPlaceholderText(t("MediationWindow", "begin te typen: Nederland, …"))
+        self.country.edit.setPlaceholderText(
+            QCoreApplication.translate("MediationWindow", "begin te typen: Nederland, …")
+        )
         p = f"parents[{index}]"
         form.addRow(
-            t("MediationWindow", "Moeder of vader"), errors.wrap(self.relation, p + ".relation")
+            QCoreApplication.translate("MediationWindow", "Moeder of vader"),
+            errors.wrap(self.relation, p + ".relation"),
         )
-        form.addRow(t("MediationWindow", "Voornaam"), errors.wrap(self.first, p + ".first_name"))
-        form.addRow(t("MediationWindow", "Achternaam"), errors.wrap(self.last, p + ".last_name"))
         form.addRow(
-            t("MediationWindow", "Geboortedatum"), errors.wrap(self.birth, p + ".birth_date")
+            QCoreApplication.translate("MediationWindow", "Voornaam"),
+            errors.wrap(self.first, p + ".first_name"),
         )
-        form.addRow(t("MediationWindow", "Woonland"), errors.wrap(self.country, p + ".country"))
+        form.addRow(
+            QCoreApplication.translate("MediationWindow", "Achternaam"),
+            errors.wrap(self.last, p + ".last_name"),
+        )
+        form.addRow(
+            QCoreApplication.translate("MediationWindow", "Geboortedatum"),
+            errors.wrap(self.birth, p + ".birth_date"),
+        )
+        form.addRow(
+            QCoreApplication.translate("MediationWindow", "Woonland"),
+            errors.wrap(self.country, p + ".country"),
+        )
 
     def widgets(self) -> list[QWidget]:
         return [self.relation, self.first, self.last, self.birth, self.country.edit]
@@ -144,12 +172,14 @@ class ParentFields:
     def collect(self, problems: list[FieldProblem]) -> MediationParentData | None:
         if self.is_empty():
             return None
-        t = QCoreApplication.translate
         p = f"parents[{self.index}]"
         relation = self.relation.currentData()
         if relation is None:
             problems.append(
-                FieldProblem(p + ".relation", t("MediationWindow", "kies moeder of vader"))
+                FieldProblem(
+                    p + ".relation",
+                    QCoreApplication.translate("MediationWindow", "kies moeder of vader"),
+                )
             )
         try:
             born = self.birth.value()
@@ -157,14 +187,17 @@ class ParentFields:
             born = None
             problems.append(
                 FieldProblem(
-                    p + ".birth_date", t("MediationWindow", "ongeldige datum (dd-mm-jjjj)")
+                    p + ".birth_date",
+                    QCoreApplication.translate("MediationWindow", "ongeldige datum (dd-mm-jjjj)"),
                 )
             )
         if not self.country.is_valid():
             problems.append(
                 FieldProblem(
                     p + ".country",
-                    t("MediationWindow", "onbekend land: kies een land uit de lijst"),
+                    QCoreApplication.translate(
+                        "MediationWindow", "onbekend land: kies een land uit de lijst"
+                    ),
                 )
             )
         return MediationParentData(
@@ -426,7 +459,8 @@ class MediationWindow(QWidget):
         self.interviews.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
         )
-        self.interviews.setMaximumHeight(self.fontMetrics().height() * 8)
+        self.interviews.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.interviews.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.interviews.itemSelectionChanged.connect(self._update_workflow)
 
         self.workflow_hint = QLabel()
@@ -553,10 +587,9 @@ class MediationWindow(QWidget):
 
     def _update_workflow(self) -> None:
         d = self.detail
-        t = self.tr
         if d is None:
             self.workflow_hint.setText(
-                t("Sla de aanvraag op (Ctrl+S); daarna registreert u hier het verloop.")
+                self.tr("Sla de aanvraag op (Ctrl+S); daarna registreert u hier het verloop.")
             )
             for value in (
                 self.decision_value,
@@ -568,73 +601,72 @@ class MediationWindow(QWidget):
             ):
                 value.setText("—")
             self.interviews.setRowCount(0)
+            self.interviews.hide()
             for b in self.step_buttons():
                 b.setEnabled(False)
             return
         self.workflow_hint.setText(
-            t("Aangevraagd op {0}{1}.").format(
+            self.tr("Aangevraagd op {0}{1}.").format(
                 format_date(d.requested),
-                t(", verwezen door: {0}").format(enum_label(d.referred_by).lower())
+                self.tr(", verwezen door: {0}").format(enum_label(d.referred_by).lower())
                 if d.referred_by
                 else "",
             )
         )
         # Decision.
         if d.status is MediationStatus.REQUESTED:
-            decision = t(
+            decision = self.tr(
                 "Nog geen besluit: start de mediation of registreer dat de aanvraag "
                 "niet wordt voortgezet."
             )
         elif d.status is MediationStatus.NOT_STARTED:
-            decision = t("Niet voortgezet: {0}").format(d.not_started_reason or "")
+            decision = self.tr("Niet voortgezet: {0}").format(d.not_started_reason or "")
         else:
-            decision = t("Gestart op {0}.").format(format_date(d.started))
+            decision = self.tr("Gestart op {0}.").format(format_date(d.started))
         self.decision_value.setText(decision)
         # Special curator.
         self.curator_value.setStyleSheet("")
         if d.special_curator is not None:
-            curator = t("Benoemd op {0}.").format(format_date(d.special_curator))
+            curator = self.tr("Benoemd op {0}.").format(format_date(d.special_curator))
         elif d.curator_due:
-            curator = t(
+            curator = self.tr(
                 "Nog te benoemen: de aanvraag is niet voortgezet en er is een kind van {0} jaar "
                 "of ouder (afspraak van het bureau)."
             ).format(med.CURATOR_MIN_AGE)
             self.curator_value.setStyleSheet(WARNING_STYLE)
         elif d.status is MediationStatus.NOT_STARTED:
-            curator = t("Niet nodig: geen kind van {0} jaar of ouder bekend.").format(
+            curator = self.tr("Niet nodig: geen kind van {0} jaar of ouder bekend.").format(
                 med.CURATOR_MIN_AGE
             )
         else:
-            curator = t("Alleen bij een aanvraag die niet wordt voortgezet.")
+            curator = self.tr("Alleen bij een aanvraag die niet wordt voortgezet.")
         self.curator_value.setText(curator)
         # Mediators.
         if d.mediators:
             names = [
-                m.name + (t(" (CBFM)") if m.cbfm else "") + ("" if m.active else t(" (inactief)"))
+                m.name
+                + (self.tr(" (CBFM)") if m.cbfm else "")
+                + ("" if m.active else self.tr(" (inactief)"))
                 for m in d.mediators
             ]
             self.mediators_value.setText(", ".join(names))
         else:
-            self.mediators_value.setText(t("Nog geen mediators toegewezen."))
+            self.mediators_value.setText(self.tr("Nog geen mediators toegewezen."))
         # Intake.
         if d.intake is Intake.SUITABLE:
-            intake = t("Geschikt.")
+            intake = self.tr("Geschikt.")
         elif d.intake is Intake.NOT_SUITABLE:
-            intake = t("Niet geschikt: beëindigd op {0}, zonder uitkomst.").format(
+            intake = self.tr("Niet geschikt: beëindigd op {0}, zonder uitkomst.").format(
                 format_date(d.ended)
             )
         elif d.status is MediationStatus.RUNNING:
-            intake = t("Nog geen intake.")
+            intake = self.tr("Nog geen intake.")
         else:
             intake = "—"
         self.intake_value.setText(intake)
         # Child interviews.
         n = len(d.interviews)
-        self.interviews_value.setText(
-            t("{0} kindgesprek(ken), {1} kind(eren) gehoord.").format(n, d.children_heard)
-            if n
-            else t("Nog geen kindgesprekken.")
-        )
+        self.interviews_value.setText(interviews_text(n, d.children_heard))
         if self.interviews.rowCount() != n or any(
             self.interviews.item(i, 0) is None
             or self.interviews.item(i, 0).data(Qt.ItemDataRole.UserRole) != iv.id
@@ -646,18 +678,24 @@ class MediationWindow(QWidget):
                 day.setData(Qt.ItemDataRole.UserRole, iv.id)
                 self.interviews.setItem(i, 0, day)
                 self.interviews.setItem(i, 1, QTableWidgetItem(str(iv.children)))
+        rows = min(max(n, 1), 6)
+        self.interviews.setFixedHeight(
+            self.interviews.horizontalHeader().sizeHint().height()
+            + rows * self.interviews.verticalHeader().defaultSectionSize()
+            + 2 * self.interviews.frameWidth()
+        )
         self.interviews.setVisible(n > 0)
         # Outcome.
         if d.outcome is not None:
-            outcome = t("{0}, beëindigd op {1}.").format(
+            outcome = self.tr("{0}, beëindigd op {1}.").format(
                 enum_label(d.outcome), format_date(d.ended)
             )
             if d.failure_reasons:
-                outcome += " " + t("Redenen: {0}.").format(
+                outcome += " " + self.tr("Redenen: {0}.").format(
                     ", ".join(enum_label(r).lower() for r in d.failure_reasons)
                 )
         elif d.intake is Intake.SUITABLE:
-            outcome = t("Nog geen uitkomst.")
+            outcome = self.tr("Nog geen uitkomst.")
         else:
             outcome = "—"
         self.outcome_value.setText(outcome)
@@ -668,6 +706,9 @@ class MediationWindow(QWidget):
         self.not_continue_button.setEnabled(can and Step.NOT_CONTINUE in steps)
         self.reopen_button.setEnabled(can and Step.REOPEN in steps)
         self.curator_button.setEnabled(can and Step.APPOINT_CURATOR in steps)
+        self.curator_button.setText(
+            self.tr("&Curator wijzigen…") if d.special_curator else self.tr("&Curator benoemen…")
+        )
         self.mediators_button.setEnabled(can and Step.ASSIGN_MEDIATORS in steps)
         self.intake_button.setEnabled(can and Step.INTAKE in steps)
         self.interview_button.setEnabled(can and Step.ADD_INTERVIEW in steps)

@@ -38,29 +38,37 @@ class Column:
 
 
 def columns() -> list[Column]:
-    t = QCoreApplication.translate
     return [
-        Column("ref", t("MediationListModel", "Referentie"), 12),
-        Column("requested", t("MediationListModel", "Aangevraagd"), 11),
-        Column("kind", t("MediationListModel", "Soort"), 6),
-        Column("referred_by", t("MediationListModel", "Verwezen door"), 13),
-        Column("status", t("MediationListModel", "Status"), 30),
-        Column("mediators", t("MediationListModel", "Mediators"), 28),
-        Column("curator", t("MediationListModel", "Bijzondere curator"), 17),
+        Column("ref", QCoreApplication.translate("MediationListModel", "Referentie"), 12),
+        Column("requested", QCoreApplication.translate("MediationListModel", "Aangevraagd"), 14),
+        Column("kind", QCoreApplication.translate("MediationListModel", "Soort"), 6),
+        Column(
+            "referred_by", QCoreApplication.translate("MediationListModel", "Verwezen door"), 13
+        ),
+        Column("status", QCoreApplication.translate("MediationListModel", "Status"), 38),
+        Column("mediators", QCoreApplication.translate("MediationListModel", "Mediators"), 28),
+        Column(
+            "curator", QCoreApplication.translate("MediationListModel", "Bijzondere curator"), 21
+        ),
     ]
 
 
 def status_text(status: MediationStatus, intake: Intake | None, outcome: Outcome | None) -> str:
     """The status as the bureau says it: "Afgerond: Spiegelovereenkomst"."""
-    t = QCoreApplication.translate
     text = enum_label(status)
     if status is MediationStatus.ENDED:
         if intake is Intake.NOT_SUITABLE:
-            text = t("MediationListModel", "{0}: niet geschikt na intake").format(text)
+            text = QCoreApplication.translate(
+                "MediationListModel", "{0}: niet geschikt na intake"
+            ).format(text)
         elif outcome is not None:
-            text = t("MediationListModel", "{0}: {1}").format(text, enum_label(outcome))
+            text = QCoreApplication.translate("MediationListModel", "{0}: {1}").format(
+                text, enum_label(outcome)
+            )
     elif status is MediationStatus.RUNNING and intake is Intake.SUITABLE:
-        text = t("MediationListModel", "{0} (geschikt na intake)").format(text)
+        text = QCoreApplication.translate("MediationListModel", "{0} (geschikt na intake)").format(
+            text
+        )
     return text
 
 
@@ -96,7 +104,6 @@ class MediationListModel(QAbstractTableModel):
         return None
 
     def _text(self, r: MediationRow, key: str) -> str:
-        t = QCoreApplication.translate
         if key == "ref":
             return r.ref
         if key == "requested":
@@ -110,9 +117,11 @@ class MediationListModel(QAbstractTableModel):
         if key == "mediators":
             return ", ".join(r.mediators)
         if r.special_curator is not None:
-            return t("MediationListModel", "benoemd {0}").format(format_date(r.special_curator))
+            return QCoreApplication.translate("MediationListModel", "benoemd {0}").format(
+                format_date(r.special_curator)
+            )
         if r.curator_due:
-            return t("MediationListModel", "nog benoemen")
+            return QCoreApplication.translate("MediationListModel", "nog benoemen")
         return ""
 
     def _sort_key(self, r: MediationRow, key: str) -> Any:

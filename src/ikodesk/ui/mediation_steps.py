@@ -93,7 +93,7 @@ class StepDialog(QDialog):
         self.detail = detail
         self.busy = False
         self.setWindowTitle(title + " — " + detail.ref)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 84)
         self.errors = FieldErrors()
         self.problems: list[FieldProblem] = []
         self.layout_ = QVBoxLayout(self)
@@ -176,6 +176,8 @@ class StepDialog(QDialog):
     def _show_message(self, texts: list[str]) -> None:
         self.message.setText(" ".join(texts))
         self.message.setVisible(bool(texts))
+        # Messages wrap onto more lines: the dialog grows with them instead of clipping.
+        self.adjustSize()
 
 
 class StartDialog(StepDialog):
@@ -400,12 +402,11 @@ class MediatorPickModel(QAbstractTableModel):
 
     def __init__(self, year: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        t = QCoreApplication.translate
         self.headers = [
-            t("MediatorPickModel", "Mediator"),
-            t("MediatorPickModel", "Talen"),
-            t("MediatorPickModel", "CBFM"),
-            t("MediatorPickModel", "Zaken in {0}").format(year),
+            QCoreApplication.translate("MediatorPickModel", "Mediator"),
+            QCoreApplication.translate("MediatorPickModel", "Talen"),
+            QCoreApplication.translate("MediatorPickModel", "CBFM"),
+            QCoreApplication.translate("MediatorPickModel", "Zaken in {0}").format(year),
         ]
         self.rows: list[MediatorRow] = []
         self.picked: list[int] = []
@@ -485,7 +486,7 @@ class MediatorsDialog(StepDialog):
     def __init__(self, ctx: AppContext, detail: MediationDetail, parent: QWidget) -> None:
         super().__init__(ctx, detail, self.tr("Mediators toewijzen"), self.tr("&Toewijzen"), parent)
         char = self.fontMetrics().averageCharWidth()
-        self.setMinimumWidth(char * 96)
+        self.setMinimumWidth(char * 110)
         self.year = detail.requested.year
         self.language = QComboBox()
         self.language.setObjectName("languageFilter")
@@ -514,8 +515,9 @@ class MediatorsDialog(StepDialog):
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        for i, w in enumerate((24, 30, 6)):
+        hh = self.view.horizontalHeader()
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for i, w in ((0, 22), (2, 5), (3, 13)):
             self.view.setColumnWidth(i, w * char + 24)
         self.view.setMinimumHeight(self.fontMetrics().height() * 14)
         pool_label = QLabel(self.tr("&Pool"))

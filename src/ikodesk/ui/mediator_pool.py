@@ -66,13 +66,12 @@ class MediatorsModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
 
     def headers(self) -> list[str]:
-        t = QCoreApplication.translate
         return [
-            t("MediatorsModel", "Naam"),
-            t("MediatorsModel", "Talen"),
-            t("MediatorsModel", "CBFM"),
-            t("MediatorsModel", "Status"),
-            t("MediatorsModel", "Zaken in {0}").format(self.year),
+            QCoreApplication.translate("MediatorsModel", "Naam"),
+            QCoreApplication.translate("MediatorsModel", "Talen"),
+            QCoreApplication.translate("MediatorsModel", "CBFM"),
+            QCoreApplication.translate("MediatorsModel", "Status"),
+            QCoreApplication.translate("MediatorsModel", "Zaken in {0}").format(self.year),
         ]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -92,13 +91,14 @@ class MediatorsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         r = self.rows[index.row()]
-        t = QCoreApplication.translate
         if role == Qt.ItemDataRole.DisplayRole:
             return [
                 r.name,
                 language_list(r.languages),
-                t("MediatorsModel", "gecertificeerd") if r.cbfm else "",
-                t("MediatorsModel", "actief") if r.active else t("MediatorsModel", "inactief"),
+                QCoreApplication.translate("MediatorsModel", "gecertificeerd") if r.cbfm else "",
+                QCoreApplication.translate("MediatorsModel", "actief")
+                if r.active
+                else QCoreApplication.translate("MediatorsModel", "inactief"),
                 str(r.caseload),
             ][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
@@ -258,9 +258,10 @@ class MediatorPool(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         char = self.fontMetrics().averageCharWidth()
-        for i, w in enumerate((26, 40, 14, 10)):
+        for i, w in ((0, 26), (2, 14), (3, 10), (4, 14)):
             self.view.setColumnWidth(i, w * char + 16)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # The languages take the room that is left; the numbers stay next to them.
+        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
         self.status = QLabel()
         self.status.setObjectName("poolStatus")
@@ -286,7 +287,7 @@ class MediatorPool(QWidget):
         self.edit_button.setEnabled(self.writable and row is not None)
         self.active_button.setEnabled(self.writable and row is not None)
         self.active_button.setText(
-            self.tr("&Activeren") if row is not None and not row.active else self.tr("&Deactiveren")
+            self.tr("A&ctiveren") if row is not None and not row.active else self.tr("&Deactiveren")
         )
 
     def reload(self, select_id: int | None = None) -> None:
@@ -304,6 +305,8 @@ class MediatorPool(QWidget):
             for i, r in enumerate(rows):
                 if r.id == keep:
                     self.view.selectRow(i)
+            if rows and not self.view.selectionModel().hasSelection():
+                self.view.selectRow(0)  # so that Enter edits and the buttons work at once
             self._update_buttons()
 
         self.ctx.worker.session(
