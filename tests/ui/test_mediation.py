@@ -281,7 +281,7 @@ def test_a_request_from_registration_to_its_outcome(
     )
     dialog.children.setValue(2)  # type: ignore[attr-defined]
     _submit(qtbot, dialog)
-    assert form.interviews_value.text() == "1 kindgesprek(ken), 2 kind(eren) gehoord."
+    assert form.interviews_value.text() == "1 kindgesprek, 2 kinderen gehoord."
     assert form.interviews.item(0, 0).text() == "10-04-2024"
 
     dialog = _dialog(qtbot, form, form.outcome_button)
@@ -565,7 +565,7 @@ def test_the_pool_adds_edits_and_deactivates_mediators(
     # Deactivating leaves the pool's history; the filter of the list names it inactive.
     qtbot.mouseClick(pool.active_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: row("R. Leeuwenberg")[3] == "inactief", timeout=TIMEOUT)
-    assert pool.active_button.text() == "&Activeren"
+    assert pool.active_button.text() == "A&ctiveren"
     qtbot.waitUntil(
         lambda: page.mediator_filter.findText("R. Leeuwenberg (inactief)") > 0, timeout=TIMEOUT
     )
@@ -679,3 +679,29 @@ def test_the_request_form_is_one_tab_chain_in_reading_order(
     assert _enabled(form) == set()
     assert form.workflow_hint.text().startswith("Sla de aanvraag op (Ctrl+S)")
     form.discard_and_close()
+
+
+def test_the_mediation_screens_speak_english_from_the_ts(qtbot: QtBot) -> None:
+    from ikodesk.ui import i18n
+    from ikodesk.ui.languages import language_list
+    from ikodesk.ui.mediation_list import MediationListModel, status_text
+
+    assert i18n.apply_language("en") == "en"
+    try:
+        model = MediationListModel()
+        headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(7)]
+        assert headers == [
+            "Reference",
+            "Requested",
+            "Type",
+            "Referred by",
+            "Status",
+            "Mediators",
+            "Special curator",
+        ]
+        ended = status_text(MediationStatus.ENDED, Intake.SUITABLE, Outcome.MIRROR_AGREEMENT)
+        assert ended == "Ended: Mirror agreement"
+        assert language_list(["nl", "pl", "xx"]) == "Dutch, Polish, xx"
+    finally:
+        i18n.apply_language("nl")
+    assert status_text(MediationStatus.NOT_STARTED, None, None) == "Niet voortgezet"
