@@ -365,6 +365,19 @@ def test_a_request_from_registration_to_its_outcome(
     }
     assert figures["success_rate"]["iko"] == 0
     assert figures["child_interviews"] == {"total": 1, "iko": 1, "niko": 0, "children": 2}
+
+    # An interview registered by mistake goes with Delete, after a question.
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    form.interviews.setFocus()
+    form.interviews.selectRow(0)
+    qtbot.waitUntil(form.remove_interview_button.isEnabled)
+    qtbot.keyClick(form.interviews, Qt.Key.Key_Delete)
+    box = form.confirm_box
+    assert box is not None and "10-04-2024" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: form.interviews_value.text() == "Nog geen kindgesprekken.")
+    assert in_session(worker, lambda s: len(s.get(Mediation, mediation_id).child_interviews)) == 0  # type: ignore[union-attr]
     wait_idle(qtbot, worker)
 
 

@@ -348,6 +348,12 @@ class MediationWindow(QWidget):
         self.case_ref.editingFinished.connect(self._look_up_case)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.interviews,
+            self.remove_interview,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
 
         # The tab order is the reading order: the request, parent 1, parent 2, the
         # children, then the workflow from top to bottom.
@@ -461,7 +467,7 @@ class MediationWindow(QWidget):
         )
         self.interviews.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.interviews.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.interviews.itemSelectionChanged.connect(self._update_workflow)
+        self.interviews.itemSelectionChanged.connect(self._update_remove_button)
 
         self.workflow_hint = QLabel()
         self.workflow_hint.setObjectName("workflowHint")
@@ -672,6 +678,7 @@ class MediationWindow(QWidget):
             or self.interviews.item(i, 0).data(Qt.ItemDataRole.UserRole) != iv.id
             for i, iv in enumerate(d.interviews)
         ):
+            self.interviews.clearSelection()
             self.interviews.setRowCount(n)
             for i, iv in enumerate(d.interviews):
                 day = QTableWidgetItem(format_date(iv.date))
@@ -712,10 +719,16 @@ class MediationWindow(QWidget):
         self.mediators_button.setEnabled(can and Step.ASSIGN_MEDIATORS in steps)
         self.intake_button.setEnabled(can and Step.INTAKE in steps)
         self.interview_button.setEnabled(can and Step.ADD_INTERVIEW in steps)
-        self.remove_interview_button.setEnabled(
-            can and bool(self.interviews.selectionModel().selectedRows())
-        )
         self.outcome_button.setEnabled(can and Step.OUTCOME in steps)
+        self._update_remove_button()
+
+    def _update_remove_button(self) -> None:
+        self.remove_interview_button.setEnabled(
+            self.writable
+            and not self._saving
+            and self.detail is not None
+            and bool(self.interviews.selectionModel().selectedRows())
+        )
 
     def _refresh_children_date(self) -> None:
         try:
