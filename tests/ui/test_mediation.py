@@ -718,3 +718,17 @@ def test_the_mediation_screens_speak_english_from_the_ts(qtbot: QtBot) -> None:
     finally:
         i18n.apply_language("nl")
     assert status_text(MediationStatus.NOT_STARTED, None, None) == "Niet voortgezet"
+
+
+def test_only_the_bureau_gets_the_mediation_page(
+    qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
+) -> None:
+    ctx = make_ctx(worker, sample_cases, people["jdevries"])
+    for username in ("jdevries", "directie", "beheer"):
+        ctx.actor = people[username]
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        assert window.mediation_page is None, username
+        assert window.unsaved_windows() == []
+        window.close()
+    wait_idle(qtbot, worker)

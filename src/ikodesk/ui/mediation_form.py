@@ -11,6 +11,7 @@ changes to the registration are never lost silently.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -57,7 +58,7 @@ from ikodesk.services.mediation import (
 from ikodesk.services.validation import ChildData, FieldProblem, MediationParentData
 from ikodesk.ui.children_editor import ChildrenEditor
 from ikodesk.ui.context import AppContext, CountryInfo
-from ikodesk.ui.field_errors import ERROR_STYLE, FieldErrors, sentence
+from ikodesk.ui.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.fields import CountryField, DateField, format_date
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.mediation_list import status_text
@@ -945,28 +946,25 @@ class MediationWindow(QWidget):
     def outcome(self) -> StepDialog | None:
         return self._step(OutcomeDialog, Step.OUTCOME)
 
-    def _step(self, dialog_cls: type[StepDialog], step: Step) -> StepDialog | None:
+    def _step(
+        self, dialog: Callable[[AppContext, MediationDetail, QWidget], StepDialog], step: Step
+    ) -> StepDialog | None:
         if self.detail is None or step not in self.detail.steps or not self.writable:
             return None
-        return self._open_step(dialog_cls(self.ctx, self.detail, self))  # type: ignore[call-arg]
+        return self._open_step(dialog(self.ctx, self.detail, self))
 
-    def _run(self, job: Any) -> None:
+    def _run(self, job: Callable[[Session], MediationDetail]) -> None:
+        """A step without a dialog (reopen, delete an interview); refusals on the message line."""
+
         def failed(exc: BaseException) -> None:
             self._update_workflow()
-            if isinstance(exc, ValidationError):
-                self.show_message(" ".join(self.errors_of(exc)))
+            message = user_message(exc)
+            if message is None:
+                show_error(self, exc)
             else:
-                message = user_message(exc)
-                if message is None:
-                    show_error(self, exc)
-                else:
-                    self.show_message(message)
+                self.show_message(humanize(message))
 
         self.ctx.worker.session(job, self._step_done, failed, owner=self)
-
-    @staticmethod
-    def errors_of(exc: ValidationError) -> list[str]:
-        return [sentence(humanize(m)) for m in exc.errors.values()]
 
     def reopen(self) -> None:
         d = self.detail

@@ -543,7 +543,6 @@ class MediatorsDialog(StepDialog):
             )
         )
         self.finish_layout()
-        self._warned_for: list[int] | None = None
         self.model.picked_changed.connect(self._picked_changed)
         self.language.currentIndexChanged.connect(lambda _i: self.reload())
         self.cbfm.toggled.connect(lambda _on: self.reload())
@@ -608,7 +607,6 @@ class MediatorsDialog(StepDialog):
         def done(warnings: list[str]) -> None:
             if ids != self.model.picked:
                 return  # a newer choice is on its way
-            self._warned_for = ids
             self.warnings.setText("\n".join(warnings))
             self.warnings.setVisible(bool(warnings))
 
