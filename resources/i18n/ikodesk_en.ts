@@ -1784,421 +1784,421 @@
 <context>
     <name>MediationWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="93" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="94" />
         <source>geopend {0}</source>
         <translation>opened {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="102" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="103" />
         <source>Nog geen kindgesprekken.</source>
         <translation>No child interviews yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="104" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="105" />
         <source>1 kindgesprek</source>
         <translation>1 child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="106" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="107" />
         <source>{0} kindgesprekken</source>
         <translation>{0} child interviews</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="109" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="110" />
         <source>1 kind gehoord</source>
         <translation>1 child heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="111" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="112" />
         <source>{0} kinderen gehoord</source>
         <translation>{0} children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="122" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="123" />
         <source>Ouder {0}</source>
         <translation>Parent {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="136" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="137" />
         <source>begin te typen: Nederland, …</source>
         <translation>start typing: Nederland, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="140" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="141" />
         <source>Moeder of vader</source>
         <translation>Mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="144" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="145" />
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="148" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="149" />
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="152" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="153" />
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="156" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="157" />
         <source>Woonland</source>
         <translation>Country of residence</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="181" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="182" />
         <source>kies moeder of vader</source>
         <translation>choose mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="191" />
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="784" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="192" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="798" />
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="198" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="199" />
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="246" />
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="574" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="581" />
         <source>Nieuwe mediationaanvraag</source>
         <translation>New mediation request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="246" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247" />
         <source>Laden…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="270" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="271" />
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="290" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="291" />
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="294" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="295" />
         <source>Leeftijd op de aanvraagdatum; vul alleen in als de geboortedatum onbekend is</source>
         <translation>Age on the request date; fill in only when the date of birth is unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="364" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="371" />
         <source>Aanvraag</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="369" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="376" />
         <source>IKO (internationale kinderontvoering)</source>
         <translation>IKO (international child abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="370" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="377" />
         <source>NIKO (ander internationaal familiegeschil)</source>
         <translation>NIKO (other international family dispute)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="380" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="387" />
         <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
         <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="392" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="399" />
         <source>Soo&amp;rt *</source>
         <translation>T&amp;ype *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="393" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="400" />
         <source>&amp;Aanvraagdatum *</source>
         <translation>Request &amp;date *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="394" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="401" />
         <source>Verwezen &amp;door</source>
         <translation>Re&amp;ferred by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="399" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="406" />
         <source>&amp;Zaak van het centrum</source>
         <translation>Centre cas&amp;e</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="405" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="412" />
         <source>Verloop</source>
         <translation>Course</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="426" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="433" />
         <source>&amp;Starten…</source>
         <translation>S&amp;tart…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="428" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="435" />
         <source>&amp;Niet voortzetten…</source>
         <translation>&amp;Not continued…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="430" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="437" />
         <source>&amp;Heropenen</source>
         <translation>Reo&amp;pen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="431" />
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="710" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="438" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="718" />
         <source>&amp;Curator benoemen…</source>
         <translation>Appoint c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="433" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="440" />
         <source>&amp;Mediators toewijzen…</source>
         <translation>Assign &amp;mediators…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="435" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="442" />
         <source>&amp;Intake…</source>
         <translation>&amp;Intake…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="437" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="444" />
         <source>&amp;Kindgesprek toevoegen…</source>
         <translation>Add c&amp;hild interview…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="440" />
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="997" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="447" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1008" />
         <source>Kindgesprek verwijderen</source>
         <translation>Delete child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="442" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="449" />
         <source>&amp;Uitkomst…</source>
         <translation>&amp;Outcome…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="452" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459" />
         <source>Datum</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="452" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459" />
         <source>Kinderen gehoord</source>
         <translation>Children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="474" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="481" />
         <source>Besluit</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="478" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="485" />
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="479" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="486" />
         <source>Mediators</source>
         <translation>Mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="480" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="487" />
         <source>Intake</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="482" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="489" />
         <source>Kindgesprekken</source>
         <translation>Child interviews</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="486" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="493" />
         <source>Uitkomst</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="572" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="579" />
         <source>Nieuwe aanvraag</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="575" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="582" />
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="577" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="584" />
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="592" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="599" />
         <source>Sla de aanvraag op (Ctrl+S); daarna registreert u hier het verloop.</source>
         <translation>Save the request (Ctrl+S); then register its course here.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="609" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="616" />
         <source>Aangevraagd op {0}{1}.</source>
         <translation>Requested on {0}{1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="611" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="618" />
         <source>, verwezen door: {0}</source>
         <translation>, referred by: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="619" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="626" />
         <source>Nog geen besluit: start de mediation of registreer dat de aanvraag niet wordt voortgezet.</source>
         <translation>No decision yet: start the mediation or register that the request is not continued.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="623" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="630" />
         <source>Niet voortgezet: {0}</source>
         <translation>Not continued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="625" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="632" />
         <source>Gestart op {0}.</source>
         <translation>Started on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="630" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="637" />
         <source>Benoemd op {0}.</source>
         <translation>Appointed on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="633" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="640" />
         <source>Nog te benoemen: de aanvraag is niet voortgezet en er is een kind van {0} jaar of ouder (afspraak van het bureau).</source>
         <translation>To be appointed: the request was not continued and there is a child of {0} or older (the bureau's agreement).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="638" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="645" />
         <source>Niet nodig: geen kind van {0} jaar of ouder bekend.</source>
         <translation>Not needed: no child of {0} or older is known.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="642" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="649" />
         <source>Alleen bij een aanvraag die niet wordt voortgezet.</source>
         <translation>Only for a request that is not continued.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="648" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="655" />
         <source> (CBFM)</source>
         <translation> (CBFM)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="649" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="656" />
         <source> (inactief)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="654" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="661" />
         <source>Nog geen mediators toegewezen.</source>
         <translation>No mediators assigned yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="657" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="664" />
         <source>Geschikt.</source>
         <translation>Suitable.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="659" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="666" />
         <source>Niet geschikt: beëindigd op {0}, zonder uitkomst.</source>
         <translation>Not suitable: ended on {0}, without an outcome.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="663" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="670" />
         <source>Nog geen intake.</source>
         <translation>No intake yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="690" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="698" />
         <source>{0}, beëindigd op {1}.</source>
         <translation>{0}, ended on {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="694" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="702" />
         <source>Redenen: {0}.</source>
         <translation>Reasons: {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="698" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="706" />
         <source>Nog geen uitkomst.</source>
         <translation>No outcome yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="710" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="718" />
         <source>&amp;Curator wijzigen…</source>
         <translation>Change c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="779" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="793" />
         <source>kies IKO of NIKO</source>
         <translation>choose IKO or NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="787" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="801" />
         <source>verplicht</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="838" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="852" />
         <source>Aanvraag {0} geregistreerd.</source>
         <translation>Request {0} registered.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="840" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="854" />
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="870" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="884" />
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="884" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="898" />
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="911" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="925" />
         <source>Verloop bijgewerkt.</source>
         <translation>Course updated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="970" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="981" />
         <source>Aanvraag heropenen</source>
         <translation>Reopen request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="972" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="983" />
         <source>De aanvraag {0} wordt weer open; de reden waarom zij niet werd voortgezet vervalt. Een benoemde bijzondere curator blijft geregistreerd. Heropenen?</source>
         <translation>Request {0} becomes open again; the reason it was not continued is removed. An appointed special curator stays registered. Reopen?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="999" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1010" />
         <source>Het kindgesprek van {0} verwijderen? Doe dit alleen bij een vergissing.</source>
         <translation>Delete the child interview of {0}? Only do this to undo a mistake.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1026" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1037" />
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1027" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1038" />
         <source>De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Request {0} has changes that have not been saved yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1028" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1039" />
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -2361,7 +2361,7 @@
         <translation>Usually two mediators. Space ticks or unticks the mediator in the list; the order of ticking is the order in the mediation. The least busy mediators are at the top.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="603" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="602" />
         <source>nog niemand</source>
         <translation>nobody yet</translation>
     </message>
