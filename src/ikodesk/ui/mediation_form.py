@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -78,6 +77,7 @@ from ikodesk.ui.mediation_steps import (
 )
 from ikodesk.ui.messages import ask, show_error, user_message
 from ikodesk.ui.problems import humanize
+from ikodesk.ui.tables import row_table
 
 OK_STYLE = "color: #1d5e20;"
 CASE_LOOKUP_DELAY_MS = 400
@@ -454,20 +454,12 @@ class MediationWindow(QWidget):
         self.intake_value = value_label("intakeValue")
         self.interviews_value = value_label("interviewsValue")
         self.outcome_value = value_label("outcomeValue")
-        self.interviews = QTableWidget(0, 2)
-        self.interviews.setObjectName("interviews")
+        self.interviews = row_table(QTableWidget(0, 2), "interviews", alternating=False)
         self.interviews.setHorizontalHeaderLabels([self.tr("Datum"), self.tr("Kinderen gehoord")])
-        self.interviews.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.interviews.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.interviews.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.interviews.setTabKeyNavigation(False)
-        self.interviews.verticalHeader().setVisible(False)
         self.interviews.horizontalHeader().setStretchLastSection(True)
         self.interviews.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
         )
-        self.interviews.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.interviews.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.interviews.itemSelectionChanged.connect(self._update_remove_button)
 
         self.workflow_hint = QLabel()

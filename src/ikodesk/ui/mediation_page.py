@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -43,6 +42,7 @@ from ikodesk.ui.mediation_form import MediationWindow
 from ikodesk.ui.mediation_list import SORT_ROLE, MediationListModel
 from ikodesk.ui.mediator_pool import MediatorPool
 from ikodesk.ui.messages import show_error, user_message
+from ikodesk.ui.tables import row_table
 
 SHORTCUT_NEW_REQUEST = QKeySequence("Ctrl+N")
 SHORTCUTS_FIND = (QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F"))
@@ -188,19 +188,9 @@ class MediationPage(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.view = QTableView()
-        self.view.setObjectName("mediationTable")
+        self.view = row_table(QTableView(), "mediationTable")
         self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
-        self.view.setTabKeyNavigation(False)
-        vh = self.view.verticalHeader()
-        vh.setVisible(False)
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
         char = self.fontMetrics().averageCharWidth()
         for i, col in enumerate(self.model.columns):
             self.view.setColumnWidth(i, col.width_chars * char + 16)

@@ -21,7 +21,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -51,6 +50,7 @@ from ikodesk.ui.fields import DateField, fold, format_date
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.languages import language_list, language_name
 from ikodesk.ui.messages import show_error, user_message
+from ikodesk.ui.tables import row_table
 
 Index = QModelIndex | QPersistentModelIndex
 Job = Callable[[Session], Any]
@@ -505,16 +505,8 @@ class MediatorsDialog(StepDialog):
         for m in detail.mediators:
             self.model.picked.append(m.id)
             self.model.names[m.id] = m.name
-        self.view = QTableView()
-        self.view.setObjectName("mediatorPick")
+        self.view = row_table(QTableView(), "mediatorPick", alternating=False)
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setTabKeyNavigation(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for i, w in ((0, 22), (2, 5), (3, 13)):

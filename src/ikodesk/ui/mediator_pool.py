@@ -16,7 +16,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -42,6 +41,7 @@ from ikodesk.ui.context import AppContext
 from ikodesk.ui.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.languages import language_list
 from ikodesk.ui.messages import show_error, user_message
+from ikodesk.ui.tables import row_table
 
 Index = QModelIndex | QPersistentModelIndex
 _SPLIT = re.compile(r"[\s,;/]+")
@@ -246,17 +246,9 @@ class MediatorPool(QWidget):
             top.addWidget(b)
         layout.addLayout(top)
         self.model = MediatorsModel(self)
-        self.view = QTableView()
-        self.view.setObjectName("mediatorTable")
+        self.view = row_table(QTableView(), "mediatorTable")
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setTabKeyNavigation(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.view.horizontalHeader().setHighlightSections(False)
         char = self.fontMetrics().averageCharWidth()
         for i, w in ((0, 26), (2, 14), (3, 10), (4, 14)):
             self.view.setColumnWidth(i, w * char + 16)
