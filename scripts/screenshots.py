@@ -306,15 +306,127 @@ def shoot_all(out: Path) -> None:
     shot(window, "reports-pdf")
     window.close()
 
-    # -- mediation (the mediation issue fills this page) ----------------------------------
-    window = MainWindow(actor("mediation"))
-    window.resize(*SIZE)
-    window.show()
-    shot(window, "mediation")
-    window.close()
+    # -- the Mediation Bureau ------------------------------------------------------------
+    shoot_mediation(shot, MainWindow(actor("mediation")), worker)
 
     worker.stop()
     app.quit()
+
+
+def shoot_mediation(shot: Shooter, window: object, worker: object) -> None:
+    """The status list, a request in several states, a step with a refusal, the pool."""
+    from ikodesk.ui.main_window import MainWindow
+    from ikodesk.ui.mediation_form import MediationWindow
+
+    assert isinstance(window, MainWindow)
+    window.resize(*SIZE)
+    window.show()
+    page = window.mediation_page
+    assert page is not None
+    wait_until(lambda: page._filters_loaded and page.model.rowCount() > 5)
+    shot(window, "mediation-list")
+
+    def request(status: str) -> MediationWindow:
+        row = next(r for r in page.model.rows if r.status.value == status)
+        form = page.open_request(row.id)
+        form.resize(*SIZE)
+        wait_until(lambda: form.detail is not None)
+        return form
+
+    for status, name in (
+        ("ended", "mediation-request-ended"),
+        ("not_started", "mediation-request-not-continued"),
+    ):
+        form = request(status)
+        shot(form, name)
+        form.discard_and_close()
+
+    # A new request typed in, first with mistakes, then saved and taken through the steps.
+    form = page.open_request(None)
+    form.resize(*SIZE)
+    form.kind.setCurrentIndex(1)
+    form.requested.setText("31-02-2025")
+    form.referred_by.setCurrentIndex(1)
+    form.case_ref.setText("2025-L2-99999")
+    mother, father = form.parents
+    mother.relation.setCurrentIndex(1)
+    mother.first.setText("Gülşen")
+    mother.last.setText("Çörüz")
+    mother.birth.setText("14-07-1989")
+    mother.country.edit.setText("Nederland")
+    father.first.setText("Emre")
+    father.last.setText("Çörüz")
+    father.country.edit.setText("Turkije")
+    model = form.children.model
+    model.add()
+    model.setData(model.index(0, 0), "Elif")
+    model.setData(model.index(0, 2), "12-05-2016")
+    model.add()
+    model.setData(model.index(1, 0), "Çağan")
+    model.setData(model.index(1, 3), "2")
+    form._look_up_case()
+    form.save()
+    wait_until(lambda: form.errors.shown and not form.errors.labels["case"].isHidden())
+    shot(form, "mediation-request-validation")
+    form.requested.setText("03-03-2025")
+    father.relation.setCurrentIndex(2)
+    form.case_ref.clear()
+    form.save()
+    wait_until(lambda: form.detail is not None)
+    shot(form, "mediation-request-registered")
+    dialog = form.start()
+    assert dialog is not None
+    dialog.started.setText("01-01-2025")  # type: ignore[attr-defined]
+    dialog.submit()
+    wait_until(lambda: not dialog.message.isHidden() or bool(dialog.errors.shown))
+    shot(dialog, "mediation-step-refused")
+    dialog.started.setText("17-03-2025")  # type: ignore[attr-defined]
+    dialog.submit()
+    wait_until(lambda: form.detail is not None and form.detail.started is not None)
+    dialog = form.assign_mediators()
+    assert dialog is not None
+    wait_until(lambda: dialog.model.rowCount() > 3)  # type: ignore[attr-defined]
+    dialog.language.setCurrentIndex(dialog.language.findData("tr"))  # type: ignore[attr-defined]
+    wait_until(lambda: dialog.model.rowCount() < 5)  # type: ignore[attr-defined]
+    for row in range(min(2, dialog.model.rowCount())):  # type: ignore[attr-defined]
+        dialog.model.toggle(row, True)  # type: ignore[attr-defined]
+    shot(dialog, "mediation-step-mediators")
+    dialog.submit()
+    wait_until(lambda: form.detail is not None and bool(form.detail.mediators))
+    dialog = form.intake()
+    assert dialog is not None
+    dialog.intake.setCurrentIndex(1)  # type: ignore[attr-defined]
+    dialog.submit()
+    wait_until(lambda: form.detail is not None and form.detail.intake is not None)
+    dialog = form.add_interview()
+    assert dialog is not None
+    dialog.day_field.setText("02-04-2025")  # type: ignore[attr-defined]
+    dialog.submit()
+    wait_until(lambda: form.detail is not None and bool(form.detail.interviews))
+    dialog = form.outcome()
+    assert dialog is not None
+    dialog.outcome.setCurrentIndex(3)  # type: ignore[attr-defined]
+    dialog.ended.setText("30-04-2025")  # type: ignore[attr-defined]
+    next(iter(dialog.reasons.values())).setChecked(True)  # type: ignore[attr-defined]
+    shot(dialog, "mediation-step-outcome")
+    dialog.submit()
+    wait_until(lambda: form.detail is not None and form.detail.outcome is not None)
+    shot(form, "mediation-request-outcome")
+    form.discard_and_close()
+
+    page.tabs.setCurrentWidget(page.pool)
+    page.pool.year.setValue(2025)
+    wait_until(lambda: page.pool.model.year == 2025 and page.pool.model.rowCount() > 5)
+    shot(window, "mediation-pool")
+    page.pool.view.selectRow(1)
+    dialog = page.pool.edit()
+    assert dialog is not None
+    dialog.languages.setText("nl, tr, xx1")
+    dialog.submit()
+    wait_until(lambda: bool(dialog.errors.shown))
+    shot(dialog, "mediation-mediator-validation")
+    dialog.reject()
+    window.close()
 
 
 def _in_worker(worker: object, fn: Callable[[], object]) -> object:  # type: ignore[type-arg]

@@ -55,6 +55,8 @@ READS: dict[str, Call] = {
     "reminders": lambda s, a, i: med.curator_reminders(s, a),
     "warnings": lambda s, a, i: med.mediator_warnings(s, a, i, [1]),
     "find mediators": lambda s, a, i: mediators.find_mediators(s, a, language="nl"),
+    "request years": lambda s, a, i: med.request_years(s, a),
+    "linked case facts": lambda s, a, i: med.find_linked_case(s, a, "2024-L2-00017"),
 }
 WRITES: dict[str, Call] = {
     "register": lambda s, a, i: med.register_request(

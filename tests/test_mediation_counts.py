@@ -19,6 +19,7 @@ from ikodesk.models.enums import MediationStatus, Role
 from ikodesk.services import mediation as med
 from ikodesk.services.actors import Actor
 from ikodesk.services.figure_keys import SCALAR_KEYS
+from ikodesk.services.figures import compute_figures
 from ikodesk.storage import Database
 from tests.support.actors import make_actor
 from tests.support.mediation_dataset import (
@@ -27,6 +28,7 @@ from tests.support.mediation_dataset import (
     EXPECTED_2025,
     build_2024,
 )
+from tests.support.shape import leaf_keys
 
 KINDS = ("iko", "niko")
 OUTCOMES = ("full_agreement", "mirror_agreement", "no_agreement")
@@ -129,6 +131,23 @@ def test_the_seed_numbers_of_2024(built: tuple[Session, Actor]) -> None:
     session, _ = built
     assert set(EXPECTED_2024) == {k for k in SCALAR_KEYS if k.startswith("mediation.")}
     assert hand_counts(session, 2024) == EXPECTED_2024
+
+
+def test_the_figures_service_gives_the_seed_numbers(built: tuple[Session, Actor]) -> None:
+    """What the reports screen and the PDF print: the same numbers, from the figures service."""
+    session, _ = built
+    printed = compute_figures(session, Actor.key_holder(), 2024)
+    flat = {key: _leaf(printed, key) for key in leaf_keys(printed) if key.startswith("mediation.")}
+    assert flat == EXPECTED_2024
+    assert flat == hand_counts(session, 2024)
+
+
+def _leaf(figures: dict[str, object], key: str) -> object:
+    value: object = figures
+    for part in key.split("."):
+        assert isinstance(value, dict)
+        value = value[part]
+    return value
 
 
 @pytest.mark.parametrize(

@@ -128,6 +128,34 @@ def test_the_status_list_filters_on_year_kind_status_and_mediator(
     }
 
 
+def test_request_years_run_from_the_first_request_to_the_last(
+    session: Session, staff: Actor
+) -> None:
+    assert med.request_years(session, staff) == []
+    med.register_request(session, staff, request("2022-11-01"))
+    med.register_request(session, staff, request("2024-02-01"))
+    assert med.request_years(session, staff) == [2024, 2023, 2022]
+
+
+def test_a_case_to_link_shows_its_basic_facts_or_a_dutch_refusal(
+    session: Session, staff: Actor
+) -> None:
+    exchange.import_lines(session, Actor.key_holder(), R.lines(*R.USERS, R.ABDUCTION_CASE))
+    facts = med.find_linked_case(session, staff, " 2024-L2-00017 ")
+    assert (facts.ref, facts.code.value, facts.opened, facts.country_name) == (
+        "2024-L2-00017",
+        "international_abduction",
+        D("2024-03-05"),
+        "Polen",
+    )
+    with pytest.raises(ValidationError) as missing:
+        med.find_linked_case(session, staff, "2024-L2-99999")
+    assert missing.value.errors == {"case": 'Zaak "2024-L2-99999" bestaat niet.'}
+    with pytest.raises(ValidationError) as empty:
+        med.find_linked_case(session, staff, "  ")
+    assert empty.value.errors == {"case": "Geef de referentie van de zaak."}
+
+
 # --- reminders ---------------------------------------------------------------------------
 
 

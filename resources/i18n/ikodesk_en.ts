@@ -754,12 +754,12 @@
 <context>
     <name>ChildrenEditor</name>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="220" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="223" />
         <source>Kind &amp;toevoegen</source>
         <translation>Add &amp;child</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="222" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="225" />
         <source>Kind &amp;verwijderen</source>
         <translation>&amp;Remove child</translation>
     </message>
@@ -767,42 +767,42 @@
 <context>
     <name>ChildrenModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="52" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="56" />
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="53" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="57" />
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="54" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="58" />
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="55" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="59" />
         <source>Leeftijd</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="104" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="108" />
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="114" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="118" />
         <source>verwacht een getal</source>
         <translation>expected a number</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="167" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="171" />
         <source>{0} jaar</source>
         <translation>{0} years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="172" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="51" />
         <source>Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is</source>
         <translation>Age on the opening date; only fill in when the date of birth is unknown</translation>
     </message>
@@ -998,6 +998,29 @@
     </message>
 </context>
 <context>
+    <name>CuratorDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="245" />
+        <source>Bijzondere curator</source>
+        <translation>Special curator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="245" />
+        <source>&amp;Registreren</source>
+        <translation>Re&amp;gister</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="250" />
+        <source>&amp;Benoemd op</source>
+        <translation>&amp;Appointed on</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="253" />
+        <source>Maak de datum leeg om de benoeming in te trekken.</source>
+        <translation>Clear the date to withdraw the appointment.</translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
         <location filename="../../src/ikodesk/ui/fields.py" line="41" />
@@ -1044,6 +1067,82 @@
         <location filename="../../src/ikodesk/ui/wizard.py" line="314" />
         <source>Annuleren</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="268" />
+        <source>Intake met de mediators</source>
+        <translation>Intake with the mediators</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="268" />
+        <source>&amp;Registreren</source>
+        <translation>Re&amp;gister</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="272" />
+        <source>&amp;Uitkomst van de intake</source>
+        <translation>Intake &amp;result</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="275" />
+        <source>&amp;Einddatum</source>
+        <translation>&amp;End date</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="279" />
+        <source>Niet geschikt: de mediation eindigt na de intake, zonder uitkomst. Geef dan de einddatum.</source>
+        <translation>Not suitable: the mediation ends after the intake, without an outcome. Then give the end date.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="300" />
+        <source>kies geschikt of niet geschikt</source>
+        <translation>choose suitable or not suitable</translation>
+    </message>
+</context>
+<context>
+    <name>InterviewDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="310" />
+        <source>Kindgesprek</source>
+        <translation>Child interview</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="310" />
+        <source>Kindgesprek &amp;toevoegen</source>
+        <translation>&amp;Add interview</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="315" />
+        <source>&amp;Datum</source>
+        <translation>&amp;Date</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="319" />
+        <source>&amp;Kinderen gehoord</source>
+        <translation>&amp;Children heard</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="323" />
+        <source>Kinderen in deze mediation (leeftijd bij de aanvraag): {0}.</source>
+        <translation>Children in this mediation (age at the request): {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="324" />
+        <source>{0} jaar</source>
+        <translation>{0} years</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="327" />
+        <source>Van de kinderen in deze mediation is geen leeftijd bekend.</source>
+        <translation>No age is known of the children in this mediation.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="328" />
+        <source>Kinderen worden gehoord vanaf {0} jaar.</source>
+        <translation>Children are heard from the age of {0}.</translation>
     </message>
 </context>
 <context>
@@ -1476,27 +1575,904 @@
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="401" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="404" />
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="403" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="406" />
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
 </context>
 <context>
-    <name>MediationPage</name>
+    <name>MediationListModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="17" />
-        <source>Mediation</source>
-        <translation>Mediation</translation>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="42" />
+        <source>Referentie</source>
+        <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="25" />
-        <source>De schermen van het Mediation Bureau (aanvragen, mediatoren, bijzondere curatoren, kindgesprekken en uitkomsten) volgen in een volgende versie. Mediationgegevens kunnen tot die tijd worden ingelezen met &lt;code&gt;ikodesk import&lt;/code&gt;.</source>
-        <translation>The Mediation Bureau's screens (requests, mediators, special curators, child interviews and outcomes) follow in a later version. Until then, mediation data can be loaded with &lt;code&gt;ikodesk import&lt;/code&gt;.</translation>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="43" />
+        <source>Aangevraagd</source>
+        <translation>Requested</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="44" />
+        <source>Soort</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="46" />
+        <source>Verwezen door</source>
+        <translation>Referred by</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="48" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="49" />
+        <source>Mediators</source>
+        <translation>Mediators</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="51" />
+        <source>Bijzondere curator</source>
+        <translation>Special curator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="61" />
+        <source>{0}: niet geschikt na intake</source>
+        <translation>{0}: not suitable after intake</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="65" />
+        <source>{0}: {1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="69" />
+        <source>{0} (geschikt na intake)</source>
+        <translation>{0} (suitable after intake)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="120" />
+        <source>benoemd {0}</source>
+        <translation>appointed {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="124" />
+        <source>nog benoemen</source>
+        <translation>to be appointed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="152" />
+        <source>Niet voortgezet, met een kind van 3 jaar of ouder: volgens de afspraak van het bureau wordt een bijzondere curator benoemd.</source>
+        <translation>Not continued, with a child of 3 or older: by the bureau's agreement a special curator is appointed.</translation>
+    </message>
+</context>
+<context>
+    <name>MediationPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="65" />
+        <source>Mediation Bureau</source>
+        <translation>Mediation Bureau</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="74" />
+        <source>bijv. M2024-007 (Ctrl+K)</source>
+        <translation>e.g. M2024-007 (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="77" />
+        <source>&amp;Ga naar</source>
+        <translation>&amp;Go to</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="81" />
+        <source>&amp;Nieuwe aanvraag</source>
+        <translation>&amp;New request</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="95" />
+        <source>&amp;Aanvragen</source>
+        <translation>&amp;Requests</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="97" />
+        <source>Mediator&amp;pool</source>
+        <translation>Mediator &amp;pool</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="108" />
+        <source>&amp;Nieuwe aanvraag (Ctrl+N)</source>
+        <translation>&amp;New request (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="152" />
+        <source>Alle jaren</source>
+        <translation>All years</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="155" />
+        <source>IKO en NIKO</source>
+        <translation>IKO and NIKO</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="160" />
+        <source>Alle statussen</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="165" />
+        <source>Alle mediators</source>
+        <translation>All mediators</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="168" />
+        <source>&amp;Jaar</source>
+        <translation>&amp;Year</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="169" />
+        <source>S&amp;oort</source>
+        <translation>&amp;Type</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="170" />
+        <source>S&amp;tatus</source>
+        <translation>&amp;Status</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="171" />
+        <source>Me&amp;diator</source>
+        <translation>Me&amp;diator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="181" />
+        <source>Op&amp;enen</source>
+        <translation>Op&amp;en</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="183" />
+        <source>Enter in de lijst</source>
+        <translation>Enter in the list</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="268" />
+        <source>{0} (inactief)</source>
+        <translation>{0} (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="299" />
+        <source>laden…</source>
+        <translation>loading…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="315" />
+        <source>{0} aanvragen</source>
+        <translation>{0} requests</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="328" />
+        <source>&lt;a href="{0}"&gt;{1}&lt;/a&gt; ({2}, aangevraagd {3}, kind van {4} jaar)</source>
+        <translation>&lt;a href="{0}"&gt;{1}&lt;/a&gt; ({2}, requested {3}, child aged {4})</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="339" />
+        <source>en nog {0}</source>
+        <translation>and {0} more</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="342" />
+        <source>Een niet-voortgezette aanvraag met een kind van {0} jaar of ouder heeft nog geen bijzondere curator (afspraak van het bureau):</source>
+        <translation>A request that was not continued, with a child of {0} or older, has no special curator yet (the bureau's agreement):</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="347" />
+        <source>{0} niet-voortgezette aanvragen met een kind van {1} jaar of ouder hebben nog geen bijzondere curator (afspraak van het bureau):</source>
+        <translation>{0} requests that were not continued, with a child of {1} or older, have no special curator yet (the bureau's agreement):</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="352" />
+        <source>Bijzondere curator benoemen</source>
+        <translation>Appoint a special curator</translation>
+    </message>
+</context>
+<context>
+    <name>MediationWindow</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="94" />
+        <source>geopend {0}</source>
+        <translation>opened {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="103" />
+        <source>Nog geen kindgesprekken.</source>
+        <translation>No child interviews yet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="105" />
+        <source>1 kindgesprek</source>
+        <translation>1 child interview</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="107" />
+        <source>{0} kindgesprekken</source>
+        <translation>{0} child interviews</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="110" />
+        <source>1 kind gehoord</source>
+        <translation>1 child heard</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="112" />
+        <source>{0} kinderen gehoord</source>
+        <translation>{0} children heard</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="123" />
+        <source>Ouder {0}</source>
+        <translation>Parent {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="137" />
+        <source>begin te typen: Nederland, …</source>
+        <translation>start typing: Nederland, …</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="141" />
+        <source>Moeder of vader</source>
+        <translation>Mother or father</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="145" />
+        <source>Voornaam</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="149" />
+        <source>Achternaam</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="153" />
+        <source>Geboortedatum</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="157" />
+        <source>Woonland</source>
+        <translation>Country of residence</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="182" />
+        <source>kies moeder of vader</source>
+        <translation>choose mother or father</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="192" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="798" />
+        <source>ongeldige datum (dd-mm-jjjj)</source>
+        <translation>invalid date (dd-mm-yyyy)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="199" />
+        <source>onbekend land: kies een land uit de lijst</source>
+        <translation>unknown country: choose a country from the list</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="581" />
+        <source>Nieuwe mediationaanvraag</source>
+        <translation>New mediation request</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247" />
+        <source>Laden…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="271" />
+        <source>&amp;Opslaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="291" />
+        <source>Kinderen</source>
+        <translation>Children</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="295" />
+        <source>Leeftijd op de aanvraagdatum; vul alleen in als de geboortedatum onbekend is</source>
+        <translation>Age on the request date; fill in only when the date of birth is unknown</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="371" />
+        <source>Aanvraag</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="376" />
+        <source>IKO (internationale kinderontvoering)</source>
+        <translation>IKO (international child abduction)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="377" />
+        <source>NIKO (ander internationaal familiegeschil)</source>
+        <translation>NIKO (other international family dispute)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="387" />
+        <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
+        <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="399" />
+        <source>Soo&amp;rt *</source>
+        <translation>T&amp;ype *</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="400" />
+        <source>&amp;Aanvraagdatum *</source>
+        <translation>Request &amp;date *</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="401" />
+        <source>Verwezen &amp;door</source>
+        <translation>Re&amp;ferred by</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="406" />
+        <source>&amp;Zaak van het centrum</source>
+        <translation>Centre cas&amp;e</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="412" />
+        <source>Verloop</source>
+        <translation>Course</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="433" />
+        <source>&amp;Starten…</source>
+        <translation>S&amp;tart…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="435" />
+        <source>&amp;Niet voortzetten…</source>
+        <translation>&amp;Not continued…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="437" />
+        <source>&amp;Heropenen</source>
+        <translation>Reo&amp;pen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="438" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="718" />
+        <source>&amp;Curator benoemen…</source>
+        <translation>Appoint c&amp;urator…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="440" />
+        <source>&amp;Mediators toewijzen…</source>
+        <translation>Assign &amp;mediators…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="442" />
+        <source>&amp;Intake…</source>
+        <translation>&amp;Intake…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="444" />
+        <source>&amp;Kindgesprek toevoegen…</source>
+        <translation>Add c&amp;hild interview…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="447" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1008" />
+        <source>Kindgesprek verwijderen</source>
+        <translation>Delete child interview</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="449" />
+        <source>&amp;Uitkomst…</source>
+        <translation>&amp;Outcome…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459" />
+        <source>Datum</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459" />
+        <source>Kinderen gehoord</source>
+        <translation>Children heard</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="481" />
+        <source>Besluit</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="485" />
+        <source>Bijzondere curator</source>
+        <translation>Special curator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="486" />
+        <source>Mediators</source>
+        <translation>Mediators</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="487" />
+        <source>Intake</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="489" />
+        <source>Kindgesprekken</source>
+        <translation>Child interviews</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="493" />
+        <source>Uitkomst</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="579" />
+        <source>Nieuwe aanvraag</source>
+        <translation>New request</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="582" />
+        <source>{0} — ikodesk</source>
+        <translation>{0} — ikodesk</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="584" />
+        <source>nog niet opgeslagen</source>
+        <translation>not saved yet</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="599" />
+        <source>Sla de aanvraag op (Ctrl+S); daarna registreert u hier het verloop.</source>
+        <translation>Save the request (Ctrl+S); then register its course here.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="616" />
+        <source>Aangevraagd op {0}{1}.</source>
+        <translation>Requested on {0}{1}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="618" />
+        <source>, verwezen door: {0}</source>
+        <translation>, referred by: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="626" />
+        <source>Nog geen besluit: start de mediation of registreer dat de aanvraag niet wordt voortgezet.</source>
+        <translation>No decision yet: start the mediation or register that the request is not continued.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="630" />
+        <source>Niet voortgezet: {0}</source>
+        <translation>Not continued: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="632" />
+        <source>Gestart op {0}.</source>
+        <translation>Started on {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="637" />
+        <source>Benoemd op {0}.</source>
+        <translation>Appointed on {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="640" />
+        <source>Nog te benoemen: de aanvraag is niet voortgezet en er is een kind van {0} jaar of ouder (afspraak van het bureau).</source>
+        <translation>To be appointed: the request was not continued and there is a child of {0} or older (the bureau's agreement).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="645" />
+        <source>Niet nodig: geen kind van {0} jaar of ouder bekend.</source>
+        <translation>Not needed: no child of {0} or older is known.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="649" />
+        <source>Alleen bij een aanvraag die niet wordt voortgezet.</source>
+        <translation>Only for a request that is not continued.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="655" />
+        <source> (CBFM)</source>
+        <translation> (CBFM)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="656" />
+        <source> (inactief)</source>
+        <translation> (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="661" />
+        <source>Nog geen mediators toegewezen.</source>
+        <translation>No mediators assigned yet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="664" />
+        <source>Geschikt.</source>
+        <translation>Suitable.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="666" />
+        <source>Niet geschikt: beëindigd op {0}, zonder uitkomst.</source>
+        <translation>Not suitable: ended on {0}, without an outcome.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="670" />
+        <source>Nog geen intake.</source>
+        <translation>No intake yet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="698" />
+        <source>{0}, beëindigd op {1}.</source>
+        <translation>{0}, ended on {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="702" />
+        <source>Redenen: {0}.</source>
+        <translation>Reasons: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="706" />
+        <source>Nog geen uitkomst.</source>
+        <translation>No outcome yet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="718" />
+        <source>&amp;Curator wijzigen…</source>
+        <translation>Change c&amp;urator…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="793" />
+        <source>kies IKO of NIKO</source>
+        <translation>choose IKO or NIKO</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="801" />
+        <source>verplicht</source>
+        <translation>required</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="852" />
+        <source>Aanvraag {0} geregistreerd.</source>
+        <translation>Request {0} registered.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="854" />
+        <source>Opgeslagen.</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="884" />
+        <source>Kind {0}: {1}</source>
+        <translation>Child {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="898" />
+        <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
+        <translation>Not saved yet: {0} field(s) need attention.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="925" />
+        <source>Verloop bijgewerkt.</source>
+        <translation>Course updated.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="981" />
+        <source>Aanvraag heropenen</source>
+        <translation>Reopen request</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="983" />
+        <source>De aanvraag {0} wordt weer open; de reden waarom zij niet werd voortgezet vervalt. Een benoemde bijzondere curator blijft geregistreerd. Heropenen?</source>
+        <translation>Request {0} becomes open again; the reason it was not continued is removed. An appointed special curator stays registered. Reopen?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1010" />
+        <source>Het kindgesprek van {0} verwijderen? Doe dit alleen bij een vergissing.</source>
+        <translation>Delete the child interview of {0}? Only do this to undo a mistake.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1037" />
+        <source>Niet-opgeslagen wijzigingen</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1038" />
+        <source>De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
+        <translation>Request {0} has changes that have not been saved yet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1039" />
+        <source>(nieuw)</source>
+        <translation>(new)</translation>
+    </message>
+</context>
+<context>
+    <name>MediatorDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="124" />
+        <source>Mediator toevoegen</source>
+        <translation>Add mediator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="124" />
+        <source>Mediator wijzigen</source>
+        <translation>Edit mediator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="133" />
+        <source>taalcodes, bijv. nl, pl, en</source>
+        <translation>language codes, e.g. nl, pl, en</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="139" />
+        <source>&amp;CBFM-gecertificeerd (Certified Cross Border Family Mediator)</source>
+        <translation>&amp;CBFM certified (Certified Cross Border Family Mediator)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="143" />
+        <source>&amp;Actief in de pool</source>
+        <translation>&amp;Active in the pool</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="147" />
+        <source>&amp;Naam *</source>
+        <translation>&amp;Name *</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="148" />
+        <source>&amp;Talen</source>
+        <translation>&amp;Languages</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="162" />
+        <source>&amp;Opslaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="165" />
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>MediatorPickModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="406" />
+        <source>Mediator</source>
+        <translation>Mediator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="407" />
+        <source>Talen</source>
+        <translation>Languages</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="408" />
+        <source>CBFM</source>
+        <translation>CBFM</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="409" />
+        <source>Zaken in {0}</source>
+        <translation>Cases in {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="446" />
+        <source>{0} (inactief)</source>
+        <translation>{0} (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="453" />
+        <source>ja</source>
+        <translation>yes</translation>
+    </message>
+</context>
+<context>
+    <name>MediatorPool</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="233" />
+        <source>Zaken per mediator in &amp;jaar</source>
+        <translation>Cases per mediator in &amp;year</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="238" />
+        <source>Mediator &amp;toevoegen…</source>
+        <translation>&amp;Add mediator…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="240" />
+        <source>&amp;Wijzigen…</source>
+        <translation>&amp;Edit…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="242" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="290" />
+        <source>&amp;Deactiveren</source>
+        <translation>Deac&amp;tivate</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="290" />
+        <source>A&amp;ctiveren</source>
+        <translation>Ac&amp;tivate</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="301" />
+        <source>{0} mediators, van wie {1} actief; {2} CBFM-gecertificeerd.</source>
+        <translation>{0} mediators, {1} of them active; {2} CBFM certified.</translation>
+    </message>
+</context>
+<context>
+    <name>MediatorsDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="487" />
+        <source>Mediators toewijzen</source>
+        <translation>Assign mediators</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="487" />
+        <source>&amp;Toewijzen</source>
+        <translation>As&amp;sign</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="493" />
+        <source>Alle talen</source>
+        <translation>All languages</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="494" />
+        <source>Alleen &amp;CBFM-gecertificeerd</source>
+        <translation>Only &amp;CBFM certified</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="501" />
+        <source>T&amp;aal</source>
+        <translation>L&amp;anguage</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="523" />
+        <source>&amp;Pool</source>
+        <translation>&amp;Pool</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="529" />
+        <source>Gekozen</source>
+        <translation>Chosen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="539" />
+        <source>Meestal twee mediators. Spatie kiest of schrapt de mediator in de lijst; de volgorde van kiezen is de volgorde in de mediation. Minst belaste mediators staan bovenaan.</source>
+        <translation>Usually two mediators. Space ticks or unticks the mediator in the list; the order of ticking is the order in the mediation. The least busy mediators are at the top.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="602" />
+        <source>nog niemand</source>
+        <translation>nobody yet</translation>
+    </message>
+</context>
+<context>
+    <name>MediatorsModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="70" />
+        <source>Naam</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="71" />
+        <source>Talen</source>
+        <translation>Languages</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="72" />
+        <source>CBFM</source>
+        <translation>CBFM</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="73" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="74" />
+        <source>Zaken in {0}</source>
+        <translation>Cases in {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="98" />
+        <source>gecertificeerd</source>
+        <translation>certified</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="99" />
+        <source>actief</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="101" />
+        <source>inactief</source>
+        <translation>inactive</translation>
+    </message>
+</context>
+<context>
+    <name>NotContinueDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="213" />
+        <source>Aanvraag niet voortzetten</source>
+        <translation>Request not continued</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="214" />
+        <source>&amp;Niet voortzetten</source>
+        <translation>Do &amp;not continue</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="222" />
+        <source>Bijvoorbeeld: ouders willen na de regiezitting niet meer deelnemen.</source>
+        <translation>For example: after the directions hearing the parents no longer want to take part.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="224" />
+        <source>&amp;Reden</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="228" />
+        <source>Bij een kind van {0} jaar of ouder benoemt het bureau daarna een bijzondere curator.</source>
+        <translation>For a child of {0} or older the bureau then appoints a special curator.</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="344" />
+        <source>Uitkomst van de mediation</source>
+        <translation>Outcome of the mediation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="344" />
+        <source>&amp;Registreren</source>
+        <translation>Re&amp;gister</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="348" />
+        <source>&amp;Uitkomst</source>
+        <translation>&amp;Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="352" />
+        <source>&amp;Einddatum</source>
+        <translation>&amp;End date</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="363" />
+        <source>Waarom niet geslaagd</source>
+        <translation>Why it failed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="367" />
+        <source>De mediation heeft al een uitkomst: dit corrigeert haar.</source>
+        <translation>The mediation already has an outcome: this corrects it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="383" />
+        <source>kies de uitkomst</source>
+        <translation>choose the outcome</translation>
     </message>
 </context>
 <context>
@@ -1773,6 +2749,29 @@
     </message>
 </context>
 <context>
+    <name>StartDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="186" />
+        <source>Mediation starten</source>
+        <translation>Start mediation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="186" />
+        <source>Mediation &amp;starten</source>
+        <translation>&amp;Start mediation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="190" />
+        <source>De ouders zijn bereid tot mediation. Aangevraagd op {0}.</source>
+        <translation>The parents are willing to mediate. Requested on {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="198" />
+        <source>Start&amp;datum</source>
+        <translation>Start &amp;date</translation>
+    </message>
+</context>
+<context>
     <name>StartPage</name>
     <message>
         <location filename="../../src/ikodesk/ui/wizard.py" line="53" />
@@ -1818,6 +2817,24 @@
         <location filename="../../src/ikodesk/ui/wizard.py" line="95" />
         <source>Er is geen bestand op {0}.</source>
         <translation>There is no file at {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>StepDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="112" />
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="131" />
+        <source>ongeldige datum (dd-mm-jjjj)</source>
+        <translation>invalid date (dd-mm-yyyy)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="134" />
+        <source>verplicht</source>
+        <translation>required</translation>
     </message>
 </context>
 <context>
@@ -1965,6 +2982,209 @@
     </message>
 </context>
 <context>
+    <name>languages</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="14" />
+        <source>Nederlands</source>
+        <translation>Dutch</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="15" />
+        <source>Engels</source>
+        <translation>English</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="16" />
+        <source>Duits</source>
+        <translation>German</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="17" />
+        <source>Frans</source>
+        <translation>French</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="18" />
+        <source>Spaans</source>
+        <translation>Spanish</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="19" />
+        <source>Italiaans</source>
+        <translation>Italian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="20" />
+        <source>Portugees</source>
+        <translation>Portuguese</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="21" />
+        <source>Pools</source>
+        <translation>Polish</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="22" />
+        <source>Turks</source>
+        <translation>Turkish</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="23" />
+        <source>Arabisch</source>
+        <translation>Arabic</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="24" />
+        <source>Berbers</source>
+        <translation>Berber</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="25" />
+        <source>Russisch</source>
+        <translation>Russian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="26" />
+        <source>Oekraïens</source>
+        <translation>Ukrainian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="27" />
+        <source>Roemeens</source>
+        <translation>Romanian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="28" />
+        <source>Bulgaars</source>
+        <translation>Bulgarian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="29" />
+        <source>Hongaars</source>
+        <translation>Hungarian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="30" />
+        <source>Tsjechisch</source>
+        <translation>Czech</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="31" />
+        <source>Slowaaks</source>
+        <translation>Slovak</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="32" />
+        <source>Litouws</source>
+        <translation>Lithuanian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="33" />
+        <source>Grieks</source>
+        <translation>Greek</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="34" />
+        <source>Zweeds</source>
+        <translation>Swedish</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="35" />
+        <source>Deens</source>
+        <translation>Danish</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="36" />
+        <source>Noors</source>
+        <translation>Norwegian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="37" />
+        <source>Fins</source>
+        <translation>Finnish</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="38" />
+        <source>Kroatisch</source>
+        <translation>Croatian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="39" />
+        <source>Servisch</source>
+        <translation>Serbian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="40" />
+        <source>Bosnisch</source>
+        <translation>Bosnian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="41" />
+        <source>Albanees</source>
+        <translation>Albanian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="42" />
+        <source>Perzisch</source>
+        <translation>Persian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="43" />
+        <source>Pasjtoe</source>
+        <translation>Pashto</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="44" />
+        <source>Tigrinya</source>
+        <translation>Tigrinya</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="45" />
+        <source>Somalisch</source>
+        <translation>Somali</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="46" />
+        <source>Amhaars</source>
+        <translation>Amharic</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="47" />
+        <source>Hindi</source>
+        <translation>Hindi</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="48" />
+        <source>Urdu</source>
+        <translation>Urdu</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="49" />
+        <source>Chinees</source>
+        <translation>Chinese</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="50" />
+        <source>Japans</source>
+        <translation>Japanese</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="51" />
+        <source>Indonesisch</source>
+        <translation>Indonesian</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="52" />
+        <source>Papiaments</source>
+        <translation>Papiamento</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/languages.py" line="53" />
+        <source>Sranantongo</source>
+        <translation>Sranan Tongo</translation>
+    </message>
+</context>
+<context>
     <name>messages</name>
     <message>
         <location filename="../../src/ikodesk/ui/messages.py" line="31" />
@@ -2030,6 +3250,26 @@
         <location filename="../../src/ikodesk/ui/problems.py" line="30" />
         <source>behandelaar</source>
         <translation>handler</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="32" />
+        <source>uitkomst</source>
+        <translation>outcome</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="33" />
+        <source>bijzondere curator</source>
+        <translation>special curator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="34" />
+        <source>reden</source>
+        <translation>reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/problems.py" line="35" />
+        <source>redenen</source>
+        <translation>reasons</translation>
     </message>
 </context>
 </TS>

@@ -39,6 +39,16 @@ def test_validation_messages_use_the_forms_words() -> None:
         "Geboortedatum 05-03-2024 ligt na de openingsdatum 02-01-2024"
     )
     assert humanize('verwacht "birth_date" of "age"') == 'Verwacht "geboortedatum" of "leeftijd"'
+    # The mediation workflow's words: status and outcome labels, Dutch field names.
+    assert humanize('alleen toegestaan bij outcome "no_agreement"') == (
+        'Alleen toegestaan bij uitkomst "Geen overeenkomst"'
+    )
+    assert humanize('verplicht bij status "ended" (de einddatum)') == (
+        'Verplicht bij status "Afgerond" (de einddatum)'
+    )
+    assert humanize("op 2024-04-10 is in deze mediation 1 kind 3 jaar") == (
+        "Op 10-04-2024 is in deze mediation 1 kind 3 jaar"
+    )
 
 
 def test_a_bug_gets_the_crash_dialog_and_goes_to_the_log(

@@ -865,6 +865,29 @@ def get_mediation_by_ref(session: Session, actor: Actor, ref: str) -> MediationD
     return _detail(session, actor, _load(session, mediation_id))
 
 
+def request_years(session: Session, actor: Actor) -> list[int]:
+    """The years from the first request to the last one, newest first (for a year filter)."""
+    access.require(session, actor, Action.MEDIATION_READ)
+    first = session.scalar(select(func.min(Mediation.requested)))
+    last = session.scalar(select(func.max(Mediation.requested)))
+    if first is None or last is None:
+        return []
+    return list(range(last.year, first.year - 1, -1))
+
+
+def find_linked_case(session: Session, actor: Actor, case_ref: str) -> LinkedCase:
+    """The basic facts of the centre case with this reference, to show before linking it.
+
+    The same facts a linked mediation shows (no people, no notes); refused
+    with a Dutch message on field "case" when no case has this reference.
+    """
+    access.require(session, actor, Action.MEDIATION_READ)
+    case_id = _case_id(session, actor, case_ref)
+    if case_id is None:
+        raise _refuse("case", "Geef de referentie van de zaak.")
+    return _linked_cases(session, actor, [case_id])[case_id]
+
+
 def list_mediations(
     session: Session,
     actor: Actor,

@@ -44,10 +44,14 @@ class ChildRow:
 class ChildrenModel(QAbstractTableModel):
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, age_hint: str | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ChildRow] = []
-        self.opened: date | None = None
+        self.opened: date | None = None  # the date the ages are counted on
+        self.age_hint = age_hint or QCoreApplication.translate(
+            "ChildrenModel",
+            "Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is",
+        )
         self.headers = [
             QCoreApplication.translate("ChildrenModel", "Voornaam"),
             QCoreApplication.translate("ChildrenModel", "Achternaam"),
@@ -169,10 +173,7 @@ class ChildrenModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col == AGE and self._age(r)[1]:
             return QBrush(QColor(96, 96, 96))
         if role == Qt.ItemDataRole.ToolTipRole and col == AGE:
-            return QCoreApplication.translate(
-                "ChildrenModel",
-                "Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is",
-            )
+            return self.age_hint
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -199,9 +200,9 @@ class ChildrenModel(QAbstractTableModel):
 class ChildrenEditor(QWidget):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, age_hint: str | None = None) -> None:
         super().__init__(parent)
-        self.model = ChildrenModel(self)
+        self.model = ChildrenModel(self, age_hint)
         self.view = QTableView()
         self.view.setObjectName("children")
         self.view.setModel(self.model)

@@ -43,13 +43,20 @@ class DatabaseFacts:
     database_id: str
     schema_revision: str | None
     idle_lock_minutes: int
+    # The foreign countries: where a child was taken, where a parent wants to move.
     countries: tuple[CountryInfo, ...]
+    # Where a parent lives may also be home (a mediation's parents).
+    netherlands: CountryInfo | None = None
+
+    @property
+    def residence_countries(self) -> tuple[CountryInfo, ...]:
+        return ((self.netherlands,) if self.netherlands else ()) + self.countries
 
 
 def load_database_facts(db: Database) -> DatabaseFacts:
     """Read what the client keeps in memory after unlocking (runs on the worker)."""
     with db.session() as s:
-        countries = tuple(
+        every = [
             CountryInfo(
                 c.iso2,
                 c.name_nl,
@@ -59,9 +66,10 @@ def load_database_facts(db: Database) -> DatabaseFacts:
                 c.eu_member,
             )
             for c in reference.countries(s)
-            if c.iso2 != "NL"
-        )
+        ]
         minutes = app_settings.idle_lock_minutes(s)
+    countries = tuple(c for c in every if c.iso2 != "NL")
+    netherlands = next((c for c in every if c.iso2 == "NL"), None)
     return DatabaseFacts(
         path=db.path,
         key_mode=db.key_mode,
@@ -69,6 +77,7 @@ def load_database_facts(db: Database) -> DatabaseFacts:
         schema_revision=db.schema_revision(),
         idle_lock_minutes=minutes,
         countries=countries,
+        netherlands=netherlands,
     )
 
 

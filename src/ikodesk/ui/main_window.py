@@ -378,8 +378,11 @@ class MainWindow(QMainWindow):
         )
 
     # -- closing -------------------------------------------------------------------------
-    def unsaved_windows(self) -> list[CaseWindow]:
-        return [w for ws in self.case_windows.values() for w in ws if w.is_dirty()]
+    def unsaved_windows(self) -> list[QWidget]:
+        dirty: list[QWidget] = [w for ws in self.case_windows.values() for w in ws if w.is_dirty()]
+        if self.mediation_page is not None:
+            dirty += self.mediation_page.unsaved_windows()
+        return dirty
 
     def closeEvent(self, event: QCloseEvent) -> None:
         dirty = self.unsaved_windows()

@@ -28,6 +28,11 @@ def _field_names() -> dict[str, str]:
         "close_reason": QCoreApplication.translate("problems", "reden van sluiten"),
         "opened": QCoreApplication.translate("problems", "openingsdatum"),
         "handler": QCoreApplication.translate("problems", "behandelaar"),
+        # The mediation workflow's fields ("requested", "ended" are also statuses: those win).
+        "outcome": QCoreApplication.translate("problems", "uitkomst"),
+        "special_curator": QCoreApplication.translate("problems", "bijzondere curator"),
+        "not_started_reason": QCoreApplication.translate("problems", "reden"),
+        "failure_reasons": QCoreApplication.translate("problems", "redenen"),
     }
 
 
@@ -61,5 +66,6 @@ def humanize(message: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-# Dutch words that are also enum values: never replaced.
-_DUTCH_WORDS = frozenset({"ind"})
+# Dutch words that are also enum values: never replaced ("in deze mediation" is not the
+# role "Mediation Bureau").
+_DUTCH_WORDS = frozenset({"ind", "mediation"})
