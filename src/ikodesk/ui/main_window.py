@@ -227,6 +227,10 @@ class MainWindow(QMainWindow):
     def open_case(self, case_id: int | None, *, add_contact: bool = False) -> CaseWindow:
         if case_id is not None:
             for window in self.case_windows.get(case_id, []):
+                if window.is_loading():  # it shows itself when loaded (and if allowed)
+                    if add_contact:
+                        window.new_contact_when_loaded()
+                    return window
                 window.show()
                 window.raise_()
                 window.activateWindow()
@@ -237,10 +241,19 @@ class MainWindow(QMainWindow):
         window.saved.connect(self._case_saved)
         window.destroyed.connect(lambda _obj=None, w=window: self._forget_window(w))
         self.case_windows.setdefault(case_id, []).append(window)
-        window.show()
+        window.show_when_loaded()  # a refused case: a message, no window
         if add_contact:
             window.new_contact_when_loaded()
         return window
+
+    def present(self, window: QWidget) -> None:
+        """Show a window that has finished loading; while locked, after the unlock."""
+        if self.locked:
+            self._hidden_on_lock.append(window)
+            return
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def _forget_window(self, window: CaseWindow) -> None:
         for key, windows in list(self.case_windows.items()):
