@@ -24,6 +24,7 @@ from ikodesk.ui import i18n
 from ikodesk.ui.admin_page import AdminPage
 from ikodesk.ui.case_form import CaseWindow
 from ikodesk.ui.cases_page import CasesPage
+from ikodesk.ui.conflicts_view import ConflictsPage
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.idle import IdleWatcher, LockScreen
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.mediation_page: MediationPage | None = None
         self.reports_page: ReportsPage | None = None
         self.admin_page: AdminPage | None = None
+        self.conflicts_page: ConflictsPage | None = None
         if ctx.can(Action.CASE_CREATE):
             self.line1_page = Line1Page(ctx, self)
             self._add_page(self.tr("Lijn 1"), self.line1_page)
@@ -77,6 +79,9 @@ class MainWindow(QMainWindow):
         if ctx.can(Action.USER_MANAGE):
             self.admin_page = AdminPage(ctx, self)
             self._add_page(self.tr("Beheer"), self.admin_page)
+        elif ctx.can(Action.CONFLICTS_VIEW):  # management: the conflict list (in Beheer for admins)
+            self.conflicts_page = ConflictsPage(ctx, self)
+            self._add_page(self.tr("Conflictzaken"), self.conflicts_page)
         self.nav.currentRowChanged.connect(self._page_changed)
         self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 40, 170))
 
