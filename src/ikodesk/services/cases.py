@@ -169,11 +169,13 @@ def update_case(session: Session, actor: Actor, case_id: int, data: CaseData) ->
     _raise_problems(check_case(session, data))
     handler_id = _handler_id(session, data.handler)
     if handler_id != case.handler_id:
+        # Before the new handler's update check: a refused assignment is then one
+        # refusal in the audit log, not also an "allowed" entry for what it refuses.
+        access.require_assignable(session, handler_id, case.id, actor=actor)
         # Assignment is an update of the new handler's access too.
         access.require(
             session, actor, Action.CASE_UPDATE, CaseFacts(case.id, data.line, handler_id, case.ref)
         )
-        access.require_assignable(session, handler_id, case.id, actor=actor)
     for key, value in case_row(data, handler_id).items():
         setattr(case, key, value)
     _replace_people(session, case, data)
