@@ -172,7 +172,15 @@ def test_admin_conflict_list_and_review_by_keyboard(
         (reviews.data(reviews.index(r, 0)), reviews.data(reviews.index(r, 1))) for r in (0, 1)
     }
     assert pending == {NOWAK, JANSEN}
-    _no_family_names(_cells(conflicts) + _cells(reviews))
+    # The whole reason of the current row, readable without a mouse.
+    assert panel.conflict_detail.text().startswith(f"{F.MOTHER_REF} en {F.FATHER_REF}: ")
+    assert reason in panel.conflict_detail.text()
+    assert panel.review_detail.text().startswith(" en ".join(reviews.items[0].cases))
+    _no_family_names(
+        _cells(conflicts)
+        + _cells(reviews)
+        + [panel.conflict_detail.text(), panel.review_detail.text()]
+    )
 
     # Confirm one, by keyboard: the list, the mnemonic, then the question (No by default).
     assert panel.review_view is not None

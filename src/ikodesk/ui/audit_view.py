@@ -241,7 +241,7 @@ class AuditPanel(QWidget):
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
         self.model = AuditModel(self)
-        self.view = plain_table(self.model, "auditEntries", (6, 18, 14, 20, 22, 10, 22), char)
+        self.view = plain_table(self.model, "auditEntries", (6, 21, 14, 20, 22, 10, 22), char)
         self.view.setWordWrap(False)
         layout.addWidget(self.view, 1)
 

@@ -906,9 +906,7 @@ class CaseWindow(QWidget):
             label.setText(exc.message)
             label.show()
             self.message.setStyleSheet("color: #b00020;")
-            self.message.setText(
-                self.tr("Niet opgeslagen: kies een andere behandelaar.") + " " + exc.message
-            )
+            self.message.setText(self.tr("Niet opgeslagen: kies een andere behandelaar."))
             self.message.show()
             self.handler.setFocus()
             return

@@ -83,11 +83,12 @@ def cell_text(row: CaseRow, key: str) -> str:
     if key == "conflict":
         return QCoreApplication.translate("CaseListModel", "conflict") if row.conflict else ""
     if row.masked:
-        if key == "ref":
-            return row.ref
+        # Its reference, line and date (its place in a list sorted by date tells that
+        # anyway); nothing of the people, the country, the handler or the status.
         if key == "requester":
             return QCoreApplication.translate("CaseListModel", "afgeschermd dossier")
-        return ""
+        if key not in ("ref", "opened", "line"):
+            return ""
     if key == "ref":
         return row.ref
     if key == "opened":

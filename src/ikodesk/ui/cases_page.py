@@ -250,9 +250,9 @@ class CasesPage(QWidget):
             return
         self.hidden_label.setText(
             self.tr(
-                "{0} treffer(s) achter een conflictmuur. Er is al een dossier dat bij deze "
-                "zoekopdracht past, maar het is voor u afgeschermd: registreer deze familie "
-                "niet opnieuw en overleg zo nodig met de beheerder."
+                "{0} treffer(s) achter een conflictmuur: dossiers die bij deze zoekopdracht "
+                "passen, maar voor u zijn afgeschermd. Gaat het om dezelfde familie, "
+                "registreer haar dan niet opnieuw en overleg met de beheerder."
             ).format(hidden)
         )
         self.hidden_label.show()

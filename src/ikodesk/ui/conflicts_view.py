@@ -74,7 +74,7 @@ class ConflictsModel(ListModel):
         column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 3:
-                return self._flags_tooltip(info)
+                return self.flags_tooltip(info)
             if column == 4:
                 return info.reason
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
@@ -82,7 +82,7 @@ class ConflictsModel(ListModel):
         return super().data(index, role)
 
     @staticmethod
-    def _flags_tooltip(info: ConflictInfo) -> str | None:
+    def flags_tooltip(info: ConflictInfo) -> str | None:
         tips = []
         if info.handover:
             tips.append(
@@ -164,9 +164,17 @@ class ConflictsPanel(QWidget):
         self.conflicts_box = QGroupBox(self.tr("Conflictzaken"))
         cv = QVBoxLayout(self.conflicts_box)
         self.conflicts_model = ConflictsModel(self)
-        self.conflicts_view = plain_table(self.conflicts_model, "conflicts", (15, 15, 16, 24), char)
+        self.conflicts_view = plain_table(self.conflicts_model, "conflicts", (15, 15, 18, 24), char)
         cv.addWidget(self.conflicts_view)
-        layout.addWidget(self.conflicts_box, 3)
+        # The whole reason of the current row (the column cuts it off; no mouse needed).
+        self.conflict_detail = _detail_label("conflictDetail")
+        cv.addWidget(self.conflict_detail)
+        layout.addWidget(self.conflicts_box, 5)
+        self.conflicts_view.selectionModel().currentRowChanged.connect(
+            lambda *_a: self._show_detail(
+                self.conflicts_view, self.conflicts_model, self.conflict_detail
+            )
+        )
 
         self.review_model = ReviewModel(self)
         self.review_view: QTableView | None = None
@@ -184,8 +192,10 @@ class ConflictsPanel(QWidget):
             hint.setWordWrap(True)
             hint.setStyleSheet("color: #595959;")
             rv.addWidget(hint)
-            self.review_view = plain_table(self.review_model, "reviews", (15, 15, 16, 7), char)
+            self.review_view = plain_table(self.review_model, "reviews", (15, 15, 18, 7), char)
             rv.addWidget(self.review_view)
+            self.review_detail = _detail_label("reviewDetail")
+            rv.addWidget(self.review_detail)
             buttons = QHBoxLayout()
             self.confirm_button = QPushButton(self.tr("Be&vestigen: zelfde familie…"))
             self.confirm_button.setObjectName("confirmReview")
@@ -197,10 +207,8 @@ class ConflictsPanel(QWidget):
             buttons.addWidget(self.dismiss_button)
             buttons.addStretch(1)
             rv.addLayout(buttons)
-            layout.addWidget(self.review_box, 2)
-            self.review_view.selectionModel().currentRowChanged.connect(
-                lambda *_a: self._update_buttons()
-            )
+            layout.addWidget(self.review_box, 3)
+            self.review_view.selectionModel().currentRowChanged.connect(self._review_changed)
 
         bottom = QHBoxLayout()
         self.status = QLabel()
@@ -230,15 +238,42 @@ class ConflictsPanel(QWidget):
         self.ctx.worker.session(job, self._lists_loaded, lambda e: show_error(self, e), self)
 
     def _lists_loaded(self, lists: ConflictLists) -> None:
-        self.conflicts_model.set_items(lists.conflicts)
+        # What needs the administrator (a handover, someone on both sides) first, then
+        # newest first as the service gives them.
+        self.conflicts_model.set_items(
+            sorted(lists.conflicts, key=lambda i: not (i.handover or i.both_sides))
+        )
+        if lists.conflicts:
+            self.conflicts_view.setCurrentIndex(self.conflicts_model.index(0, 0))
+        else:
+            self.conflict_detail.clear()
         self.conflicts_box.setTitle(self.tr("Conflictzaken ({0})").format(len(lists.conflicts)))
         if lists.reviews is not None and self.review_box is not None:
             self.review_model.set_items(lists.reviews)
             self.review_box.setTitle(self.tr("Te beoordelen ({0})").format(len(lists.reviews)))
             if self.review_view is not None and lists.reviews:
                 self.review_view.setCurrentIndex(self.review_model.index(0, 0))
+            elif not lists.reviews:
+                self.review_detail.setText(self.tr("Niets te beoordelen."))
         self._update_buttons()
         self.loaded.emit()
+
+    def _review_changed(self) -> None:
+        assert self.review_view is not None
+        self._show_detail(self.review_view, self.review_model, self.review_detail)
+        self._update_buttons()
+
+    def _show_detail(self, view: QTableView, model: ListModel, label: QLabel) -> None:
+        index = view.currentIndex()
+        if not index.isValid() or index.row() >= model.rowCount():
+            label.clear()
+            return
+        info: ConflictInfo = model.items[index.row()]
+        text = self.tr("{0} en {1}: {2}.").format(info.cases[0], info.cases[1], info.reason)
+        flags = ConflictsModel.flags_tooltip(info)
+        if flags:
+            text += "\n" + flags.replace("\n\n", " ")
+        label.setText(text)
 
     # -- deciding on weak matches -----------------------------------------------------
     def selected_review(self) -> ConflictInfo | None:
@@ -338,6 +373,14 @@ class ConflictsPanel(QWidget):
         self._busy = True
         self._update_buttons()
         self.ctx.worker.session(job, done, failed, owner=self)
+
+
+def _detail_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
 
 
 class ConflictsPage(QWidget):
