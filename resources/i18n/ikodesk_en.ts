@@ -3,227 +3,237 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="249" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="195" />
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="265" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="211" />
         <source>Gebruiker &amp;toevoegen…</source>
         <translation>&amp;Add user…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="267" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="213" />
         <source>(De)&amp;activeren</source>
         <translation>(De)&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="269" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="215" />
         <source>&amp;Wachtwoord opnieuw instellen…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="275" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="221" />
         <source>&amp;Rol wijzigen</source>
         <translation>Change &amp;role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="287" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="233" />
         <source>&amp;Gebruikers en rollen</source>
         <translation>&amp;Users and roles</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="294" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="240" />
         <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages.</source>
         <translation>Countries with their status under the 1980 Hague Child Abduction Convention and the date of entry into force with the Netherlands. These data decide the Hague indication in cases and reports.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="303" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="249" />
         <source>filter op naam of ISO-code</source>
         <translation>filter by name or ISO code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="311" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="257" />
         <source>&amp;Referentiegegevens</source>
         <translation>&amp;Reference data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="317" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="263" />
         <source>Database</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="320" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="266" />
         <source>sleutelbos van het besturingssysteem (met herstelsleutel)</source>
         <translation>operating system keyring (with recovery key)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="322" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="268" />
         <source>wachtwoordzin</source>
         <translation>passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="325" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="271" />
         <source>Locatie</source>
         <translation>Location</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="326" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="272" />
         <source>Sleutel</source>
         <translation>Key</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="327" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="273" />
         <source>Versleuteling</source>
         <translation>Encryption</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="327" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="273" />
         <source>SQLCipher 4 (AES-256)</source>
         <translation>SQLCipher 4 (AES-256)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="328" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="274" />
         <source>Schemaversie</source>
         <translation>Schema version</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="329" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="275" />
         <source>Database-id</source>
         <translation>Database id</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="336" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="282" />
         <source>Back-up</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="339" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="285" />
         <source>Een back-up is een versleutelde kopie met dezelfde sleutel als de database.</source>
         <translation>A backup is an encrypted copy with the same key as the database.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="346" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="292" />
         <source>Bladeren…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="348" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="294" />
         <source>&amp;Nu back-up maken</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="361" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="307" />
         <source>Instellingen voor alle werkplekken</source>
         <translation>Settings for all workstations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="369" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="315" />
         <source> minuten</source>
         <translation> minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="371" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="317" />
         <source>Op&amp;slaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="377" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="323" />
         <source>&amp;Vergrendelen na</source>
         <translation>&amp;Lock after</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="384" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="330" />
         <source>&amp;Database en back-up</source>
         <translation>&amp;Database and backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="409" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="337" />
+        <source>&amp;Conflictzaken</source>
+        <translation>&amp;Conflict cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="340" />
+        <source>A&amp;uditlog</source>
+        <translation>&amp;Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="376" />
         <source>Gebruikers</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="409" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="376" />
         <source>Kies eerst een gebruiker in de lijst.</source>
         <translation>First choose a user in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="439" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="406" />
         <source>Gebruiker {0} toegevoegd.</source>
         <translation>User {0} added.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="477" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="444" />
         <source>Nieuw wachtwoord ingesteld voor {0}.</source>
         <translation>New password set for {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="502" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="469" />
         <source>{0} is {1}.</source>
         <translation>{0} is {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="503" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="470" />
         <source>geactiveerd</source>
         <translation>activated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="503" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="470" />
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="508" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="475" />
         <source>{0} weer activeren?</source>
         <translation>Activate {0} again?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="510" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="477" />
         <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
         <translation>Deactivate {0}? They will no longer be able to log in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="514" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="481" />
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="527" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="494" />
         <source>{0} heeft nu de rol {1}.</source>
         <translation>{0} now has the role {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="545" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="512" />
         <source>Back-up opslaan</source>
         <translation>Save backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="545" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="512" />
         <source>Database (*.db)</source>
         <translation>Database (*.db)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="553" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="520" />
         <source>Kies een bestand voor de back-up.</source>
         <translation>Choose a file for the backup.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="557" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="524" />
         <source>Back-up wordt gemaakt…</source>
         <translation>Making the backup…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="563" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="530" />
         <source>Back-up gemaakt: {0}</source>
         <translation>Backup made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="571" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="538" />
         <source>De back-up is niet gelukt.</source>
         <translation>The backup failed.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="593" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="560" />
         <source>Opgeslagen: vergrendelen na {0} minuten zonder invoer.</source>
         <translation>Saved: lock after {0} minutes without input.</translation>
     </message>
@@ -274,79 +284,397 @@
     </message>
 </context>
 <context>
+    <name>AuditModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="84" />
+        <source>dossier ingezien</source>
+        <translation>dossier read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="85" />
+        <source>zaak geregistreerd</source>
+        <translation>case registered</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="86" />
+        <source>zaak gewijzigd</source>
+        <translation>case changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="87" />
+        <source>zaaklijst</source>
+        <translation>case list</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="88" />
+        <source>gezocht</source>
+        <translation>searched</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="89" />
+        <source>dossier geëxporteerd</source>
+        <translation>dossier exported</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="90" />
+        <source>dossier afgedrukt</source>
+        <translation>dossier printed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="91" />
+        <source>basisgegevens ingezien</source>
+        <translation>basic facts read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="92" />
+        <source>contactmoment</source>
+        <translation>contact moment</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="93" />
+        <source>mediation ingezien</source>
+        <translation>mediation read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="94" />
+        <source>mediation gewijzigd</source>
+        <translation>mediation changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="95" />
+        <source>mediationtotalen</source>
+        <translation>mediation totals</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="96" />
+        <source>gebruikersbeheer</source>
+        <translation>user management</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="97" />
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="120" />
+        <source>referentiegegevens</source>
+        <translation>reference data</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="98" />
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="121" />
+        <source>cijfers</source>
+        <translation>figures</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="99" />
+        <source>rapport afgedrukt</source>
+        <translation>report printed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="100" />
+        <source>volledige export</source>
+        <translation>full export</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="101" />
+        <source>import</source>
+        <translation>import</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="102" />
+        <source>back-up/info</source>
+        <translation>backup/info</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="103" />
+        <source>auditlog ingezien</source>
+        <translation>audit log read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="104" />
+        <source>conflictlijst ingezien</source>
+        <translation>conflict list read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="105" />
+        <source>conflictbeoordeling</source>
+        <translation>conflict review</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="106" />
+        <source>conflictcontrole</source>
+        <translation>conflict check</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="113" />
+        <source>zaak</source>
+        <translation>case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="114" />
+        <source>zoekopdracht</source>
+        <translation>search</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="115" />
+        <source>gebruiker</source>
+        <translation>user</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="116" />
+        <source>conflict</source>
+        <translation>conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="117" />
+        <source>auditlog</source>
+        <translation>audit log</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="118" />
+        <source>database</source>
+        <translation>database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="119" />
+        <source>mediation</source>
+        <translation>mediation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="122" />
+        <source>rapport</source>
+        <translation>report</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="123" />
+        <source>systeem</source>
+        <translation>system</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="133" />
+        <source>Nr.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="134" />
+        <source>Tijd</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="135" />
+        <source>Gebruiker</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="136" />
+        <source>Handeling</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="137" />
+        <source>Object</source>
+        <translation>Object</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="138" />
+        <source>Resultaat</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="139" />
+        <source>Werkplek</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="140" />
+        <source>Toelichting</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="144" />
+        <source>(sleutelhouder)</source>
+        <translation>(key holder)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="151" />
+        <source>geweigerd</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="153" />
+        <source>toegestaan</source>
+        <translation>allowed</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPanel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="186" />
+        <source>Wie wat deed met welke zaak, wanneer en vanaf welke werkplek, ook elke geweigerde toegang. Het auditlog bevat alleen referenties, nooit de inhoud van dossiers. Ook het inzien van dit log wordt vastgelegd.</source>
+        <translation>Who did what with which case, when and from which workstation, including every refused access. The audit log holds references only, never the contents of dossiers. Reading this log is recorded too.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="197" />
+        <source>bijvoorbeeld 2024-L2-00017</source>
+        <translation>for example 2024-L2-00017</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="199" />
+        <source>Toon zaak</source>
+        <translation>Show case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="201" />
+        <source>Per &amp;zaak (referentie)</source>
+        <translation>&amp;By case (reference)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="207" />
+        <source>Toon gebruiker</source>
+        <translation>Show user</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="209" />
+        <source>&amp;Per gebruiker</source>
+        <translation>By u&amp;ser</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="211" />
+        <source>&amp;Laatste {0}</source>
+        <translation>&amp;Latest {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="213" />
+        <source>Controleer de audit&amp;keten</source>
+        <translation>Verify the aud&amp;it chain</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="280" />
+        <source>Vul de referentie van een zaak in.</source>
+        <translation>Enter the reference of a case.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="286" />
+        <source>Auditlog van zaak {0}: {1} vermelding(en), nieuwste eerst.</source>
+        <translation>Audit log of case {0}: {1} entry(ies), newest first.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="293" />
+        <source>Kies een gebruiker.</source>
+        <translation>Choose a user.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="299" />
+        <source>Auditlog van gebruiker {0}: {1} vermelding(en), nieuwste eerst.</source>
+        <translation>Audit log of user {0}: {1} entry(ies), newest first.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="307" />
+        <source>De laatste vermeldingen in het auditlog ({1}), nieuwste eerst.</source>
+        <translation>The latest entries in the audit log ({1}), newest first.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="338" />
+        <source>De auditketen wordt gecontroleerd…</source>
+        <translation>Verifying the audit chain…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="355" />
+        <source>Auditketen intact: {0} vermeldingen, de keten klopt.</source>
+        <translation>Audit chain intact: {0} entries, the chain holds.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="360" />
+        <source>Kenmerk van de laatste vermelding: {0}</source>
+        <translation>Hash of the last entry: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="364" />
+        <source>Auditketen NIET intact: {0}. Eerste foute vermelding: {1} (na {2} goede). Meld dit bij de functioneel beheerder: het log is buiten ikodesk om gewijzigd.</source>
+        <translation>Audit chain NOT intact: {0}. First bad entry: {1} (after {2} good ones). Report this to the application administrator: the log was changed outside ikodesk.</translation>
+    </message>
+</context>
+<context>
     <name>CaseListModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="50" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="52" />
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="52" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="54" />
+        <source>Conflict</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="56" />
         <source>Geopend</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="54" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="58" />
         <source>Lijn</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="55" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="59" />
         <source>Code</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="57" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="61" />
         <source>Hoofdbetrokkene</source>
         <translation>Requester</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="59" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="63" />
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="60" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="64" />
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="63" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="67" />
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="68" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="72" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="279" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="84" />
+        <source>conflict</source>
+        <translation>conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="381" />
         <source>Op deze kolom kan niet worden gesorteerd.</source>
         <translation>This column cannot be sorted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="304" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="410" />
         <source>(niet meer beschikbaar)</source>
         <translation>(no longer available)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="319" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="165" />
         <source>Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).</source>
         <translation>Walled dossier: you cannot view this dossier (conflict case).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="332" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="89" />
         <source>afgeschermd dossier</source>
         <translation>walled dossier</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="352" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="110" />
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="353" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="111" />
         <source>gesloten {0}</source>
         <translation>closed {0}</translation>
     </message>
@@ -354,280 +682,285 @@
 <context>
     <name>CaseWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="193" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="221" />
         <source>Nieuwe zaak</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="193" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="221" />
         <source>Zaak laden…</source>
         <translation>Loading case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="231" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="260" />
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="235" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="264" />
         <source>Zaak &amp;sluiten…</source>
         <translation>&amp;Close case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="238" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="267" />
         <source>&amp;Heropenen</source>
         <translation>&amp;Reopen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="248" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="278" />
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="260" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="290" />
         <source>&amp;Land</source>
         <translation>&amp;Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="268" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="298" />
         <source>&amp;Code</source>
         <translation>&amp;Code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="269" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="299" />
         <source>Ge&amp;opend op</source>
         <translation>&amp;Opened on</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="270" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="300" />
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="272" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="302" />
         <source>&amp;Richting</source>
         <translation>&amp;Direction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="273" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="303" />
         <source>Meegenomen &amp;door</source>
         <translation>Taken &amp;by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="274" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="304" />
         <source>&amp;Wie verhuist</source>
         <translation>&amp;Who moves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="279" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="309" />
         <source>Hoofdbetrokkene (wie vraagt advies)</source>
         <translation>Requester (who asks for advice)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="308" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="338" />
         <source>Soo&amp;rt</source>
         <translation>&amp;Kind</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="309" />
-        <location filename="../../src/ikodesk/ui/case_form.py" line="342" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="339" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="372" />
         <source>Ouder</source>
         <translation>Parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="310" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="340" />
         <source>&amp;Kant</source>
         <translation>&amp;Side</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="312" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="342" />
         <source>Organisatie&amp;type</source>
         <translation>Organisation &amp;type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="316" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="346" />
         <source>Organisatie</source>
         <translation>Organisation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="319" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="349" />
         <source>Relatie</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="320" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="350" />
         <source>&amp;Voornaam</source>
         <translation>&amp;First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="321" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="351" />
         <source>&amp;Achternaam</source>
         <translation>&amp;Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="322" />
-        <location filename="../../src/ikodesk/ui/case_form.py" line="351" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="352" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="381" />
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="323" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="353" />
         <source>Telefoon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="324" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="354" />
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="327" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="357" />
         <source>Andere ouder</source>
         <translation>Other parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="329" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="359" />
         <source>Andere ouder &amp;vastleggen</source>
         <translation>Record the other &amp;parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="345" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="375" />
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="348" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="378" />
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="361" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="391" />
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="366" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="396" />
         <source>Samenvatting en notities</source>
         <translation>Summary and notes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="387" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="417" />
         <source>Contactmomenten</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="389" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="419" />
         <source>&amp;Nieuw contactmoment (Ctrl+Shift+N)</source>
         <translation>&amp;New contact (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="506" />
-        <location filename="../../src/ikodesk/ui/case_form.py" line="507" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="536" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="537" />
         <source>&amp;Land (ontvoering naar/van)</source>
         <translation>&amp;Country (abduction to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="508" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="538" />
         <source>&amp;Land (gevreesde ontvoering)</source>
         <translation>&amp;Country (feared abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="509" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="539" />
         <source>&amp;Land (verhuizing naar/van)</source>
         <translation>&amp;Country (move to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="510" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="540" />
         <source>&amp;Land (kind of ouder woont daar)</source>
         <translation>&amp;Country (child or parent lives there)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="511" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="541" />
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="513" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="543" />
         <source>&amp;Land (optioneel)</source>
         <translation>&amp;Country (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="642" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="695" />
         <source>nieuwe zaak</source>
         <translation>new case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="644" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="697" />
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="646" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="699" />
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="648" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="701" />
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="651" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="704" />
         <source>gesloten op {0} ({1})</source>
         <translation>closed on {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="653" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="707" />
         <source>Status: {0}</source>
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="660" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="714" />
         <source>{0} contactmoment(en)</source>
         <translation>{0} contact(s)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="671" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="725" />
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="702" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="756" />
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="756" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="810" />
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="772" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="826" />
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="827" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="887" />
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="855" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="909" />
+        <source>Niet opgeslagen: kies een andere behandelaar.</source>
+        <translation>Not saved: choose another handler.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="927" />
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="942" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="1014" />
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="943" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="1015" />
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="944" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="1016" />
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -635,131 +968,126 @@
 <context>
     <name>CasesPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="46" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="47" />
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="57" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="58" />
         <source>&amp;Nieuwe zaak (lijn 2)</source>
         <translation>&amp;New case (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="58" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="59" />
         <source>Ctrl+Shift+L</source>
         <translation>Ctrl+Shift+L</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="67" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="68" />
         <source>Zoeken op referentie, naam of naam van een kind (Ctrl+K)</source>
         <translation>Search by reference, name or a child's name (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="74" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="83" />
         <source>Alle lijnen</source>
         <translation>All lines</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="75" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="84" />
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="76" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="85" />
         <source>Lijn 2</source>
         <translation>Line 2</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="79" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="88" />
         <source>Alle codes</source>
         <translation>All codes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="84" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="93" />
         <source>Open en gesloten</source>
         <translation>Open and closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="85" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="94" />
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="86" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="95" />
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="89" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="98" />
         <source>Alle behandelaars</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="92" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="101" />
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="94" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="103" />
         <source>&amp;Lijn</source>
         <translation>&amp;Line</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="95" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="104" />
         <source>C&amp;ode</source>
         <translation>C&amp;ode</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="96" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="105" />
         <source>S&amp;tatus</source>
         <translation>S&amp;tatus</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="97" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="106" />
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="98" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="107" />
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="185" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="195" />
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="207" />
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="212" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="217" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="222" />
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="235" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="245" />
         <source>{0} zaken</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="257" />
-        <source>Afgeschermd dossier</source>
-        <translation>Walled dossier</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="259" />
-        <source>Dit dossier is afgeschermd: het hoort bij een conflictzaak aan de andere kant. U kunt het niet inzien.</source>
-        <translation>This dossier is walled: it belongs to the other side of a conflict case. You cannot view it.</translation>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="253" />
+        <source>{0} treffer(s) achter een conflictmuur: dossiers die bij deze zoekopdracht passen, maar voor u zijn afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
+        <translation>{0} match(es) behind a conflict wall: dossiers that match this search but are screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
     </message>
 </context>
 <context>
     <name>ChildrenEditor</name>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="220" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="222" />
         <source>Kind &amp;toevoegen</source>
         <translation>Add &amp;child</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="222" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="224" />
         <source>Kind &amp;verwijderen</source>
         <translation>&amp;Remove child</translation>
     </message>
@@ -810,85 +1138,242 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="139" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="164" />
         <source>Zaak sluiten</source>
         <translation>Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="147" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="172" />
         <source>&amp;Sluitdatum</source>
         <translation>&amp;Closing date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="148" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="173" />
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="150" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="175" />
         <source>Zaak &amp;sluiten</source>
         <translation>&amp;Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="152" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="177" />
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
 </context>
 <context>
+    <name>ConflictBadge</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflict_badge.py" line="20" />
+        <source>conflictzaak</source>
+        <translation>conflict case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflict_badge.py" line="24" />
+        <source>Conflictzaak: de andere ouder van dezelfde familie vraagt ook advies. De twee dossiers worden door verschillende behandelaars behandeld en zijn voor elkaar afgeschermd.</source>
+        <translation>Conflict case: the other parent of the same family is asking for advice too. The two dossiers are handled by different handlers and are screened off from each other.</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="51" />
+        <source>Zaak</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="52" />
+        <source>Andere zaak</source>
+        <translation>Other case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="53" />
+        <source>Gevonden</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="54" />
+        <source>Let op</source>
+        <translation>Attention</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="55" />
+        <source>Reden</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="62" />
+        <source>overdracht nodig</source>
+        <translation>handover needed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="64" />
+        <source>iemand zag beide kanten</source>
+        <translation>someone saw both sides</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="89" />
+        <source>Overdracht nodig: de behandelaar van een van beide zaken staat aan de andere kant van de muur (bijvoorbeeld na een import). Wijs de zaak toe aan een andere behandelaar.</source>
+        <translation>Handover needed: the handler of one of the two cases stands on the other side of the wall (after an import, for example). Assign the case to another handler.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="98" />
+        <source>Iemand heeft beide dossiers ingezien voordat het conflict bekend was. Die persoon blijft aan de kant die hij of zij het eerst zag.</source>
+        <translation>Someone read both dossiers before the conflict was known. That person stays on the side they saw first.</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="392" />
+        <source>Conflictzaken</source>
+        <translation>Conflict cases</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsPanel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="155" />
+        <source>Zaken van dezelfde familie waarin beide ouders advies vragen. Ze worden automatisch gevonden en afgeschermd: wie de ene zaak behandelt of heeft ingezien, kan de andere niet openen. Hier staan alleen de referenties, nooit de inhoud van de dossiers.</source>
+        <translation>Cases of one family in which both parents ask for advice. They are found and screened off automatically: whoever handles or has read one case cannot open the other. Only the references are shown here, never the contents of the dossiers.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="164" />
+        <source>Conflictzaken</source>
+        <translation>Conflict cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="183" />
+        <source>Te beoordelen</source>
+        <translation>To review</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="187" />
+        <source>Zwakke overeenkomsten (bijvoorbeeld alleen namen, geen geboortedata). Bevestig als het om dezelfde familie gaat: de zaken worden dan van elkaar afgeschermd. Dat kan niet ongedaan worden gemaakt.</source>
+        <translation>Weak matches (names only, no birth dates, for example). Confirm when it is the same family: the cases are then screened off from each other. This cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="200" />
+        <source>Be&amp;vestigen: zelfde familie…</source>
+        <translation>C&amp;onfirm: same family…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="202" />
+        <source>A&amp;fwijzen: geen zelfde familie…</source>
+        <translation>Di&amp;smiss: not the same family…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="217" />
+        <source>Ver&amp;nieuwen</source>
+        <translation>R&amp;efresh</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="250" />
+        <source>Conflictzaken ({0})</source>
+        <translation>Conflict cases ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="253" />
+        <source>Te beoordelen ({0})</source>
+        <translation>To review ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="257" />
+        <source>Niets te beoordelen.</source>
+        <translation>Nothing to review.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="272" />
+        <source>{0} en {1}: {2}.</source>
+        <translation>{0} and {1}: {2}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="302" />
+        <source>Conflictzaak bevestigen</source>
+        <translation>Confirm conflict case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="304" />
+        <source>Horen {0} en {1} bij dezelfde familie? Na bevestigen zijn de twee zaken een conflictzaak: wie de ene behandelt of heeft ingezien, kan de andere niet meer openen. Dit kan niet ongedaan worden gemaakt.</source>
+        <translation>Do {0} and {1} belong to the same family? Once confirmed, the two cases are a conflict case: whoever handles or has read one can no longer open the other. This cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="318" />
+        <source>Overeenkomst afwijzen</source>
+        <translation>Dismiss match</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="320" />
+        <source>Horen {0} en {1} niet bij dezelfde familie? Na afwijzen verdwijnt de overeenkomst van de lijst. Alleen een sterke overeenkomst maakt er later nog een conflictzaak van.</source>
+        <translation>Do {0} and {1} not belong to the same family? Once dismissed, the match leaves the list. Only a strong match can still make them a conflict case later.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="347" />
+        <source>Bevestigd: {0} en {1} zijn een conflictzaak (afgeschermd).</source>
+        <translation>Confirmed: {0} and {1} are a conflict case (screened off).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="351" />
+        <source>Afgewezen: {0} en {1} zijn geen zelfde familie.</source>
+        <translation>Dismissed: {0} and {1} are not the same family.</translation>
+    </message>
+</context>
+<context>
     <name>ContactDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="143" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="152" />
         <source>Nieuw contactmoment — {0}</source>
         <translation>New contact — {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="164" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="173" />
         <source>onbekend</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="165" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="174" />
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="169" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="178" />
         <source>korte samenvatting (Ctrl+Enter slaat op)</source>
         <translation>short summary (Ctrl+Enter saves)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="171" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="180" />
         <source>&amp;Datum en tijd</source>
         <translation>&amp;Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="172" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="181" />
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="173" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="182" />
         <source>&amp;Met</source>
         <translation>&amp;With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="174" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="183" />
         <source>M&amp;inuten</source>
         <translation>M&amp;inutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="175" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="184" />
         <source>&amp;Samenvatting</source>
         <translation>&amp;Summary</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="185" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="194" />
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="188" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="197" />
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -896,32 +1381,32 @@
 <context>
     <name>ContactTimelineModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="80" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="89" />
         <source>Datum en tijd</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="81" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="90" />
         <source>Kanaal</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="82" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="91" />
         <source>Met</source>
         <translation>With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="83" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="92" />
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="84" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="93" />
         <source>Minuten</source>
         <translation>Minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="85" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="94" />
         <source>Samenvatting</source>
         <translation>Summary</translation>
     </message>
@@ -929,37 +1414,37 @@
 <context>
     <name>CountriesModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="140" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="104" />
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="141" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="105" />
         <source>ISO</source>
         <translation>ISO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="142" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="106" />
         <source>HKOV 1980</source>
         <translation>Hague 1980</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="143" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="107" />
         <source>In werking sinds</source>
         <translation>In force since</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="144" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="108" />
         <source>EU</source>
         <translation>EU</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="149" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="113" />
         <source>ja</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="150" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="114" />
         <source>nee</source>
         <translation>no</translation>
     </message>
@@ -1054,82 +1539,82 @@
         <translation>Professional</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="132" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="134" />
         <source>Nieuwe registratie (Ctrl+N)</source>
         <translation>New registration (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="142" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="144" />
         <source>achternaam of organisatie (mag leeg)</source>
         <translation>last name or organisation (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="146" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="148" />
         <source>korte notitie; Enter slaat op</source>
         <translation>short note; Enter saves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="152" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="154" />
         <source>&amp;Wie belt</source>
         <translation>&amp;Who calls</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="153" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="155" />
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="154" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="156" />
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="155" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="157" />
         <source>N&amp;otitie</source>
         <translation>N&amp;ote</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="156" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="158" />
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="157" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="159" />
         <source>&amp;Opslaan (Enter)</source>
         <translation>&amp;Save (Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="170" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="172" />
         <source>Mijn laatste 20 registraties</source>
         <translation>My last 20 registrations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="189" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="191" />
         <source>Enter of dubbelklik: contactmoment toevoegen. Ctrl+O: zaak openen.</source>
         <translation>Enter or double-click: add a contact. Ctrl+O: open the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="194" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="196" />
         <source>&amp;Contactmoment toevoegen</source>
         <translation>Add &amp;contact</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="196" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="198" />
         <source>Zaak o&amp;penen</source>
         <translation>&amp;Open case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="211" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="213" />
         <source>Lijn 1: toestemming vakantie</source>
         <translation>Line 1: travel consent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="268" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="270" />
         <source>Onbekend land “{0}”: kies een land uit de lijst.</source>
         <translation>Unknown country “{0}”: choose a country from the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="296" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="298" />
         <source>Opgeslagen als {0}. Klaar voor de volgende beller.</source>
         <translation>Saved as {0}. Ready for the next caller.</translation>
     </message>
@@ -1291,197 +1776,202 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="48" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="49" />
         <source>ikodesk — Centrum Internationale Kinderontvoering</source>
         <translation>ikodesk — Centre for International Child Abduction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="67" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="69" />
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="70" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="72" />
         <source>Zaken (lijn 2)</source>
         <translation>Cases (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="73" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="75" />
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="76" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="78" />
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="79" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="81" />
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="157" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="84" />
+        <source>Conflictzaken</source>
+        <translation>Conflict cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="162" />
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="161" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="166" />
         <source>Nieuwe registratie &amp;lijn 1</source>
         <translation>New &amp;line 1 registration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="168" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="173" />
         <source>Nieuwe &amp;tweedelijnszaak</source>
         <translation>New line &amp;2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="172" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="177" />
         <source>&amp;Zoeken</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="175" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="180" />
         <source>&amp;Vergrendelen</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="176" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="181" />
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="178" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="183" />
         <source>A&amp;fsluiten</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="181" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="186" />
         <source>B&amp;eeld</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="182" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="187" />
         <source>&amp;Taal</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="191" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="196" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="192" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="197" />
         <source>&amp;Sneltoetsen</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="193" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="198" />
         <source>&amp;Over ikodesk</source>
         <translation>&amp;About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="199" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="204" />
         <source>Gebruiker: {0} ({1})</source>
         <translation>User: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="201" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="206" />
         <source>sleutelhouder</source>
         <translation>key holder</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="202" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="207" />
         <source>Rol: {0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="203" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="208" />
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="267" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="285" />
         <source>Taal</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="268" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="286" />
         <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
         <translation>The language takes effect when you restart ikodesk.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="275" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="293" />
         <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
         <translation>new line 1 registration (from any window)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="279" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="297" />
         <source>nieuwe tweedelijnszaak</source>
         <translation>new line 2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="281" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="299" />
         <source>zoeken in zaken</source>
         <translation>search cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="282" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="300" />
         <source>zaak opslaan</source>
         <translation>save the case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="283" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="301" />
         <source>nieuw contactmoment in een zaak</source>
         <translation>new contact in a case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="284" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="302" />
         <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
         <translation>save a line 1 registration; open a case in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="287" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="305" />
         <source>vergrendelen</source>
         <translation>lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="295" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="313" />
         <source>Sneltoetsen</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="302" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="320" />
         <source>Over ikodesk</source>
         <translation>About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="304" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="322" />
         <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="337" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="355" />
         <source>Onjuist wachtwoord.</source>
         <translation>Wrong password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="370" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="388" />
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="372" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="390" />
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="401" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="419" />
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="403" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="421" />
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -1502,22 +1992,27 @@
 <context>
     <name>RecentModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="90" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="91" />
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="91" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="92" />
+        <source>Conflict</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="93" />
         <source>Geopend</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="92" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="94" />
         <source>Beller</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="93" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="95" />
         <source>Land</source>
         <translation>Country</translation>
     </message>
@@ -1750,6 +2245,34 @@
     </message>
 </context>
 <context>
+    <name>ReviewModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="113" />
+        <source>Zaak</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="114" />
+        <source>Andere zaak</source>
+        <translation>Other case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="115" />
+        <source>Gevonden</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="116" />
+        <source>Punten</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="117" />
+        <source>Reden</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
     <name>StartController</name>
     <message>
         <location filename="../../src/ikodesk/ui/start.py" line="97" />
@@ -1876,52 +2399,52 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="186" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="132" />
         <source>Wachtwoord opnieuw instellen</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="188" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="134" />
         <source>Gebruiker toevoegen</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="207" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="153" />
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="209" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="155" />
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="210" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="156" />
         <source>&amp;Rol</source>
         <translation>&amp;Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="211" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="157" />
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="212" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="158" />
         <source>N&amp;ogmaals</source>
         <translation>A&amp;gain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="220" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="166" />
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="222" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="168" />
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="232" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="178" />
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -1929,37 +2452,37 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="111" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="75" />
         <source>Gebruikersnaam</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="112" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="76" />
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="113" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="77" />
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="114" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="78" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="119" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="83" />
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="121" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="85" />
         <source>actief, nog geen wachtwoord</source>
         <translation>active, no password yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="123" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="87" />
         <source>actief</source>
         <translation>active</translation>
     </message>
@@ -1984,6 +2507,11 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/messages.py" line="73" />
+        <source>Geen toegang</source>
+        <translation>No access</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/messages.py" line="75" />
         <location filename="../../src/ikodesk/ui/messages.py" line="117" />
         <source>Niet gelukt</source>
         <translation>Did not work</translation>

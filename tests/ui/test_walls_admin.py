@@ -337,3 +337,19 @@ def test_only_admins_and_managers_get_these_screens(
     window = _window(qtbot, worker, admin_db, "jdevries")
     assert window.admin_page is None and window.conflicts_page is None
     wait_idle(qtbot, worker)
+
+
+def test_the_walls_screens_in_english(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from ikodesk.ui import i18n
+
+    assert i18n.apply_language("en") == "en"
+    try:
+        tr = QCoreApplication.translate
+        assert tr("ConflictBadge", "conflictzaak") == "conflict case"
+        assert tr("messages", "Geen toegang") == "No access"
+        assert tr("AuditPanel", "Controleer de audit&keten") == "Verify the aud&it chain"
+    finally:
+        i18n.apply_language("nl")
+    assert QCoreApplication.translate("ConflictBadge", "conflictzaak") == "conflictzaak"
