@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -364,7 +365,8 @@ class MainWindow(QMainWindow):
         self.outer.setCurrentWidget(self.content)
         self.menuBar().setEnabled(True)
         for w in self._hidden_on_lock:
-            w.show()
+            if shiboken6.isValid(w):  # (a window may have been deleted meanwhile)
+                w.show()
         self._hidden_on_lock = []
         self.idle.start()
         self.locked_changed.emit(False)
