@@ -312,8 +312,14 @@ def test_choosing_a_walled_handler_is_refused_next_to_the_field(
     refused = [e for e in _audit(worker, before) if e[3] == "refused"]
     assert refused == [("jdevries", "case.update", F.MOTHER_REF, "refused")]
 
-    # Another handler, untouched by this family, may take it.
-    form.handler.setCurrentIndex(form.handler.findData("sbakker"))
+    # Typing on does not hide the refusal while that handler stays chosen...
+    with qtbot.waitSignal(form.validated, timeout=10_000):
+        qtbot.keyClicks(form.summary, " Nog een zin.")
+    assert label.isVisibleTo(form) and label.text() == access.HANDLER_WALLED_MESSAGE
+    # ...another handler, untouched by this family, clears it and may take the case.
+    with qtbot.waitSignal(form.validated, timeout=10_000):
+        form.handler.setCurrentIndex(form.handler.findData("sbakker"))
+    assert not label.isVisibleTo(form)
     with qtbot.waitSignal(form.saved, timeout=10_000):
         form.save()
     assert not label.isVisibleTo(form)

@@ -216,6 +216,9 @@ class CaseWindow(QWidget):
         self._contact_pending = False
         self._reveal_when_loaded = False
         self.conflict = False
+        # The handler the policy last refused, with its message: shown at the field for
+        # as long as that handler stays chosen (the services decide again on each save).
+        self._refused_handler: tuple[str, str] | None = None
         self.error_labels: dict[str, QLabel] = {}
         self.problems: list[FieldProblem] = []
         self.setWindowTitle(self.tr("Nieuwe zaak") if case_id is None else self.tr("Zaak laden…"))
@@ -797,6 +800,15 @@ class CaseWindow(QWidget):
         self.ctx.worker.session(job, done, self._save_failed if then_save else None, owner=self)
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
+        refused = self._refused_handler
+        refusal: FieldProblem | None = None
+        if (
+            refused is not None
+            and self.handler.currentData() == refused[0]
+            and not any(p.field == "handler" for p in problems)
+        ):
+            refusal = FieldProblem("handler", refused[1])
+            problems = [*problems, refusal]
         self.problems = problems
         for label in self.error_labels.values():
             label.clear()
@@ -804,7 +816,7 @@ class CaseWindow(QWidget):
         children_msgs: list[str] = []
         other: list[str] = []
         for p in problems:
-            text = humanize(p.message)
+            text = p.message if p is refusal else humanize(p.message)  # the policy's own words
             if p.field.startswith("children["):
                 number = int(p.field[len("children[") : p.field.index("]")]) + 1
                 children_msgs.append(self.tr("Kind {0}: {1}").format(number, text))
@@ -855,6 +867,7 @@ class CaseWindow(QWidget):
         self._saving = True
         self._live_validation = True
         self.save_button.setEnabled(False)
+        self._validate_timer.stop()  # saving validates; a later result would hide its answer
         self.validate(then_save=True)
 
     def _store(self, data: CaseData) -> None:
@@ -882,6 +895,7 @@ class CaseWindow(QWidget):
         self.case_id = loaded.id
         self.ref = loaded.ref
         self.conflict = loaded.conflict
+        self._refused_handler = None
         self._dirty = False
         self.message.setStyleSheet("color: #1d5e20;")
         self.message.setText(self.tr("Opgeslagen."))
@@ -901,10 +915,8 @@ class CaseWindow(QWidget):
         if isinstance(exc, HandlerWalled):
             # The chosen handler stands on the other side of this family's conflict:
             # nothing was written. The policy's message, as it is, next to the field.
+            self._refused_handler = (self.handler.currentData(), exc.message)
             self.show_problems([])
-            label = self.error_labels["handler"]
-            label.setText(exc.message)
-            label.show()
             self.message.setStyleSheet("color: #b00020;")
             self.message.setText(self.tr("Niet opgeslagen: kies een andere behandelaar."))
             self.message.show()
