@@ -17,10 +17,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-DEMO_CACHE = Path(tempfile.gettempdir()) / "ikodesk-shots" / "demo.db"
+SHOTS_TMP = Path(tempfile.gettempdir()) / "ikodesk-shots"
 PASSPHRASE = "screenshots-wachtwoordzin"
 SIZE = (1366, 820)
 
@@ -48,22 +49,39 @@ def _memory_keyring() -> None:
     keyring.set_keyring(MemoryKeyring())
 
 
+def _demo_fingerprint() -> str:
+    """What the demo database is made by: a cache made by other code is not reused."""
+    import hashlib
+
+    import ikodesk
+
+    root = Path(ikodesk.__file__).parent
+    sources = [
+        root / "services" / name
+        for name in ("demo.py", "exchange.py", "conflicts.py", "family_match.py")
+    ]
+    sources += sorted((root / "storage" / "migrations" / "versions").glob("*.py"))
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def demo_database() -> Path:
     """The cached demo database (made on first use: about ten seconds)."""
     from ikodesk.services import demo
     from ikodesk.storage import Database
 
-    if not DEMO_CACHE.is_file():
-        DEMO_CACHE.parent.mkdir(parents=True, exist_ok=True)
-        partial = DEMO_CACHE.with_name("building.db")
-        for p in partial.parent.glob("building.db*"):
-            p.unlink()
+    cache = SHOTS_TMP / f"demo-{_demo_fingerprint()}.db"
+    if not cache.is_file():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f"building-{os.getpid()}.db")
         db, _ = Database.create(partial, passphrase=PASSPHRASE)
         demo.populate(db, [2024, 2025], until=date(2025, 11, 30))
         db.close()
         for suffix in ("", ".keyinfo.json"):
-            os.replace(str(partial) + suffix, str(DEMO_CACHE) + suffix)
-    return DEMO_CACHE
+            os.replace(str(partial) + suffix, str(cache) + suffix)
+    return cache
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 30) -> None:
@@ -88,10 +106,19 @@ class Shooter:
         out.mkdir(parents=True, exist_ok=True)
         self.taken: list[Path] = []
 
-    def __call__(self, widget: object, name: str) -> None:
+    def __call__(self, widget: object, name: str, dialog: object = None) -> None:
+        """Save what `widget` shows; with `dialog`, that window drawn over it where it is."""
+        from PySide6.QtGui import QPainter
+
         settle()
         path = self.out / f"{len(self.taken) + 1:02d}-{name}.png"
-        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        picture = widget.grab()  # type: ignore[attr-defined]
+        if dialog is not None:
+            painter = QPainter(picture)
+            offset = dialog.frameGeometry().topLeft() - widget.frameGeometry().topLeft()  # type: ignore[attr-defined]
+            painter.drawPixmap(offset, dialog.grab())  # type: ignore[attr-defined]
+            painter.end()
+        picture.save(str(path))
         self.taken.append(path)
         print(path)
 
@@ -102,7 +129,7 @@ def shoot_all(out: Path) -> None:
     from sqlalchemy import select
 
     from ikodesk.models import Case
-    from ikodesk.services import access, users
+    from ikodesk.services import users
     from ikodesk.ui import i18n
     from ikodesk.ui.context import AppContext, load_database_facts
     from ikodesk.ui.login import LoginDialog, UnlockDialog
@@ -199,6 +226,8 @@ def shoot_all(out: Path) -> None:
     page.country.edit.setText("Turkije")
     page.submit()
     wait_until(lambda: "Opgeslagen" in page.status.text())
+    new_ref = page.status.text().split()[2].rstrip(".")
+    wait_until(lambda: page.recent_model.rows and page.recent_model.rows[0].ref == new_ref)
     shot(window, "line1-saved")
     window.close()
 
@@ -215,15 +244,7 @@ def shoot_all(out: Path) -> None:
     cases_page.apply_filter()
     wait_until(lambda: cases_page.model.rowCount() > 0 and cases_page.model.row_data(0))
     shot(window, "cases-search")
-    # Masked rows as they will look once conflict walls mark them (issue 5).
-    cases_page.search.clear()
-    real = access.masked_case_ids
-    access.masked_case_ids = lambda s, a, ids: set(list(ids)[1:3])  # type: ignore[assignment]
-    cases_page.apply_filter()
-    cases_page.refresh()
-    wait_until(lambda: cases_page.model.row_data(1) is not None)
-    shot(window, "cases-masked-rows")
-    access.masked_case_ids = real  # type: ignore[assignment]
+    walled_ref = shoot_walls_for_a_jurist(shot, worker, window)
 
     def first_abduction() -> int:
         with worker.db.session() as s:
@@ -272,6 +293,7 @@ def shoot_all(out: Path) -> None:
     window.close()
 
     # -- the administrator ------------------------------------------------------------
+    _in_worker(worker, lambda: add_reviews_and_a_handover(worker.db))
     window = MainWindow(actor("beheer"))
     window.resize(*SIZE)
     window.show()
@@ -283,6 +305,16 @@ def shoot_all(out: Path) -> None:
     shot(window, "beheer-countries")
     admin.tabs.setCurrentIndex(2)
     shot(window, "beheer-database")
+    shoot_beheer_walls(shot, window, walled_ref)
+    window.close()
+
+    window = MainWindow(actor("directie"))
+    window.resize(*SIZE)
+    window.show()
+    assert window.conflicts_page is not None
+    window.show_page(window.conflicts_page)
+    wait_until(lambda: window.conflicts_page.panel.conflicts_model.rowCount() > 0)
+    shot(window, "conflicts-management")
     window.close()
 
     # -- the manager: reports -------------------------------------------------------------
@@ -427,6 +459,188 @@ def shoot_mediation(shot: Shooter, window: object, worker: object) -> None:
     shot(dialog, "mediation-mediator-validation")
     dialog.reject()
     window.close()
+
+
+@dataclass(frozen=True)
+class WalledPair:
+    row: int  # of the masked case in the jurist's list
+    walled_ref: str
+    walled_handler: str
+    own_id: int  # the jurist's side of the pair
+    family_name: str  # a name to search by that is in both cases
+
+
+def find_walled_pair(worker: object, actor: object, flt: object) -> WalledPair:
+    """The first case behind a wall in this jurist's list, and the jurist's own side."""
+    from sqlalchemy import or_, select
+
+    from ikodesk.models import Case, ConflictPair
+    from ikodesk.services import case_queries, cases
+    from ikodesk.services.actors import Actor
+
+    with worker.db.session() as s:  # type: ignore[attr-defined]
+        ids = case_queries.page_ids(s, actor, flt, limit=5000)  # type: ignore[arg-type]
+        rows = case_queries.fetch_rows(s, actor, ids)  # type: ignore[arg-type]
+        row = next(n for n, cid in enumerate(ids) if rows[cid].masked)
+        walled_id = ids[row]
+        pair = s.scalar(
+            select(ConflictPair).where(
+                or_(ConflictPair.case_a_id == walled_id, ConflictPair.case_b_id == walled_id)
+            )
+        )
+        own_id = pair.case_b_id if pair.case_a_id == walled_id else pair.case_a_id
+        # The script holds the key: it may look behind the wall to stage the screens.
+        walled = cases.get_case(s, Actor.key_holder(), walled_id)
+        # The own side's parent, as the walled case names them: a search for the family.
+        other = walled.other_parent or walled.requester
+        name = " ".join(n for n in (other.first_name, other.last_name) if n)
+        handler = walled.handler.username
+        ref = s.scalar(select(Case.ref).where(Case.id == walled_id))
+    return WalledPair(row, ref, handler, own_id, name)
+
+
+def shoot_walls_for_a_jurist(shot: Shooter, worker: object, window: object) -> str:
+    """The badge, a masked row, the refusal, the hidden search count, the handler refusal.
+
+    Returns the reference of the case behind the wall (its audit log is shown later).
+    """
+    from PySide6.QtCore import QModelIndex, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractItemView, QMessageBox
+
+    page = window.cases_page  # type: ignore[attr-defined]
+    page.search.clear()
+    page.apply_filter()
+    wait_until(lambda: page.model.total and not page.model.is_loading())
+    pair = _in_worker(worker, lambda: find_walled_pair(worker, page.ctx.actor, page.model.filter))
+    assert isinstance(pair, WalledPair)
+    while page.model.rowCount() <= pair.row + 10 and page.model.canFetchMore():
+        page.model.fetchMore(QModelIndex())
+        wait_until(lambda: not page.model.is_loading())
+    index = page.model.index(pair.row, 0)
+    page.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+    page.view.clearSelection()
+    wait_until(lambda: page.model.row_data(pair.row) is not None)
+    settle(300)
+    shot(window, "cases-conflict-masked-row")
+
+    page.view.setFocus()
+    page.view.setCurrentIndex(index)
+    QTest.keyClick(page.view, Qt.Key.Key_Return)
+    wait_until(lambda: window.findChildren(QMessageBox))  # type: ignore[attr-defined]
+    (box,) = window.findChildren(QMessageBox)  # type: ignore[attr-defined]
+    shot(window, "cases-conflict-refused", box)
+    box.button(QMessageBox.StandardButton.Ok).click()
+    wait_until(lambda: not window.findChildren(QMessageBox))  # type: ignore[attr-defined]
+
+    page.search.setText(pair.family_name)
+    page.apply_filter()
+    wait_until(lambda: page.hidden_label.isVisible() and page.model.total is not None)
+    shot(window, "cases-search-behind-a-wall")
+    page.search.clear()
+    page.apply_filter()
+
+    form = window.open_case(pair.own_id)  # type: ignore[attr-defined]
+    form.resize(*SIZE)
+    wait_until(lambda: form.ref is not None and form.isVisible())
+    shot(form, "case-conflict-badge")
+    form.handler.setCurrentIndex(form.handler.findData(pair.walled_handler))
+    form.save()
+    wait_until(lambda: form.error_labels["handler"].isVisible())
+    shot(form, "case-walled-handler-refused")
+    form.discard_and_close()
+    return pair.walled_ref
+
+
+def add_reviews_and_a_handover(db: object) -> None:
+    """Weak matches for the review list, and an import that needs a handover."""
+    import json
+
+    from sqlalchemy import select
+
+    from ikodesk.models import Case, ConflictPair, User
+    from ikodesk.services import exchange
+    from ikodesk.services.actors import Actor
+
+    def weak(ref: str, relation: str, side: str, first: str, other: str, last: str) -> str:
+        # Names only, and only the father's record names the other parent: a weak match.
+        record = {
+            "type": "case",
+            "ref": ref,
+            "line": 2,
+            "code": "international_abduction",
+            "opened": "2025-10-01",
+            "handler": "jdevries" if side == "left_behind" else "kvisser",
+            "requester": {
+                "kind": "parent",
+                "relation": relation,
+                "side": side,
+                "first_name": first,
+                "last_name": last,
+            },
+            "other_parent": {
+                "relation": "father" if relation == "mother" else "mother",
+                "first_name": other,
+                "last_name": last,
+            },
+            "children": [{"first_name": "Zeynep", "last_name": last, "age": 7}],
+            "country": "TR",
+            "direction": "outgoing",
+            "taker": "father",
+        }
+        if relation == "mother":
+            del record["other_parent"]
+        return json.dumps(record, ensure_ascii=False)
+
+    key_holder = Actor.key_holder()
+    with db.transaction() as s:  # type: ignore[attr-defined]
+        exchange.import_lines(
+            s,
+            key_holder,
+            [
+                weak("2025-L2-09001", "mother", "left_behind", "Ayşe", "Mehmet", "Yılmaz"),
+                weak("2025-L2-09002", "father", "taking", "Mehmet", "Ayşe", "Yilmaz"),
+            ],
+        )
+    # The oldest pair's second case imported again with the first case's handler.
+    with db.transaction() as s:  # type: ignore[attr-defined]
+        pair = s.scalar(select(ConflictPair).order_by(ConflictPair.id).limit(1))
+        a, b = s.get(Case, pair.case_a_id), s.get(Case, pair.case_b_id)
+        handler = s.get(User, a.handler_id).username
+        records = exchange.export_records(s, key_holder, case_ids=[b.id])
+        record = next(r for r in records if r["type"] == "case")
+    record["handler"] = handler
+    with db.transaction() as s:  # type: ignore[attr-defined]
+        exchange.import_lines(s, key_holder, [json.dumps(record)], update=True)
+
+
+def shoot_beheer_walls(shot: Shooter, window: object, walled_ref: str) -> None:
+    """The conflict list, a review question, the audit log per case, per user, verified."""
+    from PySide6.QtWidgets import QMessageBox
+
+    admin = window.admin_page  # type: ignore[attr-defined]
+    panel = admin.conflicts_panel
+    admin.tabs.setCurrentWidget(panel)
+    wait_until(lambda: panel.conflicts_model.rowCount() > 0 and panel.review_model.rowCount())
+    shot(window, "beheer-conflicts")
+    box = panel.confirm_selected()
+    shot(window, "beheer-review-confirm", box)
+    box.button(QMessageBox.StandardButton.No).click()
+
+    audit = admin.audit_panel
+    admin.tabs.setCurrentWidget(audit)
+    wait_until(lambda: audit.model.rowCount() > 0)
+    shot(window, "beheer-audit-latest")
+    audit.case_ref.setText(walled_ref)  # the jurist's refused attempt is in it
+    audit.show_case()
+    wait_until(lambda: walled_ref in audit.caption.text())
+    shot(window, "beheer-audit-case")
+    audit.user_combo.setCurrentText("jdevries")
+    audit.show_user()
+    wait_until(lambda: "jdevries" in audit.caption.text())
+    audit.verify()
+    wait_until(lambda: "intact" in audit.chain_status.text())
+    shot(window, "beheer-audit-user-verified")
 
 
 def _in_worker(worker: object, fn: Callable[[], object]) -> object:  # type: ignore[type-arg]

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from ikodesk.errors import AccessDenied, CaseWalled
-from ikodesk.models import Case, ConflictPair, ConflictStatus, WallClaim
+from ikodesk.errors import AccessDenied, CaseWalled, HandlerWalled
+from ikodesk.models import AuditEntry, Case, ConflictPair, ConflictStatus, WallClaim
 from ikodesk.models.enums import Channel, CloseReason, Party
 from ikodesk.reports import dossier
 from ikodesk.services import case_queries as q
@@ -159,6 +159,48 @@ def test_assigning_a_walled_handler_is_refused(walled: Database) -> None:
     sbakker = F.actor(walled, "sbakker")
     with walled.session() as s, pytest.raises(CaseWalled):
         cases.get_case_by_ref(s, sbakker, F.FATHER_REF)
+
+
+def test_a_refused_assignment_is_typed_and_audited_without_dossier_data(
+    walled: Database,
+) -> None:
+    """The client tells a refused handler from a refused reader by the error's type."""
+    mother = F.case_id(walled, F.MOTHER_REF)
+    jdevries = F.actor(walled, "jdevries")
+    with pytest.raises(HandlerWalled), walled.transaction() as s:
+        cases.update_case(s, jdevries, mother, parse_case(R.case(handler="kvisser")))
+    with walled.session() as s:
+        handler = s.scalar(select(Case.handler_id).where(Case.id == mother))
+        last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert handler == jdevries.user_id  # nothing written
+    assert last is not None
+    assert (last.username, last.action, last.object_ref, last.result) == (
+        "jdevries",
+        "case.update",
+        F.MOTHER_REF,
+        "refused",
+    )
+    assert last.detail == "conflictmuur; behandelaar kvisser afgeschermd"
+    # Refusing the reader is not a refused assignment.
+    with pytest.raises(CaseWalled) as refused, walled.session() as s:
+        cases.get_case_by_ref(s, jdevries, F.FATHER_REF)
+    assert not isinstance(refused.value, HandlerWalled)
+
+
+def test_a_list_search_counts_what_is_behind_the_wall_and_is_audited(walled: Database) -> None:
+    user = F.actor(walled, "jdevries")
+    with walled.session() as s:
+        counts = q.count_search(s, user, q.CaseFilter(line=2, text="Kowalsk"))
+        none = q.count_search(s, user, q.CaseFilter(text="Öztürk"))
+    assert (counts.shown, counts.hidden) == (1, 1)
+    assert (none.shown, none.hidden) == (0, 0)
+    with walled.session() as s:
+        entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(2)))
+    assert [e.detail for e in entries] == [
+        "0 getoond, 0 achter een conflictmuur",
+        "1 getoond, 1 achter een conflictmuur",
+    ]
+    assert all(e.action == "case.search" and e.username == "jdevries" for e in entries)
 
 
 def test_a_contact_moment_cannot_name_a_walled_handler(walled: Database) -> None:

@@ -1,352 +1,681 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="249" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="195"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="265" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="211"/>
         <source>Gebruiker &amp;toevoegen…</source>
         <translation>&amp;Add user…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="267" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="213"/>
         <source>(De)&amp;activeren</source>
         <translation>(De)&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="269" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="215"/>
         <source>&amp;Wachtwoord opnieuw instellen…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="275" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="221"/>
         <source>&amp;Rol wijzigen</source>
         <translation>Change &amp;role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="287" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="233"/>
         <source>&amp;Gebruikers en rollen</source>
         <translation>&amp;Users and roles</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="294" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="240"/>
         <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages.</source>
         <translation>Countries with their status under the 1980 Hague Child Abduction Convention and the date of entry into force with the Netherlands. These data decide the Hague indication in cases and reports.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="303" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="249"/>
         <source>filter op naam of ISO-code</source>
         <translation>filter by name or ISO code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="311" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="257"/>
         <source>&amp;Referentiegegevens</source>
         <translation>&amp;Reference data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="317" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="263"/>
         <source>Database</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="320" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="266"/>
         <source>sleutelbos van het besturingssysteem (met herstelsleutel)</source>
         <translation>operating system keyring (with recovery key)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="322" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="268"/>
         <source>wachtwoordzin</source>
         <translation>passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="325" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="271"/>
         <source>Locatie</source>
         <translation>Location</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="326" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="272"/>
         <source>Sleutel</source>
         <translation>Key</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="327" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="273"/>
         <source>Versleuteling</source>
         <translation>Encryption</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="327" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="273"/>
         <source>SQLCipher 4 (AES-256)</source>
         <translation>SQLCipher 4 (AES-256)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="328" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="274"/>
         <source>Schemaversie</source>
         <translation>Schema version</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="329" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="275"/>
         <source>Database-id</source>
         <translation>Database id</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="336" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="282"/>
         <source>Back-up</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="339" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="285"/>
         <source>Een back-up is een versleutelde kopie met dezelfde sleutel als de database.</source>
         <translation>A backup is an encrypted copy with the same key as the database.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="346" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="292"/>
         <source>Bladeren…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="348" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="294"/>
         <source>&amp;Nu back-up maken</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="361" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="307"/>
         <source>Instellingen voor alle werkplekken</source>
         <translation>Settings for all workstations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="369" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="315"/>
         <source> minuten</source>
         <translation> minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="371" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="317"/>
         <source>Op&amp;slaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="377" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="323"/>
         <source>&amp;Vergrendelen na</source>
         <translation>&amp;Lock after</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="384" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="330"/>
         <source>&amp;Database en back-up</source>
         <translation>&amp;Database and backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="409" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="337"/>
+        <source>&amp;Conflictzaken</source>
+        <translation>&amp;Conflict cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="340"/>
+        <source>A&amp;uditlog</source>
+        <translation>&amp;Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="376"/>
         <source>Gebruikers</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="409" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="376"/>
         <source>Kies eerst een gebruiker in de lijst.</source>
         <translation>First choose a user in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="439" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="406"/>
         <source>Gebruiker {0} toegevoegd.</source>
         <translation>User {0} added.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="477" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="444"/>
         <source>Nieuw wachtwoord ingesteld voor {0}.</source>
         <translation>New password set for {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="502" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="469"/>
         <source>{0} is {1}.</source>
         <translation>{0} is {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="503" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="470"/>
         <source>geactiveerd</source>
         <translation>activated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="503" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="470"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="508" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="475"/>
         <source>{0} weer activeren?</source>
         <translation>Activate {0} again?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="510" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="477"/>
         <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
         <translation>Deactivate {0}? They will no longer be able to log in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="514" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="481"/>
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="527" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="494"/>
         <source>{0} heeft nu de rol {1}.</source>
         <translation>{0} now has the role {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="545" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="512"/>
         <source>Back-up opslaan</source>
         <translation>Save backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="545" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="512"/>
         <source>Database (*.db)</source>
         <translation>Database (*.db)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="553" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="520"/>
         <source>Kies een bestand voor de back-up.</source>
         <translation>Choose a file for the backup.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="557" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="524"/>
         <source>Back-up wordt gemaakt…</source>
         <translation>Making the backup…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="563" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="530"/>
         <source>Back-up gemaakt: {0}</source>
         <translation>Backup made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="571" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="538"/>
         <source>De back-up is niet gelukt.</source>
         <translation>The backup failed.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="593" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="560"/>
         <source>Opgeslagen: vergrendelen na {0} minuten zonder invoer.</source>
         <translation>Saved: lock after {0} minutes without input.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="186" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="186"/>
         <source>Eerste beheerder</source>
         <translation>First administrator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="188" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="188"/>
         <source>Met dit account beheert u gebruikers, referentiegegevens en back-ups.</source>
         <translation>With this account you manage users, reference data and backups.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="202" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="202"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="203" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="203"/>
         <source>&amp;Volledige naam</source>
         <translation>&amp;Full name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="204" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="204"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="205" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="205"/>
         <source>&amp;Nogmaals</source>
         <translation>&amp;Again</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="208" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="208"/>
         <source>De database wordt aangemaakt…</source>
         <translation>Creating the database…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="227" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="227"/>
         <source>Ongeldige gebruikersnaam: {0}.</source>
         <translation>Invalid user name: {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="231" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="231"/>
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
 </context>
 <context>
+    <name>AuditModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="84"/>
+        <source>dossier ingezien</source>
+        <translation>dossier read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="85"/>
+        <source>zaak geregistreerd</source>
+        <translation>case registered</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="86"/>
+        <source>zaak gewijzigd</source>
+        <translation>case changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="87"/>
+        <source>zaaklijst</source>
+        <translation>case list</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="88"/>
+        <source>gezocht</source>
+        <translation>searched</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="89"/>
+        <source>dossier geëxporteerd</source>
+        <translation>dossier exported</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="90"/>
+        <source>dossier afgedrukt</source>
+        <translation>dossier printed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="91"/>
+        <source>basisgegevens ingezien</source>
+        <translation>basic facts read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="92"/>
+        <source>contactmoment</source>
+        <translation>contact moment</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="93"/>
+        <source>mediation ingezien</source>
+        <translation>mediation read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="94"/>
+        <source>mediation gewijzigd</source>
+        <translation>mediation changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="95"/>
+        <source>mediationtotalen</source>
+        <translation>mediation totals</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="96"/>
+        <source>gebruikersbeheer</source>
+        <translation>user management</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="97"/>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="120"/>
+        <source>referentiegegevens</source>
+        <translation>reference data</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="121"/>
+        <source>cijfers</source>
+        <translation>figures</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="99"/>
+        <source>rapport afgedrukt</source>
+        <translation>report printed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="100"/>
+        <source>volledige export</source>
+        <translation>full export</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="101"/>
+        <source>import</source>
+        <translation>import</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="102"/>
+        <source>back-up/info</source>
+        <translation>backup/info</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="103"/>
+        <source>auditlog ingezien</source>
+        <translation>audit log read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="104"/>
+        <source>conflictlijst ingezien</source>
+        <translation>conflict list read</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="105"/>
+        <source>conflictbeoordeling</source>
+        <translation>conflict review</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="106"/>
+        <source>conflictcontrole</source>
+        <translation>conflict check</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="113"/>
+        <source>zaak</source>
+        <translation>case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="114"/>
+        <source>zoekopdracht</source>
+        <translation>search</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="115"/>
+        <source>gebruiker</source>
+        <translation>user</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="116"/>
+        <source>conflict</source>
+        <translation>conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="117"/>
+        <source>auditlog</source>
+        <translation>audit log</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="118"/>
+        <source>database</source>
+        <translation>database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="119"/>
+        <source>mediation</source>
+        <translation>mediation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="122"/>
+        <source>rapport</source>
+        <translation>report</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="123"/>
+        <source>systeem</source>
+        <translation>system</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="133"/>
+        <source>Nr.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="134"/>
+        <source>Tijd</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="135"/>
+        <source>Gebruiker</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="136"/>
+        <source>Handeling</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="137"/>
+        <source>Object</source>
+        <translation>Object</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="138"/>
+        <source>Resultaat</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="139"/>
+        <source>Werkplek</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="140"/>
+        <source>Toelichting</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="144"/>
+        <source>(sleutelhouder)</source>
+        <translation>(key holder)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="151"/>
+        <source>geweigerd</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="153"/>
+        <source>toegestaan</source>
+        <translation>allowed</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPanel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="186"/>
+        <source>Wie wat deed met welke zaak, wanneer en vanaf welke werkplek, ook elke geweigerde toegang. Het auditlog bevat alleen referenties, nooit de inhoud van dossiers. Ook het inzien van dit log wordt vastgelegd.</source>
+        <translation>Who did what with which case, when and from which workstation, including every refused access. The audit log holds references only, never the contents of dossiers. Reading this log is recorded too.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="197"/>
+        <source>bijvoorbeeld 2024-L2-00017</source>
+        <translation>for example 2024-L2-00017</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="199"/>
+        <source>Toon zaak</source>
+        <translation>Show case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="201"/>
+        <source>Per &amp;zaak (referentie)</source>
+        <translation>&amp;By case (reference)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="207"/>
+        <source>Toon gebruiker</source>
+        <translation>Show user</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="209"/>
+        <source>&amp;Per gebruiker</source>
+        <translation>By u&amp;ser</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="211"/>
+        <source>&amp;Laatste {0}</source>
+        <translation>&amp;Latest {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="213"/>
+        <source>Controleer de audit&amp;keten</source>
+        <translation>Verify the aud&amp;it chain</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="280"/>
+        <source>Vul de referentie van een zaak in.</source>
+        <translation>Enter the reference of a case.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="286"/>
+        <source>Auditlog van zaak {0}: {1} vermelding(en), nieuwste eerst.</source>
+        <translation>Audit log of case {0}: {1} entry(ies), newest first.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="293"/>
+        <source>Kies een gebruiker.</source>
+        <translation>Choose a user.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="299"/>
+        <source>Auditlog van gebruiker {0}: {1} vermelding(en), nieuwste eerst.</source>
+        <translation>Audit log of user {0}: {1} entry(ies), newest first.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="307"/>
+        <source>De laatste vermeldingen in het auditlog ({1}), nieuwste eerst.</source>
+        <translation>The latest entries in the audit log ({1}), newest first.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="338"/>
+        <source>De auditketen wordt gecontroleerd…</source>
+        <translation>Verifying the audit chain…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="355"/>
+        <source>Auditketen intact: {0} vermeldingen, de keten klopt.</source>
+        <translation>Audit chain intact: {0} entries, the chain holds.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="360"/>
+        <source>Kenmerk van de laatste vermelding: {0}</source>
+        <translation>Hash of the last entry: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="364"/>
+        <source>Auditketen NIET intact: {0}. Eerste foute vermelding: {1} (na {2} goede). Meld dit bij de functioneel beheerder: het log is buiten ikodesk om gewijzigd.</source>
+        <translation>Audit chain NOT intact: {0}. First bad entry: {1} (after {2} good ones). Report this to the application administrator: the log was changed outside ikodesk.</translation>
+    </message>
+</context>
+<context>
     <name>CaseListModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="50" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="52"/>
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="52" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="54"/>
+        <source>Conflict</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="56"/>
         <source>Geopend</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="54" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="58"/>
         <source>Lijn</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="55" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="59"/>
         <source>Code</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="57" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="61"/>
         <source>Hoofdbetrokkene</source>
         <translation>Requester</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="59" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="63"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="60" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="64"/>
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="63" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="67"/>
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="68" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="72"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="279" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="84"/>
+        <source>conflict</source>
+        <translation>conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_list.py" line="381"/>
         <source>Op deze kolom kan niet worden gesorteerd.</source>
         <translation>This column cannot be sorted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="304" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="410"/>
         <source>(niet meer beschikbaar)</source>
         <translation>(no longer available)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="319" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="165"/>
         <source>Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).</source>
         <translation>Walled dossier: you cannot view this dossier (conflict case).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="332" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="89"/>
         <source>afgeschermd dossier</source>
         <translation>walled dossier</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="352" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="110"/>
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="353" />
+        <location filename="../../src/ikodesk/ui/case_list.py" line="111"/>
         <source>gesloten {0}</source>
         <translation>closed {0}</translation>
     </message>
@@ -354,280 +683,285 @@
 <context>
     <name>CaseWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="193" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="224"/>
         <source>Nieuwe zaak</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="193" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="224"/>
         <source>Zaak laden…</source>
         <translation>Loading case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="231" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="263"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="235" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="267"/>
         <source>Zaak &amp;sluiten…</source>
         <translation>&amp;Close case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="238" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="270"/>
         <source>&amp;Heropenen</source>
         <translation>&amp;Reopen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="248" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="281"/>
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="260" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="293"/>
         <source>&amp;Land</source>
         <translation>&amp;Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="268" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="301"/>
         <source>&amp;Code</source>
         <translation>&amp;Code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="269" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="302"/>
         <source>Ge&amp;opend op</source>
         <translation>&amp;Opened on</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="270" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="303"/>
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="272" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="305"/>
         <source>&amp;Richting</source>
         <translation>&amp;Direction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="273" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="306"/>
         <source>Meegenomen &amp;door</source>
         <translation>Taken &amp;by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="274" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="307"/>
         <source>&amp;Wie verhuist</source>
         <translation>&amp;Who moves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="279" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="312"/>
         <source>Hoofdbetrokkene (wie vraagt advies)</source>
         <translation>Requester (who asks for advice)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="308" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="341"/>
         <source>Soo&amp;rt</source>
         <translation>&amp;Kind</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="309" />
-        <location filename="../../src/ikodesk/ui/case_form.py" line="342" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="342"/>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="375"/>
         <source>Ouder</source>
         <translation>Parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="310" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="343"/>
         <source>&amp;Kant</source>
         <translation>&amp;Side</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="312" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="345"/>
         <source>Organisatie&amp;type</source>
         <translation>Organisation &amp;type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="316" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="349"/>
         <source>Organisatie</source>
         <translation>Organisation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="319" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="352"/>
         <source>Relatie</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="320" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="353"/>
         <source>&amp;Voornaam</source>
         <translation>&amp;First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="321" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="354"/>
         <source>&amp;Achternaam</source>
         <translation>&amp;Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="322" />
-        <location filename="../../src/ikodesk/ui/case_form.py" line="351" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="355"/>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="384"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="323" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="356"/>
         <source>Telefoon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="324" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="357"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="327" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="360"/>
         <source>Andere ouder</source>
         <translation>Other parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="329" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="362"/>
         <source>Andere ouder &amp;vastleggen</source>
         <translation>Record the other &amp;parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="345" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="378"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="348" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="381"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="361" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="394"/>
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="366" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="399"/>
         <source>Samenvatting en notities</source>
         <translation>Summary and notes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="387" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="420"/>
         <source>Contactmomenten</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="389" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="422"/>
         <source>&amp;Nieuw contactmoment (Ctrl+Shift+N)</source>
         <translation>&amp;New contact (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="506" />
-        <location filename="../../src/ikodesk/ui/case_form.py" line="507" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="539"/>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="540"/>
         <source>&amp;Land (ontvoering naar/van)</source>
         <translation>&amp;Country (abduction to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="508" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="541"/>
         <source>&amp;Land (gevreesde ontvoering)</source>
         <translation>&amp;Country (feared abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="509" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="542"/>
         <source>&amp;Land (verhuizing naar/van)</source>
         <translation>&amp;Country (move to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="510" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="543"/>
         <source>&amp;Land (kind of ouder woont daar)</source>
         <translation>&amp;Country (child or parent lives there)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="511" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="544"/>
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="513" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="546"/>
         <source>&amp;Land (optioneel)</source>
         <translation>&amp;Country (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="642" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="698"/>
         <source>nieuwe zaak</source>
         <translation>new case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="644" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="700"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="646" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="702"/>
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="648" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="704"/>
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="651" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="707"/>
         <source>gesloten op {0} ({1})</source>
         <translation>closed on {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="653" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="710"/>
         <source>Status: {0}</source>
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="660" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="717"/>
         <source>{0} contactmoment(en)</source>
         <translation>{0} contact(s)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="671" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="728"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="702" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="759"/>
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="756" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="822"/>
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="772" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="838"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="827" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="901"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="855" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="921"/>
+        <source>Niet opgeslagen: kies een andere behandelaar.</source>
+        <translation>Not saved: choose another handler.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="939"/>
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="942" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="1026"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="943" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="1027"/>
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="944" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="1028"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -635,131 +969,126 @@
 <context>
     <name>CasesPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="46" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="47"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="57" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="58"/>
         <source>&amp;Nieuwe zaak (lijn 2)</source>
         <translation>&amp;New case (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="58" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="59"/>
         <source>Ctrl+Shift+L</source>
         <translation>Ctrl+Shift+L</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="67" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="68"/>
         <source>Zoeken op referentie, naam of naam van een kind (Ctrl+K)</source>
-        <translation>Search by reference, name or a child's name (Ctrl+K)</translation>
+        <translation>Search by reference, name or a child&apos;s name (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="74" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="83"/>
         <source>Alle lijnen</source>
         <translation>All lines</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="75" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="84"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="76" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="85"/>
         <source>Lijn 2</source>
         <translation>Line 2</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="79" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="88"/>
         <source>Alle codes</source>
         <translation>All codes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="84" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="93"/>
         <source>Open en gesloten</source>
         <translation>Open and closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="85" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="94"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="86" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="95"/>
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="89" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="98"/>
         <source>Alle behandelaars</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="92" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="101"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="94" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="103"/>
         <source>&amp;Lijn</source>
         <translation>&amp;Line</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="95" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="104"/>
         <source>C&amp;ode</source>
         <translation>C&amp;ode</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="96" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="105"/>
         <source>S&amp;tatus</source>
         <translation>S&amp;tatus</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="97" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="106"/>
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="98" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="107"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="185" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="195"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="207" />
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="212" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="217"/>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="222"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="235" />
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="245"/>
         <source>{0} zaken</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="257" />
-        <source>Afgeschermd dossier</source>
-        <translation>Walled dossier</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="259" />
-        <source>Dit dossier is afgeschermd: het hoort bij een conflictzaak aan de andere kant. U kunt het niet inzien.</source>
-        <translation>This dossier is walled: it belongs to the other side of a conflict case. You cannot view it.</translation>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="253"/>
+        <source>{0} treffer(s) achter een conflictmuur: dossiers die bij deze zoekopdracht passen, maar voor u zijn afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
+        <translation>{0} match(es) behind a conflict wall: dossiers that match this search but are screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
     </message>
 </context>
 <context>
     <name>ChildrenEditor</name>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="223" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="223"/>
         <source>Kind &amp;toevoegen</source>
         <translation>Add &amp;child</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="225" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="225"/>
         <source>Kind &amp;verwijderen</source>
         <translation>&amp;Remove child</translation>
     </message>
@@ -767,42 +1096,42 @@
 <context>
     <name>ChildrenModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="56" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="56"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="57" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="57"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="58" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="58"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="59" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="59"/>
         <source>Leeftijd</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="108" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="108"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="118" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="118"/>
         <source>verwacht een getal</source>
         <translation>expected a number</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="171" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="171"/>
         <source>{0} jaar</source>
         <translation>{0} years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="51" />
+        <location filename="../../src/ikodesk/ui/children_editor.py" line="51"/>
         <source>Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is</source>
         <translation>Age on the opening date; only fill in when the date of birth is unknown</translation>
     </message>
@@ -810,85 +1139,242 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="139" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="164"/>
         <source>Zaak sluiten</source>
         <translation>Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="147" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="172"/>
         <source>&amp;Sluitdatum</source>
         <translation>&amp;Closing date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="148" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="173"/>
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="150" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="175"/>
         <source>Zaak &amp;sluiten</source>
         <translation>&amp;Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="152" />
+        <location filename="../../src/ikodesk/ui/case_form.py" line="177"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
 </context>
 <context>
+    <name>ConflictBadge</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflict_badge.py" line="20"/>
+        <source>conflictzaak</source>
+        <translation>conflict case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflict_badge.py" line="24"/>
+        <source>Conflictzaak: de andere ouder van dezelfde familie vraagt ook advies. De twee dossiers worden door verschillende behandelaars behandeld en zijn voor elkaar afgeschermd.</source>
+        <translation>Conflict case: the other parent of the same family is asking for advice too. The two dossiers are handled by different handlers and are screened off from each other.</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="51"/>
+        <source>Zaak</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="52"/>
+        <source>Andere zaak</source>
+        <translation>Other case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="53"/>
+        <source>Gevonden</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="54"/>
+        <source>Let op</source>
+        <translation>Attention</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="55"/>
+        <source>Reden</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="62"/>
+        <source>overdracht nodig</source>
+        <translation>handover needed</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="64"/>
+        <source>iemand zag beide kanten</source>
+        <translation>someone saw both sides</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="89"/>
+        <source>Overdracht nodig: de behandelaar van een van beide zaken staat aan de andere kant van de muur (bijvoorbeeld na een import). Wijs de zaak toe aan een andere behandelaar.</source>
+        <translation>Handover needed: the handler of one of the two cases stands on the other side of the wall (after an import, for example). Assign the case to another handler.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="98"/>
+        <source>Iemand heeft beide dossiers ingezien voordat het conflict bekend was. Die persoon blijft aan de kant die hij of zij het eerst zag.</source>
+        <translation>Someone read both dossiers before the conflict was known. That person stays on the side they saw first.</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="392"/>
+        <source>Conflictzaken</source>
+        <translation>Conflict cases</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsPanel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="155"/>
+        <source>Zaken van dezelfde familie waarin beide ouders advies vragen. Ze worden automatisch gevonden en afgeschermd: wie de ene zaak behandelt of heeft ingezien, kan de andere niet openen. Hier staan alleen de referenties, nooit de inhoud van de dossiers.</source>
+        <translation>Cases of one family in which both parents ask for advice. They are found and screened off automatically: whoever handles or has read one case cannot open the other. Only the references are shown here, never the contents of the dossiers.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="164"/>
+        <source>Conflictzaken</source>
+        <translation>Conflict cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="183"/>
+        <source>Te beoordelen</source>
+        <translation>To review</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="187"/>
+        <source>Zwakke overeenkomsten (bijvoorbeeld alleen namen, geen geboortedata). Bevestig als het om dezelfde familie gaat: de zaken worden dan van elkaar afgeschermd. Dat kan niet ongedaan worden gemaakt.</source>
+        <translation>Weak matches (names only, no birth dates, for example). Confirm when it is the same family: the cases are then screened off from each other. This cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="200"/>
+        <source>Be&amp;vestigen: zelfde familie…</source>
+        <translation>C&amp;onfirm: same family…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="202"/>
+        <source>A&amp;fwijzen: geen zelfde familie…</source>
+        <translation>Di&amp;smiss: not the same family…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="217"/>
+        <source>Ver&amp;nieuwen</source>
+        <translation>R&amp;efresh</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="250"/>
+        <source>Conflictzaken ({0})</source>
+        <translation>Conflict cases ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="253"/>
+        <source>Te beoordelen ({0})</source>
+        <translation>To review ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="257"/>
+        <source>Niets te beoordelen.</source>
+        <translation>Nothing to review.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="272"/>
+        <source>{0} en {1}: {2}.</source>
+        <translation>{0} and {1}: {2}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="302"/>
+        <source>Conflictzaak bevestigen</source>
+        <translation>Confirm conflict case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="304"/>
+        <source>Horen {0} en {1} bij dezelfde familie? Na bevestigen zijn de twee zaken een conflictzaak: wie de ene behandelt of heeft ingezien, kan de andere niet meer openen. Dit kan niet ongedaan worden gemaakt.</source>
+        <translation>Do {0} and {1} belong to the same family? Once confirmed, the two cases are a conflict case: whoever handles or has read one can no longer open the other. This cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="318"/>
+        <source>Overeenkomst afwijzen</source>
+        <translation>Dismiss match</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="320"/>
+        <source>Horen {0} en {1} niet bij dezelfde familie? Na afwijzen verdwijnt de overeenkomst van de lijst. Alleen een sterke overeenkomst maakt er later nog een conflictzaak van.</source>
+        <translation>Do {0} and {1} not belong to the same family? Once dismissed, the match leaves the list. Only a strong match can still make them a conflict case later.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="347"/>
+        <source>Bevestigd: {0} en {1} zijn een conflictzaak (afgeschermd).</source>
+        <translation>Confirmed: {0} and {1} are a conflict case (screened off).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="351"/>
+        <source>Afgewezen: {0} en {1} zijn geen zelfde familie.</source>
+        <translation>Dismissed: {0} and {1} are not the same family.</translation>
+    </message>
+</context>
+<context>
     <name>ContactDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="143" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="152"/>
         <source>Nieuw contactmoment — {0}</source>
         <translation>New contact — {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="164" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="173"/>
         <source>onbekend</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="165" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="174"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="169" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="178"/>
         <source>korte samenvatting (Ctrl+Enter slaat op)</source>
         <translation>short summary (Ctrl+Enter saves)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="171" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="180"/>
         <source>&amp;Datum en tijd</source>
         <translation>&amp;Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="172" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="181"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="173" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="182"/>
         <source>&amp;Met</source>
         <translation>&amp;With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="174" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="183"/>
         <source>M&amp;inuten</source>
         <translation>M&amp;inutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="175" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="184"/>
         <source>&amp;Samenvatting</source>
         <translation>&amp;Summary</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="185" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="194"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="188" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="197"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -896,32 +1382,32 @@
 <context>
     <name>ContactTimelineModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="80" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="89"/>
         <source>Datum en tijd</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="81" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="90"/>
         <source>Kanaal</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="82" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="91"/>
         <source>Met</source>
         <translation>With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="83" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="92"/>
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="84" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="93"/>
         <source>Minuten</source>
         <translation>Minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="85" />
+        <location filename="../../src/ikodesk/ui/contacts.py" line="94"/>
         <source>Samenvatting</source>
         <translation>Summary</translation>
     </message>
@@ -929,37 +1415,37 @@
 <context>
     <name>CountriesModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="140" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="104"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="141" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="105"/>
         <source>ISO</source>
         <translation>ISO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="142" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="106"/>
         <source>HKOV 1980</source>
         <translation>Hague 1980</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="143" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="107"/>
         <source>In werking sinds</source>
         <translation>In force since</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="144" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="108"/>
         <source>EU</source>
         <translation>EU</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="149" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="113"/>
         <source>ja</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="150" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="114"/>
         <source>nee</source>
         <translation>no</translation>
     </message>
@@ -967,32 +1453,32 @@
 <context>
     <name>CountryField</name>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="84" />
+        <location filename="../../src/ikodesk/ui/fields.py" line="84"/>
         <source>begin te typen: Polen, Turkije, …</source>
         <translation>start typing: Polen, Turkije, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="174" />
+        <location filename="../../src/ikodesk/ui/fields.py" line="174"/>
         <source> sinds {0}</source>
         <translation> since {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="176" />
+        <location filename="../../src/ikodesk/ui/fields.py" line="176"/>
         <source>HKOV-land{0}</source>
         <translation>Hague country{0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="179" />
+        <location filename="../../src/ikodesk/ui/fields.py" line="179"/>
         <source>nog geen HKOV-land op {0}</source>
         <translation>not yet a Hague country on {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="182" />
+        <location filename="../../src/ikodesk/ui/fields.py" line="182"/>
         <source>geen HKOV-land</source>
         <translation>not a Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="185" />
+        <location filename="../../src/ikodesk/ui/fields.py" line="185"/>
         <source> · EU</source>
         <translation> · EU</translation>
     </message>
@@ -1000,22 +1486,22 @@
 <context>
     <name>CuratorDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="245" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="245"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="245" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="245"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="250" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="250"/>
         <source>&amp;Benoemd op</source>
         <translation>&amp;Appointed on</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="253" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="253"/>
         <source>Maak de datum leeg om de benoeming in te trekken.</source>
         <translation>Clear the date to withdraw the appointment.</translation>
     </message>
@@ -1023,7 +1509,7 @@
 <context>
     <name>DateField</name>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="41" />
+        <location filename="../../src/ikodesk/ui/fields.py" line="41"/>
         <source>dd-mm-jjjj</source>
         <translation>dd-mm-yyyy</translation>
     </message>
@@ -1031,12 +1517,12 @@
 <context>
     <name>FiguresModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="108" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="108"/>
         <source>Cijfer</source>
         <translation>Figure</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="115" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="115"/>
         <source>Verschil</source>
         <translation>Change</translation>
     </message>
@@ -1044,27 +1530,27 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="298" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="298"/>
         <source>ikodesk: eerste start</source>
         <translation>ikodesk: first start</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="311" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="311"/>
         <source>&amp;Volgende &gt;</source>
         <translation>&amp;Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="312" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="312"/>
         <source>&lt; &amp;Vorige</source>
         <translation>&lt; &amp;Back</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="313" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="313"/>
         <source>&amp;Voltooien</source>
         <translation>&amp;Finish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="314" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="314"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -1072,32 +1558,32 @@
 <context>
     <name>IntakeDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="268" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="268"/>
         <source>Intake met de mediators</source>
         <translation>Intake with the mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="268" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="268"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="272" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="272"/>
         <source>&amp;Uitkomst van de intake</source>
         <translation>Intake &amp;result</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="275" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="275"/>
         <source>&amp;Einddatum</source>
         <translation>&amp;End date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="279" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="279"/>
         <source>Niet geschikt: de mediation eindigt na de intake, zonder uitkomst. Geef dan de einddatum.</source>
         <translation>Not suitable: the mediation ends after the intake, without an outcome. Then give the end date.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="300" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="300"/>
         <source>kies geschikt of niet geschikt</source>
         <translation>choose suitable or not suitable</translation>
     </message>
@@ -1105,42 +1591,42 @@
 <context>
     <name>InterviewDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="310" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="310"/>
         <source>Kindgesprek</source>
         <translation>Child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="310" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="310"/>
         <source>Kindgesprek &amp;toevoegen</source>
         <translation>&amp;Add interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="315" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="315"/>
         <source>&amp;Datum</source>
         <translation>&amp;Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="319" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="319"/>
         <source>&amp;Kinderen gehoord</source>
         <translation>&amp;Children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="323" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="323"/>
         <source>Kinderen in deze mediation (leeftijd bij de aanvraag): {0}.</source>
         <translation>Children in this mediation (age at the request): {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="324" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="324"/>
         <source>{0} jaar</source>
         <translation>{0} years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="327" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="327"/>
         <source>Van de kinderen in deze mediation is geen leeftijd bekend.</source>
         <translation>No age is known of the children in this mediation.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="328" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="328"/>
         <source>Kinderen worden gehoord vanaf {0} jaar.</source>
         <translation>Children are heard from the age of {0}.</translation>
     </message>
@@ -1148,87 +1634,87 @@
 <context>
     <name>Line1Page</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="72" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="72"/>
         <source>Professional</source>
         <translation>Professional</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="132" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="134"/>
         <source>Nieuwe registratie (Ctrl+N)</source>
         <translation>New registration (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="142" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="144"/>
         <source>achternaam of organisatie (mag leeg)</source>
         <translation>last name or organisation (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="146" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="148"/>
         <source>korte notitie; Enter slaat op</source>
         <translation>short note; Enter saves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="152" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="154"/>
         <source>&amp;Wie belt</source>
         <translation>&amp;Who calls</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="153" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="155"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="154" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="156"/>
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="155" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="157"/>
         <source>N&amp;otitie</source>
         <translation>N&amp;ote</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="156" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="158"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="157" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="159"/>
         <source>&amp;Opslaan (Enter)</source>
         <translation>&amp;Save (Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="170" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="172"/>
         <source>Mijn laatste 20 registraties</source>
         <translation>My last 20 registrations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="189" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="191"/>
         <source>Enter of dubbelklik: contactmoment toevoegen. Ctrl+O: zaak openen.</source>
         <translation>Enter or double-click: add a contact. Ctrl+O: open the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="194" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="196"/>
         <source>&amp;Contactmoment toevoegen</source>
         <translation>Add &amp;contact</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="196" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="198"/>
         <source>Zaak o&amp;penen</source>
         <translation>&amp;Open case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="211" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="213"/>
         <source>Lijn 1: toestemming vakantie</source>
         <translation>Line 1: travel consent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="268" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="270"/>
         <source>Onbekend land “{0}”: kies een land uit de lijst.</source>
         <translation>Unknown country “{0}”: choose a country from the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="296" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="298"/>
         <source>Opgeslagen als {0}. Klaar voor de volgende beller.</source>
         <translation>Saved as {0}. Ready for the next caller.</translation>
     </message>
@@ -1236,77 +1722,77 @@
 <context>
     <name>LocationPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="104" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="104"/>
         <source>Locatie en sleutel</source>
         <translation>Location and key</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="107" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="107"/>
         <source>De database wordt altijd versleuteld opgeslagen. Kies waar ze komt en hoe de sleutel bewaard wordt.</source>
         <translation>The database is always stored encrypted. Choose where it goes and how the key is kept.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="114" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="114"/>
         <source>Bladeren…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="116" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="116"/>
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="118" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="118"/>
         <source>Sleutel in de &amp;sleutelbos van het besturingssysteem (aanbevolen)</source>
-        <translation>Key in the operating system's &amp;keyring (recommended)</translation>
+        <translation>Key in the operating system&apos;s &amp;keyring (recommended)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="120" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="120"/>
         <source>Beveiligen met een &amp;wachtwoordzin</source>
         <translation>Protect with a &amp;passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="128" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="128"/>
         <source>Sleutelbos van het besturingssysteem (niet beschikbaar op deze computer)</source>
         <translation>Operating system keyring (not available on this computer)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="137" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="137"/>
         <source>Wachtwoord&amp;zin</source>
         <translation>Pass&amp;phrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="138" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="138"/>
         <source>Nogmaals</source>
         <translation>Again</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="151" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="151"/>
         <source>Nieuwe database</source>
         <translation>New database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="151" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="151"/>
         <source>ikodesk-database (*.db)</source>
         <translation>ikodesk database (*.db)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="163" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="163"/>
         <source>Kies een bestand voor de database.</source>
         <translation>Choose a file for the database.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="165" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="165"/>
         <source>Er bestaat al een bestand op {0}; kies een andere naam.</source>
         <translation>A file already exists at {0}; choose another name.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="170" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="170"/>
         <source>Een wachtwoordzin heeft minstens 12 tekens.</source>
         <translation>A passphrase has at least 12 characters.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="172" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="172"/>
         <source>De twee wachtwoordzinnen zijn niet gelijk.</source>
         <translation>The two passphrases differ.</translation>
     </message>
@@ -1314,27 +1800,27 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="83" />
+        <location filename="../../src/ikodesk/ui/idle.py" line="83"/>
         <source>ikodesk is vergrendeld</source>
         <translation>ikodesk is locked</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="91" />
+        <location filename="../../src/ikodesk/ui/idle.py" line="91"/>
         <source>De inhoud is verborgen omdat er een tijd niets is gedaan. Uw niet-opgeslagen invoer is bewaard. Ingelogd als {0}.</source>
         <translation>The contents are hidden because nothing was done for a while. Your unsaved input has been kept. Logged in as {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="100" />
+        <location filename="../../src/ikodesk/ui/idle.py" line="100"/>
         <source>wachtwoord</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="110" />
+        <location filename="../../src/ikodesk/ui/idle.py" line="110"/>
         <source>&amp;Ontgrendelen</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="112" />
+        <location filename="../../src/ikodesk/ui/idle.py" line="112"/>
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
@@ -1342,47 +1828,47 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="158" />
+        <location filename="../../src/ikodesk/ui/login.py" line="158"/>
         <source>ikodesk: inloggen</source>
         <translation>ikodesk: log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="161" />
+        <location filename="../../src/ikodesk/ui/login.py" line="161"/>
         <source>&lt;b&gt;Inloggen bij ikodesk&lt;/b&gt;</source>
         <translation>&lt;b&gt;Log in to ikodesk&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="163" />
+        <location filename="../../src/ikodesk/ui/login.py" line="163"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="173" />
+        <location filename="../../src/ikodesk/ui/login.py" line="173"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="174" />
+        <location filename="../../src/ikodesk/ui/login.py" line="174"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="180" />
+        <location filename="../../src/ikodesk/ui/login.py" line="180"/>
         <source>&amp;Inloggen</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="184" />
+        <location filename="../../src/ikodesk/ui/login.py" line="184"/>
         <source>Afsluiten</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="206" />
+        <location filename="../../src/ikodesk/ui/login.py" line="206"/>
         <source>Vul uw gebruikersnaam en wachtwoord in.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="240" />
+        <location filename="../../src/ikodesk/ui/login.py" line="240"/>
         <source>{0} Na meerdere mislukte pogingen kunt u over {1} s opnieuw proberen.</source>
         <translation>{0} After several failed attempts you can try again in {1} s.</translation>
     </message>
@@ -1390,197 +1876,202 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="48" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="50"/>
         <source>ikodesk — Centrum Internationale Kinderontvoering</source>
         <translation>ikodesk — Centre for International Child Abduction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="67" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="70"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="70" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="73"/>
         <source>Zaken (lijn 2)</source>
         <translation>Cases (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="73" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="76"/>
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="76" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="79"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="79" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="82"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="157" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="85"/>
+        <source>Conflictzaken</source>
+        <translation>Conflict cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="163"/>
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="161" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="167"/>
         <source>Nieuwe registratie &amp;lijn 1</source>
         <translation>New &amp;line 1 registration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="168" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="174"/>
         <source>Nieuwe &amp;tweedelijnszaak</source>
         <translation>New line &amp;2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="172" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="178"/>
         <source>&amp;Zoeken</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="175" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="181"/>
         <source>&amp;Vergrendelen</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="176" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="182"/>
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="178" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="184"/>
         <source>A&amp;fsluiten</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="181" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="187"/>
         <source>B&amp;eeld</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="182" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="188"/>
         <source>&amp;Taal</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="191" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="197"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="192" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="198"/>
         <source>&amp;Sneltoetsen</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="193" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="199"/>
         <source>&amp;Over ikodesk</source>
         <translation>&amp;About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="199" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
         <source>Gebruiker: {0} ({1})</source>
         <translation>User: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="201" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="207"/>
         <source>sleutelhouder</source>
         <translation>key holder</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="202" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="208"/>
         <source>Rol: {0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="203" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="209"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="267" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="286"/>
         <source>Taal</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="268" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="287"/>
         <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
         <translation>The language takes effect when you restart ikodesk.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="275" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="294"/>
         <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
         <translation>new line 1 registration (from any window)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="279" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="298"/>
         <source>nieuwe tweedelijnszaak</source>
         <translation>new line 2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="281" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="300"/>
         <source>zoeken in zaken</source>
         <translation>search cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="282" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="301"/>
         <source>zaak opslaan</source>
         <translation>save the case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="283" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="302"/>
         <source>nieuw contactmoment in een zaak</source>
         <translation>new contact in a case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="284" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="303"/>
         <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
         <translation>save a line 1 registration; open a case in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="287" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="306"/>
         <source>vergrendelen</source>
         <translation>lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="295" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="314"/>
         <source>Sneltoetsen</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="302" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="321"/>
         <source>Over ikodesk</source>
         <translation>About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="304" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="323"/>
         <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="337" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="356"/>
         <source>Onjuist wachtwoord.</source>
         <translation>Wrong password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="370" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="390"/>
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="372" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="392"/>
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="404" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="424"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="406" />
+        <location filename="../../src/ikodesk/ui/main_window.py" line="426"/>
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -1588,195 +2079,195 @@
 <context>
     <name>MediationListModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="42" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="42"/>
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="43" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="43"/>
         <source>Aangevraagd</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="44" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="44"/>
         <source>Soort</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="46" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="46"/>
         <source>Verwezen door</source>
         <translation>Referred by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="48" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="48"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="49" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="49"/>
         <source>Mediators</source>
         <translation>Mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="51" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="51"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="61" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="61"/>
         <source>{0}: niet geschikt na intake</source>
         <translation>{0}: not suitable after intake</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="65" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="65"/>
         <source>{0}: {1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="69" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="69"/>
         <source>{0} (geschikt na intake)</source>
         <translation>{0} (suitable after intake)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="120" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="120"/>
         <source>benoemd {0}</source>
         <translation>appointed {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="124" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="124"/>
         <source>nog benoemen</source>
         <translation>to be appointed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="152" />
+        <location filename="../../src/ikodesk/ui/mediation_list.py" line="152"/>
         <source>Niet voortgezet, met een kind van 3 jaar of ouder: volgens de afspraak van het bureau wordt een bijzondere curator benoemd.</source>
-        <translation>Not continued, with a child of 3 or older: by the bureau's agreement a special curator is appointed.</translation>
+        <translation>Not continued, with a child of 3 or older: by the bureau&apos;s agreement a special curator is appointed.</translation>
     </message>
 </context>
 <context>
     <name>MediationPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="65" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="65"/>
         <source>Mediation Bureau</source>
         <translation>Mediation Bureau</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="74" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="74"/>
         <source>bijv. M2024-007 (Ctrl+K)</source>
         <translation>e.g. M2024-007 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="77" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="77"/>
         <source>&amp;Ga naar</source>
         <translation>&amp;Go to</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="81" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="81"/>
         <source>&amp;Nieuwe aanvraag</source>
         <translation>&amp;New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="95" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="95"/>
         <source>&amp;Aanvragen</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="97" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="97"/>
         <source>Mediator&amp;pool</source>
         <translation>Mediator &amp;pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="108" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="108"/>
         <source>&amp;Nieuwe aanvraag (Ctrl+N)</source>
         <translation>&amp;New request (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="152" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="152"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="155" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="155"/>
         <source>IKO en NIKO</source>
         <translation>IKO and NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="160" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="160"/>
         <source>Alle statussen</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="165" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="165"/>
         <source>Alle mediators</source>
         <translation>All mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="168" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="168"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="169" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="169"/>
         <source>S&amp;oort</source>
         <translation>&amp;Type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="170" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="170"/>
         <source>S&amp;tatus</source>
         <translation>&amp;Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="171" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="171"/>
         <source>Me&amp;diator</source>
         <translation>Me&amp;diator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="181" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="181"/>
         <source>Op&amp;enen</source>
         <translation>Op&amp;en</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="183" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="183"/>
         <source>Enter in de lijst</source>
         <translation>Enter in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="268" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="258"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="299" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="289"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="315" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="305"/>
         <source>{0} aanvragen</source>
         <translation>{0} requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="328" />
-        <source>&lt;a href="{0}"&gt;{1}&lt;/a&gt; ({2}, aangevraagd {3}, kind van {4} jaar)</source>
-        <translation>&lt;a href="{0}"&gt;{1}&lt;/a&gt; ({2}, requested {3}, child aged {4})</translation>
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="318"/>
+        <source>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, aangevraagd {3}, kind van {4} jaar)</source>
+        <translation>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, requested {3}, child aged {4})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="339" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="329"/>
         <source>en nog {0}</source>
         <translation>and {0} more</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="342" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="332"/>
         <source>Een niet-voortgezette aanvraag met een kind van {0} jaar of ouder heeft nog geen bijzondere curator (afspraak van het bureau):</source>
-        <translation>A request that was not continued, with a child of {0} or older, has no special curator yet (the bureau's agreement):</translation>
+        <translation>A request that was not continued, with a child of {0} or older, has no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="347" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="337"/>
         <source>{0} niet-voortgezette aanvragen met een kind van {1} jaar of ouder hebben nog geen bijzondere curator (afspraak van het bureau):</source>
-        <translation>{0} requests that were not continued, with a child of {1} or older, have no special curator yet (the bureau's agreement):</translation>
+        <translation>{0} requests that were not continued, with a child of {1} or older, have no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="352" />
+        <location filename="../../src/ikodesk/ui/mediation_page.py" line="342"/>
         <source>Bijzondere curator benoemen</source>
         <translation>Appoint a special curator</translation>
     </message>
@@ -1784,421 +2275,421 @@
 <context>
     <name>MediationWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="94" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="94"/>
         <source>geopend {0}</source>
         <translation>opened {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="103" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="103"/>
         <source>Nog geen kindgesprekken.</source>
         <translation>No child interviews yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="105" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="105"/>
         <source>1 kindgesprek</source>
         <translation>1 child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="107" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="107"/>
         <source>{0} kindgesprekken</source>
         <translation>{0} child interviews</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="110" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="110"/>
         <source>1 kind gehoord</source>
         <translation>1 child heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="112" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="112"/>
         <source>{0} kinderen gehoord</source>
         <translation>{0} children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="123" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="123"/>
         <source>Ouder {0}</source>
         <translation>Parent {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="137" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="137"/>
         <source>begin te typen: Nederland, …</source>
         <translation>start typing: Nederland, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="141" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="141"/>
         <source>Moeder of vader</source>
         <translation>Mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="145" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="145"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="149" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="149"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="153" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="153"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="157" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="157"/>
         <source>Woonland</source>
         <translation>Country of residence</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="182" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="182"/>
         <source>kies moeder of vader</source>
         <translation>choose mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="192" />
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="798" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="192"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="790"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="199" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="199"/>
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247" />
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="581" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="573"/>
         <source>Nieuwe mediationaanvraag</source>
         <translation>New mediation request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247"/>
         <source>Laden…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="271" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="271"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="291" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="291"/>
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="295" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="295"/>
         <source>Leeftijd op de aanvraagdatum; vul alleen in als de geboortedatum onbekend is</source>
         <translation>Age on the request date; fill in only when the date of birth is unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="371" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="371"/>
         <source>Aanvraag</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="376" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="376"/>
         <source>IKO (internationale kinderontvoering)</source>
         <translation>IKO (international child abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="377" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="377"/>
         <source>NIKO (ander internationaal familiegeschil)</source>
         <translation>NIKO (other international family dispute)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="387" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="387"/>
         <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
         <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="399" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="399"/>
         <source>Soo&amp;rt *</source>
         <translation>T&amp;ype *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="400" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="400"/>
         <source>&amp;Aanvraagdatum *</source>
         <translation>Request &amp;date *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="401" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="401"/>
         <source>Verwezen &amp;door</source>
         <translation>Re&amp;ferred by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="406" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="406"/>
         <source>&amp;Zaak van het centrum</source>
         <translation>Centre cas&amp;e</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="412" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="412"/>
         <source>Verloop</source>
         <translation>Course</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="433" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="433"/>
         <source>&amp;Starten…</source>
         <translation>S&amp;tart…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="435" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="435"/>
         <source>&amp;Niet voortzetten…</source>
         <translation>&amp;Not continued…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="437" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="437"/>
         <source>&amp;Heropenen</source>
         <translation>Reo&amp;pen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="438" />
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="718" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="438"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="710"/>
         <source>&amp;Curator benoemen…</source>
         <translation>Appoint c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="440" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="440"/>
         <source>&amp;Mediators toewijzen…</source>
         <translation>Assign &amp;mediators…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="442" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="442"/>
         <source>&amp;Intake…</source>
         <translation>&amp;Intake…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="444" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="444"/>
         <source>&amp;Kindgesprek toevoegen…</source>
         <translation>Add c&amp;hild interview…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="447" />
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1008" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="447"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1000"/>
         <source>Kindgesprek verwijderen</source>
         <translation>Delete child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="449" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="449"/>
         <source>&amp;Uitkomst…</source>
         <translation>&amp;Outcome…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="458"/>
         <source>Datum</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="458"/>
         <source>Kinderen gehoord</source>
         <translation>Children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="481" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="473"/>
         <source>Besluit</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="485" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="477"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="486" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="478"/>
         <source>Mediators</source>
         <translation>Mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="487" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="479"/>
         <source>Intake</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="489" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="481"/>
         <source>Kindgesprekken</source>
         <translation>Child interviews</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="493" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="485"/>
         <source>Uitkomst</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="579" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="571"/>
         <source>Nieuwe aanvraag</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="582" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="574"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="584" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="576"/>
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="599" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="591"/>
         <source>Sla de aanvraag op (Ctrl+S); daarna registreert u hier het verloop.</source>
         <translation>Save the request (Ctrl+S); then register its course here.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="616" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="608"/>
         <source>Aangevraagd op {0}{1}.</source>
         <translation>Requested on {0}{1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="618" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="610"/>
         <source>, verwezen door: {0}</source>
         <translation>, referred by: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="626" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="618"/>
         <source>Nog geen besluit: start de mediation of registreer dat de aanvraag niet wordt voortgezet.</source>
         <translation>No decision yet: start the mediation or register that the request is not continued.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="630" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="622"/>
         <source>Niet voortgezet: {0}</source>
         <translation>Not continued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="632" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="624"/>
         <source>Gestart op {0}.</source>
         <translation>Started on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="637" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="629"/>
         <source>Benoemd op {0}.</source>
         <translation>Appointed on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="640" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="632"/>
         <source>Nog te benoemen: de aanvraag is niet voortgezet en er is een kind van {0} jaar of ouder (afspraak van het bureau).</source>
-        <translation>To be appointed: the request was not continued and there is a child of {0} or older (the bureau's agreement).</translation>
+        <translation>To be appointed: the request was not continued and there is a child of {0} or older (the bureau&apos;s agreement).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="645" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="637"/>
         <source>Niet nodig: geen kind van {0} jaar of ouder bekend.</source>
         <translation>Not needed: no child of {0} or older is known.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="649" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="641"/>
         <source>Alleen bij een aanvraag die niet wordt voortgezet.</source>
         <translation>Only for a request that is not continued.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="655" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="647"/>
         <source> (CBFM)</source>
         <translation> (CBFM)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="656" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="648"/>
         <source> (inactief)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="661" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="653"/>
         <source>Nog geen mediators toegewezen.</source>
         <translation>No mediators assigned yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="664" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="656"/>
         <source>Geschikt.</source>
         <translation>Suitable.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="666" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="658"/>
         <source>Niet geschikt: beëindigd op {0}, zonder uitkomst.</source>
         <translation>Not suitable: ended on {0}, without an outcome.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="670" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="662"/>
         <source>Nog geen intake.</source>
         <translation>No intake yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="698" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="690"/>
         <source>{0}, beëindigd op {1}.</source>
         <translation>{0}, ended on {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="702" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="694"/>
         <source>Redenen: {0}.</source>
         <translation>Reasons: {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="706" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="698"/>
         <source>Nog geen uitkomst.</source>
         <translation>No outcome yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="718" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="710"/>
         <source>&amp;Curator wijzigen…</source>
         <translation>Change c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="793" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="785"/>
         <source>kies IKO of NIKO</source>
         <translation>choose IKO or NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="801" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="793"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="852" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="844"/>
         <source>Aanvraag {0} geregistreerd.</source>
         <translation>Request {0} registered.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="854" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="846"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="884" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="876"/>
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="898" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="890"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="925" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="917"/>
         <source>Verloop bijgewerkt.</source>
         <translation>Course updated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="981" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="973"/>
         <source>Aanvraag heropenen</source>
         <translation>Reopen request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="983" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="975"/>
         <source>De aanvraag {0} wordt weer open; de reden waarom zij niet werd voortgezet vervalt. Een benoemde bijzondere curator blijft geregistreerd. Heropenen?</source>
         <translation>Request {0} becomes open again; the reason it was not continued is removed. An appointed special curator stays registered. Reopen?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1010" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1002"/>
         <source>Het kindgesprek van {0} verwijderen? Doe dit alleen bij een vergissing.</source>
         <translation>Delete the child interview of {0}? Only do this to undo a mistake.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1037" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1029"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1038" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1030"/>
         <source>De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Request {0} has changes that have not been saved yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1039" />
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1031"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -2206,47 +2697,47 @@
 <context>
     <name>MediatorDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="124" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="124"/>
         <source>Mediator toevoegen</source>
         <translation>Add mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="124" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="124"/>
         <source>Mediator wijzigen</source>
         <translation>Edit mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="133" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="133"/>
         <source>taalcodes, bijv. nl, pl, en</source>
         <translation>language codes, e.g. nl, pl, en</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="139" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="139"/>
         <source>&amp;CBFM-gecertificeerd (Certified Cross Border Family Mediator)</source>
         <translation>&amp;CBFM certified (Certified Cross Border Family Mediator)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="143" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="143"/>
         <source>&amp;Actief in de pool</source>
         <translation>&amp;Active in the pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="147" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="147"/>
         <source>&amp;Naam *</source>
         <translation>&amp;Name *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="148" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="148"/>
         <source>&amp;Talen</source>
         <translation>&amp;Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="162" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="162"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="165" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="165"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -2254,32 +2745,32 @@
 <context>
     <name>MediatorPickModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="406" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="406"/>
         <source>Mediator</source>
         <translation>Mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="407" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="407"/>
         <source>Talen</source>
         <translation>Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="408" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="408"/>
         <source>CBFM</source>
         <translation>CBFM</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="409" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="409"/>
         <source>Zaken in {0}</source>
         <translation>Cases in {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="446" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="446"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="453" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="453"/>
         <source>ja</source>
         <translation>yes</translation>
     </message>
@@ -2287,33 +2778,33 @@
 <context>
     <name>MediatorPool</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="233" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="233"/>
         <source>Zaken per mediator in &amp;jaar</source>
         <translation>Cases per mediator in &amp;year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="238" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="238"/>
         <source>Mediator &amp;toevoegen…</source>
         <translation>&amp;Add mediator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="240" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="240"/>
         <source>&amp;Wijzigen…</source>
         <translation>&amp;Edit…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="242" />
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="290" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="242"/>
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="282"/>
         <source>&amp;Deactiveren</source>
         <translation>Deac&amp;tivate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="290" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="282"/>
         <source>A&amp;ctiveren</source>
         <translation>Ac&amp;tivate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="301" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="293"/>
         <source>{0} mediators, van wie {1} actief; {2} CBFM-gecertificeerd.</source>
         <translation>{0} mediators, {1} of them active; {2} CBFM certified.</translation>
     </message>
@@ -2321,47 +2812,47 @@
 <context>
     <name>MediatorsDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="487" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="487"/>
         <source>Mediators toewijzen</source>
         <translation>Assign mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="487" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="487"/>
         <source>&amp;Toewijzen</source>
         <translation>As&amp;sign</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="493" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="493"/>
         <source>Alle talen</source>
         <translation>All languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="494" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="494"/>
         <source>Alleen &amp;CBFM-gecertificeerd</source>
         <translation>Only &amp;CBFM certified</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="501" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="501"/>
         <source>T&amp;aal</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="523" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="515"/>
         <source>&amp;Pool</source>
         <translation>&amp;Pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="529" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="521"/>
         <source>Gekozen</source>
         <translation>Chosen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="539" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="531"/>
         <source>Meestal twee mediators. Spatie kiest of schrapt de mediator in de lijst; de volgorde van kiezen is de volgorde in de mediation. Minst belaste mediators staan bovenaan.</source>
         <translation>Usually two mediators. Space ticks or unticks the mediator in the list; the order of ticking is the order in the mediation. The least busy mediators are at the top.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="602" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="594"/>
         <source>nog niemand</source>
         <translation>nobody yet</translation>
     </message>
@@ -2369,42 +2860,42 @@
 <context>
     <name>MediatorsModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="70" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="70"/>
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="71" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="71"/>
         <source>Talen</source>
         <translation>Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="72" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="72"/>
         <source>CBFM</source>
         <translation>CBFM</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="73" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="73"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="74" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="74"/>
         <source>Zaken in {0}</source>
         <translation>Cases in {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="98" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="98"/>
         <source>gecertificeerd</source>
         <translation>certified</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="99" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="99"/>
         <source>actief</source>
         <translation>active</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="101" />
+        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="101"/>
         <source>inactief</source>
         <translation>inactive</translation>
     </message>
@@ -2412,27 +2903,27 @@
 <context>
     <name>NotContinueDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="213" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="213"/>
         <source>Aanvraag niet voortzetten</source>
         <translation>Request not continued</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="214" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="214"/>
         <source>&amp;Niet voortzetten</source>
         <translation>Do &amp;not continue</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="222" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="222"/>
         <source>Bijvoorbeeld: ouders willen na de regiezitting niet meer deelnemen.</source>
         <translation>For example: after the directions hearing the parents no longer want to take part.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="224" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="224"/>
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="228" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="228"/>
         <source>Bij een kind van {0} jaar of ouder benoemt het bureau daarna een bijzondere curator.</source>
         <translation>For a child of {0} or older the bureau then appoints a special curator.</translation>
     </message>
@@ -2440,37 +2931,37 @@
 <context>
     <name>OutcomeDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="344" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="344"/>
         <source>Uitkomst van de mediation</source>
         <translation>Outcome of the mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="344" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="344"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="348" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="348"/>
         <source>&amp;Uitkomst</source>
         <translation>&amp;Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="352" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="352"/>
         <source>&amp;Einddatum</source>
         <translation>&amp;End date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="363" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="363"/>
         <source>Waarom niet geslaagd</source>
         <translation>Why it failed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="367" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="367"/>
         <source>De mediation heeft al een uitkomst: dit corrigeert haar.</source>
         <translation>The mediation already has an outcome: this corrects it.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="383" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="383"/>
         <source>kies de uitkomst</source>
         <translation>choose the outcome</translation>
     </message>
@@ -2478,22 +2969,27 @@
 <context>
     <name>RecentModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="90" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="91"/>
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="91" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="92"/>
+        <source>Conflict</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/line1.py" line="93"/>
         <source>Geopend</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="92" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="94"/>
         <source>Beller</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="93" />
+        <location filename="../../src/ikodesk/ui/line1.py" line="95"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
@@ -2501,33 +2997,33 @@
 <context>
     <name>RecoveryPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="245" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="245"/>
         <source>Bewaar de sleutel</source>
         <translation>Keep the key safe</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="246" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="246"/>
         <source>De database is aangemaakt. Nog één ding voordat u begint.</source>
         <translation>The database has been created. One more thing before you start.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="258" />
-        <location filename="../../src/ikodesk/ui/wizard.py" line="276" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="258"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="276"/>
         <source>Ik heb de &amp;herstelsleutel veilig bewaard</source>
         <translation>I have stored the &amp;recovery key safely</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="268" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="268"/>
         <source>De sleutel van de database staat in de sleutelbos van uw account. Met de &lt;b&gt;herstelsleutel&lt;/b&gt; hieronder opent u de database op een andere computer of na verlies van de sleutelbos. Hij wordt maar één keer getoond: schrijf hem op of bewaar hem in de kluis van de organisatie.</source>
-        <translation>The database key is in your account's keyring. With the &lt;b&gt;recovery key&lt;/b&gt; below you can open the database on another computer or after losing the keyring. It is shown only once: write it down or keep it in the organisation's safe.</translation>
+        <translation>The database key is in your account&apos;s keyring. With the &lt;b&gt;recovery key&lt;/b&gt; below you can open the database on another computer or after losing the keyring. It is shown only once: write it down or keep it in the organisation&apos;s safe.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="280" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="280"/>
         <source>De database is beveiligd met uw wachtwoordzin. Zonder de wachtwoordzin is de database niet te openen: bewaar hem op een veilige plek.</source>
         <translation>The database is protected by your passphrase. Without the passphrase the database cannot be opened: keep it in a safe place.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="285" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="285"/>
         <source>Ik heb de &amp;wachtwoordzin veilig bewaard</source>
         <translation>I have stored the &amp;passphrase safely</translation>
     </message>
@@ -2535,215 +3031,243 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="200" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="200"/>
         <source>Lijn 2 per code, {0}</source>
         <translation>Line 2 by code, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="257" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="257"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="274" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="274"/>
         <source>Cijfers &amp;tonen</source>
         <translation>&amp;Show figures</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="278" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="278"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="280" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="280"/>
         <source>&amp;Vergelijken met</source>
         <translation>&amp;Compare with</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="286" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="286"/>
         <source>&amp;Jaarcijfers (PDF)</source>
         <translation>&amp;Annual figures (PDF)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="289" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="289"/>
         <source>&amp;Mediationcijfers (PDF)</source>
         <translation>&amp;Mediation figures (PDF)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="318" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="318"/>
         <source>filter, bijvoorbeeld: ontvoering, telefoon, Preventie</source>
         <translation>filter, for example: ontvoering, telefoon, Preventie</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="340" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="340"/>
         <source>&amp;Cijfers</source>
         <translation>&amp;Figures</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="366" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="366"/>
         <source>&amp;Grafieken</source>
         <translation>&amp;Charts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="371" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="371"/>
         <source>Nog geen rapport gemaakt.</source>
         <translation>No report made yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="372" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="372"/>
         <source>&amp;Afdrukken…</source>
         <translation>&amp;Print…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="375" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="375"/>
         <source>&amp;Opslaan als…</source>
         <translation>&amp;Save as…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="389" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="389"/>
         <source>&amp;PDF</source>
         <translation>&amp;PDF</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="408" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="408"/>
         <source>Cijfers over {0} worden berekend…</source>
         <translation>Computing the figures for {0}…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="428" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="428"/>
         <source>{0}: {1} zaken (lijn 1: {2}, lijn 2: {3}), {4} contactmomenten.</source>
         <translation>{0}: {1} cases (line 1: {2}, line 2: {3}), {4} contacts.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="436" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="436"/>
         <source>Vergeleken met {0}.</source>
         <translation>Compared with {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="439" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="439"/>
         <source>Zaken per lijn, vier jaar</source>
         <translation>Cases per line, four years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="444" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="444"/>
         <source>Ontvoering naar het buitenland: landen, {0}</source>
         <translation>Abduction abroad: countries, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="447" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="447"/>
         <source>Preventie: landen, {0}</source>
         <translation>Prevention: countries, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="460" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="460"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="461" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="461"/>
         <source>Contactmomenten</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="462" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="462"/>
         <source>Ontvoeringszaken van ouders</source>
-        <translation>Parents' abduction cases</translation>
+        <translation>Parents&apos; abduction cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="463" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="463"/>
         <source>Kinderen in die zaken</source>
         <translation>Children in those cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="464" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="464"/>
         <source>Uitgaand naar een HKOV-land</source>
         <translation>Outgoing to a Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="465" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="465"/>
         <source>Uitgaand naar een niet-HKOV-land</source>
         <translation>Outgoing to a non-Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="466" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="466"/>
         <source>Kinderen in preventiezaken</source>
         <translation>Children in prevention cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="467" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="467"/>
         <source>Mediationverzoeken</source>
         <translation>Mediation requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="468" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="468"/>
         <source>Slagingspercentage mediation</source>
         <translation>Mediation success rate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="493" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="493"/>
         <source>Dat is niet gelukt.</source>
         <translation>That did not work.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="509" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="509"/>
         <source>Het rapport wordt gemaakt…</source>
         <translation>Making the report…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="540" />
-        <source>{0} ({1} pagina's)</source>
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="540"/>
+        <source>{0} ({1} pagina&apos;s)</source>
         <translation>{0} ({1} pages)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="542" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="542"/>
         <source>Rapport gemaakt: {0}</source>
         <translation>Report made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="553" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="553"/>
         <source>Rapport opslaan</source>
         <translation>Save report</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="555" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="555"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="565" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="565"/>
         <source>Opgeslagen als {0}</source>
         <translation>Saved as {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="581" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="581"/>
         <source>De printer kan niet worden gebruikt.</source>
         <translation>The printer cannot be used.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="592" />
+        <location filename="../../src/ikodesk/ui/reports_page.py" line="592"/>
         <source>Naar de printer gestuurd.</source>
         <translation>Sent to the printer.</translation>
     </message>
 </context>
 <context>
+    <name>ReviewModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="113"/>
+        <source>Zaak</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="114"/>
+        <source>Andere zaak</source>
+        <translation>Other case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="115"/>
+        <source>Gevonden</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="116"/>
+        <source>Punten</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="117"/>
+        <source>Reden</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
     <name>StartController</name>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="97" />
+        <location filename="../../src/ikodesk/ui/start.py" line="97"/>
         <source>De demodatabase met fictieve gegevens wordt aangemaakt…</source>
         <translation>Creating the demo database with fictitious data…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="99" />
+        <location filename="../../src/ikodesk/ui/start.py" line="99"/>
         <source>ikodesk: demo</source>
         <translation>ikodesk: demo</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="169" />
+        <location filename="../../src/ikodesk/ui/start.py" line="169"/>
         <source>De database kon niet worden aangemaakt.</source>
         <translation>The database could not be created.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="273" />
+        <location filename="../../src/ikodesk/ui/start.py" line="273"/>
         <source>Inloggen is niet gelukt.</source>
         <translation>Logging in failed.</translation>
     </message>
@@ -2751,22 +3275,22 @@
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="186" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="186"/>
         <source>Mediation starten</source>
         <translation>Start mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="186" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="186"/>
         <source>Mediation &amp;starten</source>
         <translation>&amp;Start mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="190" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="190"/>
         <source>De ouders zijn bereid tot mediation. Aangevraagd op {0}.</source>
         <translation>The parents are willing to mediate. Requested on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="198" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="198"/>
         <source>Start&amp;datum</source>
         <translation>Start &amp;date</translation>
     </message>
@@ -2774,47 +3298,47 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="53" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="53"/>
         <source>Welkom bij ikodesk</source>
         <translation>Welcome to ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="55" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="55"/>
         <source>Er is op deze computer nog geen database ingesteld. Wat wilt u doen?</source>
         <translation>No database has been set up on this computer yet. What would you like to do?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="58" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="58"/>
         <source>Een &amp;nieuwe, versleutelde database maken</source>
         <translation>Create a &amp;new, encrypted database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="59" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="59"/>
         <source>Een &amp;bestaande database openen</source>
         <translation>Open an &amp;existing database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="65" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="65"/>
         <source>pad naar het .db-bestand</source>
         <translation>path to the .db file</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="66" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="66"/>
         <source>Bladeren…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="82" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="82"/>
         <source>Database openen</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="82" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="82"/>
         <source>ikodesk-database (*.db)</source>
         <translation>ikodesk database (*.db)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="95" />
+        <location filename="../../src/ikodesk/ui/wizard.py" line="95"/>
         <source>Er is geen bestand op {0}.</source>
         <translation>There is no file at {0}.</translation>
     </message>
@@ -2822,17 +3346,17 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="112" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="112"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="131" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="131"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="134" />
+        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="134"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
@@ -2840,52 +3364,52 @@
 <context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="54" />
+        <location filename="../../src/ikodesk/ui/login.py" line="54"/>
         <source>ikodesk: database ontgrendelen</source>
         <translation>ikodesk: unlock database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="59" />
+        <location filename="../../src/ikodesk/ui/login.py" line="59"/>
         <source>De database &lt;b&gt;{0}&lt;/b&gt; is versleuteld. Geef de sleutel om haar te openen.</source>
         <translation>The database &lt;b&gt;{0}&lt;/b&gt; is encrypted. Enter the key to open it.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="69" />
+        <location filename="../../src/ikodesk/ui/login.py" line="69"/>
         <source>&amp;Wachtwoordzin</source>
         <translation>&amp;Passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="70" />
+        <location filename="../../src/ikodesk/ui/login.py" line="70"/>
         <source>&amp;Herstelsleutel (17 groepen van 4 tekens)</source>
         <translation>&amp;Recovery key (17 groups of 4 characters)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="91" />
+        <location filename="../../src/ikodesk/ui/login.py" line="91"/>
         <source>&amp;Openen</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="95" />
+        <location filename="../../src/ikodesk/ui/login.py" line="95"/>
         <source>Andere &amp;database…</source>
         <translation>Other &amp;database…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="98" />
+        <location filename="../../src/ikodesk/ui/login.py" line="98"/>
         <source>Afsluiten</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="117" />
+        <location filename="../../src/ikodesk/ui/login.py" line="117"/>
         <source>XXXX-XXXX-…</source>
         <translation>XXXX-XXXX-…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="117" />
+        <location filename="../../src/ikodesk/ui/login.py" line="117"/>
         <source>wachtwoordzin van de database</source>
         <translation>the database passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="123" />
+        <location filename="../../src/ikodesk/ui/login.py" line="123"/>
         <source>Vul de sleutel in.</source>
         <translation>Enter the key.</translation>
     </message>
@@ -2893,52 +3417,52 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="186" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="132"/>
         <source>Wachtwoord opnieuw instellen</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="188" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="134"/>
         <source>Gebruiker toevoegen</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="207" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="153"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="209" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="155"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="210" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="156"/>
         <source>&amp;Rol</source>
         <translation>&amp;Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="211" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="157"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="212" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="158"/>
         <source>N&amp;ogmaals</source>
         <translation>A&amp;gain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="220" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="166"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="222" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="168"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="232" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="178"/>
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -2946,37 +3470,37 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="111" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="75"/>
         <source>Gebruikersnaam</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="112" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="76"/>
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="113" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="77"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="114" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="78"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="119" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="83"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="121" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="85"/>
         <source>actief, nog geen wachtwoord</source>
         <translation>active, no password yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="123" />
+        <location filename="../../src/ikodesk/ui/admin_page.py" line="87"/>
         <source>actief</source>
         <translation>active</translation>
     </message>
@@ -2984,202 +3508,202 @@
 <context>
     <name>languages</name>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="14" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="14"/>
         <source>Nederlands</source>
         <translation>Dutch</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="15" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="15"/>
         <source>Engels</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="16" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="16"/>
         <source>Duits</source>
         <translation>German</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="17" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="17"/>
         <source>Frans</source>
         <translation>French</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="18" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="18"/>
         <source>Spaans</source>
         <translation>Spanish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="19" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="19"/>
         <source>Italiaans</source>
         <translation>Italian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="20" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="20"/>
         <source>Portugees</source>
         <translation>Portuguese</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="21" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="21"/>
         <source>Pools</source>
         <translation>Polish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="22" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="22"/>
         <source>Turks</source>
         <translation>Turkish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="23" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="23"/>
         <source>Arabisch</source>
         <translation>Arabic</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="24" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="24"/>
         <source>Berbers</source>
         <translation>Berber</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="25" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="25"/>
         <source>Russisch</source>
         <translation>Russian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="26" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="26"/>
         <source>Oekraïens</source>
         <translation>Ukrainian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="27" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="27"/>
         <source>Roemeens</source>
         <translation>Romanian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="28" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="28"/>
         <source>Bulgaars</source>
         <translation>Bulgarian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="29" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="29"/>
         <source>Hongaars</source>
         <translation>Hungarian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="30" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="30"/>
         <source>Tsjechisch</source>
         <translation>Czech</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="31" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="31"/>
         <source>Slowaaks</source>
         <translation>Slovak</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="32" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="32"/>
         <source>Litouws</source>
         <translation>Lithuanian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="33" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="33"/>
         <source>Grieks</source>
         <translation>Greek</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="34" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="34"/>
         <source>Zweeds</source>
         <translation>Swedish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="35" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="35"/>
         <source>Deens</source>
         <translation>Danish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="36" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="36"/>
         <source>Noors</source>
         <translation>Norwegian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="37" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="37"/>
         <source>Fins</source>
         <translation>Finnish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="38" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="38"/>
         <source>Kroatisch</source>
         <translation>Croatian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="39" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="39"/>
         <source>Servisch</source>
         <translation>Serbian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="40" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="40"/>
         <source>Bosnisch</source>
         <translation>Bosnian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="41" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="41"/>
         <source>Albanees</source>
         <translation>Albanian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="42" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="42"/>
         <source>Perzisch</source>
         <translation>Persian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="43" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="43"/>
         <source>Pasjtoe</source>
         <translation>Pashto</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="44" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="44"/>
         <source>Tigrinya</source>
         <translation>Tigrinya</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="45" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="45"/>
         <source>Somalisch</source>
         <translation>Somali</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="46" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="46"/>
         <source>Amhaars</source>
         <translation>Amharic</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="47" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="47"/>
         <source>Hindi</source>
         <translation>Hindi</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="48" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="48"/>
         <source>Urdu</source>
         <translation>Urdu</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="49" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="49"/>
         <source>Chinees</source>
         <translation>Chinese</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="50" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="50"/>
         <source>Japans</source>
         <translation>Japanese</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="51" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="51"/>
         <source>Indonesisch</source>
         <translation>Indonesian</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="52" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="52"/>
         <source>Papiaments</source>
         <translation>Papiamento</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/languages.py" line="53" />
+        <location filename="../../src/ikodesk/ui/languages.py" line="53"/>
         <source>Sranantongo</source>
         <translation>Sranan Tongo</translation>
     </message>
@@ -3187,34 +3711,39 @@
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="31" />
-        <location filename="../../src/ikodesk/ui/messages.py" line="39" />
+        <location filename="../../src/ikodesk/ui/messages.py" line="31"/>
+        <location filename="../../src/ikodesk/ui/messages.py" line="39"/>
         <source>De schijf is vol. Maak ruimte vrij en probeer het opnieuw.</source>
         <translation>The disk is full. Free some space and try again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="35" />
+        <location filename="../../src/ikodesk/ui/messages.py" line="35"/>
         <source>Geen toegang tot het bestand {0}. Kies een andere map.</source>
         <translation>No access to the file {0}. Choose another folder.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="43" />
+        <location filename="../../src/ikodesk/ui/messages.py" line="43"/>
         <source>Het bestand {0} kan niet worden gebruikt: {1}.</source>
         <translation>The file {0} cannot be used: {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="73" />
-        <location filename="../../src/ikodesk/ui/messages.py" line="117" />
+        <location filename="../../src/ikodesk/ui/messages.py" line="73"/>
+        <source>Geen toegang</source>
+        <translation>No access</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/messages.py" line="75"/>
+        <location filename="../../src/ikodesk/ui/messages.py" line="117"/>
         <source>Niet gelukt</source>
         <translation>Did not work</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="84" />
+        <location filename="../../src/ikodesk/ui/messages.py" line="84"/>
         <source>Er ging iets mis in ikodesk. Uw gegevens zijn niet verloren, maar de laatste handeling is mogelijk niet uitgevoerd. Meld dit aan de beheerder; de details staan in het logbestand in {0}.</source>
         <translation>Something went wrong in ikodesk. Your data is not lost, but the last action may not have been carried out. Please tell the administrator; the details are in the log file in {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="92" />
+        <location filename="../../src/ikodesk/ui/messages.py" line="92"/>
         <source>Onverwachte fout</source>
         <translation>Unexpected error</translation>
     </message>
@@ -3222,52 +3751,52 @@
 <context>
     <name>problems</name>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="25" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="25"/>
         <source>geboortedatum</source>
         <translation>date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="26" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="26"/>
         <source>leeftijd</source>
         <translation>age</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="27" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="27"/>
         <source>sluitdatum</source>
         <translation>closing date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="28" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="28"/>
         <source>reden van sluiten</source>
         <translation>closing reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="29" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="29"/>
         <source>openingsdatum</source>
         <translation>opening date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="30" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="30"/>
         <source>behandelaar</source>
         <translation>handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="32" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="32"/>
         <source>uitkomst</source>
         <translation>outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="33" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="33"/>
         <source>bijzondere curator</source>
         <translation>special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="34" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="34"/>
         <source>reden</source>
         <translation>reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="35" />
+        <location filename="../../src/ikodesk/ui/problems.py" line="35"/>
         <source>redenen</source>
         <translation>reasons</translation>
     </message>

@@ -71,3 +71,11 @@ class AccessDenied(IkodeskError):
 
 class CaseWalled(AccessDenied):
     """A dossier behind a conflict wall for this user. The message says "afgeschermd"."""
+
+
+class HandlerWalled(CaseWalled):
+    """The chosen handler stands on the other side of a conflict of this case.
+
+    The user may see the case; it is the assignment that is refused (a form shows
+    the message next to the handler field).
+    """

@@ -63,6 +63,26 @@ def test_idle_lock_hides_everything_and_keeps_unsaved_input(
     window.idle.set_timeout_ms(60_000)
 
 
+def test_a_case_that_loads_while_locked_shows_after_the_unlock(
+    qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
+) -> None:
+    """A case window shows once its case has loaded: never over the lock screen."""
+    window = MainWindow(make_ctx(worker, sample_cases, people["jdevries"]))
+    qtbot.addWidget(window)
+    window.show()
+    case_id = in_session(
+        worker, lambda s: s.scalar(select(Case.id).where(Case.ref == "2024-L2-00017"))
+    )
+    form = window.open_case(case_id)
+    assert not form.isVisible()  # loading
+    window.lock()
+    qtbot.waitUntil(lambda: form.ref == "2024-L2-00017")
+    assert not form.isVisible()
+    window.unlock_done()
+    assert form.isVisible()
+    assert window.open_case(case_id) is form  # the open window, not a second one
+
+
 def test_admin_users_backup_and_idle_setting(
     qtbot: QtBot,
     sample_cases: Database,

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, false, true
+from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import AccessDenied, CaseWalled
-from ikodesk.models import Case
+from ikodesk.errors import AccessDenied, CaseWalled, HandlerWalled
+from ikodesk.models import Case, User
 from ikodesk.models.enums import Role
 from ikodesk.services import audit, walls
 from ikodesk.services.actors import Actor
@@ -304,10 +304,34 @@ def is_walled(session: Session, user_id: int, case_id: int) -> bool:
     return bool(walls.walled_case_ids(session, user_id, [case_id]))
 
 
-def require_assignable(session: Session, handler_id: int, case_id: int) -> None:
-    """Refuse to make a walled user the handler of a case."""
-    if is_walled(session, handler_id, case_id):
-        raise CaseWalled(HANDLER_WALLED_MESSAGE)
+def require_assignable(
+    session: Session,
+    handler_id: int,
+    case_id: int,
+    *,
+    actor: Actor | None = None,
+    action: Action = Action.CASE_UPDATE,
+) -> None:
+    """Refuse to make a walled user the handler of a case (HandlerWalled).
+
+    With `actor`, the refusal is audited as theirs: the case's reference and the
+    handler's username, nothing of the dossier.
+    """
+    if not is_walled(session, handler_id, case_id):
+        return
+    if actor is not None:
+        ref = session.scalar(select(Case.ref).where(Case.id == case_id))
+        handler = session.scalar(select(User.username).where(User.id == handler_id))
+        audit.log(
+            session,
+            actor,
+            action.value,
+            "case",
+            ref,
+            result=audit.REFUSED,
+            detail=f"conflictmuur; behandelaar {handler} afgeschermd",
+        )
+    raise HandlerWalled(HANDLER_WALLED_MESSAGE)
 
 
 def masked_case_ids(session: Session, actor: Actor, case_ids: Sequence[int]) -> set[int]:

@@ -243,6 +243,47 @@ class SearchResult:
     hidden: int  # matches behind a conflict wall (shown only as a count)
 
 
+def hidden_matches(session: Session, actor: Actor, query: str) -> int:
+    """How many cases matching `query` are behind a conflict wall for `actor` (a count only).
+
+    Other list filters do not apply: whoever searches a family before
+    registering it must learn that it is known, whatever line or year it is in.
+    """
+    walled = access.walled_cases(actor)
+    if walled is None or not query.strip():
+        return 0
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .where(
+                access.visible_cases(session, actor),
+                _text_clause(query),
+                Case.id.in_(walled),
+            )
+        )
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class SearchCounts:
+    shown: int  # cases the filtered list shows
+    hidden: int  # matches behind a conflict wall (not in the list)
+
+
+def count_search(session: Session, actor: Actor, flt: CaseFilter) -> SearchCounts:
+    """The counts of a list filtered by search text; audited by the counts, not the text.
+
+    For a case list that shows its matches page by page (`page_ids`): what
+    `search` is for a short result list.
+    """
+    shown = count_cases(session, actor, flt)
+    hidden = hidden_matches(session, actor, flt.text)
+    access.record_search(session, actor, shown, hidden)
+    return SearchCounts(shown, hidden)
+
+
 def search(session: Session, actor: Actor, query: str, *, limit: int = 20) -> SearchResult:
     """Cases matching `query` (reference prefix, or names with every word), newest first.
 
@@ -254,20 +295,6 @@ def search(session: Session, actor: Actor, query: str, *, limit: int = 20) -> Se
     ids = page_ids(session, actor, flt, limit=limit + 1)
     rows = fetch_rows(session, actor, ids[:limit])
     visible = [rows[i] for i in ids[:limit] if i in rows and not rows[i].masked]
-    hidden = 0
-    walled = access.walled_cases(actor)
-    if walled is not None and query.strip():
-        hidden = int(
-            session.scalar(
-                select(func.count())
-                .select_from(Case)
-                .where(
-                    access.visible_cases(session, actor),
-                    _text_clause(query),
-                    Case.id.in_(walled),
-                )
-            )
-            or 0
-        )
+    hidden = hidden_matches(session, actor, query)
     access.record_search(session, actor, len(visible), hidden)
     return SearchResult(rows=visible, more=len(ids) > limit, hidden=hidden)

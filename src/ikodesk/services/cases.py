@@ -78,7 +78,7 @@ def create_case(session: Session, actor: Actor, data: CaseData) -> Case:
     _replace_people(session, case, data)
     access.record_created(session, actor, case)
     conflicts.detect(session, [case.id])
-    conflicts.check_handler(session, case.id)
+    conflicts.check_handler(session, case.id, actor=actor, action=Action.CASE_CREATE)
     return case
 
 
@@ -169,17 +169,19 @@ def update_case(session: Session, actor: Actor, case_id: int, data: CaseData) ->
     _raise_problems(check_case(session, data))
     handler_id = _handler_id(session, data.handler)
     if handler_id != case.handler_id:
+        # Before the new handler's update check: a refused assignment is then one
+        # refusal in the audit log, not also an "allowed" entry for what it refuses.
+        access.require_assignable(session, handler_id, case.id, actor=actor)
         # Assignment is an update of the new handler's access too.
         access.require(
             session, actor, Action.CASE_UPDATE, CaseFacts(case.id, data.line, handler_id, case.ref)
         )
-        access.require_assignable(session, handler_id, case.id)
     for key, value in case_row(data, handler_id).items():
         setattr(case, key, value)
     _replace_people(session, case, data)
     conflicts.claim_for_handlers(session, [case.id])
     conflicts.detect(session, [case.id])
-    conflicts.check_handler(session, case.id)
+    conflicts.check_handler(session, case.id, actor=actor)
     return case
 
 
@@ -235,7 +237,9 @@ def add_contact(
     handler_id = session.scalar(select(User.id).where(User.username == handler_name))
     if handler_id is None:
         raise InputError(f'Onbekende behandelaar "{handler_name}".')
-    access.require_assignable(session, handler_id, case.id)
+    access.require_assignable(
+        session, handler_id, case.id, actor=actor, action=Action.CONTACT_CREATE
+    )
     contact = Contact(
         case_id=case.id,
         at=at.replace(microsecond=0),

@@ -519,15 +519,22 @@ def _side_of(
     return older, "older_case", both
 
 
-def check_handler(session: Session, case_id: int) -> None:
-    """Refuse (CaseWalled) when the case's own handler is walled from it.
+def check_handler(
+    session: Session,
+    case_id: int,
+    *,
+    actor: Actor | None = None,
+    action: Action = Action.CASE_UPDATE,
+) -> None:
+    """Refuse (HandlerWalled) when the case's own handler is walled from it.
 
     After a registration or an edit revealed a conflict with a case the same
-    handler works on, the new or edited case needs another handler.
+    handler works on, the new or edited case needs another handler. With
+    `actor`, the refusal is audited as theirs.
     """
     handler_id = session.scalar(select(Case.handler_id).where(Case.id == case_id))
     if handler_id is not None:
-        access.require_assignable(session, handler_id, case_id)
+        access.require_assignable(session, handler_id, case_id, actor=actor, action=action)
 
 
 # --- lists for the admin and the manager ---------------------------------------------

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -17,7 +16,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -25,13 +23,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,11 +36,15 @@ from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import Role
 from ikodesk.services import app_settings, users
+from ikodesk.services.access import Action
 from ikodesk.storage import KeyMode
+from ikodesk.ui.audit_view import AuditPanel
+from ikodesk.ui.conflicts_view import ConflictsPanel
 from ikodesk.ui.context import AppContext, CountryInfo
 from ikodesk.ui.fields import format_date
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.messages import ask, inform, show_error, user_message
+from ikodesk.ui.tables import ListModel, plain_table
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow
@@ -68,43 +68,7 @@ def load_users(session: Session, actor: Any) -> list[UserView]:
     ]
 
 
-class _ListModel(QAbstractTableModel):
-    headers: list[str]
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.items: list[Any] = []
-
-    def set_items(self, items: list[Any]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def cells(self, item: Any) -> list[str]:
-        raise NotImplementedError
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cells(self.items[index.row()])[index.column()]
-        return None
-
-
-class UsersModel(_ListModel):
+class UsersModel(ListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.headers = [
@@ -133,7 +97,7 @@ class UsersModel(_ListModel):
         return super().data(index, role)
 
 
-class CountriesModel(_ListModel):
+class CountriesModel(ListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.headers = [
@@ -156,24 +120,6 @@ class CountriesModel(_ListModel):
             format_date(c.hague_since) if c.hague_since else ("?" if c.hague_party else ""),
             yes if c.eu_member else "",
         ]
-
-
-def _table(model: QAbstractTableModel, name: str, widths: tuple[int, ...], char: int) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setStretchLastSection(True)
-    for i, w in enumerate(widths):
-        view.setColumnWidth(i, w * char + 16)
-    return view
 
 
 class UserDialog(QDialog):
@@ -259,7 +205,7 @@ class AdminPage(QWidget):
         users_tab = QWidget()
         uv = QVBoxLayout(users_tab)
         self.users_model = UsersModel(self)
-        self.users_view = _table(self.users_model, "users", (18, 26, 18), char)
+        self.users_view = plain_table(self.users_model, "users", (18, 26, 18), char)
         uv.addWidget(self.users_view, 1)
         row = QHBoxLayout()
         self.add_user_button = QPushButton(self.tr("Gebruiker &toevoegen…"))
@@ -305,7 +251,7 @@ class AdminPage(QWidget):
         rv.addWidget(self.countries_filter)
         self.countries_model = CountriesModel(self)
         self.countries_model.set_items(list(ctx.facts.countries))
-        self.countries_view = _table(self.countries_model, "countries", (30, 6, 10, 15), char)
+        self.countries_view = plain_table(self.countries_model, "countries", (30, 6, 10, 15), char)
         rv.addWidget(self.countries_view, 1)
         self.countries_filter.textChanged.connect(self._filter_countries)
         self.tabs.addTab(ref_tab, self.tr("&Referentiegegevens"))
@@ -383,6 +329,17 @@ class AdminPage(QWidget):
         dv.addStretch(1)
         self.tabs.addTab(db_tab, self.tr("&Database en back-up"))
 
+        # -- conflict cases and the audit log (references only) -----------------------
+        self.conflicts_panel: ConflictsPanel | None = None
+        self.audit_panel: AuditPanel | None = None
+        if ctx.can(Action.CONFLICTS_VIEW):
+            self.conflicts_panel = ConflictsPanel(ctx, main)
+            self.tabs.addTab(self.conflicts_panel, self.tr("&Conflictzaken"))
+        if ctx.can(Action.AUDIT_VIEW):
+            self.audit_panel = AuditPanel(ctx)
+            self.tabs.addTab(self.audit_panel, self.tr("A&uditlog"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+
     def default_backup_path(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         path = self.ctx.facts.path
@@ -393,14 +350,24 @@ class AdminPage(QWidget):
         if not self._loaded:
             self._loaded = True
             self.refresh_users()
+        self._tab_changed(self.tabs.currentIndex())
+
+    def _tab_changed(self, _index: int) -> None:
+        # The conflict and audit tabs load when first shown (reading them is audited).
+        activate = getattr(self.tabs.currentWidget(), "activate", None)
+        if activate is not None:
+            activate()
 
     def refresh_users(self) -> None:
         actor = self.ctx.actor
+
+        def loaded(items: list[UserView]) -> None:
+            self.users_model.set_items(items)
+            if self.audit_panel is not None:
+                self.audit_panel.set_usernames([u.username for u in items])
+
         self.ctx.worker.session(
-            lambda s: load_users(s, actor),
-            self.users_model.set_items,
-            lambda e: show_error(self, e),
-            owner=self,
+            lambda s: load_users(s, actor), loaded, lambda e: show_error(self, e), owner=self
         )
 
     def selected_user(self) -> UserView | None:

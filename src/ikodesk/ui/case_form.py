@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import ValidationError
+from ikodesk.errors import HandlerWalled, ValidationError
 from ikodesk.models import Case
 from ikodesk.models.enums import (
     LINE1_CODES,
@@ -53,11 +53,19 @@ from ikodesk.models.enums import (
     Taker,
     line_of,
 )
-from ikodesk.services import case_facets, cases
+from ikodesk.services import case_facets, cases, conflicts
+from ikodesk.services.actors import Actor
 from ikodesk.services.case_facets import HandlerChoice
 from ikodesk.services.validation import CaseData, ChildData, FieldProblem, PersonData, code_rule
 from ikodesk.ui.children_editor import ChildrenEditor
-from ikodesk.ui.contacts import ContactDialog, ContactTimelineModel, ContactView, load_contacts
+from ikodesk.ui.conflict_badge import ConflictBadge
+from ikodesk.ui.contacts import (
+    ContactDialog,
+    ContactTimelineModel,
+    ContactView,
+    contact_views,
+    load_contacts,
+)
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.fields import CountryField, DateField, format_date
 from ikodesk.ui.i18n import enum_label
@@ -76,6 +84,23 @@ class LoadedCase:
     ref: str
     data: CaseData
     contacts: list[ContactView]
+    conflict: bool = False  # in a conflict pair: the badge
+
+
+def load_case(session: Session, actor: Actor, case_id: int) -> LoadedCase:
+    """A case as the form shows it, read in one unit of work (on the worker).
+
+    The policy decides first (`cases.get_case`: CaseWalled, AccessDenied), so a
+    refused case yields nothing but the error.
+    """
+    case = cases.get_case(session, actor, case_id)
+    return LoadedCase(
+        case.id,
+        case.ref,
+        case_data_of(case),
+        contact_views(session, case),
+        bool(conflicts.conflict_case_ids(session, [case.id])),
+    )
 
 
 def _person_data(p: Any) -> PersonData:
@@ -177,6 +202,7 @@ class CaseWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.ctx = ctx
+        self.main = parent
         self.case_id = case_id
         self.ref: str | None = None
         self.line = line
@@ -188,6 +214,11 @@ class CaseWindow(QWidget):
         self._close_reason: CloseReason | None = None
         self._close_after_save = False
         self._contact_pending = False
+        self._reveal_when_loaded = False
+        self.conflict = False
+        # The handler the policy last refused, with its message: shown at the field for
+        # as long as that handler stays chosen (the services decide again on each save).
+        self._refused_handler: tuple[str, str] | None = None
         self.error_labels: dict[str, QLabel] = {}
         self.problems: list[FieldProblem] = []
         self.setWindowTitle(self.tr("Nieuwe zaak") if case_id is None else self.tr("Zaak laden…"))
@@ -228,6 +259,7 @@ class CaseWindow(QWidget):
         self.title.setFont(font)
         self.status_label = QLabel()
         self.status_label.setObjectName("caseStatus")
+        self.conflict_badge = ConflictBadge()
         self.save_button = QPushButton(self.tr("&Opslaan"))
         self.save_button.setObjectName("save")
         self.save_button.setToolTip("Ctrl+S")
@@ -239,6 +271,7 @@ class CaseWindow(QWidget):
         self.reopen_button.clicked.connect(self.reopen_case)
         header = QHBoxLayout()
         header.addWidget(self.title)
+        header.addWidget(self.conflict_badge)
         header.addWidget(self.status_label)
         header.addStretch(1)
         for b in (self.save_button, self.close_case_button, self.reopen_button):
@@ -538,20 +571,20 @@ class CaseWindow(QWidget):
         actor, case_id = self.ctx.actor, self.case_id
 
         def job(s: Session) -> tuple[LoadedCase | None, list[HandlerChoice]]:
-            handlers = case_facets.handler_choices(s, actor)
             if case_id is None:
-                return None, handlers
-            case = cases.get_case(s, actor, case_id)
-            loaded = LoadedCase(
-                case.id, case.ref, case_data_of(case), load_contacts(s, actor, case_id)
-            )
-            return loaded, handlers
+                return None, case_facets.handler_choices(s, actor)
+            loaded = load_case(s, actor, case_id)  # the policy first
+            return loaded, case_facets.handler_choices(s, actor)
 
         def failed(exc: BaseException) -> None:
             self._loading = False
-            show_error(self, exc)
-            if case_id is not None:
-                self.discard_and_close()
+            if case_id is None:
+                show_error(self, exc)
+                return
+            # Refused (a conflict wall, a role) or gone: the message stays on the main
+            # window, this window (never shown, holding nothing) goes.
+            show_error(self.main, exc)
+            self.discard_and_close()
 
         self.ctx.worker.session(job, self._loaded, failed, owner=self)
 
@@ -569,6 +602,7 @@ class CaseWindow(QWidget):
         if loaded is not None:
             self.ref = loaded.ref
             self.line = loaded.data.line
+            self.conflict = loaded.conflict
             self._show_data(loaded.data)
             self.contacts_model.set_items(loaded.contacts)
             self._update_contacts_count()
@@ -577,6 +611,9 @@ class CaseWindow(QWidget):
         self._loading = False
         self._dirty = False
         self._update_header()
+        if self._reveal_when_loaded:
+            self._reveal_when_loaded = False
+            self._present()
         self.loaded.emit()
         self.code.setFocus()
         if self._contact_pending:
@@ -624,7 +661,26 @@ class CaseWindow(QWidget):
         self._closed, self._close_reason = d.closed, d.close_reason
         self._opened_changed()
 
+    # -- showing ------------------------------------------------------------------------
+    def show_when_loaded(self) -> None:
+        """Show the window once its case has loaded: a refused case opens no window."""
+        if self._loading and self.case_id is not None:
+            self._reveal_when_loaded = True
+        else:
+            self._present()
+
+    def _present(self) -> None:
+        if self.main is not None:
+            self.main.present(self)  # waits for the unlock when the screen is locked
+        else:
+            self.show()
+            self.raise_()
+            self.activateWindow()
+
     # -- state ------------------------------------------------------------------------
+    def is_loading(self) -> bool:
+        return self._loading
+
     def is_dirty(self) -> bool:
         return self._dirty
 
@@ -650,6 +706,7 @@ class CaseWindow(QWidget):
             reason = enum_label(self._close_reason) if self._close_reason else ""
             status = self.tr("gesloten op {0} ({1})").format(format_date(self._closed), reason)
         self.status_label.setText(status)
+        self.conflict_badge.setVisible(self.conflict)
         self.closed_info.setText(self.tr("Status: {0}").format(status))
         self.close_case_button.setVisible(not is_new and self._closed is None)
         self.reopen_button.setVisible(not is_new and self._closed is not None)
@@ -743,6 +800,15 @@ class CaseWindow(QWidget):
         self.ctx.worker.session(job, done, self._save_failed if then_save else None, owner=self)
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
+        refused = self._refused_handler
+        refusal: FieldProblem | None = None
+        if (
+            refused is not None
+            and self.handler.currentData() == refused[0]
+            and not any(p.field == "handler" for p in problems)
+        ):
+            refusal = FieldProblem("handler", refused[1])
+            problems = [*problems, refusal]
         self.problems = problems
         for label in self.error_labels.values():
             label.clear()
@@ -750,7 +816,7 @@ class CaseWindow(QWidget):
         children_msgs: list[str] = []
         other: list[str] = []
         for p in problems:
-            text = humanize(p.message)
+            text = p.message if p is refusal else humanize(p.message)  # the policy's own words
             if p.field.startswith("children["):
                 number = int(p.field[len("children[") : p.field.index("]")]) + 1
                 children_msgs.append(self.tr("Kind {0}: {1}").format(number, text))
@@ -801,6 +867,7 @@ class CaseWindow(QWidget):
         self._saving = True
         self._live_validation = True
         self.save_button.setEnabled(False)
+        self._validate_timer.stop()  # saving validates; a later result would hide its answer
         self.validate(then_save=True)
 
     def _store(self, data: CaseData) -> None:
@@ -811,8 +878,13 @@ class CaseWindow(QWidget):
                 case = cases.create_case(s, actor, data)
             else:
                 case = cases.update_case(s, actor, case_id, data)
+            # A registration or an edit may have revealed a conflict: the badge.
             return LoadedCase(
-                case.id, case.ref, case_data_of(case), load_contacts(s, actor, case.id)
+                case.id,
+                case.ref,
+                case_data_of(case),
+                contact_views(s, case),
+                bool(conflicts.conflict_case_ids(s, [case.id])),
             )
 
         self.ctx.worker.session(job, self._stored, self._save_failed, owner=self)
@@ -822,6 +894,8 @@ class CaseWindow(QWidget):
         self.save_button.setEnabled(True)
         self.case_id = loaded.id
         self.ref = loaded.ref
+        self.conflict = loaded.conflict
+        self._refused_handler = None
         self._dirty = False
         self.message.setStyleSheet("color: #1d5e20;")
         self.message.setText(self.tr("Opgeslagen."))
@@ -837,6 +911,16 @@ class CaseWindow(QWidget):
         self.save_button.setEnabled(True)
         if isinstance(exc, ValidationError):
             self.show_problems([FieldProblem(f, m) for f, m in exc.errors.items()])
+            return
+        if isinstance(exc, HandlerWalled):
+            # The chosen handler stands on the other side of this family's conflict:
+            # nothing was written. The policy's message, as it is, next to the field.
+            self._refused_handler = (self.handler.currentData(), exc.message)
+            self.show_problems([])
+            self.message.setStyleSheet("color: #b00020;")
+            self.message.setText(self.tr("Niet opgeslagen: kies een andere behandelaar."))
+            self.message.show()
+            self.handler.setFocus()
             return
         message = user_message(exc)
         if message is None:

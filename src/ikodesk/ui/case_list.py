@@ -13,6 +13,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from ikodesk.services import case_queries
 from ikodesk.services.actors import Actor
 from ikodesk.services.case_queries import CaseFilter, CaseRow, CaseSort
+from ikodesk.ui import conflict_badge
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.worker import DbWorker
 
@@ -48,6 +50,8 @@ class Column:
 def columns() -> list[Column]:
     return [
         Column("ref", QCoreApplication.translate("CaseListModel", "Referentie"), CaseSort.REF, 15),
+        # The badge of a case in a conflict pair (on both sides, masked or not).
+        Column("conflict", QCoreApplication.translate("CaseListModel", "Conflict"), None, 9),
         Column(
             "opened", QCoreApplication.translate("CaseListModel", "Geopend"), CaseSort.OPENED, 11
         ),
@@ -74,11 +78,104 @@ def fmt_date(d: Any) -> str:
     return d.strftime("%d-%m-%Y") if d is not None else ""
 
 
+def cell_text(row: CaseRow, key: str) -> str:
+    """What a list shows of a case in a column; a masked row: its reference only."""
+    if key == "conflict":
+        return QCoreApplication.translate("CaseListModel", "conflict") if row.conflict else ""
+    if row.masked:
+        # Its reference, line and date (its place in a list sorted by date tells that
+        # anyway); nothing of the people, the country, the handler or the status.
+        if key == "requester":
+            return QCoreApplication.translate("CaseListModel", "afgeschermd dossier")
+        if key not in ("ref", "opened", "line"):
+            return ""
+    if key == "ref":
+        return row.ref
+    if key == "opened":
+        return fmt_date(row.opened)
+    if key == "line":
+        return str(row.line)
+    if key == "code":
+        return enum_label(row.code)
+    if key == "requester":
+        return row.requester
+    if key == "country":
+        return row.country_name or row.country or ""
+    if key == "children":
+        return str(row.children) if row.children else ""
+    if key == "handler":
+        return row.handler
+    if key == "status":
+        if row.closed is None:
+            return QCoreApplication.translate("CaseListModel", "open")
+        return QCoreApplication.translate("CaseListModel", "gesloten {0}").format(
+            fmt_date(row.closed)
+        )
+    return ""
+
+
+@dataclass(frozen=True)
+class _Looks:
+    muted: QBrush
+    italic: QFont
+    bold: QFont
+    badge_fg: QBrush
+    badge_bg: QBrush
+
+
+@cache
+def _looks() -> _Looks:
+    italic, bold = QFont(), QFont()
+    italic.setItalic(True)
+    bold.setBold(True)
+    return _Looks(
+        QBrush(QColor(96, 96, 96)),
+        italic,
+        bold,
+        QBrush(conflict_badge.FOREGROUND),
+        QBrush(conflict_badge.BACKGROUND),
+    )
+
+
+def cell_data(row: CaseRow, key: str, role: int) -> Any:
+    """A case's cell in any list: its text, the conflict badge, a masked row's looks."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        return cell_text(row, key)
+    looks = _looks()
+    if key == "conflict" and row.conflict:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return looks.badge_fg
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return looks.badge_bg
+        if role == Qt.ItemDataRole.FontRole:
+            return looks.bold
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return conflict_badge.tooltip()
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return conflict_badge.badge_text()
+        return None
+    if row.masked:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return looks.muted
+        if role == Qt.ItemDataRole.FontRole:
+            return looks.italic
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return QCoreApplication.translate(
+                "CaseListModel",
+                "Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).",
+            )
+    return None
+
+
 class CaseListModel(QAbstractTableModel):
     """Case ids in list order; rows are fetched lazily through the worker."""
 
     first_page_loaded = Signal()
     count_changed = Signal(int)
+    # Search matches behind a conflict wall (not in the list): a count only.
+    hidden_changed = Signal(int)
     rows_loaded = Signal()
     error = Signal(object)
 
@@ -105,6 +202,7 @@ class CaseListModel(QAbstractTableModel):
         self.sort_key = CaseSort.OPENED
         self.descending = True
         self.total: int | None = None
+        self.hidden = 0
         self._ids: array[int] = array("q")
         self._more = False
         self._loading_ids = False
@@ -119,9 +217,6 @@ class CaseListModel(QAbstractTableModel):
         self._want_timer.setSingleShot(True)
         self._want_timer.setInterval(0)
         self._want_timer.timeout.connect(self._fetch_wanted)
-        self._muted = QBrush(QColor(128, 128, 128))
-        self._italic = QFont()
-        self._italic.setItalic(True)
 
     # -- loading ----------------------------------------------------------------------
     def set_filter(self, flt: CaseFilter) -> None:
@@ -142,6 +237,7 @@ class CaseListModel(QAbstractTableModel):
         self._pages = 0
         self._loading_ids = True
         self.total = None
+        self.hidden = 0
         self.endResetModel()
         gen, flt, sort, desc = self._generation, self.filter, self.sort_key, self.descending
         actor, limit, first_rows = self.actor, self.page_size, self.row_batch
@@ -158,16 +254,22 @@ class CaseListModel(QAbstractTableModel):
             self._append_ids(ids, limit)
             self.first_page_loaded.emit()
 
+        def count(s: Session) -> tuple[int, int]:
+            if not flt.text.strip():
+                return case_queries.count_cases(s, actor, flt), 0
+            # A search: also how many matches are behind a wall; audited by its counts.
+            counts = case_queries.count_search(s, actor, flt)
+            return counts.shown, counts.hidden
+
         self.worker.session(first, done, self._failed(gen), owner=self)
-        self.worker.session(
-            lambda s: case_queries.count_cases(s, actor, flt), self._count_done(gen), owner=self
-        )
+        self.worker.session(count, self._count_done(gen), owner=self)
 
     def _count_done(self, gen: int) -> Any:
-        def done(total: int) -> None:
+        def done(counts: tuple[int, int]) -> None:
             if gen == self._generation:
-                self.total = total
-                self.count_changed.emit(total)
+                self.total, self.hidden = counts
+                self.count_changed.emit(self.total)
+                self.hidden_changed.emit(self.hidden)
 
         return done
 
@@ -281,6 +383,10 @@ class CaseListModel(QAbstractTableModel):
                 )
         return None
 
+    def column(self, key: str) -> int:
+        """The position of a column by its key ("ref", "conflict", "requester", ...)."""
+        return [c.key for c in self.columns].index(key)
+
     def case_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
@@ -308,52 +414,9 @@ class CaseListModel(QAbstractTableModel):
                 return "…" if index.column() == 0 else ""
             return None
         key = self.columns[index.column()].key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, key)
-        if row.masked:
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return self._muted
-            if role == Qt.ItemDataRole.FontRole:
-                return self._italic
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return QCoreApplication.translate(
-                    "CaseListModel",
-                    "Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).",
-                )
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("children", "line"):
             return int(Qt.AlignmentFlag.AlignCenter)
-        return None
-
-    def _text(self, row: CaseRow, key: str) -> str:
-        if row.masked:
-            if key == "ref":
-                return row.ref
-            if key == "requester":
-                return QCoreApplication.translate("CaseListModel", "afgeschermd dossier")
-            return ""
-        if key == "ref":
-            return row.ref
-        if key == "opened":
-            return fmt_date(row.opened)
-        if key == "line":
-            return str(row.line)
-        if key == "code":
-            return enum_label(row.code)
-        if key == "requester":
-            return row.requester
-        if key == "country":
-            return row.country_name or row.country or ""
-        if key == "children":
-            return str(row.children) if row.children else ""
-        if key == "handler":
-            return row.handler
-        if key == "status":
-            if row.closed is None:
-                return QCoreApplication.translate("CaseListModel", "open")
-            return QCoreApplication.translate("CaseListModel", "gesloten {0}").format(
-                fmt_date(row.closed)
-            )
-        return ""
+        return cell_data(row, key, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):

@@ -23,10 +23,11 @@ from ikodesk.models.enums import LINE1_CODES, LINE2_CODES, CaseCode, Role
 from ikodesk.services import case_facets
 from ikodesk.services.access import Action
 from ikodesk.services.case_queries import CaseFilter
+from ikodesk.ui import conflict_badge
 from ikodesk.ui.case_list import CaseListModel
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.messages import inform, show_error
+from ikodesk.ui.messages import show_error
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow
@@ -67,6 +68,14 @@ class CasesPage(QWidget):
             self.tr("Zoeken op referentie, naam of naam van een kind (Ctrl+K)")
         )
         layout.addWidget(self.search)
+        # Matches behind a conflict wall are not listed; saying they exist keeps anyone
+        # from registering the family a second time.
+        self.hidden_label = QLabel()
+        self.hidden_label.setObjectName("hiddenMatches")
+        self.hidden_label.setWordWrap(True)
+        self.hidden_label.setStyleSheet(conflict_badge.notice_style())
+        self.hidden_label.hide()
+        layout.addWidget(self.hidden_label)
 
         filters = QHBoxLayout()
         self.line_filter = QComboBox()
@@ -137,6 +146,7 @@ class CasesPage(QWidget):
         self._select_first = False
         self.model.first_page_loaded.connect(self._first_page_loaded)
         self.model.count_changed.connect(self._show_count)
+        self.model.hidden_changed.connect(self._show_hidden)
         self.model.error.connect(lambda exc: show_error(self, exc))
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -234,6 +244,19 @@ class CasesPage(QWidget):
     def _show_count(self, total: int) -> None:
         self.count_label.setText(self.tr("{0} zaken").format(f"{total:,}".replace(",", ".")))
 
+    def _show_hidden(self, hidden: int) -> None:
+        if not hidden:
+            self.hidden_label.hide()
+            return
+        self.hidden_label.setText(
+            self.tr(
+                "{0} treffer(s) achter een conflictmuur: dossiers die bij deze zoekopdracht "
+                "passen, maar voor u zijn afgeschermd. Gaat het om dezelfde familie, "
+                "registreer haar dan niet opnieuw en overleg met de beheerder."
+            ).format(hidden)
+        )
+        self.hidden_label.show()
+
     def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
         if self.model.columns[column].sort is None:
             # Not sortable: put the indicator back where the list is really sorted.
@@ -248,17 +271,8 @@ class CasesPage(QWidget):
             hh.blockSignals(False)
 
     def _open(self, index: QModelIndex) -> None:
-        row = self.model.row_data(index.row())
-        if row is None:
+        case_id = self.model.case_id(index.row())
+        if case_id is None or self.model.row_data(index.row()) is None:
             return
-        if row.masked:
-            inform(
-                self,
-                self.tr("Afgeschermd dossier"),
-                self.tr(
-                    "Dit dossier is afgeschermd: het hoort bij een conflictzaak aan de andere "
-                    "kant. U kunt het niet inzien."
-                ),
-            )
-            return
-        self.main.open_case(row.id)
+        # A masked row too: the policy refuses it, says why, and audits the attempt.
+        self.main.open_case(case_id)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ikodesk.models import Contact
+from ikodesk.models import Case, Contact
 from ikodesk.models.enums import Channel, Party, RequesterKind
 from ikodesk.services import cases
 from ikodesk.services.actors import Actor
@@ -58,10 +58,19 @@ class ContactView:
 
 def load_contacts(session: Session, actor: Actor, case_id: int) -> list[ContactView]:
     """The contact moments of a case, newest first (runs on the worker; policy applies)."""
-    cases.get_case(session, actor, case_id)  # the policy decides before anything is read
+    # The policy decides before anything is read.
+    return contact_views(session, cases.get_case(session, actor, case_id))
+
+
+def contact_views(session: Session, case: Case) -> list[ContactView]:
+    """The contact moments of a case the policy has given (`cases.get_case`), newest first.
+
+    For a job that has read the case in the same session already: one audited
+    read per opening, not two.
+    """
     rows = session.scalars(
         select(Contact)
-        .where(Contact.case_id == case_id)
+        .where(Contact.case_id == case.id)
         .order_by(Contact.at.desc(), Contact.id.desc())
     )
     return [

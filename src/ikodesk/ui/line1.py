@@ -46,7 +46,7 @@ from ikodesk.models.enums import (
 from ikodesk.services import registrations
 from ikodesk.services.case_queries import CaseRow
 from ikodesk.services.validation import PersonData
-from ikodesk.ui.case_list import fmt_date
+from ikodesk.ui.case_list import cell_data
 from ikodesk.ui.contacts import ContactDialog
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.fields import CountryField
@@ -86,8 +86,10 @@ class RecentModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[CaseRow] = []
+        self.keys = ["ref", "conflict", "opened", "requester", "country"]
         self.headers = [
             QCoreApplication.translate("RecentModel", "Referentie"),
+            QCoreApplication.translate("RecentModel", "Conflict"),
             QCoreApplication.translate("RecentModel", "Geopend"),
             QCoreApplication.translate("RecentModel", "Beller"),
             QCoreApplication.translate("RecentModel", "Land"),
@@ -112,10 +114,10 @@ class RecentModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
-        r = self.rows[index.row()]
-        return [r.ref, fmt_date(r.opened), r.requester, r.country_name or ""][index.column()]
+        # As in the case list: a masked row (behind a conflict wall) shows its reference only.
+        return cell_data(self.rows[index.row()], self.keys[index.column()], role)
 
 
 class Line1Page(QWidget):
@@ -182,7 +184,7 @@ class Line1Page(QWidget):
         self.recent.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.recent.horizontalHeader().setStretchLastSection(True)
         char = self.fontMetrics().averageCharWidth()
-        for i, w in enumerate((15, 11, 26)):
+        for i, w in enumerate((15, 9, 11, 26)):
             self.recent.setColumnWidth(i, w * char + 16)
         self.recent.activated.connect(self._recent_activated)
         recent_layout.addWidget(self.recent)
@@ -322,6 +324,10 @@ class Line1Page(QWidget):
         if not index.isValid():
             return
         row = self.recent_model.rows[index.row()]
+        if row.masked:
+            # Behind a conflict wall: the policy refuses it, says why and audits it.
+            self.main.open_case(row.id)
+            return
         dialog = ContactDialog(self.ctx, row.id, row.ref, row.requester_kind, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _id: self.refresh_recent())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -24,6 +25,7 @@ from ikodesk.ui import i18n
 from ikodesk.ui.admin_page import AdminPage
 from ikodesk.ui.case_form import CaseWindow
 from ikodesk.ui.cases_page import CasesPage
+from ikodesk.ui.conflicts_view import ConflictsPage
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.idle import IdleWatcher, LockScreen
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         self.mediation_page: MediationPage | None = None
         self.reports_page: ReportsPage | None = None
         self.admin_page: AdminPage | None = None
+        self.conflicts_page: ConflictsPage | None = None
         if ctx.can(Action.CASE_CREATE):
             self.line1_page = Line1Page(ctx, self)
             self._add_page(self.tr("Lijn 1"), self.line1_page)
@@ -77,6 +80,9 @@ class MainWindow(QMainWindow):
         if ctx.can(Action.USER_MANAGE):
             self.admin_page = AdminPage(ctx, self)
             self._add_page(self.tr("Beheer"), self.admin_page)
+        elif ctx.can(Action.CONFLICTS_VIEW):  # management: the conflict list (in Beheer for admins)
+            self.conflicts_page = ConflictsPage(ctx, self)
+            self._add_page(self.tr("Conflictzaken"), self.conflicts_page)
         self.nav.currentRowChanged.connect(self._page_changed)
         self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 40, 170))
 
@@ -227,6 +233,10 @@ class MainWindow(QMainWindow):
     def open_case(self, case_id: int | None, *, add_contact: bool = False) -> CaseWindow:
         if case_id is not None:
             for window in self.case_windows.get(case_id, []):
+                if window.is_loading():  # it shows itself when loaded (and if allowed)
+                    if add_contact:
+                        window.new_contact_when_loaded()
+                    return window
                 window.show()
                 window.raise_()
                 window.activateWindow()
@@ -237,10 +247,19 @@ class MainWindow(QMainWindow):
         window.saved.connect(self._case_saved)
         window.destroyed.connect(lambda _obj=None, w=window: self._forget_window(w))
         self.case_windows.setdefault(case_id, []).append(window)
-        window.show()
+        window.show_when_loaded()  # a refused case: a message, no window
         if add_contact:
             window.new_contact_when_loaded()
         return window
+
+    def present(self, window: QWidget) -> None:
+        """Show a window that has finished loading; while locked, after the unlock."""
+        if self.locked:
+            self._hidden_on_lock.append(window)
+            return
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def _forget_window(self, window: CaseWindow) -> None:
         for key, windows in list(self.case_windows.items()):
@@ -346,7 +365,8 @@ class MainWindow(QMainWindow):
         self.outer.setCurrentWidget(self.content)
         self.menuBar().setEnabled(True)
         for w in self._hidden_on_lock:
-            w.show()
+            if shiboken6.isValid(w):  # (a window may have been deleted meanwhile)
+                w.show()
         self._hidden_on_lock = []
         self.idle.start()
         self.locked_changed.emit(False)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.exc import OperationalError
 
-from ikodesk.errors import IkodeskError, ValidationError
+from ikodesk.errors import AccessDenied, IkodeskError, ValidationError
 from ikodesk.storage.paths import log_dir
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,12 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
     message = user_message(exc)
     if message is None:
         return show_crash(parent, exc)
-    return inform(
-        parent,
-        QCoreApplication.translate("messages", "Niet gelukt"),
-        message,
-        QMessageBox.Icon.Warning,
-    )
+    if isinstance(exc, AccessDenied):
+        # The policy's own message (it never names what is behind a wall).
+        title = QCoreApplication.translate("messages", "Geen toegang")
+    else:
+        title = QCoreApplication.translate("messages", "Niet gelukt")
+    return inform(parent, title, message, QMessageBox.Icon.Warning)
 
 
 def show_crash(parent: QWidget | None, exc: BaseException) -> QMessageBox:
