@@ -227,7 +227,7 @@ def shoot_all(out: Path) -> None:
     page.submit()
     wait_until(lambda: "Opgeslagen" in page.status.text())
     new_ref = page.status.text().split()[2].rstrip(".")
-    wait_until(lambda: page.recent_model.rows and page.recent_model.rows[0].ref == new_ref)
+    wait_until(lambda: page.recent_model.items and page.recent_model.items[0].ref == new_ref)
     shot(window, "line1-saved")
     window.close()
 

@@ -89,7 +89,7 @@ def test_line1_registration_by_keyboard_only(
     assert page.caller.currentIndex() == 0
     assert window.focusWidget() is page.caller
     qtbot.waitUntil(
-        lambda: page.recent_model.rowCount() > 0 and page.recent_model.rows[0].ref == ref
+        lambda: page.recent_model.rowCount() > 0 and page.recent_model.items[0].ref == ref
     )
     assert ref in page.status.text()
 
@@ -137,9 +137,9 @@ def test_line1_registration_by_keyboard_only(
     with qtbot.waitSignal(page.registered, timeout=10_000) as blocker:
         kb.press(Qt.Key.Key_Return)
     second = blocker.args[0]
-    qtbot.waitUntil(lambda: page.recent_model.rows[0].ref == second)
-    assert page.recent_model.rows[0].requester == "Jeugdzorg"
-    assert page.recent_model.rows[0].country_name == "Marokko"
+    qtbot.waitUntil(lambda: page.recent_model.items[0].ref == second)
+    assert page.recent_model.items[0].requester == "Jeugdzorg"
+    assert page.recent_model.items[0].country_name == "Marokko"
 
 
 def test_unknown_country_is_not_saved(
@@ -153,7 +153,7 @@ def test_unknown_country_is_not_saved(
     qtbot.keyClick(page.note, Qt.Key.Key_Return)
     assert "Onbekend land" in page.status.text()
     wait_idle(qtbot, worker)
-    assert [r.ref for r in page.recent_model.rows] == ["2024-L1-00001"]  # nothing new
+    assert [r.ref for r in page.recent_model.items] == ["2024-L1-00001"]  # nothing new
 
 
 def test_reopen_a_recent_registration_to_add_a_contact(

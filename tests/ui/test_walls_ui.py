@@ -426,7 +426,7 @@ def test_the_line1_recent_list_masks_a_walled_registration(
     window.new_line1()
     model = page.recent_model
     qtbot.waitUntil(lambda: model.rowCount() == 2)
-    refs = [r.ref for r in model.rows]
+    refs = [r.ref for r in model.items]
     father, mother = refs.index("2024-L1-00102"), refs.index("2024-L1-00101")
     assert model.data(model.index(father, 3)) == "afgeschermd dossier"
     assert model.data(model.index(father, 4)) == ""  # no country

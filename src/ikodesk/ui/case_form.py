@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -67,9 +66,10 @@ from ikodesk.ui.contacts import (
     load_contacts,
 )
 from ikodesk.ui.context import AppContext
+from ikodesk.ui.editor_window import EditorWindow
 from ikodesk.ui.fields import CountryField, DateField, format_date
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.messages import ask, show_error, user_message
+from ikodesk.ui.messages import show_error, user_message
 from ikodesk.ui.problems import humanize
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ class CloseDialog(QDialog):
         return self.day.date().toPython(), CloseReason(self.reason.currentData())  # type: ignore[return-value]
 
 
-class CaseWindow(QWidget):
+class CaseWindow(EditorWindow):
     """One case in its own window (several can be open side by side)."""
 
     saved = Signal(int)
@@ -1004,32 +1004,7 @@ class CaseWindow(QWidget):
         )
 
     # -- closing the window --------------------------------------------------------------
-    def discard_and_close(self) -> None:
-        self._dirty = False
-        self.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._dirty:
-            event.accept()
-            return
-        event.ignore()
-
-        def answered(button: QMessageBox.StandardButton) -> None:
-            if button == QMessageBox.StandardButton.Save:
-                self._close_after_save = True
-                self.save()
-            elif button == QMessageBox.StandardButton.Discard:
-                self.discard_and_close()
-
-        self.confirm_box = ask(
-            self,
-            self.tr("Niet-opgeslagen wijzigingen"),
-            self.tr("De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.").format(
-                self.ref or self.tr("(nieuw)")
-            ),
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            answered,
-            QMessageBox.StandardButton.Save,
+    def unsaved_question(self) -> str:
+        return self.tr("De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.").format(
+            self.ref or self.tr("(nieuw)")
         )

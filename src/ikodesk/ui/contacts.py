@@ -7,13 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QDateTime,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -41,8 +38,7 @@ from ikodesk.services.registrations import party_for
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.messages import show_error, user_message
-
-Index = QModelIndex | QPersistentModelIndex
+from ikodesk.ui.tables import Index, ListModel
 
 
 @dataclass(frozen=True)
@@ -79,12 +75,13 @@ def contact_views(session: Session, case: Case) -> list[ContactView]:
     ]
 
 
-class ContactTimelineModel(QAbstractTableModel):
+class ContactTimelineModel(ListModel):
     """A case's contact moments (a few dozen at most: held in full)."""
+
+    items: list[ContactView]
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.items: list[ContactView] = []
         self.headers = [
             QCoreApplication.translate("ContactTimelineModel", "Datum en tijd"),
             QCoreApplication.translate("ContactTimelineModel", "Kanaal"),
@@ -94,43 +91,25 @@ class ContactTimelineModel(QAbstractTableModel):
             QCoreApplication.translate("ContactTimelineModel", "Samenvatting"),
         ]
 
-    def set_items(self, items: list[ContactView]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
+    def cells(self, item: ContactView) -> list[str]:
+        return [
+            item.at.strftime("%d-%m-%Y %H:%M"),
+            enum_label(item.channel),
+            enum_label(item.party),
+            item.handler,
+            "" if item.minutes is None else str(item.minutes),
+            item.summary.replace("\n", " "),
+        ]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        c = self.items[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return [
-                c.at.strftime("%d-%m-%Y %H:%M"),
-                enum_label(c.channel),
-                enum_label(c.party),
-                c.handler,
-                "" if c.minutes is None else str(c.minutes),
-                c.summary.replace("\n", " "),
-            ][col]
+        c, col = self.items[index.row()], index.column()
         if role == Qt.ItemDataRole.ToolTipRole and col == 5 and c.summary:
             return c.summary
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return super().data(index, role)
 
 
 class ContactDialog(QDialog):

@@ -11,10 +11,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -52,11 +50,10 @@ from ikodesk.ui.context import AppContext
 from ikodesk.ui.fields import CountryField
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.messages import show_error, user_message
+from ikodesk.ui.tables import Index, ListModel
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def caller_choices() -> list[tuple[str, PersonData]]:
@@ -80,12 +77,13 @@ def caller_choices() -> list[tuple[str, PersonData]]:
     return out
 
 
-class RecentModel(QAbstractTableModel):
+class RecentModel(ListModel):
     """The last registrations of this user (20 rows)."""
+
+    items: list[CaseRow]
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[CaseRow] = []
         self.keys = ["ref", "conflict", "opened", "requester", "country"]
         self.headers = [
             QCoreApplication.translate("RecentModel", "Referentie"),
@@ -95,29 +93,11 @@ class RecentModel(QAbstractTableModel):
             QCoreApplication.translate("RecentModel", "Land"),
         ]
 
-    def set_rows(self, rows: list[CaseRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         # As in the case list: a masked row (behind a conflict wall) shows its reference only.
-        return cell_data(self.rows[index.row()], self.keys[index.column()], role)
+        return cell_data(self.items[index.row()], self.keys[index.column()], role)
 
 
 class Line1Page(QWidget):
@@ -234,7 +214,7 @@ class Line1Page(QWidget):
         actor = self.ctx.actor
         self.ctx.worker.session(
             lambda s: registrations.recent_registrations(s, actor),
-            self.recent_model.set_rows,
+            self.recent_model.set_items,
             lambda e: show_error(self, e),
             owner=self,
         )
@@ -323,7 +303,7 @@ class Line1Page(QWidget):
     def _recent_activated(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
-        row = self.recent_model.rows[index.row()]
+        row = self.recent_model.items[index.row()]
         if row.masked:
             # Behind a conflict wall: the policy refuses it, says why and audits it.
             self.main.open_case(row.id)
@@ -337,4 +317,4 @@ class Line1Page(QWidget):
     def _open_selected(self) -> None:
         index = self.recent.currentIndex()
         if index.isValid():
-            self.main.open_case(self.recent_model.rows[index.row()].id)
+            self.main.open_case(self.recent_model.items[index.row()].id)

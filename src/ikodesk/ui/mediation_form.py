@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -57,6 +57,7 @@ from ikodesk.services.mediation import (
 from ikodesk.services.validation import ChildData, FieldProblem, MediationParentData
 from ikodesk.ui.children_editor import ChildrenEditor
 from ikodesk.ui.context import AppContext, CountryInfo
+from ikodesk.ui.editor_window import EditorWindow
 from ikodesk.ui.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.fields import CountryField, DateField, format_date
 from ikodesk.ui.i18n import enum_label
@@ -217,7 +218,7 @@ class ParentFields:
         self.country.set_iso2(parent.country if parent else None)
 
 
-class MediationWindow(QWidget):
+class MediationWindow(EditorWindow):
     """One mediation request: its registration and its workflow."""
 
     saved = Signal(int)  # the mediation id, after any change was stored
@@ -1007,32 +1008,7 @@ class MediationWindow(QWidget):
         )
 
     # -- closing ---------------------------------------------------------------------------
-    def discard_and_close(self) -> None:
-        self._dirty = False
-        self.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._dirty:
-            event.accept()
-            return
-        event.ignore()
-
-        def answered(button: QMessageBox.StandardButton) -> None:
-            if button == QMessageBox.StandardButton.Save:
-                self._close_after_save = True
-                self.save()
-            elif button == QMessageBox.StandardButton.Discard:
-                self.discard_and_close()
-
-        self.confirm_box = ask(
-            self,
-            self.tr("Niet-opgeslagen wijzigingen"),
-            self.tr("De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.").format(
-                self.detail.ref if self.detail else self.tr("(nieuw)")
-            ),
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            answered,
-            QMessageBox.StandardButton.Save,
+    def unsaved_question(self) -> str:
+        return self.tr("De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.").format(
+            self.detail.ref if self.detail else self.tr("(nieuw)")
         )
