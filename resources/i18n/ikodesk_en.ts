@@ -951,17 +951,12 @@
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="1026"/>
-        <source>Niet-opgeslagen wijzigingen</source>
-        <translation>Unsaved changes</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="1027"/>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="1008"/>
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="1028"/>
+        <location filename="../../src/ikodesk/ui/case_form.py" line="1009"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -1324,57 +1319,57 @@
 <context>
     <name>ContactDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="152"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="131"/>
         <source>Nieuw contactmoment — {0}</source>
         <translation>New contact — {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="173"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="152"/>
         <source>onbekend</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="153"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="178"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="157"/>
         <source>korte samenvatting (Ctrl+Enter slaat op)</source>
         <translation>short summary (Ctrl+Enter saves)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="180"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="159"/>
         <source>&amp;Datum en tijd</source>
         <translation>&amp;Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="160"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="161"/>
         <source>&amp;Met</source>
         <translation>&amp;With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="183"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="162"/>
         <source>M&amp;inuten</source>
         <translation>M&amp;inutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="184"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="163"/>
         <source>&amp;Samenvatting</source>
         <translation>&amp;Summary</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="194"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="173"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="197"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="176"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -1382,32 +1377,32 @@
 <context>
     <name>ContactTimelineModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="86"/>
         <source>Datum en tijd</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="87"/>
         <source>Kanaal</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="88"/>
         <source>Met</source>
         <translation>With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="89"/>
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="90"/>
         <source>Minuten</source>
         <translation>Minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/contacts.py" line="91"/>
         <source>Samenvatting</source>
         <translation>Summary</translation>
     </message>
@@ -1512,6 +1507,14 @@
         <location filename="../../src/ikodesk/ui/fields.py" line="41"/>
         <source>dd-mm-jjjj</source>
         <translation>dd-mm-yyyy</translation>
+    </message>
+</context>
+<context>
+    <name>EditorWindow</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/editor_window.py" line="50"/>
+        <source>Niet-opgeslagen wijzigingen</source>
+        <translation>Unsaved changes</translation>
     </message>
 </context>
 <context>
@@ -1634,87 +1637,87 @@
 <context>
     <name>Line1Page</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="72"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="69"/>
         <source>Professional</source>
         <translation>Professional</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="114"/>
         <source>Nieuwe registratie (Ctrl+N)</source>
         <translation>New registration (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="144"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="124"/>
         <source>achternaam of organisatie (mag leeg)</source>
         <translation>last name or organisation (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="148"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="128"/>
         <source>korte notitie; Enter slaat op</source>
         <translation>short note; Enter saves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="154"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="134"/>
         <source>&amp;Wie belt</source>
         <translation>&amp;Who calls</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="135"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="156"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="136"/>
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="157"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="137"/>
         <source>N&amp;otitie</source>
         <translation>N&amp;ote</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="158"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="138"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="159"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="139"/>
         <source>&amp;Opslaan (Enter)</source>
         <translation>&amp;Save (Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="172"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="152"/>
         <source>Mijn laatste 20 registraties</source>
         <translation>My last 20 registrations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="191"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="171"/>
         <source>Enter of dubbelklik: contactmoment toevoegen. Ctrl+O: zaak openen.</source>
         <translation>Enter or double-click: add a contact. Ctrl+O: open the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="196"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="176"/>
         <source>&amp;Contactmoment toevoegen</source>
         <translation>Add &amp;contact</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="198"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="178"/>
         <source>Zaak o&amp;penen</source>
         <translation>&amp;Open case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="193"/>
         <source>Lijn 1: toestemming vakantie</source>
         <translation>Line 1: travel consent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="270"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="250"/>
         <source>Onbekend land “{0}”: kies een land uit de lijst.</source>
         <translation>Unknown country “{0}”: choose a country from the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="298"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="278"/>
         <source>Opgeslagen als {0}. Klaar voor de volgende beller.</source>
         <translation>Saved as {0}. Ready for the next caller.</translation>
     </message>
@@ -2275,421 +2278,416 @@
 <context>
     <name>MediationWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="95"/>
         <source>geopend {0}</source>
         <translation>opened {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="103"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="104"/>
         <source>Nog geen kindgesprekken.</source>
         <translation>No child interviews yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="105"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="106"/>
         <source>1 kindgesprek</source>
         <translation>1 child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="107"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="108"/>
         <source>{0} kindgesprekken</source>
         <translation>{0} child interviews</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="110"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="111"/>
         <source>1 kind gehoord</source>
         <translation>1 child heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="113"/>
         <source>{0} kinderen gehoord</source>
         <translation>{0} children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="123"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="124"/>
         <source>Ouder {0}</source>
         <translation>Parent {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="137"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="138"/>
         <source>begin te typen: Nederland, …</source>
         <translation>start typing: Nederland, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="141"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="142"/>
         <source>Moeder of vader</source>
         <translation>Mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="145"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="146"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="149"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="150"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="153"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="154"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="157"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="158"/>
         <source>Woonland</source>
         <translation>Country of residence</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="183"/>
         <source>kies moeder of vader</source>
         <translation>choose mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="192"/>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="790"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="193"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="791"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="199"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="200"/>
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247"/>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="573"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="248"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="574"/>
         <source>Nieuwe mediationaanvraag</source>
         <translation>New mediation request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="247"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="248"/>
         <source>Laden…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="271"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="272"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="291"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="292"/>
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="295"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="296"/>
         <source>Leeftijd op de aanvraagdatum; vul alleen in als de geboortedatum onbekend is</source>
         <translation>Age on the request date; fill in only when the date of birth is unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="371"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="372"/>
         <source>Aanvraag</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="376"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="377"/>
         <source>IKO (internationale kinderontvoering)</source>
         <translation>IKO (international child abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="377"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="378"/>
         <source>NIKO (ander internationaal familiegeschil)</source>
         <translation>NIKO (other international family dispute)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="387"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="388"/>
         <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
         <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="399"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="400"/>
         <source>Soo&amp;rt *</source>
         <translation>T&amp;ype *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="400"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="401"/>
         <source>&amp;Aanvraagdatum *</source>
         <translation>Request &amp;date *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="401"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="402"/>
         <source>Verwezen &amp;door</source>
         <translation>Re&amp;ferred by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="406"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="407"/>
         <source>&amp;Zaak van het centrum</source>
         <translation>Centre cas&amp;e</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="412"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="413"/>
         <source>Verloop</source>
         <translation>Course</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="433"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="434"/>
         <source>&amp;Starten…</source>
         <translation>S&amp;tart…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="435"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="436"/>
         <source>&amp;Niet voortzetten…</source>
         <translation>&amp;Not continued…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="437"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="438"/>
         <source>&amp;Heropenen</source>
         <translation>Reo&amp;pen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="438"/>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="710"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="439"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="711"/>
         <source>&amp;Curator benoemen…</source>
         <translation>Appoint c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="440"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="441"/>
         <source>&amp;Mediators toewijzen…</source>
         <translation>Assign &amp;mediators…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="442"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="443"/>
         <source>&amp;Intake…</source>
         <translation>&amp;Intake…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="444"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="445"/>
         <source>&amp;Kindgesprek toevoegen…</source>
         <translation>Add c&amp;hild interview…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="447"/>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1000"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="448"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1001"/>
         <source>Kindgesprek verwijderen</source>
         <translation>Delete child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="449"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="450"/>
         <source>&amp;Uitkomst…</source>
         <translation>&amp;Outcome…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="458"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459"/>
         <source>Datum</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="458"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459"/>
         <source>Kinderen gehoord</source>
         <translation>Children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="473"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="474"/>
         <source>Besluit</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="477"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="478"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="478"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="479"/>
         <source>Mediators</source>
         <translation>Mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="479"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="480"/>
         <source>Intake</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="481"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="482"/>
         <source>Kindgesprekken</source>
         <translation>Child interviews</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="485"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="486"/>
         <source>Uitkomst</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="571"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="572"/>
         <source>Nieuwe aanvraag</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="574"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="575"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="576"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="577"/>
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="591"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="592"/>
         <source>Sla de aanvraag op (Ctrl+S); daarna registreert u hier het verloop.</source>
         <translation>Save the request (Ctrl+S); then register its course here.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="608"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="609"/>
         <source>Aangevraagd op {0}{1}.</source>
         <translation>Requested on {0}{1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="610"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="611"/>
         <source>, verwezen door: {0}</source>
         <translation>, referred by: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="618"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="619"/>
         <source>Nog geen besluit: start de mediation of registreer dat de aanvraag niet wordt voortgezet.</source>
         <translation>No decision yet: start the mediation or register that the request is not continued.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="622"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="623"/>
         <source>Niet voortgezet: {0}</source>
         <translation>Not continued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="624"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="625"/>
         <source>Gestart op {0}.</source>
         <translation>Started on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="629"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="630"/>
         <source>Benoemd op {0}.</source>
         <translation>Appointed on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="632"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="633"/>
         <source>Nog te benoemen: de aanvraag is niet voortgezet en er is een kind van {0} jaar of ouder (afspraak van het bureau).</source>
         <translation>To be appointed: the request was not continued and there is a child of {0} or older (the bureau&apos;s agreement).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="637"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="638"/>
         <source>Niet nodig: geen kind van {0} jaar of ouder bekend.</source>
         <translation>Not needed: no child of {0} or older is known.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="641"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="642"/>
         <source>Alleen bij een aanvraag die niet wordt voortgezet.</source>
         <translation>Only for a request that is not continued.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="647"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="648"/>
         <source> (CBFM)</source>
         <translation> (CBFM)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="648"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="649"/>
         <source> (inactief)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="653"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="654"/>
         <source>Nog geen mediators toegewezen.</source>
         <translation>No mediators assigned yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="656"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="657"/>
         <source>Geschikt.</source>
         <translation>Suitable.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="658"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="659"/>
         <source>Niet geschikt: beëindigd op {0}, zonder uitkomst.</source>
         <translation>Not suitable: ended on {0}, without an outcome.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="662"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="663"/>
         <source>Nog geen intake.</source>
         <translation>No intake yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="690"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="691"/>
         <source>{0}, beëindigd op {1}.</source>
         <translation>{0}, ended on {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="694"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="695"/>
         <source>Redenen: {0}.</source>
         <translation>Reasons: {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="698"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="699"/>
         <source>Nog geen uitkomst.</source>
         <translation>No outcome yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="710"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="711"/>
         <source>&amp;Curator wijzigen…</source>
         <translation>Change c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="785"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="786"/>
         <source>kies IKO of NIKO</source>
         <translation>choose IKO or NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="793"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="794"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="844"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="845"/>
         <source>Aanvraag {0} geregistreerd.</source>
         <translation>Request {0} registered.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="846"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="847"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="876"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="877"/>
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="890"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="891"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="917"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="918"/>
         <source>Verloop bijgewerkt.</source>
         <translation>Course updated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="973"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="974"/>
         <source>Aanvraag heropenen</source>
         <translation>Reopen request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="975"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="976"/>
         <source>De aanvraag {0} wordt weer open; de reden waarom zij niet werd voortgezet vervalt. Een benoemde bijzondere curator blijft geregistreerd. Heropenen?</source>
         <translation>Request {0} becomes open again; the reason it was not continued is removed. An appointed special curator stays registered. Reopen?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1002"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1003"/>
         <source>Het kindgesprek van {0} verwijderen? Doe dit alleen bij een vergissing.</source>
         <translation>Delete the child interview of {0}? Only do this to undo a mistake.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1029"/>
-        <source>Niet-opgeslagen wijzigingen</source>
-        <translation>Unsaved changes</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1030"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1012"/>
         <source>De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Request {0} has changes that have not been saved yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1031"/>
+        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1013"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -2969,27 +2967,27 @@
 <context>
     <name>RecentModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="89"/>
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="90"/>
         <source>Conflict</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="91"/>
         <source>Geopend</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="92"/>
         <source>Beller</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/line1.py" line="93"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -45,7 +46,8 @@ class EditorWindow(QWidget):
 
         self.confirm_box = ask(
             self,
-            self.tr("Niet-opgeslagen wijzigingen"),
+            # An explicit context: self.tr() would look the text up under the subclass.
+            QCoreApplication.translate("EditorWindow", "Niet-opgeslagen wijzigingen"),
             self.unsaved_question(),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
