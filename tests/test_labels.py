@@ -28,3 +28,14 @@ def test_every_enum_label_has_dutch_and_english() -> None:
                 "NIKO",
                 "E-mail",
             }, (m, nl)
+
+
+def test_line2_figures_carry_the_code_label_not_the_parents_section() -> None:
+    from ikodesk.services.figure_labels import figure_label
+
+    assert figure_label("line2.international_contact.parent") == (
+        "Lijn 2 › Internationale omgang › Ouders"
+    )
+    assert figure_label("international_contact.parent_cases") == (
+        "Internationale omgang (ouders) › Zaken van ouders"
+    )

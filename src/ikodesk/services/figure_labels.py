@@ -88,4 +88,13 @@ def part_label(part: str) -> str:
 def figure_label(key: str, separator: str = " › ") -> str:
     """The Dutch label of a dotted key: "contacts.by_channel.phone" ->
     "Contactmomenten › Per kanaal › Telefoon"."""
-    return separator.join(part_label(p) for p in key.split("."))
+    parts = key.split(".")
+    labels = [part_label(p) for p in parts]
+    if parts[0] == "line2" and len(parts) > 1 and parts[1] in _CODES:
+        # line2.<code>.* counts every requester: the code's own label, not the
+        # label of the parents-only section that shares its name.
+        labels[1] = label(CaseCode(parts[1]))
+    return separator.join(labels)
+
+
+_CODES = {c.value for c in CaseCode}
