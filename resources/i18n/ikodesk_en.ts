@@ -1065,12 +1065,17 @@
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="245"/>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="249"/>
+        <source>{0} of meer zaken: verfijn de zoekopdracht</source>
+        <translation>{0} or more cases: refine the search</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="252"/>
         <source>{0} zaken</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="253"/>
+        <location filename="../../src/ikodesk/ui/cases_page.py" line="260"/>
         <source>{0} treffer(s) achter een conflictmuur: dossiers die bij deze zoekopdracht passen, maar voor u zijn afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
         <translation>{0} match(es) behind a conflict wall: dossiers that match this search but are screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
     </message>

@@ -187,3 +187,29 @@ def test_cases_page_search_as_you_type_and_open(
     page.status_filter.setCurrentIndex(page.status_filter.findData("closed"))
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     qtbot.waitUntil(lambda: page.model.data(page.model.index(0, 0)) == "2024-L2-00017")
+
+
+def test_a_search_at_the_match_cap_asks_to_refine(
+    qtbot: QtBot,
+    worker: DbWorker,
+    sample_cases: Database,
+    people: dict[str, Actor],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Name searches keep the newest matches only; the count says so instead of a total."""
+    from ikodesk.services import case_queries
+    from ikodesk.ui import cases_page
+
+    monkeypatch.setattr(case_queries, "MAX_SEARCH_MATCHES", 1)
+    monkeypatch.setattr(cases_page, "MAX_SEARCH_MATCHES", 1)
+    ctx = make_ctx(worker, sample_cases, people["jdevries"], "J. de Vries")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.cases_page
+    assert page is not None
+    qtbot.waitUntil(lambda: "2 zaken" in page.count_label.text())
+    page.search.setText("Cagan")
+    page.apply_filter()
+    qtbot.waitUntil(lambda: "verfijn de zoekopdracht" in page.count_label.text())
+    assert page.count_label.text() == "1 of meer zaken: verfijn de zoekopdracht"

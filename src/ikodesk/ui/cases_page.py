@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ikodesk.models.enums import LINE1_CODES, LINE2_CODES, CaseCode, Role
 from ikodesk.services import case_facets
 from ikodesk.services.access import Action
-from ikodesk.services.case_queries import CaseFilter
+from ikodesk.services.case_queries import MAX_SEARCH_MATCHES, CaseFilter
 from ikodesk.ui import conflict_badge
 from ikodesk.ui.case_list import CaseListModel
 from ikodesk.ui.context import AppContext
@@ -242,7 +242,14 @@ class CasesPage(QWidget):
         self._select_first = False
 
     def _show_count(self, total: int) -> None:
-        self.count_label.setText(self.tr("{0} zaken").format(f"{total:,}".replace(",", ".")))
+        shown = f"{total:,}".replace(",", ".")
+        if self.model.filter.text and total >= MAX_SEARCH_MATCHES:
+            # Name searches stop at the newest MAX_SEARCH_MATCHES matches.
+            self.count_label.setText(
+                self.tr("{0} of meer zaken: verfijn de zoekopdracht").format(shown)
+            )
+            return
+        self.count_label.setText(self.tr("{0} zaken").format(shown))
 
     def _show_hidden(self, hidden: int) -> None:
         if not hidden:
