@@ -45,6 +45,7 @@ from ikodesk.ui.fields import format_date
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.messages import ask, inform, show_error, user_message
 from ikodesk.ui.tables import ListModel, plain_table
+from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow
@@ -192,11 +193,7 @@ class AdminPage(QWidget):
         self._loaded = False
         char = self.fontMetrics().averageCharWidth()
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Beheer"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label(self.tr("Beheer"))
         layout.addWidget(title)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)

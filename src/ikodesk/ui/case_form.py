@@ -71,6 +71,7 @@ from ikodesk.ui.fields import CountryField, DateField, format_date
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.messages import show_error, user_message
 from ikodesk.ui.problems import humanize
+from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow
@@ -252,11 +253,7 @@ class CaseWindow(EditorWindow):
     def _build(self) -> None:
         ctx = self.ctx
         # Header: reference, status and the actions.
-        self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = title_label()
         self.status_label = QLabel()
         self.status_label.setObjectName("caseStatus")
         self.conflict_badge = ConflictBadge()

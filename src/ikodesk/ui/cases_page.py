@@ -28,6 +28,7 @@ from ikodesk.ui.case_list import CaseListModel
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.messages import show_error
+from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow
@@ -44,11 +45,7 @@ class CasesPage(QWidget):
         layout = QVBoxLayout(self)
 
         title_row = QHBoxLayout()
-        title = QLabel(self.tr("Zaken"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label(self.tr("Zaken"))
         title_row.addWidget(title)
         title_row.addStretch(1)
         self.count_label = QLabel()

@@ -33,6 +33,7 @@ from ikodesk.ui import conflict_badge
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.messages import ask, show_error
 from ikodesk.ui.tables import Index, ListModel, plain_table
+from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow
@@ -389,11 +390,7 @@ class ConflictsPage(QWidget):
     def __init__(self, ctx: AppContext, main: MainWindow) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Conflictzaken"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label(self.tr("Conflictzaken"))
         layout.addWidget(title)
         self.panel = ConflictsPanel(ctx, main)
         layout.addWidget(self.panel, 1)

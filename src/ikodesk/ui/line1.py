@@ -51,6 +51,7 @@ from ikodesk.ui.fields import CountryField
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.messages import show_error, user_message
 from ikodesk.ui.tables import Index, ListModel
+from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow
@@ -190,11 +191,7 @@ class Line1Page(QWidget):
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Lijn 1: toestemming vakantie"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label(self.tr("Lijn 1: toestemming vakantie"))
         layout.addWidget(title)
         layout.addWidget(splitter, 1)
 

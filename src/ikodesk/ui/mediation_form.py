@@ -79,6 +79,7 @@ from ikodesk.ui.mediation_steps import (
 from ikodesk.ui.messages import ask, show_error, user_message
 from ikodesk.ui.problems import humanize
 from ikodesk.ui.tables import row_table
+from ikodesk.ui.titles import title_label
 
 OK_STYLE = "color: #1d5e20;"
 CASE_LOOKUP_DELAY_MS = 400
@@ -261,12 +262,8 @@ class MediationWindow(EditorWindow):
 
     # -- building ------------------------------------------------------------------------
     def _build(self) -> None:
-        self.title = QLabel()
+        self.title = title_label()
         self.title.setObjectName("mediationTitle")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title.setFont(font)
         self.status_label = QLabel()
         self.status_label.setObjectName("mediationStatus")
         self.save_button = QPushButton(self.tr("&Opslaan"))

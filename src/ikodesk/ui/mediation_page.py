@@ -43,6 +43,7 @@ from ikodesk.ui.mediation_list import SORT_ROLE, MediationListModel
 from ikodesk.ui.mediator_pool import MediatorPool
 from ikodesk.ui.messages import show_error, user_message
 from ikodesk.ui.tables import row_table
+from ikodesk.ui.titles import title_label
 
 SHORTCUT_NEW_REQUEST = QKeySequence("Ctrl+N")
 SHORTCUTS_FIND = (QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F"))
@@ -62,11 +63,7 @@ class MediationPage(QWidget):
         layout = QVBoxLayout(self)
 
         title_row = QHBoxLayout()
-        title = QLabel(self.tr("Mediation Bureau"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label(self.tr("Mediation Bureau"))
         title_row.addWidget(title)
         title_row.addStretch(1)
         self.find = QLineEdit()

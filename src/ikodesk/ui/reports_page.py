@@ -64,6 +64,7 @@ from ikodesk.services.figure_labels import figure_label, part_label
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.fields import fold
 from ikodesk.ui.messages import show_error, user_message
+from ikodesk.ui.titles import title_label
 
 Index = QModelIndex | QPersistentModelIndex
 TOP_COUNTRIES = 10
@@ -254,11 +255,7 @@ class ReportsPage(QWidget):
         tmp = self._tmp
         self.destroyed.connect(lambda _obj=None: shutil.rmtree(tmp, ignore_errors=True))
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Rapportages"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label(self.tr("Rapportages"))
         layout.addWidget(title)
 
         bar = QHBoxLayout()
