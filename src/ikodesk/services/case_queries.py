@@ -84,11 +84,23 @@ def _where(session: Session, actor: Actor, flt: CaseFilter) -> list[ColumnElemen
         clauses.append(Case.opened < date(flt.year + 1, 1, 1))
     if flt.text.strip():
         clauses.append(_text_clause(flt.text))
-        # A masked row in a name search would tell which walled case has that name.
+    if hides_walled(flt):
+        # A masked row selected by what it hides would tell that value.
         walled = access.walled_cases(actor)
         if walled is not None:
             clauses.append(Case.id.not_in(walled))
     return clauses
+
+
+def hides_walled(flt: CaseFilter) -> bool:
+    """True when a filter is on an attribute a masked row hides: walled cases stay out.
+
+    A masked row shows reference, line, code and opening date; it hides the
+    handler, the status (open/closed) and every name. Selected or left out
+    by a filter on one of those, its presence would tell the hidden value,
+    so under such a filter walled cases are left out whatever their values.
+    """
+    return flt.status is not None or flt.handler_id is not None or bool(flt.text.strip())
 
 
 def _text_clause(query: str) -> ColumnElement[bool]:
