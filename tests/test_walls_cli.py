@@ -155,6 +155,12 @@ def test_review_list_on_the_command_line(cli, dbfile: Path, tmp_path: Path) -> N
     assert res.code == 0, res.err
     (item,) = json.loads(res.out)
     assert item["cases"] == ["2024-L2-00040", "2024-L2-00041"]
+    assert item["provisional_wall"] is True
+    res = as_user(cli, dbfile, "beheer", "conflicts", "review")
+    assert "voorlopige muur" in res.out
+    # The provisional wall is up before the decision: sbakker handles the weak side.
+    res = as_user(cli, dbfile, "sbakker", "case", "show", "2024-L2-00040")
+    assert res.code == 3 and "afgeschermd" in res.err
     assert as_user(cli, dbfile, "directie", "conflicts", "review").code == 3
     res = as_user(cli, dbfile, "beheer", "conflicts", "review", "confirm", str(item["id"]))
     assert res.code == 0, res.err

@@ -165,7 +165,7 @@ _OBJECT_TYPE: dict[Action, str] = {
 
 WALL_MESSAGE = (
     "Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een "
-    "conflictzaak waarmee u werkt of die u heeft ingezien."
+    "(mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien."
 )
 HANDLER_WALLED_MESSAGE = (
     "Deze behandelaar kan de zaak niet krijgen: de zaak is voor deze behandelaar "
