@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
@@ -49,11 +51,13 @@ def test_reads_refusals_and_searches_are_recorded_without_contents(walled: Datab
     entries = _entries(walled)[1:]
     assert [(e.action, e.object_ref, e.result) for e in entries] == [
         ("case.read", F.MOTHER_REF, "allowed"),
-        ("case.search", None, "allowed"),
+        ("case.search", entries[1].object_ref, "allowed"),
         ("case.read", F.FATHER_REF, "refused"),  # ...and still recorded
     ]
+    # A search holds a keyed hash of its terms (kept beside the chain), not the terms.
+    assert re.fullmatch(r"[0-9a-f]{64}", entries[1].object_ref or "")
     assert all(e.user_id == user.user_id and e.username == "jdevries" for e in entries)
-    assert entries[1].detail == "1 getoond, 1 achter een conflictmuur"
+    assert entries[1].detail == "1 getoond; iets achter een conflictmuur"
     assert entries[2].detail == "conflictmuur"
     assert all("/" in e.workstation for e in entries)
     everything = " ".join(

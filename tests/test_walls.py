@@ -79,14 +79,28 @@ def test_sorting_by_handler_does_not_place_the_masked_row_among_the_handlers(
             assert rows[ids[-1]].ref == F.FATHER_REF
 
 
-@pytest.mark.parametrize("typed", ["Piotr", "kowalski", "Kowalska", "2024-L2-0003", "ola"])
-def test_search_does_not_return_the_walled_case_but_counts_it(walled: Database, typed: str) -> None:
+@pytest.mark.parametrize(
+    ("typed", "notice"),
+    [
+        ("Piotr", False),  # a first name alone is no whole name
+        ("kowalski", True),
+        ("Piotr Kowalski", True),
+        ("Kowalska", True),
+        ("2024-L2-0003", False),  # a fragment of the reference
+        ("2024-L2-00030", True),
+        ("ola", False),
+        ("Ola Kowalska", True),
+    ],
+)
+def test_search_does_not_return_the_walled_case_and_notices_whole_names_only(
+    walled: Database, typed: str, notice: bool
+) -> None:
     user = F.actor(walled, "jdevries")
     with walled.session() as s:
         result = q.search(s, user, typed)
         listed = q.page_ids(s, user, q.CaseFilter(text=typed))
     assert F.FATHER_REF not in {r.ref for r in result.rows}
-    assert result.hidden == 1
+    assert result.behind_wall is notice
     assert F.case_id(walled, F.FATHER_REF) not in listed  # no masked row for a name filter
 
 
@@ -97,7 +111,7 @@ def test_the_other_handler_is_walled_the_other_way(walled: Database) -> None:
         with pytest.raises(CaseWalled):
             cases.get_case_by_ref(s, user, F.MOTHER_REF)
         result = q.search(s, user, "Kowalska")
-    assert {r.ref for r in result.rows} == {F.FATHER_REF} and result.hidden == 1
+    assert {r.ref for r in result.rows} == {F.FATHER_REF} and result.behind_wall
 
 
 def test_detail_view_refuses_with_a_message_without_personal_data(walled: Database) -> None:
@@ -187,18 +201,21 @@ def test_a_refused_assignment_is_typed_and_audited_without_dossier_data(
     assert not isinstance(refused.value, HandlerWalled)
 
 
-def test_a_list_search_counts_what_is_behind_the_wall_and_is_audited(walled: Database) -> None:
+def test_a_list_search_notices_the_wall_and_is_audited(walled: Database) -> None:
     user = F.actor(walled, "jdevries")
     with walled.session() as s:
-        counts = q.count_search(s, user, q.CaseFilter(line=2, text="Kowalsk"))
+        fragment = q.count_search(s, user, q.CaseFilter(line=2, text="Kowalsk"))
+        whole = q.count_search(s, user, q.CaseFilter(line=2, text="Kowalski"))
         none = q.count_search(s, user, q.CaseFilter(text="Öztürk"))
-    assert (counts.shown, counts.hidden) == (1, 1)
-    assert (none.shown, none.hidden) == (0, 0)
+    assert (fragment.shown, fragment.behind_wall) == (1, False)
+    assert (whole.shown, whole.behind_wall) == (1, True)
+    assert (none.shown, none.behind_wall) == (0, False)
     with walled.session() as s:
-        entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(2)))
+        entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(3)))
     assert [e.detail for e in entries] == [
-        "0 getoond, 0 achter een conflictmuur",
-        "1 getoond, 1 achter een conflictmuur",
+        "0 getoond",
+        "1 getoond; iets achter een conflictmuur",
+        "1 getoond",
     ]
     assert all(e.action == "case.search" and e.username == "jdevries" for e in entries)
 
@@ -383,7 +400,8 @@ def test_a_review_confirmed_by_the_admin_becomes_a_wall(db: Database) -> None:
     admin = F.actor(db, "beheer")
     jdevries = F.actor(db, "jdevries")
     with db.session() as s:
-        cases.get_case_by_ref(s, jdevries, F.FATHER_REF)  # no wall yet
+        with pytest.raises(CaseWalled):  # a provisional wall until the admin decides
+            cases.get_case_by_ref(s, jdevries, F.FATHER_REF)
         (pending,) = conflicts.review_list(s, admin)
         assert pending.cases == (F.MOTHER_REF, F.FATHER_REF)
         assert pending.reason.startswith("zwakke overeenkomst")

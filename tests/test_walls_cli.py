@@ -107,18 +107,18 @@ def test_case_print_refuses_the_walled_side_and_embeds_the_font(
     assert pdf.stat().st_mode & 0o077 == 0
 
 
-def test_search_hides_the_walled_side_and_counts_it(cli, dbfile: Path) -> None:
+def test_search_hides_the_walled_side_and_notices_it(cli, dbfile: Path) -> None:
     res = as_user(cli, dbfile, "jdevries", "search", "Kowalski")
     assert res.code == 0, res.err
     assert F.MOTHER_REF in res.out and F.FATHER_REF not in res.out
-    assert "1 treffer(s) achter een conflictmuur" in res.out
+    assert "Er is iets gevonden achter een conflictmuur" in res.out
     assert "[conflictzaak]" in res.out
     for secret in (*F.FATHER_SECRETS, "Piotr", "Kowalski"):
         assert secret not in res.out
     res = as_user(cli, dbfile, "kvisser", "search", "Kowalski", "--json")
     found = json.loads(res.out)
     assert [r["ref"] for r in found["results"]] == [F.FATHER_REF]
-    assert found["hidden"] == 1
+    assert found["behind_wall"] is True and "hidden" not in found
 
 
 def test_conflicts_for_admin_and_manager_only(cli, dbfile: Path) -> None:
@@ -155,6 +155,12 @@ def test_review_list_on_the_command_line(cli, dbfile: Path, tmp_path: Path) -> N
     assert res.code == 0, res.err
     (item,) = json.loads(res.out)
     assert item["cases"] == ["2024-L2-00040", "2024-L2-00041"]
+    assert item["provisional_wall"] is True
+    res = as_user(cli, dbfile, "beheer", "conflicts", "review")
+    assert "voorlopige muur" in res.out
+    # The provisional wall is up before the decision: sbakker handles the weak side.
+    res = as_user(cli, dbfile, "sbakker", "case", "show", "2024-L2-00040")
+    assert res.code == 3 and "afgeschermd" in res.err
     assert as_user(cli, dbfile, "directie", "conflicts", "review").code == 3
     res = as_user(cli, dbfile, "beheer", "conflicts", "review", "confirm", str(item["id"]))
     assert res.code == 0, res.err

@@ -503,6 +503,21 @@
         <source>toegestaan</source>
         <translation>allowed</translation>
     </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="1"/>
+        <source>zoektermen gewist</source>
+        <translation>search terms erased</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="1"/>
+        <source>zoektermen (GEWIJZIGD na het zoeken): {0}</source>
+        <translation>search terms (CHANGED after the search): {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/audit_view.py" line="1"/>
+        <source>zoektermen: {0}</source>
+        <translation>search terms: {0}</translation>
+    </message>
 </context>
 <context>
     <name>AuditPanel</name>
@@ -1076,8 +1091,8 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases_page.py" line="260"/>
-        <source>{0} treffer(s) achter een conflictmuur: dossiers die bij deze zoekopdracht passen, maar voor u zijn afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
-        <translation>{0} match(es) behind a conflict wall: dossiers that match this search but are screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
+        <source>Er is iets gevonden achter een conflictmuur: een dossier dat bij deze zoekopdracht past, maar voor u is afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
+        <translation>Something was found behind a conflict wall: a dossier that matches this search but is screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
     </message>
 </context>
 <context>
@@ -1252,8 +1267,8 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/conflicts_view.py" line="187"/>
-        <source>Zwakke overeenkomsten (bijvoorbeeld alleen namen, geen geboortedata). Bevestig als het om dezelfde familie gaat: de zaken worden dan van elkaar afgeschermd. Dat kan niet ongedaan worden gemaakt.</source>
-        <translation>Weak matches (names only, no birth dates, for example). Confirm when it is the same family: the cases are then screened off from each other. This cannot be undone.</translation>
+        <source>Zwakke overeenkomsten (bijvoorbeeld alleen namen, geen geboortedata). Tot u beslist staat er een voorlopige muur: wie de ene zaak behandelt of heeft ingezien, kan de andere niet openen. Bevestig als het om dezelfde familie gaat: de muur blijft dan staan, en dat kan niet ongedaan worden gemaakt. Wijs af als het niet zo is: dan gaat de voorlopige muur weg.</source>
+        <translation>Weak matches (for example names only, no dates of birth). Until you decide, a provisional wall is up: whoever handles or has opened one case cannot open the other. Confirm if it is the same family: the wall then stays, and that cannot be undone. Dismiss if it is not: the provisional wall is then lifted.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/conflicts_view.py" line="200"/>
@@ -1297,8 +1312,8 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/conflicts_view.py" line="304"/>
-        <source>Horen {0} en {1} bij dezelfde familie? Na bevestigen zijn de twee zaken een conflictzaak: wie de ene behandelt of heeft ingezien, kan de andere niet meer openen. Dit kan niet ongedaan worden gemaakt.</source>
-        <translation>Do {0} and {1} belong to the same family? Once confirmed, the two cases are a conflict case: whoever handles or has read one can no longer open the other. This cannot be undone.</translation>
+        <source>Horen {0} en {1} bij dezelfde familie? Na bevestigen zijn de twee zaken een conflictzaak: de voorlopige muur blijft staan, wie de ene behandelt of heeft ingezien, kan de andere niet openen. Dit kan niet ongedaan worden gemaakt.</source>
+        <translation>Do {0} and {1} belong to the same family? After confirming, the two cases are a conflict case: the provisional wall stays, and whoever handles or has opened one cannot open the other. This cannot be undone.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/conflicts_view.py" line="318"/>
@@ -1307,8 +1322,8 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/conflicts_view.py" line="320"/>
-        <source>Horen {0} en {1} niet bij dezelfde familie? Na afwijzen verdwijnt de overeenkomst van de lijst. Alleen een sterke overeenkomst maakt er later nog een conflictzaak van.</source>
-        <translation>Do {0} and {1} not belong to the same family? Once dismissed, the match leaves the list. Only a strong match can still make them a conflict case later.</translation>
+        <source>Horen {0} en {1} niet bij dezelfde familie? Na afwijzen verdwijnt de overeenkomst van de lijst en gaat de voorlopige muur weg: beide zaken zijn dan weer voor iedereen met toegang te openen. Alleen een sterke overeenkomst maakt er later nog een conflictzaak van.</source>
+        <translation>Do {0} and {1} not belong to the same family? After dismissing, the match leaves the list and the provisional wall is lifted: both cases open again for everyone with access. Only a strong match can make a conflict case of them later.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/conflicts_view.py" line="347"/>
@@ -1317,8 +1332,13 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/conflicts_view.py" line="351"/>
-        <source>Afgewezen: {0} en {1} zijn geen zelfde familie.</source>
-        <translation>Dismissed: {0} and {1} are not the same family.</translation>
+        <source>Afgewezen: {0} en {1} zijn geen zelfde familie; de voorlopige muur is weg.</source>
+        <translation>Dismissed: {0} and {1} are not the same family; the provisional wall is lifted.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="1"/>
+        <source>Voorlopige muur: beide zaken zijn van elkaar afgeschermd tot u beslist.</source>
+        <translation>Provisional wall: the two cases are screened off from each other until you decide.</translation>
     </message>
 </context>
 <context>

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ikodesk.models import AuditEntry, Case
+from ikodesk.models import AuditEntry, Case, SearchTerms
 from ikodesk.services import access, cases
 from ikodesk.services.actors import Actor
 from ikodesk.services.validation import parse_case
@@ -232,9 +232,17 @@ def test_the_father_side_sees_the_mirror_image(
     wait_idle(qtbot, worker)
 
 
-def test_search_says_how_many_matches_are_behind_the_wall(
+def _search(qtbot: QtBot, page: Any, typed: str, total: int) -> None:
+    page.search.clear()
+    qtbot.keyClicks(page.search, typed)
+    qtbot.waitUntil(lambda: page.model.filter.text == typed, timeout=3_000)
+    qtbot.waitUntil(lambda: page.model.total == total, timeout=5_000)
+
+
+def test_search_says_only_whether_a_whole_name_is_behind_the_wall(
     qtbot: QtBot, walled: Database, actors: dict[str, Actor], worker: DbWorker
 ) -> None:
+    """Issue 11 point 2: no count, and nothing at all for fragments or a first name."""
     window = _window(qtbot, worker, walled, actors["jdevries"])
     page = window.cases_page
     assert page is not None
@@ -243,41 +251,43 @@ def test_search_says_how_many_matches_are_behind_the_wall(
     before = _last_audit_id(worker)
 
     window.focus_search()
-    qtbot.keyClicks(page.search, "Piotr")  # the father: only in his own case as requester...
-    qtbot.waitUntil(lambda: page.model.filter.text == "Piotr", timeout=3_000)
-    qtbot.waitUntil(lambda: page.hidden_label.isVisibleTo(page))
-    # ...and in the mother's as the other parent: her case is listed, his is not.
-    qtbot.waitUntil(lambda: page.model.total == 1)
+    # The father's first name: in the mother's case too (as the other parent), so her
+    # case is listed; a first name alone is no whole name, so no notice.
+    _search(qtbot, page, "Piotr", 1)
     assert page.model.data(page.model.index(0, 0)) == F.MOTHER_REF
-    assert page.hidden_label.text().startswith("1 treffer(s) achter een conflictmuur")
-    for secret in FATHER_ONLY:
-        assert secret.lower() not in page.hidden_label.text().lower()
-
-    page.search.clear()
-    qtbot.keyClicks(page.search, "2024-L2-0003")  # the father's reference
-    qtbot.waitUntil(lambda: page.model.filter.text == "2024-L2-0003", timeout=3_000)
-    qtbot.waitUntil(lambda: page.model.total == 0)
+    assert not page.hidden_label.isVisibleTo(page)
+    _search(qtbot, page, "2024-L2-0003", 0)  # a fragment of the father's reference
     assert page.model.rowCount() == 0  # not even a masked row for a search
-    assert page.hidden_label.isVisibleTo(page) and "1 treffer(s)" in page.hidden_label.text()
+    assert not page.hidden_label.isVisibleTo(page)
+
+    _search(qtbot, page, "2024-L2-00030", 0)  # the whole reference
+    qtbot.waitUntil(lambda: page.hidden_label.isVisibleTo(page))
+    text = page.hidden_label.text()
+    assert text.startswith("Er is iets gevonden achter een conflictmuur")
+    assert not any(ch.isdigit() for ch in text)  # no count
+    for secret in FATHER_ONLY:
+        assert secret.lower() not in text.lower()
 
     page.search.clear()
     qtbot.waitUntil(lambda: page.model.total == 2, timeout=3_000)
     assert not page.hidden_label.isVisibleTo(page)
-    # Each search is in the audit log by its counts (never by its text).
+    # Each search is in the audit log, its terms beside the chain.
     searches = [e for e in _audit(worker, before) if e[1] == "case.search" and e[0] == "jdevries"]
-    assert len(searches) == 2
+    assert len(searches) == 3
 
-    def details(s: Session) -> list[str | None]:
-        rows = s.scalars(
-            select(AuditEntry.detail).where(
-                AuditEntry.id > before, AuditEntry.action == "case.search"
-            )
+    def terms(s: Session) -> list[tuple[str | None, str | None]]:
+        rows = s.execute(
+            select(AuditEntry.detail, SearchTerms.terms)
+            .outerjoin(SearchTerms, SearchTerms.ref == AuditEntry.object_ref)
+            .where(AuditEntry.id > before, AuditEntry.action == "case.search")
+            .order_by(AuditEntry.id)
         )
-        return list(rows)
+        return [(d, t) for d, t in rows]
 
-    assert in_session(worker, details) == [
-        "1 getoond, 1 achter een conflictmuur",
-        "0 getoond, 1 achter een conflictmuur",
+    assert in_session(worker, terms) == [
+        ("1 getoond", "Piotr"),
+        ("0 getoond", "2024-L2-0003"),
+        ("0 getoond; iets achter een conflictmuur", "2024-L2-00030"),
     ]
 
 

@@ -9,7 +9,8 @@ from datetime import datetime
 from ikodesk.cli.common import Context, err, out
 from ikodesk.errors import UsageError
 from ikodesk.models import AuditEntry
-from ikodesk.services import audit, audit_views
+from ikodesk.services import audit, audit_views, search_audit
+from ikodesk.services.search_audit import StoredTerms
 
 EXIT_TAMPERED = 2
 
@@ -62,11 +63,32 @@ def _local(stamp: str) -> str:
     return moment.astimezone().strftime("%d-%m-%Y %H:%M:%S")
 
 
-def _line(e: AuditEntry) -> str:
+def _terms_text(e: AuditEntry, terms: dict[str, StoredTerms]) -> str:
+    """What a search was for, while its terms are kept (escaped: shown as typed, quoted)."""
+    if e.object_type != search_audit.OBJECT_TYPE or not e.object_ref:
+        return ""
+    stored = terms.get(e.object_ref)
+    if stored is None:
+        return "  zoektermen gewist"
+    quoted = json.dumps(stored.terms, ensure_ascii=False)
+    if not stored.intact:
+        return f"  zoektermen (GEWIJZIGD na het zoeken): {quoted}"
+    return f"  zoektermen: {quoted}"
+
+
+def _terms_json(e: AuditEntry, terms: dict[str, StoredTerms]) -> dict[str, object] | None:
+    stored = terms.get(e.object_ref or "") if e.object_type == search_audit.OBJECT_TYPE else None
+    return None if stored is None else {"terms": stored.terms, "intact": stored.intact}
+
+
+def _line(e: AuditEntry, terms: dict[str, StoredTerms]) -> str:
     result = "geweigerd" if e.result == "refused" else "toegestaan"
     who = e.username if e.user_id is not None else "(sleutelhouder)"
-    what = f"{e.object_type} {e.object_ref}" if e.object_ref else e.object_type
+    # A search's reference is a long keyed hash: its terms say more.
+    ref = e.object_ref if e.object_type != search_audit.OBJECT_TYPE else None
+    what = f"{e.object_type} {ref}" if ref else e.object_type
     detail = f"  ({e.detail})" if e.detail else ""
+    detail += _terms_text(e, terms)
     when = _local(e.at)
     return (
         f"{e.id:>7}  {when}  {who:<16} {e.action:<18} {what:<26} {result}  {e.workstation}{detail}"
@@ -83,6 +105,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
             entries = audit_views.for_user(session, ctx.actor, args.of_user, limit=args.limit)
         else:
             entries = audit_views.recent(session, ctx.actor, limit=args.limit)
+        terms = audit_views.search_terms(session, ctx.actor, entries)
         rows = [
             {
                 "id": e.id,
@@ -94,10 +117,11 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
                 "object_ref": e.object_ref,
                 "result": e.result,
                 "detail": e.detail,
+                "search_terms": _terms_json(e, terms),
             }
             for e in entries
         ]
-        lines = [_line(e) for e in entries]
+        lines = [_line(e, terms) for e in entries]
     if args.json:
         out(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

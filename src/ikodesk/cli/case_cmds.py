@@ -130,6 +130,13 @@ def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+# Whether, never how many: a count on fragments was an oracle (services.wall_notice).
+WALL_NOTICE = (
+    "Er is iets gevonden achter een conflictmuur (afgeschermd, niet getoond). Gaat het om "
+    "dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder."
+)
+
+
 def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.actor
     with ctx.db.session() as session:
@@ -152,7 +159,7 @@ def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
                         for r in result.rows
                     ],
                     "more": result.more,
-                    "hidden": result.hidden,
+                    "behind_wall": result.behind_wall,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -169,6 +176,6 @@ def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
         out("Geen zaken gevonden.")
     if result.more:
         out("Er zijn meer treffers; verfijn de zoekopdracht.")
-    if result.hidden:
-        out(f"{result.hidden} treffer(s) achter een conflictmuur (afgeschermd, niet getoond).")
+    if result.behind_wall:
+        out(WALL_NOTICE)
     return 0

@@ -45,6 +45,8 @@ def _show(items: list[ConflictInfo], as_json: bool, empty: str) -> None:
             flags += "  [overdracht nodig: behandelaar staat aan de andere kant]"
         if i.both_sides:
             flags += "  [iemand zag beide kanten vóór de melding]"
+        if i.provisional_wall:
+            flags += "  [voorlopige muur: beide zaken afgeschermd tot de beslissing]"
         out(
             f"{i.id:>5}  {i.cases[0]} ↔ {i.cases[1]}  "
             f"{i.detected.strftime('%d-%m-%Y %H:%M')}  {i.reason}{flags}"
@@ -75,7 +77,10 @@ def cmd_confirm(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_dismiss(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.transaction() as session:
         conflicts.dismiss(session, ctx.actor, args.pair_id)
-    out(f"Afgewezen: mogelijke conflictzaak {args.pair_id} is geen zelfde familie.")
+    out(
+        f"Afgewezen: mogelijke conflictzaak {args.pair_id} is geen zelfde familie; "
+        "de voorlopige muur is opgeheven."
+    )
     return 0
 
 

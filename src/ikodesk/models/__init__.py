@@ -21,6 +21,7 @@ from ikodesk.models.mediation import (
 )
 from ikodesk.models.meta import MetaEntry
 from ikodesk.models.reference import Country
+from ikodesk.models.search_terms import SearchTerms
 from ikodesk.models.users import User
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Mediator",
     "MetaEntry",
     "Person",
+    "SearchTerms",
     "User",
     "WallClaim",
     "age_in_years",

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from ikodesk.errors import AccessDenied, CaseWalled, HandlerWalled
 from ikodesk.models import Case, User
 from ikodesk.models.enums import Role
-from ikodesk.services import audit, walls
+from ikodesk.services import audit, search_audit, walls
 from ikodesk.services.actors import Actor
 
 
@@ -165,7 +165,7 @@ _OBJECT_TYPE: dict[Action, str] = {
 
 WALL_MESSAGE = (
     "Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een "
-    "conflictzaak waarmee u werkt of die u heeft ingezien."
+    "(mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien."
 )
 HANDLER_WALLED_MESSAGE = (
     "Deze behandelaar kan de zaak niet krijgen: de zaak is voor deze behandelaar "
@@ -287,16 +287,15 @@ def record_created(session: Session, actor: Actor, case: Case) -> None:
         record_opening(session, actor, case.id)
 
 
-def record_search(session: Session, actor: Actor, shown: int, hidden: int) -> None:
-    """Audit a search by its counts only: the text typed is often a name."""
-    audit.log(
-        session,
-        actor,
-        Action.CASE_SEARCH.value,
-        "search",
-        None,
-        detail=f"{shown} getoond, {hidden} achter een conflictmuur",
-    )
+def record_search(
+    session: Session, actor: Actor, terms: str, *, shown: int, behind_wall: bool
+) -> None:
+    """Audit a search with its terms, kept beside the hash chain (services.search_audit).
+
+    The entry holds a keyed hash of the terms, never the terms: they are often
+    a name, and retention must be able to erase them without breaking the chain.
+    """
+    search_audit.record(session, actor, terms, shown=shown, behind_wall=behind_wall)
 
 
 def is_walled(session: Session, user_id: int, case_id: int) -> bool:

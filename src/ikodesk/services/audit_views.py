@@ -1,13 +1,15 @@
-"""The audit log as the admin sees it: per case, per user, and the chain check."""
+"""The audit log as the admin sees it: per case, per user, search terms, the chain check."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import NotFoundError
+from ikodesk.errors import AccessDenied, NotFoundError
 from ikodesk.models import AuditEntry, Case, User
-from ikodesk.services import access, audit
+from ikodesk.services import access, audit, search_audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 
@@ -41,3 +43,19 @@ def verify(session: Session, actor: Actor) -> audit.ChainCheck:
     """Check the hash chain of the whole log (admin or key holder)."""
     access.require(session, actor, Action.AUDIT_VIEW, detail="keten controleren")
     return audit.verify_chain(session)
+
+
+def search_terms(
+    session: Session, actor: Actor, entries: Sequence[AuditEntry]
+) -> dict[str, search_audit.StoredTerms]:
+    """The terms of the searches among these entries, while retention has kept them.
+
+    Keyed by the entry's `object_ref`; an erased search is absent. For the
+    entries an audit view (above) has just shown: not audited again.
+    """
+    if not access.allowed(session, actor, Action.AUDIT_VIEW):
+        raise AccessDenied("Geen toegang: alleen de beheerder mag het auditlog inzien.")
+    return search_audit.stored_terms(
+        session,
+        (e.object_ref for e in entries if e.object_type == search_audit.OBJECT_TYPE),
+    )

@@ -15,13 +15,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, column, func, select, text
+from sqlalchemy import ColumnElement, Integer, Select, and_, column, func, select, table, text
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case, Child, Country, Person, User
 from ikodesk.models.enums import CaseCode, PersonRole, RequesterKind
 from ikodesk.models.labels import label
-from ikodesk.services import access, search_index, walls
+from ikodesk.services import access, search_index, wall_notice, walls
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 
@@ -83,25 +83,46 @@ def _where(session: Session, actor: Actor, flt: CaseFilter) -> list[ColumnElemen
         clauses.append(Case.opened >= date(flt.year, 1, 1))
         clauses.append(Case.opened < date(flt.year + 1, 1, 1))
     if flt.text.strip():
-        clauses.append(_text_clause(flt.text))
-        # A masked row in a name search would tell which walled case has that name.
+        clauses.append(_text_clause(flt.text, actor))
+    if hides_walled(flt):
+        # A masked row selected by what it hides would tell that value.
         walled = access.walled_cases(actor)
         if walled is not None:
             clauses.append(Case.id.not_in(walled))
     return clauses
 
 
-def _text_clause(query: str) -> ColumnElement[bool]:
-    """Cases whose reference starts with, or whose names contain, what was typed."""
+def hides_walled(flt: CaseFilter) -> bool:
+    """True when a filter is on an attribute a masked row hides: walled cases stay out.
+
+    A masked row shows reference, line, code and opening date; it hides the
+    handler, the status (open/closed) and every name. Selected or left out
+    by a filter on one of those, its presence would tell the hidden value,
+    so under such a filter walled cases are left out whatever their values.
+    """
+    return flt.status is not None or flt.handler_id is not None or bool(flt.text.strip())
+
+
+_FTS = table("case_search", column("rowid", Integer))
+
+
+def _text_clause(query: str, actor: Actor) -> ColumnElement[bool]:
+    """Cases whose reference starts with, or whose names contain, what was typed.
+
+    Cases behind a wall for `actor` are left out before the match cap, so that
+    they cannot push a visible match out of it (and so be noticed).
+    """
     query = query.strip()
     ref_prefix = and_(Case.ref >= query, Case.ref < query + "\uffff")
     expr = search_index.match_expression(query)
     if expr is None:
         return ref_prefix
-    matches = text(
-        "SELECT rowid FROM case_search WHERE case_search MATCH :expr ORDER BY rowid DESC LIMIT :cap"
-    ).bindparams(expr=expr, cap=MAX_SEARCH_MATCHES)
-    return ref_prefix | Case.id.in_(matches.columns(column("rowid", Integer)))
+    matches = select(_FTS.c.rowid).where(text("case_search MATCH :expr").bindparams(expr=expr))
+    walled = access.walled_cases(actor)
+    if walled is not None:
+        matches = matches.where(_FTS.c.rowid.not_in(walled))
+    matches = matches.order_by(_FTS.c.rowid.desc()).limit(MAX_SEARCH_MATCHES)
+    return ref_prefix | Case.id.in_(matches)
 
 
 def _require_list(session: Session, actor: Actor, flt: CaseFilter) -> None:
@@ -240,61 +261,41 @@ def _requester_label(r: Any) -> str:
 class SearchResult:
     rows: list[CaseRow]
     more: bool  # more matches than shown
-    hidden: int  # matches behind a conflict wall (shown only as a count)
-
-
-def hidden_matches(session: Session, actor: Actor, query: str) -> int:
-    """How many cases matching `query` are behind a conflict wall for `actor` (a count only).
-
-    Other list filters do not apply: whoever searches a family before
-    registering it must learn that it is known, whatever line or year it is in.
-    """
-    walled = access.walled_cases(actor)
-    if walled is None or not query.strip():
-        return 0
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Case)
-            .where(
-                access.visible_cases(session, actor),
-                _text_clause(query),
-                Case.id.in_(walled),
-            )
-        )
-        or 0
-    )
+    # Something behind a conflict wall matched what was typed as a whole (never a count).
+    behind_wall: bool
 
 
 @dataclass(frozen=True)
 class SearchCounts:
     shown: int  # cases the filtered list shows
-    hidden: int  # matches behind a conflict wall (not in the list)
+    behind_wall: bool  # as SearchResult.behind_wall
 
 
 def count_search(session: Session, actor: Actor, flt: CaseFilter) -> SearchCounts:
-    """The counts of a list filtered by search text; audited by the counts, not the text.
+    """The count of a list filtered by search text, and the wall notice; audited with the terms.
 
     For a case list that shows its matches page by page (`page_ids`): what
     `search` is for a short result list.
     """
     shown = count_cases(session, actor, flt)
-    hidden = hidden_matches(session, actor, flt.text)
-    access.record_search(session, actor, shown, hidden)
-    return SearchCounts(shown, hidden)
+    behind_wall = wall_notice.matches_behind_wall(session, actor, flt.text)
+    access.record_search(session, actor, flt.text, shown=shown, behind_wall=behind_wall)
+    return SearchCounts(shown, behind_wall)
 
 
 def search(session: Session, actor: Actor, query: str, *, limit: int = 20) -> SearchResult:
     """Cases matching `query` (reference prefix, or names with every word), newest first.
 
-    Matches behind a conflict wall are not returned; `hidden` says how many
-    there are, so that nobody registers the family a second time unaware.
-    The search is audited by its counts, not by the text typed.
+    Matches behind a conflict wall are not returned, and do not count. When
+    what was typed names a walled case as a whole (reference, full name,
+    surname, child's name: `wall_notice`), `behind_wall` says that something
+    matched, so that nobody registers the family a second time unaware; a
+    fragment never does. The search is audited with its terms (`search_audit`).
     """
     flt = CaseFilter(text=query)
     ids = page_ids(session, actor, flt, limit=limit + 1)
     rows = fetch_rows(session, actor, ids[:limit])
     visible = [rows[i] for i in ids[:limit] if i in rows and not rows[i].masked]
-    hidden = hidden_matches(session, actor, query)
-    access.record_search(session, actor, len(visible), hidden)
-    return SearchResult(rows=visible, more=len(ids) > limit, hidden=hidden)
+    behind_wall = wall_notice.matches_behind_wall(session, actor, query)
+    access.record_search(session, actor, query, shown=len(visible), behind_wall=behind_wall)
+    return SearchResult(rows=visible, more=len(ids) > limit, behind_wall=behind_wall)

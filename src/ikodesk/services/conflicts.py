@@ -7,9 +7,11 @@ date, finds candidate cases of the same family through indexed queries
 shared name keys of people without a birth date), and lets
 `family_match.compare` decide. A strong match between two parents who stand
 against each other becomes a conflict pair at once; a weak one waits on the
-admin's review list. Walls only ever go up: a later edit never lifts one.
+admin's review list and walls both cases provisionally until the admin
+decides (confirm: a conflict pair; dismiss: the provisional wall is lifted).
+Walls only go up otherwise: a later edit never lifts one.
 
-When a conflict pair is found, every user who handles or has opened one of
+When a conflict pair or a weak match is found, every user who handles or has opened one of
 the two cases is put on a side (`WallClaim`): the side they handle; else the
 one they opened first; else the older case. A user who was on both sides
 before the conflict was known keeps that one side and is marked
@@ -216,7 +218,7 @@ def detect(
     missing = {x for p in todo for x in p} - set(profiles_)
     profiles_.update(load_profiles(s, missing))
     now = datetime.now()
-    new_conflicts: list[int] = []
+    new_walls: list[int] = []  # conflicts, and weak matches (provisional walls)
     for a, b in todo:
         pa, pb = profiles_.get(a), profiles_.get(b)
         if pa is None or pb is None:
@@ -241,27 +243,28 @@ def detect(
                 pair_id = pair.id
             else:
                 _set(s, pair_id, ConflictStatus.CONFLICT, verdict.score, verdict.reason, now)
-            new_conflicts.append(pair_id)
+            new_walls.append(pair_id)
             result.conflicts.append((a, b))
         elif status is None:
-            s.add(
-                ConflictPair(
-                    case_a_id=a,
-                    case_b_id=b,
-                    status=ConflictStatus.REVIEW,
-                    score=verdict.score,
-                    reason=verdict.reason,
-                    detected=now,
-                )
+            review = ConflictPair(
+                case_a_id=a,
+                case_b_id=b,
+                status=ConflictStatus.REVIEW,
+                score=verdict.score,
+                reason=verdict.reason,
+                detected=now,
             )
+            s.add(review)
+            s.flush()
+            new_walls.append(review.id)
             result.reviews.append((a, b))
         elif status is ConflictStatus.REVIEW and pair_id is not None:
             _set(s, pair_id, ConflictStatus.REVIEW, verdict.score, verdict.reason, now)
             result.reviews.append((a, b))
         # A dismissed pair stays dismissed unless a strong match turns up.
     s.flush()
-    if new_conflicts:
-        put_users_on_sides(s, new_conflicts)
+    if new_walls:
+        put_users_on_sides(s, new_walls)
     return result
 
 
@@ -451,7 +454,11 @@ def _existing_pairs(
 
 
 def put_users_on_sides(session: Session, pair_ids: Sequence[int]) -> None:
-    """Give every user attached to either case of these new conflicts their side."""
+    """Give every user attached to either case of these new pairs their side.
+
+    For a conflict pair and for a weak match alike: a weak match walls
+    provisionally until the admin decides.
+    """
     s = session
     pairs = list(
         s.execute(
@@ -556,6 +563,11 @@ class ConflictInfo:
     handover: bool = False
     decided: datetime | None = None
 
+    @property
+    def provisional_wall(self) -> bool:
+        """A weak match under review walls both cases until the admin decides."""
+        return self.status is ConflictStatus.REVIEW
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -566,6 +578,7 @@ class ConflictInfo:
             "score": self.score,
             "both_sides": self.both_sides,
             "handover": self.handover,
+            "provisional_wall": self.provisional_wall,
         }
 
 
@@ -621,7 +634,7 @@ def list_conflicts(session: Session, actor: Actor) -> list[ConflictInfo]:
 
 
 def review_list(session: Session, actor: Actor) -> list[ConflictInfo]:
-    """Weak matches waiting for the admin's decision."""
+    """Weak matches waiting for the admin's decision (each walled provisionally)."""
     access.require(session, actor, Action.CONFLICTS_REVIEW, detail="beoordelingslijst")
     return _infos(session, ConflictStatus.REVIEW)
 
@@ -642,10 +655,17 @@ def _refs(session: Session, pair: ConflictPair) -> str:
 
 
 def confirm(session: Session, actor: Actor, pair_id: int) -> ConflictInfo:
-    """The admin confirms a weak match: the two cases become a conflict pair (walled)."""
+    """The admin confirms a weak match: the two cases become a conflict pair (walled).
+
+    The provisional wall stays as it is and becomes a normal one.
+    """
     pair = _pending(session, pair_id)
     access.require(
-        session, actor, Action.CONFLICTS_REVIEW, object_ref=_refs(session, pair), detail="bevestigd"
+        session,
+        actor,
+        Action.CONFLICTS_REVIEW,
+        object_ref=_refs(session, pair),
+        detail="bevestigd; muur blijft staan",
     )
     pair.status = ConflictStatus.CONFLICT
     pair.decided = datetime.now()
@@ -657,14 +677,23 @@ def confirm(session: Session, actor: Actor, pair_id: int) -> ConflictInfo:
 
 
 def dismiss(session: Session, actor: Actor, pair_id: int) -> None:
-    """The admin decides a weak match is not one family (a strong match later still counts)."""
+    """The admin decides a weak match is not one family: the provisional wall is lifted.
+
+    Its claims go, so that a strong match found later puts everyone on a side
+    afresh (and marks who has meanwhile seen both). A strong match later still counts.
+    """
     pair = _pending(session, pair_id)
     access.require(
-        session, actor, Action.CONFLICTS_REVIEW, object_ref=_refs(session, pair), detail="afgewezen"
+        session,
+        actor,
+        Action.CONFLICTS_REVIEW,
+        object_ref=_refs(session, pair),
+        detail="afgewezen; voorlopige muur opgeheven",
     )
     pair.status = ConflictStatus.DISMISSED
     pair.decided = datetime.now()
     pair.decided_by = actor.user_id
+    session.execute(delete(WallClaim).where(WallClaim.pair_id == pair.id))
     session.flush()
 
 
@@ -678,7 +707,7 @@ def scan_all(session: Session, actor: Actor) -> DetectionResult:
 
 
 def conflict_case_ids(session: Session, case_ids: Sequence[int]) -> set[int]:
-    """Of these cases, those in a conflict pair: for the conflict badge in lists and forms."""
+    """Of these cases, those in a walling pair (also provisional): the badge in lists and forms."""
     return walls.conflict_case_ids(session, case_ids)
 
 
@@ -686,7 +715,7 @@ _HANDLER_CLAIMS = text(
     "INSERT OR IGNORE INTO wall_claims (pair_id, user_id, case_id, basis, both_sides, at) "
     "SELECT p.id, c.handler_id, c.id, 'assigned', 0, :at FROM conflict_pairs p "
     "JOIN cases c ON c.id = p.case_a_id OR c.id = p.case_b_id "
-    "WHERE p.status = 'conflict' AND c.id IN :ids"
+    "WHERE p.status IN ('conflict', 'review') AND c.id IN :ids"  # walls.WALLING
 ).bindparams(bindparam("ids", expanding=True))
 
 

@@ -3,9 +3,11 @@
 Queries and idempotent writes only; the decisions are made in
 `services.access` (the policy point) and `services.conflicts` (detection).
 A user is walled from a case when they hold a claim on the other case of a
-confirmed conflict pair. Claims are recorded when a conflict is found (for
-every user who handles or has opened either side), when a case is assigned,
-and when a user opens a case of a pair; they are never removed.
+walling pair: a confirmed conflict pair, or a weak match waiting for the
+admin's review (a provisional wall, `WALLING`). Claims are recorded when a
+pair is found (for every user who handles or has opened either side), when
+a case is assigned, and when a user opens a case of a pair; they are only
+removed when an admin dismisses a weak match (the provisional wall is lifted).
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ from ikodesk.models import Case, CaseOpening, ConflictPair, ConflictStatus, Wall
 
 _CHUNK = 500
 
+# Pair statuses that wall: confirmed conflicts, and weak matches under review
+# (a provisional wall until the admin decides). The one place that says so.
+# The SQL statements below spell it out as "status IN ('conflict', 'review')".
+WALLING = (ConflictStatus.CONFLICT, ConflictStatus.REVIEW)
+
 # Recorded for a user who has seen a dossier; replayed after a rollback (see audit).
 OPENING_SQL = text(
     "INSERT OR IGNORE INTO case_openings (user_id, case_id, first_at) "
@@ -30,7 +37,8 @@ OPENING_SQL = text(
 CLAIM_ON_OPEN_SQL = text(
     "INSERT OR IGNORE INTO wall_claims (pair_id, user_id, case_id, basis, both_sides, at) "
     "SELECT p.id, :user_id, :case_id, 'opened', 0, :at FROM conflict_pairs p "
-    "WHERE p.status = 'conflict' AND (p.case_a_id = :case_id OR p.case_b_id = :case_id)"
+    "WHERE p.status IN ('conflict', 'review') "
+    "AND (p.case_a_id = :case_id OR p.case_b_id = :case_id)"
 )
 
 
@@ -50,7 +58,7 @@ def walled_case_ids(session: Session, user_id: int, case_ids: Sequence[int]) -> 
             .join(WallClaim, WallClaim.pair_id == ConflictPair.id)
             .where(
                 WallClaim.user_id == user_id,
-                ConflictPair.status == ConflictStatus.CONFLICT,
+                ConflictPair.status.in_(WALLING),
                 or_(ConflictPair.case_a_id.in_(chunk), ConflictPair.case_b_id.in_(chunk)),
             )
         )
@@ -71,7 +79,7 @@ def walled_cases_select(user_id: int) -> Select[tuple[int]]:
         select(other)
         .select_from(ConflictPair)
         .join(WallClaim, WallClaim.pair_id == ConflictPair.id)
-        .where(WallClaim.user_id == user_id, ConflictPair.status == ConflictStatus.CONFLICT)
+        .where(WallClaim.user_id == user_id, ConflictPair.status.in_(WALLING))
     )
 
 
@@ -80,13 +88,13 @@ def is_walled_clause(user_id: int) -> ColumnElement[bool]:
 
 
 def conflict_case_ids(session: Session, case_ids: Sequence[int]) -> set[int]:
-    """Of these cases, the ones in a confirmed conflict pair (for the conflict badge)."""
+    """Of these cases, the ones in a walling pair, confirmed or provisional (the badge)."""
     found: set[int] = set()
     wanted = set(case_ids)
     for chunk in _chunks(sorted(wanted)):
         for a, b in session.execute(
             select(ConflictPair.case_a_id, ConflictPair.case_b_id).where(
-                ConflictPair.status == ConflictStatus.CONFLICT,
+                ConflictPair.status.in_(WALLING),
                 or_(ConflictPair.case_a_id.in_(chunk), ConflictPair.case_b_id.in_(chunk)),
             )
         ):

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from ikodesk.models import AuditEntry
-from ikodesk.services import audit, audit_views
+from ikodesk.services import audit, audit_views, search_audit
+from ikodesk.services.actors import Actor
+from ikodesk.services.search_audit import StoredTerms
 from ikodesk.ui import conflict_badge
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.messages import show_error, user_message
@@ -47,9 +49,16 @@ class AuditRow:
     object_ref: str | None
     refused: bool
     detail: str | None
+    # A search: what was typed, while retention keeps it ("" once erased; None: no search).
+    terms: str | None = None
+    terms_intact: bool = True
 
     @classmethod
-    def of(cls, e: AuditEntry) -> AuditRow:
+    def of(cls, e: AuditEntry, terms: dict[str, StoredTerms] | None = None) -> AuditRow:
+        found: StoredTerms | None = None
+        search = e.object_type == search_audit.OBJECT_TYPE and bool(e.object_ref)
+        if search and terms is not None:
+            found = terms.get(e.object_ref or "")
         return cls(
             e.id,
             e.at,
@@ -61,7 +70,15 @@ class AuditRow:
             e.object_ref,
             e.result == audit.REFUSED,
             e.detail,
+            (found.terms if found else "") if search else None,
+            found.intact if found else True,
         )
+
+
+def rows_of(session: Session, actor: Actor, entries: list[AuditEntry]) -> list[AuditRow]:
+    """Display rows, with the terms of the searches among them (admin only)."""
+    terms = audit_views.search_terms(session, actor, entries)
+    return [AuditRow.of(e, terms) for e in entries]
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,19 @@ def action_label(action: str) -> str:
     return labels.get(action, action)
 
 
+def terms_text(r: AuditRow) -> str:
+    if r.terms is None:
+        return ""
+    if not r.terms:
+        return QCoreApplication.translate("AuditModel", "zoektermen gewist")
+    quoted = '"' + r.terms + '"'
+    if not r.terms_intact:
+        return QCoreApplication.translate(
+            "AuditModel", "zoektermen (GEWIJZIGD na het zoeken): {0}"
+        ).format(quoted)
+    return QCoreApplication.translate("AuditModel", "zoektermen: {0}").format(quoted)
+
+
 def object_label(object_type: str, ref: str | None) -> str:
     types = {
         "case": QCoreApplication.translate("AuditModel", "zaak"),
@@ -147,12 +177,13 @@ class AuditModel(ListModel):
             local_time(r.at),
             who or r.username,
             action_label(r.action),
-            object_label(r.object_type, r.object_ref),
+            # A search's reference is a long keyed hash; its terms say more.
+            object_label(r.object_type, None if r.terms is not None else r.object_ref),
             QCoreApplication.translate("AuditModel", "geweigerd")
             if r.refused
             else QCoreApplication.translate("AuditModel", "toegestaan"),
             r.workstation,
-            r.detail or "",
+            "; ".join(x for x in (r.detail, terms_text(r)) if x),
         ]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -282,7 +313,7 @@ class AuditPanel(QWidget):
             return
         actor = self.ctx.actor
         self._load(
-            lambda s: [AuditRow.of(e) for e in audit_views.for_case(s, actor, ref)],
+            lambda s: rows_of(s, actor, audit_views.for_case(s, actor, ref)),
             self.tr("Auditlog van zaak {0}: {1} vermelding(en), nieuwste eerst."),
             ref,
         )
@@ -295,7 +326,7 @@ class AuditPanel(QWidget):
             return
         actor = self.ctx.actor
         self._load(
-            lambda s: [AuditRow.of(e) for e in audit_views.for_user(s, actor, username)],
+            lambda s: rows_of(s, actor, audit_views.for_user(s, actor, username)),
             self.tr("Auditlog van gebruiker {0}: {1} vermelding(en), nieuwste eerst."),
             username,
         )
@@ -303,7 +334,7 @@ class AuditPanel(QWidget):
     def show_recent(self) -> None:
         actor = self.ctx.actor
         self._load(
-            lambda s: [AuditRow.of(e) for e in audit_views.recent(s, actor, limit=RECENT_LIMIT)],
+            lambda s: rows_of(s, actor, audit_views.recent(s, actor, limit=RECENT_LIMIT)),
             self.tr("De laatste vermeldingen in het auditlog ({1}), nieuwste eerst."),
             "",
         )

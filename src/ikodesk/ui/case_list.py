@@ -174,8 +174,8 @@ class CaseListModel(QAbstractTableModel):
 
     first_page_loaded = Signal()
     count_changed = Signal(int)
-    # Search matches behind a conflict wall (not in the list): a count only.
-    hidden_changed = Signal(int)
+    # A search named something behind a conflict wall (not in the list): yes or no only.
+    behind_wall_changed = Signal(bool)
     rows_loaded = Signal()
     error = Signal(object)
 
@@ -202,7 +202,7 @@ class CaseListModel(QAbstractTableModel):
         self.sort_key = CaseSort.OPENED
         self.descending = True
         self.total: int | None = None
-        self.hidden = 0
+        self.behind_wall = False
         self._ids: array[int] = array("q")
         self._more = False
         self._loading_ids = False
@@ -237,7 +237,7 @@ class CaseListModel(QAbstractTableModel):
         self._pages = 0
         self._loading_ids = True
         self.total = None
-        self.hidden = 0
+        self.behind_wall = False
         self.endResetModel()
         gen, flt, sort, desc = self._generation, self.filter, self.sort_key, self.descending
         actor, limit, first_rows = self.actor, self.page_size, self.row_batch
@@ -254,22 +254,22 @@ class CaseListModel(QAbstractTableModel):
             self._append_ids(ids, limit)
             self.first_page_loaded.emit()
 
-        def count(s: Session) -> tuple[int, int]:
+        def count(s: Session) -> tuple[int, bool]:
             if not flt.text.strip():
-                return case_queries.count_cases(s, actor, flt), 0
-            # A search: also how many matches are behind a wall; audited by its counts.
+                return case_queries.count_cases(s, actor, flt), False
+            # A search: also whether it named something behind a wall; audited with its terms.
             counts = case_queries.count_search(s, actor, flt)
-            return counts.shown, counts.hidden
+            return counts.shown, counts.behind_wall
 
         self.worker.session(first, done, self._failed(gen), owner=self)
         self.worker.session(count, self._count_done(gen), owner=self)
 
     def _count_done(self, gen: int) -> Any:
-        def done(counts: tuple[int, int]) -> None:
+        def done(counts: tuple[int, bool]) -> None:
             if gen == self._generation:
-                self.total, self.hidden = counts
+                self.total, self.behind_wall = counts
                 self.count_changed.emit(self.total)
-                self.hidden_changed.emit(self.hidden)
+                self.behind_wall_changed.emit(self.behind_wall)
 
         return done
 

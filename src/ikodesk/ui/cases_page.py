@@ -143,7 +143,7 @@ class CasesPage(QWidget):
         self._select_first = False
         self.model.first_page_loaded.connect(self._first_page_loaded)
         self.model.count_changed.connect(self._show_count)
-        self.model.hidden_changed.connect(self._show_hidden)
+        self.model.behind_wall_changed.connect(self._show_hidden)
         self.model.error.connect(lambda exc: show_error(self, exc))
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -248,16 +248,17 @@ class CasesPage(QWidget):
             return
         self.count_label.setText(self.tr("{0} zaken").format(shown))
 
-    def _show_hidden(self, hidden: int) -> None:
-        if not hidden:
+    def _show_hidden(self, behind_wall: bool) -> None:
+        # Whether, never how many: the service only says so for a whole name or reference.
+        if not behind_wall:
             self.hidden_label.hide()
             return
         self.hidden_label.setText(
             self.tr(
-                "{0} treffer(s) achter een conflictmuur: dossiers die bij deze zoekopdracht "
-                "passen, maar voor u zijn afgeschermd. Gaat het om dezelfde familie, "
+                "Er is iets gevonden achter een conflictmuur: een dossier dat bij deze "
+                "zoekopdracht past, maar voor u is afgeschermd. Gaat het om dezelfde familie, "
                 "registreer haar dan niet opnieuw en overleg met de beheerder."
-            ).format(hidden)
+            )
         )
         self.hidden_label.show()
 

@@ -3,8 +3,9 @@
 References only, never dossier contents: the services give `ConflictInfo`
 (two references, the reason in Dutch, when it was found, two flags). The
 administrator decides on weak matches here (confirm: the two cases become a
-walled pair; dismiss: not one family), each after a confirmation, by keyboard
-as well as by mouse.
+walled pair; dismiss: not one family, the provisional wall is lifted), each
+after a confirmation, by keyboard as well as by mouse. Until then a weak
+match walls both cases provisionally, and the review list says so.
 """
 
 from __future__ import annotations
@@ -186,8 +187,11 @@ class ConflictsPanel(QWidget):
             hint = QLabel(
                 self.tr(
                     "Zwakke overeenkomsten (bijvoorbeeld alleen namen, geen geboortedata). "
-                    "Bevestig als het om dezelfde familie gaat: de zaken worden dan van "
-                    "elkaar afgeschermd. Dat kan niet ongedaan worden gemaakt."
+                    "Tot u beslist staat er een voorlopige muur: wie de ene zaak behandelt "
+                    "of heeft ingezien, kan de andere niet openen. Bevestig als het om "
+                    "dezelfde familie gaat: de muur blijft dan staan, en dat kan niet "
+                    "ongedaan worden gemaakt. Wijs af als het niet zo is: dan gaat de "
+                    "voorlopige muur weg."
                 )
             )
             hint.setWordWrap(True)
@@ -274,6 +278,10 @@ class ConflictsPanel(QWidget):
         flags = ConflictsModel.flags_tooltip(info)
         if flags:
             text += "\n" + flags.replace("\n\n", " ")
+        if info.provisional_wall:
+            text += "\n" + self.tr(
+                "Voorlopige muur: beide zaken zijn van elkaar afgeschermd tot u beslist."
+            )
         label.setText(text)
 
     # -- deciding on weak matches -----------------------------------------------------
@@ -303,8 +311,9 @@ class ConflictsPanel(QWidget):
             self.tr("Conflictzaak bevestigen"),
             self.tr(
                 "Horen {0} en {1} bij dezelfde familie? Na bevestigen zijn de twee zaken "
-                "een conflictzaak: wie de ene behandelt of heeft ingezien, kan de andere "
-                "niet meer openen. Dit kan niet ongedaan worden gemaakt."
+                "een conflictzaak: de voorlopige muur blijft staan, wie de ene behandelt "
+                "of heeft ingezien, kan de andere niet openen. Dit kan niet ongedaan "
+                "worden gemaakt."
             ).format(a, b),
             confirm=True,
         )
@@ -319,8 +328,9 @@ class ConflictsPanel(QWidget):
             self.tr("Overeenkomst afwijzen"),
             self.tr(
                 "Horen {0} en {1} niet bij dezelfde familie? Na afwijzen verdwijnt de "
-                "overeenkomst van de lijst. Alleen een sterke overeenkomst maakt er later "
-                "nog een conflictzaak van."
+                "overeenkomst van de lijst en gaat de voorlopige muur weg: beide zaken "
+                "zijn dan weer voor iedereen met toegang te openen. Alleen een sterke "
+                "overeenkomst maakt er later nog een conflictzaak van."
             ).format(a, b),
             confirm=False,
         )
@@ -349,7 +359,9 @@ class ConflictsPanel(QWidget):
                 a, b
             )
         else:
-            said = self.tr("Afgewezen: {0} en {1} zijn geen zelfde familie.").format(a, b)
+            said = self.tr(
+                "Afgewezen: {0} en {1} zijn geen zelfde familie; de voorlopige muur is weg."
+            ).format(a, b)
 
         def job(s: Session) -> None:
             if confirm:
