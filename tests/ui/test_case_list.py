@@ -113,12 +113,20 @@ def test_ids_come_page_by_page_and_rows_in_batches(
         model.data(model.index(row, 0))
         wait_idle(qtbot, worker)
     assert model.loaded_rows() <= 100
-    # List order is opening date, newest first.
-    first, last = model.row_data(0), model.row_data(total - 1)
+    # List order is opening date, newest first: the first row is the newest
+    # case and the last the oldest (each loaded on demand: the cache is small).
+    newest, oldest = in_session(
+        worker,
+        lambda s: tuple(s.execute(select(func.max(Case.opened), func.min(Case.opened))).one()),
+    )
     model.data(model.index(0, 0))
-    wait_idle(qtbot, worker)
+    qtbot.waitUntil(lambda: model.row_data(0) is not None, timeout=10_000)
     first = model.row_data(0)
-    assert first is not None and (last is None or first.opened >= last.opened)
+    assert first is not None and first.opened == newest
+    model.data(model.index(total - 1, 0))
+    qtbot.waitUntil(lambda: model.row_data(total - 1) is not None, timeout=10_000)
+    last = model.row_data(total - 1)
+    assert last is not None and last.opened == oldest
 
 
 def test_filters_and_sorting(qtbot: QtBot, demo_db: Database, worker: DbWorker) -> None:

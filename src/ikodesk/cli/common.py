@@ -11,13 +11,13 @@ from pathlib import Path
 
 from ikodesk.errors import KeyUnavailableError, UsageError
 from ikodesk.services.actors import Actor
+from ikodesk.services.demo import DEMO_PASSPHRASE
 from ikodesk.services.users import authenticate
 from ikodesk.storage import Database, KeyMode, read_key_info
 from ikodesk.storage import keys as keymod
 from ikodesk.storage.paths import default_database_path, demo_database_path
 
 ENV_PASSWORD = "IKODESK_PASSWORD"
-DEMO_PASSPHRASE = "ikodesk-demo"  # the demo database holds fictitious data only
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
 

@@ -23,6 +23,8 @@ from ikodesk.services.passwords import hash_password
 from ikodesk.storage import Database
 
 DEMO_PASSWORD = "ikodesk-demo"  # fictitious data only; shown in the README
+# The demo database's passphrase: public by design, it holds fictitious data only.
+DEMO_PASSPHRASE = "ikodesk-demo"
 
 # Line 2 cases of 2024 by code: (parent-requested, third-party-requested).
 LINE2_2024: dict[str, tuple[int, int]] = {

@@ -14,11 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from ikodesk.cli.common import DEMO_PASSPHRASE
 from ikodesk.errors import AuthenticationError
 from ikodesk.models.enums import Role
 from ikodesk.services import demo, users
 from ikodesk.services.actors import Actor
+from ikodesk.services.demo import DEMO_PASSPHRASE
 from ikodesk.storage import Database, KeyMode, keys, read_key_info
 from ikodesk.storage.paths import default_database_path, demo_database_path
 from ikodesk.ui import i18n
