@@ -91,11 +91,15 @@ def create_database(path: Path, *, demo: bool = False) -> tuple[Database, str | 
         )
 
 
-def show_recovery_key(recovery: str | None) -> None:
+def show_recovery_key(recovery: str | None, *, pending: bool = False) -> None:
     if recovery is None:
         return
     out("")
-    out("HERSTELSLEUTEL (wordt maar één keer getoond; bewaar deze op een veilige plek):")
+    if pending:
+        out("NIEUWE HERSTELSLEUTEL (wordt maar één keer getoond; bewaar deze op een veilige plek).")
+        out("Tot de melding 'opnieuw versleuteld' hieronder blijft de oude herstelsleutel geldig.")
+    else:
+        out("HERSTELSLEUTEL (wordt maar één keer getoond; bewaar deze op een veilige plek):")
     out("")
     out(f"    {recovery}")
     out("")
@@ -207,10 +211,15 @@ def cmd_rekey(args: argparse.Namespace, ctx: Context) -> int:
         passphrase = os.environ.get("IKODESK_NEW_PASSPHRASE") or prompt_secret(
             "Nieuwe wachtwoordzin: ", confirm=True
         )
-    recovery, backup = db.rekey(passphrase=passphrase)
+    def announce(recovery: str) -> None:
+        show_recovery_key(recovery, pending=True)
+
+    recovery, backup = db.rekey(passphrase=passphrase, show_recovery_key=announce)
+    out("")
     out("De database is opnieuw versleuteld met een nieuwe sleutel.")
+    if recovery is not None:
+        out("Vanaf nu geldt de nieuwe herstelsleutel hierboven; de oude opent alleen nog de kopie.")
     out(f"Een kopie met de oude sleutel staat in {backup}; verwijder die als alles werkt.")
-    show_recovery_key(recovery)
     return 0
 
 
