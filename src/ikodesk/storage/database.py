@@ -32,7 +32,7 @@ from ikodesk.errors import (
     StorageError,
     WrongKeyError,
 )
-from ikodesk.storage import files, keys, migrate, unlock
+from ikodesk.storage import damage, files, keys, migrate, unlock
 from ikodesk.storage.keys import DatabaseKey, KeyMode
 from ikodesk.storage.paths import sidecar_path
 
@@ -144,6 +144,9 @@ def _connect_checked(engine: Engine) -> None:
         engine.dispose()
         if "not a database" in str(exc) or "encrypted" in str(exc):
             raise WrongKeyError(WRONG_KEY_MESSAGE) from None
+        damaged = damage.damage_error(exc)
+        if damaged is not None:  # page 1 decrypted, a later page did not
+            raise damaged from None
         raise StorageError(f"De database kan niet worden geopend: {exc.orig}") from None
 
 
@@ -254,6 +257,20 @@ class Database:
             break
         else:
             raise WrongKeyError(unlock.wrong_key_message(info, path, [c.source for c in tried]))
+        try:
+            return cls._opened(path, engine, candidate, migrate_schema)
+        except DatabaseError as exc:
+            engine.dispose()
+            damaged = damage.damage_error(exc)
+            if damaged is None:
+                raise
+            raise damaged from None
+
+    @classmethod
+    def _opened(
+        cls, path: Path, engine: Engine, candidate: unlock.Candidate, migrate_schema: bool
+    ) -> Database:
+        """The authenticated database: keyring, modes and key info brought up to date."""
         key = candidate.key
         stored = cls._read_meta(engine)
         opened = KeyInfo(stored["database_id"], key.mode)
