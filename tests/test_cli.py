@@ -42,10 +42,12 @@ def test_wrong_key_gives_one_dutch_sentence_and_exit_2(cli, tmp_path: Path) -> N
     _init(cli, db)
     res = run_ikodesk(["--db", db, "info"], env={"IKODESK_PASSPHRASE": "fout"})
     assert res.code == 2
-    assert res.err.strip() == (
+    assert res.err.startswith(
         "Fout: De database kan niet worden geopend: de sleutel is onjuist of het bestand is "
         "geen ikodesk-database."
     )
+    # And it says what will work (issue #11 point 10), on one line.
+    assert "wachtwoordzin (IKODESK_PASSPHRASE)" in res.err and res.err.count("\n") == 1
     assert "Traceback" not in res.err and "ERROR CORE" not in res.err
 
 

@@ -65,7 +65,11 @@ def test_a_failed_build_leaves_no_file_and_keeps_the_old_one(
     target.write_bytes(b"%PDF-1.4 old report")
 
     def broken(self: Any, *args: Any, **kwargs: Any) -> None:
-        Path(self.filename).write_bytes(b"half a PDF")
+        out = self.filename  # the helper's open temporary file (or a path)
+        if hasattr(out, "write"):
+            out.write(b"half a PDF")
+        else:
+            Path(out).write_bytes(b"half a PDF")
         raise OSError("schijf vol")
 
     monkeypatch.setattr(BaseDocTemplate, "build", broken)

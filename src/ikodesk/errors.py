@@ -30,6 +30,14 @@ class WrongKeyError(StorageError):
     pass
 
 
+class NotADatabaseError(WrongKeyError):
+    """The file cannot be an ikodesk database (empty, or not ours)."""
+
+
+class DatabaseDamagedError(StorageError):
+    """Pages of the database are damaged (truncated, altered, unreadable)."""
+
+
 class KeyUnavailableError(StorageError):
     """No key could be found for the database (keyring entry missing, no passphrase)."""
 

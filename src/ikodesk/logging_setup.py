@@ -5,8 +5,17 @@ from __future__ import annotations
 import logging
 import logging.handlers
 from pathlib import Path
+from typing import TextIO
 
+from ikodesk.storage import files
 from ikodesk.storage.paths import log_dir
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are created (and kept) owner-only (0600)."""
+
+    def _open(self) -> TextIO:
+        return files.open_private_log(Path(self.baseFilename), self.encoding or "utf-8")
 
 
 def setup_logging(level: int = logging.INFO) -> Path | None:
@@ -17,9 +26,9 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     root.setLevel(level)
     try:
         directory = log_dir()
-        directory.mkdir(parents=True, exist_ok=True)
+        files.private_dirs(directory)
         path = directory / "ikodesk.log"
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = PrivateRotatingFileHandler(
             path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:

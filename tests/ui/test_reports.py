@@ -77,8 +77,15 @@ def test_reports_screen_shows_the_figures_and_makes_the_pdfs(
     assert page.document.status() == QPdfDocument.Status.Ready
     assert page.document.pageCount() >= 3
     assert page.tabs.currentIndex() == page.pdf_tab_index
+    # Saved through the owner-only helper: a link at the chosen name is replaced, not
+    # followed, and the copy is 0600 (issue #11 point 5).
+    outside = tmp_path / "buiten.txt"
+    outside.write_bytes(b"van iemand anders")
+    (tmp_path / "jaarcijfers.pdf").symlink_to(outside)
     saved = page.save_pdf(tmp_path / "jaarcijfers.pdf")
     assert saved is not None and saved.read_bytes().startswith(b"%PDF")
+    assert not saved.is_symlink() and outside.read_bytes() == b"van iemand anders"
+    assert saved.stat().st_mode & 0o777 == 0o600
     # And the mediation report.
     first = page.pdf_path
     page.mediation_button.click()

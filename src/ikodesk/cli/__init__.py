@@ -24,6 +24,7 @@ from ikodesk.cli import (
 )
 from ikodesk.cli.common import Context, err
 from ikodesk.errors import IkodeskError
+from ikodesk.storage.damage import damage_error
 
 COMMAND_MODULES = [
     database_cmds,
@@ -91,7 +92,12 @@ def run(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as exc:
+        damaged = damage_error(exc)
+        if damaged is not None:
+            log.warning("damaged database in command %s: %s", args.command, exc)
+            err(f"Fout: {damaged.message}")
+            return damaged.exit_code
         log.exception("internal error in command %s", args.command)
         err(
             "Er ging iets mis in ikodesk (interne fout). De details staan in het logbestand; "

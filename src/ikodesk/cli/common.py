@@ -109,7 +109,8 @@ def open_database(args: argparse.Namespace) -> Database:
         recovery = prompt_secret("Herstelsleutel: ")
     passphrase = _passphrase_for(args, path)
     info = read_key_info(path)
-    needs_passphrase = info is None or info.key_mode is KeyMode.PASSPHRASE
+    # Without key info ikodesk cannot know: Database.open says what will work.
+    needs_passphrase = info is not None and KeyMode.PASSPHRASE in info.modes()
     if recovery is None and passphrase is None and needs_passphrase and interactive():
         passphrase = prompt_secret("Wachtwoordzin van de database: ")
     return Database.open(path, passphrase=passphrase, recovery_key=recovery)

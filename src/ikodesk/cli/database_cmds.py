@@ -1,4 +1,4 @@
-"""init, demo, info, backup."""
+"""init, demo, info, check, rekey, backup."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ from ikodesk.cli.common import (
     out,
     prompt_secret,
 )
-from ikodesk.errors import KeyUnavailableError
+from ikodesk.errors import DatabaseDamagedError, KeyUnavailableError
 from ikodesk.models import Case, Contact, Mediation, User
 from ikodesk.models.enums import Role
-from ikodesk.services import access, demo, users
+from ikodesk.services import access, demo, maintenance, users
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
@@ -52,6 +52,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("info", help="gegevens over de database tonen")
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser(
+        "check",
+        help="de database controleren op schade (versleuteling, structuur, auditlog)",
+    )
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("rekey", help="de database opnieuw versleutelen met een nieuwe sleutel")
     p.add_argument(
@@ -91,11 +97,15 @@ def create_database(path: Path, *, demo: bool = False) -> tuple[Database, str | 
         )
 
 
-def show_recovery_key(recovery: str | None) -> None:
+def show_recovery_key(recovery: str | None, *, pending: bool = False) -> None:
     if recovery is None:
         return
     out("")
-    out("HERSTELSLEUTEL (wordt maar één keer getoond; bewaar deze op een veilige plek):")
+    if pending:
+        out("NIEUWE HERSTELSLEUTEL (wordt maar één keer getoond; bewaar deze op een veilige plek).")
+        out("Tot de melding 'opnieuw versleuteld' hieronder blijft de oude herstelsleutel geldig.")
+    else:
+        out("HERSTELSLEUTEL (wordt maar één keer getoond; bewaar deze op een veilige plek):")
     out("")
     out(f"    {recovery}")
     out("")
@@ -177,6 +187,11 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     if args.user is not None:
         with db.session() as session:
             access.require(session, ctx.actor, Action.BACKUP)
+    report = maintenance.quick_check(db)
+    if not report.ok:
+        for line in report.lines():
+            err(f"  {line}")
+        raise DatabaseDamagedError(report.verdict)
     with db.session() as session:
         counts = {
             "zaken": session.scalar(select(func.count()).select_from(Case)),
@@ -195,7 +210,27 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     ]
     for label, value in rows:
         out(f"{label + ':':<18}{value}")
+    out(f"{'Controle:':<18}{report.verdict}")
     return 0
+
+
+def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
+    """The full check; shows no personal data, so no --user is needed."""
+    try:
+        db = ctx.db
+    except DatabaseDamagedError as exc:
+        out("Controle: de database kan niet eens worden geopend.")
+        out(f"Uitslag: {exc.message}")
+        return 2
+    if args.user is not None:
+        with db.session() as session:
+            access.require(session, ctx.actor, Action.BACKUP)
+    out(f"Controle van {db.path}:")
+    report = maintenance.full_check(db)
+    for line in report.lines():
+        out(f"  {line}")
+    out(f"Uitslag: {report.verdict}")
+    return 0 if report.ok else 2
 
 
 def cmd_rekey(args: argparse.Namespace, ctx: Context) -> int:
@@ -207,10 +242,16 @@ def cmd_rekey(args: argparse.Namespace, ctx: Context) -> int:
         passphrase = os.environ.get("IKODESK_NEW_PASSPHRASE") or prompt_secret(
             "Nieuwe wachtwoordzin: ", confirm=True
         )
-    recovery, backup = db.rekey(passphrase=passphrase)
+
+    def announce(recovery: str) -> None:
+        show_recovery_key(recovery, pending=True)
+
+    recovery, backup = db.rekey(passphrase=passphrase, show_recovery_key=announce)
+    out("")
     out("De database is opnieuw versleuteld met een nieuwe sleutel.")
+    if recovery is not None:
+        out("Vanaf nu geldt de nieuwe herstelsleutel hierboven; de oude opent alleen nog de kopie.")
     out(f"Een kopie met de oude sleutel staat in {backup}; verwijder die als alles werkt.")
-    show_recovery_key(recovery)
     return 0
 
 

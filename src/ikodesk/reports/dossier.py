@@ -7,7 +7,6 @@ dossier is refused before anything is drawn. The text font is embedded
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
@@ -40,6 +39,7 @@ from ikodesk.resources import resource_path
 from ikodesk.services import cases, conflicts
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.storage import files
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -295,14 +295,4 @@ def dossier_pdf(session: Session, actor: Actor, case_id: int) -> bytes:
 def write_dossier_pdf(session: Session, actor: Actor, case_id: int, path: Path) -> Path:
     """Write the dossier PDF atomically, readable by the owner only."""
     data = dossier_pdf(session, actor, case_id)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return files.write_private_bytes(Path(path), data)

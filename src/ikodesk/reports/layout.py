@@ -8,8 +8,6 @@ the title and year in the header and "Pagina x van y" in the footer.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +40,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from ikodesk.resources import resource_path
 from ikodesk.services import nlformat
+from ikodesk.storage import files
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called while a report is built (for a progress bar)."""
@@ -470,8 +469,6 @@ def write_pdf(
     """
     register_fonts()
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.partial")
     pages: list[int] = []
     templates = []
     if info.cover:
@@ -479,48 +476,44 @@ def write_pdf(
             PageTemplate(id="cover", frames=[_content_frame("cover")], onPage=_cover_background)
         )
     templates.append(PageTemplate(id="content", frames=[_content_frame("content")]))
-    doc = BaseDocTemplate(
-        str(tmp),
-        pagesize=A4,
-        pageTemplates=templates,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=info.title,
-        subject=info.subject,
-        author=info.organisation,
-        creator="ikodesk",
-        lang="nl-NL",
-        displayDocTitle=1,
-        # Otherwise every page references Helvetica, a font the PDF does not embed.
-        initialFontName=FONT,
-        initialFontSize=9.5,
-    )
-    if progress is not None:
-        estimate = [1]
-        reported = [done_before]
+    # Written through storage.files: owner-only, atomic, never through a planted link.
+    with files.safe_output(target) as fh:
+        doc = BaseDocTemplate(
+            fh,
+            pagesize=A4,
+            pageTemplates=templates,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=info.title,
+            subject=info.subject,
+            author=info.organisation,
+            creator="ikodesk",
+            lang="nl-NL",
+            displayDocTitle=1,
+            # Otherwise every page references Helvetica, a font the PDF does not embed.
+            initialFontName=FONT,
+            initialFontSize=9.5,
+        )
+        if progress is not None:
+            estimate = [1]
+            reported = [done_before]
 
-        def on_progress(kind: str, value: int) -> None:
-            if kind == "SIZE_EST":
-                estimate[0] = max(int(value), 1)
-            elif kind == "PROGRESS":
-                # Split flowables grow the list, so the raw count may step back:
-                # a progress bar only ever moves forward.
-                share = min(int(value), estimate[0]) / estimate[0]
-                done = max(reported[0], done_before + int((total - done_before - 1) * share))
-                if done != reported[0]:
-                    reported[0] = done
-                    progress(done, total)
+            def on_progress(kind: str, value: int) -> None:
+                if kind == "SIZE_EST":
+                    estimate[0] = max(int(value), 1)
+                elif kind == "PROGRESS":
+                    # Split flowables grow the list, so the raw count may step back:
+                    # a progress bar only ever moves forward.
+                    share = min(int(value), estimate[0]) / estimate[0]
+                    done = max(reported[0], done_before + int((total - done_before - 1) * share))
+                    if done != reported[0]:
+                        reported[0] = done
+                        progress(done, total)
 
-        doc.setProgressCallBack(on_progress)
-    try:
+            doc.setProgressCallBack(on_progress)
         doc.build(glue_headings(story), canvasmaker=_canvas_class(info, pages))
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
     if progress is not None:
         progress(total, total)
     return BuiltReport(target, pages[-1] if pages else 0)

@@ -12,8 +12,8 @@ a year of data (tens of thousands of records) imports in seconds.
 from __future__ import annotations
 
 import gc
+import io
 import json
-import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -71,6 +71,7 @@ from ikodesk.services.validation import (
     parse_user,
     take_x_parents,
 )
+from ikodesk.storage import files
 
 RECORD_TYPES = (
     "user",
@@ -1125,22 +1126,20 @@ def write_records(records: Iterable[dict[str, Any]], stream: TextIO) -> int:
 def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
     """Write records to the file `path` atomically (owner-only); returns the count.
 
-    A half-written export never appears under the final name. Targets that are
-    not regular files (a pipe, a terminal) are written to directly.
+    A half-written export never appears under the final name (see
+    storage.files.safe_output). A pipe or terminal named directly is written to
+    directly.
     """
     path = Path(path)
-    if path.exists() and not path.is_file():
+    if files.is_stream(path):
         with path.open("w", encoding="utf-8", newline="\n") as fh:
             return write_records(records, fh)
-    tmp = path.with_name(path.name + ".partial")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+    with files.safe_output(path) as raw:
+        fh = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        try:
             count = write_records(records, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        finally:
+            fh.detach()  # flushes; the binary file is closed by safe_output
     return count
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,10 +25,18 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from ikodesk.errors import InputError, KeyUnavailableError, StorageError, WrongKeyError
-from ikodesk.storage import keys, migrate
+from ikodesk.errors import (
+    InputError,
+    KeyUnavailableError,
+    NotADatabaseError,
+    StorageError,
+    WrongKeyError,
+)
+from ikodesk.storage import damage, files, keys, migrate, unlock
 from ikodesk.storage.keys import DatabaseKey, KeyMode
 from ikodesk.storage.paths import sidecar_path
+
+log = logging.getLogger(__name__)
 
 SIDECAR_FORMAT = "ikodesk-database"
 WRONG_KEY_MESSAGE = (
@@ -42,36 +51,43 @@ class KeyInfo:
 
     database_id: str
     key_mode: KeyMode
+    # Set while a rekey to another key mode is under way (see storage.rekey).
+    pending_mode: KeyMode | None = None
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "format": SIDECAR_FORMAT,
-                "database_id": self.database_id,
-                "key_mode": self.key_mode.value,
-            },
-            indent=2,
-        )
+        data = {
+            "format": SIDECAR_FORMAT,
+            "database_id": self.database_id,
+            "key_mode": self.key_mode.value,
+        }
+        if self.pending_mode is not None:
+            data["pending_key_mode"] = self.pending_mode.value
+        return json.dumps(data, indent=2)
+
+    def modes(self) -> set[KeyMode]:
+        return {self.key_mode} | ({self.pending_mode} if self.pending_mode else set())
 
 
 def read_key_info(db_path: Path) -> KeyInfo | None:
     try:
         data = json.loads(sidecar_path(db_path).read_text(encoding="utf-8"))
-        if data.get("format") != SIDECAR_FORMAT:
+        if not isinstance(data, dict) or data.get("format") != SIDECAR_FORMAT:
             return None
-        return KeyInfo(str(data["database_id"]), KeyMode(data["key_mode"]))
-    except (OSError, ValueError, KeyError):
+        pending = data.get("pending_key_mode")
+        return KeyInfo(
+            str(data["database_id"]),
+            KeyMode(data["key_mode"]),
+            KeyMode(pending) if pending is not None else None,
+        )
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def _write_key_info(db_path: Path, info: KeyInfo) -> None:
-    target = sidecar_path(db_path)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(info.to_json(), encoding="utf-8")
-    os.replace(tmp, target)
+def write_key_info(db_path: Path, info: KeyInfo) -> None:
+    files.write_private_text(sidecar_path(db_path), info.to_json())
 
 
-def _make_engine(path: Path, key: DatabaseKey) -> Engine:
+def _make_engine(path: Path, key: DatabaseKey, *, new: bool = False) -> Engine:
     url = URL.create("sqlite+pysqlcipher", password=key.pragma_value, database=str(path))
     engine = create_engine(
         url,
@@ -90,6 +106,10 @@ def _make_engine(path: Path, key: DatabaseKey) -> Engine:
             cur.execute("PRAGMA cipher_log_level = NONE")
             # The first read decrypts page 1: a wrong key fails here.
             cur.execute("SELECT count(*) FROM sqlite_master")
+            if not new:
+                # Authenticate with reads only: nothing below may write to a file
+                # that is not an ikodesk database opened with its own key.
+                _require_ikodesk_meta(cur)
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA foreign_keys = ON")
             cur.execute("PRAGMA synchronous = FULL")
@@ -107,6 +127,15 @@ def _make_engine(path: Path, key: DatabaseKey) -> Engine:
     return engine
 
 
+def _require_ikodesk_meta(cur: Any) -> None:
+    try:
+        row = cur.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()
+    except sqlcipher3.OperationalError:  # no meta table: some other SQLite file
+        row = None
+    if row is None:
+        raise sqlcipher3.DatabaseError("file is not a database (no ikodesk meta)")
+
+
 def _connect_checked(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
@@ -115,6 +144,9 @@ def _connect_checked(engine: Engine) -> None:
         engine.dispose()
         if "not a database" in str(exc) or "encrypted" in str(exc):
             raise WrongKeyError(WRONG_KEY_MESSAGE) from None
+        damaged = damage.damage_error(exc)
+        if damaged is not None:  # page 1 decrypted, a later page did not
+            raise damaged from None
         raise StorageError(f"De database kan niet worden geopend: {exc.orig}") from None
 
 
@@ -136,12 +168,13 @@ class Database:
 
         With a passphrase the database is in passphrase mode. Without one a raw
         key goes into the OS keyring; when no usable keyring exists,
-        KeyUnavailableError asks the caller for a passphrase.
+        KeyUnavailableError asks the caller for a passphrase. The file is created
+        exclusively and owner-only (0600); SQLite gives -wal and -shm the same mode.
         """
         path = Path(path).expanduser().resolve()
-        if path.exists() or sidecar_path(path).exists():
+        if os.path.lexists(path) or os.path.lexists(sidecar_path(path)):
             raise InputError(f"Er bestaat al een bestand op {path}; kies een andere locatie.")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        files.private_dirs(path.parent)
         database_id = uuid.uuid4().hex
         recovery: str | None = None
         if passphrase is not None:
@@ -157,7 +190,15 @@ class Database:
             key = DatabaseKey.from_raw(raw)
             recovery = keys.format_recovery_key(raw)
         info = KeyInfo(database_id, key.mode)
-        engine = _make_engine(path, key)
+        try:
+            files.create_private_file(path)
+        except FileExistsError:
+            if key.mode is KeyMode.KEYRING:
+                keys.forget_in_keyring(database_id)
+            raise InputError(
+                f"Er bestaat al een bestand op {path}; kies een andere locatie."
+            ) from None
+        engine = _make_engine(path, key, new=True)
         try:
             _connect_checked(engine)
             migrate.upgrade(engine)
@@ -170,7 +211,7 @@ class Database:
                         {"k": "created", "v": datetime.now().isoformat(timespec="seconds")},
                     ],
                 )
-            _write_key_info(path, info)
+            write_key_info(path, info)
         except BaseException:
             engine.dispose()
             for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
@@ -190,47 +231,67 @@ class Database:
         recovery_key: str | None = None,
         migrate_schema: bool = True,
     ) -> Database:
-        """Unlock and open a database: keyring first, else recovery key or passphrase.
+        """Unlock and open a database with the first key that authenticates.
 
-        A recovery key that opens a keyring-mode database is remembered in this
-        user's keyring, so the next start needs nothing.
+        Tried in order: a recovery key given, the keyring entry, a pending keyring
+        entry left by an interrupted rekey, a passphrase given. Nothing is written
+        before a key has been proven by reading the database (an empty or foreign
+        file stays byte-for-byte as it was). A recovery key or pending key that
+        opens the database becomes this user's keyring entry.
         """
         path = Path(path).expanduser().resolve()
         if not path.is_file():
             raise InputError(f"Database niet gevonden: {path}")
+        if path.stat().st_size == 0:
+            raise NotADatabaseError(f"Het bestand {path} is leeg: dit is geen ikodesk-database.")
         info = read_key_info(path)
-        key: DatabaseKey | None = None
-        if recovery_key is not None:
-            key = DatabaseKey.from_raw(keys.parse_recovery_key(recovery_key))
-        elif info is not None and info.key_mode is KeyMode.KEYRING:
-            raw = keys.load_from_keyring(info.database_id)
-            if raw is not None:
-                key = DatabaseKey.from_raw(raw)
-            elif passphrase is None:
-                raise KeyUnavailableError(
-                    "De sleutel van deze database staat niet in de sleutelbos van deze "
-                    "gebruiker. Open de database met de herstelsleutel "
-                    f"(--recovery-key of {keys.ENV_RECOVERY_KEY})."
-                )
-        if key is None:
-            if passphrase is None:
-                raise KeyUnavailableError(
-                    "Deze database is beveiligd met een wachtwoordzin. Geef de wachtwoordzin "
-                    f"op (of stel {keys.ENV_PASSPHRASE} in)."
-                )
-            key = DatabaseKey.from_passphrase(passphrase)
-        engine = _make_engine(path, key)
-        _connect_checked(engine)
-        stored = cls._read_meta(engine)
-        if "database_id" not in stored:
+        tried = unlock.candidates(info, passphrase, recovery_key)
+        if not tried:
+            raise KeyUnavailableError(unlock.no_key_message(info, path))
+        for candidate in tried:
+            engine = _make_engine(path, candidate.key)
+            try:
+                _connect_checked(engine)
+            except WrongKeyError:
+                continue
+            break
+        else:
+            raise WrongKeyError(unlock.wrong_key_message(info, path, [c.source for c in tried]))
+        try:
+            return cls._opened(path, engine, candidate, migrate_schema)
+        except DatabaseError as exc:
             engine.dispose()
-            raise WrongKeyError(WRONG_KEY_MESSAGE)
-        info = KeyInfo(stored["database_id"], KeyMode(stored.get("key_mode", key.mode.value)))
-        if recovery_key is not None and key.raw is not None:
-            keys.store_in_keyring(info.database_id, key.raw)
-        if read_key_info(path) != info:
-            _write_key_info(path, info)
-        db = cls(path, engine, key, info)
+            damaged = damage.damage_error(exc)
+            if damaged is None:
+                raise
+            raise damaged from None
+
+    @classmethod
+    def _opened(
+        cls, path: Path, engine: Engine, candidate: unlock.Candidate, migrate_schema: bool
+    ) -> Database:
+        """The authenticated database: keyring, modes and key info brought up to date."""
+        key = candidate.key
+        stored = cls._read_meta(engine)
+        opened = KeyInfo(stored["database_id"], key.mode)
+        if candidate.source in (unlock.KeySource.RECOVERY, unlock.KeySource.PENDING):
+            assert key.raw is not None
+            promoted = keys.store_in_keyring(opened.database_id, key.raw)
+            if promoted and candidate.source is unlock.KeySource.PENDING:
+                log.warning("an interrupted rekey was completed: pending key promoted")
+                keys.forget_in_keyring(unlock.pending_entry(opened.database_id))
+        for own in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+            files.restrict_to_owner(own)
+        files.restrict_to_owner(sidecar_path(path))
+        if stored.get("key_mode") != key.mode.value:
+            # The key that works is the truth (a rekey may have stopped before this).
+            with engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE meta SET value = :v WHERE key = 'key_mode'"), {"v": key.mode}
+                )
+        if read_key_info(path) != opened:
+            write_key_info(path, opened)
+        db = cls(path, engine, key, opened)
         if migrate_schema:
             db.last_migration_backup = migrate.upgrade(engine, backup=db._backup_before_migration)
         else:
@@ -279,24 +340,22 @@ class Database:
         return migrate.current_revision(self.engine)
 
     # -- key rotation -----------------------------------------------------------
-    def rekey(self, *, passphrase: str | None = None) -> tuple[str | None, Path]:
-        """Re-encrypt the database with a new key; returns (recovery key, backup).
+    def rekey(
+        self,
+        *,
+        passphrase: str | None = None,
+        show_recovery_key: Callable[[str], None] | None = None,
+    ) -> tuple[str | None, Path]:
+        """Re-encrypt the database with a new key; returns (recovery key, pre-rekey copy).
 
-        With a passphrase the database moves to (or stays in) passphrase mode;
-        without one it gets a new random key in the OS keyring and a new
-        recovery key. An encrypted backup under the old key is made first: if
-        anything goes wrong afterwards, that copy still opens with the old key.
+        Crash-safe at every step: see storage.rekey.
         """
-        if passphrase is not None:
-            new_key = DatabaseKey.from_passphrase(passphrase)
-        else:
-            if not keys.keyring_usable():
-                raise KeyUnavailableError(
-                    "Er is geen bruikbare sleutelbos (keyring) op deze computer; kies een "
-                    "wachtwoordzin."
-                )
-            new_key = DatabaseKey.from_raw(keys.new_raw_key())
-        backup = self.backup(self._backup_path("pre-rekey"))
+        from ikodesk.storage import rekey
+
+        return rekey.rekey(self, passphrase=passphrase, show_recovery_key=show_recovery_key)
+
+    def _switch_key(self, new_key: DatabaseKey) -> None:
+        """Re-encrypt the file with `new_key` (one SQLite transaction) and use it from now on."""
         pooled = self.engine.raw_connection()
         try:
             raw = pooled.driver_connection
@@ -304,7 +363,6 @@ class Database:
             # PRAGMA takes no bound parameters; quote as SQLite quotes identifiers.
             quoted = '"' + new_key.pragma_value.replace('"', '""') + '"'
             raw.execute("PRAGMA rekey = " + quoted)
-            raw.execute("UPDATE meta SET value = ? WHERE key = 'key_mode'", (new_key.mode.value,))
         finally:
             pooled.close()
         # Later connections of this engine must use the new key.
@@ -312,24 +370,24 @@ class Database:
         self.engine = _make_engine(self.path, new_key)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
         self._key = new_key
-        self.key_info = KeyInfo(self.key_info.database_id, new_key.mode)
-        _write_key_info(self.path, self.key_info)
-        recovery: str | None = None
-        if new_key.raw is not None:
-            keys.store_in_keyring(self.database_id, new_key.raw)
-            recovery = keys.format_recovery_key(new_key.raw)
-        return recovery, backup
+        with self.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE meta SET value = :v WHERE key = 'key_mode'"), {"v": new_key.mode}
+            )
 
     # -- backups --------------------------------------------------------------
     def backup(self, dest: Path) -> Path:
-        """Write an encrypted copy (same key) to `dest`, with its key info beside it."""
-        dest = Path(dest).expanduser().resolve()
-        if dest.exists():
+        """Write an encrypted copy (same key) to `dest`, with its key info beside it.
+
+        The copy is made in an owner-only temporary file created exclusively beside
+        `dest` and linked to `dest` only when complete; an existing `dest` (file or
+        link) is refused, never overwritten or followed.
+        """
+        dest = Path(dest).expanduser().absolute()
+        if os.path.lexists(dest):
             raise InputError(f"Er bestaat al een bestand op {dest}.")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(dest.name + ".partial")
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        files.private_dirs(dest.parent)
+        tmp = files.temporary_sibling(dest)
         try:
             # ATTACH is refused inside a transaction: use the driver connection in
             # autocommit mode (no SQLAlchemy transaction is open between units of work).
@@ -344,12 +402,16 @@ class Database:
                     raw.execute("DETACH DATABASE backup")
             finally:
                 pooled.close()
-            os.replace(tmp, dest)
+            files.publish(tmp, dest, replace=False)
+        except FileExistsError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise InputError(f"Er bestaat al een bestand op {dest}.") from None
         except BaseException:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
-        _write_key_info(dest, self.key_info)
+        write_key_info(dest, KeyInfo(self.key_info.database_id, self._key.mode))
         return dest
 
     def _backup_before_migration(self, revision: str) -> Path:

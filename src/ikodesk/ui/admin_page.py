@@ -41,6 +41,7 @@ from ikodesk.storage import KeyMode
 from ikodesk.ui.audit_view import AuditPanel
 from ikodesk.ui.conflicts_view import ConflictsPanel
 from ikodesk.ui.context import AppContext, CountryInfo
+from ikodesk.ui.db_check import DatabaseCheckBox
 from ikodesk.ui.fields import format_date
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.messages import ask, inform, show_error, user_message
@@ -300,6 +301,8 @@ class AdminPage(QWidget):
         self.backup_status.setWordWrap(True)
         bv.addWidget(self.backup_status)
         dv.addWidget(backup_box)
+        self.check_box = DatabaseCheckBox(ctx)
+        dv.addWidget(self.check_box)
 
         settings_box = QGroupBox(self.tr("Instellingen voor alle werkplekken"))
         sf = QFormLayout(settings_box)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.exc import OperationalError
 
 from ikodesk.errors import AccessDenied, IkodeskError, ValidationError
+from ikodesk.storage.damage import damage_error
 from ikodesk.storage.paths import log_dir
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ def user_message(exc: BaseException) -> str | None:
         return text[:1].upper() + text[1:] + "."
     if isinstance(exc, IkodeskError):
         return exc.message
+    damaged = damage_error(exc)
+    if damaged is not None:
+        return damaged.message
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return QCoreApplication.translate(
             "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."

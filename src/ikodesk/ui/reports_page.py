@@ -61,6 +61,7 @@ from ikodesk.services import figures, nlformat
 from ikodesk.services.access import Action
 from ikodesk.services.figure_keys import RATE_KEYS, SCALAR_KEYS
 from ikodesk.services.figure_labels import figure_label, part_label
+from ikodesk.storage import files
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.fields import fold
 from ikodesk.ui.messages import show_error, user_message
@@ -555,7 +556,7 @@ class ReportsPage(QWidget):
                 return None
             target = Path(chosen)
         try:
-            shutil.copyfile(self.pdf_path, target)
+            files.copy_private(self.pdf_path, target)
         except OSError as exc:
             show_error(self, exc)
             return None
