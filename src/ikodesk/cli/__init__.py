@@ -24,7 +24,7 @@ from ikodesk.cli import (
 )
 from ikodesk.cli.common import Context, err
 from ikodesk.errors import IkodeskError
-from ikodesk.storage.damage import damage_error
+from ikodesk.services.maintenance import damage_error
 
 COMMAND_MODULES = [
     database_cmds,

@@ -20,8 +20,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ikodesk.services import audit
+from ikodesk.services import access, audit
+from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, damage
+from ikodesk.storage.damage import damage_error
+
+__all__ = ["CheckReport", "damage_error", "full_check", "full_check_as", "quick_check"]
 
 QUICK_CIPHER_LIMIT = 256 * 1024 * 1024
 MAX_SHOWN = 5
@@ -96,6 +100,13 @@ def _audit_chain(db: Database) -> Finding:
     if chain.ok:
         return Finding(label, True, f"{chain.entries} vermeldingen, de keten is intact.")
     return Finding(label, False, f"De keten is verbroken: {chain.problem}.")
+
+
+def full_check_as(db: Database, actor: Actor) -> CheckReport:
+    """`full_check` for a logged-in user: administrators only (audited as maintenance)."""
+    with db.session() as session:
+        access.require(session, actor, access.Action.BACKUP, detail="check")
+    return full_check(db)
 
 
 def full_check(db: Database) -> CheckReport:

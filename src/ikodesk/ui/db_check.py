@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ikodesk.services import maintenance
-from ikodesk.services.access import Action
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.messages import show_error, user_message
 
@@ -45,11 +44,7 @@ class DatabaseCheckBox(QGroupBox):
         worker, actor = self.ctx.worker, self.ctx.actor
 
         def job() -> maintenance.CheckReport:
-            from ikodesk.services import access
-
-            with worker.db.session() as s:
-                access.require(s, actor, Action.BACKUP)
-            return maintenance.full_check(worker.db)
+            return maintenance.full_check_as(worker.db, actor)
 
         def done(report: maintenance.CheckReport) -> None:
             self.button.setEnabled(True)

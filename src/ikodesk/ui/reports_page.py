@@ -57,11 +57,10 @@ from sqlalchemy.orm import Session
 
 from ikodesk.reports.annual import build_annual_report
 from ikodesk.reports.mediation import build_mediation_report
-from ikodesk.services import figures, nlformat
+from ikodesk.services import figures, nlformat, output
 from ikodesk.services.access import Action
 from ikodesk.services.figure_keys import RATE_KEYS, SCALAR_KEYS
 from ikodesk.services.figure_labels import figure_label, part_label
-from ikodesk.storage import files
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.fields import fold
 from ikodesk.ui.messages import show_error, user_message
@@ -556,7 +555,7 @@ class ReportsPage(QWidget):
                 return None
             target = Path(chosen)
         try:
-            files.copy_private(self.pdf_path, target)
+            output.save_copy(self.pdf_path, target)
         except OSError as exc:
             show_error(self, exc)
             return None
