@@ -19,6 +19,7 @@ from ikodesk.cli.common import (
     database_path,
     err,
     interactive,
+    maintenance,
     new_password,
     out,
     prompt_secret,
@@ -103,6 +104,7 @@ def show_recovery_key(recovery: str | None) -> None:
     out("uit de sleutelbos van deze computer verdwenen is.")
 
 
+@maintenance
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     path = database_path(args)
     admin = (args.admin or _default_admin()).strip().lower()
@@ -143,6 +145,7 @@ def _progress_printer() -> object:
     return progress
 
 
+@maintenance
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     path = database_path(args)
     db, recovery = create_database(path, demo=bool(getattr(args, "demo", False)))
@@ -172,11 +175,12 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+@maintenance
 def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db
     if args.user is not None:
         with db.session() as session:
-            access.require(session, ctx.actor, Action.BACKUP)
+            access.require(session, ctx.maintenance_actor, Action.BACKUP)
     with db.session() as session:
         counts = {
             "zaken": session.scalar(select(func.count()).select_from(Case)),
@@ -198,10 +202,11 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+@maintenance
 def cmd_rekey(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db
     with db.session() as session:
-        access.require(session, ctx.actor, Action.BACKUP)
+        access.require(session, ctx.maintenance_actor, Action.BACKUP)
     passphrase = None
     if args.passphrase:
         passphrase = os.environ.get("IKODESK_NEW_PASSPHRASE") or prompt_secret(
@@ -214,10 +219,11 @@ def cmd_rekey(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+@maintenance
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db
     with db.session() as session:
-        access.require(session, ctx.actor, Action.BACKUP)
+        access.require(session, ctx.maintenance_actor, Action.BACKUP)
     dest = db.backup(args.dest)
     out(f"Versleutelde kopie gemaakt: {dest}")
     return 0
