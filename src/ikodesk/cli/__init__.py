@@ -30,6 +30,7 @@ from ikodesk.cli import (
 )
 from ikodesk.cli.common import Context, Handler, err, is_maintenance, refuse_without_user
 from ikodesk.errors import IkodeskError
+from ikodesk.storage.database import busy_error
 
 COMMAND_MODULES = [
     database_cmds,
@@ -122,7 +123,11 @@ def run(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as exc:
+        busy = busy_error(exc) or busy_error(getattr(exc, "orig", None))
+        if busy is not None:  # a lock met outside the engine (a raw driver connection)
+            err(f"Fout: {busy.message}")
+            return busy.exit_code
         log.exception("internal error in command %s", args.command)
         err(
             "Er ging iets mis in ikodesk (interne fout). De details staan in het logbestand; "
