@@ -100,9 +100,9 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
 
 def run_ikodesk(args: list[str], env: dict[str, str] | None = None, stdin: str = "") -> CliResult:
     """Run `ikodesk` as a separate process (for what must hold across processes)."""
-    # Keep a PYTHONPATH that points at another checkout's src/ (git worktrees).
-    pythonpath = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    full_env = {**os.environ, "PYTHONPATH": pythonpath, **(env or {})}
+    # This checkout's sources first: the shared venv's editable install may point elsewhere.
+    path = os.pathsep.join((str(REPO / "src"), str(REPO)))
+    full_env = {**os.environ, "PYTHONPATH": path, **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "ikodesk", *map(str, args)],
         input=stdin,

@@ -9,6 +9,8 @@ from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE, run_ikodesk
 from tests.support import records as R
 
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
+# Import and export are an administrator's: "beheer" is the one `init` makes.
+ADMIN = {**ENV, "IKODESK_PASSWORD": ADMIN_PASSWORD}
 
 
 def _init(cli, db: Path) -> None:
@@ -88,9 +90,9 @@ def test_user_management_needs_an_admin(cli, tmp_path: Path) -> None:
         env={**ENV, "IKODESK_PASSWORD": "jurist-wachtwoord"},
     )
     assert res.code == 3 and "Geen toegang" in res.err
-    # Without --user: a usage error.
+    # Without --user: refused by the gate (the key alone is no account).
     res = cli(["--db", db, "user", "add", "x3", "--role", "jurist", "--no-password"], env=ENV)
-    assert res.code == 1
+    assert res.code == 3 and "vereist --user NAAM" in res.err
     # Wrong password: exit 2, no hint which part was wrong.
     res = cli(
         ["--db", db, "--user", "beheer", "user", "list"],
@@ -112,11 +114,11 @@ def test_import_export_round_trip_on_the_command_line(cli, tmp_path: Path) -> No
     src.write_text("\n".join(R.lines(*R.full_file())) + "\n", encoding="utf-8")
     db = tmp_path / "a.db"
     _init(cli, db)
-    res = cli(["--db", db, "import", src], env=ENV)
+    res = cli(["--db", db, "--user", "beheer", "import", src], env=ADMIN)
     assert res.code == 0, res.err
     assert "1 case nieuw" in res.out
     out = tmp_path / "out.jsonl"
-    assert cli(["--db", db, "export", out], env=ENV).code == 0
+    assert cli(["--db", db, "--user", "beheer", "export", out], env=ADMIN).code == 0
     exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     cases = [r for r in exported if r["type"] == "case"]
     assert cases == [{k: v for k, v in R.ABDUCTION_CASE.items() if v is not None}]
@@ -128,7 +130,7 @@ def test_bad_import_is_exit_2_with_line_and_field(cli, tmp_path: Path) -> None:
     src.write_text("\n".join(R.lines(*R.USERS, R.case(opened="2024-13-01"))), encoding="utf-8")
     db = tmp_path / "a.db"
     _init(cli, db)
-    res = cli(["--db", db, "import", src], env=ENV)
+    res = cli(["--db", db, "--user", "beheer", "import", src], env=ADMIN)
     assert res.code == 2
     assert 'regel 4, veld "opened": ongeldige datum "2024-13-01" (verwacht JJJJ-MM-DD)' in res.err
 
@@ -199,7 +201,7 @@ def test_rekey_from_the_command_line(cli, tmp_path: Path) -> None:
 def test_export_to_standard_output(cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     _init(cli, db)
-    res = cli(["--db", db, "export", "-"], env=ENV)
+    res = cli(["--db", db, "--user", "beheer", "export", "-"], env=ADMIN)
     assert res.code == 0
     assert json.loads(res.out.splitlines()[0])["username"] == "beheer"
     assert "niet versleuteld" in res.err

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ikodesk.services import exchange
+from ikodesk.models.enums import Role
+from ikodesk.services import exchange, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.figure_keys import ALL_KEYS
 from ikodesk.services.figures import flatten, report_figures
@@ -25,7 +26,10 @@ from tests.support import reference_2024 as ref
 from tests.support.records import lines
 from tests.support.shape import leaf_keys
 
-ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
+# Figures and reports are audited views of the centre's work: a manager logs in.
+MANAGER = "cijfers"
+MANAGER_PASSWORD = "jaarcijfers-van-het-centrum"
+ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": MANAGER_PASSWORD}
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +40,9 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     try:
         with db.transaction() as session:
             exchange.import_lines(session, Actor.key_holder(), lines(*data.records))
+            users.create_user(
+                session, Actor.key_holder(), MANAGER, Role.MANAGER, password=MANAGER_PASSWORD
+            )
     finally:
         db.close()
     yield path, data
@@ -47,7 +54,7 @@ def _text(pdf: Path) -> str:
 
 def test_figures_json_reproduces_the_seed(cli, reference) -> None:
     path, data = reference
-    res = cli(["--db", path, "figures", "--year", "2024", "--json"], env=ENV)
+    res = cli(["--db", path, "--user", MANAGER, "figures", "--year", "2024", "--json"], env=ENV)
     assert res.code == 0, res.err
     printed = json.loads(res.out)
     assert printed["year"] == 2024
@@ -83,7 +90,21 @@ def test_figures_json_reproduces_the_seed(cli, reference) -> None:
 
 def test_figures_compare_prints_the_seeds_changes(cli, reference) -> None:
     path, _ = reference
-    res = cli(["--db", path, "figures", "--year", "2024", "--compare", "2023", "--json"], env=ENV)
+    res = cli(
+        [
+            "--db",
+            path,
+            "--user",
+            MANAGER,
+            "figures",
+            "--year",
+            "2024",
+            "--compare",
+            "2023",
+            "--json",
+        ],
+        env=ENV,
+    )
     assert res.code == 0, res.err
     printed = json.loads(res.out)
     assert (printed["year"], printed["compare"]) == (2024, 2023)
@@ -100,7 +121,9 @@ def test_figures_compare_prints_the_seeds_changes(cli, reference) -> None:
 
 def test_the_readable_table_uses_dutch_number_format(cli, reference) -> None:
     path, _ = reference
-    res = cli(["--db", path, "figures", "--year", "2024", "--compare", "2023"], env=ENV)
+    res = cli(
+        ["--db", path, "--user", MANAGER, "figures", "--year", "2024", "--compare", "2023"], env=ENV
+    )
     assert res.code == 0, res.err
     assert "Jaarcijfers 2024 vergeleken met 2023" in res.out
     totals = next(line for line in res.out.splitlines() if line.strip().startswith("Totaal"))
@@ -113,7 +136,9 @@ def test_the_readable_table_uses_dutch_number_format(cli, reference) -> None:
 def test_the_annual_report_pdf_contains_the_seeds_figures(cli, reference, tmp_path: Path) -> None:
     path, _ = reference
     pdf = tmp_path / "jaarverslag.pdf"
-    res = cli(["--db", path, "report", "annual", "--year", "2024", "-o", pdf], env=ENV)
+    res = cli(
+        ["--db", path, "--user", MANAGER, "report", "annual", "--year", "2024", "-o", pdf], env=ENV
+    )
     assert res.code == 0, res.err
     assert "Jaarverslag 2024 geschreven" in res.out
     text = _text(pdf)
@@ -161,7 +186,10 @@ def test_the_annual_report_pdf_contains_the_seeds_figures(cli, reference, tmp_pa
 def test_the_mediation_report_pdf(cli, reference, tmp_path: Path) -> None:
     path, _ = reference
     pdf = tmp_path / "mediation.pdf"
-    res = cli(["--db", path, "report", "mediation", "--year", "2024", "-o", pdf], env=ENV)
+    res = cli(
+        ["--db", path, "--user", MANAGER, "report", "mediation", "--year", "2024", "-o", pdf],
+        env=ENV,
+    )
     assert res.code == 0, res.err
     text = _text(pdf)
     for figure in ("Mediationcijfers 2024", "38", "48%", "20%", "69%", "47%", "Kindgesprekken"):

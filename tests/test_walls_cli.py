@@ -16,6 +16,7 @@ from tests.support import family as F
 from tests.support import records as R
 
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
+ROOT = {**ENV, "IKODESK_PASSWORD": ADMIN_PASSWORD}  # the administrator `init` makes
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def dbfile(cli, tmp_path: Path) -> Path:
         ),
         encoding="utf-8",
     )
-    res = cli(["--db", path, "import", data], env=ENV)
+    res = cli(["--db", path, "--user", "root", "import", data], env=ROOT)
     assert res.code == 0, res.err
     db = Database.open(path, passphrase=TEST_PASSPHRASE)
     F.with_passwords(db)
@@ -150,7 +151,7 @@ def test_review_list_on_the_command_line(cli, dbfile: Path, tmp_path: Path) -> N
     )
     data = tmp_path / "weak.jsonl"
     data.write_text("\n".join(R.lines(weak)), encoding="utf-8")
-    assert cli(["--db", dbfile, "import", data], env=ENV).code == 0
+    assert cli(["--db", dbfile, "--user", "root", "import", data], env=ROOT).code == 0
     res = as_user(cli, dbfile, "beheer", "conflicts", "review", "--json")
     assert res.code == 0, res.err
     (item,) = json.loads(res.out)

@@ -46,6 +46,19 @@ class SchemaTooNewError(StorageError):
     pass
 
 
+class DatabaseBusy(StorageError):
+    """Another process kept the database locked for longer than we wait (nothing written)."""
+
+    MESSAGE = (
+        "De database is bezet: een ander programma of een andere werkplek schrijft er "
+        "op dit moment in (bijvoorbeeld een import). Er is niets opgeslagen. Probeer het "
+        "over een ogenblik opnieuw."
+    )
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)
+
+
 class InputError(IkodeskError):
     """Invalid input: a file, a field, a value."""
 

@@ -65,3 +65,20 @@ def test_a_bug_gets_the_crash_dialog_and_goes_to_the_log(
     plain = show_error(parent, WrongKeyError("De sleutel is onjuist."))
     assert plain.icon() == QMessageBox.Icon.Warning and plain.text() == "De sleutel is onjuist."
     plain.close()
+
+
+def test_a_busy_database_reads_as_busy_with_nothing_written(qtbot: QtBot) -> None:
+    """Issue #11, point 16: "database is locked" is no crash, but "bezet"."""
+    import sqlcipher3
+
+    from ikodesk.errors import DatabaseBusy
+
+    locked = OperationalError("INSERT", {}, sqlcipher3.OperationalError("database is locked"))
+    for exc in (DatabaseBusy(), locked):
+        message = user_message(exc) or ""
+        assert "bezet" in message and "niets opgeslagen" in message
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    box = show_error(parent, DatabaseBusy())
+    assert "bezet" in box.text() and box.icon() is QMessageBox.Icon.Warning
+    box.close()

@@ -2,6 +2,11 @@
 
 Exit codes: 0 ok, 1 usage, 2 environment/key/input error, 3 access refused,
 70 internal error (details in the log file).
+
+The gate: every command needs a logged-in user (--user) unless its handler is
+marked `common.maintenance` (init, demo, info, backup, rekey, audit verify):
+dispatch refuses before the command runs, audits the attempt and exits 3.
+The key holder is never handed to a command that shows personal data.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Iterator
 
 from ikodesk import __version__
 from ikodesk.cli import (
@@ -22,9 +28,9 @@ from ikodesk.cli import (
     report_cmds,
     user_cmds,
 )
-from ikodesk.cli.common import Context, err
+from ikodesk.cli.common import Context, Handler, err, is_maintenance, refuse_without_user
 from ikodesk.errors import IkodeskError
-from ikodesk.services.maintenance import damage_error
+from ikodesk.services.maintenance import busy_error, damage_error
 
 COMMAND_MODULES = [
     database_cmds,
@@ -73,13 +79,38 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMANDO", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(sub)
+    for path, leaf in _walk(parser, ()):
+        # The deepest parser's default wins: each command knows its own full name.
+        leaf.set_defaults(command_path=" ".join(path))
     return parser
+
+
+def _walk(
+    parser: argparse.ArgumentParser, path: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield (*path, name), child
+                yield from _walk(child, (*path, name))
+
+
+def commands(
+    parser: argparse.ArgumentParser,
+) -> Iterator[tuple[str, argparse.ArgumentParser, Handler]]:
+    """Every runnable command: its full name, its parser and its handler."""
+    for path, leaf in _walk(parser, ()):
+        handler = leaf.get_default("func")
+        if handler is not None:
+            yield " ".join(path), leaf, handler
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command; returns the exit code. Errors become Dutch messages."""
     ctx = Context(args)
     try:
+        if args.user is None and not is_maintenance(args.func):
+            refuse_without_user(ctx, getattr(args, "command_path", args.command))
         return int(args.func(args, ctx))
     except IkodeskError as exc:
         err(f"Fout: {exc.message}")
@@ -98,6 +129,10 @@ def run(args: argparse.Namespace) -> int:
             log.warning("damaged database in command %s: %s", args.command, exc)
             err(f"Fout: {damaged.message}")
             return damaged.exit_code
+        busy = busy_error(exc) or busy_error(getattr(exc, "orig", None))
+        if busy is not None:  # a lock met outside the engine (a raw driver connection)
+            err(f"Fout: {busy.message}")
+            return busy.exit_code
         log.exception("internal error in command %s", args.command)
         err(
             "Er ging iets mis in ikodesk (interne fout). De details staan in het logbestand; "

@@ -6,7 +6,7 @@ import argparse
 import json
 from datetime import datetime
 
-from ikodesk.cli.common import Context, err, out
+from ikodesk.cli.common import Context, err, maintenance, out
 from ikodesk.errors import UsageError
 from ikodesk.models import AuditEntry
 from ikodesk.services import audit, audit_views, search_audit
@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "conflicts.view": "conflictlijst ingezien",
     "conflicts.review": "conflictbeoordeling",
     "conflicts.scan": "conflictcontrole",
+    "command": "commando zonder --user",
 }
 
 
@@ -132,9 +133,10 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+@maintenance
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.session() as session:
-        check = audit_views.verify(session, ctx.actor)
+        check = audit_views.verify(session, ctx.maintenance_actor)
         head = audit.head_hash(session)
     if check.ok:
         out(f"Auditlog intact: {check.entries} vermeldingen, keten klopt.")

@@ -41,7 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.actor
-    with ctx.db.session() as session:
+    # A transaction: reading a dossier records the opening (a write), so take the
+    # write lock first and wait for it rather than fail halfway (docs/security.md).
+    with ctx.db.transaction() as session:
         case = cases.get_case_by_ref(session, actor, args.ref)
         in_conflict = bool(conflicts.conflict_case_ids(session, [case.id]))
         if args.json:
@@ -122,7 +124,7 @@ def _case_lines(case: Case, in_conflict: bool) -> list[str]:
 
 def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.actor
-    with ctx.db.session() as session:
+    with ctx.db.transaction() as session:
         case_id = cases.case_id_of(session, args.ref)
         path = dossier.write_dossier_pdf(session, actor, case_id, args.output)
     out(f"Dossier {args.ref} afgedrukt naar {path}")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
-from ikodesk.errors import KeyUnavailableError, UsageError
+from ikodesk.cli.terminal import safe
+from ikodesk.errors import AccessDenied, IkodeskError, KeyUnavailableError, UsageError
+from ikodesk.services import command_audit
 from ikodesk.services.actors import Actor
 from ikodesk.services.demo import DEMO_PASSPHRASE
 from ikodesk.services.users import authenticate
@@ -21,13 +25,17 @@ ENV_PASSWORD = "IKODESK_PASSWORD"
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
 
+log = logging.getLogger("ikodesk")
+
 
 def out(message: str = "") -> None:
-    print(message)
+    """Print to standard output; stored text in it cannot steer the terminal."""
+    print(safe(message))
 
 
 def err(message: str) -> None:
-    print(message, file=sys.stderr)
+    """Print to standard error, made terminal-safe like `out`."""
+    print(safe(message), file=sys.stderr)
 
 
 def interactive() -> bool:
@@ -55,6 +63,27 @@ def _passphrase_for(args: argparse.Namespace, path: Path) -> str | None:
     return keymod.passphrase_from_env()
 
 
+def maintenance(handler: Handler) -> Handler:
+    """Mark a command as maintenance that shows no personal data: it runs without --user.
+
+    Every other command needs a logged-in user (the gate in `cli.run`); a new
+    command is gated unless it is marked here on purpose.
+    """
+    handler.ikodesk_maintenance = True  # type: ignore[attr-defined]
+    return handler
+
+
+def is_maintenance(handler: Handler) -> bool:
+    return bool(getattr(handler, "ikodesk_maintenance", False))
+
+
+USER_REQUIRED_MESSAGE = (
+    "Dit commando toont persoonsgegevens en vereist --user NAAM: log in met uw eigen "
+    f"account (wachtwoord uit {ENV_PASSWORD} of een prompt). De sleutel van de database "
+    "alleen geeft geen toegang tot dossiers."
+)
+
+
 class Context:
     """What a command works with: the database (opened on first use) and the actor."""
 
@@ -75,27 +104,43 @@ class Context:
 
     @property
     def actor(self) -> Actor:
-        """The logged-in user (--user), else the key holder."""
+        """The logged-in user (--user). Never the key holder: see `maintenance_actor`."""
         if self._actor is None:
             username = self.args.user
             if username is None:
-                self._actor = Actor.key_holder()
-            else:
-                password = os.environ.get(ENV_PASSWORD)
-                if password is None:
-                    password = prompt_secret(f"Wachtwoord voor {username}: ")
-                with self.db.session() as session:
-                    self._actor = authenticate(session, username, password)
+                raise AccessDenied(USER_REQUIRED_MESSAGE)
+            password = os.environ.get(ENV_PASSWORD)
+            if password is None:
+                password = prompt_secret(f"Wachtwoord voor {username}: ")
+            with self.db.session() as session:
+                self._actor = authenticate(session, username, password)
         return self._actor
 
+    @property
+    def maintenance_actor(self) -> Actor:
+        """For maintenance commands only: the logged-in user, else the key holder."""
+        return self.actor if self.args.user is not None else Actor.key_holder()
+
     def require_user(self) -> Actor:
-        if self.args.user is None:
-            raise UsageError("Dit commando vereist --user NAAM (een account met de juiste rol).")
         return self.actor
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+
+
+def refuse_without_user(ctx: Context, command: str) -> NoReturn:
+    """The gate: `command` needs --user. Audit the key holder's attempt, then refuse."""
+    audited = True
+    try:
+        with ctx.db.session() as session:
+            command_audit.record_refused_command(session, command)
+    except IkodeskError as exc:
+        # Without the key nothing can be read either, and nothing can be recorded.
+        log.warning("refused command %s not audited: %s", command, exc.message)
+        audited = False
+    note = " Deze poging is vastgelegd in het auditlog." if audited else ""
+    raise AccessDenied(USER_REQUIRED_MESSAGE + note)
 
 
 def open_database(args: argparse.Namespace) -> Database:

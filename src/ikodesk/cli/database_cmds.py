@@ -19,6 +19,7 @@ from ikodesk.cli.common import (
     database_path,
     err,
     interactive,
+    maintenance,
     new_password,
     out,
     prompt_secret,
@@ -26,7 +27,8 @@ from ikodesk.cli.common import (
 from ikodesk.errors import DatabaseDamagedError, KeyUnavailableError
 from ikodesk.models import Case, Contact, Mediation, User
 from ikodesk.models.enums import Role
-from ikodesk.services import access, demo, maintenance, users
+from ikodesk.services import access, demo, users
+from ikodesk.services import maintenance as checks
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
@@ -113,6 +115,7 @@ def show_recovery_key(recovery: str | None, *, pending: bool = False) -> None:
     out("uit de sleutelbos van deze computer verdwenen is.")
 
 
+@maintenance
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     path = database_path(args)
     admin = (args.admin or _default_admin()).strip().lower()
@@ -153,6 +156,7 @@ def _progress_printer() -> object:
     return progress
 
 
+@maintenance
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     path = database_path(args)
     db, recovery = create_database(path, demo=bool(getattr(args, "demo", False)))
@@ -182,12 +186,13 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+@maintenance
 def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db
     if args.user is not None:
         with db.session() as session:
-            access.require(session, ctx.actor, Action.BACKUP)
-    report = maintenance.quick_check(db)
+            access.require(session, ctx.maintenance_actor, Action.BACKUP)
+    report = checks.quick_check(db)
     if not report.ok:
         for line in report.lines():
             err(f"  {line}")
@@ -214,6 +219,7 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+@maintenance
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     """The full check; shows no personal data, so no --user is needed."""
     try:
@@ -224,19 +230,20 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
         return 2
     if args.user is not None:
         with db.session() as session:
-            access.require(session, ctx.actor, Action.BACKUP)
+            access.require(session, ctx.maintenance_actor, Action.BACKUP)
     out(f"Controle van {db.path}:")
-    report = maintenance.full_check(db)
+    report = checks.full_check(db)
     for line in report.lines():
         out(f"  {line}")
     out(f"Uitslag: {report.verdict}")
     return 0 if report.ok else 2
 
 
+@maintenance
 def cmd_rekey(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db
     with db.session() as session:
-        access.require(session, ctx.actor, Action.BACKUP)
+        access.require(session, ctx.maintenance_actor, Action.BACKUP)
     passphrase = None
     if args.passphrase:
         passphrase = os.environ.get("IKODESK_NEW_PASSPHRASE") or prompt_secret(
@@ -255,10 +262,11 @@ def cmd_rekey(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+@maintenance
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db
     with db.session() as session:
-        access.require(session, ctx.actor, Action.BACKUP)
+        access.require(session, ctx.maintenance_actor, Action.BACKUP)
     dest = db.backup(args.dest)
     out(f"Versleutelde kopie gemaakt: {dest}")
     return 0

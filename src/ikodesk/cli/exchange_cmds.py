@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ikodesk.cli.common import Context, err, out
 from ikodesk.cli.database_cmds import _progress_printer
-from ikodesk.services import exchange
+from ikodesk.cli.terminal import SafeStream
+from ikodesk.services import command_audit, exchange
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -49,9 +50,12 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.session() as session:
         records = exchange.export_records(session, ctx.actor)
         if to_stdout:
-            count = exchange.write_records(records, sys.stdout)
+            # JSON keeps its meaning: the escapes `safe` writes are JSON escapes.
+            count = exchange.write_records(records, SafeStream(sys.stdout))  # type: ignore[arg-type]
         else:
             count = exchange.write_jsonl(records, args.file)
+        where = "standaarduitvoer" if to_stdout else str(Path(args.file).resolve())
+        command_audit.record_export(session, ctx.actor, count, where)
     report = err if to_stdout else out
     report(f"{count} records geschreven naar {'standaarduitvoer' if to_stdout else args.file}")
     report("Let op: dit bestand is niet versleuteld. Bewaar het alleen op een veilige plek.")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ikodesk.cli.common import Context, out
+from ikodesk.cli.terminal import safe
 from ikodesk.errors import UsageError
 from ikodesk.models.enums import ActivityKind, CaseCode
 from ikodesk.models.labels import label
@@ -68,6 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _write_utf8(text: str) -> None:
     """Write `text` as UTF-8 whatever the console's encoding (names have diacritics)."""
+    text = safe(text)
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:

@@ -14,9 +14,14 @@ dossier; there is no second path. Three things are decided here, in order:
 `require` also writes the audit log: dossier reads, exports, prints,
 changes, administrative actions, and every refusal (services.audit).
 
-The key holder (the command line without --user, holding the database key)
-passes every check: whoever holds the key can read the whole file anyway.
-Their accesses are still audited, as "(sleutelhouder)".
+Every person acts as a logged-in user: the desktop client and the command
+line (--user, see cli.common's gate) alike. The key holder (`Actor.key_holder`)
+is a system actor for work that runs on the key alone (init, demo data,
+maintenance such as backup and rekey, tests); it passes every check and is
+audited as "(sleutelhouder)", but the command line never hands it to a
+command that shows, prints, searches or writes out personal data. Holding the
+key still lets someone read the file with other tools; docs/security.md says
+what this does and does not protect against.
 """
 
 from __future__ import annotations
@@ -86,8 +91,10 @@ CONTENT_ACTIONS = frozenset(
     }
 )
 
-# The role matrix. Managers and admins see no dossier contents at all;
-# EXPORT_ALL and IMPORT bypass every wall, so only the key holder has them.
+# The role matrix. Managers and admins see no dossier contents in the client;
+# an administrator may export or import the whole database (EXPORT_ALL,
+# IMPORT), which crosses every wall by nature and is audited with what was
+# exported or imported.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.STUDENT: frozenset(
         {
@@ -130,6 +137,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONFLICTS_REVIEW,
             Action.FIGURES_VIEW,
             Action.REPORT_PRINT,
+            Action.EXPORT_ALL,
+            Action.IMPORT,
         }
     ),
 }

@@ -22,9 +22,10 @@ def workstation_name() -> str:
 class Actor:
     """The subject of every access decision.
 
-    `user_id` is None only for the key holder: someone who opened the database
-    with its key on the command line without logging in as a user (init,
-    import, export, figures). The key holder can read everything anyway.
+    `user_id` is None only for the key holder: a system actor for work that
+    runs on the database key alone (init, demo data, maintenance, tests). The
+    command line never acts as the key holder for a command that shows
+    personal data; those need a logged-in user (cli.common, docs/security.md).
     """
 
     user_id: int | None

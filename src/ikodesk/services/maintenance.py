@@ -24,8 +24,16 @@ from ikodesk.services import access, audit
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, damage
 from ikodesk.storage.damage import damage_error
+from ikodesk.storage.database import busy_error
 
-__all__ = ["CheckReport", "damage_error", "full_check", "full_check_as", "quick_check"]
+__all__ = [
+    "CheckReport",
+    "busy_error",
+    "damage_error",
+    "full_check",
+    "full_check_as",
+    "quick_check",
+]
 
 QUICK_CIPHER_LIMIT = 256 * 1024 * 1024
 MAX_SHOWN = 5

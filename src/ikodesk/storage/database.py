@@ -4,6 +4,13 @@ One long-lived connection per process (StaticPool): opening a passphrase
 database runs SQLCipher's KDF, which is deliberately slow. Callers must use
 the engine from one thread at a time (the desktop client has one serial
 database worker).
+
+Several processes may use one database (WAL): readers never wait, writers
+queue. A connection waits up to BUSY_TIMEOUT_MS for a lock; `transaction()`
+begins with BEGIN IMMEDIATE, so a unit of work that will write takes the
+write lock first and waits for it, instead of failing when it upgrades a read.
+A lock that outlasts the wait becomes `DatabaseBusy` (one place: the engine's
+error hook): a Dutch message saying the database is busy and nothing was written.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from ikodesk.errors import (
+    DatabaseBusy,
     InputError,
     KeyUnavailableError,
     NotADatabaseError,
@@ -39,6 +47,11 @@ from ikodesk.storage.paths import sidecar_path
 log = logging.getLogger(__name__)
 
 SIDECAR_FORMAT = "ikodesk-database"
+# How long a connection waits for another process's lock before giving up.
+BUSY_TIMEOUT_MS = 10_000
+# Execution option of the engine `transaction()` uses: begin with this statement.
+_BEGIN_OPTION = "ikodesk_begin"
+
 WRONG_KEY_MESSAGE = (
     "De database kan niet worden geopend: de sleutel is onjuist of het bestand "
     "is geen ikodesk-database."
@@ -114,15 +127,20 @@ def _make_engine(path: Path, key: DatabaseKey, *, new: bool = False) -> Engine:
             cur.execute("PRAGMA foreign_keys = ON")
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA temp_store = MEMORY")
-            cur.execute("PRAGMA busy_timeout = 5000")
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         finally:
             cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # pysqlite's implicit transactions are deferred and skip DDL; begin explicitly
-        # so that every unit of work, DDL included, is atomic.
-        conn.exec_driver_sql("BEGIN")
+        # so that every unit of work, DDL included, is atomic. Units of work that will
+        # write (`Database.transaction`) begin IMMEDIATE: see the module docstring.
+        conn.exec_driver_sql(conn.get_execution_options().get(_BEGIN_OPTION, "BEGIN"))
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> BaseException | None:
+        return busy_error(context.original_exception)
 
     return engine
 
@@ -134,6 +152,15 @@ def _require_ikodesk_meta(cur: Any) -> None:
         row = None
     if row is None:
         raise sqlcipher3.DatabaseError("file is not a database (no ikodesk meta)")
+
+
+def busy_error(exc: BaseException | None) -> DatabaseBusy | None:
+    """DatabaseBusy when `exc` is SQLite's "database is locked"/"busy", else None."""
+    if isinstance(exc, sqlcipher3.OperationalError):
+        text_ = str(exc).lower()
+        if "database is locked" in text_ or "busy" in text_:
+            return DatabaseBusy()
+    return None
 
 
 def _connect_checked(engine: Engine) -> None:
@@ -323,9 +350,24 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on error."""
-        with self.session_factory() as session, session.begin():
+        """A session whose work is committed on success and rolled back on error.
+
+        It begins IMMEDIATE: the write lock is taken (waited for) before the
+        first read, so a concurrent writer cannot make it fail halfway.
+        """
+        with Session(self._writer(), expire_on_commit=False) as session, session.begin():
             yield session
+
+    def _writer(self) -> Engine:
+        """The engine with BEGIN IMMEDIATE (follows `self.engine` when rekey replaces it)."""
+        cached = getattr(self, "_writer_engine", None)
+        if cached is None or cached[0] is not self.engine:
+            cached = (
+                self.engine,
+                self.engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"}),
+            )
+            self._writer_engine = cached
+        return cached[1]
 
     # -- facts ----------------------------------------------------------------
     @property

@@ -13,8 +13,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.exc import OperationalError
 
-from ikodesk.errors import AccessDenied, IkodeskError, ValidationError
-from ikodesk.storage.damage import damage_error
+from ikodesk.errors import AccessDenied, DatabaseBusy, IkodeskError, ValidationError
+from ikodesk.services.maintenance import busy_error, damage_error
 from ikodesk.storage.paths import log_dir
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ def user_message(exc: BaseException) -> str | None:
         return QCoreApplication.translate(
             "messages", "Geen toegang tot het bestand {0}. Kies een andere map."
         ).format(exc.filename or "")
+    if isinstance(exc, OperationalError) and busy_error(exc.orig) is not None:
+        return DatabaseBusy.MESSAGE
     if isinstance(exc, OperationalError) and "full" in str(exc.orig):
         return QCoreApplication.translate(
             "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."
