@@ -109,7 +109,7 @@ def test_admin_users_backup_and_idle_setting(
     qtbot.waitUntil(lambda: "minstens 8" in dialog.error.text(), timeout=10_000)
     for field in (dialog.password, dialog.password2):
         field.clear()
-        qtbot.keyClicks(field, "student-wachtwoord")
+        qtbot.keyClicks(field, "Bruine-Beer-Slaapt-9753")
     qtbot.keyClick(dialog.password2, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.users_model.rowCount() == 6, timeout=10_000)
     row = [u.username for u in page.users_model.items].index("ebos")
@@ -132,14 +132,14 @@ def test_admin_users_backup_and_idle_setting(
     page.users_view.setCurrentIndex(page.users_model.index(row, 0))
     dialog = page.reset_password()
     assert dialog is not None and dialog.username.text() == "tmeijer"
-    qtbot.keyClicks(dialog.password, "nieuw-wachtwoord")
-    qtbot.keyClicks(dialog.password2, "nieuw-wachtwoord")
+    qtbot.keyClicks(dialog.password, "Zilveren-Maan-Schijnt-1357")
+    qtbot.keyClicks(dialog.password2, "Zilveren-Maan-Schijnt-1357")
     qtbot.keyClick(dialog.password2, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=10_000)  # closed
 
     def check(s):  # type: ignore[no-untyped-def]
         active = s.scalar(select(User.active).where(User.username == "ebos"))
-        actor = users.authenticate(s, "tmeijer", "nieuw-wachtwoord")
+        actor = users.authenticate(s, "tmeijer", "Zilveren-Maan-Schijnt-1357")
         return active, actor.role
 
     assert in_session(worker, check) == (False, Role.STUDENT)
