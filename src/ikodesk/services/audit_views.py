@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ikodesk.errors import NotFoundError
 from ikodesk.models import AuditEntry, Case, User
-from ikodesk.services import access, audit
+from ikodesk.services import access, audit, audit_anchor
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 
@@ -41,3 +41,13 @@ def verify(session: Session, actor: Actor) -> audit.ChainCheck:
     """Check the hash chain of the whole log (admin or key holder)."""
     access.require(session, actor, Action.AUDIT_VIEW, detail="keten controleren")
     return audit.verify_chain(session)
+
+
+def verify_anchor(
+    session: Session, actor: Actor, anchor: audit_anchor.Anchor
+) -> tuple[audit.ChainCheck, audit_anchor.AnchorCheck]:
+    """The whole chain, and the log up to an anchor against its code (admin or key holder)."""
+    access.require(
+        session, actor, Action.AUDIT_VIEW, object_ref=str(anchor.seq), detail="anker controleren"
+    )
+    return audit.verify_chain(session), audit_anchor.verify_anchor(session, anchor)
