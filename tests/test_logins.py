@@ -325,3 +325,47 @@ def test_the_demo_password_fails_the_policy_and_the_demo_bypasses_it() -> None:
     from ikodesk.services.demo import DEMO_PASSWORD
 
     assert password_problem(DEMO_PASSWORD, username="beheer") is not None
+
+
+# -- the command line -------------------------------------------------------------------
+
+
+def test_cli_unlock_lifts_a_lock_and_list_shows_it(cli, tmp_path) -> None:
+    from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
+
+    env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
+    admin_env = {**env, "IKODESK_PASSWORD": ADMIN_PASSWORD}
+    path = tmp_path / "c.db"
+    assert cli(["--db", path, "init", "--admin", "beheer"], env=admin_env).code == 0
+    res = cli(
+        ["--db", path, "--user", "beheer", "user", "add", "jan", "--role", "jurist",
+         "--password-stdin"],
+        env=admin_env,
+        stdin=JAN_PW + "\n",
+    )
+    assert res.code == 0, res.err
+    weak = cli(
+        ["--db", path, "--user", "beheer", "user", "set-password", "jan", "--password-stdin"],
+        env=admin_env,
+        stdin="jura12345678\n",
+    )
+    assert weak.code == 2 and "te makkelijk te raden" in weak.err
+    db = Database.open(path, passphrase=TEST_PASSPHRASE)
+    try:
+        clock = Clock()
+        clock.now = logins.utc_now()
+        for _ in range(10):
+            clock.advance(-logins.MAX_DELAY_S)
+        _fail_times(db, clock, 10)  # the last failure is "now": locked for 15 minutes
+    finally:
+        db.close()
+    jan_env = {**env, "IKODESK_PASSWORD": JAN_PW}
+    refused = cli(["--db", path, "--user", "jan", "search", "x"], env=jan_env)
+    assert refused.code == 2 and logins.AUTH_FAILED in refused.err
+    listing = cli(["--db", path, "--user", "beheer", "user", "list"], env=admin_env)
+    assert "vergrendeld" in listing.out
+    res = cli(["--db", path, "--user", "beheer", "user", "unlock", "jan"], env=admin_env)
+    assert res.code == 0 and "vrijgegeven" in res.out
+    listing = cli(["--db", path, "--user", "beheer", "user", "list"], env=admin_env)
+    assert "vergrendeld" not in listing.out
+    assert cli(["--db", path, "--user", "jan", "search", "x"], env=jan_env).code == 0
