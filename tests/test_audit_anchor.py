@@ -160,14 +160,14 @@ def test_any_change_before_the_anchor_is_caught(
     try:
         with conn.begin() as tx:
             current = conn.execute(
-                text(f"SELECT {column} FROM audit_log WHERE id = :id"),  # noqa: S608
+                text(f"SELECT {column} FROM audit_log WHERE id = :id"),
                 {"id": position},
             ).scalar()
             if current == value:
                 return
             _attack_on(
                 conn,
-                f"UPDATE audit_log SET {column} = '{value}' WHERE id = {position}",  # noqa: S608
+                f"UPDATE audit_log SET {column} = '{value}' WHERE id = {position}",
             )
             from sqlalchemy.orm import Session
 
@@ -290,13 +290,17 @@ def test_cli_anchor_needs_a_user_and_writes_an_owner_only_file(cli, dbfile: Path
     res = cli(["--db", dbfile, "audit", "anchor"], env=ENV)
     assert res.code == 1 and "--user" in res.err
     out_file = dbfile.with_name("anker.txt")
-    res = cli(["--db", dbfile, "--user", "beheer", "audit", "anchor", "-o", out_file], env=ADMIN_ENV)
+    res = cli(
+        ["--db", dbfile, "--user", "beheer", "audit", "anchor", "-o", out_file], env=ADMIN_ENV
+    )
     assert res.code == 0, res.err
     code = _code(res.out)
     assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
     assert code in out_file.read_text(encoding="utf-8")
     # An existing file (or a planted link) is never written through.
-    res = cli(["--db", dbfile, "--user", "beheer", "audit", "anchor", "-o", out_file], env=ADMIN_ENV)
+    res = cli(
+        ["--db", dbfile, "--user", "beheer", "audit", "anchor", "-o", out_file], env=ADMIN_ENV
+    )
     assert res.code == 2 and "bestaat al" in res.err
     res = cli(["--db", dbfile, "audit", "verify", "--anchor", code], env=ENV)
     assert res.code == 0, res.err

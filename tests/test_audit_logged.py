@@ -70,7 +70,11 @@ def test_mediation_show_is_audited_with_its_reference(
         detail = mediation.get_mediation_by_ref(s, bureau, ref)
     assert _count(db) == before + 1
     entry = _last(db)
-    assert (entry.action, entry.object_type, entry.object_ref) == ("mediation.read", "mediation", ref)
+    assert (entry.action, entry.object_type, entry.object_ref) == (
+        "mediation.read",
+        "mediation",
+        ref,
+    )
     # The desktop client opens a mediation by its id: the same reference is logged.
     with db.session() as s:
         mediation.get_mediation(s, bureau, detail.id)

@@ -551,7 +551,9 @@ def test_other_roles_may_not(db: Database, role: Role) -> None:
 def test_the_cli_refuses_a_jurist_and_serves_a_manager(cli, db: Database, db_path: Path) -> None:
     with db.transaction() as s:
         users.create_user(s, KEY_HOLDER, "jurist1", Role.JURIST, password="Blauwe-Fiets-Rijdt-7315")
-        users.create_user(s, KEY_HOLDER, "directie", Role.MANAGER, password="Gele-Molen-Draait-2468")
+        users.create_user(
+            s, KEY_HOLDER, "directie", Role.MANAGER, password="Gele-Molen-Draait-2468"
+        )
     db.close()
     env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
     res = cli(

@@ -74,7 +74,7 @@ def test_first_run_wizard_creates_a_keyring_database_and_its_admin(
     qtbot.keyClicks(admin.password, "kort")
     qtbot.keyClicks(admin.password2, "kort")
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
-    assert "minstens 8" in admin.error.text()
+    assert "minstens 12" in admin.error.text()
     assert wizard.currentPage() is admin
     for field in (admin.password, admin.password2):
         field.clear()

@@ -163,7 +163,7 @@ def status(session: Session, *, clock: Clock = _utc_now) -> AnchorStatus:
     ).scalar_one_or_none()
     if not value:
         return AnchorStatus(None, None, None, True)
-    stamp, seq, code = (str(value).split(" ") + ["", "", ""])[:3]
+    stamp, seq, code = [*str(value).split(" "), "", "", ""][:3]
     try:
         at = datetime.fromisoformat(stamp)
     except ValueError:

@@ -9,7 +9,8 @@ administrator reads.
 
 Per user, the database keeps the number of consecutive failures and the time
 of the last one. After failure n the next attempt is refused (unchecked)
-until `delay_after(n)` has passed: 1 s, 2 s, 4 s, ... capped at 30 s. From
+until `delay_after(n)` has passed: none after the first (a typo), then 1 s,
+2 s, 4 s, ... capped at 30 s. From
 `LOCK_AFTER` consecutive failures on, every further failure locks the account
 for `LOCK_MINUTES`: the count is not reset when a lock expires, so after the
 lock one wrong guess locks it again. Only a successful login or an
@@ -66,9 +67,9 @@ def utc_now() -> datetime:
 
 def delay_after(failures: int) -> timedelta:
     """How long the next attempt waits after `failures` consecutive failures."""
-    if failures <= 0:
+    if failures <= 1:
         return timedelta(0)
-    return timedelta(seconds=min(2 ** min(failures - 1, 10), MAX_DELAY_S))
+    return timedelta(seconds=min(2 ** min(failures - 2, 10), MAX_DELAY_S))
 
 
 def is_locked(user: User, now: datetime) -> bool:
@@ -88,10 +89,13 @@ def _refusal(user: User | None, password: str, now: datetime) -> str | None:
     if is_locked(user, now):
         verify_password(password, _dummy_hash())
         return "account vergrendeld"
-    if user.failed_logins and user.last_failed_at is not None:
-        if now < user.last_failed_at + delay_after(user.failed_logins):
-            verify_password(password, _dummy_hash())
-            return "te snel na een mislukte poging"
+    if (
+        user.failed_logins
+        and user.last_failed_at is not None
+        and now < user.last_failed_at + delay_after(user.failed_logins)
+    ):
+        verify_password(password, _dummy_hash())
+        return "te snel na een mislukte poging"
     if user.password_hash is None:
         verify_password(password, _dummy_hash())
         return "nog geen wachtwoord ingesteld"

@@ -39,8 +39,12 @@ CONTEXT_WORDS = (
 
 # zxcvbn's warnings and suggestions (English, by their text) as Dutch sentences.
 EXPLANATIONS: dict[str, str] = {
-    "Straight rows of keys are easy to guess.": "Rijen toetsen naast elkaar zijn makkelijk te raden.",
-    "Short keyboard patterns are easy to guess.": "Korte toetsenbordpatronen zijn makkelijk te raden.",
+    "Straight rows of keys are easy to guess.": (
+        "Rijen toetsen naast elkaar zijn makkelijk te raden."
+    ),
+    "Short keyboard patterns are easy to guess.": (
+        "Korte toetsenbordpatronen zijn makkelijk te raden."
+    ),
     'Repeats like "aaa" are easy to guess.': "Herhalingen zoals 'aaa' zijn makkelijk te raden.",
     'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': (
         "Herhalingen zoals 'abcabcabc' zijn nauwelijks moeilijker te raden dan 'abc'."
@@ -53,9 +57,7 @@ EXPLANATIONS: dict[str, str] = {
     "This is a top-10 common password.": "Dit is een van de tien meest gebruikte wachtwoorden.",
     "This is a top-100 common password.": "Dit is een van de honderd meest gebruikte wachtwoorden.",
     "This is a very common password.": "Dit is een veelgebruikt wachtwoord.",
-    "This is similar to a commonly used password.": (
-        "Dit lijkt op een veelgebruikt wachtwoord."
-    ),
+    "This is similar to a commonly used password.": ("Dit lijkt op een veelgebruikt wachtwoord."),
     "A word by itself is easy to guess.": "Eén los woord is makkelijk te raden.",
     "Names and surnames by themselves are easy to guess.": (
         "Voor- en achternamen zijn op zichzelf makkelijk te raden."
@@ -103,7 +105,9 @@ def _context(username: str, extra: tuple[str, ...]) -> list[str]:
     return words
 
 
-def password_problem(password: str, *, username: str = "", extra: tuple[str, ...] = ()) -> str | None:
+def password_problem(
+    password: str, *, username: str = "", extra: tuple[str, ...] = ()
+) -> str | None:
     """A Dutch explanation of why a new password is not acceptable, or None."""
     if password.strip() != password:
         return "Het wachtwoord mag niet beginnen of eindigen met een spatie."
