@@ -225,6 +225,7 @@ def test_every_kind_of_failure_gets_the_same_message(db: Database, people: Actor
         "no password": _fails(db, "piet", JAN_PW, clock),
         "inactive": _fails(db, "kees", JAN_PW, clock),
         "wrong": _fails(db, "jan", "fout-fout-fout", clock),
+        "wrong again": _fails(db, "jan", "fout-fout-fout", clock),
         "too early": _fails(db, "jan", JAN_PW, clock),
     }
     _fail_times(db, clock, 10)
