@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 keyring.set_keyring(MemoryKeyring())
 
 TEST_PASSPHRASE = "test-wachtwoordzin"
-ADMIN_PASSWORD = "beheer-wachtwoord"
+ADMIN_PASSWORD = "Paarse-Olifant-Danst-1987"
 
 
 @pytest.fixture(autouse=True)

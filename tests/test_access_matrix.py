@@ -30,6 +30,7 @@ EXPECTED: dict[Role, set[Action]] = {
         A.REFERENCE_MANAGE,
         A.BACKUP,
         A.AUDIT_VIEW,
+        A.AUDIT_ANCHOR,
         A.CONFLICTS_VIEW,
         A.CONFLICTS_REVIEW,
         A.FIGURES_VIEW,

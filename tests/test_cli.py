@@ -81,13 +81,13 @@ def test_user_management_needs_an_admin(cli, tmp_path: Path) -> None:
             "--password-stdin",
         ],
         env=admin,
-        stdin="jurist-wachtwoord\n",
+        stdin="Blauwe-Fiets-Rijdt-7315\n",
     )
     assert res.code == 0, res.err
     # A jurist may not add users: access refused, exit 3.
     res = cli(
         ["--db", db, "--user", "jdevries", "user", "add", "x2", "--role", "admin", "--no-password"],
-        env={**ENV, "IKODESK_PASSWORD": "jurist-wachtwoord"},
+        env={**ENV, "IKODESK_PASSWORD": "Blauwe-Fiets-Rijdt-7315"},
     )
     assert res.code == 3 and "Geen toegang" in res.err
     # Without --user: refused by the gate (the key alone is no account).
@@ -102,7 +102,7 @@ def test_user_management_needs_an_admin(cli, tmp_path: Path) -> None:
     res = cli(
         ["--db", db, "--user", "beheer", "user", "set-password", "jdevries", "--password-stdin"],
         env=admin,
-        stdin="nieuw-wachtwoord\n",
+        stdin="Zilveren-Maan-Schijnt-1357\n",
     )
     assert res.code == 0
     res = cli(["--db", db, "--user", "beheer", "user", "list"], env=admin)

@@ -550,18 +550,20 @@ def test_other_roles_may_not(db: Database, role: Role) -> None:
 
 def test_the_cli_refuses_a_jurist_and_serves_a_manager(cli, db: Database, db_path: Path) -> None:
     with db.transaction() as s:
-        users.create_user(s, KEY_HOLDER, "jurist1", Role.JURIST, password="jurist-wachtwoord")
-        users.create_user(s, KEY_HOLDER, "directie", Role.MANAGER, password="manager-wachtwoord")
+        users.create_user(s, KEY_HOLDER, "jurist1", Role.JURIST, password="Blauwe-Fiets-Rijdt-7315")
+        users.create_user(
+            s, KEY_HOLDER, "directie", Role.MANAGER, password="Gele-Molen-Draait-2468"
+        )
     db.close()
     env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
     res = cli(
         ["--db", db_path, "--user", "jurist1", "figures", "--year", "2024"],
-        env={**env, "IKODESK_PASSWORD": "jurist-wachtwoord"},
+        env={**env, "IKODESK_PASSWORD": "Blauwe-Fiets-Rijdt-7315"},
     )
     assert res.code == 3 and "Geen toegang" in res.err
     res = cli(
         ["--db", db_path, "--user", "directie", "figures", "--year", "2024", "--json"],
-        env={**env, "IKODESK_PASSWORD": "manager-wachtwoord"},
+        env={**env, "IKODESK_PASSWORD": "Gele-Molen-Draait-2468"},
     )
     assert res.code == 0 and json.loads(res.out)["cases"]["total"] == 0
     res = cli(["--db", db_path, "figures", "--year", "24"], env=env)

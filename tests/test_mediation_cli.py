@@ -16,9 +16,9 @@ from tests.support.mediation_dataset import build_2024
 
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
 PASSWORDS = {
-    "bureau": "bureau-wachtwoord",
-    "directie": "directie-wachtwoord",
-    "jurist1": "jurist-ww-1",
+    "bureau": "Paarse-Kat-Leest-6420",
+    "directie": "Grijze-Wolk-Regent-3579",
+    "jurist1": "Lila-Tulp-Bloeit-8024",
 }
 
 

@@ -28,7 +28,7 @@ def people(db: Database) -> dict[str, Actor]:
             ("ebos", Role.STUDENT),
             ("directie", Role.MANAGER),
         ):
-            u = users.create_user(s, KH, name, role, password="wachtwoord-123")
+            u = users.create_user(s, KH, name, role, password="Groene-Tafel-Zingt-4821")
             out[name] = Actor(u.id, u.username, u.role)
         users.set_active(s, KH, "ebos", False)
     return out

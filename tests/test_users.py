@@ -25,16 +25,16 @@ def test_password_hash_is_scrypt_salted_and_verifies() -> None:
 
 def _admin(db: Database) -> Actor:
     with db.transaction() as s:
-        u = users.create_user(s, KH, "beheer", Role.ADMIN, password="beheer-wachtwoord")
+        u = users.create_user(s, KH, "beheer", Role.ADMIN, password="Paarse-Olifant-Danst-1987")
         return Actor(u.id, u.username, u.role)
 
 
 def test_authenticate(db: Database) -> None:
     _admin(db)
     with db.session() as s:
-        actor = users.authenticate(s, "Beheer ", "beheer-wachtwoord")
+        actor = users.authenticate(s, "Beheer ", "Paarse-Olifant-Danst-1987")
         assert actor.username == "beheer" and actor.role is Role.ADMIN
-        for name, pw in (("beheer", "fout-wachtwoord"), ("niemand", "beheer-wachtwoord")):
+        for name, pw in (("beheer", "fout-wachtwoord"), ("niemand", "Paarse-Olifant-Danst-1987")):
             with pytest.raises(AuthenticationError, match="Onbekende gebruikersnaam of onjuist"):
                 users.authenticate(s, name, pw)
 
@@ -42,31 +42,34 @@ def test_authenticate(db: Database) -> None:
 def test_deactivated_user_cannot_log_in(db: Database) -> None:
     admin = _admin(db)
     with db.transaction() as s:
-        users.create_user(s, admin, "jan", Role.JURIST, password="jan-wachtwoord")
+        users.create_user(s, admin, "jan", Role.JURIST, password="Oranje-Boot-Vaart-8642")
         users.set_active(s, admin, "jan", False)
     with db.session() as s, pytest.raises(AuthenticationError):
-        users.authenticate(s, "jan", "jan-wachtwoord")
+        users.authenticate(s, "jan", "Oranje-Boot-Vaart-8642")
 
 
 def test_user_without_password_cannot_log_in(db: Database) -> None:
     admin = _admin(db)
     with db.transaction() as s:
         users.create_user(s, admin, "jan", Role.JURIST)
-    with db.session() as s, pytest.raises(AuthenticationError, match="nog geen wachtwoord"):
+    # The same answer as a wrong password: no hint that the account exists (issue #11, 15).
+    with db.session() as s, pytest.raises(AuthenticationError) as refused:
         users.authenticate(s, "jan", "")
+    assert refused.value.message == users.AUTH_FAILED
+    assert "nog geen wachtwoord" not in refused.value.message
 
 
 def test_only_admins_manage_users(db: Database) -> None:
     admin = _admin(db)
     with db.transaction() as s:
-        u = users.create_user(s, admin, "jan", Role.JURIST, password="jan-wachtwoord")
+        u = users.create_user(s, admin, "jan", Role.JURIST, password="Oranje-Boot-Vaart-8642")
         jurist = Actor(u.id, u.username, u.role)
     with db.transaction() as s, pytest.raises(AccessDenied):
         users.create_user(s, jurist, "piet", Role.ADMIN)
     with db.transaction() as s, pytest.raises(AccessDenied):
         users.set_password(s, jurist, "beheer", "overgenomen!")
     with db.transaction() as s:  # but everyone may change their own password
-        users.set_password(s, jurist, "jan", "nieuw-wachtwoord")
+        users.set_password(s, jurist, "jan", "Zilveren-Maan-Schijnt-1357")
 
 
 def test_the_last_admin_stays(db: Database) -> None:
@@ -80,8 +83,8 @@ def test_the_last_admin_stays(db: Database) -> None:
 @pytest.mark.parametrize(
     ("name", "password", "message"),
     [
-        ("J", "goed-wachtwoord", "gebruikersnaam"),
-        ("jan", "kort", "minstens 8"),
+        ("J", "Gouden-Kroon-Glanst-4682", "gebruikersnaam"),
+        ("jan", "kort", "minstens 12"),
         ("jan", " spatie-ervoor", "spatie"),
     ],
 )

@@ -21,7 +21,7 @@ STAFF = [
     {"type": "user", "username": "directie", "name": "M. van Leeuwen", "role": "manager"},
     {"type": "user", "username": "mediation", "name": "W. Hendriks", "role": "mediation"},
 ]
-PASSWORD = "geheim-wachtwoord-1"
+PASSWORD = "Rode-Kikker-Springt-5093"
 
 MOTHER_REF = "2024-L2-00017"  # R.ABDUCTION_CASE: Anna Kowalska, left behind, jdevries
 FATHER_REF = "2024-L2-00030"

@@ -25,7 +25,7 @@ from ikodesk.ui.worker import DbWorker
 from tests.support import records as R
 
 T = TypeVar("T")
-PASSWORD = "wachtwoord-123"
+PASSWORD = "Groene-Tafel-Zingt-4821"
 KH = Actor.key_holder()
 
 

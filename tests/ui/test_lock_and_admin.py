@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import shiboken6
@@ -106,10 +107,10 @@ def test_admin_users_backup_and_idle_setting(
     qtbot.keyClicks(dialog.password, "kort")
     qtbot.keyClicks(dialog.password2, "kort")
     qtbot.keyClick(dialog.password2, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "minstens 8" in dialog.error.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "minstens 12" in dialog.error.text(), timeout=10_000)
     for field in (dialog.password, dialog.password2):
         field.clear()
-        qtbot.keyClicks(field, "student-wachtwoord")
+        qtbot.keyClicks(field, "Bruine-Beer-Slaapt-9753")
     qtbot.keyClick(dialog.password2, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.users_model.rowCount() == 6, timeout=10_000)
     row = [u.username for u in page.users_model.items].index("ebos")
@@ -132,14 +133,14 @@ def test_admin_users_backup_and_idle_setting(
     page.users_view.setCurrentIndex(page.users_model.index(row, 0))
     dialog = page.reset_password()
     assert dialog is not None and dialog.username.text() == "tmeijer"
-    qtbot.keyClicks(dialog.password, "nieuw-wachtwoord")
-    qtbot.keyClicks(dialog.password2, "nieuw-wachtwoord")
+    qtbot.keyClicks(dialog.password, "Zilveren-Maan-Schijnt-1357")
+    qtbot.keyClicks(dialog.password2, "Zilveren-Maan-Schijnt-1357")
     qtbot.keyClick(dialog.password2, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=10_000)  # closed
 
     def check(s):  # type: ignore[no-untyped-def]
         active = s.scalar(select(User.active).where(User.username == "ebos"))
-        actor = users.authenticate(s, "tmeijer", "nieuw-wachtwoord")
+        actor = users.authenticate(s, "tmeijer", "Zilveren-Maan-Schijnt-1357")
         return active, actor.role
 
     assert in_session(worker, check) == (False, Role.STUDENT)
@@ -187,3 +188,52 @@ def test_dutch_without_translations_and_english_from_the_ts(qtbot: QtBot) -> Non
     finally:
         i18n.apply_language("nl")
     assert QCoreApplication.translate("CasesPage", "Zaken") == "Zaken"
+
+
+def test_beheer_reminds_of_the_anchor_makes_one_and_unlocks_a_user(
+    qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
+) -> None:
+    """Issue #11 points 11 and 14 in the desktop client."""
+    from ikodesk.services import audit_anchor, logins
+    from ikodesk.ui.admin_security import AnchorCodeDialog
+
+    def lock_jdevries(s):  # type: ignore[no-untyped-def]
+        user = s.scalar(select(User).where(User.username == "jdevries"))
+        user.failed_logins = logins.LOCK_AFTER
+        user.locked_until = logins.utc_now() + timedelta(minutes=10)
+
+    ctx = make_ctx(worker, sample_cases, people["beheer"], "F. Beheerder")
+    in_session(worker, lock_jdevries)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.admin_page
+    assert page is not None and page.anchor_box is not None
+    box = page.anchor_box
+    # No anchor yet: a visible reminder.
+    qtbot.waitUntil(lambda: "nog nooit" in box.status_label.text(), timeout=10_000)
+    assert box.due and box.make_button.isVisible()
+
+    box.make_button.click()
+    qtbot.waitUntil(lambda: box.dialog is not None, timeout=10_000)
+    dialog = box.dialog
+    assert isinstance(dialog, AnchorCodeDialog)
+    code = dialog.code.text()
+    anchor = audit_anchor.parse(code)
+    qtbot.waitUntil(lambda: "Laatste anker" in box.status_label.text(), timeout=10_000)
+    assert not box.due
+    assert in_session(worker, lambda s: audit_anchor.verify_anchor(s, anchor).ok)
+    dialog.accept()
+
+    # The locked user shows as such, and "Vrijgeven" lets them log in again.
+    qtbot.waitUntil(lambda: page.users_model.rowCount() == 5)
+    row = [u.username for u in page.users_model.items].index("jdevries")
+    assert page.users_model.data(page.users_model.index(row, 3)).startswith("vergrendeld")
+    page.users_view.setCurrentIndex(page.users_model.index(row, 0))
+    page.unlock_user()
+    qtbot.waitUntil(
+        lambda: not page.users_model.items[row].locked if page.users_model.items else False,
+        timeout=10_000,
+    )
+    actor = in_session(worker, lambda s: users.authenticate(s, "jdevries", PASSWORD))
+    assert actor.username == "jdevries"

@@ -74,11 +74,11 @@ def test_first_run_wizard_creates_a_keyring_database_and_its_admin(
     qtbot.keyClicks(admin.password, "kort")
     qtbot.keyClicks(admin.password2, "kort")
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
-    assert "minstens 8" in admin.error.text()
+    assert "minstens 12" in admin.error.text()
     assert wizard.currentPage() is admin
     for field in (admin.password, admin.password2):
         field.clear()
-        qtbot.keyClicks(field, "geheim-wachtwoord")
+        qtbot.keyClicks(field, "Witte-Zwaan-Vliegt-3176")
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page, timeout=20_000)
     recovery = wizard.recovery_page.key.text()
@@ -96,7 +96,7 @@ def test_first_run_wizard_creates_a_keyring_database_and_its_admin(
     assert info is not None and info.key_mode is KeyMode.KEYRING
     assert memory_keyring.entries  # the key went to the (test) keyring
     with qtbot.waitSignal(controller.logged_in, timeout=20_000) as blocker:
-        qtbot.keyClicks(login.password, "geheim-wachtwoord")
+        qtbot.keyClicks(login.password, "Witte-Zwaan-Vliegt-3176")
         qtbot.keyClick(login.password, Qt.Key.Key_Return)
     window = blocker.args[0]
     assert isinstance(window, MainWindow)
@@ -127,8 +127,8 @@ def test_wizard_with_a_passphrase_when_there_is_no_keyring(
     qtbot.keyClicks(page.passphrase2, "een lange wachtwoordzin")
     wizard.next()
     admin = wizard.admin_page
-    qtbot.keyClicks(admin.password, "geheim-wachtwoord")
-    qtbot.keyClicks(admin.password2, "geheim-wachtwoord")
+    qtbot.keyClicks(admin.password, "Witte-Zwaan-Vliegt-3176")
+    qtbot.keyClicks(admin.password2, "Witte-Zwaan-Vliegt-3176")
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page, timeout=20_000)
     assert not wizard.recovery_page.key.isVisibleTo(wizard)

@@ -1,15 +1,16 @@
-"""audit [--case REF] [--of-user NAAM] [--json] | audit verify."""
+"""audit [--case REF] [--of-user NAAM] [--json] | audit verify [--anchor CODE] | audit anchor."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from datetime import datetime
+from pathlib import Path
 
 from ikodesk.cli.common import Context, err, maintenance, out
 from ikodesk.errors import UsageError
 from ikodesk.models import AuditEntry
-from ikodesk.services import audit, audit_views, search_audit
+from ikodesk.services import audit, audit_anchor, audit_views, output, search_audit
 from ikodesk.services.search_audit import StoredTerms
 
 EXIT_TAMPERED = 2
@@ -36,6 +37,8 @@ ACTION_LABELS = {
     "import": "import",
     "backup": "back-up/info",
     "audit.view": "auditlog ingezien",
+    "audit.anchor": "auditanker gemaakt",
+    "login": "inloggen",
     "conflicts.view": "conflictlijst ingezien",
     "conflicts.review": "conflictbeoordeling",
     "conflicts.scan": "conflictcontrole",
@@ -52,7 +55,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_show)
     asub = p.add_subparsers(dest="audit_command", metavar="ACTIE")
     v = asub.add_parser("verify", help="de hashketen van het auditlog controleren")
+    v.add_argument(
+        "--anchor",
+        metavar="CODE",
+        help="ook controleren dat het log tot dit anker ongewijzigd is (code van 'audit anchor')",
+    )
     v.set_defaults(func=cmd_verify)
+    a = asub.add_parser(
+        "anchor",
+        help="de huidige stand als code vastleggen, te bewaren buiten de database (beheerder)",
+    )
+    a.add_argument("-o", "--output", metavar="BESTAND", help="de code ook in dit bestand zetten")
+    a.set_defaults(func=cmd_anchor)
 
 
 def _local(stamp: str) -> str:
@@ -84,7 +98,7 @@ def _terms_json(e: AuditEntry, terms: dict[str, StoredTerms]) -> dict[str, objec
 
 def _line(e: AuditEntry, terms: dict[str, StoredTerms]) -> str:
     result = "geweigerd" if e.result == "refused" else "toegestaan"
-    who = e.username if e.user_id is not None else "(sleutelhouder)"
+    who = e.username  # "(sleutelhouder)" for the key holder
     # A search's reference is a long keyed hash: its terms say more.
     ref = e.object_ref if e.object_type != search_audit.OBJECT_TYPE else None
     what = f"{e.object_type} {ref}" if ref else e.object_type
@@ -135,17 +149,75 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 @maintenance
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
+    if args.anchor:
+        return _verify_anchor(args.anchor, ctx)
     with ctx.db.session() as session:
         check = audit_views.verify(session, ctx.maintenance_actor)
         head = audit.head_hash(session)
     if check.ok:
         out(f"Auditlog intact: {check.entries} vermeldingen, keten klopt.")
         if head:
-            # Noted down elsewhere, it also exposes a chain rewritten by a key holder.
             out(f"Kenmerk van de laatste vermelding: {head}")
+            out(
+                "Let op: de keten alleen bewijst niets tegen iemand met de sleutel. Maak "
+                "maandelijks een anker (ikodesk --user NAAM audit anchor) en bewaar de code "
+                "buiten de database; controleer met 'audit verify --anchor CODE'."
+            )
         return 0
     err(
         f"Auditlog NIET intact: {check.problem}. Eerste foute vermelding: {check.first_bad} "
         f"(na {check.entries} goede)."
     )
     return EXIT_TAMPERED
+
+
+def _verify_anchor(code: str, ctx: Context) -> int:
+    anchor = audit_anchor.parse(code)
+    with ctx.db.session() as session:
+        chain, anchored = audit_views.verify_anchor(session, ctx.maintenance_actor, anchor)
+    if not anchored.ok:
+        err(f"Auditlog GEWIJZIGD: {anchored.message}.")
+        if chain.ok:
+            err(
+                "De keten zelf klopt wel: iemand met de sleutel heeft de hashes opnieuw "
+                "berekend. Vergelijk met een back-up van vóór de wijziging."
+            )
+        return EXIT_TAMPERED
+    out(f"Anker {anchor.code} klopt: {anchored.message}.")
+    if not chain.ok:
+        err(
+            f"Maar na het anker is het log NIET intact: {chain.problem}. Eerste foute "
+            f"vermelding: {chain.first_bad}."
+        )
+        return EXIT_TAMPERED
+    out(
+        f"De keten klopt tot en met vermelding {chain.entries}. Over de vermeldingen na "
+        f"vermelding {anchor.seq} zegt het anker niets: die kan iemand met de sleutel nog "
+        "hebben herschreven."
+    )
+    return 0
+
+
+def cmd_anchor(args: argparse.Namespace, ctx: Context) -> int:
+    actor = ctx.require_user()  # an administrator, audited (docs/security.md)
+    with ctx.db.transaction() as session:
+        anchor = audit_anchor.make_anchor(session, actor)
+    made = datetime.now().astimezone()
+    lines = [
+        "ikodesk auditanker",
+        f"Database: {ctx.db.database_id} ({ctx.path.name})",
+        f"Gemaakt: {made:%d-%m-%Y %H:%M} door {actor.username}",
+        f"Ankercode: {anchor.code}",
+        "",
+        "Bewaar deze code buiten de database (op papier, per e-mail aan de leidinggevende).",
+        "Controleren: ikodesk audit verify --anchor CODE. Dat bewijst dat vermelding 1 t/m "
+        f"{anchor.seq} sindsdien",
+        "niet zijn gewijzigd, verwijderd of herschreven; over latere vermeldingen zegt het niets.",
+    ]
+    if args.output:
+        target = Path(args.output).expanduser()
+        output.write_new_text(target, "\n".join(lines) + "\n")
+        lines.append(f"(Ook geschreven naar {target}, alleen leesbaar voor u.)")
+    for line in lines:
+        out(line)
+    return 0

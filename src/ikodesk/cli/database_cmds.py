@@ -124,7 +124,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
         err(f"Ongeldige gebruikersnaam voor de beheerder: {problem}.")
         return 1
     password = new_password(admin)
-    problem = users.password_problem(password)
+    problem = users.password_problem(password, username=admin)
     if problem:
         err(problem)
         return 2

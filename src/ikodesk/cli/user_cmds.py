@@ -1,4 +1,4 @@
-"""user add | set-password | list | deactivate | activate."""
+"""user add | set-password | list | deactivate | activate | unlock."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 
 from ikodesk.cli.common import Context, new_password, out
 from ikodesk.models.enums import Role
-from ikodesk.services import users
+from ikodesk.services import logins, users
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,6 +42,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         d.add_argument("username", metavar="NAAM")
         d.set_defaults(func=cmd_set_active, active=active)
 
+    u = user_sub.add_parser(
+        "unlock", help="een na mislukte inlogpogingen vergrendeld account vrijgeven"
+    )
+    u.add_argument("username", metavar="NAAM")
+    u.set_defaults(func=cmd_unlock)
+
 
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()
@@ -68,9 +74,12 @@ def cmd_set_password(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()
     with ctx.db.session() as session:
+        now = logins.utc_now()
         for u in users.list_users(session, actor):
             status = "actief" if u.active else "gedeactiveerd"
             pw = "" if u.password_hash else " (geen wachtwoord)"
+            if logins.is_locked(u, now):
+                pw += " (vergrendeld: te veel mislukte inlogpogingen)"
             out(f"{u.username:<20} {u.role.value:<10} {status}{pw}  {u.name}")
     return 0
 
@@ -80,4 +89,12 @@ def cmd_set_active(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.transaction() as session:
         users.set_active(session, actor, args.username, args.active)
     out(f"Gebruiker {args.username} " + ("geactiveerd." if args.active else "gedeactiveerd."))
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace, ctx: Context) -> int:
+    actor = ctx.require_user()
+    with ctx.db.transaction() as session:
+        users.unlock(session, actor, args.username)
+    out(f"Account {args.username} vrijgegeven: het kan weer inloggen.")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, String, func
+from sqlalchemy import Boolean, DateTime, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ikodesk.models.base import Base, enum_column_type
@@ -24,6 +24,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
     extra: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # Login throttling (services.logins): consecutive failures, the last one (UTC),
+    # and the end of a temporary lock (UTC). A success or an admin resets them.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
     def __repr__(self) -> str:
         return f"User({self.username!r}, {self.role.value})"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ikodesk.errors import AccessDenied, NotFoundError
 from ikodesk.models import AuditEntry, Case, User
-from ikodesk.services import access, audit, search_audit
+from ikodesk.services import access, audit, audit_anchor, search_audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 
@@ -59,3 +59,13 @@ def search_terms(
         session,
         (e.object_ref for e in entries if e.object_type == search_audit.OBJECT_TYPE),
     )
+
+
+def verify_anchor(
+    session: Session, actor: Actor, anchor: audit_anchor.Anchor
+) -> tuple[audit.ChainCheck, audit_anchor.AnchorCheck]:
+    """The whole chain, and the log up to an anchor against its code (admin or key holder)."""
+    access.require(
+        session, actor, Action.AUDIT_VIEW, object_ref=str(anchor.seq), detail="anker controleren"
+    )
+    return audit.verify_chain(session), audit_anchor.verify_anchor(session, anchor)

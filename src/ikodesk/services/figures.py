@@ -214,7 +214,7 @@ def compute_figures(session: Session, actor: Actor, year: int) -> Figures:
     Every key of `figure_keys.ALL_KEYS` is present (all twelve Line 2 codes
     too); counts without records are 0, rates without a denominator null.
     """
-    access.require(session, actor, Action.FIGURES_VIEW)
+    access.require(session, actor, Action.FIGURES_VIEW, object_ref=str(year))
     period = _Year(year)
     flat: dict[str, Any] = {k: 0 for k in SCALAR_KEYS}
     _case_totals(session, period, flat)
@@ -478,7 +478,9 @@ def failure_reasons(session: Session, actor: Actor, year: int) -> dict[str, dict
     `{"all": {reason: n}, "iko": {...}, "niko": {...}}` with every reason of
     `figure_keys.FAILURE_REASONS`; a mediation with two reasons counts for both.
     """
-    access.require(session, actor, Action.FIGURES_VIEW)
+    access.require(
+        session, actor, Action.FIGURES_VIEW, object_ref=str(year), detail="redenen mislukking"
+    )
     m = _MEDIATIONS.c
     # A few dozen rows a year; JSON lists cannot be grouped on every database.
     stmt = select(m.kind, m.failure_reasons).where(

@@ -757,8 +757,8 @@ def mediator_warnings(
     "Same family" is defined in services/mediation_family.py. A warning, not a
     refusal: the bureau decides.
     """
-    access.require(session, actor, Action.MEDIATION_READ)
     ref = session.scalar(select(Mediation.ref).where(Mediation.id == mediation_id))
+    access.require(session, actor, Action.MEDIATION_READ, object_ref=ref)
     if ref is None:
         raise NotFoundError("Deze mediation bestaat niet (meer).")
     ids = list(dict.fromkeys(mediator_ids))
@@ -852,13 +852,15 @@ def assign_mediators(
 
 def get_mediation(session: Session, actor: Actor, mediation_id: int) -> MediationDetail:
     """One mediation with its parents, children, mediators, interviews and linked case facts."""
-    access.require(session, actor, Action.MEDIATION_READ)
+    ref = session.scalar(select(Mediation.ref).where(Mediation.id == mediation_id))
+    access.require(session, actor, Action.MEDIATION_READ, object_ref=ref)
     return _detail(session, actor, _load(session, mediation_id))
 
 
 def get_mediation_by_ref(session: Session, actor: Actor, ref: str) -> MediationDetail:
     """One mediation by its reference (M2024-007)."""
-    access.require(session, actor, Action.MEDIATION_READ)
+    # The reference asked for, found or not: the audit log says which dossier was read.
+    access.require(session, actor, Action.MEDIATION_READ, object_ref=ref.strip()[:80])
     mediation_id = session.scalar(select(Mediation.id).where(Mediation.ref == ref.strip()))
     if mediation_id is None:
         raise NotFoundError(f'Mediation "{ref.strip()}" bestaat niet.')

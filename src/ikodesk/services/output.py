@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ikodesk.errors import InputError
 from ikodesk.storage import files
 
 
 def save_copy(source: Path, target: Path) -> Path:
     """Copy a file the application made (a report PDF) to where the user chose."""
     return files.copy_private(source, target)
+
+
+def write_new_text(target: Path, text: str) -> Path:
+    """Write a new text file (an audit anchor); an existing file is never replaced."""
+    try:
+        return files.write_private_text(target, text, replace=False)
+    except FileExistsError:
+        raise InputError(f"{target} bestaat al; kies een nieuw bestand.") from None
+    except OSError as exc:
+        raise InputError(f"Kan {target} niet schrijven: {exc.strerror}.") from None

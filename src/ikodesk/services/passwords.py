@@ -7,10 +7,13 @@ import hashlib
 import hmac
 import secrets
 
+from ikodesk.services.password_policy import MIN_PASSWORD_LENGTH, password_problem
+
+__all__ = ["MIN_PASSWORD_LENGTH", "hash_password", "password_problem", "verify_password"]
+
 # n=2**15, r=8: 32 MiB and ~0.1 s per check: slow for a guesser, fine for a login.
 _N, _R, _P = 2**15, 8, 1
 _MAXMEM = 64 * 1024 * 1024
-MIN_PASSWORD_LENGTH = 8
 
 
 def _b64(data: bytes) -> str:
@@ -46,12 +49,3 @@ def verify_password(password: str, stored: str | None) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(digest, expected)
-
-
-def password_problem(password: str) -> str | None:
-    """A Dutch sentence saying why a new password is not acceptable, or None."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens lang zijn."
-    if password.strip() != password:
-        return "Het wachtwoord mag niet beginnen of eindigen met een spatie."
-    return None

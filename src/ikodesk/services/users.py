@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import AuthenticationError, InputError, NotFoundError
+from ikodesk.errors import InputError, NotFoundError
 from ikodesk.models import User
 from ikodesk.models.enums import Role
-from ikodesk.services import access
+from ikodesk.services import access, logins
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
-from ikodesk.services.passwords import hash_password, password_problem, verify_password
+from ikodesk.services.logins import AUTH_FAILED, authenticate
+from ikodesk.services.passwords import hash_password, password_problem
+
+__all__ = ["AUTH_FAILED", "authenticate"]  # re-exported: the login lives in services.logins
 
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
-AUTH_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord."
 
 
 def username_problem(username: str) -> str | None:
@@ -55,15 +56,15 @@ def create_user(
         raise InputError(f'Gebruiker "{username}" bestaat al.')
     user = User(username=username, name=name.strip(), role=role, active=True)
     if password is not None:
-        _check_new_password(password)
+        _check_new_password(password, username)
         user.password_hash = hash_password(password)
     session.add(user)
     session.flush()
     return user
 
 
-def _check_new_password(password: str) -> None:
-    problem = password_problem(password)
+def _check_new_password(password: str, username: str) -> None:
+    problem = password_problem(password, username=username)
     if problem:
         raise InputError(problem)
 
@@ -73,8 +74,17 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
     user = get_user(session, username)
     if actor.user_id != user.id:
         access.require(session, actor, Action.USER_MANAGE)
-    _check_new_password(password)
+    _check_new_password(password, user.username)
     user.password_hash = hash_password(password)
+
+
+def unlock(session: Session, actor: Actor, username: str) -> None:
+    """An admin lifts a login lock and clears the failed attempts (audited)."""
+    username = username.strip().lower()
+    access.require(
+        session, actor, Action.USER_MANAGE, object_ref=username, detail="inlogblokkade opgeheven"
+    )
+    logins.unlock(session, get_user(session, username))
 
 
 def set_active(session: Session, actor: Actor, username: str, active: bool) -> None:
@@ -102,26 +112,6 @@ def _active_admins(session: Session) -> int:
     )
 
 
-def authenticate(session: Session, username: str, password: str) -> Actor:
-    """Check a username and password; the same message for every kind of failure."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        verify_password(password, _dummy_hash())  # same cost as a real check
-        raise AuthenticationError(AUTH_FAILED)
-    if user.password_hash is None:
-        raise AuthenticationError(
-            f'Voor "{user.username}" is nog geen wachtwoord ingesteld; vraag de beheerder.'
-        )
-    if not verify_password(password, user.password_hash) or not user.active:
-        raise AuthenticationError(AUTH_FAILED)
-    return Actor(user_id=user.id, username=user.username, role=user.role)
-
-
 def list_users(session: Session, actor: Actor) -> list[User]:
     access.require(session, actor, Action.USER_MANAGE)
     return list(session.scalars(select(User).order_by(User.username)))
-
-
-@cache
-def _dummy_hash() -> str:
-    return hash_password("ikodesk-timing-equaliser")

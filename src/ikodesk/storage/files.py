@@ -139,8 +139,11 @@ def is_stream(target: Path) -> bool:
 
 
 @contextlib.contextmanager
-def safe_output(target: Path) -> Iterator[BinaryIO]:
-    """A binary file that becomes `target` (mode 0600) only when the block succeeds."""
+def safe_output(target: Path, *, replace: bool = True) -> Iterator[BinaryIO]:
+    """A binary file that becomes `target` (mode 0600) only when the block succeeds.
+
+    With replace=False an existing `target` is left alone (FileExistsError).
+    """
     target = Path(target)
     private_dirs(target.parent)
     tmp, fd = _new_temporary(target, "partial")
@@ -149,22 +152,22 @@ def safe_output(target: Path) -> Iterator[BinaryIO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        publish(tmp, target)
+        publish(tmp, target, replace=replace)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
 
 
-def write_private_bytes(target: Path, data: bytes) -> Path:
+def write_private_bytes(target: Path, data: bytes, *, replace: bool = True) -> Path:
     """Write `data` to `target` through `safe_output`."""
-    with safe_output(target) as fh:
+    with safe_output(target, replace=replace) as fh:
         fh.write(data)
     return Path(target)
 
 
-def write_private_text(target: Path, text: str) -> Path:
-    return write_private_bytes(target, text.encode("utf-8"))
+def write_private_text(target: Path, text: str, *, replace: bool = True) -> Path:
+    return write_private_bytes(target, text.encode("utf-8"), replace=replace)
 
 
 def copy_private(source: Path, target: Path) -> Path:

@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import Role
-from ikodesk.services import app_settings, users
+from ikodesk.services import app_settings, logins, users
 from ikodesk.services.access import Action
 from ikodesk.storage import KeyMode
+from ikodesk.ui.admin_security import AnchorBox, unlock_job
 from ikodesk.ui.audit_view import AuditPanel
 from ikodesk.ui.conflicts_view import ConflictsPanel
 from ikodesk.ui.context import AppContext, CountryInfo
@@ -61,11 +62,20 @@ class UserView:
     role: Role
     active: bool
     has_password: bool
+    locked: bool = False
 
 
 def load_users(session: Session, actor: Any) -> list[UserView]:
+    now = logins.utc_now()
     return [
-        UserView(u.username, u.name, u.role, u.active, u.password_hash is not None)
+        UserView(
+            u.username,
+            u.name,
+            u.role,
+            u.active,
+            u.password_hash is not None,
+            logins.is_locked(u, now),
+        )
         for u in users.list_users(session, actor)
     ]
 
@@ -81,7 +91,11 @@ class UsersModel(ListModel):
         ]
 
     def cells(self, u: UserView) -> list[str]:
-        if not u.active:
+        if u.locked:
+            status = QCoreApplication.translate(
+                "UsersModel", "vergrendeld (mislukte inlogpogingen)"
+            )
+        elif not u.active:
             status = QCoreApplication.translate("UsersModel", "gedeactiveerd")
         elif not u.has_password:
             status = QCoreApplication.translate("UsersModel", "actief, nog geen wachtwoord")
@@ -196,6 +210,10 @@ class AdminPage(QWidget):
         layout = QVBoxLayout(self)
         title = title_label(self.tr("Beheer"))
         layout.addWidget(title)
+        self.anchor_box: AnchorBox | None = None
+        if ctx.can(Action.AUDIT_ANCHOR):
+            self.anchor_box = AnchorBox(ctx, self)
+            layout.addWidget(self.anchor_box)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
 
@@ -222,7 +240,12 @@ class AdminPage(QWidget):
         self.toggle_button.clicked.connect(self.toggle_active)
         self.reset_button.clicked.connect(self.reset_password)
         self.role_button.clicked.connect(self.change_role)
-        for w in (self.add_user_button, self.toggle_button, self.reset_button):
+        self.unlock_button = QPushButton(self.tr("&Vrijgeven"))
+        self.unlock_button.setObjectName("unlockUser")
+        self.unlock_button.setToolTip(self.tr("Een vergrendeld account weer laten inloggen"))
+        self.unlock_button.clicked.connect(self.unlock_user)
+        buttons = (self.add_user_button, self.toggle_button, self.reset_button, self.unlock_button)
+        for w in buttons:
             row.addWidget(w)
         row.addStretch(1)
         row.addWidget(self.role_combo)
@@ -350,6 +373,8 @@ class AdminPage(QWidget):
         if not self._loaded:
             self._loaded = True
             self.refresh_users()
+        if self.anchor_box is not None:
+            self.anchor_box.refresh()
         self._tab_changed(self.tabs.currentIndex())
 
     def _tab_changed(self, _index: int) -> None:
@@ -483,6 +508,14 @@ class AdminPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             go,
         )
+
+    def unlock_user(self) -> None:
+        user = self.selected_user()
+        if user is not None:
+            self._run(
+                unlock_job(self.ctx.actor, user.username),
+                self.tr("{0} kan weer inloggen.").format(user.username),
+            )
 
     def change_role(self) -> None:
         user = self.selected_user()

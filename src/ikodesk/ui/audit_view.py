@@ -63,7 +63,7 @@ class AuditRow:
             e.id,
             e.at,
             e.username,
-            e.user_id is None,
+            e.user_id is None and e.username == "(sleutelhouder)",  # not a failed login
             e.workstation,
             e.action,
             e.object_type,
@@ -118,6 +118,8 @@ def action_label(action: str) -> str:
         "import": QCoreApplication.translate("AuditModel", "import"),
         "backup": QCoreApplication.translate("AuditModel", "back-up/info"),
         "audit.view": QCoreApplication.translate("AuditModel", "auditlog ingezien"),
+        "audit.anchor": QCoreApplication.translate("AuditModel", "auditanker gemaakt"),
+        "login": QCoreApplication.translate("AuditModel", "inloggen"),
         "conflicts.view": QCoreApplication.translate("AuditModel", "conflictlijst ingezien"),
         "conflicts.review": QCoreApplication.translate("AuditModel", "conflictbeoordeling"),
         "conflicts.scan": QCoreApplication.translate("AuditModel", "conflictcontrole"),

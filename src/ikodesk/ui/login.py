@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import math
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ikodesk.services import logins
 from ikodesk.storage import KeyMode
 
 
@@ -194,10 +196,15 @@ class LoginDialog(QDialog):
 
     @classmethod
     def delay_after(cls, failures: int) -> int:
-        """Seconds to wait before the next attempt: none for the first few, then doubling."""
+        """Seconds to wait before the next attempt: none for the first few, then doubling.
+
+        Never less than the database's own delay (services.logins), which refuses an
+        attempt made too early even with the right password.
+        """
+        server = math.ceil(logins.delay_after(failures).total_seconds())
         if failures < cls.FREE_ATTEMPTS:
-            return 0
-        return int(min(2 ** (failures - cls.FREE_ATTEMPTS), cls.MAX_DELAY_S))
+            return server
+        return max(server, int(min(2 ** (failures - cls.FREE_ATTEMPTS), cls.MAX_DELAY_S)))
 
     def _submit(self) -> None:
         if self._remaining > 0:

@@ -221,12 +221,14 @@ class AdminPage(QWizardPage):
     def validatePage(self) -> bool:
         if self.created:
             return True
-        problem = username_problem(self.username.text().strip().lower())
+        username = self.username.text().strip().lower()
+        problem = username_problem(username)
+        weak = password_problem(self.password.text(), username=username)
         message = ""
         if problem:
             message = self.tr("Ongeldige gebruikersnaam: {0}.").format(problem)
-        elif password_problem(self.password.text()):
-            message = password_problem(self.password.text()) or ""
+        elif weak:
+            message = weak
         elif self.password.text() != self.password2.text():
             message = self.tr("De twee wachtwoorden zijn niet gelijk.")
         if message:
