@@ -288,7 +288,7 @@ def _code(out: str) -> str:
 
 def test_cli_anchor_needs_a_user_and_writes_an_owner_only_file(cli, dbfile: Path) -> None:
     res = cli(["--db", dbfile, "audit", "anchor"], env=ENV)
-    assert res.code == 1 and "--user" in res.err
+    assert res.code == 3 and "--user" in res.err
     out_file = dbfile.with_name("anker.txt")
     res = cli(
         ["--db", dbfile, "--user", "beheer", "audit", "anchor", "-o", out_file], env=ADMIN_ENV
