@@ -27,7 +27,7 @@ from tests.conftest import REPO, TEST_PASSPHRASE
 from tests.support import records as R
 
 PASSWORD = "Zoekende-jurist-op-dinsdag-42"
-ADMIN_PASSWORD = "Beherende-beheerder-in-mei-17"
+ADMIN_PASSWORD = "Zeventien-vogels-in-de-mei-wind"
 CASES_PER_IMPORT = 2000
 
 # Another process that searches and opens a dossier again and again until told to

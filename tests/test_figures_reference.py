@@ -28,7 +28,7 @@ from tests.support.shape import leaf_keys
 
 # Figures and reports are audited views of the centre's work: a manager logs in.
 MANAGER = "cijfers"
-MANAGER_PASSWORD = "jaarcijfers-van-het-centrum"
+MANAGER_PASSWORD = "Telling-per-kwartaal-voor-directie-9"
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": MANAGER_PASSWORD}
 
 

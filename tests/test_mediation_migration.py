@@ -17,7 +17,9 @@ from tests.conftest import TEST_PASSPHRASE
 
 def test_migration_adds_mediation_parents_and_keeps_existing_mediations(tmp_path: Path) -> None:
     """A database at the baseline schema with a mediation upgrades to the head."""
-    engine = _make_engine(tmp_path / "old.db", DatabaseKey.from_passphrase(TEST_PASSPHRASE))
+    engine = _make_engine(
+        tmp_path / "old.db", DatabaseKey.from_passphrase(TEST_PASSPHRASE), new=True
+    )
     try:
         with engine.begin() as conn:
             command.upgrade(migrate.alembic_config(conn), "0001")

@@ -152,7 +152,11 @@ def dbfile(cli, tmp_path: Path) -> Path:
         "\n".join(R.lines(*F.STAFF, MOTHER, R.CONTACT, F.FATHER_CASE, F.FATHER_CONTACT)),
         encoding="utf-8",
     )
-    assert cli(["--db", path, "import", data], env=ENV).code == 0
+    imported = cli(
+        ["--db", path, "--user", "root", "import", data],
+        env={**ENV, "IKODESK_PASSWORD": ADMIN_PASSWORD},
+    )
+    assert imported.code == 0, imported.err
     db = Database.open(path, passphrase=TEST_PASSPHRASE)
     F.with_passwords(db)
     db.close()
