@@ -100,7 +100,9 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
 
 def run_ikodesk(args: list[str], env: dict[str, str] | None = None, stdin: str = "") -> CliResult:
     """Run `ikodesk` as a separate process (for what must hold across processes)."""
-    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    # Keep a PYTHONPATH that points at another checkout's src/ (git worktrees).
+    pythonpath = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    full_env = {**os.environ, "PYTHONPATH": pythonpath, **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "ikodesk", *map(str, args)],
         input=stdin,

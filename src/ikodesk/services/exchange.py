@@ -26,7 +26,7 @@ from typing import Any, TextIO, cast
 from sqlalchemy import Table, bindparam, delete, func, select, text, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
-from ikodesk.errors import InputError, ValidationError
+from ikodesk.errors import ValidationError
 from ikodesk.models import (
     Activity,
     Case,
@@ -47,6 +47,7 @@ from ikodesk.models.enums import PersonRole
 from ikodesk.services import access, audit, conflicts, search_index
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
+from ikodesk.services.exchange_read import Line, decoded_lines, open_input, read_lines
 from ikodesk.services.figure_keys import SCALAR_KEY_SET
 from ikodesk.services.validation import (
     ActivityData,
@@ -102,44 +103,8 @@ class ImportResult:
         return sum(self.created.values()) + sum(self.updated.values()) + sum(self.skipped.values())
 
 
-@dataclass(slots=True)
-class _Line:
-    number: int
-    type: str
-    data: dict[str, Any]
-
-
 def _problem(line: int, problem: FieldProblem) -> ValidationError:
     return ValidationError({problem.field: problem.message}, line=line)
-
-
-def _read_lines(lines: Iterable[str], progress: Progress | None) -> list[_Line]:
-    out: list[_Line] = []
-    for number, raw in enumerate(lines, start=1):
-        stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"regel {number}: geen geldige JSON ({exc.msg}, teken {exc.colno})"
-            ) from None
-        if not isinstance(data, dict):
-            raise InputError(f"regel {number}: verwacht een JSON-object {{...}} per regel")
-        kind = data.get("type")
-        if kind not in RECORD_TYPES:
-            raise ValidationError(
-                {
-                    "type": f"onbekend recordtype {json.dumps(kind, ensure_ascii=False)} "
-                    f"(verwacht een van: {', '.join(RECORD_TYPES)})"
-                },
-                line=number,
-            )
-        out.append(_Line(number, kind, data))
-        if progress and number % 10_000 == 0:
-            progress("lezen", number, 0)
-    return out
 
 
 def _existing(session: Session, column: Any, values: Iterable[Any]) -> dict[Any, int]:
@@ -169,7 +134,7 @@ def import_lines(
     """
     access.require(session, actor, Action.IMPORT)
     with _without_cyclic_gc():
-        parsed = _read_lines(lines, progress)
+        parsed = read_lines(lines, RECORD_TYPES, progress)
         importer = _Importer(session, update, progress)
         importer.check(parsed)
         result = importer.write()
@@ -214,13 +179,8 @@ def import_file(
     update: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            return import_lines(session, actor, fh, update=update, progress=progress)
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: het bestand is geen UTF-8-tekst.") from None
-    except FileNotFoundError:
-        raise InputError(f"Bestand niet gevonden: {path}") from None
+    with open_input(Path(path)) as fh:
+        return import_lines(session, actor, decoded_lines(fh), update=update, progress=progress)
 
 
 class _Importer:
@@ -240,7 +200,7 @@ class _Importer:
         self.replaced: list[int] = []  # ids of existing cases this import overwrote
 
     # -- checking -----------------------------------------------------------------
-    def check(self, lines: list[_Line]) -> None:
+    def check(self, lines: list[Line]) -> None:
         s = self.s
         self.result.lines = len(lines)
         # Identities declared in the file, for references and duplicates.
@@ -318,7 +278,7 @@ class _Importer:
 
     def _check_one(
         self,
-        ln: _Line,
+        ln: Line,
         known_users: set[str],
         known_cases: set[str],
         known_mediators: set[str],
