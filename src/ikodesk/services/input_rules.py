@@ -27,7 +27,6 @@ import math
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 Problem = tuple[str, str]
@@ -102,9 +101,14 @@ def texts_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
                 stack.append((getattr(item, f.name), sub))
 
 
-@cache
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def _all_texts(value: Any, out: list[str]) -> None:
