@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from ikodesk.errors import ValidationError
+
 Problem = tuple[str, str]
 
 MAX_CHILDREN = 20
@@ -63,6 +65,13 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     if "\ud800" <= ch <= "\udfff":
         return f"bevat een ongeldig teken: een losse surrogaat {where}"
     return f"bevat een niet-toegestaan stuurteken {where}"
+
+
+def check_text(field: str, value: str | None, *, multiline: bool = False) -> None:
+    """Refuse a text the rules forbid: a ValidationError on `field` (a form shows it there)."""
+    message = None if value is None else text_problem(value, multiline=multiline)
+    if message is not None:
+        raise ValidationError({field: message})
 
 
 def visible(text: str) -> str:
@@ -269,7 +278,8 @@ def json_problem(value: Any) -> Problem | None:
     while stack:
         item, where, depth = stack.pop()
         if depth > MAX_DEPTH:
-            return (where, f"te diep genest (meer dan {MAX_DEPTH} niveaus)")
+            top = re.split(r"[.\[]", where, maxsplit=1)[0]
+            return (top, f"te diep genest (meer dan {MAX_DEPTH} niveaus)")
         if isinstance(item, str):
             message = text_problem(item, multiline=is_multiline(where))
             if message:

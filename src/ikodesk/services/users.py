@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ikodesk.errors import AuthenticationError, InputError, NotFoundError
 from ikodesk.models import User
 from ikodesk.models.enums import Role
-from ikodesk.services import access
+from ikodesk.services import access, input_rules
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.passwords import hash_password, password_problem, verify_password
@@ -47,6 +47,7 @@ def create_user(
 ) -> User:
     """Add a user (admins only; the key holder for the first admin)."""
     access.require(session, actor, Action.USER_MANAGE)
+    input_rules.check_text("name", name)
     username = username.strip().lower()
     problem = username_problem(username)
     if problem:
