@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -257,6 +257,18 @@ class _Importer:
                 )
             )
         seen_hist: dict[tuple[int, str], int] = {}
+        # Records identical to stored ones are counted as unchanged (exchange_same.py).
+        from ikodesk.services.exchange_same import Stored
+
+        self.stored = Stored(s)
+        self.declared = declared
+        self.contact_cases = sorted(
+            {
+                self.db_cases[ln.data["case"]]
+                for ln in lines
+                if ln.type == "contact" and ln.data.get("case") in self.db_cases
+            }
+        )
 
         known_users = set(declared["user"]) | set(self.db_users)
         known_cases = set(declared["case"]) | set(self.db_cases)
@@ -269,6 +281,18 @@ class _Importer:
                 raise _problem(ln.number, problem) from None
             if self.progress and i % 10_000 == 0:
                 self.progress("controleren", i, total)
+
+    def _unchanged(self, kind: str, key: Any, record: Any, db_keys: dict[Any, Any]) -> bool:
+        """Whether a record of a stored reference is identical to it (then it is skipped)."""
+        if key not in db_keys:
+            return False
+        keys = [k for k in self.declared.get(kind, db_keys) if k in db_keys]
+        if kind == "historical_figure":
+            keys = list(db_keys)
+        if self.stored.same(kind, key, record, keys):
+            self.result.skipped[kind] += 1
+            return True
+        return False
 
     def _exists_error(self, what: str, name: str, field_name: str) -> FieldProblem:
         return FieldProblem(
@@ -296,6 +320,8 @@ class _Importer:
                     f'onbekende gebruiker "{c.handler}" (niet in het bestand of de database)',
                 )
             assert c.ref is not None
+            if self._unchanged("case", c.ref, c, self.db_cases):
+                return
             if c.ref in self.db_cases and not self.update:
                 raise self._exists_error("zaak", c.ref, "ref")
             self.cases.append((ln.number, c))
@@ -310,14 +336,21 @@ class _Importer:
                     "handler",
                     f'onbekende gebruiker "{ct.handler}" (niet in het bestand of de database)',
                 )
+            if self.stored.take("contact", ct, self.contact_cases):
+                self.result.skipped["contact"] += 1
+                return
             self.contacts.append((ln.number, ct))
         elif t == "user":
             u = parse_user(ln.data)
+            if self._unchanged("user", u.username, u, self.db_users):
+                return
             if u.username in self.db_users and not self.update:
                 raise self._exists_error("gebruiker", u.username, "username")
             self.users.append((ln.number, u))
         elif t == "mediator":
             md = parse_mediator(ln.data)
+            if self._unchanged("mediator", md.name, md, self.db_mediators):
+                return
             if md.name in self.db_mediators and not self.update:
                 raise self._exists_error("mediator", md.name, "name")
             self.mediators.append((ln.number, md))
@@ -337,11 +370,17 @@ class _Importer:
                         f"mediators[{i}]",
                         f'onbekende mediator "{name}" (niet in het bestand of de database)',
                     )
+            if self._unchanged("mediation", m.ref, m, self.db_mediations):
+                return
             if m.ref in self.db_mediations and not self.update:
                 raise self._exists_error("mediation", m.ref, "ref")
             self.mediations.append((ln.number, m))
         elif t == "activity":
-            self.activities.append((ln.number, parse_activity(ln.data)))
+            a = parse_activity(ln.data)
+            if self.stored.take("activity", a, ()):
+                self.result.skipped["activity"] += 1
+                return
+            self.activities.append((ln.number, a))
         else:
             h = parse_historical_figure(ln.data, SCALAR_KEY_SET)
             key = (h.year, h.key)
@@ -350,6 +389,8 @@ class _Importer:
                     "key", f"{h.year} {h.key} komt al voor op regel {seen_hist[key]}"
                 )
             seen_hist[key] = ln.number
+            if self._unchanged("historical_figure", key, h, dict.fromkeys(self.db_historical)):
+                return
             if key in self.db_historical and not self.update:
                 raise FieldProblem(
                     "key",
@@ -497,34 +538,6 @@ class _Importer:
             contact_row(ct, self.db_cases[ct.case], self.db_users[ct.handler])
             for _, ct in self.contacts
         ]
-        if self.update:
-            # Contacts have no reference of their own: with --update an identical
-            # contact is recognised by its content and not added twice.
-            case_ids = sorted({r["case_id"] for r in rows})
-            present: Counter[tuple[Any, ...]] = Counter()
-            for i in range(0, len(case_ids), _CHUNK):
-                chunk = case_ids[i : i + _CHUNK]
-                present.update(
-                    tuple(r)
-                    for r in self.s.execute(
-                        select(
-                            Contact.case_id,
-                            Contact.at,
-                            Contact.channel,
-                            Contact.party,
-                            Contact.handler_id,
-                        ).where(Contact.case_id.in_(chunk))
-                    )
-                )
-            fresh = []
-            for r in rows:
-                k = (r["case_id"], r["at"], r["channel"], r["party"], r["handler_id"])
-                if present[k] > 0:  # as many as the database holds, no more
-                    present[k] -= 1
-                    self.result.skipped["contact"] += 1
-                else:
-                    fresh.append(r)
-            rows = fresh
         _insert_many(self.s, table_of(Contact), rows, self._progress)
         self.result.created["contact"] += len(rows)
 
@@ -590,22 +603,6 @@ class _Importer:
             }
             for _, a in self.activities
         ]
-        if self.update and rows:
-            existing: set[tuple[Any, ...]] = {
-                tuple(r)
-                for r in self.s.execute(
-                    select(Activity.date, Activity.kind, Activity.organisation, Activity.title)
-                )
-            }
-            fresh = []
-            for r in rows:
-                k = (r["date"], r["kind"], r["organisation"], r["title"])
-                if k in existing:
-                    self.result.skipped["activity"] += 1
-                else:
-                    existing.add(k)
-                    fresh.append(r)
-            rows = fresh
         _insert_many(self.s, table_of(Activity), rows, None)
         self.result.created["activity"] += len(rows)
 
@@ -861,46 +858,67 @@ def export_records(
     user_names = {uid: name for uid, name in session.execute(select(User.id, User.username))}
     if case_ids is None:
         for u in session.scalars(select(User).order_by(User.username)):
-            yield _compact(
-                {
-                    "type": "user",
-                    "username": u.username,
-                    "name": u.name or None,
-                    "role": u.role.value,
-                    "x": u.extra,
-                }
-            )
+            yield user_json(u)
         for m in session.scalars(select(Mediator).order_by(Mediator.name)):
-            yield _compact(
-                {
-                    "type": "mediator",
-                    "name": m.name,
-                    "cbfm": m.cbfm,
-                    "languages": list(m.languages),
-                    "active": m.active,
-                    "x": m.extra,
-                }
-            )
+            yield mediator_json(m)
     yield from _export_cases(session, user_names, case_ids)
     if case_ids is not None:
         return
     yield from _export_mediations(session)
     for a in session.scalars(select(Activity).order_by(Activity.date, Activity.id)):
-        yield _compact(
-            {
-                "type": "activity",
-                "date": a.date.isoformat(),
-                "kind": a.kind.value,
-                "organisation": a.organisation,
-                "title": a.title,
-                "x": a.extra,
-            }
-        )
+        yield activity_json(a)
     for h in session.scalars(
         select(HistoricalFigure).order_by(HistoricalFigure.year, HistoricalFigure.key)
     ):
-        value: float | int = int(h.value) if float(h.value).is_integer() else h.value
-        yield {"type": "historical_figure", "year": h.year, "key": h.key, "value": value}
+        yield historical_json(h)
+
+
+# One function per record type turns a stored row (or the row an import would
+# write) into its exchange-format object: the export writes these, and the
+# import compares them to recognise an unchanged record (exchange_same.py).
+
+
+def user_json(u: Any) -> dict[str, Any]:
+    return _compact(
+        {
+            "type": "user",
+            "username": u.username,
+            "name": u.name or None,
+            "role": u.role.value,
+            "x": u.extra,
+        }
+    )
+
+
+def mediator_json(m: Any) -> dict[str, Any]:
+    return _compact(
+        {
+            "type": "mediator",
+            "name": m.name,
+            "cbfm": m.cbfm,
+            "languages": list(m.languages),
+            "active": m.active,
+            "x": m.extra,
+        }
+    )
+
+
+def activity_json(a: Any) -> dict[str, Any]:
+    return _compact(
+        {
+            "type": "activity",
+            "date": a.date.isoformat(),
+            "kind": a.kind.value,
+            "organisation": a.organisation,
+            "title": a.title,
+            "x": a.extra,
+        }
+    )
+
+
+def historical_json(h: Any) -> dict[str, Any]:
+    value: float | int = int(h.value) if float(h.value).is_integer() else h.value
+    return {"type": "historical_figure", "year": h.year, "key": h.key, "value": value}
 
 
 def _export_cases(
@@ -996,7 +1014,10 @@ def dossier_records(case: Case) -> list[dict[str, Any]]:
     return records
 
 
-def _export_mediations(session: Session) -> Iterator[dict[str, Any]]:
+def _export_mediations(
+    session: Session, refs: Sequence[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """All mediations, or those with the given references."""
     case_refs = {
         cid: ref
         for cid, ref in session.execute(
@@ -1011,36 +1032,44 @@ def _export_mediations(session: Session) -> Iterator[dict[str, Any]]:
         selectinload(Mediation.mediators),
         selectinload(Mediation.child_interviews),
     )
-    for m in session.scalars(select(Mediation).options(*loads).order_by(Mediation.ref)):
-        yield _compact(
-            {
-                "type": "mediation",
-                "ref": m.ref,
-                "kind": m.kind.value,
-                "requested": _d(m.requested),
-                "case": case_refs.get(m.case_id) if m.case_id else None,
-                "referred_by": m.referred_by.value if m.referred_by else None,
-                "children": [_child_json(k) for k in m.children] or None,
-                "status": m.status.value,
-                "started": _d(m.started),
-                "not_started_reason": m.not_started_reason,
-                "special_curator": _d(m.special_curator),
-                "intake": m.intake.value if m.intake else None,
-                "outcome": m.outcome.value if m.outcome else None,
-                "ended": _d(m.ended),
-                "failure_reasons": list(m.failure_reasons) or None,
-                "mediators": [md.name for md in m.mediators] or None,
-                "child_interviews": [
-                    {"date": iv.date.isoformat(), "children": iv.children}
-                    for iv in m.child_interviews
-                ]
-                or None,
-                "x": _mediation_x(m),
-            }
-        )
+    query = select(Mediation).options(*loads).order_by(Mediation.ref)
+    chunks = [None] if refs is None else [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
+    for chunk in chunks:
+        q = query if chunk is None else query.where(Mediation.ref.in_(chunk))
+        for m in session.scalars(q):
+            yield mediation_json(m, case_refs.get(m.case_id) if m.case_id else None)
 
 
-def _mediation_x(m: Mediation) -> dict[str, Any] | None:
+def mediation_json(m: Any, case_ref: str | None) -> dict[str, Any]:
+    """A mediation (with its children, parents, mediators, interviews) as an object."""
+    return _compact(
+        {
+            "type": "mediation",
+            "ref": m.ref,
+            "kind": m.kind.value,
+            "requested": _d(m.requested),
+            "case": case_ref,
+            "referred_by": m.referred_by.value if m.referred_by else None,
+            "children": [_child_json(k) for k in m.children] or None,
+            "status": m.status.value,
+            "started": _d(m.started),
+            "not_started_reason": m.not_started_reason,
+            "special_curator": _d(m.special_curator),
+            "intake": m.intake.value if m.intake else None,
+            "outcome": m.outcome.value if m.outcome else None,
+            "ended": _d(m.ended),
+            "failure_reasons": list(m.failure_reasons) or None,
+            "mediators": [md.name for md in m.mediators] or None,
+            "child_interviews": [
+                {"date": iv.date.isoformat(), "children": iv.children} for iv in m.child_interviews
+            ]
+            or None,
+            "x": _mediation_x(m),
+        }
+    )
+
+
+def _mediation_x(m: Any) -> dict[str, Any] | None:
     """The mediation's free data, with its parents under `x.parents`.
 
     Exchange format v1 has no field for the parents of a mediation; carrying
@@ -1049,7 +1078,7 @@ def _mediation_x(m: Mediation) -> dict[str, Any] | None:
     top-level field `parents` of format v1.1.
     """
     if not m.parents:
-        return m.extra
+        return cast(dict[str, Any] | None, m.extra)
     return {
         **(m.extra or {}),
         "parents": [
