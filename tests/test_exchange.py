@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ikodesk.errors import ValidationError
 from ikodesk.models.enums import LINE2_CODES
-from ikodesk.services import exchange
+from ikodesk.services import exchange, input_rules
 from ikodesk.services.actors import Actor
 from ikodesk.services.validation import CODE_RULES
 from ikodesk.storage import Database
@@ -123,6 +123,14 @@ names = st.sampled_from(["Anna", "Łucja", "Çağan", "Öztürk", "van den Berg"
 days = st.integers(0, 1400).map(lambda n: _DAY0 + timedelta(days=n))
 
 
+# Any text a note may hold (control and bidi characters are refused: tests/test_bad_input.py).
+summaries = (
+    st.text(min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(lambda t: bool(t) and input_rules.text_problem(t, multiline=True) is None)
+)
+
+
 @st.composite
 def person(draw: st.DrawFn, kind: str) -> dict[str, Any]:
     p: dict[str, Any] = {"kind": kind}
@@ -189,7 +197,7 @@ def case_record(draw: st.DrawFn, ref: str) -> dict[str, Any]:
             kids.append({"age": draw(st.integers(0, 17))})
     if kids:
         rec["children"] = kids
-    rec["summary"] = draw(st.none() | st.text(min_size=1, max_size=40).map(str.strip).filter(bool))
+    rec["summary"] = draw(st.none() | summaries)
     if draw(st.booleans()):
         rec["x"] = {"legacy_id": draw(st.integers(1, 10**6))}
     return rec

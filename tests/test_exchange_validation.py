@@ -545,8 +545,10 @@ def test_duplicate_ref_in_one_file(db: Database) -> None:
 
 def test_existing_ref_needs_update(db: Database) -> None:
     _import(db, *R.USERS, R.ABDUCTION_CASE)
+    # Identical: unchanged (point 17); different: only with --update.
+    assert _import(db, R.ABDUCTION_CASE).skipped["case"] == 1
     with pytest.raises(ValidationError, match="bestaat al in de database"):
-        _import(db, R.ABDUCTION_CASE)
+        _import(db, R.case(summary="Bijgewerkt."))
     with db.transaction() as s:
         result = exchange.import_lines(
             s, Actor.key_holder(), R.lines(R.case(summary="Bijgewerkt.")), update=True

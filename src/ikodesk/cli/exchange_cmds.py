@@ -40,7 +40,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         print(file=sys.stderr)
     parts = [f"{n} {kind} nieuw" for kind, n in sorted(result.created.items()) if n]
     parts += [f"{n} {kind} bijgewerkt" for kind, n in sorted(result.updated.items()) if n]
-    parts += [f"{n} {kind} al aanwezig" for kind, n in sorted(result.skipped.items()) if n]
+    parts += [f"{n} {kind} ongewijzigd" for kind, n in sorted(result.skipped.items()) if n]
     out(f"Ingelezen in {time.monotonic() - started:.1f} s: " + (", ".join(parts) or "niets"))
     return 0
 

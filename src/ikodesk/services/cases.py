@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ikodesk.errors import InputError, NotFoundError, ValidationError
 from ikodesk.models import Case, Child, Contact, Person, User
 from ikodesk.models.enums import CaseCode, Channel, CloseReason, Party, PersonRole
-from ikodesk.services import access, conflicts, search_index
+from ikodesk.services import access, conflicts, input_rules, search_index
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
 from ikodesk.services.exchange import case_row, child_row, person_row
@@ -227,6 +227,7 @@ def add_contact(
     """Add a contact moment to a case; the handler is the acting user by default."""
     case = get_case(session, actor, case_id)
     access.require(session, actor, Action.CONTACT_CREATE, CaseFacts.of(case))
+    input_rules.check_text("summary", summary, multiline=True)
     if minutes is not None and not 0 <= minutes <= 24 * 60:
         raise ValidationError({"minutes": "verwacht een aantal minuten tussen 0 en 1440"})
     if at.date() < case.opened:

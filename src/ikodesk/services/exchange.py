@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import io
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +26,7 @@ from typing import Any, TextIO, cast
 from sqlalchemy import Table, bindparam, delete, func, select, text, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
-from ikodesk.errors import InputError, ValidationError
+from ikodesk.errors import ValidationError
 from ikodesk.models import (
     Activity,
     Case,
@@ -47,6 +47,7 @@ from ikodesk.models.enums import PersonRole
 from ikodesk.services import access, audit, conflicts, search_index
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
+from ikodesk.services.exchange_read import Line, decoded_lines, open_input, read_lines
 from ikodesk.services.figure_keys import SCALAR_KEY_SET
 from ikodesk.services.validation import (
     ActivityData,
@@ -103,44 +104,8 @@ class ImportResult:
         return sum(self.created.values()) + sum(self.updated.values()) + sum(self.skipped.values())
 
 
-@dataclass(slots=True)
-class _Line:
-    number: int
-    type: str
-    data: dict[str, Any]
-
-
 def _problem(line: int, problem: FieldProblem) -> ValidationError:
     return ValidationError({problem.field: problem.message}, line=line)
-
-
-def _read_lines(lines: Iterable[str], progress: Progress | None) -> list[_Line]:
-    out: list[_Line] = []
-    for number, raw in enumerate(lines, start=1):
-        stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"regel {number}: geen geldige JSON ({exc.msg}, teken {exc.colno})"
-            ) from None
-        if not isinstance(data, dict):
-            raise InputError(f"regel {number}: verwacht een JSON-object {{...}} per regel")
-        kind = data.get("type")
-        if kind not in RECORD_TYPES:
-            raise ValidationError(
-                {
-                    "type": f"onbekend recordtype {json.dumps(kind, ensure_ascii=False)} "
-                    f"(verwacht een van: {', '.join(RECORD_TYPES)})"
-                },
-                line=number,
-            )
-        out.append(_Line(number, kind, data))
-        if progress and number % 10_000 == 0:
-            progress("lezen", number, 0)
-    return out
 
 
 def _existing(session: Session, column: Any, values: Iterable[Any]) -> dict[Any, int]:
@@ -170,7 +135,7 @@ def import_lines(
     """
     access.require(session, actor, Action.IMPORT)
     with _without_cyclic_gc():
-        parsed = _read_lines(lines, progress)
+        parsed = read_lines(lines, RECORD_TYPES, progress)
         importer = _Importer(session, update, progress)
         importer.check(parsed)
         result = importer.write()
@@ -215,13 +180,8 @@ def import_file(
     update: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            return import_lines(session, actor, fh, update=update, progress=progress)
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: het bestand is geen UTF-8-tekst.") from None
-    except FileNotFoundError:
-        raise InputError(f"Bestand niet gevonden: {path}") from None
+    with open_input(Path(path)) as fh:
+        return import_lines(session, actor, decoded_lines(fh), update=update, progress=progress)
 
 
 class _Importer:
@@ -241,7 +201,7 @@ class _Importer:
         self.replaced: list[int] = []  # ids of existing cases this import overwrote
 
     # -- checking -----------------------------------------------------------------
-    def check(self, lines: list[_Line]) -> None:
+    def check(self, lines: list[Line]) -> None:
         s = self.s
         self.result.lines = len(lines)
         # Identities declared in the file, for references and duplicates.
@@ -298,6 +258,18 @@ class _Importer:
                 )
             )
         seen_hist: dict[tuple[int, str], int] = {}
+        # Records identical to stored ones are counted as unchanged (exchange_same.py).
+        from ikodesk.services.exchange_same import Stored
+
+        self.stored = Stored(s)
+        self.declared = declared
+        self.contact_cases = sorted(
+            {
+                self.db_cases[ln.data["case"]]
+                for ln in lines
+                if ln.type == "contact" and ln.data.get("case") in self.db_cases
+            }
+        )
 
         known_users = set(declared["user"]) | set(self.db_users)
         known_cases = set(declared["case"]) | set(self.db_cases)
@@ -311,6 +283,18 @@ class _Importer:
             if self.progress and i % 10_000 == 0:
                 self.progress("controleren", i, total)
 
+    def _unchanged(self, kind: str, key: Any, record: Any, db_keys: dict[Any, Any]) -> bool:
+        """Whether a record of a stored reference is identical to it (then it is skipped)."""
+        if key not in db_keys:
+            return False
+        keys = [k for k in self.declared.get(kind, db_keys) if k in db_keys]
+        if kind == "historical_figure":
+            keys = list(db_keys)
+        if self.stored.same(kind, key, record, keys):
+            self.result.skipped[kind] += 1
+            return True
+        return False
+
     def _exists_error(self, what: str, name: str, field_name: str) -> FieldProblem:
         return FieldProblem(
             field_name,
@@ -319,7 +303,7 @@ class _Importer:
 
     def _check_one(
         self,
-        ln: _Line,
+        ln: Line,
         known_users: set[str],
         known_cases: set[str],
         known_mediators: set[str],
@@ -337,6 +321,8 @@ class _Importer:
                     f'onbekende gebruiker "{c.handler}" (niet in het bestand of de database)',
                 )
             assert c.ref is not None
+            if self._unchanged("case", c.ref, c, self.db_cases):
+                return
             if c.ref in self.db_cases and not self.update:
                 raise self._exists_error("zaak", c.ref, "ref")
             self.cases.append((ln.number, c))
@@ -351,14 +337,21 @@ class _Importer:
                     "handler",
                     f'onbekende gebruiker "{ct.handler}" (niet in het bestand of de database)',
                 )
+            if self.stored.take("contact", ct, self.contact_cases):
+                self.result.skipped["contact"] += 1
+                return
             self.contacts.append((ln.number, ct))
         elif t == "user":
             u = parse_user(ln.data)
+            if self._unchanged("user", u.username, u, self.db_users):
+                return
             if u.username in self.db_users and not self.update:
                 raise self._exists_error("gebruiker", u.username, "username")
             self.users.append((ln.number, u))
         elif t == "mediator":
             md = parse_mediator(ln.data)
+            if self._unchanged("mediator", md.name, md, self.db_mediators):
+                return
             if md.name in self.db_mediators and not self.update:
                 raise self._exists_error("mediator", md.name, "name")
             self.mediators.append((ln.number, md))
@@ -378,11 +371,17 @@ class _Importer:
                         f"mediators[{i}]",
                         f'onbekende mediator "{name}" (niet in het bestand of de database)',
                     )
+            if self._unchanged("mediation", m.ref, m, self.db_mediations):
+                return
             if m.ref in self.db_mediations and not self.update:
                 raise self._exists_error("mediation", m.ref, "ref")
             self.mediations.append((ln.number, m))
         elif t == "activity":
-            self.activities.append((ln.number, parse_activity(ln.data)))
+            a = parse_activity(ln.data)
+            if self.stored.take("activity", a, ()):
+                self.result.skipped["activity"] += 1
+                return
+            self.activities.append((ln.number, a))
         else:
             h = parse_historical_figure(ln.data, SCALAR_KEY_SET)
             key = (h.year, h.key)
@@ -391,6 +390,8 @@ class _Importer:
                     "key", f"{h.year} {h.key} komt al voor op regel {seen_hist[key]}"
                 )
             seen_hist[key] = ln.number
+            if self._unchanged("historical_figure", key, h, dict.fromkeys(self.db_historical)):
+                return
             if key in self.db_historical and not self.update:
                 raise FieldProblem(
                     "key",
@@ -538,34 +539,6 @@ class _Importer:
             contact_row(ct, self.db_cases[ct.case], self.db_users[ct.handler])
             for _, ct in self.contacts
         ]
-        if self.update:
-            # Contacts have no reference of their own: with --update an identical
-            # contact is recognised by its content and not added twice.
-            case_ids = sorted({r["case_id"] for r in rows})
-            present: Counter[tuple[Any, ...]] = Counter()
-            for i in range(0, len(case_ids), _CHUNK):
-                chunk = case_ids[i : i + _CHUNK]
-                present.update(
-                    tuple(r)
-                    for r in self.s.execute(
-                        select(
-                            Contact.case_id,
-                            Contact.at,
-                            Contact.channel,
-                            Contact.party,
-                            Contact.handler_id,
-                        ).where(Contact.case_id.in_(chunk))
-                    )
-                )
-            fresh = []
-            for r in rows:
-                k = (r["case_id"], r["at"], r["channel"], r["party"], r["handler_id"])
-                if present[k] > 0:  # as many as the database holds, no more
-                    present[k] -= 1
-                    self.result.skipped["contact"] += 1
-                else:
-                    fresh.append(r)
-            rows = fresh
         _insert_many(self.s, table_of(Contact), rows, self._progress)
         self.result.created["contact"] += len(rows)
 
@@ -631,22 +604,6 @@ class _Importer:
             }
             for _, a in self.activities
         ]
-        if self.update and rows:
-            existing: set[tuple[Any, ...]] = {
-                tuple(r)
-                for r in self.s.execute(
-                    select(Activity.date, Activity.kind, Activity.organisation, Activity.title)
-                )
-            }
-            fresh = []
-            for r in rows:
-                k = (r["date"], r["kind"], r["organisation"], r["title"])
-                if k in existing:
-                    self.result.skipped["activity"] += 1
-                else:
-                    existing.add(k)
-                    fresh.append(r)
-            rows = fresh
         _insert_many(self.s, table_of(Activity), rows, None)
         self.result.created["activity"] += len(rows)
 
@@ -902,46 +859,67 @@ def export_records(
     user_names = {uid: name for uid, name in session.execute(select(User.id, User.username))}
     if case_ids is None:
         for u in session.scalars(select(User).order_by(User.username)):
-            yield _compact(
-                {
-                    "type": "user",
-                    "username": u.username,
-                    "name": u.name or None,
-                    "role": u.role.value,
-                    "x": u.extra,
-                }
-            )
+            yield user_json(u)
         for m in session.scalars(select(Mediator).order_by(Mediator.name)):
-            yield _compact(
-                {
-                    "type": "mediator",
-                    "name": m.name,
-                    "cbfm": m.cbfm,
-                    "languages": list(m.languages),
-                    "active": m.active,
-                    "x": m.extra,
-                }
-            )
+            yield mediator_json(m)
     yield from _export_cases(session, user_names, case_ids)
     if case_ids is not None:
         return
     yield from _export_mediations(session)
     for a in session.scalars(select(Activity).order_by(Activity.date, Activity.id)):
-        yield _compact(
-            {
-                "type": "activity",
-                "date": a.date.isoformat(),
-                "kind": a.kind.value,
-                "organisation": a.organisation,
-                "title": a.title,
-                "x": a.extra,
-            }
-        )
+        yield activity_json(a)
     for h in session.scalars(
         select(HistoricalFigure).order_by(HistoricalFigure.year, HistoricalFigure.key)
     ):
-        value: float | int = int(h.value) if float(h.value).is_integer() else h.value
-        yield {"type": "historical_figure", "year": h.year, "key": h.key, "value": value}
+        yield historical_json(h)
+
+
+# One function per record type turns a stored row (or the row an import would
+# write) into its exchange-format object: the export writes these, and the
+# import compares them to recognise an unchanged record (exchange_same.py).
+
+
+def user_json(u: Any) -> dict[str, Any]:
+    return _compact(
+        {
+            "type": "user",
+            "username": u.username,
+            "name": u.name or None,
+            "role": u.role.value,
+            "x": u.extra,
+        }
+    )
+
+
+def mediator_json(m: Any) -> dict[str, Any]:
+    return _compact(
+        {
+            "type": "mediator",
+            "name": m.name,
+            "cbfm": m.cbfm,
+            "languages": list(m.languages),
+            "active": m.active,
+            "x": m.extra,
+        }
+    )
+
+
+def activity_json(a: Any) -> dict[str, Any]:
+    return _compact(
+        {
+            "type": "activity",
+            "date": a.date.isoformat(),
+            "kind": a.kind.value,
+            "organisation": a.organisation,
+            "title": a.title,
+            "x": a.extra,
+        }
+    )
+
+
+def historical_json(h: Any) -> dict[str, Any]:
+    value: float | int = int(h.value) if float(h.value).is_integer() else h.value
+    return {"type": "historical_figure", "year": h.year, "key": h.key, "value": value}
 
 
 def _export_cases(
@@ -1037,7 +1015,10 @@ def dossier_records(case: Case) -> list[dict[str, Any]]:
     return records
 
 
-def _export_mediations(session: Session) -> Iterator[dict[str, Any]]:
+def _export_mediations(
+    session: Session, refs: Sequence[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """All mediations, or those with the given references."""
     case_refs = {
         cid: ref
         for cid, ref in session.execute(
@@ -1052,36 +1033,44 @@ def _export_mediations(session: Session) -> Iterator[dict[str, Any]]:
         selectinload(Mediation.mediators),
         selectinload(Mediation.child_interviews),
     )
-    for m in session.scalars(select(Mediation).options(*loads).order_by(Mediation.ref)):
-        yield _compact(
-            {
-                "type": "mediation",
-                "ref": m.ref,
-                "kind": m.kind.value,
-                "requested": _d(m.requested),
-                "case": case_refs.get(m.case_id) if m.case_id else None,
-                "referred_by": m.referred_by.value if m.referred_by else None,
-                "children": [_child_json(k) for k in m.children] or None,
-                "status": m.status.value,
-                "started": _d(m.started),
-                "not_started_reason": m.not_started_reason,
-                "special_curator": _d(m.special_curator),
-                "intake": m.intake.value if m.intake else None,
-                "outcome": m.outcome.value if m.outcome else None,
-                "ended": _d(m.ended),
-                "failure_reasons": list(m.failure_reasons) or None,
-                "mediators": [md.name for md in m.mediators] or None,
-                "child_interviews": [
-                    {"date": iv.date.isoformat(), "children": iv.children}
-                    for iv in m.child_interviews
-                ]
-                or None,
-                "x": _mediation_x(m),
-            }
-        )
+    query = select(Mediation).options(*loads).order_by(Mediation.ref)
+    chunks = [None] if refs is None else [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
+    for chunk in chunks:
+        q = query if chunk is None else query.where(Mediation.ref.in_(chunk))
+        for m in session.scalars(q):
+            yield mediation_json(m, case_refs.get(m.case_id) if m.case_id else None)
 
 
-def _mediation_x(m: Mediation) -> dict[str, Any] | None:
+def mediation_json(m: Any, case_ref: str | None) -> dict[str, Any]:
+    """A mediation (with its children, parents, mediators, interviews) as an object."""
+    return _compact(
+        {
+            "type": "mediation",
+            "ref": m.ref,
+            "kind": m.kind.value,
+            "requested": _d(m.requested),
+            "case": case_ref,
+            "referred_by": m.referred_by.value if m.referred_by else None,
+            "children": [_child_json(k) for k in m.children] or None,
+            "status": m.status.value,
+            "started": _d(m.started),
+            "not_started_reason": m.not_started_reason,
+            "special_curator": _d(m.special_curator),
+            "intake": m.intake.value if m.intake else None,
+            "outcome": m.outcome.value if m.outcome else None,
+            "ended": _d(m.ended),
+            "failure_reasons": list(m.failure_reasons) or None,
+            "mediators": [md.name for md in m.mediators] or None,
+            "child_interviews": [
+                {"date": iv.date.isoformat(), "children": iv.children} for iv in m.child_interviews
+            ]
+            or None,
+            "x": _mediation_x(m),
+        }
+    )
+
+
+def _mediation_x(m: Any) -> dict[str, Any] | None:
     """The mediation's free data, with its parents under `x.parents`.
 
     Exchange format v1 has no field for the parents of a mediation; carrying
@@ -1090,7 +1079,7 @@ def _mediation_x(m: Mediation) -> dict[str, Any] | None:
     top-level field `parents` of format v1.1.
     """
     if not m.parents:
-        return m.extra
+        return cast(dict[str, Any] | None, m.extra)
     return {
         **(m.extra or {}),
         "parents": [

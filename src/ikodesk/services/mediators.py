@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ikodesk.errors import NotFoundError, ValidationError
 from ikodesk.models import Mediation, Mediator, mediation_mediators
-from ikodesk.services import access
+from ikodesk.services import access, input_rules
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.validation import FieldProblem, check_language
@@ -40,6 +40,7 @@ class MediatorRow:
 
 
 def _clean_name(name: str) -> str:
+    input_rules.check_text("name", name)
     cleaned = " ".join((name or "").split())
     if not cleaned:
         raise ValidationError({"name": "Geef de naam van de mediator."})

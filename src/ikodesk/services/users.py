@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ikodesk.errors import InputError, NotFoundError
 from ikodesk.models import User
 from ikodesk.models.enums import Role
-from ikodesk.services import access, logins
+from ikodesk.services import access, input_rules, logins
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.logins import AUTH_FAILED, authenticate
@@ -48,6 +48,7 @@ def create_user(
 ) -> User:
     """Add a user (admins only; the key holder for the first admin)."""
     access.require(session, actor, Action.USER_MANAGE)
+    input_rules.check_text("name", name)
     username = username.strip().lower()
     problem = username_problem(username)
     if problem:

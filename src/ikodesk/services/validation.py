@@ -10,6 +10,7 @@ a `FieldProblem` with the field's path in exchange-format terms
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from ikodesk.models.enums import (
     Taker,
     line_of,
 )
+from ikodesk.services import input_rules
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -624,6 +626,7 @@ def case_rules(case: CaseData, known_countries: Collection[str]) -> list[FieldPr
                 )
         elif child.age is not None and not 0 <= child.age <= MAX_CHILD_AGE:
             add(FieldProblem(f"{path}.age", f"leeftijd moet tussen 0 en {MAX_CHILD_AGE} liggen"))
+    problems.extend(FieldProblem(p, m) for p, m in input_rules.case_problems(case))
     return problems
 
 
@@ -763,7 +766,7 @@ def parse_mediation(data: Mapping[str, Any]) -> MediationData:
             raise FieldProblem(prefix.rstrip("."), "verwacht een object {...}")
         fi = Fields(item, prefix)
         fi.only(("date", "children"))
-        count = fi.integer("children", required=True, minimum=1)
+        count = fi.integer("children", required=True, minimum=1, maximum=input_rules.MAX_CHILDREN)
         assert count is not None
         interviews.append(InterviewData(fi.required_day("date"), count))
     return MediationData(
@@ -1014,6 +1017,7 @@ def mediation_rules(
                     )
                 )
     problems.extend(parent_rules(m.parents, m.requested, known_countries))
+    problems.extend(FieldProblem(p, msg) for p, msg in input_rules.mediation_problems(m))
     return problems
 
 
@@ -1033,6 +1037,7 @@ def parse_activity(data: Mapping[str, Any]) -> ActivityData:
 
 
 HISTORICAL_FIELDS = ("type", "year", "key", "value")
+HISTORICAL_MAX = 1_000_000_000
 
 
 def parse_historical_figure(
@@ -1045,7 +1050,14 @@ def parse_historical_figure(
     if key not in known_keys:
         raise FieldProblem("key", f"onbekende cijfernaam {_show(key)} (zie annual-figures.md)")
     value = data.get("value")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise FieldProblem("value", f"verwacht een getal van 0 of meer, niet {_show(value)}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (isinstance(value, float) and not math.isfinite(value))
+        or not 0 <= value <= HISTORICAL_MAX
+    ):
+        raise FieldProblem(
+            "value", f"verwacht een getal van 0 tot {HISTORICAL_MAX:_}, niet {_show(value)}"
+        )
     assert year is not None
     return HistoricalFigureData(year=year, key=key, value=float(value))

@@ -1,0 +1,146 @@
+"""Reading an exchange file safely: bytes to checked JSON objects, one per line.
+
+Every way a file can be broken or hostile ends in an InputError or a
+ValidationError naming the line (and the field where there is one), never in
+an internal error: a path that is not a regular file (a directory, a pipe, a
+device), bytes that are not UTF-8, overlong lines, JSON nested too deep for
+the parser, huge numbers, duplicate keys, NaN/Infinity, and text with control,
+escape or bidi characters (the rules are in `input_rules`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ikodesk.errors import InputError, ValidationError
+from ikodesk.services import input_rules
+
+MAX_LINE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class Line:
+    number: int
+    type: str
+    data: dict[str, Any]
+
+
+def open_input(path: Path) -> BinaryIO:
+    """The file at `path` opened for reading, if it is a regular file.
+
+    Checked on the open file (fstat), so that a swap between a check and the
+    open changes nothing; a pipe or device is not even waited on (O_NONBLOCK).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise InputError(f"Bestand niet gevonden: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is een map, geen bestand.") from None
+    except PermissionError:
+        raise InputError(f"{path}: geen leesrechten (of het is geen bestand).") from None
+    except OSError as exc:
+        raise InputError(f"{path} kan niet worden gelezen ({exc.strerror}).") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"{path} is een map, geen bestand.")
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{path} is geen gewoon bestand (een pipe of apparaat?).")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def decoded_lines(stream: BinaryIO) -> Iterator[str]:
+    """The lines of a UTF-8 file as text; a line that is not UTF-8 is an error with its number."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise InputError(
+                f"regel {number}: langer dan {MAX_LINE_BYTES // (1024 * 1024)} MB; "
+                "dat is geen record van het uitwisselformaat"
+            )
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"regel {number}: geen geldige UTF-8-tekst (byte 0x{raw[exc.start]:02x} "
+                f"op positie {exc.start + 1}); sla het bestand op als UTF-8"
+            ) from None
+
+
+def parse_line(number: int, text: str) -> Any:
+    """One line as JSON, or the error naming the line (and the field where known)."""
+    duplicates = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicates
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        duplicates = True
+        return input_rules.object_pairs(pairs)
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"regel {number}: geen geldige JSON ({exc.msg}, teken {exc.colno})"
+        ) from None
+    except RecursionError:
+        field = input_rules.deep_field(text)
+        message = f"te diep genest (meer dan {input_rules.MAX_DEPTH} niveaus)"
+        if field:
+            raise ValidationError({field: message}, line=number) from None
+        raise InputError(f"regel {number}: JSON {message}") from None
+    except ValueError:
+        # Python refuses integers of thousands of digits (int_max_str_digits).
+        raise InputError(f"regel {number}: geen geldige JSON (getal te groot)") from None
+    if isinstance(data, dict) and (duplicates or not input_rules.json_text_is_plain(text)):
+        problem = input_rules.json_problem(data)
+        if problem is not None:
+            raise ValidationError({problem[0]: problem[1]}, line=number)
+    return data
+
+
+def read_lines(
+    lines: Iterable[str], record_types: tuple[str, ...], progress: Any = None
+) -> list[Line]:
+    """Parse and check every line; blank lines and `#` comments are skipped."""
+    out: list[Line] = []
+    for number, raw in enumerate(lines, start=1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        data = parse_line(number, stripped)
+        if not isinstance(data, dict):
+            raise InputError(f"regel {number}: verwacht een JSON-object {{...}} per regel")
+        kind = data.get("type")
+        if kind not in record_types:
+            raise ValidationError(
+                {
+                    "type": f"onbekend recordtype {json.dumps(kind, ensure_ascii=True)} "
+                    f"(verwacht een van: {', '.join(record_types)})"
+                },
+                line=number,
+            )
+        out.append(Line(number, kind, data))
+        if progress and number % 10_000 == 0:
+            progress("lezen", number, 0)
+    return out

@@ -1,0 +1,168 @@
+"""Issue #11 point 17: re-importing is idempotent, for every record type the export writes.
+
+An export imports into a freshly initialised database (its administrator is the
+same record as the one `init` made), a second import changes nothing ("ongewijzigd"),
+and a record that differs from the stored one still needs --update.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from ikodesk.errors import ValidationError
+from ikodesk.models import User
+from ikodesk.models.enums import Role
+from ikodesk.services import exchange, exchange_same, figures, users
+from ikodesk.services.actors import Actor
+from ikodesk.storage import Database
+from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
+from tests.support import records as R
+
+ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
+KH = Actor.key_holder()
+
+
+def run_import(cli, db: Path, src: Path, *extra: str):  # type: ignore[no-untyped-def]
+    """`ikodesk import` as the tests run it (one place to adapt when import needs --user)."""
+    return cli(["--db", db, "import", src, *extra], env=ENV)
+
+
+def run_export(cli, db: Path, dest: Path):  # type: ignore[no-untyped-def]
+    return cli(["--db", db, "export", dest], env=ENV)
+
+
+def _fresh(path: Path) -> Database:
+    """A database as `init` leaves it: one administrator with a password."""
+    db, _ = Database.create(path, passphrase=TEST_PASSPHRASE)
+    with db.transaction() as s:
+        users.create_user(s, KH, "beheer", Role.ADMIN, name="F. Beheerder", password=ADMIN_PASSWORD)
+    return db
+
+
+def _every_type() -> list[dict[str, Any]]:
+    """Records of every type the format has, two of each where the type allows."""
+    second_case = R.case(ref="2024-L2-00018", summary="Tweede zaak.\nMet twee regels.")
+    return [
+        *R.full_file(),
+        second_case,
+        {**R.CONTACT, "case": "2024-L2-00018", "summary": None},
+        {**R.CONTACT, "at": "2024-03-06T09:00"},
+        {**R.ACTIVITY, "title": "Tweede werkbezoek", "x": {"bron": "oud systeem"}},
+        {"type": "historical_figure", "year": 2022, "key": "cases.line1", "value": 4800.5},
+        {**R.MEDIATION, "ref": "M2024-008", "x": {"parents": [{"relation": "mother"}]}},
+    ]
+
+
+def _import(db: Database, recs: list[dict[str, Any]], update: bool = False):  # type: ignore[no-untyped-def]
+    with db.transaction() as s:
+        return exchange.import_lines(s, KH, exchange_lines(recs), update=update)
+
+
+def exchange_lines(recs: list[dict[str, Any]]) -> list[str]:
+    return [exchange.json_line(r) for r in recs]
+
+
+def _export(db: Database) -> list[dict[str, Any]]:
+    with db.session() as s:
+        return list(exchange.export_records(s, KH))
+
+
+def _figures(db: Database) -> str:
+    with db.session() as s:
+        return repr([figures.compute_figures(s, KH, y) for y in (2022, 2023, 2024)])
+
+
+def test_every_record_type_has_an_exported_form_to_compare() -> None:
+    assert set(exchange_same.INCOMING) == set(exchange.RECORD_TYPES)
+
+
+def test_an_export_reimports_unchanged_for_every_record_type(tmp_path: Path) -> None:
+    source = _fresh(tmp_path / "bron.db")
+    _import(source, _every_type())
+    exported = _export(source)
+    kinds = Counter(r["type"] for r in exported)
+    # The export holds every record type of the format: a new type must come here too.
+    assert set(kinds) == set(exchange.RECORD_TYPES), kinds
+
+    target = _fresh(tmp_path / "nieuw.db")
+    with target.session() as s:
+        admin_hash = s.scalar(select(User.password_hash).where(User.username == "beheer"))
+    first = _import(target, exported)
+    assert first.skipped["user"] == 1  # the administrator made by init: identical
+    assert _export(target) == exported
+    figures_after_first = _figures(target)
+
+    again = _import(target, exported)
+    assert dict(again.skipped) == dict(kinds), (dict(again.created), dict(again.updated))
+    assert not any(again.created.values()) and not any(again.updated.values())
+    assert _export(target) == exported
+    assert _figures(target) == figures_after_first == _figures(source)
+    with target.session() as s:  # an identical user record leaves the password alone
+        assert s.scalar(select(User.password_hash).where(User.username == "beheer")) == admin_hash
+    # And with --update nothing is rewritten either.
+    assert not any(_import(target, exported, update=True).updated.values())
+    source.close()
+    target.close()
+
+
+CHANGES = [
+    ("user", {"type": "user", "username": "beheer", "name": "Iemand Anders", "role": "admin"}),
+    ("mediator", {**R.MEDIATOR, "cbfm": False}),
+    ("case", R.case(summary="Andere samenvatting.")),
+    ("mediation", {**R.MEDIATION, "referred_by": "lawyer"}),
+    ("historical_figure", {**R.HISTORICAL, "value": 1}),
+]
+
+
+@pytest.mark.parametrize(("kind", "changed"), CHANGES, ids=[c[0] for c in CHANGES])
+def test_a_differing_record_still_needs_update(
+    tmp_path: Path, kind: str, changed: dict[str, Any]
+) -> None:
+    db = _fresh(tmp_path / "a.db")
+    _import(db, _every_type())
+    before = _export(db)
+    with pytest.raises(ValidationError, match="bestaat al in de database"):
+        _import(db, [changed])
+    assert _export(db) == before
+    assert _import(db, [changed], update=True).updated[kind] == 1
+    db.close()
+
+
+def test_records_without_a_reference_are_not_imported_twice(tmp_path: Path) -> None:
+    db = _fresh(tmp_path / "a.db")
+    _import(db, _every_type())
+    result = _import(db, [R.CONTACT, R.ACTIVITY, {**R.CONTACT, "minutes": 16}])
+    assert result.skipped["contact"] == 1 and result.skipped["activity"] == 1
+    assert result.created["contact"] == 1  # a different contact is a new one
+    db.close()
+
+
+def test_cli_demo_export_imports_into_a_fresh_init_twice(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    demo = tmp_path / "demo.db"
+    res = cli(["--db", demo, "demo", "--years", "2024", "--scale", "0.03"], env=ENV)
+    assert res.code == 0, res.err
+    dump = tmp_path / "demo.jsonl"
+    assert run_export(cli, demo, dump).code == 0
+    fresh = tmp_path / "nieuw.db"
+    res = cli(
+        ["--db", fresh, "init", "--admin", "beheer", "--name", "F. Beheerder"],
+        env={**ENV, "IKODESK_PASSWORD": ADMIN_PASSWORD},
+    )
+    assert res.code == 0, res.err
+    res = run_import(cli, fresh, dump)
+    assert res.code == 0, res.err
+    assert "1 user ongewijzigd" in res.out
+    res = run_import(cli, fresh, dump)
+    assert res.code == 0, res.err
+    assert "nieuw" not in res.out and "bijgewerkt" not in res.out, res.out
+    assert "ongewijzigd" in res.out
+    again = tmp_path / "again.jsonl"
+    assert run_export(cli, fresh, again).code == 0
+    original = [json.loads(x) for x in dump.read_text(encoding="utf-8").splitlines()]
+    assert [json.loads(x) for x in again.read_text(encoding="utf-8").splitlines()] == original
