@@ -29,8 +29,11 @@ FUTURE = (date.today() + timedelta(days=2)).isoformat()
 
 
 def run_import(cli, db: Path, src: Path, *extra: str):  # type: ignore[no-untyped-def]
-    """`ikodesk import` as the tests run it (one place to adapt when import needs --user)."""
-    return cli(["--db", db, "import", src, *extra], env=ENV)
+    """`ikodesk import` as an administrator (import needs one: issue #11 point 1)."""
+    return cli(
+        ["--db", db, "--user", "beheer", "import", src, *extra],
+        env={**ENV, "IKODESK_PASSWORD": ADMIN_PASSWORD},
+    )
 
 
 def _snapshot(db_path: Path) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from ikodesk.models import User
 from ikodesk.models.enums import Role
 from ikodesk.services import exchange, exchange_same, figures, users
 from ikodesk.services.actors import Actor
+from ikodesk.services.demo import DEMO_PASSWORD
 from ikodesk.storage import Database
 from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
 from tests.support import records as R
@@ -29,12 +30,19 @@ KH = Actor.key_holder()
 
 
 def run_import(cli, db: Path, src: Path, *extra: str):  # type: ignore[no-untyped-def]
-    """`ikodesk import` as the tests run it (one place to adapt when import needs --user)."""
-    return cli(["--db", db, "import", src, *extra], env=ENV)
+    """`ikodesk import` as an administrator (import needs one: issue #11 point 1)."""
+    return cli(
+        ["--db", db, "--user", "beheer", "import", src, *extra],
+        env={**ENV, "IKODESK_PASSWORD": ADMIN_PASSWORD},
+    )
 
 
-def run_export(cli, db: Path, dest: Path):  # type: ignore[no-untyped-def]
-    return cli(["--db", db, "export", dest], env=ENV)
+def run_export(cli, db: Path, dest: Path, password: str = ADMIN_PASSWORD):  # type: ignore[no-untyped-def]
+    """`ikodesk export` as the administrator `beheer` (export needs one)."""
+    return cli(
+        ["--db", db, "--user", "beheer", "export", dest],
+        env={**ENV, "IKODESK_PASSWORD": password},
+    )
 
 
 def _fresh(path: Path) -> Database:
@@ -148,7 +156,7 @@ def test_cli_demo_export_imports_into_a_fresh_init_twice(cli, tmp_path: Path) ->
     res = cli(["--db", demo, "demo", "--years", "2024", "--scale", "0.03"], env=ENV)
     assert res.code == 0, res.err
     dump = tmp_path / "demo.jsonl"
-    assert run_export(cli, demo, dump).code == 0
+    assert run_export(cli, demo, dump, DEMO_PASSWORD).code == 0
     fresh = tmp_path / "nieuw.db"
     res = cli(
         ["--db", fresh, "init", "--admin", "beheer", "--name", "F. Beheerder"],
