@@ -287,9 +287,13 @@ class _Importer:
         """Whether a record of a stored reference is identical to it (then it is skipped)."""
         if key not in db_keys:
             return False
-        keys = [k for k in self.declared.get(kind, db_keys) if k in db_keys]
-        if kind == "historical_figure":
-            keys = list(db_keys)
+
+        def keys() -> list[Any]:
+            # Asked once per record type (the stored records are read together).
+            if kind == "historical_figure":
+                return list(db_keys)
+            return [k for k in self.declared.get(kind, db_keys) if k in db_keys]
+
         if self.stored.same(kind, key, record, keys):
             self.result.skipped[kind] += 1
             return True

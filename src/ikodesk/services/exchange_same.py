@@ -143,14 +143,14 @@ class Stored:
         self._by_key: dict[str, dict[Any, dict[str, Any]]] = {}
         self._pools: dict[str, Counter[str]] = {}
 
-    def same(self, kind: str, key: Any, record: Any, keys: Iterable[Any]) -> bool:
+    def same(self, kind: str, key: Any, record: Any, keys: Callable[[], Iterable[Any]]) -> bool:
         """Whether the incoming `record` equals the stored record of its reference `key`.
 
-        `keys`: every key of this type the import meets that the database holds
-        (read together on the first call).
+        `keys()`: every key of this type the import meets that the database holds
+        (called once, on the first record of the type: they are read together).
         """
         if kind not in self._by_key:
-            self._by_key[kind] = self._load(kind, list(keys))
+            self._by_key[kind] = self._load(kind, list(keys()))
         stored = self._by_key[kind].get(key)
         return stored is not None and stored == INCOMING[kind](record)
 
