@@ -13,6 +13,7 @@ from ikodesk.models import Case, ConflictPair, ConflictStatus, MatchKey
 from ikodesk.services import case_queries as q
 from ikodesk.services import conflicts, exchange
 from ikodesk.services.actors import Actor
+from ikodesk.services.conflicts import detection
 from ikodesk.services.demo import DemoGenerator
 from ikodesk.services.validation import parse_case
 from ikodesk.storage import Database
@@ -101,8 +102,8 @@ def test_both_candidate_paths_find_the_same_pairs(year: Any) -> None:
         subject = set(ids)
         profiles = conflicts.load_profiles(s, subject)
         keys = {cid: conflicts.match_keys(p) for cid, p in profiles.items()}
-        in_db = conflicts._pairs_in_database(s, sorted(subject), keys)
-        in_memory = conflicts._pairs_in_memory(s, subject, keys)
+        in_db = detection._pairs_in_database(s, sorted(subject), keys)
+        in_memory = detection._pairs_in_memory(s, subject, keys)
         s.rollback()
     assert in_db == in_memory
     assert {tuple(sorted((_ref(db, a), _ref(db, b)))) for a, b in in_db} >= gen.mirrored

@@ -1,7 +1,7 @@
 """A dataset with the seed report's 2024 mediation numbers, built through the workflow.
 
 `build_2024(session, actor)` registers every request and takes it through the
-mediation workflow (services/mediation.py), as the bureau would. The
+mediation workflow (services/mediation/), as the bureau would. The
 `mediation.*` figures of spec/annual-figures.md computed on it must then be
 `EXPECTED_2024`, the seed's numbers:
 

@@ -1,48 +1,18 @@
-"""The annual figures (spec/annual-figures.md): computed once, from SQL aggregates.
+"""The counts of one year, part by part, each from SQL aggregates on the detailed records.
 
-Every figure the annual report, the mediation report, `ikodesk figures` and the
-desktop client's reports screen show comes from here, so they cannot disagree.
-All results are plain JSON-serialisable dicts and lists.
-
-Public API (each call checks `Action.FIGURES_VIEW` through the access policy):
-
-- `compute_figures(session, actor, year)`: the figures of one year, nested
-  exactly as the spec's keys (see `figure_keys.ALL_KEYS` for the order).
-- `compare_figures(session, actor, year, compare_year)`:
-  `{"year", "compare", "current", "previous", "change_pct"}`.
-- `report_figures(session, actor, year, compare_year=None)`: everything the
-  reports print: the comparison, four-year series for the charts, Dutch
-  country names and the mediation failure reasons.
-
-Helpers for presenting them: `figure_value(figures, "cases.total")`,
-`flatten(figures)`, `percent(part, whole)`, `change_pct(current, previous)`.
-
-Counting rules (the spec's, made precise):
-
-- A case counts in the year of `opened`, a contact in the year of `at`, a
-  mediation request in the year of `requested`, an outcome in the year of
-  `ended`, a special curator in the year it was appointed, a child interview
-  in the year it was held. Years are compared as half-open ranges
-  (`opened >= 1 Jan AND opened < 1 Jan next year`) so the indexes are used.
-- parent vs third_party: the requester's kind (`professional` and `family`
-  are third parties).
-- Children count per case; an age is in whole years at the case's opening
-  date (from the birth date, or the `age` registered for that date).
-- Hague status: the country's entry into force on or before the opening date.
-- Percentages are rounded half away from zero; a change against 0 is null.
+Each `_part(session, period, flat)` fills its keys of the flat figures; the
+counting rules are in the package docstring. `assembling.compute_figures`
+calls them all.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Table, and_, case, exists, func, or_, select
+from sqlalchemy import Table, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ikodesk.models import (
@@ -52,7 +22,6 @@ from ikodesk.models import (
     ChildInterview,
     Contact,
     Country,
-    HistoricalFigure,
     Mediation,
     Person,
     age_in_years,
@@ -69,17 +38,10 @@ from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.exchange import table_of
 from ikodesk.services.figure_keys import (
-    ALL_KEYS,
     FAILURE_REASONS,
     LIST_KEYS,
-    MEDIATION_PREFIX,
-    SCALAR_KEYS,
 )
-
-Figures = dict[str, Any]
-"""Nested figures of one year, as `ikodesk figures --json` prints them."""
-
-TREND_YEARS = 4  # the seed's bar charts show four years
+from ikodesk.services.figures.values import percent
 
 _CASES: Table = table_of(Case)
 _PERSONS: Table = table_of(Person)
@@ -94,71 +56,6 @@ _COUNTRY_KEYS = tuple(k for k in LIST_KEYS if "countries" in k.split("."))
 _POTENTIAL_SIDES = ("potential_left_behind", "potential_taking")
 _ABDUCTION_SIDES = ("left_behind", "taking")
 _PARENTS = ("mother", "father")
-
-
-# --- percentages ----------------------------------------------------------------------
-
-
-def _exact(value: float) -> Fraction:
-    # Through the decimal text, so 0.1 is one tenth and not its binary neighbour.
-    return Fraction(value) if isinstance(value, int) else Fraction(Decimal(repr(value)))
-
-
-def round_half_away(value: Fraction) -> int:
-    """Round to a whole number, halves away from zero: 0.5 -> 1, 2.5 -> 3, -2.5 -> -3.
-
-    (Python's round() rounds halves to even: round(2.5) == 2.)
-    """
-    magnitude = int(abs(value) + Fraction(1, 2))
-    return magnitude if value >= 0 else -magnitude
-
-
-def percent(part: float | None, whole: float | None) -> int | None:
-    """`part` as a whole percentage of `whole`; None when either is unknown or whole is 0."""
-    if part is None or whole is None or whole == 0:
-        return None
-    return round_half_away(_exact(part) * 100 / _exact(whole))
-
-
-def change_pct(current: float | None, previous: float | None) -> int | None:
-    """The change from `previous` to `current` in whole percent; None against 0 or unknown."""
-    if current is None or previous is None or previous == 0:
-        return None
-    return round_half_away((_exact(current) - _exact(previous)) * 100 / _exact(previous))
-
-
-# --- nested <-> dotted ------------------------------------------------------------------
-
-
-def _nest(flat: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-    """Nest dotted keys into dicts, in the order of `keys` (the JSON's key order)."""
-    out: dict[str, Any] = {}
-    for key in keys:
-        *path, last = key.split(".")
-        node = out
-        for part in path:
-            node = node.setdefault(part, {})
-        node[last] = flat.get(key)
-    return out
-
-
-def figure_value(figures: Mapping[str, Any] | None, key: str) -> Any:
-    """The value of dotted `key` in nested figures (None where absent)."""
-    node: Any = figures
-    for part in key.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def flatten(figures: Mapping[str, Any], keys: Iterable[str] = SCALAR_KEYS) -> dict[str, Any]:
-    """{dotted key: value} for `keys` (by default every one-number figure)."""
-    return {k: figure_value(figures, k) for k in keys}
-
-
-def _as_number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
 
 
 # --- the computation ----------------------------------------------------------------------
@@ -206,25 +103,6 @@ def _requester_join() -> Any:
 
 def _is_parent() -> Any:
     return case((_PERSONS.c.kind == RequesterKind.PARENT.value, 1), else_=0)
-
-
-def compute_figures(session: Session, actor: Actor, year: int) -> Figures:
-    """The figures of `year` from the detailed records, nested as the spec's keys.
-
-    Every key of `figure_keys.ALL_KEYS` is present (all twelve Line 2 codes
-    too); counts without records are 0, rates without a denominator null.
-    """
-    access.require(session, actor, Action.FIGURES_VIEW, object_ref=str(year))
-    period = _Year(year)
-    flat: dict[str, Any] = {k: 0 for k in SCALAR_KEYS}
-    _case_totals(session, period, flat)
-    _contact_totals(session, period, flat)
-    _line2(session, period, flat)
-    _children(session, period, flat)
-    _ages(session, period, flat)
-    _mediation(session, period, flat)
-    flat["activities"] = _activities(session, period)
-    return {"year": year, **_nest(flat, ALL_KEYS)}
 
 
 def _case_totals(session: Session, period: _Year, flat: dict[str, Any]) -> None:
@@ -493,169 +371,3 @@ def failure_reasons(session: Session, actor: Actor, year: int) -> dict[str, dict
                 out["all"][reason] += 1
                 out[str(kind)][reason] += 1
     return out
-
-
-# --- years without detailed records: historical figures ------------------------------------
-
-
-@dataclass(frozen=True)
-class _Sources:
-    """Which kinds of detailed records the database holds for a year."""
-
-    cases: bool  # cases opened or contact moments in the year
-    mediations: bool  # mediation requests or endings in the year
-
-    @property
-    def any(self) -> bool:
-        return self.cases or self.mediations
-
-    def detailed(self, key: str) -> bool:
-        return self.mediations if key.startswith(MEDIATION_PREFIX) else self.cases
-
-
-def _sources(session: Session, year: int) -> _Sources:
-    period = _Year(year)
-    c, ct, m = _CASES.c, _CONTACTS.c, _MEDIATIONS.c
-    has_cases = session.scalar(
-        select(
-            or_(
-                exists().where(_in_year(c.opened, period)),
-                exists().where(ct.at >= period.start_at, ct.at < period.end_at),
-            )
-        )
-    )
-    has_mediations = session.scalar(
-        select(
-            or_(
-                exists().where(_in_year(m.requested, period)),
-                exists().where(_in_year(m.ended, period)),
-            )
-        )
-    )
-    return _Sources(bool(has_cases), bool(has_mediations))
-
-
-def _historical(session: Session, year: int) -> dict[str, int | float]:
-    rows = session.execute(
-        select(HistoricalFigure.key, HistoricalFigure.value).where(HistoricalFigure.year == year)
-    )
-    return {key: _as_number(value) for key, value in rows}
-
-
-def _year_figures(
-    session: Session, actor: Actor, year: int, computed: Figures | None = None
-) -> Figures:
-    """The figures of a year as best known: detailed records where the database holds
-    them (cases and mediations judged apart), else historical figures, else null."""
-    sources = _sources(session, year)
-    detailed: Figures | None = None
-    if sources.any:
-        detailed = computed if computed is not None else compute_figures(session, actor, year)
-        if sources.cases and sources.mediations:
-            return detailed
-    historical = _historical(session, year)
-    flat: dict[str, Any] = {}
-    for key in SCALAR_KEYS:
-        if detailed is not None and sources.detailed(key):
-            flat[key] = figure_value(detailed, key)
-        else:
-            flat[key] = historical.get(key)
-    for key in LIST_KEYS:
-        flat[key] = figure_value(detailed, key) if sources.cases else None
-    return {"year": year, **_nest(flat, ALL_KEYS)}
-
-
-def compare_figures(session: Session, actor: Actor, year: int, compare_year: int) -> Figures:
-    """`year`'s figures beside those of `compare_year`, with the change per figure.
-
-    Returns `{"year", "compare", "current", "previous", "change_pct"}`.
-    `current` is `compute_figures(year)`. `previous` has the same keys: from
-    the detailed records where the database holds any for `compare_year`
-    (cases/contacts and mediations judged apart), otherwise from the imported
-    historical figures; a key with neither is null, and so are the lists of a
-    year known only from historical figures. `change_pct` holds every
-    one-number key (not the lists and age distributions, not `year`): the
-    change in whole percent, null where either side is null or previous is 0.
-    """
-    current = compute_figures(session, actor, year)
-    previous = _year_figures(session, actor, compare_year)
-    changes = {
-        key: change_pct(figure_value(current, key), figure_value(previous, key))
-        for key in SCALAR_KEYS
-    }
-    return {
-        "year": year,
-        "compare": compare_year,
-        "current": current,
-        "previous": previous,
-        "change_pct": _nest(changes, SCALAR_KEYS),
-    }
-
-
-def report_figures(
-    session: Session, actor: Actor, year: int, compare_year: int | None = None
-) -> Figures:
-    """Everything the annual and mediation reports print, computed once.
-
-    The `compare_figures` result (`year`, `compare`, `current`, `previous`,
-    `change_pct`) plus:
-
-    - `trend`: `{"years": [y-3, ..., y], "values": {key: [v, v, v, v]}}` for
-      every one-number key, each year as `previous` is sourced (records, else
-      historical figures, else null). Charts leave out a year whose values
-      are all null rather than drawing it as zero.
-    - `country_names`: `{iso2: Dutch name}` for the countries in the lists.
-    - `failure_reasons`: see `failure_reasons()`.
-    """
-    compare_year = year - 1 if compare_year is None else compare_year
-    comparison = compare_figures(session, actor, year, compare_year)
-    years = list(range(year - TREND_YEARS + 1, year + 1))
-    by_year: dict[int, Figures] = {year: comparison["current"]}
-    if compare_year in years:
-        by_year[compare_year] = comparison["previous"]
-    for y in years:
-        if y not in by_year:
-            by_year[y] = _year_figures(session, actor, y)
-    values = {key: [figure_value(by_year[y], key) for y in years] for key in SCALAR_KEYS}
-    return {
-        **comparison,
-        "trend": {"years": years, "values": values},
-        "country_names": _country_names(session, comparison),
-        "failure_reasons": failure_reasons(session, actor, year),
-    }
-
-
-def _country_names(session: Session, comparison: Mapping[str, Any]) -> dict[str, str]:
-    codes: set[str] = set()
-    for part in ("current", "previous"):
-        for key in LIST_KEYS:
-            value = figure_value(comparison[part], key)
-            if key != "activities" and isinstance(value, list):
-                codes.update(iso for iso, _ in value)
-    if not codes:
-        return {}
-    rows = session.execute(
-        select(Country.iso2, Country.name_nl).where(Country.iso2.in_(sorted(codes)))
-    )
-    return {iso: name for iso, name in sorted(rows)}
-
-
-def has_detailed_records(session: Session, year: int) -> bool:
-    """True when the database holds cases, contacts or mediations of `year`."""
-    return _sources(session, year).any
-
-
-__all__ = [
-    "TREND_YEARS",
-    "Figures",
-    "change_pct",
-    "compare_figures",
-    "compute_figures",
-    "failure_reasons",
-    "figure_value",
-    "flatten",
-    "has_detailed_records",
-    "percent",
-    "report_figures",
-    "round_half_away",
-]
