@@ -1,9 +1,9 @@
 """Rapportages: the annual figures in tables and charts, and the report PDFs.
 
 The figures come from `services.figures.report_figures` (the same computation
-as `ikodesk figures` and the PDFs); the PDFs are built by `reports.annual` and
-`reports.mediation` on the worker, with a progress bar, and shown in a PDF
-viewer with print and save.
+as `ikodesk figures` and the PDFs); the PDFs are made by `services.reporting`
+(which requires and audits REPORT_PRINT, as on the command line) on the worker,
+with a progress bar, and shown in a PDF viewer with print and save.
 """
 
 from __future__ import annotations
@@ -53,14 +53,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from ikodesk.reports.annual import build_annual_report
-from ikodesk.reports.mediation import build_mediation_report
-from ikodesk.services import figures, nlformat, output
-from ikodesk.services.access import Action
+from ikodesk.models.enums import Action
+from ikodesk.reports.catalogue import BUILDERS
+from ikodesk.services import figures, nlformat, output, reporting
 from ikodesk.services.figure_keys import RATE_KEYS, SCALAR_KEYS
 from ikodesk.services.figure_labels import figure_label, part_label
+from ikodesk.services.reporting import ReportKind
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.fields import fold
 from ikodesk.ui.messages import show_error, user_message
@@ -282,10 +281,10 @@ class ReportsPage(QWidget):
         bar.addSpacing(24)
         self.annual_button = QPushButton(self.tr("&Jaarcijfers (PDF)"))
         self.annual_button.setObjectName("annualPdf")
-        self.annual_button.clicked.connect(lambda: self.make_pdf("annual"))
+        self.annual_button.clicked.connect(lambda: self.make_pdf(ReportKind.ANNUAL))
         self.mediation_button = QPushButton(self.tr("&Mediationcijfers (PDF)"))
         self.mediation_button.setObjectName("mediationPdf")
-        self.mediation_button.clicked.connect(lambda: self.make_pdf("mediation"))
+        self.mediation_button.clicked.connect(lambda: self.make_pdf(ReportKind.MEDIATION))
         can_print = ctx.can(Action.REPORT_PRINT)
         for b in (self.annual_button, self.mediation_button):
             b.setVisible(can_print)
@@ -401,20 +400,21 @@ class ReportsPage(QWidget):
 
     # -- figures ----------------------------------------------------------------------
     def load(self) -> None:
-        actor, year, compare = self.ctx.actor, self.year.value(), self.compare.value()
+        worker, actor = self.ctx.worker, self.ctx.actor
+        year, compare = self.year.value(), self.compare.value()
         self.status.setText(self.tr("Cijfers over {0} worden berekend…").format(year))
         # A newer request wins: an older result arriving later is dropped.
         self._load_generation += 1
         generation = self._load_generation
 
-        def job(s: Session) -> dict[str, Any]:
-            return figures.report_figures(s, actor, year, compare)
+        def job() -> dict[str, Any]:
+            return reporting.screen_figures(worker.db, actor, year, compare)
 
         def done(data: dict[str, Any]) -> None:
             if generation == self._load_generation:
                 self.show_figures(data)
 
-        self.ctx.worker.session(job, done, self._failed, owner=self)
+        worker.submit(job, done, self._failed, owner=self)
 
     def show_figures(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -491,14 +491,12 @@ class ReportsPage(QWidget):
         self.status.setText(message)
 
     # -- PDFs -------------------------------------------------------------------------
-    def make_pdf(self, kind: str) -> None:
+    def make_pdf(self, kind: ReportKind) -> None:
         if self._busy:
             return
         worker, actor = self.ctx.worker, self.ctx.actor
         year, compare = self.year.value(), self.compare.value()
-        name = "jaarcijfers" if kind == "annual" else "mediationcijfers"
-        target = self._tmp / f"{name}-{year}.pdf"
-        build = build_annual_report if kind == "annual" else build_mediation_report
+        target = self._tmp / f"{reporting.REPORT_NAMES[kind]}-{year}.pdf"
         self._busy = True
         self._update_buttons()
         self.progress.setValue(0)
@@ -511,10 +509,17 @@ class ReportsPage(QWidget):
         worker.progress.connect(on_progress)
 
         def job() -> Path:
-            with worker.db.session() as s:
-                data = figures.report_figures(s, actor, year, compare)
-            built = build(data, target, progress=lambda d, t: worker.report_progress(d, t))
-            return built.path
+            made = reporting.make_report(
+                worker.db,
+                actor,
+                kind,
+                year,
+                compare,
+                target,
+                build=BUILDERS[kind],
+                progress=lambda d, t: worker.report_progress(d, t),
+            )
+            return made.path
 
         def done(path: Path) -> None:
             worker.progress.disconnect(on_progress)
