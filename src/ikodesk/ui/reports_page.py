@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 from ikodesk.models.enums import Action
 from ikodesk.reports.catalogue import BUILDERS
 from ikodesk.services import figures, nlformat, output, reporting
-from ikodesk.services.figure_keys import RATE_KEYS, SCALAR_KEYS
+from ikodesk.services.figure_keys import RATE_KEYS, SCALAR_KEYS, checked
 from ikodesk.services.figure_labels import figure_label, part_label
 from ikodesk.services.reporting import ReportKind
 from ikodesk.ui.context import AppContext
@@ -68,6 +68,11 @@ from ikodesk.ui.titles import title_label
 Index = QModelIndex | QPersistentModelIndex
 TOP_COUNTRIES = 10
 SERIES_COLOURS = ("#2f6690", "#d9a441", "#3a7d44", "#9c3848")
+
+
+def _figure(node: Any, key: str) -> Any:
+    """The figure `key` of `node`; a key that names no figure fails (KeyError)."""
+    return figures.figure_value(node, checked(key))
 
 
 def _fmt(key: str, value: Any) -> str:
@@ -116,7 +121,7 @@ class FiguresModel(QAbstractTableModel):
 
     def value(self, key: str, part: str = "current") -> Any:
         assert self.data_ is not None
-        return figures.figure_value(self.data_[part], key)
+        return _figure(self.data_[part], key)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.data_ is None:
@@ -130,7 +135,7 @@ class FiguresModel(QAbstractTableModel):
                 return _fmt(key, self.value(key))
             if col == 2:
                 return _fmt(key, self.value(key, "previous"))
-            return nlformat.change(figures.figure_value(self.data_["change_pct"], key))
+            return nlformat.change(_figure(self.data_["change_pct"], key))
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return key
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
@@ -203,7 +208,7 @@ def line2_chart(data: dict[str, Any]) -> QChart:
     codes = list(reversed(LINE2_CODES))
     top = 0.0
     for n, part in enumerate(("parent", "third_party")):
-        row = [float(figures.figure_value(current, f"line2.{c.value}.{part}") or 0) for c in codes]
+        row = [float(_figure(current, f"line2.{c.value}.{part}") or 0) for c in codes]
         top = max([top, *row])
         series.append(_bar_set(part_label(part), row, SERIES_COLOURS[n]))
     chart.addSeries(series)
@@ -220,7 +225,7 @@ def line2_chart(data: dict[str, Any]) -> QChart:
 
 def countries_chart(data: dict[str, Any], key: str, title: str) -> QChart:
     """The top countries of a country list, most cases on top."""
-    pairs = figures.figure_value(data["current"], key) or []
+    pairs = _figure(data["current"], key) or []
     top_pairs = list(reversed(pairs[:TOP_COUNTRIES]))
     names = data.get("country_names", {})
     chart = _chart(title)
@@ -424,10 +429,10 @@ class ReportsPage(QWidget):
         self.status.setText(
             self.tr("{0}: {1} zaken (lijn 1: {2}, lijn 2: {3}), {4} contactmomenten.").format(
                 y,
-                nlformat.number(figures.figure_value(current, "cases.total")),
-                nlformat.number(figures.figure_value(current, "cases.line1")),
-                nlformat.number(figures.figure_value(current, "cases.line2")),
-                nlformat.number(figures.figure_value(current, "contacts.total")),
+                nlformat.number(_figure(current, "cases.total")),
+                nlformat.number(_figure(current, "cases.line1")),
+                nlformat.number(_figure(current, "cases.line2")),
+                nlformat.number(_figure(current, "contacts.total")),
             )
             + " "
             + self.tr("Vergeleken met {0}.").format(c)
@@ -471,11 +476,11 @@ class ReportsPage(QWidget):
         )
         body = "".join(
             f"<tr><td>{label}&nbsp;&nbsp;</td>"
-            f"<td align='right'>{_fmt(key, figures.figure_value(data['current'], key))}</td>"
+            f"<td align='right'>{_fmt(key, _figure(data['current'], key))}</td>"
             f"<td align='right'>&nbsp;&nbsp;"
-            f"{_fmt(key, figures.figure_value(data['previous'], key))}</td>"
+            f"{_fmt(key, _figure(data['previous'], key))}</td>"
             f"<td align='right'>&nbsp;&nbsp;"
-            f"{nlformat.change(figures.figure_value(data['change_pct'], key))}</td></tr>"
+            f"{nlformat.change(_figure(data['change_pct'], key))}</td></tr>"
             for key, label in rows
         )
         return f"<table cellspacing='4'>{head}{body}</table>"
