@@ -56,7 +56,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 def test_the_expectation_covers_every_action() -> None:
     named = set().union(*EXPECTED.values())
-    assert named == set(Action)
+    # Events (a failed login, a refused command, a conflict scan) are recorded, never granted.
+    assert named == set(Action) - access.EVENT_ACTIONS
+
+
+def test_no_role_is_granted_an_event() -> None:
+    assert set(Action) >= access.EVENT_ACTIONS
+    for granted in access.ROLE_ACTIONS.values():
+        assert not granted & access.EVENT_ACTIONS
 
 
 @pytest.mark.parametrize(("role", "action"), list(itertools.product(Role, Action)))

@@ -44,7 +44,6 @@ KNOWN_FRONT_END_VIOLATIONS: dict[str, set[str]] = {
         "ikodesk.storage",
         "sqlalchemy",
     },
-    "ikodesk.cli.report_cmds": {"ikodesk.services.access"},
     # Merged with issue #11 (Beheer's anchor and unlock), same worker.session pattern.
     "ikodesk.ui.admin_security": {"sqlalchemy"},
     "ikodesk.ui.admin_page": {"ikodesk.services.access", "ikodesk.storage", "sqlalchemy"},
@@ -69,7 +68,6 @@ KNOWN_FRONT_END_VIOLATIONS: dict[str, set[str]] = {
     "ikodesk.ui.mediation_steps": {"sqlalchemy"},
     "ikodesk.ui.mediator_pool": {"ikodesk.services.access", "sqlalchemy"},
     "ikodesk.ui.messages": {"ikodesk.storage", "sqlalchemy"},
-    "ikodesk.ui.reports_page": {"ikodesk.services.access", "sqlalchemy"},
     "ikodesk.ui.start": {"ikodesk.storage"},
     "ikodesk.ui.thread_guard": {"sqlalchemy"},
     "ikodesk.ui.wizard": {"ikodesk.storage"},

@@ -18,7 +18,7 @@ from reportlab.platypus import Paragraph
 from ikodesk.errors import InputError
 from ikodesk.logging_setup import setup_logging
 from ikodesk.reports import dossier
-from ikodesk.reports.layout import ReportInfo, write_pdf
+from ikodesk.reports.document import ReportInfo, write_pdf
 from ikodesk.services import exchange
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, files

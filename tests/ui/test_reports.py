@@ -92,3 +92,69 @@ def test_reports_screen_shows_the_figures_and_makes_the_pdfs(
     qtbot.waitUntil(lambda: page.pdf_path not in (None, first), timeout=60_000)
     assert page.pdf_path is not None and page.pdf_path.name == "mediationcijfers-2024.pdf"
     assert page.document.pageCount() >= 1
+
+
+def _report_entries(worker: DbWorker) -> list[tuple[str, str, str | None]]:
+    from sqlalchemy import select
+
+    from ikodesk.models import AuditEntry
+    from tests.ui.conftest import in_session
+
+    def read(s):  # type: ignore[no-untyped-def]
+        rows = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "report.print").order_by(AuditEntry.id)
+        )
+        return [(e.username, e.result, e.detail) for e in rows]
+
+    return in_session(worker, read)
+
+
+def test_each_report_made_in_the_gui_is_audited_as_a_print(
+    qtbot: QtBot,
+    sample_cases: Database,
+    people: dict[str, Actor],
+    worker: DbWorker,
+) -> None:
+    """The desktop client used to build both PDFs without REPORT_PRINT, unaudited."""
+    from ikodesk.services.reporting import ReportKind
+    from ikodesk.ui.reports_page import ReportsPage
+
+    page = ReportsPage(make_ctx(worker, sample_cases, people["directie"]))
+    qtbot.addWidget(page)
+    page.year.setValue(2024)
+    assert _report_entries(worker) == []
+    page.make_pdf(ReportKind.ANNUAL)
+    qtbot.waitUntil(lambda: page.pdf_path is not None, timeout=60_000)
+    assert _report_entries(worker) == [("directie", "allowed", "jaarcijfers 2024")]
+    first = page.pdf_path
+    page.mediation_button.click()
+    qtbot.waitUntil(lambda: page.pdf_path not in (None, first), timeout=60_000)
+    assert _report_entries(worker) == [
+        ("directie", "allowed", "jaarcijfers 2024"),
+        ("directie", "allowed", "mediationcijfers 2024"),
+    ]
+
+
+def test_a_role_without_report_print_is_refused_in_the_gui_too(
+    qtbot: QtBot,
+    sample_cases: Database,
+    people: dict[str, Actor],
+    worker: DbWorker,
+) -> None:
+    """The buttons are hidden for a jurist; asked anyway, the service refuses and audits it."""
+    from ikodesk.services.reporting import ReportKind
+    from ikodesk.ui.reports_page import ReportsPage
+
+    page = ReportsPage(make_ctx(worker, sample_cases, people["jdevries"]))
+    qtbot.addWidget(page)
+    assert not page.annual_button.isVisibleTo(page)
+    page.year.setValue(2024)
+    for kind in ReportKind:
+        page.make_pdf(kind)
+        qtbot.waitUntil(lambda: not page._busy, timeout=30_000)
+        assert "Geen toegang" in page.status.text()
+    assert page.pdf_path is None and not list(page._tmp.iterdir())  # nothing was built
+    assert [(u, r) for u, r, _d in _report_entries(worker)] == [
+        ("jdevries", "refused"),
+        ("jdevries", "refused"),
+    ]

@@ -10,40 +10,17 @@ from pathlib import Path
 from ikodesk.cli.common import Context, err, maintenance, out
 from ikodesk.errors import UsageError
 from ikodesk.models import AuditEntry
+from ikodesk.models.enums import Action
+from ikodesk.models.labels import action_label, label
 from ikodesk.services import audit, audit_anchor, audit_views, output, search_audit
 from ikodesk.services.search_audit import StoredTerms
 
 EXIT_TAMPERED = 2
 
-# How the actions read in the listing (the JSON output keeps the identifiers).
-ACTION_LABELS = {
-    "case.read": "dossier ingezien",
-    "case.create": "zaak geregistreerd",
-    "case.update": "zaak gewijzigd",
-    "case.list": "zaaklijst",
-    "case.search": "gezocht",
-    "case.export": "dossier geëxporteerd",
-    "case.print": "dossier afgedrukt",
-    "case.facts": "basisgegevens ingezien",
-    "contact.create": "contactmoment",
-    "mediation.read": "mediation ingezien",
-    "mediation.write": "mediation gewijzigd",
-    "mediation.aggregate": "mediationtotalen",
-    "user.manage": "gebruikersbeheer",
-    "reference.manage": "referentiegegevens",
-    "figures.view": "cijfers",
-    "report.print": "rapport afgedrukt",
-    "export.all": "volledige export",
-    "import": "import",
-    "backup": "back-up/info",
-    "audit.view": "auditlog ingezien",
-    "audit.anchor": "auditanker gemaakt",
-    "login": "inloggen",
-    "conflicts.view": "conflictlijst ingezien",
-    "conflicts.review": "conflictbeoordeling",
-    "conflicts.scan": "conflictcontrole",
-    "command": "commando zonder --user",
-}
+# How the actions read in the listing (the JSON output keeps the identifiers);
+# the labels are models.labels', as in the desktop client's audit view.
+ACTION_LABELS = {a.value: label(a) for a in Action}
+ACTION_WIDTH = max(len(text) for text in ACTION_LABELS.values())
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -105,8 +82,10 @@ def _line(e: AuditEntry, terms: dict[str, StoredTerms]) -> str:
     detail = f"  ({e.detail})" if e.detail else ""
     detail += _terms_text(e, terms)
     when = _local(e.at)
+    action = action_label(e.action)
     return (
-        f"{e.id:>7}  {when}  {who:<16} {e.action:<18} {what:<26} {result}  {e.workstation}{detail}"
+        f"{e.id:>7}  {when}  {who:<16} {action:<{ACTION_WIDTH}} {what:<26} {result}  "
+        f"{e.workstation}{detail}"
     )
 
 

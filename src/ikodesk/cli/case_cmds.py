@@ -12,8 +12,8 @@ from ikodesk.cli.common import Context, out
 from ikodesk.models import Case, Person
 from ikodesk.models.enums import FamilyRelation, ParentRelation
 from ikodesk.models.labels import label
-from ikodesk.reports import dossier
-from ikodesk.services import case_queries, cases, conflicts, exchange
+from ikodesk.reports import catalogue
+from ikodesk.services import case_queries, cases, conflicts, exchange, reporting
 
 CONFLICT_NOTE = "Conflictzaak: deze zaak staat in conflict met een zaak van de andere ouder."
 
@@ -124,9 +124,7 @@ def _case_lines(case: Case, in_conflict: bool) -> list[str]:
 
 def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.actor
-    with ctx.db.transaction() as session:
-        case_id = cases.case_id_of(session, args.ref)
-        path = dossier.write_dossier_pdf(session, actor, case_id, args.output)
+    path = reporting.print_dossier(ctx.db, actor, args.ref, args.output, render=catalogue.DOSSIER)
     out(f"Dossier {args.ref} afgedrukt naar {path}")
     out("Let op: dit bestand is niet versleuteld. Bewaar het alleen op een veilige plek.")
     return 0

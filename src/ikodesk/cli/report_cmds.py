@@ -15,10 +15,8 @@ from ikodesk.cli.terminal import safe
 from ikodesk.errors import UsageError
 from ikodesk.models.enums import ActivityKind, CaseCode
 from ikodesk.models.labels import label
-from ikodesk.reports.annual import build_annual_report
-from ikodesk.reports.mediation import build_mediation_report
-from ikodesk.services import access, figures, nlformat
-from ikodesk.services.access import Action
+from ikodesk.reports.catalogue import BUILDERS
+from ikodesk.services import figures, nlformat, reporting
 from ikodesk.services.figure_keys import RATE_KEYS
 from ikodesk.services.figure_labels import part_label
 from ikodesk.services.reference import countries
@@ -99,13 +97,17 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     target: Path = args.output
     if target.suffix.lower() != ".pdf":
         raise UsageError(f"Het uitvoerbestand moet op .pdf eindigen: {target}")
-    with ctx.db.session() as session:
-        access.require(session, actor, Action.REPORT_PRINT)
-        data = figures.report_figures(session, actor, args.year, args.compare)
-    build: Callable[..., Any] = (
-        build_annual_report if args.report_kind == "annual" else build_mediation_report
+    kind = reporting.ReportKind(args.report_kind)
+    result = reporting.make_report(
+        ctx.db,
+        actor,
+        kind,
+        args.year,
+        args.compare,
+        target,
+        build=BUILDERS[kind],
+        progress=_progress_printer(),
     )
-    result = build(data, target, progress=_progress_printer())
     if sys.stderr.isatty():
         print(file=sys.stderr)
     what = "Jaarverslag" if args.report_kind == "annual" else "Mediationrapport"

@@ -159,3 +159,49 @@ class ActivityKind(StrEnum):
     WORKING_GROUP = "working_group"
     EXPERTISE = "expertise"
     OTHER = "other"
+
+
+class Action(StrEnum):
+    """Everything the audit log records, by the name it records it under.
+
+    Most are actions the access policy decides (`services.access.ROLE_ACTIONS`);
+    the `EVENT_ACTIONS` below are recorded events no role is granted. The
+    labels (Dutch and English) are in `models.labels`, the one place the
+    command line and the screens take them from.
+    """
+
+    CASE_READ = "case.read"
+    CASE_CREATE = "case.create"
+    CASE_UPDATE = "case.update"
+    CASE_LIST = "case.list"
+    CASE_SEARCH = "case.search"
+    CASE_EXPORT = "case.export"
+    CASE_PRINT = "case.print"
+    CONTACT_CREATE = "contact.create"
+    MEDIATION_READ = "mediation.read"
+    MEDIATION_WRITE = "mediation.write"
+    # Counts without dossier contents: the mediator pool's caseload, totals.
+    MEDIATION_AGGREGATE = "mediation.aggregate"
+    # The basic facts of a case linked to a mediation (CASE_FACT_COLUMNS).
+    CASE_FACTS = "case.facts"
+    USER_MANAGE = "user.manage"
+    REFERENCE_MANAGE = "reference.manage"
+    FIGURES_VIEW = "figures.view"
+    REPORT_PRINT = "report.print"
+    EXPORT_ALL = "export.all"
+    IMPORT = "import"
+    BACKUP = "backup"
+    AUDIT_VIEW = "audit.view"
+    # Noting the audit chain's head as a code to keep outside the database.
+    AUDIT_ANCHOR = "audit.anchor"
+    CONFLICTS_VIEW = "conflicts.view"
+    CONFLICTS_REVIEW = "conflicts.review"
+    # Events, not permissions (EVENT_ACTIONS): a login attempt that failed, a
+    # command the gate refused without --user, a check of every case for conflicts.
+    LOGIN = "login"
+    COMMAND = "command"
+    CONFLICTS_SCAN = "conflicts.scan"
+
+
+# Recorded in the audit log, never granted to a role (see Action).
+EVENT_ACTIONS = frozenset({Action.LOGIN, Action.COMMAND, Action.CONFLICTS_SCAN})

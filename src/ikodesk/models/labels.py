@@ -98,6 +98,33 @@ _NL_LIST: list[tuple[StrEnum, str]] = [
     (e.ActivityKind.WORKING_GROUP, "Werkgroep"),
     (e.ActivityKind.EXPERTISE, "Deskundigheidsbevordering"),
     (e.ActivityKind.OTHER, "Overig"),
+    # The audit log's actions (cli audit, Beheer › Auditlog).
+    (e.Action.CASE_READ, "dossier ingezien"),
+    (e.Action.CASE_CREATE, "zaak geregistreerd"),
+    (e.Action.CASE_UPDATE, "zaak gewijzigd"),
+    (e.Action.CASE_LIST, "zaaklijst"),
+    (e.Action.CASE_SEARCH, "gezocht"),
+    (e.Action.CASE_EXPORT, "dossier geëxporteerd"),
+    (e.Action.CASE_PRINT, "dossier afgedrukt"),
+    (e.Action.CASE_FACTS, "basisgegevens ingezien"),
+    (e.Action.CONTACT_CREATE, "contactmoment"),
+    (e.Action.MEDIATION_READ, "mediation ingezien"),
+    (e.Action.MEDIATION_WRITE, "mediation gewijzigd"),
+    (e.Action.MEDIATION_AGGREGATE, "mediationtotalen"),
+    (e.Action.USER_MANAGE, "gebruikersbeheer"),
+    (e.Action.REFERENCE_MANAGE, "referentiegegevens"),
+    (e.Action.FIGURES_VIEW, "cijfers"),
+    (e.Action.REPORT_PRINT, "rapport afgedrukt"),
+    (e.Action.EXPORT_ALL, "volledige export"),
+    (e.Action.IMPORT, "import"),
+    (e.Action.BACKUP, "back-up/info"),
+    (e.Action.AUDIT_VIEW, "auditlog ingezien"),
+    (e.Action.AUDIT_ANCHOR, "auditanker gemaakt"),
+    (e.Action.LOGIN, "inloggen"),
+    (e.Action.CONFLICTS_VIEW, "conflictlijst ingezien"),
+    (e.Action.CONFLICTS_REVIEW, "conflictbeoordeling"),
+    (e.Action.CONFLICTS_SCAN, "conflictcontrole"),
+    (e.Action.COMMAND, "commando zonder --user"),
 ]
 
 _EN_LIST: list[tuple[StrEnum, str]] = [
@@ -188,6 +215,33 @@ _EN_LIST: list[tuple[StrEnum, str]] = [
     (e.ActivityKind.WORKING_GROUP, "Working group"),
     (e.ActivityKind.EXPERTISE, "Course or seminar attended"),
     (e.ActivityKind.OTHER, "Other"),
+    # The audit log's actions.
+    (e.Action.CASE_READ, "dossier read"),
+    (e.Action.CASE_CREATE, "case registered"),
+    (e.Action.CASE_UPDATE, "case changed"),
+    (e.Action.CASE_LIST, "case list"),
+    (e.Action.CASE_SEARCH, "searched"),
+    (e.Action.CASE_EXPORT, "dossier exported"),
+    (e.Action.CASE_PRINT, "dossier printed"),
+    (e.Action.CASE_FACTS, "basic facts read"),
+    (e.Action.CONTACT_CREATE, "contact moment"),
+    (e.Action.MEDIATION_READ, "mediation read"),
+    (e.Action.MEDIATION_WRITE, "mediation changed"),
+    (e.Action.MEDIATION_AGGREGATE, "mediation totals"),
+    (e.Action.USER_MANAGE, "user management"),
+    (e.Action.REFERENCE_MANAGE, "reference data"),
+    (e.Action.FIGURES_VIEW, "figures"),
+    (e.Action.REPORT_PRINT, "report printed"),
+    (e.Action.EXPORT_ALL, "full export"),
+    (e.Action.IMPORT, "import"),
+    (e.Action.BACKUP, "backup/info"),
+    (e.Action.AUDIT_VIEW, "audit log read"),
+    (e.Action.AUDIT_ANCHOR, "audit anchor made"),
+    (e.Action.LOGIN, "login"),
+    (e.Action.CONFLICTS_VIEW, "conflict list read"),
+    (e.Action.CONFLICTS_REVIEW, "conflict review"),
+    (e.Action.CONFLICTS_SCAN, "conflict check"),
+    (e.Action.COMMAND, "command without --user"),
 ]
 
 
@@ -207,3 +261,11 @@ def label(value: StrEnum, lang: str = "nl") -> str:
 
 def all_labelled() -> list[StrEnum]:
     return [m for m, _ in _NL_LIST]
+
+
+def action_label(action: str, lang: str = "nl") -> str:
+    """How an audit entry's action reads; an unknown (older) action as stored."""
+    try:
+        return label(e.Action(action), lang)
+    except ValueError:
+        return action

@@ -1,6 +1,6 @@
 """The PDF of one dossier: the case, its people, children and contact moments.
 
-The case is read through the policy with Action.CASE_PRINT, so a walled
+The case is read through the policy with Action.CASE_PRINT (services.reporting), so a walled
 dossier is refused before anything is drawn. The text font is embedded
 (DejaVu Sans from resources/fonts) so names like "Öztürk" print as written.
 """
@@ -36,8 +36,7 @@ from ikodesk.models import Case, Person
 from ikodesk.models.enums import FamilyRelation, ParentRelation
 from ikodesk.models.labels import label
 from ikodesk.resources import resource_path
-from ikodesk.services import cases, conflicts
-from ikodesk.services.access import Action
+from ikodesk.services import reporting
 from ikodesk.services.actors import Actor
 from ikodesk.storage import files
 
@@ -267,10 +266,8 @@ def _footer(ref: str) -> Callable[[Canvas, BaseDocTemplate], None]:
     return draw
 
 
-def dossier_pdf(session: Session, actor: Actor, case_id: int) -> bytes:
-    """The dossier PDF of one case; AccessDenied/CaseWalled before anything is built."""
-    case = cases.get_case(session, actor, case_id, Action.CASE_PRINT)
-    in_conflict = bool(conflicts.conflict_case_ids(session, [case.id]))
+def render_dossier(case: Case, in_conflict: bool, printed_by: str) -> bytes:
+    """The dossier PDF of a case already read through the policy (services.reporting)."""
     buffer = BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -285,11 +282,17 @@ def dossier_pdf(session: Session, actor: Actor, case_id: int) -> bytes:
     )
     footer = _footer(case.ref)
     doc.build(
-        dossier_flowables(case, in_conflict, actor.username),
+        dossier_flowables(case, in_conflict, printed_by),
         onFirstPage=footer,
         onLaterPages=footer,
     )
     return buffer.getvalue()
+
+
+def dossier_pdf(session: Session, actor: Actor, case_id: int) -> bytes:
+    """The dossier PDF of one case; AccessDenied/CaseWalled before anything is built."""
+    case, in_conflict = reporting.dossier_case(session, actor, case_id)
+    return render_dossier(case, in_conflict, actor.username)
 
 
 def write_dossier_pdf(session: Session, actor: Actor, case_id: int, path: Path) -> Path:

@@ -16,11 +16,10 @@ from typing import Any
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable
 
+from ikodesk.reports.document import BuiltReport, ReportInfo, write_pdf
 from ikodesk.reports.layout import (
     CONTENT_WIDTH,
-    BuiltReport,
     Progress,
-    ReportInfo,
     block,
     data_table,
     esc,
@@ -30,7 +29,6 @@ from ikodesk.reports.layout import (
     styles,
     subheading,
     tiles,
-    write_pdf,
 )
 from ikodesk.reports.view import FigureView
 from ikodesk.services import nlformat

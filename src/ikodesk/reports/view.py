@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable
 from ikodesk.reports import charts
 from ikodesk.reports.layout import block, esc, no_data, para, styles
 from ikodesk.services import nlformat
+from ikodesk.services.figure_keys import checked
 from ikodesk.services.figures import figure_value, percent
 
 
@@ -30,17 +31,17 @@ class FigureView:
 
     # -- values ---------------------------------------------------------------------
     def cur(self, key: str) -> Any:
-        return figure_value(self.data["current"], key)
+        return figure_value(self.data["current"], checked(key))
 
     def prev(self, key: str) -> Any:
-        return figure_value(self.data["previous"], key)
+        return figure_value(self.data["previous"], checked(key))
 
     def change(self, key: str) -> int | None:
-        value = figure_value(self.data["change_pct"], key)
+        value = figure_value(self.data["change_pct"], checked(key))
         return None if value is None else int(value)
 
     def trend(self, key: str) -> list[Any]:
-        return list(self._trend.get(key, [None] * len(self.trend_years)))
+        return list(self._trend.get(checked(key), [None] * len(self.trend_years)))
 
     def n(self, key: str) -> str:
         """The current value of `key`, Dutch formatted."""

@@ -14,7 +14,7 @@ from ikodesk.services import audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 
-COMMAND_ACTION = "command"
+COMMAND_ACTION = Action.COMMAND.value
 
 
 def record_refused_command(session: Session, command: str) -> None:

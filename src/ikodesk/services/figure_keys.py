@@ -122,3 +122,24 @@ LIST_KEYS: tuple[str, ...] = tuple(k for k, kind in _ORDERED if kind == _LIST)
 RATE_KEYS: frozenset[str] = frozenset(k for k in SCALAR_KEYS if ".success_rate." in k)
 # Figures of the Mediation Bureau: its records may start in another year than the cases'.
 MEDIATION_PREFIX = "mediation."
+
+# Every key and every group of keys ("abduction.direction.outgoing", "line2.prevention").
+_KNOWN: frozenset[str] = frozenset(
+    ".".join(key.split(".")[:n]) for key in ALL_KEYS for n in range(1, key.count(".") + 2)
+)
+
+
+def is_known(key: str) -> bool:
+    """True when `key` names a figure or a group of figures."""
+    return key in _KNOWN
+
+
+def checked(key: str) -> str:
+    """`key` itself when it names a figure (or a group); KeyError for a typo.
+
+    The report builders and the reports screen read every figure through this,
+    so a misspelt key fails loudly instead of printing a dash for "no data".
+    """
+    if key not in _KNOWN:
+        raise KeyError(f"unknown figure key: {key!r}")
+    return key

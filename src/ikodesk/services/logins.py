@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from ikodesk.errors import AuthenticationError
 from ikodesk.models import User
+from ikodesk.models.enums import Action
 from ikodesk.services import audit
 from ikodesk.services.actors import Actor
 from ikodesk.services.passwords import hash_password, verify_password
@@ -40,7 +41,7 @@ Clock = Callable[[], datetime]
 LOCK_AFTER = 10
 LOCK_MINUTES = 15
 MAX_DELAY_S = 30
-LOGIN_ACTION = "login"
+LOGIN_ACTION = Action.LOGIN.value
 UNKNOWN_USER = "(onbekende naam)"
 
 AUTH_FAILED = (

@@ -27,11 +27,12 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ikodesk.models import SearchTerms
+from ikodesk.models.enums import Action
 from ikodesk.services import audit
 from ikodesk.services.actors import Actor
 
 SECRET_KEY = "search_terms_key"
-SEARCH_ACTION = "case.search"
+SEARCH_ACTION = Action.CASE_SEARCH.value
 OBJECT_TYPE = "search"
 MAX_TERMS = 1000  # characters kept of what was typed
 

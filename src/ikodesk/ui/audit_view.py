@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from ikodesk.models import AuditEntry
+from ikodesk.models.labels import action_label as _label_of_action
 from ikodesk.services import audit, audit_views, search_audit
 from ikodesk.services.actors import Actor
 from ikodesk.services.search_audit import StoredTerms
-from ikodesk.ui import conflict_badge
+from ikodesk.ui import conflict_badge, i18n
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.messages import show_error, user_message
 from ikodesk.ui.tables import Index, ListModel, plain_table
@@ -97,34 +98,8 @@ def local_time(stamp: str) -> str:
 
 
 def action_label(action: str) -> str:
-    labels = {
-        "case.read": QCoreApplication.translate("AuditModel", "dossier ingezien"),
-        "case.create": QCoreApplication.translate("AuditModel", "zaak geregistreerd"),
-        "case.update": QCoreApplication.translate("AuditModel", "zaak gewijzigd"),
-        "case.list": QCoreApplication.translate("AuditModel", "zaaklijst"),
-        "case.search": QCoreApplication.translate("AuditModel", "gezocht"),
-        "case.export": QCoreApplication.translate("AuditModel", "dossier geëxporteerd"),
-        "case.print": QCoreApplication.translate("AuditModel", "dossier afgedrukt"),
-        "case.facts": QCoreApplication.translate("AuditModel", "basisgegevens ingezien"),
-        "contact.create": QCoreApplication.translate("AuditModel", "contactmoment"),
-        "mediation.read": QCoreApplication.translate("AuditModel", "mediation ingezien"),
-        "mediation.write": QCoreApplication.translate("AuditModel", "mediation gewijzigd"),
-        "mediation.aggregate": QCoreApplication.translate("AuditModel", "mediationtotalen"),
-        "user.manage": QCoreApplication.translate("AuditModel", "gebruikersbeheer"),
-        "reference.manage": QCoreApplication.translate("AuditModel", "referentiegegevens"),
-        "figures.view": QCoreApplication.translate("AuditModel", "cijfers"),
-        "report.print": QCoreApplication.translate("AuditModel", "rapport afgedrukt"),
-        "export.all": QCoreApplication.translate("AuditModel", "volledige export"),
-        "import": QCoreApplication.translate("AuditModel", "import"),
-        "backup": QCoreApplication.translate("AuditModel", "back-up/info"),
-        "audit.view": QCoreApplication.translate("AuditModel", "auditlog ingezien"),
-        "audit.anchor": QCoreApplication.translate("AuditModel", "auditanker gemaakt"),
-        "login": QCoreApplication.translate("AuditModel", "inloggen"),
-        "conflicts.view": QCoreApplication.translate("AuditModel", "conflictlijst ingezien"),
-        "conflicts.review": QCoreApplication.translate("AuditModel", "conflictbeoordeling"),
-        "conflicts.scan": QCoreApplication.translate("AuditModel", "conflictcontrole"),
-    }
-    return labels.get(action, action)
+    """The action in the UI's language (models.labels, shared with the command line)."""
+    return _label_of_action(action, i18n.current_language())
 
 
 def terms_text(r: AuditRow) -> str:

@@ -1,9 +1,9 @@
 """Rapportages: the annual figures in tables and charts, and the report PDFs.
 
 The figures come from `services.figures.report_figures` (the same computation
-as `ikodesk figures` and the PDFs); the PDFs are built by `reports.annual` and
-`reports.mediation` on the worker, with a progress bar, and shown in a PDF
-viewer with print and save.
+as `ikodesk figures` and the PDFs); the PDFs are made by `services.reporting`
+(which requires and audits REPORT_PRINT, as on the command line) on the worker,
+with a progress bar, and shown in a PDF viewer with print and save.
 """
 
 from __future__ import annotations
@@ -53,14 +53,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from ikodesk.reports.annual import build_annual_report
-from ikodesk.reports.mediation import build_mediation_report
-from ikodesk.services import figures, nlformat, output
-from ikodesk.services.access import Action
-from ikodesk.services.figure_keys import RATE_KEYS, SCALAR_KEYS
+from ikodesk.models.enums import Action
+from ikodesk.reports.catalogue import BUILDERS
+from ikodesk.services import figures, nlformat, output, reporting
+from ikodesk.services.figure_keys import RATE_KEYS, SCALAR_KEYS, checked
 from ikodesk.services.figure_labels import figure_label, part_label
+from ikodesk.services.reporting import ReportKind
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.fields import fold
 from ikodesk.ui.messages import show_error, user_message
@@ -69,6 +68,11 @@ from ikodesk.ui.titles import title_label
 Index = QModelIndex | QPersistentModelIndex
 TOP_COUNTRIES = 10
 SERIES_COLOURS = ("#2f6690", "#d9a441", "#3a7d44", "#9c3848")
+
+
+def _figure(node: Any, key: str) -> Any:
+    """The figure `key` of `node`; a key that names no figure fails (KeyError)."""
+    return figures.figure_value(node, checked(key))
 
 
 def _fmt(key: str, value: Any) -> str:
@@ -117,7 +121,7 @@ class FiguresModel(QAbstractTableModel):
 
     def value(self, key: str, part: str = "current") -> Any:
         assert self.data_ is not None
-        return figures.figure_value(self.data_[part], key)
+        return _figure(self.data_[part], key)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.data_ is None:
@@ -131,7 +135,7 @@ class FiguresModel(QAbstractTableModel):
                 return _fmt(key, self.value(key))
             if col == 2:
                 return _fmt(key, self.value(key, "previous"))
-            return nlformat.change(figures.figure_value(self.data_["change_pct"], key))
+            return nlformat.change(_figure(self.data_["change_pct"], key))
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return key
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
@@ -204,7 +208,7 @@ def line2_chart(data: dict[str, Any]) -> QChart:
     codes = list(reversed(LINE2_CODES))
     top = 0.0
     for n, part in enumerate(("parent", "third_party")):
-        row = [float(figures.figure_value(current, f"line2.{c.value}.{part}") or 0) for c in codes]
+        row = [float(_figure(current, f"line2.{c.value}.{part}") or 0) for c in codes]
         top = max([top, *row])
         series.append(_bar_set(part_label(part), row, SERIES_COLOURS[n]))
     chart.addSeries(series)
@@ -221,7 +225,7 @@ def line2_chart(data: dict[str, Any]) -> QChart:
 
 def countries_chart(data: dict[str, Any], key: str, title: str) -> QChart:
     """The top countries of a country list, most cases on top."""
-    pairs = figures.figure_value(data["current"], key) or []
+    pairs = _figure(data["current"], key) or []
     top_pairs = list(reversed(pairs[:TOP_COUNTRIES]))
     names = data.get("country_names", {})
     chart = _chart(title)
@@ -282,10 +286,10 @@ class ReportsPage(QWidget):
         bar.addSpacing(24)
         self.annual_button = QPushButton(self.tr("&Jaarcijfers (PDF)"))
         self.annual_button.setObjectName("annualPdf")
-        self.annual_button.clicked.connect(lambda: self.make_pdf("annual"))
+        self.annual_button.clicked.connect(lambda: self.make_pdf(ReportKind.ANNUAL))
         self.mediation_button = QPushButton(self.tr("&Mediationcijfers (PDF)"))
         self.mediation_button.setObjectName("mediationPdf")
-        self.mediation_button.clicked.connect(lambda: self.make_pdf("mediation"))
+        self.mediation_button.clicked.connect(lambda: self.make_pdf(ReportKind.MEDIATION))
         can_print = ctx.can(Action.REPORT_PRINT)
         for b in (self.annual_button, self.mediation_button):
             b.setVisible(can_print)
@@ -401,20 +405,21 @@ class ReportsPage(QWidget):
 
     # -- figures ----------------------------------------------------------------------
     def load(self) -> None:
-        actor, year, compare = self.ctx.actor, self.year.value(), self.compare.value()
+        worker, actor = self.ctx.worker, self.ctx.actor
+        year, compare = self.year.value(), self.compare.value()
         self.status.setText(self.tr("Cijfers over {0} worden berekend…").format(year))
         # A newer request wins: an older result arriving later is dropped.
         self._load_generation += 1
         generation = self._load_generation
 
-        def job(s: Session) -> dict[str, Any]:
-            return figures.report_figures(s, actor, year, compare)
+        def job() -> dict[str, Any]:
+            return reporting.screen_figures(worker.db, actor, year, compare)
 
         def done(data: dict[str, Any]) -> None:
             if generation == self._load_generation:
                 self.show_figures(data)
 
-        self.ctx.worker.session(job, done, self._failed, owner=self)
+        worker.submit(job, done, self._failed, owner=self)
 
     def show_figures(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -424,10 +429,10 @@ class ReportsPage(QWidget):
         self.status.setText(
             self.tr("{0}: {1} zaken (lijn 1: {2}, lijn 2: {3}), {4} contactmomenten.").format(
                 y,
-                nlformat.number(figures.figure_value(current, "cases.total")),
-                nlformat.number(figures.figure_value(current, "cases.line1")),
-                nlformat.number(figures.figure_value(current, "cases.line2")),
-                nlformat.number(figures.figure_value(current, "contacts.total")),
+                nlformat.number(_figure(current, "cases.total")),
+                nlformat.number(_figure(current, "cases.line1")),
+                nlformat.number(_figure(current, "cases.line2")),
+                nlformat.number(_figure(current, "contacts.total")),
             )
             + " "
             + self.tr("Vergeleken met {0}.").format(c)
@@ -471,11 +476,11 @@ class ReportsPage(QWidget):
         )
         body = "".join(
             f"<tr><td>{label}&nbsp;&nbsp;</td>"
-            f"<td align='right'>{_fmt(key, figures.figure_value(data['current'], key))}</td>"
+            f"<td align='right'>{_fmt(key, _figure(data['current'], key))}</td>"
             f"<td align='right'>&nbsp;&nbsp;"
-            f"{_fmt(key, figures.figure_value(data['previous'], key))}</td>"
+            f"{_fmt(key, _figure(data['previous'], key))}</td>"
             f"<td align='right'>&nbsp;&nbsp;"
-            f"{nlformat.change(figures.figure_value(data['change_pct'], key))}</td></tr>"
+            f"{nlformat.change(_figure(data['change_pct'], key))}</td></tr>"
             for key, label in rows
         )
         return f"<table cellspacing='4'>{head}{body}</table>"
@@ -491,14 +496,12 @@ class ReportsPage(QWidget):
         self.status.setText(message)
 
     # -- PDFs -------------------------------------------------------------------------
-    def make_pdf(self, kind: str) -> None:
+    def make_pdf(self, kind: ReportKind) -> None:
         if self._busy:
             return
         worker, actor = self.ctx.worker, self.ctx.actor
         year, compare = self.year.value(), self.compare.value()
-        name = "jaarcijfers" if kind == "annual" else "mediationcijfers"
-        target = self._tmp / f"{name}-{year}.pdf"
-        build = build_annual_report if kind == "annual" else build_mediation_report
+        target = self._tmp / f"{reporting.REPORT_NAMES[kind]}-{year}.pdf"
         self._busy = True
         self._update_buttons()
         self.progress.setValue(0)
@@ -511,10 +514,17 @@ class ReportsPage(QWidget):
         worker.progress.connect(on_progress)
 
         def job() -> Path:
-            with worker.db.session() as s:
-                data = figures.report_figures(s, actor, year, compare)
-            built = build(data, target, progress=lambda d, t: worker.report_progress(d, t))
-            return built.path
+            made = reporting.make_report(
+                worker.db,
+                actor,
+                kind,
+                year,
+                compare,
+                target,
+                build=BUILDERS[kind],
+                progress=lambda d, t: worker.report_progress(d, t),
+            )
+            return made.path
 
         def done(path: Path) -> None:
             worker.progress.disconnect(on_progress)

@@ -1,0 +1,283 @@
+"""The Line 2 chapters of the annual report: prevention, relocation consent,
+international abduction (directions, Hague status, family abduction) and
+international contact. `reports.annual` puts them in the report's order.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import cm
+from reportlab.platypus import Flowable
+
+from ikodesk.reports.annual_parts import n as _n
+from ikodesk.reports.layout import (
+    CONTENT_WIDTH,
+    block,
+    data_table,
+    esc,
+    gap,
+    heading,
+    para,
+    styles,
+    subheading,
+)
+from ikodesk.reports.view import FigureView
+
+
+class Line2Chapters:
+    """Chapters on the report's view `v` of the figures, for year `y`."""
+
+    v: FigureView
+    y: int
+    years: str
+
+    def _compare_header(self, first: str = "") -> list[str]:
+        return [first, str(self.v.compare), str(self.y), "Verschil"]
+
+    # -- prevention -----------------------------------------------------------------
+    def prevention(self) -> list[Flowable]:
+        v, y = self.v, self.y
+        rows = [["Hoofdbetrokkene", "Potentieel achterblijvend", "Potentieel meenemend", "Totaal"]]
+        unknown_side = False
+        for rel, text in (("mother", "Moeder"), ("father", "Vader")):
+            lb = v.cur(f"prevention.parents.{rel}.potential_left_behind") or 0
+            tk = v.cur(f"prevention.parents.{rel}.potential_taking") or 0
+            total = v.cur(f"prevention.requester.{rel}") or 0
+            unknown_side = unknown_side or total != lb + tk
+            rows.append([text, _n(lb), _n(tk), _n(total)])
+        w = 3.4 * cm
+        out: list[Flowable] = [
+            heading("Preventiezaken"),
+            para(
+                f"In {y} zijn er <b>{v.n('line2.prevention.total')}</b> preventiezaken "
+                f"geregistreerd{esc(v.versus('line2.prevention.total'))}: in "
+                f"{v.n('line2.prevention.parent')} zaken zochten ouders contact en in "
+                f"{v.n('line2.prevention.third_party')} zaken derden. Ouders zochten in "
+                f"{v.n('line2.prevention.parent')} gevallen contact"
+                f"{esc(v.versus('line2.prevention.parent'))}. In deze zaken waren "
+                f"<b>{v.n('prevention.children')}</b> kinderen betrokken"
+                f"{esc(v.versus('prevention.children'))}."
+            ),
+            para(
+                f"{v.n('prevention.requester.mother')} moeders namen contact op met het Centrum "
+                f"IKO: {v.n('prevention.parents.mother.potential_left_behind')} als potentieel "
+                "achterblijvende ouder en "
+                f"{v.n('prevention.parents.mother.potential_taking')} als potentieel meenemende "
+                f"ouder. {v.n('prevention.requester.father')} vaders namen contact op: "
+                f"{v.n('prevention.parents.father.potential_left_behind')} als potentieel "
+                "achterblijvende ouder en "
+                f"{v.n('prevention.parents.father.potential_taking')} als potentieel meenemende "
+                "ouder."
+            ),
+            block(
+                para("Preventiezaken van ouders naar hoofdbetrokkene en kant", styles().caption),
+                data_table(rows, [CONTENT_WIDTH - 3 * w, w, w, w]),
+                para("Bij een deel van de zaken is geen kant geregistreerd.", styles().note)
+                if unknown_side
+                else None,
+            ),
+            v.trend_chart(
+                f"Preventiezaken van ouders {self.years}",
+                [
+                    ("Vader", "prevention.requester.father"),
+                    ("Moeder", "prevention.requester.mother"),
+                ],
+            ),
+            v.country_chart(
+                "Landen waarnaar vanuit Nederland dreiging van internationale kinderontvoering "
+                "werd ervaren (alle preventiezaken)",
+                "prevention.countries",
+            ),
+        ]
+        return out
+
+    # -- relocation consent -----------------------------------------------------------
+    def relocation(self) -> list[Flowable]:
+        v, y = self.v, self.y
+        k = "relocation_consent"
+        rows = [["Hoofdbetrokkene", "Wil zelf verhuizen", "Andere ouder wil verhuizen", "Totaal"]]
+        for rel, text in (("mother", "Moeder"), ("father", "Vader")):
+            own = v.cur(f"{k}.requester.{rel}.self")
+            other = v.cur(f"{k}.requester.{rel}.other_parent")
+            rows.append([text, _n(own), _n(other), _n((own or 0) + (other or 0))])
+        w = 3.4 * cm
+        mothers = (v.cur(f"{k}.requester.mother.self") or 0) + (
+            v.cur(f"{k}.requester.mother.other_parent") or 0
+        )
+        fathers = (v.cur(f"{k}.requester.father.self") or 0) + (
+            v.cur(f"{k}.requester.father.other_parent") or 0
+        )
+        return [
+            heading("Toestemming vertrekzaken"),
+            para(
+                f"In {y} werden <b>{v.n(f'{k}.parent_cases')}</b> zaken van ouders "
+                f"geregistreerd over toestemming voor vertrek{esc(v.versus(f'{k}.parent_cases'))}. "
+                f"Daarbij waren {v.n(f'{k}.children')} kinderen betrokken"
+                f"{esc(v.versus(f'{k}.children'))}. In {v.n(f'{k}.mover.mother')} zaken wilde de "
+                f"moeder met het kind naar een ander land verhuizen, in "
+                f"{v.n(f'{k}.mover.father')} zaken de vader."
+            ),
+            para(
+                f"Van de {_n(mothers)} moeders die contact opnamen, wilden er "
+                f"{v.n(f'{k}.requester.mother.self')} zelf met het kind verhuizen en vroegen er "
+                f"{v.n(f'{k}.requester.mother.other_parent')} advies omdat de vader met het kind "
+                f"wilde verhuizen. Van de {_n(fathers)} vaders wilden er "
+                f"{v.n(f'{k}.requester.father.self')} zelf met het kind verhuizen en vroegen er "
+                f"{v.n(f'{k}.requester.father.other_parent')} advies omdat het kind met de "
+                "moeder zou verhuizen."
+            ),
+            block(
+                para(
+                    "Toestemming vertrek: wie wil verhuizen, naar hoofdbetrokkene", styles().caption
+                ),
+                data_table(rows, [CONTENT_WIDTH - 3 * w, w, w, w]),
+            ),
+            v.trend_chart(
+                f"Toestemming vertrek: ouder die wil verhuizen, {self.years}",
+                [("Vader", f"{k}.mover.father"), ("Moeder", f"{k}.mover.mother")],
+            ),
+            v.country_chart(
+                "Landen waarnaar ouders vanuit Nederland willen verhuizen",
+                f"{k}.countries.outgoing",
+            ),
+            v.country_chart(
+                "Landen waarvandaan ouders naar Nederland willen verhuizen",
+                f"{k}.countries.incoming",
+            ),
+        ]
+
+    # -- abduction --------------------------------------------------------------------
+    def abduction(self) -> list[Flowable]:
+        v, y = self.v, self.y
+        a = "abduction"
+        side_rows = [["Contact opgenomen door", "Moeder", "Vader", "Totaal"]]
+        for side, text in (
+            ("left_behind", "Achterblijvende ouder"),
+            ("taking", "Meenemende ouder"),
+        ):
+            m, f = v.cur(f"{a}.requester.{side}.mother"), v.cur(f"{a}.requester.{side}.father")
+            side_rows.append([text, _n(m), _n(f), _n((m or 0) + (f or 0))])
+        lb = sum(int(v.cur(f"{a}.requester.left_behind.{r}") or 0) for r in ("mother", "father"))
+        tk = sum(int(v.cur(f"{a}.requester.taking.{r}") or 0) for r in ("mother", "father"))
+        dir_rows = [["Richting", "Zaken", "Kinderen", "HKOV-land", "Niet-HKOV-land"]]
+        for d, text in (
+            ("outgoing", "Uitgaand (vanuit Nederland)"),
+            ("incoming", "Inkomend (naar Nederland)"),
+            ("abroad", "Buiten Nederland"),
+        ):
+            dir_rows.append(
+                [
+                    text,
+                    v.n(f"{a}.direction.{d}.cases"),
+                    v.n(f"{a}.direction.{d}.children"),
+                    v.n(f"{a}.direction.{d}.hague") if d != "abroad" else "",
+                    v.n(f"{a}.direction.{d}.non_hague") if d != "abroad" else "",
+                ]
+            )
+        dir_rows.append(["Totaal", v.n(f"{a}.parent_cases"), v.n(f"{a}.children"), "", ""])
+        w = 2.6 * cm
+        bullets = [
+            f"• <b>{v.n(f'{a}.direction.outgoing.cases')}</b> uitgaande IKO-zaken waarbij "
+            f"{v.n(f'{a}.direction.outgoing.children')} kinderen vanuit Nederland naar het "
+            f"buitenland werden meegenomen: in {v.n(f'{a}.direction.outgoing.hague')} gevallen "
+            f"naar een HKOV-land en in {v.n(f'{a}.direction.outgoing.non_hague')} gevallen naar "
+            "een niet-HKOV-land;",
+            f"• <b>{v.n(f'{a}.direction.incoming.cases')}</b> inkomende IKO-zaken waarbij "
+            f"{v.n(f'{a}.direction.incoming.children')} kinderen vanuit het buitenland naar "
+            f"Nederland werden meegenomen: in {v.n(f'{a}.direction.incoming.hague')} gevallen "
+            f"vanuit een HKOV-land en in {v.n(f'{a}.direction.incoming.non_hague')} gevallen "
+            "vanuit een niet-HKOV-land;",
+            f"• <b>{v.n(f'{a}.direction.abroad.cases')}</b> IKO-zaken buiten Nederland met een "
+            "Nederlandse connectie (de ouder of het kind heeft de Nederlandse nationaliteit of "
+            f"een andere binding met Nederland), met {v.n(f'{a}.direction.abroad.children')} "
+            "kinderen.",
+        ]
+        bullet_style = styles().body.clone("bullet", leftIndent=12, firstLineIndent=-8)
+        return [
+            heading("Internationale kinderontvoeringszaken"),
+            para(
+                f"In {y} werden <b>{v.n(f'{a}.parent_cases')}</b> internationale "
+                "kinderontvoeringszaken (IKO-zaken) geregistreerd waarin de achtergebleven of de "
+                f"meenemende ouder contact opnam{esc(v.versus(f'{a}.parent_cases'))}. Daarbij "
+                f"waren <b>{v.n(f'{a}.children')}</b> kinderen betrokken"
+                f"{esc(v.versus(f'{a}.children'))}."
+            ),
+            para(
+                f"In {v.pct_of(f'{a}.taker.mother', f'{a}.parent_cases')} van de zaken is de "
+                "moeder de meenemende ouder, in "
+                f"{v.pct_of(f'{a}.taker.father', f'{a}.parent_cases')} van de zaken de vader. "
+                f"In {_n(lb)} zaken nam de achtergebleven ouder contact op, in {_n(tk)} zaken de "
+                "meenemende ouder."
+            ),
+            block(gap(2), data_table(side_rows, [CONTENT_WIDTH - 3 * w, w, w, w])),
+            v.trend_chart(
+                f"Aantal betrokken kinderen {self.years}", [("Kinderen", f"{a}.children")]
+            ),
+            v.trend_chart(
+                f"Internationale kinderontvoeringszaken naar meenemende ouder, {self.years}",
+                [("Vader", f"{a}.taker.father"), ("Moeder", f"{a}.taker.mother")],
+            ),
+            subheading("Richting en HKOV-landen"),
+            para(f"Van de {v.n(f'{a}.parent_cases')} IKO-zaken van ouders betrof het:"),
+            *(para(b, bullet_style) for b in bullets),
+            block(
+                gap(2),
+                data_table(dir_rows, [CONTENT_WIDTH - 4 * w, w, w, w, w], total_row=True),
+                para(
+                    "HKOV-land: partij bij het Haags Kinderontvoeringsverdrag 1980 op de "
+                    "openingsdatum van de zaak.",
+                    styles().note,
+                ),
+            ),
+            v.country_chart(
+                "Landen waarnaar kinderen werden ontvoerd vanuit Nederland (uitgaande IKO-zaken)",
+                f"{a}.countries.outgoing",
+            ),
+            v.age_chart(
+                "Leeftijden van de betrokken kinderen bij uitgaande IKO-zaken",
+                f"{a}.ages.outgoing",
+            ),
+            v.country_chart(
+                "Landen waarvandaan kinderen naar Nederland werden ontvoerd (inkomende IKO-zaken)",
+                f"{a}.countries.incoming",
+            ),
+            v.age_chart(
+                "Leeftijden van de betrokken kinderen bij inkomende IKO-zaken",
+                f"{a}.ages.incoming",
+            ),
+            subheading("Ontvoering door familie"),
+            para(
+                f"In {y} werden {v.n('family_abduction.cases')} zaken gemeld waarin een familielid "
+                "de meenemer was (ouders en derden samen). Deze zaken worden sinds 2024 apart "
+                f"geregistreerd. Bij deze zaken waren {v.n('family_abduction.children')} kinderen "
+                "betrokken."
+            ),
+        ]
+
+    # -- international contact ---------------------------------------------------------
+    def international_contact(self) -> list[Flowable]:
+        v, y = self.v, self.y
+        k = "international_contact"
+        return [
+            heading("Internationale omgangszaken"),
+            para(
+                f"In {y} waren er <b>{v.n(f'{k}.parent_cases')}</b> internationale omgangszaken "
+                f"van ouders{esc(v.versus(f'{k}.parent_cases'))}. In "
+                f"{v.n(f'{k}.requester.father')} zaken zochten vaders advies, in "
+                f"{v.n(f'{k}.requester.mother')} zaken moeders."
+            ),
+            v.trend_chart(
+                f"Internationale omgangszaken van ouders {self.years}",
+                [("Vader", f"{k}.requester.father"), ("Moeder", f"{k}.requester.mother")],
+            ),
+            v.country_chart(
+                "Land van de gewone verblijfplaats van het kind waarmee de ouder in Nederland "
+                "omgang wenst",
+                f"{k}.countries.child_abroad",
+            ),
+            v.country_chart(
+                "Landen waar de ouder woont die omgang wenst met het kind dat in Nederland woont",
+                f"{k}.countries.parent_abroad",
+            ),
+        ]
+
+    # -- overview ---------------------------------------------------------------------

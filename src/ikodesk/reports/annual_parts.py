@@ -1,0 +1,19 @@
+"""What the chapters of the annual report share: column widths, number format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.units import cm
+
+from ikodesk.reports.layout import CONTENT_WIDTH
+from ikodesk.services import nlformat
+
+NUM = 2.4 * cm
+# A comparison table: label, comparison year, this year, change.
+COMPARE_COLS = [CONTENT_WIDTH - 3 * NUM, NUM, NUM, NUM]
+
+
+def n(value: Any) -> str:
+    """A number in Dutch notation ("–" for none)."""
+    return nlformat.number(value)

@@ -1,0 +1,195 @@
+"""The PDF document of a report: page templates, header and footer, the atomic write.
+
+The house style (fonts, colours, paragraphs, tables) is in `reports.layout`; this
+module puts a story on pages: a cover, content pages with the title and year in
+the header and "Pagina x van y" in the footer, written atomically and owner-only.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+)
+
+from ikodesk.reports.layout import (
+    CONTENT_WIDTH,
+    FONT,
+    FONT_BOLD,
+    GREY,
+    LIGHT_GREY,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    NAVY,
+    ORANGE,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    Progress,
+    glue_headings,
+    register_fonts,
+)
+from ikodesk.services import nlformat
+from ikodesk.storage import files
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    """What a report builder wrote: the PDF and its number of pages."""
+
+    path: Path
+    pages: int
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    title: str  # e.g. "Jaarcijfers 2024"
+    subject: str
+    organisation: str = "Centrum Internationale Kinderontvoering"
+    generated_on: date | None = None
+    cover: bool = True  # the first page is a cover without header and footer
+
+
+def _canvas_class(info: ReportInfo, pages_out: list[int]) -> type[rl_canvas.Canvas]:
+    """A canvas that draws header and footer once the number of pages is known."""
+    made = nlformat.long_date(info.generated_on or date.today())
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._page_states)
+            pages_out.append(total)
+            for state in self._page_states:
+                self.__dict__.update(state)
+                if not (info.cover and self._pageNumber == 1):
+                    self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            self.saveState()
+            top = PAGE_HEIGHT - 1.3 * cm
+            self.setFillColor(NAVY)
+            self.setFont(FONT_BOLD, 8.5)
+            self.drawString(MARGIN_X, top, info.title)
+            self.setFont(FONT, 8.5)
+            self.setFillColor(GREY)
+            self.drawRightString(PAGE_WIDTH - MARGIN_X, top, info.organisation)
+            self.setStrokeColor(LIGHT_GREY)
+            self.setLineWidth(0.6)
+            self.line(MARGIN_X, top - 5, PAGE_WIDTH - MARGIN_X, top - 5)
+            bottom = 1.15 * cm
+            self.line(MARGIN_X, bottom + 10, PAGE_WIDTH - MARGIN_X, bottom + 10)
+            self.setFont(FONT, 8)
+            self.drawString(MARGIN_X, bottom, f"Opgesteld met ikodesk op {made}")
+            self.drawRightString(
+                PAGE_WIDTH - MARGIN_X, bottom, f"Pagina {self._pageNumber} van {total}"
+            )
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _cover_background(canv: rl_canvas.Canvas, _doc: Any) -> None:
+    canv.saveState()
+    canv.setFillColor(NAVY)
+    canv.rect(0, PAGE_HEIGHT - 1.2 * cm, PAGE_WIDTH, 1.2 * cm, stroke=0, fill=1)
+    canv.setFillColor(ORANGE)
+    canv.rect(0, PAGE_HEIGHT - 1.45 * cm, PAGE_WIDTH, 0.25 * cm, stroke=0, fill=1)
+    canv.setFillColor(NAVY)
+    canv.rect(0, 0, PAGE_WIDTH, 0.6 * cm, stroke=0, fill=1)
+    canv.restoreState()
+
+
+def _content_frame(template_id: str) -> Frame:
+    return Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        CONTENT_WIDTH,
+        PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+        id=template_id,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+
+
+def write_pdf(
+    path: Path,
+    info: ReportInfo,
+    story: list[Flowable],
+    progress: Progress | None = None,
+    done_before: int = 0,
+    total: int = 100,
+) -> BuiltReport:
+    """Lay out `story` into `path`, atomically; returns the path and the page count.
+
+    With a cover, the story starts on the cover page and must switch with
+    `NextPageTemplate("content")` + `PageBreak()` (see `cover_break`).
+    """
+    register_fonts()
+    target = Path(path)
+    pages: list[int] = []
+    templates = []
+    if info.cover:
+        templates.append(
+            PageTemplate(id="cover", frames=[_content_frame("cover")], onPage=_cover_background)
+        )
+    templates.append(PageTemplate(id="content", frames=[_content_frame("content")]))
+    # Written through storage.files: owner-only, atomic, never through a planted link.
+    with files.safe_output(target) as fh:
+        doc = BaseDocTemplate(
+            fh,
+            pagesize=A4,
+            pageTemplates=templates,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=info.title,
+            subject=info.subject,
+            author=info.organisation,
+            creator="ikodesk",
+            lang="nl-NL",
+            displayDocTitle=1,
+            # Otherwise every page references Helvetica, a font the PDF does not embed.
+            initialFontName=FONT,
+            initialFontSize=9.5,
+        )
+        if progress is not None:
+            estimate = [1]
+            reported = [done_before]
+
+            def on_progress(kind: str, value: int) -> None:
+                if kind == "SIZE_EST":
+                    estimate[0] = max(int(value), 1)
+                elif kind == "PROGRESS":
+                    # Split flowables grow the list, so the raw count may step back:
+                    # a progress bar only ever moves forward.
+                    share = min(int(value), estimate[0]) / estimate[0]
+                    done = max(reported[0], done_before + int((total - done_before - 1) * share))
+                    if done != reported[0]:
+                        reported[0] = done
+                        progress(done, total)
+
+            doc.setProgressCallBack(on_progress)
+        doc.build(glue_headings(story), canvasmaker=_canvas_class(info, pages))
+    if progress is not None:
+        progress(total, total)
+    return BuiltReport(target, pages[-1] if pages else 0)

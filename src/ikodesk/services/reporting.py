@@ -1,0 +1,116 @@
+"""Reports as use cases: the policy and the audit come first, then the PDF is built.
+
+Every report, from the desktop client or the command line, is made here:
+
+- `make_report`: the annual report and the Mediation Bureau's report. It
+  requires (and so audits) `Action.REPORT_PRINT`, computes the figures
+  (`figures.report_figures`, itself audited as `figures.view`) and only then
+  hands them to the builder.
+- `print_dossier`: one dossier, read through the policy with `Action.CASE_PRINT`
+  (walls apply) before anything is drawn, written owner-only.
+
+The builders themselves (reportlab) are in `ikodesk.reports`, a layer above
+this one; the front-ends pass the one for their kind (`reports.catalogue`).
+This module owns the session: front-ends hand over the database object and
+receive a path and a page count, never ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from ikodesk.models import Case
+from ikodesk.services import access, cases, conflicts, figures
+from ikodesk.services.access import Action
+from ikodesk.services.actors import Actor
+from ikodesk.storage import Database, files
+
+Progress = Callable[[int, int], None]
+
+
+class ReportKind(StrEnum):
+    ANNUAL = "annual"
+    MEDIATION = "mediation"
+
+
+# How a report is named in the audit entry's detail and in file names (Dutch).
+REPORT_NAMES: dict[ReportKind, str] = {
+    ReportKind.ANNUAL: "jaarcijfers",
+    ReportKind.MEDIATION: "mediationcijfers",
+}
+
+
+class Built(Protocol):
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def pages(self) -> int: ...
+
+
+class Builder(Protocol):
+    def __call__(
+        self, data: Mapping[str, Any], path: Path, *, progress: Progress | None = None
+    ) -> Built: ...
+
+
+# Draws one dossier: the case (read through the policy), whether it is in a
+# conflict, who prints it; returns the PDF's bytes.
+DossierRenderer = Callable[[Case, bool, str], bytes]
+
+
+@dataclass(frozen=True)
+class MadeReport:
+    path: Path
+    pages: int
+
+
+def screen_figures(db: Database, actor: Actor, year: int, compare: int | None) -> dict[str, Any]:
+    """The figures the reports screen shows (audited as `figures.view` by the figures)."""
+    with db.transaction() as session:
+        return figures.report_figures(session, actor, year, compare)
+
+
+def make_report(
+    db: Database,
+    actor: Actor,
+    kind: ReportKind,
+    year: int,
+    compare: int | None,
+    target: Path,
+    *,
+    build: Builder,
+    progress: Progress | None = None,
+) -> MadeReport:
+    """Require and audit REPORT_PRINT, compute the figures, then build the PDF at `target`.
+
+    AccessDenied is raised before any figure is computed or any file written.
+    """
+    with db.session() as session:
+        access.require(session, actor, Action.REPORT_PRINT, detail=f"{REPORT_NAMES[kind]} {year}")
+        data = figures.report_figures(session, actor, year, compare)
+    built = build(data, target, progress=progress)
+    return MadeReport(built.path, built.pages)
+
+
+def dossier_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, bool]:
+    """The case to print, read with CASE_PRINT (audited; walls apply), and whether it
+    is in a conflict (the PDF says so)."""
+    case = cases.get_case(session, actor, case_id, Action.CASE_PRINT)
+    return case, bool(conflicts.conflict_case_ids(session, [case.id]))
+
+
+def print_dossier(
+    db: Database, actor: Actor, ref: str, target: Path, *, render: DossierRenderer
+) -> Path:
+    """Write the dossier PDF of case `ref` to `target`, atomically and owner-only."""
+    with db.transaction() as session:
+        case, in_conflict = dossier_case(session, actor, cases.case_id_of(session, ref))
+        data = render(case, in_conflict, actor.username)
+        return files.write_private_bytes(Path(target), data)
