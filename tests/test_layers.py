@@ -47,7 +47,6 @@ KNOWN_FRONT_END_VIOLATIONS: dict[str, set[str]] = {
     "ikodesk.ui.cases_page": {"ikodesk.services.access", "sqlalchemy"},
     "ikodesk.ui.children_editor": {"ikodesk.models"},
     "ikodesk.ui.conflicts_view": {"ikodesk.services.access", "sqlalchemy"},
-    "ikodesk.ui.contacts": {"ikodesk.models", "sqlalchemy"},
     "ikodesk.ui.context": {"ikodesk.services.access"},
     "ikodesk.ui.line1": {"sqlalchemy"},
     "ikodesk.ui.main_window": {"ikodesk.services.access"},
