@@ -3824,4 +3824,103 @@
         <translation>reasons</translation>
     </message>
 </context>
+<context>
+    <name>DatabaseTab</name>
+    <message>
+        <source>Database</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <source>sleutelbos van het besturingssysteem (met herstelsleutel)</source>
+        <translation>operating system keyring (with recovery key)</translation>
+    </message>
+    <message>
+        <source>wachtwoordzin</source>
+        <translation>passphrase</translation>
+    </message>
+    <message>
+        <source>Back-up</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>Een back-up is een versleutelde kopie met dezelfde sleutel als de database.</source>
+        <translation>A backup is an encrypted copy with the same key as the database.</translation>
+    </message>
+    <message>
+        <source>Bladeren…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>&amp;Nu back-up maken</source>
+        <translation>&amp;Back up now</translation>
+    </message>
+    <message>
+        <source>Instellingen voor alle werkplekken</source>
+        <translation>Settings for all workstations</translation>
+    </message>
+    <message>
+        <source> minuten</source>
+        <translation> minutes</translation>
+    </message>
+    <message>
+        <source>Op&amp;slaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <source>&amp;Vergrendelen na</source>
+        <translation>&amp;Lock after</translation>
+    </message>
+    <message>
+        <source>Back-up opslaan</source>
+        <translation>Save backup</translation>
+    </message>
+    <message>
+        <source>Database (*.db)</source>
+        <translation>Database (*.db)</translation>
+    </message>
+    <message>
+        <source>Back-up wordt gemaakt…</source>
+        <translation>Making the backup…</translation>
+    </message>
+    <message>
+        <source>Locatie</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>Sleutel</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>Versleuteling</source>
+        <translation>Encryption</translation>
+    </message>
+    <message>
+        <source>SQLCipher 4 (AES-256)</source>
+        <translation>SQLCipher 4 (AES-256)</translation>
+    </message>
+    <message>
+        <source>Schemaversie</source>
+        <translation>Schema version</translation>
+    </message>
+    <message>
+        <source>Database-id</source>
+        <translation>Database id</translation>
+    </message>
+    <message>
+        <source>Kies een bestand voor de back-up.</source>
+        <translation>Choose a file for the backup.</translation>
+    </message>
+    <message>
+        <source>De back-up is niet gelukt.</source>
+        <translation>The backup failed.</translation>
+    </message>
+    <message>
+        <source>Back-up gemaakt: {0}</source>
+        <translation>Backup made: {0}</translation>
+    </message>
+    <message>
+        <source>Opgeslagen: vergrendelen na {0} minuten zonder invoer.</source>
+        <translation>Saved: lock after {0} minutes without input.</translation>
+    </message>
+</context>
 </TS>

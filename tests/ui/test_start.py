@@ -261,3 +261,21 @@ def test_logout_from_the_lock_screen_returns_to_the_login(
     assert isinstance(login, LoginDialog) and login.username.text() == os_username()
     qtbot.addWidget(login)
     qtbot.waitUntil(lambda: controller.main_window is None and not shiboken6.isValid(window))
+
+
+def test_unlocking_reads_the_key_info_file_once(
+    qtbot: QtBot, db: Database, worker: DbWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #12: the key source is decided once per opening (services.application)."""
+    from tests.test_maintenance_service import count_key_info_reads
+
+    add_users(db)
+    path = db.path
+    db.close()
+    monkeypatch.setenv("IKODESK_PASSPHRASE", TEST_PASSPHRASE)
+    reads = count_key_info_reads(monkeypatch)
+    controller = _controller(worker, path)
+    controller.start()
+    login = _wait_for(qtbot, controller, LoginDialog)
+    assert isinstance(login, LoginDialog)
+    assert len(reads) == 1, reads

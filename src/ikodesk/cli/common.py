@@ -15,11 +15,14 @@ from ikodesk.cli.terminal import safe
 from ikodesk.errors import AccessDenied, IkodeskError, KeyUnavailableError, UsageError
 from ikodesk.services import command_audit
 from ikodesk.services.actors import Actor
+from ikodesk.services.application import (
+    Application,
+    default_database_path,
+    demo_database_path,
+    plan_opening,
+)
 from ikodesk.services.demo import DEMO_PASSPHRASE
 from ikodesk.services.users import authenticate
-from ikodesk.storage import Database, KeyMode, read_key_info
-from ikodesk.storage import keys as keymod
-from ikodesk.storage.paths import default_database_path, demo_database_path
 
 ENV_PASSWORD = "IKODESK_PASSWORD"
 
@@ -57,12 +60,6 @@ def database_path(args: argparse.Namespace) -> Path:
     return Path(args.db).expanduser() if args.db else default_database_path()
 
 
-def _passphrase_for(args: argparse.Namespace, path: Path) -> str | None:
-    if getattr(args, "demo", False) and args.db is None:
-        return DEMO_PASSPHRASE
-    return keymod.passphrase_from_env()
-
-
 def maintenance(handler: Handler) -> Handler:
     """Mark a command as maintenance that shows no personal data: it runs without --user.
 
@@ -85,11 +82,11 @@ USER_REQUIRED_MESSAGE = (
 
 
 class Context:
-    """What a command works with: the database (opened on first use) and the actor."""
+    """What a command works with: the application (opened on first use) and the actor."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self._db: Database | None = None
+        self._app: Application | None = None
         self._actor: Actor | None = None
 
     @property
@@ -97,10 +94,20 @@ class Context:
         return database_path(self.args)
 
     @property
-    def db(self) -> Database:
-        if self._db is None:
-            self._db = open_database(self.args)
-        return self._db
+    def app(self) -> Application:
+        """The open database's use cases (services.application)."""
+        if self._app is None:
+            self._app = open_application(self.args)
+        return self._app
+
+    @property
+    def db(self):  # type: ignore[no-untyped-def]  # -> storage.Database, see below
+        """The open database, for the commands that still pass a session to services.
+
+        Transitional: they move to methods of `app` (services.application). Not
+        annotated so that the command line does not import the storage layer.
+        """
+        return self.app.db
 
     @property
     def actor(self) -> Actor:
@@ -125,8 +132,8 @@ class Context:
         return self.actor
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
+        if self._app is not None:
+            self._app.close()
 
 
 def refuse_without_user(ctx: Context, command: str) -> NoReturn:
@@ -143,22 +150,22 @@ def refuse_without_user(ctx: Context, command: str) -> NoReturn:
     raise AccessDenied(USER_REQUIRED_MESSAGE + note)
 
 
-def open_database(args: argparse.Namespace) -> Database:
+def open_application(args: argparse.Namespace) -> Application:
+    """Open the database of `args`: the key source decided once (services.application)."""
     path = database_path(args)
     if not path.is_file():
         raise KeyUnavailableError(
             f"Er is geen database op {path}. Maak er een met 'ikodesk init' of geef --db PAD."
         )
-    recovery = keymod.recovery_key_from_env()
-    if recovery is None and getattr(args, "recovery_key", False):
-        recovery = prompt_secret("Herstelsleutel: ")
-    passphrase = _passphrase_for(args, path)
-    info = read_key_info(path)
-    # Without key info ikodesk cannot know: Database.open says what will work.
-    needs_passphrase = info is not None and KeyMode.PASSPHRASE in info.modes()
-    if recovery is None and passphrase is None and needs_passphrase and interactive():
-        passphrase = prompt_secret("Wachtwoordzin van de database: ")
-    return Database.open(path, passphrase=passphrase, recovery_key=recovery)
+    demo = getattr(args, "demo", False) and args.db is None
+    # The key-info file is read once, here; what is not supplied comes from the environment.
+    plan = plan_opening(path, passphrase=DEMO_PASSPHRASE if demo else None, from_env=True)
+    if plan.recovery_key is None and getattr(args, "recovery_key", False):
+        plan = plan.with_recovery_key(prompt_secret("Herstelsleutel: "))
+    # Without key info ikodesk cannot know: opening says what will work.
+    if not plan.supplied and plan.passphrase_expected and interactive():
+        plan = plan.with_passphrase(prompt_secret("Wachtwoordzin van de database: "))
+    return Application.open(plan)
 
 
 def new_password(username: str, *, from_stdin: bool = False) -> str:

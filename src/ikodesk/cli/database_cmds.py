@@ -10,9 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
-
-from ikodesk import __version__
 from ikodesk.cli.common import (
     DEMO_PASSPHRASE,
     Context,
@@ -25,14 +22,8 @@ from ikodesk.cli.common import (
     prompt_secret,
 )
 from ikodesk.errors import DatabaseDamagedError, KeyUnavailableError
-from ikodesk.models import Case, Contact, Mediation, User
-from ikodesk.models.enums import Role
-from ikodesk.services import access, demo, users
-from ikodesk.services import maintenance as checks
-from ikodesk.services.access import Action
-from ikodesk.services.actors import Actor
-from ikodesk.storage import Database
-from ikodesk.storage import keys as keymod
+from ikodesk.services import demo, users
+from ikodesk.services.application import Application, passphrase_from_env
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -83,18 +74,18 @@ def _default_admin() -> str:
     return name if len(name) >= 2 else "beheer"
 
 
-def create_database(path: Path, *, demo: bool = False) -> tuple[Database, str | None]:
+def create_database(path: Path, *, demo: bool = False) -> tuple[Application, str | None]:
     """Create a database in the key mode the environment asks for."""
-    passphrase = DEMO_PASSPHRASE if demo else keymod.passphrase_from_env()
+    passphrase = DEMO_PASSPHRASE if demo else passphrase_from_env()
     try:
-        return Database.create(path, passphrase=passphrase)
+        return Application.create(path, passphrase=passphrase)
     except KeyUnavailableError:
         if not interactive():
             raise
         err(
             "Er is geen bruikbare sleutelbos (keyring); beveilig de database met een wachtwoordzin."
         )
-        return Database.create(
+        return Application.create(
             path, passphrase=prompt_secret("Nieuwe wachtwoordzin: ", confirm=True)
         )
 
@@ -128,12 +119,11 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     if problem:
         err(problem)
         return 2
-    db, recovery = create_database(path)
-    with db.transaction() as session:
-        users.create_user(
-            session, Actor.key_holder(), admin, Role.ADMIN, name=args.name, password=password
-        )
-    db.close()
+    app, recovery = create_database(path)
+    try:
+        app.create_admin(admin, args.name, password)
+    finally:
+        app.close()
     mode = "sleutelbos (keyring)" if recovery else "wachtwoordzin"
     out(f"Database aangemaakt: {path}")
     out(f"Sleutel bewaard via: {mode}")
@@ -159,18 +149,18 @@ def _progress_printer() -> object:
 @maintenance
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     path = database_path(args)
-    db, recovery = create_database(path, demo=bool(getattr(args, "demo", False)))
+    app, recovery = create_database(path, demo=bool(getattr(args, "demo", False)))
     started = time.monotonic()
     out("Demodatabase wordt gevuld met fictieve gegevens…")
     try:
         result = demo.populate(
-            db,
+            app.db,
             args.years,
             scale=args.scale,
             progress=_progress_printer(),  # type: ignore[arg-type]
         )
     finally:
-        db.close()
+        app.close()
     if sys.stderr.isatty():
         print(file=sys.stderr)
     out(f"Demodatabase klaar in {time.monotonic() - started:.1f} s: {path}")
@@ -188,34 +178,22 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
 @maintenance
 def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
-    db = ctx.db
-    if args.user is not None:
-        with db.session() as session:
-            access.require(session, ctx.maintenance_actor, Action.BACKUP)
-    report = checks.quick_check(db)
-    if not report.ok:
-        for line in report.lines():
+    info = ctx.app.info(ctx.maintenance_actor)
+    if not info.check.ok:
+        for line in info.check.lines():
             err(f"  {line}")
-        raise DatabaseDamagedError(report.verdict)
-    with db.session() as session:
-        counts = {
-            "zaken": session.scalar(select(func.count()).select_from(Case)),
-            "contactmomenten": session.scalar(select(func.count()).select_from(Contact)),
-            "mediations": session.scalar(select(func.count()).select_from(Mediation)),
-            "gebruikers": session.scalar(select(func.count()).select_from(User)),
-        }
-    key = "sleutelbos (keyring)" if db.key_mode == "keyring" else "wachtwoordzin"
+        raise DatabaseDamagedError(info.check.verdict)
     rows = [
-        ("Database", str(db.path)),
-        ("Database-id", db.database_id),
-        ("Sleutel", key),
-        ("Schemaversie", str(db.schema_revision())),
-        ("ikodesk", __version__),
-        *((name.capitalize(), str(n)) for name, n in counts.items()),
+        ("Database", str(info.path)),
+        ("Database-id", info.database_id),
+        ("Sleutel", info.key_text),
+        ("Schemaversie", str(info.schema_revision)),
+        ("ikodesk", info.version),
+        *((name.capitalize(), str(n)) for name, n in info.counts),
     ]
     for label, value in rows:
         out(f"{label + ':':<18}{value}")
-    out(f"{'Controle:':<18}{report.verdict}")
+    out(f"{'Controle:':<18}{info.check.verdict}")
     return 0
 
 
@@ -223,50 +201,49 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     """The full check; shows no personal data, so no --user is needed."""
     try:
-        db = ctx.db
+        app = ctx.app
     except DatabaseDamagedError as exc:
         out("Controle: de database kan niet eens worden geopend.")
         out(f"Uitslag: {exc.message}")
         return 2
-    if args.user is not None:
-        with db.session() as session:
-            access.require(session, ctx.maintenance_actor, Action.BACKUP)
-    out(f"Controle van {db.path}:")
-    report = checks.full_check(db)
+    report = app.check(ctx.maintenance_actor)
+    out(f"Controle van {app.path}:")
     for line in report.lines():
         out(f"  {line}")
     out(f"Uitslag: {report.verdict}")
     return 0 if report.ok else 2
 
 
+def _new_passphrase() -> str:
+    return os.environ.get("IKODESK_NEW_PASSPHRASE") or prompt_secret(
+        "Nieuwe wachtwoordzin: ", confirm=True
+    )
+
+
 @maintenance
 def cmd_rekey(args: argparse.Namespace, ctx: Context) -> int:
-    db = ctx.db
-    with db.session() as session:
-        access.require(session, ctx.maintenance_actor, Action.BACKUP)
-    passphrase = None
-    if args.passphrase:
-        passphrase = os.environ.get("IKODESK_NEW_PASSPHRASE") or prompt_secret(
-            "Nieuwe wachtwoordzin: ", confirm=True
-        )
-
     def announce(recovery: str) -> None:
         show_recovery_key(recovery, pending=True)
 
-    recovery, backup = db.rekey(passphrase=passphrase, show_recovery_key=announce)
+    # Asked for only once the user may rekey (services.maintenance decides).
+    result = ctx.app.rekey(
+        ctx.maintenance_actor,
+        passphrase=_new_passphrase if args.passphrase else None,
+        show_recovery_key=announce,
+    )
     out("")
     out("De database is opnieuw versleuteld met een nieuwe sleutel.")
-    if recovery is not None:
+    if result.recovery_key is not None:
         out("Vanaf nu geldt de nieuwe herstelsleutel hierboven; de oude opent alleen nog de kopie.")
-    out(f"Een kopie met de oude sleutel staat in {backup}; verwijder die als alles werkt.")
+    out(
+        f"Een kopie met de oude sleutel staat in {result.pre_rekey_copy}; "
+        "verwijder die als alles werkt."
+    )
     return 0
 
 
 @maintenance
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
-    db = ctx.db
-    with db.session() as session:
-        access.require(session, ctx.maintenance_actor, Action.BACKUP)
-    dest = db.backup(args.dest)
-    out(f"Versleutelde kopie gemaakt: {dest}")
+    result = ctx.app.backup(ctx.maintenance_actor, args.dest)
+    out(f"Versleutelde kopie gemaakt: {result.path}")
     return 0

@@ -1,4 +1,10 @@
-"""Checking a database for damage: the full check (`ikodesk check`, Beheer) and the quick
+"""Database maintenance, one use case per function, for both front-ends: backup,
+rekey, info and the damage check. Each returns a plain data object; the policy is
+decided here: administrators only (Action.BACKUP, audited). Without a login (the
+key holder, `Actor.key_holder()`) info and check show no personal data and need no
+permission; backup and rekey are audited as the key holder.
+
+Checking a database for damage: the full check (`ikodesk check`, Beheer) and the quick
 part that `ikodesk info` runs. Shows no personal data: only page numbers, counts and
 the audit chain's verdict.
 
@@ -18,21 +24,34 @@ per few hundred megabytes).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from sqlalchemy import func, select
+
+from ikodesk import __version__
+from ikodesk.models import Case, Contact, Mediation, User
 from ikodesk.services import access, audit
 from ikodesk.services.actors import Actor
-from ikodesk.storage import Database, damage
+from ikodesk.storage import Database, KeyMode, damage
 from ikodesk.storage.damage import damage_error
 from ikodesk.storage.database import busy_error
 
 __all__ = [
+    "BackupResult",
     "CheckReport",
+    "DatabaseInfo",
+    "RekeyResult",
+    "backup",
     "busy_error",
+    "check",
     "damage_error",
+    "database_info",
     "full_check",
     "full_check_as",
     "quick_check",
+    "rekey",
 ]
 
 QUICK_CIPHER_LIMIT = 256 * 1024 * 1024
@@ -110,11 +129,23 @@ def _audit_chain(db: Database) -> Finding:
     return Finding(label, False, f"De keten is verbroken: {chain.problem}.")
 
 
+def _require_admin(db: Database, actor: Actor, detail: str | None = None) -> None:
+    """Administrators only (Action.BACKUP), the decision audited."""
+    with db.session() as session:
+        access.require(session, actor, access.Action.BACKUP, detail=detail)
+
+
 def full_check_as(db: Database, actor: Actor) -> CheckReport:
     """`full_check` for a logged-in user: administrators only (audited as maintenance)."""
-    with db.session() as session:
-        access.require(session, actor, access.Action.BACKUP, detail="check")
+    _require_admin(db, actor, "check")
     return full_check(db)
+
+
+def check(db: Database, actor: Actor) -> CheckReport:
+    """The full check: a logged-in user must be an administrator; the key holder may."""
+    if actor.is_key_holder:
+        return full_check(db)
+    return full_check_as(db, actor)
 
 
 def full_check(db: Database) -> CheckReport:
@@ -137,3 +168,96 @@ def quick_check(db: Database) -> CheckReport:
     if os.stat(db.path).st_size <= QUICK_CIPHER_LIMIT:
         findings.append(_cipher(db))
     return CheckReport(tuple(findings), complete=False)
+
+
+# --- info, backup, rekey ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    """What `ikodesk info` shows: no personal data, only facts and counts."""
+
+    path: Path
+    database_id: str
+    key_mode: KeyMode
+    schema_revision: str | None
+    version: str  # of ikodesk
+    size_bytes: int
+    check: CheckReport  # the quick part
+    # (Dutch name, number), in display order; empty when the quick check found damage.
+    counts: tuple[tuple[str, int], ...]
+
+    @property
+    def key_text(self) -> str:
+        return "sleutelbos (keyring)" if self.key_mode is KeyMode.KEYRING else "wachtwoordzin"
+
+
+_COUNTED = (
+    ("zaken", Case),
+    ("contactmomenten", Contact),
+    ("mediations", Mediation),
+    ("gebruikers", User),
+)
+
+
+def database_info(db: Database, actor: Actor) -> DatabaseInfo:
+    """Facts, the quick check and counts; a logged-in user must be an administrator."""
+    if not actor.is_key_holder:
+        _require_admin(db, actor)
+    report = quick_check(db)
+    counts: tuple[tuple[str, int], ...] = ()
+    if report.ok:
+        with db.session() as session:
+            counts = tuple(
+                (name, session.scalar(select(func.count()).select_from(model)) or 0)
+                for name, model in _COUNTED
+            )
+    return DatabaseInfo(
+        path=db.path,
+        database_id=db.database_id,
+        key_mode=db.key_mode,
+        schema_revision=db.schema_revision(),
+        version=__version__,
+        size_bytes=os.stat(db.path).st_size,
+        check=report,
+        counts=counts,
+    )
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path  # the encrypted copy (same key), its key-info file beside it
+
+
+def backup(db: Database, actor: Actor, dest: Path) -> BackupResult:
+    """An encrypted copy with the same key; administrators (or the key holder), audited."""
+    _require_admin(db, actor)
+    return BackupResult(db.backup(dest))
+
+
+@dataclass(frozen=True)
+class RekeyResult:
+    recovery_key: str | None  # the new one (keyring mode); None with a passphrase
+    pre_rekey_copy: Path  # a copy under the old key
+    key_mode: KeyMode
+
+
+def rekey(
+    db: Database,
+    actor: Actor,
+    *,
+    passphrase: str | Callable[[], str] | None = None,
+    show_recovery_key: Callable[[str], None] | None = None,
+) -> RekeyResult:
+    """Re-encrypt with a new key (crash-safe: storage.rekey); administrators, audited.
+
+    `passphrase`: a new passphrase, or a function that asks for it (called only once
+    the actor is allowed); None for a new key in the keyring. `show_recovery_key` is
+    called with the new recovery key before the switch, while the old one still
+    opens the database.
+    """
+    _require_admin(db, actor)
+    if callable(passphrase):
+        passphrase = passphrase()
+    recovery, copy = db.rekey(passphrase=passphrase, show_recovery_key=show_recovery_key)
+    return RekeyResult(recovery, copy, db.key_mode)

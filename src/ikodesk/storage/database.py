@@ -177,6 +177,13 @@ def _connect_checked(engine: Engine) -> None:
         raise StorageError(f"De database kan niet worden geopend: {exc.orig}") from None
 
 
+class _Unread:
+    """The key-info file has not been read yet (`Database.open` reads it)."""
+
+
+_UNREAD = _Unread()
+
+
 class Database:
     """An open, unlocked ikodesk database."""
 
@@ -257,6 +264,7 @@ class Database:
         passphrase: str | None = None,
         recovery_key: str | None = None,
         migrate_schema: bool = True,
+        key_info: KeyInfo | _Unread | None = _UNREAD,
     ) -> Database:
         """Unlock and open a database with the first key that authenticates.
 
@@ -264,14 +272,15 @@ class Database:
         entry left by an interrupted rekey, a passphrase given. Nothing is written
         before a key has been proven by reading the database (an empty or foreign
         file stays byte-for-byte as it was). A recovery key or pending key that
-        opens the database becomes this user's keyring entry.
+        opens the database becomes this user's keyring entry. `key_info`: the
+        key-info file as the caller read it (storage.opening), so it is read once.
         """
         path = Path(path).expanduser().resolve()
         if not path.is_file():
             raise InputError(f"Database niet gevonden: {path}")
         if path.stat().st_size == 0:
             raise NotADatabaseError(f"Het bestand {path} is leeg: dit is geen ikodesk-database.")
-        info = read_key_info(path)
+        info = read_key_info(path) if isinstance(key_info, _Unread) else key_info
         tried = unlock.candidates(info, passphrase, recovery_key)
         if not tried:
             raise KeyUnavailableError(unlock.no_key_message(info, path))
@@ -285,7 +294,7 @@ class Database:
         else:
             raise WrongKeyError(unlock.wrong_key_message(info, path, [c.source for c in tried]))
         try:
-            return cls._opened(path, engine, candidate, migrate_schema)
+            return cls._opened(path, engine, candidate, migrate_schema, info)
         except DatabaseError as exc:
             engine.dispose()
             damaged = damage.damage_error(exc)
@@ -295,7 +304,12 @@ class Database:
 
     @classmethod
     def _opened(
-        cls, path: Path, engine: Engine, candidate: unlock.Candidate, migrate_schema: bool
+        cls,
+        path: Path,
+        engine: Engine,
+        candidate: unlock.Candidate,
+        migrate_schema: bool,
+        info: KeyInfo | None,
     ) -> Database:
         """The authenticated database: keyring, modes and key info brought up to date."""
         key = candidate.key
@@ -316,7 +330,7 @@ class Database:
                 conn.execute(
                     text("UPDATE meta SET value = :v WHERE key = 'key_mode'"), {"v": key.mode}
                 )
-        if read_key_info(path) != opened:
+        if info != opened:
             write_key_info(path, opened)
         db = cls(path, engine, key, opened)
         if migrate_schema:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import functools
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,52 +26,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ikodesk.models import Case, Contact
 from ikodesk.models.enums import Channel, Party, RequesterKind
-from ikodesk.services import cases
-from ikodesk.services.actors import Actor
+from ikodesk.services import case_contacts
+from ikodesk.services.case_contacts import ContactRow, contact_rows, load_contacts
 from ikodesk.services.registrations import party_for
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.messages import show_error, user_message
 from ikodesk.ui.tables import Index, ListModel
 
-
-@dataclass(frozen=True)
-class ContactView:
-    id: int
-    at: datetime
-    channel: Channel
-    party: Party
-    handler: str
-    minutes: int | None
-    summary: str
-
-
-def load_contacts(session: Session, actor: Actor, case_id: int) -> list[ContactView]:
-    """The contact moments of a case, newest first (runs on the worker; policy applies)."""
-    # The policy decides before anything is read.
-    return contact_views(session, cases.get_case(session, actor, case_id))
-
-
-def contact_views(session: Session, case: Case) -> list[ContactView]:
-    """The contact moments of a case the policy has given (`cases.get_case`), newest first.
-
-    For a job that has read the case in the same session already: one audited
-    read per opening, not two.
-    """
-    rows = session.scalars(
-        select(Contact)
-        .where(Contact.case_id == case.id)
-        .order_by(Contact.at.desc(), Contact.id.desc())
-    )
-    return [
-        ContactView(c.id, c.at, c.channel, c.party, c.handler.username, c.minutes, c.summary or "")
-        for c in rows
-    ]
+# The rows come from services.case_contacts; the old names stay for the case window.
+ContactView = ContactRow
+contact_views = contact_rows
+__all__ = ["ContactDialog", "ContactTimelineModel", "ContactView", "contact_views", "load_contacts"]
 
 
 class ContactTimelineModel(ListModel):
@@ -206,18 +173,17 @@ class ContactDialog(QDialog):
         minutes = self.minutes.value() or None
         summary = self.summary.toPlainText()
 
-        def job(s: Session) -> int:
-            cases.add_contact(
-                s,
-                actor,
-                case_id,
-                at=at,
-                channel=channel,
-                party=party,
-                minutes=minutes,
-                summary=summary,
-            )
-            return case_id
+        # The worker runs it in a transaction (services.case_contacts decides the policy).
+        job = functools.partial(
+            case_contacts.add_contact,
+            actor=actor,
+            case_id=case_id,
+            at=at,
+            channel=channel,
+            party=party,
+            minutes=minutes,
+            summary=summary,
+        )
 
         def done(_case_id: int) -> None:
             self.saved.emit(case_id)

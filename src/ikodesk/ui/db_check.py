@@ -44,7 +44,7 @@ class DatabaseCheckBox(QGroupBox):
         worker, actor = self.ctx.worker, self.ctx.actor
 
         def job() -> maintenance.CheckReport:
-            return maintenance.full_check_as(worker.db, actor)
+            return worker.app.check(actor)
 
         def done(report: maintenance.CheckReport) -> None:
             self.button.setEnabled(True)

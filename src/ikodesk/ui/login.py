@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ikodesk.services import logins
-from ikodesk.storage import KeyMode
+from ikodesk.services.application import KeyMode
 
 
 def os_username() -> str:

@@ -15,14 +15,21 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from ikodesk.errors import AuthenticationError
-from ikodesk.models.enums import Role
-from ikodesk.services import demo, users
+from ikodesk.services import demo
 from ikodesk.services.actors import Actor
+from ikodesk.services.application import (
+    Application,
+    DatabaseFacts,
+    KeyMode,
+    KeyPlan,
+    LoggedIn,
+    default_database_path,
+    demo_database_path,
+    plan_opening,
+)
 from ikodesk.services.demo import DEMO_PASSPHRASE
-from ikodesk.storage import Database, KeyMode, keys, read_key_info
-from ikodesk.storage.paths import default_database_path, demo_database_path
 from ikodesk.ui import i18n
-from ikodesk.ui.context import AppContext, DatabaseFacts, display_name, load_database_facts
+from ikodesk.ui.context import AppContext
 from ikodesk.ui.login import LoginDialog, UnlockDialog
 from ikodesk.ui.main_window import MainWindow
 from ikodesk.ui.messages import show_error, user_message
@@ -110,14 +117,14 @@ class StartController(QObject):
         self.worker.progress.connect(on_progress)
 
         def job() -> DatabaseFacts:
-            db, _ = Database.create(path, passphrase=DEMO_PASSPHRASE)
-            self.worker.adopt(db)
+            app, _ = Application.create(path, passphrase=DEMO_PASSPHRASE)
+            self.worker.adopt_app(app)
             demo.populate(
-                db,
+                app.db,
                 DEMO_YEARS,
                 progress=lambda _stage, done, total: self.worker.report_progress(done, total),
             )
-            return load_database_facts(db)
+            return app.facts()
 
         def done(facts: DatabaseFacts) -> None:
             self.worker.progress.disconnect(on_progress)
@@ -146,13 +153,10 @@ class StartController(QObject):
         username, name, password = wizard.admin
 
         def job() -> tuple[str | None, DatabaseFacts]:
-            db, recovery = Database.create(path, passphrase=passphrase)
-            self.worker.adopt(db)
-            with db.transaction() as s:
-                users.create_user(
-                    s, Actor.key_holder(), username, Role.ADMIN, name=name, password=password
-                )
-            return recovery, load_database_facts(db)
+            app, recovery = Application.create(path, passphrase=passphrase)
+            self.worker.adopt_app(app)
+            app.create_admin(username, name, password)
+            return recovery, app.facts()
 
         def done(result: tuple[str | None, DatabaseFacts]) -> None:
             recovery, facts = result
@@ -190,23 +194,21 @@ class StartController(QObject):
     ) -> None:
         """Open `path`: keyring first; without a usable key, ask in the unlock dialog."""
         self.path = path
-        info = read_key_info(path)
-        if passphrase is None and recovery is None:
-            passphrase = keys.passphrase_from_env()
-            recovery = keys.recovery_key_from_env()
-        can_try = (
-            passphrase is not None
-            or recovery is not None
-            or (info is not None and info.key_mode is KeyMode.KEYRING)
+        # The key-info file is read once, here; nothing supplied: the environment's keys.
+        plan: KeyPlan = plan_opening(
+            path,
+            passphrase=passphrase,
+            recovery_key=recovery,
+            from_env=passphrase is None and recovery is None,
         )
-        if not can_try:
-            self._ask_key(path, info.key_mode if info else None, "")
+        if not (plan.supplied or plan.keyring_expected):
+            self._ask_key(path, plan.key_mode, "")
             return
 
         def job() -> DatabaseFacts:
-            db = Database.open(path, passphrase=passphrase, recovery_key=recovery)
-            self.worker.adopt(db)
-            return load_database_facts(db)
+            app = Application.open(plan)
+            self.worker.adopt_app(app)
+            return app.facts()
 
         def failed(exc: BaseException) -> None:
             message = user_message(exc)
@@ -218,7 +220,7 @@ class StartController(QObject):
             if dialog is not None:
                 dialog.show_error(message)
             else:
-                self._ask_key(path, info.key_mode if info else None, message)
+                self._ask_key(path, plan.key_mode, message)
 
         def done(facts: DatabaseFacts) -> None:
             if not self.demo and getattr(self.args, "db", None) is None:
@@ -254,17 +256,14 @@ class StartController(QObject):
         return dialog
 
     def _login(self, dialog: LoginDialog, username: str, password: str) -> None:
-        def job() -> tuple[Actor, str]:
-            with self.worker.db.session() as s:
-                actor = users.authenticate(s, username, password)
-                return actor, display_name(s, actor)
+        def job() -> LoggedIn:
+            return self.worker.app.log_in(username, password)
 
-        def done(result: tuple[Actor, str]) -> None:
-            actor, name = result
+        def done(result: LoggedIn) -> None:
             self._dialog = None
             dialog.accept()
             dialog.deleteLater()
-            self.open_main_window(actor, name)
+            self.open_main_window(result.actor, result.name)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, AuthenticationError):

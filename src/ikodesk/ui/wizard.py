@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from ikodesk.services.application import keyring_available
 from ikodesk.services.passwords import password_problem
 from ikodesk.services.users import username_problem
-from ikodesk.storage import keys
 from ikodesk.ui.login import os_username
 
 PAGE_START, PAGE_LOCATION, PAGE_ADMIN, PAGE_RECOVERY = range(4)
@@ -120,7 +120,7 @@ class LocationPage(QWizardPage):
         self.use_passphrase = QRadioButton(self.tr("Beveiligen met een &wachtwoordzin"))
         form.addRow(self.use_keyring)
         form.addRow(self.use_passphrase)
-        if keys.keyring_usable():
+        if keyring_available():
             self.use_keyring.setChecked(True)
         else:
             self.use_keyring.setEnabled(False)

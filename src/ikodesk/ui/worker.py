@@ -22,6 +22,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from sqlalchemy.orm import Session
 
+from ikodesk.services.application import Application
 from ikodesk.storage import Database
 from ikodesk.ui import thread_guard
 
@@ -58,33 +59,48 @@ class DbWorker(QThread):
         self._done: dict[int, Job] = {}
         self._done_lock = threading.Lock()
         self._numbers = itertools.count(1)
-        self._db: Database | None = None
+        self._app: Application | None = None
         self._job_finished.connect(self._deliver)
         self.setObjectName("ikodesk-db-worker")
 
-    # -- the database this worker owns -------------------------------------------
+    # -- the application (the open database) this worker owns ----------------------
+    @property
+    def app(self) -> Application:
+        """The open application (services.application); only for jobs (worker thread)."""
+        thread_guard.assert_not_gui_thread("DbWorker.app")
+        if self._app is None:
+            raise RuntimeError("no database is open")
+        return self._app
+
     @property
     def db(self) -> Database:
-        """The open database; only for jobs (they run on the worker thread)."""
+        """The open database, for the pages that still pass a session to services.
+
+        Transitional: such pages move to methods of `app` (services.application).
+        """
         thread_guard.assert_not_gui_thread("DbWorker.db")
-        if self._db is None:
+        if self._app is None:
             raise RuntimeError("no database is open")
-        return self._db
+        return self._app.db
 
     @property
     def has_db(self) -> bool:
-        return self._db is not None
+        return self._app is not None
+
+    def adopt_app(self, app: Application) -> None:
+        """Take ownership of an open application (called from a job, or before start)."""
+        thread_guard.install(app.db.engine)
+        self._app = app
 
     def adopt(self, db: Database) -> None:
         """Take ownership of an open database (called from a job, or before start)."""
-        thread_guard.install(db.engine)
-        self._db = db
+        self.adopt_app(Application(db))
 
     def close_db(self) -> None:
         """Close the database (from a job)."""
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        if self._app is not None:
+            self._app.close()
+            self._app = None
 
     # -- submitting ------------------------------------------------------------------
     def submit(
@@ -121,9 +137,7 @@ class DbWorker(QThread):
     def stop(self, timeout_ms: int = 10_000) -> None:
         """Close the database and end the thread after the queued jobs."""
         if not self.isRunning():
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+            self.close_db()
             return
         self.submit(self.close_db)
         self._queue.put(None)
