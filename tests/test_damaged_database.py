@@ -157,3 +157,18 @@ def test_a_broken_audit_chain_fails_the_check(filled: Path, cli: Callable[..., o
     result = cli(["--db", filled, "check"], env=ENV)
     assert result.code == 2
     assert "Auditlog (hashketen): FOUT" in result.out  # type: ignore[attr-defined]
+
+
+def test_a_hundred_problems_read_as_a_count_and_the_first_few(
+    filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """integrity_check puts its problems in one row under a header: a verdict, not 100 lines."""
+    listing = "*** in database main ***\n" + "\n".join(
+        f"Tree 51 page {n}: btreeInitPage() returns error code 11" for n in range(100)
+    )
+    monkeypatch.setattr(maintenance.damage, "pragma_rows", lambda _engine, _pragma: [listing])
+    with Database.open(filled, passphrase=TEST_PASSPHRASE) as db:
+        finding = next(f for f in maintenance.full_check(db).findings if "integrity" in f.label)
+    assert not finding.ok
+    assert finding.detail.startswith("100 fouten: Tree 51 page 0:")
+    assert "(en 95 meer)" in finding.detail and "\n" not in finding.detail

@@ -92,7 +92,13 @@ class CheckReport:
 
 
 def _pragma(db: Database, label: str, pragma: str, clean: set[str]) -> Finding:
-    problems = [r for r in damage.pragma_rows(db.engine, pragma) if r not in clean]
+    # integrity_check may put many problems in one row, one per line, under a header.
+    problems = [
+        line.strip()
+        for row in damage.pragma_rows(db.engine, pragma)
+        for line in row.splitlines()
+        if line.strip() and line.strip() not in clean and not line.startswith("*** in database")
+    ]
     if not problems:
         return Finding(label, True, "Geen fouten gevonden.")
     shown = "; ".join(problems[:MAX_SHOWN])
