@@ -64,7 +64,10 @@ def main() -> int:
         assert not db.read_bytes().startswith(b"SQLite format 3"), "database not encrypted"
         print("ok  init: encrypted database created")
 
-        out = run(exe, ["--db", str(db), "figures", "--year", "2030", "--json"], env)
+        # Figures are an audited view: the administrator made by init logs in.
+        out = run(
+            exe, ["--db", str(db), "--user", "beheer", "figures", "--year", "2030", "--json"], env
+        )
         figures = json.loads(out)
         assert figures["year"] == 2030 and figures["cases"]["total"] == 0, figures
         print("ok  figures --year 2030: empty year, exit 0")
