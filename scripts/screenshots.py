@@ -56,10 +56,12 @@ def _demo_fingerprint() -> str:
     import ikodesk
 
     root = Path(ikodesk.__file__).parent
-    sources = [
-        root / "services" / name
-        for name in ("demo.py", "exchange.py", "conflicts.py", "family_match.py")
-    ]
+    # Whatever can change the demo data: the services (modules and packages), the
+    # demo's data tables and the schema.
+    from ikodesk.resources import resource_path
+
+    sources = sorted((root / "services").rglob("*.py"))
+    sources += sorted(resource_path("demo").glob("*.json"))
     sources += sorted((root / "storage" / "migrations" / "versions").glob("*.py"))
     digest = hashlib.sha256()
     for path in sources:

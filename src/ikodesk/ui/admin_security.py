@@ -30,7 +30,14 @@ from ikodesk.services import audit_anchor, users
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.messages import show_error
 
-REMINDER_STYLE = "QGroupBox { border: 2px solid #b36b00; } QLabel#anchorStatus { color: #8a4f00; }"
+# A styled QGroupBox loses the platform's room for its title: give it back, so the
+# title sits on the border above the text instead of over it.
+REMINDER_STYLE = (
+    "QGroupBox { border: 2px solid #b36b00; border-radius: 3px; margin-top: 1.2em;"
+    " padding-top: 0.4em; }"
+    " QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; }"
+    " QLabel#anchorStatus { color: #8a4f00; }"
+)
 
 
 class AnchorCodeDialog(QDialog):
