@@ -65,6 +65,8 @@ def _day(value: date | None) -> str:
 
 
 def _relation(value: str | None) -> str:
+    if value is None:
+        return "-"
     for enum in (ParentRelation, FamilyRelation):
         try:
             return label(enum(value))

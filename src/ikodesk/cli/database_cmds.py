@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 from ikodesk.cli.common import (
-    DEMO_PASSPHRASE,
     Context,
     database_path,
     err,
@@ -22,8 +21,9 @@ from ikodesk.cli.common import (
     prompt_secret,
 )
 from ikodesk.errors import DatabaseDamagedError, KeyUnavailableError
-from ikodesk.services import demo, users
+from ikodesk.services import demo, passwords, users
 from ikodesk.services.application import Application, passphrase_from_env
+from ikodesk.services.demo import DEMO_PASSPHRASE
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -115,7 +115,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
         err(f"Ongeldige gebruikersnaam voor de beheerder: {problem}.")
         return 1
     password = new_password(admin)
-    problem = users.password_problem(password, username=admin)
+    problem = passwords.password_problem(password, username=admin)
     if problem:
         err(problem)
         return 2

@@ -302,6 +302,12 @@ def _fit_widths(
     return widths
 
 
+def _kept(block: KeepTogether) -> list[Flowable]:
+    """The flowables a KeepTogether holds (reportlab keeps them in `_content`, a list)."""
+    content: list[Flowable] = block._content  # type: ignore[attr-defined]  # not in the stubs
+    return list(content)
+
+
 def glue_headings(story: Sequence[Flowable]) -> list[Flowable]:
     """Keep every heading (a flowable with keepWithNext) on the page of what follows.
 
@@ -317,7 +323,7 @@ def glue_headings(story: Sequence[Flowable]) -> list[Flowable]:
             pending.append(flowable)
             continue
         if pending:
-            content = list(flowable._content) if isinstance(flowable, KeepTogether) else [flowable]
+            content = _kept(flowable) if isinstance(flowable, KeepTogether) else [flowable]
             out.append(KeepTogether([*pending, *content]))
             pending = []
         else:
