@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ikodesk.cli.common import Context, out
+from ikodesk.cli.common import Context, Subcommands, out
 from ikodesk.cli.terminal import safe
 from ikodesk.errors import UsageError
 from ikodesk.models.enums import ActivityKind, CaseCode
@@ -37,7 +37,7 @@ def _year(text: str) -> int:
     return year
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser(
         "figures", help="de jaarcijfers tonen (vereist een manager- of beheerdersrol)"
     )
