@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -51,8 +50,8 @@ def nice_scale(top: float, ticks: int = 5) -> tuple[float, float]:
     return step * math.ceil(top * 1.18 / step), step
 
 
-def _value_formatter(percent: bool) -> Callable[[Any], str]:
-    def fmt(value: Any) -> str:
+def _value_formatter(percent: bool) -> Callable[[float | None], str]:
+    def fmt(value: float | None) -> str:
         if value is None:
             return ""
         return nlformat.percent(value) if percent else nlformat.number(value)
@@ -60,8 +59,8 @@ def _value_formatter(percent: bool) -> Callable[[Any], str]:
     return fmt
 
 
-def _axis_formatter(percent: bool) -> Callable[[Any], str]:
-    def fmt(value: Any) -> str:
+def _axis_formatter(percent: bool) -> Callable[[float], str]:
+    def fmt(value: float) -> str:
         shown = nlformat.number(round(value, 1))
         return f"{shown}%" if percent else shown
 
