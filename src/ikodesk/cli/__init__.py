@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator
+from typing import Protocol
 
 from ikodesk import __version__
 from ikodesk.cli import (
@@ -28,11 +29,26 @@ from ikodesk.cli import (
     report_cmds,
     user_cmds,
 )
-from ikodesk.cli.common import Context, Handler, err, is_maintenance, refuse_without_user
+from ikodesk.cli.common import (
+    Context,
+    Handler,
+    Parser,
+    Subcommands,
+    err,
+    is_maintenance,
+    refuse_without_user,
+)
 from ikodesk.errors import IkodeskError
 from ikodesk.services.maintenance import busy_error, damage_error
 
-COMMAND_MODULES = [
+
+class CommandModule(Protocol):
+    """A module of commands: adds its subcommands to the parser."""
+
+    def register(self, sub: Subcommands) -> None: ...
+
+
+COMMAND_MODULES: list[CommandModule] = [
     database_cmds,
     exchange_cmds,
     user_cmds,
@@ -48,15 +64,8 @@ EXIT_INTERNAL = 70
 log = logging.getLogger("ikodesk")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        err(f"Fout in de aanroep: {message}")
-        raise SystemExit(1)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="ikodesk",
         description="Zaakregistratie van het Centrum Internationale Kinderontvoering. "
         "Zonder commando start de desktopapplicatie.",
@@ -76,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="de demodatabase gebruiken (wordt zo nodig aangemaakt)"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDO", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDO", parser_class=Parser)
     for module in COMMAND_MODULES:
         module.register(sub)
     for path, leaf in _walk(parser, ()):

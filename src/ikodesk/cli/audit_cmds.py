@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from ikodesk.cli.common import Context, err, maintenance, out
+from ikodesk.cli.common import Context, Subcommands, err, maintenance, out
 from ikodesk.errors import UsageError
 from ikodesk.models import AuditEntry
 from ikodesk.models.enums import Action
@@ -23,7 +23,7 @@ ACTION_LABELS = {a.value: label(a) for a in Action}
 ACTION_WIDTH = max(len(text) for text in ACTION_LABELS.values())
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("audit", help="het auditlog bekijken (beheerder) of controleren")
     p.add_argument("--case", metavar="REF", help="alles over één zaak")
     p.add_argument("--of-user", metavar="NAAM", help="alles van één gebruiker")

@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from ikodesk.cli.common import Context, out
+from ikodesk.cli.common import Context, Subcommands, out
 from ikodesk.models import Case, Person
 from ikodesk.models.enums import FamilyRelation, ParentRelation
 from ikodesk.models.labels import label
@@ -18,7 +18,7 @@ from ikodesk.services import case_queries, cases, conflicts, exchange, reporting
 CONFLICT_NOTE = "Conflictzaak: deze zaak staat in conflict met een zaak van de andere ouder."
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("case", help="een dossier tonen of afdrukken")
     case_sub = p.add_subparsers(dest="case_command", metavar="ACTIE", required=True)
 
@@ -65,6 +65,8 @@ def _day(value: date | None) -> str:
 
 
 def _relation(value: str | None) -> str:
+    if value is None:
+        return "-"
     for enum in (ParentRelation, FamilyRelation):
         try:
             return label(enum(value))

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeAlias
 
 from ikodesk.cli.terminal import safe
 from ikodesk.errors import AccessDenied, IkodeskError, KeyUnavailableError, UsageError
@@ -17,6 +17,7 @@ from ikodesk.services import command_audit
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import (
     Application,
+    Database,
     default_database_path,
     demo_database_path,
     plan_opening,
@@ -27,6 +28,20 @@ from ikodesk.services.users import authenticate
 ENV_PASSWORD = "IKODESK_PASSWORD"
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """The parser of `ikodesk` and of its subcommands: usage errors exit 1, in Dutch."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        err(f"Fout in de aanroep: {message}")
+        raise SystemExit(1)
+
+
+# What a command module's `register` adds its subcommands to (a string: argparse's
+# action class is generic for type checkers only).
+Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 log = logging.getLogger("ikodesk")
 
@@ -66,12 +81,16 @@ def maintenance(handler: Handler) -> Handler:
     Every other command needs a logged-in user (the gate in `cli.run`); a new
     command is gated unless it is marked here on purpose.
     """
-    handler.ikodesk_maintenance = True  # type: ignore[attr-defined]
+    _MAINTENANCE.add(handler)
     return handler
 
 
 def is_maintenance(handler: Handler) -> bool:
-    return bool(getattr(handler, "ikodesk_maintenance", False))
+    return handler in _MAINTENANCE
+
+
+_MAINTENANCE: set[Handler] = set()
+"""The handlers marked by `maintenance`."""
 
 
 USER_REQUIRED_MESSAGE = (
@@ -101,11 +120,11 @@ class Context:
         return self._app
 
     @property
-    def db(self):  # type: ignore[no-untyped-def]  # -> storage.Database, see below
+    def db(self) -> Database:
         """The open database, for the commands that still pass a session to services.
 
-        Transitional: they move to methods of `app` (services.application). Not
-        annotated so that the command line does not import the storage layer.
+        Transitional: they move to methods of `app` (services.application). The type
+        comes from services.application, so the command line does not import storage.
         """
         return self.app.db
 

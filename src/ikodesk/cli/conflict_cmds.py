@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from ikodesk.cli.common import Context, out
+from ikodesk.cli.common import Context, Subcommands, out
 from ikodesk.services import conflicts
 from ikodesk.services.conflicts import ConflictInfo
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser(
         "conflicts", help="conflictzaken tonen (beheerder, manager): alleen referenties"
     )

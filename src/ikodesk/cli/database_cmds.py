@@ -8,11 +8,12 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ikodesk.cli.common import (
-    DEMO_PASSPHRASE,
     Context,
+    Subcommands,
     database_path,
     err,
     interactive,
@@ -22,11 +23,12 @@ from ikodesk.cli.common import (
     prompt_secret,
 )
 from ikodesk.errors import DatabaseDamagedError, KeyUnavailableError
-from ikodesk.services import demo, users
+from ikodesk.services import demo, passwords, users
 from ikodesk.services.application import Application, passphrase_from_env
+from ikodesk.services.demo import DEMO_PASSPHRASE
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("init", help="een nieuwe, versleutelde database maken")
     p.add_argument("--admin", metavar="NAAM", help="gebruikersnaam van de eerste beheerder")
     p.add_argument("--name", metavar="NAAM", default="", help="volledige naam van de beheerder")
@@ -115,7 +117,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
         err(f"Ongeldige gebruikersnaam voor de beheerder: {problem}.")
         return 1
     password = new_password(admin)
-    problem = users.password_problem(password, username=admin)
+    problem = passwords.password_problem(password, username=admin)
     if problem:
         err(problem)
         return 2
@@ -132,7 +134,8 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _progress_printer() -> object:
+def _progress_printer() -> Callable[[str, int, int], None]:
+    """Progress of an import (stage, done, total) on a terminal's stderr, twice a second."""
     last = [0.0]
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -157,7 +160,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
             app.db,
             args.years,
             scale=args.scale,
-            progress=_progress_printer(),  # type: ignore[arg-type]
+            progress=_progress_printer(),
         )
     finally:
         app.close()

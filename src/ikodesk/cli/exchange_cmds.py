@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from ikodesk.cli.common import Context, err, out
+from ikodesk.cli.common import Context, Subcommands, err, out
 from ikodesk.cli.database_cmds import _progress_printer
 from ikodesk.cli.terminal import SafeStream
 from ikodesk.services import command_audit, exchange
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("import", help="records uit een uitwisselbestand (JSON Lines) inlezen")
     p.add_argument("file", metavar="BESTAND", type=Path)
     p.add_argument("--update", action="store_true", help="bestaande referenties bijwerken")
@@ -34,7 +34,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             ctx.actor,
             args.file,
             update=args.update,
-            progress=_progress_printer(),  # type: ignore[arg-type]
+            progress=_progress_printer(),
         )
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -51,6 +51,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         records = exchange.export_records(session, ctx.actor)
         if to_stdout:
             # JSON keeps its meaning: the escapes `safe` writes are JSON escapes.
+            # write_records only calls write(); its `stream: TextIO` is wider than it needs
+            # (services.exchange, being split in h12-xsplit: narrow it there, drop this ignore).
             count = exchange.write_records(records, SafeStream(sys.stdout))  # type: ignore[arg-type]
         else:
             count = exchange.write_jsonl(records, args.file)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
 from enum import Enum
 from typing import Any
 
-from ikodesk.cli.common import Context, out
+from ikodesk.cli.common import Context, Subcommands, out
 from ikodesk.errors import NotFoundError
 from ikodesk.models.enums import MediationKind, MediationStatus
 from ikodesk.models.labels import label
 from ikodesk.services import mediation, mediators
 from ikodesk.services.mediation import MediationDetail, MediationRow
+from ikodesk.services.mediators import MediatorRow
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("mediation", help="mediations van het Mediation Bureau bekijken")
     med_sub = p.add_subparsers(dest="mediation_command", metavar="ACTIE", required=True)
 
@@ -63,7 +65,7 @@ def _day(value: date | None) -> str:
     return value.strftime("%d-%m-%Y") if value is not None else "-"
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: Any) -> Any:  # JSON-like data of any shape (asdict output)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):
@@ -76,7 +78,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _print_json(value: Any) -> None:
+def _print_json(value: object) -> None:
     out(json.dumps(_jsonable(value), ensure_ascii=False, indent=2))
 
 
@@ -152,9 +154,9 @@ def _detail_lines(d: MediationDetail) -> list[str]:
 # --- commands ------------------------------------------------------------------------------
 
 
-def _mediator_id(ctx: Context, session: Any, name: str) -> int:
+def _mediator_id(pool: Iterable[MediatorRow], name: str) -> int:
     wanted = name.strip().casefold()
-    for row in mediators.find_mediators(session, ctx.actor, active_only=False):
+    for row in pool:
         if row.name.casefold() == wanted:
             return row.id
     raise NotFoundError(f'Onbekende mediator "{name}".')
@@ -162,7 +164,10 @@ def _mediator_id(ctx: Context, session: Any, name: str) -> int:
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.session() as session:
-        mediator_id = _mediator_id(ctx, session, args.mediator) if args.mediator else None
+        mediator_id: int | None = None
+        if args.mediator:
+            pool = mediators.find_mediators(session, ctx.actor, active_only=False)
+            mediator_id = _mediator_id(pool, args.mediator)
         rows = mediation.list_mediations(
             session,
             ctx.actor,

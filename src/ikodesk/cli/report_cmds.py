@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ikodesk.cli.common import Context, out
+from ikodesk.cli.common import Context, Subcommands, out
 from ikodesk.cli.terminal import safe
 from ikodesk.errors import UsageError
 from ikodesk.models.enums import ActivityKind, CaseCode
@@ -37,7 +37,7 @@ def _year(text: str) -> int:
     return year
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser(
         "figures", help="de jaarcijfers tonen (vereist een manager- of beheerdersrol)"
     )
@@ -182,8 +182,10 @@ class _TablePrinter:
             self._node(name, node, 1)
         self.lines.append("")
 
-    def _row(self, key: str, text: str, depth: int, value: Any) -> None:
-        fmt: Callable[[Any], str] = nlformat.percent if key in RATE_KEYS else nlformat.number
+    def _row(self, key: str, text: str, depth: int, value: float | None) -> None:
+        fmt: Callable[[float | None], str] = (
+            nlformat.percent if key in RATE_KEYS else nlformat.number
+        )
         row = f"{'  ' * depth}{text}"
         row = f"{row[:LABEL_WIDTH]:<{LABEL_WIDTH}}{fmt(value):>{VALUE_WIDTH}}"
         if self.changes is not None:
@@ -192,7 +194,7 @@ class _TablePrinter:
             row += f"{fmt(prev):>{VALUE_WIDTH}}{nlformat.change(change):>{VALUE_WIDTH}}"
         self.lines.append(row)
 
-    def _node(self, key: str, node: Any, depth: int) -> None:
+    def _node(self, key: str, node: Mapping[str, Any], depth: int) -> None:
         for part, value in node.items():
             child = f"{key}.{part}"
             if part == "countries":

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from ikodesk.cli.common import Context, new_password, out
+from ikodesk.cli.common import Context, Subcommands, new_password, out
 from ikodesk.models.enums import Role
 from ikodesk.services import logins, users
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("user", help="gebruikers beheren (vereist --user met beheerdersrol)")
     user_sub = p.add_subparsers(dest="user_command", metavar="ACTIE", required=True)
 

@@ -227,7 +227,7 @@ class _Annual(Line2Chapters):
         v = self.v
         total_cases, total_contacts = v.cur("cases.total"), v.cur("contacts.total")
 
-        def per_case(contacts: Any, cases: Any) -> str:
+        def per_case(contacts: float, cases: float | None) -> str:
             if not cases:
                 return nlformat.MISSING
             return nlformat.number(round(contacts / cases, 1))

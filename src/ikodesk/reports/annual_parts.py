@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.lib.units import cm
 
 from ikodesk.reports.layout import CONTENT_WIDTH
@@ -14,6 +12,6 @@ NUM = 2.4 * cm
 COMPARE_COLS = [CONTENT_WIDTH - 3 * NUM, NUM, NUM, NUM]
 
 
-def n(value: Any) -> str:
+def n(value: float | None) -> str:
     """A number in Dutch notation ("–" for none)."""
     return nlformat.number(value)

@@ -5,6 +5,7 @@ module puts a story on pages: a cover, content pages with the title and year in
 the header and "Pagina x van y" in the footer, written atomically and owner-only.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -63,9 +64,13 @@ def _canvas_class(info: ReportInfo, pages_out: list[int]) -> type[rl_canvas.Canv
     made = nlformat.long_date(info.generated_on or date.today())
 
     class NumberedCanvas(rl_canvas.Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # reportlab's own page-count recipe: a private Canvas method the stubs leave out.
+        # An annotation only (nothing is defined here), so the inherited method runs.
+        _startPage: Callable[[], None]
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:  # passed through unchanged
             super().__init__(*args, **kwargs)
-            self._page_states: list[dict[str, Any]] = []
+            self._page_states: list[dict[str, object]] = []
 
         def showPage(self) -> None:
             self._page_states.append(dict(self.__dict__))
@@ -76,7 +81,7 @@ def _canvas_class(info: ReportInfo, pages_out: list[int]) -> type[rl_canvas.Canv
             pages_out.append(total)
             for state in self._page_states:
                 self.__dict__.update(state)
-                if not (info.cover and self._pageNumber == 1):
+                if not (info.cover and self.getPageNumber() == 1):
                     self._decorate(total)
                 super().showPage()
             super().save()
@@ -98,14 +103,14 @@ def _canvas_class(info: ReportInfo, pages_out: list[int]) -> type[rl_canvas.Canv
             self.setFont(FONT, 8)
             self.drawString(MARGIN_X, bottom, f"Opgesteld met ikodesk op {made}")
             self.drawRightString(
-                PAGE_WIDTH - MARGIN_X, bottom, f"Pagina {self._pageNumber} van {total}"
+                PAGE_WIDTH - MARGIN_X, bottom, f"Pagina {self.getPageNumber()} van {total}"
             )
             self.restoreState()
 
     return NumberedCanvas
 
 
-def _cover_background(canv: rl_canvas.Canvas, _doc: Any) -> None:
+def _cover_background(canv: rl_canvas.Canvas, _doc: BaseDocTemplate) -> None:
     canv.saveState()
     canv.setFillColor(NAVY)
     canv.rect(0, PAGE_HEIGHT - 1.2 * cm, PAGE_WIDTH, 1.2 * cm, stroke=0, fill=1)

@@ -200,8 +200,12 @@ def no_data(text: str = "Geen gegevens beschikbaar.") -> Paragraph:
 # --- tables -----------------------------------------------------------------------------
 
 
+Cell = str | Flowable
+"""A table cell as the builders give it: text (wrapped into a paragraph) or a flowable."""
+
+
 def data_table(
-    rows: Sequence[Sequence[Any]],
+    rows: Sequence[Sequence[Cell]],
     col_widths: Sequence[float],
     *,
     header_rows: int = 1,
@@ -217,11 +221,11 @@ def data_table(
     st = styles()
     # A header spanning several columns (a year over its columns) is centred.
     centred = {start for start, end in spans if end[0] > start[0] and start[1] < header_rows}
-    cells: list[list[Any]] = []
+    cells: list[list[Flowable]] = []
     for r, row in enumerate(rows):
         is_head = r < header_rows
         is_total = total_row and r == len(rows) - 1
-        out: list[Any] = []
+        out: list[Flowable] = []
         for c, value in enumerate(row):
             if not isinstance(value, str):
                 out.append(value)
@@ -268,7 +272,7 @@ _CELL_PADDING = 10  # LEFTPADDING + RIGHTPADDING of data_table
 
 
 def _fit_widths(
-    rows: Sequence[Sequence[Any]],
+    rows: Sequence[Sequence[Cell]],
     col_widths: Sequence[float],
     header_rows: int,
     spans: Sequence[tuple[tuple[int, int], tuple[int, int]]],
@@ -302,6 +306,12 @@ def _fit_widths(
     return widths
 
 
+def _kept(block: KeepTogether) -> list[Flowable]:
+    """The flowables a KeepTogether holds (reportlab keeps them in `_content`, a list)."""
+    content: list[Flowable] = block._content  # type: ignore[attr-defined]  # not in the stubs
+    return list(content)
+
+
 def glue_headings(story: Sequence[Flowable]) -> list[Flowable]:
     """Keep every heading (a flowable with keepWithNext) on the page of what follows.
 
@@ -317,7 +327,7 @@ def glue_headings(story: Sequence[Flowable]) -> list[Flowable]:
             pending.append(flowable)
             continue
         if pending:
-            content = list(flowable._content) if isinstance(flowable, KeepTogether) else [flowable]
+            content = _kept(flowable) if isinstance(flowable, KeepTogether) else [flowable]
             out.append(KeepTogether([*pending, *content]))
             pending = []
         else:

@@ -40,7 +40,7 @@ KINDS = ("iko", "niko")
 _COLS4 = [CONTENT_WIDTH - 3 * 2.6 * cm, 2.6 * cm, 2.6 * cm, 2.6 * cm]
 
 
-def _n(value: Any) -> str:
+def _n(value: float | None) -> str:
     return nlformat.number(value)
 
 

@@ -31,6 +31,9 @@ from ikodesk.storage.paths import default_database_path, demo_database_path
 __all__ = [
     "Application",
     "CountryInfo",
+    # The type of `Application.db`, named here so that a front-end still handing the
+    # open database to service functions can annotate it without importing storage.
+    "Database",
     "DatabaseFacts",
     "KeyMode",
     "KeyPlan",
