@@ -56,10 +56,11 @@ def _demo_fingerprint() -> str:
     import ikodesk
 
     root = Path(ikodesk.__file__).parent
-    sources = [
-        root / "services" / name
-        for name in ("demo.py", "exchange.py", "conflicts.py", "family_match.py")
-    ]
+    sources: list[Path] = []
+    for name in ("demo.py", "exchange", "conflicts", "family_match"):
+        # A module, or a package split by job (all its modules).
+        path = root / "services" / name
+        sources += sorted(path.glob("*.py")) if path.is_dir() else [path]
     sources += sorted((root / "storage" / "migrations" / "versions").glob("*.py"))
     digest = hashlib.sha256()
     for path in sources:
