@@ -239,7 +239,7 @@ def mediation_rules(
     """The mediation state machine and date order. Empty when valid.
 
     The exchange import checks every record with these rules, and the
-    mediation workflow (services/mediation.py) checks the state each step
+    mediation workflow (services.mediation.workflow) checks the state each step
     leads to, so the two can never disagree about what a valid mediation is.
     """
     problems: list[FieldProblem] = []
