@@ -75,7 +75,7 @@ def test_a_failing_write_rolls_back_everything(
     def boom(self: Any) -> None:
         raise OSError("schijf vol")
 
-    monkeypatch.setattr(exchange._Importer, "_write_activities", boom)
+    monkeypatch.setattr(exchange.Importer, "_write_activities", boom)
     with pytest.raises(OSError):
         _import(db, R.full_file())
     assert _export(db) == before

@@ -107,7 +107,7 @@ class MediationParent(Base):
     """A parent in a mediation request (the parties to the mediation).
 
     Exchange format v1 has no field for them; exports carry them in the
-    record's `x.parents` (see services/exchange.py).
+    record's `x.parents` (see services/exchange/).
     """
 
     __tablename__ = "mediation_parents"

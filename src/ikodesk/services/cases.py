@@ -15,7 +15,7 @@ from ikodesk.models.enums import CaseCode, Channel, CloseReason, Party, PersonRo
 from ikodesk.services import access, conflicts, input_rules, search_index
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
-from ikodesk.services.exchange import case_row, child_row, person_row
+from ikodesk.services.exchange.rows import case_row, child_row, person_row
 from ikodesk.services.reference import country_codes
 from ikodesk.services.validation import CaseData, FieldProblem, case_rules
 

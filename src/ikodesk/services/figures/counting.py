@@ -36,7 +36,7 @@ from ikodesk.models.enums import (
 from ikodesk.services import access
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
-from ikodesk.services.exchange import table_of
+from ikodesk.services.exchange.rows import table_of
 from ikodesk.services.figure_keys import (
     FAILURE_REASONS,
     LIST_KEYS,

@@ -32,7 +32,7 @@ from ikodesk.models.enums import (
 from ikodesk.services import access
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
-from ikodesk.services.exchange import child_values, mediation_parent_values
+from ikodesk.services.exchange.rows import child_values, mediation_parent_values
 from ikodesk.services.mediation.queries import mediator_warnings
 from ikodesk.services.mediation.views import (
     Assignment,

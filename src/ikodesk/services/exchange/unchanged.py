@@ -30,7 +30,29 @@ from sqlalchemy.orm import Session
 
 from ikodesk.models import Activity, Case, HistoricalFigure, Mediator, User
 from ikodesk.models.enums import PersonRole
-from ikodesk.services import exchange as ex
+from ikodesk.services.exchange.export import (
+    activity_json,
+    case_json,
+    contact_json,
+    export_cases,
+    export_mediations,
+    historical_json,
+    mediation_json,
+    mediator_json,
+    user_json,
+)
+from ikodesk.services.exchange.rows import (
+    CHUNK,
+    case_row,
+    child_row,
+    child_values,
+    contact_row,
+    existing_ids,
+    mediation_parent_values,
+    mediation_row,
+    person_row,
+    table_of,
+)
 from ikodesk.services.validation import (
     ActivityData,
     CaseData,
@@ -41,21 +63,17 @@ from ikodesk.services.validation import (
     UserData,
 )
 
-_CHUNK = 500
-
 
 def _row(values: dict[str, Any]) -> SimpleNamespace:
     return SimpleNamespace(**values)
 
 
 def user_form(u: UserData) -> dict[str, Any]:
-    return ex.user_json(
-        _row({"username": u.username, "name": u.name, "role": u.role, "extra": u.x})
-    )
+    return user_json(_row({"username": u.username, "name": u.name, "role": u.role, "extra": u.x}))
 
 
 def mediator_form(m: MediatorData) -> dict[str, Any]:
-    return ex.mediator_json(
+    return mediator_json(
         _row(
             {
                 "name": m.name,
@@ -69,34 +87,32 @@ def mediator_form(m: MediatorData) -> dict[str, Any]:
 
 
 def case_form(c: CaseData) -> dict[str, Any]:
-    persons = {
-        PersonRole.REQUESTER.value: _row(ex.person_row(c.requester, 0, PersonRole.REQUESTER))
-    }
+    persons = {PersonRole.REQUESTER.value: _row(person_row(c.requester, 0, PersonRole.REQUESTER))}
     if c.other_parent is not None:
         persons[PersonRole.OTHER_PARENT.value] = _row(
-            ex.person_row(c.other_parent, 0, PersonRole.OTHER_PARENT)
+            person_row(c.other_parent, 0, PersonRole.OTHER_PARENT)
         )
-    kids = [_row(ex.child_row(ch, 0, i)) for i, ch in enumerate(c.children)]
-    return ex.case_json(_row(ex.case_row(c, 0)), persons, kids, c.handler)
+    kids = [_row(child_row(ch, 0, i)) for i, ch in enumerate(c.children)]
+    return case_json(_row(case_row(c, 0)), persons, kids, c.handler)
 
 
 def contact_form(ct: ContactData) -> dict[str, Any]:
-    return ex.contact_json(_row(ex.contact_row(ct, 0, 0)), ct.case, ct.handler)
+    return contact_json(_row(contact_row(ct, 0, 0)), ct.case, ct.handler)
 
 
 def mediation_form(m: MediationData) -> dict[str, Any]:
-    row = _row(ex.mediation_row(m, None))
-    row.children = [_row(ex.child_values(ch, i)) for i, ch in enumerate(m.children)]
-    row.parents = [_row(ex.mediation_parent_values(p, i)) for i, p in enumerate(m.parents)]
+    row = _row(mediation_row(m, None))
+    row.children = [_row(child_values(ch, i)) for i, ch in enumerate(m.children)]
+    row.parents = [_row(mediation_parent_values(p, i)) for i, p in enumerate(m.parents)]
     row.mediators = [_row({"name": name}) for name in m.mediators]
     row.child_interviews = [
         _row({"date": iv.date, "children": iv.children}) for iv in m.child_interviews
     ]
-    return ex.mediation_json(row, m.case)
+    return mediation_json(row, m.case)
 
 
 def activity_form(a: ActivityData) -> dict[str, Any]:
-    return ex.activity_json(
+    return activity_json(
         _row(
             {
                 "date": a.date,
@@ -110,7 +126,7 @@ def activity_form(a: ActivityData) -> dict[str, Any]:
 
 
 def historical_form(h: HistoricalFigureData) -> dict[str, Any]:
-    return ex.historical_json(_row({"year": h.year, "key": h.key, "value": h.value}))
+    return historical_json(_row({"year": h.year, "key": h.key, "value": h.value}))
 
 
 # The exported form of an incoming (parsed) record, per record type.
@@ -131,8 +147,8 @@ def _text(record: dict[str, Any]) -> str:
 
 def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
     values = list(values)
-    for i in range(0, len(values), _CHUNK):
-        yield values[i : i + _CHUNK]
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
 
 
 class Stored:
@@ -177,17 +193,17 @@ class Stored:
         if kind == "user":
             for chunk in _chunks(keys):
                 for u in s.scalars(select(User).where(User.username.in_(chunk))):
-                    out[u.username] = ex.user_json(u)
+                    out[u.username] = user_json(u)
         elif kind == "mediator":
             for chunk in _chunks(keys):
                 for m in s.scalars(select(Mediator).where(Mediator.name.in_(chunk))):
-                    out[m.name] = ex.mediator_json(m)
+                    out[m.name] = mediator_json(m)
         elif kind == "case":
             for rec in self._cases(keys):
                 if rec["type"] == "case":
                     out[rec["ref"]] = rec
         elif kind == "mediation":
-            for rec in ex._export_mediations(s, keys):
+            for rec in export_mediations(s, keys):
                 out[rec["ref"]] = rec
         elif kind == "historical_figure":
             for chunk in _chunks(keys):
@@ -196,26 +212,24 @@ class Stored:
                         tuple_(HistoricalFigure.year, HistoricalFigure.key).in_(chunk)
                     )
                 ):
-                    out[(h.year, h.key)] = ex.historical_json(h)
+                    out[(h.year, h.key)] = historical_json(h)
         else:
             raise ValueError(f"no stored form for {kind}")
         return out
 
     def _cases(self, refs: list[Any]) -> Iterable[dict[str, Any]]:
-        ids = ex._existing(self.s, ex.table_of(Case).c.ref, refs).values()
+        ids = existing_ids(self.s, table_of(Case).c.ref, refs).values()
         user_names = {uid: name for uid, name in self.s.execute(select(User.id, User.username))}
-        return ex._export_cases(self.s, user_names, sorted(ids))
+        return export_cases(self.s, user_names, sorted(ids))
 
     def _load_pool(self, kind: str, scope: list[Any]) -> list[dict[str, Any]]:
         if kind == "contact":
             # Case ids: the export of those cases holds their contacts.
             user_names = {uid: name for uid, name in self.s.execute(select(User.id, User.username))}
             return [
-                r
-                for r in ex._export_cases(self.s, user_names, sorted(scope))
-                if r["type"] == "contact"
+                r for r in export_cases(self.s, user_names, sorted(scope)) if r["type"] == "contact"
             ]
         if kind == "activity":
             # A few hundred a year: all of them (the dates are met one line at a time).
-            return [ex.activity_json(a) for a in self.s.scalars(select(Activity))]
+            return [activity_json(a) for a in self.s.scalars(select(Activity))]
         raise ValueError(f"no stored pool for {kind}")
