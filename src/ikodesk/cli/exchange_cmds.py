@@ -51,9 +51,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         records = exchange.export_records(session, ctx.actor)
         if to_stdout:
             # JSON keeps its meaning: the escapes `safe` writes are JSON escapes.
-            # write_records only calls write(); its `stream: TextIO` is wider than it needs
-            # (services.exchange, being split in h12-xsplit: narrow it there, drop this ignore).
-            count = exchange.write_records(records, SafeStream(sys.stdout))  # type: ignore[arg-type]
+            count = exchange.write_records(records, SafeStream(sys.stdout))
         else:
             count = exchange.write_jsonl(records, args.file)
         where = "standaarduitvoer" if to_stdout else str(Path(args.file).resolve())

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -353,7 +353,13 @@ def json_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_records(records: Iterable[dict[str, Any]], stream: TextIO) -> int:
+class TextSink(Protocol):
+    """Where JSON lines go: anything with a text `write` (a file, stdout, a wrapper)."""
+
+    def write(self, text: str, /) -> int: ...
+
+
+def write_records(records: Iterable[dict[str, Any]], stream: TextSink) -> int:
     """Write records as JSON lines to an open text stream; returns the count."""
     count = 0
     for rec in records:
