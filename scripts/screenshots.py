@@ -131,13 +131,13 @@ def shoot_all(out: Path) -> None:
     from ikodesk.models import Case
     from ikodesk.services import users
     from ikodesk.ui import i18n
+    from ikodesk.ui.common.worker import DbWorker
     from ikodesk.ui.context import AppContext, load_database_facts
     from ikodesk.ui.login import LoginDialog, UnlockDialog
     from ikodesk.ui.main import make_application
     from ikodesk.ui.main_window import MainWindow
     from ikodesk.ui.start import StartController
     from ikodesk.ui.wizard import FirstRunWizard
-    from ikodesk.ui.worker import DbWorker
 
     app = make_application()
     i18n.apply_language("nl")
@@ -348,7 +348,7 @@ def shoot_all(out: Path) -> None:
 def shoot_mediation(shot: Shooter, window: object, worker: object) -> None:
     """The status list, a request in several states, a step with a refusal, the pool."""
     from ikodesk.ui.main_window import MainWindow
-    from ikodesk.ui.mediation_form import MediationWindow
+    from ikodesk.ui.mediation.mediation_form import MediationWindow
 
     assert isinstance(window, MainWindow)
     window.resize(*SIZE)

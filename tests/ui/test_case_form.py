@@ -15,9 +15,9 @@ from ikodesk.models import Case
 from ikodesk.models.enums import CloseReason
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
-from ikodesk.ui.case_form import CaseWindow
+from ikodesk.ui.cases.case_form import CaseWindow
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.worker import DbWorker
 from tests.ui.conftest import in_session, make_ctx, wait_idle
 
 

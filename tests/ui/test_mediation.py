@@ -24,11 +24,11 @@ from ikodesk.services.figures import compute_figures
 from ikodesk.services.mediation import RequestData
 from ikodesk.services.validation import ChildData
 from ikodesk.storage import Database
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.mediation_form import MediationWindow
-from ikodesk.ui.mediation_page import MediationPage
-from ikodesk.ui.mediation_steps import StepDialog
-from ikodesk.ui.worker import DbWorker
+from ikodesk.ui.mediation.mediation_form import MediationWindow
+from ikodesk.ui.mediation.mediation_page import MediationPage
+from ikodesk.ui.mediation.mediation_steps import StepDialog
 from tests.ui.conftest import KH, PASSWORD, in_session, make_ctx, wait_idle
 
 TIMEOUT = 10_000
@@ -697,7 +697,7 @@ def test_the_request_form_is_one_tab_chain_in_reading_order(
 def test_the_mediation_screens_speak_english_from_the_ts(qtbot: QtBot) -> None:
     from ikodesk.ui import i18n
     from ikodesk.ui.languages import language_list
-    from ikodesk.ui.mediation_list import MediationListModel, status_text
+    from ikodesk.ui.mediation.mediation_list import MediationListModel, status_text
 
     assert i18n.apply_language("en") == "en"
     try:

@@ -15,11 +15,11 @@ from ikodesk.services import users
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, KeyMode, read_key_info
 from ikodesk.storage import keys as keymod
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.login import LoginDialog, UnlockDialog, os_username
 from ikodesk.ui.main_window import MainWindow
 from ikodesk.ui.start import StartController
 from ikodesk.ui.wizard import FirstRunWizard
-from ikodesk.ui.worker import DbWorker
 from tests.conftest import TEST_PASSPHRASE
 from tests.support.test_keyring import MemoryKeyring
 from tests.ui.conftest import PASSWORD, add_users, in_session

@@ -22,17 +22,17 @@ from ikodesk.models.enums import Role
 from ikodesk.services import users
 from ikodesk.services.access import Action
 from ikodesk.ui import i18n
-from ikodesk.ui.admin_page import AdminPage
-from ikodesk.ui.case_form import CaseWindow
-from ikodesk.ui.cases_page import CasesPage
-from ikodesk.ui.conflicts_view import ConflictsPage
+from ikodesk.ui.admin.admin_page import AdminPage
+from ikodesk.ui.cases.case_form import CaseWindow
+from ikodesk.ui.cases.cases_page import CasesPage
+from ikodesk.ui.cases.conflicts_view import ConflictsPage
+from ikodesk.ui.common.messages import ask, inform, show_error
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.idle import IdleWatcher, LockScreen
-from ikodesk.ui.line1 import Line1Page
-from ikodesk.ui.mediation_page import MediationPage
-from ikodesk.ui.messages import ask, inform, show_error
-from ikodesk.ui.reports_page import ReportsPage
+from ikodesk.ui.line1.line1_page import Line1Page
+from ikodesk.ui.mediation.mediation_page import MediationPage
+from ikodesk.ui.reports.reports_page import ReportsPage
 
 SHORTCUT_NEW_LINE1 = QKeySequence("Ctrl+N")
 SHORTCUT_NEW_LINE2 = QKeySequence("Ctrl+Shift+L")

@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ikodesk.ui.messages import ask
+from ikodesk.ui.common.messages import ask
 
 
 class EditorWindow(QWidget):

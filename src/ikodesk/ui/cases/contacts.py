@@ -31,10 +31,10 @@ from ikodesk.models.enums import Channel, Party, RequesterKind
 from ikodesk.services import case_contacts
 from ikodesk.services.case_contacts import ContactRow, contact_rows, load_contacts
 from ikodesk.services.registrations import party_for
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.tables import Index, ListModel
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.tables import Index, ListModel
 
 # The rows come from services.case_contacts; the old names stay for the case window.
 ContactView = ContactRow

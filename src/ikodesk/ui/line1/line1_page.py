@@ -44,14 +44,14 @@ from ikodesk.models.enums import (
 from ikodesk.services import registrations
 from ikodesk.services.case_queries import CaseRow
 from ikodesk.services.validation import PersonData
-from ikodesk.ui.case_list import cell_data
-from ikodesk.ui.contacts import ContactDialog
+from ikodesk.ui.cases.case_list import cell_data
+from ikodesk.ui.cases.contacts import ContactDialog
+from ikodesk.ui.common.fields import CountryField
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.tables import Index, ListModel
+from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.fields import CountryField
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.tables import Index, ListModel
-from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow

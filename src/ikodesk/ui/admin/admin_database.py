@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from ikodesk.services import app_settings
 from ikodesk.services.application import KeyMode
+from ikodesk.ui.admin.db_check import DatabaseCheckBox
+from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.db_check import DatabaseCheckBox
-from ikodesk.ui.messages import show_error, user_message
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow

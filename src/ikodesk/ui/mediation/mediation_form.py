@@ -55,14 +55,18 @@ from ikodesk.services.mediation import (
     Step,
 )
 from ikodesk.services.validation import ChildData, FieldProblem, MediationParentData
-from ikodesk.ui.children_editor import ChildrenEditor
+from ikodesk.ui.cases.children_editor import ChildrenEditor
+from ikodesk.ui.common.editor_window import EditorWindow
+from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
+from ikodesk.ui.common.fields import CountryField, DateField, format_date
+from ikodesk.ui.common.messages import ask, show_error, user_message
+from ikodesk.ui.common.problems import humanize
+from ikodesk.ui.common.tables import row_table
+from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext, CountryInfo
-from ikodesk.ui.editor_window import EditorWindow
-from ikodesk.ui.field_errors import ERROR_STYLE, FieldErrors
-from ikodesk.ui.fields import CountryField, DateField, format_date
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.mediation_list import status_text
-from ikodesk.ui.mediation_steps import (
+from ikodesk.ui.mediation.mediation_list import status_text
+from ikodesk.ui.mediation.mediation_steps import (
     HINT_STYLE,
     WARNING_STYLE,
     CuratorDialog,
@@ -76,10 +80,6 @@ from ikodesk.ui.mediation_steps import (
     choice_combo,
     select_data,
 )
-from ikodesk.ui.messages import ask, show_error, user_message
-from ikodesk.ui.problems import humanize
-from ikodesk.ui.tables import row_table
-from ikodesk.ui.titles import title_label
 
 OK_STYLE = "color: #1d5e20;"
 CASE_LOOKUP_DELAY_MS = 400

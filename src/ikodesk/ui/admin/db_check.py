@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ikodesk.services import maintenance
+from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.messages import show_error, user_message
 
 
 class DatabaseCheckBox(QGroupBox):

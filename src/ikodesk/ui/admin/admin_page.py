@@ -32,16 +32,16 @@ from sqlalchemy.orm import Session
 from ikodesk.models.enums import Role
 from ikodesk.services import logins, users
 from ikodesk.services.access import Action
-from ikodesk.ui.admin_database import DatabaseTab
-from ikodesk.ui.admin_security import AnchorBox, unlock_job
-from ikodesk.ui.audit_view import AuditPanel
-from ikodesk.ui.conflicts_view import ConflictsPanel
+from ikodesk.ui.admin.admin_database import DatabaseTab
+from ikodesk.ui.admin.admin_security import AnchorBox, unlock_job
+from ikodesk.ui.admin.audit_view import AuditPanel
+from ikodesk.ui.cases.conflicts_view import ConflictsPanel
+from ikodesk.ui.common.fields import format_date
+from ikodesk.ui.common.messages import ask, inform, show_error, user_message
+from ikodesk.ui.common.tables import ListModel, plain_table
+from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext, CountryInfo
-from ikodesk.ui.fields import format_date
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.messages import ask, inform, show_error, user_message
-from ikodesk.ui.tables import ListModel, plain_table
-from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow
@@ -452,7 +452,7 @@ class AdminPage(QWidget):
 
     # -- reference data --------------------------------------------------------------
     def _filter_countries(self, text: str) -> None:
-        from ikodesk.ui.fields import fold
+        from ikodesk.ui.common.fields import fold
 
         needle = fold(text)
         items = [

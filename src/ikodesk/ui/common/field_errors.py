@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ikodesk.services.validation import FieldProblem
-from ikodesk.ui.problems import humanize
+from ikodesk.ui.common.problems import humanize
 
 ERROR_STYLE = "color: #b00020;"
 

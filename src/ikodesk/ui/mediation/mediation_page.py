@@ -34,16 +34,16 @@ from ikodesk.services import mediators
 from ikodesk.services.access import Action
 from ikodesk.services.mediation import CuratorReminder, MediationRow
 from ikodesk.services.mediators import MediatorRow
+from ikodesk.ui.common.field_errors import ERROR_STYLE
+from ikodesk.ui.common.fields import format_date
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.tables import row_table
+from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.field_errors import ERROR_STYLE
-from ikodesk.ui.fields import format_date
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.mediation_form import MediationWindow
-from ikodesk.ui.mediation_list import SORT_ROLE, MediationListModel
-from ikodesk.ui.mediator_pool import MediatorPool
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.tables import row_table
-from ikodesk.ui.titles import title_label
+from ikodesk.ui.mediation.mediation_form import MediationWindow
+from ikodesk.ui.mediation.mediation_list import SORT_ROLE, MediationListModel
+from ikodesk.ui.mediation.mediator_pool import MediatorPool
 
 SHORTCUT_NEW_REQUEST = QKeySequence("Ctrl+N")
 SHORTCUTS_FIND = (QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F"))

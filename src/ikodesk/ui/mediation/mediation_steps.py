@@ -44,13 +44,13 @@ from ikodesk.services import mediators
 from ikodesk.services.mediation import MediationDetail
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.services.validation import INTERVIEW_MIN_AGE, FieldProblem
+from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
+from ikodesk.ui.common.fields import DateField, fold, format_date
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.tables import row_table
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.field_errors import ERROR_STYLE, FieldErrors
-from ikodesk.ui.fields import DateField, fold, format_date
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.languages import language_list, language_name
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.tables import row_table
 
 Index = QModelIndex | QPersistentModelIndex
 Job = Callable[[Session], Any]

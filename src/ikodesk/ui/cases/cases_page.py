@@ -23,12 +23,12 @@ from ikodesk.models.enums import LINE1_CODES, LINE2_CODES, CaseCode, Role
 from ikodesk.services import case_facets
 from ikodesk.services.access import Action
 from ikodesk.services.case_queries import MAX_SEARCH_MATCHES, CaseFilter
-from ikodesk.ui import conflict_badge
-from ikodesk.ui.case_list import CaseListModel
+from ikodesk.ui.cases import conflict_badge
+from ikodesk.ui.cases.case_list import CaseListModel
+from ikodesk.ui.common.messages import show_error
+from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.messages import show_error
-from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow

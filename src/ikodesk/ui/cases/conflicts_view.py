@@ -30,11 +30,11 @@ from sqlalchemy.orm import Session
 from ikodesk.services import conflicts
 from ikodesk.services.access import Action
 from ikodesk.services.conflicts import ConflictInfo
-from ikodesk.ui import conflict_badge
+from ikodesk.ui.cases import conflict_badge
+from ikodesk.ui.common.messages import ask, show_error
+from ikodesk.ui.common.tables import Index, ListModel, plain_table
+from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.messages import ask, show_error
-from ikodesk.ui.tables import Index, ListModel, plain_table
-from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from ikodesk.services import audit_anchor, users
+from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.messages import show_error
 
 REMINDER_STYLE = "QGroupBox { border: 2px solid #b36b00; } QLabel#anchorStatus { color: #8a4f00; }"
 

@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 from ikodesk.services import case_queries
 from ikodesk.services.actors import Actor
 from ikodesk.services.case_queries import CaseFilter, CaseRow, CaseSort
-from ikodesk.ui import conflict_badge
+from ikodesk.ui.cases import conflict_badge
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.worker import DbWorker
 
 Index = QModelIndex | QPersistentModelIndex
 

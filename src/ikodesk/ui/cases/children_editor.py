@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ikodesk.models.cases import age_in_years
 from ikodesk.services.validation import ChildData, FieldProblem
-from ikodesk.ui.fields import format_date, parse_dutch_date
+from ikodesk.ui.common.fields import format_date, parse_dutch_date
 
 Index = QModelIndex | QPersistentModelIndex
 FIRST, LAST, BIRTH, AGE = range(4)

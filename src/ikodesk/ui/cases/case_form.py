@@ -56,22 +56,22 @@ from ikodesk.services import case_facets, cases, conflicts
 from ikodesk.services.actors import Actor
 from ikodesk.services.case_facets import HandlerChoice
 from ikodesk.services.validation import CaseData, ChildData, FieldProblem, PersonData, code_rule
-from ikodesk.ui.children_editor import ChildrenEditor
-from ikodesk.ui.conflict_badge import ConflictBadge
-from ikodesk.ui.contacts import (
+from ikodesk.ui.cases.children_editor import ChildrenEditor
+from ikodesk.ui.cases.conflict_badge import ConflictBadge
+from ikodesk.ui.cases.contacts import (
     ContactDialog,
     ContactTimelineModel,
     ContactView,
     contact_views,
     load_contacts,
 )
+from ikodesk.ui.common.editor_window import EditorWindow
+from ikodesk.ui.common.fields import CountryField, DateField, format_date
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.problems import humanize
+from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.editor_window import EditorWindow
-from ikodesk.ui.fields import CountryField, DateField, format_date
 from ikodesk.ui.i18n import enum_label
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.problems import humanize
-from ikodesk.ui.titles import title_label
 
 if TYPE_CHECKING:
     from ikodesk.ui.main_window import MainWindow

@@ -22,7 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ikodesk.models.enums import Intake, MediationStatus, Outcome
 from ikodesk.services.mediation import MediationRow
-from ikodesk.ui.fields import format_date
+from ikodesk.ui.common.fields import format_date
 from ikodesk.ui.i18n import enum_label
 
 Index = QModelIndex | QPersistentModelIndex

@@ -30,10 +30,11 @@ from ikodesk.models.labels import action_label as _label_of_action
 from ikodesk.services import audit, audit_views, search_audit
 from ikodesk.services.actors import Actor
 from ikodesk.services.search_audit import StoredTerms
-from ikodesk.ui import conflict_badge, i18n
+from ikodesk.ui import i18n
+from ikodesk.ui.cases import conflict_badge
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.tables import Index, ListModel, plain_table
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.tables import Index, ListModel, plain_table
 
 RECENT_LIMIT = 100
 

@@ -37,11 +37,11 @@ from ikodesk.services import mediators
 from ikodesk.services.access import Action
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.services.validation import FieldProblem
+from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.tables import row_table
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.languages import language_list
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.tables import row_table
 
 Index = QModelIndex | QPersistentModelIndex
 _SPLIT = re.compile(r"[\s,;/]+")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ikodesk.services.application import Application
 from ikodesk.storage import Database
-from ikodesk.ui import thread_guard
+from ikodesk.ui.common import thread_guard
 
 log = logging.getLogger(__name__)
 

@@ -60,10 +60,10 @@ from ikodesk.services import figures, nlformat, output, reporting
 from ikodesk.services.figure_keys import RATE_KEYS, SCALAR_KEYS, checked
 from ikodesk.services.figure_labels import figure_label, part_label
 from ikodesk.services.reporting import ReportKind
+from ikodesk.ui.common.fields import fold
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.fields import fold
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.titles import title_label
 
 Index = QModelIndex | QPersistentModelIndex
 TOP_COUNTRIES = 10
