@@ -58,7 +58,7 @@ def test_first_run_wizard_creates_a_keyring_database_and_its_admin(
     wizard = _wait_for(qtbot, controller, FirstRunWizard)
     assert isinstance(wizard, FirstRunWizard)
     qtbot.addWidget(wizard)
-    assert wizard.start_page.create.isChecked()
+    assert wizard.start_page.create_new.isChecked()
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     page = wizard.location_page
     assert wizard.currentPage() is page

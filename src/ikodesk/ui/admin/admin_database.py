@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -30,15 +30,13 @@ from ikodesk.ui.admin.db_check import DatabaseCheckBox
 from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.context import AppContext
 
-if TYPE_CHECKING:
-    from ikodesk.ui.main_window import MainWindow
-
 
 class DatabaseTab(QWidget):
-    def __init__(self, ctx: AppContext, main: MainWindow) -> None:
+    idle_minutes_saved = Signal(int)  # the new idle-lock time, for the running session
+
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.main = main
         dv = QVBoxLayout(self)
         facts = ctx.facts
         box = QGroupBox(self.tr("Database"))
@@ -160,7 +158,7 @@ class DatabaseTab(QWidget):
         actor, minutes = self.ctx.actor, self.idle_minutes.value()
 
         def done(_r: Any) -> None:
-            self.main.idle.set_timeout_ms(minutes * 60_000)
+            self.idle_minutes_saved.emit(minutes)
             self.settings_status.setText(
                 self.tr("Opgeslagen: vergrendelen na {0} minuten zonder invoer.").format(minutes)
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -42,9 +42,6 @@ from ikodesk.ui.common.tables import ListModel, plain_table
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext, CountryInfo
 from ikodesk.ui.i18n import enum_label
-
-if TYPE_CHECKING:
-    from ikodesk.ui.main_window import MainWindow
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -195,10 +192,12 @@ class UserDialog(QDialog):
 
 
 class AdminPage(QWidget):
-    def __init__(self, ctx: AppContext, main: MainWindow) -> None:
+    announced = Signal(str)  # what was done, for the status bar
+    idle_minutes_saved = Signal(int)  # the new idle-lock time, for the running session
+
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.main = main
         self._loaded = False
         char = self.fontMetrics().averageCharWidth()
         layout = QVBoxLayout(self)
@@ -272,7 +271,8 @@ class AdminPage(QWidget):
         self.tabs.addTab(ref_tab, self.tr("&Referentiegegevens"))
 
         # -- database, backup and settings (ui.admin_database) -----------------------
-        self.database_tab = DatabaseTab(ctx, main)
+        self.database_tab = DatabaseTab(ctx)
+        self.database_tab.idle_minutes_saved.connect(self.idle_minutes_saved)
         # The widgets the tests and screenshots reach by name.
         tab = self.database_tab
         self.backup_path, self.backup_button = tab.backup_path, tab.backup_button
@@ -284,7 +284,8 @@ class AdminPage(QWidget):
         self.conflicts_panel: ConflictsPanel | None = None
         self.audit_panel: AuditPanel | None = None
         if ctx.can(Action.CONFLICTS_VIEW):
-            self.conflicts_panel = ConflictsPanel(ctx, main)
+            self.conflicts_panel = ConflictsPanel(ctx)
+            self.conflicts_panel.decided.connect(self.announced)
             self.tabs.addTab(self.conflicts_panel, self.tr("&Conflictzaken"))
         if ctx.can(Action.AUDIT_VIEW):
             self.audit_panel = AuditPanel(ctx)
@@ -329,7 +330,7 @@ class AdminPage(QWidget):
     def _run(self, job: Any, done_text: str) -> None:
         def done(_result: Any) -> None:
             self.refresh_users()
-            self.main.statusBar().showMessage(done_text, 6000)
+            self.announced.emit(done_text)
 
         self.ctx.worker.session(job, done, lambda e: show_error(self, e), owner=self)
 
@@ -350,9 +351,7 @@ class AdminPage(QWidget):
             def done(_r: Any) -> None:
                 dialog.accept()
                 self.refresh_users()
-                self.main.statusBar().showMessage(
-                    self.tr("Gebruiker {0} toegevoegd.").format(username), 6000
-                )
+                self.announced.emit(self.tr("Gebruiker {0} toegevoegd.").format(username))
 
             def failed(exc: BaseException) -> None:
                 message = user_message(exc)
@@ -388,8 +387,8 @@ class AdminPage(QWidget):
             def done(_r: Any) -> None:
                 dialog.accept()
                 self.refresh_users()
-                self.main.statusBar().showMessage(
-                    self.tr("Nieuw wachtwoord ingesteld voor {0}.").format(user.username), 6000
+                self.announced.emit(
+                    self.tr("Nieuw wachtwoord ingesteld voor {0}.").format(user.username)
                 )
 
             self.ctx.worker.session(

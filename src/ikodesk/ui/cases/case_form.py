@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -72,9 +72,6 @@ from ikodesk.ui.common.problems import humanize
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
-
-if TYPE_CHECKING:
-    from ikodesk.ui.main_window import MainWindow
 
 VALIDATE_DELAY_MS = 500
 
@@ -191,6 +188,8 @@ class CaseWindow(EditorWindow):
     saved = Signal(int)
     loaded = Signal()
     validated = Signal(list)  # the problems shown
+    # Loaded and allowed: the main window shows it (after the unlock when locked).
+    present_requested = Signal()
 
     def __init__(
         self,
@@ -198,12 +197,11 @@ class CaseWindow(EditorWindow):
         case_id: int | None,
         *,
         line: int = 2,
-        parent: MainWindow | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.ctx = ctx
-        self.main = parent
         self.case_id = case_id
         self.ref: str | None = None
         self.line = line
@@ -390,8 +388,8 @@ class CaseWindow(EditorWindow):
         # -- children and summary --------------------------------------------------------
         children_box = QGroupBox(self.tr("Kinderen"))
         cv = QVBoxLayout(children_box)
-        self.children = ChildrenEditor()
-        cv.addWidget(self.children)
+        self.children_editor = ChildrenEditor()
+        cv.addWidget(self.children_editor)
         cv.addWidget(self._error_label("children"))
         summary_box = QGroupBox(self.tr("Samenvatting en notities"))
         sv = QVBoxLayout(summary_box)
@@ -490,7 +488,7 @@ class CaseWindow(EditorWindow):
         self.opened.dateChanged.connect(self._changed)
         self.country.changed.connect(self._changed)
         self.other_known.toggled.connect(self._changed)
-        self.children.changed.connect(self._changed)
+        self.children_editor.changed.connect(self._changed)
         self.summary.textChanged.connect(self._changed)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.new_contact)
@@ -561,7 +559,7 @@ class CaseWindow(EditorWindow):
     def _opened_changed(self) -> None:
         day = self.opened.date().toPython()
         self.country.set_reference_date(day)  # type: ignore[arg-type]
-        self.children.model.set_opened(day)  # type: ignore[arg-type]
+        self.children_editor.model.set_opened(day)  # type: ignore[arg-type]
 
     # -- loading ---------------------------------------------------------------------
     def _load(self) -> None:
@@ -580,7 +578,7 @@ class CaseWindow(EditorWindow):
                 return
             # Refused (a conflict wall, a role) or gone: the message stays on the main
             # window, this window (never shown, holding nothing) goes.
-            show_error(self.main, exc)
+            show_error(self.parentWidget(), exc)
             self.discard_and_close()
 
         self.ctx.worker.session(job, self._loaded, failed, owner=self)
@@ -653,7 +651,7 @@ class CaseWindow(EditorWindow):
             self.other_first.setText(o.first_name or "")
             self.other_last.setText(o.last_name or "")
             self.other_birth.set_value(o.birth_date)
-        self.children.model.set_children(d.children)
+        self.children_editor.model.set_children(d.children)
         self.summary.setPlainText(d.summary or "")
         self._closed, self._close_reason = d.closed, d.close_reason
         self._opened_changed()
@@ -667,8 +665,8 @@ class CaseWindow(EditorWindow):
             self._present()
 
     def _present(self) -> None:
-        if self.main is not None:
-            self.main.present(self)  # waits for the unlock when the screen is locked
+        if self.parentWidget() is not None:
+            self.present_requested.emit()
         else:
             self.show()
             self.raise_()
@@ -749,7 +747,7 @@ class CaseWindow(EditorWindow):
                 last_name=self.other_last.text().strip() or None,
                 birth_date=day(self.other_birth, "other_parent.birth_date"),
             )
-        children, child_problems = self.children.model.children()
+        children, child_problems = self.children_editor.model.child_records()
         problems += child_problems
         if not self.country.is_valid():
             problems.append(

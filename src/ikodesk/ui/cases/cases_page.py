@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,17 +30,15 @@ from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
-if TYPE_CHECKING:
-    from ikodesk.ui.main_window import MainWindow
-
 SEARCH_DELAY_MS = 300
 
 
 class CasesPage(QWidget):
-    def __init__(self, ctx: AppContext, main: MainWindow) -> None:
+    open_case_requested = Signal(object)  # the case id, None for a new case
+
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.main = main
         self._activated = False
         layout = QVBoxLayout(self)
 
@@ -54,7 +52,7 @@ class CasesPage(QWidget):
         if ctx.can(Action.CASE_CREATE):
             self.new_button = QPushButton(self.tr("&Nieuwe zaak (lijn 2)"))
             self.new_button.setToolTip(self.tr("Ctrl+Shift+L"))
-            self.new_button.clicked.connect(lambda: self.main.open_case(None))
+            self.new_button.clicked.connect(lambda: self.open_case_requested.emit(None))
             title_row.addWidget(self.new_button)
         layout.addLayout(title_row)
 
@@ -280,4 +278,4 @@ class CasesPage(QWidget):
         if case_id is None or self.model.row_data(index.row()) is None:
             return
         # A masked row too: the policy refuses it, says why, and audits the attempt.
-        self.main.open_case(case_id)
+        self.open_case_requested.emit(case_id)

@@ -92,7 +92,7 @@ class ChildrenModel(QAbstractTableModel):
             self.endRemoveRows()
             self.edited.emit()
 
-    def children(self) -> tuple[list[ChildData], list[FieldProblem]]:
+    def child_records(self) -> tuple[list[ChildData], list[FieldProblem]]:
         out: list[ChildData] = []
         problems: list[FieldProblem] = []
         for i, r in enumerate(self.rows):

@@ -11,7 +11,7 @@ match walls both cases provisionally, and the review list says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush
@@ -35,9 +35,6 @@ from ikodesk.ui.common.messages import ask, show_error
 from ikodesk.ui.common.tables import Index, ListModel, plain_table
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
-
-if TYPE_CHECKING:
-    from ikodesk.ui.main_window import MainWindow
 
 
 def _when(info: ConflictInfo) -> str:
@@ -142,10 +139,9 @@ class ConflictsPanel(QWidget):
     loaded = Signal()
     decided = Signal(str)  # what was decided, as the status bar says it
 
-    def __init__(self, ctx: AppContext, main: MainWindow) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.main = main
         self.can_review = ctx.can(Action.CONFLICTS_REVIEW)
         self._loaded = False
         self._busy = False
@@ -373,7 +369,6 @@ class ConflictsPanel(QWidget):
             self._busy = False
             self.status.setStyleSheet("color: #1d5e20;")
             self.status.setText(said)
-            self.main.statusBar().showMessage(said, 6000)
             self.decided.emit(said)
             self.refresh()
 
@@ -399,12 +394,15 @@ def _detail_label(name: str) -> QLabel:
 class ConflictsPage(QWidget):
     """The conflict list as a page of its own (management has no Beheer page)."""
 
-    def __init__(self, ctx: AppContext, main: MainWindow) -> None:
+    decided = Signal(str)  # what was decided, for the status bar
+
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         title = title_label(self.tr("Conflictzaken"))
         layout.addWidget(title)
-        self.panel = ConflictsPanel(ctx, main)
+        self.panel = ConflictsPanel(ctx)
+        self.panel.decided.connect(self.decided)
         layout.addWidget(self.panel, 1)
 
     def activate(self) -> None:

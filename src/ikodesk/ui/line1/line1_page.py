@@ -8,7 +8,7 @@ its first contact moment and clears the form for the next caller.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -52,9 +52,6 @@ from ikodesk.ui.common.tables import Index, ListModel
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
-
-if TYPE_CHECKING:
-    from ikodesk.ui.main_window import MainWindow
 
 
 def caller_choices() -> list[tuple[str, PersonData]]:
@@ -103,11 +100,11 @@ class RecentModel(ListModel):
 
 class Line1Page(QWidget):
     registered = Signal(str)  # the new case's reference
+    open_case_requested = Signal(object)  # the case id
 
-    def __init__(self, ctx: AppContext, main: MainWindow) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.main = main
         self._saving = False
         self._loaded = False
         self.callers = caller_choices()
@@ -303,7 +300,7 @@ class Line1Page(QWidget):
         row = self.recent_model.items[index.row()]
         if row.masked:
             # Behind a conflict wall: the policy refuses it, says why and audits it.
-            self.main.open_case(row.id)
+            self.open_case_requested.emit(row.id)
             return
         dialog = ContactDialog(self.ctx, row.id, row.ref, row.requester_kind, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -314,4 +311,4 @@ class Line1Page(QWidget):
     def _open_selected(self) -> None:
         index = self.recent.currentIndex()
         if index.isValid():
-            self.main.open_case(self.recent_model.items[index.row()].id)
+            self.open_case_requested.emit(self.recent_model.items[index.row()].id)

@@ -288,13 +288,13 @@ class MediationWindow(EditorWindow):
         lv.addLayout(parents_row)
         children_box = QGroupBox(self.tr("Kinderen"))
         cv = QVBoxLayout(children_box)
-        self.children = ChildrenEditor(
+        self.children_editor = ChildrenEditor(
             age_hint=self.tr(
                 "Leeftijd op de aanvraagdatum; vul alleen in als de geboortedatum onbekend is"
             )
         )
-        cv.addWidget(self.children)
-        cv.addWidget(self.errors.label("children", self.children.view))
+        cv.addWidget(self.children_editor)
+        cv.addWidget(self.errors.label("children", self.children_editor.view))
         lv.addWidget(children_box)
         lv.addStretch(1)
         left_scroll = QScrollArea()
@@ -336,7 +336,7 @@ class MediationWindow(EditorWindow):
             edit.textChanged.connect(self._changed)
         for p in self.parents:
             p.country.changed.connect(self._changed)
-        self.children.changed.connect(self._changed)
+        self.children_editor.changed.connect(self._changed)
         self.requested.textChanged.connect(self._refresh_children_date)
         # The case's facts appear while typing (after a pause) and when leaving the field.
         self._case_timer = QTimer(self)
@@ -359,7 +359,11 @@ class MediationWindow(EditorWindow):
         chain: list[QWidget] = [self.kind, self.requested, self.referred_by, self.case_ref]
         for p in self.parents:
             chain += p.widgets()
-        chain += [self.children.view, self.children.add_button, self.children.remove_button]
+        chain += [
+            self.children_editor.view,
+            self.children_editor.add_button,
+            self.children_editor.remove_button,
+        ]
         steps = self.step_buttons()
         chain += [*steps[:-1], self.interviews, steps[-1]]
         for a, b in itertools.pairwise(chain):
@@ -548,7 +552,7 @@ class MediationWindow(EditorWindow):
             self.case_facts.setText(case_facts_text(detail.case) if detail.case else "")
             for i, p in enumerate(self.parents):
                 p.show(detail.parents[i] if i < len(detail.parents) else None)
-            self.children.model.set_children(
+            self.children_editor.model.set_children(
                 [
                     ChildData(
                         c.first_name,
@@ -726,7 +730,7 @@ class MediationWindow(EditorWindow):
             day = self.requested.value()
         except ValueError:
             day = None
-        self.children.model.set_opened(day)
+        self.children_editor.model.set_opened(day)
 
     # -- the linked case ------------------------------------------------------------------
     def _look_up_case(self) -> None:
@@ -796,7 +800,7 @@ class MediationWindow(EditorWindow):
             if data is not None:
                 parents.append(data)
                 self._parent_index.append(p.index)
-        children, child_problems = self.children.model.children()
+        children, child_problems = self.children_editor.model.child_records()
         problems += child_problems
         referred = self.referred_by.currentData()
         if kind is None or requested is None:

@@ -66,15 +66,15 @@ class MediationPage(QWidget):
         title = title_label(self.tr("Mediation Bureau"))
         title_row.addWidget(title)
         title_row.addStretch(1)
-        self.find = QLineEdit()
-        self.find.setObjectName("findRef")
-        self.find.setPlaceholderText(self.tr("bijv. M2024-007 (Ctrl+K)"))
-        self.find.setClearButtonEnabled(True)
-        self.find.setMinimumWidth(self.fontMetrics().averageCharWidth() * 30)
+        self.search = QLineEdit()
+        self.search.setObjectName("findRef")
+        self.search.setPlaceholderText(self.tr("bijv. M2024-007 (Ctrl+K)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.fontMetrics().averageCharWidth() * 30)
         find_label = QLabel(self.tr("&Ga naar"))
-        find_label.setBuddy(self.find)
+        find_label.setBuddy(self.search)
         title_row.addWidget(find_label)
-        title_row.addWidget(self.find)
+        title_row.addWidget(self.search)
         self.new_button = QPushButton(self.tr("&Nieuwe aanvraag"))
         self.new_button.setObjectName("newRequest")
         self.new_button.setEnabled(writable)
@@ -95,8 +95,8 @@ class MediationPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.new_button.clicked.connect(lambda: self.open_request(None))
-        self.find.returnPressed.connect(self.open_by_ref)
-        self.find.textChanged.connect(lambda _t: self.find_error.hide())
+        self.search.returnPressed.connect(self.open_by_ref)
+        self.search.textChanged.connect(lambda _t: self.find_error.hide())
         self.pool.changed.connect(self._pool_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         # The main window owns these keys for roles with Line 1 or the case list; for the
@@ -369,11 +369,11 @@ class MediationPage(QWidget):
 
     def focus_find(self) -> None:
         self.tabs.setCurrentIndex(0)
-        self.find.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.find.selectAll()
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
 
     def open_by_ref(self) -> None:
-        ref = self.find.text().strip().upper()
+        ref = self.search.text().strip().upper()
         if not ref:
             return
         actor = self.ctx.actor

@@ -313,10 +313,10 @@ class InterviewDialog(StepDialog):
         self.day_field.setObjectName("interviewDate")
         self.day_field.set_value(date.today())
         self.add_row(self.tr("&Datum"), self.day_field, "date")
-        self.children = QSpinBox()
-        self.children.setObjectName("childrenHeard")
-        self.children.setRange(1, 20)
-        self.add_row(self.tr("&Kinderen gehoord"), self.children, "children")
+        self.children_heard = QSpinBox()
+        self.children_heard.setObjectName("childrenHeard")
+        self.children_heard.setRange(1, 20)
+        self.add_row(self.tr("&Kinderen gehoord"), self.children_heard, "children")
         ages = [c.age_at_request for c in detail.children]
         known = sorted((a for a in ages if a is not None), reverse=True)
         if known:
@@ -333,7 +333,7 @@ class InterviewDialog(StepDialog):
 
     def job(self) -> Job:
         day = self.day(self.day_field, "date")
-        heard = self.children.value()
+        heard = self.children_heard.value()
         actor, mid = self.ctx.actor, self.detail.id
         return lambda s: med.add_child_interview(s, actor, mid, day, heard)  # type: ignore[arg-type]
 
