@@ -41,7 +41,7 @@ KNOWN_FRONT_END_VIOLATIONS: dict[str, set[str]] = {
     "ikodesk.ui.admin.admin_security": {"sqlalchemy"},
     "ikodesk.ui.admin.admin_page": {"ikodesk.services.access", "sqlalchemy"},
     "ikodesk.ui.admin.audit_view": {"ikodesk.models", "sqlalchemy"},
-    "ikodesk.ui.cases.case_form": {"ikodesk.models", "sqlalchemy"},
+    "ikodesk.ui.cases.case_jobs": {"ikodesk.models", "sqlalchemy"},
     "ikodesk.ui.cases.case_list": {"sqlalchemy"},
     "ikodesk.ui.cases.cases_page": {"ikodesk.services.access", "sqlalchemy"},
     "ikodesk.ui.cases.children_editor": {"ikodesk.models"},

@@ -1,4 +1,5 @@
-"""Contact moments of a case: the timeline and the "new contact" dialog."""
+"""Contact moments of a case: the timeline, its panel in the case window, the "new contact"
+dialog."""
 
 from __future__ import annotations
 
@@ -15,14 +16,19 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +45,14 @@ from ikodesk.ui.i18n import enum_label
 # The rows come from services.case_contacts; the old names stay for the case window.
 ContactView = ContactRow
 contact_views = contact_rows
-__all__ = ["ContactDialog", "ContactTimelineModel", "ContactView", "contact_views", "load_contacts"]
+__all__ = [
+    "ContactDialog",
+    "ContactTimelineModel",
+    "ContactView",
+    "ContactsPanel",
+    "contact_views",
+    "load_contacts",
+]
 
 
 class ContactTimelineModel(ListModel):
@@ -77,6 +90,58 @@ class ContactTimelineModel(ListModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return super().data(index, role)
+
+
+class ContactsPanel(QGroupBox):
+    """The case window's contact moments: the timeline, its count, the "new" button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Contactmomenten"))
+        cl = QVBoxLayout(self)
+        self.new_button = QPushButton(self.tr("&Nieuw contactmoment (Ctrl+Shift+N)"))
+        self.new_button.setObjectName("newContact")
+        cl.addWidget(self.new_button)
+        self.model = ContactTimelineModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("contacts")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        char = self.fontMetrics().averageCharWidth()
+        for i, w in enumerate((18, 10, 13, 13, 8)):
+            self.view.setColumnWidth(i, w * char + 16)
+        cl.addWidget(self.view)
+        self.count = QLabel()
+        cl.addWidget(self.count)
+
+    def new_contact(
+        self, ctx: AppContext, case_id: int, ref: str, kind: RequesterKind, parent: QWidget
+    ) -> ContactDialog:
+        """The "new contact" dialog; the timeline reloads when it has saved."""
+        dialog = ContactDialog(ctx, case_id, ref, kind, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _id: self.reload(ctx, case_id))
+        dialog.open()
+        return dialog
+
+    def reload(self, ctx: AppContext, case_id: int) -> None:
+        actor = ctx.actor
+        ctx.worker.session(
+            lambda s: load_contacts(s, actor, case_id), self.set_items, self._failed, self
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self.window(), exc)
+
+    def set_items(self, items: list[ContactView]) -> None:
+        self.model.set_items(items)
+        self.count.setText(self.tr("{0} contactmoment(en)").format(self.model.rowCount()))
 
 
 class ContactDialog(QDialog):

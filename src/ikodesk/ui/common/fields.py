@@ -8,8 +8,17 @@ from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
+from ikodesk.ui.common.texts import format_day
 from ikodesk.ui.context import CountryInfo
 
 _DATE = re.compile(r"\s*(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\s*")
@@ -29,8 +38,7 @@ def parse_dutch_date(text: str) -> date | None:
     raise ValueError(text)
 
 
-def format_date(d: date | None) -> str:
-    return d.strftime("%d-%m-%Y") if d else ""
+format_date = format_day  # dd-mm-jjjj (Qt-free, in ui.common.texts)
 
 
 class DateField(QLineEdit):
@@ -185,3 +193,12 @@ class CountryField(QWidget):
             text += self.tr(" · EU")
         self.badge.setText(text)
         self.badge.setStyleSheet(style)
+
+
+def set_row_visible(form: QFormLayout, widget: QWidget, visible: bool) -> None:
+    """Show or hide the form row of `widget` (or of the box that wraps it with its error)."""
+    container = widget.parentWidget()
+    if container is not None and form.indexOf(container) >= 0:
+        form.setRowVisible(container, visible)
+    elif form.indexOf(widget) >= 0:
+        form.setRowVisible(widget, visible)
