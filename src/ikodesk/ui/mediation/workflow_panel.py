@@ -38,14 +38,16 @@ from ikodesk.ui.context import AppContext
 from ikodesk.ui.mediation.mediation_steps import (
     HINT_STYLE,
     WARNING_STYLE,
+    MediatorsDialog,
+    StepDialog,
+)
+from ikodesk.ui.mediation.step_dialogs import (
     CuratorDialog,
     IntakeDialog,
     InterviewDialog,
-    MediatorsDialog,
     NotContinueDialog,
     OutcomeDialog,
     StartDialog,
-    StepDialog,
 )
 from ikodesk.ui.mediation.workflow_texts import workflow_texts
 
