@@ -54,12 +54,17 @@ def _demo_fingerprint() -> str:
     import hashlib
 
     import ikodesk
+    from ikodesk.resources import resource_path
 
     root = Path(ikodesk.__file__).parent
-    sources = [
-        root / "services" / name
-        for name in ("demo.py", "exchange.py", "conflicts.py", "family_match.py")
-    ]
+    sources: list[Path] = []
+    # A module or, once split by job, its package: whatever makes the demo data.
+    for name in ("demo", "demo_tables", "exchange", "conflicts", "family_match"):
+        package = root / "services" / name
+        sources += (
+            sorted(package.rglob("*.py")) if package.is_dir() else [package.with_suffix(".py")]
+        )
+    sources += sorted(resource_path("demo").glob("*.json"))
     sources += sorted((root / "storage" / "migrations" / "versions").glob("*.py"))
     digest = hashlib.sha256()
     for path in sources:

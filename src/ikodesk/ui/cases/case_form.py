@@ -3,6 +3,9 @@
 The code decides which fields show (`validation.code_rule`); the services'
 checks (`cases.check_case`) are shown next to the fields, in Dutch, before
 anything is saved. Unsaved changes are never lost silently.
+
+Its parts: `case_sections`, `contacts`, `case_problems`, `close_dialog`; the
+worker runs `case_jobs`.
 """
 
 from __future__ import annotations
@@ -56,8 +59,7 @@ class CaseWindow(EditorWindow):
     saved = Signal(int)
     loaded = Signal()
     validated = Signal(list)  # the problems shown
-    # Loaded and allowed: the main window shows it (after the unlock when locked).
-    present_requested = Signal()
+    present_requested = Signal()  # loaded and allowed: the main window shows it
 
     def __init__(
         self,
