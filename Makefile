@@ -27,7 +27,7 @@ $(QM): resources/i18n/ikodesk_en.ts $(STAMP)
 
 ## translations: collect new UI strings into the .ts (then translate them in pyside6-linguist)
 translations: $(STAMP)
-	$(BIN)/pyside6-lupdate src/ikodesk/ui/*.py -ts resources/i18n/ikodesk_en.ts -no-obsolete
+	$(BIN)/pyside6-lupdate $$(find src/ikodesk/ui -name "*.py") -ts resources/i18n/ikodesk_en.ts -no-obsolete
 
 ## test: lint, type-check and run the whole test suite
 test: lint typecheck pytest

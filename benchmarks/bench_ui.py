@@ -212,10 +212,10 @@ def child_start(db: Path) -> int:
     import argparse as ap
 
     from ikodesk.ui import i18n
+    from ikodesk.ui.common.worker import DbWorker
     from ikodesk.ui.login import LoginDialog
     from ikodesk.ui.main import make_application
     from ikodesk.ui.start import StartController
-    from ikodesk.ui.worker import DbWorker
 
     app = make_application()
     i18n.apply_language("nl")
@@ -243,10 +243,10 @@ def first_paint(db_path: Path, n: int) -> None:
     from ikodesk.services.actors import Actor
     from ikodesk.storage import Database
     from ikodesk.ui import i18n
+    from ikodesk.ui.common.worker import DbWorker
     from ikodesk.ui.context import AppContext, load_database_facts
     from ikodesk.ui.main import make_application
     from ikodesk.ui.main_window import MainWindow
-    from ikodesk.ui.worker import DbWorker
 
     app = make_application()
     app.setQuitOnLastWindowClosed(False)

@@ -1,6 +1,7 @@
 """Fill the English .ts from a {dutch: english} table in a Python file (a translator's aid).
 
-    pyside6-lupdate src/ikodesk/ui/*.py -ts resources/i18n/ikodesk_en.ts -no-obsolete
+    pyside6-lupdate $(find src/ikodesk/ui -name "*.py") \
+        -ts resources/i18n/ikodesk_en.ts -no-obsolete
     python scripts/fill_translations.py TABLE.py     # TABLE.py defines EN = {...}
 
 Entries that already have a translation keep it; the script lists what is still missing.

@@ -54,12 +54,11 @@ def _demo_fingerprint() -> str:
     import hashlib
 
     import ikodesk
+    from ikodesk.resources import resource_path
 
     root = Path(ikodesk.__file__).parent
     # Whatever can change the demo data: the services (modules and packages), the
     # demo's data tables and the schema.
-    from ikodesk.resources import resource_path
-
     sources = sorted((root / "services").rglob("*.py"))
     sources += sorted(resource_path("demo").glob("*.json"))
     sources += sorted((root / "storage" / "migrations" / "versions").glob("*.py"))
@@ -133,13 +132,13 @@ def shoot_all(out: Path) -> None:
     from ikodesk.models import Case
     from ikodesk.services import users
     from ikodesk.ui import i18n
+    from ikodesk.ui.common.worker import DbWorker
     from ikodesk.ui.context import AppContext, load_database_facts
     from ikodesk.ui.login import LoginDialog, UnlockDialog
     from ikodesk.ui.main import make_application
     from ikodesk.ui.main_window import MainWindow
     from ikodesk.ui.start import StartController
     from ikodesk.ui.wizard import FirstRunWizard
-    from ikodesk.ui.worker import DbWorker
 
     app = make_application()
     i18n.apply_language("nl")
@@ -274,12 +273,12 @@ def shoot_all(out: Path) -> None:
     new.code.setCurrentIndex(new.code.findData("international_abduction"))
     new.req_first.setText("Gülşen")
     new.req_last.setText("Çörüz")
-    new.children.model.add()
-    new.children.model.setData(new.children.model.index(0, 0), "Elif")
-    new.children.model.setData(new.children.model.index(0, 2), "12-05-2016")
-    new.children.model.add()
-    new.children.model.setData(new.children.model.index(1, 0), "Çağan")
-    new.children.model.setData(new.children.model.index(1, 2), "31-02-2019")
+    new.children_editor.model.add()
+    new.children_editor.model.setData(new.children_editor.model.index(0, 0), "Elif")
+    new.children_editor.model.setData(new.children_editor.model.index(0, 2), "12-05-2016")
+    new.children_editor.model.add()
+    new.children_editor.model.setData(new.children_editor.model.index(1, 0), "Çağan")
+    new.children_editor.model.setData(new.children_editor.model.index(1, 2), "31-02-2019")
     new.save()
     wait_until(lambda: new.problems)
     shot(new, "case-new-validation")
@@ -350,7 +349,7 @@ def shoot_all(out: Path) -> None:
 def shoot_mediation(shot: Shooter, window: object, worker: object) -> None:
     """The status list, a request in several states, a step with a refusal, the pool."""
     from ikodesk.ui.main_window import MainWindow
-    from ikodesk.ui.mediation_form import MediationWindow
+    from ikodesk.ui.mediation.mediation_form import MediationWindow
 
     assert isinstance(window, MainWindow)
     window.resize(*SIZE)
@@ -391,7 +390,7 @@ def shoot_mediation(shot: Shooter, window: object, worker: object) -> None:
     father.first.setText("Emre")
     father.last.setText("Çörüz")
     father.country.edit.setText("Turkije")
-    model = form.children.model
+    model = form.children_editor.model
     model.add()
     model.setData(model.index(0, 0), "Elif")
     model.setData(model.index(0, 2), "12-05-2016")

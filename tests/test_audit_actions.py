@@ -161,7 +161,7 @@ def test_every_action_has_a_dutch_and_an_english_label() -> None:
 def test_both_front_ends_read_the_one_label_source() -> None:
     from ikodesk.cli.audit_cmds import ACTION_LABELS
     from ikodesk.ui import i18n
-    from ikodesk.ui.audit_view import action_label as ui_label
+    from ikodesk.ui.admin.audit_view import action_label as ui_label
 
     assert {a.value: label(a) for a in Action} == ACTION_LABELS
     assert ui_label("conflicts.scan") == "conflictcontrole"
@@ -173,6 +173,6 @@ def test_both_front_ends_read_the_one_label_source() -> None:
     finally:
         i18n._current = previous
     # No copied label tables left in either front-end.
-    for module in ("cli/audit_cmds.py", "ui/audit_view.py"):
+    for module in ("cli/audit_cmds.py", "ui/admin/audit_view.py"):
         text = (SRC / module).read_text(encoding="utf-8")
         assert '"dossier ingezien"' not in text, module

@@ -24,7 +24,7 @@ from ikodesk.services.figure_keys import ALL_KEYS, checked, is_known
 SRC = Path(__file__).resolve().parent.parent / "src" / "ikodesk"
 USERS = [
     *sorted((SRC / "reports").glob("*.py")),
-    SRC / "ui" / "reports_page.py",
+    *sorted((SRC / "ui" / "reports").glob("*.py")),
     SRC / "cli" / "report_cmds.py",
 ]
 SECTIONS = {k.split(".")[0] for k in ALL_KEYS}
@@ -85,7 +85,7 @@ def test_every_figure_key_the_reports_name_exists() -> None:
 
 
 def test_the_scan_finds_the_keys_at_all() -> None:
-    text = (SRC / "ui" / "reports_page.py").read_text(encoding="utf-8")
+    text = (SRC / "ui" / "reports" / "reports_page.py").read_text(encoding="utf-8")
     assert '"abduction.direction.outgoing.hague"' in text
     assert unknown_keys(text.replace("outgoing.hague", "outgoing.hauge"), "planted")
 

@@ -4,239 +4,134 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="195"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="204"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="211"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="220"/>
         <source>Gebruiker &amp;toevoegen…</source>
         <translation>&amp;Add user…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="222"/>
         <source>(De)&amp;activeren</source>
         <translation>(De)&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="215"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="224"/>
         <source>&amp;Wachtwoord opnieuw instellen…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="221"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="230"/>
         <source>&amp;Rol wijzigen</source>
         <translation>Change &amp;role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="233"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="236"/>
+        <source>&amp;Vrijgeven</source>
+        <translation>&amp;Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="238"/>
+        <source>Een vergrendeld account weer laten inloggen</source>
+        <translation>Let a locked account log in again</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="247"/>
         <source>&amp;Gebruikers en rollen</source>
         <translation>&amp;Users and roles</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="240"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="254"/>
         <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages.</source>
         <translation>Countries with their status under the 1980 Hague Child Abduction Convention and the date of entry into force with the Netherlands. These data decide the Hague indication in cases and reports.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="249"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="263"/>
         <source>filter op naam of ISO-code</source>
         <translation>filter by name or ISO code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="257"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="271"/>
         <source>&amp;Referentiegegevens</source>
         <translation>&amp;Reference data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="263"/>
-        <source>Database</source>
-        <translation>Database</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="266"/>
-        <source>sleutelbos van het besturingssysteem (met herstelsleutel)</source>
-        <translation>operating system keyring (with recovery key)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="268"/>
-        <source>wachtwoordzin</source>
-        <translation>passphrase</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="271"/>
-        <source>Locatie</source>
-        <translation>Location</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="272"/>
-        <source>Sleutel</source>
-        <translation>Key</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="273"/>
-        <source>Versleuteling</source>
-        <translation>Encryption</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="273"/>
-        <source>SQLCipher 4 (AES-256)</source>
-        <translation>SQLCipher 4 (AES-256)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="274"/>
-        <source>Schemaversie</source>
-        <translation>Schema version</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="275"/>
-        <source>Database-id</source>
-        <translation>Database id</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="282"/>
-        <source>Back-up</source>
-        <translation>Backup</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="285"/>
-        <source>Een back-up is een versleutelde kopie met dezelfde sleutel als de database.</source>
-        <translation>A backup is an encrypted copy with the same key as the database.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="292"/>
-        <source>Bladeren…</source>
-        <translation>Browse…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="294"/>
-        <source>&amp;Nu back-up maken</source>
-        <translation>&amp;Back up now</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="307"/>
-        <source>Instellingen voor alle werkplekken</source>
-        <translation>Settings for all workstations</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="315"/>
-        <source> minuten</source>
-        <translation> minutes</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="317"/>
-        <source>Op&amp;slaan</source>
-        <translation>&amp;Save</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="323"/>
-        <source>&amp;Vergrendelen na</source>
-        <translation>&amp;Lock after</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="330"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="281"/>
         <source>&amp;Database en back-up</source>
         <translation>&amp;Database and backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="337"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="289"/>
         <source>&amp;Conflictzaken</source>
         <translation>&amp;Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="340"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="292"/>
         <source>A&amp;uditlog</source>
         <translation>&amp;Audit log</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="376"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="325"/>
         <source>Gebruikers</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="376"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="325"/>
         <source>Kies eerst een gebruiker in de lijst.</source>
         <translation>First choose a user in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="406"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="354"/>
         <source>Gebruiker {0} toegevoegd.</source>
         <translation>User {0} added.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="444"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="391"/>
         <source>Nieuw wachtwoord ingesteld voor {0}.</source>
         <translation>New password set for {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="469"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="416"/>
         <source>{0} is {1}.</source>
         <translation>{0} is {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="470"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="417"/>
         <source>geactiveerd</source>
         <translation>activated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="470"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="417"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="475"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="422"/>
         <source>{0} weer activeren?</source>
         <translation>Activate {0} again?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="477"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="424"/>
         <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
         <translation>Deactivate {0}? They will no longer be able to log in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="481"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="428"/>
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="494"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="439"/>
+        <source>{0} kan weer inloggen.</source>
+        <translation>{0} can log in again.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="449"/>
         <source>{0} heeft nu de rol {1}.</source>
         <translation>{0} now has the role {1}.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="512"/>
-        <source>Back-up opslaan</source>
-        <translation>Save backup</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="512"/>
-        <source>Database (*.db)</source>
-        <translation>Database (*.db)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="520"/>
-        <source>Kies een bestand voor de back-up.</source>
-        <translation>Choose a file for the backup.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="524"/>
-        <source>Back-up wordt gemaakt…</source>
-        <translation>Making the backup…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="530"/>
-        <source>Back-up gemaakt: {0}</source>
-        <translation>Backup made: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="538"/>
-        <source>De back-up is niet gelukt.</source>
-        <translation>The backup failed.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="560"/>
-        <source>Opgeslagen: vergrendelen na {0} minuten zonder invoer.</source>
-        <translation>Saved: lock after {0} minutes without input.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/wizard.py" line="186"/>
@@ -274,247 +169,186 @@
         <translation>Creating the database…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="227"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="229"/>
         <source>Ongeldige gebruikersnaam: {0}.</source>
         <translation>Invalid user name: {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="231"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="233"/>
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
 </context>
 <context>
+    <name>AnchorBox</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="70"/>
+        <source>Auditanker</source>
+        <translation>Audit anchor</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="76"/>
+        <source>Laatste anker wordt opgezocht…</source>
+        <translation>Looking up the last anchor…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="80"/>
+        <source>Nieuw &amp;anker maken…</source>
+        <translation>New &amp;anchor…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="95"/>
+        <source>Er is nog nooit een auditanker gemaakt. Maak er nu een en bewaar de code buiten de database: alleen zo valt later te bewijzen dat niemand met de sleutel het auditlog heeft herschreven.</source>
+        <translation>No audit anchor has ever been made. Make one now and keep the code outside the database: only then can you prove later that nobody with the key has rewritten the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="101"/>
+        <source>Laatste anker: {0} (tot en met vermelding {1}).</source>
+        <translation>Last anchor: {0} (up to and including entry {1}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="106"/>
+        <source>Dat is meer dan een maand geleden: maak een nieuw anker en bewaar de code buiten de database.</source>
+        <translation>That is more than a month ago: make a new anchor and keep the code outside the database.</translation>
+    </message>
+</context>
+<context>
+    <name>AnchorCodeDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="41"/>
+        <source>Auditanker</source>
+        <translation>Audit anchor</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="45"/>
+        <source>Schrijf deze code op of mail hem aan de leidinggevende, en bewaar hem buiten de database. Met &lt;i&gt;ikodesk audit verify --anchor CODE&lt;/i&gt; is later te bewijzen dat vermelding 1 t/m {0} van het auditlog sindsdien niet zijn gewijzigd. Over latere vermeldingen zegt de code niets.</source>
+        <translation>Write this code down or mail it to the manager, and keep it outside the database. With &lt;i&gt;ikodesk audit verify --anchor CODE&lt;/i&gt; you can prove later that entries 1 to {0} of the audit log have not been changed since. The code says nothing about later entries.</translation>
+    </message>
+</context>
+<context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="84"/>
-        <source>dossier ingezien</source>
-        <translation>dossier read</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="85"/>
-        <source>zaak geregistreerd</source>
-        <translation>case registered</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="86"/>
-        <source>zaak gewijzigd</source>
-        <translation>case changed</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="87"/>
-        <source>zaaklijst</source>
-        <translation>case list</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="88"/>
-        <source>gezocht</source>
-        <translation>searched</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="89"/>
-        <source>dossier geëxporteerd</source>
-        <translation>dossier exported</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="90"/>
-        <source>dossier afgedrukt</source>
-        <translation>dossier printed</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="91"/>
-        <source>basisgegevens ingezien</source>
-        <translation>basic facts read</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="92"/>
-        <source>contactmoment</source>
-        <translation>contact moment</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="93"/>
-        <source>mediation ingezien</source>
-        <translation>mediation read</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="94"/>
-        <source>mediation gewijzigd</source>
-        <translation>mediation changed</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="95"/>
-        <source>mediationtotalen</source>
-        <translation>mediation totals</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="96"/>
-        <source>gebruikersbeheer</source>
-        <translation>user management</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="97"/>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="120"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="128"/>
         <source>referentiegegevens</source>
         <translation>reference data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="98"/>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="121"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="129"/>
         <source>cijfers</source>
         <translation>figures</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="99"/>
-        <source>rapport afgedrukt</source>
-        <translation>report printed</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="100"/>
-        <source>volledige export</source>
-        <translation>full export</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="101"/>
-        <source>import</source>
-        <translation>import</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="102"/>
-        <source>back-up/info</source>
-        <translation>backup/info</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="103"/>
-        <source>auditlog ingezien</source>
-        <translation>audit log read</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="104"/>
-        <source>conflictlijst ingezien</source>
-        <translation>conflict list read</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="105"/>
-        <source>conflictbeoordeling</source>
-        <translation>conflict review</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="106"/>
-        <source>conflictcontrole</source>
-        <translation>conflict check</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="121"/>
         <source>zaak</source>
         <translation>case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="114"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="122"/>
         <source>zoekopdracht</source>
         <translation>search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="123"/>
         <source>gebruiker</source>
         <translation>user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="124"/>
         <source>conflict</source>
         <translation>conflict</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="117"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="125"/>
         <source>auditlog</source>
         <translation>audit log</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="118"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="126"/>
         <source>database</source>
         <translation>database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="119"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="127"/>
         <source>mediation</source>
         <translation>mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="122"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="130"/>
         <source>rapport</source>
         <translation>report</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="123"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="131"/>
         <source>systeem</source>
         <translation>system</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="133"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="141"/>
         <source>Nr.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="142"/>
         <source>Tijd</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="135"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="143"/>
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="136"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="144"/>
         <source>Handeling</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="137"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="145"/>
         <source>Object</source>
         <translation>Object</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="138"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="146"/>
         <source>Resultaat</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="147"/>
         <source>Werkplek</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="140"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="148"/>
         <source>Toelichting</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="144"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="152"/>
         <source>(sleutelhouder)</source>
         <translation>(key holder)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="151"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="160"/>
         <source>geweigerd</source>
         <translation>refused</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="153"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="162"/>
         <source>toegestaan</source>
         <translation>allowed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="1"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="110"/>
         <source>zoektermen gewist</source>
         <translation>search terms erased</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="1"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="113"/>
         <source>zoektermen (GEWIJZIGD na het zoeken): {0}</source>
         <translation>search terms (CHANGED after the search): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="1"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="116"/>
         <source>zoektermen: {0}</source>
         <translation>search terms: {0}</translation>
     </message>
@@ -522,456 +356,353 @@
 <context>
     <name>AuditPanel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="195"/>
         <source>Wie wat deed met welke zaak, wanneer en vanaf welke werkplek, ook elke geweigerde toegang. Het auditlog bevat alleen referenties, nooit de inhoud van dossiers. Ook het inzien van dit log wordt vastgelegd.</source>
         <translation>Who did what with which case, when and from which workstation, including every refused access. The audit log holds references only, never the contents of dossiers. Reading this log is recorded too.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="197"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="206"/>
         <source>bijvoorbeeld 2024-L2-00017</source>
         <translation>for example 2024-L2-00017</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="199"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="208"/>
         <source>Toon zaak</source>
         <translation>Show case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="201"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="210"/>
         <source>Per &amp;zaak (referentie)</source>
         <translation>&amp;By case (reference)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="207"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="216"/>
         <source>Toon gebruiker</source>
         <translation>Show user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="209"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="218"/>
         <source>&amp;Per gebruiker</source>
         <translation>By u&amp;ser</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="211"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="220"/>
         <source>&amp;Laatste {0}</source>
         <translation>&amp;Latest {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="222"/>
         <source>Controleer de audit&amp;keten</source>
         <translation>Verify the aud&amp;it chain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="280"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="289"/>
         <source>Vul de referentie van een zaak in.</source>
         <translation>Enter the reference of a case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="286"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="295"/>
         <source>Auditlog van zaak {0}: {1} vermelding(en), nieuwste eerst.</source>
         <translation>Audit log of case {0}: {1} entry(ies), newest first.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="293"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="302"/>
         <source>Kies een gebruiker.</source>
         <translation>Choose a user.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="299"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="308"/>
         <source>Auditlog van gebruiker {0}: {1} vermelding(en), nieuwste eerst.</source>
         <translation>Audit log of user {0}: {1} entry(ies), newest first.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="307"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="316"/>
         <source>De laatste vermeldingen in het auditlog ({1}), nieuwste eerst.</source>
         <translation>The latest entries in the audit log ({1}), newest first.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="338"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="347"/>
         <source>De auditketen wordt gecontroleerd…</source>
         <translation>Verifying the audit chain…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="355"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="364"/>
         <source>Auditketen intact: {0} vermeldingen, de keten klopt.</source>
         <translation>Audit chain intact: {0} entries, the chain holds.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="360"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="369"/>
         <source>Kenmerk van de laatste vermelding: {0}</source>
         <translation>Hash of the last entry: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/audit_view.py" line="364"/>
+        <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="373"/>
         <source>Auditketen NIET intact: {0}. Eerste foute vermelding: {1} (na {2} goede). Meld dit bij de functioneel beheerder: het log is buiten ikodesk om gewijzigd.</source>
         <translation>Audit chain NOT intact: {0}. First bad entry: {1} (after {2} good ones). Report this to the application administrator: the log was changed outside ikodesk.</translation>
     </message>
 </context>
 <context>
+    <name>CaseHeader</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="61"/>
+        <source>&amp;Opslaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="64"/>
+        <source>Zaak &amp;sluiten…</source>
+        <translation>&amp;Close case…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="66"/>
+        <source>&amp;Heropenen</source>
+        <translation>&amp;Reopen</translation>
+    </message>
+</context>
+<context>
     <name>CaseListModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="52"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="52"/>
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="54"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="54"/>
         <source>Conflict</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="56"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="56"/>
         <source>Geopend</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="58"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="58"/>
         <source>Lijn</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="59"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="59"/>
         <source>Code</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="61"/>
         <source>Hoofdbetrokkene</source>
         <translation>Requester</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="63"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="63"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="64"/>
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="67"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="67"/>
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="72"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="72"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="84"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="84"/>
         <source>conflict</source>
         <translation>conflict</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="381"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="381"/>
         <source>Op deze kolom kan niet worden gesorteerd.</source>
         <translation>This column cannot be sorted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="410"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="410"/>
         <source>(niet meer beschikbaar)</source>
         <translation>(no longer available)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="165"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="165"/>
         <source>Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).</source>
         <translation>Walled dossier: you cannot view this dossier (conflict case).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="89"/>
         <source>afgeschermd dossier</source>
         <translation>walled dossier</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="110"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="110"/>
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_list.py" line="111"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="111"/>
         <source>gesloten {0}</source>
         <translation>closed {0}</translation>
     </message>
 </context>
 <context>
-    <name>CaseWindow</name>
+    <name>CaseProblems</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="224"/>
-        <source>Nieuwe zaak</source>
-        <translation>New case</translation>
+        <location filename="../../src/ikodesk/ui/cases/case_problems.py" line="59"/>
+        <source>Kind {0}: {1}</source>
+        <translation>Child {0}: {1}</translation>
     </message>
+</context>
+<context>
+    <name>CaseSection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="224"/>
-        <source>Zaak laden…</source>
-        <translation>Loading case…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="263"/>
-        <source>&amp;Opslaan</source>
-        <translation>&amp;Save</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="267"/>
-        <source>Zaak &amp;sluiten…</source>
-        <translation>&amp;Close case…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="270"/>
-        <source>&amp;Heropenen</source>
-        <translation>&amp;Reopen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="281"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="79"/>
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="293"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="91"/>
         <source>&amp;Land</source>
         <translation>&amp;Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="301"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="100"/>
         <source>&amp;Code</source>
         <translation>&amp;Code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="302"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="101"/>
         <source>Ge&amp;opend op</source>
         <translation>&amp;Opened on</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="303"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="102"/>
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="305"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="104"/>
         <source>&amp;Richting</source>
         <translation>&amp;Direction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="306"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="105"/>
         <source>Meegenomen &amp;door</source>
         <translation>Taken &amp;by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="307"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="106"/>
         <source>&amp;Wie verhuist</source>
         <translation>&amp;Who moves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="312"/>
-        <source>Hoofdbetrokkene (wie vraagt advies)</source>
-        <translation>Requester (who asks for advice)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="341"/>
-        <source>Soo&amp;rt</source>
-        <translation>&amp;Kind</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="342"/>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="375"/>
-        <source>Ouder</source>
-        <translation>Parent</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="343"/>
-        <source>&amp;Kant</source>
-        <translation>&amp;Side</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="345"/>
-        <source>Organisatie&amp;type</source>
-        <translation>Organisation &amp;type</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="349"/>
-        <source>Organisatie</source>
-        <translation>Organisation</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="352"/>
-        <source>Relatie</source>
-        <translation>Relation</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="353"/>
-        <source>&amp;Voornaam</source>
-        <translation>&amp;First name</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="354"/>
-        <source>&amp;Achternaam</source>
-        <translation>&amp;Last name</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="355"/>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="384"/>
-        <source>Geboortedatum</source>
-        <translation>Date of birth</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="356"/>
-        <source>Telefoon</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="357"/>
-        <source>E-mail</source>
-        <translation>E-mail</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="360"/>
-        <source>Andere ouder</source>
-        <translation>Other parent</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="362"/>
-        <source>Andere ouder &amp;vastleggen</source>
-        <translation>Record the other &amp;parent</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="378"/>
-        <source>Voornaam</source>
-        <translation>First name</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="381"/>
-        <source>Achternaam</source>
-        <translation>Last name</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="394"/>
-        <source>Kinderen</source>
-        <translation>Children</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="399"/>
-        <source>Samenvatting en notities</source>
-        <translation>Summary and notes</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="420"/>
-        <source>Contactmomenten</source>
-        <translation>Contacts</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="422"/>
-        <source>&amp;Nieuw contactmoment (Ctrl+Shift+N)</source>
-        <translation>&amp;New contact (Ctrl+Shift+N)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="539"/>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="540"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="153"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="154"/>
         <source>&amp;Land (ontvoering naar/van)</source>
         <translation>&amp;Country (abduction to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="541"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="155"/>
         <source>&amp;Land (gevreesde ontvoering)</source>
         <translation>&amp;Country (feared abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="542"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="156"/>
         <source>&amp;Land (verhuizing naar/van)</source>
         <translation>&amp;Country (move to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="543"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="157"/>
         <source>&amp;Land (kind of ouder woont daar)</source>
         <translation>&amp;Country (child or parent lives there)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="544"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="158"/>
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="546"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="160"/>
         <source>&amp;Land (optioneel)</source>
         <translation>&amp;Country (optional)</translation>
     </message>
+</context>
+<context>
+    <name>CaseWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="698"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="92"/>
+        <source>Nieuwe zaak</source>
+        <translation>New case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="92"/>
+        <source>Zaak laden…</source>
+        <translation>Loading case…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="285"/>
         <source>nieuwe zaak</source>
         <translation>new case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="700"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="287"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="702"/>
+        <location filename="../../src/ikodesk/ui/cases/case_status.py" line="15"/>
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="704"/>
+        <location filename="../../src/ikodesk/ui/cases/case_status.py" line="17"/>
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="707"/>
+        <location filename="../../src/ikodesk/ui/cases/case_status.py" line="18"/>
         <source>gesloten op {0} ({1})</source>
         <translation>closed on {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="710"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="292"/>
         <source>Status: {0}</source>
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="717"/>
-        <source>{0} contactmoment(en)</source>
-        <translation>{0} contact(s)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="728"/>
-        <source>ongeldige datum (dd-mm-jjjj)</source>
-        <translation>invalid date (dd-mm-yyyy)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="759"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="314"/>
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="822"/>
-        <source>Kind {0}: {1}</source>
-        <translation>Child {0}: {1}</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="838"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="373"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="901"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="412"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="921"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="430"/>
         <source>Niet opgeslagen: kies een andere behandelaar.</source>
         <translation>Not saved: choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="939"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="444"/>
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="1008"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="496"/>
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="1009"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="497"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -979,118 +710,118 @@
 <context>
     <name>CasesPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="47"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="46"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="58"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="53"/>
         <source>&amp;Nieuwe zaak (lijn 2)</source>
         <translation>&amp;New case (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="59"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="54"/>
         <source>Ctrl+Shift+L</source>
         <translation>Ctrl+Shift+L</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="68"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="63"/>
         <source>Zoeken op referentie, naam of naam van een kind (Ctrl+K)</source>
         <translation>Search by reference, name or a child&apos;s name (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="83"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="78"/>
         <source>Alle lijnen</source>
         <translation>All lines</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="84"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="79"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="85"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="80"/>
         <source>Lijn 2</source>
         <translation>Line 2</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="88"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="83"/>
         <source>Alle codes</source>
         <translation>All codes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="88"/>
         <source>Open en gesloten</source>
         <translation>Open and closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="89"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="90"/>
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="93"/>
         <source>Alle behandelaars</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="96"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="103"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="98"/>
         <source>&amp;Lijn</source>
         <translation>&amp;Line</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="99"/>
         <source>C&amp;ode</source>
         <translation>C&amp;ode</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="105"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="100"/>
         <source>S&amp;tatus</source>
         <translation>S&amp;tatus</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="106"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="101"/>
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="107"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="102"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="195"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="190"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="217"/>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="222"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="212"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="217"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="249"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="244"/>
         <source>{0} of meer zaken: verfijn de zoekopdracht</source>
         <translation>{0} or more cases: refine the search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="252"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="247"/>
         <source>{0} zaken</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases_page.py" line="260"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="256"/>
         <source>Er is iets gevonden achter een conflictmuur: een dossier dat bij deze zoekopdracht past, maar voor u is afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
         <translation>Something was found behind a conflict wall: a dossier that matches this search but is screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
     </message>
@@ -1098,12 +829,12 @@
 <context>
     <name>ChildrenEditor</name>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="223"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="223"/>
         <source>Kind &amp;toevoegen</source>
         <translation>Add &amp;child</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="225"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="225"/>
         <source>Kind &amp;verwijderen</source>
         <translation>&amp;Remove child</translation>
     </message>
@@ -1111,70 +842,78 @@
 <context>
     <name>ChildrenModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="56"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="56"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="57"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="57"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="58"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="58"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="59"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="59"/>
         <source>Leeftijd</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="108"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="108"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="118"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="118"/>
         <source>verwacht een getal</source>
         <translation>expected a number</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="171"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="171"/>
         <source>{0} jaar</source>
         <translation>{0} years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/children_editor.py" line="51"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="51"/>
         <source>Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is</source>
         <translation>Age on the opening date; only fill in when the date of birth is unknown</translation>
     </message>
 </context>
 <context>
+    <name>ChildrenSection</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="328"/>
+        <source>Kinderen</source>
+        <translation>Children</translation>
+    </message>
+</context>
+<context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="164"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="18"/>
         <source>Zaak sluiten</source>
         <translation>Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="172"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="26"/>
         <source>&amp;Sluitdatum</source>
         <translation>&amp;Closing date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="173"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="27"/>
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="175"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="29"/>
         <source>Zaak &amp;sluiten</source>
         <translation>&amp;Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/case_form.py" line="177"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="31"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -1182,12 +921,12 @@
 <context>
     <name>ConflictBadge</name>
     <message>
-        <location filename="../../src/ikodesk/ui/conflict_badge.py" line="20"/>
+        <location filename="../../src/ikodesk/ui/cases/conflict_badge.py" line="20"/>
         <source>conflictzaak</source>
         <translation>conflict case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflict_badge.py" line="24"/>
+        <location filename="../../src/ikodesk/ui/cases/conflict_badge.py" line="24"/>
         <source>Conflictzaak: de andere ouder van dezelfde familie vraagt ook advies. De twee dossiers worden door verschillende behandelaars behandeld en zijn voor elkaar afgeschermd.</source>
         <translation>Conflict case: the other parent of the same family is asking for advice too. The two dossiers are handled by different handlers and are screened off from each other.</translation>
     </message>
@@ -1195,47 +934,47 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="51"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="50"/>
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="52"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="51"/>
         <source>Andere zaak</source>
         <translation>Other case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="53"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="52"/>
         <source>Gevonden</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="54"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="53"/>
         <source>Let op</source>
         <translation>Attention</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="55"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="54"/>
         <source>Reden</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="62"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="61"/>
         <source>overdracht nodig</source>
         <translation>handover needed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="63"/>
         <source>iemand zag beide kanten</source>
         <translation>someone saw both sides</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="88"/>
         <source>Overdracht nodig: de behandelaar van een van beide zaken staat aan de andere kant van de muur (bijvoorbeeld na een import). Wijs de zaak toe aan een andere behandelaar.</source>
         <translation>Handover needed: the handler of one of the two cases stands on the other side of the wall (after an import, for example). Assign the case to another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="97"/>
         <source>Iemand heeft beide dossiers ingezien voordat het conflict bekend was. Die persoon blijft aan de kant die hij of zij het eerst zag.</source>
         <translation>Someone read both dossiers before the conflict was known. That person stays on the side they saw first.</translation>
     </message>
@@ -1243,7 +982,7 @@
 <context>
     <name>ConflictsPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="392"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="402"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
@@ -1251,92 +990,92 @@
 <context>
     <name>ConflictsPanel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="153"/>
         <source>Zaken van dezelfde familie waarin beide ouders advies vragen. Ze worden automatisch gevonden en afgeschermd: wie de ene zaak behandelt of heeft ingezien, kan de andere niet openen. Hier staan alleen de referenties, nooit de inhoud van de dossiers.</source>
         <translation>Cases of one family in which both parents ask for advice. They are found and screened off automatically: whoever handles or has read one case cannot open the other. Only the references are shown here, never the contents of the dossiers.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="164"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="162"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="183"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="181"/>
         <source>Te beoordelen</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="187"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="185"/>
         <source>Zwakke overeenkomsten (bijvoorbeeld alleen namen, geen geboortedata). Tot u beslist staat er een voorlopige muur: wie de ene zaak behandelt of heeft ingezien, kan de andere niet openen. Bevestig als het om dezelfde familie gaat: de muur blijft dan staan, en dat kan niet ongedaan worden gemaakt. Wijs af als het niet zo is: dan gaat de voorlopige muur weg.</source>
         <translation>Weak matches (for example names only, no dates of birth). Until you decide, a provisional wall is up: whoever handles or has opened one case cannot open the other. Confirm if it is the same family: the wall then stays, and that cannot be undone. Dismiss if it is not: the provisional wall is then lifted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="200"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="201"/>
         <source>Be&amp;vestigen: zelfde familie…</source>
         <translation>C&amp;onfirm: same family…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="202"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="203"/>
         <source>A&amp;fwijzen: geen zelfde familie…</source>
         <translation>Di&amp;smiss: not the same family…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="217"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="218"/>
         <source>Ver&amp;nieuwen</source>
         <translation>R&amp;efresh</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="250"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="251"/>
         <source>Conflictzaken ({0})</source>
         <translation>Conflict cases ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="253"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="254"/>
         <source>Te beoordelen ({0})</source>
         <translation>To review ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="257"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="258"/>
         <source>Niets te beoordelen.</source>
         <translation>Nothing to review.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="272"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="273"/>
         <source>{0} en {1}: {2}.</source>
         <translation>{0} and {1}: {2}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="302"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="307"/>
         <source>Conflictzaak bevestigen</source>
         <translation>Confirm conflict case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="304"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="309"/>
         <source>Horen {0} en {1} bij dezelfde familie? Na bevestigen zijn de twee zaken een conflictzaak: de voorlopige muur blijft staan, wie de ene behandelt of heeft ingezien, kan de andere niet openen. Dit kan niet ongedaan worden gemaakt.</source>
         <translation>Do {0} and {1} belong to the same family? After confirming, the two cases are a conflict case: the provisional wall stays, and whoever handles or has opened one cannot open the other. This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="318"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="324"/>
         <source>Overeenkomst afwijzen</source>
         <translation>Dismiss match</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="320"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="326"/>
         <source>Horen {0} en {1} niet bij dezelfde familie? Na afwijzen verdwijnt de overeenkomst van de lijst en gaat de voorlopige muur weg: beide zaken zijn dan weer voor iedereen met toegang te openen. Alleen een sterke overeenkomst maakt er later nog een conflictzaak van.</source>
         <translation>Do {0} and {1} not belong to the same family? After dismissing, the match leaves the list and the provisional wall is lifted: both cases open again for everyone with access. Only a strong match can make a conflict case of them later.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="347"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="354"/>
         <source>Bevestigd: {0} en {1} zijn een conflictzaak (afgeschermd).</source>
         <translation>Confirmed: {0} and {1} are a conflict case (screened off).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="351"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="359"/>
         <source>Afgewezen: {0} en {1} zijn geen zelfde familie; de voorlopige muur is weg.</source>
         <translation>Dismissed: {0} and {1} are not the same family; the provisional wall is lifted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="1"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="279"/>
         <source>Voorlopige muur: beide zaken zijn van elkaar afgeschermd tot u beslist.</source>
         <translation>Provisional wall: the two cases are screened off from each other until you decide.</translation>
     </message>
@@ -1344,57 +1083,57 @@
 <context>
     <name>ContactDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="131"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="163"/>
         <source>Nieuw contactmoment — {0}</source>
         <translation>New contact — {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="152"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="184"/>
         <source>onbekend</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="153"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="185"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="157"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="189"/>
         <source>korte samenvatting (Ctrl+Enter slaat op)</source>
         <translation>short summary (Ctrl+Enter saves)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="159"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="191"/>
         <source>&amp;Datum en tijd</source>
         <translation>&amp;Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="160"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="192"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="161"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="193"/>
         <source>&amp;Met</source>
         <translation>&amp;With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="162"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="194"/>
         <source>M&amp;inuten</source>
         <translation>M&amp;inutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="195"/>
         <source>&amp;Samenvatting</source>
         <translation>&amp;Summary</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="173"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="205"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="176"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="208"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -1402,70 +1141,88 @@
 <context>
     <name>ContactTimelineModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="86"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="66"/>
         <source>Datum en tijd</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="67"/>
         <source>Kanaal</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="88"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="68"/>
         <source>Met</source>
         <translation>With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="69"/>
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="70"/>
         <source>Minuten</source>
         <translation>Minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/contacts.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="71"/>
         <source>Samenvatting</source>
         <translation>Summary</translation>
     </message>
 </context>
 <context>
+    <name>ContactsPanel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="100"/>
+        <source>Contactmomenten</source>
+        <translation>Contacts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="102"/>
+        <source>&amp;Nieuw contactmoment (Ctrl+Shift+N)</source>
+        <translation>&amp;New contact (Ctrl+Shift+N)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="144"/>
+        <source>{0} contactmoment(en)</source>
+        <translation>{0} contact(s)</translation>
+    </message>
+</context>
+<context>
     <name>CountriesModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="111"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="105"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="112"/>
         <source>ISO</source>
         <translation>ISO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="106"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="113"/>
         <source>HKOV 1980</source>
         <translation>Hague 1980</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="107"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="114"/>
         <source>In werking sinds</source>
         <translation>In force since</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="108"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="115"/>
         <source>EU</source>
         <translation>EU</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="120"/>
         <source>ja</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="114"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="121"/>
         <source>nee</source>
         <translation>no</translation>
     </message>
@@ -1473,32 +1230,32 @@
 <context>
     <name>CountryField</name>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="84"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="92"/>
         <source>begin te typen: Polen, Turkije, …</source>
         <translation>start typing: Polen, Turkije, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="182"/>
         <source> sinds {0}</source>
         <translation> since {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="176"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="184"/>
         <source>HKOV-land{0}</source>
         <translation>Hague country{0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="179"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="187"/>
         <source>nog geen HKOV-land op {0}</source>
         <translation>not yet a Hague country on {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="190"/>
         <source>geen HKOV-land</source>
         <translation>not a Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="185"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="193"/>
         <source> · EU</source>
         <translation> · EU</translation>
     </message>
@@ -1506,30 +1263,181 @@
 <context>
     <name>CuratorDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="245"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="96"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="245"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="96"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="250"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="101"/>
         <source>&amp;Benoemd op</source>
         <translation>&amp;Appointed on</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="253"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="104"/>
         <source>Maak de datum leeg om de benoeming in te trekken.</source>
         <translation>Clear the date to withdraw the appointment.</translation>
     </message>
 </context>
 <context>
+    <name>DatabaseCheckBox</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/db_check.py" line="16"/>
+        <source>Controle</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/db_check.py" line="21"/>
+        <source>Controleert elke pagina van het bestand (versleuteling), de structuur van de database en de hashketen van het auditlog. Dit kan bij een grote database even duren.</source>
+        <translation>Checks every page of the file (encryption), the structure of the database and the hash chain of the audit log. With a large database this can take a while.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/db_check.py" line="29"/>
+        <source>Database &amp;controleren</source>
+        <translation>&amp;Check database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/db_check.py" line="43"/>
+        <source>De database wordt gecontroleerd…</source>
+        <translation>Checking the database…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/db_check.py" line="60"/>
+        <source>De controle is niet gelukt.</source>
+        <translation>The check failed.</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseTab</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="42"/>
+        <source>Database</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="45"/>
+        <source>sleutelbos van het besturingssysteem (met herstelsleutel)</source>
+        <translation>operating system keyring (with recovery key)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="47"/>
+        <source>wachtwoordzin</source>
+        <translation>passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="61"/>
+        <source>Back-up</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="64"/>
+        <source>Een back-up is een versleutelde kopie met dezelfde sleutel als de database.</source>
+        <translation>A backup is an encrypted copy with the same key as the database.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="71"/>
+        <source>Bladeren…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="73"/>
+        <source>&amp;Nu back-up maken</source>
+        <translation>&amp;Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="88"/>
+        <source>Instellingen voor alle werkplekken</source>
+        <translation>Settings for all workstations</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="96"/>
+        <source> minuten</source>
+        <translation> minutes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="98"/>
+        <source>Op&amp;slaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="104"/>
+        <source>&amp;Vergrendelen na</source>
+        <translation>&amp;Lock after</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="119"/>
+        <source>Back-up opslaan</source>
+        <translation>Save backup</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="119"/>
+        <source>Database (*.db)</source>
+        <translation>Database (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="131"/>
+        <source>Back-up wordt gemaakt…</source>
+        <translation>Making the backup…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="50"/>
+        <source>Locatie</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="51"/>
+        <source>Sleutel</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="52"/>
+        <source>Versleuteling</source>
+        <translation>Encryption</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="52"/>
+        <source>SQLCipher 4 (AES-256)</source>
+        <translation>SQLCipher 4 (AES-256)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="53"/>
+        <source>Schemaversie</source>
+        <translation>Schema version</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="54"/>
+        <source>Database-id</source>
+        <translation>Database id</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="127"/>
+        <source>Kies een bestand voor de back-up.</source>
+        <translation>Choose a file for the backup.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="145"/>
+        <source>De back-up is niet gelukt.</source>
+        <translation>The backup failed.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="137"/>
+        <source>Back-up gemaakt: {0}</source>
+        <translation>Backup made: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="163"/>
+        <source>Opgeslagen: vergrendelen na {0} minuten zonder invoer.</source>
+        <translation>Saved: lock after {0} minutes without input.</translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
-        <location filename="../../src/ikodesk/ui/fields.py" line="41"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="49"/>
         <source>dd-mm-jjjj</source>
         <translation>dd-mm-yyyy</translation>
     </message>
@@ -1537,7 +1445,7 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/editor_window.py" line="50"/>
+        <location filename="../../src/ikodesk/ui/common/editor_window.py" line="50"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
@@ -1545,12 +1453,12 @@
 <context>
     <name>FiguresModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="108"/>
+        <location filename="../../src/ikodesk/ui/reports/figures_view.py" line="83"/>
         <source>Cijfer</source>
         <translation>Figure</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/reports/figures_view.py" line="90"/>
         <source>Verschil</source>
         <translation>Change</translation>
     </message>
@@ -1558,27 +1466,27 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="298"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="300"/>
         <source>ikodesk: eerste start</source>
         <translation>ikodesk: first start</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="311"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="313"/>
         <source>&amp;Volgende &gt;</source>
         <translation>&amp;Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="312"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="314"/>
         <source>&lt; &amp;Vorige</source>
         <translation>&lt; &amp;Back</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="313"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="315"/>
         <source>&amp;Voltooien</source>
         <translation>&amp;Finish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="314"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="316"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -1586,32 +1494,32 @@
 <context>
     <name>IntakeDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="268"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="119"/>
         <source>Intake met de mediators</source>
         <translation>Intake with the mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="268"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="119"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="272"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="123"/>
         <source>&amp;Uitkomst van de intake</source>
         <translation>Intake &amp;result</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="275"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="126"/>
         <source>&amp;Einddatum</source>
         <translation>&amp;End date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="279"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="130"/>
         <source>Niet geschikt: de mediation eindigt na de intake, zonder uitkomst. Geef dan de einddatum.</source>
         <translation>Not suitable: the mediation ends after the intake, without an outcome. Then give the end date.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="300"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="151"/>
         <source>kies geschikt of niet geschikt</source>
         <translation>choose suitable or not suitable</translation>
     </message>
@@ -1619,42 +1527,42 @@
 <context>
     <name>InterviewDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="310"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="161"/>
         <source>Kindgesprek</source>
         <translation>Child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="310"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="161"/>
         <source>Kindgesprek &amp;toevoegen</source>
         <translation>&amp;Add interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="315"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="166"/>
         <source>&amp;Datum</source>
         <translation>&amp;Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="319"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="170"/>
         <source>&amp;Kinderen gehoord</source>
         <translation>&amp;Children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="323"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="174"/>
         <source>Kinderen in deze mediation (leeftijd bij de aanvraag): {0}.</source>
         <translation>Children in this mediation (age at the request): {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="324"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="175"/>
         <source>{0} jaar</source>
         <translation>{0} years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="327"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="178"/>
         <source>Van de kinderen in deze mediation is geen leeftijd bekend.</source>
         <translation>No age is known of the children in this mediation.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="328"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="179"/>
         <source>Kinderen worden gehoord vanaf {0} jaar.</source>
         <translation>Children are heard from the age of {0}.</translation>
     </message>
@@ -1662,87 +1570,87 @@
 <context>
     <name>Line1Page</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="69"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="67"/>
         <source>Professional</source>
         <translation>Professional</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="114"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="112"/>
         <source>Nieuwe registratie (Ctrl+N)</source>
         <translation>New registration (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="124"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="122"/>
         <source>achternaam of organisatie (mag leeg)</source>
         <translation>last name or organisation (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="128"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="126"/>
         <source>korte notitie; Enter slaat op</source>
         <translation>short note; Enter saves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="132"/>
         <source>&amp;Wie belt</source>
         <translation>&amp;Who calls</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="135"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="133"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="136"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="134"/>
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="137"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="135"/>
         <source>N&amp;otitie</source>
         <translation>N&amp;ote</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="138"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="136"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="137"/>
         <source>&amp;Opslaan (Enter)</source>
         <translation>&amp;Save (Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="152"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="150"/>
         <source>Mijn laatste 20 registraties</source>
         <translation>My last 20 registrations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="171"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="169"/>
         <source>Enter of dubbelklik: contactmoment toevoegen. Ctrl+O: zaak openen.</source>
         <translation>Enter or double-click: add a contact. Ctrl+O: open the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="176"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="174"/>
         <source>&amp;Contactmoment toevoegen</source>
         <translation>Add &amp;contact</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="178"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="176"/>
         <source>Zaak o&amp;penen</source>
         <translation>&amp;Open case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="193"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="191"/>
         <source>Lijn 1: toestemming vakantie</source>
         <translation>Line 1: travel consent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="250"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="244"/>
         <source>Onbekend land “{0}”: kies een land uit de lijst.</source>
         <translation>Unknown country “{0}”: choose a country from the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="278"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="272"/>
         <source>Opgeslagen als {0}. Klaar voor de volgende beller.</source>
         <translation>Saved as {0}. Ready for the next caller.</translation>
     </message>
@@ -1856,47 +1764,47 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="158"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="160"/>
         <source>ikodesk: inloggen</source>
         <translation>ikodesk: log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="161"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="163"/>
         <source>&lt;b&gt;Inloggen bij ikodesk&lt;/b&gt;</source>
         <translation>&lt;b&gt;Log in to ikodesk&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="165"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="173"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="175"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="176"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="180"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="182"/>
         <source>&amp;Inloggen</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="184"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="186"/>
         <source>Afsluiten</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="206"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="213"/>
         <source>Vul uw gebruikersnaam en wachtwoord in.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="240"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="247"/>
         <source>{0} Na meerdere mislukte pogingen kunt u over {1} s opnieuw proberen.</source>
         <translation>{0} After several failed attempts you can try again in {1} s.</translation>
     </message>
@@ -1904,202 +1812,202 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="50"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="51"/>
         <source>ikodesk — Centrum Internationale Kinderontvoering</source>
         <translation>ikodesk — Centre for International Child Abduction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="70"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="72"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="76"/>
         <source>Zaken (lijn 2)</source>
         <translation>Cases (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="76"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="79"/>
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="82"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="82"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="87"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="85"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="91"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="169"/>
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="167"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="173"/>
         <source>Nieuwe registratie &amp;lijn 1</source>
         <translation>New &amp;line 1 registration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="180"/>
         <source>Nieuwe &amp;tweedelijnszaak</source>
         <translation>New line &amp;2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="178"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="184"/>
         <source>&amp;Zoeken</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="187"/>
         <source>&amp;Vergrendelen</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="188"/>
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="184"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="190"/>
         <source>A&amp;fsluiten</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="187"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="193"/>
         <source>B&amp;eeld</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="188"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="194"/>
         <source>&amp;Taal</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="197"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="203"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="198"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="204"/>
         <source>&amp;Sneltoetsen</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="199"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
         <source>&amp;Over ikodesk</source>
         <translation>&amp;About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="211"/>
         <source>Gebruiker: {0} ({1})</source>
         <translation>User: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="207"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="213"/>
         <source>sleutelhouder</source>
         <translation>key holder</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="208"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="214"/>
         <source>Rol: {0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="209"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="215"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="286"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="300"/>
         <source>Taal</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="287"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="301"/>
         <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
         <translation>The language takes effect when you restart ikodesk.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="294"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="308"/>
         <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
         <translation>new line 1 registration (from any window)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="298"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="312"/>
         <source>nieuwe tweedelijnszaak</source>
         <translation>new line 2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="300"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="314"/>
         <source>zoeken in zaken</source>
         <translation>search cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="301"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="315"/>
         <source>zaak opslaan</source>
         <translation>save the case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="302"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="316"/>
         <source>nieuw contactmoment in een zaak</source>
         <translation>new contact in a case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="303"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="317"/>
         <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
         <translation>save a line 1 registration; open a case in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="306"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="320"/>
         <source>vergrendelen</source>
         <translation>lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="314"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="328"/>
         <source>Sneltoetsen</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="321"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="335"/>
         <source>Over ikodesk</source>
         <translation>About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="323"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="337"/>
         <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="356"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="370"/>
         <source>Onjuist wachtwoord.</source>
         <translation>Wrong password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="390"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="404"/>
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="392"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="406"/>
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="424"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="438"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="426"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="440"/>
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -2107,67 +2015,67 @@
 <context>
     <name>MediationListModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="42"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="42"/>
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="43"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="43"/>
         <source>Aangevraagd</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="44"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="44"/>
         <source>Soort</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="46"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="46"/>
         <source>Verwezen door</source>
         <translation>Referred by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="48"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="48"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="49"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="49"/>
         <source>Mediators</source>
         <translation>Mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="51"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="51"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="61"/>
         <source>{0}: niet geschikt na intake</source>
         <translation>{0}: not suitable after intake</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="65"/>
         <source>{0}: {1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="69"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="69"/>
         <source>{0} (geschikt na intake)</source>
         <translation>{0} (suitable after intake)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="120"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="120"/>
         <source>benoemd {0}</source>
         <translation>appointed {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="124"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="124"/>
         <source>nog benoemen</source>
         <translation>to be appointed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_list.py" line="152"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_list.py" line="152"/>
         <source>Niet voortgezet, met een kind van 3 jaar of ouder: volgens de afspraak van het bureau wordt een bijzondere curator benoemd.</source>
         <translation>Not continued, with a child of 3 or older: by the bureau&apos;s agreement a special curator is appointed.</translation>
     </message>
@@ -2175,127 +2083,127 @@
 <context>
     <name>MediationPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="66"/>
         <source>Mediation Bureau</source>
         <translation>Mediation Bureau</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="74"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="71"/>
         <source>bijv. M2024-007 (Ctrl+K)</source>
         <translation>e.g. M2024-007 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="77"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="74"/>
         <source>&amp;Ga naar</source>
         <translation>&amp;Go to</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="78"/>
         <source>&amp;Nieuwe aanvraag</source>
         <translation>&amp;New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="92"/>
         <source>&amp;Aanvragen</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="97"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="94"/>
         <source>Mediator&amp;pool</source>
         <translation>Mediator &amp;pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="108"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="105"/>
         <source>&amp;Nieuwe aanvraag (Ctrl+N)</source>
         <translation>&amp;New request (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="152"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="149"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="152"/>
         <source>IKO en NIKO</source>
         <translation>IKO and NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="160"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="157"/>
         <source>Alle statussen</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="165"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="162"/>
         <source>Alle mediators</source>
         <translation>All mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="168"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="165"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="169"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="166"/>
         <source>S&amp;oort</source>
         <translation>&amp;Type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="170"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="167"/>
         <source>S&amp;tatus</source>
         <translation>&amp;Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="171"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="168"/>
         <source>Me&amp;diator</source>
         <translation>Me&amp;diator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="178"/>
         <source>Op&amp;enen</source>
         <translation>Op&amp;en</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="183"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="180"/>
         <source>Enter in de lijst</source>
         <translation>Enter in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="258"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="255"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="289"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="286"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="305"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="302"/>
         <source>{0} aanvragen</source>
         <translation>{0} requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="318"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="315"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, aangevraagd {3}, kind van {4} jaar)</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, requested {3}, child aged {4})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="329"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="326"/>
         <source>en nog {0}</source>
         <translation>and {0} more</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="332"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="329"/>
         <source>Een niet-voortgezette aanvraag met een kind van {0} jaar of ouder heeft nog geen bijzondere curator (afspraak van het bureau):</source>
         <translation>A request that was not continued, with a child of {0} or older, has no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="337"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="334"/>
         <source>{0} niet-voortgezette aanvragen met een kind van {1} jaar of ouder hebben nog geen bijzondere curator (afspraak van het bureau):</source>
         <translation>{0} requests that were not continued, with a child of {1} or older, have no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_page.py" line="342"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="339"/>
         <source>Bijzondere curator benoemen</source>
         <translation>Appoint a special curator</translation>
     </message>
@@ -2303,416 +2211,258 @@
 <context>
     <name>MediationWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="30"/>
         <source>geopend {0}</source>
         <translation>opened {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="36"/>
         <source>Nog geen kindgesprekken.</source>
         <translation>No child interviews yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="106"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="38"/>
         <source>1 kindgesprek</source>
         <translation>1 child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="108"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="40"/>
         <source>{0} kindgesprekken</source>
         <translation>{0} child interviews</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="111"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="43"/>
         <source>1 kind gehoord</source>
         <translation>1 child heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="45"/>
         <source>{0} kinderen gehoord</source>
         <translation>{0} children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="124"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="43"/>
         <source>Ouder {0}</source>
         <translation>Parent {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="138"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="47"/>
         <source>begin te typen: Nederland, …</source>
         <translation>start typing: Nederland, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="142"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="58"/>
         <source>Moeder of vader</source>
         <translation>Mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="146"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="59"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="150"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="60"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="154"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="61"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="158"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="62"/>
         <source>Woonland</source>
         <translation>Country of residence</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="183"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="76"/>
         <source>kies moeder of vader</source>
         <translation>choose mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="193"/>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="791"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="334"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="200"/>
-        <source>onbekend land: kies een land uit de lijst</source>
-        <translation>unknown country: choose a country from the list</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="248"/>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="574"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="96"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="283"/>
         <source>Nieuwe mediationaanvraag</source>
         <translation>New mediation request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="248"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="96"/>
         <source>Laden…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="272"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="116"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="292"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="140"/>
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="296"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="144"/>
         <source>Leeftijd op de aanvraagdatum; vul alleen in als de geboortedatum onbekend is</source>
         <translation>Age on the request date; fill in only when the date of birth is unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="372"/>
-        <source>Aanvraag</source>
-        <translation>Request</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="377"/>
-        <source>IKO (internationale kinderontvoering)</source>
-        <translation>IKO (international child abduction)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="378"/>
-        <source>NIKO (ander internationaal familiegeschil)</source>
-        <translation>NIKO (other international family dispute)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="388"/>
-        <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
-        <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="400"/>
-        <source>Soo&amp;rt *</source>
-        <translation>T&amp;ype *</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="401"/>
-        <source>&amp;Aanvraagdatum *</source>
-        <translation>Request &amp;date *</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="402"/>
-        <source>Verwezen &amp;door</source>
-        <translation>Re&amp;ferred by</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="407"/>
-        <source>&amp;Zaak van het centrum</source>
-        <translation>Centre cas&amp;e</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="413"/>
-        <source>Verloop</source>
-        <translation>Course</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="434"/>
-        <source>&amp;Starten…</source>
-        <translation>S&amp;tart…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="436"/>
-        <source>&amp;Niet voortzetten…</source>
-        <translation>&amp;Not continued…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="438"/>
-        <source>&amp;Heropenen</source>
-        <translation>Reo&amp;pen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="439"/>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="711"/>
-        <source>&amp;Curator benoemen…</source>
-        <translation>Appoint c&amp;urator…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="441"/>
-        <source>&amp;Mediators toewijzen…</source>
-        <translation>Assign &amp;mediators…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="443"/>
-        <source>&amp;Intake…</source>
-        <translation>&amp;Intake…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="445"/>
-        <source>&amp;Kindgesprek toevoegen…</source>
-        <translation>Add c&amp;hild interview…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="448"/>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1001"/>
-        <source>Kindgesprek verwijderen</source>
-        <translation>Delete child interview</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="450"/>
-        <source>&amp;Uitkomst…</source>
-        <translation>&amp;Outcome…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459"/>
-        <source>Datum</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="459"/>
-        <source>Kinderen gehoord</source>
-        <translation>Children heard</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="474"/>
-        <source>Besluit</source>
-        <translation>Decision</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="478"/>
-        <source>Bijzondere curator</source>
-        <translation>Special curator</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="479"/>
-        <source>Mediators</source>
-        <translation>Mediators</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="480"/>
-        <source>Intake</source>
-        <translation>Intake</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="482"/>
-        <source>Kindgesprekken</source>
-        <translation>Child interviews</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="486"/>
-        <source>Uitkomst</source>
-        <translation>Outcome</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="572"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="281"/>
         <source>Nieuwe aanvraag</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="575"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="284"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="577"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="286"/>
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="592"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="57"/>
         <source>Sla de aanvraag op (Ctrl+S); daarna registreert u hier het verloop.</source>
         <translation>Save the request (Ctrl+S); then register its course here.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="609"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="62"/>
         <source>Aangevraagd op {0}{1}.</source>
         <translation>Requested on {0}{1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="611"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="64"/>
         <source>, verwezen door: {0}</source>
         <translation>, referred by: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="619"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="71"/>
         <source>Nog geen besluit: start de mediation of registreer dat de aanvraag niet wordt voortgezet.</source>
         <translation>No decision yet: start the mediation or register that the request is not continued.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="623"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="77"/>
         <source>Niet voortgezet: {0}</source>
         <translation>Not continued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="625"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="81"/>
         <source>Gestart op {0}.</source>
         <translation>Started on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="630"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="84"/>
         <source>Benoemd op {0}.</source>
         <translation>Appointed on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="633"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="88"/>
         <source>Nog te benoemen: de aanvraag is niet voortgezet en er is een kind van {0} jaar of ouder (afspraak van het bureau).</source>
         <translation>To be appointed: the request was not continued and there is a child of {0} or older (the bureau&apos;s agreement).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="638"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="95"/>
         <source>Niet nodig: geen kind van {0} jaar of ouder bekend.</source>
         <translation>Not needed: no child of {0} or older is known.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="642"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="99"/>
         <source>Alleen bij een aanvraag die niet wordt voortgezet.</source>
         <translation>Only for a request that is not continued.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="648"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="103"/>
         <source> (CBFM)</source>
         <translation> (CBFM)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="649"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="104"/>
         <source> (inactief)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="654"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="108"/>
         <source>Nog geen mediators toegewezen.</source>
         <translation>No mediators assigned yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="657"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="110"/>
         <source>Geschikt.</source>
         <translation>Suitable.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="659"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="112"/>
         <source>Niet geschikt: beëindigd op {0}, zonder uitkomst.</source>
         <translation>Not suitable: ended on {0}, without an outcome.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="663"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="116"/>
         <source>Nog geen intake.</source>
         <translation>No intake yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="691"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="120"/>
         <source>{0}, beëindigd op {1}.</source>
         <translation>{0}, ended on {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="695"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="124"/>
         <source>Redenen: {0}.</source>
         <translation>Reasons: {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="699"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="128"/>
         <source>Nog geen uitkomst.</source>
         <translation>No outcome yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="711"/>
-        <source>&amp;Curator wijzigen…</source>
-        <translation>Change c&amp;urator…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="786"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="329"/>
         <source>kies IKO of NIKO</source>
         <translation>choose IKO or NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="794"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="337"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="845"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="388"/>
         <source>Aanvraag {0} geregistreerd.</source>
         <translation>Request {0} registered.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="847"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="390"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="877"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="420"/>
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="891"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="434"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="918"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="454"/>
         <source>Verloop bijgewerkt.</source>
         <translation>Course updated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="974"/>
-        <source>Aanvraag heropenen</source>
-        <translation>Reopen request</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="976"/>
-        <source>De aanvraag {0} wordt weer open; de reden waarom zij niet werd voortgezet vervalt. Een benoemde bijzondere curator blijft geregistreerd. Heropenen?</source>
-        <translation>Request {0} becomes open again; the reason it was not continued is removed. An appointed special curator stays registered. Reopen?</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1003"/>
-        <source>Het kindgesprek van {0} verwijderen? Doe dit alleen bij een vergissing.</source>
-        <translation>Delete the child interview of {0}? Only do this to undo a mistake.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1012"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="466"/>
         <source>De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Request {0} has changes that have not been saved yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_form.py" line="1013"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="467"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -2720,47 +2470,47 @@
 <context>
     <name>MediatorDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="124"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="124"/>
         <source>Mediator toevoegen</source>
         <translation>Add mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="124"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="124"/>
         <source>Mediator wijzigen</source>
         <translation>Edit mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="133"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="133"/>
         <source>taalcodes, bijv. nl, pl, en</source>
         <translation>language codes, e.g. nl, pl, en</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="139"/>
         <source>&amp;CBFM-gecertificeerd (Certified Cross Border Family Mediator)</source>
         <translation>&amp;CBFM certified (Certified Cross Border Family Mediator)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="143"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="143"/>
         <source>&amp;Actief in de pool</source>
         <translation>&amp;Active in the pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="147"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="147"/>
         <source>&amp;Naam *</source>
         <translation>&amp;Name *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="148"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="148"/>
         <source>&amp;Talen</source>
         <translation>&amp;Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="162"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="162"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="165"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="165"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -2768,32 +2518,32 @@
 <context>
     <name>MediatorPickModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="406"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="190"/>
         <source>Mediator</source>
         <translation>Mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="407"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="191"/>
         <source>Talen</source>
         <translation>Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="408"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="192"/>
         <source>CBFM</source>
         <translation>CBFM</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="409"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="193"/>
         <source>Zaken in {0}</source>
         <translation>Cases in {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="446"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="230"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="453"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="237"/>
         <source>ja</source>
         <translation>yes</translation>
     </message>
@@ -2801,33 +2551,33 @@
 <context>
     <name>MediatorPool</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="233"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="233"/>
         <source>Zaken per mediator in &amp;jaar</source>
         <translation>Cases per mediator in &amp;year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="238"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="238"/>
         <source>Mediator &amp;toevoegen…</source>
         <translation>&amp;Add mediator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="240"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="240"/>
         <source>&amp;Wijzigen…</source>
         <translation>&amp;Edit…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="242"/>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="282"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="242"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="282"/>
         <source>&amp;Deactiveren</source>
         <translation>Deac&amp;tivate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="282"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="282"/>
         <source>A&amp;ctiveren</source>
         <translation>Ac&amp;tivate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="293"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="293"/>
         <source>{0} mediators, van wie {1} actief; {2} CBFM-gecertificeerd.</source>
         <translation>{0} mediators, {1} of them active; {2} CBFM certified.</translation>
     </message>
@@ -2835,47 +2585,47 @@
 <context>
     <name>MediatorsDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="487"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="271"/>
         <source>Mediators toewijzen</source>
         <translation>Assign mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="487"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="271"/>
         <source>&amp;Toewijzen</source>
         <translation>As&amp;sign</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="493"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="277"/>
         <source>Alle talen</source>
         <translation>All languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="494"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="278"/>
         <source>Alleen &amp;CBFM-gecertificeerd</source>
         <translation>Only &amp;CBFM certified</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="501"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="285"/>
         <source>T&amp;aal</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="515"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="299"/>
         <source>&amp;Pool</source>
         <translation>&amp;Pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="521"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="305"/>
         <source>Gekozen</source>
         <translation>Chosen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="531"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="315"/>
         <source>Meestal twee mediators. Spatie kiest of schrapt de mediator in de lijst; de volgorde van kiezen is de volgorde in de mediation. Minst belaste mediators staan bovenaan.</source>
         <translation>Usually two mediators. Space ticks or unticks the mediator in the list; the order of ticking is the order in the mediation. The least busy mediators are at the top.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="594"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="378"/>
         <source>nog niemand</source>
         <translation>nobody yet</translation>
     </message>
@@ -2883,42 +2633,42 @@
 <context>
     <name>MediatorsModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="70"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="70"/>
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="71"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="71"/>
         <source>Talen</source>
         <translation>Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="72"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="72"/>
         <source>CBFM</source>
         <translation>CBFM</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="73"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="74"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="74"/>
         <source>Zaken in {0}</source>
         <translation>Cases in {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="98"/>
         <source>gecertificeerd</source>
         <translation>certified</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="99"/>
         <source>actief</source>
         <translation>active</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediator_pool.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="101"/>
         <source>inactief</source>
         <translation>inactive</translation>
     </message>
@@ -2926,93 +2676,139 @@
 <context>
     <name>NotContinueDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="64"/>
         <source>Aanvraag niet voortzetten</source>
         <translation>Request not continued</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="214"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="65"/>
         <source>&amp;Niet voortzetten</source>
         <translation>Do &amp;not continue</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="222"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="73"/>
         <source>Bijvoorbeeld: ouders willen na de regiezitting niet meer deelnemen.</source>
         <translation>For example: after the directions hearing the parents no longer want to take part.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="224"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="75"/>
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="228"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="79"/>
         <source>Bij een kind van {0} jaar of ouder benoemt het bureau daarna een bijzondere curator.</source>
         <translation>For a child of {0} or older the bureau then appoints a special curator.</translation>
     </message>
 </context>
 <context>
+    <name>OtherParentSection</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="278"/>
+        <source>Andere ouder</source>
+        <translation>Other parent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="280"/>
+        <source>Andere ouder &amp;vastleggen</source>
+        <translation>Record the other &amp;parent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="292"/>
+        <source>Ouder</source>
+        <translation>Parent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="293"/>
+        <source>Voornaam</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="294"/>
+        <source>Achternaam</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="295"/>
+        <source>Geboortedatum</source>
+        <translation>Date of birth</translation>
+    </message>
+</context>
+<context>
     <name>OutcomeDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="344"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="195"/>
         <source>Uitkomst van de mediation</source>
         <translation>Outcome of the mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="344"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="195"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="348"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="199"/>
         <source>&amp;Uitkomst</source>
         <translation>&amp;Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="352"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="203"/>
         <source>&amp;Einddatum</source>
         <translation>&amp;End date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="363"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="214"/>
         <source>Waarom niet geslaagd</source>
         <translation>Why it failed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="367"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="218"/>
         <source>De mediation heeft al een uitkomst: dit corrigeert haar.</source>
         <translation>The mediation already has an outcome: this corrects it.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="383"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="234"/>
         <source>kies de uitkomst</source>
         <translation>choose the outcome</translation>
     </message>
 </context>
 <context>
+    <name>PersonFields</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/person_fields.py" line="129"/>
+        <source>ongeldige datum (dd-mm-jjjj)</source>
+        <translation>invalid date (dd-mm-yyyy)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/person_fields.py" line="136"/>
+        <source>onbekend land: kies een land uit de lijst</source>
+        <translation>unknown country: choose a country from the list</translation>
+    </message>
+</context>
+<context>
     <name>RecentModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="87"/>
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="88"/>
         <source>Conflict</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="89"/>
         <source>Geopend</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="90"/>
         <source>Beller</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="91"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
@@ -3020,33 +2816,33 @@
 <context>
     <name>RecoveryPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="245"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="247"/>
         <source>Bewaar de sleutel</source>
         <translation>Keep the key safe</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="246"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="248"/>
         <source>De database is aangemaakt. Nog één ding voordat u begint.</source>
         <translation>The database has been created. One more thing before you start.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="258"/>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="276"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="260"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="278"/>
         <source>Ik heb de &amp;herstelsleutel veilig bewaard</source>
         <translation>I have stored the &amp;recovery key safely</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="268"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="270"/>
         <source>De sleutel van de database staat in de sleutelbos van uw account. Met de &lt;b&gt;herstelsleutel&lt;/b&gt; hieronder opent u de database op een andere computer of na verlies van de sleutelbos. Hij wordt maar één keer getoond: schrijf hem op of bewaar hem in de kluis van de organisatie.</source>
         <translation>The database key is in your account&apos;s keyring. With the &lt;b&gt;recovery key&lt;/b&gt; below you can open the database on another computer or after losing the keyring. It is shown only once: write it down or keep it in the organisation&apos;s safe.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="280"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="282"/>
         <source>De database is beveiligd met uw wachtwoordzin. Zonder de wachtwoordzin is de database niet te openen: bewaar hem op een veilige plek.</source>
         <translation>The database is protected by your passphrase. Without the passphrase the database cannot be opened: keep it in a safe place.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="285"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="287"/>
         <source>Ik heb de &amp;wachtwoordzin veilig bewaard</source>
         <translation>I have stored the &amp;passphrase safely</translation>
     </message>
@@ -3054,220 +2850,326 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="200"/>
+        <location filename="../../src/ikodesk/ui/reports/figures_view.py" line="175"/>
         <source>Lijn 2 per code, {0}</source>
         <translation>Line 2 by code, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="257"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="76"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="274"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="89"/>
         <source>Cijfers &amp;tonen</source>
         <translation>&amp;Show figures</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="278"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="93"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="280"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="95"/>
         <source>&amp;Vergelijken met</source>
         <translation>&amp;Compare with</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="286"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="101"/>
         <source>&amp;Jaarcijfers (PDF)</source>
         <translation>&amp;Annual figures (PDF)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="289"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="104"/>
         <source>&amp;Mediationcijfers (PDF)</source>
         <translation>&amp;Mediation figures (PDF)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="318"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="133"/>
         <source>filter, bijvoorbeeld: ontvoering, telefoon, Preventie</source>
         <translation>filter, for example: ontvoering, telefoon, Preventie</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="340"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="155"/>
         <source>&amp;Cijfers</source>
         <translation>&amp;Figures</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="366"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="181"/>
         <source>&amp;Grafieken</source>
         <translation>&amp;Charts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="371"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="186"/>
         <source>Nog geen rapport gemaakt.</source>
         <translation>No report made yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="372"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="187"/>
         <source>&amp;Afdrukken…</source>
         <translation>&amp;Print…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="375"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="190"/>
         <source>&amp;Opslaan als…</source>
         <translation>&amp;Save as…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="389"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="204"/>
         <source>&amp;PDF</source>
         <translation>&amp;PDF</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="408"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="224"/>
         <source>Cijfers over {0} worden berekend…</source>
         <translation>Computing the figures for {0}…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="428"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="244"/>
         <source>{0}: {1} zaken (lijn 1: {2}, lijn 2: {3}), {4} contactmomenten.</source>
         <translation>{0}: {1} cases (line 1: {2}, line 2: {3}), {4} contacts.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="436"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="252"/>
         <source>Vergeleken met {0}.</source>
         <translation>Compared with {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="439"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="255"/>
         <source>Zaken per lijn, vier jaar</source>
         <translation>Cases per line, four years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="444"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="260"/>
         <source>Ontvoering naar het buitenland: landen, {0}</source>
         <translation>Abduction abroad: countries, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="447"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="263"/>
         <source>Preventie: landen, {0}</source>
         <translation>Prevention: countries, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="460"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="276"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="461"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="277"/>
         <source>Contactmomenten</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="462"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="278"/>
         <source>Ontvoeringszaken van ouders</source>
         <translation>Parents&apos; abduction cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="463"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="279"/>
         <source>Kinderen in die zaken</source>
         <translation>Children in those cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="464"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="280"/>
         <source>Uitgaand naar een HKOV-land</source>
         <translation>Outgoing to a Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="465"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="281"/>
         <source>Uitgaand naar een niet-HKOV-land</source>
         <translation>Outgoing to a non-Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="466"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="282"/>
         <source>Kinderen in preventiezaken</source>
         <translation>Children in prevention cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="467"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="283"/>
         <source>Mediationverzoeken</source>
         <translation>Mediation requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="468"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="284"/>
         <source>Slagingspercentage mediation</source>
         <translation>Mediation success rate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="493"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="309"/>
         <source>Dat is niet gelukt.</source>
         <translation>That did not work.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="509"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="323"/>
         <source>Het rapport wordt gemaakt…</source>
         <translation>Making the report…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="540"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="361"/>
         <source>{0} ({1} pagina&apos;s)</source>
         <translation>{0} ({1} pages)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="542"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="363"/>
         <source>Rapport gemaakt: {0}</source>
         <translation>Report made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="553"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="374"/>
         <source>Rapport opslaan</source>
         <translation>Save report</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="555"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="376"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="565"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="386"/>
         <source>Opgeslagen als {0}</source>
         <translation>Saved as {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="581"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="402"/>
         <source>De printer kan niet worden gebruikt.</source>
         <translation>The printer cannot be used.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports_page.py" line="592"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="413"/>
         <source>Naar de printer gestuurd.</source>
         <translation>Sent to the printer.</translation>
     </message>
 </context>
 <context>
+    <name>RequestSection</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="108"/>
+        <source>Aanvraag</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="115"/>
+        <source>IKO (internationale kinderontvoering)</source>
+        <translation>IKO (international child abduction)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="116"/>
+        <source>NIKO (ander internationaal familiegeschil)</source>
+        <translation>NIKO (other international family dispute)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="126"/>
+        <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
+        <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="138"/>
+        <source>Soo&amp;rt *</source>
+        <translation>T&amp;ype *</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="139"/>
+        <source>&amp;Aanvraagdatum *</source>
+        <translation>Request &amp;date *</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="140"/>
+        <source>Verwezen &amp;door</source>
+        <translation>Re&amp;ferred by</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="145"/>
+        <source>&amp;Zaak van het centrum</source>
+        <translation>Centre cas&amp;e</translation>
+    </message>
+</context>
+<context>
+    <name>RequesterSection</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="182"/>
+        <source>Hoofdbetrokkene (wie vraagt advies)</source>
+        <translation>Requester (who asks for advice)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="200"/>
+        <source>Soo&amp;rt</source>
+        <translation>&amp;Kind</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="201"/>
+        <source>Ouder</source>
+        <translation>Parent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="202"/>
+        <source>&amp;Kant</source>
+        <translation>&amp;Side</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="203"/>
+        <source>Organisatie&amp;type</source>
+        <translation>Organisation &amp;type</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="204"/>
+        <source>Organisatie</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="205"/>
+        <source>Relatie</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="210"/>
+        <source>&amp;Voornaam</source>
+        <translation>&amp;First name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="211"/>
+        <source>&amp;Achternaam</source>
+        <translation>&amp;Last name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="212"/>
+        <source>Geboortedatum</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="213"/>
+        <source>Telefoon</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="214"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+</context>
+<context>
     <name>ReviewModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="112"/>
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="114"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="113"/>
         <source>Andere zaak</source>
         <translation>Other case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="114"/>
         <source>Gevonden</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="115"/>
         <source>Punten</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/conflicts_view.py" line="117"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="116"/>
         <source>Reden</source>
         <translation>Reason</translation>
     </message>
@@ -3275,22 +3177,22 @@
 <context>
     <name>StartController</name>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="97"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="104"/>
         <source>De demodatabase met fictieve gegevens wordt aangemaakt…</source>
         <translation>Creating the demo database with fictitious data…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="106"/>
         <source>ikodesk: demo</source>
         <translation>ikodesk: demo</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="169"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="173"/>
         <source>De database kon niet worden aangemaakt.</source>
         <translation>The database could not be created.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="273"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="272"/>
         <source>Inloggen is niet gelukt.</source>
         <translation>Logging in failed.</translation>
     </message>
@@ -3298,22 +3200,22 @@
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="37"/>
         <source>Mediation starten</source>
         <translation>Start mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="37"/>
         <source>Mediation &amp;starten</source>
         <translation>&amp;Start mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="41"/>
         <source>De ouders zijn bereid tot mediation. Aangevraagd op {0}.</source>
         <translation>The parents are willing to mediate. Requested on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="198"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="49"/>
         <source>Start&amp;datum</source>
         <translation>Start &amp;date</translation>
     </message>
@@ -3369,70 +3271,78 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="111"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="131"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="130"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation_steps.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="133"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
 </context>
 <context>
+    <name>SummarySection</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="337"/>
+        <source>Samenvatting en notities</source>
+        <translation>Summary and notes</translation>
+    </message>
+</context>
+<context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="54"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="56"/>
         <source>ikodesk: database ontgrendelen</source>
         <translation>ikodesk: unlock database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="59"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="61"/>
         <source>De database &lt;b&gt;{0}&lt;/b&gt; is versleuteld. Geef de sleutel om haar te openen.</source>
         <translation>The database &lt;b&gt;{0}&lt;/b&gt; is encrypted. Enter the key to open it.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="69"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="71"/>
         <source>&amp;Wachtwoordzin</source>
         <translation>&amp;Passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="70"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="72"/>
         <source>&amp;Herstelsleutel (17 groepen van 4 tekens)</source>
         <translation>&amp;Recovery key (17 groups of 4 characters)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="93"/>
         <source>&amp;Openen</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="97"/>
         <source>Andere &amp;database…</source>
         <translation>Other &amp;database…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="100"/>
         <source>Afsluiten</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="117"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="119"/>
         <source>XXXX-XXXX-…</source>
         <translation>XXXX-XXXX-…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="117"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="119"/>
         <source>wachtwoordzin van de database</source>
         <translation>the database passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="123"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="125"/>
         <source>Vul de sleutel in.</source>
         <translation>Enter the key.</translation>
     </message>
@@ -3440,52 +3350,52 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="132"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="139"/>
         <source>Wachtwoord opnieuw instellen</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="141"/>
         <source>Gebruiker toevoegen</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="153"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="160"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="162"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="156"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="163"/>
         <source>&amp;Rol</source>
         <translation>&amp;Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="157"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="164"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="158"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="165"/>
         <source>N&amp;ogmaals</source>
         <translation>A&amp;gain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="166"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="173"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="168"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="175"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="178"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="185"/>
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -3493,39 +3403,159 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="75"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="78"/>
         <source>Gebruikersnaam</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="76"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="79"/>
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="77"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="80"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="78"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="81"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="83"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="86"/>
+        <source>vergrendeld (mislukte inlogpogingen)</source>
+        <translation>locked (failed login attempts)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="90"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="85"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="92"/>
         <source>actief, nog geen wachtwoord</source>
         <translation>active, no password yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin_page.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="94"/>
         <source>actief</source>
         <translation>active</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowPanel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="69"/>
+        <source>Verloop</source>
+        <translation>Course</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="91"/>
+        <source>&amp;Starten…</source>
+        <translation>S&amp;tart…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="93"/>
+        <source>&amp;Niet voortzetten…</source>
+        <translation>&amp;Not continued…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="95"/>
+        <source>&amp;Heropenen</source>
+        <translation>Reo&amp;pen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="96"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="214"/>
+        <source>&amp;Curator benoemen…</source>
+        <translation>Appoint c&amp;urator…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="98"/>
+        <source>&amp;Mediators toewijzen…</source>
+        <translation>Assign &amp;mediators…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="100"/>
+        <source>&amp;Intake…</source>
+        <translation>&amp;Intake…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="102"/>
+        <source>&amp;Kindgesprek toevoegen…</source>
+        <translation>Add c&amp;hild interview…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="105"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="340"/>
+        <source>Kindgesprek verwijderen</source>
+        <translation>Delete child interview</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="107"/>
+        <source>&amp;Uitkomst…</source>
+        <translation>&amp;Outcome…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="116"/>
+        <source>Datum</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="116"/>
+        <source>Kinderen gehoord</source>
+        <translation>Children heard</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="131"/>
+        <source>Besluit</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="135"/>
+        <source>Bijzondere curator</source>
+        <translation>Special curator</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="136"/>
+        <source>Mediators</source>
+        <translation>Mediators</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="137"/>
+        <source>Intake</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="139"/>
+        <source>Kindgesprekken</source>
+        <translation>Child interviews</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="143"/>
+        <source>Uitkomst</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="212"/>
+        <source>&amp;Curator wijzigen…</source>
+        <translation>Change c&amp;urator…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="322"/>
+        <source>De aanvraag {0} wordt weer open; de reden waarom zij niet werd voortgezet vervalt. Een benoemde bijzondere curator blijft geregistreerd. Heropenen?</source>
+        <translation>Request {0} becomes open again; the reason it was not continued is removed. An appointed special curator stays registered. Reopen?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="325"/>
+        <source>Aanvraag heropenen</source>
+        <translation>Reopen request</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="337"/>
+        <source>Het kindgesprek van {0} verwijderen? Doe dit alleen bij een vergissing.</source>
+        <translation>Delete the child interview of {0}? Only do this to undo a mistake.</translation>
     </message>
 </context>
 <context>
@@ -3734,39 +3764,39 @@
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="31"/>
-        <location filename="../../src/ikodesk/ui/messages.py" line="39"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="35"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="45"/>
         <source>De schijf is vol. Maak ruimte vrij en probeer het opnieuw.</source>
         <translation>The disk is full. Free some space and try again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="35"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="39"/>
         <source>Geen toegang tot het bestand {0}. Kies een andere map.</source>
         <translation>No access to the file {0}. Choose another folder.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="43"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="49"/>
         <source>Het bestand {0} kan niet worden gebruikt: {1}.</source>
         <translation>The file {0} cannot be used: {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="79"/>
         <source>Geen toegang</source>
         <translation>No access</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="75"/>
-        <location filename="../../src/ikodesk/ui/messages.py" line="117"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="123"/>
         <source>Niet gelukt</source>
         <translation>Did not work</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="84"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="90"/>
         <source>Er ging iets mis in ikodesk. Uw gegevens zijn niet verloren, maar de laatste handeling is mogelijk niet uitgevoerd. Meld dit aan de beheerder; de details staan in het logbestand in {0}.</source>
         <translation>Something went wrong in ikodesk. Your data is not lost, but the last action may not have been carried out. Please tell the administrator; the details are in the log file in {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/messages.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="98"/>
         <source>Onverwachte fout</source>
         <translation>Unexpected error</translation>
     </message>
@@ -3774,153 +3804,54 @@
 <context>
     <name>problems</name>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="25"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="25"/>
         <source>geboortedatum</source>
         <translation>date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="26"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="26"/>
         <source>leeftijd</source>
         <translation>age</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="27"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="27"/>
         <source>sluitdatum</source>
         <translation>closing date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="28"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="28"/>
         <source>reden van sluiten</source>
         <translation>closing reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="29"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="29"/>
         <source>openingsdatum</source>
         <translation>opening date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="30"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="30"/>
         <source>behandelaar</source>
         <translation>handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="32"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="32"/>
         <source>uitkomst</source>
         <translation>outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="33"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="33"/>
         <source>bijzondere curator</source>
         <translation>special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="34"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="34"/>
         <source>reden</source>
         <translation>reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/problems.py" line="35"/>
+        <location filename="../../src/ikodesk/ui/common/problems.py" line="35"/>
         <source>redenen</source>
         <translation>reasons</translation>
-    </message>
-</context>
-<context>
-    <name>DatabaseTab</name>
-    <message>
-        <source>Database</source>
-        <translation>Database</translation>
-    </message>
-    <message>
-        <source>sleutelbos van het besturingssysteem (met herstelsleutel)</source>
-        <translation>operating system keyring (with recovery key)</translation>
-    </message>
-    <message>
-        <source>wachtwoordzin</source>
-        <translation>passphrase</translation>
-    </message>
-    <message>
-        <source>Back-up</source>
-        <translation>Backup</translation>
-    </message>
-    <message>
-        <source>Een back-up is een versleutelde kopie met dezelfde sleutel als de database.</source>
-        <translation>A backup is an encrypted copy with the same key as the database.</translation>
-    </message>
-    <message>
-        <source>Bladeren…</source>
-        <translation>Browse…</translation>
-    </message>
-    <message>
-        <source>&amp;Nu back-up maken</source>
-        <translation>&amp;Back up now</translation>
-    </message>
-    <message>
-        <source>Instellingen voor alle werkplekken</source>
-        <translation>Settings for all workstations</translation>
-    </message>
-    <message>
-        <source> minuten</source>
-        <translation> minutes</translation>
-    </message>
-    <message>
-        <source>Op&amp;slaan</source>
-        <translation>&amp;Save</translation>
-    </message>
-    <message>
-        <source>&amp;Vergrendelen na</source>
-        <translation>&amp;Lock after</translation>
-    </message>
-    <message>
-        <source>Back-up opslaan</source>
-        <translation>Save backup</translation>
-    </message>
-    <message>
-        <source>Database (*.db)</source>
-        <translation>Database (*.db)</translation>
-    </message>
-    <message>
-        <source>Back-up wordt gemaakt…</source>
-        <translation>Making the backup…</translation>
-    </message>
-    <message>
-        <source>Locatie</source>
-        <translation>Location</translation>
-    </message>
-    <message>
-        <source>Sleutel</source>
-        <translation>Key</translation>
-    </message>
-    <message>
-        <source>Versleuteling</source>
-        <translation>Encryption</translation>
-    </message>
-    <message>
-        <source>SQLCipher 4 (AES-256)</source>
-        <translation>SQLCipher 4 (AES-256)</translation>
-    </message>
-    <message>
-        <source>Schemaversie</source>
-        <translation>Schema version</translation>
-    </message>
-    <message>
-        <source>Database-id</source>
-        <translation>Database id</translation>
-    </message>
-    <message>
-        <source>Kies een bestand voor de back-up.</source>
-        <translation>Choose a file for the backup.</translation>
-    </message>
-    <message>
-        <source>De back-up is niet gelukt.</source>
-        <translation>The backup failed.</translation>
-    </message>
-    <message>
-        <source>Back-up gemaakt: {0}</source>
-        <translation>Backup made: {0}</translation>
-    </message>
-    <message>
-        <source>Opgeslagen: vergrendelen na {0} minuten zonder invoer.</source>
-        <translation>Saved: lock after {0} minutes without input.</translation>
     </message>
 </context>
 </TS>

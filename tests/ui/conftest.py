@@ -18,10 +18,11 @@ from ikodesk.models.enums import Role
 from ikodesk.services import exchange, users
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
-from ikodesk.ui import i18n, thread_guard
+from ikodesk.ui import i18n
+from ikodesk.ui.common import thread_guard
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.context import AppContext, load_database_facts
 from ikodesk.ui.main import make_application
-from ikodesk.ui.worker import DbWorker
 from tests.support import records as R
 
 T = TypeVar("T")

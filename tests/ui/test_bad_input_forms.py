@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from ikodesk.models import Case
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
-from ikodesk.ui.case_form import CaseWindow
+from ikodesk.ui.cases.case_form import CaseWindow
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.worker import DbWorker
 from tests.ui.conftest import in_session, make_ctx
 
 
@@ -56,8 +56,8 @@ def _valid_form(qtbot: QtBot, worker: DbWorker, db: Database, actor: Actor) -> C
     _choose(form.req_parent_relation, "Moeder")
     form.req_first.setText("Anna")
     form.req_last.setText("Kowalska")
-    form.children.model.add()
-    form.children.model.setData(form.children.model.index(0, 3), "5")
+    form.children_editor.model.add()
+    form.children_editor.model.setData(form.children_editor.model.index(0, 3), "5")
     return form
 
 
@@ -90,7 +90,7 @@ def test_more_than_20_children_shows_at_the_children(
 ) -> None:
     form = _valid_form(qtbot, worker, sample_cases, people["jdevries"])
     before = _cases(worker)
-    model = form.children.model
+    model = form.children_editor.model
     for i in range(1, 21):
         model.add()
         model.setData(model.index(i, 3), "5")

@@ -15,9 +15,9 @@ from ikodesk.models import Case
 from ikodesk.models.enums import CloseReason
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
-from ikodesk.ui.case_form import CaseWindow
+from ikodesk.ui.cases.case_form import CaseWindow
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.worker import DbWorker
 from tests.ui.conftest import in_session, make_ctx, wait_idle
 
 
@@ -95,7 +95,7 @@ def test_new_abduction_case_with_two_children(
     qtbot.keyClicks(form.other_last, "Nowak")
 
     # Two children, typed in the table: one with a birth date, one with an age only.
-    view = form.children.view
+    view = form.children_editor.view
 
     def editor(previous: object = None) -> QLineEdit:
         qtbot.waitUntil(
@@ -115,11 +115,11 @@ def test_new_abduction_case_with_two_children(
         qtbot.keyClick(current, Qt.Key.Key_Return)  # the delegate commits on the next turn
         qtbot.waitUntil(lambda: view.focusWidget() is not current)
 
-    qtbot.keyClick(form.children.add_button, Qt.Key.Key_Space)
+    qtbot.keyClick(form.children_editor.add_button, Qt.Key.Key_Space)
     type_row("Ola", "Nowak", "01-09-2017")
-    model = form.children.model
+    model = form.children_editor.model
     assert model.data(model.index(0, 3)) == "6 jaar"  # on 5 March 2024
-    qtbot.keyClick(form.children.add_button, Qt.Key.Key_Space)
+    qtbot.keyClick(form.children_editor.add_button, Qt.Key.Key_Space)
     type_row("Kuba")
     model.setData(model.index(1, 2), "31-02-2020")  # not a date
     qtbot.keyClicks(form.summary, "Vader is met de kinderen naar Polen vertrokken.")

@@ -15,9 +15,9 @@ from ikodesk.services import demo
 from ikodesk.services.actors import Actor
 from ikodesk.services.case_queries import CaseFilter
 from ikodesk.storage import Database
-from ikodesk.ui.case_list import CaseListModel
+from ikodesk.ui.cases.case_list import CaseListModel
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.worker import DbWorker
 from tests.ui.conftest import in_session, make_ctx, wait_idle
 
 
@@ -206,7 +206,7 @@ def test_a_search_at_the_match_cap_asks_to_refine(
 ) -> None:
     """Name searches keep the newest matches only; the count says so instead of a total."""
     from ikodesk.services import case_queries
-    from ikodesk.ui import cases_page
+    from ikodesk.ui.cases import cases_page
 
     monkeypatch.setattr(case_queries, "MAX_SEARCH_MATCHES", 1)
     monkeypatch.setattr(cases_page, "MAX_SEARCH_MATCHES", 1)

@@ -7,8 +7,8 @@ from pytestqt.qtbot import QtBot
 
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.worker import DbWorker
 from tests.ui.conftest import in_worker, make_ctx
 
 

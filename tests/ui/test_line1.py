@@ -11,9 +11,9 @@ from ikodesk.models import Case, Contact
 from ikodesk.models.enums import Channel, Party, RequesterKind
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.worker import DbWorker
 from tests.ui.conftest import in_session, make_ctx, wait_idle
 
 MAX_EXTRA_KEYS = 8

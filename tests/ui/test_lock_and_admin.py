@@ -17,8 +17,8 @@ from ikodesk.services import app_settings, users
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
 from ikodesk.ui import i18n
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.worker import DbWorker
 from tests.conftest import TEST_PASSPHRASE
 from tests.ui.conftest import PASSWORD, in_session, make_ctx
 
@@ -195,7 +195,7 @@ def test_beheer_reminds_of_the_anchor_makes_one_and_unlocks_a_user(
 ) -> None:
     """Issue #11 points 11 and 14 in the desktop client."""
     from ikodesk.services import audit_anchor, logins
-    from ikodesk.ui.admin_security import AnchorCodeDialog
+    from ikodesk.ui.admin.admin_security import AnchorCodeDialog
 
     def lock_jdevries(s):  # type: ignore[no-untyped-def]
         user = s.scalar(select(User).where(User.username == "jdevries"))

@@ -24,11 +24,11 @@ from ikodesk.services.figures import compute_figures
 from ikodesk.services.mediation import RequestData
 from ikodesk.services.validation import ChildData
 from ikodesk.storage import Database
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.mediation_form import MediationWindow
-from ikodesk.ui.mediation_page import MediationPage
-from ikodesk.ui.mediation_steps import StepDialog
-from ikodesk.ui.worker import DbWorker
+from ikodesk.ui.mediation.mediation_form import MediationWindow
+from ikodesk.ui.mediation.mediation_page import MediationPage
+from ikodesk.ui.mediation.mediation_steps import StepDialog
 from tests.ui.conftest import KH, PASSWORD, in_session, make_ctx, wait_idle
 
 TIMEOUT = 10_000
@@ -195,10 +195,10 @@ def test_a_request_from_registration_to_its_outcome(
     qtbot.keyClick(father.country.edit, Qt.Key.Key_Escape)
     father.country.commit()
     assert father.country.iso2() == "PL"
-    model = form.children.model
+    model = form.children_editor.model
     for _ in range(2):
-        qtbot.mouseClick(form.children.add_button, Qt.MouseButton.LeftButton)
-        qtbot.keyClick(form.children.view.focusWidget(), Qt.Key.Key_Escape)
+        qtbot.mouseClick(form.children_editor.add_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(form.children_editor.view.focusWidget(), Qt.Key.Key_Escape)
     model.setData(model.index(0, 0), "Ola")
     model.setData(model.index(0, 2), "01-09-2017")
     model.setData(model.index(1, 0), "Kuba")
@@ -274,12 +274,12 @@ def test_a_request_from_registration_to_its_outcome(
         "Kinderen worden gehoord vanaf 3 jaar."
     )
     _type(qtbot, dialog.day_field, "10-04-2024")  # type: ignore[attr-defined]
-    dialog.children.setValue(3)  # type: ignore[attr-defined]
+    dialog.children_heard.setValue(3)  # type: ignore[attr-defined]
     assert _refused(qtbot, dialog, "children") == (
         "3 kinderen gehoord, maar op 10-04-2024 zijn in deze mediation 2 kinderen 3 jaar of "
         "ouder (kindgesprekken zijn vanaf 3 jaar)"
     )
-    dialog.children.setValue(2)  # type: ignore[attr-defined]
+    dialog.children_heard.setValue(2)  # type: ignore[attr-defined]
     _submit(qtbot, dialog)
     assert form.interviews_value.text() == "1 kindgesprek, 2 kinderen gehoord."
     assert form.interviews.item(0, 0).text() == "10-04-2024"
@@ -390,9 +390,9 @@ def test_a_request_not_continued_gets_its_special_curator(
     _choose(form.kind, "NIKO")
     _type(qtbot, form.requested, "12-02-2024")
     _choose(form.referred_by, "Advocaat")
-    model = form.children.model
-    qtbot.mouseClick(form.children.add_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClick(form.children.view.focusWidget(), Qt.Key.Key_Escape)
+    model = form.children_editor.model
+    qtbot.mouseClick(form.children_editor.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(form.children_editor.view.focusWidget(), Qt.Key.Key_Escape)
     model.setData(model.index(0, 0), "Zoë")
     model.setData(model.index(0, 3), "5")
     mediation_id = _save(qtbot, form)
@@ -505,15 +505,15 @@ def test_a_refusal_of_the_state_machine_is_a_plain_dutch_sentence(
     assert form.curator_value.text() == "Niet nodig: geen kind van 3 jaar of ouder bekend."
     # Going to a reference that does not exist says so next to the field.
     page.focus_find()
-    qtbot.keyClicks(page.find, "m2024-099")
-    qtbot.keyClick(page.find, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.search, "m2024-099")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not page.find_error.isHidden(), timeout=TIMEOUT)
     assert page.find_error.text() == 'Mediation "M2024-099" bestaat niet.'
-    page.find.clear()
+    page.search.clear()
     window.activateWindow()
     qtbot.waitUntil(lambda: not form.isActiveWindow())
-    qtbot.keyClicks(page.find, "M2024-001")
-    qtbot.keyClick(page.find, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.search, "M2024-001")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
     qtbot.waitUntil(form.isActiveWindow, timeout=TIMEOUT)
     wait_idle(qtbot, worker)
     assert page.windows == [form]  # the open window comes forward, no second one
@@ -697,7 +697,7 @@ def test_the_request_form_is_one_tab_chain_in_reading_order(
 def test_the_mediation_screens_speak_english_from_the_ts(qtbot: QtBot) -> None:
     from ikodesk.ui import i18n
     from ikodesk.ui.languages import language_list
-    from ikodesk.ui.mediation_list import MediationListModel, status_text
+    from ikodesk.ui.mediation.mediation_list import MediationListModel, status_text
 
     assert i18n.apply_language("en") == "en"
     try:

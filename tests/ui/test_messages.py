@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import OperationalError
 
 from ikodesk.errors import ValidationError, WrongKeyError
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.problems import humanize
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.problems import humanize
 
 
 def test_plain_messages_for_what_the_user_can_fix() -> None:

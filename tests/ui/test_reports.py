@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.worker import DbWorker
 from tests.ui.conftest import make_ctx
 
 
@@ -117,7 +117,7 @@ def test_each_report_made_in_the_gui_is_audited_as_a_print(
 ) -> None:
     """The desktop client used to build both PDFs without REPORT_PRINT, unaudited."""
     from ikodesk.services.reporting import ReportKind
-    from ikodesk.ui.reports_page import ReportsPage
+    from ikodesk.ui.reports.reports_page import ReportsPage
 
     page = ReportsPage(make_ctx(worker, sample_cases, people["directie"]))
     qtbot.addWidget(page)
@@ -143,7 +143,7 @@ def test_a_role_without_report_print_is_refused_in_the_gui_too(
 ) -> None:
     """The buttons are hidden for a jurist; asked anyway, the service refuses and audits it."""
     from ikodesk.services.reporting import ReportKind
-    from ikodesk.ui.reports_page import ReportsPage
+    from ikodesk.ui.reports.reports_page import ReportsPage
 
     page = ReportsPage(make_ctx(worker, sample_cases, people["jdevries"]))
     qtbot.addWidget(page)

@@ -15,11 +15,11 @@ from ikodesk.services import users
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, KeyMode, read_key_info
 from ikodesk.storage import keys as keymod
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.login import LoginDialog, UnlockDialog, os_username
 from ikodesk.ui.main_window import MainWindow
 from ikodesk.ui.start import StartController
 from ikodesk.ui.wizard import FirstRunWizard
-from ikodesk.ui.worker import DbWorker
 from tests.conftest import TEST_PASSPHRASE
 from tests.support.test_keyring import MemoryKeyring
 from tests.ui.conftest import PASSWORD, add_users, in_session
@@ -58,7 +58,7 @@ def test_first_run_wizard_creates_a_keyring_database_and_its_admin(
     wizard = _wait_for(qtbot, controller, FirstRunWizard)
     assert isinstance(wizard, FirstRunWizard)
     qtbot.addWidget(wizard)
-    assert wizard.start_page.create.isChecked()
+    assert wizard.start_page.create_new.isChecked()
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     page = wizard.location_page
     assert wizard.currentPage() is page

@@ -22,8 +22,8 @@ from ikodesk.services import cases, exchange, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.validation import parse_case
 from ikodesk.storage import Database
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.worker import DbWorker
 from tests.support import family as F
 from tests.support import records as R
 from tests.ui.conftest import in_session, make_ctx, wait_idle

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from ikodesk.storage import Database
-from ikodesk.ui import thread_guard
-from ikodesk.ui.worker import DbWorker
+from ikodesk.ui.common import thread_guard
+from ikodesk.ui.common.worker import DbWorker
 from tests.ui.conftest import in_worker
 
 

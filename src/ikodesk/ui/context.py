@@ -9,7 +9,7 @@ from ikodesk.services import access
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import CountryInfo, DatabaseFacts, load_database_facts
-from ikodesk.ui.worker import DbWorker
+from ikodesk.ui.common.worker import DbWorker
 
 __all__ = ["AppContext", "CountryInfo", "DatabaseFacts", "load_database_facts"]
 

@@ -13,9 +13,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from ikodesk.resources import resource_path
-from ikodesk.ui import i18n, thread_guard
-from ikodesk.ui.messages import install_crash_handler, show_error
-from ikodesk.ui.worker import DbWorker
+from ikodesk.ui import i18n
+from ikodesk.ui.common import thread_guard
+from ikodesk.ui.common.messages import install_crash_handler, show_error
+from ikodesk.ui.common.worker import DbWorker
 
 if TYPE_CHECKING:
     from ikodesk.ui.start import StartController

@@ -22,22 +22,23 @@ from ikodesk.models.enums import Role
 from ikodesk.services import users
 from ikodesk.services.access import Action
 from ikodesk.ui import i18n
-from ikodesk.ui.admin_page import AdminPage
-from ikodesk.ui.case_form import CaseWindow
-from ikodesk.ui.cases_page import CasesPage
-from ikodesk.ui.conflicts_view import ConflictsPage
+from ikodesk.ui.admin.admin_page import AdminPage
+from ikodesk.ui.cases.case_form import CaseWindow
+from ikodesk.ui.cases.cases_page import CasesPage
+from ikodesk.ui.cases.conflicts_view import ConflictsPage
+from ikodesk.ui.common.messages import ask, inform, show_error
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.idle import IdleWatcher, LockScreen
-from ikodesk.ui.line1 import Line1Page
-from ikodesk.ui.mediation_page import MediationPage
-from ikodesk.ui.messages import ask, inform, show_error
-from ikodesk.ui.reports_page import ReportsPage
+from ikodesk.ui.line1.line1_page import Line1Page
+from ikodesk.ui.mediation.mediation_page import MediationPage
+from ikodesk.ui.reports.reports_page import ReportsPage
 
 SHORTCUT_NEW_LINE1 = QKeySequence("Ctrl+N")
 SHORTCUT_NEW_LINE2 = QKeySequence("Ctrl+Shift+L")
 SHORTCUTS_SEARCH = (QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F"))
 SHORTCUT_LOCK = QKeySequence("Ctrl+L")
+STATUS_MESSAGE_MS = 6000  # how long a page's message stays in the status bar
 
 
 class MainWindow(QMainWindow):
@@ -66,10 +67,12 @@ class MainWindow(QMainWindow):
         self.admin_page: AdminPage | None = None
         self.conflicts_page: ConflictsPage | None = None
         if ctx.can(Action.CASE_CREATE):
-            self.line1_page = Line1Page(ctx, self)
+            self.line1_page = Line1Page(ctx)
+            self.line1_page.open_case_requested.connect(self.open_case)
             self._add_page(self.tr("Lijn 1"), self.line1_page)
         if ctx.can(Action.CASE_LIST):
-            self.cases_page = CasesPage(ctx, self)
+            self.cases_page = CasesPage(ctx)
+            self.cases_page.open_case_requested.connect(self.open_case)
             self._add_page(self.tr("Zaken (lijn 2)"), self.cases_page)
         if ctx.can(Action.MEDIATION_READ):
             self.mediation_page = MediationPage(ctx)
@@ -78,10 +81,13 @@ class MainWindow(QMainWindow):
             self.reports_page = ReportsPage(ctx)
             self._add_page(self.tr("Rapportages"), self.reports_page)
         if ctx.can(Action.USER_MANAGE):
-            self.admin_page = AdminPage(ctx, self)
+            self.admin_page = AdminPage(ctx)
+            self.admin_page.announced.connect(self.show_status)
+            self.admin_page.idle_minutes_saved.connect(self._idle_minutes_saved)
             self._add_page(self.tr("Beheer"), self.admin_page)
         elif ctx.can(Action.CONFLICTS_VIEW):  # management: the conflict list (in Beheer for admins)
-            self.conflicts_page = ConflictsPage(ctx, self)
+            self.conflicts_page = ConflictsPage(ctx)
+            self.conflicts_page.decided.connect(self.show_status)
             self._add_page(self.tr("Conflictzaken"), self.conflicts_page)
         self.nav.currentRowChanged.connect(self._page_changed)
         self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 40, 170))
@@ -212,6 +218,13 @@ class MainWindow(QMainWindow):
             w.setContentsMargins(6, 0, 6, 0)
             status.addPermanentWidget(w)
 
+    def show_status(self, text: str) -> None:
+        """What a page did, in the status bar for a few seconds."""
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+
+    def _idle_minutes_saved(self, minutes: int) -> None:
+        self.idle.set_timeout_ms(minutes * 60_000)
+
     # -- actions -----------------------------------------------------------------------
     def new_line1(self) -> None:
         if self.locked or self.line1_page is None:
@@ -244,6 +257,7 @@ class MainWindow(QMainWindow):
                     window.new_contact()
                 return window
         window = CaseWindow(self.ctx, case_id, parent=self)
+        window.present_requested.connect(lambda w=window: self.present(w))
         window.saved.connect(self._case_saved)
         window.destroyed.connect(lambda _obj=None, w=window: self._forget_window(w))
         self.case_windows.setdefault(case_id, []).append(window)

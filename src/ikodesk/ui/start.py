@@ -29,12 +29,12 @@ from ikodesk.services.application import (
 )
 from ikodesk.services.demo import DEMO_PASSPHRASE
 from ikodesk.ui import i18n
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.login import LoginDialog, UnlockDialog
 from ikodesk.ui.main_window import MainWindow
-from ikodesk.ui.messages import show_error, user_message
 from ikodesk.ui.wizard import FirstRunWizard
-from ikodesk.ui.worker import DbWorker
 
 log = logging.getLogger(__name__)
 

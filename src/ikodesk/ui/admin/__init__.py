@@ -1,0 +1,1 @@
+"""Beheer: users, the database (backup, rekey, check), security settings and the audit log."""

@@ -1,0 +1,500 @@
+"""The case form (Line 2, and Line 1 cases opened from a list) with its contact moments.
+
+The code decides which fields show (`validation.code_rule`); the services'
+checks (`cases.check_case`) are shown next to the fields, in Dutch, before
+anything is saved. Unsaved changes are never lost silently.
+
+Its parts: `case_sections`, `contacts`, `case_problems`, `close_dialog`; the
+worker runs `case_jobs`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from ikodesk.errors import HandlerWalled, ValidationError
+from ikodesk.models.enums import (
+    CloseReason,
+    Direction,
+    ParentRelation,
+    RequesterKind,
+    Taker,
+    line_of,
+)
+from ikodesk.services.case_facets import HandlerChoice
+from ikodesk.services.validation import CaseData, FieldProblem, code_rule
+from ikodesk.ui.cases import case_jobs
+from ikodesk.ui.cases.case_jobs import LoadedCase
+from ikodesk.ui.cases.case_problems import CaseProblems
+from ikodesk.ui.cases.case_sections import (
+    CaseHeader,
+    CaseSection,
+    ChildrenSection,
+    OtherParentSection,
+    RequesterSection,
+    SummarySection,
+)
+from ikodesk.ui.cases.case_status import case_status_text
+from ikodesk.ui.cases.close_dialog import CloseDialog
+from ikodesk.ui.cases.contacts import ContactDialog, ContactsPanel
+from ikodesk.ui.common.combos import enum_value
+from ikodesk.ui.common.editor_window import EditorWindow
+from ikodesk.ui.common.field_errors import ERROR_STYLE
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.context import AppContext
+from ikodesk.ui.i18n import enum_label
+
+VALIDATE_DELAY_MS = 500
+OK_STYLE = "color: #1d5e20;"
+
+
+class CaseWindow(EditorWindow):
+    """One case in its own window (several can be open side by side)."""
+
+    saved = Signal(int)
+    loaded = Signal()
+    validated = Signal(list)  # the problems shown
+    present_requested = Signal()  # loaded and allowed: the main window shows it
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        case_id: int | None,
+        *,
+        line: int = 2,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.ctx = ctx
+        self.case_id = case_id
+        self.ref: str | None = None
+        self.line = line
+        self._dirty = False
+        self._loading = True
+        self._saving = False
+        self._live_validation = case_id is not None
+        self._closed: date | None = None
+        self._close_reason: CloseReason | None = None
+        self._close_after_save = False
+        self._contact_pending = False
+        self._reveal_when_loaded = False
+        self.conflict = False
+        # The handler the policy last refused, with its message: shown at the field for
+        # as long as that handler stays chosen (the services decide again on each save).
+        self._refused_handler: tuple[str, str] | None = None
+        self.errors = CaseProblems()
+        self.error_labels = self.errors.labels  # by field name, for the tests
+        self.problems: list[FieldProblem] = []
+        self.setWindowTitle(self.tr("Nieuwe zaak") if case_id is None else self.tr("Zaak laden…"))
+        self.resize(1280, 860)
+        self._build()
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(VALIDATE_DELAY_MS)
+        self._validate_timer.timeout.connect(self.validate)
+        self._load()
+
+    # -- building --------------------------------------------------------------------
+    def _build(self) -> None:
+        ctx = self.ctx
+        header = CaseHeader()  # reference, status and the actions
+        self.title, self.status_label = header.title, header.status_label
+        self.conflict_badge, self.save_button = header.conflict_badge, header.save_button
+        self.close_case_button, self.reopen_button = header.close_case_button, header.reopen_button
+        self.save_button.clicked.connect(self.save)
+        self.close_case_button.clicked.connect(self.close_case)
+        self.reopen_button.clicked.connect(self.reopen_case)
+
+        # -- the case, who asks, the other parent (ui.cases.case_sections) ------------
+        case_box = CaseSection(self.line, ctx.facts.countries, self.errors.wrap)
+        req_box = RequesterSection(self.errors.wrap)
+        other_box = OtherParentSection(self.errors.wrap)
+        self.case_section, self.requester, self.other_parent = case_box, req_box, other_box
+        # The fields the tests and screenshots reach by name.
+        self.code, self.opened, self.handler = case_box.code, case_box.opened, case_box.handler
+        self.country, self.direction = case_box.country, case_box.direction
+        self.taker, self.mover = case_box.taker, case_box.mover
+        self.req_kind, self.req_side = req_box.kind, req_box.side
+        self.req_parent_relation = req_box.parent_relation
+        self.req_first, self.req_last = req_box.person.first, req_box.person.last
+        self.req_birth = req_box.person.birth
+        self.other_known, self.other_relation = other_box.known, other_box.relation
+        self.other_first, self.other_last = other_box.person.first, other_box.person.last
+
+        # -- children and summary --------------------------------------------------------
+        children_box = ChildrenSection(self.errors.label("children"))
+        summary_box = SummarySection(self.errors.label("summary"))
+        self.children_editor, self.summary = children_box.editor, summary_box.summary
+
+        # One column, in the order a case is told: the case, who asks, the other parent,
+        # the children, the summary. It fits beside the contact moments even at 150%.
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        for box in (case_box, req_box, other_box, children_box, summary_box):
+            lv.addWidget(box)
+        lv.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(left)
+
+        # -- contact moments ---------------------------------------------------------
+        contacts_box = ContactsPanel()
+        self.contacts_panel = contacts_box
+        self.new_contact_button = contacts_box.new_button
+        self.new_contact_button.clicked.connect(self.new_contact)
+        self.contacts_model = contacts_box.model
+        char = self.fontMetrics().averageCharWidth()
+
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(contacts_box)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([11 * char * 10, 9 * char * 10])
+        scroll.setMinimumWidth(char * 60)
+
+        self.message = QLabel()
+        self.message.setObjectName("formMessage")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        self.message.hide()
+
+        # -- behaviour ---------------------------------------------------------------
+        self.code.currentIndexChanged.connect(case_box.code_changed)
+        self.req_kind.currentIndexChanged.connect(req_box.kind_changed)
+        self.opened.dateChanged.connect(self._opened_changed)
+        for w in (self.code, self.handler, self.direction, self.taker, self.mover):
+            w.currentIndexChanged.connect(self._changed)
+        for w in (*req_box.combos(), self.other_relation):
+            w.currentIndexChanged.connect(self._changed)
+        for e in (*req_box.line_edits(), *other_box.person.line_edits()):
+            e.textChanged.connect(self._changed)
+        self.opened.dateChanged.connect(self._changed)
+        self.country.changed.connect(self._changed)
+        self.other_known.toggled.connect(self._changed)
+        self.children_editor.changed.connect(self._changed)
+        self.summary.textChanged.connect(self._changed)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.new_contact)
+        QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+
+        case_box.code_changed()
+        req_box.kind_changed()
+        self._update_header()
+
+    # -- dynamic fields ------------------------------------------------------------------
+    def _opened_changed(self) -> None:
+        day = self.opened.date().toPython()
+        self.country.set_reference_date(day)  # type: ignore[arg-type]
+        self.children_editor.model.set_opened(day)  # type: ignore[arg-type]
+
+    # -- loading ---------------------------------------------------------------------
+    def _load(self) -> None:
+        actor, case_id = self.ctx.actor, self.case_id
+
+        def failed(exc: BaseException) -> None:
+            self._loading = False
+            if case_id is None:
+                show_error(self, exc)
+                return
+            # Refused (a conflict wall, a role) or gone: the message stays on the main
+            # window, this window (never shown, holding nothing) goes.
+            show_error(self.parentWidget(), exc)
+            self.discard_and_close()
+
+        self.ctx.worker.session(
+            lambda s: case_jobs.load_form(s, actor, case_id), self._loaded, failed, owner=self
+        )
+
+    def _loaded(self, result: tuple[LoadedCase | None, list[HandlerChoice]]) -> None:
+        loaded, handlers = result
+        current = loaded.data.handler if loaded else self.ctx.actor.username
+        self.case_section.set_handlers(handlers, current)
+        if loaded is not None:
+            self.ref = loaded.ref
+            self.line = loaded.data.line
+            self.conflict = loaded.conflict
+            self._show_data(loaded.data)
+            self.contacts_panel.set_items(loaded.contacts)
+        else:
+            self._opened_changed()
+        self._loading = False
+        self._dirty = False
+        self._update_header()
+        if self._reveal_when_loaded:
+            self._reveal_when_loaded = False
+            self._present()
+        self.loaded.emit()
+        self.code.setFocus()
+        if self._contact_pending:
+            self._contact_pending = False
+            self.new_contact()
+
+    def _show_data(self, d: CaseData) -> None:
+        self._loading = True
+        self.case_section.fill(d)
+        self.requester.fill(d.requester)
+        self.other_parent.fill(d.other_parent)
+        self.children_editor.model.set_children(d.children)
+        self.summary.setPlainText(d.summary or "")
+        self._closed, self._close_reason = d.closed, d.close_reason
+        self._opened_changed()
+
+    # -- showing ------------------------------------------------------------------------
+    def show_when_loaded(self) -> None:
+        """Show the window once its case has loaded: a refused case opens no window."""
+        if self._loading and self.case_id is not None:
+            self._reveal_when_loaded = True
+        else:
+            self._present()
+
+    def _present(self) -> None:
+        if self.parentWidget() is not None:
+            self.present_requested.emit()
+        else:
+            self.show()
+            self.raise_()
+            self.activateWindow()
+
+    # -- state ------------------------------------------------------------------------
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def _changed(self, *_args: Any) -> None:
+        if self._loading:
+            return
+        if not self._dirty:
+            self._dirty = True
+            self._update_header()
+        if self._live_validation:
+            self._validate_timer.start()
+
+    def _update_header(self) -> None:
+        is_new = self.case_id is None
+        ref = self.ref or self.tr("nieuwe zaak")
+        self.title.setText(ref + (" *" if self._dirty else ""))
+        self.setWindowTitle(("* " if self._dirty else "") + self.tr("{0} — ikodesk").format(ref))
+        reason = enum_label(self._close_reason) if self._close_reason else ""
+        status = case_status_text(is_new, self._closed, reason, QCoreApplication.translate)
+        self.status_label.setText(status)
+        self.conflict_badge.setVisible(self.conflict)
+        self.case_section.closed_info.setText(self.tr("Status: {0}").format(status))
+        self.close_case_button.setVisible(not is_new and self._closed is None)
+        self.reopen_button.setVisible(not is_new and self._closed is not None)
+        self.new_contact_button.setEnabled(not is_new)
+
+    def _say(self, text: str, style: str = ERROR_STYLE) -> None:
+        """A sentence on the message line above the form."""
+        self.message.setStyleSheet(style)
+        self.message.setText(text)
+        self.message.show()
+
+    # -- collecting and validating ---------------------------------------------------------
+    def collect(self) -> tuple[CaseData, list[FieldProblem]]:
+        """The form as a case record, and the problems found before asking the services."""
+        problems: list[FieldProblem] = []
+
+        requester = self.requester.read(problems)
+        other = self.other_parent.read(problems)
+        children, child_problems = self.children_editor.model.child_records()
+        problems += child_problems
+        if not self.country.is_valid():
+            problems.append(
+                FieldProblem("country", self.tr("onbekend land: kies een land uit de lijst"))
+            )
+        code = self.case_section.current_code()
+        rule = code_rule(code)
+        data = CaseData(
+            ref=self.ref,
+            line=line_of(code),
+            code=code,
+            opened=self.opened.date().toPython(),  # type: ignore[arg-type]
+            handler=self.handler.currentData() or "",
+            requester=requester,
+            closed=self._closed,
+            close_reason=self._close_reason,
+            other_parent=other,
+            children=children,
+            country=self.country.iso2(),
+            direction=enum_value(self.direction, Direction) if rule.directions else None,
+            taker=enum_value(self.taker, Taker) if rule.takers else None,
+            mover=enum_value(self.mover, ParentRelation) if rule.movers else None,
+            summary=self.summary.toPlainText().strip() or None,
+        )
+        return data, problems
+
+    def validate(self, then_save: bool = False) -> None:
+        data, local = self.collect()
+
+        def done(found: list[FieldProblem]) -> None:
+            problems = local + [p for p in found if p.field not in {q.field for q in local}]
+            self.show_problems(problems)
+            if then_save:
+                if problems:
+                    self._saving = False
+                    self.save_button.setEnabled(True)
+                    self._close_after_save = False
+                    self._focus_first_problem()
+                else:
+                    self._store(data)
+
+        self.ctx.worker.session(
+            lambda s: case_jobs.check_case(s, data),
+            done,
+            self._save_failed if then_save else None,
+            owner=self,
+        )
+
+    def show_problems(self, problems: list[FieldProblem]) -> None:
+        refused = self._refused_handler
+        refusal: FieldProblem | None = None
+        if (
+            refused is not None
+            and self.handler.currentData() == refused[0]
+            and not any(p.field == "handler" for p in problems)
+        ):
+            refusal = FieldProblem("handler", refused[1])
+            problems = [*problems, refusal]
+        self.problems = problems
+        family = self.req_kind.currentData() == RequesterKind.FAMILY
+        other = self.errors.show(problems, refusal, family)
+        if problems:
+            text = self.tr("Nog niet opgeslagen: {0} veld(en) vragen aandacht.").format(
+                len(problems)
+            )
+            self._say(" ".join([text, *other]))
+        else:
+            self.message.hide()
+        self.validated.emit(problems)
+
+    def _focus_first_problem(self) -> None:
+        self.errors.focus_first(self.problems)
+
+    # -- saving ---------------------------------------------------------------------------
+    def save(self) -> None:
+        if self._saving or self._loading:
+            return
+        self._saving = True
+        self._live_validation = True
+        self.save_button.setEnabled(False)
+        self._validate_timer.stop()  # saving validates; a later result would hide its answer
+        self.validate(then_save=True)
+
+    def _store(self, data: CaseData) -> None:
+        actor, case_id = self.ctx.actor, self.case_id
+
+        self.ctx.worker.session(
+            lambda s: case_jobs.store_case(s, actor, case_id, data),
+            self._stored,
+            self._save_failed,
+            owner=self,
+        )
+
+    def _stored(self, loaded: LoadedCase) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self.case_id = loaded.id
+        self.ref = loaded.ref
+        self.conflict = loaded.conflict
+        self._refused_handler = None
+        self._dirty = False
+        self._say(self.tr("Opgeslagen."), OK_STYLE)
+        self._update_header()
+        self.saved.emit(loaded.id)
+        if self._close_after_save:
+            self.discard_and_close()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self._close_after_save = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self.show_problems([FieldProblem(f, m) for f, m in exc.errors.items()])
+            return
+        if isinstance(exc, HandlerWalled):
+            # The chosen handler stands on the other side of this family's conflict:
+            # nothing was written. The policy's message, as it is, next to the field.
+            self._refused_handler = (self.handler.currentData(), exc.message)
+            self.show_problems([])
+            self._say(self.tr("Niet opgeslagen: kies een andere behandelaar."))
+            self.handler.setFocus()
+            return
+        message = user_message(exc)
+        if message is None:
+            show_error(self, exc)
+            return
+        self._say(message)
+
+    # -- closing and reopening the case -----------------------------------------------
+    def close_case(self) -> None:
+        if self.case_id is None:
+            return
+        if self._dirty:
+            self._say(self.tr("Sla eerst de wijzigingen op (Ctrl+S)."))
+            return
+        dialog = CloseDialog(self.opened.date().toPython(), self)  # type: ignore[arg-type]
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._do_close(*dialog.values()))
+        dialog.open()
+        self.close_dialog = dialog
+
+    def _do_close(self, day: date, reason: CloseReason) -> None:
+        actor, case_id = self.ctx.actor, self.case_id
+        assert case_id is not None
+        self.ctx.worker.session(
+            lambda s: case_jobs.close_case(s, actor, case_id, day, reason),
+            self._status_changed,
+            self._save_failed,
+            owner=self,
+        )
+
+    def reopen_case(self) -> None:
+        actor, case_id = self.ctx.actor, self.case_id
+        if case_id is None:
+            return
+        self.ctx.worker.session(
+            lambda s: case_jobs.reopen_case(s, actor, case_id),
+            self._status_changed,
+            self._save_failed,
+            owner=self,
+        )
+
+    def _status_changed(self, status: case_jobs.Status) -> None:
+        self._closed, self._close_reason = status
+        self._update_header()
+        if self.case_id is not None:
+            self.saved.emit(self.case_id)
+
+    # -- contact moments --------------------------------------------------------------------
+    def new_contact_when_loaded(self) -> None:
+        if self._loading:
+            self._contact_pending = True
+        else:
+            self.new_contact()
+
+    def new_contact(self) -> ContactDialog | None:
+        if self.case_id is None or self.ref is None:
+            return None
+        kind = RequesterKind(self.req_kind.currentData())
+        dialog = self.contacts_panel.new_contact(self.ctx, self.case_id, self.ref, kind, self)
+        self.contact_dialog = dialog
+        return dialog
+
+    # -- closing the window --------------------------------------------------------------
+    def unsaved_question(self) -> str:
+        return self.tr("De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.").format(
+            self.ref or self.tr("(nieuw)")
+        )

@@ -1,0 +1,248 @@
+"""The children of a case as a small table editor: name, birth date or age, age shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ikodesk.models.cases import age_in_years
+from ikodesk.services.validation import ChildData, FieldProblem
+from ikodesk.ui.common.fields import format_date, parse_dutch_date
+
+Index = QModelIndex | QPersistentModelIndex
+FIRST, LAST, BIRTH, AGE = range(4)
+
+
+@dataclass
+class ChildRow:
+    first_name: str = ""
+    last_name: str = ""
+    birth_text: str = ""
+    age_text: str = ""
+
+
+class ChildrenModel(QAbstractTableModel):
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None, age_hint: str | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ChildRow] = []
+        self.opened: date | None = None  # the date the ages are counted on
+        self.age_hint = age_hint or QCoreApplication.translate(
+            "ChildrenModel",
+            "Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is",
+        )
+        self.headers = [
+            QCoreApplication.translate("ChildrenModel", "Voornaam"),
+            QCoreApplication.translate("ChildrenModel", "Achternaam"),
+            QCoreApplication.translate("ChildrenModel", "Geboortedatum"),
+            QCoreApplication.translate("ChildrenModel", "Leeftijd"),
+        ]
+
+    def set_children(self, children: list[ChildData]) -> None:
+        self.beginResetModel()
+        self.rows = [
+            ChildRow(
+                c.first_name or "",
+                c.last_name or "",
+                format_date(c.birth_date),
+                "" if c.age is None else str(c.age),
+            )
+            for c in children
+        ]
+        self.endResetModel()
+
+    def set_opened(self, opened: date | None) -> None:
+        self.opened = opened
+        if self.rows:
+            self.dataChanged.emit(self.index(0, AGE), self.index(len(self.rows) - 1, AGE))
+
+    def add(self) -> int:
+        row = len(self.rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.rows.append(ChildRow())
+        self.endInsertRows()
+        self.edited.emit()
+        return row
+
+    def remove(self, row: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.rows[row]
+            self.endRemoveRows()
+            self.edited.emit()
+
+    def child_records(self) -> tuple[list[ChildData], list[FieldProblem]]:
+        out: list[ChildData] = []
+        problems: list[FieldProblem] = []
+        for i, r in enumerate(self.rows):
+            child = ChildData(
+                first_name=r.first_name.strip() or None, last_name=r.last_name.strip() or None
+            )
+            try:
+                child.birth_date = parse_dutch_date(r.birth_text)
+            except ValueError:
+                problems.append(
+                    FieldProblem(
+                        f"children[{i}].birth_date",
+                        QCoreApplication.translate("ChildrenModel", "ongeldige datum (dd-mm-jjjj)"),
+                    )
+                )
+            if child.birth_date is None and r.age_text.strip():
+                try:
+                    child.age = int(r.age_text.strip())
+                except ValueError:
+                    problems.append(
+                        FieldProblem(
+                            f"children[{i}].age",
+                            QCoreApplication.translate("ChildrenModel", "verwacht een getal"),
+                        )
+                    )
+            out.append(child)
+        return out, problems
+
+    def _age(self, r: ChildRow) -> tuple[str, bool]:
+        """The age shown and whether it is computed from the birth date."""
+        try:
+            born = parse_dutch_date(r.birth_text)
+        except ValueError:
+            born = None
+        if born is not None:
+            on = self.opened or date.today()
+            return (str(age_in_years(born, on)) if born <= on else "?"), True
+        return r.age_text, False
+
+    # -- Qt -------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return str(section + 1)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == AGE and self._age(self.rows[index.row()])[1]:
+            return base  # computed from the birth date
+        return base | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == FIRST:
+                return r.first_name
+            if col == LAST:
+                return r.last_name
+            if col == BIRTH:
+                return r.birth_text
+            text, computed = self._age(r)
+            if role == Qt.ItemDataRole.DisplayRole and computed and text:
+                return QCoreApplication.translate("ChildrenModel", "{0} jaar").format(text)
+            return text
+        if role == Qt.ItemDataRole.ForegroundRole and col == AGE and self._age(r)[1]:
+            return QBrush(QColor(96, 96, 96))
+        if role == Qt.ItemDataRole.ToolTipRole and col == AGE:
+            return self.age_hint
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        r = self.rows[index.row()]
+        text = str(value).strip()
+        col = index.column()
+        if col == FIRST:
+            r.first_name = text
+        elif col == LAST:
+            r.last_name = text
+        elif col == BIRTH:
+            r.birth_text = text
+            if text:
+                r.age_text = ""
+        else:
+            r.age_text = text
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), AGE))
+        self.edited.emit()
+        return True
+
+
+class ChildrenEditor(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None, age_hint: str | None = None) -> None:
+        super().__init__(parent)
+        self.model = ChildrenModel(self, age_hint)
+        self.view = QTableView()
+        self.view.setObjectName("children")
+        self.view.setModel(self.model)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.AllEditTriggers
+            & ~QAbstractItemView.EditTrigger.CurrentChanged
+        )
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        # While a cell is edited, Tab goes to the next cell (the delegate does that);
+        # otherwise Tab leaves the table, so the form stays keyboard-navigable.
+        self.view.setTabKeyNavigation(False)
+        hh = self.view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(AGE, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.view.setMinimumHeight(self.fontMetrics().height() * 7)
+        self.add_button = QPushButton(self.tr("Kind &toevoegen"))
+        self.add_button.setObjectName("addChild")
+        self.remove_button = QPushButton(self.tr("Kind &verwijderen"))
+        self.add_button.clicked.connect(self.add_child)
+        self.remove_button.clicked.connect(self.remove_child)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
+        self.model.edited.connect(self.changed)
+
+    def add_child(self) -> None:
+        row = self.model.add()
+        index = self.model.index(row, FIRST)
+        self.view.setCurrentIndex(index)
+        self.view.setFocus()
+        self.view.edit(index)
+
+    def remove_child(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.model.remove(index.row())

@@ -1,0 +1,1 @@
+"""Widgets and plumbing every screen shares: fields, tables, titles, messages, the worker."""

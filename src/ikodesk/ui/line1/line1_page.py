@@ -1,0 +1,314 @@
+"""Line 1 quick registration, tuned for the phone: a few keys per caller.
+
+Focus starts on "who calls" (type the first letters), Tab to the name, the
+country (type-ahead on Dutch names) and the note; Enter saves the case with
+its first contact moment and clears the form for the next caller.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from ikodesk.models.enums import (
+    Channel,
+    FamilyRelation,
+    OrganisationType,
+    ParentRelation,
+    RequesterKind,
+)
+from ikodesk.services import registrations
+from ikodesk.services.case_queries import CaseRow
+from ikodesk.services.validation import PersonData
+from ikodesk.ui.cases.case_list import cell_data
+from ikodesk.ui.cases.contacts import ContactDialog
+from ikodesk.ui.common.fields import CountryField
+from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.tables import Index, ListModel
+from ikodesk.ui.common.titles import title_label
+from ikodesk.ui.context import AppContext
+from ikodesk.ui.i18n import enum_label
+
+
+def caller_choices() -> list[tuple[str, PersonData]]:
+    """Who calls, in the order of the combo: parents, family, then professionals."""
+    out: list[tuple[str, PersonData]] = [
+        (enum_label(r), PersonData(kind=RequesterKind.PARENT, relation=r.value))
+        for r in ParentRelation
+    ]
+    out += [
+        (enum_label(r), PersonData(kind=RequesterKind.FAMILY, relation=r.value))
+        for r in FamilyRelation
+    ]
+    prefix = QCoreApplication.translate("Line1Page", "Professional")
+    out += [
+        (
+            f"{prefix}: {enum_label(t)}",
+            PersonData(kind=RequesterKind.PROFESSIONAL, organisation_type=t),
+        )
+        for t in OrganisationType
+    ]
+    return out
+
+
+class RecentModel(ListModel):
+    """The last registrations of this user (20 rows)."""
+
+    items: list[CaseRow]
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.keys = ["ref", "conflict", "opened", "requester", "country"]
+        self.headers = [
+            QCoreApplication.translate("RecentModel", "Referentie"),
+            QCoreApplication.translate("RecentModel", "Conflict"),
+            QCoreApplication.translate("RecentModel", "Geopend"),
+            QCoreApplication.translate("RecentModel", "Beller"),
+            QCoreApplication.translate("RecentModel", "Land"),
+        ]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        # As in the case list: a masked row (behind a conflict wall) shows its reference only.
+        return cell_data(self.items[index.row()], self.keys[index.column()], role)
+
+
+class Line1Page(QWidget):
+    registered = Signal(str)  # the new case's reference
+    open_case_requested = Signal(object)  # the case id
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._saving = False
+        self._loaded = False
+        self.callers = caller_choices()
+
+        form_box = QGroupBox(self.tr("Nieuwe registratie (Ctrl+N)"))
+        form = QFormLayout(form_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.caller = QComboBox()
+        self.caller.setObjectName("caller")
+        for text, _person in self.callers:
+            self.caller.addItem(text)
+        self.caller.setMaxVisibleItems(len(self.callers))
+        self.name = QLineEdit()
+        self.name.setObjectName("callerName")
+        self.name.setPlaceholderText(self.tr("achternaam of organisatie (mag leeg)"))
+        self.country = CountryField(ctx.facts.countries)
+        self.note = QLineEdit()
+        self.note.setObjectName("note")
+        self.note.setPlaceholderText(self.tr("korte notitie; Enter slaat op"))
+        self.note.setMaxLength(500)
+        self.channel = QComboBox()
+        self.channel.setObjectName("channel")
+        for ch in Channel:
+            self.channel.addItem(enum_label(ch), ch.value)
+        form.addRow(self.tr("&Wie belt"), self.caller)
+        form.addRow(self.tr("&Naam"), self.name)
+        form.addRow(self.tr("&Reisbestemming"), self.country)
+        form.addRow(self.tr("N&otitie"), self.note)
+        form.addRow(self.tr("&Kanaal"), self.channel)
+        self.save_button = QPushButton(self.tr("&Opslaan (Enter)"))
+        self.save_button.clicked.connect(self.submit)
+        self.status = QLabel()
+        self.status.setObjectName("line1Status")
+        self.status.setWordWrap(True)
+        form.addRow(self.save_button)
+        form.addRow(self.status)
+        self.setTabOrder(self.caller, self.name)
+        self.setTabOrder(self.name, self.country.edit)
+        self.setTabOrder(self.country.edit, self.note)
+        self.setTabOrder(self.note, self.channel)
+        self.setTabOrder(self.channel, self.save_button)
+
+        recent_box = QGroupBox(self.tr("Mijn laatste 20 registraties"))
+        recent_layout = QVBoxLayout(recent_box)
+        self.recent_model = RecentModel(self)
+        self.recent = QTableView()
+        self.recent.setObjectName("recent")
+        self.recent.setModel(self.recent_model)
+        self.recent.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.recent.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.recent.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.recent.setTabKeyNavigation(False)
+        self.recent.verticalHeader().setVisible(False)
+        self.recent.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.recent.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.recent.horizontalHeader().setStretchLastSection(True)
+        char = self.fontMetrics().averageCharWidth()
+        for i, w in enumerate((15, 9, 11, 26)):
+            self.recent.setColumnWidth(i, w * char + 16)
+        self.recent.activated.connect(self._recent_activated)
+        recent_layout.addWidget(self.recent)
+        hint = QLabel(self.tr("Enter of dubbelklik: contactmoment toevoegen. Ctrl+O: zaak openen."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #595959;")
+        recent_layout.addWidget(hint)
+        row = QHBoxLayout()
+        add_contact = QPushButton(self.tr("&Contactmoment toevoegen"))
+        add_contact.clicked.connect(lambda: self._recent_activated(self.recent.currentIndex()))
+        open_case = QPushButton(self.tr("Zaak o&penen"))
+        open_case.setShortcut("Ctrl+O")
+        open_case.clicked.connect(self._open_selected)
+        row.addWidget(add_contact)
+        row.addWidget(open_case)
+        row.addStretch(1)
+        recent_layout.addLayout(row)
+
+        splitter = QSplitter()
+        splitter.addWidget(form_box)
+        splitter.addWidget(recent_box)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        title = title_label(self.tr("Lijn 1: toestemming vakantie"))
+        layout.addWidget(title)
+        layout.addWidget(splitter, 1)
+
+    # -- life cycle ------------------------------------------------------------------
+    def activate(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.refresh_recent()
+        self.caller.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def start_new(self) -> None:
+        """Ctrl+N: a fresh form with the focus on "who calls" (unsaved input is kept)."""
+        self.activate()
+        self.caller.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def refresh_recent(self) -> None:
+        actor = self.ctx.actor
+        self.ctx.worker.session(
+            lambda s: registrations.recent_registrations(s, actor),
+            self.recent_model.set_items,
+            lambda e: show_error(self, e),
+            owner=self,
+        )
+
+    # -- registering ------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.recent.hasFocus():
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
+    def person(self) -> PersonData:
+        template = self.callers[self.caller.currentIndex()][1]
+        name = self.name.text().strip() or None
+        person = PersonData(
+            kind=template.kind,
+            relation=template.relation,
+            organisation_type=template.organisation_type,
+        )
+        if template.kind is RequesterKind.PROFESSIONAL:
+            person.organisation = name
+        else:
+            person.last_name = name
+        return person
+
+    def submit(self) -> None:
+        if self._saving:
+            return
+        self.country.commit()
+        if not self.country.is_valid():
+            self.status.setStyleSheet("color: #b00020;")
+            self.status.setText(
+                self.tr("Onbekend land \u201c{0}\u201d: kies een land uit de lijst.").format(
+                    self.country.edit.text()
+                )
+            )
+            self.country.setFocus()
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        actor = self.ctx.actor
+        caller = self.person()
+        channel = Channel(self.channel.currentData())
+        country = self.country.iso2()
+        note = self.note.text()
+        at = datetime.now().replace(second=0, microsecond=0)
+
+        def job(s: Session) -> str:
+            case = registrations.register_line1(
+                s, actor, caller=caller, channel=channel, at=at, country=country, note=note
+            )
+            return case.ref
+
+        self.ctx.worker.session(job, self._saved, self._failed, owner=self)
+
+    def _saved(self, ref: str) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self.status.setStyleSheet("color: #1d5e20;")
+        self.status.setText(
+            self.tr("Opgeslagen als {0}. Klaar voor de volgende beller.").format(ref)
+        )
+        self.clear_form()
+        self.refresh_recent()
+        self.registered.emit(ref)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        message = user_message(exc)
+        if message is None:
+            show_error(self, exc)
+            return
+        self.status.setStyleSheet("color: #b00020;")
+        self.status.setText(message)
+
+    def clear_form(self) -> None:
+        self.caller.setCurrentIndex(0)
+        self.name.clear()
+        self.country.clear()
+        self.note.clear()
+        self.channel.setCurrentIndex(0)
+        self.caller.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- the recent list ------------------------------------------------------------
+    def _recent_activated(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        row = self.recent_model.items[index.row()]
+        if row.masked:
+            # Behind a conflict wall: the policy refuses it, says why and audits it.
+            self.open_case_requested.emit(row.id)
+            return
+        dialog = ContactDialog(self.ctx, row.id, row.ref, row.requester_kind, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _id: self.refresh_recent())
+        dialog.open()
+        self.contact_dialog = dialog
+
+    def _open_selected(self) -> None:
+        index = self.recent.currentIndex()
+        if index.isValid():
+            self.open_case_requested.emit(self.recent_model.items[index.row()].id)

@@ -1,0 +1,1 @@
+"""Mediation: the mediation list and page, the mediation window and its steps, the mediator pool."""

@@ -1,0 +1,1 @@
+"""Reports: the annual figures and the report PDFs."""
