@@ -15,6 +15,7 @@ from ikodesk.models import Case, User
 from ikodesk.models.enums import Role
 from ikodesk.services import app_settings, users
 from ikodesk.services.actors import Actor
+from ikodesk.services.logins import AUTH_FAILED
 from ikodesk.storage import Database
 from ikodesk.ui import i18n
 from ikodesk.ui.common.worker import DbWorker
@@ -51,7 +52,7 @@ def test_idle_lock_hides_everything_and_keeps_unsaved_input(
     qtbot.keyClicks(window.lock_screen.password, "verkeerd")
     qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.lock_screen.error.isVisibleTo(window), timeout=10_000)
-    assert window.lock_screen.error.text() == "Onjuist wachtwoord."
+    assert window.lock_screen.error.text() == AUTH_FAILED  # the one answer, delay and lock included
     assert window.locked
 
     with qtbot.waitSignal(window.locked_changed, timeout=10_000) as blocker:

@@ -367,7 +367,9 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, AuthenticationError):
-                self.lock_screen.failed(self.tr("Onjuist wachtwoord."))
+                # The service's one answer for every failure: it also tells of the
+                # growing delay and the lock, which a bare "wrong password" would hide.
+                self.lock_screen.failed(exc.message)
             else:
                 self.lock_screen.reset()
                 show_error(self, exc)
