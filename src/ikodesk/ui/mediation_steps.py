@@ -13,18 +13,13 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -37,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import ValidationError
 from ikodesk.models.enums import FailureReason, Intake, Outcome
 from ikodesk.services import mediation as med
 from ikodesk.services import mediators
@@ -45,14 +39,13 @@ from ikodesk.services.mediation import MediationDetail
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.services.validation import INTERVIEW_MIN_AGE, FieldProblem
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.fields import DateField, fold, format_date
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.languages import language_list, language_name
-from ikodesk.ui.messages import show_error, user_message
-from ikodesk.ui.tables import row_table
+from ikodesk.ui.messages import show_error
+from ikodesk.ui.submit_dialog import SubmitDialog
+from ikodesk.ui.tables import Index, ListModel, row_table
 
-Index = QModelIndex | QPersistentModelIndex
 Job = Callable[[Session], Any]
 HINT_STYLE = "color: #444444;"
 WARNING_STYLE = "background: #fff1d6; color: #6b4100; border-radius: 4px; padding: 6px;"
@@ -80,38 +73,26 @@ def select_data(combo: QComboBox, value: Any) -> None:
     combo.setCurrentIndex(index if index >= 0 else 0)
 
 
-class StepDialog(QDialog):
-    """One workflow step: fields, an OK button that runs the step on the worker."""
+class StepDialog(SubmitDialog):
+    """One workflow step: fields, an OK button that runs the step on the worker.
 
-    stored = Signal(object)  # what the service returned (a MediationDetail, an Assignment)
+    `stored` carries what the service returned (a MediationDetail, an Assignment).
+    """
 
     def __init__(
         self, ctx: AppContext, detail: MediationDetail, title: str, ok_text: str, parent: QWidget
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.detail = detail
-        self.busy = False
         self.setWindowTitle(title + " — " + detail.ref)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 84)
-        self.errors = FieldErrors()
-        self.problems: list[FieldProblem] = []
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.layout_.addLayout(self.form)
-        self.message = QLabel()
         self.message.setObjectName("stepMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
-        self.buttons = QDialogButtonBox()
-        self.ok = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.add_buttons(ok_text, self.tr("Annuleren"))
         self.ok.setObjectName("stepOk")
-        self.ok.setDefault(True)
-        self.buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
 
     def finish_layout(self) -> None:
         """Message and buttons below the fields (call after adding the rows)."""
@@ -133,51 +114,6 @@ class StepDialog(QDialog):
         if value is None and required:
             self.problems.append(FieldProblem(field, self.tr("verplicht")))
         return value
-
-    # -- running the step ---------------------------------------------------------------
-    def job(self) -> Job:
-        """The service call of this step; may add to `self.problems` instead."""
-        raise NotImplementedError
-
-    def submit(self) -> None:
-        if self.busy:
-            return
-        self.problems = []
-        job = self.job()
-        if self.problems:
-            self._show(self.problems)
-            return
-        self.busy = True
-        self.ok.setEnabled(False)
-        self.ctx.worker.session(job, self._done, self._failed, owner=self)
-
-    def _done(self, result: Any) -> None:
-        self.busy = False
-        self.stored.emit(result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.ok.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self._show([FieldProblem(f, m) for f, m in exc.errors.items()])
-            return
-        message = user_message(exc)
-        if message is None:
-            show_error(self, exc)
-            return
-        self._show_message([message])
-
-    def _show(self, problems: list[FieldProblem]) -> None:
-        other = self.errors.show(problems)
-        self._show_message(other)
-        self.errors.focus_first()
-
-    def _show_message(self, texts: list[str]) -> None:
-        self.message.setText(" ".join(texts))
-        self.message.setVisible(bool(texts))
-        # Messages wrap onto more lines: the dialog grows with them instead of clipping.
-        self.adjustSize()
 
 
 class StartDialog(StepDialog):
@@ -395,10 +331,11 @@ class OutcomeDialog(StepDialog):
 # -- assigning mediators ------------------------------------------------------------------
 
 
-class MediatorPickModel(QAbstractTableModel):
+class MediatorPickModel(ListModel):
     """Mediators of the pool to tick, in the order ticked (the first is the first mediator)."""
 
     picked_changed = Signal()
+    items: list[MediatorRow]
 
     def __init__(self, year: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -408,53 +345,33 @@ class MediatorPickModel(QAbstractTableModel):
             QCoreApplication.translate("MediatorPickModel", "CBFM"),
             QCoreApplication.translate("MediatorPickModel", "Zaken in {0}").format(year),
         ]
-        self.rows: list[MediatorRow] = []
         self.picked: list[int] = []
         self.names: dict[int, str] = {}
 
+    @property
+    def rows(self) -> list[MediatorRow]:
+        return self.items
+
     def set_rows(self, rows: list[MediatorRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
         self.names.update({r.id: r.name for r in rows})
-        self.endResetModel()
+        self.set_items(rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
+    def cells(self, item: MediatorRow) -> list[str]:
+        name = item.name
+        if not item.active:
+            name = QCoreApplication.translate("MediatorPickModel", "{0} (inactief)").format(name)
+        cbfm = QCoreApplication.translate("MediatorPickModel", "ja") if item.cbfm else ""
+        return [name, language_list(item.languages), cbfm, str(item.caseload)]
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return base | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                if not r.active:
-                    return QCoreApplication.translate("MediatorPickModel", "{0} (inactief)").format(
-                        r.name
-                    )
-                return r.name
-            if col == 1:
-                return language_list(r.languages)
-            if col == 2:
-                return QCoreApplication.translate("MediatorPickModel", "ja") if r.cbfm else ""
-            return str(r.caseload)
-        if role == Qt.ItemDataRole.CheckStateRole and col == 0:
-            return Qt.CheckState.Checked if r.id in self.picked else Qt.CheckState.Unchecked
-        return None
+        if index.isValid() and role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
+            picked = self.items[index.row()].id in self.picked
+            return Qt.CheckState.Checked if picked else Qt.CheckState.Unchecked
+        return super().data(index, role)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole or index.column():
@@ -463,7 +380,7 @@ class MediatorPickModel(QAbstractTableModel):
         return True
 
     def toggle(self, row: int, on: bool) -> None:
-        mediator_id = self.rows[row].id
+        mediator_id = self.items[row].id
         if on and mediator_id not in self.picked:
             self.picked.append(mediator_id)
         elif not on and mediator_id in self.picked:
