@@ -65,6 +65,7 @@ def _pairs(db: Database, status: ConflictStatus) -> set[tuple[str, str]]:
         }
 
 
+@pytest.mark.slow
 def test_a_year_of_demo_data_marks_every_mirrored_pair(year: Any) -> None:
     db, gen, elapsed = year
     assert gen.conflict_pairs == len(gen.mirrored) >= 5
