@@ -18,7 +18,8 @@ from ikodesk.services.mediators import MediatorRow
 from ikodesk.services.validation import FieldProblem
 from ikodesk.storage import Database
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.mediation_steps import MediatorPickModel, StepDialog
+from ikodesk.ui.mediation_steps import StepDialog
+from ikodesk.ui.mediator_pick import MediatorPickModel
 from ikodesk.ui.mediator_pool import MediatorDialog
 from ikodesk.ui.submit_dialog import SessionJob, SubmitDialog
 from ikodesk.ui.tables import ListModel

@@ -68,7 +68,6 @@ from ikodesk.ui.mediation_steps import (
     CuratorDialog,
     IntakeDialog,
     InterviewDialog,
-    MediatorsDialog,
     NotContinueDialog,
     OutcomeDialog,
     StartDialog,
@@ -76,6 +75,7 @@ from ikodesk.ui.mediation_steps import (
     choice_combo,
     select_data,
 )
+from ikodesk.ui.mediator_pick import MediatorsDialog
 from ikodesk.ui.messages import ask, show_error, user_message
 from ikodesk.ui.problems import humanize
 from ikodesk.ui.tables import row_table
