@@ -32,10 +32,10 @@ translations: $(STAMP)
 ## test: lint, type-check and run the whole test suite
 test: lint typecheck pytest
 
-## test-fast: lint and every test not marked slow (under two minutes); `make test` before a merge
+## test-fast: lint and every test not marked slow, on all cores; `make test` before a merge
 test-fast: lint
 	scripts/ensure_postgres.sh
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -m "not slow" $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -m "not slow" -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts installer

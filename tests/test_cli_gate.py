@@ -169,6 +169,7 @@ def test_the_gate_holds_across_processes_too(dbfile: Path) -> None:
     assert "Kowalski" not in res.out + res.err
 
 
+@pytest.mark.slow
 def test_with_a_login_the_policy_decides(cli, dbfile: Path) -> None:
     # The mother's jurist has opened her side: the father's dossier is behind the wall.
     assert as_user(cli, dbfile, "jdevries", "case", "show", F.MOTHER_REF).code == 0
