@@ -181,7 +181,10 @@ class MediatorsDialog(StepDialog):
             for code in codes:
                 self.language.addItem(f"{language_name(code)} ({code})", code)
 
-        self.ctx.worker.session(job, done, lambda e: show_error(self, e), owner=self)
+        self.ctx.worker.session(job, done, self._failed_to_load, owner=self)
+
+    def _failed_to_load(self, exc: BaseException) -> None:
+        show_error(self, exc)
 
     def reload(self) -> None:
         """The pool with the filters applied (the service filters), plus who is assigned."""
@@ -202,7 +205,7 @@ class MediatorsDialog(StepDialog):
             ]
             return extra + rows
 
-        self.ctx.worker.session(job, self.model.set_rows, lambda e: show_error(self, e), self)
+        self.ctx.worker.session(job, self.model.set_rows, self._failed_to_load, self)
 
     def _picked_changed(self) -> None:
         names = self.model.picked_names()
