@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest bench bench-ui screenshots translations clean
+.PHONY: run test test-fast lint typecheck pytest bench bench-ui screenshots translations clean
 
 QM := resources/i18n/ikodesk_en.qm
 
@@ -31,6 +31,11 @@ translations: $(STAMP)
 
 ## test: lint, type-check and run the whole test suite
 test: lint typecheck pytest
+
+## test-fast: lint and every test not marked slow, on all cores; `make test` before a merge
+test-fast: lint
+	scripts/ensure_postgres.sh
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -m "not slow" -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts installer

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE, run_ikodesk
 from tests.support import records as R
 
@@ -39,6 +41,7 @@ def test_init_in_keyring_mode_shows_the_recovery_key_once(cli, tmp_path: Path) -
     assert cli(["--db", db, "info"]).code == 0  # the key came from the keyring
 
 
+@pytest.mark.slow
 def test_wrong_key_gives_one_dutch_sentence_and_exit_2(cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     _init(cli, db)
@@ -63,6 +66,7 @@ def test_usage_error_is_exit_1(cli) -> None:
     assert cli(["bestaatniet"]).code == 1
 
 
+@pytest.mark.slow
 def test_user_management_needs_an_admin(cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     _init(cli, db)
@@ -152,6 +156,7 @@ def test_version(cli) -> None:
     assert res.code == 0 and res.out.startswith("ikodesk ")
 
 
+@pytest.mark.slow
 def test_no_usable_keyring_and_no_passphrase_is_a_clear_error(tmp_path: Path) -> None:
     res = run_ikodesk(
         ["--db", tmp_path / "a.db", "init", "--admin", "beheer"],
@@ -165,6 +170,7 @@ def test_no_usable_keyring_and_no_passphrase_is_a_clear_error(tmp_path: Path) ->
     assert not (tmp_path / "a.db").exists()
 
 
+@pytest.mark.slow
 def test_keyring_mode_across_processes_and_recovery_on_another_workstation(
     tmp_path: Path,
 ) -> None:
@@ -185,6 +191,7 @@ def test_keyring_mode_across_processes_and_recovery_on_another_workstation(
     assert recovery.replace("-", "")[:64].lower() in (tmp_path / "other-keyring.json").read_text()
 
 
+@pytest.mark.slow
 def test_rekey_from_the_command_line(cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     _init(cli, db)

@@ -94,6 +94,7 @@ def _argv_for(parser: argparse.ArgumentParser, tmp: Path) -> list[str]:
     return argv
 
 
+@pytest.mark.slow
 def test_every_command_is_gated_unless_it_is_maintenance(cli, dbfile: Path, tmp_path) -> None:
     """Walks every registered command: a new one that forgets the gate fails here."""
     walked = list(commands(build_parser()))
@@ -159,6 +160,7 @@ def test_the_key_holder_reads_nothing_without_a_login(
     assert entry.workstation == workstation_name()
 
 
+@pytest.mark.slow
 def test_the_gate_holds_across_processes_too(dbfile: Path) -> None:
     from tests.conftest import run_ikodesk
 
@@ -167,6 +169,7 @@ def test_the_gate_holds_across_processes_too(dbfile: Path) -> None:
     assert "Kowalski" not in res.out + res.err
 
 
+@pytest.mark.slow
 def test_with_a_login_the_policy_decides(cli, dbfile: Path) -> None:
     # The mother's jurist has opened her side: the father's dossier is behind the wall.
     assert as_user(cli, dbfile, "jdevries", "case", "show", F.MOTHER_REF).code == 0
@@ -181,6 +184,7 @@ def test_with_a_login_the_policy_decides(cli, dbfile: Path) -> None:
     assert as_user(cli, dbfile, "directie", "figures", "--year", "2024").code == 0
 
 
+@pytest.mark.slow
 def test_export_and_import_need_an_administrator(cli, dbfile: Path, tmp_path: Path) -> None:
     dump = tmp_path / "dump.jsonl"
     for user in ("jdevries", "kvisser", "tmeijer", "directie", "mediation"):

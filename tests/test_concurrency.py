@@ -26,6 +26,8 @@ from ikodesk.storage import Database, database
 from tests.conftest import REPO, TEST_PASSPHRASE
 from tests.support import records as R
 
+pytestmark = pytest.mark.slow  # Separate processes writing and reading at once.
+
 PASSWORD = "Zoekende-jurist-op-dinsdag-42"
 ADMIN_PASSWORD = "Zeventien-vogels-in-de-mei-wind"
 CASES_PER_IMPORT = 2000

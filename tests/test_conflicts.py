@@ -65,6 +65,7 @@ def _pairs(db: Database, status: ConflictStatus) -> set[tuple[str, str]]:
         }
 
 
+@pytest.mark.slow
 def test_a_year_of_demo_data_marks_every_mirrored_pair(year: Any) -> None:
     db, gen, elapsed = year
     assert gen.conflict_pairs == len(gen.mirrored) >= 5
@@ -73,6 +74,7 @@ def test_a_year_of_demo_data_marks_every_mirrored_pair(year: Any) -> None:
     assert elapsed < 30  # about 2 s on a developer machine; generous for shared CI
 
 
+@pytest.mark.slow
 def test_walls_leave_the_figures_alone(year: Any) -> None:
     db, gen, _ = year
     (a_ref, b_ref) = sorted(gen.mirrored)[0]

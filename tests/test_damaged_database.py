@@ -110,6 +110,7 @@ def _export_as_key_holder(path: Path, target: Path) -> None:
         exchange.export_file(s, Actor.key_holder(), target)
 
 
+@pytest.mark.slow
 def test_export_of_a_damaged_page_names_the_damage(
     filled: Path, tmp_path: Path, cli: Callable[..., object]
 ) -> None:

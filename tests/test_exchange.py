@@ -234,6 +234,7 @@ def dataset(draw: st.DrawFn) -> list[dict[str, Any]]:
     return recs
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

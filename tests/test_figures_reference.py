@@ -26,6 +26,8 @@ from tests.support import reference_2024 as ref
 from tests.support.records import lines
 from tests.support.shape import leaf_keys
 
+pytestmark = pytest.mark.slow  # The full reference year, its figures and its PDF.
+
 # Figures and reports are audited views of the centre's work: a manager logs in.
 MANAGER = "cijfers"
 MANAGER_PASSWORD = "Telling-per-kwartaal-voor-directie-9"

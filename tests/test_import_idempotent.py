@@ -152,6 +152,7 @@ def test_records_without_a_reference_are_not_imported_twice(tmp_path: Path) -> N
     db.close()
 
 
+@pytest.mark.slow
 def test_cli_demo_export_imports_into_a_fresh_init_twice(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     demo = tmp_path / "demo.db"
     res = cli(["--db", demo, "demo", "--years", "2024", "--scale", "0.03"], env=ENV)

@@ -276,6 +276,7 @@ KILL_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", ["recovery_shown", "reencrypt", "keyring"])
 def test_rekey_killed_with_sigkill(tmp_path: Path, step: str) -> None:
     """A real kill -9 in a separate process, with the file keyring of the tests."""

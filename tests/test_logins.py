@@ -120,6 +120,7 @@ def test_a_success_is_not_refused_and_resets_the_count(db: Database, people: Act
 # -- point 14: growing delay, lock after 10, admin unlock -------------------------------
 
 
+@pytest.mark.slow
 def test_fifty_fast_guesses_then_the_right_one_is_refused(db: Database, people: Actor) -> None:
     """The attack of the issue: 50 wrong guesses at 6 per second, then the right one."""
     clock = Clock()
@@ -245,6 +246,7 @@ def _median_time(db: Database, name: str, password: str, clock: Clock) -> float:
     return sorted(times)[len(times) // 2]
 
 
+@pytest.mark.slow
 def test_every_kind_of_failure_takes_as_long_as_a_wrong_password(
     db: Database, people: Actor
 ) -> None:
@@ -335,6 +337,7 @@ def test_the_demo_password_fails_the_policy_and_the_demo_bypasses_it() -> None:
 # -- the command line -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_unlock_lifts_a_lock_and_list_shows_it(cli, tmp_path) -> None:
     from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
 

@@ -14,6 +14,8 @@ from ikodesk.storage import Database
 from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
 from tests.support.mediation_dataset import build_2024
 
+pytestmark = pytest.mark.slow  # Every test loads the 2024 mediation seed and runs the CLI on it.
+
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
 PASSWORDS = {
     "bureau": "Paarse-Kat-Leest-6420",

@@ -30,6 +30,8 @@ from tests.support.mediation_dataset import (
 )
 from tests.support.shape import leaf_keys
 
+pytestmark = pytest.mark.slow  # Every test loads the 2024 mediation seed.
+
 KINDS = ("iko", "niko")
 OUTCOMES = ("full_agreement", "mirror_agreement", "no_agreement")
 

@@ -191,6 +191,7 @@ def _parent(draw: st.DrawFn) -> dict[str, Any]:
     return p
 
 
+@pytest.mark.slow
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

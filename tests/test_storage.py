@@ -205,6 +205,7 @@ def test_migrating_an_older_database_backs_it_up_first(
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema_*.db")), ids=lambda p: p.stem)
 def test_every_released_schema_migrates_to_head(fixture: Path, tmp_path: Path) -> None:
     """Databases of every released schema open with this code, data intact."""

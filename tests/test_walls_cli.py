@@ -15,6 +15,8 @@ from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
 from tests.support import family as F
 from tests.support import records as R
 
+pytestmark = pytest.mark.slow  # Every test loads the two families and runs the CLI on them.
+
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
 ROOT = {**ENV, "IKODESK_PASSWORD": ADMIN_PASSWORD}  # the administrator `init` makes
 

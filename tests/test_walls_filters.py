@@ -48,6 +48,7 @@ def test_the_walled_case_is_left_out_under_every_hidden_attribute_filter(
         assert count == len(ids)
 
 
+@pytest.mark.slow
 def test_the_walled_cases_hidden_values_do_not_change_any_filtered_list(
     walled: Database,
 ) -> None:

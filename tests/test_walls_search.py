@@ -167,6 +167,7 @@ def _as(cli, dbfile: Path, user: str, *args: object):
     return cli(["--db", dbfile, "--user", user, *args], env={**ENV, "IKODESK_PASSWORD": F.PASSWORD})
 
 
+@pytest.mark.slow
 def test_the_command_line_gives_no_signal_on_fragments(cli, dbfile: Path) -> None:
     def both(typed: str) -> tuple[int, str, str, int, str]:
         res = _as(cli, dbfile, "kvisser", "search", typed)

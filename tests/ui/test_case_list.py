@@ -84,6 +84,7 @@ def test_model_passes_the_model_tester(
     assert model.rowCount() > 500
 
 
+@pytest.mark.slow
 def test_ids_come_page_by_page_and_rows_in_batches(
     qtbot: QtBot, demo_db: Database, worker: DbWorker
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -56,6 +57,7 @@ def _student_window(qtbot: QtBot, worker: DbWorker, db: Database, student: Actor
     return window
 
 
+@pytest.mark.slow
 def test_line1_registration_by_keyboard_only(
     qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox
@@ -24,6 +25,7 @@ from tests.conftest import TEST_PASSPHRASE
 from tests.ui.conftest import PASSWORD, in_session, make_ctx
 
 
+@pytest.mark.slow
 def test_idle_lock_hides_everything_and_keeps_unsaved_input(
     qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
 ) -> None:
@@ -85,6 +87,7 @@ def test_a_case_that_loads_while_locked_shows_after_the_unlock(
     assert window.open_case(case_id) is form  # the open window, not a second one
 
 
+@pytest.mark.slow
 def test_admin_users_backup_and_idle_setting(
     qtbot: QtBot,
     sample_cases: Database,

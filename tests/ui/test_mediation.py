@@ -146,6 +146,7 @@ def _list_row(page: MediationPage, ref: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_a_request_from_registration_to_its_outcome(
     qtbot: QtBot, sample_cases: Database, bureau: Actor, worker: DbWorker
 ) -> None:
@@ -381,6 +382,7 @@ def test_a_request_from_registration_to_its_outcome(
     wait_idle(qtbot, worker)
 
 
+@pytest.mark.slow
 def test_a_request_not_continued_gets_its_special_curator(
     qtbot: QtBot, sample_cases: Database, bureau: Actor, worker: DbWorker
 ) -> None:

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 SCRIPT = textwrap.dedent(
     """
     import threading, time
@@ -36,6 +38,7 @@ SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_qt_calls_and_a_worker_thread_keep_reference_counts_intact() -> None:
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT],

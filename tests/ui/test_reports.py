@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCharts import QBarSeries
 from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
@@ -21,6 +22,7 @@ def _row(page, key: str) -> list[str]:  # type: ignore[no-untyped-def]
     return [model.data(model.index(row, c)) for c in range(4)]
 
 
+@pytest.mark.slow
 def test_reports_screen_shows_the_figures_and_makes_the_pdfs(
     qtbot: QtBot,
     sample_cases: Database,

@@ -106,6 +106,7 @@ def test_first_run_wizard_creates_a_keyring_database_and_its_admin(
     assert str(target) in window.db_label.text()
 
 
+@pytest.mark.slow
 def test_wizard_with_a_passphrase_when_there_is_no_keyring(
     qtbot: QtBot, worker: DbWorker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,6 +155,7 @@ def test_wizard_opens_an_existing_database(
     assert unlock.use_passphrase.isChecked()
 
 
+@pytest.mark.slow
 def test_unlock_with_passphrase_then_login_with_wrong_and_right_password(
     qtbot: QtBot, db: Database, worker: DbWorker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -212,6 +214,7 @@ def test_recovery_key_opens_a_keyring_database_on_another_workstation(
     assert memory_keyring.entries  # remembered for the next start
 
 
+@pytest.mark.slow
 def test_demo_database_is_created_in_the_background_then_login(
     qtbot: QtBot, worker: DbWorker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,6 +241,7 @@ def test_demo_database_is_created_in_the_background_then_login(
     assert count > 5
 
 
+@pytest.mark.slow
 def test_logout_from_the_lock_screen_returns_to_the_login(
     qtbot: QtBot, db: Database, worker: DbWorker
 ) -> None:

@@ -265,6 +265,7 @@ def test_management_sees_the_conflict_list_but_cannot_review(
     wait_idle(qtbot, worker)
 
 
+@pytest.mark.slow
 def test_audit_per_case_per_user_and_the_chain_check(
     qtbot: QtBot, admin_db: Database, worker: DbWorker
 ) -> None:

@@ -124,6 +124,7 @@ def _open_by_keyboard(qtbot: QtBot, window: MainWindow, ref: str) -> None:
     qtbot.keyClick(page.view, Qt.Key.Key_Return)
 
 
+@pytest.mark.slow
 def test_badge_on_both_sides_and_the_other_side_masked_in_every_role(
     qtbot: QtBot, walled: Database, actors: dict[str, Actor], worker: DbWorker
 ) -> None:

@@ -141,29 +141,43 @@ class Person(Base):
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
-class Child(Base):
+class ChildFields:
+    """What a case's child and a mediation's child share: name, birth date or age, position.
+
+    A mixin of columns only (each model keeps its own table, parent key and indexes); the
+    constraint `birth_date_or_age` is built by `child_check()` so both tables name it alike.
+    """
+
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    first_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    last_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # Whole years at the opening date (of the case or mediation), when the birth date is unknown.
+    age: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return self.age
+        return age_in_years(self.birth_date, day)
+
+
+def child_check() -> CheckConstraint:
+    """The rule every child row keeps: a birth date or an age."""
+    return CheckConstraint("birth_date IS NOT NULL OR age IS NOT NULL", name="birth_date_or_age")
+
+
+class Child(ChildFields, Base):
     __tablename__ = "children"
     __table_args__ = (
-        CheckConstraint("birth_date IS NOT NULL OR age IS NOT NULL", name="birth_date_or_age"),
+        child_check(),
         Index("ix_children_case_id", "case_id"),
         Index("ix_children_birth_date", "birth_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    first_name: Mapped[str | None] = mapped_column(String(100), default=None)
-    last_name: Mapped[str | None] = mapped_column(String(100), default=None)
-    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
-    # Whole years at the case's opening date, when the birth date is unknown.
-    age: Mapped[int | None] = mapped_column(Integer, default=None)
 
     case: Mapped[Case] = relationship(back_populates="children")
-
-    def age_on(self, day: date) -> int | None:
-        if self.birth_date is None:
-            return self.age
-        return age_in_years(self.birth_date, day)
 
 
 def age_in_years(born: date, on: date) -> int:

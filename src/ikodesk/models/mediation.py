@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ikodesk.models.base import Base, enum_column_type
-from ikodesk.models.cases import Case, age_in_years
+from ikodesk.models.cases import Case, ChildFields, child_check
 from ikodesk.models.enums import (
     Intake,
     MediationKind,
@@ -128,27 +128,17 @@ class MediationParent(Base):
     mediation: Mapped[Mediation] = relationship(back_populates="parents")
 
 
-class MediationChild(Base):
+class MediationChild(ChildFields, Base):
     __tablename__ = "mediation_children"
     __table_args__ = (
-        CheckConstraint("birth_date IS NOT NULL OR age IS NOT NULL", name="birth_date_or_age"),
+        child_check(),
         Index("ix_mediation_children_mediation_id", "mediation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mediation_id: Mapped[int] = mapped_column(ForeignKey("mediations.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    first_name: Mapped[str | None] = mapped_column(String(100), default=None)
-    last_name: Mapped[str | None] = mapped_column(String(100), default=None)
-    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
-    age: Mapped[int | None] = mapped_column(Integer, default=None)
 
     mediation: Mapped[Mediation] = relationship(back_populates="children")
-
-    def age_on(self, day: date) -> int | None:
-        if self.birth_date is None:
-            return self.age
-        return age_in_years(self.birth_date, day)
 
 
 class ChildInterview(Base):

@@ -113,11 +113,16 @@ def name_similarity(a: Name, b: Name) -> float | None:
     """How alike two full names are (0-100), allowing first and last swapped.
 
     None when either name lacks a first or a last name: then a name alone
-    cannot say whether two people are the same.
+    cannot say whether two people are the same. Symmetric: the swap is tried
+    both ways (first and last names are compared by different rules, so one
+    way alone would make the score depend on which case is compared first).
     """
     if not (a.full and b.full):
         return None
     direct = min(_first_sim(a.first, b.first), _last_sim(a.last, b.last))
-    swapped = min(_first_sim(a.first, b.last), _last_sim(a.last, b.first))
+    swapped = max(
+        min(_first_sim(a.first, b.last), _last_sim(a.last, b.first)),
+        min(_first_sim(b.first, a.last), _last_sim(b.last, a.first)),
+    )
     whole = fuzz.token_sort_ratio(" ".join(a.first + a.last), " ".join(b.first + b.last))
     return max(direct, swapped, whole)

@@ -17,8 +17,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,13 +30,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import ValidationError
 from ikodesk.services import mediators
 from ikodesk.services.access import Action
 from ikodesk.services.mediators import MediatorRow
-from ikodesk.services.validation import FieldProblem
-from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
-from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.messages import show_error
+from ikodesk.ui.common.submit_dialog import SessionJob, SubmitDialog
 from ikodesk.ui.common.tables import row_table
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.languages import language_list
@@ -110,21 +106,16 @@ class MediatorsModel(QAbstractTableModel):
         return None
 
 
-class MediatorDialog(QDialog):
-    """A new mediator, or the changes to one."""
-
-    stored = Signal(object)  # the MediatorRow as stored
+class MediatorDialog(SubmitDialog):
+    """A new mediator, or the changes to one; `stored` carries the MediatorRow as stored."""
 
     def __init__(self, ctx: AppContext, row: MediatorRow | None, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.row = row
-        self.busy = False
         self.setWindowTitle(
             self.tr("Mediator toevoegen") if row is None else self.tr("Mediator wijzigen")
         )
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
-        self.errors = FieldErrors()
         form = QFormLayout(self)
         self.name = QLineEdit(row.name if row else "")
         self.name.setObjectName("mediatorName")
@@ -153,19 +144,9 @@ class MediatorDialog(QDialog):
         form.addRow("", self.language_names)
         form.addRow("", self.cbfm)
         form.addRow("", self.active)
-        self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
         form.addRow(self.message)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(self.tr("&Opslaan"), QDialogButtonBox.ButtonRole.AcceptRole)
+        form.addRow(self.add_buttons(self.tr("&Opslaan"), self.tr("Annuleren")))
         self.ok.setObjectName("mediatorSave")
-        self.ok.setDefault(True)
-        buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
         self.languages.textChanged.connect(self._show_names)
         self._show_names()
         self.name.setFocus()
@@ -175,11 +156,7 @@ class MediatorDialog(QDialog):
         self.language_names.setText(language_list(codes))
         self.language_names.setVisible(bool(codes))
 
-    def submit(self) -> None:
-        if self.busy:
-            return
-        self.busy = True
-        self.ok.setEnabled(False)
+    def job(self) -> SessionJob:
         actor, row = self.ctx.actor, self.row
         name, codes = self.name.text(), parse_languages(self.languages.text())
         cbfm, active = self.cbfm.isChecked(), self.active.isChecked()
@@ -191,28 +168,7 @@ class MediatorDialog(QDialog):
                 s, actor, row.id, name=name, languages=codes, cbfm=cbfm, active=active
             )
 
-        self.ctx.worker.session(job, self._done, self._failed, owner=self)
-
-    def _done(self, row: MediatorRow) -> None:
-        self.busy = False
-        self.stored.emit(row)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.ok.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            other = self.errors.show([FieldProblem(f, m) for f, m in exc.errors.items()])
-            self.message.setText(" ".join(other))
-            self.message.setVisible(bool(other))
-            self.errors.focus_first()
-            return
-        message = user_message(exc)
-        if message is None:
-            show_error(self, exc)
-            return
-        self.message.setText(message)
-        self.message.show()
+        return job
 
 
 class MediatorPool(QWidget):

@@ -35,12 +35,8 @@ from ikodesk.ui.common.messages import ask, show_error, user_message
 from ikodesk.ui.common.problems import humanize
 from ikodesk.ui.common.tables import row_table
 from ikodesk.ui.context import AppContext
-from ikodesk.ui.mediation.mediation_steps import (
-    HINT_STYLE,
-    WARNING_STYLE,
-    MediatorsDialog,
-    StepDialog,
-)
+from ikodesk.ui.mediation.mediation_steps import HINT_STYLE, WARNING_STYLE, StepDialog
+from ikodesk.ui.mediation.mediator_pick import MediatorsDialog
 from ikodesk.ui.mediation.step_dialogs import (
     CuratorDialog,
     IntakeDialog,
