@@ -182,32 +182,32 @@
 <context>
     <name>AnchorBox</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="70"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="77"/>
         <source>Auditanker</source>
         <translation>Audit anchor</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="76"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="83"/>
         <source>Laatste anker wordt opgezocht…</source>
         <translation>Looking up the last anchor…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="80"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="87"/>
         <source>Nieuw &amp;anker maken…</source>
         <translation>New &amp;anchor…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="102"/>
         <source>Er is nog nooit een auditanker gemaakt. Maak er nu een en bewaar de code buiten de database: alleen zo valt later te bewijzen dat niemand met de sleutel het auditlog heeft herschreven.</source>
         <translation>No audit anchor has ever been made. Make one now and keep the code outside the database: only then can you prove later that nobody with the key has rewritten the audit log.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="108"/>
         <source>Laatste anker: {0} (tot en met vermelding {1}).</source>
         <translation>Last anchor: {0} (up to and including entry {1}).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="106"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="113"/>
         <source>Dat is meer dan een maand geleden: maak een nieuw anker en bewaar de code buiten de database.</source>
         <translation>That is more than a month ago: make a new anchor and keep the code outside the database.</translation>
     </message>
@@ -215,12 +215,12 @@
 <context>
     <name>AnchorCodeDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="41"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="48"/>
         <source>Auditanker</source>
         <translation>Audit anchor</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="45"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_security.py" line="52"/>
         <source>Schrijf deze code op of mail hem aan de leidinggevende, en bewaar hem buiten de database. Met &lt;i&gt;ikodesk audit verify --anchor CODE&lt;/i&gt; is later te bewijzen dat vermelding 1 t/m {0} van het auditlog sindsdien niet zijn gewijzigd. Over latere vermeldingen zegt de code niets.</source>
         <translation>Write this code down or mail it to the manager, and keep it outside the database. With &lt;i&gt;ikodesk audit verify --anchor CODE&lt;/i&gt; you can prove later that entries 1 to {0} of the audit log have not been changed since. The code says nothing about later entries.</translation>
     </message>
@@ -632,22 +632,22 @@
 <context>
     <name>CaseWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="94"/>
         <source>Nieuwe zaak</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="94"/>
         <source>Zaak laden…</source>
         <translation>Loading case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="285"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="287"/>
         <source>nieuwe zaak</source>
         <translation>new case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="287"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="289"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
@@ -667,42 +667,42 @@
         <translation>closed on {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="292"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="294"/>
         <source>Status: {0}</source>
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="314"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="316"/>
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="373"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="375"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="412"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="414"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="430"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="432"/>
         <source>Niet opgeslagen: kies een andere behandelaar.</source>
         <translation>Not saved: choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="444"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="446"/>
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="496"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="498"/>
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="497"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="499"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -1987,27 +1987,22 @@
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="370"/>
-        <source>Onjuist wachtwoord.</source>
-        <translation>Wrong password.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="404"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="406"/>
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="406"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="408"/>
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="438"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="440"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="440"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="442"/>
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -2470,47 +2465,47 @@
 <context>
     <name>MediatorDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="124"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="116"/>
         <source>Mediator toevoegen</source>
         <translation>Add mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="124"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="116"/>
         <source>Mediator wijzigen</source>
         <translation>Edit mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="133"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="124"/>
         <source>taalcodes, bijv. nl, pl, en</source>
         <translation>language codes, e.g. nl, pl, en</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="130"/>
         <source>&amp;CBFM-gecertificeerd (Certified Cross Border Family Mediator)</source>
         <translation>&amp;CBFM certified (Certified Cross Border Family Mediator)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="143"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="134"/>
         <source>&amp;Actief in de pool</source>
         <translation>&amp;Active in the pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="147"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="138"/>
         <source>&amp;Naam *</source>
         <translation>&amp;Name *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="148"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="139"/>
         <source>&amp;Talen</source>
         <translation>&amp;Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="162"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="148"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="165"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="148"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -2518,32 +2513,32 @@
 <context>
     <name>MediatorPickModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="44"/>
         <source>Mediator</source>
         <translation>Mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="191"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="45"/>
         <source>Talen</source>
         <translation>Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="192"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="46"/>
         <source>CBFM</source>
         <translation>CBFM</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="193"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="47"/>
         <source>Zaken in {0}</source>
         <translation>Cases in {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="230"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="63"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="237"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="64"/>
         <source>ja</source>
         <translation>yes</translation>
     </message>
@@ -2551,33 +2546,33 @@
 <context>
     <name>MediatorPool</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="233"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="189"/>
         <source>Zaken per mediator in &amp;jaar</source>
         <translation>Cases per mediator in &amp;year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="238"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="194"/>
         <source>Mediator &amp;toevoegen…</source>
         <translation>&amp;Add mediator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="240"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="196"/>
         <source>&amp;Wijzigen…</source>
         <translation>&amp;Edit…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="242"/>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="282"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="198"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="238"/>
         <source>&amp;Deactiveren</source>
         <translation>Deac&amp;tivate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="282"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="238"/>
         <source>A&amp;ctiveren</source>
         <translation>Ac&amp;tivate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="293"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="249"/>
         <source>{0} mediators, van wie {1} actief; {2} CBFM-gecertificeerd.</source>
         <translation>{0} mediators, {1} of them active; {2} CBFM certified.</translation>
     </message>
@@ -2585,47 +2580,47 @@
 <context>
     <name>MediatorsDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="271"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="105"/>
         <source>Mediators toewijzen</source>
         <translation>Assign mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="271"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="105"/>
         <source>&amp;Toewijzen</source>
         <translation>As&amp;sign</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="277"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="111"/>
         <source>Alle talen</source>
         <translation>All languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="278"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="112"/>
         <source>Alleen &amp;CBFM-gecertificeerd</source>
         <translation>Only &amp;CBFM certified</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="285"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="119"/>
         <source>T&amp;aal</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="299"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="133"/>
         <source>&amp;Pool</source>
         <translation>&amp;Pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="305"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="139"/>
         <source>Gekozen</source>
         <translation>Chosen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="315"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="149"/>
         <source>Meestal twee mediators. Spatie kiest of schrapt de mediator in de lijst; de volgorde van kiezen is de volgorde in de mediation. Minst belaste mediators staan bovenaan.</source>
         <translation>Usually two mediators. Space ticks or unticks the mediator in the list; the order of ticking is the order in the mediation. The least busy mediators are at the top.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="378"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pick.py" line="215"/>
         <source>nog niemand</source>
         <translation>nobody yet</translation>
     </message>
@@ -2633,42 +2628,42 @@
 <context>
     <name>MediatorsModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="70"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="66"/>
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="71"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="67"/>
         <source>Talen</source>
         <translation>Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="72"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="68"/>
         <source>CBFM</source>
         <translation>CBFM</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="69"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="74"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="70"/>
         <source>Zaken in {0}</source>
         <translation>Cases in {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="94"/>
         <source>gecertificeerd</source>
         <translation>certified</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="95"/>
         <source>actief</source>
         <translation>active</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="97"/>
         <source>inactief</source>
         <translation>inactive</translation>
     </message>
@@ -3271,17 +3266,17 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="111"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="83"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="130"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="101"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="133"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="104"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
@@ -3446,114 +3441,114 @@
 <context>
     <name>WorkflowPanel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="69"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="65"/>
         <source>Verloop</source>
         <translation>Course</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="87"/>
         <source>&amp;Starten…</source>
         <translation>S&amp;tart…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="89"/>
         <source>&amp;Niet voortzetten…</source>
         <translation>&amp;Not continued…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="91"/>
         <source>&amp;Heropenen</source>
         <translation>Reo&amp;pen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="96"/>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="214"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="210"/>
         <source>&amp;Curator benoemen…</source>
         <translation>Appoint c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="94"/>
         <source>&amp;Mediators toewijzen…</source>
         <translation>Assign &amp;mediators…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="96"/>
         <source>&amp;Intake…</source>
         <translation>&amp;Intake…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="102"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="98"/>
         <source>&amp;Kindgesprek toevoegen…</source>
         <translation>Add c&amp;hild interview…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="105"/>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="340"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="336"/>
         <source>Kindgesprek verwijderen</source>
         <translation>Delete child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="107"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="103"/>
         <source>&amp;Uitkomst…</source>
         <translation>&amp;Outcome…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="112"/>
         <source>Datum</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="112"/>
         <source>Kinderen gehoord</source>
         <translation>Children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="131"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="127"/>
         <source>Besluit</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="135"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="131"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="136"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="132"/>
         <source>Mediators</source>
         <translation>Mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="137"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="133"/>
         <source>Intake</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="135"/>
         <source>Kindgesprekken</source>
         <translation>Child interviews</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="143"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="139"/>
         <source>Uitkomst</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="212"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="208"/>
         <source>&amp;Curator wijzigen…</source>
         <translation>Change c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="322"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="318"/>
         <source>De aanvraag {0} wordt weer open; de reden waarom zij niet werd voortgezet vervalt. Een benoemde bijzondere curator blijft geregistreerd. Heropenen?</source>
         <translation>Request {0} becomes open again; the reason it was not continued is removed. An appointed special curator stays registered. Reopen?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="325"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="321"/>
         <source>Aanvraag heropenen</source>
         <translation>Reopen request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="337"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="333"/>
         <source>Het kindgesprek van {0} verwijderen? Doe dit alleen bij een vergissing.</source>
         <translation>Delete the child interview of {0}? Only do this to undo a mistake.</translation>
     </message>
