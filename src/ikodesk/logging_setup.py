@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 from pathlib import Path
-from typing import TextIO
 
 from ikodesk.storage import files
 from ikodesk.storage.paths import log_dir
@@ -14,7 +14,7 @@ from ikodesk.storage.paths import log_dir
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating log whose files are created (and kept) owner-only (0600)."""
 
-    def _open(self) -> TextIO:
+    def _open(self) -> io.TextIOWrapper:
         return files.open_private_log(Path(self.baseFilename), self.encoding or "utf-8")
 
 

@@ -28,7 +28,7 @@ from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
 from ikodesk.ui.mediation.mediation_form import MediationWindow
 from ikodesk.ui.mediation.mediation_page import MediationPage
-from ikodesk.ui.mediation.mediation_steps import StepDialog
+from ikodesk.ui.mediation.mediation_steps import StepDialog, not_run
 from tests.ui.conftest import KH, PASSWORD, in_session, make_ctx, wait_idle
 
 TIMEOUT = 10_000
@@ -734,3 +734,37 @@ def test_only_the_bureau_gets_the_mediation_page(
         assert window.unsaved_windows() == []
         window.close()
     wait_idle(qtbot, worker)
+
+
+def test_a_step_with_a_bad_date_runs_nothing_and_says_why(
+    qtbot: QtBot, sample_cases: Database, bureau: Actor, worker: DbWorker
+) -> None:
+    """A start date that is empty or no date: the field says so, the dialog stays open
+    and nothing reaches the database (the step's job is `not_run`)."""
+    mediation_id = _before(
+        sample_cases,
+        lambda s: (
+            med.register_request(
+                s,
+                bureau,
+                RequestData(MediationKind.IKO, date(2024, 4, 2), children=[ChildData(age=2)]),
+            ).id
+        ),
+    )
+    _window, page = _page(qtbot, worker, sample_cases, bureau)
+    form = page.open_request(mediation_id)
+    qtbot.waitUntil(lambda: form.detail is not None, timeout=TIMEOUT)
+    dialog = _dialog(qtbot, form, form.start_button)
+    field = dialog.findChild(QWidget, "startedDate")
+    assert field is not None
+    for typed, problem in (("", "Verplicht"), ("31-02-2024", "Ongeldige datum (dd-mm-jjjj)")):
+        _type(qtbot, field, typed)
+        dialog.problems = []
+        assert dialog.job() is not_run and [p.field for p in dialog.problems] == ["started"]
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda p=problem: dialog.errors.text("started") == p, timeout=TIMEOUT)
+        assert dialog.isVisible() and not dialog.busy
+    wait_idle(qtbot, worker)
+    status = in_session(worker, lambda s: med.get_mediation(s, bureau, mediation_id).status)
+    assert status is MediationStatus.REQUESTED
+    dialog.reject()

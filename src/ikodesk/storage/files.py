@@ -12,12 +12,13 @@ error the temporary file is removed and the target is left as it was.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -61,7 +62,7 @@ def create_private_file(path: Path) -> None:
     os.close(_create(path))
 
 
-def open_private_log(path: Path, encoding: str) -> TextIO:
+def open_private_log(path: Path, encoding: str) -> io.TextIOWrapper:
     """Open a log file for appending: created 0600, never through a link, kept 0600."""
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _O_NOFOLLOW | _O_CLOEXEC, FILE_MODE)
     try:

@@ -81,7 +81,7 @@ class StartController(QObject):
             path = Path(self.args.db).expanduser()
         else:
             saved = i18n.settings().value(SETTINGS_DB_PATH, "")
-            path = Path(saved) if saved else default_database_path()
+            path = Path(saved) if isinstance(saved, str) and saved else default_database_path()
         if path.is_file():
             self.unlock(path)
         else:
@@ -104,7 +104,7 @@ class StartController(QObject):
             self.tr("De demodatabase met fictieve gegevens wordt aangemaakt…"), "", 0, 0
         )
         progress.setWindowTitle(self.tr("ikodesk: demo"))
-        progress.setCancelButton(None)  # type: ignore[arg-type]
+        progress.setCancelButton(None)
         progress.setMinimumDuration(0)
         progress.setMinimumWidth(460)
         progress.setAutoClose(False)

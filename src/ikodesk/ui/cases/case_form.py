@@ -46,6 +46,7 @@ from ikodesk.ui.common.combos import enum_value
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE
 from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.qtdates import py_date
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
@@ -194,9 +195,9 @@ class CaseWindow(EditorWindow):
 
     # -- dynamic fields ------------------------------------------------------------------
     def _opened_changed(self) -> None:
-        day = self.opened.date().toPython()
-        self.country.set_reference_date(day)  # type: ignore[arg-type]
-        self.children_editor.model.set_opened(day)  # type: ignore[arg-type]
+        day = py_date(self.opened.date())
+        self.country.set_reference_date(day)
+        self.children_editor.model.set_opened(day)
 
     # -- loading ---------------------------------------------------------------------
     def _load(self) -> None:
@@ -321,7 +322,7 @@ class CaseWindow(EditorWindow):
             ref=self.ref,
             line=line_of(code),
             code=code,
-            opened=self.opened.date().toPython(),  # type: ignore[arg-type]
+            opened=py_date(self.opened.date()),
             handler=self.handler.currentData() or "",
             requester=requester,
             closed=self._closed,
@@ -445,7 +446,7 @@ class CaseWindow(EditorWindow):
         if self._dirty:
             self._say(self.tr("Sla eerst de wijzigingen op (Ctrl+S)."))
             return
-        dialog = CloseDialog(self.opened.date().toPython(), self)  # type: ignore[arg-type]
+        dialog = CloseDialog(py_date(self.opened.date()), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._do_close(*dialog.values()))
         dialog.open()

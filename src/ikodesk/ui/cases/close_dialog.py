@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
 
 from ikodesk.models.enums import CloseReason
 from ikodesk.ui.common.combos import combo
+from ikodesk.ui.common.qtdates import py_date
 from ikodesk.ui.i18n import enum_label
 
 
@@ -35,4 +36,4 @@ class CloseDialog(QDialog):
         self.reason.setFocus()
 
     def values(self) -> tuple[date, CloseReason]:
-        return self.day.date().toPython(), CloseReason(self.reason.currentData())  # type: ignore[return-value]
+        return py_date(self.day.date()), CloseReason(self.reason.currentData())

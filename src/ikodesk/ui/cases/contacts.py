@@ -38,6 +38,7 @@ from ikodesk.services import case_contacts
 from ikodesk.services.case_contacts import ContactRow, contact_rows, load_contacts
 from ikodesk.services.registrations import party_for
 from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.qtdates import py_datetime
 from ikodesk.ui.common.tables import Index, ListModel
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
@@ -232,7 +233,7 @@ class ContactDialog(QDialog):
         self.save_button.setEnabled(False)
         self.error.hide()
         actor, case_id = self.ctx.actor, self.case_id
-        at = self.at.dateTime().toPython()
+        at = py_datetime(self.at.dateTime())
         channel = Channel(self.channel.currentData())
         party = Party(self.party.currentData())
         minutes = self.minutes.value() or None

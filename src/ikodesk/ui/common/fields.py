@@ -100,7 +100,9 @@ class CountryField(QWidget):
         self.edit.setCompleter(self.completer)
         # Tab in the open list: close it, complete what was typed and move on, as the
         # user expects from a type-ahead field (Qt would only close the list).
-        self.completer.popup().installEventFilter(self)
+        popup = self.completer.popup()
+        assert popup is not None  # QCompleter makes its default list on the first call
+        popup.installEventFilter(self)
         layout.addWidget(self.edit, 1)
         self.badge = QLabel()
         self.badge.setObjectName("hagueBadge")
@@ -117,13 +119,15 @@ class CountryField(QWidget):
         self.changed.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        popup = self.completer.popup()
         if (
-            watched is self.completer.popup()
+            popup is not None
+            and watched is popup
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
         ):
-            self.completer.popup().hide()
+            popup.hide()
             self.commit()
             QApplication.sendEvent(
                 self.edit, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 
 violations: list[str] = []
 _gui_thread_id: int | None = None
+# The engines already guarded (weakly: a closed database's engine may go).
+_guarded: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def set_gui_thread() -> None:
@@ -43,9 +46,9 @@ def assert_not_gui_thread(what: str) -> None:
 
 def install(engine: Engine) -> None:
     """Refuse statements on the GUI thread for this engine (idempotent)."""
-    if getattr(engine, "_ikodesk_thread_guard", False):
+    if engine in _guarded:
         return
-    engine._ikodesk_thread_guard = True  # type: ignore[attr-defined]
+    _guarded.add(engine)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _check(conn: Any, cursor: Any, statement: str, *args: Any) -> None:

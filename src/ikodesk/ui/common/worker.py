@@ -28,8 +28,9 @@ from ikodesk.ui.common import thread_guard
 
 log = logging.getLogger(__name__)
 
-OnDone = Callable[[Any], None]
-OnError = Callable[[BaseException], None]
+# What a callback returns is ignored (show_error returns its box, for instance).
+OnDone = Callable[[Any], object]
+OnError = Callable[[BaseException], object]
 
 
 @dataclass

@@ -36,6 +36,13 @@ from ikodesk.ui.context import AppContext
 
 Index = QModelIndex | QPersistentModelIndex
 Job = Callable[[Session], Any]
+
+
+def not_run(session: Session) -> None:
+    """The job of a step whose fields have problems: `submit` shows them and never runs it."""
+    raise AssertionError("a step with field problems was submitted")
+
+
 HINT_STYLE = "color: #444444;"
 WARNING_STYLE = "background: #fff1d6; color: #6b4100; border-radius: 4px; padding: 6px;"
 

@@ -27,6 +27,7 @@ from ikodesk.ui.mediation.mediation_steps import (
     StepDialog,
     choice_combo,
     hint_label,
+    not_run,
     select_data,
 )
 
@@ -52,8 +53,10 @@ class StartDialog(StepDialog):
 
     def job(self) -> Job:
         day = self.day(self.started, "started")
+        if day is None:
+            return not_run
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.start_mediation(s, actor, mid, day)  # type: ignore[arg-type]
+        return lambda s: med.start_mediation(s, actor, mid, day)
 
 
 class NotContinueDialog(StepDialog):
@@ -184,9 +187,11 @@ class InterviewDialog(StepDialog):
 
     def job(self) -> Job:
         day = self.day(self.day_field, "date")
+        if day is None:
+            return not_run
         heard = self.children_heard.value()
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.add_child_interview(s, actor, mid, day, heard)  # type: ignore[arg-type]
+        return lambda s: med.add_child_interview(s, actor, mid, day, heard)
 
 
 class OutcomeDialog(StepDialog):
@@ -234,13 +239,15 @@ class OutcomeDialog(StepDialog):
             self.problems.append(FieldProblem("outcome", self.tr("kies de uitkomst")))
         outcome = Outcome(value) if value else Outcome.NO_AGREEMENT
         day = self.day(self.ended, "ended")
+        if day is None:
+            return not_run
         reasons = (
             [r for r, box in self.reasons.items() if box.isChecked()]
             if outcome is Outcome.NO_AGREEMENT
             else []
         )
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.record_outcome(s, actor, mid, outcome, day, reasons)  # type: ignore[arg-type]
+        return lambda s: med.record_outcome(s, actor, mid, outcome, day, reasons)
 
 
 # -- assigning mediators ------------------------------------------------------------------

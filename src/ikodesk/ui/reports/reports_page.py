@@ -134,7 +134,7 @@ class ReportsPage(QWidget):
         )
         self.filter.textChanged.connect(lambda t: self.model.set_figures(self.data, t))
         tv.addWidget(self.filter)
-        self.model = FiguresModel(self)
+        self.model: FiguresModel = FiguresModel(self)
         self.table = QTableView()
         self.table.setObjectName("figures")
         self.table.setModel(self.model)
@@ -393,7 +393,8 @@ class ReportsPage(QWidget):
         dialog = QPrintDialog(printer, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._print(printer))
-        dialog.open()
+        # PySide6's stub for QPrintDialog drops the QDialog.open() overload it inherits.
+        dialog.open()  # type: ignore[call-arg]
         self.print_dialog = dialog
 
     def _print(self, printer: QPrinter) -> None:
