@@ -288,10 +288,7 @@ class MainWindow(QMainWindow):
                 if key is None and w.case_id == case_id:
                     windows.remove(w)
                     self.case_windows.setdefault(case_id, []).append(w)
-        if self.cases_page is not None:
-            self.cases_page.refresh()
-        if self.line1_page is not None:
-            self.line1_page.refresh_recent()
+        # The lists refresh themselves on the worker's `changed` (ui.common.changes).
 
     def _set_language(self, code: str) -> None:
         i18n.save_language(code)

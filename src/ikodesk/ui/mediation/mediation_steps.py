@@ -44,6 +44,7 @@ from ikodesk.services import mediators
 from ikodesk.services.mediation import MediationDetail
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.services.validation import FieldProblem
+from ikodesk.ui.common.changes import MEDIATIONS
 from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.common.fields import DateField, fold
 from ikodesk.ui.common.messages import show_error, user_message
@@ -148,7 +149,7 @@ class StepDialog(QDialog):
             return
         self.busy = True
         self.ok.setEnabled(False)
-        self.ctx.worker.session(job, self._done, self._failed, owner=self)
+        self.ctx.worker.session(job, self._done, self._failed, owner=self, changes=MEDIATIONS)
 
     def _done(self, result: Any) -> None:
         self.busy = False

@@ -37,6 +37,7 @@ from ikodesk.services import mediators
 from ikodesk.services.access import Action
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.services.validation import FieldProblem
+from ikodesk.ui.common.changes import MEDIATORS
 from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.common.tables import row_table
@@ -191,7 +192,7 @@ class MediatorDialog(QDialog):
                 s, actor, row.id, name=name, languages=codes, cbfm=cbfm, active=active
             )
 
-        self.ctx.worker.session(job, self._done, self._failed, owner=self)
+        self.ctx.worker.session(job, self._done, self._failed, owner=self, changes=MEDIATORS)
 
     def _done(self, row: MediatorRow) -> None:
         self.busy = False
@@ -337,4 +338,5 @@ class MediatorPool(QWidget):
             self._stored,
             lambda e: show_error(self, e),
             owner=self,
+            changes=MEDIATORS,
         )
