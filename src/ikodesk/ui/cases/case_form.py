@@ -47,7 +47,7 @@ from ikodesk.ui.common.changes import CASES
 from ikodesk.ui.common.combos import enum_value
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE
-from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.messages import service_text, show_error, user_message
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
@@ -428,7 +428,7 @@ class CaseWindow(EditorWindow):
         if isinstance(exc, HandlerWalled):
             # The chosen handler stands on the other side of this family's conflict:
             # nothing was written. The policy's message, as it is, next to the field.
-            self._refused_handler = (self.handler.currentData(), exc.message)
+            self._refused_handler = (self.handler.currentData(), service_text(exc))
             self.show_problems([])
             self._say(self.tr("Niet opgeslagen: kies een andere behandelaar."))
             self.handler.setFocus()
