@@ -632,22 +632,22 @@
 <context>
     <name>CaseWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="97"/>
         <source>Nieuwe zaak</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="97"/>
         <source>Zaak laden…</source>
         <translation>Loading case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="287"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="290"/>
         <source>nieuwe zaak</source>
         <translation>new case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="289"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="292"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
@@ -667,42 +667,42 @@
         <translation>closed on {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="294"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="297"/>
         <source>Status: {0}</source>
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="316"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="319"/>
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="375"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="378"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="414"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="416"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="432"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="434"/>
         <source>Niet opgeslagen: kies een andere behandelaar.</source>
         <translation>Not saved: choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="446"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="448"/>
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="498"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="492"/>
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="499"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="493"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -710,118 +710,118 @@
 <context>
     <name>CasesPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="46"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="48"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="53"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="55"/>
         <source>&amp;Nieuwe zaak (lijn 2)</source>
         <translation>&amp;New case (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="54"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="56"/>
         <source>Ctrl+Shift+L</source>
         <translation>Ctrl+Shift+L</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="63"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="65"/>
         <source>Zoeken op referentie, naam of naam van een kind (Ctrl+K)</source>
         <translation>Search by reference, name or a child&apos;s name (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="78"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="80"/>
         <source>Alle lijnen</source>
         <translation>All lines</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="81"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="80"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="82"/>
         <source>Lijn 2</source>
         <translation>Line 2</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="83"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="85"/>
         <source>Alle codes</source>
         <translation>All codes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="88"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="90"/>
         <source>Open en gesloten</source>
         <translation>Open and closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="91"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="92"/>
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="95"/>
         <source>Alle behandelaars</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="96"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="98"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="100"/>
         <source>&amp;Lijn</source>
         <translation>&amp;Line</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="101"/>
         <source>C&amp;ode</source>
         <translation>C&amp;ode</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="102"/>
         <source>S&amp;tatus</source>
         <translation>S&amp;tatus</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="103"/>
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="102"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="104"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="192"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="212"/>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="217"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="214"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="223"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="244"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="250"/>
         <source>{0} of meer zaken: verfijn de zoekopdracht</source>
         <translation>{0} or more cases: refine the search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="247"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="253"/>
         <source>{0} zaken</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="256"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="262"/>
         <source>Er is iets gevonden achter een conflictmuur: een dossier dat bij deze zoekopdracht past, maar voor u is afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
         <translation>Something was found behind a conflict wall: a dossier that matches this search but is screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
     </message>
@@ -893,27 +893,27 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="18"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="19"/>
         <source>Zaak sluiten</source>
         <translation>Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="26"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="27"/>
         <source>&amp;Sluitdatum</source>
         <translation>&amp;Closing date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="27"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="28"/>
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="29"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="30"/>
         <source>Zaak &amp;sluiten</source>
         <translation>&amp;Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="31"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="32"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -934,47 +934,47 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="50"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="51"/>
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="51"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="52"/>
         <source>Andere zaak</source>
         <translation>Other case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="52"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="53"/>
         <source>Gevonden</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="53"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="54"/>
         <source>Let op</source>
         <translation>Attention</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="54"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="55"/>
         <source>Reden</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="62"/>
         <source>overdracht nodig</source>
         <translation>handover needed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="63"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="64"/>
         <source>iemand zag beide kanten</source>
         <translation>someone saw both sides</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="88"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="89"/>
         <source>Overdracht nodig: de behandelaar van een van beide zaken staat aan de andere kant van de muur (bijvoorbeeld na een import). Wijs de zaak toe aan een andere behandelaar.</source>
         <translation>Handover needed: the handler of one of the two cases stands on the other side of the wall (after an import, for example). Assign the case to another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="97"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="98"/>
         <source>Iemand heeft beide dossiers ingezien voordat het conflict bekend was. Die persoon blijft aan de kant die hij of zij het eerst zag.</source>
         <translation>Someone read both dossiers before the conflict was known. That person stays on the side they saw first.</translation>
     </message>
@@ -982,7 +982,7 @@
 <context>
     <name>ConflictsPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="402"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="403"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
@@ -990,92 +990,92 @@
 <context>
     <name>ConflictsPanel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="153"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="154"/>
         <source>Zaken van dezelfde familie waarin beide ouders advies vragen. Ze worden automatisch gevonden en afgeschermd: wie de ene zaak behandelt of heeft ingezien, kan de andere niet openen. Hier staan alleen de referenties, nooit de inhoud van de dossiers.</source>
         <translation>Cases of one family in which both parents ask for advice. They are found and screened off automatically: whoever handles or has read one case cannot open the other. Only the references are shown here, never the contents of the dossiers.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="162"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="163"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="182"/>
         <source>Te beoordelen</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="185"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="186"/>
         <source>Zwakke overeenkomsten (bijvoorbeeld alleen namen, geen geboortedata). Tot u beslist staat er een voorlopige muur: wie de ene zaak behandelt of heeft ingezien, kan de andere niet openen. Bevestig als het om dezelfde familie gaat: de muur blijft dan staan, en dat kan niet ongedaan worden gemaakt. Wijs af als het niet zo is: dan gaat de voorlopige muur weg.</source>
         <translation>Weak matches (for example names only, no dates of birth). Until you decide, a provisional wall is up: whoever handles or has opened one case cannot open the other. Confirm if it is the same family: the wall then stays, and that cannot be undone. Dismiss if it is not: the provisional wall is then lifted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="201"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="202"/>
         <source>Be&amp;vestigen: zelfde familie…</source>
         <translation>C&amp;onfirm: same family…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="203"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="204"/>
         <source>A&amp;fwijzen: geen zelfde familie…</source>
         <translation>Di&amp;smiss: not the same family…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="218"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="219"/>
         <source>Ver&amp;nieuwen</source>
         <translation>R&amp;efresh</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="251"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="252"/>
         <source>Conflictzaken ({0})</source>
         <translation>Conflict cases ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="254"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="255"/>
         <source>Te beoordelen ({0})</source>
         <translation>To review ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="258"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="259"/>
         <source>Niets te beoordelen.</source>
         <translation>Nothing to review.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="273"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="274"/>
         <source>{0} en {1}: {2}.</source>
         <translation>{0} and {1}: {2}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="307"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="308"/>
         <source>Conflictzaak bevestigen</source>
         <translation>Confirm conflict case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="309"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="310"/>
         <source>Horen {0} en {1} bij dezelfde familie? Na bevestigen zijn de twee zaken een conflictzaak: de voorlopige muur blijft staan, wie de ene behandelt of heeft ingezien, kan de andere niet openen. Dit kan niet ongedaan worden gemaakt.</source>
         <translation>Do {0} and {1} belong to the same family? After confirming, the two cases are a conflict case: the provisional wall stays, and whoever handles or has opened one cannot open the other. This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="324"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="325"/>
         <source>Overeenkomst afwijzen</source>
         <translation>Dismiss match</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="326"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="327"/>
         <source>Horen {0} en {1} niet bij dezelfde familie? Na afwijzen verdwijnt de overeenkomst van de lijst en gaat de voorlopige muur weg: beide zaken zijn dan weer voor iedereen met toegang te openen. Alleen een sterke overeenkomst maakt er later nog een conflictzaak van.</source>
         <translation>Do {0} and {1} not belong to the same family? After dismissing, the match leaves the list and the provisional wall is lifted: both cases open again for everyone with access. Only a strong match can make a conflict case of them later.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="354"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="355"/>
         <source>Bevestigd: {0} en {1} zijn een conflictzaak (afgeschermd).</source>
         <translation>Confirmed: {0} and {1} are a conflict case (screened off).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="359"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="360"/>
         <source>Afgewezen: {0} en {1} zijn geen zelfde familie; de voorlopige muur is weg.</source>
         <translation>Dismissed: {0} and {1} are not the same family; the provisional wall is lifted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="279"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="280"/>
         <source>Voorlopige muur: beide zaken zijn van elkaar afgeschermd tot u beslist.</source>
         <translation>Provisional wall: the two cases are screened off from each other until you decide.</translation>
     </message>
@@ -1083,57 +1083,57 @@
 <context>
     <name>ContactDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="177"/>
         <source>Nieuw contactmoment — {0}</source>
         <translation>New contact — {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="184"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="198"/>
         <source>onbekend</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="185"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="199"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="189"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="203"/>
         <source>korte samenvatting (Ctrl+Enter slaat op)</source>
         <translation>short summary (Ctrl+Enter saves)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="191"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="205"/>
         <source>&amp;Datum en tijd</source>
         <translation>&amp;Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="192"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="206"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="193"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="207"/>
         <source>&amp;Met</source>
         <translation>&amp;With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="194"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="208"/>
         <source>M&amp;inuten</source>
         <translation>M&amp;inutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="195"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="209"/>
         <source>&amp;Samenvatting</source>
         <translation>&amp;Summary</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="205"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="219"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="208"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="222"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -1141,32 +1141,32 @@
 <context>
     <name>ContactTimelineModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="66"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="68"/>
         <source>Datum en tijd</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="67"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="69"/>
         <source>Kanaal</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="68"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="70"/>
         <source>Met</source>
         <translation>With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="69"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="71"/>
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="70"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="72"/>
         <source>Minuten</source>
         <translation>Minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="71"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="73"/>
         <source>Samenvatting</source>
         <translation>Summary</translation>
     </message>
@@ -1174,17 +1174,17 @@
 <context>
     <name>ContactsPanel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="102"/>
         <source>Contactmomenten</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="102"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="104"/>
         <source>&amp;Nieuw contactmoment (Ctrl+Shift+N)</source>
         <translation>&amp;New contact (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="144"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="158"/>
         <source>{0} contactmoment(en)</source>
         <translation>{0} contact(s)</translation>
     </message>
@@ -1235,27 +1235,27 @@
         <translation>start typing: Polen, Turkije, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="186"/>
         <source> sinds {0}</source>
         <translation> since {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="184"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="188"/>
         <source>HKOV-land{0}</source>
         <translation>Hague country{0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="187"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="191"/>
         <source>nog geen HKOV-land op {0}</source>
         <translation>not yet a Hague country on {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="194"/>
         <source>geen HKOV-land</source>
         <translation>not a Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="193"/>
+        <location filename="../../src/ikodesk/ui/common/fields.py" line="197"/>
         <source> · EU</source>
         <translation> · EU</translation>
     </message>
@@ -1263,22 +1263,22 @@
 <context>
     <name>CuratorDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="96"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="99"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="96"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="99"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="104"/>
         <source>&amp;Benoemd op</source>
         <translation>&amp;Appointed on</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="107"/>
         <source>Maak de datum leeg om de benoeming in te trekken.</source>
         <translation>Clear the date to withdraw the appointment.</translation>
     </message>
@@ -1494,32 +1494,32 @@
 <context>
     <name>IntakeDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="119"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="122"/>
         <source>Intake met de mediators</source>
         <translation>Intake with the mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="119"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="122"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="123"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="126"/>
         <source>&amp;Uitkomst van de intake</source>
         <translation>Intake &amp;result</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="126"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="129"/>
         <source>&amp;Einddatum</source>
         <translation>&amp;End date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="130"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="133"/>
         <source>Niet geschikt: de mediation eindigt na de intake, zonder uitkomst. Geef dan de einddatum.</source>
         <translation>Not suitable: the mediation ends after the intake, without an outcome. Then give the end date.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="151"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="154"/>
         <source>kies geschikt of niet geschikt</source>
         <translation>choose suitable or not suitable</translation>
     </message>
@@ -1527,42 +1527,42 @@
 <context>
     <name>InterviewDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="161"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="164"/>
         <source>Kindgesprek</source>
         <translation>Child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="161"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="164"/>
         <source>Kindgesprek &amp;toevoegen</source>
         <translation>&amp;Add interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="166"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="169"/>
         <source>&amp;Datum</source>
         <translation>&amp;Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="170"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="173"/>
         <source>&amp;Kinderen gehoord</source>
         <translation>&amp;Children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="177"/>
         <source>Kinderen in deze mediation (leeftijd bij de aanvraag): {0}.</source>
         <translation>Children in this mediation (age at the request): {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="175"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="178"/>
         <source>{0} jaar</source>
         <translation>{0} years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="178"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="181"/>
         <source>Van de kinderen in deze mediation is geen leeftijd bekend.</source>
         <translation>No age is known of the children in this mediation.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="179"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="182"/>
         <source>Kinderen worden gehoord vanaf {0} jaar.</source>
         <translation>Children are heard from the age of {0}.</translation>
     </message>
@@ -1570,87 +1570,87 @@
 <context>
     <name>Line1Page</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="67"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="68"/>
         <source>Professional</source>
         <translation>Professional</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="114"/>
         <source>Nieuwe registratie (Ctrl+N)</source>
         <translation>New registration (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="122"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="124"/>
         <source>achternaam of organisatie (mag leeg)</source>
         <translation>last name or organisation (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="126"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="128"/>
         <source>korte notitie; Enter slaat op</source>
         <translation>short note; Enter saves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="132"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="134"/>
         <source>&amp;Wie belt</source>
         <translation>&amp;Who calls</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="133"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="135"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="136"/>
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="135"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="137"/>
         <source>N&amp;otitie</source>
         <translation>N&amp;ote</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="136"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="138"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="137"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="139"/>
         <source>&amp;Opslaan (Enter)</source>
         <translation>&amp;Save (Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="150"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="152"/>
         <source>Mijn laatste 20 registraties</source>
         <translation>My last 20 registrations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="169"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="171"/>
         <source>Enter of dubbelklik: contactmoment toevoegen. Ctrl+O: zaak openen.</source>
         <translation>Enter or double-click: add a contact. Ctrl+O: open the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="176"/>
         <source>&amp;Contactmoment toevoegen</source>
         <translation>Add &amp;contact</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="176"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="178"/>
         <source>Zaak o&amp;penen</source>
         <translation>&amp;Open case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="191"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="193"/>
         <source>Lijn 1: toestemming vakantie</source>
         <translation>Line 1: travel consent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="244"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="251"/>
         <source>Onbekend land “{0}”: kies een land uit de lijst.</source>
         <translation>Unknown country “{0}”: choose a country from the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="272"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="279"/>
         <source>Opgeslagen als {0}. Klaar voor de volgende beller.</source>
         <translation>Saved as {0}. Ready for the next caller.</translation>
     </message>
@@ -1812,197 +1812,197 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="51"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="53"/>
         <source>ikodesk — Centrum Internationale Kinderontvoering</source>
         <translation>ikodesk — Centre for International Child Abduction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="72"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="74"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="76"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="78"/>
         <source>Zaken (lijn 2)</source>
         <translation>Cases (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="81"/>
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="82"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="84"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="89"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="93"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="169"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="171"/>
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="173"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="175"/>
         <source>Nieuwe registratie &amp;lijn 1</source>
         <translation>New &amp;line 1 registration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="180"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="182"/>
         <source>Nieuwe &amp;tweedelijnszaak</source>
         <translation>New line &amp;2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="184"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="186"/>
         <source>&amp;Zoeken</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="187"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="189"/>
         <source>&amp;Vergrendelen</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="188"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="190"/>
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="192"/>
         <source>A&amp;fsluiten</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="193"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="195"/>
         <source>B&amp;eeld</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="194"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="196"/>
         <source>&amp;Taal</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="203"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="206"/>
         <source>&amp;Sneltoetsen</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="207"/>
         <source>&amp;Over ikodesk</source>
         <translation>&amp;About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="211"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="213"/>
         <source>Gebruiker: {0} ({1})</source>
         <translation>User: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="215"/>
         <source>sleutelhouder</source>
         <translation>key holder</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="214"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="216"/>
         <source>Rol: {0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="215"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="217"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="300"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="299"/>
         <source>Taal</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="301"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="300"/>
         <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
         <translation>The language takes effect when you restart ikodesk.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="308"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="307"/>
         <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
         <translation>new line 1 registration (from any window)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="312"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="311"/>
         <source>nieuwe tweedelijnszaak</source>
         <translation>new line 2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="314"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="313"/>
         <source>zoeken in zaken</source>
         <translation>search cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="315"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="314"/>
         <source>zaak opslaan</source>
         <translation>save the case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="316"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="315"/>
         <source>nieuw contactmoment in een zaak</source>
         <translation>new contact in a case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="317"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="316"/>
         <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
         <translation>save a line 1 registration; open a case in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="320"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="319"/>
         <source>vergrendelen</source>
         <translation>lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="328"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="327"/>
         <source>Sneltoetsen</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="335"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="334"/>
         <source>Over ikodesk</source>
         <translation>About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="337"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="336"/>
         <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="406"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="405"/>
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="408"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="407"/>
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="440"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="439"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="442"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="441"/>
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -2078,127 +2078,127 @@
 <context>
     <name>MediationPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="66"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="67"/>
         <source>Mediation Bureau</source>
         <translation>Mediation Bureau</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="71"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="72"/>
         <source>bijv. M2024-007 (Ctrl+K)</source>
         <translation>e.g. M2024-007 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="74"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="75"/>
         <source>&amp;Ga naar</source>
         <translation>&amp;Go to</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="78"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="79"/>
         <source>&amp;Nieuwe aanvraag</source>
         <translation>&amp;New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="93"/>
         <source>&amp;Aanvragen</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="95"/>
         <source>Mediator&amp;pool</source>
         <translation>Mediator &amp;pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="105"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="106"/>
         <source>&amp;Nieuwe aanvraag (Ctrl+N)</source>
         <translation>&amp;New request (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="149"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="150"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="152"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="153"/>
         <source>IKO en NIKO</source>
         <translation>IKO and NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="157"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="158"/>
         <source>Alle statussen</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="162"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="163"/>
         <source>Alle mediators</source>
         <translation>All mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="165"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="166"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="166"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="167"/>
         <source>S&amp;oort</source>
         <translation>&amp;Type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="167"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="168"/>
         <source>S&amp;tatus</source>
         <translation>&amp;Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="168"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="169"/>
         <source>Me&amp;diator</source>
         <translation>Me&amp;diator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="178"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="179"/>
         <source>Op&amp;enen</source>
         <translation>Op&amp;en</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="180"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="181"/>
         <source>Enter in de lijst</source>
         <translation>Enter in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="255"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="256"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="286"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="287"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="302"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="303"/>
         <source>{0} aanvragen</source>
         <translation>{0} requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="315"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="316"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, aangevraagd {3}, kind van {4} jaar)</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, requested {3}, child aged {4})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="326"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="327"/>
         <source>en nog {0}</source>
         <translation>and {0} more</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="329"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="330"/>
         <source>Een niet-voortgezette aanvraag met een kind van {0} jaar of ouder heeft nog geen bijzondere curator (afspraak van het bureau):</source>
         <translation>A request that was not continued, with a child of {0} or older, has no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="334"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="335"/>
         <source>{0} niet-voortgezette aanvragen met een kind van {1} jaar of ouder hebben nog geen bijzondere curator (afspraak van het bureau):</source>
         <translation>{0} requests that were not continued, with a child of {1} or older, have no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="339"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="340"/>
         <source>Bijzondere curator benoemen</source>
         <translation>Appoint a special curator</translation>
     </message>
@@ -2276,48 +2276,48 @@
         <translation>choose mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="334"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="335"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="96"/>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="283"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="97"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="284"/>
         <source>Nieuwe mediationaanvraag</source>
         <translation>New mediation request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="96"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="97"/>
         <source>Laden…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="117"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="140"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="141"/>
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="144"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="145"/>
         <source>Leeftijd op de aanvraagdatum; vul alleen in als de geboortedatum onbekend is</source>
         <translation>Age on the request date; fill in only when the date of birth is unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="281"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="282"/>
         <source>Nieuwe aanvraag</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="284"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="285"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="286"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="287"/>
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
@@ -2417,47 +2417,47 @@
         <translation>No outcome yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="329"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="330"/>
         <source>kies IKO of NIKO</source>
         <translation>choose IKO or NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="337"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="338"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="388"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="391"/>
         <source>Aanvraag {0} geregistreerd.</source>
         <translation>Request {0} registered.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="390"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="393"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="420"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="423"/>
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="434"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="437"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="454"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="457"/>
         <source>Verloop bijgewerkt.</source>
         <translation>Course updated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="466"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="469"/>
         <source>De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Request {0} has changes that have not been saved yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="467"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="470"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -2465,47 +2465,47 @@
 <context>
     <name>MediatorDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="119"/>
         <source>Mediator toevoegen</source>
         <translation>Add mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="119"/>
         <source>Mediator wijzigen</source>
         <translation>Edit mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="124"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="127"/>
         <source>taalcodes, bijv. nl, pl, en</source>
         <translation>language codes, e.g. nl, pl, en</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="130"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="133"/>
         <source>&amp;CBFM-gecertificeerd (Certified Cross Border Family Mediator)</source>
         <translation>&amp;CBFM certified (Certified Cross Border Family Mediator)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="137"/>
         <source>&amp;Actief in de pool</source>
         <translation>&amp;Active in the pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="138"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="141"/>
         <source>&amp;Naam *</source>
         <translation>&amp;Name *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="142"/>
         <source>&amp;Talen</source>
         <translation>&amp;Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="148"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="151"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="148"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="151"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -2546,33 +2546,33 @@
 <context>
     <name>MediatorPool</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="189"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="192"/>
         <source>Zaken per mediator in &amp;jaar</source>
         <translation>Cases per mediator in &amp;year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="194"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="197"/>
         <source>Mediator &amp;toevoegen…</source>
         <translation>&amp;Add mediator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="196"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="199"/>
         <source>&amp;Wijzigen…</source>
         <translation>&amp;Edit…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="198"/>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="238"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="201"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="241"/>
         <source>&amp;Deactiveren</source>
         <translation>Deac&amp;tivate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="238"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="241"/>
         <source>A&amp;ctiveren</source>
         <translation>Ac&amp;tivate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="249"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="252"/>
         <source>{0} mediators, van wie {1} actief; {2} CBFM-gecertificeerd.</source>
         <translation>{0} mediators, {1} of them active; {2} CBFM certified.</translation>
     </message>
@@ -2628,42 +2628,42 @@
 <context>
     <name>MediatorsModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="66"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="67"/>
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="67"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="68"/>
         <source>Talen</source>
         <translation>Languages</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="68"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="69"/>
         <source>CBFM</source>
         <translation>CBFM</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="69"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="70"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="70"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="71"/>
         <source>Zaken in {0}</source>
         <translation>Cases in {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="95"/>
         <source>gecertificeerd</source>
         <translation>certified</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="96"/>
         <source>actief</source>
         <translation>active</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="97"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediator_pool.py" line="98"/>
         <source>inactief</source>
         <translation>inactive</translation>
     </message>
@@ -2671,27 +2671,27 @@
 <context>
     <name>NotContinueDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="67"/>
         <source>Aanvraag niet voortzetten</source>
         <translation>Request not continued</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="68"/>
         <source>&amp;Niet voortzetten</source>
         <translation>Do &amp;not continue</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="76"/>
         <source>Bijvoorbeeld: ouders willen na de regiezitting niet meer deelnemen.</source>
         <translation>For example: after the directions hearing the parents no longer want to take part.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="75"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="78"/>
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="82"/>
         <source>Bij een kind van {0} jaar of ouder benoemt het bureau daarna een bijzondere curator.</source>
         <translation>For a child of {0} or older the bureau then appoints a special curator.</translation>
     </message>
@@ -2732,37 +2732,37 @@
 <context>
     <name>OutcomeDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="195"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="200"/>
         <source>Uitkomst van de mediation</source>
         <translation>Outcome of the mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="195"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="200"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="199"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="204"/>
         <source>&amp;Uitkomst</source>
         <translation>&amp;Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="203"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="208"/>
         <source>&amp;Einddatum</source>
         <translation>&amp;End date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="214"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="219"/>
         <source>Waarom niet geslaagd</source>
         <translation>Why it failed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="218"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="223"/>
         <source>De mediation heeft al een uitkomst: dit corrigeert haar.</source>
         <translation>The mediation already has an outcome: this corrects it.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="234"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="239"/>
         <source>kies de uitkomst</source>
         <translation>choose the outcome</translation>
     </message>
@@ -2783,27 +2783,27 @@
 <context>
     <name>RecentModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="88"/>
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="88"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="89"/>
         <source>Conflict</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="90"/>
         <source>Geopend</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="91"/>
         <source>Beller</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="92"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
@@ -3025,12 +3025,12 @@
         <translation>Saved as {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="402"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="403"/>
         <source>De printer kan niet worden gebruikt.</source>
         <translation>The printer cannot be used.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="413"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="414"/>
         <source>Naar de printer gestuurd.</source>
         <translation>Sent to the printer.</translation>
     </message>
@@ -3144,27 +3144,27 @@
 <context>
     <name>ReviewModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="113"/>
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="114"/>
         <source>Andere zaak</source>
         <translation>Other case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="114"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="115"/>
         <source>Gevonden</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="116"/>
         <source>Punten</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="117"/>
         <source>Reden</source>
         <translation>Reason</translation>
     </message>
@@ -3195,22 +3195,22 @@
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="37"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="38"/>
         <source>Mediation starten</source>
         <translation>Start mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="37"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="38"/>
         <source>Mediation &amp;starten</source>
         <translation>&amp;Start mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="41"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="42"/>
         <source>De ouders zijn bereid tot mediation. Aangevraagd op {0}.</source>
         <translation>The parents are willing to mediate. Requested on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="49"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="50"/>
         <source>Start&amp;datum</source>
         <translation>Start &amp;date</translation>
     </message>
@@ -3266,17 +3266,17 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="83"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="93"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="111"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="114"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
@@ -3441,114 +3441,114 @@
 <context>
     <name>WorkflowPanel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="66"/>
         <source>Verloop</source>
         <translation>Course</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="88"/>
         <source>&amp;Starten…</source>
         <translation>S&amp;tart…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="90"/>
         <source>&amp;Niet voortzetten…</source>
         <translation>&amp;Not continued…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="92"/>
         <source>&amp;Heropenen</source>
         <translation>Reo&amp;pen</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="92"/>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="210"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="211"/>
         <source>&amp;Curator benoemen…</source>
         <translation>Appoint c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="95"/>
         <source>&amp;Mediators toewijzen…</source>
         <translation>Assign &amp;mediators…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="96"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="97"/>
         <source>&amp;Intake…</source>
         <translation>&amp;Intake…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="99"/>
         <source>&amp;Kindgesprek toevoegen…</source>
         <translation>Add c&amp;hild interview…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="101"/>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="336"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="102"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="341"/>
         <source>Kindgesprek verwijderen</source>
         <translation>Delete child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="103"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="104"/>
         <source>&amp;Uitkomst…</source>
         <translation>&amp;Outcome…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="113"/>
         <source>Datum</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="113"/>
         <source>Kinderen gehoord</source>
         <translation>Children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="127"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="128"/>
         <source>Besluit</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="131"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="132"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="132"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="133"/>
         <source>Mediators</source>
         <translation>Mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="133"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="134"/>
         <source>Intake</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="135"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="136"/>
         <source>Kindgesprekken</source>
         <translation>Child interviews</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="140"/>
         <source>Uitkomst</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="208"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="209"/>
         <source>&amp;Curator wijzigen…</source>
         <translation>Change c&amp;urator…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="318"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="323"/>
         <source>De aanvraag {0} wordt weer open; de reden waarom zij niet werd voortgezet vervalt. Een benoemde bijzondere curator blijft geregistreerd. Heropenen?</source>
         <translation>Request {0} becomes open again; the reason it was not continued is removed. An appointed special curator stays registered. Reopen?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="321"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="326"/>
         <source>Aanvraag heropenen</source>
         <translation>Reopen request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="333"/>
+        <location filename="../../src/ikodesk/ui/mediation/workflow_panel.py" line="338"/>
         <source>Het kindgesprek van {0} verwijderen? Doe dit alleen bij een vergissing.</source>
         <translation>Delete the child interview of {0}? Only do this to undo a mistake.</translation>
     </message>
@@ -3759,39 +3759,39 @@
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="35"/>
         <location filename="../../src/ikodesk/ui/common/messages.py" line="45"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="55"/>
         <source>De schijf is vol. Maak ruimte vrij en probeer het opnieuw.</source>
         <translation>The disk is full. Free some space and try again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="39"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="49"/>
         <source>Geen toegang tot het bestand {0}. Kies een andere map.</source>
         <translation>No access to the file {0}. Choose another folder.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="49"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="59"/>
         <source>Het bestand {0} kan niet worden gebruikt: {1}.</source>
         <translation>The file {0} cannot be used: {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="89"/>
         <source>Geen toegang</source>
         <translation>No access</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="81"/>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="123"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="133"/>
         <source>Niet gelukt</source>
         <translation>Did not work</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="100"/>
         <source>Er ging iets mis in ikodesk. Uw gegevens zijn niet verloren, maar de laatste handeling is mogelijk niet uitgevoerd. Meld dit aan de beheerder; de details staan in het logbestand in {0}.</source>
         <translation>Something went wrong in ikodesk. Your data is not lost, but the last action may not have been carried out. Please tell the administrator; the details are in the log file in {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="108"/>
         <source>Onverwachte fout</source>
         <translation>Unexpected error</translation>
     </message>
@@ -3847,6 +3847,158 @@
         <location filename="../../src/ikodesk/ui/common/problems.py" line="35"/>
         <source>redenen</source>
         <translation>reasons</translation>
+    </message>
+</context>
+<context>
+    <name>services</name>
+    <message>
+        <location filename="../../src/ikodesk/services/users.py" line="37"/>
+        <location filename="../../src/ikodesk/services/audit_views.py" line="34"/>
+        <source>Gebruiker &quot;{username}&quot; bestaat niet.</source>
+        <translation>User &quot;{username}&quot; does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/users.py" line="58"/>
+        <source>Ongeldige gebruikersnaam: {problem}.</source>
+        <translation>Invalid user name: {problem}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/users.py" line="62"/>
+        <source>Gebruiker &quot;{username}&quot; bestaat al.</source>
+        <translation>User &quot;{username}&quot; already exists.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/users.py" line="101"/>
+        <source>U kunt uw eigen account niet deactiveren.</source>
+        <translation>You cannot deactivate your own account.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/users.py" line="104"/>
+        <source>De laatste actieve beheerder kan niet worden gedeactiveerd.</source>
+        <translation>The last active administrator cannot be deactivated.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/users.py" line="116"/>
+        <source>De laatste actieve beheerder moet beheerder blijven.</source>
+        <translation>The last active administrator must remain an administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/mediators.py" line="138"/>
+        <source>Deze mediator bestaat niet (meer).</source>
+        <translation>This mediator does not exist (any more).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/access.py" line="153"/>
+        <source>Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een (mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien.</source>
+        <translation>No access: this file is screened off. It belongs to the other side of a (possible) conflict case that you work on or have viewed.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/access.py" line="158"/>
+        <source>Deze behandelaar kan de zaak niet krijgen: de zaak is voor deze behandelaar afgeschermd (de andere kant van een conflictzaak die hij of zij behandelt of heeft ingezien). Kies een andere behandelaar.</source>
+        <translation>This handler cannot be given the case: the case is screened off for this handler (the other side of a conflict case they handle or have viewed). Choose another handler.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/access.py" line="201"/>
+        <source>Geen toegang: uw rol ({role}) mag dit niet ({action}).</source>
+        <translation>No access: your role ({role}) may not do this ({action}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/access.py" line="221"/>
+        <source>Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld.</source>
+        <translation>No access: this second-line file is handled by a jurist.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/output.py" line="26"/>
+        <source>{path} bestaat al; kies een nieuw bestand.</source>
+        <translation>{path} already exists; choose a new file.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/output.py" line="30"/>
+        <source>Kan {path} niet schrijven: {reason}.</source>
+        <translation>Cannot write {path}: {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/audit_views.py" line="22"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="120"/>
+        <source>Zaak &quot;{ref}&quot; bestaat niet.</source>
+        <translation>Case &quot;{ref}&quot; does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/audit_views.py" line="60"/>
+        <source>Geen toegang: alleen de beheerder mag het auditlog inzien.</source>
+        <translation>No access: only the administrator may view the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/audit_anchor.py" line="96"/>
+        <source>Dit is geen geldige ankercode. Een ankercode ziet eruit als 1234-ABCD-EFGH-JKMN-PQRS-T: het nummer van een vermelding, vier groepen van vier tekens en een controleteken.</source>
+        <translation>This is not a valid anchor code. An anchor code looks like 1234-ABCD-EFGH-JKMN-PQRS-T: the number of an entry, four groups of four characters and a check character.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/audit_anchor.py" line="106"/>
+        <source>Het controleteken van de ankercode klopt niet: er is waarschijnlijk een teken verkeerd overgenomen. Controleer de code.</source>
+        <translation>The check character of the anchor code does not match: a character was probably copied wrongly. Check the code.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/audit_anchor.py" line="192"/>
+        <source>Het auditlog is niet intact ({problem}); een anker zou dat bevestigen. Zoek eerst uit wat er is gebeurd (ikodesk audit verify).</source>
+        <translation>The audit log is not intact ({problem}); an anchor would confirm that. First find out what happened (ikodesk audit verify).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/audit_anchor.py" line="202"/>
+        <source>Het auditlog is nog leeg: er is niets om vast te leggen.</source>
+        <translation>The audit log is still empty: there is nothing to anchor.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/logins.py" line="47"/>
+        <source>Onbekende gebruikersnaam of onjuist wachtwoord. Na een mislukte poging moet u even wachten voordat u het opnieuw probeert; na {attempts} mislukte pogingen op rij is het account {minutes} minuten vergrendeld (de beheerder kan het eerder vrijgeven).</source>
+        <translation>Unknown user name or wrong password. After a failed attempt you must wait a moment before trying again; after {attempts} failed attempts in a row the account is locked for {minutes} minutes (the administrator can unlock it sooner).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/app_settings.py" line="36"/>
+        <source>De vergrendeltijd moet tussen {low} en {high} minuten liggen.</source>
+        <translation>The lock time must be between {low} and {high} minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/conflicts/review.py" line="117"/>
+        <source>Er is geen mogelijke conflictzaak met nummer {number}.</source>
+        <translation>There is no possible conflict case with number {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/conflicts/review.py" line="122"/>
+        <source>Mogelijke conflictzaak {number} is al beoordeeld.</source>
+        <translation>Possible conflict case {number} has already been reviewed.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/cases.py" line="111"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="151"/>
+        <source>Deze zaak bestaat niet (meer).</source>
+        <translation>This case does not exist (any more).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/cases.py" line="241"/>
+        <source>Onbekende behandelaar &quot;{name}&quot;.</source>
+        <translation>Unknown handler &quot;{name}&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/mediation/queries.py" line="55"/>
+        <location filename="../../src/ikodesk/services/mediation/views.py" line="224"/>
+        <source>Deze mediation bestaat niet (meer).</source>
+        <translation>This mediation does not exist (any more).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/mediation/queries.py" line="112"/>
+        <source>Mediation &quot;{ref}&quot; bestaat niet.</source>
+        <translation>Mediation &quot;{ref}&quot; does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/mediation/workflow.py" line="433"/>
+        <source>Dit kindgesprek bestaat niet (meer).</source>
+        <translation>This child interview does not exist (any more).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/errors.py" line="74"/>
+        <source>De database is bezet: een ander programma of een andere werkplek schrijft er op dit moment in (bijvoorbeeld een import). Er is niets opgeslagen. Probeer het over een ogenblik opnieuw.</source>
+        <translation>The database is busy: another program or workstation is writing to it right now (an import, for example). Nothing was saved. Try again in a moment.</translation>
     </message>
 </context>
 </TS>

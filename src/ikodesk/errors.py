@@ -3,9 +3,28 @@
 Each error carries a plain Dutch message for the user and the exit code the
 command line returns for it (0 ok, 1 usage, 2 environment/key/input, 3 access
 refused). Bugs are not IkodeskErrors: they surface as tracebacks in the log.
+
+A message is a Dutch template with named parameters (`template`, `params`):
+the command line prints the Dutch text (`message`); the desktop client
+translates the template (Qt context "services") and fills in the parameters,
+so no front-end has to take a finished sentence apart. Templates are marked
+with `QT_TRANSLATE_NOOP("services", ...)` so that lupdate finds them.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate reads
+    """Mark a message template for translation; the text itself is returned (no Qt here)."""
+    del context
+    return text
+
+
+def fill(template: str, params: dict[str, Any]) -> str:
+    """The template with its parameters filled in (a template without any is left as is)."""
+    return template.format(**params) if params else template
 
 
 class IkodeskError(Exception):
@@ -13,9 +32,12 @@ class IkodeskError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, /, **params: Any) -> None:
+        text = fill(message, params)
+        super().__init__(text)
+        self.message = text  # the Dutch sentence, as the command line prints it
+        self.template = message  # the Dutch template: the translation's source text
+        self.params = params
 
 
 class UsageError(IkodeskError):
@@ -49,10 +71,11 @@ class SchemaTooNewError(StorageError):
 class DatabaseBusy(StorageError):
     """Another process kept the database locked for longer than we wait (nothing written)."""
 
-    MESSAGE = (
+    MESSAGE = QT_TRANSLATE_NOOP(
+        "services",
         "De database is bezet: een ander programma of een andere werkplek schrijft er "
         "op dit moment in (bijvoorbeeld een import). Er is niets opgeslagen. Probeer het "
-        "over een ogenblik opnieuw."
+        "over een ogenblik opnieuw.",
     )
 
     def __init__(self, message: str = MESSAGE) -> None:

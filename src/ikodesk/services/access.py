@@ -33,7 +33,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import AccessDenied, CaseWalled, HandlerWalled
+from ikodesk.errors import QT_TRANSLATE_NOOP, AccessDenied, CaseWalled, HandlerWalled
 from ikodesk.models import Case, User
 
 # The actions are domain vocabulary (models.enums, labelled in models.labels); the
@@ -150,14 +150,16 @@ _OBJECT_TYPE: dict[Action, str] = {
     Action.CASE_SEARCH: "search",
 }
 
-WALL_MESSAGE = (
+WALL_MESSAGE = QT_TRANSLATE_NOOP(
+    "services",
     "Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een "
-    "(mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien."
+    "(mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien.",
 )
-HANDLER_WALLED_MESSAGE = (
+HANDLER_WALLED_MESSAGE = QT_TRANSLATE_NOOP(
+    "services",
     "Deze behandelaar kan de zaak niet krijgen: de zaak is voor deze behandelaar "
     "afgeschermd (de andere kant van een conflictzaak die hij of zij behandelt of heeft "
-    "ingezien). Kies een andere behandelaar."
+    "ingezien). Kies een andere behandelaar.",
 )
 
 
@@ -196,8 +198,11 @@ def _decide(
     if not role_allows(actor, action):
         return (
             AccessDenied(
-                f"Geen toegang: uw rol ({actor.role.value if actor.role else '-'}) mag dit niet "
-                f"({action.value})."
+                QT_TRANSLATE_NOOP(
+                    "services", "Geen toegang: uw rol ({role}) mag dit niet ({action})."
+                ),
+                role=actor.role.value if actor.role else "-",
+                action=action.value,
             ),
             "rol",
         )
@@ -212,7 +217,12 @@ def _decide(
         and action is not Action.CASE_CREATE
     ):
         return (
-            AccessDenied("Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld."),
+            AccessDenied(
+                QT_TRANSLATE_NOOP(
+                    "services",
+                    "Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld.",
+                )
+            ),
             "lijn",
         )
     if action in CONTENT_ACTIONS and case.case_id is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import InputError
+from ikodesk.errors import QT_TRANSLATE_NOOP, InputError
 from ikodesk.models import MetaEntry
 from ikodesk.services import access
 from ikodesk.services.access import Action
@@ -33,8 +33,11 @@ def set_idle_lock_minutes(session: Session, actor: Actor, minutes: int) -> None:
     access.require(session, actor, Action.USER_MANAGE)
     if not MIN_IDLE_LOCK_MINUTES <= minutes <= MAX_IDLE_LOCK_MINUTES:
         raise InputError(
-            f"De vergrendeltijd moet tussen {MIN_IDLE_LOCK_MINUTES} en "
-            f"{MAX_IDLE_LOCK_MINUTES} minuten liggen."
+            QT_TRANSLATE_NOOP(
+                "services", "De vergrendeltijd moet tussen {low} en {high} minuten liggen."
+            ),
+            low=MIN_IDLE_LOCK_MINUTES,
+            high=MAX_IDLE_LOCK_MINUTES,
         )
     entry = session.get(MetaEntry, IDLE_LOCK_KEY)
     if entry is None:

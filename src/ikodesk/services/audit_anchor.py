@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import InputError
+from ikodesk.errors import QT_TRANSLATE_NOOP, InputError
 from ikodesk.models import AuditEntry
 from ikodesk.services import access, audit
 from ikodesk.services.access import Action
@@ -93,15 +93,21 @@ def parse(code: str) -> Anchor:
         or any(c not in ALPHABET for c in rest)
     ):
         raise InputError(
-            "Dit is geen geldige ankercode. Een ankercode ziet eruit als "
-            "1234-ABCD-EFGH-JKMN-PQRS-T: het nummer van een vermelding, vier groepen van "
-            "vier tekens en een controleteken."
+            QT_TRANSLATE_NOOP(
+                "services",
+                "Dit is geen geldige ankercode. Een ankercode ziet eruit als "
+                "1234-ABCD-EFGH-JKMN-PQRS-T: het nummer van een vermelding, vier groepen van "
+                "vier tekens en een controleteken.",
+            )
         )
     anchor = Anchor(int(number), rest[:HASH_CHARS])
     if _check_char(anchor.seq, anchor.digest) != rest[HASH_CHARS]:
         raise InputError(
-            "Het controleteken van de ankercode klopt niet: er is waarschijnlijk een teken "
-            "verkeerd overgenomen. Controleer de code."
+            QT_TRANSLATE_NOOP(
+                "services",
+                "Het controleteken van de ankercode klopt niet: er is waarschijnlijk een teken "
+                "verkeerd overgenomen. Controleer de code.",
+            )
         )
     return anchor
 
@@ -183,12 +189,20 @@ def make_anchor(session: Session, actor: Actor, *, clock: Clock = _utc_now) -> A
     if not check.ok:
         access.require(session, actor, Action.AUDIT_ANCHOR, detail="keten niet intact")
         raise InputError(
-            f"Het auditlog is niet intact ({check.problem}); een anker zou dat bevestigen. "
-            "Zoek eerst uit wat er is gebeurd (ikodesk audit verify)."
+            QT_TRANSLATE_NOOP(
+                "services",
+                "Het auditlog is niet intact ({problem}); een anker zou dat bevestigen. "
+                "Zoek eerst uit wat er is gebeurd (ikodesk audit verify).",
+            ),
+            problem=check.problem,
         )
     if check.entries == 0:
         access.require(session, actor, Action.AUDIT_ANCHOR, detail="log leeg")
-        raise InputError("Het auditlog is nog leeg: er is niets om vast te leggen.")
+        raise InputError(
+            QT_TRANSLATE_NOOP(
+                "services", "Het auditlog is nog leeg: er is niets om vast te leggen."
+            )
+        )
     head = session.execute(
         text("SELECT value FROM meta WHERE key = :k"), {"k": audit.HEAD_KEY}
     ).scalar_one()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import AccessDenied, NotFoundError
+from ikodesk.errors import QT_TRANSLATE_NOOP, AccessDenied, NotFoundError
 from ikodesk.models import AuditEntry, Case, User
 from ikodesk.services import access, audit, audit_anchor, search_audit
 from ikodesk.services.access import Action
@@ -19,7 +19,7 @@ def for_case(session: Session, actor: Actor, ref: str, *, limit: int = 500) -> l
     ref = ref.strip()
     access.require(session, actor, Action.AUDIT_VIEW, object_ref=ref, detail="per zaak")
     if session.scalar(select(Case.id).where(Case.ref == ref)) is None:
-        raise NotFoundError(f'Zaak "{ref}" bestaat niet.')
+        raise NotFoundError(QT_TRANSLATE_NOOP("services", 'Zaak "{ref}" bestaat niet.'), ref=ref)
     return audit.entries(session, object_type="case", object_ref=ref, limit=limit)
 
 
@@ -30,7 +30,9 @@ def for_user(
     username = username.strip().lower()
     access.require(session, actor, Action.AUDIT_VIEW, object_ref=username, detail="per gebruiker")
     if session.scalar(select(User.id).where(User.username == username)) is None:
-        raise NotFoundError(f'Gebruiker "{username}" bestaat niet.')
+        raise NotFoundError(
+            QT_TRANSLATE_NOOP("services", 'Gebruiker "{username}" bestaat niet.'), username=username
+        )
     return audit.entries(session, username=username, limit=limit)
 
 
@@ -54,7 +56,11 @@ def search_terms(
     entries an audit view (above) has just shown: not audited again.
     """
     if not access.allowed(session, actor, Action.AUDIT_VIEW):
-        raise AccessDenied("Geen toegang: alleen de beheerder mag het auditlog inzien.")
+        raise AccessDenied(
+            QT_TRANSLATE_NOOP(
+                "services", "Geen toegang: alleen de beheerder mag het auditlog inzien."
+            )
+        )
     return search_audit.stored_terms(
         session,
         (e.object_ref for e in entries if e.object_type == search_audit.OBJECT_TYPE),

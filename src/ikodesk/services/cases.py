@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import InputError, NotFoundError, ValidationError
+from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError, ValidationError
 from ikodesk.models import Case, Child, Contact, Person, User
 from ikodesk.models.enums import CaseCode, Channel, CloseReason, Party, PersonRole
 from ikodesk.services import access, conflicts, input_rules, search_index
@@ -108,7 +108,7 @@ def get_case(
     """
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFoundError("Deze zaak bestaat niet (meer).")
+        raise NotFoundError(QT_TRANSLATE_NOOP("services", "Deze zaak bestaat niet (meer)."))
     access.require(session, actor, action, CaseFacts.of(case))
     return case
 
@@ -117,7 +117,7 @@ def case_id_of(session: Session, ref: str) -> int:
     """The id of the case with this reference (references are not secret)."""
     case_id = session.scalar(select(Case.id).where(Case.ref == ref.strip()))
     if case_id is None:
-        raise NotFoundError(f'Zaak "{ref}" bestaat niet.')
+        raise NotFoundError(QT_TRANSLATE_NOOP("services", 'Zaak "{ref}" bestaat niet.'), ref=ref)
     return case_id
 
 
@@ -148,7 +148,7 @@ def get_case_basics(session: Session, actor: Actor, case_id: int) -> CaseBasics:
         ).where(Case.id == case_id)
     ).first()
     if row is None:
-        raise NotFoundError("Deze zaak bestaat niet (meer).")
+        raise NotFoundError(QT_TRANSLATE_NOOP("services", "Deze zaak bestaat niet (meer)."))
     access.require(session, actor, Action.CASE_FACTS, object_ref=row.ref, detail="basisgegevens")
     return CaseBasics(
         ref=row.ref,
@@ -237,7 +237,9 @@ def add_contact(
     handler_name = handler or actor.username
     handler_id = session.scalar(select(User.id).where(User.username == handler_name))
     if handler_id is None:
-        raise InputError(f'Onbekende behandelaar "{handler_name}".')
+        raise InputError(
+            QT_TRANSLATE_NOOP("services", 'Onbekende behandelaar "{name}".'), name=handler_name
+        )
     access.require_assignable(
         session, handler_id, case.id, actor=actor, action=Action.CONTACT_CREATE
     )

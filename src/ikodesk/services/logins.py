@@ -29,7 +29,7 @@ from functools import cache
 from sqlalchemy import DateTime, Integer, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import AuthenticationError
+from ikodesk.errors import QT_TRANSLATE_NOOP, AuthenticationError
 from ikodesk.models import User
 from ikodesk.models.enums import Action
 from ikodesk.services import audit
@@ -44,12 +44,15 @@ MAX_DELAY_S = 30
 LOGIN_ACTION = Action.LOGIN.value
 UNKNOWN_USER = "(onbekende naam)"
 
-AUTH_FAILED = (
+AUTH_FAILED_TEMPLATE = QT_TRANSLATE_NOOP(
+    "services",
     "Onbekende gebruikersnaam of onjuist wachtwoord. Na een mislukte poging moet u even "
     "wachten voordat u het opnieuw probeert; na "
-    f"{LOCK_AFTER} mislukte pogingen op rij is het account {LOCK_MINUTES} minuten "
-    "vergrendeld (de beheerder kan het eerder vrijgeven)."
+    "{attempts} mislukte pogingen op rij is het account {minutes} minuten "
+    "vergrendeld (de beheerder kan het eerder vrijgeven).",
 )
+AUTH_FAILED_PARAMS = {"attempts": LOCK_AFTER, "minutes": LOCK_MINUTES}
+AUTH_FAILED = AUTH_FAILED_TEMPLATE.format(**AUTH_FAILED_PARAMS)
 
 _STATE_SQL = text(
     "UPDATE users SET failed_logins = :failed, last_failed_at = :last, "
@@ -121,7 +124,7 @@ def authenticate(
             _store(session, user, 0, None, None)
         return Actor(user_id=user.id, username=user.username, role=user.role)
     _record_failure(session, user, reason, now)
-    raise AuthenticationError(AUTH_FAILED)
+    raise AuthenticationError(AUTH_FAILED_TEMPLATE, **AUTH_FAILED_PARAMS)
 
 
 def _store(

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import NotFoundError, ValidationError
+from ikodesk.errors import QT_TRANSLATE_NOOP, NotFoundError, ValidationError
 from ikodesk.models import Mediation, Mediator, mediation_mediators
 from ikodesk.services import access, input_rules
 from ikodesk.services.access import Action
@@ -135,7 +135,7 @@ def update_mediator(
     access.require(session, actor, Action.MEDIATION_WRITE)
     md = session.get(Mediator, mediator_id)
     if md is None:
-        raise NotFoundError("Deze mediator bestaat niet (meer).")
+        raise NotFoundError(QT_TRANSLATE_NOOP("services", "Deze mediator bestaat niet (meer)."))
     if name is not None:
         cleaned = _clean_name(name)
         if _name_taken(session, cleaned, except_id=md.id):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ikodesk.errors import InputError
+from ikodesk.errors import QT_TRANSLATE_NOOP, InputError
 from ikodesk.storage import files
 
 
@@ -22,6 +22,12 @@ def write_new_text(target: Path, text: str) -> Path:
     try:
         return files.write_private_text(target, text, replace=False)
     except FileExistsError:
-        raise InputError(f"{target} bestaat al; kies een nieuw bestand.") from None
+        raise InputError(
+            QT_TRANSLATE_NOOP("services", "{path} bestaat al; kies een nieuw bestand."), path=target
+        ) from None
     except OSError as exc:
-        raise InputError(f"Kan {target} niet schrijven: {exc.strerror}.") from None
+        raise InputError(
+            QT_TRANSLATE_NOOP("services", "Kan {path} niet schrijven: {reason}."),
+            path=target,
+            reason=exc.strerror,
+        ) from None

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import InputError, NotFoundError
+from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError
 from ikodesk.models import User
 from ikodesk.models.enums import Role
 from ikodesk.services import access, input_rules, logins
@@ -33,7 +33,9 @@ def username_problem(username: str) -> str | None:
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFoundError(f'Gebruiker "{username}" bestaat niet.')
+        raise NotFoundError(
+            QT_TRANSLATE_NOOP("services", 'Gebruiker "{username}" bestaat niet.'), username=username
+        )
     return user
 
 
@@ -52,9 +54,13 @@ def create_user(
     username = username.strip().lower()
     problem = username_problem(username)
     if problem:
-        raise InputError(f"Ongeldige gebruikersnaam: {problem}.")
+        raise InputError(
+            QT_TRANSLATE_NOOP("services", "Ongeldige gebruikersnaam: {problem}."), problem=problem
+        )
     if session.scalar(select(func.count()).where(User.username == username)):
-        raise InputError(f'Gebruiker "{username}" bestaat al.')
+        raise InputError(
+            QT_TRANSLATE_NOOP("services", 'Gebruiker "{username}" bestaat al.'), username=username
+        )
     user = User(username=username, name=name.strip(), role=role, active=True)
     if password is not None:
         _check_new_password(password, username)
@@ -92,9 +98,13 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> N
     access.require(session, actor, Action.USER_MANAGE)
     user = get_user(session, username)
     if not active and user.id == actor.user_id:
-        raise InputError("U kunt uw eigen account niet deactiveren.")
+        raise InputError(QT_TRANSLATE_NOOP("services", "U kunt uw eigen account niet deactiveren."))
     if not active and user.role is Role.ADMIN and _active_admins(session) <= 1:
-        raise InputError("De laatste actieve beheerder kan niet worden gedeactiveerd.")
+        raise InputError(
+            QT_TRANSLATE_NOOP(
+                "services", "De laatste actieve beheerder kan niet worden gedeactiveerd."
+            )
+        )
     user.active = active
 
 
@@ -102,7 +112,9 @@ def set_role(session: Session, actor: Actor, username: str, role: Role) -> None:
     access.require(session, actor, Action.USER_MANAGE)
     user = get_user(session, username)
     if user.role is Role.ADMIN and role is not Role.ADMIN and _active_admins(session) <= 1:
-        raise InputError("De laatste actieve beheerder moet beheerder blijven.")
+        raise InputError(
+            QT_TRANSLATE_NOOP("services", "De laatste actieve beheerder moet beheerder blijven.")
+        )
     user.role = role
 
 

@@ -28,7 +28,7 @@ from ikodesk.ui.admin.admin_page import AdminPage
 from ikodesk.ui.cases.case_form import CaseWindow
 from ikodesk.ui.cases.cases_page import CasesPage
 from ikodesk.ui.cases.conflicts_view import ConflictsPage
-from ikodesk.ui.common.messages import ask, inform, show_error
+from ikodesk.ui.common.messages import ask, inform, service_text, show_error
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.idle import IdleWatcher, LockScreen
@@ -290,10 +290,7 @@ class MainWindow(QMainWindow):
                 if key is None and w.case_id == case_id:
                     windows.remove(w)
                     self.case_windows.setdefault(case_id, []).append(w)
-        if self.cases_page is not None:
-            self.cases_page.refresh()
-        if self.line1_page is not None:
-            self.line1_page.refresh_recent()
+        # The lists refresh themselves on the worker's `changed` (ui.common.changes).
 
     def _set_language(self, code: str) -> None:
         i18n.save_language(code)
@@ -371,7 +368,7 @@ class MainWindow(QMainWindow):
             if isinstance(exc, AuthenticationError):
                 # The service's one answer for every failure: it also tells of the
                 # growing delay and the lock, which a bare "wrong password" would hide.
-                self.lock_screen.failed(exc.message)
+                self.lock_screen.failed(service_text(exc))
             else:
                 self.lock_screen.reset()
                 show_error(self, exc)

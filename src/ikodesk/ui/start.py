@@ -29,7 +29,7 @@ from ikodesk.services.application import (
 )
 from ikodesk.services.demo import DEMO_PASSPHRASE
 from ikodesk.ui import i18n
-from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.messages import service_text, show_error, user_message
 from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.login import LoginDialog, UnlockDialog
@@ -267,7 +267,7 @@ class StartController(QObject):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, AuthenticationError):
-                dialog.login_failed(exc.message)
+                dialog.login_failed(service_text(exc))
             else:
                 dialog.show_error(user_message(exc) or self.tr("Inloggen is niet gelukt."))
                 if user_message(exc) is None:

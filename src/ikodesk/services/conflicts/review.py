@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ikodesk.errors import InputError, NotFoundError
+from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError
 from ikodesk.models import Case, ConflictPair, ConflictStatus, WallClaim
 from ikodesk.services import access, audit
 from ikodesk.services.access import Action
@@ -113,9 +113,15 @@ def review_list(session: Session, actor: Actor) -> list[ConflictInfo]:
 def _pending(session: Session, pair_id: int) -> ConflictPair:
     pair = session.get(ConflictPair, pair_id)
     if pair is None:
-        raise NotFoundError(f"Er is geen mogelijke conflictzaak met nummer {pair_id}.")
+        raise NotFoundError(
+            QT_TRANSLATE_NOOP("services", "Er is geen mogelijke conflictzaak met nummer {number}."),
+            number=pair_id,
+        )
     if pair.status is not ConflictStatus.REVIEW:
-        raise InputError(f"Mogelijke conflictzaak {pair_id} is al beoordeeld.")
+        raise InputError(
+            QT_TRANSLATE_NOOP("services", "Mogelijke conflictzaak {number} is al beoordeeld."),
+            number=pair_id,
+        )
     return pair
 
 

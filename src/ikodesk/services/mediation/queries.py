@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import NotFoundError
+from ikodesk.errors import QT_TRANSLATE_NOOP, NotFoundError
 from ikodesk.models import (
     ChildInterview,
     Mediation,
@@ -52,7 +52,7 @@ def mediator_warnings(
     ref = session.scalar(select(Mediation.ref).where(Mediation.id == mediation_id))
     access.require(session, actor, Action.MEDIATION_READ, object_ref=ref)
     if ref is None:
-        raise NotFoundError("Deze mediation bestaat niet (meer).")
+        raise NotFoundError(QT_TRANSLATE_NOOP("services", "Deze mediation bestaat niet (meer)."))
     ids = list(dict.fromkeys(mediator_ids))
     if not ids:
         return []
@@ -108,7 +108,9 @@ def get_mediation_by_ref(session: Session, actor: Actor, ref: str) -> MediationD
     access.require(session, actor, Action.MEDIATION_READ, object_ref=ref.strip()[:80])
     mediation_id = session.scalar(select(Mediation.id).where(Mediation.ref == ref.strip()))
     if mediation_id is None:
-        raise NotFoundError(f'Mediation "{ref.strip()}" bestaat niet.')
+        raise NotFoundError(
+            QT_TRANSLATE_NOOP("services", 'Mediation "{ref}" bestaat niet.'), ref=ref.strip()
+        )
     return _detail(session, actor, _load(session, mediation_id))
 
 

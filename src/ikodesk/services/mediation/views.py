@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ikodesk.errors import NotFoundError, ValidationError
+from ikodesk.errors import QT_TRANSLATE_NOOP, NotFoundError, ValidationError
 from ikodesk.models import (
     Case,
     Country,
@@ -221,7 +221,7 @@ def _load(session: Session, mediation_id: int) -> Mediation:
         .execution_options(populate_existing=True)
     )
     if m is None:
-        raise NotFoundError("Deze mediation bestaat niet (meer).")
+        raise NotFoundError(QT_TRANSLATE_NOOP("services", "Deze mediation bestaat niet (meer)."))
     return m
 
 

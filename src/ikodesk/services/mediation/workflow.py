@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import NotFoundError, ValidationError
+from ikodesk.errors import QT_TRANSLATE_NOOP, NotFoundError, ValidationError
 from ikodesk.models import (
     ChildInterview,
     Mediation,
@@ -430,7 +430,7 @@ def remove_child_interview(session: Session, actor: Actor, interview_id: int) ->
     access.require(session, actor, Action.MEDIATION_WRITE)
     interview = session.get(ChildInterview, interview_id)
     if interview is None:
-        raise NotFoundError("Dit kindgesprek bestaat niet (meer).")
+        raise NotFoundError(QT_TRANSLATE_NOOP("services", "Dit kindgesprek bestaat niet (meer)."))
     mediation_id = interview.mediation_id
     session.delete(interview)
     session.flush()

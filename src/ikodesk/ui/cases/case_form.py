@@ -10,6 +10,7 @@ worker runs `case_jobs`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -42,10 +43,11 @@ from ikodesk.ui.cases.case_sections import (
 from ikodesk.ui.cases.case_status import case_status_text
 from ikodesk.ui.cases.close_dialog import CloseDialog
 from ikodesk.ui.cases.contacts import ContactDialog, ContactsPanel
+from ikodesk.ui.common.changes import CASES
 from ikodesk.ui.common.combos import enum_value
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE
-from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.messages import service_text, show_error, user_message
 from ikodesk.ui.common.qtdates import py_date
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
@@ -397,12 +399,11 @@ class CaseWindow(EditorWindow):
     def _store(self, data: CaseData) -> None:
         actor, case_id = self.ctx.actor, self.case_id
 
-        self.ctx.worker.session(
-            lambda s: case_jobs.store_case(s, actor, case_id, data),
-            self._stored,
-            self._save_failed,
-            owner=self,
-        )
+        self._change(lambda s: case_jobs.store_case(s, actor, case_id, data), self._stored)
+
+    def _change(self, job: Callable[[Any], Any], done: Callable[[Any], None]) -> None:
+        """Run a job that changes the case; the worker tells every screen (ui.common.changes)."""
+        self.ctx.worker.session(job, done, self._save_failed, owner=self, changes=CASES)
 
     def _stored(self, loaded: LoadedCase) -> None:
         self._saving = False
@@ -428,7 +429,7 @@ class CaseWindow(EditorWindow):
         if isinstance(exc, HandlerWalled):
             # The chosen handler stands on the other side of this family's conflict:
             # nothing was written. The policy's message, as it is, next to the field.
-            self._refused_handler = (self.handler.currentData(), exc.message)
+            self._refused_handler = (self.handler.currentData(), service_text(exc))
             self.show_problems([])
             self._say(self.tr("Niet opgeslagen: kies een andere behandelaar."))
             self.handler.setFocus()
@@ -455,23 +456,15 @@ class CaseWindow(EditorWindow):
     def _do_close(self, day: date, reason: CloseReason) -> None:
         actor, case_id = self.ctx.actor, self.case_id
         assert case_id is not None
-        self.ctx.worker.session(
-            lambda s: case_jobs.close_case(s, actor, case_id, day, reason),
-            self._status_changed,
-            self._save_failed,
-            owner=self,
+        self._change(
+            lambda s: case_jobs.close_case(s, actor, case_id, day, reason), self._status_changed
         )
 
     def reopen_case(self) -> None:
         actor, case_id = self.ctx.actor, self.case_id
         if case_id is None:
             return
-        self.ctx.worker.session(
-            lambda s: case_jobs.reopen_case(s, actor, case_id),
-            self._status_changed,
-            self._save_failed,
-            owner=self,
-        )
+        self._change(lambda s: case_jobs.reopen_case(s, actor, case_id), self._status_changed)
 
     def _status_changed(self, status: case_jobs.Status) -> None:
         self._closed, self._close_reason = status

@@ -25,6 +25,7 @@ from ikodesk.services.access import Action
 from ikodesk.services.case_queries import MAX_SEARCH_MATCHES, CaseFilter
 from ikodesk.ui.cases import conflict_badge
 from ikodesk.ui.cases.case_list import CaseListModel
+from ikodesk.ui.common.changes import OpChanges
 from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
@@ -40,6 +41,7 @@ class CasesPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self._activated = False
+        ctx.worker.changed.connect(self._data_changed)
         layout = QVBoxLayout(self)
 
         title_row = QHBoxLayout()
@@ -211,6 +213,10 @@ class CasesPage(QWidget):
         if flt != self.model.filter or not self.model.rowCount():
             self.count_label.setText(self.tr("laden…"))
             self.model.set_filter(flt)
+
+    def _data_changed(self, changes: OpChanges) -> None:
+        if changes.cases or changes.conflicts:  # a decided conflict: badges and walls
+            self.refresh()
 
     def refresh(self) -> None:
         if self._activated:

@@ -31,6 +31,7 @@ from ikodesk.services import conflicts
 from ikodesk.services.access import Action
 from ikodesk.services.conflicts import ConflictInfo
 from ikodesk.ui.cases import conflict_badge
+from ikodesk.ui.common.changes import CONFLICTS
 from ikodesk.ui.common.messages import ask, show_error
 from ikodesk.ui.common.tables import Index, ListModel, plain_table
 from ikodesk.ui.common.titles import title_label
@@ -380,7 +381,7 @@ class ConflictsPanel(QWidget):
 
         self._busy = True
         self._update_buttons()
-        self.ctx.worker.session(job, done, failed, owner=self)
+        self.ctx.worker.session(job, done, failed, owner=self, changes=CONFLICTS)
 
 
 def _detail_label(name: str) -> QLabel:

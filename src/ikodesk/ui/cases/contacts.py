@@ -37,6 +37,7 @@ from ikodesk.models.enums import Channel, Party, RequesterKind
 from ikodesk.services import case_contacts
 from ikodesk.services.case_contacts import ContactRow, contact_rows, load_contacts
 from ikodesk.services.registrations import party_for
+from ikodesk.ui.common.changes import CONTACTS, OpChanges
 from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.common.qtdates import py_datetime
 from ikodesk.ui.common.tables import Index, ListModel
@@ -120,22 +121,34 @@ class ContactsPanel(QGroupBox):
         cl.addWidget(self.view)
         self.count = QLabel()
         cl.addWidget(self.count)
+        self._shown: tuple[AppContext, int] | None = None  # the case whose timeline shows
 
     def new_contact(
         self, ctx: AppContext, case_id: int, ref: str, kind: RequesterKind, parent: QWidget
     ) -> ContactDialog:
-        """The "new contact" dialog; the timeline reloads when it has saved."""
+        """The "new contact" dialog; the timeline reloads when the worker says it stored."""
+        self._watch(ctx, case_id)
         dialog = ContactDialog(ctx, case_id, ref, kind, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(lambda _id: self.reload(ctx, case_id))
         dialog.open()
         return dialog
 
+    def _watch(self, ctx: AppContext, case_id: int) -> None:
+        """From now on, reload this case's timeline when the worker says contacts changed."""
+        if self._shown is None:
+            ctx.worker.changed.connect(self._data_changed)
+        self._shown = (ctx, case_id)
+
     def reload(self, ctx: AppContext, case_id: int) -> None:
+        self._watch(ctx, case_id)
         actor = ctx.actor
         ctx.worker.session(
             lambda s: load_contacts(s, actor, case_id), self.set_items, self._failed, self
         )
+
+    def _data_changed(self, changes: OpChanges) -> None:
+        if changes.contacts and self._shown is not None:
+            self.reload(*self._shown)
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self.window(), exc)
@@ -264,4 +277,4 @@ class ContactDialog(QDialog):
             self.error.setText(message)
             self.error.show()
 
-        self.ctx.worker.session(job, done, failed, owner=self)
+        self.ctx.worker.session(job, done, failed, owner=self, changes=CONTACTS)

@@ -13,11 +13,21 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.exc import OperationalError
 
-from ikodesk.errors import AccessDenied, DatabaseBusy, IkodeskError, ValidationError
+from ikodesk.errors import AccessDenied, DatabaseBusy, IkodeskError, ValidationError, fill
 from ikodesk.services.maintenance import busy_error, damage_error
 from ikodesk.storage.paths import log_dir
 
 log = logging.getLogger(__name__)
+
+
+def service_text(exc: IkodeskError) -> str:
+    """A service's message in the language of the UI: its template translated, then filled.
+
+    The services raise a Dutch template with parameters (ikodesk.errors); the template
+    is the source text of the translation (context "services"), so no sentence is
+    ever taken apart again here.
+    """
+    return fill(QCoreApplication.translate("services", exc.template), exc.params)
 
 
 def user_message(exc: BaseException) -> str | None:
@@ -27,10 +37,10 @@ def user_message(exc: BaseException) -> str | None:
         text = exc.field_message
         return text[:1].upper() + text[1:] + "."
     if isinstance(exc, IkodeskError):
-        return exc.message
+        return service_text(exc)
     damaged = damage_error(exc)
     if damaged is not None:
-        return damaged.message
+        return service_text(damaged)
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return QCoreApplication.translate(
             "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."
@@ -40,7 +50,7 @@ def user_message(exc: BaseException) -> str | None:
             "messages", "Geen toegang tot het bestand {0}. Kies een andere map."
         ).format(exc.filename or "")
     if isinstance(exc, OperationalError) and busy_error(exc.orig) is not None:
-        return DatabaseBusy.MESSAGE
+        return QCoreApplication.translate("services", DatabaseBusy.MESSAGE)
     if isinstance(exc, OperationalError) and "full" in str(exc.orig):
         return QCoreApplication.translate(
             "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QW
 
 from ikodesk.errors import ValidationError
 from ikodesk.services.validation import FieldProblem
+from ikodesk.ui.common.changes import OpChanges
 from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.context import AppContext
@@ -30,6 +31,8 @@ class SubmitDialog(QDialog):
 
     stored = Signal(object)  # what the service returned
     ok: QPushButton  # made by add_buttons, which every subclass calls
+    # What a successful job changes: the worker announces it to every screen.
+    changes: OpChanges | None = None
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +69,7 @@ class SubmitDialog(QDialog):
             self.show_problems(self.problems)
             return
         self._set_busy(True)
-        self.ctx.worker.session(job, self._done, self._failed, owner=self)
+        self.ctx.worker.session(job, self._done, self._failed, owner=self, changes=self.changes)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -6,6 +6,10 @@ makes that true by construction and keeps the GUI thread free. A job is a
 plain callable; its result (or error) comes back on the GUI thread through a
 queued signal and is handed to the callbacks, unless the widget that asked
 (`owner`) has been deleted in the meantime.
+
+A job that changes data says what it changed (`changes`, ui.common.changes);
+after it succeeded the worker emits `changed(OpChanges)` on the GUI thread,
+also when the widget that asked is gone, and each screen refreshes itself.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session
 from ikodesk.services.application import Application
 from ikodesk.storage import Database
 from ikodesk.ui.common import thread_guard
+from ikodesk.ui.common.changes import OpChanges
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +44,7 @@ class Job:
     on_done: OnDone | None = None
     on_error: OnError | None = None
     owner: QObject | None = None
+    changes: OpChanges | None = None
     result: Any = None
     error: BaseException | None = None
     finished: threading.Event = field(default_factory=threading.Event)
@@ -53,6 +59,8 @@ class DbWorker(QThread):
     progress = Signal(int, int, str)
     # Errors no callback handled: the application shows them (plain message or crash dialog).
     unhandled_error = Signal(object)
+    # What a successful job changed (an OpChanges): screens subscribe and refresh themselves.
+    changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -110,9 +118,13 @@ class DbWorker(QThread):
         on_done: OnDone | None = None,
         on_error: OnError | None = None,
         owner: QObject | None = None,
+        changes: OpChanges | None = None,
     ) -> Job:
-        """Queue `fn`; `on_done(result)` or `on_error(exc)` run on the GUI thread."""
-        job = Job(fn, on_done, on_error, owner)
+        """Queue `fn`; `on_done(result)` or `on_error(exc)` run on the GUI thread.
+
+        `changes`: what `fn` changes; announced by `changed` after it succeeded.
+        """
+        job = Job(fn, on_done, on_error, owner, changes)
         self._queue.put(job)
         return job
 
@@ -122,6 +134,7 @@ class DbWorker(QThread):
         on_done: OnDone | None = None,
         on_error: OnError | None = None,
         owner: QObject | None = None,
+        changes: OpChanges | None = None,
     ) -> Job:
         """Queue `fn(session)` in a transaction: committed on success, rolled back on error."""
 
@@ -129,7 +142,7 @@ class DbWorker(QThread):
             with self.db.transaction() as s:
                 return fn(s)
 
-        return self.submit(run, on_done, on_error, owner)
+        return self.submit(run, on_done, on_error, owner, changes)
 
     def report_progress(self, done: int, total: int, text: str = "") -> None:
         """For jobs: tell the GUI how far they are (thread-safe)."""
@@ -166,10 +179,15 @@ class DbWorker(QThread):
         with self._done_lock:
             job = self._done.pop(number)
         if job.owner is not None and not shiboken6.isValid(job.owner):
-            return  # the widget that asked is gone
+            # The widget that asked is gone; what its job changed is still news.
+            if job.error is None and job.changes:
+                self.changed.emit(job.changes)
+            return
         if job.error is None:
             if job.on_done is not None:
                 job.on_done(job.result)
+            if job.changes:
+                self.changed.emit(job.changes)
         elif job.on_error is not None:
             job.on_error(job.error)
         else:

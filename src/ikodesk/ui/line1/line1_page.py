@@ -46,6 +46,7 @@ from ikodesk.services.case_queries import CaseRow
 from ikodesk.services.validation import PersonData
 from ikodesk.ui.cases.case_list import cell_data
 from ikodesk.ui.cases.contacts import ContactDialog
+from ikodesk.ui.common.changes import CASES, OpChanges
 from ikodesk.ui.common.fields import CountryField
 from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.common.tables import Index, ListModel
@@ -108,6 +109,7 @@ class Line1Page(QWidget):
         self._saving = False
         self._loaded = False
         self.callers = caller_choices()
+        ctx.worker.changed.connect(self._data_changed)
 
         form_box = QGroupBox(self.tr("Nieuwe registratie (Ctrl+N)"))
         form = QFormLayout(form_box)
@@ -204,6 +206,11 @@ class Line1Page(QWidget):
         self.activate()
         self.caller.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def _data_changed(self, changes: OpChanges) -> None:
+        # A case or contact changed anywhere (here, a case window): "my last 20" may differ.
+        if self._loaded and (changes.cases or changes.contacts):
+            self.refresh_recent()
+
     def refresh_recent(self) -> None:
         actor = self.ctx.actor
         self.ctx.worker.session(
@@ -262,7 +269,7 @@ class Line1Page(QWidget):
             )
             return case.ref
 
-        self.ctx.worker.session(job, self._saved, self._failed, owner=self)
+        self.ctx.worker.session(job, self._saved, self._failed, owner=self, changes=CASES)
 
     def _saved(self, ref: str) -> None:
         self._saving = False
@@ -272,8 +279,7 @@ class Line1Page(QWidget):
             self.tr("Opgeslagen als {0}. Klaar voor de volgende beller.").format(ref)
         )
         self.clear_form()
-        self.refresh_recent()
-        self.registered.emit(ref)
+        self.registered.emit(ref)  # the recent list refreshes on the worker's `changed`
 
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
@@ -304,7 +310,6 @@ class Line1Page(QWidget):
             return
         dialog = ContactDialog(self.ctx, row.id, row.ref, row.requester_kind, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(lambda _id: self.refresh_recent())
         dialog.open()
         self.contact_dialog = dialog
 

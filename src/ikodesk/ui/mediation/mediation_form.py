@@ -45,6 +45,7 @@ from ikodesk.services.mediation import (
 )
 from ikodesk.services.validation import ChildData, FieldProblem, MediationParentData
 from ikodesk.ui.cases.children_editor import ChildrenEditor
+from ikodesk.ui.common.changes import MEDIATIONS
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.common.messages import show_error, user_message
@@ -376,7 +377,9 @@ class MediationWindow(EditorWindow):
                 return med.register_request(s, actor, data)
             return med.update_request(s, actor, mid, data)
 
-        self.ctx.worker.session(job, self._stored, self._save_failed, owner=self)
+        self.ctx.worker.session(
+            job, self._stored, self._save_failed, owner=self, changes=MEDIATIONS
+        )
 
     def _stored(self, detail: MediationDetail) -> None:
         new = self.mediation_id is None

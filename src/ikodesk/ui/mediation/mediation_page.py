@@ -34,6 +34,7 @@ from ikodesk.services import mediators
 from ikodesk.services.access import Action
 from ikodesk.services.mediation import CuratorReminder, MediationRow
 from ikodesk.services.mediators import MediatorRow
+from ikodesk.ui.common.changes import OpChanges
 from ikodesk.ui.common.field_errors import ERROR_STYLE
 from ikodesk.ui.common.fields import format_date
 from ikodesk.ui.common.messages import show_error, user_message
@@ -97,7 +98,7 @@ class MediationPage(QWidget):
         self.new_button.clicked.connect(lambda: self.open_request(None))
         self.search.returnPressed.connect(self.open_by_ref)
         self.search.textChanged.connect(lambda _t: self.find_error.hide())
-        self.pool.changed.connect(self._pool_changed)
+        ctx.worker.changed.connect(self._data_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         # The main window owns these keys for roles with Line 1 or the case list; for the
         # others (the bureau) they mean the same here: new, and find.
@@ -404,7 +405,6 @@ class MediationPage(QWidget):
                     window.activateWindow()
                     return window
         window = MediationWindow(self.ctx, mediation_id, self.window())
-        window.saved.connect(self._saved)
         window.destroyed.connect(lambda _obj=None, w=window: self._forget(w))
         self.windows.append(window)
         window.show()
@@ -414,10 +414,14 @@ class MediationPage(QWidget):
         if window in self.windows:
             self.windows.remove(window)
 
-    def _saved(self, mediation_id: int) -> None:
-        self.reload()
-        if self.pool.isVisible():
-            self.pool.reload()
+    def _data_changed(self, changes: OpChanges) -> None:
+        """A job changed data (ui.common.changes): refresh what this page shows of it."""
+        if changes.mediators:
+            self._pool_changed()
+        elif changes.mediations:
+            self.reload()
+            if self.pool.isVisible():
+                self.pool.reload()  # the pool counts the assignments
 
     def unsaved_windows(self) -> list[MediationWindow]:
         return [w for w in self.windows if w.is_dirty()]

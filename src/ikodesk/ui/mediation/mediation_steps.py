@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from ikodesk.services.mediation import MediationDetail
 from ikodesk.services.validation import FieldProblem
+from ikodesk.ui.common.changes import MEDIATIONS
 from ikodesk.ui.common.fields import DateField
 from ikodesk.ui.common.submit_dialog import SubmitDialog
 from ikodesk.ui.context import AppContext
@@ -74,6 +75,8 @@ class StepDialog(SubmitDialog):
 
     `stored` carries what the service returned (a MediationDetail, an Assignment).
     """
+
+    changes = MEDIATIONS
 
     def __init__(
         self, ctx: AppContext, detail: MediationDetail, title: str, ok_text: str, parent: QWidget

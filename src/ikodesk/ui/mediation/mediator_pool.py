@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from ikodesk.services import mediators
 from ikodesk.services.access import Action
 from ikodesk.services.mediators import MediatorRow
+from ikodesk.ui.common.changes import MEDIATORS
 from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.common.submit_dialog import SessionJob, SubmitDialog
 from ikodesk.ui.common.tables import row_table
@@ -108,6 +109,8 @@ class MediatorsModel(QAbstractTableModel):
 
 class MediatorDialog(SubmitDialog):
     """A new mediator, or the changes to one; `stored` carries the MediatorRow as stored."""
+
+    changes = MEDIATORS
 
     def __init__(self, ctx: AppContext, row: MediatorRow | None, parent: QWidget) -> None:
         super().__init__(ctx, parent)
@@ -293,4 +296,5 @@ class MediatorPool(QWidget):
             self._stored,
             lambda e: show_error(self, e),
             owner=self,
+            changes=MEDIATORS,
         )

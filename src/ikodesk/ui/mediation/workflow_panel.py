@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ikodesk.services import mediation as med
 from ikodesk.services.mediation import MediationDetail, Step
 from ikodesk.ui import i18n
+from ikodesk.ui.common.changes import MEDIATIONS
 from ikodesk.ui.common.fields import format_date
 from ikodesk.ui.common.messages import ask, show_error, user_message
 from ikodesk.ui.common.problems import humanize
@@ -292,7 +293,11 @@ class WorkflowPanel(QGroupBox):
 
         actor = self.ctx.actor
         self.ctx.worker.session(
-            lambda s: call(s, actor, *args), self.step_done.emit, failed, owner=self
+            lambda s: call(s, actor, *args),
+            self.step_done.emit,
+            failed,
+            owner=self,
+            changes=MEDIATIONS,
         )
 
     def _confirm(self, title: str, question: str, call: Callable[..., Any], *args: Any) -> None:
