@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ikodesk.models import User
-from ikodesk.models.enums import Role
-from ikodesk.services import app_settings, maintenance, reference, users
+from ikodesk.models.enums import Action, Role
+from ikodesk.services import access, app_settings, maintenance, reference, users
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, KeyMode, keys
 from ikodesk.storage.opening import KeyPlan, open_planned, plan_key
@@ -45,6 +45,7 @@ __all__ = [
     "passphrase_from_env",
     "plan_opening",
     "recovery_key_from_env",
+    "role_may",
 ]
 
 
@@ -61,6 +62,15 @@ def plan_opening(
     `plan.keyring_expected`, `plan.supplied`) and then calls `Application.open(plan)`.
     """
     return plan_key(path, passphrase=passphrase, recovery_key=recovery_key, from_env=from_env)
+
+
+def role_may(actor: Actor, action: Action) -> bool:
+    """Whether the actor's role allows `action` at all: for showing screens and buttons.
+
+    A question about role facts only; every service call is decided again by the
+    policy (services.access), with lines and walls.
+    """
+    return access.role_allows(actor, action)
 
 
 def keyring_available() -> bool:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ikodesk.models.enums import Role
-from ikodesk.services import access
-from ikodesk.services.access import Action
+from ikodesk.models.enums import Action, Role
 from ikodesk.services.actors import Actor
-from ikodesk.services.application import CountryInfo, DatabaseFacts, load_database_facts
+from ikodesk.services.application import (
+    CountryInfo,
+    DatabaseFacts,
+    load_database_facts,
+    role_may,
+)
 from ikodesk.ui.common.worker import DbWorker
 
 __all__ = ["AppContext", "CountryInfo", "DatabaseFacts", "load_database_facts"]
@@ -30,7 +33,7 @@ class AppContext:
 
         Only role facts, no database: the services decide again on every call.
         """
-        return access.role_allows(self.actor, action)
+        return role_may(self.actor, action)
 
     @property
     def role(self) -> Role | None:

@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from ikodesk.errors import AuthenticationError
-from ikodesk.models.enums import Role
+from ikodesk.models.enums import Action, Role
 from ikodesk.services import users
-from ikodesk.services.access import Action
 from ikodesk.ui import i18n
 from ikodesk.ui.admin.admin_page import AdminPage
 from ikodesk.ui.cases.case_form import CaseWindow

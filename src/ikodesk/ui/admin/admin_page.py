@@ -29,9 +29,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ikodesk.models.enums import Role
+from ikodesk.models.enums import Action, Role
 from ikodesk.services import logins, users
-from ikodesk.services.access import Action
 from ikodesk.ui.admin.admin_database import DatabaseTab
 from ikodesk.ui.admin.admin_security import AnchorBox, unlock_job
 from ikodesk.ui.admin.audit_view import AuditPanel

@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ikodesk.models.enums import LINE1_CODES, LINE2_CODES, CaseCode, Role
+from ikodesk.models.enums import LINE1_CODES, LINE2_CODES, Action, CaseCode, Role
 from ikodesk.services import case_facets
-from ikodesk.services.access import Action
 from ikodesk.services.case_queries import MAX_SEARCH_MATCHES, CaseFilter
 from ikodesk.ui.cases import conflict_badge
 from ikodesk.ui.cases.case_list import CaseListModel

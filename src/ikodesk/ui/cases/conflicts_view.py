@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from ikodesk.models.enums import Action
 from ikodesk.services import conflicts
-from ikodesk.services.access import Action
 from ikodesk.services.conflicts import ConflictInfo
 from ikodesk.ui.cases import conflict_badge
 from ikodesk.ui.common.changes import CONFLICTS

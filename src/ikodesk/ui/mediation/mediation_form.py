@@ -31,12 +31,12 @@ from sqlalchemy.orm import Session
 
 from ikodesk.errors import ValidationError
 from ikodesk.models.enums import (
+    Action,
     MediationKind,
     MediationStatus,
     ReferredBy,
 )
 from ikodesk.services import mediation as med
-from ikodesk.services.access import Action
 from ikodesk.services.mediation import (
     Assignment,
     MediationDetail,

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ikodesk.models.enums import MediationKind, MediationStatus
+from ikodesk.models.enums import Action, MediationKind, MediationStatus
 from ikodesk.services import mediation as med
 from ikodesk.services import mediators
-from ikodesk.services.access import Action
 from ikodesk.services.mediation import CuratorReminder, MediationRow
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.ui.common.changes import OpChanges

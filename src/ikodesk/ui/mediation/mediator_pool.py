@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from ikodesk.models.enums import Action
 from ikodesk.services import mediators
-from ikodesk.services.access import Action
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.ui.common.changes import MEDIATORS
 from ikodesk.ui.common.messages import show_error
