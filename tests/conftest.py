@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -55,11 +56,32 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ikodesk.db"
 
 
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
+@pytest.fixture(scope="session")
+def _empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new, empty database made once per test run (per worker), for `db` to copy.
+
+    Creating one costs the key derivation twice and every migration; a copy of a
+    real `Database.create` result is the same file and opens with one derivation.
+    """
     from ikodesk.storage import Database
 
-    database, _ = Database.create(db_path, passphrase=TEST_PASSPHRASE)
+    path = tmp_path_factory.mktemp("template") / "ikodesk.db"
+    database, _ = Database.create(path, passphrase=TEST_PASSPHRASE)
+    database.close()
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path, _empty_database: Path) -> Iterator[Database]:
+    """A new, empty encrypted database (passphrase mode) for this test alone."""
+    from ikodesk.storage import Database
+
+    template = _empty_database
+    for suffix in ("", ".keyinfo.json", "-wal", "-shm"):
+        source = template.with_name(template.name + suffix)
+        if source.exists():
+            shutil.copy2(source, db_path.with_name(db_path.name + suffix))
+    database = Database.open(db_path, passphrase=TEST_PASSPHRASE)
     yield database
     database.close()
 

@@ -29,7 +29,9 @@ from tests.ui.conftest import PASSWORD, in_session, make_ctx
 def test_idle_lock_hides_everything_and_keeps_unsaved_input(
     qtbot: QtBot, sample_cases: Database, people: dict[str, Actor], worker: DbWorker
 ) -> None:
-    window = MainWindow(make_ctx(worker, sample_cases, people["jdevries"]), idle_lock_ms=300)
+    # A long idle time while the case loads (a slow load must not lock the screen
+    # before the test waits for it), then a short one with no input at all.
+    window = MainWindow(make_ctx(worker, sample_cases, people["jdevries"]), idle_lock_ms=60_000)
     qtbot.addWidget(window)
     window.show()
     case_id = in_session(
@@ -40,8 +42,9 @@ def test_idle_lock_hides_everything_and_keeps_unsaved_input(
     qtbot.keyClicks(form.summary, " Nog niet opgeslagen aantekening.")
     assert form.is_dirty()
 
+    assert not window.locked
     with qtbot.waitSignal(window.locked_changed, timeout=5_000) as blocker:
-        pass  # no input: the timer runs out
+        window.idle.set_timeout_ms(300)  # no input from here on: the timer runs out
     assert blocker.args == [True]
     assert window.outer.currentWidget() is window.lock_screen
     assert not window.content.isVisible() and not form.isVisible()
