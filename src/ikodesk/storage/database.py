@@ -106,7 +106,8 @@ def _make_engine(path: Path, key: DatabaseKey, *, new: bool = False) -> Engine:
         url,
         module=sqlcipher3,
         poolclass=StaticPool,
-        connect_args={"check_same_thread": False},
+        # The driver's own busy timeout (sqlite3_busy_timeout), in seconds.
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
 
     @event.listens_for(engine, "connect")
@@ -127,7 +128,6 @@ def _make_engine(path: Path, key: DatabaseKey, *, new: bool = False) -> Engine:
             cur.execute("PRAGMA foreign_keys = ON")
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA temp_store = MEMORY")
-            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         finally:
             cur.close()
 
