@@ -123,3 +123,26 @@ class HandlerWalled(CaseWalled):
     The user may see the case; it is the assignment that is refused (a form shows
     the message next to the handler field).
     """
+
+
+class ServerUnavailable(StorageError):
+    """The office server cannot be reached, or the connection to it was lost."""
+
+
+class ConcurrentChange(InputError):
+    """Someone else saved the same record first (optimistic locking): nothing was written."""
+
+
+# The wall's messages (raised by services.access, and by the server's functions:
+# storage.server maps their SQLSTATEs to the same errors with the same words).
+WALL_MESSAGE = QT_TRANSLATE_NOOP(
+    "services",
+    "Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een "
+    "(mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien.",
+)
+HANDLER_WALLED_MESSAGE = QT_TRANSLATE_NOOP(
+    "services",
+    "Deze behandelaar kan de zaak niet krijgen: de zaak is voor deze behandelaar "
+    "afgeschermd (de andere kant van een conflictzaak die hij of zij behandelt of heeft "
+    "ingezien). Kies een andere behandelaar.",
+)

@@ -3,7 +3,7 @@
 from ikodesk.models.activities import Activity, HistoricalFigure
 from ikodesk.models.audit import AuditEntry
 from ikodesk.models.base import Base
-from ikodesk.models.cases import Case, Child, Contact, Person, age_in_years
+from ikodesk.models.cases import Case, CaseNotes, Child, Contact, Person, age_in_years
 from ikodesk.models.conflicts import (
     CaseOpening,
     ConflictPair,
@@ -29,6 +29,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Case",
+    "CaseNotes",
     "CaseOpening",
     "Child",
     "ChildInterview",

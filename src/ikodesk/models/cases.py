@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -70,12 +70,17 @@ class Case(Base):
     mover: Mapped[ParentRelation | None] = mapped_column(
         enum_column_type(ParentRelation), default=None
     )
-    summary: Mapped[str | None] = mapped_column(Text, default=None)
-    extra: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
+    # Optimistic locking: every UPDATE checks and raises the version (SQLAlchemy's
+    # version counter), so a save over someone else's newer save fails instead of
+    # overwriting it; `updated_by` says who saved last.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    updated_by: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     handler: Mapped[User] = relationship(lazy="joined")
     country_ref: Mapped[Country | None] = relationship(lazy="joined")
@@ -88,6 +93,31 @@ class Case(Base):
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Contact.at"
     )
+    # The case's free text lives apart from its facts (see CaseNotes).
+    notes: Mapped[CaseNotes | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan", uselist=False
+    )
+
+    @property
+    def summary(self) -> str | None:
+        return self.notes.summary if self.notes is not None else None
+
+    @summary.setter
+    def summary(self, value: str | None) -> None:
+        self._notes().summary = value
+
+    @property
+    def extra(self) -> dict[str, Any] | None:
+        return self.notes.extra if self.notes is not None else None
+
+    @extra.setter
+    def extra(self, value: dict[str, Any] | None) -> None:
+        self._notes().extra = value
+
+    def _notes(self) -> CaseNotes:
+        if self.notes is None:
+            self.notes = CaseNotes()
+        return self.notes
 
     def person(self, role: PersonRole) -> Person | None:
         return next((p for p in self.persons if p.role == role), None)
@@ -105,6 +135,26 @@ class Case(Base):
 
     def __repr__(self) -> str:
         return f"Case({self.ref!r}, {self.code.value})"
+
+
+class CaseNotes(Base):
+    """A case's summary and unknown exchange fields: personal data, kept apart from the facts.
+
+    The facts of a case (code, dates, country, sides) serve lists and figures; its
+    free text is personal data. On the office server the two tables have different
+    row-level security (see storage/server/sql): a manager counts cases without
+    being able to read what is written about them.
+    """
+
+    __tablename__ = "case_notes"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    summary: Mapped[str | None] = mapped_column(Text, default=None)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+
+    case: Mapped[Case] = relationship(back_populates="notes")
 
 
 class Person(Base):

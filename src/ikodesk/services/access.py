@@ -33,7 +33,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
+from ikodesk.errors import HANDLER_WALLED_MESSAGE as HANDLER_WALLED_MESSAGE
 from ikodesk.errors import QT_TRANSLATE_NOOP, AccessDenied, CaseWalled, HandlerWalled
+from ikodesk.errors import WALL_MESSAGE as WALL_MESSAGE
 from ikodesk.models import Case, User
 
 # The actions are domain vocabulary (models.enums, labelled in models.labels); the
@@ -43,6 +45,7 @@ from ikodesk.models.enums import Action as Action
 from ikodesk.models.enums import Role
 from ikodesk.services import audit, search_audit, walls
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 
 # Actions that touch one dossier; the others are about the whole database.
 CASE_ACTIONS = frozenset(
@@ -149,19 +152,6 @@ _OBJECT_TYPE: dict[Action, str] = {
     Action.CASE_LIST: "case",
     Action.CASE_SEARCH: "search",
 }
-
-WALL_MESSAGE = QT_TRANSLATE_NOOP(
-    "services",
-    "Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een "
-    "(mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien.",
-)
-HANDLER_WALLED_MESSAGE = QT_TRANSLATE_NOOP(
-    "services",
-    "Deze behandelaar kan de zaak niet krijgen: de zaak is voor deze behandelaar "
-    "afgeschermd (de andere kant van een conflictzaak die hij of zij behandelt of heeft "
-    "ingezien). Kies een andere behandelaar.",
-)
-
 
 # What CASE_FACTS reveals of a case: no people, contacts, summary or notes.
 CASE_FACT_COLUMNS = (Case.id, Case.ref, Case.code, Case.opened, Case.country)
@@ -271,6 +261,11 @@ def require(
 def record_opening(session: Session, actor: Actor, case_id: int) -> None:
     """`actor` has seen this dossier: remember it, and their side of its conflicts."""
     if actor.user_id is None:
+        return
+    if on_server(session):
+        # Claim-before-read: the server checks the wall again and records the side;
+        # only then does row-level security show the dossier's personal rows.
+        audit.remember(session, walls.CLAIM_ON_SERVER_SQL, {"case_id": case_id})
         return
     params = {"user_id": actor.user_id, "case_id": case_id, "at": datetime.now()}
     audit.remember(session, walls.OPENING_SQL, params)

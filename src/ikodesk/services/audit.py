@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from ikodesk.models import AuditEntry
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 
 ALLOWED = "allowed"
 REFUSED = "refused"
@@ -89,10 +90,14 @@ def log(
     session.connection()  # a transaction must exist for its end to be seen
 
 
-def remember(session: Session, statement: TextClause, params: dict[str, Any]) -> None:
-    """Run an idempotent statement now, and again after a rollback of this session."""
-    session.execute(statement, params)
+def remember(session: Session, statement: TextClause, params: dict[str, Any]) -> Any:
+    """Run an idempotent statement now, and again after a rollback of this session.
+
+    Returns the first column of its first row (for statements that return one).
+    """
+    result = session.execute(statement, params)
     session.info.setdefault(_REPLAY, []).append((statement, params))
+    return result.scalar() if result.returns_rows else None
 
 
 # --- writing ----------------------------------------------------------------------
@@ -136,8 +141,33 @@ def _head(execute: Execute) -> tuple[int, str]:
     return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
-def _write(execute: Execute, events: Sequence[Event]) -> None:
+_SERVER_INSERT = text(
+    "INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail) "
+    "VALUES (:workstation, :action, :object_type, :object_ref, :result, :detail)"
+)
+
+
+def _write(execute: Execute, events: Sequence[Event], *, server: bool = False) -> None:
     if not events:
+        return
+    if server:
+        # The office server writes who (its session's login), when, the sequence
+        # number and the hash itself (trigger ikodesk_audit_chain): the client
+        # only describes the event and cannot forge the chain.
+        execute(
+            _SERVER_INSERT,
+            [
+                {
+                    "workstation": ev.workstation,
+                    "action": ev.action,
+                    "object_type": ev.object_type,
+                    "object_ref": ev.object_ref,
+                    "result": ev.result,
+                    "detail": ev.detail,
+                }
+                for ev in events
+            ],
+        )
         return
     # Take the write lock before reading the head, so that two writers cannot fork the chain.
     execute(text("UPDATE meta SET value = value WHERE key = :k"), {"k": HEAD_KEY})
@@ -183,7 +213,7 @@ def _write(execute: Execute, events: Sequence[Event]) -> None:
 def _write_with_commit(session: Session) -> None:
     events = session.info.get(_PENDING)
     if events:
-        _write(session.execute, events)
+        _write(session.execute, events, server=on_server(session))
 
 
 @event.listens_for(Session, "after_commit")
@@ -205,7 +235,7 @@ def _write_after_rollback(session: Session, transaction: SessionTransaction) -> 
     with engine.begin() as conn:
         for statement, params in replay or ():
             conn.execute(statement, params)
-        _write(conn.execute, events or ())
+        _write(conn.execute, events or (), server=on_server(conn))
 
 
 # --- reading and verifying ----------------------------------------------------------

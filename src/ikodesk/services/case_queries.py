@@ -24,6 +24,7 @@ from ikodesk.models.labels import label
 from ikodesk.services import access, search_index, wall_notice, walls
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 
 MAX_SEARCH_MATCHES = 2000  # newest first; a wider search asks the user to refine
 MASKED_LABEL = "afgeschermd dossier"
@@ -83,7 +84,7 @@ def _where(session: Session, actor: Actor, flt: CaseFilter) -> list[ColumnElemen
         clauses.append(Case.opened >= date(flt.year, 1, 1))
         clauses.append(Case.opened < date(flt.year + 1, 1, 1))
     if flt.text.strip():
-        clauses.append(_text_clause(flt.text, actor))
+        clauses.append(_text_clause(flt.text, actor, server=on_server(session)))
     if hides_walled(flt):
         # A masked row selected by what it hides would tell that value.
         walled = access.walled_cases(actor)
@@ -106,7 +107,7 @@ def hides_walled(flt: CaseFilter) -> bool:
 _FTS = table("case_search", column("rowid", Integer))
 
 
-def _text_clause(query: str, actor: Actor) -> ColumnElement[bool]:
+def _text_clause(query: str, actor: Actor, *, server: bool = False) -> ColumnElement[bool]:
     """Cases whose reference starts with, or whose names contain, what was typed.
 
     Cases behind a wall for `actor` are left out before the match cap, so that
@@ -114,6 +115,10 @@ def _text_clause(query: str, actor: Actor) -> ColumnElement[bool]:
     """
     query = query.strip()
     ref_prefix = and_(Case.ref >= query, Case.ref < query + "\uffff")
+    if server:
+        # The server searches the names itself and leaves out what is behind the wall.
+        found = select(func.ikodesk_search_ids(query, MAX_SEARCH_MATCHES))
+        return ref_prefix | Case.id.in_(found)
     expr = search_index.match_expression(query)
     if expr is None:
         return ref_prefix

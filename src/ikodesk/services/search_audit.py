@@ -30,6 +30,7 @@ from ikodesk.models import SearchTerms
 from ikodesk.models.enums import Action
 from ikodesk.services import audit
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 
 SECRET_KEY = "search_terms_key"
 SEARCH_ACTION = Action.CASE_SEARCH.value
@@ -37,15 +38,21 @@ OBJECT_TYPE = "search"
 MAX_TERMS = 1000  # characters kept of what was typed
 
 _READ_SECRET = text("SELECT value FROM meta WHERE key = :k")
-_ADD_SECRET = text("INSERT OR IGNORE INTO meta (key, value) VALUES (:k, :v)")
+_ADD_SECRET = text("INSERT INTO meta (key, value) VALUES (:k, :v) ON CONFLICT DO NOTHING")
 _ADD_TERMS = text(
-    "INSERT OR IGNORE INTO audit_search_terms (ref, nonce, terms, created) "
-    "VALUES (:ref, :nonce, :terms, :created)"
+    "INSERT INTO audit_search_terms (ref, nonce, terms, created) "
+    "VALUES (:ref, :nonce, :terms, :created) ON CONFLICT DO NOTHING"
 )
+
+
+_ADD_TERMS_ON_SERVER = text("SELECT ikodesk_add_search_terms(:nonce, :terms)")
 
 
 def _secret(session: Session) -> bytes:
     """The database's secret for search references (made on first use if missing)."""
+    if on_server(session):  # administrators only (the audit view): the server decides
+        value = session.scalar(text("SELECT ikodesk_search_secret()"))
+        return bytes.fromhex(str(value or ""))
     value = session.execute(_READ_SECRET, {"k": SECRET_KEY}).scalar_one_or_none()
     if value is None:
         # Normally made by migration 0005; kept after a rollback like the entry itself.
@@ -68,12 +75,17 @@ def record(session: Session, actor: Actor, terms: str, *, shown: int, behind_wal
     """
     terms = terms.strip()[:MAX_TERMS]
     nonce = secrets.token_hex(16)
-    ref = reference(_secret(session), nonce, terms)
-    audit.remember(
-        session,
-        _ADD_TERMS,
-        {"ref": ref, "nonce": nonce, "terms": terms, "created": audit.now_text()},
-    )
+    if on_server(session):
+        # No login reads the secret: the server keeps the terms and makes the reference.
+        # Replayed after a rollback like the audit entry (same nonce: same reference).
+        ref = str(audit.remember(session, _ADD_TERMS_ON_SERVER, {"nonce": nonce, "terms": terms}))
+    else:
+        ref = reference(_secret(session), nonce, terms)
+        audit.remember(
+            session,
+            _ADD_TERMS,
+            {"ref": ref, "nonce": nonce, "terms": terms, "created": audit.now_text()},
+        )
     detail = f"{shown} getoond"
     if behind_wall:
         detail += "; iets achter een conflictmuur"

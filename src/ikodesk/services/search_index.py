@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from ikodesk.services.backend import on_server
+
 FTS_TABLE = "case_search"
 MIN_QUERY_LENGTH = 3  # trigrams: shorter text cannot use the index
 
@@ -36,7 +38,13 @@ _CHUNK = 500
 
 
 def reindex_cases(session: Session, case_ids: Sequence[int]) -> None:
-    """Bring the index rows of these cases up to date (deleted cases drop out)."""
+    """Bring the index rows of these cases up to date (deleted cases drop out).
+
+    The office server keeps no index: its search function reads the names itself
+    (storage/server/sql/functions.sql), where no login can read them.
+    """
+    if on_server(session):
+        return
     delete = text("DELETE FROM case_search WHERE rowid IN :ids").bindparams(
         bindparam("ids", expanding=True)
     )
@@ -50,6 +58,8 @@ def reindex_cases(session: Session, case_ids: Sequence[int]) -> None:
 
 def index_new_cases(session: Session, first_id: int) -> None:
     """Index every case with id >= first_id (cases just created in bulk)."""
+    if on_server(session):
+        return
     session.execute(
         text(_INSERT_SQL + " WHERE c.id >= :first"),
         {"first": first_id},
@@ -57,6 +67,8 @@ def index_new_cases(session: Session, first_id: int) -> None:
 
 
 def rebuild(session: Session) -> None:
+    if on_server(session):
+        return
     session.execute(text("DELETE FROM case_search"))
     session.execute(text(_INSERT_SQL))
 

@@ -29,17 +29,22 @@ WALLING = (ConflictStatus.CONFLICT, ConflictStatus.REVIEW)
 
 # Recorded for a user who has seen a dossier; replayed after a rollback (see audit).
 OPENING_SQL = text(
-    "INSERT OR IGNORE INTO case_openings (user_id, case_id, first_at) "
-    "SELECT :user_id, :case_id, :at WHERE EXISTS (SELECT 1 FROM cases WHERE id = :case_id)"
+    "INSERT INTO case_openings (user_id, case_id, first_at) "
+    "SELECT :user_id, :case_id, :at WHERE EXISTS (SELECT 1 FROM cases WHERE id = :case_id) "
+    "ON CONFLICT DO NOTHING"
 )
 # The user now stands on this case's side of every conflict pair it is in
 # (where they stood nowhere yet).
 CLAIM_ON_OPEN_SQL = text(
-    "INSERT OR IGNORE INTO wall_claims (pair_id, user_id, case_id, basis, both_sides, at) "
-    "SELECT p.id, :user_id, :case_id, 'opened', 0, :at FROM conflict_pairs p "
+    "INSERT INTO wall_claims (pair_id, user_id, case_id, basis, both_sides, at) "
+    "SELECT p.id, :user_id, :case_id, 'opened', FALSE, :at FROM conflict_pairs p "
     "WHERE p.status IN ('conflict', 'review') "
-    "AND (p.case_a_id = :case_id OR p.case_b_id = :case_id)"
+    "AND (p.case_a_id = :case_id OR p.case_b_id = :case_id) "
+    "ON CONFLICT DO NOTHING"
 )
+# On the office server a login claims a case through the server's own function,
+# which checks the wall and records the side (storage/server/sql/security.sql).
+CLAIM_ON_SERVER_SQL = text("SELECT ikodesk_claim(:case_id)")
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:

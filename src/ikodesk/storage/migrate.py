@@ -83,3 +83,13 @@ def upgrade(engine: Engine, backup: Callable[[str], Path] | None = None) -> Path
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     return made
+
+
+def revision_of(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_connection(conn: Connection) -> None:
+    """Bring the schema to head on `conn`, inside the caller's transaction (office server)."""
+    check_known(revision_of(conn))
+    command.upgrade(alembic_config(conn), "head")

@@ -18,6 +18,7 @@ from ikodesk.models import Case, ConflictPair, WallClaim
 from ikodesk.services import access, walls
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 from ikodesk.services.conflicts.profiles import _chunks
 
 
@@ -118,10 +119,11 @@ def conflict_case_ids(session: Session, case_ids: Sequence[int]) -> set[int]:
 
 
 _HANDLER_CLAIMS = text(
-    "INSERT OR IGNORE INTO wall_claims (pair_id, user_id, case_id, basis, both_sides, at) "
-    "SELECT p.id, c.handler_id, c.id, 'assigned', 0, :at FROM conflict_pairs p "
+    "INSERT INTO wall_claims (pair_id, user_id, case_id, basis, both_sides, at) "
+    "SELECT p.id, c.handler_id, c.id, 'assigned', FALSE, :at FROM conflict_pairs p "
     "JOIN cases c ON c.id = p.case_a_id OR c.id = p.case_b_id "
-    "WHERE p.status IN ('conflict', 'review') AND c.id IN :ids"  # walls.WALLING
+    "WHERE p.status IN ('conflict', 'review') AND c.id IN :ids "  # walls.WALLING
+    "ON CONFLICT DO NOTHING"
 ).bindparams(bindparam("ids", expanding=True))
 
 
@@ -131,6 +133,8 @@ def claim_for_handlers(session: Session, case_ids: Sequence[int]) -> None:
     For handlers assigned after a conflict was found; a handler who already
     stands on the other side keeps that side (and shows as a needed handover).
     """
+    if on_server(session):
+        return  # the server's trigger cases_written records them (storage/server/sql)
     now = datetime.now()
     for chunk in _chunks(sorted(set(case_ids))):
         session.execute(_HANDLER_CLAIMS, {"ids": chunk, "at": now})

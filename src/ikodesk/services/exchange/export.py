@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from ikodesk.models import (
     Activity,
     Case,
+    CaseNotes,
     Child,
     Contact,
     HistoricalFigure,
@@ -190,7 +191,15 @@ def export_cases(
     batch = 2000
     for i in range(0, len(ids), batch):
         chunk = ids[i : i + batch]
-        cases = {r.id: r for r in session.execute(select(case_t).where(case_t.c.id.in_(chunk)))}
+        notes_t = table_of(CaseNotes)
+        cases = {
+            r.id: r
+            for r in session.execute(
+                select(case_t, notes_t.c.summary, notes_t.c.extra)
+                .outerjoin(notes_t, notes_t.c.case_id == case_t.c.id)
+                .where(case_t.c.id.in_(chunk))
+            )
+        }
         persons: dict[int, dict[str, Any]] = defaultdict(dict)
         for r in session.execute(select(person_t).where(person_t.c.case_id.in_(chunk))):
             persons[r.case_id][r.role] = r

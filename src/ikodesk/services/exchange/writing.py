@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ikodesk.models import (
     Activity,
     Case,
+    CaseNotes,
     Child,
     ChildInterview,
     Contact,
@@ -187,10 +188,13 @@ class ImportWriter:
         updates: list[dict[str, Any]] = []
         persons: list[dict[str, Any]] = []
         children: list[dict[str, Any]] = []
+        notes: list[dict[str, Any]] = []
         replaced: list[int] = []
         for _, c in self.cases:
             assert c.ref is not None
             values = case_row(c, self.db_users[c.handler])
+            # The free text goes to its own table (models.CaseNotes).
+            note = {"summary": values.pop("summary"), "extra": values.pop("extra")}
             existing = self.db_cases.get(c.ref)
             if existing is not None:
                 values["id"] = existing
@@ -204,6 +208,8 @@ class ImportWriter:
                 self.db_cases[c.ref] = case_id
             self.result.case_ids.append(case_id)
             self.written.append((case_id, c))
+            if note["summary"] is not None or note["extra"] is not None:
+                notes.append({"case_id": case_id, **note})
             persons.append(person_row(c.requester, case_id, PersonRole.REQUESTER))
             if c.other_parent is not None:
                 persons.append(person_row(c.other_parent, case_id, PersonRole.OTHER_PARENT))
@@ -212,6 +218,7 @@ class ImportWriter:
             chunk = replaced[i : i + CHUNK]
             s.execute(delete(Person).where(Person.case_id.in_(chunk)))
             s.execute(delete(Child).where(Child.case_id.in_(chunk)))
+            s.execute(delete(CaseNotes).where(CaseNotes.case_id.in_(chunk)))
         if updates:
             conn = s.connection()
             cols = [k for k in updates[0] if k != "id"]
@@ -226,6 +233,7 @@ class ImportWriter:
         self.result.created["case"] += len(rows)
         _insert_many(s, person_t, persons, None)
         _insert_many(s, child_t, children, None)
+        _insert_many(s, table_of(CaseNotes), notes, None)
         if rows:
             search_index.index_new_cases(s, rows[0]["id"])
         if replaced:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, case, func, or_, select
+from sqlalchemy import Table, and_, case, column, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from ikodesk.models import (
@@ -24,7 +24,6 @@ from ikodesk.models import (
     Country,
     Mediation,
     Person,
-    age_in_years,
 )
 from ikodesk.models.enums import (
     CaseCode,
@@ -46,6 +45,8 @@ from ikodesk.services.figures.values import percent
 _CASES: Table = table_of(Case)
 _PERSONS: Table = table_of(Person)
 _CHILDREN: Table = table_of(Child)
+# Each case child's age at the case's opening (a view: storage migration 0007).
+_CHILD_AGES = table("child_ages", column("child_id"), column("case_id"), column("age"))
 _CONTACTS: Table = table_of(Contact)
 _COUNTRIES: Table = table_of(Country)
 _MEDIATIONS: Table = table_of(Mediation)
@@ -250,13 +251,14 @@ def _children(session: Session, period: _Year, flat: dict[str, Any]) -> None:
 def _ages(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     """Children of parents' outgoing and incoming abduction cases by age at opening.
 
-    Grouped by (opening date, birth date, age) in SQL; the age itself is worked
-    out here with the model's own rule, so it is the same on every database.
+    From the `child_ages` view (migration 0007): the age at opening by the model's
+    rule (models.age_in_years) in SQL, so that counting needs no birth date (on
+    the office server a manager may count ages but not read birth dates).
     """
-    c, p, ch = _CASES.c, _PERSONS.c, _CHILDREN.c
+    c, p, ch = _CASES.c, _PERSONS.c, _CHILD_AGES.c
     stmt = (
-        select(c.direction, c.opened, ch.birth_date, ch.age, func.count())
-        .select_from(_requester_join().join(_CHILDREN, ch.case_id == c.id))
+        select(c.direction, ch.age, func.count())
+        .select_from(_requester_join().join(_CHILD_AGES, ch.case_id == c.id))
         .where(
             c.line == 2,
             c.code == CaseCode.INTERNATIONAL_ABDUCTION.value,
@@ -264,13 +266,12 @@ def _ages(session: Session, period: _Year, flat: dict[str, Any]) -> None:
             c.direction.in_(("outgoing", "incoming")),
             _in_year(c.opened, period),
         )
-        .group_by(c.direction, c.opened, ch.birth_date, ch.age)
+        .group_by(c.direction, ch.age)
     )
     ages: dict[str, Counter[int]] = defaultdict(Counter)
-    for direction, opened, born, age, n in session.execute(stmt):
-        years = age_in_years(born, opened) if born is not None else age
-        if years is not None:
-            ages[str(direction)][years] += n
+    for direction, age, n in session.execute(stmt):
+        if age is not None:
+            ages[str(direction)][int(age)] += n
     for direction in ("outgoing", "incoming"):
         counted = ages[direction]
         flat[f"abduction.ages.{direction}"] = {str(a): counted[a] for a in sorted(counted)}

@@ -19,6 +19,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _upgrade_postgresql()
+        return
     op.execute(
         "CREATE VIRTUAL TABLE case_search USING fts5("
         "ref, names, content='', contentless_delete=1, "
@@ -37,6 +40,19 @@ def upgrade() -> None:
             FROM children ch WHERE ch.case_id = c.id), '')
         FROM cases c
         """
+    )
+
+
+def _upgrade_postgresql() -> None:
+    """On the office server: a plain table, searched by the server's search function.
+
+    Nobody but the table owner reads it (storage/server/sql): the names in it are
+    personal data, and search runs inside a SECURITY DEFINER function that returns
+    only the cases the caller may see.
+    """
+    op.execute(
+        "CREATE TABLE case_search (rowid INTEGER PRIMARY KEY "
+        "REFERENCES cases (id) ON DELETE CASCADE, ref TEXT NOT NULL, names TEXT NOT NULL)"
     )
 
 

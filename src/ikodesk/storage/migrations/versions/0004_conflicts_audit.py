@@ -152,14 +152,30 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     # Repeated here on purpose: migrations must not change when services do.
-    op.execute(
-        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
-    )
-    op.execute(
-        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
-    )
+    if op.get_bind().dialect.name == "postgresql":
+        # The office server: the same refusal, for the owner too (TRUNCATE included).
+        op.execute(
+            "CREATE FUNCTION ikodesk_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$"
+        )
+        for event in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                "FOR EACH ROW EXECUTE FUNCTION ikodesk_audit_append_only()"
+            )
+        op.execute(
+            "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION ikodesk_audit_append_only()"
+        )
+    else:
+        op.execute(
+            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
+        )
     op.execute(
         "INSERT INTO meta (key, value) SELECT 'match_index', 'ready' "
         "WHERE NOT EXISTS (SELECT 1 FROM cases)"

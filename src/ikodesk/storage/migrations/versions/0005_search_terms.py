@@ -40,7 +40,10 @@ def upgrade() -> None:
     # ### end Alembic commands ###
     # Repeated here on purpose (services.search_audit creates it too if it is missing).
     op.get_bind().execute(
-        sa.text("INSERT OR IGNORE INTO meta (key, value) VALUES ('search_terms_key', :v)"),
+        sa.text(
+            "INSERT INTO meta (key, value) VALUES ('search_terms_key', :v) "
+            "ON CONFLICT (key) DO NOTHING"
+        ),
         {"v": secrets.token_hex(32)},
     )
 

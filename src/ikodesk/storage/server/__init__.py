@@ -1,0 +1,11 @@
+"""The office server: one PostgreSQL database for the whole office (issue #13).
+
+Each ikodesk user is a PostgreSQL login; row-level security, column privileges
+and SECURITY DEFINER functions (sql/) decide what each login may read, so the
+walls hold against `psql` as much as against ikodesk. See docs/server.md.
+"""
+
+from ikodesk.storage.server.address import ServerAddress, is_server_url, parse_server_url
+from ikodesk.storage.server.connection import ServerDatabase
+
+__all__ = ["ServerAddress", "ServerDatabase", "is_server_url", "parse_server_url"]

@@ -1,0 +1,129 @@
+"""Where the office server is: `postgresql://[USER[:PASSWORD]@]HOST[:PORT]/DBNAME[?sslmode=...]`.
+
+TLS: an `sslmode` in the address is passed through (`require`, `verify-full`
+with `sslrootcert=` a CA file, ...). Without one, a loopback host gets `prefer`
+(the server on this machine) and every other host `verify-full`: the server's
+certificate must be signed by a trusted CA and name the host, so nobody in
+between can read passwords or dossiers.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy import URL
+
+from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
+
+SCHEMES = ("postgresql", "postgres")
+DEFAULT_PORT = 5432
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+# Connection parameters passed through to libpq from the address's query.
+_PASSED = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout")
+CONNECT_TIMEOUT_S = 10
+
+BAD_URL = QT_TRANSLATE_NOOP(
+    "services",
+    "Ongeldig serveradres: {problem}. Verwacht: postgresql://HOST[:POORT]/DATABASE",
+)
+
+
+def is_server_url(text: str | None) -> bool:
+    return bool(text) and str(text).split("://", 1)[0].lower() in SCHEMES and "://" in str(text)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost" or host.startswith("/"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def default_sslmode(host: str) -> str:
+    """The rule when the address names no sslmode: prefer on loopback, verify-full elsewhere."""
+    return "prefer" if is_loopback(host) else "verify-full"
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    host: str
+    database: str
+    port: int = DEFAULT_PORT
+    # The user and password an address may carry (server init/upgrade/migrate);
+    # ikodesk users log in with --user and IKODESK_PASSWORD or the prompt instead.
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    options: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def sslmode(self) -> str:
+        return dict(self.options).get("sslmode") or default_sslmode(self.host)
+
+    @property
+    def label(self) -> str:
+        """What the user sees: host:port/database (never a password)."""
+        return f"{self.host}:{self.port}/{self.database}"
+
+    def with_login(self, user: str, password: str | None) -> ServerAddress:
+        return replace(self, user=user, password=password)
+
+    def without_login(self) -> ServerAddress:
+        return replace(self, user=None, password=None)
+
+    def public_url(self) -> str:
+        """The address without user or password (to remember per workstation)."""
+        query = "&".join(f"{k}={v}" for k, v in self.options)
+        return f"postgresql://{self.host}:{self.port}/{self.database}" + (
+            f"?{query}" if query else ""
+        )
+
+    def sqlalchemy_url(self, database: str | None = None) -> URL:
+        query = dict(self.options)
+        query["sslmode"] = self.sslmode
+        query.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
+        query["application_name"] = "ikodesk"
+        return URL.create(
+            "postgresql+psycopg",
+            username=self.user,
+            password=self.password,
+            host=self.host,
+            port=self.port,
+            database=database or self.database,
+            query=query,
+        )
+
+
+def parse_server_url(text: str) -> ServerAddress:
+    """Parse an address; UsageError in Dutch when it is not one ikodesk can use."""
+    try:
+        parts = urlsplit(text.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError(BAD_URL, problem=str(exc)) from None
+    if parts.scheme.lower() not in SCHEMES:
+        raise UsageError(BAD_URL, problem="het adres begint niet met postgresql://")
+    if not parts.hostname:
+        raise UsageError(BAD_URL, problem="de servernaam (host) ontbreekt")
+    database = unquote(parts.path.lstrip("/"))
+    if not database or "/" in database:
+        raise UsageError(BAD_URL, problem="de naam van de database ontbreekt")
+    options: list[tuple[str, str]] = []
+    for key, values in parse_qs(parts.query, keep_blank_values=True).items():
+        if key not in _PASSED:
+            raise UsageError(BAD_URL, problem=f"onbekende instelling {key}")
+        options.append((key, values[-1]))
+    mode = dict(options).get("sslmode")
+    if mode is not None and mode not in SSL_MODES:
+        raise UsageError(BAD_URL, problem=f"onbekende sslmode {mode}")
+    return ServerAddress(
+        host=parts.hostname,
+        database=database,
+        port=port or DEFAULT_PORT,
+        user=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        options=tuple(sorted(options)),
+    )

@@ -1,0 +1,77 @@
+-- Users are database logins: a row in `users` is kept in step with a
+-- PostgreSQL login role of exactly that name, by a trigger whose function is
+-- owned by ikodesk_roles (roles.sql). Run as ikodesk_roles; idempotent.
+--
+-- Passwords: ikodesk applies its password policy and then hashes the password
+-- on the client into a SCRAM-SHA-256 verifier (libpq's PQencryptPasswordConn);
+-- only that verifier travels to the server, and the trigger hands it to
+-- ALTER ROLE. `users.password_hash` then holds the marker 'server', never the
+-- verifier. A user without a password (imported, or --no-password) and a
+-- deactivated user are NOLOGIN.
+
+SET search_path = public, pg_temp;
+
+CREATE OR REPLACE FUNCTION ikodesk_sync_login() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    wanted text;
+    g text;
+BEGIN
+    IF NEW.username !~ '^[a-z0-9][a-z0-9._-]{1,63}$'
+       OR NEW.username LIKE 'ikodesk\_%' OR NEW.username LIKE 'pg\_%'
+       OR NEW.username IN ('postgres', 'public') THEN
+        RAISE EXCEPTION 'ikodesk: % cannot be a login name', NEW.username USING ERRCODE = 'IK003';
+    END IF;
+    IF NEW.role NOT IN ('student', 'jurist', 'mediation', 'manager', 'admin') THEN
+        RAISE EXCEPTION 'ikodesk: unknown role %', NEW.role USING ERRCODE = 'IK003';
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.username <> OLD.username THEN
+        RAISE EXCEPTION 'ikodesk: a login cannot be renamed' USING ERRCODE = 'IK003';
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        IF EXISTS (SELECT FROM pg_roles WHERE rolname = NEW.username) THEN
+            -- Only a login ikodesk made itself may be taken over.
+            IF NOT EXISTS (
+                SELECT FROM pg_auth_members m
+                JOIN pg_roles grp ON grp.oid = m.roleid
+                JOIN pg_roles usr ON usr.oid = m.member
+                WHERE usr.rolname = NEW.username
+                  AND grp.rolname IN ('ikodesk_student', 'ikodesk_jurist', 'ikodesk_mediation',
+                                      'ikodesk_manager', 'ikodesk_admin')
+            ) THEN
+                RAISE EXCEPTION 'ikodesk: role % exists and is not an ikodesk login',
+                    NEW.username USING ERRCODE = 'IK003';
+            END IF;
+        ELSE
+            EXECUTE format('CREATE ROLE %I NOLOGIN', NEW.username);
+        END IF;
+    END IF;
+    wanted := 'ikodesk_' || NEW.role;
+    FOREACH g IN ARRAY ARRAY['ikodesk_student', 'ikodesk_jurist', 'ikodesk_mediation',
+                             'ikodesk_manager', 'ikodesk_admin'] LOOP
+        IF g = wanted THEN
+            EXECUTE format('GRANT %I TO %I', g, NEW.username);
+        ELSIF pg_has_role(NEW.username, g, 'MEMBER') THEN
+            EXECUTE format('REVOKE %I FROM %I', g, NEW.username);
+        END IF;
+    END LOOP;
+    IF NEW.password_hash LIKE 'SCRAM-SHA-256$%' THEN
+        EXECUTE format('ALTER ROLE %I PASSWORD %L', NEW.username, NEW.password_hash);
+        NEW.password_hash := 'server';
+    ELSIF NEW.password_hash IS NULL THEN
+        EXECUTE format('ALTER ROLE %I PASSWORD NULL', NEW.username);
+    ELSIF NEW.password_hash <> 'server' THEN
+        RAISE EXCEPTION 'ikodesk: a password must reach the server as a SCRAM verifier'
+            USING ERRCODE = 'IK003';
+    END IF;
+    IF NEW.active AND NEW.password_hash IS NOT NULL THEN
+        EXECUTE format('ALTER ROLE %I LOGIN', NEW.username);
+    ELSE
+        EXECUTE format('ALTER ROLE %I NOLOGIN', NEW.username);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+REVOKE ALL ON FUNCTION ikodesk_sync_login() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ikodesk_sync_login() TO ikodesk_owner;

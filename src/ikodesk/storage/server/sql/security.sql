@@ -1,0 +1,322 @@
+-- What each ikodesk login may do on the office server: grants, row-level
+-- security, and the SECURITY DEFINER functions through which the work that must
+-- see across cases runs. Run as ikodesk_owner (the tables' owner) after every
+-- migration by `ikodesk server init` / `server upgrade`; idempotent: it first
+-- takes every grant away and then gives exactly what is written here.
+--
+-- The groups: ikodesk_student, ikodesk_jurist, ikodesk_mediation,
+-- ikodesk_manager, ikodesk_admin; every ikodesk user is a login in one of them.
+-- The owner owns every table and is never a login; row-level security applies
+-- to every other role (it is not forced on the owner, so the functions below,
+-- which run as the owner, see every row and return only what the caller may have).
+--
+-- Personal data: persons, children, contacts (summary, extra), case_notes,
+-- mediation parties and children, the search index, the family-matching keys,
+-- search terms. A student's or jurist's login reads the personal rows of the
+-- cases it handles or has claimed (ikodesk_claim: checks the wall, records the
+-- side), never of a case behind its wall. Managers and administrators read
+-- statistical columns only (column privileges). The mediation bureau reads the
+-- mediation dossiers and of the centre's cases only their basic facts.
+
+SET search_path = public, pg_temp;
+
+-- ---------------------------------------------------------------------------
+-- A clean slate for the groups (re-runs give exactly what follows).
+REVOKE ALL ON ALL TABLES IN SCHEMA public
+    FROM PUBLIC, ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public
+    FROM PUBLIC, ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public
+    TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+
+-- ---------------------------------------------------------------------------
+-- Who is asking: the session's login (never a value the client sends).
+CREATE OR REPLACE FUNCTION ikodesk_me_id() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT u.id FROM users u WHERE u.username = session_user::text AND u.active
+$$;
+
+CREATE OR REPLACE FUNCTION ikodesk_me_role() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT u.role::text FROM users u WHERE u.username = session_user::text AND u.active
+$$;
+
+-- The cases `uid` is walled from: the other case of every walling pair
+-- (confirmed, or a weak match under review) on which `uid` holds a claim.
+CREATE OR REPLACE FUNCTION ikodesk_walled_for(uid integer) RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT CASE WHEN w.case_id = p.case_a_id THEN p.case_b_id ELSE p.case_a_id END
+    FROM wall_claims w JOIN conflict_pairs p ON p.id = w.pair_id
+    WHERE w.user_id = uid AND p.status IN ('conflict', 'review')
+$$;
+
+-- The cases whose personal rows the session's login may read: those it handles
+-- or has claimed, within its role's lines, never one behind its wall.
+CREATE OR REPLACE FUNCTION ikodesk_readable_cases() RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    WITH me AS (
+        SELECT u.id, u.role FROM users u
+        WHERE u.username = session_user::text AND u.active AND u.role IN ('jurist', 'student')
+    ), mine AS (
+        SELECT c.id, c.line, c.handler_id FROM cases c JOIN me ON c.handler_id = me.id
+        UNION
+        SELECT c.id, c.line, c.handler_id
+        FROM case_openings o JOIN me ON o.user_id = me.id JOIN cases c ON c.id = o.case_id
+    )
+    SELECT mine.id FROM mine, me
+    WHERE (me.role = 'jurist' OR mine.line = 1 OR mine.handler_id = me.id)
+      AND mine.id NOT IN (SELECT ikodesk_walled_for(me.id))
+$$;
+
+-- Record that `uid` stands on case `cid`'s side of every walling pair it is in.
+CREATE OR REPLACE FUNCTION ikodesk_record_sides(uid integer, cid integer, how text)
+RETURNS void LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    INSERT INTO wall_claims (pair_id, user_id, case_id, basis, both_sides, at)
+    SELECT p.id, uid, cid, how, false, localtimestamp FROM conflict_pairs p
+    WHERE p.status IN ('conflict', 'review') AND (p.case_a_id = cid OR p.case_b_id = cid)
+    ON CONFLICT DO NOTHING
+$$;
+
+-- Claim-before-read: the login asks to read a dossier. Refused behind the wall
+-- (IK001) or outside its role's lines (IK003); else its side of every conflict
+-- of the case is recorded, and from then on the case's personal rows are visible.
+CREATE OR REPLACE FUNCTION ikodesk_claim(p_case integer) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    me_id integer := ikodesk_me_id();
+    me_role text := ikodesk_me_role();
+    c record;
+BEGIN
+    IF me_id IS NULL OR me_role NOT IN ('jurist', 'student') THEN
+        RAISE EXCEPTION 'ikodesk: this role reads no dossiers' USING ERRCODE = 'IK003';
+    END IF;
+    SELECT id, line, handler_id INTO c FROM cases WHERE id = p_case;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    IF me_role = 'student' AND c.line = 2 AND c.handler_id <> me_id THEN
+        RAISE EXCEPTION 'ikodesk: a jurist handles this case' USING ERRCODE = 'IK003';
+    END IF;
+    IF p_case IN (SELECT ikodesk_walled_for(me_id)) THEN
+        RAISE EXCEPTION 'ikodesk: behind a conflict wall' USING ERRCODE = 'IK001';
+    END IF;
+    INSERT INTO case_openings (user_id, case_id, first_at)
+    VALUES (me_id, p_case, localtimestamp) ON CONFLICT DO NOTHING;
+    PERFORM ikodesk_record_sides(me_id, p_case, 'opened');
+END
+$$;
+
+-- A case's creator has seen it; its handler stands on its side; a handler who
+-- is walled from the case cannot be given it (IK002), whatever the client sends.
+CREATE OR REPLACE FUNCTION ikodesk_case_written() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    me_id integer := ikodesk_me_id();
+BEGIN
+    IF NEW.id IN (SELECT ikodesk_walled_for(NEW.handler_id)) THEN
+        RAISE EXCEPTION 'ikodesk: handler is walled from this case' USING ERRCODE = 'IK002';
+    END IF;
+    IF TG_OP = 'INSERT' AND me_id IS NOT NULL THEN
+        INSERT INTO case_openings (user_id, case_id, first_at)
+        VALUES (me_id, NEW.id, localtimestamp) ON CONFLICT DO NOTHING;
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.handler_id IS DISTINCT FROM OLD.handler_id THEN
+        PERFORM ikodesk_record_sides(NEW.handler_id, NEW.id, 'assigned');
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE TRIGGER cases_written AFTER INSERT OR UPDATE OF handler_id ON cases
+    FOR EACH ROW EXECUTE FUNCTION ikodesk_case_written();
+
+-- Case references: one allocation at a time per database (the reference is
+-- computed by ikodesk; this lock makes it unique under concurrent registration).
+CREATE OR REPLACE FUNCTION ikodesk_lock_references() RETURNS void
+LANGUAGE sql VOLATILE AS $$
+    SELECT pg_advisory_xact_lock(7311, 1)
+$$;
+
+-- ---------------------------------------------------------------------------
+-- The audit log: the server writes the chain. Logins may only insert the
+-- description of an event; who (session_user), when, the sequence number and
+-- the hash are set here, so a client can neither forge nor rewrite them.
+CREATE OR REPLACE FUNCTION ikodesk_audit_chain() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    head text;
+    seq bigint;
+    prev text;
+    canon text;
+BEGIN
+    INSERT INTO meta (key, value)
+    SELECT 'audit_head', coalesce(
+        (SELECT a.id || ' ' || a.hash FROM audit_log a ORDER BY a.id DESC LIMIT 1),
+        '0 ' || repeat('0', 64))
+    ON CONFLICT (key) DO NOTHING;
+    SELECT value INTO head FROM meta WHERE key = 'audit_head' FOR UPDATE;
+    seq := split_part(head, ' ', 1)::bigint + 1;
+    prev := split_part(head, ' ', 2);
+    NEW.id := seq;
+    NEW.at := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+    NEW.username := session_user::text;
+    NEW.user_id := (SELECT u.id FROM users u WHERE u.username = session_user::text);
+    NEW.workstation := left(coalesce(NEW.workstation, ''), 200);
+    -- The canonical form of services.audit.canonical (compact JSON array, UTF-8).
+    canon := '[' || seq::text
+        || ',' || to_json(NEW.at)::text
+        || ',' || coalesce(NEW.user_id::text, 'null')
+        || ',' || to_json(NEW.username)::text
+        || ',' || to_json(NEW.workstation)::text
+        || ',' || to_json(NEW.action)::text
+        || ',' || to_json(NEW.object_type)::text
+        || ',' || coalesce(to_json(NEW.object_ref)::text, 'null')
+        || ',' || to_json(NEW.result)::text
+        || ',' || coalesce(to_json(NEW.detail)::text, 'null')
+        || ']';
+    NEW.hash := encode(sha256(convert_to(prev || E'\n' || canon, 'UTF8')), 'hex');
+    UPDATE meta SET value = seq::text || ' ' || NEW.hash WHERE key = 'audit_head';
+    RETURN NEW;
+END
+$$;
+CREATE OR REPLACE TRIGGER audit_log_chain BEFORE INSERT ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION ikodesk_audit_chain();
+
+-- ---------------------------------------------------------------------------
+-- Grants. Reference data and facts first.
+GRANT SELECT ON alembic_version, countries, activities, historical_figures
+    TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+GRANT INSERT, UPDATE, DELETE ON countries, activities, historical_figures TO ikodesk_admin;
+
+-- meta: settings and the audit head; the search-terms secret stays with the owner.
+GRANT SELECT ON meta
+    TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+GRANT INSERT, UPDATE ON meta TO ikodesk_admin;
+ALTER TABLE meta ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS meta_read ON meta;
+CREATE POLICY meta_read ON meta FOR SELECT USING (key <> 'search_terms_key');
+DROP POLICY IF EXISTS meta_admin_insert ON meta;
+CREATE POLICY meta_admin_insert ON meta FOR INSERT TO ikodesk_admin
+    WITH CHECK (key NOT IN ('database_id', 'audit_head', 'search_terms_key'));
+DROP POLICY IF EXISTS meta_admin_update ON meta;
+CREATE POLICY meta_admin_update ON meta FOR UPDATE TO ikodesk_admin
+    USING (key NOT IN ('database_id', 'audit_head', 'search_terms_key'))
+    WITH CHECK (key NOT IN ('database_id', 'audit_head', 'search_terms_key'));
+
+-- users: who is who; administrators manage them, and a trigger keeps the
+-- PostgreSQL logins in step (logins.sql). `password_hash` holds only the marker
+-- 'server' or NULL here (the password itself is the login's SCRAM secret).
+GRANT SELECT ON users
+    TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+GRANT INSERT (username, name, role, active, password_hash, extra),
+      UPDATE (name, role, active, password_hash, extra)
+    ON users TO ikodesk_admin;
+GRANT USAGE ON SEQUENCE users_id_seq TO ikodesk_admin;
+CREATE OR REPLACE TRIGGER users_login BEFORE INSERT OR UPDATE ON users
+    FOR EACH ROW EXECUTE FUNCTION ikodesk_sync_login();
+
+-- cases: the facts of every case (students: their lines); its text is in case_notes.
+GRANT SELECT ON cases TO ikodesk_jurist, ikodesk_manager, ikodesk_admin, ikodesk_student;
+GRANT SELECT (id, ref, code, opened, country) ON cases TO ikodesk_mediation;
+GRANT INSERT, UPDATE ON cases TO ikodesk_jurist, ikodesk_student;
+GRANT USAGE ON SEQUENCE cases_id_seq TO ikodesk_jurist, ikodesk_student;
+ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS cases_read ON cases;
+CREATE POLICY cases_read ON cases FOR SELECT
+    TO ikodesk_jurist, ikodesk_manager, ikodesk_admin, ikodesk_mediation USING (true);
+DROP POLICY IF EXISTS cases_student_read ON cases;
+CREATE POLICY cases_student_read ON cases FOR SELECT TO ikodesk_student
+    USING (line = 1 OR handler_id = ikodesk_me_id());
+DROP POLICY IF EXISTS cases_insert ON cases;
+CREATE POLICY cases_insert ON cases FOR INSERT TO ikodesk_jurist, ikodesk_student
+    WITH CHECK (ikodesk_me_role() = 'jurist' OR line = 1 OR handler_id = ikodesk_me_id());
+DROP POLICY IF EXISTS cases_update ON cases;
+CREATE POLICY cases_update ON cases FOR UPDATE TO ikodesk_jurist, ikodesk_student
+    USING (id IN (SELECT ikodesk_readable_cases()))
+    WITH CHECK (ikodesk_me_role() = 'jurist' OR line = 1 OR handler_id = ikodesk_me_id());
+
+-- The child ages the figures count (a view with its owner's rights: ages only).
+GRANT SELECT ON child_ages TO ikodesk_manager, ikodesk_admin;
+
+-- Personal rows of cases: readable cases only; managers and administrators
+-- may count them by their statistical columns.
+GRANT SELECT, INSERT, UPDATE, DELETE ON case_notes, persons, children, contacts
+    TO ikodesk_jurist, ikodesk_student;
+GRANT USAGE ON SEQUENCE persons_id_seq, children_id_seq, contacts_id_seq
+    TO ikodesk_jurist, ikodesk_student;
+GRANT SELECT (id, case_id, role, kind, relation, side, organisation_type)
+    ON persons TO ikodesk_manager, ikodesk_admin;
+GRANT SELECT (id, case_id, position, age) ON children TO ikodesk_manager, ikodesk_admin;
+GRANT SELECT (id, case_id, at, channel, party, handler_id, minutes)
+    ON contacts TO ikodesk_manager, ikodesk_admin;
+
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['case_notes', 'persons', 'children', 'contacts'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %I', t || '_dossier', t);
+        EXECUTE format(
+            'CREATE POLICY %I ON %I FOR ALL TO ikodesk_jurist, ikodesk_student '
+            'USING (case_id IN (SELECT ikodesk_readable_cases())) '
+            'WITH CHECK (case_id IN (SELECT ikodesk_readable_cases()))', t || '_dossier', t);
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %I', t || '_counting', t);
+        IF t <> 'case_notes' THEN
+            EXECUTE format(
+                'CREATE POLICY %I ON %I FOR SELECT TO ikodesk_manager, ikodesk_admin '
+                'USING (true)', t || '_counting', t);
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- Walls: everyone who works with cases sees who stands where (ids only);
+-- pairs and claims are written by the functions and the detection, and an
+-- administrator decides weak matches (review).
+GRANT SELECT ON conflict_pairs, wall_claims, case_openings
+    TO ikodesk_student, ikodesk_jurist, ikodesk_manager, ikodesk_admin;
+GRANT UPDATE (status, decided, decided_by) ON conflict_pairs TO ikodesk_admin;
+GRANT DELETE ON wall_claims TO ikodesk_admin;
+-- match_keys and case_search: no grants at all (the functions read them).
+ALTER TABLE match_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE case_search ENABLE ROW LEVEL SECURITY;
+
+-- Audit: everyone appends (the trigger above writes who, when and the chain);
+-- administrators read. Nobody updates, deletes or truncates (not even the owner:
+-- audit_log_no_update / audit_log_no_delete, migration 0004).
+GRANT INSERT (workstation, action, object_type, object_ref, result, detail) ON audit_log
+    TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+GRANT SELECT ON audit_log TO ikodesk_admin;
+-- Search terms: kept beside the chain, written by the search function only.
+ALTER TABLE audit_search_terms ENABLE ROW LEVEL SECURITY;
+GRANT SELECT ON audit_search_terms TO ikodesk_admin;
+DROP POLICY IF EXISTS audit_search_terms_admin ON audit_search_terms;
+CREATE POLICY audit_search_terms_admin ON audit_search_terms FOR SELECT TO ikodesk_admin
+    USING (true);
+
+-- Mediation: the bureau reads and writes its dossiers; managers and
+-- administrators count them by their statistical columns.
+GRANT SELECT, INSERT, UPDATE, DELETE
+    ON mediations, mediation_parents, mediation_children, child_interviews, mediation_mediators
+    TO ikodesk_mediation;
+GRANT SELECT, INSERT, UPDATE ON mediators TO ikodesk_mediation, ikodesk_admin;
+GRANT SELECT ON mediators TO ikodesk_manager;
+GRANT USAGE ON SEQUENCE mediations_id_seq, mediation_parents_id_seq, mediation_children_id_seq,
+    child_interviews_id_seq, mediators_id_seq TO ikodesk_mediation;
+GRANT USAGE ON SEQUENCE mediators_id_seq TO ikodesk_admin;
+GRANT SELECT (id, ref, kind, requested, case_id, referred_by, status, started, special_curator,
+              intake, outcome, ended, failure_reasons, created_at)
+    ON mediations TO ikodesk_manager, ikodesk_admin;
+GRANT SELECT ON child_interviews, mediation_mediators TO ikodesk_manager, ikodesk_admin;
+GRANT SELECT (id, mediation_id, position, age) ON mediation_children
+    TO ikodesk_manager, ikodesk_admin;
+GRANT SELECT (id, mediation_id, position, relation, country) ON mediation_parents
+    TO ikodesk_manager, ikodesk_admin;
+
+-- The functions the logins call.
+GRANT EXECUTE ON FUNCTION ikodesk_me_id(), ikodesk_me_role(), ikodesk_readable_cases(),
+    ikodesk_walled_for(integer)
+    TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+GRANT EXECUTE ON FUNCTION ikodesk_claim(integer), ikodesk_lock_references()
+    TO ikodesk_student, ikodesk_jurist;
