@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.office import Office, init_template, new_office
 from tests.support.pg_cluster import Cluster, start_cluster
 
 
@@ -17,3 +18,20 @@ def pg_cluster() -> Iterator[Cluster]:
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def office_template(pg_cluster: Cluster) -> Cluster:
+    """`ikodesk server init` once per run, into the template the offices copy."""
+    init_template(pg_cluster)
+    return pg_cluster
+
+
+@pytest.fixture
+def office(office_template: Cluster) -> Iterator[Office]:
+    """A fresh, initialised office server database with its first administrator."""
+    made = new_office(office_template)
+    try:
+        yield made
+    finally:
+        made.close()

@@ -27,6 +27,7 @@ from ikodesk.cli import (
     exchange_cmds,
     mediation_cmds,
     report_cmds,
+    server_cmds,
     user_cmds,
 )
 from ikodesk.cli.common import (
@@ -57,6 +58,7 @@ COMMAND_MODULES: list[CommandModule] = [
     audit_cmds,
     report_cmds,
     mediation_cmds,
+    server_cmds,
 ]
 
 EXIT_INTERNAL = 70
@@ -71,7 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Zonder commando start de desktopapplicatie.",
     )
     parser.add_argument("--version", action="version", version=f"ikodesk {__version__}")
-    parser.add_argument("--db", metavar="PAD", help="de database (standaard: per gebruiker)")
+    parser.add_argument(
+        "--db",
+        metavar="PAD|URL",
+        help="de database: een bestand (standaard: per gebruiker) of de kantoorserver, "
+        "postgresql://HOST[:POORT]/DATABASE",
+    )
     parser.add_argument(
         "--user",
         metavar="NAAM",

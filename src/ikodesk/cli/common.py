@@ -17,9 +17,10 @@ from ikodesk.services import command_audit
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import (
     Application,
-    Database,
+    OpenDatabase,
     default_database_path,
     demo_database_path,
+    is_server_url,
     plan_opening,
 )
 from ikodesk.services.demo import DEMO_PASSPHRASE
@@ -70,6 +71,8 @@ def prompt_secret(prompt: str, *, confirm: bool = False) -> str:
 
 
 def database_path(args: argparse.Namespace) -> Path:
+    if is_server_url(args.db):
+        raise UsageError("Dit commando werkt op een databasebestand, niet op de kantoorserver.")
     if getattr(args, "demo", False) and args.db is None:
         return demo_database_path()
     return Path(args.db).expanduser() if args.db else default_database_path()
@@ -113,6 +116,10 @@ class Context:
         return database_path(self.args)
 
     @property
+    def on_server(self) -> bool:
+        return is_server_url(self.args.db)
+
+    @property
     def app(self) -> Application:
         """The open database's use cases (services.application)."""
         if self._app is None:
@@ -120,7 +127,7 @@ class Context:
         return self._app
 
     @property
-    def db(self) -> Database:
+    def db(self) -> OpenDatabase:
         """The open database, for the commands that still pass a session to services.
 
         Transitional: they move to methods of `app` (services.application). The type
@@ -157,6 +164,9 @@ class Context:
 
 def refuse_without_user(ctx: Context, command: str) -> NoReturn:
     """The gate: `command` needs --user. Audit the key holder's attempt, then refuse."""
+    if is_server_url(ctx.args.db):
+        # On the office server there is no key holder: nothing opens without a login.
+        raise AccessDenied(USER_REQUIRED_MESSAGE)
     audited = True
     try:
         with ctx.db.session() as session:
@@ -169,8 +179,25 @@ def refuse_without_user(ctx: Context, command: str) -> NoReturn:
     raise AccessDenied(USER_REQUIRED_MESSAGE + note)
 
 
+SERVER_NEEDS_USER = (
+    "Op de kantoorserver logt u in met uw eigen naam: geef --user NAAM (wachtwoord uit "
+    f"{ENV_PASSWORD} of een prompt)."
+)
+
+
 def open_application(args: argparse.Namespace) -> Application:
-    """Open the database of `args`: the key source decided once (services.application)."""
+    """Open the database of `args`: the key source decided once (services.application).
+
+    An address `postgresql://...` is the office server: the user logs in with their
+    own login there (--user, IKODESK_PASSWORD or the prompt); no key is involved.
+    """
+    if is_server_url(args.db):
+        if args.user is None:
+            raise UsageError(SERVER_NEEDS_USER)
+        password = os.environ.get(ENV_PASSWORD)
+        if password is None:
+            password = prompt_secret(f"Wachtwoord voor {args.user}: ")
+        return Application.connect(args.db, args.user.strip().lower(), password)
     path = database_path(args)
     if not path.is_file():
         raise KeyUnavailableError(

@@ -157,7 +157,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     out("Demodatabase wordt gevuld met fictieve gegevens…")
     try:
         result = demo.populate(
-            app.db,
+            app.file_db(),
             args.years,
             scale=args.scale,
             progress=_progress_printer(),

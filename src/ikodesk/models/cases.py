@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -80,7 +80,7 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     updated_by: Mapped[int | None] = mapped_column(Integer, default=None)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     handler: Mapped[User] = relationship(lazy="joined")
     country_ref: Mapped[Country | None] = relationship(lazy="joined")

@@ -20,13 +20,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
 from ikodesk.models import User
 from ikodesk.models.enums import Action, Role
 from ikodesk.services import access, app_settings, maintenance, reference, users
 from ikodesk.services.actors import Actor
-from ikodesk.storage import Database, KeyMode, keys
+from ikodesk.storage import Database, KeyMode, OpenDatabase, keys
 from ikodesk.storage.opening import KeyPlan, open_planned, plan_key
 from ikodesk.storage.paths import default_database_path, demo_database_path
+from ikodesk.storage.server import ServerDatabase, is_server_url, parse_server_url
 
 __all__ = [
     "Application",
@@ -38,8 +40,10 @@ __all__ = [
     "KeyMode",
     "KeyPlan",
     "LoggedIn",
+    "OpenDatabase",
     "default_database_path",
     "demo_database_path",
+    "is_server_url",
     "keyring_available",
     "load_database_facts",
     "passphrase_from_env",
@@ -47,6 +51,13 @@ __all__ = [
     "recovery_key_from_env",
     "role_may",
 ]
+
+
+FILE_ONLY = QT_TRANSLATE_NOOP(
+    "services",
+    "Dit kan alleen met een databasebestand. Op de kantoorserver regelt de beheerder van de "
+    "server back-ups, sleutels en controles (pg_dump; zie docs/server.md).",
+)
 
 
 def plan_opening(
@@ -152,7 +163,7 @@ def load_database_facts(db: Database) -> DatabaseFacts:
 class Application:
     """An open ikodesk database with its use cases (one thread at a time: storage)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: OpenDatabase) -> None:
         self.db = db
 
     # -- opening and creating -----------------------------------------------------
@@ -160,6 +171,17 @@ class Application:
     def open(cls, plan: KeyPlan) -> Application:
         """Open with the keys of `plan` (see `plan_opening`)."""
         return cls(open_planned(plan))
+
+    @classmethod
+    def connect(cls, url: str, username: str, password: str) -> Application:
+        """Log in to the office server at `url` as `username` (the server checks the password)."""
+        return cls(
+            ServerDatabase.connect(parse_server_url(url).without_login(), username, password)
+        )
+
+    @property
+    def on_server(self) -> bool:
+        return isinstance(self.db, ServerDatabase)
 
     @classmethod
     def create(cls, path: Path, *, passphrase: str | None = None) -> tuple[Application, str | None]:
@@ -173,15 +195,21 @@ class Application:
     # -- facts -------------------------------------------------------------------------
     @property
     def path(self) -> Path:
-        return self.db.path
+        return self.file_db().path
 
     @property
     def key_mode(self) -> KeyMode:
-        return self.db.key_mode
+        return self.file_db().key_mode
+
+    def file_db(self) -> Database:
+        """The open database file; on the office server, a Dutch refusal (UsageError)."""
+        if isinstance(self.db, ServerDatabase):
+            raise UsageError(FILE_ONLY)
+        return self.db
 
     def facts(self) -> DatabaseFacts:
         """The facts the desktop client keeps in memory after unlocking."""
-        return load_database_facts(self.db)
+        return load_database_facts(self.file_db())
 
     # -- users -------------------------------------------------------------------------
     def create_admin(self, username: str, name: str, password: str) -> None:
@@ -199,13 +227,13 @@ class Application:
 
     # -- maintenance (services.maintenance decides the policy) --------------------------
     def info(self, actor: Actor) -> maintenance.DatabaseInfo:
-        return maintenance.database_info(self.db, actor)
+        return maintenance.database_info(self.file_db(), actor)
 
     def check(self, actor: Actor) -> maintenance.CheckReport:
-        return maintenance.check(self.db, actor)
+        return maintenance.check(self.file_db(), actor)
 
     def backup(self, actor: Actor, dest: Path) -> maintenance.BackupResult:
-        return maintenance.backup(self.db, actor, dest)
+        return maintenance.backup(self.file_db(), actor, dest)
 
     def rekey(
         self,
@@ -215,7 +243,7 @@ class Application:
         show_recovery_key: Callable[[str], None] | None = None,
     ) -> maintenance.RekeyResult:
         return maintenance.rekey(
-            self.db, actor, passphrase=passphrase, show_recovery_key=show_recovery_key
+            self.file_db(), actor, passphrase=passphrase, show_recovery_key=show_recovery_key
         )
 
 

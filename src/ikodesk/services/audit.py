@@ -97,7 +97,7 @@ def remember(session: Session, statement: TextClause, params: dict[str, Any]) ->
     """
     result = session.execute(statement, params)
     session.info.setdefault(_REPLAY, []).append((statement, params))
-    return result.scalar() if result.returns_rows else None
+    return result.scalar() if getattr(result, "returns_rows", False) else None
 
 
 # --- writing ----------------------------------------------------------------------

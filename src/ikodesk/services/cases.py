@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError, ValidationError
@@ -15,19 +15,25 @@ from ikodesk.models.enums import CaseCode, Channel, CloseReason, Party, PersonRo
 from ikodesk.services import access, conflicts, input_rules, search_index
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 from ikodesk.services.exchange.rows import case_row, child_row, person_row
 from ikodesk.services.reference import country_codes
 from ikodesk.services.validation import CaseData, FieldProblem, case_rules
 
 _REF_SEQ = re.compile(r"(\d+)$")
+LAST_REF_ON_SERVER = text("SELECT ikodesk_last_ref(:kind, :prefix)")
 
 
 def next_ref(session: Session, line: int, year: int) -> str:
     """The next free reference of a line and year: 2024-L2-00018."""
     prefix = f"{year}-L{line}-"
-    last = session.scalar(
-        select(func.max(Case.ref)).where(Case.ref >= prefix, Case.ref < prefix + "~")
-    )
+    if on_server(session):
+        # Over every case (also those this login cannot see), under the server's lock.
+        last = session.scalar(LAST_REF_ON_SERVER, {"kind": "case", "prefix": prefix})
+    else:
+        last = session.scalar(
+            select(func.max(Case.ref)).where(Case.ref >= prefix, Case.ref < prefix + "~")
+        )
     seq = 0
     if last:
         m = _REF_SEQ.search(last)

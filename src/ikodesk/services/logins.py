@@ -31,9 +31,10 @@ from sqlalchemy.orm import Session
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, AuthenticationError
 from ikodesk.models import User
-from ikodesk.models.enums import Action
+from ikodesk.models.enums import Action, Role
 from ikodesk.services import audit
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 from ikodesk.services.passwords import hash_password, verify_password
 
 Clock = Callable[[], datetime]
@@ -116,6 +117,8 @@ def authenticate(
     """The user with this name and password, else AuthenticationError (always AUTH_FAILED)."""
     now = clock()
     name = username.strip().lower()
+    if on_server(session):
+        return server_actor(session, name)
     user = session.scalar(select(User).where(User.username == name))
     reason = _refusal(user, password, now)
     if reason is None:
@@ -125,6 +128,23 @@ def authenticate(
         return Actor(user_id=user.id, username=user.username, role=user.role)
     _record_failure(session, user, reason, now)
     raise AuthenticationError(AUTH_FAILED_TEMPLATE, **AUTH_FAILED_PARAMS)
+
+
+_SESSION_USER = text(
+    "SELECT id, username, role, active FROM users WHERE username = session_user::text"
+)
+
+
+def server_actor(session: Session, username: str | None = None) -> Actor:
+    """On the office server: the session's own login (the server checked its password).
+
+    Failed attempts are the server's to slow down and log (auth_delay and
+    log_connections, see docs/server.md): they never reach ikodesk.
+    """
+    row = session.execute(_SESSION_USER).first()
+    if row is None or not row.active or (username is not None and row.username != username):
+        raise AuthenticationError(AUTH_FAILED_TEMPLATE, **AUTH_FAILED_PARAMS)
+    return Actor(user_id=row.id, username=row.username, role=Role(row.role))
 
 
 def _store(

@@ -29,7 +29,7 @@ from ikodesk.models import Case
 from ikodesk.services import access, cases, conflicts, figures
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
-from ikodesk.storage import Database, files
+from ikodesk.storage import OpenDatabase, files
 
 Progress = Callable[[int, int], None]
 
@@ -71,14 +71,16 @@ class MadeReport:
     pages: int
 
 
-def screen_figures(db: Database, actor: Actor, year: int, compare: int | None) -> dict[str, Any]:
+def screen_figures(
+    db: OpenDatabase, actor: Actor, year: int, compare: int | None
+) -> dict[str, Any]:
     """The figures the reports screen shows (audited as `figures.view` by the figures)."""
     with db.transaction() as session:
         return figures.report_figures(session, actor, year, compare)
 
 
 def make_report(
-    db: Database,
+    db: OpenDatabase,
     actor: Actor,
     kind: ReportKind,
     year: int,
@@ -107,7 +109,7 @@ def dossier_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, bo
 
 
 def print_dossier(
-    db: Database, actor: Actor, ref: str, target: Path, *, render: DossierRenderer
+    db: OpenDatabase, actor: Actor, ref: str, target: Path, *, render: DossierRenderer
 ) -> Path:
     """Write the dossier PDF of case `ref` to `target`, atomically and owner-only."""
     with db.transaction() as session:

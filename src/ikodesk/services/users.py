@@ -13,12 +13,21 @@ from ikodesk.models.enums import Role
 from ikodesk.services import access, input_rules, logins
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 from ikodesk.services.logins import AUTH_FAILED, authenticate
 from ikodesk.services.passwords import hash_password, password_problem
+from ikodesk.storage.server import change_own_password, scram_verifier
 
 __all__ = ["AUTH_FAILED", "authenticate"]  # re-exported: the login lives in services.logins
 
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+
+
+SERVER_HAS_NO_LOCK = QT_TRANSLATE_NOOP(
+    "services",
+    "Op de kantoorserver vertraagt de server zelf mislukte inlogpogingen (auth_delay); "
+    "er is geen vergrendeling om op te heffen.",
+)
 
 
 def username_problem(username: str) -> str | None:
@@ -64,7 +73,7 @@ def create_user(
     user = User(username=username, name=name.strip(), role=role, active=True)
     if password is not None:
         _check_new_password(password, username)
-        user.password_hash = hash_password(password)
+        user.password_hash = _stored_password(session, username, password)
     session.add(user)
     session.flush()
     return user
@@ -82,7 +91,20 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
     if actor.user_id != user.id:
         access.require(session, actor, Action.USER_MANAGE)
     _check_new_password(password, user.username)
-    user.password_hash = hash_password(password)
+    if on_server(session) and actor.user_id == user.id:
+        # A login changes its own password itself; only administrators write `users`.
+        change_own_password(session.connection(), user.username, password)
+        return
+    user.password_hash = _stored_password(session, user.username, password)
+
+
+def _stored_password(session: Session, username: str, password: str) -> str:
+    """What `users.password_hash` receives: an scrypt hash, or on the office server
+    the password's SCRAM verifier, made here after ikodesk's password policy was
+    applied (the server's trigger turns it into the login's password)."""
+    if on_server(session):
+        return scram_verifier(session.connection(), username, password)
+    return hash_password(password)
 
 
 def unlock(session: Session, actor: Actor, username: str) -> None:
@@ -91,6 +113,8 @@ def unlock(session: Session, actor: Actor, username: str) -> None:
     access.require(
         session, actor, Action.USER_MANAGE, object_ref=username, detail="inlogblokkade opgeheven"
     )
+    if on_server(session):
+        raise InputError(SERVER_HAS_NO_LOCK)
     logins.unlock(session, get_user(session, username))
 
 

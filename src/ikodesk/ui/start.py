@@ -120,7 +120,7 @@ class StartController(QObject):
             app, _ = Application.create(path, passphrase=DEMO_PASSPHRASE)
             self.worker.adopt_app(app)
             demo.populate(
-                app.db,
+                app.file_db(),
                 DEMO_YEARS,
                 progress=lambda _stage, done, total: self.worker.report_progress(done, total),
             )

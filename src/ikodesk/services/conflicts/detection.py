@@ -6,6 +6,7 @@ memory for many (an import); `family_match.compare` decides each pair.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case, ConflictPair, ConflictStatus, MatchKey
+from ikodesk.services.backend import on_server
 from ikodesk.services.conflicts.profiles import _CLEAR, _chunks, _fill, load_profiles
 from ikodesk.services.conflicts.sides import put_users_on_sides
 from ikodesk.services.family_match import (
@@ -24,6 +26,7 @@ from ikodesk.services.family_match import (
     compare,
     match_keys,
 )
+from ikodesk.services.family_match.profile_json import profile_to_json
 
 # From this many cases on (an import), candidates are found in memory.
 BULK_CASES = 2000
@@ -56,6 +59,8 @@ def detect(
     if not ids:
         return result
     s = session
+    if on_server(s):
+        return _detect_on_server(s, ids)
     if s.scalar(text(_INDEX_READY)) is None:
         # A database from before conflict detection: index and check every case once.
         s.execute(text(_SET_INDEX_READY))
@@ -124,6 +129,32 @@ def detect(
     s.flush()
     if new_walls:
         put_users_on_sides(s, new_walls)
+    return result
+
+
+_DETECT_ON_SERVER = text(
+    "SELECT ikodesk_detect(:case_id, CAST(:profile AS jsonb), CAST(:keys AS jsonb))"
+)
+
+
+def _detect_on_server(s: Session, ids: Sequence[int]) -> DetectionResult:
+    """On the office server: hand each case's profile to the server, which compares it.
+
+    The login reads only the cases it works on; the server's function finds the
+    candidates among all cases, compares, records pairs and walls, and returns
+    only case ids and statuses (storage/server/sql/functions.sql).
+    """
+    result = DetectionResult()
+    subject = _load_matchable(s, ids)
+    for case_id in ids:
+        profile = subject.get(case_id)
+        params = {
+            "case_id": case_id,
+            "profile": json.dumps(profile_to_json(profile)) if profile is not None else None,
+            "keys": json.dumps(sorted(match_keys(profile))) if profile is not None else "[]",
+        }
+        for a, b, status in s.scalar(_DETECT_ON_SERVER, params) or []:
+            (result.conflicts if status == "conflict" else result.reviews).append((a, b))
     return result
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import ParentSide, RequesterKind
+from ikodesk.services.backend import on_server
 from ikodesk.services.family_match import (
     CaseProfile,
     ChildProfile,
@@ -38,9 +39,9 @@ def _fill(session: Session, table: str, ids: Iterable[int]) -> None:
     assert table in ("match_subject", "match_load")
     session.execute(text(_TEMP_TABLES[table]))
     session.execute(text(_CLEAR[table]))
-    rows = [(i,) for i in ids]
+    rows = [{"id": i} for i in ids]
     if rows:
-        session.connection().exec_driver_sql(_INSERT[table], rows)
+        session.execute(text(_INSERT[table]), rows)
 
 
 _TEMP_TABLES = {
@@ -52,9 +53,15 @@ _CLEAR = {
     "match_load": "DELETE FROM match_load",
 }
 _INSERT = {
-    "match_subject": "INSERT INTO match_subject (id) VALUES (?)",
-    "match_load": "INSERT INTO match_load (id) VALUES (?)",
+    "match_subject": "INSERT INTO match_subject (id) VALUES (:id)",
+    "match_load": "INSERT INTO match_load (id) VALUES (:id)",
 }
+
+
+def _plain(statement: str, server: bool) -> str:
+    return statement.replace("CROSS JOIN", "JOIN") if server else statement
+
+
 _LOAD_PERSONS = """
 SELECT p.case_id, p.role, p.kind, p.relation, p.side, p.first_name, p.last_name, p.birth_date,
   p.phone, p.email
@@ -72,9 +79,13 @@ def load_profiles(session: Session, case_ids: Iterable[int]) -> dict[int, CasePr
     _fill(session, "match_load", sorted(set(case_ids)))
     persons: dict[int, dict[str, Any]] = defaultdict(dict)
     kids: dict[int, list[ChildProfile]] = defaultdict(list)
-    for row in session.execute(text(_LOAD_PERSONS)).all():
+    # CROSS JOIN ... ON keeps SQLite's join order; PostgreSQL wants a plain JOIN.
+    server = on_server(session)
+    for row in session.execute(text(_plain(_LOAD_PERSONS, server))).all():
         persons[row[0]][row[1]] = row
-    for cid, first, last, born, age, opened in session.execute(text(_LOAD_CHILDREN)).all():
+    for cid, first, last, born, age, opened in session.execute(
+        text(_plain(_LOAD_CHILDREN, server))
+    ).all():
         kids[cid].append(ChildProfile.of(first, last, _day(born), age, _day(opened) or date.min))
     session.execute(text(_CLEAR["match_load"]))
     profiles: dict[int, CaseProfile] = {}

@@ -32,6 +32,8 @@ from ikodesk.models.enums import (
 from ikodesk.services import access
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
+from ikodesk.services.cases import LAST_REF_ON_SERVER
 from ikodesk.services.exchange.rows import child_values, mediation_parent_values
 from ikodesk.services.mediation.queries import mediator_warnings
 from ikodesk.services.mediation.views import (
@@ -116,6 +118,9 @@ def _store_state(m: Mediation, snap: MediationData) -> None:
 def _next_ref(session: Session, year: int) -> str:
     """The next free reference of a year: M2024-007 (three digits, more when needed)."""
     prefix = f"M{year}-"
+    if on_server(session):
+        # Taken under the server's lock: unique under concurrent registration.
+        session.execute(LAST_REF_ON_SERVER, {"kind": "mediation", "prefix": prefix})
     refs = session.scalars(
         select(Mediation.ref).where(Mediation.ref >= prefix, Mediation.ref < prefix + "~")
     )

@@ -6,6 +6,17 @@ walls hold against `psql` as much as against ikodesk. See docs/server.md.
 """
 
 from ikodesk.storage.server.address import ServerAddress, is_server_url, parse_server_url
-from ikodesk.storage.server.connection import ServerDatabase
+from ikodesk.storage.server.connection import (
+    ServerDatabase,
+    change_own_password,
+    scram_verifier,
+)
 
-__all__ = ["ServerAddress", "ServerDatabase", "is_server_url", "parse_server_url"]
+__all__ = [
+    "ServerAddress",
+    "ServerDatabase",
+    "change_own_password",
+    "is_server_url",
+    "parse_server_url",
+    "scram_verifier",
+]

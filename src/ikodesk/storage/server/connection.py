@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import psycopg
-from sqlalchemy import Engine, create_engine, event, text
+from psycopg import sql as psql
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -113,6 +114,22 @@ def server_error(exc: BaseException | None, address: ServerAddress) -> IkodeskEr
     if isinstance(exc, psycopg.OperationalError):
         return ServerUnavailable(LOST, server=address.label)
     return None
+
+
+def scram_verifier(conn: Connection, username: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of a password, computed here (libpq), not on the server."""
+    raw: Any = conn.connection.driver_connection
+    verifier = raw.pgconn.encrypt_password(
+        password.encode("utf-8"), username.encode("utf-8"), b"scram-sha-256"
+    )
+    return bytes(verifier).decode("ascii")
+
+
+def change_own_password(conn: Connection, username: str, password: str) -> None:
+    """A login changes its own password (any PostgreSQL role may); only the verifier travels."""
+    raw: Any = conn.connection.driver_connection
+    verifier = scram_verifier(conn, username, password)
+    raw.execute(psql.SQL("ALTER ROLE CURRENT_USER PASSWORD {}").format(psql.Literal(verifier)))
 
 
 def make_engine(address: ServerAddress, *, database: str | None = None) -> Engine:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, ServerUnavailable
 from ikodesk.storage import migrate
 from ikodesk.storage.server.address import ServerAddress
-from ikodesk.storage.server.connection import check_connection, connect_error
+from ikodesk.storage.server.connection import check_connection, connect_error, scram_verifier
 
 GROUPS = (
     "ikodesk_student",
@@ -37,7 +37,7 @@ GROUPS = (
 OWNER = "ikodesk_owner"
 ROLE_MAKER = "ikodesk_roles"
 # Security SQL run as the owner after every migration, in this order.
-OWNER_SQL = ("security.sql", "functions.sql")
+OWNER_SQL = ("security.sql", "family_match.sql", "functions.sql")
 
 NEEDS_CREDENTIALS = QT_TRANSLATE_NOOP(
     "services",
@@ -170,15 +170,6 @@ def _first_data(conn: Connection, username: str, name: str, password: str) -> No
         ),
         {"u": username},
     )
-
-
-def scram_verifier(conn: Connection, username: str, password: str) -> str:
-    """The SCRAM-SHA-256 verifier of a password, computed here (libpq), not on the server."""
-    raw: Any = conn.connection.driver_connection
-    verifier = raw.pgconn.encrypt_password(
-        password.encode("utf-8"), username.encode("utf-8"), b"scram-sha-256"
-    )
-    return bytes(verifier).decode("ascii")
 
 
 def init(

@@ -26,7 +26,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from sqlalchemy.orm import Session
 
-from ikodesk.services.application import Application
+from ikodesk.services.application import Application, OpenDatabase
 from ikodesk.storage import Database
 from ikodesk.ui.common import thread_guard
 from ikodesk.ui.common.changes import OpChanges
@@ -82,7 +82,7 @@ class DbWorker(QThread):
         return self._app
 
     @property
-    def db(self) -> Database:
+    def db(self) -> OpenDatabase:
         """The open database, for the pages that still pass a session to services.
 
         Transitional: such pages move to methods of `app` (services.application).

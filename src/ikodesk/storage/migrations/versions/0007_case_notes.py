@@ -64,9 +64,19 @@ def upgrade() -> None:
     op.execute("ALTER TABLE cases ADD COLUMN updated_by INTEGER")
     dialect = op.get_bind().dialect.name
     op.execute(_VIEW.format(age=_AGE_POSTGRESQL if dialect == "postgresql" else _AGE_SQLITE))
+    if dialect == "postgresql":
+        # The office server compares cases inside its own function: each case's
+        # matching profile (names already folded by the ikodesk that wrote the
+        # case; services.family_match.profile_json) is kept where no login reads it.
+        op.execute(
+            "CREATE TABLE match_profiles (case_id INTEGER PRIMARY KEY "
+            "REFERENCES cases (id) ON DELETE CASCADE, profile JSONB NOT NULL)"
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TABLE match_profiles")
     op.execute("DROP VIEW child_ages")
     op.execute("ALTER TABLE cases DROP COLUMN updated_by")
     op.execute("ALTER TABLE cases DROP COLUMN version")

@@ -111,3 +111,149 @@ GRANT EXECUTE ON FUNCTION ikodesk_search_ids(text, integer), ikodesk_wall_notice
 GRANT EXECUTE ON FUNCTION ikodesk_add_search_terms(text, text)
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
 GRANT EXECUTE ON FUNCTION ikodesk_search_secret() TO ikodesk_admin;
+
+-- ---------------------------------------------------------------------------
+-- Conflict detection (services.conflicts.detection, on the server). The login
+-- that wrote a case hands in its matching profile and blocking keys (computed
+-- from the data it just wrote); the server finds the candidates among ALL
+-- cases, compares them (ikodesk_fm_compare, family_match.sql), records pairs
+-- and walls, and returns only pair ids, case ids and statuses: never the
+-- other side's data.
+
+-- Every user attached to either case of these new pairs gets their side:
+-- the side they handle; else the one they opened first; else the older case
+-- (services.conflicts.sides.put_users_on_sides).
+CREATE OR REPLACE FUNCTION ikodesk_put_users_on_sides(pair_ids integer[]) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    WITH pairs AS (
+        SELECT p.id, p.case_a_id AS a, p.case_b_id AS b FROM conflict_pairs p
+        WHERE p.id = ANY (pair_ids)
+    ), attached AS (
+        SELECT pairs.id AS pid, c.handler_id AS uid FROM pairs
+        JOIN cases c ON c.id IN (pairs.a, pairs.b)
+        UNION
+        SELECT pairs.id, o.user_id FROM pairs
+        JOIN case_openings o ON o.case_id IN (pairs.a, pairs.b)
+    ), facts AS (
+        SELECT at.pid, at.uid, pairs.a, pairs.b,
+               ca.handler_id = at.uid AS handles_a, cb.handler_id = at.uid AS handles_b,
+               oa.first_at AS seen_a, ob.first_at AS seen_b, ca.opened AS opened_a,
+               cb.opened AS opened_b
+        FROM attached at JOIN pairs ON pairs.id = at.pid
+        JOIN cases ca ON ca.id = pairs.a JOIN cases cb ON cb.id = pairs.b
+        LEFT JOIN case_openings oa ON oa.user_id = at.uid AND oa.case_id = pairs.a
+        LEFT JOIN case_openings ob ON ob.user_id = at.uid AND ob.case_id = pairs.b
+    ), sides AS (
+        SELECT pid, uid,
+            CASE
+                WHEN handles_a AND NOT handles_b THEN a
+                WHEN handles_b AND NOT handles_a THEN b
+                WHEN NOT handles_a AND NOT handles_b AND seen_a IS NOT NULL AND seen_b IS NULL THEN a
+                WHEN NOT handles_a AND NOT handles_b AND seen_b IS NOT NULL AND seen_a IS NULL THEN b
+                WHEN seen_a IS NOT NULL AND seen_b IS NOT NULL AND NOT (handles_a <> handles_b) THEN
+                    CASE WHEN (seen_a, a) <= (seen_b, b) THEN a ELSE b END
+                ELSE CASE WHEN (opened_a, a) <= (opened_b, b) THEN a ELSE b END
+            END AS side,
+            CASE
+                WHEN handles_a <> handles_b THEN 'handler'
+                WHEN NOT handles_a AND NOT handles_b
+                     AND (seen_a IS NULL) <> (seen_b IS NULL) THEN 'opened'
+                WHEN seen_a IS NOT NULL AND seen_b IS NOT NULL THEN 'first_opened'
+                ELSE 'older_case'
+            END AS basis,
+            ((handles_a OR seen_a IS NOT NULL) AND (handles_b OR seen_b IS NOT NULL)) AS on_both
+        FROM facts
+    )
+    INSERT INTO wall_claims (pair_id, user_id, case_id, basis, both_sides, at)
+    SELECT pid, uid, side, basis, on_both, localtimestamp FROM sides
+    ON CONFLICT DO NOTHING
+$$;
+
+CREATE OR REPLACE FUNCTION ikodesk_detect(p_case integer, p_profile jsonb, p_keys jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    cand record;
+    a integer;
+    b integer;
+    pa jsonb;
+    pb jsonb;
+    verdict jsonb;
+    pid integer;
+    st text;
+    new_walls integer[] := '{}';
+    outcome jsonb := '[]';
+BEGIN
+    IF p_case NOT IN (SELECT ikodesk_readable_cases()) THEN
+        RAISE EXCEPTION 'ikodesk: not a case this login works on' USING ERRCODE = 'IK003';
+    END IF;
+    DELETE FROM match_keys WHERE case_id = p_case;
+    DELETE FROM match_profiles WHERE case_id = p_case;
+    IF p_profile IS NULL THEN
+        RETURN outcome;
+    END IF;
+    INSERT INTO match_profiles (case_id, profile) VALUES (p_case, p_profile);
+    INSERT INTO match_keys (case_id, entity, key, undated)
+    SELECT p_case, (k ->> 0)::integer, left(k ->> 1, 80), (k ->> 2)::boolean
+    FROM jsonb_array_elements(coalesce(p_keys, '[]')) AS k
+    ON CONFLICT DO NOTHING;
+    FOR cand IN
+        -- Date keys: one shared key is enough.
+        SELECT DISTINCT k2.case_id AS other FROM match_keys k1
+        JOIN match_keys k2 ON k2.key = k1.key AND k2.case_id <> k1.case_id
+        WHERE k1.case_id = p_case AND k1.key >= 'd' AND k1.key < 'e'
+        UNION
+        -- Name keys of people without a birth date: two shared people on each side.
+        SELECT other FROM (
+            SELECT k2.case_id AS other, k1.entity AS ea, k2.entity AS eb FROM match_keys k1
+            JOIN match_keys k2 ON k2.key = k1.key AND k2.case_id <> k1.case_id
+            WHERE k1.case_id = p_case AND k1.key >= 'n' AND k1.key < 'o'
+              AND (k1.undated OR k2.undated)
+        ) x GROUP BY other HAVING count(DISTINCT ea) >= 2 AND count(DISTINCT eb) >= 2
+    LOOP
+        a := least(p_case, cand.other);
+        b := greatest(p_case, cand.other);
+        SELECT id, status INTO pid, st FROM conflict_pairs WHERE case_a_id = a AND case_b_id = b;
+        IF NOT FOUND THEN
+            pid := NULL;
+            st := NULL;
+        END IF;
+        CONTINUE WHEN st = 'conflict';
+        SELECT profile INTO pa FROM match_profiles WHERE case_id = a;
+        SELECT profile INTO pb FROM match_profiles WHERE case_id = b;
+        CONTINUE WHEN pa IS NULL OR pb IS NULL;
+        verdict := ikodesk_fm_compare(pa, pb);
+        CONTINUE WHEN verdict IS NULL;
+        IF verdict ->> 'status' = 'conflict' THEN
+            IF pid IS NULL THEN
+                INSERT INTO conflict_pairs (case_a_id, case_b_id, status, score, reason, detected)
+                VALUES (a, b, 'conflict', (verdict ->> 'score')::integer, verdict ->> 'reason',
+                        localtimestamp)
+                RETURNING id INTO pid;
+            ELSE
+                UPDATE conflict_pairs SET status = 'conflict', score = (verdict ->> 'score')::integer,
+                    reason = verdict ->> 'reason', detected = localtimestamp WHERE id = pid;
+            END IF;
+            new_walls := new_walls || pid;
+            outcome := outcome || jsonb_build_array(jsonb_build_array(a, b, 'conflict'));
+        ELSIF st IS NULL THEN
+            INSERT INTO conflict_pairs (case_a_id, case_b_id, status, score, reason, detected)
+            VALUES (a, b, 'review', (verdict ->> 'score')::integer, verdict ->> 'reason',
+                    localtimestamp)
+            RETURNING id INTO pid;
+            new_walls := new_walls || pid;
+            outcome := outcome || jsonb_build_array(jsonb_build_array(a, b, 'review'));
+        ELSIF st = 'review' THEN
+            UPDATE conflict_pairs SET score = (verdict ->> 'score')::integer,
+                reason = verdict ->> 'reason', detected = localtimestamp WHERE id = pid;
+            outcome := outcome || jsonb_build_array(jsonb_build_array(a, b, 'review'));
+        END IF;
+    END LOOP;
+    IF cardinality(new_walls) > 0 THEN
+        PERFORM ikodesk_put_users_on_sides(new_walls);
+    END IF;
+    RETURN outcome;
+END
+$$;
+
+GRANT EXECUTE ON FUNCTION ikodesk_detect(integer, jsonb, jsonb) TO ikodesk_student, ikodesk_jurist;

@@ -130,11 +130,19 @@ $$;
 CREATE OR REPLACE TRIGGER cases_written AFTER INSERT OR UPDATE OF handler_id ON cases
     FOR EACH ROW EXECUTE FUNCTION ikodesk_case_written();
 
--- Case references: one allocation at a time per database (the reference is
--- computed by ikodesk; this lock makes it unique under concurrent registration).
-CREATE OR REPLACE FUNCTION ikodesk_lock_references() RETURNS void
-LANGUAGE sql VOLATILE AS $$
-    SELECT pg_advisory_xact_lock(7311, 1)
+-- References: the last one given with this prefix, over every case or
+-- mediation (also those the login cannot see), taken under a lock held until
+-- the transaction ends, so that references are unique under concurrent
+-- registration (ikodesk adds one: services.cases.next_ref).
+CREATE OR REPLACE FUNCTION ikodesk_last_ref(kind text, prefix text) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(7311, CASE WHEN kind = 'mediation' THEN 2 ELSE 1 END);
+    IF kind = 'mediation' THEN
+        RETURN (SELECT max(ref) FROM mediations WHERE ref >= prefix AND ref < prefix || '~');
+    END IF;
+    RETURN (SELECT max(ref) FROM cases WHERE ref >= prefix AND ref < prefix || '~');
+END
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -208,9 +216,7 @@ CREATE POLICY meta_admin_update ON meta FOR UPDATE TO ikodesk_admin
 -- 'server' or NULL here (the password itself is the login's SCRAM secret).
 GRANT SELECT ON users
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
-GRANT INSERT (username, name, role, active, password_hash, extra),
-      UPDATE (name, role, active, password_hash, extra)
-    ON users TO ikodesk_admin;
+GRANT INSERT, UPDATE ON users TO ikodesk_admin;
 GRANT USAGE ON SEQUENCE users_id_seq TO ikodesk_admin;
 CREATE OR REPLACE TRIGGER users_login BEFORE INSERT OR UPDATE ON users
     FOR EACH ROW EXECUTE FUNCTION ikodesk_sync_login();
@@ -318,5 +324,6 @@ GRANT SELECT (id, mediation_id, position, relation, country) ON mediation_parent
 GRANT EXECUTE ON FUNCTION ikodesk_me_id(), ikodesk_me_role(), ikodesk_readable_cases(),
     ikodesk_walled_for(integer)
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
-GRANT EXECUTE ON FUNCTION ikodesk_claim(integer), ikodesk_lock_references()
-    TO ikodesk_student, ikodesk_jurist;
+GRANT EXECUTE ON FUNCTION ikodesk_claim(integer) TO ikodesk_student, ikodesk_jurist;
+GRANT EXECUTE ON FUNCTION ikodesk_last_ref(text, text)
+    TO ikodesk_student, ikodesk_jurist, ikodesk_mediation;

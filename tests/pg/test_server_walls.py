@@ -1,0 +1,181 @@
+"""Walls the server itself enforces: whatever a login asks, with ikodesk or with psql."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from ikodesk.errors import WALL_MESSAGE, CaseWalled
+from ikodesk.models.enums import Channel, Party, Role
+from ikodesk.services import audit, case_contacts, case_queries, cases
+from ikodesk.services.application import Application
+from ikodesk.services.validation.parsing import parse_case
+from tests.support import family as F
+from tests.support import records as R
+from tests.support.office import Office
+
+MOTHER_SECRETS = ("Anna", "Kowalska")  # names in the mother's case (R.ABDUCTION_CASE)
+FATHER_ONLY = F.FATHER_SECRETS  # the mother's own case names the father too
+
+
+def _staff(office: Office) -> None:
+    for name, role in (
+        ("jdevries", Role.JURIST),
+        ("kvisser", Role.JURIST),
+        ("tmeijer", Role.STUDENT),
+        ("directie", Role.MANAGER),
+        ("mediation", Role.MEDIATION),
+    ):
+        office.add_user(name, role)
+
+
+def _create(app: Application, office: Office, record: dict[str, Any]) -> str:
+    with app.db.transaction() as s:
+        return cases.create_case(s, office.actor(app), parse_case(record)).ref
+
+
+@pytest.fixture
+def family(office: Office) -> Office:
+    """The mother's case (jdevries) and the father's case (kvisser): one conflict."""
+    _staff(office)
+    _create(office.app("jdevries"), office, R.ABDUCTION_CASE)
+    father = office.app("kvisser")
+    _create(father, office, F.FATHER_CASE)
+    with father.db.transaction() as s:
+        case_contacts.add_contact(
+            s,
+            office.actor(father),
+            cases.case_id_of(s, F.FATHER_REF),
+            at=datetime(2024, 4, 2, 11, 0),
+            channel=Channel.PHONE,
+            party=Party.PARENT,
+            minutes=20,
+            summary=F.FATHER_SECRETS[3],
+        )
+    return office
+
+
+def _everything_visible(conn: psycopg.Connection[Any]) -> str:
+    """Every row of every table and view this login may select, as one text."""
+    names = conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+    ).fetchall()
+    seen: list[str] = []
+    for (name,) in names:
+        try:
+            rows = conn.execute(sql.SQL("SELECT * FROM {}").format(sql.Identifier(name)))
+            seen.extend(repr(r) for r in rows.fetchall())
+        except psycopg.errors.InsufficientPrivilege:
+            continue
+    # Columns the login may read where it may not read whole rows.
+    cols = conn.execute(
+        "SELECT table_name, column_name FROM information_schema.column_privileges "
+        "WHERE table_schema = 'public' AND privilege_type = 'SELECT' AND grantee IN "
+        "(SELECT b.rolname FROM pg_roles b WHERE pg_has_role(current_user, b.oid, 'MEMBER'))"
+    ).fetchall()
+    for table, column in cols:
+        query = sql.SQL("SELECT {} FROM {}").format(sql.Identifier(column), sql.Identifier(table))
+        seen.extend(repr(r) for r in conn.execute(query).fetchall())
+    return "\n".join(seen)
+
+
+def test_the_conflict_is_found_on_the_server(family: Office) -> None:
+    with psycopg.connect(family.superuser_url) as conn:
+        pairs = conn.execute("SELECT status FROM conflict_pairs").fetchall()
+        claims = conn.execute(
+            "SELECT u.username, c.ref FROM wall_claims w JOIN users u ON u.id = w.user_id "
+            "JOIN cases c ON c.id = w.case_id ORDER BY 1"
+        ).fetchall()
+    assert pairs == [("conflict",)]
+    assert claims == [("jdevries", F.MOTHER_REF), ("kvisser", F.FATHER_REF)]
+
+
+def test_walled_jurist_reads_nothing_of_the_other_side_with_psql(family: Office) -> None:
+    with family.psql("jdevries") as conn:
+        everything = _everything_visible(conn)
+        assert "Anna" in everything  # their own case is readable
+        for secret in FATHER_ONLY:
+            assert secret not in everything
+        father_id = conn.execute("SELECT id FROM cases WHERE ref = %s", (F.FATHER_REF,)).fetchone()
+        assert father_id is not None
+        with pytest.raises(psycopg.Error) as refused:
+            conn.execute("SELECT ikodesk_claim(%s)", (father_id[0],))
+        assert refused.value.sqlstate == "IK001"
+        # Writing itself into the dossier's readers is not possible either.
+        for statement in (
+            "INSERT INTO case_openings (user_id, case_id, first_at) "
+            "SELECT id, %s, now() FROM users WHERE username = 'jdevries'",
+            "DELETE FROM wall_claims",
+            "UPDATE cases SET handler_id = (SELECT id FROM users WHERE username = 'jdevries') "
+            "WHERE id = %s",
+        ):
+            params = (father_id[0],) if "%s" in statement else ()
+            try:
+                result = conn.execute(statement, params)
+                assert result.rowcount == 0
+            except psycopg.errors.InsufficientPrivilege:
+                pass
+        assert F.FATHER_SECRETS[0] not in _everything_visible(conn)
+
+
+def test_walled_case_refused_with_the_standalone_message(family: Office) -> None:
+    app = family.app("jdevries")
+    with app.db.session() as s, pytest.raises(CaseWalled) as refused:
+        cases.get_case_by_ref(s, family.actor(app), F.FATHER_REF)
+    assert refused.value.message == WALL_MESSAGE
+    # The search leaves the walled case out, and says yes on a whole name only.
+    with app.db.session() as s:
+        # (the mother's own case names the father: that one it finds)
+        found = case_queries.search(s, family.actor(app), "Piotr Kowalski")
+        assert [r.ref for r in found.rows] == [F.MOTHER_REF]
+        assert found.behind_wall
+        quiet = case_queries.search(s, family.actor(app), "Mehmet")
+        assert not quiet.rows and not quiet.behind_wall
+        partial = case_queries.search(s, family.actor(app), "Kowal")
+        assert F.FATHER_REF not in [r.ref for r in partial.rows]
+        assert not partial.behind_wall
+
+
+def test_manager_and_admin_count_without_reading_names(family: Office) -> None:
+    for login, password in (("directie", F.PASSWORD), ("beheer", None)):
+        with family.psql(login, *(() if password else ("Paarse-Olifant-Danst-1987",))) as conn:
+            everything = _everything_visible(conn)
+            for secret in (*FATHER_ONLY, *MOTHER_SECRETS):
+                assert secret not in everything, (login, secret)
+            assert conn.execute("SELECT count(*) FROM persons").fetchone() == (4,)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("SELECT count(*) FROM persons WHERE first_name = 'Piotr'")
+
+
+def test_student_and_mediation_see_no_dossier_of_line_2(family: Office) -> None:
+    for login in ("tmeijer", "mediation"):
+        with family.psql(login) as conn:
+            everything = _everything_visible(conn)
+            for secret in (*FATHER_ONLY, *MOTHER_SECRETS):
+                assert secret not in everything, (login, secret)
+
+
+def test_audit_chain_written_by_the_server_and_append_only(family: Office) -> None:
+    with family.psql("jdevries") as conn:
+        conn.execute(
+            "INSERT INTO audit_log (workstation, action, object_type, object_ref, result) "
+            "VALUES ('x', 'case.read', 'case', 'forged', 'allowed')"
+        )
+        for statement in ("UPDATE audit_log SET result = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO audit_log (id, workstation, action, object_type, result, hash, "
+                "username) VALUES (999, 'x', 'case.read', 'case', 'allowed', 'x', 'beheer')"
+            )
+    admin = family.admin()
+    with admin.db.session() as s:
+        check = audit.verify_chain(s)
+        assert check.ok, check.problem
+        forged = [e for e in audit.entries(s, object_ref="forged")]
+        assert [e.username for e in forged] == ["jdevries"]  # who, from the server
