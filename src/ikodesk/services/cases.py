@@ -8,8 +8,15 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError, ValidationError
+from ikodesk.errors import (
+    QT_TRANSLATE_NOOP,
+    ConcurrentChange,
+    InputError,
+    NotFoundError,
+    ValidationError,
+)
 from ikodesk.models import Case, Child, Contact, Person, User
 from ikodesk.models.enums import CaseCode, Channel, CloseReason, Party, PersonRole
 from ikodesk.services import access, conflicts, input_rules, search_index
@@ -167,10 +174,48 @@ def get_case_basics(session: Session, actor: Actor, case_id: int) -> CaseBasics:
     )
 
 
-def update_case(session: Session, actor: Actor, case_id: int, data: CaseData) -> Case:
-    """Replace a case's fields, people and children with `data` (its ref stays)."""
+CHANGED_MEANWHILE = QT_TRANSLATE_NOOP(
+    "services",
+    "Deze zaak is intussen gewijzigd door {who} om {time}. Er is niets opgeslagen: laad de "
+    "zaak opnieuw (uw invoer blijft staan om te vergelijken).",
+)
+
+
+def require_version(session: Session, case: Case, expected: int | None) -> None:
+    """Optimistic locking: refuse a save made on an older version of the case.
+
+    `expected` is the version the form was loaded with (None: not checked). Who
+    saved last and when are told, so that nothing is silently overwritten.
+    """
+    if expected is None or case.version == expected:
+        return
+    who = session.scalar(select(User.username).where(User.id == case.updated_by)) or "?"
+    when = case.updated_at.strftime("%H:%M") if case.updated_at else "?"
+    raise ConcurrentChange(CHANGED_MEANWHILE, who=who, time=when)
+
+
+def _touch(case: Case, actor: Actor) -> None:
+    """Every save raises the version (also when only people or children changed)."""
+    case.updated_by = actor.user_id
+    case.updated_at = func.current_timestamp()
+
+
+def update_case(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    data: CaseData,
+    *,
+    expected_version: int | None = None,
+) -> Case:
+    """Replace a case's fields, people and children with `data` (its ref stays).
+
+    With `expected_version` (the version the form loaded) a save over someone
+    else's later save is refused (ConcurrentChange) instead of overwriting it.
+    """
     case = get_case(session, actor, case_id)
     access.require(session, actor, Action.CASE_UPDATE, CaseFacts.of(case))
+    require_version(session, case, expected_version)
     data.ref = case.ref
     _raise_problems(check_case(session, data))
     handler_id = _handler_id(session, data.handler)
@@ -184,7 +229,11 @@ def update_case(session: Session, actor: Actor, case_id: int, data: CaseData) ->
         )
     for key, value in case_row(data, handler_id).items():
         setattr(case, key, value)
-    _replace_people(session, case, data)
+    _touch(case, actor)
+    try:
+        _replace_people(session, case, data)
+    except StaleDataError:  # saved by someone else between our read and our write
+        raise ConcurrentChange(CHANGED_MEANWHILE, who="een collega", time="zojuist") from None
     conflicts.claim_for_handlers(session, [case.id])
     conflicts.detect(session, [case.id])
     conflicts.check_handler(session, case.id, actor=actor)

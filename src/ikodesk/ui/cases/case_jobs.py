@@ -32,6 +32,7 @@ class LoadedCase:
     data: CaseData
     contacts: list[ContactRow]
     conflict: bool = False  # in a conflict pair: the badge
+    version: int = 0  # what a save must still find (optimistic locking)
 
 
 def _loaded(session: Session, case: Case) -> LoadedCase:
@@ -41,6 +42,7 @@ def _loaded(session: Session, case: Case) -> LoadedCase:
         case_data_of(case),
         contact_rows(session, case),
         bool(conflicts.conflict_case_ids(session, [case.id])),
+        case.version,
     )
 
 
@@ -62,12 +64,22 @@ def check_case(session: Session, data: CaseData) -> list[FieldProblem]:
     return cases.check_case(session, data)
 
 
-def store_case(session: Session, actor: Actor, case_id: int | None, data: CaseData) -> LoadedCase:
-    """Register or update; a registration or an edit may reveal a conflict (the badge)."""
+def store_case(
+    session: Session,
+    actor: Actor,
+    case_id: int | None,
+    data: CaseData,
+    expected_version: int | None = None,
+) -> LoadedCase:
+    """Register or update; a registration or an edit may reveal a conflict (the badge).
+
+    An update made on an older version than the stored one is refused
+    (ConcurrentChange: who saved it, when).
+    """
     if case_id is None:
         case = cases.create_case(session, actor, data)
     else:
-        case = cases.update_case(session, actor, case_id, data)
+        case = cases.update_case(session, actor, case_id, data, expected_version=expected_version)
     return _loaded(session, case)
 
 
