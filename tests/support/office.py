@@ -70,6 +70,12 @@ class Office:
         with admin.db.transaction() as s:
             users.create_user(s, self.actor(admin), username, role, password=password)
 
+    def add_password(self, username: str, password: str = PASSWORD) -> None:
+        """A moved or imported user (a login without a password) gets one from the admin."""
+        admin = self.admin()
+        with admin.db.transaction() as s:
+            users.set_password(s, self.actor(admin), username, password)
+
     @contextmanager
     def psql(self, username: str, password: str = PASSWORD) -> Iterator[psycopg.Connection[Any]]:
         """A plain connection as this login, as `psql` would have it (autocommit)."""

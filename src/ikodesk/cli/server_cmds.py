@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+from pathlib import Path
+from typing import Any
 
-from ikodesk.cli.common import Context, Subcommands, maintenance, new_password, out
+from ikodesk.cli.common import (
+    ENV_PASSWORD,
+    Context,
+    Subcommands,
+    maintenance,
+    new_password,
+    out,
+    prompt_secret,
+)
 from ikodesk.services import office_server
+from ikodesk.services.application import Application
+from ikodesk.services.server_move import MoveFailed, MoveReport
+
+ENV_SERVER_PASSWORD = "IKODESK_SERVER_PASSWORD"
+log = logging.getLogger("ikodesk")
 
 
 def register(sub: Subcommands) -> None:
@@ -32,6 +49,7 @@ def register(sub: Subcommands) -> None:
     )
     u.add_argument("url", metavar="URL")
     u.set_defaults(func=cmd_upgrade)
+    register_migrate(server_sub)
 
 
 @maintenance
@@ -46,3 +64,58 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_upgrade(args: argparse.Namespace, ctx: Context) -> int:
     out(office_server.upgrade(args.url).message)
     return 0
+
+
+def register_migrate(server_sub: Any) -> None:
+    m = server_sub.add_parser(
+        "migrate",
+        help="een kantoor van een databasebestand naar de kantoorserver verhuizen",
+        description="Kopieert alles (gebruikers, zaken, muren, beoordelingen, auditlog) naar "
+        "een net ingerichte kantoorserver en vergelijkt daarna de cijfers van elk jaar. "
+        "Log in met --user als beheerder van beide; het wachtwoord voor het bestand uit "
+        f"{ENV_PASSWORD}, voor de server uit {ENV_SERVER_PASSWORD} (of hetzelfde).",
+    )
+    m.add_argument("file", metavar="BESTAND", type=Path)
+    m.add_argument("url", metavar="URL")
+    m.add_argument(
+        "--server-user", metavar="NAAM", help="de beheerder op de server (standaard: --user)"
+    )
+    m.set_defaults(func=cmd_migrate)
+
+
+def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
+    args.db = str(args.file)
+    actor = ctx.require_user()
+    username = (args.server_user or args.user).strip().lower()
+    password = os.environ.get(ENV_SERVER_PASSWORD) or os.environ.get(ENV_PASSWORD)
+    if password is None:
+        password = prompt_secret(f"Wachtwoord voor {username} op de kantoorserver: ")
+    server = Application.connect(args.url, username, password)
+    try:
+        server_actor = server.log_in(username, password).actor
+        try:
+            report = ctx.app.move_to_server(
+                actor, server, server_actor, progress=lambda table, n: log.info("%s: %d", table, n)
+            )
+        except MoveFailed as failed:
+            _print_figures(failed.report)
+            raise
+    finally:
+        server.close()
+    for table, n in report.copied.items():
+        out(f"{table:<22} {n:>9}")
+    _print_figures(report)
+    out(f"Verhuisd naar {args.url}: alle cijfers van {len(report.figures)} jaar gelijk.")
+    return 0
+
+
+def _print_figures(report: MoveReport) -> None:
+    for year, values in sorted(report.figures.items()):
+        out(f"\nCijfers {year}{'':<43} {'bestand':>10} {'server':>10}")
+        for key, (a, b) in values.items():
+            mark = "" if a == b else "  ≠"
+            out(f"  {key:<50} {_cell(a):>10} {_cell(b):>10}{mark}")
+
+
+def _cell(value: Any) -> str:
+    return "–" if value is None else str(value)

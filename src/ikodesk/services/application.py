@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
 from ikodesk.models import User
 from ikodesk.models.enums import Action, Role
-from ikodesk.services import access, app_settings, maintenance, reference, users
+from ikodesk.services import access, app_settings, maintenance, reference, server_move, users
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, KeyMode, OpenDatabase, keys
 from ikodesk.storage.opening import KeyPlan, open_planned, plan_key
@@ -224,6 +224,28 @@ class Application:
         with self.db.session() as s:
             actor = users.authenticate(s, username, password)
             return LoggedIn(actor, display_name(s, actor))
+
+    # -- moving onto the office server ---------------------------------------------------
+    def move_to_server(
+        self,
+        actor: Actor,
+        server: Application,
+        server_actor: Actor,
+        progress: server_move.Progress | None = None,
+    ) -> server_move.MoveReport:
+        """Copy this file's office onto a fresh office server; committed only when every
+        year's figures are equal on both (else MoveFailed, nothing kept on the server)."""
+        if not isinstance(server.db, ServerDatabase):
+            raise UsageError(server_move.NOT_A_FILE)
+        label = server.db.location
+        with self.file_db().transaction() as source, server.db.transaction() as target:
+            report = server_move.move(
+                source, actor, target, server_actor, label=label, progress=progress
+            )
+            if report.differences:
+                target.rollback()
+                raise server_move.MoveFailed(report)
+        return report
 
     # -- maintenance (services.maintenance decides the policy) --------------------------
     def info(self, actor: Actor) -> maintenance.DatabaseInfo:

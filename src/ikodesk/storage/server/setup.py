@@ -146,7 +146,12 @@ def _transaction(address: ServerAddress) -> Iterator[Connection]:
 
 
 def _first_data(conn: Connection, username: str, name: str, password: str) -> None:
-    """The database's identity, its first administrator, and the first audit entry."""
+    """The database's identity and its first administrator.
+
+    No audit entry: the audit log starts empty, so that an office moved onto
+    this server (`server migrate`) keeps its own chain from its first entry.
+    PostgreSQL's log records the setup itself.
+    """
     conn.execute(
         text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
         [
@@ -161,14 +166,6 @@ def _first_data(conn: Connection, username: str, name: str, password: str) -> No
             "VALUES (:u, :n, 'admin', true, :p)"
         ),
         {"u": username, "n": name, "p": scram_verifier(conn, username, password)},
-    )
-    conn.execute(
-        text(
-            "INSERT INTO audit_log (workstation, action, object_type, object_ref, result, "
-            "detail) VALUES ('server init', 'user.manage', 'user', :u, 'allowed', "
-            "'kantoorserver ingericht; eerste beheerder')"
-        ),
-        {"u": username},
     )
 
 

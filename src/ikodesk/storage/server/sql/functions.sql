@@ -257,3 +257,101 @@ END
 $$;
 
 GRANT EXECUTE ON FUNCTION ikodesk_detect(integer, jsonb, jsonb) TO ikodesk_student, ikodesk_jurist;
+
+-- ---------------------------------------------------------------------------
+-- Moving an office onto the server (`ikodesk server migrate`, services.server_move):
+-- an administrator loads the rows of an embedded database into a server that
+-- holds no cases yet, table by table, as they are (the audit chain included:
+-- its entries keep their numbers and hashes, so the old chain stays verifiable
+-- and the server's trigger continues it). Refused once the office has cases of
+-- its own, and for anyone but an administrator.
+-- The start of a move, in the mover's transaction: only on a server without
+-- cases and without an audit log, and only once (a finished move is noted).
+CREATE OR REPLACE FUNCTION ikodesk_migrate_begin() RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
+        RAISE EXCEPTION 'ikodesk: only an administrator moves an office' USING ERRCODE = 'IK003';
+    END IF;
+    IF EXISTS (SELECT FROM cases) OR EXISTS (SELECT FROM audit_log)
+       OR EXISTS (SELECT FROM meta WHERE key IN ('migrated_from', 'migration_started')) THEN
+        RAISE EXCEPTION 'ikodesk: the office server is not empty' USING ERRCODE = 'IK004';
+    END IF;
+    INSERT INTO meta (key, value) VALUES ('migration_started', localtimestamp::text);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION ikodesk_migrate_load(tbl text, rows jsonb) RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    n integer;
+BEGIN
+    IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
+        RAISE EXCEPTION 'ikodesk: only an administrator moves an office' USING ERRCODE = 'IK003';
+    END IF;
+    IF NOT EXISTS (SELECT FROM meta WHERE key = 'migration_started')
+       OR EXISTS (SELECT FROM meta WHERE key = 'migrated_from') THEN
+        RAISE EXCEPTION 'ikodesk: no move under way (ikodesk_migrate_begin)' USING ERRCODE = 'IK003';
+    END IF;
+    IF tbl NOT IN ('countries', 'mediators', 'cases', 'case_notes', 'persons', 'children',
+                   'contacts', 'conflict_pairs', 'wall_claims', 'case_openings', 'match_keys',
+                   'match_profiles', 'mediations', 'mediation_parents', 'mediation_children',
+                   'child_interviews', 'mediation_mediators', 'activities', 'historical_figures',
+                   'audit_log', 'audit_search_terms') THEN
+        RAISE EXCEPTION 'ikodesk: % is not moved this way', tbl USING ERRCODE = 'IK003';
+    END IF;
+    -- The rows are copied as they are: no claims for the mover, no new chain.
+    ALTER TABLE cases DISABLE TRIGGER cases_written;
+    ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain;
+    IF tbl = 'countries' THEN
+        EXECUTE format('INSERT INTO %I SELECT * FROM jsonb_populate_recordset(NULL::%I, $1) '
+                       'ON CONFLICT (iso2) DO UPDATE SET name_en = excluded.name_en, '
+                       'name_nl = excluded.name_nl, hague_party = excluded.hague_party, '
+                       'hague_entry_into_force = excluded.hague_entry_into_force, '
+                       'eu_member = excluded.eu_member', tbl, tbl) USING rows;
+    ELSE
+        EXECUTE format('INSERT INTO %I SELECT * FROM jsonb_populate_recordset(NULL::%I, $1)',
+                       tbl, tbl) USING rows;
+    END IF;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    ALTER TABLE cases ENABLE TRIGGER cases_written;
+    ALTER TABLE audit_log ENABLE TRIGGER audit_log_chain;
+    RETURN n;
+END
+$$;
+
+-- The end of a move: sequences after the copied ids, the audit chain's head,
+-- the search-terms key of the old database (its references stay checkable),
+-- and a note that this server now holds a moved office.
+CREATE OR REPLACE FUNCTION ikodesk_migrate_finish(source_id text, terms_key text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    t text;
+BEGIN
+    IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
+        RAISE EXCEPTION 'ikodesk: only an administrator moves an office' USING ERRCODE = 'IK003';
+    END IF;
+    FOREACH t IN ARRAY ARRAY['users', 'mediators', 'cases', 'persons', 'children', 'contacts',
+                             'conflict_pairs', 'mediations', 'mediation_parents',
+                             'mediation_children', 'child_interviews', 'activities',
+                             'audit_search_terms'] LOOP
+        EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), '
+                       'greatest((SELECT max(id) FROM %I), 1))', t, t);
+    END LOOP;
+    INSERT INTO meta (key, value)
+    SELECT 'audit_head', a.id || ' ' || a.hash FROM audit_log a ORDER BY a.id DESC LIMIT 1
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+    IF terms_key IS NOT NULL THEN
+        UPDATE meta SET value = terms_key WHERE key = 'search_terms_key';
+    END IF;
+    IF NOT EXISTS (SELECT FROM meta WHERE key = 'migration_started') THEN
+        RAISE EXCEPTION 'ikodesk: no move under way' USING ERRCODE = 'IK003';
+    END IF;
+    DELETE FROM meta WHERE key = 'migration_started';
+    INSERT INTO meta (key, value) VALUES ('migrated_from', source_id);
+END
+$$;
+
+GRANT EXECUTE ON FUNCTION ikodesk_migrate_begin(), ikodesk_migrate_load(text, jsonb),
+    ikodesk_migrate_finish(text, text) TO ikodesk_admin;

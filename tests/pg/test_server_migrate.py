@@ -1,0 +1,86 @@
+"""Moving an office from its file onto the office server: everything, equal figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import psycopg
+import pytest
+
+from ikodesk.errors import CaseWalled
+from ikodesk.models.enums import Channel, Party
+from ikodesk.services import audit, case_contacts, case_queries, cases
+from ikodesk.storage import Database
+from tests.conftest import TEST_PASSPHRASE
+from tests.support import family as F
+from tests.support import records as R
+from tests.support.office import ADMIN, ADMIN_PASSWORD, Office
+
+
+def _office_in_a_file(db: Database) -> None:
+    F.load(db, *F.STAFF, R.ABDUCTION_CASE, F.FATHER_CASE, F.FATHER_CONTACT, F.UNRELATED_CASE)
+    F.with_passwords(db)
+    with db.transaction() as s:  # some work in the file: reads, a search, a contact
+        jurist = F.actor(db, "jdevries")
+        cases.get_case_by_ref(s, jurist, F.MOTHER_REF)
+        case_queries.search(s, jurist, "Kowalska")
+        case_contacts.add_contact(
+            s,
+            jurist,
+            cases.case_id_of(s, F.MOTHER_REF),
+            at=datetime(2024, 3, 20, 9, 30),
+            channel=Channel.EMAIL,
+            party=Party.PARENT,
+            summary="Moeder mailt over de Poolse rechtbank",
+        )
+
+
+def test_an_office_moves_onto_the_server(db: Database, office: Office, cli: Any) -> None:
+    _office_in_a_file(db)
+    with db.transaction() as s:  # the mover is an administrator of the file too
+        from ikodesk.services import users
+
+        users.set_password(s, F.KH, ADMIN, ADMIN_PASSWORD)
+    env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": ADMIN_PASSWORD}
+    moved = cli(["--user", ADMIN, "server", "migrate", db.path, office.url], env)
+    assert moved.code == 0, moved.err
+    assert "alle cijfers van 1 jaar gelijk" in moved.out
+    assert "cases.total" in moved.out
+
+    with psycopg.connect(office.superuser_url) as conn:
+        counts = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in (
+                "cases",
+                "persons",
+                "contacts",
+                "conflict_pairs",
+                "wall_claims",
+                "case_openings",
+                "match_profiles",
+                "audit_search_terms",
+            )
+        }
+    assert counts["cases"] == 3 and counts["contacts"] == 2
+    assert counts["conflict_pairs"] == 1 and counts["wall_claims"] >= 2
+    assert counts["match_profiles"] == 3 and counts["audit_search_terms"] == 1
+
+    # The old chain, continued by the server, verifies; the walls hold there.
+    admin = office.admin()
+    with admin.db.session() as s:
+        check = audit.verify_chain(s)
+        assert check.ok, check.problem
+        assert check.entries > 5
+    office.add_password("jdevries")
+    jurist = office.app("jdevries")
+    with jurist.db.session() as s, pytest.raises(CaseWalled):
+        cases.get_case_by_ref(s, office.actor(jurist), F.FATHER_REF)
+    with jurist.db.session() as s:
+        mine = cases.get_case_by_ref(s, office.actor(jurist), F.MOTHER_REF)
+        assert mine.summary == R.ABDUCTION_CASE.get("summary")
+        assert len(mine.contacts) == 1
+
+    # Only once, only onto a fresh server.
+    again = cli(["--user", ADMIN, "server", "migrate", db.path, office.url], env)
+    assert again.code == 2 and "al zaken of een auditlog" in again.err
