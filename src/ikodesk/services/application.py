@@ -28,7 +28,13 @@ from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, KeyMode, OpenDatabase, keys
 from ikodesk.storage.opening import KeyPlan, open_planned, plan_key
 from ikodesk.storage.paths import default_database_path, demo_database_path
-from ikodesk.storage.server import ServerDatabase, is_server_url, parse_server_url
+from ikodesk.storage.server import (
+    ServerDatabase,
+    default_sslmode,
+    is_server_url,
+    make_server_url,
+    parse_server_url,
+)
 
 __all__ = [
     "Application",
@@ -42,10 +48,13 @@ __all__ = [
     "LoggedIn",
     "OpenDatabase",
     "default_database_path",
+    "default_sslmode",
     "demo_database_path",
     "is_server_url",
     "keyring_available",
     "load_database_facts",
+    "make_server_url",
+    "parse_server_url",
     "passphrase_from_env",
     "plan_opening",
     "recovery_key_from_env",
@@ -117,10 +126,10 @@ class CountryInfo:
 
 @dataclass(frozen=True)
 class DatabaseFacts:
-    """What the desktop client keeps in memory after unlocking."""
+    """What the desktop client keeps in memory after unlocking (or logging in to the server)."""
 
-    path: Path
-    key_mode: KeyMode
+    path: Path | None  # the file; None on the office server
+    key_mode: KeyMode | None  # None on the office server (no key on the workstation)
     database_id: str
     schema_revision: str | None
     idle_lock_minutes: int
@@ -128,6 +137,13 @@ class DatabaseFacts:
     countries: tuple[CountryInfo, ...]
     # Where a parent lives may also be home (a mediation's parents).
     netherlands: CountryInfo | None = None
+    # What the screens show as "Database": the file's path, or the server's host:port/name.
+    location: str = ""
+    server_url: str | None = None  # the office server's address (no user, no password)
+
+    @property
+    def on_server(self) -> bool:
+        return self.server_url is not None
 
     @property
     def residence_countries(self) -> tuple[CountryInfo, ...]:
@@ -140,7 +156,7 @@ class LoggedIn:
     name: str  # the user's full name, else the username
 
 
-def load_database_facts(db: Database) -> DatabaseFacts:
+def load_database_facts(db: OpenDatabase) -> DatabaseFacts:
     with db.session() as s:
         every = [
             CountryInfo(
@@ -150,13 +166,15 @@ def load_database_facts(db: Database) -> DatabaseFacts:
         ]
         minutes = app_settings.idle_lock_minutes(s)
     return DatabaseFacts(
-        path=db.path,
-        key_mode=db.key_mode,
+        path=None if isinstance(db, ServerDatabase) else db.path,
+        key_mode=None if isinstance(db, ServerDatabase) else db.key_mode,
         database_id=db.database_id,
         schema_revision=db.schema_revision(),
         idle_lock_minutes=minutes,
         countries=tuple(c for c in every if c.iso2 != "NL"),
         netherlands=next((c for c in every if c.iso2 == "NL"), None),
+        location=db.location if isinstance(db, ServerDatabase) else str(db.path),
+        server_url=db.address.public_url() if isinstance(db, ServerDatabase) else None,
     )
 
 
@@ -209,7 +227,7 @@ class Application:
 
     def facts(self) -> DatabaseFacts:
         """The facts the desktop client keeps in memory after unlocking."""
-        return load_database_facts(self.file_db())
+        return load_database_facts(self.db)
 
     # -- users -------------------------------------------------------------------------
     def create_admin(self, username: str, name: str, password: str) -> None:
@@ -220,7 +238,16 @@ class Application:
             )
 
     def log_in(self, username: str, password: str) -> LoggedIn:
-        """Check the password (failures audited, lockout applied: services.logins)."""
+        """Check the password (failures audited, lockout applied: services.logins).
+
+        On the office server the server checks it: a fresh connection with this name
+        and password must succeed (also when the idle lock asks again), and the
+        user must be the one this connection logged in as.
+        """
+        if isinstance(self.db, ServerDatabase):
+            ServerDatabase.connect(
+                self.db.address.without_login(), username.strip().lower(), password
+            ).close()
         with self.db.session() as s:
             actor = users.authenticate(s, username, password)
             return LoggedIn(actor, display_name(s, actor))

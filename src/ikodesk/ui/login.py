@@ -153,7 +153,14 @@ class LoginDialog(QDialog):
     FREE_ATTEMPTS = 3
     MAX_DELAY_S = 30
 
-    def __init__(self, database: Path, username: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Path | str,
+        username: str = "",
+        parent: QWidget | None = None,
+        *,
+        server: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.failures = 0
         self._remaining = 0
@@ -162,7 +169,11 @@ class LoginDialog(QDialog):
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("<b>Inloggen bij ikodesk</b>"))
         layout.addWidget(title)
-        where = QLabel(self.tr("Database: {0}").format(database))
+        where = QLabel(
+            self.tr("Kantoorserver: {0}").format(database)
+            if server
+            else self.tr("Database: {0}").format(database)
+        )
         where.setWordWrap(True)
         where.setStyleSheet("color: #595959;")
         layout.addWidget(where)

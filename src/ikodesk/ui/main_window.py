@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from ikodesk.errors import AuthenticationError
 from ikodesk.models.enums import Action, Role
-from ikodesk.services import users
 from ikodesk.ui import i18n
 from ikodesk.ui.admin.admin_page import AdminPage
 from ikodesk.ui.cases.case_form import CaseWindow
@@ -213,8 +212,8 @@ class MainWindow(QMainWindow):
         )
         role = enum_label(ctx.role) if ctx.role is not None else self.tr("sleutelhouder")
         self.role_label = QLabel(self.tr("Rol: {0}").format(role))
-        self.db_label = QLabel(self.tr("Database: {0}").format(ctx.facts.path))
-        self.db_label.setToolTip(str(ctx.facts.path))
+        self.db_label = QLabel(self.tr("Database: {0}").format(ctx.facts.location))
+        self.db_label.setToolTip(ctx.facts.location)
         for w in (self.user_label, self.role_label, self.db_label):
             w.setContentsMargins(6, 0, 6, 0)
             status.addPermanentWidget(w)
@@ -360,8 +359,8 @@ class MainWindow(QMainWindow):
         username = self.ctx.actor.username
 
         def job() -> None:
-            with self.ctx.worker.db.session() as s:
-                users.authenticate(s, username, password)
+            # Through the application: on the office server the server checks the password.
+            self.ctx.worker.app.log_in(username, password)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, AuthenticationError):

@@ -25,6 +25,8 @@ from ikodesk.services.application import (
     LoggedIn,
     default_database_path,
     demo_database_path,
+    is_server_url,
+    parse_server_url,
     plan_opening,
 )
 from ikodesk.services.demo import DEMO_PASSPHRASE
@@ -39,6 +41,8 @@ from ikodesk.ui.wizard import FirstRunWizard
 log = logging.getLogger(__name__)
 
 SETTINGS_DB_PATH = "database/path"
+# The office server this workstation connects to (an address without user or password).
+SETTINGS_SERVER = "database/server"
 DEMO_YEARS = None  # services.demo: 2024 up to this year
 
 
@@ -67,6 +71,7 @@ class StartController(QObject):
         self.main_window: MainWindow | None = None
         self._dialog: QWidget | None = None
         self._login_username = ""
+        self.server_url: str | None = None  # the office server (None: a database file)
 
     # -- entry ------------------------------------------------------------------------
     def start(self) -> None:
@@ -77,7 +82,13 @@ class StartController(QObject):
             else:
                 self._create_demo(path)
             return
-        if getattr(self.args, "db", None):
+        db_arg = getattr(self.args, "db", None)
+        saved_server = i18n.settings().value(SETTINGS_SERVER, "")
+        if is_server_url(db_arg) or (not db_arg and is_server_url(str(saved_server or ""))):
+            self.server_url = db_arg if is_server_url(db_arg) else str(saved_server)
+            self.show_login()
+            return
+        if db_arg:
             path = Path(self.args.db).expanduser()
         else:
             saved = i18n.settings().value(SETTINGS_DB_PATH, "")
@@ -176,7 +187,12 @@ class StartController(QObject):
         self.worker.submit(job, done, failed, owner=wizard)
 
     def _wizard_done(self, wizard: FirstRunWizard) -> None:
-        if wizard.opens_existing:
+        if wizard.server_url is not None:
+            # Remembered per workstation; from now on this computer logs in to the server.
+            i18n.settings().setValue(SETTINGS_SERVER, wizard.server_url)
+            self.server_url = wizard.server_url
+            self.show_login()
+        elif wizard.opens_existing:
             path = wizard.existing_path
             i18n.settings().setValue(SETTINGS_DB_PATH, str(path))
             self.unlock(path)
@@ -248,15 +264,27 @@ class StartController(QObject):
         self.show_login()
 
     def show_login(self) -> LoginDialog:
-        assert self.facts is not None
-        dialog = LoginDialog(self.facts.path, self._login_username)
+        if self.server_url is not None:
+            where = parse_server_url(self.server_url).label
+            dialog = LoginDialog(where, self._login_username, server=True)
+        else:
+            assert self.facts is not None and self.facts.path is not None
+            dialog = LoginDialog(self.facts.path, self._login_username)
         dialog.login_requested.connect(lambda u, p: self._login(dialog, u, p))
         dialog.rejected.connect(self.quit_requested)
         self._show(dialog)
         return dialog
 
     def _login(self, dialog: LoginDialog, username: str, password: str) -> None:
+        url = self.server_url
+
         def job() -> LoggedIn:
+            if url is not None:
+                # The server checks the password: the login is the connection itself.
+                # Never a local file instead: an unreachable server is said so, plainly.
+                app = Application.connect(url, username.strip().lower(), password)
+                self.worker.adopt_app(app)
+                self.facts = app.facts()
             return self.worker.app.log_in(username, password)
 
         def done(result: LoggedIn) -> None:
@@ -294,6 +322,9 @@ class StartController(QObject):
         window = self.main_window
         self.main_window = None
         self._login_username = ""
+        if self.server_url is not None:
+            # The connection is the user's own login: it ends with the session.
+            self.worker.submit(self.worker.close_db, lambda _: None, lambda _: None)
         self.show_login()  # first, so that closing the window does not quit the application
         if window is not None:
             window.close()

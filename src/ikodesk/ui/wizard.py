@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -15,18 +16,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 
-from ikodesk.services.application import keyring_available
+from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
+from ikodesk.services.application import default_sslmode, keyring_available, make_server_url
 from ikodesk.services.passwords import password_problem
 from ikodesk.services.users import username_problem
+from ikodesk.ui.common.messages import service_text
 from ikodesk.ui.login import os_username
 
-PAGE_START, PAGE_LOCATION, PAGE_ADMIN, PAGE_RECOVERY = range(4)
+PAGE_START, PAGE_LOCATION, PAGE_ADMIN, PAGE_RECOVERY, PAGE_SERVER = range(5)
 
 
 def _error_label() -> QLabel:
@@ -57,9 +61,12 @@ class StartPage(QWizardPage):
         layout = QVBoxLayout(self)
         self.create_new = QRadioButton(self.tr("Een &nieuwe, versleutelde database maken"))
         self.open_existing = QRadioButton(self.tr("Een &bestaande database openen"))
+        self.connect_server = QRadioButton(self.tr("Verbinden met de &kantoorserver"))
+        self.connect_server.setObjectName("connectServer")
         self.create_new.setChecked(True)
         layout.addWidget(self.create_new)
         layout.addWidget(self.open_existing)
+        layout.addWidget(self.connect_server)
         self.existing_path = QLineEdit()
         self.existing_path.setObjectName("existingPath")
         self.existing_path.setPlaceholderText(self.tr("pad naar het .db-bestand"))
@@ -85,6 +92,8 @@ class StartPage(QWizardPage):
             self.existing_path.setText(path)
 
     def nextId(self) -> int:
+        if self.connect_server.isChecked():
+            return PAGE_SERVER
         return -1 if self.open_existing.isChecked() else PAGE_LOCATION
 
     def validatePage(self) -> bool:
@@ -96,6 +105,113 @@ class StartPage(QWizardPage):
             self.error.show()
             return False
         return True
+
+
+# TLS choices: (label, sslmode); None follows the rule of storage.server.address.
+TLS_CHOICES = (
+    (
+        QT_TRANSLATE_NOOP(
+            "ServerPage", "Automatisch: versleuteld en certificaat gecontroleerd (aanbevolen)"
+        ),
+        None,
+    ),
+    (QT_TRANSLATE_NOOP("ServerPage", "Certificaat controleren met dit CA-bestand"), "verify-full"),
+    (QT_TRANSLATE_NOOP("ServerPage", "Versleuteld, certificaat niet controleren"), "require"),
+)
+
+
+class ServerPage(QWizardPage):
+    """The office server's address: host, port, database and TLS; remembered per workstation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Verbinden met de kantoorserver"))
+        self.setSubTitle(
+            self.tr(
+                "Het kantoor werkt in één PostgreSQL-database. U logt daarna in met uw eigen "
+                "naam en wachtwoord; deze computer bewaart geen sleutel."
+            )
+        )
+        form = QFormLayout(self)
+        self.host = QLineEdit()
+        self.host.setObjectName("serverHost")
+        self.host.setPlaceholderText(self.tr("bijvoorbeeld server.kantoor.local"))
+        self.port = QSpinBox()
+        self.port.setObjectName("serverPort")
+        self.port.setRange(1, 65535)
+        self.port.setValue(5432)
+        self.database = QLineEdit("ikodesk")
+        self.database.setObjectName("serverDatabase")
+        self.tls = QComboBox()
+        self.tls.setObjectName("serverTls")
+        for label, mode in TLS_CHOICES:
+            self.tls.addItem(QCoreApplication.translate("ServerPage", label), mode)
+        self.ca_file = QLineEdit()
+        self.ca_file.setObjectName("serverCaFile")
+        self.ca_file.setPlaceholderText(self.tr("optioneel: het CA-certificaat van het kantoor"))
+        browse = QPushButton(self.tr("Bladeren…"))
+        browse.clicked.connect(self._browse)
+        form.addRow(self.tr("&Server"), self.host)
+        form.addRow(self.tr("&Poort"), self.port)
+        form.addRow(self.tr("&Database"), self.database)
+        form.addRow(self.tr("&Beveiliging"), self.tls)
+        form.addRow(self.tr("&CA-bestand"), _path_row(self.ca_file, browse))
+        self.rule = QLabel()
+        self.rule.setWordWrap(True)
+        self.rule.setStyleSheet("color: #595959;")
+        form.addRow(self.rule)
+        self.error = _error_label()
+        form.addRow(self.error)
+        self.url = ""
+        self.host.textChanged.connect(self._explain)
+        self.tls.currentIndexChanged.connect(self._explain)
+        self._explain()
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("CA-certificaat"), "", self.tr("Certificaat (*.crt *.pem)")
+        )
+        if path:
+            self.ca_file.setText(path)
+
+    def _explain(self) -> None:
+        mode = self.tls.currentData() or default_sslmode(self.host.text().strip() or "x")
+        texts = {
+            "prefer": self.tr("Op deze computer zelf: versleuteld als de server dat kan."),
+            "verify-full": self.tr(
+                "Versleuteld; het certificaat van de server moet door het CA van het kantoor "
+                "(of van het systeem) zijn getekend en de servernaam dragen."
+            ),
+            "require": self.tr(
+                "Versleuteld, maar wie tussen u en de server zit, merkt u niet op. Alleen "
+                "voor een proefopstelling."
+            ),
+        }
+        self.rule.setText(texts.get(mode, ""))
+
+    def nextId(self) -> int:
+        return -1
+
+    def validatePage(self) -> bool:
+        if not self.host.text().strip():
+            problem = self.tr("Vul de naam of het adres van de server in.")
+        elif not self.database.text().strip():
+            problem = self.tr("Vul de naam van de database in.")
+        else:
+            try:
+                self.url = make_server_url(
+                    self.host.text(),
+                    self.database.text(),
+                    port=self.port.value(),
+                    sslmode=self.tls.currentData(),
+                    sslrootcert=self.ca_file.text().strip() or None,
+                )
+                problem = ""
+            except UsageError as exc:
+                problem = service_text(exc)
+        self.error.setText(problem)
+        self.error.setVisible(bool(problem))
+        return not problem
 
 
 class LocationPage(QWizardPage):
@@ -304,6 +420,8 @@ class FirstRunWizard(QWizard):
         self.location_page = LocationPage(default_path)
         self.admin_page = AdminPage()
         self.recovery_page = RecoveryPage()
+        self.server_page = ServerPage()
+        self.setPage(PAGE_SERVER, self.server_page)
         self.setPage(PAGE_START, self.start_page)
         self.setPage(PAGE_LOCATION, self.location_page)
         self.setPage(PAGE_ADMIN, self.admin_page)
@@ -320,6 +438,11 @@ class FirstRunWizard(QWizard):
     @property
     def opens_existing(self) -> bool:
         return self.start_page.open_existing.isChecked()
+
+    @property
+    def server_url(self) -> str | None:
+        """The office server's address when the user chose to connect to one."""
+        return self.server_page.url if self.start_page.connect_server.isChecked() else None
 
     @property
     def existing_path(self) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field, replace
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from sqlalchemy import URL
 
@@ -127,3 +127,22 @@ def parse_server_url(text: str) -> ServerAddress:
         password=unquote(parts.password) if parts.password is not None else None,
         options=tuple(sorted(options)),
     )
+
+
+def make_server_url(
+    host: str,
+    database: str,
+    *,
+    port: int = DEFAULT_PORT,
+    sslmode: str | None = None,
+    sslrootcert: str | None = None,
+) -> str:
+    """The address the wizard remembers (no user, no password); checked by parsing it."""
+    options = [(k, v) for k, v in (("sslmode", sslmode), ("sslrootcert", sslrootcert)) if v]
+    query = "&".join(f"{k}={quote(v, safe='/:.')}" for k, v in options)
+    host_part = f"[{host.strip()}]" if ":" in host.strip() else host.strip()
+    url = f"postgresql://{host_part}:{port}/{quote(database.strip(), safe='')}" + (
+        f"?{query}" if query else ""
+    )
+    parse_server_url(url)
+    return url

@@ -41,15 +41,19 @@ class DatabaseTab(QWidget):
         facts = ctx.facts
         box = QGroupBox(self.tr("Database"))
         form = QFormLayout(box)
-        key_text = (
-            self.tr("sleutelbos van het besturingssysteem (met herstelsleutel)")
-            if facts.key_mode is KeyMode.KEYRING
-            else self.tr("wachtwoordzin")
-        )
+        if facts.on_server:
+            key_text = self.tr("geen: iedere gebruiker logt in op de kantoorserver")
+            crypto = self.tr("TLS naar de kantoorserver; de server bewaakt rechten en muren")
+        elif facts.key_mode is KeyMode.KEYRING:
+            key_text = self.tr("sleutelbos van het besturingssysteem (met herstelsleutel)")
+            crypto = self.tr("SQLCipher 4 (AES-256)")
+        else:
+            key_text = self.tr("wachtwoordzin")
+            crypto = self.tr("SQLCipher 4 (AES-256)")
         for label, value in (
-            (self.tr("Locatie"), str(facts.path)),
+            (self.tr("Locatie"), facts.location or str(facts.path)),
             (self.tr("Sleutel"), key_text),
-            (self.tr("Versleuteling"), self.tr("SQLCipher 4 (AES-256)")),
+            (self.tr("Versleuteling"), crypto),
             (self.tr("Schemaversie"), facts.schema_revision or "?"),
             (self.tr("Database-id"), facts.database_id),
         ):
@@ -84,6 +88,17 @@ class DatabaseTab(QWidget):
         dv.addWidget(backup_box)
         self.check_box = DatabaseCheckBox(ctx)
         dv.addWidget(self.check_box)
+        if facts.on_server:
+            # Back-ups, keys and checks of the office server are the server's
+            # administrator's work (pg_dump; docs/server.md), not a workstation's.
+            for maintenance_box in (backup_box, self.check_box):
+                maintenance_box.setEnabled(False)
+                maintenance_box.setToolTip(
+                    self.tr(
+                        "Op de kantoorserver maakt de beheerder van de server back-ups "
+                        "(pg_dump, zie docs/server.md)."
+                    )
+                )
 
         settings_box = QGroupBox(self.tr("Instellingen voor alle werkplekken"))
         sf = QFormLayout(settings_box)
@@ -111,7 +126,7 @@ class DatabaseTab(QWidget):
 
     def default_backup_path(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        path = self.ctx.facts.path
+        path = self.ctx.facts.path or Path.home() / "ikodesk.db"
         return path.with_name(f"{path.stem}-backup-{stamp}.db")
 
     def _browse_backup(self) -> None:
