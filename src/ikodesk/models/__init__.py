@@ -1,6 +1,11 @@
 """Typed SQLAlchemy 2 models of ikodesk's domain."""
 
-from ikodesk.models.activities import Activity, HistoricalFigure
+from ikodesk.models.activities import (
+    Activity,
+    HistoricalFigure,
+    HistoricalFigureVersion,
+    ReportText,
+)
 from ikodesk.models.audit import AuditEntry
 from ikodesk.models.base import Base
 from ikodesk.models.cases import Case, Child, Contact, Person, age_in_years
@@ -37,6 +42,7 @@ __all__ = [
     "Contact",
     "Country",
     "HistoricalFigure",
+    "HistoricalFigureVersion",
     "MatchKey",
     "Mediation",
     "MediationChild",
@@ -44,6 +50,7 @@ __all__ = [
     "Mediator",
     "MetaEntry",
     "Person",
+    "ReportText",
     "SearchTerms",
     "User",
     "WallClaim",
