@@ -17,6 +17,7 @@ receive a path and a page count, never ORM objects.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,7 +27,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case
-from ikodesk.services import access, cases, conflicts, figures
+from ikodesk.services import access, app_settings, cases, conflicts, figures, report_texts
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, files
@@ -87,14 +88,22 @@ def make_report(
     *,
     build: Builder,
     progress: Progress | None = None,
+    erratum: bool = False,
 ) -> MadeReport:
     """Require and audit REPORT_PRINT, compute the figures, then build the PDF at `target`.
 
     AccessDenied is raised before any figure is computed or any file written.
+    With `erratum` (a frozen year only) the report ends with what changed since
+    the year was frozen. The annual report also gets the year's chapter texts
+    and the cover logo (`texts`, `logo`: base64).
     """
     with db.session() as session:
-        access.require(session, actor, Action.REPORT_PRINT, detail=f"{REPORT_NAMES[kind]} {year}")
-        data = figures.report_figures(session, actor, year, compare)
+        detail = f"{REPORT_NAMES[kind]} {year}" + (" met erratum" if erratum else "")
+        access.require(session, actor, Action.REPORT_PRINT, detail=detail)
+        data = figures.report_figures(session, actor, year, compare, erratum=erratum)
+        data["texts"] = report_texts.report_texts(session, year)
+        logo = app_settings.report_logo(session)
+        data["logo"] = base64.b64encode(logo).decode("ascii") if logo else None
     built = build(data, target, progress=progress)
     return MadeReport(built.path, built.pages)
 

@@ -55,8 +55,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(
-        "DELETE FROM meta WHERE key IN ('records_complete_from', 'report_logo', "
-        "'report_logo_type')"
+        "DELETE FROM meta WHERE key IN ('records_complete_from', 'report_logo', 'report_logo_type')"
     )
     op.drop_table("report_texts")
     op.drop_index("ix_historical_figure_versions_year", table_name="historical_figure_versions")
