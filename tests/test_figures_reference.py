@@ -179,7 +179,7 @@ def test_the_annual_report_pdf_contains_the_seeds_figures(cli, reference, tmp_pa
         assert figure in text, figure
     for name in ("Polen", "Turkije", "Marokko", "Verenigde Staten", "Çörüz", "Łucja Öztürk"):
         assert name in text, name
-    assert "Pagina 2 van" in text and "Jaarcijfers 2024" in text
+    assert "Pagina 2 van" in text and "Jaarverslag 2024" in text
     assert "9 februari 2024" in text
     # Figures are never printed in the English format.
     assert "10,829" not in text and "24,270" not in text
