@@ -172,13 +172,15 @@ def conflicts(view: FigureView) -> list[Flowable]:
             "een beheerder haar heeft beoordeeld. De telling hieronder komt automatisch uit de "
             "registratie, zonder referenties of namen."
         ),
-        para(
-            f"In {y} vond het systeem <b>{v.n('conflicts.detected')}</b> conflictparen"
-            f"{esc(v.versus('conflicts.detected'))}: {v.n('conflicts.walled')} zijn als "
-            f"conflictzaak afgeschermd, {v.n('conflicts.not_conflict')} bleken na beoordeling "
-            f"geen conflict en {v.n('conflicts.under_review')} worden nog beoordeeld."
+        block(
+            para(
+                f"In {y} vond het systeem <b>{v.n('conflicts.detected')}</b> conflictparen"
+                f"{esc(v.versus('conflicts.detected'))}: {v.n('conflicts.walled')} zijn als "
+                f"conflictzaak afgeschermd, {v.n('conflicts.not_conflict')} bleken na beoordeling "
+                f"geen conflict en {v.n('conflicts.under_review')} worden nog beoordeeld."
+            ),
+            data_table(rows, COMPARE_COLS),
         ),
-        block(data_table(rows, COMPARE_COLS)),
     ]
 
 
