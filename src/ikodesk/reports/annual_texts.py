@@ -18,7 +18,7 @@ from typing import Any
 
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, PageBreak
+from reportlab.platypus import Flowable, Image, PageBreak, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ikodesk.reports.annual_parts import COMPARE_COLS
@@ -77,7 +77,17 @@ def chapter(view: FigureView, key: str, *, level: int = 1) -> list[Flowable]:
 def toc() -> list[Flowable]:
     """The table of contents (filled in by the document's second pass)."""
     st = styles()
-    contents = TableOfContents()
+    # Every style named, or the table would reference Helvetica, which the PDF does not embed.
+    contents = TableOfContents(
+        tableStyle=TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     contents.levelStyles = [
         st.body.clone("toc1", fontName=FONT, fontSize=10, leading=15, leftIndent=0),
     ]

@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable
 
+from ikodesk.reports import annual_texts
 from ikodesk.reports.annual_parts import COMPARE_COLS
 from ikodesk.reports.document import BuiltReport, ReportInfo, write_pdf
 from ikodesk.reports.layout import (
@@ -298,11 +299,13 @@ def build_mediation_report(
             "Een verzoek telt in het jaar waarin het is ontvangen; een uitkomst in het jaar "
             "waarin de mediation is afgerond; een kindgesprek in het jaar waarin het is "
             "gevoerd; een bijzondere curator in het jaar van benoeming. "
-            f"Vergelijkingen met {view.compare} komen uit de registratie of, voor jaren "
-            "daarvoor, uit eerdere jaarverslagen.",
+            f"Vergelijkingen met {view.compare} komen uit de gepubliceerde cijfers van dat jaar "
+            "of uit de registratie (zie hieronder).",
             st.note,
         ),
     ]
+    story += annual_texts.sources_note(view)
+    story += annual_texts.erratum(view, keys=("mediation.",))
     if progress:
         progress(25, 100)
     return write_pdf(path, info, story, progress, done_before=25)

@@ -78,6 +78,42 @@ def screen_figures(db: Database, actor: Actor, year: int, compare: int | None) -
         return figures.report_figures(session, actor, year, compare)
 
 
+@dataclass(frozen=True)
+class YearState:
+    """A year as the reports screen shows it: where its figures come from, and for a
+    frozen year what changed since (`figures.figures_diff`)."""
+
+    year: int
+    source: dict[str, Any]  # figures.year_source
+    diff: dict[str, Any] | None  # None when the year is not frozen
+    complete_from: int | None  # "registratie volledig vanaf"
+
+
+def year_state(db: Database, actor: Actor, year: int) -> YearState:
+    with db.session() as session:
+        complete = figures.records_complete(session, actor)
+        source = figures.year_source(session, year)
+        diff = figures.figures_diff(session, actor, year) if source["frozen_at"] else None
+    return YearState(year, source, diff, complete.year)
+
+
+def freeze(db: Database, actor: Actor, year: int, *, replace: bool = False) -> figures.Frozen:
+    """Freeze `year` (FIGURES_FREEZE, audited); see `figures.freeze_year`."""
+    with db.transaction() as session:
+        return figures.freeze_year(session, actor, year, replace=replace)
+
+
+def chapter_texts(db: Database, actor: Actor, year: int) -> list[report_texts.ChapterText]:
+    with db.session() as session:
+        return report_texts.chapter_texts(session, actor, year)
+
+
+def save_chapter_text(db: Database, actor: Actor, year: int, chapter: str, text: str) -> None:
+    """Write one chapter's text of `year` (REPORT_TEXT_WRITE, audited)."""
+    with db.transaction() as session:
+        report_texts.set_chapter_text(session, actor, year, chapter, text)
+
+
 def make_report(
     db: Database,
     actor: Actor,
