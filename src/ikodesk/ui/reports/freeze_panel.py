@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,7 +27,7 @@ from ikodesk.services.figure_keys import RATE_KEYS
 from ikodesk.services.figure_labels import figure_label
 from ikodesk.services.figures import difference
 from ikodesk.ui.common.messages import ask, show_error, user_message
-from ikodesk.ui.common.tables import ListModel, plain_table
+from ikodesk.ui.common.tables import Index, ListModel, plain_table
 from ikodesk.ui.context import AppContext
 
 
@@ -42,6 +42,11 @@ class ChangesModel(ListModel):
             self.tr("Nu"),
             self.tr("Verschil"),
         ]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid() and index.column() > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().data(index, role)
 
     def cells(self, item: tuple[str, dict[str, Any]]) -> list[str]:
         key, pair = item
@@ -70,7 +75,7 @@ class FreezePanel(QWidget):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         row = QHBoxLayout()
-        self.freeze_button = QPushButton(self.tr("Jaar &vaststellen…"))
+        self.freeze_button = QPushButton(self.tr("Jaar vast&stellen…"))
         self.freeze_button.setObjectName("freezeYear")
         self.freeze_button.setToolTip(
             self.tr(
@@ -113,15 +118,15 @@ class FreezePanel(QWidget):
             text = self.tr("De cijfers van {0} zijn vastgesteld op {1} door {2}.").format(
                 y, _when(source["frozen_at"]), source["frozen_by"]
             )
-            self.freeze_button.setText(self.tr("Opnieuw &vaststellen…"))
+            self.freeze_button.setText(self.tr("Opnieuw vast&stellen…"))
         elif source["published"]:
             text = self.tr(
                 "{0} heeft {1} gepubliceerde cijfers uit eerdere jaarverslagen; die gaan voor."
             ).format(y, source["published"])
-            self.freeze_button.setText(self.tr("Jaar &vaststellen…"))
+            self.freeze_button.setText(self.tr("Jaar vast&stellen…"))
         else:
             text = self.tr("{0} is niet vastgesteld.").format(y)
-            self.freeze_button.setText(self.tr("Jaar &vaststellen…"))
+            self.freeze_button.setText(self.tr("Jaar vast&stellen…"))
         if state.complete_from is None or y < state.complete_from:
             shown = str(state.complete_from) if state.complete_from else "–"
             text += " " + self.tr(

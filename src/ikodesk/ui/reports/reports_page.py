@@ -102,7 +102,7 @@ class ReportsPage(QWidget):
         for w in (year_label, self.year, compare_label, self.compare, self.show_button):
             bar.addWidget(w)
         bar.addSpacing(24)
-        self.annual_button = QPushButton(self.tr("&Jaarcijfers (PDF)"))
+        self.annual_button = QPushButton(self.tr("&Jaarverslag (PDF)"))
         self.annual_button.setObjectName("annualPdf")
         self.annual_button.clicked.connect(lambda: self.make_pdf(ReportKind.ANNUAL))
         self.mediation_button = QPushButton(self.tr("&Mediationcijfers (PDF)"))
@@ -215,7 +215,7 @@ class ReportsPage(QWidget):
         # -- freezing the year, the chapters' texts (issue #14) ----------------------------
         self.freeze_panel = FreezePanel(ctx)
         self.freeze_panel.frozen.connect(lambda _y: self.load())
-        self.tabs.addTab(self.freeze_panel, self.tr("&Vaststelling"))
+        self.tabs.addTab(self.freeze_panel, self.tr("Vaststell&ing"))
         self.texts_editor = TextsEditor(ctx)
         self.tabs.addTab(self.texts_editor, self.tr("&Teksten"))
         self._update_buttons()
