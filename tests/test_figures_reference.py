@@ -131,7 +131,8 @@ def test_the_readable_table_uses_dutch_number_format(cli, reference) -> None:
     totals = next(line for line in res.out.splitlines() if line.strip().startswith("Totaal"))
     assert totals.split() == ["Totaal", "10.829", "6.683", "+62%"]
     success = next(ln for ln in res.out.splitlines() if ln.strip().startswith("Alle"))
-    assert success.split() == ["Alle", "48%", "51%", "-6%"]
+    # A success rate changes in percentage points, not in percent (issue #14).
+    assert success.split() == ["Alle", "48%", "51%", "-3", "procentpunt"]
     assert "Turkije 112, Marokko 97" in res.out
 
 

@@ -172,7 +172,7 @@ def figures_table(result: Mapping[str, Any], country_names: Mapping[str, str]) -
     if comparing:
         header = (
             f"{'':<{LABEL_WIDTH}}{result['year']:>{VALUE_WIDTH}}"
-            f"{result['compare']:>{VALUE_WIDTH}}{'verschil':>{VALUE_WIDTH}}"
+            f"{result['compare']:>{VALUE_WIDTH}}  verschil"
         )
     printer = _TablePrinter(lines, previous, changes, country_names, header)
     for section, node in current.items():
@@ -224,7 +224,11 @@ class _TablePrinter:
         if self.changes is not None:
             prev = figures.figure_value(self.previous, key)
             change = figures.figure_value(self.changes, key)
-            row += f"{fmt(prev):>{VALUE_WIDTH}}{nlformat.change(change):>{VALUE_WIDTH}}"
+            if key in RATE_KEYS:  # a percentage changes in percentage points
+                shown = nlformat.points(figures.difference(value, prev))
+            else:
+                shown = nlformat.change(change)
+            row += f"{fmt(prev):>{VALUE_WIDTH}}  {shown}"
         self.lines.append(row)
 
     def _node(self, key: str, node: Mapping[str, Any], depth: int) -> None:
@@ -234,6 +238,9 @@ class _TablePrinter:
                 self._countries(child, value, depth)
             elif part == "ages":
                 for direction, ages in value.items():
+                    if ages is None:
+                        self.lines.append(f"{'  ' * depth}{part_label('ages')}: –")
+                        continue
                     shown = ", ".join(f"{a} jr: {n}" for a, n in ages.items()) or "geen"
                     self.lines.append(
                         f"{'  ' * depth}{part_label('ages')}, {part_label(direction).lower()}: "
@@ -251,6 +258,9 @@ class _TablePrinter:
             what = part_label("countries") + (
                 f", {part_label(direction).lower()}" if direction else ""
             )
+            if entries is None:  # a year known only from published figures
+                self.lines.append(f"{'  ' * depth}{what}: –")
+                continue
             top = ", ".join(
                 f"{self.names.get(iso, iso)} {nlformat.number(n)}"
                 for iso, n in entries[:TOP_COUNTRIES]
@@ -269,10 +279,13 @@ class _TablePrinter:
             if self.changes is not None:
                 key = f"line2.{code}.total"
                 row += f"{nlformat.number(figures.figure_value(self.previous, key)):>{VALUE_WIDTH}}"
-                row += f"{nlformat.change(figures.figure_value(self.changes, key)):>{VALUE_WIDTH}}"
+                row += f"  {nlformat.change(figures.figure_value(self.changes, key))}"
             self.lines.append(row)
 
-    def _activities(self, items: list[dict[str, Any]]) -> None:
+    def _activities(self, items: list[dict[str, Any]] | None) -> None:
+        if items is None:
+            self.lines.append("  –")
+            return
         if not items:
             self.lines.append("  geen")
         for item in items:
