@@ -24,7 +24,15 @@ EXPECTED: dict[Role, set[Action]] = {
     Role.JURIST: DOSSIER | LISTS | {A.CASE_EXPORT},
     # The bureau: mediation records, the pool's caseload, a linked case's basic facts.
     Role.MEDIATION: {A.MEDIATION_READ, A.MEDIATION_WRITE, A.MEDIATION_AGGREGATE, A.CASE_FACTS},
-    Role.MANAGER: {A.FIGURES_VIEW, A.REPORT_PRINT, A.CONFLICTS_VIEW, A.MEDIATION_AGGREGATE},
+    # Managers also freeze a year's figures and write the report's chapters (issue #14).
+    Role.MANAGER: {
+        A.FIGURES_VIEW,
+        A.FIGURES_FREEZE,
+        A.REPORT_PRINT,
+        A.REPORT_TEXT_WRITE,
+        A.CONFLICTS_VIEW,
+        A.MEDIATION_AGGREGATE,
+    },
     Role.ADMIN: {
         A.USER_MANAGE,
         A.REFERENCE_MANAGE,
@@ -34,7 +42,10 @@ EXPECTED: dict[Role, set[Action]] = {
         A.CONFLICTS_VIEW,
         A.CONFLICTS_REVIEW,
         A.FIGURES_VIEW,
+        A.FIGURES_FREEZE,
         A.REPORT_PRINT,
+        # "registratie volledig vanaf" and the report logo (issue #14).
+        A.SETTINGS_MANAGE,
         # The whole database in or out: crosses every wall, audited (issue #11, point 1).
         A.EXPORT_ALL,
         A.IMPORT,

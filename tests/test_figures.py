@@ -14,7 +14,7 @@ from sqlalchemy import update
 from ikodesk.errors import AccessDenied
 from ikodesk.models import Country
 from ikodesk.models.enums import LINE2_CODES, Role
-from ikodesk.services import exchange, users
+from ikodesk.services import app_settings, exchange, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.figure_keys import ALL_KEYS, LIST_KEYS, SCALAR_KEYS
 from ikodesk.services.figures import (
@@ -488,45 +488,72 @@ def _historical(year: int, key: str, value: float) -> dict[str, Any]:
     return {"type": "historical_figure", "year": year, "key": key, "value": value}
 
 
-def test_historical_figures_only_for_years_without_detailed_records(db: Database) -> None:
+def test_published_figures_first_then_records_from_the_complete_year(db: Database) -> None:
+    """Issue #14, point 1: a published figure is what its year is; records count only for
+    the other keys and only from the year the records are complete."""
     load(
         db,
-        line1("L1", "2024-03-01"),
+        line1("L1", "2024-01-05"),  # Line 1 in January: 2024 is the first complete year
         line1("L2", "2024-03-02"),
+        line1("L3", "2023-12-20"),  # December only: 2023 is not complete
+        line2("C1", "2023-11-20"),  # a carried-over Line 2 case never makes a year complete
         _historical(2023, "cases.line1", 4),
         _historical(2023, "mediation.success_rate.all", 37.5),
         _historical(2022, "cases.line1", 8),
     )
     with db.session() as s:
         result = compare_figures(s, KEY_HOLDER, 2024, 2023)
-    assert result["previous"]["cases"]["line1"] == 4
+        trend = report_figures(s, KEY_HOLDER, 2024)["trend"]
+    assert result["current"]["cases"]["line1"] == 2
+    assert result["previous"]["cases"]["line1"] == 4  # published, not the one record
     assert result["change_pct"]["cases"]["line1"] == -50
-    assert result["previous"]["cases"]["total"] is None  # neither records nor a figure
+    assert result["difference"]["cases"]["line1"] == -2
+    # 2023's records are incomplete: a key without a published figure is unknown.
+    assert result["previous"]["cases"]["total"] is None
+    assert result["previous"]["cases"]["line2"] is None
     assert result["change_pct"]["cases"]["total"] is None
     assert result["previous"]["prevention"]["countries"] is None
-
-    # Once 2023 has detailed records, they win over the historical figure...
-    load(db, line1("L3", "2023-05-01"))
-    with db.session() as s:
-        result = compare_figures(s, KEY_HOLDER, 2024, 2023)
-        trend = report_figures(s, KEY_HOLDER, 2024)["trend"]
-    assert result["previous"]["cases"]["line1"] == 1
-    assert result["previous"]["cases"]["total"] == 1
-    assert result["change_pct"]["cases"]["line1"] == 100
-    assert result["previous"]["prevention"]["countries"] == []
-    # ... but the Mediation Bureau's figures of 2023 still come from the old report,
-    # as the database holds no mediations of that year.
     assert result["previous"]["mediation"]["success_rate"]["all"] == 37.5
     assert trend["years"] == [2021, 2022, 2023, 2024]
-    assert trend["values"]["cases.line1"] == [None, 8, 1, 2]
+    assert trend["values"]["cases.line1"] == [None, 8, 4, 2]
+    assert trend["values"]["cases.line2"] == [None, None, None, 0]
+
+    # An administrator moves "registratie volledig vanaf" back to 2023: its records now
+    # count for the keys without a published figure; the published ones still win.
+    with db.transaction() as s:
+        app_settings.set_records_complete_from(s, KEY_HOLDER, 2023)
+    with db.session() as s:
+        result = compare_figures(s, KEY_HOLDER, 2024, 2023)
+    assert result["previous"]["cases"]["line1"] == 4
+    assert result["previous"]["cases"]["line2"] == 1
+    assert result["previous"]["prevention"]["countries"] == []
+    assert result["previous"]["mediation"]["success_rate"]["all"] == 37.5
+
+
+def test_the_default_complete_year_needs_line1_in_january(db: Database) -> None:
+    with db.session() as s:
+        assert app_settings.records_complete(s).year is None  # no records at all
+    load(db, line2("C1", "2023-01-10"), line1("L1", "2024-02-01"), line1("L2", "2025-01-31"))
+    with db.session() as s:
+        state = app_settings.records_complete(s)
+    assert (state.year, state.explicit, state.derived) == (2025, False, 2025)
+    with db.transaction() as s:
+        app_settings.set_records_complete_from(s, KEY_HOLDER, 2024)
+    with db.session() as s:
+        assert app_settings.records_complete(s) == app_settings.RecordsComplete(2024, True, 2025)
+    with db.transaction() as s:
+        app_settings.set_records_complete_from(s, KEY_HOLDER, None)
+    with db.session() as s:
+        assert app_settings.records_complete(s).year == 2025
 
 
 def test_change_against_zero_is_null(db: Database) -> None:
-    load(db, line1("L1", "2024-03-01"), line1("L0", "2023-03-01"))
+    load(db, line1("L1", "2024-03-01"), line1("L0", "2023-01-03"))
     with db.session() as s:
         result = compare_figures(s, KEY_HOLDER, 2024, 2023)
     assert result["previous"]["cases"]["line2"] == 0
     assert result["change_pct"]["cases"]["line2"] is None
+    assert result["difference"]["cases"]["line2"] == 0
     assert result["change_pct"]["cases"]["line1"] == 0
     assert "activities" not in result["change_pct"] and "year" not in result["change_pct"]
 
@@ -565,6 +592,7 @@ def test_the_cli_refuses_a_jurist_and_serves_a_manager(cli, db: Database, db_pat
         ["--db", db_path, "--user", "directie", "figures", "--year", "2024", "--json"],
         env={**env, "IKODESK_PASSWORD": "Gele-Molen-Draait-2468"},
     )
-    assert res.code == 0 and json.loads(res.out)["cases"]["total"] == 0
+    # An empty database has no complete year of records: the figures are unknown.
+    assert res.code == 0 and json.loads(res.out)["cases"]["total"] is None
     res = cli(["--db", db_path, "figures", "--year", "24"], env=env)
     assert res.code == 1  # a usage error: not a year

@@ -131,7 +131,8 @@ def test_the_readable_table_uses_dutch_number_format(cli, reference) -> None:
     totals = next(line for line in res.out.splitlines() if line.strip().startswith("Totaal"))
     assert totals.split() == ["Totaal", "10.829", "6.683", "+62%"]
     success = next(ln for ln in res.out.splitlines() if ln.strip().startswith("Alle"))
-    assert success.split() == ["Alle", "48%", "51%", "-6%"]
+    # A success rate changes in percentage points, not in percent (issue #14).
+    assert success.split() == ["Alle", "48%", "51%", "-3", "procentpunt"]
     assert "Turkije 112, Marokko 97" in res.out
 
 
@@ -179,7 +180,7 @@ def test_the_annual_report_pdf_contains_the_seeds_figures(cli, reference, tmp_pa
         assert figure in text, figure
     for name in ("Polen", "Turkije", "Marokko", "Verenigde Staten", "Çörüz", "Łucja Öztürk"):
         assert name in text, name
-    assert "Pagina 2 van" in text and "Jaarcijfers 2024" in text
+    assert "Pagina 2 van" in text and "Jaarverslag 2024" in text
     assert "9 februari 2024" in text
     # Figures are never printed in the English format.
     assert "10,829" not in text and "24,270" not in text

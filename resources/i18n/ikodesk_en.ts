@@ -4,132 +4,132 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="203"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="220"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="219"/>
         <source>Gebruiker &amp;toevoegen…</source>
         <translation>&amp;Add user…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="222"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="221"/>
         <source>(De)&amp;activeren</source>
         <translation>(De)&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="224"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="223"/>
         <source>&amp;Wachtwoord opnieuw instellen…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="230"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="229"/>
         <source>&amp;Rol wijzigen</source>
         <translation>Change &amp;role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="236"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="235"/>
         <source>&amp;Vrijgeven</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="238"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="237"/>
         <source>Een vergrendeld account weer laten inloggen</source>
         <translation>Let a locked account log in again</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="247"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="246"/>
         <source>&amp;Gebruikers en rollen</source>
         <translation>&amp;Users and roles</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="254"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="253"/>
         <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages.</source>
         <translation>Countries with their status under the 1980 Hague Child Abduction Convention and the date of entry into force with the Netherlands. These data decide the Hague indication in cases and reports.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="263"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="262"/>
         <source>filter op naam of ISO-code</source>
         <translation>filter by name or ISO code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="271"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="270"/>
         <source>&amp;Referentiegegevens</source>
         <translation>&amp;Reference data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="281"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="280"/>
         <source>&amp;Database en back-up</source>
         <translation>&amp;Database and backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="289"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="288"/>
         <source>&amp;Conflictzaken</source>
         <translation>&amp;Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="292"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="291"/>
         <source>A&amp;uditlog</source>
         <translation>&amp;Audit log</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="325"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="324"/>
         <source>Gebruikers</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="325"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="324"/>
         <source>Kies eerst een gebruiker in de lijst.</source>
         <translation>First choose a user in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="354"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="353"/>
         <source>Gebruiker {0} toegevoegd.</source>
         <translation>User {0} added.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="391"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="390"/>
         <source>Nieuw wachtwoord ingesteld voor {0}.</source>
         <translation>New password set for {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="416"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="415"/>
         <source>{0} is {1}.</source>
         <translation>{0} is {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="417"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="416"/>
         <source>geactiveerd</source>
         <translation>activated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="417"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="416"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="422"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="421"/>
         <source>{0} weer activeren?</source>
         <translation>Activate {0} again?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="424"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="423"/>
         <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
         <translation>Deactivate {0}? They will no longer be able to log in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="428"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="427"/>
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="439"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="438"/>
         <source>{0} kan weer inloggen.</source>
         <translation>{0} can log in again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="449"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="448"/>
         <source>{0} heeft nu de rol {1}.</source>
         <translation>{0} now has the role {1}.</translation>
     </message>
@@ -710,120 +710,143 @@
 <context>
     <name>CasesPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="48"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="47"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="55"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="54"/>
         <source>&amp;Nieuwe zaak (lijn 2)</source>
         <translation>&amp;New case (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="56"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="55"/>
         <source>Ctrl+Shift+L</source>
         <translation>Ctrl+Shift+L</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="64"/>
         <source>Zoeken op referentie, naam of naam van een kind (Ctrl+K)</source>
         <translation>Search by reference, name or a child&apos;s name (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="80"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="79"/>
         <source>Alle lijnen</source>
         <translation>All lines</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="80"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="82"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="81"/>
         <source>Lijn 2</source>
         <translation>Line 2</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="85"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="84"/>
         <source>Alle codes</source>
         <translation>All codes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="89"/>
         <source>Open en gesloten</source>
         <translation>Open and closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="90"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="91"/>
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="94"/>
         <source>Alle behandelaars</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="97"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="99"/>
         <source>&amp;Lijn</source>
         <translation>&amp;Line</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="100"/>
         <source>C&amp;ode</source>
         <translation>C&amp;ode</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="102"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="101"/>
         <source>S&amp;tatus</source>
         <translation>S&amp;tatus</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="103"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="102"/>
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="103"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="192"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="191"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="214"/>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="223"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="222"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="250"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="249"/>
         <source>{0} of meer zaken: verfijn de zoekopdracht</source>
         <translation>{0} or more cases: refine the search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="253"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="252"/>
         <source>{0} zaken</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="262"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="261"/>
         <source>Er is iets gevonden achter een conflictmuur: een dossier dat bij deze zoekopdracht past, maar voor u is afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
         <translation>Something was found behind a conflict wall: a dossier that matches this search but is screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
+    </message>
+</context>
+<context>
+    <name>ChangesModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="40"/>
+        <source>Cijfer</source>
+        <translation>Figure</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="41"/>
+        <source>Vastgesteld</source>
+        <translation>Frozen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="42"/>
+        <source>Nu</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="43"/>
+        <source>Verschil</source>
+        <translation>Difference</translation>
     </message>
 </context>
 <context>
@@ -1192,37 +1215,37 @@
 <context>
     <name>CountriesModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="111"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="110"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="111"/>
         <source>ISO</source>
         <translation>ISO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="112"/>
         <source>HKOV 1980</source>
         <translation>Hague 1980</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="114"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="113"/>
         <source>In werking sinds</source>
         <translation>In force since</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="114"/>
         <source>EU</source>
         <translation>EU</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="120"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="119"/>
         <source>ja</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="121"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="120"/>
         <source>nee</source>
         <translation>no</translation>
     </message>
@@ -1314,122 +1337,122 @@
 <context>
     <name>DatabaseTab</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="42"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="43"/>
         <source>Database</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="45"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="46"/>
         <source>sleutelbos van het besturingssysteem (met herstelsleutel)</source>
         <translation>operating system keyring (with recovery key)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="47"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="48"/>
         <source>wachtwoordzin</source>
         <translation>passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="62"/>
         <source>Back-up</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="65"/>
         <source>Een back-up is een versleutelde kopie met dezelfde sleutel als de database.</source>
         <translation>A backup is an encrypted copy with the same key as the database.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="71"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="72"/>
         <source>Bladeren…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="74"/>
         <source>&amp;Nu back-up maken</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="88"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="89"/>
         <source>Instellingen voor alle werkplekken</source>
         <translation>Settings for all workstations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="96"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="97"/>
         <source> minuten</source>
         <translation> minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="99"/>
         <source>Op&amp;slaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="105"/>
         <source>&amp;Vergrendelen na</source>
         <translation>&amp;Lock after</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="119"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="122"/>
         <source>Back-up opslaan</source>
         <translation>Save backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="119"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="122"/>
         <source>Database (*.db)</source>
         <translation>Database (*.db)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="131"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="134"/>
         <source>Back-up wordt gemaakt…</source>
         <translation>Making the backup…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="50"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="51"/>
         <source>Locatie</source>
         <translation>Location</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="51"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="52"/>
         <source>Sleutel</source>
         <translation>Key</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="52"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="53"/>
         <source>Versleuteling</source>
         <translation>Encryption</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="52"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="53"/>
         <source>SQLCipher 4 (AES-256)</source>
         <translation>SQLCipher 4 (AES-256)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="53"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="54"/>
         <source>Schemaversie</source>
         <translation>Schema version</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="54"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="55"/>
         <source>Database-id</source>
         <translation>Database id</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="127"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="130"/>
         <source>Kies een bestand voor de back-up.</source>
         <translation>Choose a file for the backup.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="145"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="148"/>
         <source>De back-up is niet gelukt.</source>
         <translation>The backup failed.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="137"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="140"/>
         <source>Back-up gemaakt: {0}</source>
         <translation>Backup made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="166"/>
         <source>Opgeslagen: vergrendelen na {0} minuten zonder invoer.</source>
         <translation>Saved: lock after {0} minutes without input.</translation>
     </message>
@@ -1453,12 +1476,12 @@
 <context>
     <name>FiguresModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/figures_view.py" line="83"/>
+        <location filename="../../src/ikodesk/ui/reports/figures_view.py" line="91"/>
         <source>Cijfer</source>
         <translation>Figure</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/figures_view.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/reports/figures_view.py" line="98"/>
         <source>Verschil</source>
         <translation>Change</translation>
     </message>
@@ -1489,6 +1512,76 @@
         <location filename="../../src/ikodesk/ui/wizard.py" line="316"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>FreezePanel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="78"/>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="126"/>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="129"/>
+        <source>Jaar vast&amp;stellen…</source>
+        <translation>Free&amp;ze year…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="82"/>
+        <source>De cijfers van dit jaar uit de registratie vastleggen als gepubliceerde cijfers</source>
+        <translation>Store this year's figures from the records as its published figures</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="103"/>
+        <source>Gegevens over {0} worden opgehaald…</source>
+        <translation>Fetching the data of {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="118"/>
+        <source>De cijfers van {0} zijn vastgesteld op {1} door {2}.</source>
+        <translation>The figures of {0} were frozen on {1} by {2}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="121"/>
+        <source>Opnieuw vast&amp;stellen…</source>
+        <translation>Free&amp;ze again…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="124"/>
+        <source>{0} heeft {1} gepubliceerde cijfers uit eerdere jaarverslagen; die gaan voor.</source>
+        <translation>{0} has {1} published figures from earlier annual reports; they come first.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="128"/>
+        <source>{0} is niet vastgesteld.</source>
+        <translation>{0} is not frozen.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="133"/>
+        <source>De registratie is volledig vanaf {0}: de registratie telt voor dit jaar niet mee.</source>
+        <translation>The records are complete from {0}: the records do not count for this year.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="142"/>
+        <source>Sinds de vaststelling veranderd door late registraties en correcties:</source>
+        <translation>Changed since the freeze by late registrations and corrections:</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="145"/>
+        <source>Sinds de vaststelling is geen cijfer veranderd.</source>
+        <translation>No figure has changed since the freeze.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="163"/>
+        <source>{0} heeft al gepubliceerde cijfers. Opnieuw vaststellen vervangt ze door de cijfers die de registratie nu geeft; de eerdere versie blijft bewaard. Doorgaan?</source>
+        <translation>{0} already has published figures. Freezing again replaces them with the figures the records give now; the earlier version is kept. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="168"/>
+        <source>De cijfers van {0} uit de registratie worden vastgelegd als de gepubliceerde cijfers van dat jaar. Latere wijzigingen in de registratie veranderen ze niet; ze staan dan in de lijst hieronder en op een erratum. Doorgaan?</source>
+        <translation>The figures of {0} from the records are stored as that year's published figures. Later changes in the records do not change them; they then appear in the list below and on an erratum. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="179"/>
+        <source>Jaar vaststellen</source>
+        <translation>Freeze year</translation>
     </message>
 </context>
 <context>
@@ -1812,197 +1905,197 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="53"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="52"/>
         <source>ikodesk — Centrum Internationale Kinderontvoering</source>
         <translation>ikodesk — Centre for International Child Abduction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="74"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="73"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="78"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="77"/>
         <source>Zaken (lijn 2)</source>
         <translation>Cases (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="80"/>
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="84"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="83"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="88"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="92"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="171"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="170"/>
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="175"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="174"/>
         <source>Nieuwe registratie &amp;lijn 1</source>
         <translation>New &amp;line 1 registration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="181"/>
         <source>Nieuwe &amp;tweedelijnszaak</source>
         <translation>New line &amp;2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="185"/>
         <source>&amp;Zoeken</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="189"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="188"/>
         <source>&amp;Vergrendelen</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="189"/>
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="192"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="191"/>
         <source>A&amp;fsluiten</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="195"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="194"/>
         <source>B&amp;eeld</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="196"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="195"/>
         <source>&amp;Taal</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="204"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="206"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
         <source>&amp;Sneltoetsen</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="207"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="206"/>
         <source>&amp;Over ikodesk</source>
         <translation>&amp;About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="212"/>
         <source>Gebruiker: {0} ({1})</source>
         <translation>User: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="215"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="214"/>
         <source>sleutelhouder</source>
         <translation>key holder</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="216"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="215"/>
         <source>Rol: {0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="217"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="216"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="299"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="298"/>
         <source>Taal</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="300"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="299"/>
         <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
         <translation>The language takes effect when you restart ikodesk.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="307"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="306"/>
         <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
         <translation>new line 1 registration (from any window)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="311"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="310"/>
         <source>nieuwe tweedelijnszaak</source>
         <translation>new line 2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="313"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="312"/>
         <source>zoeken in zaken</source>
         <translation>search cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="314"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="313"/>
         <source>zaak opslaan</source>
         <translation>save the case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="315"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="314"/>
         <source>nieuw contactmoment in een zaak</source>
         <translation>new contact in a case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="316"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="315"/>
         <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
         <translation>save a line 1 registration; open a case in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="319"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="318"/>
         <source>vergrendelen</source>
         <translation>lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="327"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="326"/>
         <source>Sneltoetsen</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="334"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="333"/>
         <source>Over ikodesk</source>
         <translation>About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="336"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="335"/>
         <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="405"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="404"/>
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="407"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="406"/>
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="439"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="438"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="441"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="440"/>
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -2078,127 +2171,127 @@
 <context>
     <name>MediationPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="67"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="66"/>
         <source>Mediation Bureau</source>
         <translation>Mediation Bureau</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="72"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="71"/>
         <source>bijv. M2024-007 (Ctrl+K)</source>
         <translation>e.g. M2024-007 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="75"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="74"/>
         <source>&amp;Ga naar</source>
         <translation>&amp;Go to</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="78"/>
         <source>&amp;Nieuwe aanvraag</source>
         <translation>&amp;New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="92"/>
         <source>&amp;Aanvragen</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="94"/>
         <source>Mediator&amp;pool</source>
         <translation>Mediator &amp;pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="106"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="105"/>
         <source>&amp;Nieuwe aanvraag (Ctrl+N)</source>
         <translation>&amp;New request (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="150"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="149"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="153"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="152"/>
         <source>IKO en NIKO</source>
         <translation>IKO and NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="158"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="157"/>
         <source>Alle statussen</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="162"/>
         <source>Alle mediators</source>
         <translation>All mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="166"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="165"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="167"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="166"/>
         <source>S&amp;oort</source>
         <translation>&amp;Type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="168"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="167"/>
         <source>S&amp;tatus</source>
         <translation>&amp;Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="169"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="168"/>
         <source>Me&amp;diator</source>
         <translation>Me&amp;diator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="179"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="178"/>
         <source>Op&amp;enen</source>
         <translation>Op&amp;en</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="180"/>
         <source>Enter in de lijst</source>
         <translation>Enter in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="256"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="255"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="287"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="286"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="303"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="302"/>
         <source>{0} aanvragen</source>
         <translation>{0} requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="316"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="315"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, aangevraagd {3}, kind van {4} jaar)</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, requested {3}, child aged {4})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="327"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="326"/>
         <source>en nog {0}</source>
         <translation>and {0} more</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="330"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="329"/>
         <source>Een niet-voortgezette aanvraag met een kind van {0} jaar of ouder heeft nog geen bijzondere curator (afspraak van het bureau):</source>
         <translation>A request that was not continued, with a child of {0} or older, has no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="335"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="334"/>
         <source>{0} niet-voortgezette aanvragen met een kind van {1} jaar of ouder hebben nog geen bijzondere curator (afspraak van het bureau):</source>
         <translation>{0} requests that were not continued, with a child of {1} or older, have no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="340"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="339"/>
         <source>Bijzondere curator benoemen</source>
         <translation>Appoint a special curator</translation>
     </message>
@@ -2843,194 +2936,294 @@
     </message>
 </context>
 <context>
+    <name>ReportSettingsBox</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="38"/>
+        <source>Jaarcijfers en jaarverslag</source>
+        <translation>Annual figures and annual report</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="45"/>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="116"/>
+        <source>automatisch</source>
+        <translation>automatic</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="47"/>
+        <source>Opslaan</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="53"/>
+        <source>Registratie v&amp;olledig vanaf</source>
+        <translation>Rec&amp;ords complete from</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="62"/>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="106"/>
+        <source>geen logo</source>
+        <translation>no logo</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="65"/>
+        <source>&amp;Logo kiezen…</source>
+        <translation>Choose &amp;logo…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="68"/>
+        <source>Logo ver&amp;wijderen</source>
+        <translation>Re&amp;move logo</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="74"/>
+        <source>Logo op de voorkant</source>
+        <translation>Logo on the cover</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="90"/>
+        <source>geen jaar</source>
+        <translation>no year</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="93"/>
+        <source>Gepubliceerde cijfers van een jaar (geïmporteerd of vastgesteld) gaan altijd voor; de registratie telt alleen vanaf dit jaar. Automatisch: het eerste jaar met Lijn 1-registraties in januari (nu {0}).</source>
+        <translation>A year's published figures (imported or frozen) always come first; the records count only from this year. Automatic: the first year with Line 1 registrations in January (now {0}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="115"/>
+        <source>Opgeslagen: registratie volledig vanaf {0}.</source>
+        <translation>Saved: records complete from {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="132"/>
+        <source>Logo kiezen</source>
+        <translation>Choose logo</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="134"/>
+        <source>Afbeeldingen (*.png *.jpg *.jpeg)</source>
+        <translation>Images (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="147"/>
+        <source>Het logo is opgeslagen.</source>
+        <translation>The logo has been saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/report_settings.py" line="147"/>
+        <source>Het logo is verwijderd.</source>
+        <translation>The logo has been removed.</translation>
+    </message>
+</context>
+<context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/figures_view.py" line="175"/>
+        <location filename="../../src/ikodesk/ui/reports/figures_view.py" line="184"/>
         <source>Lijn 2 per code, {0}</source>
         <translation>Line 2 by code, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="76"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="80"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="93"/>
         <source>Cijfers &amp;tonen</source>
         <translation>&amp;Show figures</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="97"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="99"/>
         <source>&amp;Vergelijken met</source>
         <translation>&amp;Compare with</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="101"/>
-        <source>&amp;Jaarcijfers (PDF)</source>
-        <translation>&amp;Annual figures (PDF)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="108"/>
         <source>&amp;Mediationcijfers (PDF)</source>
         <translation>&amp;Mediation figures (PDF)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="133"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="143"/>
         <source>filter, bijvoorbeeld: ontvoering, telefoon, Preventie</source>
         <translation>filter, for example: ontvoering, telefoon, Preventie</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="165"/>
         <source>&amp;Cijfers</source>
         <translation>&amp;Figures</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="191"/>
         <source>&amp;Grafieken</source>
         <translation>&amp;Charts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="196"/>
         <source>Nog geen rapport gemaakt.</source>
         <translation>No report made yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="187"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="197"/>
         <source>&amp;Afdrukken…</source>
         <translation>&amp;Print…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="200"/>
         <source>&amp;Opslaan als…</source>
         <translation>&amp;Save as…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="214"/>
         <source>&amp;PDF</source>
         <translation>&amp;PDF</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="224"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="240"/>
         <source>Cijfers over {0} worden berekend…</source>
         <translation>Computing the figures for {0}…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="244"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="266"/>
         <source>{0}: {1} zaken (lijn 1: {2}, lijn 2: {3}), {4} contactmomenten.</source>
         <translation>{0}: {1} cases (line 1: {2}, line 2: {3}), {4} contacts.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="252"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="274"/>
         <source>Vergeleken met {0}.</source>
         <translation>Compared with {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="255"/>
-        <source>Zaken per lijn, vier jaar</source>
-        <translation>Cases per line, four years</translation>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="105"/>
+        <source>&amp;Jaarverslag (PDF)</source>
+        <translation>Annual &amp;report (PDF)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="260"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="112"/>
+        <source>met &amp;erratum</source>
+        <translation>with &amp;erratum</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="115"/>
+        <source>Voor een vastgesteld jaar: een pagina met wat sindsdien is veranderd</source>
+        <translation>For a frozen year: a page with what has changed since</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="218"/>
+        <source>Vaststell&amp;ing</source>
+        <translation>Freez&amp;ing</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="220"/>
+        <source>&amp;Teksten</source>
+        <translation>&amp;Texts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="277"/>
+        <source>Zaken per lijn, {0}</source>
+        <translation>Cases per line, {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="282"/>
         <source>Ontvoering naar het buitenland: landen, {0}</source>
         <translation>Abduction abroad: countries, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="263"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="285"/>
         <source>Preventie: landen, {0}</source>
         <translation>Prevention: countries, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="276"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="298"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="277"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="299"/>
         <source>Contactmomenten</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="278"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="300"/>
         <source>Ontvoeringszaken van ouders</source>
         <translation>Parents&apos; abduction cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="279"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="301"/>
         <source>Kinderen in die zaken</source>
         <translation>Children in those cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="280"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="302"/>
         <source>Uitgaand naar een HKOV-land</source>
         <translation>Outgoing to a Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="281"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="303"/>
         <source>Uitgaand naar een niet-HKOV-land</source>
         <translation>Outgoing to a non-Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="282"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="304"/>
         <source>Kinderen in preventiezaken</source>
         <translation>Children in prevention cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="283"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="305"/>
         <source>Mediationverzoeken</source>
         <translation>Mediation requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="284"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="306"/>
         <source>Slagingspercentage mediation</source>
         <translation>Mediation success rate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="309"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="331"/>
         <source>Dat is niet gelukt.</source>
         <translation>That did not work.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="323"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="346"/>
         <source>Het rapport wordt gemaakt…</source>
         <translation>Making the report…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="361"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="385"/>
         <source>{0} ({1} pagina&apos;s)</source>
         <translation>{0} ({1} pages)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="363"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="387"/>
         <source>Rapport gemaakt: {0}</source>
         <translation>Report made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="374"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="398"/>
         <source>Rapport opslaan</source>
         <translation>Save report</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="376"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="400"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="386"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="410"/>
         <source>Opgeslagen als {0}</source>
         <translation>Saved as {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="403"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="427"/>
         <source>De printer kan niet worden gebruikt.</source>
         <translation>The printer cannot be used.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="414"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="438"/>
         <source>Naar de printer gestuurd.</source>
         <translation>Sent to the printer.</translation>
     </message>
@@ -3290,6 +3483,59 @@
     </message>
 </context>
 <context>
+    <name>TextsEditor</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="39"/>
+        <source>Teksten van het jaarverslag. Een leeg hoofdstuk komt niet in het rapport. Een lege regel begint een nieuwe alinea, een regel die met &quot;- &quot; begint is een opsommingsteken.</source>
+        <translation>Texts of the annual report. An empty chapter is left out of the report. An empty line starts a new paragraph, a line starting with &quot;- &quot; is a bullet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="47"/>
+        <source>&amp;Hoofdstuk</source>
+        <translation>&amp;Chapter</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="64"/>
+        <source>Tekst op&amp;slaan</source>
+        <translation>&amp;Save text</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="93"/>
+        <source> (leeg)</source>
+        <translation> (empty)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="107"/>
+        <source>Tekst van {0} overnemen</source>
+        <translation>Use the text of {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="111"/>
+        <source>Laatst gewijzigd op {0} door {1}.</source>
+        <translation>Last changed on {0} by {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="117"/>
+        <source>Nog geen tekst voor {0}; de tekst van {1} kan als begin dienen.</source>
+        <translation>No text for {0} yet; the text of {1} can serve as a start.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="122"/>
+        <source>Nog geen tekst voor {0}.</source>
+        <translation>No text for {0} yet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="129"/>
+        <source>De tekst van {0} is overgenomen; pas hem aan en sla hem op.</source>
+        <translation>The text of {0} has been copied; adapt it and save it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/texts_editor.py" line="146"/>
+        <source>Opgeslagen.</source>
+        <translation>Saved.</translation>
+    </message>
+</context>
+<context>
     <name>UnlockDialog</name>
     <message>
         <location filename="../../src/ikodesk/ui/login.py" line="56"/>
@@ -3345,52 +3591,52 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="138"/>
         <source>Wachtwoord opnieuw instellen</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="141"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="140"/>
         <source>Gebruiker toevoegen</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="160"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="159"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="162"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="161"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="162"/>
         <source>&amp;Rol</source>
         <translation>&amp;Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="164"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="163"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="165"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="164"/>
         <source>N&amp;ogmaals</source>
         <translation>A&amp;gain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="173"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="172"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="175"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="174"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="185"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="184"/>
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -3398,42 +3644,42 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="78"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="77"/>
         <source>Gebruikersnaam</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="78"/>
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="80"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="79"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="80"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="86"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="85"/>
         <source>vergrendeld (mislukte inlogpogingen)</source>
         <translation>locked (failed login attempts)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="89"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="91"/>
         <source>actief, nog geen wachtwoord</source>
         <translation>active, no password yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="93"/>
         <source>actief</source>
         <translation>active</translation>
     </message>
@@ -3888,22 +4134,22 @@
         <translation>This mediator does not exist (any more).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="153"/>
+        <location filename="../../src/ikodesk/services/access.py" line="160"/>
         <source>Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een (mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien.</source>
         <translation>No access: this file is screened off. It belongs to the other side of a (possible) conflict case that you work on or have viewed.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="158"/>
+        <location filename="../../src/ikodesk/services/access.py" line="165"/>
         <source>Deze behandelaar kan de zaak niet krijgen: de zaak is voor deze behandelaar afgeschermd (de andere kant van een conflictzaak die hij of zij behandelt of heeft ingezien). Kies een andere behandelaar.</source>
         <translation>This handler cannot be given the case: the case is screened off for this handler (the other side of a conflict case they handle or have viewed). Choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="201"/>
+        <location filename="../../src/ikodesk/services/access.py" line="208"/>
         <source>Geen toegang: uw rol ({role}) mag dit niet ({action}).</source>
         <translation>No access: your role ({role}) may not do this ({action}).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="221"/>
+        <location filename="../../src/ikodesk/services/access.py" line="228"/>
         <source>Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld.</source>
         <translation>No access: this second-line file is handled by a jurist.</translation>
     </message>
@@ -3954,9 +4200,24 @@
         <translation>Unknown user name or wrong password. After a failed attempt you must wait a moment before trying again; after {attempts} failed attempts in a row the account is locked for {minutes} minutes (the administrator can unlock it sooner).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/app_settings.py" line="36"/>
+        <location filename="../../src/ikodesk/services/app_settings.py" line="41"/>
         <source>De vergrendeltijd moet tussen {low} en {high} minuten liggen.</source>
         <translation>The lock time must be between {low} and {high} minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/app_settings.py" line="117"/>
+        <source>Het jaar moet tussen {low} en {high} liggen.</source>
+        <translation>The year must be between {low} and {high}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/app_settings.py" line="171"/>
+        <source>Het logo moet een PNG- of JPEG-bestand zijn.</source>
+        <translation>The logo must be a PNG or JPEG file.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/app_settings.py" line="175"/>
+        <source>Het logo is te groot (hoogstens {kb} kB).</source>
+        <translation>The logo is too large (at most {kb} kB).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/conflicts/review.py" line="117"/>
@@ -3999,6 +4260,46 @@
         <location filename="../../src/ikodesk/errors.py" line="74"/>
         <source>De database is bezet: een ander programma of een andere werkplek schrijft er op dit moment in (bijvoorbeeld een import). Er is niets opgeslagen. Probeer het over een ogenblik opnieuw.</source>
         <translation>The database is busy: another program or workstation is writing to it right now (an import, for example). Nothing was saved. Try again in a moment.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/report_texts.py" line="84"/>
+        <source>Onbekend hoofdstuk: {chapter}.</source>
+        <translation>Unknown chapter: {chapter}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/report_texts.py" line="96"/>
+        <source>De tekst is te lang (hoogstens {n} tekens).</source>
+        <translation>The text is too long (at most {n} characters).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/report_texts.py" line="101"/>
+        <source>De tekst kan zo niet worden bewaard: {problem}</source>
+        <translation>The text cannot be saved like this: {problem}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/figures/freezing.py" line="73"/>
+        <source>{year} is nog niet voorbij: alleen een afgesloten jaar kan worden vastgesteld.</source>
+        <translation>{year} is not over yet: only a finished year can be frozen.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/figures/freezing.py" line="82"/>
+        <source>De registratie van {year} is niet volledig (registratie volledig vanaf: {start}); de cijfers van dat jaar kunnen niet uit de registratie worden vastgesteld.</source>
+        <translation>The records of {year} are not complete (records complete from: {start}); that year's figures cannot be frozen from the records.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/figures/freezing.py" line="96"/>
+        <source>{year} is al vastgesteld op {at} door {by}. Stel het jaar opnieuw vast (--replace) om de cijfers te vervangen; de eerdere versie blijft bewaard.</source>
+        <translation>{year} was already frozen on {at} by {by}. Freeze the year again (--replace) to replace the figures; the earlier version is kept.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/figures/freezing.py" line="106"/>
+        <source>{year} heeft al gepubliceerde cijfers (geïmporteerd). Stel het jaar opnieuw vast (--replace) om ze te vervangen; de eerdere versie blijft bewaard.</source>
+        <translation>{year} already has published figures (imported). Freeze the year again (--replace) to replace them; the earlier version is kept.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/figures/freezing.py" line="174"/>
+        <source>{year} is niet vastgesteld: er is niets om mee te vergelijken.</source>
+        <translation>{year} is not frozen: there is nothing to compare with.</translation>
     </message>
 </context>
 </TS>

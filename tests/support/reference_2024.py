@@ -19,9 +19,11 @@ contradicts itself, the counting rules of spec/annual-figures.md decide:
   both stated figures are reproduced: 4 left-behind fathers' cases carry
   taker "father" as the seed's own numbers imply.
 
-Years other than 2024 hold no detailed records (so comparisons with 2023 use
-the historical figures below, from the same report), except a few records in
-January 2025 that must not count in 2024.
+Years other than 2024 hold no complete records (so comparisons with 2023 use
+the historical figures below, from the same report, as published figures):
+the database still holds 40 Line 2 cases opened in late 2023 and carried
+over into 2024 (issue #14: they must not make a "2023: 40 zaken"), and a few
+records in January 2025 that must not count in 2024.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ LINE2: dict[str, tuple[int, int]] = {
 LINE1_CASES = 9008
 LINE2_CLOSED_IN_YEAR = 1573
 LINE2_CLOSED_NEXT_YEAR = 100  # of the 248 carried over; the rest is still open
+CARRIED_FROM_2023 = 40  # Line 2 cases opened in late 2023, before the records are complete
 
 CONTACT_CELLS: dict[tuple[str, str], int] = {
     ("phone", "parent"): 12779,
@@ -363,6 +366,34 @@ def build() -> ReferenceData:
             "requester": {"kind": "parent", "relation": "mother"},
         }
     )
+    # Line 2 cases opened in November and December 2023, carried over into 2024, with
+    # contact moments in 2023 only: 2023's records are not complete (no Line 1).
+    for i in range(CARRIED_FROM_2023):
+        ref = f"2023-L2-{i + 1:05d}"
+        opened = date(2023, 11, 1) + timedelta(days=i)
+        recs.append(
+            {
+                "type": "case",
+                "ref": ref,
+                "line": 2,
+                "code": "prevention" if i % 2 else "other_advice",
+                "opened": opened.isoformat(),
+                "handler": "jdevries",
+                "requester": _parent("mother", "potential_left_behind" if i % 2 else None),
+                **({"country": "TR"} if i % 2 else {}),
+                **({"closed": "2024-02-01", "close_reason": "resolved"} if i % 3 else {}),
+            }
+        )
+        recs.append(
+            {
+                "type": "contact",
+                "case": ref,
+                "at": f"{opened.isoformat()}T10:00",
+                "channel": "phone",
+                "party": "parent",
+                "handler": "jdevries",
+            }
+        )
     carried = [c for c in line2 if "closed" not in c][:25]
     recs += [
         {

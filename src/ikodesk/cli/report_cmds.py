@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ikodesk.cli.common import Context, Subcommands, out
+from ikodesk.cli.figures_cmds import FIGURE_ACTIONS, figure_action
 from ikodesk.cli.terminal import safe
 from ikodesk.errors import UsageError
 from ikodesk.models.enums import ActivityKind, CaseCode
@@ -39,13 +40,35 @@ def _year(text: str) -> int:
 
 def register(sub: Subcommands) -> None:
     p = sub.add_parser(
-        "figures", help="de jaarcijfers tonen (vereist een manager- of beheerdersrol)"
+        "figures",
+        help="de jaarcijfers tonen, een jaar vaststellen of wijzigingen sinds vaststelling tonen",
+        description=(
+            "Zonder actie: de jaarcijfers van --year. freeze: de cijfers van --year vaststellen "
+            "als gepubliceerde cijfers (--replace vervangt een eerdere vaststelling, die bewaard "
+            "blijft). diff: wat sinds de vaststelling van --year is veranderd. complete-from: "
+            "vanaf welk jaar de registratie volledig is (tonen, of met --set JJJJ / --auto "
+            "wijzigen: beheerders)."
+        ),
     )
-    p.add_argument("--year", type=_year, required=True, metavar="JJJJ", help="het jaar")
+    p.add_argument(
+        "figures_action",
+        nargs="?",
+        choices=FIGURE_ACTIONS,
+        metavar="ACTIE",
+        help="freeze, diff of complete-from (zonder: de cijfers tonen)",
+    )
+    p.add_argument("--year", type=_year, metavar="JJJJ", help="het jaar")
     p.add_argument("--compare", type=_year, metavar="JJJJ", help="vergelijken met dit jaar")
     p.add_argument(
         "--json", action="store_true", help="als JSON (annual-figures.md) in plaats van een tabel"
     )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="freeze: een eerdere vaststelling vervangen (de eerdere versie blijft bewaard)",
+    )
+    p.add_argument("--set", type=_year, metavar="JJJJ", dest="set_year", help="complete-from")
+    p.add_argument("--auto", action="store_true", help="complete-from: terug naar de standaard")
     p.set_defaults(func=cmd_figures)
 
     p = sub.add_parser("report", help="een rapport als PDF maken")
@@ -61,6 +84,11 @@ def register(sub: Subcommands) -> None:
         )
         r.add_argument(
             "-o", "--output", required=True, type=Path, metavar="BESTAND", help="het PDF-bestand"
+        )
+        r.add_argument(
+            "--erratum",
+            action="store_true",
+            help="met een erratum: wat sinds de vaststelling van het jaar is veranderd",
         )
         r.set_defaults(func=cmd_report)
 
@@ -78,10 +106,14 @@ def _write_utf8(text: str) -> None:
 
 
 def cmd_figures(args: argparse.Namespace, ctx: Context) -> int:
+    if args.figures_action is not None:
+        return figure_action(args, ctx, _write_utf8)
+    if args.year is None:
+        raise UsageError("Geef het jaar met --year JJJJ.")
     actor = ctx.actor
     with ctx.db.session() as session:
         if args.compare is None:
-            result = figures.compute_figures(session, actor, args.year)
+            result = figures.year_figures(session, actor, args.year)
         else:
             result = figures.compare_figures(session, actor, args.year, args.compare)
         names = {c.iso2: c.name_nl for c in countries(session)}
@@ -107,6 +139,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
         target,
         build=BUILDERS[kind],
         progress=_progress_printer(),
+        erratum=args.erratum,
     )
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -139,7 +172,7 @@ def figures_table(result: Mapping[str, Any], country_names: Mapping[str, str]) -
     if comparing:
         header = (
             f"{'':<{LABEL_WIDTH}}{result['year']:>{VALUE_WIDTH}}"
-            f"{result['compare']:>{VALUE_WIDTH}}{'verschil':>{VALUE_WIDTH}}"
+            f"{result['compare']:>{VALUE_WIDTH}}  verschil"
         )
     printer = _TablePrinter(lines, previous, changes, country_names, header)
     for section, node in current.items():
@@ -191,7 +224,11 @@ class _TablePrinter:
         if self.changes is not None:
             prev = figures.figure_value(self.previous, key)
             change = figures.figure_value(self.changes, key)
-            row += f"{fmt(prev):>{VALUE_WIDTH}}{nlformat.change(change):>{VALUE_WIDTH}}"
+            if key in RATE_KEYS:  # a percentage changes in percentage points
+                shown = nlformat.points(figures.difference(value, prev))
+            else:
+                shown = nlformat.change(change)
+            row += f"{fmt(prev):>{VALUE_WIDTH}}  {shown}"
         self.lines.append(row)
 
     def _node(self, key: str, node: Mapping[str, Any], depth: int) -> None:
@@ -201,6 +238,9 @@ class _TablePrinter:
                 self._countries(child, value, depth)
             elif part == "ages":
                 for direction, ages in value.items():
+                    if ages is None:
+                        self.lines.append(f"{'  ' * depth}{part_label('ages')}: –")
+                        continue
                     shown = ", ".join(f"{a} jr: {n}" for a, n in ages.items()) or "geen"
                     self.lines.append(
                         f"{'  ' * depth}{part_label('ages')}, {part_label(direction).lower()}: "
@@ -218,6 +258,9 @@ class _TablePrinter:
             what = part_label("countries") + (
                 f", {part_label(direction).lower()}" if direction else ""
             )
+            if entries is None:  # a year known only from published figures
+                self.lines.append(f"{'  ' * depth}{what}: –")
+                continue
             top = ", ".join(
                 f"{self.names.get(iso, iso)} {nlformat.number(n)}"
                 for iso, n in entries[:TOP_COUNTRIES]
@@ -236,10 +279,13 @@ class _TablePrinter:
             if self.changes is not None:
                 key = f"line2.{code}.total"
                 row += f"{nlformat.number(figures.figure_value(self.previous, key)):>{VALUE_WIDTH}}"
-                row += f"{nlformat.change(figures.figure_value(self.changes, key)):>{VALUE_WIDTH}}"
+                row += f"  {nlformat.change(figures.figure_value(self.changes, key))}"
             self.lines.append(row)
 
-    def _activities(self, items: list[dict[str, Any]]) -> None:
+    def _activities(self, items: list[dict[str, Any]] | None) -> None:
+        if items is None:
+            self.lines.append("  –")
+            return
         if not items:
             self.lines.append("  geen")
         for item in items:

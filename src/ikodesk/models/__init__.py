@@ -1,6 +1,11 @@
 """Typed SQLAlchemy 2 models of ikodesk's domain."""
 
-from ikodesk.models.activities import Activity, HistoricalFigure
+from ikodesk.models.activities import (
+    Activity,
+    HistoricalFigure,
+    HistoricalFigureVersion,
+    ReportText,
+)
 from ikodesk.models.audit import AuditEntry
 from ikodesk.models.base import Base
 from ikodesk.models.cases import Case, CaseNotes, Child, Contact, Person, age_in_years
@@ -38,6 +43,7 @@ __all__ = [
     "Contact",
     "Country",
     "HistoricalFigure",
+    "HistoricalFigureVersion",
     "MatchKey",
     "Mediation",
     "MediationChild",
@@ -45,6 +51,7 @@ __all__ = [
     "Mediator",
     "MetaEntry",
     "Person",
+    "ReportText",
     "SearchTerms",
     "User",
     "WallClaim",

@@ -187,7 +187,13 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     REFERENCE_MANAGE = "reference.manage"
     FIGURES_VIEW = "figures.view"
+    # Storing a year's computed figures as its published figures (issue #14).
+    FIGURES_FREEZE = "figures.freeze"
     REPORT_PRINT = "report.print"
+    # The narrative chapters of the annual report (Voorwoord, ...).
+    REPORT_TEXT_WRITE = "report.text"
+    # Database-wide settings: "registratie volledig vanaf", the report logo.
+    SETTINGS_MANAGE = "settings.manage"
     EXPORT_ALL = "export.all"
     IMPORT = "import"
     BACKUP = "backup"

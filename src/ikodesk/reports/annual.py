@@ -1,10 +1,15 @@
 """The annual report: `ikodesk report annual --year YYYY -o FILE.pdf`.
 
-Follows the structure of the centre's annual report: cover; cases and contact
-moments with the previous year; contacts by channel and party; intensity; the
-Line 2 sections (prevention, relocation consent, international abduction with
+Follows the structure of the centre's annual report: cover (logo, "Jaarverslag
+YYYY", where the figures come from); contents; Voorwoord; Algemene uitleg
+(the manager's texts and the Conflictzaken); cases and contact moments with
+the previous year; contacts by channel and party; intensity; the Line 2
+sections (prevention, relocation consent, international abduction with
 directions and Hague status, family abduction, international contact); the
-Line 1 / Line 2 overview; mediation; activities. The Line 2 chapters are in
+Line 1 / Line 2 overview; mediation (pool, meetings, figures, reasons of
+failure); activities; Bijzondere leerstoel and projects; on request the
+erratum of a frozen year. The texts around the numbers are in
+`reports.annual_texts`. The Line 2 chapters are in
 `reports.annual_line2`; what the chapters share in `reports.annual_parts`.
 """
 
@@ -20,7 +25,7 @@ from reportlab.platypus import Flowable
 
 from ikodesk.models.enums import LINE2_CODES, ActivityKind, CaseCode
 from ikodesk.models.labels import label
-from ikodesk.reports import charts
+from ikodesk.reports import annual_texts, charts
 from ikodesk.reports.annual_line2 import Line2Chapters
 from ikodesk.reports.annual_parts import COMPARE_COLS as _COMPARE_COLS
 from ikodesk.reports.annual_parts import n as _n
@@ -39,7 +44,12 @@ from ikodesk.reports.layout import (
     subheading,
     tiles,
 )
-from ikodesk.reports.mediation import interviews_section, outcomes_section, requests_section
+from ikodesk.reports.mediation import (
+    failure_section,
+    interviews_section,
+    outcomes_section,
+    requests_section,
+)
 from ikodesk.reports.view import FigureView
 from ikodesk.services import nlformat
 from ikodesk.services.figures import percent
@@ -66,14 +76,15 @@ class _Annual(Line2Chapters):
     def __init__(self, view: FigureView) -> None:
         self.v = view
         self.y = view.year
-        self.years = f"{view.trend_years[0]}–{view.trend_years[-1]}"
 
     # -- cover ------------------------------------------------------------------------
     def cover(self) -> list[Flowable]:
         v, st = self.v, styles()
+        logo = annual_texts.cover_logo(v)
         return [
-            gap(4.5 * cm),
-            para(esc(f"Jaarcijfers {self.y}"), st.cover_title),
+            gap(1.5 * cm) if logo else gap(4.5 * cm),
+            *([logo, gap(1.4 * cm)] if logo else []),
+            para(esc(f"Jaarverslag {self.y}"), st.cover_title),
             gap(4),
             para("Centrum Internationale Kinderontvoering", st.cover_sub),
             para("en Mediation Bureau", st.cover_sub),
@@ -92,21 +103,45 @@ class _Annual(Line2Chapters):
             gap(1.0 * cm),
             para(
                 esc(
-                    f"Alle cijfers over {self.y} komen uit de registratie in ikodesk en zijn "
-                    f"vergeleken met {v.compare}. Cijfers van jaren van vóór de huidige "
-                    "registratie komen uit eerdere jaarverslagen (omgerekend naar de indeling "
-                    "in eerste- en tweedelijnszaken van 2024)."
+                    f"De cijfers over {self.y} zijn vergeleken met {v.compare}. Cijfers van jaren "
+                    "van vóór de huidige registratie komen uit eerdere jaarverslagen (omgerekend "
+                    "naar de indeling in eerste- en tweedelijnszaken van 2024)."
                 ),
                 st.small,
             ),
+            *annual_texts.sources_note(v),
             *cover_break(),
         ]
+
+    # -- chapters around the numbers ----------------------------------------------------
+    def contents(self) -> list[Flowable]:
+        return annual_texts.toc()
+
+    def foreword(self) -> list[Flowable]:
+        return annual_texts.chapter(self.v, "foreword")
+
+    def general(self) -> list[Flowable]:
+        parts = [
+            annual_texts.chapter(self.v, key, level=2)
+            for key in ("clients", "case_classes", "contact_channels")
+        ]
+        return [
+            heading("Algemene uitleg"),
+            *(f for p in parts for f in p),
+            *annual_texts.conflicts(self.v),
+        ]
+
+    def closing(self) -> list[Flowable]:
+        return annual_texts.chapter(self.v, "chair") + annual_texts.chapter(self.v, "projects")
+
+    def erratum(self) -> list[Flowable]:
+        return annual_texts.erratum(self.v)
 
     # -- totals ---------------------------------------------------------------------
     def totals(self) -> list[Flowable]:
         v, y = self.v, self.y
         rows = [
-            self._compare_header(),
+            v.compare_header(),
             v.comparison_row("Zaken totaal", "cases.total"),
             v.comparison_row("Lijn 1 (toestemming vakantie)", "cases.line1"),
             v.comparison_row("Lijn 2 (nieuwe zaken)", "cases.line2"),
@@ -134,7 +169,7 @@ class _Annual(Line2Chapters):
             ),
             block(gap(2), data_table(rows, _COMPARE_COLS)),
             v.trend_chart(
-                f"Aantal zaken {self.years}",
+                "Aantal zaken {years}",
                 [("Lijn 1", "cases.line1"), ("Lijn 2", "cases.line2")],
             ),
         ]
@@ -213,7 +248,7 @@ class _Annual(Line2Chapters):
                 data_table(rows, cols, total_row=True),
             ),
             v.trend_chart(
-                f"Aantal contactmomenten {self.years}",
+                "Aantal contactmomenten {years}",
                 [
                     ("Telefoon", "contacts.by_channel.phone"),
                     ("E-mail", "contacts.by_channel.email"),
@@ -277,7 +312,7 @@ class _Annual(Line2Chapters):
     def overview(self) -> list[Flowable]:
         v, y, c = self.v, self.y, str(self.v.compare)
         line1 = [
-            ["Soort zaak", c, str(y), "Verschil"],
+            v.compare_header("Soort zaak"),
             v.comparison_row(label(CaseCode.TRAVEL_CONSENT), "cases.line1"),
         ]
         head = [
@@ -342,14 +377,19 @@ class _Annual(Line2Chapters):
 
     # -- mediation --------------------------------------------------------------------
     def mediation(self) -> list[Flowable]:
+        v = self.v
         return [
             heading("Mediation"),
+            *annual_texts.chapter(v, "mediator_pool", level=2),
+            *annual_texts.chapter(v, "mediator_meetings", level=2),
             subheading("Crossborder mediations"),
-            *requests_section(self.v),
+            *requests_section(v),
             subheading("Uitkomsten"),
-            *outcomes_section(self.v),
+            *outcomes_section(v),
+            subheading("Redenen van niet slagen"),
+            *failure_section(v, v.data["failure_reasons"]),
             subheading("Kindgesprekken"),
-            *interviews_section(self.v),
+            *interviews_section(v),
         ]
 
     # -- activities -------------------------------------------------------------------
@@ -406,12 +446,15 @@ def build_annual_report(
     view = FigureView(data)
     report = _Annual(view)
     info = ReportInfo(
-        title=f"Jaarcijfers {view.year}",
-        subject=f"Jaarcijfers {view.year} van het Centrum Internationale Kinderontvoering",
+        title=f"Jaarverslag {view.year}",
+        subject=f"Jaarverslag {view.year} van het Centrum Internationale Kinderontvoering",
         generated_on=generated_on,
     )
     sections = (
         report.cover,
+        report.contents,
+        report.foreword,
+        report.general,
         report.totals,
         report.contacts,
         report.intensity,
@@ -422,6 +465,8 @@ def build_annual_report(
         report.overview,
         report.mediation,
         report.activities,
+        report.closing,
+        report.erratum,
     )
     story: list[Flowable] = []
     for i, section in enumerate(sections, start=1):

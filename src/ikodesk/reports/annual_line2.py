@@ -28,10 +28,6 @@ class Line2Chapters:
 
     v: FigureView
     y: int
-    years: str
-
-    def _compare_header(self, first: str = "") -> list[str]:
-        return [first, str(self.v.compare), str(self.y), "Verschil"]
 
     # -- prevention -----------------------------------------------------------------
     def prevention(self) -> list[Flowable]:
@@ -76,7 +72,7 @@ class Line2Chapters:
                 else None,
             ),
             v.trend_chart(
-                f"Preventiezaken van ouders {self.years}",
+                "Preventiezaken van ouders {years}",
                 [
                     ("Vader", "prevention.requester.father"),
                     ("Moeder", "prevention.requester.mother"),
@@ -132,7 +128,7 @@ class Line2Chapters:
                 data_table(rows, [CONTENT_WIDTH - 3 * w, w, w, w]),
             ),
             v.trend_chart(
-                f"Toestemming vertrek: ouder die wil verhuizen, {self.years}",
+                "Toestemming vertrek: ouder die wil verhuizen, {years}",
                 [("Vader", f"{k}.mover.father"), ("Moeder", f"{k}.mover.mother")],
             ),
             v.country_chart(
@@ -209,11 +205,9 @@ class Line2Chapters:
                 "meenemende ouder."
             ),
             block(gap(2), data_table(side_rows, [CONTENT_WIDTH - 3 * w, w, w, w])),
+            v.trend_chart("Aantal betrokken kinderen {years}", [("Kinderen", f"{a}.children")]),
             v.trend_chart(
-                f"Aantal betrokken kinderen {self.years}", [("Kinderen", f"{a}.children")]
-            ),
-            v.trend_chart(
-                f"Internationale kinderontvoeringszaken naar meenemende ouder, {self.years}",
+                "Internationale kinderontvoeringszaken naar meenemende ouder, {years}",
                 [("Vader", f"{a}.taker.father"), ("Moeder", f"{a}.taker.mother")],
             ),
             subheading("Richting en HKOV-landen"),
@@ -266,7 +260,7 @@ class Line2Chapters:
                 f"{v.n(f'{k}.requester.mother')} zaken moeders."
             ),
             v.trend_chart(
-                f"Internationale omgangszaken van ouders {self.years}",
+                "Internationale omgangszaken van ouders {years}",
                 [("Vader", f"{k}.requester.father"), ("Moeder", f"{k}.requester.mother")],
             ),
             v.country_chart(

@@ -19,7 +19,9 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
+    Paragraph,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from ikodesk.reports.layout import (
     CONTENT_WIDTH,
@@ -135,6 +137,18 @@ def _content_frame(template_id: str) -> Frame:
     )
 
 
+class _Document(BaseDocTemplate):
+    """Chapter headings (style h1) go into the table of contents and the PDF's outline."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Paragraph) and flowable.style.name == "h1":
+            text = flowable.getPlainText()
+            key = f"chapter-{self.page}-{abs(hash(text))}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=0, closed=True)
+            self.notify("TOCEntry", (0, text, self.page, key))
+
+
 def write_pdf(
     path: Path,
     info: ReportInfo,
@@ -159,7 +173,7 @@ def write_pdf(
     templates.append(PageTemplate(id="content", frames=[_content_frame("content")]))
     # Written through storage.files: owner-only, atomic, never through a planted link.
     with files.safe_output(target) as fh:
-        doc = BaseDocTemplate(
+        doc = _Document(
             fh,
             pagesize=A4,
             pageTemplates=templates,
@@ -194,7 +208,13 @@ def write_pdf(
                         progress(done, total)
 
             doc.setProgressCallBack(on_progress)
-        doc.build(glue_headings(story), canvasmaker=_canvas_class(info, pages))
+        laid_out = glue_headings(story)
+        if any(isinstance(f, TableOfContents) for f in laid_out):
+            # A second pass fills in the page numbers of the table of contents; only the
+            # last pass is written.
+            doc.multiBuild(laid_out, canvasmaker=_canvas_class(info, pages))
+        else:
+            doc.build(laid_out, canvasmaker=_canvas_class(info, pages))
     if progress is not None:
         progress(total, total)
     return BuiltReport(target, pages[-1] if pages else 0)

@@ -16,6 +16,8 @@ from typing import Any
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable
 
+from ikodesk.reports import annual_texts
+from ikodesk.reports.annual_parts import COMPARE_COLS
 from ikodesk.reports.document import BuiltReport, ReportInfo, write_pdf
 from ikodesk.reports.layout import (
     CONTENT_WIDTH,
@@ -157,10 +159,9 @@ def outcomes_section(view: FigureView, *, with_niko_chart: bool = False) -> list
             styles().note,
         )
     )
-    years = f"{view.trend_years[0]}–{view.trend_years[-1]}"
     out.append(
         view.trend_chart(
-            f"Slagingspercentage mediation {years}",
+            "Slagingspercentage mediation {years}",
             [("Geslaagd", "mediation.success_rate.all")],
             percent_values=True,
             with_complement="Niet geslaagd",
@@ -168,7 +169,7 @@ def outcomes_section(view: FigureView, *, with_niko_chart: bool = False) -> list
     )
     out.append(
         view.trend_chart(
-            f"Slagingspercentage IKO {years}",
+            "Slagingspercentage IKO {years}",
             [("Geslaagd", "mediation.success_rate.iko")],
             percent_values=True,
             with_complement="Niet geslaagd",
@@ -177,7 +178,7 @@ def outcomes_section(view: FigureView, *, with_niko_chart: bool = False) -> list
     if with_niko_chart:
         out.append(
             view.trend_chart(
-                f"Slagingspercentage NIKO {years}",
+                "Slagingspercentage NIKO {years}",
                 [("Geslaagd", "mediation.success_rate.niko")],
                 percent_values=True,
                 with_complement="Niet geslaagd",
@@ -187,10 +188,14 @@ def outcomes_section(view: FigureView, *, with_niko_chart: bool = False) -> list
 
 
 def _versus_rate(view: FigureView, key: str) -> str:
+    """ " (in 2023: 51%, -3 procentpunt)": a rate changes in percentage points."""
     prev = view.prev(key)
     if prev is None:
         return ""
-    return f" (in {view.compare}: {nlformat.percent(prev)})"
+    points = view.difference(key)
+    return f" (in {view.compare}: {nlformat.percent(prev)}" + (
+        f", {nlformat.points(points)})" if points is not None else ")"
+    )
 
 
 def interviews_section(view: FigureView) -> list[Flowable]:
@@ -205,13 +210,13 @@ def interviews_section(view: FigureView) -> list[Flowable]:
         )
     ]
     rows = [
-        ["", str(view.compare), str(y), "Verschil"],
+        view.compare_header(),
         view.comparison_row("Kindgesprekken", "mediation.child_interviews.total"),
         view.comparison_row("– in IKO-zaken", "mediation.child_interviews.iko"),
         view.comparison_row("– in NIKO-zaken", "mediation.child_interviews.niko"),
         view.comparison_row("Kinderen gehoord", "mediation.child_interviews.children"),
     ]
-    return [block(*text, data_table(rows, _COLS4))]
+    return [block(*text, data_table(rows, COMPARE_COLS))]
 
 
 def failure_section(view: FigureView, reasons: Mapping[str, Mapping[str, int]]) -> list[Flowable]:
@@ -294,11 +299,13 @@ def build_mediation_report(
             "Een verzoek telt in het jaar waarin het is ontvangen; een uitkomst in het jaar "
             "waarin de mediation is afgerond; een kindgesprek in het jaar waarin het is "
             "gevoerd; een bijzondere curator in het jaar van benoeming. "
-            f"Vergelijkingen met {view.compare} komen uit de registratie of, voor jaren "
-            "daarvoor, uit eerdere jaarverslagen.",
+            f"Vergelijkingen met {view.compare} komen uit de gepubliceerde cijfers van dat jaar "
+            "of uit de registratie (zie hieronder).",
             st.note,
         ),
     ]
+    story += annual_texts.sources_note(view)
+    story += annual_texts.erratum(view, keys=("mediation.",))
     if progress:
         progress(25, 100)
     return write_pdf(path, info, story, progress, done_before=25)

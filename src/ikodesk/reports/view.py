@@ -14,8 +14,20 @@ from reportlab.platypus import Flowable
 from ikodesk.reports import charts
 from ikodesk.reports.layout import block, esc, no_data, para, styles
 from ikodesk.services import nlformat
-from ikodesk.services.figure_keys import checked
+from ikodesk.services.figure_keys import RATE_KEYS, checked
 from ikodesk.services.figures import figure_value, percent
+
+
+def years_label(years: Sequence[int]) -> str:
+    """The years a chart or table shows: "2023–2024", "2024", "2021, 2023 en 2024"."""
+    shown = sorted(years)
+    if not shown:
+        return ""
+    if len(shown) == 1:
+        return str(shown[0])
+    if shown == list(range(shown[0], shown[-1] + 1)):
+        return f"{shown[0]}–{shown[-1]}"
+    return ", ".join(str(y) for y in shown[:-1]) + f" en {shown[-1]}"
 
 
 class FigureView:
@@ -28,6 +40,10 @@ class FigureView:
         self.trend_years: list[int] = list(data["trend"]["years"])
         self._trend: Mapping[str, list[Any]] = data["trend"]["values"]
         self.country_names: Mapping[str, str] = data.get("country_names", {})
+        self.sources: list[Mapping[str, Any]] = list(data.get("sources", []))
+        self.erratum: Mapping[str, Any] | None = data.get("erratum")
+        self.texts: Mapping[str, str] = data.get("texts") or {}
+        self.logo: str | None = data.get("logo")
 
     # -- values ---------------------------------------------------------------------
     def cur(self, key: str) -> Any:
@@ -40,6 +56,17 @@ class FigureView:
         value = figure_value(self.data["change_pct"], checked(key))
         return None if value is None else int(value)
 
+    def difference(self, key: str) -> float | None:
+        """The absolute change (percentage points for a success rate)."""
+        value: float | None = figure_value(self.data.get("difference"), checked(key))
+        return value
+
+    def change_text(self, key: str) -> str:
+        """ "+62%" for a count; "-3 procentpunt" for a percentage (a success rate)."""
+        if key in RATE_KEYS:
+            return nlformat.points(self.difference(key))
+        return nlformat.change(self.change(key))
+
     def trend(self, key: str) -> list[Any]:
         return list(self._trend.get(checked(key), [None] * len(self.trend_years)))
 
@@ -51,17 +78,43 @@ class FigureView:
         return nlformat.percent(percent(self.cur(part_key), self.cur(whole_key)))
 
     def versus(self, key: str) -> str:
-        """ ", tegenover 6.683 in 2023 (+62%)" or "" when the comparison year is unknown."""
+        """ ", tegenover 6.683 in 2023 (+62%, 4.146 meer)" or "" when the comparison year
+        or this year is unknown."""
         prev = self.prev(key)
-        if prev is None:
+        if prev is None or self.cur(key) is None:
             return ""
-        change = self.change(key)
+        if key in RATE_KEYS:
+            return (
+                f", tegenover {nlformat.percent(prev)} in {self.compare} "
+                f"({nlformat.points(self.difference(key))})"
+            )
+        parts = [nlformat.change(self.change(key)) if self.change(key) is not None else ""]
+        parts.append(nlformat.more_or_less(self.difference(key)))
+        inside = ", ".join(p for p in parts if p)
         text = f", tegenover {nlformat.number(prev)} in {self.compare}"
-        return text + (f" ({nlformat.change(change)})" if change is not None else "")
+        return text + (f" ({inside})" if inside else "")
 
-    def comparison_row(self, text: str, key: str, *, rate: bool = False) -> list[str]:
-        fmt = nlformat.percent if rate else nlformat.number
-        return [text, fmt(self.prev(key)), fmt(self.cur(key)), nlformat.change(self.change(key))]
+    def comparison_row(self, text: str, key: str) -> list[str]:
+        """[label, comparison year, this year, difference, change in %] (see COMPARE_COLS);
+        a success rate's difference is in percentage points and has no % change."""
+        if key in RATE_KEYS:
+            return [
+                text,
+                nlformat.percent(self.prev(key)),
+                nlformat.percent(self.cur(key)),
+                nlformat.points(self.difference(key)),
+                "",
+            ]
+        return [
+            text,
+            nlformat.number(self.prev(key)),
+            nlformat.number(self.cur(key)),
+            nlformat.signed(self.difference(key)),
+            nlformat.change(self.change(key)),
+        ]
+
+    def compare_header(self, first: str = "") -> list[str]:
+        return [first, str(self.compare), str(self.year), "Verschil", "%"]
 
     def countries(self, key: str, top: int = 10) -> list[tuple[str, float]]:
         entries = self.cur(key) or []
@@ -78,6 +131,8 @@ class FigureView:
     ) -> Flowable:
         """A four-year bar chart of `series` [(legend label, key)], with its caption.
 
+        `caption` names the years with "{years}": filled in with the years the
+        chart actually shows ("2023–2024", not "2021–2024" over two years).
         Years with no value for any series are left out (not drawn as zero) and
         named in a note. `with_complement` adds a series 100 - value (e.g.
         "Niet geslaagd" beside a success rate).
@@ -87,7 +142,12 @@ class FigureView:
             base = values[0][1]
             values.append((with_complement, [None if v is None else 100 - v for v in base]))
         drawing = charts.year_bars(self.trend_years, values, percent=percent_values)
-        title = para(esc(caption), styles().caption)
+        shown = [
+            y
+            for i, y in enumerate(self.trend_years)
+            if any(vals[i] is not None for _, vals in values)
+        ]
+        title = para(esc(caption.format(years=years_label(shown or [self.year]))), styles().caption)
         if drawing is None:
             return block(title, no_data())
         missing = [

@@ -101,7 +101,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.MANAGER: frozenset(
         {
             Action.FIGURES_VIEW,
+            Action.FIGURES_FREEZE,
             Action.REPORT_PRINT,
+            Action.REPORT_TEXT_WRITE,
             Action.CONFLICTS_VIEW,
             Action.MEDIATION_AGGREGATE,
         }
@@ -116,7 +118,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONFLICTS_VIEW,
             Action.CONFLICTS_REVIEW,
             Action.FIGURES_VIEW,
+            Action.FIGURES_FREEZE,
             Action.REPORT_PRINT,
+            Action.SETTINGS_MANAGE,
             Action.EXPORT_ALL,
             Action.IMPORT,
         }
@@ -141,7 +145,10 @@ _OBJECT_TYPE: dict[Action, str] = {
     Action.USER_MANAGE: "user",
     Action.REFERENCE_MANAGE: "reference",
     Action.FIGURES_VIEW: "figures",
+    Action.FIGURES_FREEZE: "figures",
     Action.REPORT_PRINT: "report",
+    Action.REPORT_TEXT_WRITE: "report",
+    Action.SETTINGS_MANAGE: "settings",
     Action.EXPORT_ALL: "database",
     Action.IMPORT: "database",
     Action.BACKUP: "database",

@@ -14,6 +14,10 @@ others (the four-year charts of the annual report need them):
   requester relation, whatever side was recorded (the seed's four-year
   "Preventie advieszaken vader/moeder" chart; before 2024 no side was
   recorded, so `prevention.parents.*` cannot hold those years).
+- `conflicts.{detected,walled,under_review,not_conflict}`: conflict pairs
+  detected in the year (by the date they were detected) and how they stand:
+  walled (a conflict), still under review (walled provisionally), or decided
+  not to be a conflict. The seed's "Conflictzaken" chapter (issue #14).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ ABDUCTION_DIRECTIONS = ("outgoing", "incoming", "abroad")
 HAGUE_DIRECTIONS = ("outgoing", "incoming")
 RELOCATION_DIRECTIONS = ("outgoing", "incoming")
 CONTACT_DIRECTIONS = ("child_abroad", "parent_abroad")
+CONFLICT_PARTS = ("detected", "walled", "under_review", "not_conflict")
 
 # Marks a key holding a list or a distribution rather than one number.
 _LIST = "list"
@@ -109,6 +114,7 @@ def _keys() -> list[tuple[str, str]]:
     scalars(*(f"mediation.outcomes.{k}.{o}" for k in MEDIATION_KINDS for o in OUTCOMES))
     scalars(*(f"mediation.success_rate.{k}" for k in ("all", *MEDIATION_KINDS)))
     scalars(*(f"mediation.child_interviews.{k}" for k in ("total", *MEDIATION_KINDS, "children")))
+    scalars(*(f"conflicts.{k}" for k in CONFLICT_PARTS))  # addition, see above
     lists("activities")
     return keys
 

@@ -43,10 +43,33 @@ def percent(value: float | None) -> str:
 
 
 def change(value: int | None) -> str:
-    """A year-over-year change: 62 -> "+62%", -9 -> "-9%", 0 -> "0%", None -> "–"."""
+    """A year-over-year change: 62 -> "+62%", -9 -> "-9%", 26973 -> "+26.973%", None -> "–"."""
     if value is None:
         return MISSING
-    return f"+{value}%" if value > 0 else f"{value}%"
+    return f"{signed(value)}%"
+
+
+def signed(value: float | None) -> str:
+    """A difference with its sign: 4146 -> "+4.146", -12 -> "-12", 0 -> "0", None -> "–"."""
+    if value is None:
+        return MISSING
+    return f"+{number(value)}" if value > 0 else number(value)
+
+
+def points(value: float | None) -> str:
+    """A change of a percentage in percentage points: -3 -> "-3 procentpunt"."""
+    if value is None:
+        return MISSING
+    return f"{signed(value)} procentpunt"
+
+
+def more_or_less(value: float | None) -> str:
+    """An absolute difference in words, as the seed prints it: "3.809 meer", "12 minder"."""
+    if value is None:
+        return ""
+    if value == 0:
+        return "evenveel"
+    return f"{number(abs(value))} {'meer' if value > 0 else 'minder'}"
 
 
 def long_date(day: date) -> str:

@@ -17,6 +17,7 @@ receive a path and a page count, never ORM objects.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,7 +27,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case
-from ikodesk.services import access, cases, conflicts, figures
+from ikodesk.services import access, app_settings, cases, conflicts, figures, report_texts
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.storage import OpenDatabase, files
@@ -79,6 +80,42 @@ def screen_figures(
         return figures.report_figures(session, actor, year, compare)
 
 
+@dataclass(frozen=True)
+class YearState:
+    """A year as the reports screen shows it: where its figures come from, and for a
+    frozen year what changed since (`figures.figures_diff`)."""
+
+    year: int
+    source: dict[str, Any]  # figures.year_source
+    diff: dict[str, Any] | None  # None when the year is not frozen
+    complete_from: int | None  # "registratie volledig vanaf"
+
+
+def year_state(db: Database, actor: Actor, year: int) -> YearState:
+    with db.session() as session:
+        complete = figures.records_complete(session, actor)
+        source = figures.year_source(session, year)
+        diff = figures.figures_diff(session, actor, year) if source["frozen_at"] else None
+    return YearState(year, source, diff, complete.year)
+
+
+def freeze(db: Database, actor: Actor, year: int, *, replace: bool = False) -> figures.Frozen:
+    """Freeze `year` (FIGURES_FREEZE, audited); see `figures.freeze_year`."""
+    with db.transaction() as session:
+        return figures.freeze_year(session, actor, year, replace=replace)
+
+
+def chapter_texts(db: Database, actor: Actor, year: int) -> list[report_texts.ChapterText]:
+    with db.session() as session:
+        return report_texts.chapter_texts(session, actor, year)
+
+
+def save_chapter_text(db: Database, actor: Actor, year: int, chapter: str, text: str) -> None:
+    """Write one chapter's text of `year` (REPORT_TEXT_WRITE, audited)."""
+    with db.transaction() as session:
+        report_texts.set_chapter_text(session, actor, year, chapter, text)
+
+
 def make_report(
     db: OpenDatabase,
     actor: Actor,
@@ -89,14 +126,22 @@ def make_report(
     *,
     build: Builder,
     progress: Progress | None = None,
+    erratum: bool = False,
 ) -> MadeReport:
     """Require and audit REPORT_PRINT, compute the figures, then build the PDF at `target`.
 
     AccessDenied is raised before any figure is computed or any file written.
+    With `erratum` (a frozen year only) the report ends with what changed since
+    the year was frozen. The annual report also gets the year's chapter texts
+    and the cover logo (`texts`, `logo`: base64).
     """
     with db.session() as session:
-        access.require(session, actor, Action.REPORT_PRINT, detail=f"{REPORT_NAMES[kind]} {year}")
-        data = figures.report_figures(session, actor, year, compare)
+        detail = f"{REPORT_NAMES[kind]} {year}" + (" met erratum" if erratum else "")
+        access.require(session, actor, Action.REPORT_PRINT, detail=detail)
+        data = figures.report_figures(session, actor, year, compare, erratum=erratum)
+        data["texts"] = report_texts.report_texts(session, year)
+        logo = app_settings.report_logo(session)
+        data["logo"] = base64.b64encode(logo).decode("ascii") if logo else None
     built = build(data, target, progress=progress)
     return MadeReport(built.path, built.pages)
 

@@ -170,8 +170,18 @@ def activity_json(a: Any) -> dict[str, Any]:
 
 
 def historical_json(h: Any) -> dict[str, Any]:
+    """A published figure; one stored by a freeze carries `frozen_at` and `frozen_by`."""
     value: float | int = int(h.value) if float(h.value).is_integer() else h.value
-    return {"type": "historical_figure", "year": h.year, "key": h.key, "value": value}
+    out: dict[str, Any] = {
+        "type": "historical_figure",
+        "year": h.year,
+        "key": h.key,
+        "value": value,
+    }
+    if getattr(h, "frozen_at", None) is not None:
+        out["frozen_at"] = h.frozen_at.isoformat(timespec="seconds")
+        out["frozen_by"] = h.frozen_by
+    return out
 
 
 def export_cases(

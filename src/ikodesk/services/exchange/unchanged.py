@@ -126,7 +126,17 @@ def activity_form(a: ActivityData) -> dict[str, Any]:
 
 
 def historical_form(h: HistoricalFigureData) -> dict[str, Any]:
-    return historical_json(_row({"year": h.year, "key": h.key, "value": h.value}))
+    return historical_json(
+        _row(
+            {
+                "year": h.year,
+                "key": h.key,
+                "value": h.value,
+                "frozen_at": h.frozen_at,
+                "frozen_by": h.frozen_by,
+            }
+        )
+    )
 
 
 # The exported form of an incoming (parsed) record, per record type.

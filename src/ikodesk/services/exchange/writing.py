@@ -321,13 +321,19 @@ class ImportWriter:
                 self.s.execute(
                     update(HistoricalFigure)
                     .where(HistoricalFigure.year == h.year, HistoricalFigure.key == h.key)
-                    .values(value=h.value)
+                    .values(value=h.value, frozen_at=h.frozen_at, frozen_by=h.frozen_by)
                 )
                 self.result.updated["historical_figure"] += 1
             else:
                 self.s.execute(
                     table_of(HistoricalFigure).insert(),
-                    {"year": h.year, "key": h.key, "value": h.value},
+                    {
+                        "year": h.year,
+                        "key": h.key,
+                        "value": h.value,
+                        "frozen_at": h.frozen_at,
+                        "frozen_by": h.frozen_by,
+                    },
                 )
                 self.result.created["historical_figure"] += 1
 

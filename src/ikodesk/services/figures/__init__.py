@@ -10,9 +10,15 @@ Public API (each call checks `Action.FIGURES_VIEW` through the access policy):
   exactly as the spec's keys (see `figure_keys.ALL_KEYS` for the order).
 - `compare_figures(session, actor, year, compare_year)`:
   `{"year", "compare", "current", "previous", "change_pct"}`.
-- `report_figures(session, actor, year, compare_year=None)`: everything the
-  reports print: the comparison, four-year series for the charts, Dutch
-  country names and the mediation failure reasons.
+- `report_figures(session, actor, year, compare_year=None, erratum=False)`:
+  everything the reports print: the comparison, four-year series for the
+  charts, the sources per year, Dutch country names, the mediation failure
+  reasons (and on request the erratum of a frozen year).
+- `year_figures(session, actor, year)`: what a year *is*: its published
+  figures first (`published`), records for the other keys from the year the
+  records are complete ("registratie volledig vanaf").
+- `freeze_year`, `figures_diff`, `freeze_versions`: freezing a year and what
+  changed since (`freezing`).
 
 Helpers for presenting them: `figure_value(figures, "cases.total")`,
 `flatten(figures)`, `percent(part, whole)`, `change_pct(current, previous)`.
@@ -41,10 +47,25 @@ from ikodesk.services.figures.assembling import (
     TREND_YEARS,
     compare_figures,
     compute_figures,
+    difference,
     has_detailed_records,
     report_figures,
 )
 from ikodesk.services.figures.counting import failure_reasons
+from ikodesk.services.figures.freezing import (
+    FreezeVersion,
+    Frozen,
+    figures_diff,
+    freeze_versions,
+    freeze_year,
+)
+from ikodesk.services.figures.published import (
+    Published,
+    published,
+    records_complete,
+    year_figures,
+    year_source,
+)
 from ikodesk.services.figures.values import (
     Figures,
     change_pct,
@@ -57,14 +78,25 @@ from ikodesk.services.figures.values import (
 __all__ = [
     "TREND_YEARS",
     "Figures",
+    "FreezeVersion",
+    "Frozen",
+    "Published",
     "change_pct",
     "compare_figures",
     "compute_figures",
+    "difference",
     "failure_reasons",
     "figure_value",
+    "figures_diff",
     "flatten",
+    "freeze_versions",
+    "freeze_year",
     "has_detailed_records",
     "percent",
+    "published",
+    "records_complete",
     "report_figures",
     "round_half_away",
+    "year_figures",
+    "year_source",
 ]

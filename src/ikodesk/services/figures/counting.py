@@ -20,6 +20,8 @@ from ikodesk.models import (
     Case,
     Child,
     ChildInterview,
+    ConflictPair,
+    ConflictStatus,
     Contact,
     Country,
     Mediation,
@@ -52,6 +54,7 @@ _COUNTRIES: Table = table_of(Country)
 _MEDIATIONS: Table = table_of(Mediation)
 _INTERVIEWS: Table = table_of(ChildInterview)
 _ACTIVITIES: Table = table_of(Activity)
+_PAIRS: Table = table_of(ConflictPair)
 
 _COUNTRY_KEYS = tuple(k for k in LIST_KEYS if "countries" in k.split("."))
 _POTENTIAL_SIDES = ("potential_left_behind", "potential_taking")
@@ -331,6 +334,24 @@ def _mediation(session: Session, period: _Year, flat: dict[str, Any]) -> None:
         flat["mediation.child_interviews.total"] += n
         flat[f"mediation.child_interviews.{kind}"] += n
         flat["mediation.child_interviews.children"] += int(children)
+
+
+def _conflicts(session: Session, period: _Year, flat: dict[str, Any]) -> None:
+    """Conflict pairs detected in the year, by how they stand now (no references, no names)."""
+    cp = _PAIRS.c
+    stmt = (
+        select(cp.status, func.count())
+        .where(cp.detected >= period.start_at, cp.detected < period.end_at)
+        .group_by(cp.status)
+    )
+    part = {
+        ConflictStatus.CONFLICT.value: "walled",
+        ConflictStatus.REVIEW.value: "under_review",
+        ConflictStatus.DISMISSED.value: "not_conflict",
+    }
+    for status, n in session.execute(stmt):
+        flat["conflicts.detected"] += n
+        flat[f"conflicts.{part[str(status)]}"] += n
 
 
 def _activities(session: Session, period: _Year) -> list[dict[str, Any]]:

@@ -367,7 +367,7 @@ def parse_activity(data: Mapping[str, Any]) -> ActivityData:
     )
 
 
-HISTORICAL_FIELDS = ("type", "year", "key", "value")
+HISTORICAL_FIELDS = ("type", "year", "key", "value", "frozen_at", "frozen_by")
 HISTORICAL_MAX = 1_000_000_000
 
 
@@ -390,5 +390,14 @@ def parse_historical_figure(
         raise FieldProblem(
             "value", f"verwacht een getal van 0 tot {HISTORICAL_MAX:_}, niet {show_value(value)}"
         )
+    frozen_at = f.moment("frozen_at")
+    frozen_by = f.text("frozen_by", max_len=64)
+    if (frozen_at is None) != (frozen_by is None):
+        raise FieldProblem(
+            "frozen_by" if frozen_by is None else "frozen_at",
+            "frozen_at en frozen_by horen bij elkaar (een vastgesteld cijfer heeft beide)",
+        )
     assert year is not None
-    return HistoricalFigureData(year=year, key=key, value=float(value))
+    return HistoricalFigureData(
+        year=year, key=key, value=float(value), frozen_at=frozen_at, frozen_by=frozen_by
+    )

@@ -175,3 +175,6 @@ class HistoricalFigureData:
     year: int
     key: str
     value: float
+    # A figure stored by freezing the year: when and by whom (exchange format, issue #14).
+    frozen_at: datetime | None = None
+    frozen_by: str | None = None

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ikodesk.services import app_settings
 from ikodesk.services.application import KeyMode
 from ikodesk.ui.admin.db_check import DatabaseCheckBox
+from ikodesk.ui.admin.report_settings import ReportSettingsBox
 from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.context import AppContext
 
@@ -122,6 +123,8 @@ class DatabaseTab(QWidget):
         self.settings_status = QLabel()
         sf.addRow(self.settings_status)
         dv.addWidget(settings_box)
+        self.report_settings = ReportSettingsBox(ctx, self)
+        dv.addWidget(self.report_settings)
         dv.addStretch(1)
 
     def default_backup_path(self) -> Path:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ikodesk.reports.view import years_label
 from ikodesk.services import figures, nlformat
 from ikodesk.services.figure_keys import RATE_KEYS, SCALAR_KEYS, checked
 from ikodesk.services.figure_labels import figure_label, part_label
@@ -43,6 +44,13 @@ SERIES_COLOURS = ("#2f6690", "#d9a441", "#3a7d44", "#9c3848")
 def figure(node: Any, key: str) -> Any:
     """The figure `key` of `node`; a key that names no figure fails (KeyError)."""
     return figures.figure_value(node, checked(key))
+
+
+def change_text(data: dict[str, Any], key: str) -> str:
+    """ "+62%" for a count, "-3 procentpunt" for a success rate (percentage points)."""
+    if key in RATE_KEYS:
+        return nlformat.points(figure(data.get("difference"), key))
+    return nlformat.change(figure(data["change_pct"], key))
 
 
 def fmt_figure(key: str, value: Any) -> str:
@@ -105,7 +113,7 @@ class FiguresModel(QAbstractTableModel):
                 return fmt_figure(key, self.value(key))
             if col == 2:
                 return fmt_figure(key, self.value(key, "previous"))
-            return nlformat.change(figure(self.data_["change_pct"], key))
+            return change_text(self.data_, key)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return key
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
@@ -141,11 +149,12 @@ def _bar_set(name: str, values: list[float], colour: str) -> QBarSet:
 
 
 def trend_chart(data: dict[str, Any], keys: list[str], title: str) -> QChart:
-    """Four-year bars for some figures (years without any value are left out)."""
+    """Four-year bars for some figures (years without any value are left out); "{0}" in
+    `title` becomes the years actually shown ("2023–2024")."""
     years: list[int] = data["trend"]["years"]
     values = data["trend"]["values"]
     shown = [i for i, _y in enumerate(years) if any(values[k][i] is not None for k in keys)]
-    chart = _chart(title)
+    chart = _chart(title.format(years_label([years[i] for i in shown] or [data["year"]])))
     series = QBarSeries()
     top = 0.0
     for n, key in enumerate(keys):

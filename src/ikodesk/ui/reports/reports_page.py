@@ -27,6 +27,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -52,12 +53,15 @@ from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.reports.figures_view import (
     FiguresModel,
+    change_text,
     countries_chart,
     figure,
     fmt_figure,
     line2_chart,
     trend_chart,
 )
+from ikodesk.ui.reports.freeze_panel import FreezePanel
+from ikodesk.ui.reports.texts_editor import TextsEditor
 
 
 class ReportsPage(QWidget):
@@ -98,14 +102,20 @@ class ReportsPage(QWidget):
         for w in (year_label, self.year, compare_label, self.compare, self.show_button):
             bar.addWidget(w)
         bar.addSpacing(24)
-        self.annual_button = QPushButton(self.tr("&Jaarcijfers (PDF)"))
+        self.annual_button = QPushButton(self.tr("&Jaarverslag (PDF)"))
         self.annual_button.setObjectName("annualPdf")
         self.annual_button.clicked.connect(lambda: self.make_pdf(ReportKind.ANNUAL))
         self.mediation_button = QPushButton(self.tr("&Mediationcijfers (PDF)"))
         self.mediation_button.setObjectName("mediationPdf")
         self.mediation_button.clicked.connect(lambda: self.make_pdf(ReportKind.MEDIATION))
         can_print = ctx.can(Action.REPORT_PRINT)
-        for b in (self.annual_button, self.mediation_button):
+        self.erratum = QCheckBox(self.tr("met &erratum"))
+        self.erratum.setObjectName("withErratum")
+        self.erratum.setToolTip(
+            self.tr("Voor een vastgesteld jaar: een pagina met wat sindsdien is veranderd")
+        )
+        self.erratum.setEnabled(False)
+        for b in (self.annual_button, self.mediation_button, self.erratum):
             b.setVisible(can_print)
             bar.addWidget(b)
         bar.addStretch(1)
@@ -202,6 +212,12 @@ class ReportsPage(QWidget):
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         pv.addWidget(self.pdf_view, 1)
         self.pdf_tab_index = self.tabs.addTab(pdf_tab, self.tr("&PDF"))
+        # -- freezing the year, the chapters' texts (issue #14) ----------------------------
+        self.freeze_panel = FreezePanel(ctx)
+        self.freeze_panel.frozen.connect(lambda _y: self.load())
+        self.tabs.addTab(self.freeze_panel, self.tr("Vaststell&ing"))
+        self.texts_editor = TextsEditor(ctx)
+        self.tabs.addTab(self.texts_editor, self.tr("&Teksten"))
         self._update_buttons()
 
     # -- life cycle -------------------------------------------------------------------
@@ -234,9 +250,15 @@ class ReportsPage(QWidget):
                 self.show_figures(data)
 
         worker.submit(job, done, self._failed, owner=self)
+        self.freeze_panel.load(year)
+        self.texts_editor.load(year)
 
     def show_figures(self, data: dict[str, Any]) -> None:
         self.data = data
+        source = next((s for s in data.get("sources", []) if s["year"] == data["year"]), None)
+        self.erratum.setEnabled(bool(source and source["frozen_at"]))
+        if not self.erratum.isEnabled():
+            self.erratum.setChecked(False)
         self.model.set_figures(data, self.filter.text())
         y, c = data["year"], data["compare"]
         current = data["current"]
@@ -252,7 +274,7 @@ class ReportsPage(QWidget):
             + self.tr("Vergeleken met {0}.").format(c)
         )
         charts = [
-            trend_chart(data, ["cases.line1", "cases.line2"], self.tr("Zaken per lijn, vier jaar")),
+            trend_chart(data, ["cases.line1", "cases.line2"], self.tr("Zaken per lijn, {0}")),
             line2_chart(data),
             countries_chart(
                 data,
@@ -294,7 +316,7 @@ class ReportsPage(QWidget):
             f"<td align='right'>&nbsp;&nbsp;"
             f"{fmt_figure(key, figure(data['previous'], key))}</td>"
             f"<td align='right'>&nbsp;&nbsp;"
-            f"{nlformat.change(figure(data['change_pct'], key))}</td></tr>"
+            f"{change_text(data, key)}</td></tr>"
             for key, label in rows
         )
         return f"<table cellspacing='4'>{head}{body}</table>"
@@ -315,6 +337,7 @@ class ReportsPage(QWidget):
             return
         worker, actor = self.ctx.worker, self.ctx.actor
         year, compare = self.year.value(), self.compare.value()
+        erratum = self.erratum.isEnabled() and self.erratum.isChecked()
         target = self._tmp / f"{reporting.REPORT_NAMES[kind]}-{year}.pdf"
         self._busy = True
         self._update_buttons()
@@ -337,6 +360,7 @@ class ReportsPage(QWidget):
                 target,
                 build=BUILDERS[kind],
                 progress=lambda d, t: worker.report_progress(d, t),
+                erratum=erratum,
             )
             return made.path
 

@@ -1,0 +1,244 @@
+"""Issue #14 on the reference year: published figures first, freezing, what changed since.
+
+The database is the seed's 2024 (tests/support/reference_2024.py): records
+complete from 2024, 40 Line 2 cases opened in late 2023, and 2023's figures
+imported as published `historical_figure`s. Everything goes through the real
+command line as a manager, and the PDFs are read back.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from ikodesk.models import AuditEntry, HistoricalFigure, HistoricalFigureVersion
+from ikodesk.models.enums import Role
+from ikodesk.services import exchange, users
+from ikodesk.services.actors import Actor
+from ikodesk.services.figure_keys import SCALAR_KEYS
+from ikodesk.storage import Database
+from tests.conftest import TEST_PASSPHRASE
+from tests.support import reference_2024 as ref
+from tests.support.records import lines
+
+pytestmark = pytest.mark.slow  # the full reference year, frozen and reported
+
+MANAGER, MANAGER_PASSWORD = "cijfers", "Telling-per-kwartaal-voor-directie-9"
+ADMIN, ADMIN_PASSWORD = "beheer", "Paarse-Olifant-Danst-1987"
+ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": MANAGER_PASSWORD}
+ADMIN_ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": ADMIN_PASSWORD}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("reference") / "ikodesk.db"
+    db, _ = Database.create(path, passphrase=TEST_PASSPHRASE)
+    try:
+        with db.transaction() as session:
+            exchange.import_lines(session, Actor.key_holder(), lines(*ref.build().records))
+            users.create_user(
+                session, Actor.key_holder(), MANAGER, Role.MANAGER, password=MANAGER_PASSWORD
+            )
+            users.create_user(
+                session, Actor.key_holder(), ADMIN, Role.ADMIN, password=ADMIN_PASSWORD
+            )
+    finally:
+        db.close()
+    return path
+
+
+@pytest.fixture
+def copy(reference: Path, tmp_path: Path) -> Iterator[Path]:
+    """A copy of the reference database for a test that changes it."""
+    target = tmp_path / "ikodesk.db"
+    for f in reference.parent.glob(reference.name + "*"):
+        shutil.copy(f, tmp_path / f.name.replace(reference.name, target.name))
+    yield target
+
+
+def _text(pdf: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+
+
+def _json(cli, path: Path, *args: object) -> dict:
+    res = cli(["--db", path, "--user", MANAGER, *args], env=ENV)
+    assert res.code == 0, res.err
+    return json.loads(res.out)
+
+
+def test_carried_over_cases_do_not_make_a_year(cli, reference: Path) -> None:
+    """The 40 cases of late 2023 neither replace nor add to 2023's published figures."""
+    res = cli(["--db", reference, "--user", MANAGER, "figures", "complete-from"], env=ENV)
+    assert res.code == 0 and "Registratie volledig vanaf: 2024" in res.out
+    printed = _json(cli, reference, "figures", "--year", "2024", "--compare", "2023", "--json")
+    assert printed["previous"]["cases"]["total"] == 6683
+    assert printed["previous"]["cases"]["line2"] == 1484
+    assert printed["previous"]["line2"]["prevention"]["total"] == 392
+    assert printed["previous"]["contacts"]["by_channel"]["form"] is None  # no figure, no records
+    changes = {k: printed["change_pct"][k.split(".")[0]] for k in ("cases.total",)}
+    assert changes["cases.total"]["total"] == 62
+    assert printed["difference"]["cases"]["line1"] == 3809  # "3.809 meer"
+    assert printed["difference"]["cases"]["line2"] == 337
+    # The same 2023 on its own: published figures, "–" for the rest.
+    year_2023 = _json(cli, reference, "figures", "--year", "2023", "--json")
+    assert year_2023["cases"]["line1"] == 5199
+    assert year_2023["cases"]["line2_carried_over"] is None
+
+
+def test_the_2024_report_compares_with_2023_as_the_seed(
+    cli, reference: Path, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "jaarverslag.pdf"
+    res = cli(
+        ["--db", reference, "--user", MANAGER, "report", "annual", "--year", "2024", "-o", pdf],
+        env=ENV,
+    )
+    assert res.code == 0, res.err
+    text = _text(pdf)
+    for shown in ("+62%", "+73%", "+23%", "+91%", "3.809 meer", "337 meer", "11.537 meer"):
+        assert shown in text, shown
+    assert "26.973" not in text and "40 zaken" not in text
+    # The charts name the years they show: 2021-2024 for the cases, 2024 alone for the
+    # contact form, which earlier years did not register apart.
+    assert "Aantal zaken 2021–2024" in text
+    # Which years come from which source.
+    assert "2021–2023: gepubliceerde cijfers" in text
+    assert "2024: registratie in ikodesk" in text
+
+
+def test_freeze_then_the_2025_report_compares_with_the_frozen_2024(
+    cli, copy: Path, tmp_path: Path
+) -> None:
+    res = cli(["--db", copy, "--user", MANAGER, "figures", "freeze", "--year", "2024"], env=ENV)
+    assert res.code == 0, res.err
+    assert "De cijfers van 2024 zijn vastgesteld" in res.out and "door cijfers" in res.out
+    # Freezing again needs --replace.
+    res = cli(["--db", copy, "--user", MANAGER, "figures", "freeze", "--year", "2024"], env=ENV)
+    assert res.code == 2 and "al vastgesteld" in res.err and "--replace" in res.err
+    # A year whose records are not complete cannot be frozen from them.
+    res = cli(["--db", copy, "--user", MANAGER, "figures", "freeze", "--year", "2023"], env=ENV)
+    assert res.code == 2 and "niet volledig" in res.err
+
+    # Nothing changed yet.
+    assert _json(cli, copy, "figures", "diff", "--year", "2024", "--json")["changes"] == {}
+
+    # A late registration of 2024 and a correction: the records change, 2024 does not.
+    late = {
+        "type": "case",
+        "ref": "2024-L1-99999",
+        "line": 1,
+        "code": "travel_consent",
+        "opened": "2024-12-30",
+        "handler": "tmeijer",
+        "requester": {"kind": "parent", "relation": "father"},
+    }
+    db = Database.open(copy, passphrase=TEST_PASSPHRASE)
+    try:
+        with db.transaction() as s:
+            exchange.import_lines(s, Actor.key_holder(), lines(late))
+    finally:
+        db.close()
+    diff = _json(cli, copy, "figures", "diff", "--year", "2024", "--json")
+    assert list(diff) == ["year", "frozen_at", "changes"]
+    assert diff["year"] == 2024 and diff["frozen_at"][:4] == "2026"
+    assert diff["changes"] == {
+        "cases.total": {"frozen": 10829, "now": 10830},
+        "cases.line1": {"frozen": 9008, "now": 9009},
+    }
+    res = cli(["--db", copy, "--user", MANAGER, "figures", "diff", "--year", "2024"], env=ENV)
+    assert "Zaken › Totaal" in res.out and "10.829" in res.out and "10.830" in res.out
+
+    # What 2024 *is* stays the frozen figure, for 2024 and for 2025's comparison.
+    assert _json(cli, copy, "figures", "--year", "2024", "--json")["cases"]["total"] == 10829
+    compared = _json(cli, copy, "figures", "--year", "2025", "--compare", "2024", "--json")
+    assert compared["previous"]["cases"]["total"] == 10829
+    assert compared["current"]["cases"]["line1"] == 1  # the record of 1 January 2025
+    pdf = tmp_path / "jaarverslag-2025.pdf"
+    res = cli(
+        ["--db", copy, "--user", MANAGER, "report", "annual", "--year", "2025", "-o", pdf], env=ENV
+    )
+    assert res.code == 0, res.err
+    text = _text(pdf)
+    assert "tegenover 10.829 in 2024" in text
+    assert "2024: vastgesteld op" in text and "door cijfers" in text
+
+    # The 2024 report with its erratum page.
+    pdf = tmp_path / "jaarverslag-2024.pdf"
+    argv = ["--db", copy, "--user", MANAGER, "report", "annual", "--year", "2024"]
+    res = cli([*argv, "--erratum", "-o", pdf], env=ENV)
+    assert res.code == 0, res.err
+    last = PdfReader(pdf).pages[-1].extract_text()
+    assert "Erratum" in last and "10.829" in last and "10.830" in last and "9.009" in last
+
+    # Freezing again with --replace keeps the earlier version.
+    res = cli(
+        ["--db", copy, "--user", MANAGER, "figures", "freeze", "--year", "2024", "--replace"],
+        env=ENV,
+    )
+    assert res.code == 0 and "opnieuw vastgesteld" in res.out and "bewaard" in res.out
+    assert _json(cli, copy, "figures", "diff", "--year", "2024", "--json")["changes"] == {}
+    db = Database.open(copy, passphrase=TEST_PASSPHRASE)
+    try:
+        with db.session() as s:
+            old = s.scalar(
+                select(HistoricalFigureVersion.value).where(
+                    HistoricalFigureVersion.year == 2024,
+                    HistoricalFigureVersion.key == "cases.total",
+                )
+            )
+            now = s.get(HistoricalFigure, (2024, "cases.total"))
+            freezes = s.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "figures.freeze", AuditEntry.result == "allowed")
+            )
+        assert old == 10829 and now is not None and now.value == 10830
+        assert now.frozen_by == MANAGER
+        # Every attempt the policy allowed is audited: two freezes and the two refused by
+        # the rules (already frozen, records not complete).
+        assert freezes == 4
+    finally:
+        db.close()
+
+
+def test_frozen_figures_survive_an_export_and_import(cli, copy: Path, tmp_path: Path) -> None:
+    res = cli(["--db", copy, "--user", ADMIN, "figures", "freeze", "--year", "2024"], env=ADMIN_ENV)
+    assert res.code == 0, res.err
+    dump = tmp_path / "alles.jsonl"
+    res = cli(["--db", copy, "--user", ADMIN, "export", dump], env=ADMIN_ENV)
+    assert res.code == 0, res.err
+    records = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines()]
+    frozen = [r for r in records if r["type"] == "historical_figure" and r["year"] == 2024]
+    assert {r["key"] for r in frozen} <= set(SCALAR_KEYS) and len(frozen) > 100
+    assert all(r["frozen_by"] == ADMIN and r["frozen_at"][:4] == "2026" for r in frozen)
+    imported_2023 = [r for r in records if r["type"] == "historical_figure" and r["year"] == 2023]
+    assert imported_2023 and all("frozen_at" not in r for r in imported_2023)
+
+    other = tmp_path / "nieuw.db"
+    db, _ = Database.create(other, passphrase=TEST_PASSPHRASE)
+    try:
+        with db.transaction() as s:
+            exchange.import_lines(
+                s, Actor.key_holder(), dump.read_text(encoding="utf-8").splitlines()
+            )
+            users.create_user(
+                s, Actor.key_holder(), "directie2", Role.MANAGER, password=MANAGER_PASSWORD
+            )
+    finally:
+        db.close()
+    res = cli(
+        ["--db", other, "--user", "directie2", "figures", "diff", "--year", "2024", "--json"],
+        env=ENV,
+    )
+    assert res.code == 0, res.err
+    assert json.loads(res.out)["changes"] == {}
+    res = cli(
+        ["--db", other, "--user", "directie2", "figures", "freeze", "--year", "2024"], env=ENV
+    )
+    assert res.code == 2 and "door beheer" in res.err  # still frozen, by whom it was
