@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ikodesk.ui.main import make_application
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard
 from pytestqt.qtbot import QtBot
@@ -19,6 +18,7 @@ from ikodesk.ui import i18n
 from ikodesk.ui.common import thread_guard
 from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.login import LoginDialog
+from ikodesk.ui.main import make_application
 from ikodesk.ui.main_window import MainWindow
 from ikodesk.ui.start import SETTINGS_SERVER, StartController
 from ikodesk.ui.wizard import FirstRunWizard

@@ -91,7 +91,7 @@ class YearState:
     complete_from: int | None  # "registratie volledig vanaf"
 
 
-def year_state(db: Database, actor: Actor, year: int) -> YearState:
+def year_state(db: OpenDatabase, actor: Actor, year: int) -> YearState:
     with db.session() as session:
         complete = figures.records_complete(session, actor)
         source = figures.year_source(session, year)
@@ -99,18 +99,18 @@ def year_state(db: Database, actor: Actor, year: int) -> YearState:
     return YearState(year, source, diff, complete.year)
 
 
-def freeze(db: Database, actor: Actor, year: int, *, replace: bool = False) -> figures.Frozen:
+def freeze(db: OpenDatabase, actor: Actor, year: int, *, replace: bool = False) -> figures.Frozen:
     """Freeze `year` (FIGURES_FREEZE, audited); see `figures.freeze_year`."""
     with db.transaction() as session:
         return figures.freeze_year(session, actor, year, replace=replace)
 
 
-def chapter_texts(db: Database, actor: Actor, year: int) -> list[report_texts.ChapterText]:
+def chapter_texts(db: OpenDatabase, actor: Actor, year: int) -> list[report_texts.ChapterText]:
     with db.session() as session:
         return report_texts.chapter_texts(session, actor, year)
 
 
-def save_chapter_text(db: Database, actor: Actor, year: int, chapter: str, text: str) -> None:
+def save_chapter_text(db: OpenDatabase, actor: Actor, year: int, chapter: str, text: str) -> None:
     """Write one chapter's text of `year` (REPORT_TEXT_WRITE, audited)."""
     with db.transaction() as session:
         report_texts.set_chapter_text(session, actor, year, chapter, text)

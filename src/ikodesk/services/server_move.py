@@ -58,6 +58,8 @@ TABLES = (
     "mediation_mediators",
     "activities",
     "historical_figures",
+    "historical_figure_versions",
+    "report_texts",
     "audit_log",
     "audit_search_terms",
 )

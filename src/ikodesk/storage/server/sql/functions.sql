@@ -297,7 +297,8 @@ BEGIN
                    'contacts', 'conflict_pairs', 'wall_claims', 'case_openings', 'match_keys',
                    'match_profiles', 'mediations', 'mediation_parents', 'mediation_children',
                    'child_interviews', 'mediation_mediators', 'activities', 'historical_figures',
-                   'audit_log', 'audit_search_terms') THEN
+                   'historical_figure_versions', 'report_texts', 'audit_log',
+                   'audit_search_terms') THEN
         RAISE EXCEPTION 'ikodesk: % is not moved this way', tbl USING ERRCODE = 'IK003';
     END IF;
     -- The rows are copied as they are: no claims for the mover, no new chain.
@@ -335,7 +336,7 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['users', 'mediators', 'cases', 'persons', 'children', 'contacts',
                              'conflict_pairs', 'mediations', 'mediation_parents',
                              'mediation_children', 'child_interviews', 'activities',
-                             'audit_search_terms'] LOOP
+                             'historical_figure_versions', 'audit_search_terms'] LOOP
         EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), '
                        'greatest((SELECT max(id) FROM %I), 1))', t, t);
     END LOOP;

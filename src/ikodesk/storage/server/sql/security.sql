@@ -195,6 +195,13 @@ CREATE OR REPLACE TRIGGER audit_log_chain BEFORE INSERT ON audit_log
 GRANT SELECT ON alembic_version, countries, activities, historical_figures
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
 GRANT INSERT, UPDATE, DELETE ON countries, activities, historical_figures TO ikodesk_admin;
+-- Published figures and the report's chapters (issue #14): managers and
+-- administrators freeze a year and write the chapters; everyone reads them.
+GRANT SELECT ON historical_figure_versions, report_texts
+    TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+GRANT INSERT, UPDATE, DELETE ON historical_figures, historical_figure_versions, report_texts
+    TO ikodesk_manager, ikodesk_admin;
+GRANT USAGE ON SEQUENCE historical_figure_versions_id_seq TO ikodesk_manager, ikodesk_admin;
 
 -- meta: settings and the audit head; the search-terms secret stays with the owner.
 GRANT SELECT ON meta

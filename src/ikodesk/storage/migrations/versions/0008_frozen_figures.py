@@ -1,7 +1,7 @@
 """frozen figures: who froze a published figure and when, earlier versions, report texts
 
-Revision ID: 0007_frozen_figures
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2027-01-10 10:00:00.000000
 
 Issue #14. `historical_figures` holds a year's published figures; a figure
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_frozen_figures"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
