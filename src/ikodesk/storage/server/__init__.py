@@ -1,0 +1,1 @@
+"""SQL text for the office server (PostgreSQL)."""

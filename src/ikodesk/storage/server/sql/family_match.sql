@@ -1,0 +1,599 @@
+-- Family matching on the server: services/family_match/scoring.py `compare` in PL/pgSQL.
+--
+-- In server mode row-level security hides other cases' personal data, but a
+-- new case must still be compared with every case to find the other parent's.
+-- A SECURITY DEFINER function does that and returns only "a match exists";
+-- these are the pure functions it calls. They read no table: two profiles
+-- in, a verdict out.
+--
+-- Profiles are the JSON of services/family_match/profile_json.py: every name
+-- is already folded (case, diacritics, punctuation) and split into tokens by
+-- Python, with the particles already set apart (`first_core`, `last_core`),
+-- so nothing here depends on PostgreSQL's Unicode handling or on the
+-- database's collation (token order is code point order: COLLATE "C").
+-- Dates are ISO strings 'YYYY-MM-DD', compared as strings (also C order).
+--
+-- rapidfuzz's scorers are ported with its exact floating-point steps, so a
+-- similarity here is the same double as in Python and every threshold falls
+-- the same way:
+--   Indel distance  = Levenshtein with insertion 1, deletion 1, substitution 2
+--   ratio           = (1 - indel / (len1 + len2)) * 100            (100 for two empty strings)
+--   token_set parts = 100 - 100 * dist / lensum
+-- Lengths count code points, as rapidfuzz does.
+--
+-- Name resolution: the functions call each other and fuzzystrmatch's
+-- `levenshtein` unqualified, so the caller's search_path (a SECURITY DEFINER
+-- function sets its own) must hold the schema of these functions and of the
+-- extension. The file is idempotent: run it again to replace the functions.
+--
+-- Parity with Python: tests/pg/test_family_match_sql.py.
+
+CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
+
+
+-- Thresholds and weights of scoring.py, by their Python names; an unknown name
+-- is an error. Always called with a constant, so PostgreSQL folds the call
+-- once when it plans an expression, not once per comparison.
+CREATE OR REPLACE FUNCTION ikodesk_fm_const(name text) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  value double precision := CASE name
+    WHEN 'CONFLICT_SCORE' THEN 5
+    WHEN 'CONFLICT_SCORE_WITHOUT_SIDES' THEN 7
+    WHEN 'REVIEW_SCORE' THEN 3
+    WHEN 'FIRST_NAME_MATCH' THEN 85.0
+    WHEN 'SURNAME_MATCH' THEN 85.0
+    WHEN 'NAME_ONLY_MATCH' THEN 88.0
+    WHEN 'PERSON_WITH_DATE_MATCH' THEN 80.0
+    WHEN 'DIFFERENT_NAME' THEN 60.0
+    WHEN 'W_CHILD_DATE_FIRST' THEN 3
+    WHEN 'W_CHILD_DATE_SURNAME' THEN 2
+    WHEN 'W_CHILD_NAMES' THEN 1
+    WHEN 'W_AGES' THEN 1
+    WHEN 'W_PERSON_STRONG' THEN 4
+    WHEN 'W_PERSON_NAME' THEN 2
+    WHEN 'W_CHILDREN_DIFFER' THEN -4
+    WHEN 'W_PERSON_DIFFERS' THEN -3
+  END;
+BEGIN
+  IF value IS NULL THEN
+    RAISE EXCEPTION 'ikodesk_fm: unknown constant %', name;
+  END IF;
+  RETURN value;
+END
+$$;
+
+-- The integer constants (scores and weights).
+CREATE OR REPLACE FUNCTION ikodesk_fm_points(name text) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT ikodesk_fm_const(name)::integer
+$$;
+
+
+-- A JSON array of strings as text[], in order; anything else as an empty array.
+-- (A loop of simple expressions: cheaper than a query for a few tokens.)
+CREATE OR REPLACE FUNCTION ikodesk_fm_tokens(j jsonb) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  result text[] := '{}';
+BEGIN
+  IF jsonb_typeof(j) = 'array' THEN
+    FOR i IN 0 .. jsonb_array_length(j) - 1 LOOP
+      result := array_append(result, j ->> i);
+    END LOOP;
+  END IF;
+  RETURN result;
+END
+$$;
+
+
+-- Indel distance (insertions and deletions only) of strings of any length:
+-- both lengths minus twice their longest common subsequence. Only for strings
+-- beyond the 255 characters of fuzzystrmatch's levenshtein (a name never is,
+-- unless Unicode folding blew it up).
+CREATE OR REPLACE FUNCTION ikodesk_fm_indel_long(a text, b text) RETURNS integer
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  ca text[] := string_to_array(a, NULL);
+  cb text[] := string_to_array(b, NULL);
+  n integer := cardinality(ca);
+  m integer := cardinality(cb);
+  prev integer[];
+  cur integer[];
+BEGIN
+  IF n = 0 OR m = 0 THEN
+    RETURN n + m;
+  END IF;
+  -- The LCS of a[1..i] and b[1..j] is at prev[j + 1] for row i - 1, cur[j + 1] for row i.
+  prev := array_fill(0, ARRAY[m + 1]);
+  FOR i IN 1 .. n LOOP
+    cur := array_fill(0, ARRAY[m + 1]);
+    FOR j IN 1 .. m LOOP
+      IF ca[i] = cb[j] THEN
+        cur[j + 1] := prev[j] + 1;
+      ELSE
+        cur[j + 1] := greatest(prev[j + 1], cur[j]);
+      END IF;
+    END LOOP;
+    prev := cur;
+  END LOOP;
+  RETURN n + m - 2 * prev[m + 1];
+END
+$$;
+
+-- Indel distance: Levenshtein with insertion 1, deletion 1, substitution 2.
+CREATE OR REPLACE FUNCTION ikodesk_fm_indel(a text, b text) RETURNS integer
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  IF char_length(a) <= 255 AND char_length(b) <= 255 THEN
+    RETURN levenshtein(a, b, 1, 1, 2);
+  END IF;
+  RETURN ikodesk_fm_indel_long(a, b);
+END
+$$;
+
+
+-- rapidfuzz.fuzz.ratio: the normalized Indel similarity * 100.
+-- fuzz.token_sort_ratio(x, y) is this ratio of the tokens sorted by code point
+-- and joined by spaces: the `_sorted` strings of a NAME, sorted by Python.
+CREATE OR REPLACE FUNCTION ikodesk_fm_ratio(a text, b text) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  lensum integer := char_length(a) + char_length(b);
+BEGIN
+  IF lensum = 0 THEN
+    RETURN 100;
+  END IF;
+  RETURN (1::double precision - ikodesk_fm_indel(a, b)::double precision / lensum::double precision)
+    * 100::double precision;
+END
+$$;
+
+-- rapidfuzz's norm_distance<100> (score cutoff 0).
+CREATE OR REPLACE FUNCTION ikodesk_fm_norm_distance(dist integer, lensum integer)
+RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  IF lensum > 0 THEN
+    RETURN 100::double precision
+      - 100::double precision * dist::double precision / lensum::double precision;
+  END IF;
+  RETURN 100;
+END
+$$;
+
+-- rapidfuzz.fuzz.token_set_ratio of two token sets, each its distinct tokens
+-- sorted by code point (the `_set` arrays of a NAME, made by Python): the
+-- differences keep that order, as rapidfuzz sorts them.
+CREATE OR REPLACE FUNCTION ikodesk_fm_token_set_ratio(a_set text[], b_set text[])
+RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  t text;
+  ab text[] := '{}';
+  ba text[] := '{}';
+  sect_count integer := 0;
+  sect_len integer := 0;  -- length of the intersection joined by spaces
+  ab_len integer;
+  ba_len integer;
+  sect_ab_len integer;
+  sect_ba_len integer;
+  result double precision;
+BEGIN
+  -- As in FuzzyWuzzy: nothing to compare gives 0.
+  IF cardinality(a_set) = 0 OR cardinality(b_set) = 0 THEN
+    RETURN 0;
+  END IF;
+  FOREACH t IN ARRAY a_set LOOP
+    IF t = ANY (b_set) THEN
+      sect_count := sect_count + 1;
+      sect_len := sect_len + char_length(t);
+    ELSE
+      ab := array_append(ab, t);
+    END IF;
+  END LOOP;
+  FOREACH t IN ARRAY b_set LOOP
+    IF NOT t = ANY (a_set) THEN
+      ba := array_append(ba, t);
+    END IF;
+  END LOOP;
+  -- One is part of the other.
+  IF sect_count > 0 AND (cardinality(ab) = 0 OR cardinality(ba) = 0) THEN
+    RETURN 100;
+  END IF;
+  IF sect_count > 0 THEN
+    sect_len := sect_len + sect_count - 1;
+  END IF;
+  ab_len := char_length(array_to_string(ab, ' '));
+  ba_len := char_length(array_to_string(ba, ' '));
+  -- Lengths of "sect ab" and "sect ba".
+  sect_ab_len := sect_len + (sect_len <> 0)::integer + ab_len;
+  sect_ba_len := sect_len + (sect_len <> 0)::integer + ba_len;
+  result := ikodesk_fm_norm_distance(
+    ikodesk_fm_indel(array_to_string(ab, ' '), array_to_string(ba, ' ')),
+    sect_ab_len + sect_ba_len
+  );
+  IF sect_len = 0 THEN
+    RETURN result;
+  END IF;
+  -- "sect ab" against "sect": only the length differs.
+  RETURN greatest(
+    result,
+    ikodesk_fm_norm_distance(1 + ab_len, sect_len + sect_ab_len),
+    ikodesk_fm_norm_distance(1 + ba_len, sect_len + sect_ba_len)
+  );
+END
+$$;
+
+
+-- names.py `_first_sim`: reordered ("anna maria"/"maria anna") and partial
+-- first names agree. Each side as its `_joined`, `_sorted` and `_set` forms.
+CREATE OR REPLACE FUNCTION ikodesk_fm_first_sim(
+  a_joined text, a_sorted text, a_set text[], b_joined text, b_sorted text, b_set text[]
+) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  RETURN greatest(
+    ikodesk_fm_ratio(a_sorted, b_sorted),  -- token_sort_ratio
+    ikodesk_fm_token_set_ratio(a_set, b_set),
+    ikodesk_fm_ratio(a_joined, b_joined)
+  );
+END
+$$;
+
+-- names.py `_last_sim`: spacing ("van den berg"/"vandenberg") and double
+-- surnames agree. Each side as its `_joined` form and `_core_set` (no particles).
+CREATE OR REPLACE FUNCTION ikodesk_fm_last_sim(
+  a_joined text, a_core_set text[], b_joined text, b_core_set text[]
+) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  RETURN greatest(
+    ikodesk_fm_ratio(a_joined, b_joined),
+    ikodesk_fm_token_set_ratio(a_core_set, b_core_set)
+  );
+END
+$$;
+
+-- names.py `name_similarity` of two NAME objects: 0-100, first and last names
+-- may be swapped; NULL when either lacks a first or a last name.
+CREATE OR REPLACE FUNCTION ikodesk_fm_name_similarity(a jsonb, b jsonb)
+RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  af text[] := ikodesk_fm_tokens(a -> 'first_set');
+  al text[] := ikodesk_fm_tokens(a -> 'last_set');
+  bf text[] := ikodesk_fm_tokens(b -> 'first_set');
+  bl text[] := ikodesk_fm_tokens(b -> 'last_set');
+  afc text[];
+  alc text[];
+  bfc text[];
+  blc text[];
+  afj text := a ->> 'first_joined';
+  alj text := a ->> 'last_joined';
+  bfj text := b ->> 'first_joined';
+  blj text := b ->> 'last_joined';
+  direct double precision;
+  swapped double precision;
+BEGIN
+  IF cardinality(af) = 0 OR cardinality(al) = 0 OR cardinality(bf) = 0 OR cardinality(bl) = 0
+  THEN
+    RETURN NULL;
+  END IF;
+  afc := ikodesk_fm_tokens(a -> 'first_core_set');
+  alc := ikodesk_fm_tokens(a -> 'last_core_set');
+  bfc := ikodesk_fm_tokens(b -> 'first_core_set');
+  blc := ikodesk_fm_tokens(b -> 'last_core_set');
+  direct := least(
+    ikodesk_fm_first_sim(afj, a ->> 'first_sorted', af, bfj, b ->> 'first_sorted', bf),
+    ikodesk_fm_last_sim(alj, alc, blj, blc)
+  );
+  -- Swapped both ways, so that the score does not depend on which case comes first.
+  swapped := greatest(
+    least(
+      ikodesk_fm_first_sim(afj, a ->> 'first_sorted', af, blj, b ->> 'last_sorted', bl),
+      ikodesk_fm_last_sim(alj, alc, bfj, bfc)
+    ),
+    least(
+      ikodesk_fm_first_sim(bfj, b ->> 'first_sorted', bf, alj, a ->> 'last_sorted', al),
+      ikodesk_fm_last_sim(blj, blc, afj, afc)
+    )
+  );
+  RETURN greatest(
+    direct,
+    swapped,
+    ikodesk_fm_ratio(a ->> 'whole_sorted', b ->> 'whole_sorted')  -- token_sort_ratio
+  );
+END
+$$;
+
+
+-- scoring.py `compare_persons` of two PERSON objects:
+-- 'strong' | 'contact' | 'name' | 'different' | 'unknown'.
+CREATE OR REPLACE FUNCTION ikodesk_fm_compare_persons(a jsonb, b jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  ra text := nullif(a ->> 'relation', '');
+  rb text := nullif(b ->> 'relation', '');
+  da text := a ->> 'birth_date';
+  db text := b ->> 'birth_date';
+  dated boolean := da IS NOT NULL AND db IS NOT NULL;
+  sim double precision;
+BEGIN
+  IF ra IS NOT NULL AND rb IS NOT NULL AND ra <> rb THEN
+    RETURN 'different';
+  END IF;
+  sim := ikodesk_fm_name_similarity(a -> 'name', b -> 'name');
+  IF dated AND da <> db THEN
+    RETURN 'different';
+  END IF;
+  IF dated AND sim >= ikodesk_fm_const('PERSON_WITH_DATE_MATCH') THEN
+    RETURN 'strong';
+  END IF;
+  IF ikodesk_fm_tokens(a -> 'contact') && ikodesk_fm_tokens(b -> 'contact')
+     AND (sim IS NULL OR sim >= ikodesk_fm_const('DIFFERENT_NAME')) THEN
+    RETURN 'contact';
+  END IF;
+  IF NOT dated AND sim >= ikodesk_fm_const('NAME_ONLY_MATCH') THEN
+    RETURN 'name';
+  END IF;
+  IF sim < ikodesk_fm_const('DIFFERENT_NAME') THEN
+    RETURN 'different';
+  END IF;
+  RETURN 'unknown';
+END
+$$;
+
+
+-- scoring.py `compare_children` of two CHILD objects:
+-- 'date_first' | 'date_surname' | 'names' | 'compatible', NULL when they cannot be one child.
+CREATE OR REPLACE FUNCTION ikodesk_fm_compare_children(a jsonb, b jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  a_from text := a ->> 'born_from';
+  a_to text := a ->> 'born_to';
+  b_from text := b ->> 'born_from';
+  b_to text := b ->> 'born_to';
+  an jsonb := a -> 'name';
+  bn jsonb := b -> 'name';
+  first double precision;
+  last double precision;
+BEGIN
+  IF a_from IS NOT NULL AND b_from IS NOT NULL AND a_to IS NOT NULL AND b_to IS NOT NULL
+     AND (a_to COLLATE "C" < b_from OR b_to COLLATE "C" < a_from) THEN
+    RETURN NULL;
+  END IF;
+  IF an ->> 'first_joined' <> '' AND bn ->> 'first_joined' <> '' THEN
+    first := ikodesk_fm_first_sim(
+      an ->> 'first_joined', an ->> 'first_sorted', ikodesk_fm_tokens(an -> 'first_set'),
+      bn ->> 'first_joined', bn ->> 'first_sorted', ikodesk_fm_tokens(bn -> 'first_set')
+    );
+  END IF;
+  IF an ->> 'last_joined' <> '' AND bn ->> 'last_joined' <> '' THEN
+    last := ikodesk_fm_last_sim(
+      an ->> 'last_joined', ikodesk_fm_tokens(an -> 'last_core_set'),
+      bn ->> 'last_joined', ikodesk_fm_tokens(bn -> 'last_core_set')
+    );
+  END IF;
+  IF a ->> 'birth_date' IS NOT NULL AND b ->> 'birth_date' IS NOT NULL THEN
+    -- Equal (the ranges above are single days).
+    IF first IS NOT NULL THEN
+      IF first >= ikodesk_fm_const('FIRST_NAME_MATCH') THEN
+        RETURN 'date_first';
+      END IF;
+      IF first < ikodesk_fm_const('DIFFERENT_NAME') THEN
+        RETURN NULL;  -- a twin, or another child born that day
+      END IF;
+      RETURN 'compatible';
+    END IF;
+    IF last >= ikodesk_fm_const('SURNAME_MATCH') THEN
+      RETURN 'date_surname';
+    END IF;
+    RETURN 'compatible';
+  END IF;
+  IF first IS NOT NULL AND last IS NOT NULL THEN
+    IF first >= ikodesk_fm_const('NAME_ONLY_MATCH')
+       AND last >= ikodesk_fm_const('SURNAME_MATCH') THEN
+      RETURN 'names';
+    END IF;
+    IF first < ikodesk_fm_const('DIFFERENT_NAME') THEN
+      RETURN NULL;
+    END IF;
+  END IF;
+  RETURN 'compatible';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION ikodesk_fm_child_weight(match text) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE match
+    WHEN 'date_first' THEN ikodesk_fm_points('W_CHILD_DATE_FIRST')
+    WHEN 'date_surname' THEN ikodesk_fm_points('W_CHILD_DATE_SURNAME')
+    WHEN 'names' THEN ikodesk_fm_points('W_CHILD_NAMES')
+    WHEN 'compatible' THEN 0
+  END
+$$;
+
+-- scoring.py `pair_children`: the children of two cases (JSON arrays of CHILD)
+-- paired one to one, best evidence first (greedy; ties in the order of the
+-- children, as Python's stable sort). The matches of the pairing, in the order taken.
+CREATE OR REPLACE FUNCTION ikodesk_fm_pair_children(a jsonb, b jsonb) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  opt record;
+  used_a bigint[] := '{}';
+  used_b bigint[] := '{}';
+  matches text[] := '{}';
+BEGIN
+  FOR opt IN
+    SELECT o.i, o.j, o.m FROM (
+      SELECT ca.n AS i, cb.n AS j, ikodesk_fm_compare_children(ca.c, cb.c) AS m
+      FROM jsonb_array_elements(a) WITH ORDINALITY AS ca(c, n)
+      CROSS JOIN jsonb_array_elements(b) WITH ORDINALITY AS cb(c, n)
+    ) AS o
+    WHERE o.m IS NOT NULL
+    ORDER BY ikodesk_fm_child_weight(o.m) DESC, o.i, o.j
+  LOOP
+    CONTINUE WHEN opt.i = ANY (used_a) OR opt.j = ANY (used_b);
+    used_a := array_append(used_a, opt.i);
+    used_b := array_append(used_b, opt.j);
+    matches := array_append(matches, opt.m);
+  END LOOP;
+  RETURN matches;
+END
+$$;
+
+
+-- scoring.py `opposition` of the two requesters (PERSON objects):
+-- 'opposite_sides' | 'both_parents' | 'same_side', NULL when they are the same parent.
+CREATE OR REPLACE FUNCTION ikodesk_fm_opposition(a jsonb, b jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  same text := ikodesk_fm_compare_persons(a, b);
+  ga text := a ->> 'side_group';
+  gb text := b ->> 'side_group';
+  ra text := nullif(a ->> 'relation', '');
+  rb text := nullif(b ->> 'relation', '');
+BEGIN
+  IF same IN ('strong', 'name') THEN
+    RETURN NULL;
+  END IF;
+  IF ga IS NOT NULL AND gb IS NOT NULL THEN
+    RETURN CASE WHEN ga <> gb THEN 'opposite_sides' ELSE 'same_side' END;
+  END IF;
+  IF ra IS NOT NULL AND rb IS NOT NULL AND ra <> rb THEN
+    RETURN 'both_parents';
+  END IF;
+  IF same = 'different' THEN
+    RETURN 'both_parents';
+  END IF;
+  RETURN 'same_side';
+END
+$$;
+
+
+-- scoring.py `compare` of two profiles (profile_json.py): the verdict as
+-- {"status": "conflict" | "review", "score": n, "reason": "..."}, or NULL for nothing.
+CREATE OR REPLACE FUNCTION ikodesk_fm_compare(a jsonb, b jsonb) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  opposed text := ikodesk_fm_opposition(a -> 'requester', b -> 'requester');
+  score integer := 0;
+  contradiction boolean := false;
+  parts text[] := '{}';
+  na integer := coalesce(jsonb_array_length(a -> 'children'), 0);
+  nb integer := coalesce(jsonb_array_length(b -> 'children'), 0);
+  kids text[];
+  evidential text[];
+  bases text[];
+  basis text;
+  crossed text[] := '{}';
+  found text[];
+  differ integer;
+  needed integer;
+  reason text;
+BEGIN
+  IF opposed IS NULL THEN
+    RETURN NULL;  -- the same parent asking again: not a conflict
+  END IF;
+
+  IF na > 0 AND nb > 0 THEN
+    kids := ikodesk_fm_pair_children(a -> 'children', b -> 'children');
+    IF cardinality(kids) = 0 THEN
+      score := score + ikodesk_fm_points('W_CHILDREN_DIFFER');
+      contradiction := true;
+      parts := array_append(parts, 'kinderen komen niet overeen');
+    ELSE
+      score := score + (SELECT sum(ikodesk_fm_child_weight(m))::integer FROM unnest(kids) AS m);
+      evidential := ARRAY(SELECT m FROM unnest(kids) AS m WHERE m <> 'compatible');
+      IF cardinality(evidential) > 0 THEN
+        bases := ARRAY(SELECT DISTINCT m FROM unnest(evidential) AS m);
+        basis := CASE WHEN cardinality(bases) > 1 THEN 'geboortedatum en naam'
+          ELSE CASE bases[1]
+            WHEN 'date_first' THEN 'geboortedatum en voornaam'
+            WHEN 'date_surname' THEN 'geboortedatum en achternaam'
+            WHEN 'names' THEN 'naam; geboortedatum ontbreekt'
+          END
+        END;
+        parts := array_append(parts, format(
+          'zelfde kinderen (%s van %s, %s)', cardinality(evidential), greatest(na, nb), basis
+        ));
+      ELSIF na = nb AND nb = cardinality(kids) THEN
+        score := score + ikodesk_fm_points('W_AGES');
+        parts := array_append(parts, 'leeftijden van de kinderen komen overeen');
+      END IF;
+    END IF;
+  END IF;
+
+  -- Each requester against the other parent named in the other case.
+  IF jsonb_typeof(b -> 'other_parent') = 'object' THEN
+    crossed := array_append(
+      crossed, ikodesk_fm_compare_persons(a -> 'requester', b -> 'other_parent')
+    );
+  END IF;
+  IF jsonb_typeof(a -> 'other_parent') = 'object' THEN
+    crossed := array_append(
+      crossed, ikodesk_fm_compare_persons(b -> 'requester', a -> 'other_parent')
+    );
+  END IF;
+  found := ARRAY(SELECT m FROM unnest(crossed) AS m WHERE m IN ('strong', 'contact', 'name'));
+  differ := (SELECT count(*) FROM unnest(crossed) AS m WHERE m = 'different');
+  score := score
+    + coalesce((
+      SELECT sum(CASE m WHEN 'name' THEN ikodesk_fm_points('W_PERSON_NAME')
+                        ELSE ikodesk_fm_points('W_PERSON_STRONG') END)::integer
+      FROM unnest(found) AS m
+    ), 0)
+    + differ * ikodesk_fm_points('W_PERSON_DIFFERS');
+  IF cardinality(found) > 0 THEN
+    -- Each kind of evidence once, in this order.
+    basis := array_to_string(ARRAY(
+      SELECT k.text FROM (VALUES
+        (1, 'strong', 'naam en geboortedatum'),
+        (2, 'contact', 'telefoon of e-mail'),
+        (3, 'name', 'naam')
+      ) AS k(n, match, text)
+      WHERE k.match = ANY (found)
+      ORDER BY k.n
+    ), ' / ');
+    IF cardinality(found) = 2 THEN
+      parts := array_append(parts, format('beide ouders over en weer genoemd (%s)', basis));
+    ELSE
+      parts := array_append(
+        parts, format('aanvrager is de andere ouder in de andere zaak (%s)', basis)
+      );
+    END IF;
+  END IF;
+  IF differ > 0 THEN
+    contradiction := true;
+    parts := array_append(parts, 'andere ouder wijkt af');
+  END IF;
+
+  IF opposed = 'opposite_sides' THEN
+    parts := array_append(parts, format(
+      'tegengestelde kanten (%s en %s)',
+      CASE a -> 'requester' ->> 'side_group' WHEN 'taking' THEN 'meenemend'
+        ELSE 'achterblijvend' END,
+      CASE b -> 'requester' ->> 'side_group' WHEN 'taking' THEN 'meenemend'
+        ELSE 'achterblijvend' END
+    ));
+    needed := ikodesk_fm_points('CONFLICT_SCORE');
+  ELSIF opposed = 'both_parents' THEN
+    parts := array_append(parts, 'beide ouders vragen advies');
+    needed := ikodesk_fm_points('CONFLICT_SCORE_WITHOUT_SIDES');
+  ELSE
+    parts := array_append(parts, 'beide aanvragers staan aan dezelfde kant');
+  END IF;
+
+  reason := array_to_string(parts, '; ');
+  IF needed IS NOT NULL AND score >= needed AND NOT contradiction THEN
+    RETURN jsonb_build_object('status', 'conflict', 'score', score, 'reason', reason);
+  END IF;
+  IF score >= ikodesk_fm_points('REVIEW_SCORE') THEN
+    RETURN jsonb_build_object(
+      'status', 'review', 'score', score, 'reason', 'zwakke overeenkomst: ' || reason
+    );
+  END IF;
+  RETURN NULL;
+END
+$$;
