@@ -6,12 +6,13 @@
 -- these are the pure functions it calls. They read no table: two profiles
 -- in, a verdict out.
 --
--- Profiles are the JSON of services/family_match/profile_json.py: every name
--- is already folded (case, diacritics, punctuation) and split into tokens by
--- Python, with the particles already set apart (`first_core`, `last_core`),
--- so nothing here depends on PostgreSQL's Unicode handling or on the
--- database's collation (token order is code point order: COLLATE "C").
--- Dates are ISO strings 'YYYY-MM-DD', compared as strings (also C order).
+-- Profiles are the JSON of services/family_match/profile_json.py. Python does
+-- every step that depends on Unicode or on sorting: names arrive folded (case,
+-- diacritics, punctuation), split into tokens, and in the forms rapidfuzz
+-- compares (joined, sorted by code point, as sorted distinct sets, without
+-- particles). So nothing here depends on PostgreSQL's Unicode handling or on
+-- the database's collation; strings are only compared for equality. Dates are
+-- ISO strings 'YYYY-MM-DD', ordered as strings under COLLATE "C".
 --
 -- rapidfuzz's scorers are ported with its exact floating-point steps, so a
 -- similarity here is the same double as in Python and every threshold falls
