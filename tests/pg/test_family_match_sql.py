@@ -190,6 +190,7 @@ def _straddled(values: Sequence[float], thresholds: Sequence[float]) -> bool:
     )
 
 
+@pytest.mark.slow
 def test_names_just_below_and_above_every_threshold_decide_alike(fm: Conn) -> None:
     """Close calls: a threshold moved by one point in SQL must show."""
     pairs = FP.near_pairs(seed=5, count=2000)

@@ -324,10 +324,11 @@ BEGIN
   IF ra IS NOT NULL AND rb IS NOT NULL AND ra <> rb THEN
     RETURN 'different';
   END IF;
-  sim := ikodesk_fm_name_similarity(a -> 'name', b -> 'name');
   IF dated AND da <> db THEN
     RETURN 'different';
   END IF;
+  -- (Python measures the names before this date check; no need to here.)
+  sim := ikodesk_fm_name_similarity(a -> 'name', b -> 'name');
   IF dated AND sim >= ikodesk_fm_const('PERSON_WITH_DATE_MATCH') THEN
     RETURN 'strong';
   END IF;
@@ -357,6 +358,7 @@ DECLARE
   b_to text := b ->> 'born_to';
   an jsonb := a -> 'name';
   bn jsonb := b -> 'name';
+  dated boolean := a ->> 'birth_date' IS NOT NULL AND b ->> 'birth_date' IS NOT NULL;
   first double precision;
   last double precision;
 BEGIN
@@ -370,23 +372,24 @@ BEGIN
       bn ->> 'first_joined', bn ->> 'first_sorted', ikodesk_fm_tokens(bn -> 'first_set')
     );
   END IF;
+  IF dated AND first IS NOT NULL THEN
+    -- The dates are equal (the ranges above are single days).
+    IF first >= ikodesk_fm_const('FIRST_NAME_MATCH') THEN
+      RETURN 'date_first';
+    END IF;
+    IF first < ikodesk_fm_const('DIFFERENT_NAME') THEN
+      RETURN NULL;  -- a twin, or another child born that day
+    END IF;
+    RETURN 'compatible';
+  END IF;
+  -- The surnames only where they count (Python measures them in any case).
   IF an ->> 'last_joined' <> '' AND bn ->> 'last_joined' <> '' THEN
     last := ikodesk_fm_last_sim(
       an ->> 'last_joined', ikodesk_fm_tokens(an -> 'last_core_set'),
       bn ->> 'last_joined', ikodesk_fm_tokens(bn -> 'last_core_set')
     );
   END IF;
-  IF a ->> 'birth_date' IS NOT NULL AND b ->> 'birth_date' IS NOT NULL THEN
-    -- Equal (the ranges above are single days).
-    IF first IS NOT NULL THEN
-      IF first >= ikodesk_fm_const('FIRST_NAME_MATCH') THEN
-        RETURN 'date_first';
-      END IF;
-      IF first < ikodesk_fm_const('DIFFERENT_NAME') THEN
-        RETURN NULL;  -- a twin, or another child born that day
-      END IF;
-      RETURN 'compatible';
-    END IF;
+  IF dated THEN
     IF last >= ikodesk_fm_const('SURNAME_MATCH') THEN
       RETURN 'date_surname';
     END IF;
