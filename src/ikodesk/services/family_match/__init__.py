@@ -24,7 +24,9 @@ match from `REVIEW_SCORE` goes to the admin's review list.
 
 The package is split by job: `names` (normalising and comparing names),
 `profiles` (what is compared of a case, and its blocking keys), `scoring`
-(the verdict). Callers use the package: `from ikodesk.services.family_match import compare`.
+(the verdict), `profile_json` (profiles and verdicts as the server's SQL copy
+of `compare` takes and gives them: storage/server/sql/family_match.sql).
+Callers use the package: `from ikodesk.services.family_match import compare`.
 """
 
 from ikodesk.services.family_match.names import (
@@ -34,6 +36,7 @@ from ikodesk.services.family_match.names import (
     name_similarity,
     skeleton,
 )
+from ikodesk.services.family_match.profile_json import profile_to_json, verdict_to_json
 from ikodesk.services.family_match.profiles import (
     CaseProfile,
     ChildProfile,
@@ -110,5 +113,7 @@ __all__ = [
     "name_similarity",
     "opposition",
     "pair_children",
+    "profile_to_json",
     "skeleton",
+    "verdict_to_json",
 ]

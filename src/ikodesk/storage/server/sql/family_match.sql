@@ -6,12 +6,13 @@
 -- these are the pure functions it calls. They read no table: two profiles
 -- in, a verdict out.
 --
--- Profiles are the JSON of services/family_match/profile_json.py: every name
--- is already folded (case, diacritics, punctuation) and split into tokens by
--- Python, with the particles already set apart (`first_core`, `last_core`),
--- so nothing here depends on PostgreSQL's Unicode handling or on the
--- database's collation (token order is code point order: COLLATE "C").
--- Dates are ISO strings 'YYYY-MM-DD', compared as strings (also C order).
+-- Profiles are the JSON of services/family_match/profile_json.py. Python does
+-- every step that depends on Unicode or on sorting: names arrive folded (case,
+-- diacritics, punctuation), split into tokens, and in the forms rapidfuzz
+-- compares (joined, sorted by code point, as sorted distinct sets, without
+-- particles). So nothing here depends on PostgreSQL's Unicode handling or on
+-- the database's collation; strings are only compared for equality. Dates are
+-- ISO strings 'YYYY-MM-DD', ordered as strings under COLLATE "C".
 --
 -- rapidfuzz's scorers are ported with its exact floating-point steps, so a
 -- similarity here is the same double as in Python and every threshold falls
@@ -323,10 +324,11 @@ BEGIN
   IF ra IS NOT NULL AND rb IS NOT NULL AND ra <> rb THEN
     RETURN 'different';
   END IF;
-  sim := ikodesk_fm_name_similarity(a -> 'name', b -> 'name');
   IF dated AND da <> db THEN
     RETURN 'different';
   END IF;
+  -- (Python measures the names before this date check; no need to here.)
+  sim := ikodesk_fm_name_similarity(a -> 'name', b -> 'name');
   IF dated AND sim >= ikodesk_fm_const('PERSON_WITH_DATE_MATCH') THEN
     RETURN 'strong';
   END IF;
@@ -356,6 +358,7 @@ DECLARE
   b_to text := b ->> 'born_to';
   an jsonb := a -> 'name';
   bn jsonb := b -> 'name';
+  dated boolean := a ->> 'birth_date' IS NOT NULL AND b ->> 'birth_date' IS NOT NULL;
   first double precision;
   last double precision;
 BEGIN
@@ -369,23 +372,24 @@ BEGIN
       bn ->> 'first_joined', bn ->> 'first_sorted', ikodesk_fm_tokens(bn -> 'first_set')
     );
   END IF;
+  IF dated AND first IS NOT NULL THEN
+    -- The dates are equal (the ranges above are single days).
+    IF first >= ikodesk_fm_const('FIRST_NAME_MATCH') THEN
+      RETURN 'date_first';
+    END IF;
+    IF first < ikodesk_fm_const('DIFFERENT_NAME') THEN
+      RETURN NULL;  -- a twin, or another child born that day
+    END IF;
+    RETURN 'compatible';
+  END IF;
+  -- The surnames only where they count (Python measures them in any case).
   IF an ->> 'last_joined' <> '' AND bn ->> 'last_joined' <> '' THEN
     last := ikodesk_fm_last_sim(
       an ->> 'last_joined', ikodesk_fm_tokens(an -> 'last_core_set'),
       bn ->> 'last_joined', ikodesk_fm_tokens(bn -> 'last_core_set')
     );
   END IF;
-  IF a ->> 'birth_date' IS NOT NULL AND b ->> 'birth_date' IS NOT NULL THEN
-    -- Equal (the ranges above are single days).
-    IF first IS NOT NULL THEN
-      IF first >= ikodesk_fm_const('FIRST_NAME_MATCH') THEN
-        RETURN 'date_first';
-      END IF;
-      IF first < ikodesk_fm_const('DIFFERENT_NAME') THEN
-        RETURN NULL;  -- a twin, or another child born that day
-      END IF;
-      RETURN 'compatible';
-    END IF;
+  IF dated THEN
     IF last >= ikodesk_fm_const('SURNAME_MATCH') THEN
       RETURN 'date_surname';
     END IF;
