@@ -1,0 +1,183 @@
+"""Both backends, same data, one run: SQLCipher file versus the office server.
+
+    .venv/bin/python benchmarks/bench_server.py [--years 10] [--scale 1.0] [--calls 100]
+
+Builds a demo office in an encrypted file (import), moves it onto a throwaway
+PostgreSQL cluster (`server migrate`), then measures on both: one year's
+figures (first call), the first page of the case list, a name search, and Line 1
+saves (p50/p95) with four clients at once (four processes on the server; on
+the file, four processes queue for its one writer). Prints the numbers; the
+issue's target: figures on the server within 2x the file's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "src"), str(REPO)]
+
+from sqlalchemy import text  # noqa: E402
+from tests.support.office import ADMIN, ADMIN_PASSWORD, init_template, new_office  # noqa: E402
+from tests.support.pg_cluster import start_cluster  # noqa: E402
+from tests.support.test_keyring import MemoryKeyring  # noqa: E402
+
+from ikodesk.models.enums import Role  # noqa: E402
+from ikodesk.services import case_queries, demo, users  # noqa: E402
+from ikodesk.services.actors import Actor  # noqa: E402
+from ikodesk.services.application import Application, plan_opening  # noqa: E402
+from ikodesk.services.figures.assembling import compute_figures  # noqa: E402
+from ikodesk.storage import Database  # noqa: E402
+
+PASSWORD = "Rode-Kikker-Springt-5093"
+SAVER = """
+import sys, time, statistics
+sys.path[:0] = [{src!r}, {repo!r}]
+from datetime import datetime, timedelta
+from ikodesk.models.enums import Channel
+from ikodesk.services import registrations, users
+from ikodesk.services.application import Application, plan_opening
+from ikodesk.services.validation import PersonData
+where, user, password, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+if where.startswith("postgresql://"):
+    app = Application.connect(where, user, password)
+else:
+    app = Application.open(plan_opening(__import__("pathlib").Path(where), passphrase=password))
+times = []
+for i in range(n):
+    t = time.perf_counter()
+    with app.db.transaction() as s:
+        actor = users.authenticate(s, user, {pw!r})
+        registrations.register_line1(s, actor, caller=PersonData(kind="parent",
+            relation="mother", last_name=f"Bench{{user}}{{i}}"), channel=Channel.PHONE,
+            at=datetime(2025, 6, 2, 9, 0) + timedelta(minutes=i), country="ES", note="test")
+    times.append(time.perf_counter() - t)
+print(" ".join(f"{{x:.5f}}" for x in times))
+"""
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def saves(where: str, user: str, password: str, n: int) -> list[float]:
+    code = SAVER.format(src=str(REPO / "src"), repo=str(REPO), pw=PASSWORD)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, where, f"{user}{k}", password, str(n)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(4)
+    ]
+    out: list[float] = []
+    for p in procs:
+        text, _ = p.communicate()
+        out.extend(float(x) for x in text.split())
+    return sorted(out)
+
+
+def pct(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--calls", type=int, default=100, help="Line 1 saves per client")
+    args = parser.parse_args()
+    import keyring
+
+    keyring.set_keyring(MemoryKeyring())
+    years = list(range(2024 - args.years + 1, 2025))
+    tmp = Path(tempfile.mkdtemp(prefix="ikodesk-bench-server-"))
+    path = tmp / "office.db"
+    db, _ = Database.create(path, passphrase="bench-wachtwoordzin")
+    t = timed(lambda: demo.populate(db, years, scale=args.scale, until=None))
+    with db.session() as s:
+        n_cases = s.execute(text("SELECT count(*) FROM cases")).scalar()
+    print(f"file: import of {args.years} years ({n_cases} cases): {t:.1f} s")
+    with db.transaction() as s:
+        users.set_password(s, Actor.key_holder(), ADMIN, ADMIN_PASSWORD)
+        for k in range(4):
+            users.create_user(s, Actor.key_holder(), f"desk{k}", Role.STUDENT, password=PASSWORD)
+    db.close()
+
+    cluster = start_cluster()
+    try:
+        init_template(cluster)
+        office = new_office(cluster)
+        file_app = Application.open(plan_opening(path, passphrase="bench-wachtwoordzin"))
+        server_admin = Application.connect(office.url, ADMIN, ADMIN_PASSWORD)
+        t = timed(
+            lambda: file_app.move_to_server(
+                file_app.log_in(ADMIN, ADMIN_PASSWORD).actor,
+                server_admin,
+                server_admin.log_in(ADMIN, ADMIN_PASSWORD).actor,
+            )
+        )
+        print(f"server: moving the office onto it (server migrate, figures compared): {t:.1f} s")
+        admin = Actor.key_holder()
+        with server_admin.db.transaction() as s:
+            server_actor = server_admin.log_in(ADMIN, ADMIN_PASSWORD).actor
+            for k in range(4):
+                users.set_password(s, server_actor, f"desk{k}", PASSWORD)
+            users.create_user(s, server_actor, "jbench", Role.JURIST, password=PASSWORD)
+        with file_app.db.transaction() as s:
+            users.create_user(s, admin, "jbench", Role.JURIST, password=PASSWORD)
+        results: dict[str, dict[str, float]] = {}
+        for label, app in (
+            ("file", file_app),
+            ("server", Application.connect(office.url, ADMIN, ADMIN_PASSWORD)),
+        ):
+            actor = app.log_in(ADMIN, ADMIN_PASSWORD).actor
+            r: dict[str, float] = {}
+            with app.db.session() as s:
+                r["figures"] = timed(lambda: compute_figures(s, actor, 2024))
+            jurist_app = (
+                app if label == "file" else Application.connect(office.url, "jbench", PASSWORD)
+            )
+            jurist = jurist_app.log_in("jbench", PASSWORD).actor
+            with jurist_app.db.session() as s:
+                flt = case_queries.CaseFilter()
+                r["list"] = timed(
+                    lambda: case_queries.fetch_rows(
+                        s, jurist, case_queries.page_ids(s, jurist, flt, limit=200)
+                    )
+                )
+                r["search"] = timed(lambda: case_queries.search(s, jurist, "jansen"))
+            results[label] = r
+        file_app.close()
+        file_saves = saves(str(path), "desk", "bench-wachtwoordzin", args.calls)
+        server_saves = saves(office.url, "desk", PASSWORD, args.calls)
+        print()
+        print(f"{'':<34}{'file':>12}{'server':>12}")
+        for key, name in (
+            ("figures", "one year's figures (2024), first call"),
+            ("list", "first page of the case list (200)"),
+            ("search", "search 'jansen'"),
+        ):
+            a, b = results["file"][key] * 1000, results["server"][key] * 1000
+            print(f"{name:<34}{a:>10.0f}ms{b:>10.0f}ms   ({b / a:.1f}x)")
+        for q, name in ((0.5, "Line 1 save p50, 4 clients"), (0.95, "Line 1 save p95, 4 clients")):
+            print(f"{name:<34}{pct(file_saves, q):>10.0f}ms{pct(server_saves, q):>10.0f}ms")
+        ratio = results["server"]["figures"] / results["file"]["figures"]
+        print(f"\nfigures on the server: {ratio:.2f}x the file's time (target: within 2x)")
+    finally:
+        cluster.stop()
+        os.environ.pop("IKODESK_PASSWORD", None)
+
+
+if __name__ == "__main__":
+    main()
