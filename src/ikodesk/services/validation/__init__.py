@@ -22,6 +22,8 @@ The hostile-input rules are their own module, `services.input_rules`.
 Callers use the package: `from ikodesk.services.validation import CaseData`.
 """
 
+# Whole years between two dates: the age rules, and the forms that show an age.
+from ikodesk.models.cases import age_in_years
 from ikodesk.services.validation.fields import (
     Fields,
     choices,
@@ -112,6 +114,7 @@ __all__ = [
     "MediatorData",
     "PersonData",
     "UserData",
+    "age_in_years",
     "case_rules",
     "check_language",
     "choices",

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from ikodesk.errors import ValidationError
 from ikodesk.models.enums import (
@@ -36,7 +35,7 @@ from ikodesk.models.enums import (
     MediationStatus,
     ReferredBy,
 )
-from ikodesk.services import mediation as med
+from ikodesk.services.application import Application
 from ikodesk.services.mediation import (
     Assignment,
     MediationDetail,
@@ -238,8 +237,8 @@ class MediationWindow(EditorWindow):
             show_error(self.parentWidget() or self, exc)
             self.discard_and_close()
 
-        self.ctx.worker.session(
-            lambda s: med.get_mediation(s, actor, mid), self._loaded, failed, owner=self
+        self.ctx.worker.call(
+            lambda app: app.mediation.get(actor, mid), self._loaded, failed, owner=self
         )
 
     def _loaded(self, detail: MediationDetail) -> None:
@@ -372,14 +371,12 @@ class MediationWindow(EditorWindow):
         self._update_header()
         actor, mid = self.ctx.actor, self.mediation_id
 
-        def job(s: Session) -> MediationDetail:
+        def job(app: Application) -> MediationDetail:
             if mid is None:
-                return med.register_request(s, actor, data)
-            return med.update_request(s, actor, mid, data)
+                return app.mediation.register(actor, data)
+            return app.mediation.update(actor, mid, data)
 
-        self.ctx.worker.session(
-            job, self._stored, self._save_failed, owner=self, changes=MEDIATIONS
-        )
+        self.ctx.worker.call(job, self._stored, self._save_failed, owner=self, changes=MEDIATIONS)
 
     def _stored(self, detail: MediationDetail) -> None:
         new = self.mediation_id is None

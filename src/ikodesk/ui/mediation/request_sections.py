@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLa
 
 from ikodesk.errors import ValidationError
 from ikodesk.models.enums import MediationKind, ParentRelation, ReferredBy
-from ikodesk.services import mediation as med
 from ikodesk.services.mediation import LinkedCase, ParentView
 from ikodesk.services.validation import FieldProblem, MediationParentData
 from ikodesk.ui.common.field_errors import FieldErrors
@@ -187,6 +186,6 @@ class RequestSection(QGroupBox):
             else:
                 show_error(self.window(), exc)
 
-        self.ctx.worker.session(
-            lambda s: med.find_linked_case(s, actor, ref), done, failed, owner=self
+        self.ctx.worker.call(
+            lambda app: app.mediation.linked_case(actor, ref), done, failed, owner=self
         )
