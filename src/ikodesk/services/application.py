@@ -255,6 +255,18 @@ class Application:
     def reports(self) -> ReportUseCases:
         return ReportUseCases(self.db)
 
+    def fill_with_demo_data(
+        self, years: list[int] | None, progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Fill a new, empty database with the demo (services.demo); `progress(done, total)`."""
+        from ikodesk.services import demo  # its generator is only needed here
+
+        def report(_stage: str, done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+
+        demo.populate(self.db, years, progress=report)
+
     def watch_statements(self, check: Check) -> None:
         """Run `check(first word)` before every SQL statement (the desktop's thread guard)."""
         watch(self.db.engine, check)
