@@ -424,7 +424,7 @@ class CaseWindow(EditorWindow):
         self._close_after_save = False
         self.save_button.setEnabled(True)
         if isinstance(exc, ValidationError):
-            self.show_problems([FieldProblem(f, m) for f, m in exc.errors.items()])
+            self.show_problems(exc.problems)
             return
         if isinstance(exc, HandlerWalled):
             # The chosen handler stands on the other side of this family's conflict:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ikodesk.errors import AccessDenied, IkodeskError, ValidationError, fill
 from ikodesk.services.failures import disk_full, known_failure, log_dir
+from ikodesk.ui.common.problems import field_message
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def user_message(exc: BaseException) -> str | None:
     """A plain sentence for an error the user can fix; None for a bug."""
     if isinstance(exc, ValidationError):
         # In a form the field is obvious; its message alone reads as a sentence.
-        text = exc.field_message
+        text = field_message(exc)
         return text[:1].upper() + text[1:] + "."
     if isinstance(exc, IkodeskError):
         return service_text(exc)

@@ -80,7 +80,7 @@ class SubmitDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, ValidationError):
-            self.show_problems([FieldProblem(f, m) for f, m in exc.errors.items()])
+            self.show_problems(exc.problems)
             return
         message = user_message(exc)
         if message is None:

@@ -48,7 +48,7 @@ from ikodesk.ui.common.changes import MEDIATIONS
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.common.messages import show_error, user_message
-from ikodesk.ui.common.problems import humanize
+from ikodesk.ui.common.problems import problem_text
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.mediation.mediation_list import status_text
@@ -401,7 +401,7 @@ class MediationWindow(EditorWindow):
         self._update_header()
         self._update_workflow()
         if isinstance(exc, ValidationError):
-            self.show_problems([FieldProblem(f, m) for f, m in exc.errors.items()])
+            self.show_problems(exc.problems)
             return
         message = user_message(exc)
         if message is None:
@@ -417,14 +417,12 @@ class MediationWindow(EditorWindow):
         for p in problems:
             if p.field.startswith("children["):
                 number = int(p.field[len("children[") : p.field.index("]")]) + 1
-                children.append(self.tr("Kind {0}: {1}").format(number, humanize(p.message)))
+                children.append(self.tr("Kind {0}: {1}").format(number, problem_text(p)))
             elif p.field.startswith("parents[") and "]" in p.field:
                 # The services number the parents registered; the form has two boxes.
                 i = int(p.field[len("parents[") : p.field.index("]")])
                 box = index[i] if i < len(index) else i
-                shown.append(
-                    FieldProblem(f"parents[{box}]{p.field[p.field.index(']') + 1 :]}", p.message)
-                )
+                shown.append(p.at(f"parents[{box}]{p.field[p.field.index(']') + 1 :]}"))
             else:
                 shown.append(p)
         if children:

@@ -17,6 +17,7 @@ from ikodesk.ui.common.field_errors import FieldErrors
 from ikodesk.ui.common.fields import CountryField, DateField, format_date
 from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.common.person_fields import PersonFields, PersonValues
+from ikodesk.ui.common.problems import field_message
 from ikodesk.ui.context import AppContext, CountryInfo
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.mediation.mediation_steps import HINT_STYLE, choice_combo
@@ -181,7 +182,7 @@ class RequestSection(QGroupBox):
             if self.case_ref.text().strip() != ref:
                 return
             if isinstance(exc, ValidationError):
-                label.setText(exc.field_message)
+                label.setText(field_message(exc))
                 label.show()
             else:
                 show_error(self.window(), exc)

@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ikodesk.errors import ValidationError
 from ikodesk.services.application import Application
 from ikodesk.services.mediation import MediationDetail, Step
 from ikodesk.ui import i18n
 from ikodesk.ui.common.changes import MEDIATIONS
 from ikodesk.ui.common.fields import format_date
 from ikodesk.ui.common.messages import ask, show_error, user_message
-from ikodesk.ui.common.problems import humanize
+from ikodesk.ui.common.problems import problem_text
 from ikodesk.ui.common.tables import row_table
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.mediation.mediation_steps import HINT_STYLE, WARNING_STYLE, StepDialog
@@ -285,11 +286,15 @@ class WorkflowPanel(QGroupBox):
 
         def failed(exc: BaseException) -> None:
             self.show_detail(self.detail, self.saving)
+            if isinstance(exc, ValidationError):
+                # The state machine's refusal, in the form's words (a date as dd-mm-jjjj).
+                self.step_refused.emit(problem_text(exc.problems[0]) + ".")
+                return
             message = user_message(exc)
             if message is None:
                 show_error(self.window(), exc)
             else:
-                self.step_refused.emit(humanize(message))
+                self.step_refused.emit(message)
 
         self.ctx.worker.call(
             call,
