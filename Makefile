@@ -28,7 +28,7 @@ $(QM): resources/i18n/ikodesk_en.ts $(STAMP)
 ## translations: collect new UI strings into the .ts (then translate them in pyside6-linguist)
 ## (the services' message templates too: QT_TRANSLATE_NOOP("services", ...), see errors.py)
 translations: $(STAMP)
-	$(BIN)/pyside6-lupdate $$(find src/ikodesk/ui src/ikodesk/services -name "*.py") \
+	$(BIN)/pyside6-lupdate $$(find src/ikodesk/ui src/ikodesk/services src/ikodesk/storage/server -name "*.py") \
 		src/ikodesk/errors.py -ts resources/i18n/ikodesk_en.ts -no-obsolete
 
 ## test: lint, type-check and run the whole test suite

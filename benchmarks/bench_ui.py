@@ -241,6 +241,7 @@ def first_paint(db_path: Path, n: int) -> None:
 
     from ikodesk.services import users
     from ikodesk.services.actors import Actor
+    from ikodesk.services.application import Application
     from ikodesk.storage import Database
     from ikodesk.ui import i18n
     from ikodesk.ui.common.worker import DbWorker
@@ -257,7 +258,7 @@ def first_paint(db_path: Path, n: int) -> None:
         actor = Actor(u.id, u.username, u.role)
     facts = load_database_facts(db)
     worker = DbWorker()
-    worker.adopt(db)
+    worker.adopt_app(Application(db))
     worker.start()
     painted: list[float] = []
     rss0 = rss_mb()

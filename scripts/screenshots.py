@@ -197,11 +197,11 @@ def shoot_all(out: Path) -> None:
     login._submit()
     wait_until(lambda: login.error.isVisibleTo(login))
     shot(login, "login-wrong-password")
-    facts = _in_worker(worker, lambda: load_database_facts(worker.db))
+    facts = _in_worker(worker, lambda: load_database_facts(worker.app.db))
 
     def actor(username: str) -> AppContext:
         def get() -> AppContext:
-            with worker.db.session() as s:
+            with worker.app.db.session() as s:
                 u = users.get_user(s, username)
                 from ikodesk.services.actors import Actor
 
@@ -248,7 +248,7 @@ def shoot_all(out: Path) -> None:
     walled_ref = shoot_walls_for_a_jurist(shot, worker, window)
 
     def first_abduction() -> int:
-        with worker.db.session() as s:
+        with worker.app.db.session() as s:
             return int(
                 s.scalar(
                     select(Case.id)
@@ -294,7 +294,7 @@ def shoot_all(out: Path) -> None:
     window.close()
 
     # -- the administrator ------------------------------------------------------------
-    _in_worker(worker, lambda: add_reviews_and_a_handover(worker.db))
+    _in_worker(worker, lambda: add_reviews_and_a_handover(worker.app.db))
     window = MainWindow(actor("beheer"))
     window.resize(*SIZE)
     window.show()
@@ -479,7 +479,7 @@ def find_walled_pair(worker: object, actor: object, flt: object) -> WalledPair:
     from ikodesk.services import case_queries, cases
     from ikodesk.services.actors import Actor
 
-    with worker.db.session() as s:  # type: ignore[attr-defined]
+    with worker.app.db.session() as s:  # type: ignore[attr-defined]
         ids = case_queries.page_ids(s, actor, flt, limit=5000)  # type: ignore[arg-type]
         rows = case_queries.fetch_rows(s, actor, ids)  # type: ignore[arg-type]
         row = next(n for n, cid in enumerate(ids) if rows[cid].masked)

@@ -30,32 +30,6 @@ FRONT_ENDS = {"ui", "cli"}
 FRONT_END_FORBIDDEN = ("sqlalchemy", "ikodesk.storage", "ikodesk.services.access")
 MODELS_VOCABULARY = {"ikodesk.models.enums", "ikodesk.models.labels"}
 
-# Front-end modules that still reach below the service boundary (issue #12
-# removes them one by one). A module may only leave this list, never join it:
-# `test_known_violations_are_still_violations` fails when an entry is no longer
-# needed, so the list can only shrink.
-KNOWN_FRONT_END_VIOLATIONS: dict[str, set[str]] = {
-    "ikodesk.cli.audit_cmds": {"ikodesk.models"},
-    "ikodesk.cli.case_cmds": {"ikodesk.models"},
-    # Merged with issue #11 (Beheer's anchor and unlock), same worker.session pattern.
-    "ikodesk.ui.admin.admin_security": {"sqlalchemy"},
-    "ikodesk.ui.admin.admin_page": {"sqlalchemy"},
-    "ikodesk.ui.admin.audit_view": {"ikodesk.models", "sqlalchemy"},
-    "ikodesk.ui.cases.case_jobs": {"ikodesk.models", "sqlalchemy"},
-    "ikodesk.ui.cases.case_list": {"sqlalchemy"},
-    "ikodesk.ui.cases.cases_page": {"sqlalchemy"},
-    "ikodesk.ui.cases.children_editor": {"ikodesk.models"},
-    "ikodesk.ui.cases.conflicts_view": {"sqlalchemy"},
-    "ikodesk.ui.line1.line1_page": {"sqlalchemy"},
-    "ikodesk.ui.mediation.mediation_form": {"sqlalchemy"},
-    "ikodesk.ui.mediation.mediation_page": {"sqlalchemy"},
-    "ikodesk.ui.mediation.mediation_steps": {"sqlalchemy"},
-    "ikodesk.ui.mediation.mediator_pool": {"sqlalchemy"},
-    "ikodesk.ui.common.messages": {"ikodesk.storage", "sqlalchemy"},
-    "ikodesk.ui.common.thread_guard": {"sqlalchemy"},
-    "ikodesk.ui.common.worker": {"ikodesk.storage", "sqlalchemy"},
-}
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -183,24 +157,23 @@ def _problems_of(module: str, path: Path) -> list[Problem]:
 
 @pytest.mark.parametrize(("module", "path"), _modules(), ids=[m for m, _ in _modules()])
 def test_imports_point_down(module: str, path: Path) -> None:
-    allowed = KNOWN_FRONT_END_VIOLATIONS.get(module, set())
-    found = [p for p in _problems_of(module, path) if not _covered(p, allowed)]
+    # No exceptions: every front-end module talks to services only (issue #12).
+    found = _problems_of(module, path)
     assert not found, "\n".join(map(str, found))
 
 
-def _covered(problem: Problem, allowed: set[str]) -> bool:
-    return problem.why.startswith("front-ends") and any(
-        problem.imported == a or problem.imported.startswith(a + ".") for a in allowed
+def test_the_whole_check_fails_on_a_planted_violation(tmp_path: Path) -> None:
+    """The check that walks the package, run on a planted front-end module, fails it."""
+    planted = tmp_path / "planted.py"
+    planted.write_text(
+        "from sqlalchemy.orm import Session\nfrom ikodesk.models import Case\n"
+        "from ikodesk.storage import Database\n",
+        encoding="utf-8",
     )
-
-
-def test_known_violations_are_still_violations() -> None:
-    """The allowance list only shrinks: an entry no longer needed must be removed."""
-    modules = dict(_modules())
-    for module, allowed in KNOWN_FRONT_END_VIOLATIONS.items():
-        found = _problems_of(module, modules[module])
-        unused = {a for a in allowed if not any(_covered(p, {a}) for p in found)}
-        assert not unused, f"{module}: remove {sorted(unused)} from the list"
+    with pytest.raises(AssertionError) as failed:
+        test_imports_point_down("ikodesk.ui.cases.planted", planted)
+    for imported in ("sqlalchemy.orm", "ikodesk.models", "ikodesk.storage"):
+        assert f"ikodesk.ui.cases.planted imports {imported}:" in str(failed.value)
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
+from ikodesk.services.application import Application
 from ikodesk.ui.common import thread_guard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,13 +57,26 @@ def on_gui_thread(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return found
 
 
+def _app_on(engine: Engine) -> Application:
+    """An application whose database is only an engine: all the guard looks at."""
+
+    class Db:
+        pass
+
+    db = Db()
+    db.engine = engine  # type: ignore[attr-defined]
+    return Application(db)  # type: ignore[arg-type]
+
+
 def test_the_thread_guard_refuses_gui_thread_statements_once_per_engine(
     on_gui_thread: list[str],
 ) -> None:
     first, second = create_engine("sqlite://"), create_engine("sqlite://")
-    thread_guard.install(first)
-    thread_guard.install(first)  # idempotent: one listener, one violation per statement
-    thread_guard.install(second)  # another engine is guarded too, not taken for the first
+    thread_guard.install(_app_on(first))
+    # Idempotent, also for a second application on the same database (the worker adopts
+    # one per login): one listener, one violation per statement.
+    thread_guard.install(_app_on(first))
+    thread_guard.install(_app_on(second))  # another engine is guarded too
     assert len(first.dispatch.before_cursor_execute) == 1
     assert len(second.dispatch.before_cursor_execute) == 1
     for engine in (first, second):
@@ -78,7 +92,7 @@ def test_an_unguarded_engine_and_other_threads_are_left_alone(on_gui_thread: lis
     engine = create_engine("sqlite://")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT 1")).scalar() == 1
-    thread_guard.install(engine)
+    thread_guard.install(_app_on(engine))
     results: list[object] = []
 
     def work() -> None:

@@ -13,6 +13,7 @@ with `QT_TRANSLATE_NOOP("services", ...)` so that lupdate finds them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -86,17 +87,58 @@ class InputError(IkodeskError):
     """Invalid input: a file, a field, a value."""
 
 
-class ValidationError(InputError):
-    """One or more fields are invalid. `errors` maps field names to Dutch messages."""
+class FieldProblem(Exception):
+    """One invalid field: its path and a Dutch message template with named parameters.
 
-    def __init__(self, errors: dict[str, str], line: int | None = None) -> None:
-        self.errors = dict(errors)
-        self.line = line
-        field, msg = next(iter(self.errors.items()))
-        prefix = f"regel {line}, " if line is not None else ""
-        super().__init__(f'{prefix}veld "{field}": {msg}')
+    The path is in exchange-format terms ("requester.side", "children[2].birth_date").
+    As with IkodeskError, `message` is the Dutch sentence (what the command line and the
+    exchange import print) and `template`/`params` what the desktop client translates
+    and fills in with its own words: a date as dd-mm-jjjj, a code by its label, a field
+    by its name on the form (the parameter types of services.validation.wording).
+    `in_form` is a shorter template for next to the field, where what the long one adds
+    ("bij code ...") is in view already.
+    """
+
+    def __init__(
+        self, field: str, message: str, /, *, in_form: str | None = None, **params: Any
+    ) -> None:
+        text = fill(message, params)
+        super().__init__(f'veld "{field}": {text}')
         self.field = field
-        self.field_message = msg
+        self.message = text
+        self.template = message
+        self.params = params
+        self.in_form = in_form
+
+    def at(self, field: str) -> FieldProblem:
+        """The same problem, of another field (a form that numbers its fields otherwise)."""
+        return FieldProblem(field, self.template, in_form=self.in_form, **self.params)
+
+
+class ValidationError(InputError):
+    """One or more fields are invalid: `problems` (FieldProblem), first one first.
+
+    `errors` maps each field to its Dutch message. Built from a dict of plain messages
+    too (`{field: message}`): the message is then its own template, without parameters.
+    """
+
+    def __init__(
+        self, errors: dict[str, str] | Sequence[FieldProblem], line: int | None = None
+    ) -> None:
+        if isinstance(errors, dict):
+            problems = [FieldProblem(f, m) for f, m in errors.items()]
+        else:
+            problems = list(errors)
+        self.problems = problems
+        self.errors: dict[str, str] = {}
+        for p in problems:
+            self.errors.setdefault(p.field, p.message)
+        self.line = line
+        first = problems[0]
+        prefix = f"regel {line}, " if line is not None else ""
+        super().__init__(f'{prefix}veld "{first.field}": {first.message}')
+        self.field = first.field
+        self.field_message = first.message
 
 
 class NotFoundError(InputError):

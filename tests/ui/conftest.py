@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ikodesk.models.enums import Role
 from ikodesk.services import exchange, users
 from ikodesk.services.actors import Actor
+from ikodesk.services.application import Application
 from ikodesk.storage import Database
 from ikodesk.ui import i18n
 from ikodesk.ui.common import thread_guard
@@ -60,7 +61,7 @@ def in_worker(worker: DbWorker, fn: Callable[[], T], timeout: float = 30) -> T:
 
 def in_session(worker: DbWorker, fn: Callable[[Session], T]) -> T:
     def run() -> T:
-        with worker.db.transaction() as s:
+        with worker.app.db.transaction() as s:
             return fn(s)
 
     return in_worker(worker, run)
@@ -125,7 +126,7 @@ def sample_cases(db: Database, people: dict[str, Actor]) -> Database:
 
 
 def make_ctx(worker: DbWorker, db: Database, actor: Actor, name: str = "") -> AppContext:
-    worker.adopt(db)
+    worker.adopt_app(Application(db))
     facts = in_worker(worker, lambda: load_database_facts(db))
     return AppContext(worker, actor, name or actor.username, facts)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ikodesk.models import Case
 from ikodesk.services import demo
 from ikodesk.services.actors import Actor
+from ikodesk.services.application import Application
 from ikodesk.services.case_queries import CaseFilter
 from ikodesk.storage import Database
 from ikodesk.ui.cases.case_list import CaseListModel
@@ -70,7 +71,7 @@ def test_model_passes_the_model_tester(
     demo_db: Database,
     worker: DbWorker,  # type: ignore[no-untyped-def]
 ) -> None:
-    worker.adopt(demo_db)
+    worker.adopt_app(Application(demo_db))
     actor = _actor(worker, "jdevries")
     model = _model(qtbot, worker, actor, page_size=50, row_batch=40)
     qtmodeltester.check(model, force_py=True)
@@ -88,7 +89,7 @@ def test_model_passes_the_model_tester(
 def test_ids_come_page_by_page_and_rows_in_batches(
     qtbot: QtBot, demo_db: Database, worker: DbWorker
 ) -> None:
-    worker.adopt(demo_db)
+    worker.adopt_app(Application(demo_db))
     actor = _actor(worker, "jdevries")
     total = in_session(worker, lambda s: int(s.scalar(select(func.count()).select_from(Case))))
     model = _model(qtbot, worker, actor, page_size=50, row_batch=40, cache_limit=100)
@@ -131,7 +132,7 @@ def test_ids_come_page_by_page_and_rows_in_batches(
 
 
 def test_filters_and_sorting(qtbot: QtBot, demo_db: Database, worker: DbWorker) -> None:
-    worker.adopt(demo_db)
+    worker.adopt_app(Application(demo_db))
     actor = _actor(worker, "jdevries")
     model = _model(qtbot, worker, actor, page_size=1000)
     with qtbot.waitSignal(model.first_page_loaded, timeout=10_000):

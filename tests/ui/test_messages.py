@@ -4,15 +4,34 @@ from __future__ import annotations
 
 import errno
 import logging
+from datetime import date
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import OperationalError
 
-from ikodesk.errors import ValidationError, WrongKeyError
+from ikodesk.errors import FieldProblem, ValidationError, WrongKeyError
+from ikodesk.models.enums import (
+    CaseCode,
+    FailureReason,
+    Intake,
+    MediationKind,
+    MediationStatus,
+    Outcome,
+)
+from ikodesk.services.validation import (
+    CaseData,
+    ChildData,
+    InterviewData,
+    MediationData,
+    PersonData,
+    case_rules,
+    mediation_rules,
+)
+from ikodesk.ui import i18n
 from ikodesk.ui.common.messages import show_error, user_message
-from ikodesk.ui.common.problems import humanize
+from ikodesk.ui.common.problems import problem_text
 
 
 def test_plain_messages_for_what_the_user_can_fix() -> None:
@@ -27,27 +46,88 @@ def test_plain_messages_for_what_the_user_can_fix() -> None:
     assert user_message(KeyError("bug")) is None
 
 
+def _problem(problems: list[FieldProblem], field: str) -> FieldProblem:
+    return next(p for p in problems if p.field == field)
+
+
 def test_validation_messages_use_the_forms_words() -> None:
-    message = (
+    """The services' template, its parameters in the form's words; the Dutch sentence of the
+    command line is left as it was (#12.4: no regular expressions rewrite it)."""
+    case = CaseData(
+        ref=None,
+        line=2,
+        code=CaseCode.INTERNATIONAL_ABDUCTION,
+        opened=date(2024, 1, 2),
+        handler="jdevries",
+        requester=PersonData(),
+        children=[ChildData(birth_date=date(2024, 3, 5)), ChildData()],
+        country="PL",
+    )
+    found = case_rules(case, {"PL"})
+    direction = _problem(found, "direction")
+    assert direction.message == (
         'ontbreekt: verplicht bij code "international_abduction" '
         "(een van: outgoing, incoming, abroad)"
     )
-    assert (
-        humanize(message) == "Ontbreekt: verplicht (een van: Uitgaand, Inkomend, Buiten Nederland)"
+    # Next to the field the code is in view: the form's shorter template.
+    assert problem_text(direction) == (
+        "Ontbreekt: verplicht (een van: Uitgaand, Inkomend, Buiten Nederland)"
     )
-    assert humanize("geboortedatum 2024-03-05 ligt na de openingsdatum 2024-01-02") == (
-        "Geboortedatum 05-03-2024 ligt na de openingsdatum 02-01-2024"
-    )
-    assert humanize('verwacht "birth_date" of "age"') == 'Verwacht "geboortedatum" of "leeftijd"'
+    born = _problem(found, "children[0].birth_date")
+    assert born.message == "geboortedatum 2024-03-05 ligt na de openingsdatum 2024-01-02"
+    assert problem_text(born) == "Geboortedatum 05-03-2024 ligt na de openingsdatum 02-01-2024"
+    either = _problem(found, "children[1].birth_date")
+    assert problem_text(either) == 'Verwacht "geboortedatum" of "leeftijd"'
+
     # The mediation workflow's words: status and outcome labels, Dutch field names.
-    assert humanize('alleen toegestaan bij outcome "no_agreement"') == (
+    mediation = MediationData(
+        ref="M2024-001",
+        kind=MediationKind.IKO,
+        requested=date(2024, 1, 2),
+        status=MediationStatus.ENDED,
+        started=date(2024, 2, 1),
+        intake=Intake.SUITABLE,
+        outcome=Outcome.FULL_AGREEMENT,
+        failure_reasons=[next(iter(FailureReason))],
+        children=[ChildData(age=1)],
+        child_interviews=[InterviewData(date(2024, 4, 10), 2)],
+    )
+    found = mediation_rules(mediation)
+    assert problem_text(_problem(found, "failure_reasons")) == (
         'Alleen toegestaan bij uitkomst "Geen overeenkomst"'
     )
-    assert humanize('verplicht bij status "ended" (de einddatum)') == (
-        'Verplicht bij status "Afgerond" (de einddatum)'
+    ended = _problem(found, "ended")
+    assert problem_text(ended) == 'Verplicht bij status "Afgerond" (de einddatum)'
+    heard = _problem(found, "child_interviews[0].children")
+    assert heard.message.startswith(
+        "2 kinderen gehoord, maar op 2024-04-10 is in deze mediation geen kind 3 jaar"
     )
-    assert humanize("op 2024-04-10 is in deze mediation 1 kind 3 jaar") == (
-        "Op 10-04-2024 is in deze mediation 1 kind 3 jaar"
+    assert problem_text(heard).startswith(
+        "2 kinderen gehoord, maar op 10-04-2024 is in deze mediation geen kind 3 jaar"
+    )
+
+
+def test_validation_messages_are_translated(qtbot: QtBot) -> None:
+    problem = FieldProblem(
+        "closed",
+        "sluitdatum {closed} ligt vóór de openingsdatum {opened}",
+        closed=date(2024, 1, 1),
+        opened=date(2024, 3, 5),
+    )
+    assert i18n.apply_language("en") == "en"
+    try:
+        assert problem_text(problem) == (
+            "Closing date 01-01-2024 is before the opening date 05-03-2024"
+        )
+        # Outside a form (a message line), the services' parameters as they are.
+        refused = ValidationError([problem])
+        assert user_message(refused) == (
+            "Closing date 2024-01-01 is before the opening date 2024-03-05."
+        )
+    finally:
+        i18n.apply_language("nl")
+    assert user_message(ValidationError([problem])) == (
+        "Sluitdatum 2024-01-01 ligt vóór de openingsdatum 2024-03-05."
     )
 
 

@@ -16,6 +16,7 @@ from ikodesk.errors import AccessDenied, IkodeskError, InputError
 from ikodesk.services import access, users
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.application import Application
 from ikodesk.storage import Database
 from ikodesk.ui import i18n
 from ikodesk.ui.common.messages import show_error, user_message
@@ -51,7 +52,7 @@ def test_the_template_is_the_dutch_sentence_with_its_parameters() -> None:
 def test_a_service_refusal_shows_in_dutch(
     qtbot: QtBot, db: Database, people: dict[str, Actor], worker: DbWorker
 ) -> None:
-    worker.adopt(db)
+    worker.adopt_app(Application(db))
     student = people["tmeijer"]
     exc = _refusal(worker, lambda s: access.require(s, student, Action.USER_MANAGE))
     assert isinstance(exc, AccessDenied)
@@ -62,7 +63,7 @@ def test_a_service_refusal_shows_in_dutch(
 def test_a_service_refusal_shows_in_english_when_the_ui_is_english(
     qtbot: QtBot, db: Database, people: dict[str, Actor], worker: DbWorker, english: None
 ) -> None:
-    worker.adopt(db)
+    worker.adopt_app(Application(db))
     student, admin = people["tmeijer"], people["beheer"]
     refused = _refusal(worker, lambda s: access.require(s, student, Action.USER_MANAGE))
     text = user_message(refused) or ""

@@ -17,9 +17,9 @@ from ikodesk.errors import AccessDenied, ValidationError
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.services.validation import FieldProblem
 from ikodesk.storage import Database
-from ikodesk.ui.common.submit_dialog import SessionJob, SubmitDialog
+from ikodesk.ui.common.submit_dialog import SubmitDialog
 from ikodesk.ui.common.tables import ListModel
-from ikodesk.ui.common.worker import DbWorker
+from ikodesk.ui.common.worker import AppJob, DbWorker
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.mediation.mediation_steps import StepDialog
 from ikodesk.ui.mediation.mediator_pick import MediatorPickModel
@@ -42,12 +42,12 @@ class NameDialog(SubmitDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.add_buttons("&Opslaan", "Annuleren"))
 
-    def job(self) -> SessionJob:
+    def job(self) -> AppJob:
         if not self.name.text():
             self.problems.append(FieldProblem("name", "verplicht"))
         text = self.name.text()
 
-        def job(_s: Any) -> Any:
+        def job(_app: Any) -> Any:
             self.runs += 1
             return self.run(text)
 

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from ikodesk.services import users
 from ikodesk.services.actors import Actor
+from ikodesk.services.application import Application
 from ikodesk.storage import Database, KeyMode, read_key_info
 from ikodesk.storage import keys as keymod
 from ikodesk.ui.common.worker import DbWorker
@@ -249,7 +250,7 @@ def test_logout_from_the_lock_screen_returns_to_the_login(
     from tests.ui.conftest import in_worker
 
     people = add_users(db)
-    worker.adopt(db)
+    worker.adopt_app(Application(db))
     controller = _controller(worker, db.path)
     controller.facts = in_worker(worker, lambda: load_database_facts(db))
     window = controller.open_main_window(people["jdevries"], "J. de Vries")  # deletes on close

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from ikodesk.services.application import Application
 from ikodesk.storage import Database
 from ikodesk.ui.common import thread_guard
 from ikodesk.ui.common.worker import DbWorker
@@ -62,9 +63,9 @@ def test_results_for_a_deleted_widget_are_dropped(qtbot: QtBot, worker: DbWorker
 def test_the_guard_refuses_statements_on_the_gui_thread(
     qtbot: QtBot, worker: DbWorker, db: Database
 ) -> None:
-    worker.adopt(db)
+    worker.adopt_app(Application(db))
     # On the worker: fine.
-    assert in_worker(worker, lambda: worker.db.session().execute(text("SELECT 1")).scalar()) == 1
+    assert in_worker(worker, lambda: db.session().execute(text("SELECT 1")).scalar()) == 1
     # On the GUI thread: refused, and recorded so that the fixture would fail the test.
     with pytest.raises(AssertionError, match="GUI thread"), db.session() as s:
         s.execute(text("SELECT 1"))

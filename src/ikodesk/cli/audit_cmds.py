@@ -9,11 +9,10 @@ from pathlib import Path
 
 from ikodesk.cli.common import Context, Subcommands, err, maintenance, out
 from ikodesk.errors import UsageError
-from ikodesk.models import AuditEntry
 from ikodesk.models.enums import Action
 from ikodesk.models.labels import action_label, label
 from ikodesk.services import audit, audit_anchor, audit_views, output, search_audit
-from ikodesk.services.search_audit import StoredTerms
+from ikodesk.services.audit_views import AuditRow
 
 EXIT_TAMPERED = 2
 
@@ -55,11 +54,11 @@ def _local(stamp: str) -> str:
     return moment.astimezone().strftime("%d-%m-%Y %H:%M:%S")
 
 
-def _terms_text(e: AuditEntry, terms: dict[str, StoredTerms]) -> str:
+def _terms_text(e: AuditRow) -> str:
     """What a search was for, while its terms are kept (escaped: shown as typed, quoted)."""
-    if e.object_type != search_audit.OBJECT_TYPE or not e.object_ref:
+    if not e.search:
         return ""
-    stored = terms.get(e.object_ref)
+    stored = e.terms
     if stored is None:
         return "  zoektermen gewist"
     quoted = json.dumps(stored.terms, ensure_ascii=False)
@@ -68,19 +67,19 @@ def _terms_text(e: AuditEntry, terms: dict[str, StoredTerms]) -> str:
     return f"  zoektermen: {quoted}"
 
 
-def _terms_json(e: AuditEntry, terms: dict[str, StoredTerms]) -> dict[str, object] | None:
-    stored = terms.get(e.object_ref or "") if e.object_type == search_audit.OBJECT_TYPE else None
+def _terms_json(e: AuditRow) -> dict[str, object] | None:
+    stored = e.terms
     return None if stored is None else {"terms": stored.terms, "intact": stored.intact}
 
 
-def _line(e: AuditEntry, terms: dict[str, StoredTerms]) -> str:
+def _line(e: AuditRow) -> str:
     result = "geweigerd" if e.result == "refused" else "toegestaan"
     who = e.username  # "(sleutelhouder)" for the key holder
     # A search's reference is a long keyed hash: its terms say more.
     ref = e.object_ref if e.object_type != search_audit.OBJECT_TYPE else None
     what = f"{e.object_type} {ref}" if ref else e.object_type
     detail = f"  ({e.detail})" if e.detail else ""
-    detail += _terms_text(e, terms)
+    detail += _terms_text(e)
     when = _local(e.at)
     action = action_label(e.action)
     return (
@@ -93,29 +92,29 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     if args.case and args.of_user:
         raise UsageError("Kies --case of --of-user, niet allebei.")
     with ctx.db.session() as session:
-        if args.case:
-            entries = audit_views.for_case(session, ctx.actor, args.case, limit=args.limit)
-        elif args.of_user:
-            entries = audit_views.for_user(session, ctx.actor, args.of_user, limit=args.limit)
-        else:
-            entries = audit_views.recent(session, ctx.actor, limit=args.limit)
-        terms = audit_views.search_terms(session, ctx.actor, entries)
-        rows = [
-            {
-                "id": e.id,
-                "at": e.at,
-                "user": e.username,
-                "workstation": e.workstation,
-                "action": e.action,
-                "object_type": e.object_type,
-                "object_ref": e.object_ref,
-                "result": e.result,
-                "detail": e.detail,
-                "search_terms": _terms_json(e, terms),
-            }
-            for e in entries
-        ]
-        lines = [_line(e, terms) for e in entries]
+        entries = audit_views.listing(
+            session,
+            ctx.actor,
+            case_ref=args.case or None,
+            username=args.of_user or None,
+            limit=args.limit,
+        )
+    rows = [
+        {
+            "id": e.id,
+            "at": e.at,
+            "user": e.username,
+            "workstation": e.workstation,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_ref": e.object_ref,
+            "result": e.result,
+            "detail": e.detail,
+            "search_terms": _terms_json(e),
+        }
+        for e in entries
+    ]
+    lines = [_line(e) for e in entries]
     if args.json:
         out(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

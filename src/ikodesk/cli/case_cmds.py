@@ -9,11 +9,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from ikodesk.cli.common import Context, Subcommands, out
-from ikodesk.models import Case, Person
 from ikodesk.models.enums import FamilyRelation, ParentRelation
 from ikodesk.models.labels import label
 from ikodesk.reports import catalogue
-from ikodesk.services import case_queries, cases, conflicts, exchange, reporting
+from ikodesk.services import case_detail, case_queries, reporting
+from ikodesk.services.case_detail import CaseDossier
+from ikodesk.services.validation import PersonData
 
 CONFLICT_NOTE = "Conflictzaak: deze zaak staat in conflict met een zaak van de andere ouder."
 
@@ -44,13 +45,12 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     # A transaction: reading a dossier records the opening (a write), so take the
     # write lock first and wait for it rather than fail halfway (docs/security.md).
     with ctx.db.transaction() as session:
-        case = cases.get_case_by_ref(session, actor, args.ref)
-        in_conflict = bool(conflicts.conflict_case_ids(session, [case.id]))
-        if args.json:
-            record = exchange.dossier_records(case)[0]
-            lines = [json.dumps({**record, "conflict": in_conflict}, ensure_ascii=False, indent=2)]
-        else:
-            lines = _case_lines(case, in_conflict)
+        found = case_detail.dossier(session, actor, args.ref)
+    if args.json:
+        record = found.records[0]
+        lines = [json.dumps({**record, "conflict": found.conflict}, ensure_ascii=False, indent=2)]
+    else:
+        lines = _case_lines(found)
     for line in lines:
         out(line)
     return 0
@@ -75,7 +75,7 @@ def _relation(value: str | None) -> str:
     return value or "-"
 
 
-def _person_line(p: Person) -> str:
+def _person_line(p: PersonData) -> str:
     parts = [_l(p.kind), _relation(p.relation)]
     if p.side is not None:
         parts.append(_l(p.side))
@@ -87,19 +87,21 @@ def _person_line(p: Person) -> str:
         parts.append(f"tel. {p.phone}")
     if p.email:
         parts.append(p.email)
-    return f"{p.display_name or '-'} ({', '.join(parts)})"
+    name = " ".join(x for x in (p.first_name, p.last_name) if x)
+    return f"{name or '-'} ({', '.join(parts)})"
 
 
-def _case_lines(case: Case, in_conflict: bool) -> list[str]:
-    lines = [f"Zaak {case.ref}  ({_l(case.code)}, lijn {case.line})"]
-    if in_conflict:
+def _case_lines(found: CaseDossier) -> list[str]:
+    case = found.data
+    lines = [f"Zaak {found.ref}  ({_l(case.code)}, lijn {case.line})"]
+    if found.conflict:
         lines.append(f"  ! {CONFLICT_NOTE}")
-    lines.append(f"  Behandelaar:  {case.handler.username}")
+    lines.append(f"  Behandelaar:  {case.handler}")
     lines.append(f"  Geopend:      {_day(case.opened)}")
     if case.closed:
         lines.append(f"  Gesloten:     {_day(case.closed)} ({_l(case.close_reason)})")
-    if case.country_ref is not None:
-        lines.append(f"  Land:         {case.country_ref.name_nl}")
+    if found.country_name is not None:
+        lines.append(f"  Land:         {found.country_name}")
     for title, value in (("Richting", case.direction), ("Meenemer", case.taker)):
         if value is not None:
             lines.append(f"  {title + ':':<13} {_l(value)}")
@@ -112,12 +114,12 @@ def _case_lines(case: Case, in_conflict: bool) -> list[str]:
         lines.append(f"  Kind:         {name} ({when})")
     if case.summary:
         lines.append(f"  Samenvatting: {case.summary}")
-    lines.append(f"Contactmomenten ({len(case.contacts)}):")
-    for ct in case.contacts:
+    lines.append(f"Contactmomenten ({len(found.contacts)}):")
+    for ct in found.contacts:
         minutes = f", {ct.minutes} min." if ct.minutes is not None else ""
         lines.append(
             f"  {ct.at.strftime('%d-%m-%Y %H:%M')}  {_l(ct.channel):<16} {_l(ct.party):<14} "
-            f"{ct.handler.username}{minutes}"
+            f"{ct.handler}{minutes}"
         )
         if ct.summary:
             lines.append(f"      {ct.summary}")

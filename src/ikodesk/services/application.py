@@ -5,9 +5,10 @@ receive plain data objects from it; they never see the database, a session or an
 ORM object. Opening goes through `plan_opening` + `Application.open`: the key-info
 file is read once, the key source decided in one place (storage.opening).
 
-`db` is still public for the pages that pass a session to service functions
-through the desktop worker (`DbWorker.session`); they move to methods here, one by
-one, so that a later storage change does not touch the front-ends.
+The use cases hang off the application by area (`app.cases`, `app.mediation`,
+`app.admin`, `app.audit`, `app.conflicts`, `app.reports`: services.usecases), so a
+storage change does not touch the front-ends. `db` stays public for the command
+line's commands that still pass a session to service functions.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,6 +27,13 @@ from ikodesk.models import User
 from ikodesk.models.enums import Action, Role
 from ikodesk.services import access, app_settings, maintenance, reference, server_move, users
 from ikodesk.services.actors import Actor
+from ikodesk.services.statement_watch import Check, watch
+from ikodesk.services.usecases.admin import AdminUseCases
+from ikodesk.services.usecases.audit import AuditUseCases
+from ikodesk.services.usecases.cases import CaseUseCases
+from ikodesk.services.usecases.conflicts import ConflictUseCases
+from ikodesk.services.usecases.mediation import MediationUseCases
+from ikodesk.services.usecases.reports import ReportUseCases
 from ikodesk.storage import Database, KeyMode, OpenDatabase, keys
 from ikodesk.storage.opening import KeyPlan, open_planned, plan_key
 from ikodesk.storage.paths import default_database_path, demo_database_path
@@ -294,6 +303,50 @@ class Application:
         return maintenance.rekey(
             self.file_db(), actor, passphrase=passphrase, show_recovery_key=show_recovery_key
         )
+
+    # -- the use cases, by area (services.usecases): one transaction per call ------------
+    @cached_property
+    def cases(self) -> CaseUseCases:
+        """The case list, the case window, contact moments, Line 1."""
+        return CaseUseCases(self.db)
+
+    @cached_property
+    def conflicts(self) -> ConflictUseCases:
+        return ConflictUseCases(self.db)
+
+    @cached_property
+    def mediation(self) -> MediationUseCases:
+        """Mediation requests, their workflow, the mediator pool."""
+        return MediationUseCases(self.db)
+
+    @cached_property
+    def admin(self) -> AdminUseCases:
+        """Users, settings, the audit anchor."""
+        return AdminUseCases(self.db)
+
+    @cached_property
+    def audit(self) -> AuditUseCases:
+        return AuditUseCases(self.db)
+
+    @cached_property
+    def reports(self) -> ReportUseCases:
+        return ReportUseCases(self.db)
+
+    def fill_with_demo_data(
+        self, years: list[int] | None, progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Fill a new, empty database with the demo (services.demo); `progress(done, total)`."""
+        from ikodesk.services import demo  # its generator is only needed here
+
+        def report(_stage: str, done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+
+        demo.populate(self.file_db(), years, progress=report)
+
+    def watch_statements(self, check: Check) -> None:
+        """Run `check(first word)` before every SQL statement (the desktop's thread guard)."""
+        watch(self.db.engine, check)
 
 
 def display_name(session: Session, actor: Actor) -> str:

@@ -53,21 +53,36 @@ def check_case(session: Session, data: CaseData) -> list[FieldProblem]:
     problems = case_rules(data, country_codes(session))
     handler = session.scalar(select(User).where(User.username == data.handler))
     if handler is None:
-        problems.append(FieldProblem("handler", f'onbekende gebruiker "{data.handler}"'))
+        problems.append(_unknown_user(data.handler))
     elif not handler.active:
-        problems.append(FieldProblem("handler", f'gebruiker "{data.handler}" is gedeactiveerd'))
+        problems.append(
+            FieldProblem(
+                "handler",
+                QT_TRANSLATE_NOOP("services", 'gebruiker "{username}" is gedeactiveerd'),
+                username=data.handler,
+            )
+        )
     return problems
+
+
+def _unknown_user(username: str) -> FieldProblem:
+    return FieldProblem(
+        "handler",
+        QT_TRANSLATE_NOOP("services", 'onbekende gebruiker "{username}"'),
+        username=username,
+    )
 
 
 def _raise_problems(problems: list[FieldProblem]) -> None:
     if problems:
-        raise ValidationError({p.field: p.message for p in problems})
+        # One problem per field: the last one found.
+        raise ValidationError(list({p.field: p for p in problems}.values()))
 
 
 def _handler_id(session: Session, username: str) -> int:
     uid = session.scalar(select(User.id).where(User.username == username))
     if uid is None:
-        raise ValidationError({"handler": f'onbekende gebruiker "{username}"'})
+        raise ValidationError([_unknown_user(username)])
     return uid
 
 
@@ -84,7 +99,13 @@ def create_case(session: Session, actor: Actor, data: CaseData) -> Case:
     if data.ref is None:
         data.ref = next_ref(session, data.line, data.opened.year)
     elif session.scalar(select(func.count()).where(Case.ref == data.ref)):
-        raise ValidationError({"ref": f'zaak "{data.ref}" bestaat al'})
+        raise ValidationError(
+            [
+                FieldProblem(
+                    "ref", QT_TRANSLATE_NOOP("services", 'zaak "{ref}" bestaat al'), ref=data.ref
+                )
+            ]
+        )
     case = Case(**case_row(data, handler_id))
     session.add(case)
     session.flush()
@@ -247,10 +268,16 @@ def close_case(
     access.require(session, actor, Action.CASE_UPDATE, CaseFacts.of(case))
     if closed < case.opened:
         raise ValidationError(
-            {
-                "closed": f"sluitdatum {closed.isoformat()} ligt vóór de openingsdatum "
-                f"{case.opened.isoformat()}"
-            }
+            [
+                FieldProblem(
+                    "closed",
+                    QT_TRANSLATE_NOOP(
+                        "services", "sluitdatum {closed} ligt vóór de openingsdatum {opened}"
+                    ),
+                    closed=closed,
+                    opened=case.opened,
+                )
+            ]
         )
     case.closed = closed
     case.close_reason = reason
@@ -284,10 +311,25 @@ def add_contact(
     access.require(session, actor, Action.CONTACT_CREATE, CaseFacts.of(case))
     input_rules.check_text("summary", summary, multiline=True)
     if minutes is not None and not 0 <= minutes <= 24 * 60:
-        raise ValidationError({"minutes": "verwacht een aantal minuten tussen 0 en 1440"})
+        raise ValidationError(
+            [
+                FieldProblem(
+                    "minutes",
+                    QT_TRANSLATE_NOOP("services", "verwacht een aantal minuten tussen 0 en 1440"),
+                )
+            ]
+        )
     if at.date() < case.opened:
         raise ValidationError(
-            {"at": f"het contactmoment ligt vóór de openingsdatum {case.opened.isoformat()}"}
+            [
+                FieldProblem(
+                    "at",
+                    QT_TRANSLATE_NOOP(
+                        "services", "het contactmoment ligt vóór de openingsdatum {opened}"
+                    ),
+                    opened=case.opened,
+                )
+            ]
         )
     handler_name = handler or actor.username
     handler_id = session.scalar(select(User.id).where(User.username == handler_name))

@@ -29,9 +29,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from ikodesk.errors import ValidationError
+from ikodesk.errors import QT_TRANSLATE_NOOP, ValidationError
+from ikodesk.services.wording import Wording
 
-Problem = tuple[str, str]
+# A field's path and what is wrong with it.
+Problem = tuple[str, Wording]
 
 MAX_CHILDREN = 20
 MAX_DEPTH = 16
@@ -48,30 +50,39 @@ _MULTI_LINE_BAD = re.compile(f"[{_ALWAYS}]")
 _BIDI_RE = re.compile(f"[{_BIDI}]")
 
 
-def text_problem(value: str, *, multiline: bool = False) -> str | None:
+def text_problem(value: str, *, multiline: bool = False) -> Wording | None:
     """Why a text may not be stored, in Dutch; None when it may."""
     m = (_MULTI_LINE_BAD if multiline else _SINGLE_LINE_BAD).search(value)
     if m is None:
         return None
     ch = m.group(0)
-    where = f"(U+{ord(ch):04X}, teken {m.start() + 1})"
+    where = {"code": f"{ord(ch):04X}", "position": m.start() + 1}
     if ch in "\t\n":
-        return f"mag geen regeleinde of tab bevatten {where}"
-    if _BIDI_RE.match(ch):
-        return (
-            f"bevat een onzichtbaar teken dat de leesrichting omkeert {where}; "
-            "zulke tekens kunnen tekst vermomd tonen"
+        template = QT_TRANSLATE_NOOP(
+            "services", "mag geen regeleinde of tab bevatten (U+{code}, teken {position})"
         )
-    if "\ud800" <= ch <= "\udfff":
-        return f"bevat een ongeldig teken: een losse surrogaat {where}"
-    return f"bevat een niet-toegestaan stuurteken {where}"
+    elif _BIDI_RE.match(ch):
+        template = QT_TRANSLATE_NOOP(
+            "services",
+            "bevat een onzichtbaar teken dat de leesrichting omkeert (U+{code}, teken "
+            "{position}); zulke tekens kunnen tekst vermomd tonen",
+        )
+    elif "\ud800" <= ch <= "\udfff":
+        template = QT_TRANSLATE_NOOP(
+            "services", "bevat een ongeldig teken: een losse surrogaat (U+{code}, teken {position})"
+        )
+    else:
+        template = QT_TRANSLATE_NOOP(
+            "services", "bevat een niet-toegestaan stuurteken (U+{code}, teken {position})"
+        )
+    return Wording(template, where)
 
 
 def check_text(field: str, value: str | None, *, multiline: bool = False) -> None:
     """Refuse a text the rules forbid: a ValidationError on `field` (a form shows it there)."""
-    message = None if value is None else text_problem(value, multiline=multiline)
-    if message is not None:
-        raise ValidationError({field: message})
+    problem = None if value is None else text_problem(value, multiline=multiline)
+    if problem is not None:
+        raise ValidationError([problem.at(field)])
 
 
 def visible(text: str) -> str:
@@ -150,9 +161,9 @@ def text_problems(record: Any, prefix: str = "") -> list[Problem]:
         return []
     found = []
     for path, text in texts_in(record, prefix):
-        message = text_problem(text, multiline=is_multiline(path))
-        if message is not None:
-            found.append((path, message))
+        problem = text_problem(text, multiline=is_multiline(path))
+        if problem is not None:
+            found.append((path, problem))
     return sorted(found, key=lambda p: _order(p[0]))
 
 
@@ -160,28 +171,44 @@ def _order(path: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", path) if p]
 
 
-def opened_problem(opened: date, today: date | None = None) -> str | None:
+def opened_problem(opened: date, today: date | None = None) -> Wording | None:
     today = today or date.today()
     if opened < OPENED_MIN:
-        return f"openingsdatum {opened.isoformat()} ligt vóór {OPENED_MIN.isoformat()}"
+        return Wording(
+            QT_TRANSLATE_NOOP("services", "openingsdatum {opened} ligt vóór {first}"),
+            {"opened": opened, "first": OPENED_MIN},
+        )
     if opened > today + FUTURE_GRACE:
-        return f"openingsdatum {opened.isoformat()} ligt in de toekomst"
+        return Wording(
+            QT_TRANSLATE_NOOP("services", "openingsdatum {opened} ligt in de toekomst"),
+            {"opened": opened},
+        )
     return None
 
 
-def birth_problem(born: date, today: date | None = None) -> str | None:
+def birth_problem(born: date, today: date | None = None) -> Wording | None:
     today = today or date.today()
     if born < BIRTH_MIN:
-        return f"geboortedatum {born.isoformat()} ligt vóór {BIRTH_MIN.isoformat()}"
+        return Wording(
+            QT_TRANSLATE_NOOP("services", "geboortedatum {born} ligt vóór {first}"),
+            {"born": born, "first": BIRTH_MIN},
+        )
     if born > today + FUTURE_GRACE:
-        return f"geboortedatum {born.isoformat()} ligt in de toekomst"
+        return Wording(
+            QT_TRANSLATE_NOOP("services", "geboortedatum {born} ligt in de toekomst"),
+            {"born": born},
+        )
     return None
 
 
-def children_problem(count: int, what: str = "zaak") -> str | None:
-    if count > MAX_CHILDREN:
-        return f"{count} kinderen: hoogstens {MAX_CHILDREN} per {what}"
-    return None
+def children_problem(count: int, *, mediation: bool = False) -> Wording | None:
+    if count <= MAX_CHILDREN:
+        return None
+    if mediation:
+        template = QT_TRANSLATE_NOOP("services", "{count} kinderen: hoogstens {max} per mediation")
+    else:
+        template = QT_TRANSLATE_NOOP("services", "{count} kinderen: hoogstens {max} per zaak")
+    return Wording(template, {"count": count, "max": MAX_CHILDREN})
 
 
 def person_problems(person: Any, prefix: str, today: date | None = None) -> list[Problem]:
@@ -189,22 +216,22 @@ def person_problems(person: Any, prefix: str, today: date | None = None) -> list
     born = getattr(person, "birth_date", None)
     if born is None:
         return []
-    message = birth_problem(born, today)
-    return [] if message is None else [(f"{prefix}birth_date", message)]
+    problem = birth_problem(born, today)
+    return [] if problem is None else [(f"{prefix}birth_date", problem)]
 
 
 def case_problems(case: Any, today: date | None = None) -> list[Problem]:
     """Input rules of a case (validation.CaseData): dates, children, every text."""
     found: list[Problem] = []
-    message = opened_problem(case.opened, today)
-    if message:
-        found.append(("opened", message))
+    problem = opened_problem(case.opened, today)
+    if problem:
+        found.append(("opened", problem))
     found += person_problems(case.requester, "requester.", today)
     if case.other_parent is not None:
         found += person_problems(case.other_parent, "other_parent.", today)
-    message = children_problem(len(case.children))
-    if message:
-        found.append(("children", message))
+    problem = children_problem(len(case.children))
+    if problem:
+        found.append(("children", problem))
     for i, child in enumerate(case.children):
         found += person_problems(child, f"children[{i}].", today)
     return found + text_problems(case)
@@ -213,9 +240,9 @@ def case_problems(case: Any, today: date | None = None) -> list[Problem]:
 def mediation_problems(m: Any, today: date | None = None) -> list[Problem]:
     """Input rules of a mediation (validation.MediationData): birth dates, children, texts."""
     found: list[Problem] = []
-    message = children_problem(len(m.children), "mediation")
-    if message:
-        found.append(("children", message))
+    problem = children_problem(len(m.children), mediation=True)
+    if problem:
+        found.append(("children", problem))
     for i, child in enumerate(m.children):
         found += person_problems(child, f"children[{i}].", today)
     for i, parent in enumerate(m.parents):
@@ -279,27 +306,52 @@ def json_problem(value: Any) -> Problem | None:
         item, where, depth = stack.pop()
         if depth > MAX_DEPTH:
             top = re.split(r"[.\[]", where, maxsplit=1)[0]
-            return (top, f"te diep genest (meer dan {MAX_DEPTH} niveaus)")
+            return (top, too_deep())
         if isinstance(item, str):
-            message = text_problem(item, multiline=is_multiline(where))
-            if message:
-                found.append((where or "type", message))
+            problem = text_problem(item, multiline=is_multiline(where))
+            if problem:
+                found.append((where or "type", problem))
         elif isinstance(item, float):
             if not math.isfinite(item):
-                found.append((where, f"verwacht een eindig getal, niet {item}"))
+                found.append(
+                    (
+                        where,
+                        Wording(
+                            QT_TRANSLATE_NOOP(
+                                "services", "verwacht een eindig getal, niet {value}"
+                            ),
+                            {"value": item},
+                        ),
+                    )
+                )
         elif isinstance(item, int) and not isinstance(item, bool):
             if not -_INT_LIMIT <= item < _INT_LIMIT:
-                found.append((where, "getal te groot"))
+                found.append((where, Wording(QT_TRANSLATE_NOOP("services", "getal te groot"))))
         elif isinstance(item, dict):
             if isinstance(item, DuplicateKeys):
                 key = visible(item.duplicate)
                 sub = f"{where}.{key}" if where else key
-                found.append((sub, "komt twee keer voor in hetzelfde object"))
+                found.append(
+                    (
+                        sub,
+                        Wording(
+                            QT_TRANSLATE_NOOP("services", "komt twee keer voor in hetzelfde object")
+                        ),
+                    )
+                )
             for k, v in item.items():
                 sub = f"{where}.{visible(k)}" if where else visible(k)
-                message = text_problem(k)
-                if message:
-                    found.append((sub, f"veldnaam {message}"))
+                problem = text_problem(k)
+                if problem:
+                    found.append(
+                        (
+                            sub,
+                            Wording(
+                                QT_TRANSLATE_NOOP("services", "veldnaam {problem}"),
+                                {"problem": problem},
+                            ),
+                        )
+                    )
                 stack.append((v, sub, depth + 1))
         elif isinstance(item, list):
             stack.extend((v, f"{where}[{i}]", depth + 1) for i, v in enumerate(item))
@@ -309,6 +361,14 @@ def json_problem(value: Any) -> Problem | None:
 
 
 _INT_LIMIT = 2**63
+
+
+def too_deep() -> Wording:
+    return Wording(
+        QT_TRANSLATE_NOOP("services", "te diep genest (meer dan {max} niveaus)"), {"max": MAX_DEPTH}
+    )
+
+
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:]')
 
 

@@ -43,10 +43,32 @@ def _clean_name(name: str) -> str:
     input_rules.check_text("name", name)
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        raise ValidationError({"name": "Geef de naam van de mediator."})
+        raise ValidationError(
+            [FieldProblem("name", QT_TRANSLATE_NOOP("services", "Geef de naam van de mediator."))]
+        )
     if len(cleaned) > NAME_MAX:
-        raise ValidationError({"name": f"Te lang (maximaal {NAME_MAX} tekens)."})
+        raise ValidationError(
+            [
+                FieldProblem(
+                    "name",
+                    QT_TRANSLATE_NOOP("services", "Te lang (maximaal {max} tekens)."),
+                    max=NAME_MAX,
+                )
+            ]
+        )
     return cleaned
+
+
+def _name_taken_error(name: str) -> ValidationError:
+    return ValidationError(
+        [
+            FieldProblem(
+                "name",
+                QT_TRANSLATE_NOOP("services", 'Er is al een mediator met de naam "{name}".'),
+                name=name,
+            )
+        ]
+    )
 
 
 def clean_languages(languages: Iterable[str]) -> list[str]:
@@ -57,7 +79,7 @@ def clean_languages(languages: Iterable[str]) -> list[str]:
         try:
             check_language(code, f"languages[{i}]")
         except FieldProblem as problem:
-            raise ValidationError({"languages": problem.message}) from None
+            raise ValidationError([problem.at("languages")]) from None
         if code not in out:
             out.append(code)
     return out
@@ -110,7 +132,7 @@ def add_mediator(
     access.require(session, actor, Action.MEDIATION_WRITE)
     cleaned = _clean_name(name)
     if _name_taken(session, cleaned):
-        raise ValidationError({"name": f'Er is al een mediator met de naam "{cleaned}".'})
+        raise _name_taken_error(cleaned)
     md = Mediator(name=cleaned, cbfm=cbfm, languages=clean_languages(languages), active=active)
     session.add(md)
     session.flush()
@@ -139,7 +161,7 @@ def update_mediator(
     if name is not None:
         cleaned = _clean_name(name)
         if _name_taken(session, cleaned, except_id=md.id):
-            raise ValidationError({"name": f'Er is al een mediator met de naam "{cleaned}".'})
+            raise _name_taken_error(cleaned)
         md.name = cleaned
     if languages is not None:
         md.languages = clean_languages(languages)

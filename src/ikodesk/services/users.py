@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -152,3 +153,31 @@ def _active_admins(session: Session) -> int:
 def list_users(session: Session, actor: Actor) -> list[User]:
     access.require(session, actor, Action.USER_MANAGE)
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A user as Beheer lists them (no password hash, only whether there is one)."""
+
+    username: str
+    name: str
+    role: Role
+    active: bool
+    has_password: bool
+    locked: bool = False  # locked out for a while after failed logins
+
+
+def user_rows(session: Session, actor: Actor) -> list[UserRow]:
+    """Every user, by username (admins only)."""
+    now = logins.utc_now()
+    return [
+        UserRow(
+            u.username,
+            u.name,
+            u.role,
+            u.active,
+            u.password_hash is not None,
+            logins.is_locked(u, now),
+        )
+        for u in list_users(session, actor)
+    ]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ikodesk.errors import AuthenticationError
 from ikodesk.models.enums import Action, Role
+from ikodesk.services.application import Application
 from ikodesk.ui import i18n
 from ikodesk.ui.admin.admin_page import AdminPage
 from ikodesk.ui.cases.case_form import CaseWindow
@@ -358,9 +359,9 @@ class MainWindow(QMainWindow):
     def _unlock(self, password: str) -> None:
         username = self.ctx.actor.username
 
-        def job() -> None:
+        def job(app: Application) -> None:
             # Through the application: on the office server the server checks the password.
-            self.ctx.worker.app.log_in(username, password)
+            app.log_in(username, password)  # the services' checks: audited, throttled
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, AuthenticationError):
@@ -371,7 +372,7 @@ class MainWindow(QMainWindow):
                 self.lock_screen.reset()
                 show_error(self, exc)
 
-        self.ctx.worker.submit(job, lambda _r: self.unlock_done(), failed, owner=self)
+        self.ctx.worker.call(job, lambda _r: self.unlock_done(), failed, owner=self)
 
     def unlock_done(self) -> None:
         self.locked = False

@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from ikodesk.errors import AuthenticationError
-from ikodesk.services import demo
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import (
     Application,
@@ -130,11 +129,7 @@ class StartController(QObject):
         def job() -> DatabaseFacts:
             app, _ = Application.create(path, passphrase=DEMO_PASSPHRASE)
             self.worker.adopt_app(app)
-            demo.populate(
-                app.file_db(),
-                DEMO_YEARS,
-                progress=lambda _stage, done, total: self.worker.report_progress(done, total),
-            )
+            app.fill_with_demo_data(DEMO_YEARS, progress=self.worker.report_progress)
             return app.facts()
 
         def done(facts: DatabaseFacts) -> None:

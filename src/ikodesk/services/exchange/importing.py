@@ -55,7 +55,7 @@ RECORD_TYPES = (
 
 
 def _problem(line: int, problem: FieldProblem) -> ValidationError:
-    return ValidationError({problem.field: problem.message}, line=line)
+    return ValidationError([problem], line=line)
 
 
 def import_lines(

@@ -105,17 +105,17 @@ def parse_line(number: int, text: str) -> Any:
         ) from None
     except RecursionError:
         field = input_rules.deep_field(text)
-        message = f"te diep genest (meer dan {input_rules.MAX_DEPTH} niveaus)"
+        deep = input_rules.too_deep()
         if field:
-            raise ValidationError({field: message}, line=number) from None
-        raise InputError(f"regel {number}: JSON {message}") from None
+            raise ValidationError([deep.at(field)], line=number) from None
+        raise InputError(f"regel {number}: JSON {deep}") from None
     except ValueError:
         # Python refuses integers of thousands of digits (int_max_str_digits).
         raise InputError(f"regel {number}: geen geldige JSON (getal te groot)") from None
     if isinstance(data, dict) and (duplicates or not input_rules.json_text_is_plain(text)):
         problem = input_rules.json_problem(data)
         if problem is not None:
-            raise ValidationError({problem[0]: problem[1]}, line=number)
+            raise ValidationError([problem[1].at(problem[0])], line=number)
     return data
 
 

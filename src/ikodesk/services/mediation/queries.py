@@ -25,6 +25,7 @@ from ikodesk.models.enums import (
 from ikodesk.services import access
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.mediation import refusals as R
 from ikodesk.services.mediation.views import (
     CURATOR_MIN_AGE,
     CuratorReminder,
@@ -133,7 +134,7 @@ def find_linked_case(session: Session, actor: Actor, case_ref: str) -> LinkedCas
     access.require(session, actor, Action.MEDIATION_READ)
     case_id = _case_id(session, actor, case_ref)
     if case_id is None:
-        raise _refuse("case", "Geef de referentie van de zaak.")
+        raise _refuse("case", R.CASE_REF_NEEDED)
     return _linked_cases(session, actor, [case_id])[case_id]
 
 

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ikodesk.errors import QT_TRANSLATE_NOOP, NotFoundError, ValidationError
+from ikodesk.errors import QT_TRANSLATE_NOOP, FieldProblem, NotFoundError, ValidationError
 from ikodesk.models import (
     Case,
     Country,
@@ -36,6 +37,7 @@ from ikodesk.models.enums import (
 from ikodesk.services import access
 from ikodesk.services.access import CASE_FACT_COLUMNS, Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.mediation import refusals as R
 from ikodesk.services.validation import (
     ChildData,
     MediationParentData,
@@ -201,8 +203,9 @@ class CuratorReminder:
     oldest_child_age: int
 
 
-def _refuse(field_name: str, message: str) -> ValidationError:
-    return ValidationError({field_name: message})
+def _refuse(field_name: str, template: str, **params: Any) -> ValidationError:
+    """A step or a request refused, on its field (templates: mediation.refusals)."""
+    return ValidationError([FieldProblem(field_name, template, **params)])
 
 
 _LOADS = (
@@ -325,5 +328,5 @@ def _case_id(session: Session, actor: Actor, case_ref: str | None) -> int | None
     access.require(session, actor, Action.CASE_FACTS)
     case_id = session.scalar(select(Case.id).where(Case.ref == case_ref.strip()))
     if case_id is None:
-        raise _refuse("case", f'Zaak "{case_ref.strip()}" bestaat niet.')
+        raise _refuse("case", R.NO_SUCH_CASE, ref=case_ref.strip())
     return case_id

@@ -35,6 +35,7 @@ from ikodesk.services.actors import Actor
 from ikodesk.services.backend import on_server
 from ikodesk.services.cases import LAST_REF_ON_SERVER
 from ikodesk.services.exchange.rows import child_values, mediation_parent_values
+from ikodesk.services.mediation import refusals as R
 from ikodesk.services.mediation.queries import mediator_warnings
 from ikodesk.services.mediation.views import (
     Assignment,
@@ -65,11 +66,13 @@ _REF_SEQ = re.compile(r"^M(\d{4})-(\d+)$")
 
 
 def _raise(problems: Iterable[FieldProblem], rename: dict[str, str] | None = None) -> None:
-    errors: dict[str, str] = {}
+    # One problem per field (the first found), named as the step's form names it.
+    first: dict[str, FieldProblem] = {}
     for p in problems:
-        errors.setdefault((rename or {}).get(p.field, p.field), p.message)
-    if errors:
-        raise ValidationError(errors)
+        field = (rename or {}).get(p.field, p.field)
+        first.setdefault(field, p if field == p.field else p.at(field))
+    if first:
+        raise ValidationError(list(first.values()))
 
 
 def _check(session: Session, snap: MediationData, rename: dict[str, str] | None = None) -> None:
@@ -136,9 +139,7 @@ def _request_problems(data: RequestData) -> list[FieldProblem]:
     """What a request form must hold beyond the exchange rules."""
     problems: list[FieldProblem] = []
     if not data.children:
-        problems.append(
-            FieldProblem("children", "registreer minstens één kind (geboortedatum of leeftijd)")
-        )
+        problems.append(FieldProblem("children", R.CHILD_NEEDED))
     return problems
 
 
@@ -212,14 +213,10 @@ def start_mediation(
     access.require(session, actor, Action.MEDIATION_WRITE)
     m = _load(session, mediation_id)
     if m.status is MediationStatus.NOT_STARTED:
-        raise _refuse(
-            "status",
-            "De aanvraag is niet voortgezet. Heropen de aanvraag eerst als de mediation "
-            "toch start.",
-        )
+        raise _refuse("status", R.START_NOT_CONTINUED)
     if m.status is not MediationStatus.REQUESTED:
         assert m.started is not None
-        raise _refuse("status", f"De mediation is al gestart (op {m.started.isoformat()}).")
+        raise _refuse("status", R.ALREADY_STARTED_ON, started=m.started)
     snap = _snapshot(m)
     snap.status = MediationStatus.RUNNING
     snap.started = started
@@ -233,20 +230,14 @@ def not_continue(session: Session, actor: Actor, mediation_id: int, reason: str)
     access.require(session, actor, Action.MEDIATION_WRITE)
     m = _load(session, mediation_id)
     if m.status is MediationStatus.NOT_STARTED:
-        raise _refuse("status", "De aanvraag is al geregistreerd als niet voortgezet.")
+        raise _refuse("status", R.ALREADY_NOT_CONTINUED)
     if m.status is not MediationStatus.REQUESTED:
-        raise _refuse(
-            "status",
-            "De mediation is al gestart; een gestarte mediation eindigt met een intake "
-            "of een uitkomst, niet als niet-voortgezette aanvraag.",
-        )
+        raise _refuse("status", R.STARTED_CANNOT_STOP)
     text = (reason or "").strip()
     if not text:
-        raise _refuse(
-            "not_started_reason", "Geef de reden waarom de aanvraag niet wordt voortgezet."
-        )
+        raise _refuse("not_started_reason", R.REASON_NEEDED)
     if len(text) > TEXT_MAX:
-        raise _refuse("not_started_reason", f"Te lang (maximaal {TEXT_MAX} tekens).")
+        raise _refuse("not_started_reason", R.TOO_LONG, max=TEXT_MAX)
     snap = _snapshot(m)
     snap.status = MediationStatus.NOT_STARTED
     snap.not_started_reason = text
@@ -264,7 +255,7 @@ def reopen_request(session: Session, actor: Actor, mediation_id: int) -> Mediati
     access.require(session, actor, Action.MEDIATION_WRITE)
     m = _load(session, mediation_id)
     if m.status is not MediationStatus.NOT_STARTED:
-        raise _refuse("status", "Alleen een niet-voortgezette aanvraag kan worden heropend.")
+        raise _refuse("status", R.ONLY_NOT_CONTINUED_REOPENS)
     snap = _snapshot(m)
     snap.status = MediationStatus.REQUESTED
     snap.not_started_reason = None
@@ -285,11 +276,7 @@ def appoint_special_curator(
     access.require(session, actor, Action.MEDIATION_WRITE)
     m = _load(session, mediation_id)
     if day is not None and m.status is not MediationStatus.NOT_STARTED:
-        raise _refuse(
-            "special_curator",
-            "Een bijzondere curator wordt benoemd wanneer de mediation niet start: "
-            "registreer eerst dat de aanvraag niet wordt voortgezet.",
-        )
+        raise _refuse("special_curator", R.CURATOR_WHEN_NOT_STARTED)
     snap = _snapshot(m)
     snap.special_curator = day
     _check(session, snap)
@@ -300,13 +287,11 @@ def appoint_special_curator(
 # --- running: intake, mediators, child interviews, outcome ---------------------------
 
 
-def _require_running(m: Mediation, field_name: str, what: str) -> None:
+def _require_running(m: Mediation, field_name: str) -> None:
     if m.status is MediationStatus.REQUESTED:
-        raise _refuse(
-            field_name, f"De mediation is nog niet gestart; registreer eerst de start. ({what})"
-        )
+        raise _refuse(field_name, R.NOT_YET_STARTED[field_name])
     if m.status is MediationStatus.NOT_STARTED:
-        raise _refuse(field_name, f"De aanvraag is niet voortgezet. ({what})")
+        raise _refuse(field_name, R.NOT_CONTINUED[field_name])
 
 
 def _interview_after(m: Mediation, ended: date) -> InterviewView | None:
@@ -331,29 +316,20 @@ def record_intake(
     """
     access.require(session, actor, Action.MEDIATION_WRITE)
     m = _load(session, mediation_id)
-    _require_running(m, "intake", "Een intake is er na de start.")
+    _require_running(m, "intake")
     if m.status is MediationStatus.ENDED:
-        raise _refuse("intake", "De mediation is al beëindigd.")
+        raise _refuse("intake", R.ALREADY_ENDED)
     snap = _snapshot(m)
     snap.intake = intake
     if intake is Intake.SUITABLE:
         if ended is not None:
-            raise _refuse(
-                "ended",
-                "Een geschikte mediation loopt door; de einddatum hoort bij de uitkomst.",
-            )
+            raise _refuse("ended", R.SUITABLE_RUNS_ON)
     else:
         if ended is None:
-            raise _refuse(
-                "ended",
-                "Geef de einddatum: een mediation die niet geschikt is, eindigt na de intake.",
-            )
+            raise _refuse("ended", R.END_DATE_NEEDED)
         late = _interview_after(m, ended)
         if late is not None:
-            raise _refuse(
-                "ended",
-                f"Er is een kindgesprek op {late.date.isoformat()}, na deze einddatum.",
-            )
+            raise _refuse("ended", R.INTERVIEW_AFTER_END, day=late.date)
         snap.status = MediationStatus.ENDED
         snap.ended = ended
         snap.outcome = None
@@ -377,28 +353,17 @@ def record_outcome(
     """
     access.require(session, actor, Action.MEDIATION_WRITE)
     m = _load(session, mediation_id)
-    _require_running(m, "outcome", "Een uitkomst is er alleen na de start.")
+    _require_running(m, "outcome")
     if m.intake is Intake.NOT_SUITABLE:
-        raise _refuse(
-            "outcome",
-            "De mediation was niet geschikt na de intake en is zonder uitkomst beëindigd.",
-        )
+        raise _refuse("outcome", R.NOT_SUITABLE_NO_OUTCOME)
     if m.intake is None:
-        raise _refuse(
-            "intake",
-            "Registreer eerst de intake: een uitkomst is er alleen na een geschikte intake.",
-        )
+        raise _refuse("intake", R.INTAKE_FIRST)
     reasons = list(dict.fromkeys(failure_reasons))
     if reasons and outcome is not Outcome.NO_AGREEMENT:
-        raise _refuse(
-            "failure_reasons",
-            'Redenen waarom de mediation niet slaagde horen alleen bij "geen overeenkomst".',
-        )
+        raise _refuse("failure_reasons", R.REASONS_ONLY_WITHOUT_AGREEMENT)
     late = _interview_after(m, ended)
     if late is not None:
-        raise _refuse(
-            "ended", f"Er is een kindgesprek op {late.date.isoformat()}, na deze einddatum."
-        )
+        raise _refuse("ended", R.INTERVIEW_AFTER_END, day=late.date)
     snap = _snapshot(m)
     snap.status = MediationStatus.ENDED
     snap.outcome = outcome
@@ -415,9 +380,9 @@ def add_child_interview(
     """Register a child interview (kindgesprek): its date and the children heard (from 3)."""
     access.require(session, actor, Action.MEDIATION_WRITE)
     m = _load(session, mediation_id)
-    _require_running(m, "child_interviews", "Kindgesprekken zijn er in een gestarte mediation.")
+    _require_running(m, "child_interviews")
     if children < 1:
-        raise _refuse("children", "In een kindgesprek wordt minstens één kind gehoord.")
+        raise _refuse("children", R.ONE_CHILD_HEARD)
     snap = _snapshot(m)
     snap.child_interviews.append(InterviewData(day, children))
     n = len(snap.child_interviews) - 1
@@ -455,20 +420,18 @@ def assign_mediators(
     access.require(session, actor, Action.MEDIATION_WRITE)
     m = _load(session, mediation_id)
     if m.status is MediationStatus.NOT_STARTED:
-        raise _refuse(
-            "mediators", "De aanvraag is niet voortgezet; er worden geen mediators toegewezen."
-        )
+        raise _refuse("mediators", R.NO_MEDIATORS_NOT_CONTINUED)
     if m.status is MediationStatus.ENDED:
-        raise _refuse("mediators", "De mediation is beëindigd; de mediators liggen vast.")
+        raise _refuse("mediators", R.MEDIATORS_FIXED)
     ids = list(mediator_ids)
     pool = {md.id: md for md in session.scalars(select(Mediator).where(Mediator.id.in_(ids)))}
     current = {md.id for md in m.mediators}
     for mediator_id in ids:
         md = pool.get(mediator_id)
         if md is None:
-            raise _refuse("mediators", "Deze mediator bestaat niet (meer).")
+            raise _refuse("mediators", R.NO_SUCH_MEDIATOR)
         if not md.active and mediator_id not in current:
-            raise _refuse("mediators", f"{md.name} is niet actief in de mediatorpool.")
+            raise _refuse("mediators", R.MEDIATOR_INACTIVE, name=md.name)
     snap = _snapshot(m)
     snap.mediators = [pool[i].name for i in ids]
     _check(session, snap)

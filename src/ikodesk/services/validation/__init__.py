@@ -4,8 +4,9 @@ Two steps: `parse_*` turns a JSON object of the exchange format into a typed
 record (types, formats, allowed fields), and `*_rules` checks the rules that
 span fields (per case code, dates in order, the mediation state machine).
 Forms build the typed records themselves and call the rules. Every problem is
-a `FieldProblem` with the field's path in exchange-format terms
-("requester.side", "children[2].birth_date") and a Dutch message.
+a `FieldProblem` (ikodesk.errors) with the field's path in exchange-format terms
+("requester.side", "children[2].birth_date") and a Dutch message template with
+its parameters (services.wording), which the desktop client translates.
 
 The package is split by job:
 
@@ -14,20 +15,30 @@ The package is split by job:
 - `fields`: reading the fields of one JSON object (`Fields`, `parse_date`,
   `parse_choice`), with the value shown in each message;
 - `parsing`: one `parse_*` per record type, the allowed fields of each;
-- `rules`: the domain rules across fields (`case_rules` with the table of
-  case codes, `mediation_rules` with the state machine the mediation workflow
-  shares).
+- `rules`: the domain rules across the fields of a case (`case_rules` with the
+  table of case codes);
+- `mediation_rules`: those of a mediation, with the state machine the mediation
+  workflow shares.
 
 The hostile-input rules are their own module, `services.input_rules`.
 Callers use the package: `from ikodesk.services.validation import CaseData`.
 """
 
+# Whole years between two dates: the age rules, and the forms that show an age.
+from ikodesk.models.cases import age_in_years
 from ikodesk.services.validation.fields import (
     Fields,
     choices,
     parse_choice,
     parse_date,
     show_value,
+)
+from ikodesk.services.validation.mediation_rules import (
+    INTERVIEW_MIN_AGE,
+    MAX_MEDIATION_PARENTS,
+    may_be_at_least,
+    mediation_rules,
+    parent_rules,
 )
 from ikodesk.services.validation.parsing import (
     ACTIVITY_FIELDS,
@@ -72,14 +83,9 @@ from ikodesk.services.validation.records import (
 )
 from ikodesk.services.validation.rules import (
     CODE_RULES,
-    INTERVIEW_MIN_AGE,
-    MAX_MEDIATION_PARENTS,
     CodeRule,
     case_rules,
     code_rule,
-    may_be_at_least,
-    mediation_rules,
-    parent_rules,
 )
 
 __all__ = [
@@ -112,6 +118,7 @@ __all__ = [
     "MediatorData",
     "PersonData",
     "UserData",
+    "age_in_years",
     "case_rules",
     "check_language",
     "choices",

@@ -16,7 +16,9 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, TypeVar, cast
 
+from ikodesk.errors import QT_TRANSLATE_NOOP
 from ikodesk.services.validation.records import NAME_MAX, FieldProblem
+from ikodesk.services.wording import Choices
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -24,6 +26,10 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_RE = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?")
 _ISO2_RE = re.compile(r"[A-Z]{2}")
 _REF_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
+
+
+# What a field that must hold an object says when it does not (braces, no parameters).
+OBJECT_EXPECTED = QT_TRANSLATE_NOOP("services", "verwacht een object {...}")
 
 
 def choices(enum_cls: Iterable[StrEnum]) -> str:
@@ -46,7 +52,10 @@ class Fields:
         for key in self._data:
             if key not in allowed:
                 raise FieldProblem(
-                    self.path(key), "onbekend veld (niet in het uitwisselformaat; zie de spec)"
+                    self.path(key),
+                    QT_TRANSLATE_NOOP(
+                        "services", "onbekend veld (niet in het uitwisselformaat; zie de spec)"
+                    ),
                 )
 
     def raw(self, name: str) -> Any:
@@ -55,7 +64,9 @@ class Fields:
     def _get(self, name: str, required: bool) -> Any:
         value = self._data.get(name)
         if value is None and required:
-            raise FieldProblem(self.path(name), "ontbreekt (verplicht)")
+            raise FieldProblem(
+                self.path(name), QT_TRANSLATE_NOOP("services", "ontbreekt (verplicht)")
+            )
         return value
 
     def text(self, name: str, *, required: bool = False, max_len: int = NAME_MAX) -> str | None:
@@ -63,14 +74,20 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, str):
-            raise FieldProblem(self.path(name), "verwacht een tekst")
+            raise FieldProblem(self.path(name), QT_TRANSLATE_NOOP("services", "verwacht een tekst"))
         value = value.strip()
         if not value:
             if required:
-                raise FieldProblem(self.path(name), "mag niet leeg zijn")
+                raise FieldProblem(
+                    self.path(name), QT_TRANSLATE_NOOP("services", "mag niet leeg zijn")
+                )
             return None
         if len(value) > max_len:
-            raise FieldProblem(self.path(name), f"te lang (maximaal {max_len} tekens)")
+            raise FieldProblem(
+                self.path(name),
+                QT_TRANSLATE_NOOP("services", "te lang (maximaal {max} tekens)"),
+                max=max_len,
+            )
         return value
 
     def required_text(self, name: str, max_len: int = NAME_MAX) -> str:
@@ -91,12 +108,24 @@ class Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise FieldProblem(
-                self.path(name), f"verwacht een geheel getal, niet {show_value(value)}"
+                self.path(name),
+                QT_TRANSLATE_NOOP("services", "verwacht een geheel getal, niet {value}"),
+                value=show_value(value),
             )
         if minimum is not None and value < minimum:
-            raise FieldProblem(self.path(name), f"moet minstens {minimum} zijn, niet {value}")
+            raise FieldProblem(
+                self.path(name),
+                QT_TRANSLATE_NOOP("services", "moet minstens {minimum} zijn, niet {value}"),
+                minimum=minimum,
+                value=value,
+            )
         if maximum is not None and value > maximum:
-            raise FieldProblem(self.path(name), f"mag hoogstens {maximum} zijn, niet {value}")
+            raise FieldProblem(
+                self.path(name),
+                QT_TRANSLATE_NOOP("services", "mag hoogstens {maximum} zijn, niet {value}"),
+                maximum=maximum,
+                value=value,
+            )
         return value
 
     def boolean(self, name: str, default: bool) -> bool:
@@ -104,7 +133,11 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise FieldProblem(self.path(name), f"verwacht true of false, niet {show_value(value)}")
+            raise FieldProblem(
+                self.path(name),
+                QT_TRANSLATE_NOOP("services", "verwacht true of false, niet {value}"),
+                value=show_value(value),
+            )
         return value
 
     def day(self, name: str, *, required: bool = False) -> date | None:
@@ -137,7 +170,11 @@ class Fields:
                 except ValueError:
                     pass
         raise FieldProblem(
-            self.path(name), f"ongeldige tijd {show_value(value)} (verwacht JJJJ-MM-DDTUU:MM[:SS])"
+            self.path(name),
+            QT_TRANSLATE_NOOP(
+                "services", "ongeldige tijd {value} (verwacht JJJJ-MM-DDTUU:MM[:SS])"
+            ),
+            value=show_value(value),
         )
 
     def choice(
@@ -147,12 +184,11 @@ class Fields:
         *,
         required: bool = False,
         allowed: Collection[E] | None = None,
-        context: str = "",
     ) -> E | None:
         value = self._get(name, required)
         if value is None:
             return None
-        return parse_choice(value, enum_cls, self.path(name), allowed, context)
+        return parse_choice(value, enum_cls, self.path(name), allowed)
 
     def required_choice(self, name: str, enum_cls: type[E]) -> E:
         value = self.choice(name, enum_cls, required=True)
@@ -164,7 +200,9 @@ class Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise FieldProblem(self.path(name), "verwacht een lijst [...]")
+            raise FieldProblem(
+                self.path(name), QT_TRANSLATE_NOOP("services", "verwacht een lijst [...]")
+            )
         return value
 
     def obj(self, name: str, *, required: bool = False) -> dict[str, Any] | None:
@@ -172,7 +210,7 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise FieldProblem(self.path(name), "verwacht een object {...}")
+            raise FieldProblem(self.path(name), OBJECT_EXPECTED)
         return value
 
     def country(self, name: str) -> str | None:
@@ -182,7 +220,11 @@ class Fields:
         if not isinstance(value, str) or not _ISO2_RE.fullmatch(value):
             raise FieldProblem(
                 self.path(name),
-                f'ongeldige landcode {show_value(value)} (verwacht ISO 3166-1 alpha-2, bijv. "PL")',
+                QT_TRANSLATE_NOOP(
+                    "services",
+                    'ongeldige landcode {value} (verwacht ISO 3166-1 alpha-2, bijv. "PL")',
+                ),
+                value=show_value(value),
             )
         return value
 
@@ -193,7 +235,10 @@ class Fields:
         if not isinstance(value, str) or not _REF_RE.fullmatch(value):
             raise FieldProblem(
                 self.path(name),
-                f"ongeldige referentie {show_value(value)} (1 tot 40 letters, cijfers, . _ / -)",
+                QT_TRANSLATE_NOOP(
+                    "services", "ongeldige referentie {value} (1 tot 40 letters, cijfers, . _ / -)"
+                ),
+                value=show_value(value),
             )
         return value
 
@@ -203,7 +248,6 @@ def parse_choice(
     enum_cls: type[E],
     path: str,
     allowed: Collection[E] | None = None,
-    context: str = "",
 ) -> E:
     member = _members(enum_cls).get(value) if isinstance(value, str) else None
     if member is not None and (allowed is None or member in allowed):
@@ -211,7 +255,9 @@ def parse_choice(
     options = list(allowed) if allowed is not None else list(enum_cls)
     raise FieldProblem(
         path,
-        f"ongeldige waarde {show_value(value)}{context} (verwacht een van: {choices(options)})",
+        QT_TRANSLATE_NOOP("services", "ongeldige waarde {value} (verwacht een van: {choices})"),
+        value=show_value(value),
+        choices=Choices(options),
     )
 
 
@@ -226,7 +272,11 @@ def parse_date(value: Any, path: str) -> date:
             return date(int(value[0:4]), int(value[5:7]), int(value[8:10]))
         except ValueError:
             pass
-    raise FieldProblem(path, f"ongeldige datum {show_value(value)} (verwacht JJJJ-MM-DD)")
+    raise FieldProblem(
+        path,
+        QT_TRANSLATE_NOOP("services", "ongeldige datum {value} (verwacht JJJJ-MM-DD)"),
+        value=show_value(value),
+    )
 
 
 def show_value(value: Any) -> str:

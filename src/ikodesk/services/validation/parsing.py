@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from ikodesk.errors import QT_TRANSLATE_NOOP
 from ikodesk.models.enums import (
     ActivityKind,
     CaseCode,
@@ -35,7 +36,8 @@ from ikodesk.models.enums import (
     Taker,
 )
 from ikodesk.services import input_rules
-from ikodesk.services.validation.fields import Fields, parse_choice, show_value
+from ikodesk.services.validation.fields import OBJECT_EXPECTED, Fields, parse_choice, show_value
+from ikodesk.services.validation.mediation_rules import parent_rules
 from ikodesk.services.validation.records import (
     MAX_CHILD_AGE,
     TEXT_MAX,
@@ -52,7 +54,6 @@ from ikodesk.services.validation.records import (
     PersonData,
     UserData,
 )
-from ikodesk.services.validation.rules import parent_rules
 
 # --- cases -------------------------------------------------------------------
 
@@ -123,7 +124,7 @@ def parse_other_parent(data: Any, prefix: str = "other_parent.") -> PersonData:
 
 def parse_child(data: Any, prefix: str) -> ChildData:
     if not isinstance(data, dict):
-        raise FieldProblem(prefix.rstrip("."), "verwacht een object {...}")
+        raise FieldProblem(prefix.rstrip("."), OBJECT_EXPECTED)
     f = Fields(data, prefix)
     f.only(_CHILD_FIELDS)
     return ChildData(
@@ -140,7 +141,11 @@ def parse_case(data: Mapping[str, Any]) -> CaseData:
     ref = f.ref("ref")
     line = f.integer("line", required=True)
     if line not in (1, 2):
-        raise FieldProblem("line", f"ongeldige lijn {show_value(line)} (verwacht 1 of 2)")
+        raise FieldProblem(
+            "line",
+            QT_TRANSLATE_NOOP("services", "ongeldige lijn {value} (verwacht 1 of 2)"),
+            value=show_value(line),
+        )
     code = f.required_choice("code", CaseCode)
     opened = f.required_day("opened")
     handler = f.required_text("handler", max_len=64)
@@ -201,7 +206,10 @@ def parse_user(data: Mapping[str, Any]) -> UserData:
     if not _USERNAME_RE.fullmatch(username):
         raise FieldProblem(
             "username",
-            f"ongeldige gebruikersnaam {show_value(username)} (2 tot 64 tekens: a-z, 0-9, . _ -)",
+            QT_TRANSLATE_NOOP(
+                "services", "ongeldige gebruikersnaam {value} (2 tot 64 tekens: a-z, 0-9, . _ -)"
+            ),
+            value=show_value(username),
         )
     return UserData(
         username=username,
@@ -218,7 +226,11 @@ _LANG_RE = re.compile(r"[a-z]{2,3}")
 def check_language(value: Any, path: str) -> str:
     """A language code of a mediator (ISO 639, lower case: "nl", "pl")."""
     if not isinstance(value, str) or not _LANG_RE.fullmatch(value):
-        raise FieldProblem(path, f'ongeldige taalcode {show_value(value)} (verwacht bijv. "nl")')
+        raise FieldProblem(
+            path,
+            QT_TRANSLATE_NOOP("services", 'ongeldige taalcode {value} (verwacht bijv. "nl")'),
+            value=show_value(value),
+        )
     return value
 
 
@@ -270,13 +282,16 @@ def parse_mediation(data: Mapping[str, Any]) -> MediationData:
     mediators: list[str] = []
     for i, name in enumerate(f.items("mediators")):
         if not isinstance(name, str) or not name.strip():
-            raise FieldProblem(f"mediators[{i}]", "verwacht de naam van een mediator")
+            raise FieldProblem(
+                f"mediators[{i}]",
+                QT_TRANSLATE_NOOP("services", "verwacht de naam van een mediator"),
+            )
         mediators.append(name.strip())
     interviews: list[InterviewData] = []
     for i, item in enumerate(f.items("child_interviews")):
         prefix = f"child_interviews[{i}]."
         if not isinstance(item, dict):
-            raise FieldProblem(prefix.rstrip("."), "verwacht een object {...}")
+            raise FieldProblem(prefix.rstrip("."), OBJECT_EXPECTED)
         fi = Fields(item, prefix)
         fi.only(("date", "children"))
         count = fi.integer("children", required=True, minimum=1, maximum=input_rules.MAX_CHILDREN)
@@ -309,12 +324,12 @@ MEDIATION_PARENT_FIELDS = ("relation", "first_name", "last_name", "birth_date", 
 def parse_mediation_parents(value: Any, prefix: str = "parents") -> list[MediationParentData]:
     """The parents of a mediation from a JSON list (the proposed v1.1 field `parents`)."""
     if not isinstance(value, list):
-        raise FieldProblem(prefix, "verwacht een lijst [...]")
+        raise FieldProblem(prefix, QT_TRANSLATE_NOOP("services", "verwacht een lijst [...]"))
     parents: list[MediationParentData] = []
     for i, item in enumerate(value):
         path = f"{prefix}[{i}]"
         if not isinstance(item, dict):
-            raise FieldProblem(path, "verwacht een object {...}")
+            raise FieldProblem(path, OBJECT_EXPECTED)
         f = Fields(item, path + ".")
         f.only(MEDIATION_PARENT_FIELDS)
         parents.append(
@@ -379,7 +394,11 @@ def parse_historical_figure(
     year = f.integer("year", required=True, minimum=1990, maximum=2100)
     key = f.required_text("key", max_len=120)
     if key not in known_keys:
-        raise FieldProblem("key", f"onbekende cijfernaam {show_value(key)} (zie annual-figures.md)")
+        raise FieldProblem(
+            "key",
+            QT_TRANSLATE_NOOP("services", "onbekende cijfernaam {value} (zie annual-figures.md)"),
+            value=show_value(key),
+        )
     value = data.get("value")
     if (
         isinstance(value, bool)
@@ -388,7 +407,10 @@ def parse_historical_figure(
         or not 0 <= value <= HISTORICAL_MAX
     ):
         raise FieldProblem(
-            "value", f"verwacht een getal van 0 tot {HISTORICAL_MAX:_}, niet {show_value(value)}"
+            "value",
+            QT_TRANSLATE_NOOP("services", "verwacht een getal van 0 tot {max}, niet {value}"),
+            max=f"{HISTORICAL_MAX:_}",
+            value=show_value(value),
         )
     frozen_at = f.moment("frozen_at")
     frozen_by = f.text("frozen_by", max_len=64)

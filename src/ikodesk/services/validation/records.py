@@ -1,9 +1,10 @@
 """The typed records of the domain, as the exchange format and the forms describe them.
 
 One dataclass per record type of exchange format v1 (and the parts they are
-made of), plus `FieldProblem`, the one error every check raises or returns:
-a field's path in exchange-format terms ("requester.side",
-"children[2].birth_date") and a Dutch message. The records hold no rules:
+made of), plus `FieldProblem` (defined in ikodesk.errors), the one error every
+check raises or returns: a field's path in exchange-format terms
+("requester.side", "children[2].birth_date") and a Dutch message template with
+its parameters. The records hold no rules:
 `parsing` builds them from JSON objects, `rules` checks them.
 """
 
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+# The one error every check raises or returns (a template with parameters: ikodesk.errors).
+from ikodesk.errors import FieldProblem as FieldProblem
 from ikodesk.models.enums import (
     ActivityKind,
     CaseCode,
@@ -37,15 +40,6 @@ from ikodesk.models.enums import (
 MAX_CHILD_AGE = 17
 NAME_MAX = 100
 TEXT_MAX = 20_000
-
-
-class FieldProblem(Exception):
-    """One invalid field: its path and a Dutch message."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f'veld "{field}": {message}')
-        self.field = field
-        self.message = message
 
 
 # --- typed records -----------------------------------------------------------

@@ -181,8 +181,8 @@ class DatabaseTab(QWidget):
                 self.tr("Opgeslagen: vergrendelen na {0} minuten zonder invoer.").format(minutes)
             )
 
-        self.ctx.worker.session(
-            lambda s: app_settings.set_idle_lock_minutes(s, actor, minutes),
+        self.ctx.worker.call(
+            lambda app: app.admin.set_idle_lock_minutes(actor, minutes),
             done,
             lambda e: show_error(self, e),
             owner=self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import Action, Role
-from ikodesk.services import logins, users
+from ikodesk.services.application import Application
+from ikodesk.services.users import UserRow
 from ikodesk.ui.admin.admin_database import DatabaseTab
-from ikodesk.ui.admin.admin_security import AnchorBox, unlock_job
+from ikodesk.ui.admin.admin_security import AnchorBox
 from ikodesk.ui.admin.audit_view import AuditPanel
 from ikodesk.ui.cases.conflicts_view import ConflictsPanel
 from ikodesk.ui.common.fields import format_date
@@ -45,31 +45,6 @@ from ikodesk.ui.i18n import enum_label
 Index = QModelIndex | QPersistentModelIndex
 
 
-@dataclass(frozen=True)
-class UserView:
-    username: str
-    name: str
-    role: Role
-    active: bool
-    has_password: bool
-    locked: bool = False
-
-
-def load_users(session: Session, actor: Any) -> list[UserView]:
-    now = logins.utc_now()
-    return [
-        UserView(
-            u.username,
-            u.name,
-            u.role,
-            u.active,
-            u.password_hash is not None,
-            logins.is_locked(u, now),
-        )
-        for u in users.list_users(session, actor)
-    ]
-
-
 class UsersModel(ListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +55,7 @@ class UsersModel(ListModel):
             QCoreApplication.translate("UsersModel", "Status"),
         ]
 
-    def cells(self, u: UserView) -> list[str]:
+    def cells(self, u: UserRow) -> list[str]:
         if u.locked:
             status = QCoreApplication.translate(
                 "UsersModel", "vergrendeld (mislukte inlogpogingen)"
@@ -309,29 +284,29 @@ class AdminPage(QWidget):
     def refresh_users(self) -> None:
         actor = self.ctx.actor
 
-        def loaded(items: list[UserView]) -> None:
+        def loaded(items: list[UserRow]) -> None:
             self.users_model.set_items(items)
             if self.audit_panel is not None:
                 self.audit_panel.set_usernames([u.username for u in items])
 
-        self.ctx.worker.session(
-            lambda s: load_users(s, actor), loaded, lambda e: show_error(self, e), owner=self
+        self.ctx.worker.call(
+            lambda app: app.admin.users(actor), loaded, lambda e: show_error(self, e), owner=self
         )
 
-    def selected_user(self) -> UserView | None:
+    def selected_user(self) -> UserRow | None:
         index = self.users_view.currentIndex()
         if not index.isValid():
             inform(self, self.tr("Gebruikers"), self.tr("Kies eerst een gebruiker in de lijst."))
             return None
-        item: UserView = self.users_model.items[index.row()]
+        item: UserRow = self.users_model.items[index.row()]
         return item
 
-    def _run(self, job: Any, done_text: str) -> None:
+    def _run(self, job: Callable[[Application], None], done_text: str) -> None:
         def done(_result: Any) -> None:
             self.refresh_users()
             self.announced.emit(done_text)
 
-        self.ctx.worker.session(job, done, lambda e: show_error(self, e), owner=self)
+        self.ctx.worker.call(job, done, lambda e: show_error(self, e), owner=self)
 
     # -- users ------------------------------------------------------------------------
     def add_user(self) -> UserDialog:
@@ -344,8 +319,8 @@ class AdminPage(QWidget):
             name, role = dialog.name.text(), Role(dialog.role.currentData())
             password = dialog.password.text() or None
 
-            def job(s: Session) -> None:
-                users.create_user(s, actor, username, role, name=name, password=password)
+            def job(app: Application) -> None:
+                app.admin.create_user(actor, username, role, name=name, password=password)
 
             def done(_r: Any) -> None:
                 dialog.accept()
@@ -359,7 +334,7 @@ class AdminPage(QWidget):
                 else:
                     dialog.show_error(message)
 
-            self.ctx.worker.session(job, done, failed, owner=dialog)
+            self.ctx.worker.call(job, done, failed, owner=dialog)
 
         dialog.submitted.connect(submit)
         dialog.open()
@@ -390,8 +365,8 @@ class AdminPage(QWidget):
                     self.tr("Nieuw wachtwoord ingesteld voor {0}.").format(user.username)
                 )
 
-            self.ctx.worker.session(
-                lambda s: users.set_password(s, actor, user.username, password),
+            self.ctx.worker.call(
+                lambda app: app.admin.set_password(actor, user.username, password),
                 done,
                 failed,
                 owner=dialog,
@@ -411,7 +386,7 @@ class AdminPage(QWidget):
             if button != QMessageBox.StandardButton.Yes:
                 return
             self._run(
-                lambda s: users.set_active(s, actor, user.username, active),
+                lambda app: app.admin.set_active(actor, user.username, active),
                 self.tr("{0} is {1}.").format(
                     user.username, self.tr("geactiveerd") if active else self.tr("gedeactiveerd")
                 ),
@@ -433,8 +408,9 @@ class AdminPage(QWidget):
     def unlock_user(self) -> None:
         user = self.selected_user()
         if user is not None:
+            actor = self.ctx.actor
             self._run(
-                unlock_job(self.ctx.actor, user.username),
+                lambda app: app.admin.unlock(actor, user.username),
                 self.tr("{0} kan weer inloggen.").format(user.username),
             )
 
@@ -444,7 +420,7 @@ class AdminPage(QWidget):
             return
         actor, role = self.ctx.actor, Role(self.role_combo.currentData())
         self._run(
-            lambda s: users.set_role(s, actor, user.username, role),
+            lambda app: app.admin.set_role(actor, user.username, role),
             self.tr("{0} heeft nu de rol {1}.").format(user.username, enum_label(role)),
         )
 

@@ -1,4 +1,4 @@
-"""Beheer: the monthly audit anchor reminder, and lifting a login lock.
+"""Beheer: the monthly audit anchor reminder.
 
 The anchor box shows when the last anchor was made and turns into a visible
 reminder when there is none or it is older than 31 days; its button makes a
@@ -9,7 +9,6 @@ the database. See docs/security.md, "Audit log".
 from __future__ import annotations
 
 from datetime import UTC
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -24,9 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from ikodesk.services import audit_anchor, users
+from ikodesk.services import audit_anchor
 from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.context import AppContext
 
@@ -91,8 +89,11 @@ class AnchorBox(QGroupBox):
         row.addWidget(self.make_button)
 
     def refresh(self) -> None:
-        self.ctx.worker.session(
-            lambda s: audit_anchor.status(s), self._show, lambda e: show_error(self, e), owner=self
+        self.ctx.worker.call(
+            lambda app: app.admin.anchor_status(),
+            self._show,
+            lambda e: show_error(self, e),
+            owner=self,
         )
 
     def _show(self, status: audit_anchor.AnchorStatus) -> None:
@@ -131,15 +132,4 @@ class AnchorBox(QGroupBox):
             self.make_button.setEnabled(True)
             show_error(self, exc)
 
-        self.ctx.worker.session(
-            lambda s: audit_anchor.make_anchor(s, actor), done, failed, owner=self
-        )
-
-
-def unlock_job(actor: Any, username: str) -> Any:
-    """The worker job that lifts a login lock (Beheer's button)."""
-
-    def job(session: Session) -> None:
-        users.unlock(session, actor, username)
-
-    return job
+        self.ctx.worker.call(lambda app: app.admin.make_anchor(actor), done, failed, owner=self)

@@ -7,7 +7,7 @@ record that they were read. Rows cross to the GUI thread as plain values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,13 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from ikodesk.models import AuditEntry
 from ikodesk.models.labels import action_label as _label_of_action
-from ikodesk.services import audit, audit_views, search_audit
-from ikodesk.services.actors import Actor
-from ikodesk.services.search_audit import StoredTerms
+from ikodesk.services.application import Application
+from ikodesk.services.audit_views import AuditRow, ChainResult
 from ikodesk.ui import i18n
 from ikodesk.ui.cases import conflict_badge
 from ikodesk.ui.common.messages import show_error, user_message
@@ -37,56 +34,6 @@ from ikodesk.ui.common.tables import Index, ListModel, plain_table
 from ikodesk.ui.context import AppContext
 
 RECENT_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    at: str  # UTC, as stored and hashed
-    username: str
-    key_holder: bool
-    workstation: str
-    action: str
-    object_type: str
-    object_ref: str | None
-    refused: bool
-    detail: str | None
-    # A search: what was typed, while retention keeps it ("" once erased; None: no search).
-    terms: str | None = None
-    terms_intact: bool = True
-
-    @classmethod
-    def of(cls, e: AuditEntry, terms: dict[str, StoredTerms] | None = None) -> AuditRow:
-        found: StoredTerms | None = None
-        search = e.object_type == search_audit.OBJECT_TYPE and bool(e.object_ref)
-        if search and terms is not None:
-            found = terms.get(e.object_ref or "")
-        return cls(
-            e.id,
-            e.at,
-            e.username,
-            e.user_id is None and e.username == "(sleutelhouder)",  # not a failed login
-            e.workstation,
-            e.action,
-            e.object_type,
-            e.object_ref,
-            e.result == audit.REFUSED,
-            e.detail,
-            (found.terms if found else "") if search else None,
-            found.intact if found else True,
-        )
-
-
-def rows_of(session: Session, actor: Actor, entries: list[AuditEntry]) -> list[AuditRow]:
-    """Display rows, with the terms of the searches among them (admin only)."""
-    terms = audit_views.search_terms(session, actor, entries)
-    return [AuditRow.of(e, terms) for e in entries]
-
-
-@dataclass(frozen=True)
-class ChainResult:
-    check: audit.ChainCheck
-    head: str | None
 
 
 def local_time(stamp: str) -> str:
@@ -104,12 +51,12 @@ def action_label(action: str) -> str:
 
 
 def terms_text(r: AuditRow) -> str:
-    if r.terms is None:
+    if not r.search:
         return ""
-    if not r.terms:
+    if r.terms is None or not r.terms.terms:
         return QCoreApplication.translate("AuditModel", "zoektermen gewist")
-    quoted = '"' + r.terms + '"'
-    if not r.terms_intact:
+    quoted = '"' + r.terms.terms + '"'
+    if not r.terms.intact:
         return QCoreApplication.translate(
             "AuditModel", "zoektermen (GEWIJZIGD na het zoeken): {0}"
         ).format(quoted)
@@ -156,7 +103,7 @@ class AuditModel(ListModel):
             who or r.username,
             action_label(r.action),
             # A search's reference is a long keyed hash; its terms say more.
-            object_label(r.object_type, None if r.terms is not None else r.object_ref),
+            object_label(r.object_type, None if r.search else r.object_ref),
             QCoreApplication.translate("AuditModel", "geweigerd")
             if r.refused
             else QCoreApplication.translate("AuditModel", "toegestaan"),
@@ -291,7 +238,7 @@ class AuditPanel(QWidget):
             return
         actor = self.ctx.actor
         self._load(
-            lambda s: rows_of(s, actor, audit_views.for_case(s, actor, ref)),
+            lambda app: app.audit.for_case(actor, ref),
             self.tr("Auditlog van zaak {0}: {1} vermelding(en), nieuwste eerst."),
             ref,
         )
@@ -304,7 +251,7 @@ class AuditPanel(QWidget):
             return
         actor = self.ctx.actor
         self._load(
-            lambda s: rows_of(s, actor, audit_views.for_user(s, actor, username)),
+            lambda app: app.audit.for_user(actor, username),
             self.tr("Auditlog van gebruiker {0}: {1} vermelding(en), nieuwste eerst."),
             username,
         )
@@ -312,12 +259,14 @@ class AuditPanel(QWidget):
     def show_recent(self) -> None:
         actor = self.ctx.actor
         self._load(
-            lambda s: rows_of(s, actor, audit_views.recent(s, actor, limit=RECENT_LIMIT)),
+            lambda app: app.audit.recent(actor, limit=RECENT_LIMIT),
             self.tr("De laatste vermeldingen in het auditlog ({1}), nieuwste eerst."),
             "",
         )
 
-    def _load(self, job: Any, caption: str, subject: str) -> None:
+    def _load(
+        self, job: Callable[[Application], list[AuditRow]], caption: str, subject: str
+    ) -> None:
         def done(rows: list[AuditRow]) -> None:
             self.model.set_items(rows)
             self.caption.setStyleSheet("")
@@ -331,7 +280,7 @@ class AuditPanel(QWidget):
                 return
             self._problem(message)  # an unknown reference or user: plain, in place
 
-        self.ctx.worker.session(job, done, failed, owner=self)
+        self.ctx.worker.call(job, done, failed, owner=self)
 
     def _problem(self, message: str) -> None:
         self.model.set_items([])
@@ -347,15 +296,14 @@ class AuditPanel(QWidget):
         self.chain_status.setText(self.tr("De auditketen wordt gecontroleerd…"))
         self.chain_status.show()
 
-        def job(s: Session) -> ChainResult:
-            return ChainResult(audit_views.verify(s, actor), audit.head_hash(s))
-
         def failed(exc: BaseException) -> None:
             self.verify_button.setEnabled(True)
             self.chain_status.hide()
             show_error(self, exc)
 
-        self.ctx.worker.session(job, self._verified, failed, owner=self)
+        self.ctx.worker.call(
+            lambda app: app.audit.verify(actor), self._verified, failed, owner=self
+        )
 
     def _verified(self, result: ChainResult) -> None:
         self.verify_button.setEnabled(True)

@@ -79,10 +79,12 @@ class ReportSettingsBox(QGroupBox):
         self.refresh()
 
     def refresh(self) -> None:
-        def job(s: Any) -> tuple[app_settings.RecordsComplete, bytes | None]:
-            return app_settings.records_complete(s), app_settings.report_logo(s)
-
-        self.ctx.worker.session(job, self._show, lambda e: show_error(self, e), owner=self)
+        self.ctx.worker.call(
+            lambda app: app.reports.settings(),
+            self._show,
+            lambda e: show_error(self, e),
+            owner=self,
+        )
 
     def _show(self, result: tuple[app_settings.RecordsComplete, bytes | None]) -> None:
         state, logo = result
@@ -118,8 +120,8 @@ class ReportSettingsBox(QGroupBox):
             )
             self.refresh()
 
-        self.ctx.worker.session(
-            lambda s: app_settings.set_records_complete_from(s, actor, year),
+        self.ctx.worker.call(
+            lambda app: app.reports.set_complete_from(actor, year),
             done,
             lambda e: show_error(self, e),
             owner=self,
@@ -148,8 +150,8 @@ class ReportSettingsBox(QGroupBox):
             )
             self.refresh()
 
-        self.ctx.worker.session(
-            lambda s: app_settings.set_report_logo(s, actor, image),
+        self.ctx.worker.call(
+            lambda app: app.reports.set_logo(actor, image),
             done,
             lambda e: show_error(self, e),
             owner=self,

@@ -5,7 +5,7 @@ checks (`cases.check_case`) are shown next to the fields, in Dutch, before
 anything is saved. Unsaved changes are never lost silently.
 
 Its parts: `case_sections`, `contacts`, `case_problems`, `close_dialog`; the
-worker runs `case_jobs`.
+worker calls `app.cases` (services.usecases.cases).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from ikodesk.errors import HandlerWalled, ValidationError
+from ikodesk.errors import ConcurrentChange, HandlerWalled, ValidationError
 from ikodesk.models.enums import (
     CloseReason,
     Direction,
@@ -27,10 +27,11 @@ from ikodesk.models.enums import (
     Taker,
     line_of,
 )
+from ikodesk.services.application import Application
+from ikodesk.services.case_detail import CaseDetail, CaseStatus
 from ikodesk.services.case_facets import HandlerChoice
 from ikodesk.services.validation import CaseData, FieldProblem, code_rule
-from ikodesk.ui.cases import case_jobs
-from ikodesk.ui.cases.case_jobs import LoadedCase
+from ikodesk.ui.cases import concurrent
 from ikodesk.ui.cases.case_problems import CaseProblems
 from ikodesk.ui.cases.case_sections import (
     CaseHeader,
@@ -79,6 +80,8 @@ class CaseWindow(EditorWindow):
         self.ref: str | None = None
         self.line = line
         self._dirty = False
+        self._version: int | None = None  # the stored version shown (optimistic locking)
+        self._typed: CaseData | None = None  # what the last save sent
         self._loading = True
         self._saving = False
         self._live_validation = case_id is not None
@@ -215,15 +218,16 @@ class CaseWindow(EditorWindow):
             show_error(self.parentWidget(), exc)
             self.discard_and_close()
 
-        self.ctx.worker.session(
-            lambda s: case_jobs.load_form(s, actor, case_id), self._loaded, failed, owner=self
+        self.ctx.worker.call(
+            lambda app: app.cases.form(actor, case_id), self._loaded, failed, owner=self
         )
 
-    def _loaded(self, result: tuple[LoadedCase | None, list[HandlerChoice]]) -> None:
+    def _loaded(self, result: tuple[CaseDetail | None, list[HandlerChoice]]) -> None:
         loaded, handlers = result
         current = loaded.data.handler if loaded else self.ctx.actor.username
         self.case_section.set_handlers(handlers, current)
         if loaded is not None:
+            self._version = loaded.version
             self.ref = loaded.ref
             self.line = loaded.data.line
             self.conflict = loaded.conflict
@@ -354,8 +358,8 @@ class CaseWindow(EditorWindow):
                 else:
                     self._store(data)
 
-        self.ctx.worker.session(
-            lambda s: case_jobs.check_case(s, data),
+        self.ctx.worker.call(
+            lambda app: app.cases.check(data),
             done,
             self._save_failed if then_save else None,
             owner=self,
@@ -398,14 +402,15 @@ class CaseWindow(EditorWindow):
 
     def _store(self, data: CaseData) -> None:
         actor, case_id = self.ctx.actor, self.case_id
+        version, self._typed = self._version, data
+        self._change(lambda app: app.cases.store(actor, case_id, data, version), self._stored)
 
-        self._change(lambda s: case_jobs.store_case(s, actor, case_id, data), self._stored)
-
-    def _change(self, job: Callable[[Any], Any], done: Callable[[Any], None]) -> None:
+    def _change(self, job: Callable[[Application], Any], done: Callable[[Any], None]) -> None:
         """Run a job that changes the case; the worker tells every screen (ui.common.changes)."""
-        self.ctx.worker.session(job, done, self._save_failed, owner=self, changes=CASES)
+        self.ctx.worker.call(job, done, self._save_failed, owner=self, changes=CASES)
 
-    def _stored(self, loaded: LoadedCase) -> None:
+    def _stored(self, loaded: CaseDetail) -> None:
+        self._version = loaded.version
         self._saving = False
         self.save_button.setEnabled(True)
         self.case_id = loaded.id
@@ -424,7 +429,10 @@ class CaseWindow(EditorWindow):
         self._close_after_save = False
         self.save_button.setEnabled(True)
         if isinstance(exc, ValidationError):
-            self.show_problems([FieldProblem(f, m) for f, m in exc.errors.items()])
+            self.show_problems(exc.problems)
+            return
+        if isinstance(exc, ConcurrentChange):  # saved by someone else first: nothing written
+            self.concurrent_box = concurrent.offer(self, exc, self._typed, reload=self._load)
             return
         if isinstance(exc, HandlerWalled):
             # The chosen handler stands on the other side of this family's conflict:
@@ -456,17 +464,15 @@ class CaseWindow(EditorWindow):
     def _do_close(self, day: date, reason: CloseReason) -> None:
         actor, case_id = self.ctx.actor, self.case_id
         assert case_id is not None
-        self._change(
-            lambda s: case_jobs.close_case(s, actor, case_id, day, reason), self._status_changed
-        )
+        self._change(lambda app: app.cases.close(actor, case_id, day, reason), self._status_changed)
 
     def reopen_case(self) -> None:
         actor, case_id = self.ctx.actor, self.case_id
         if case_id is None:
             return
-        self._change(lambda s: case_jobs.reopen_case(s, actor, case_id), self._status_changed)
+        self._change(lambda app: app.cases.reopen(actor, case_id), self._status_changed)
 
-    def _status_changed(self, status: case_jobs.Status) -> None:
+    def _status_changed(self, status: CaseStatus) -> None:
         self._closed, self._close_reason = status
         self._update_header()
         if self.case_id is not None:

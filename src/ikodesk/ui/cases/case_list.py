@@ -27,9 +27,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
-from sqlalchemy.orm import Session
 
-from ikodesk.services import case_queries
 from ikodesk.services.actors import Actor
 from ikodesk.services.case_queries import CaseFilter, CaseRow, CaseSort
 from ikodesk.ui.cases import conflict_badge
@@ -242,10 +240,6 @@ class CaseListModel(QAbstractTableModel):
         gen, flt, sort, desc = self._generation, self.filter, self.sort_key, self.descending
         actor, limit, first_rows = self.actor, self.page_size, self.row_batch
 
-        def first(s: Session) -> tuple[list[int], dict[int, CaseRow]]:
-            ids = case_queries.page_ids(s, actor, flt, sort=sort, descending=desc, limit=limit)
-            return ids, case_queries.fetch_rows(s, actor, ids[:first_rows])
-
         def done(result: tuple[list[int], dict[int, CaseRow]]) -> None:
             if gen != self._generation:
                 return
@@ -254,15 +248,16 @@ class CaseListModel(QAbstractTableModel):
             self._append_ids(ids, limit)
             self.first_page_loaded.emit()
 
-        def count(s: Session) -> tuple[int, bool]:
-            if not flt.text.strip():
-                return case_queries.count_cases(s, actor, flt), False
-            # A search: also whether it named something behind a wall; audited with its terms.
-            counts = case_queries.count_search(s, actor, flt)
-            return counts.shown, counts.behind_wall
-
-        self.worker.session(first, done, self._failed(gen), owner=self)
-        self.worker.session(count, self._count_done(gen), owner=self)
+        self.worker.call(
+            lambda app: app.cases.first_page(
+                actor, flt, sort=sort, descending=desc, limit=limit, rows=first_rows
+            ),
+            done,
+            self._failed(gen),
+            owner=self,
+        )
+        # A search also says whether it named something behind a wall (audited with its terms).
+        self.worker.call(lambda app: app.cases.count(actor, flt), self._count_done(gen), owner=self)
 
     def _count_done(self, gen: int) -> Any:
         def done(counts: tuple[int, bool]) -> None:
@@ -313,16 +308,18 @@ class CaseListModel(QAbstractTableModel):
         # Pages double: few round trips to the end of a long list, small first pages.
         limit = min(self.page_size * 2 ** min(self._pages, 16), self.max_page)
 
-        def page(s: Session) -> list[int]:
-            return case_queries.page_ids(
-                s, actor, flt, sort=sort, descending=desc, offset=offset, limit=limit
-            )
-
         def done(ids: list[int]) -> None:
             if gen == self._generation:
                 self._append_ids(ids, limit)
 
-        self.worker.session(page, done, self._failed(gen), owner=self)
+        self.worker.call(
+            lambda app: app.cases.page_ids(
+                actor, flt, sort=sort, descending=desc, offset=offset, limit=limit
+            ),
+            done,
+            self._failed(gen),
+            owner=self,
+        )
 
     def _want(self, row: int) -> None:
         self._wanted.add(row)
@@ -360,8 +357,8 @@ class CaseListModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(low, 0), self.index(last, len(self.columns) - 1))
             self.rows_loaded.emit()
 
-        self.worker.session(
-            lambda s: case_queries.fetch_rows(s, actor, ids), done, self._failed(gen), owner=self
+        self.worker.call(
+            lambda app: app.cases.rows(actor, ids), done, self._failed(gen), owner=self
         )
 
     # -- the table -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ikodesk.services.validation import FieldProblem
 from ikodesk.ui.common.field_errors import ERROR_STYLE
-from ikodesk.ui.common.problems import humanize
+from ikodesk.ui.common.problems import problem_text
 
 
 class CaseProblems:
@@ -43,7 +43,7 @@ class CaseProblems:
     ) -> list[str]:
         """Put each problem under its field; the messages without a field come back.
 
-        `refusal` is the policy's own message (shown as it is, not humanized);
+        `refusal` is the policy's own message (shown as it is, already translated);
         `family`: the requester is family, whose relation has a field of its own.
         """
         for label in self.labels.values():
@@ -52,7 +52,7 @@ class CaseProblems:
         children_msgs: list[str] = []
         other: list[str] = []
         for p in problems:
-            text = p.message if p is refusal else humanize(p.message)
+            text = p.message if p is refusal else problem_text(p)
             if p.field.startswith("children["):
                 number = int(p.field[len("children[") : p.field.index("]")]) + 1
                 children_msgs.append(

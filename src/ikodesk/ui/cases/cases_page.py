@@ -17,10 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import LINE1_CODES, LINE2_CODES, Action, CaseCode, Role
-from ikodesk.services import case_facets
 from ikodesk.services.case_queries import MAX_SEARCH_MATCHES, CaseFilter
 from ikodesk.ui.cases import conflict_badge
 from ikodesk.ui.cases.case_list import CaseListModel
@@ -176,12 +174,14 @@ class CasesPage(QWidget):
         self._activated = True
         actor = self.ctx.actor
 
-        def facets(s: Session) -> tuple[list[Any], list[int]]:
-            return case_facets.handler_choices(s, actor), case_facets.case_years(s, actor)
-
         # The list first (the worker is serial): the filter choices can come a moment later.
         self.apply_filter()
-        self.ctx.worker.session(facets, self._facets_loaded, lambda e: show_error(self, e), self)
+        self.ctx.worker.call(
+            lambda app: app.cases.facets(actor),
+            self._facets_loaded,
+            lambda e: show_error(self, e),
+            self,
+        )
 
     def _facets_loaded(self, result: tuple[list[Any], list[int]]) -> None:
         handlers, years = result

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ikodesk.models.cases import age_in_years
-from ikodesk.services.validation import ChildData, FieldProblem
+from ikodesk.services.validation import ChildData, FieldProblem, age_in_years
 from ikodesk.ui.common.fields import format_date, parse_dutch_date
 
 Index = QModelIndex | QPersistentModelIndex

@@ -10,7 +10,6 @@ match walls both cases provisionally, and the review list says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -25,11 +24,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import Action
-from ikodesk.services import conflicts
+from ikodesk.services.application import Application
 from ikodesk.services.conflicts import ConflictInfo
+from ikodesk.services.usecases.conflicts import ConflictLists
 from ikodesk.ui.cases import conflict_badge
 from ikodesk.ui.common.changes import CONFLICTS
 from ikodesk.ui.common.messages import ask, show_error
@@ -126,12 +125,6 @@ class ReviewModel(ListModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid() and index.column() == 3:
             return int(Qt.AlignmentFlag.AlignCenter)
         return super().data(index, role)
-
-
-@dataclass(frozen=True)
-class ConflictLists:
-    conflicts: list[ConflictInfo]
-    reviews: list[ConflictInfo] | None  # None: this role does not review
 
 
 class ConflictsPanel(QWidget):
@@ -233,11 +226,12 @@ class ConflictsPanel(QWidget):
     def refresh(self) -> None:
         actor, review = self.ctx.actor, self.can_review
 
-        def job(s: Session) -> ConflictLists:
-            found = conflicts.list_conflicts(s, actor)
-            return ConflictLists(found, conflicts.review_list(s, actor) if review else None)
-
-        self.ctx.worker.session(job, self._lists_loaded, lambda e: show_error(self, e), self)
+        self.ctx.worker.call(
+            lambda app: app.conflicts.lists(actor, reviews=review),
+            self._lists_loaded,
+            lambda e: show_error(self, e),
+            self,
+        )
 
     def _lists_loaded(self, lists: ConflictLists) -> None:
         # What needs the administrator (a handover, someone on both sides) first, then
@@ -360,11 +354,11 @@ class ConflictsPanel(QWidget):
                 "Afgewezen: {0} en {1} zijn geen zelfde familie; de voorlopige muur is weg."
             ).format(a, b)
 
-        def job(s: Session) -> None:
+        def job(app: Application) -> None:
             if confirm:
-                conflicts.confirm(s, actor, pair_id)
+                app.conflicts.confirm(actor, pair_id)
             else:
-                conflicts.dismiss(s, actor, pair_id)
+                app.conflicts.dismiss(actor, pair_id)
 
         def done(_r: Any) -> None:
             self._busy = False
@@ -381,7 +375,7 @@ class ConflictsPanel(QWidget):
 
         self._busy = True
         self._update_buttons()
-        self.ctx.worker.session(job, done, failed, owner=self, changes=CONFLICTS)
+        self.ctx.worker.call(job, done, failed, owner=self, changes=CONFLICTS)
 
 
 def _detail_label(name: str) -> QLabel:

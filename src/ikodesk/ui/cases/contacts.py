@@ -3,7 +3,6 @@ dialog."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from ikodesk.models.enums import Channel, Party, RequesterKind
-from ikodesk.services import case_contacts
-from ikodesk.services.case_contacts import ContactRow, contact_rows, load_contacts
+from ikodesk.services.application import Application
+from ikodesk.services.case_contacts import ContactRow
 from ikodesk.services.registrations import party_for
 from ikodesk.ui.common.changes import CONTACTS, OpChanges
 from ikodesk.ui.common.messages import show_error, user_message
@@ -44,17 +43,9 @@ from ikodesk.ui.common.tables import Index, ListModel
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
-# The rows come from services.case_contacts; the old names stay for the case window.
+# The rows come from services.case_contacts; the old name stays for the case window.
 ContactView = ContactRow
-contact_views = contact_rows
-__all__ = [
-    "ContactDialog",
-    "ContactTimelineModel",
-    "ContactView",
-    "ContactsPanel",
-    "contact_views",
-    "load_contacts",
-]
+__all__ = ["ContactDialog", "ContactTimelineModel", "ContactView", "ContactsPanel"]
 
 
 class ContactTimelineModel(ListModel):
@@ -142,8 +133,8 @@ class ContactsPanel(QGroupBox):
     def reload(self, ctx: AppContext, case_id: int) -> None:
         self._watch(ctx, case_id)
         actor = ctx.actor
-        ctx.worker.session(
-            lambda s: load_contacts(s, actor, case_id), self.set_items, self._failed, self
+        ctx.worker.call(
+            lambda app: app.cases.contacts(actor, case_id), self.set_items, self._failed, self
         )
 
     def _data_changed(self, changes: OpChanges) -> None:
@@ -252,17 +243,17 @@ class ContactDialog(QDialog):
         minutes = self.minutes.value() or None
         summary = self.summary.toPlainText()
 
-        # The worker runs it in a transaction (services.case_contacts decides the policy).
-        job = functools.partial(
-            case_contacts.add_contact,
-            actor=actor,
-            case_id=case_id,
-            at=at,
-            channel=channel,
-            party=party,
-            minutes=minutes,
-            summary=summary,
-        )
+        # One unit of work in the services (services.case_contacts decides the policy).
+        def job(app: Application) -> int:
+            return app.cases.add_contact(
+                actor,
+                case_id,
+                at=at,
+                channel=channel,
+                party=party,
+                minutes=minutes,
+                summary=summary,
+            )
 
         def done(_case_id: int) -> None:
             self.saved.emit(case_id)
@@ -277,4 +268,4 @@ class ContactDialog(QDialog):
             self.error.setText(message)
             self.error.show()
 
-        self.ctx.worker.session(job, done, failed, owner=self, changes=CONTACTS)
+        self.ctx.worker.call(job, done, failed, owner=self, changes=CONTACTS)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ikodesk.services.validation import FieldProblem
-from ikodesk.ui.common.problems import humanize
+from ikodesk.ui.common.problems import problem_text
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -62,7 +62,7 @@ class FieldErrors:
         other: list[str] = []
         grouped: dict[str, list[str]] = {}
         for p in problems:
-            text = humanize(p.message)
+            text = problem_text(p)
             if p.field in self.labels:
                 grouped.setdefault(p.field, []).append(text)
             else:

@@ -11,11 +11,10 @@ from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-from sqlalchemy.exc import OperationalError
 
-from ikodesk.errors import AccessDenied, DatabaseBusy, IkodeskError, ValidationError, fill
-from ikodesk.services.maintenance import busy_error, damage_error
-from ikodesk.storage.paths import log_dir
+from ikodesk.errors import AccessDenied, IkodeskError, ValidationError, fill
+from ikodesk.services.failures import disk_full, known_failure, log_dir
+from ikodesk.ui.common.problems import field_message
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +33,14 @@ def user_message(exc: BaseException) -> str | None:
     """A plain sentence for an error the user can fix; None for a bug."""
     if isinstance(exc, ValidationError):
         # In a form the field is obvious; its message alone reads as a sentence.
-        text = exc.field_message
+        text = field_message(exc)
         return text[:1].upper() + text[1:] + "."
     if isinstance(exc, IkodeskError):
         return service_text(exc)
-    damaged = damage_error(exc)
-    if damaged is not None:
-        return service_text(damaged)
+    # A damaged file, a database another program keeps locked: the services' words.
+    failure = known_failure(exc)
+    if failure is not None:
+        return service_text(failure)
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return QCoreApplication.translate(
             "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."
@@ -49,9 +49,7 @@ def user_message(exc: BaseException) -> str | None:
         return QCoreApplication.translate(
             "messages", "Geen toegang tot het bestand {0}. Kies een andere map."
         ).format(exc.filename or "")
-    if isinstance(exc, OperationalError) and busy_error(exc.orig) is not None:
-        return QCoreApplication.translate("services", DatabaseBusy.MESSAGE)
-    if isinstance(exc, OperationalError) and "full" in str(exc.orig):
+    if disk_full(exc):
         return QCoreApplication.translate(
             "messages", "De schijf is vol. Maak ruimte vrij en probeer het opnieuw."
         )

@@ -1,23 +1,26 @@
-"""Validation messages from the services, put in the words of the form.
+"""Validation messages from the services, in the UI's language and in the words of the form.
 
-The services speak in exchange-format terms ("birth_date", "outgoing",
-"2024-03-05"); next to a field the user should read Dutch labels and dates.
+A field problem is a Dutch template with parameters (ikodesk.errors.FieldProblem),
+written in exchange-format terms ("birth_date", "outgoing", "2024-03-05"). Next to
+a field the user reads the template translated (Qt context "services", as
+`messages.service_text` does for the services' other messages) with each
+parameter in the form's words: a field by its name on the form, a code by its
+label, a date as dd-mm-jjjj (services.wording names the parameter types). Where
+the field's context is in view, the problem's shorter template (`in_form`) is used.
+Nothing is taken apart again: no sentence is rewritten after it was made.
 """
 
 from __future__ import annotations
 
-import re
+from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from ikodesk.models.labels import all_labelled
+from ikodesk.errors import FieldProblem, ValidationError, fill
+from ikodesk.services.wording import Choices, FieldName, Kids, Wording
 from ikodesk.ui.i18n import enum_label
-
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_AT_CODE = re.compile(r' bij code "[^"]*"')
-_TOKEN = re.compile(r"\b[a-z][a-z0-9_]*\b")
 
 
 def _field_names() -> dict[str, str]:
@@ -28,7 +31,7 @@ def _field_names() -> dict[str, str]:
         "close_reason": QCoreApplication.translate("problems", "reden van sluiten"),
         "opened": QCoreApplication.translate("problems", "openingsdatum"),
         "handler": QCoreApplication.translate("problems", "behandelaar"),
-        # The mediation workflow's fields ("requested", "ended" are also statuses: those win).
+        # The mediation workflow's fields.
         "outcome": QCoreApplication.translate("problems", "uitkomst"),
         "special_curator": QCoreApplication.translate("problems", "bijzondere curator"),
         "not_started_reason": QCoreApplication.translate("problems", "reden"),
@@ -36,36 +39,53 @@ def _field_names() -> dict[str, str]:
     }
 
 
-@cache
-def _enum_values() -> dict[str, StrEnum]:
-    out: dict[str, StrEnum] = {}
-    for member in all_labelled():
-        out.setdefault(member.value, member)
-    return out
+def _kids(n: int) -> str:
+    if n == 0:
+        return QCoreApplication.translate("problems", "geen kind")
+    if n == 1:
+        return QCoreApplication.translate("problems", "1 kind")
+    return QCoreApplication.translate("problems", "{0} kinderen").format(n)
 
 
-def humanize(message: str) -> str:
-    """Enum values as labels, field names in Dutch, dates as dd-mm-jjjj."""
-    fields = _field_names()
-    values = _enum_values()
+def _day(value: date) -> str:
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
 
-    def token(m: re.Match[str]) -> str:
-        word = m.group(0)
-        if word in fields:
-            return fields[word]
-        if "_" in word or (word in values and word not in _DUTCH_WORDS):
-            member = values.get(word)
-            if member is not None:
-                return enum_label(member)
-        return word
 
-    # Next to the field the code is in view: "verplicht bij code "..."" says it twice.
-    message = _AT_CODE.sub("", message)
-    text = _ISO_DATE.sub(lambda m: f"{m.group(3)}-{m.group(2)}-{m.group(1)}", message)
-    text = _TOKEN.sub(token, text)
+def shown(value: Any) -> Any:
+    """A message parameter in the form's words (any other value as it is)."""
+    if isinstance(value, FieldName):
+        return _field_names().get(value, str(value))
+    if isinstance(value, Choices):
+        return ", ".join(enum_label(m) for m in value)
+    if isinstance(value, Kids):
+        return _kids(int(value))
+    if isinstance(value, StrEnum):
+        return enum_label(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return _day(value)
+    if isinstance(value, Wording):
+        return _translated(value.template, value.params)
+    return value
+
+
+def _translated(template: str, params: dict[str, Any]) -> str:
+    return fill(
+        QCoreApplication.translate("services", template),
+        {name: shown(value) for name, value in params.items()},
+    )
+
+
+def problem_text(problem: FieldProblem) -> str:
+    """What to show next to the problem's field: translated, in the form's words."""
+    text = _translated(problem.in_form or problem.template, problem.params)
     return text[:1].upper() + text[1:]
 
 
-# Dutch words that are also enum values: never replaced ("in deze mediation" is not the
-# role "Mediation Bureau").
-_DUTCH_WORDS = frozenset({"ind", "mediation"})
+def field_message(exc: ValidationError) -> str:
+    """The first problem's message, translated, its parameters as the services wrote them.
+
+    For a message outside the form (`messages.user_message`); in Dutch it is the
+    services' own sentence (`ValidationError.field_message`).
+    """
+    first = exc.problems[0]
+    return fill(QCoreApplication.translate("services", first.template), first.params)

@@ -9,7 +9,6 @@ the message line, and only the unforeseen as an error box.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -20,10 +19,8 @@ from ikodesk.services.validation import FieldProblem
 from ikodesk.ui.common.changes import OpChanges
 from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.worker import AppJob
 from ikodesk.ui.context import AppContext
-
-# A function of the worker's database session (see DbWorker.session).
-SessionJob = Callable[[Any], Any]
 
 
 class SubmitDialog(QDialog):
@@ -56,7 +53,7 @@ class SubmitDialog(QDialog):
         return self.buttons
 
     # -- running the job ----------------------------------------------------------------
-    def job(self) -> SessionJob:
+    def job(self) -> AppJob:
         """The service call to run; may add to `self.problems` instead (then nothing runs)."""
         raise NotImplementedError
 
@@ -69,7 +66,7 @@ class SubmitDialog(QDialog):
             self.show_problems(self.problems)
             return
         self._set_busy(True)
-        self.ctx.worker.session(job, self._done, self._failed, owner=self, changes=self.changes)
+        self.ctx.worker.call(job, self._done, self._failed, owner=self, changes=self.changes)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -83,7 +80,7 @@ class SubmitDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, ValidationError):
-            self.show_problems([FieldProblem(f, m) for f, m in exc.errors.items()])
+            self.show_problems(exc.problems)
             return
         message = user_message(exc)
         if message is None:

@@ -1,25 +1,22 @@
 """A guard that proves no database work happens on the GUI thread.
 
-`install(engine)` hooks SQLAlchemy's cursor events: a statement run on the
-GUI thread is a bug (it would freeze the window), so it is logged, recorded
-in `violations` (the UI tests assert it stays empty) and raised.
+`install(app)` has the open application run a check before every SQL statement
+(services.application.Application.watch_statements): a statement run on the
+GUI thread is a bug (it would freeze the window), so it is logged, recorded in
+`violations` (the UI tests assert it stays empty) and raised.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import weakref
-from typing import Any
 
-from sqlalchemy import Engine, event
+from ikodesk.services.application import Application
 
 log = logging.getLogger(__name__)
 
 violations: list[str] = []
 _gui_thread_id: int | None = None
-# The engines already guarded (weakly: a closed database's engine may go).
-_guarded: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def set_gui_thread() -> None:
@@ -44,12 +41,6 @@ def assert_not_gui_thread(what: str) -> None:
         raise AssertionError(message)
 
 
-def install(engine: Engine) -> None:
-    """Refuse statements on the GUI thread for this engine (idempotent)."""
-    if engine in _guarded:
-        return
-    _guarded.add(engine)
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _check(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        assert_not_gui_thread(statement.split(None, 1)[0] if statement else "statement")
+def install(app: Application) -> None:
+    """Refuse statements on the GUI thread for this application's database (idempotent)."""
+    app.watch_statements(assert_not_gui_thread)

@@ -7,6 +7,10 @@ plain callable; its result (or error) comes back on the GUI thread through a
 queued signal and is handed to the callbacks, unless the widget that asked
 (`owner`) has been deleted in the meantime.
 
+The worker owns the open application (services.application): a job given to
+`call` receives it and calls its use cases (`app.cases.detail(...)`), each one
+unit of work in the services. No job sees a session or the database itself.
+
 A job that changes data says what it changed (`changes`, ui.common.changes);
 after it succeeded the worker emits `changed(OpChanges)` on the GUI thread,
 also when the widget that asked is gone, and each screen refreshes itself.
@@ -20,14 +24,12 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
-from sqlalchemy.orm import Session
 
-from ikodesk.services.application import Application, OpenDatabase
-from ikodesk.storage import Database
+from ikodesk.services.application import Application
 from ikodesk.ui.common import thread_guard
 from ikodesk.ui.common.changes import OpChanges
 
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 # What a callback returns is ignored (show_error returns its box, for instance).
 OnDone = Callable[[Any], object]
 OnError = Callable[[BaseException], object]
+T = TypeVar("T")
+# A job that works on the open application (see DbWorker.call).
+AppJob = Callable[[Application], Any]
 
 
 @dataclass
@@ -82,28 +87,13 @@ class DbWorker(QThread):
         return self._app
 
     @property
-    def db(self) -> OpenDatabase:
-        """The open database, for the pages that still pass a session to services.
-
-        Transitional: such pages move to methods of `app` (services.application).
-        """
-        thread_guard.assert_not_gui_thread("DbWorker.db")
-        if self._app is None:
-            raise RuntimeError("no database is open")
-        return self._app.db
-
-    @property
     def has_db(self) -> bool:
         return self._app is not None
 
     def adopt_app(self, app: Application) -> None:
         """Take ownership of an open application (called from a job, or before start)."""
-        thread_guard.install(app.db.engine)
+        thread_guard.install(app)
         self._app = app
-
-    def adopt(self, db: Database) -> None:
-        """Take ownership of an open database (called from a job, or before start)."""
-        self.adopt_app(Application(db))
 
     def close_db(self) -> None:
         """Close the database (from a job)."""
@@ -128,21 +118,20 @@ class DbWorker(QThread):
         self._queue.put(job)
         return job
 
-    def session(
+    def call(
         self,
-        fn: Callable[[Session], Any],
-        on_done: OnDone | None = None,
+        fn: Callable[[Application], T],
+        on_done: Callable[[T], object] | None = None,
         on_error: OnError | None = None,
         owner: QObject | None = None,
         changes: OpChanges | None = None,
     ) -> Job:
-        """Queue `fn(session)` in a transaction: committed on success, rolled back on error."""
+        """Queue `fn(app)`: a job calling the open application's use cases.
 
-        def run() -> Any:
-            with self.db.transaction() as s:
-                return fn(s)
-
-        return self.submit(run, on_done, on_error, owner, changes)
+        Each use case is its own unit of work (committed on success, rolled back on
+        error); a job that needs several in one should get one use case for it.
+        """
+        return self.submit(lambda: fn(self.app), on_done, on_error, owner, changes)
 
     def report_progress(self, done: int, total: int, text: str = "") -> None:
         """For jobs: tell the GUI how far they are (thread-safe)."""

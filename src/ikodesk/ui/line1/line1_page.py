@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import (
     Channel,
@@ -41,7 +40,6 @@ from ikodesk.models.enums import (
     ParentRelation,
     RequesterKind,
 )
-from ikodesk.services import registrations
 from ikodesk.services.case_queries import CaseRow
 from ikodesk.services.validation import PersonData
 from ikodesk.ui.cases.case_list import cell_data
@@ -213,8 +211,8 @@ class Line1Page(QWidget):
 
     def refresh_recent(self) -> None:
         actor = self.ctx.actor
-        self.ctx.worker.session(
-            lambda s: registrations.recent_registrations(s, actor),
+        self.ctx.worker.call(
+            lambda app: app.cases.recent_registrations(actor),
             self.recent_model.set_items,
             lambda e: show_error(self, e),
             owner=self,
@@ -263,13 +261,15 @@ class Line1Page(QWidget):
         note = self.note.text()
         at = datetime.now().replace(second=0, microsecond=0)
 
-        def job(s: Session) -> str:
-            case = registrations.register_line1(
-                s, actor, caller=caller, channel=channel, at=at, country=country, note=note
-            )
-            return case.ref
-
-        self.ctx.worker.session(job, self._saved, self._failed, owner=self, changes=CASES)
+        self.ctx.worker.call(
+            lambda app: app.cases.register_line1(
+                actor, caller=caller, channel=channel, at=at, country=country, note=note
+            ),
+            self._saved,
+            self._failed,
+            owner=self,
+            changes=CASES,
+        )
 
     def _saved(self, ref: str) -> None:
         self._saving = False

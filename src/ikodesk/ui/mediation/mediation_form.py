@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from ikodesk.errors import ValidationError
 from ikodesk.models.enums import (
@@ -36,7 +35,7 @@ from ikodesk.models.enums import (
     MediationStatus,
     ReferredBy,
 )
-from ikodesk.services import mediation as med
+from ikodesk.services.application import Application
 from ikodesk.services.mediation import (
     Assignment,
     MediationDetail,
@@ -49,7 +48,7 @@ from ikodesk.ui.common.changes import MEDIATIONS
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE, FieldErrors
 from ikodesk.ui.common.messages import show_error, user_message
-from ikodesk.ui.common.problems import humanize
+from ikodesk.ui.common.problems import problem_text
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.mediation.mediation_list import status_text
@@ -238,8 +237,8 @@ class MediationWindow(EditorWindow):
             show_error(self.parentWidget() or self, exc)
             self.discard_and_close()
 
-        self.ctx.worker.session(
-            lambda s: med.get_mediation(s, actor, mid), self._loaded, failed, owner=self
+        self.ctx.worker.call(
+            lambda app: app.mediation.get(actor, mid), self._loaded, failed, owner=self
         )
 
     def _loaded(self, detail: MediationDetail) -> None:
@@ -372,14 +371,12 @@ class MediationWindow(EditorWindow):
         self._update_header()
         actor, mid = self.ctx.actor, self.mediation_id
 
-        def job(s: Session) -> MediationDetail:
+        def job(app: Application) -> MediationDetail:
             if mid is None:
-                return med.register_request(s, actor, data)
-            return med.update_request(s, actor, mid, data)
+                return app.mediation.register(actor, data)
+            return app.mediation.update(actor, mid, data)
 
-        self.ctx.worker.session(
-            job, self._stored, self._save_failed, owner=self, changes=MEDIATIONS
-        )
+        self.ctx.worker.call(job, self._stored, self._save_failed, owner=self, changes=MEDIATIONS)
 
     def _stored(self, detail: MediationDetail) -> None:
         new = self.mediation_id is None
@@ -404,7 +401,7 @@ class MediationWindow(EditorWindow):
         self._update_header()
         self._update_workflow()
         if isinstance(exc, ValidationError):
-            self.show_problems([FieldProblem(f, m) for f, m in exc.errors.items()])
+            self.show_problems(exc.problems)
             return
         message = user_message(exc)
         if message is None:
@@ -420,14 +417,12 @@ class MediationWindow(EditorWindow):
         for p in problems:
             if p.field.startswith("children["):
                 number = int(p.field[len("children[") : p.field.index("]")]) + 1
-                children.append(self.tr("Kind {0}: {1}").format(number, humanize(p.message)))
+                children.append(self.tr("Kind {0}: {1}").format(number, problem_text(p)))
             elif p.field.startswith("parents[") and "]" in p.field:
                 # The services number the parents registered; the form has two boxes.
                 i = int(p.field[len("parents[") : p.field.index("]")])
                 box = index[i] if i < len(index) else i
-                shown.append(
-                    FieldProblem(f"parents[{box}]{p.field[p.field.index(']') + 1 :]}", p.message)
-                )
+                shown.append(p.at(f"parents[{box}]{p.field[p.field.index(']') + 1 :]}"))
             else:
                 shown.append(p)
         if children:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,13 +25,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import Action, MediationKind, MediationStatus
 from ikodesk.services import mediation as med
-from ikodesk.services import mediators
 from ikodesk.services.mediation import CuratorReminder, MediationRow
 from ikodesk.services.mediators import MediatorRow
+from ikodesk.services.usecases.mediation import MediationOverview
 from ikodesk.ui.common.changes import OpChanges
 from ikodesk.ui.common.field_errors import ERROR_STYLE
 from ikodesk.ui.common.fields import format_date
@@ -213,10 +211,12 @@ class MediationPage(QWidget):
         self._activated = True
         actor = self.ctx.actor
 
-        def facets(s: Session) -> tuple[list[int], list[MediatorRow]]:
-            return med.request_years(s, actor), mediators.list_mediators(s, actor)
-
-        self.ctx.worker.session(facets, self._facets_loaded, lambda e: show_error(self, e), self)
+        self.ctx.worker.call(
+            lambda app: app.mediation.facets(actor),
+            self._facets_loaded,
+            lambda e: show_error(self, e),
+            self,
+        )
         self.pool.reload()
 
     def _facets_loaded(self, result: tuple[list[int], list[MediatorRow]]) -> None:
@@ -259,8 +259,8 @@ class MediationPage(QWidget):
 
     def _pool_changed(self) -> None:
         actor = self.ctx.actor
-        self.ctx.worker.session(
-            lambda s: mediators.list_mediators(s, actor), self._fill_mediators, owner=self
+        self.ctx.worker.call(
+            lambda app: app.mediation.mediators(actor), self._fill_mediators, owner=self
         )
         self.reload()
 
@@ -275,27 +275,16 @@ class MediationPage(QWidget):
         self._generation += 1
         gen = self._generation
         actor = self.ctx.actor
-        kind = self.kind_filter.currentData()
-        status = self.status_filter.currentData()
-        filters: dict[str, Any] = {
-            "year": self.year_filter.currentData(),
-            "kind": MediationKind(kind) if kind else None,
-            "status": MediationStatus(status) if status else None,
-            "mediator_id": self.mediator_filter.currentData(),
-        }
+        kind_value, status_value = self.kind_filter.currentData(), self.status_filter.currentData()
+        kind = MediationKind(kind_value) if kind_value else None
+        status = MediationStatus(status_value) if status_value else None
+        year, mediator_id = self.year_filter.currentData(), self.mediator_filter.currentData()
         self.count_label.setText(self.tr("laden…"))
 
-        def job(s: Session) -> tuple[list[MediationRow], list[CuratorReminder], list[int]]:
-            return (
-                med.list_mediations(s, actor, **filters),
-                med.curator_reminders(s, actor),
-                med.request_years(s, actor),
-            )
-
-        def done(result: tuple[list[MediationRow], list[CuratorReminder], list[int]]) -> None:
+        def done(result: MediationOverview) -> None:
             if gen != self._generation:
                 return
-            rows, reminders, years = result
+            rows, reminders, years = result.rows, result.reminders, result.years
             self._add_years(years)
             current = self.current_row()
             self.model.set_rows(rows)
@@ -304,7 +293,14 @@ class MediationPage(QWidget):
             if current is not None:
                 self.select(current.id)
 
-        self.ctx.worker.session(job, done, lambda e: show_error(self, e), owner=self)
+        self.ctx.worker.call(
+            lambda app: app.mediation.overview(
+                actor, year=year, kind=kind, status=status, mediator_id=mediator_id
+            ),
+            done,
+            lambda e: show_error(self, e),
+            owner=self,
+        )
 
     def _show_reminders(self, reminders: list[CuratorReminder]) -> None:
         self.reminders = reminders
@@ -386,8 +382,8 @@ class MediationPage(QWidget):
             self.find_error.setText(message)
             self.find_error.show()
 
-        self.ctx.worker.session(
-            lambda s: med.get_mediation_by_ref(s, actor, ref).id,
+        self.ctx.worker.call(
+            lambda app: app.mediation.id_of(actor, ref),
             lambda mid: self.open_request(mid),
             failed,
             owner=self,

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
+from ikodesk.services.application import Application
 from ikodesk.services.mediation import MediationDetail
 from ikodesk.services.validation import FieldProblem
 from ikodesk.ui.common.changes import MEDIATIONS
@@ -36,10 +36,11 @@ from ikodesk.ui.common.submit_dialog import SubmitDialog
 from ikodesk.ui.context import AppContext
 
 Index = QModelIndex | QPersistentModelIndex
-Job = Callable[[Session], Any]
+# A step's service call on the open application (see DbWorker.call).
+Job = Callable[[Application], Any]
 
 
-def not_run(session: Session) -> None:
+def not_run(app: Application) -> None:
     """The job of a step whose fields have problems: `submit` shows them and never runs it."""
     raise AssertionError("a step with field problems was submitted")
 

@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ikodesk.services import mediation as med
-from ikodesk.services import mediators
+from ikodesk.services.application import Application
 from ikodesk.services.mediation import MediationDetail
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.ui.common.fields import fold
@@ -169,10 +168,10 @@ class MediatorsDialog(StepDialog):
     def _load_languages(self) -> None:
         actor = self.ctx.actor
 
-        def job(s: Any) -> list[str]:
+        def job(app: Application) -> list[str]:
             found = {
                 code
-                for row in mediators.list_mediators(s, actor, include_inactive=False)
+                for row in app.mediation.mediators(actor, include_inactive=False)
                 for code in row.languages
             }
             return sorted(found, key=lambda c: fold(language_name(c)))
@@ -181,7 +180,7 @@ class MediatorsDialog(StepDialog):
             for code in codes:
                 self.language.addItem(f"{language_name(code)} ({code})", code)
 
-        self.ctx.worker.session(job, done, self._failed_to_load, owner=self)
+        self.ctx.worker.call(job, done, self._failed_to_load, owner=self)
 
     def _failed_to_load(self, exc: BaseException) -> None:
         show_error(self, exc)
@@ -193,19 +192,16 @@ class MediatorsDialog(StepDialog):
         cbfm = True if self.cbfm.isChecked() else None
         assigned = [m.id for m in self.detail.mediators]
 
-        def job(s: Any) -> list[MediatorRow]:
-            rows = mediators.find_mediators(s, actor, language=language, cbfm=cbfm, year=year)
-            shown = {r.id for r in rows}
-            # Someone already assigned stays in view (and can be unticked), even when
-            # inactive now or outside the filter.
-            extra = [
-                r
-                for r in mediators.list_mediators(s, actor, year=year)
-                if r.id in assigned and r.id not in shown
-            ]
-            return extra + rows
-
-        self.ctx.worker.session(job, self.model.set_rows, self._failed_to_load, self)
+        # Someone already assigned stays in view (and can be unticked), even when
+        # inactive now or outside the filter.
+        self.ctx.worker.call(
+            lambda app: app.mediation.candidates(
+                actor, language=language, cbfm=cbfm, year=year, assigned=assigned
+            ),
+            self.model.set_rows,
+            self._failed_to_load,
+            self,
+        )
 
     def _picked_changed(self) -> None:
         names = self.model.picked_names()
@@ -223,11 +219,11 @@ class MediatorsDialog(StepDialog):
             self.warnings.setText("\n".join(warnings))
             self.warnings.setVisible(bool(warnings))
 
-        self.ctx.worker.session(
-            lambda s: med.mediator_warnings(s, actor, mid, ids), done, owner=self
+        self.ctx.worker.call(
+            lambda app: app.mediation.mediator_warnings(actor, mid, ids), done, owner=self
         )
 
     def job(self) -> Job:
         ids = list(self.model.picked)
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.assign_mediators(s, actor, mid, ids)
+        return lambda app: app.mediation.assign_mediators(actor, mid, ids)

@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import Action
-from ikodesk.services import mediators
+from ikodesk.services.application import Application
 from ikodesk.services.mediators import MediatorRow
 from ikodesk.ui.common.changes import MEDIATORS
 from ikodesk.ui.common.messages import show_error
-from ikodesk.ui.common.submit_dialog import SessionJob, SubmitDialog
+from ikodesk.ui.common.submit_dialog import SubmitDialog
 from ikodesk.ui.common.tables import row_table
+from ikodesk.ui.common.worker import AppJob
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.languages import language_list
 
@@ -159,16 +159,16 @@ class MediatorDialog(SubmitDialog):
         self.language_names.setText(language_list(codes))
         self.language_names.setVisible(bool(codes))
 
-    def job(self) -> SessionJob:
+    def job(self) -> AppJob:
         actor, row = self.ctx.actor, self.row
         name, codes = self.name.text(), parse_languages(self.languages.text())
         cbfm, active = self.cbfm.isChecked(), self.active.isChecked()
 
-        def job(s: Session) -> MediatorRow:
+        def job(app: Application) -> MediatorRow:
             if row is None:
-                return mediators.add_mediator(s, actor, name, codes, cbfm=cbfm, active=active)
-            return mediators.update_mediator(
-                s, actor, row.id, name=name, languages=codes, cbfm=cbfm, active=active
+                return app.mediation.add_mediator(actor, name, codes, cbfm=cbfm, active=active)
+            return app.mediation.update_mediator(
+                actor, row.id, name=name, languages=codes, cbfm=cbfm, active=active
             )
 
         return job
@@ -260,8 +260,8 @@ class MediatorPool(QWidget):
                 self.view.selectRow(0)  # so that Enter edits and the buttons work at once
             self._update_buttons()
 
-        self.ctx.worker.session(
-            lambda s: mediators.list_mediators(s, actor, year=year),
+        self.ctx.worker.call(
+            lambda app: app.mediation.mediators(actor, year=year),
             done,
             lambda e: show_error(self, e),
             owner=self,
@@ -291,8 +291,8 @@ class MediatorPool(QWidget):
         if row is None or not self.writable:
             return
         actor, mid, active = self.ctx.actor, row.id, not row.active
-        self.ctx.worker.session(
-            lambda s: mediators.update_mediator(s, actor, mid, active=active),
+        self.ctx.worker.call(
+            lambda app: app.mediation.update_mediator(actor, mid, active=active),
             self._stored,
             lambda e: show_error(self, e),
             owner=self,

@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLa
 
 from ikodesk.errors import ValidationError
 from ikodesk.models.enums import MediationKind, ParentRelation, ReferredBy
-from ikodesk.services import mediation as med
 from ikodesk.services.mediation import LinkedCase, ParentView
 from ikodesk.services.validation import FieldProblem, MediationParentData
 from ikodesk.ui.common.field_errors import FieldErrors
 from ikodesk.ui.common.fields import CountryField, DateField, format_date
 from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.common.person_fields import PersonFields, PersonValues
+from ikodesk.ui.common.problems import field_message
 from ikodesk.ui.context import AppContext, CountryInfo
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.mediation.mediation_steps import HINT_STYLE, choice_combo
@@ -182,11 +182,11 @@ class RequestSection(QGroupBox):
             if self.case_ref.text().strip() != ref:
                 return
             if isinstance(exc, ValidationError):
-                label.setText(exc.field_message)
+                label.setText(field_message(exc))
                 label.show()
             else:
                 show_error(self.window(), exc)
 
-        self.ctx.worker.session(
-            lambda s: med.find_linked_case(s, actor, ref), done, failed, owner=self
+        self.ctx.worker.call(
+            lambda app: app.mediation.linked_case(actor, ref), done, failed, owner=self
         )

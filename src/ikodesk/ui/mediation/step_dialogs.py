@@ -56,7 +56,7 @@ class StartDialog(StepDialog):
         if day is None:
             return not_run
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.start_mediation(s, actor, mid, day)
+        return lambda app: app.mediation.start(actor, mid, day)
 
 
 class NotContinueDialog(StepDialog):
@@ -90,7 +90,7 @@ class NotContinueDialog(StepDialog):
     def job(self) -> Job:
         reason = self.reason.toPlainText()
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.not_continue(s, actor, mid, reason)
+        return lambda app: app.mediation.not_continue(actor, mid, reason)
 
 
 class CuratorDialog(StepDialog):
@@ -113,7 +113,7 @@ class CuratorDialog(StepDialog):
         required = self.detail.special_curator is None
         day = self.day(self.appointed, "special_curator", required=required)
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.appoint_special_curator(s, actor, mid, day)
+        return lambda app: app.mediation.appoint_curator(actor, mid, day)
 
 
 class IntakeDialog(StepDialog):
@@ -155,7 +155,7 @@ class IntakeDialog(StepDialog):
         intake = Intake(value) if value else Intake.SUITABLE
         ended = self.day(self.ended, "ended") if intake is Intake.NOT_SUITABLE else None
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.record_intake(s, actor, mid, intake, ended)
+        return lambda app: app.mediation.record_intake(actor, mid, intake, ended)
 
 
 class InterviewDialog(StepDialog):
@@ -191,7 +191,7 @@ class InterviewDialog(StepDialog):
             return not_run
         heard = self.children_heard.value()
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.add_child_interview(s, actor, mid, day, heard)
+        return lambda app: app.mediation.add_interview(actor, mid, day, heard)
 
 
 class OutcomeDialog(StepDialog):
@@ -247,7 +247,7 @@ class OutcomeDialog(StepDialog):
             else []
         )
         actor, mid = self.ctx.actor, self.detail.id
-        return lambda s: med.record_outcome(s, actor, mid, outcome, day, reasons)
+        return lambda app: app.mediation.record_outcome(actor, mid, outcome, day, reasons)
 
 
 # -- assigning mediators ------------------------------------------------------------------

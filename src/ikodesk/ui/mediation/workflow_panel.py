@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ikodesk.services import mediation as med
+from ikodesk.errors import ValidationError
+from ikodesk.services.application import Application
 from ikodesk.services.mediation import MediationDetail, Step
 from ikodesk.ui import i18n
 from ikodesk.ui.common.changes import MEDIATIONS
 from ikodesk.ui.common.fields import format_date
 from ikodesk.ui.common.messages import ask, show_error, user_message
-from ikodesk.ui.common.problems import humanize
+from ikodesk.ui.common.problems import problem_text
 from ikodesk.ui.common.tables import row_table
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.mediation.mediation_steps import HINT_STYLE, WARNING_STYLE, StepDialog
@@ -280,30 +281,35 @@ class WorkflowPanel(QGroupBox):
     def outcome(self) -> StepDialog | None:
         return self._step(OutcomeDialog, Step.OUTCOME)
 
-    def _run(self, call: Callable[..., MediationDetail], *args: Any) -> None:
+    def _run(self, call: Callable[[Application], MediationDetail]) -> None:
         """A step without a dialog (reopen, delete an interview); refusals on the message line."""
 
         def failed(exc: BaseException) -> None:
             self.show_detail(self.detail, self.saving)
+            if isinstance(exc, ValidationError):
+                # The state machine's refusal, in the form's words (a date as dd-mm-jjjj).
+                self.step_refused.emit(problem_text(exc.problems[0]) + ".")
+                return
             message = user_message(exc)
             if message is None:
                 show_error(self.window(), exc)
             else:
-                self.step_refused.emit(humanize(message))
+                self.step_refused.emit(message)
 
-        actor = self.ctx.actor
-        self.ctx.worker.session(
-            lambda s: call(s, actor, *args),
+        self.ctx.worker.call(
+            call,
             self.step_done.emit,
             failed,
             owner=self,
             changes=MEDIATIONS,
         )
 
-    def _confirm(self, title: str, question: str, call: Callable[..., Any], *args: Any) -> None:
+    def _confirm(
+        self, title: str, question: str, call: Callable[[Application], MediationDetail]
+    ) -> None:
         def answered(button: QMessageBox.StandardButton) -> None:
             if button == QMessageBox.StandardButton.Yes:
-                self._run(call, *args)
+                self._run(call)
 
         box = ask(
             self.window(),
@@ -323,7 +329,12 @@ class WorkflowPanel(QGroupBox):
             "De aanvraag {0} wordt weer open; de reden waarom zij niet werd voortgezet "
             "vervalt. Een benoemde bijzondere curator blijft geregistreerd. Heropenen?"
         ).format(d.ref)
-        self._confirm(self.tr("Aanvraag heropenen"), question, med.reopen_request, d.id)
+        actor, mid = self.ctx.actor, d.id
+        self._confirm(
+            self.tr("Aanvraag heropenen"),
+            question,
+            lambda app: app.mediation.reopen(actor, mid),
+        )
 
     def remove_interview(self) -> None:
         d = self.detail
@@ -337,6 +348,9 @@ class WorkflowPanel(QGroupBox):
         question = self.tr(
             "Het kindgesprek van {0} verwijderen? Doe dit alleen bij een vergissing."
         ).format(item.text())
+        actor = self.ctx.actor
         self._confirm(
-            self.tr("Kindgesprek verwijderen"), question, med.remove_child_interview, interview_id
+            self.tr("Kindgesprek verwijderen"),
+            question,
+            lambda app: app.mediation.remove_interview(actor, interview_id),
         )

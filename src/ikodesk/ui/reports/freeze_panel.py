@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ikodesk.models.enums import Action
 from ikodesk.services import nlformat, reporting
+from ikodesk.services.application import Application
 from ikodesk.services.figure_keys import RATE_KEYS
 from ikodesk.services.figure_labels import figure_label
 from ikodesk.services.figures import difference
@@ -102,14 +103,14 @@ class FreezePanel(QWidget):
         worker, actor = self.ctx.worker, self.ctx.actor
         self.summary.setText(self.tr("Gegevens over {0} worden opgehaald…").format(year))
 
-        def job() -> reporting.YearState:
-            return reporting.year_state(worker.db, actor, year)
+        def job(app: Application) -> reporting.YearState:
+            return app.reports.year_state(actor, year)
 
         def done(state: reporting.YearState) -> None:
             if state.year == self.year:
                 self.show_state(state)
 
-        worker.submit(job, done, self._failed, owner=self)
+        worker.call(job, done, self._failed, owner=self)
 
     def show_state(self, state: reporting.YearState) -> None:
         self.state = state
@@ -188,11 +189,11 @@ class FreezePanel(QWidget):
             return
         year, worker, actor = self.year, self.ctx.worker, self.ctx.actor
 
-        def job() -> Any:
-            return reporting.freeze(worker.db, actor, year, replace=replace)
+        def job(app: Application) -> Any:
+            return app.reports.freeze(actor, year, replace=replace)
 
         def done(_made: Any) -> None:
             self.frozen.emit(year)
             self.load(year)
 
-        worker.submit(job, done, lambda e: show_error(self, e), owner=self)
+        worker.call(job, done, lambda e: show_error(self, e), owner=self)

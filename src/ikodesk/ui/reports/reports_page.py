@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from ikodesk.models.enums import Action
 from ikodesk.reports.catalogue import BUILDERS
 from ikodesk.services import nlformat, output, reporting
+from ikodesk.services.application import Application
 from ikodesk.services.reporting import ReportKind
 from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.common.titles import title_label
@@ -242,14 +243,14 @@ class ReportsPage(QWidget):
         self._load_generation += 1
         generation = self._load_generation
 
-        def job() -> dict[str, Any]:
-            return reporting.screen_figures(worker.db, actor, year, compare)
+        def job(app: Application) -> dict[str, Any]:
+            return app.reports.figures(actor, year, compare)
 
         def done(data: dict[str, Any]) -> None:
             if generation == self._load_generation:
                 self.show_figures(data)
 
-        worker.submit(job, done, self._failed, owner=self)
+        worker.call(job, done, self._failed, owner=self)
         self.freeze_panel.load(year)
         self.texts_editor.load(year)
 
@@ -350,9 +351,8 @@ class ReportsPage(QWidget):
 
         worker.progress.connect(on_progress)
 
-        def job() -> Path:
-            made = reporting.make_report(
-                worker.db,
+        def job(app: Application) -> Path:
+            made = app.reports.make(
                 actor,
                 kind,
                 year,
@@ -375,7 +375,7 @@ class ReportsPage(QWidget):
             worker.progress.disconnect(on_progress)
             self._failed(exc)
 
-        worker.submit(job, done, failed, owner=self)
+        worker.call(job, done, failed, owner=self)
 
     def show_pdf(self, path: Path) -> None:
         self.pdf_path = path

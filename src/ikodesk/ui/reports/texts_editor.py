@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ikodesk.models.enums import Action
-from ikodesk.services import reporting
+from ikodesk.services.application import Application
 from ikodesk.services.report_texts import ChapterText
 from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.context import AppContext
@@ -79,8 +79,8 @@ class TextsEditor(QWidget):
         self.year = year
         worker, actor = self.ctx.worker, self.ctx.actor
 
-        def job() -> list[ChapterText]:
-            return reporting.chapter_texts(worker.db, actor, year)
+        def job(app: Application) -> list[ChapterText]:
+            return app.reports.chapter_texts(actor, year)
 
         def done(texts: list[ChapterText]) -> None:
             if year != self.year:
@@ -97,7 +97,7 @@ class TextsEditor(QWidget):
             self.chapter.blockSignals(False)
             self._show_chapter()
 
-        worker.submit(job, done, lambda e: show_error(self, e), owner=self)
+        worker.call(job, done, lambda e: show_error(self, e), owner=self)
 
     def _show_chapter(self) -> None:
         text = self.texts.get(self.chapter.currentData())
@@ -138,11 +138,11 @@ class TextsEditor(QWidget):
         body = self.editor.toPlainText()
         worker, actor = self.ctx.worker, self.ctx.actor
 
-        def job() -> None:
-            reporting.save_chapter_text(worker.db, actor, year, chapter, body)
+        def job(app: Application) -> None:
+            app.reports.save_chapter_text(actor, year, chapter, body)
 
         def done(_r: Any) -> None:
             self.load(year)
             self.status.setText(self.tr("Opgeslagen."))
 
-        worker.submit(job, done, lambda e: show_error(self, e), owner=self)
+        worker.call(job, done, lambda e: show_error(self, e), owner=self)

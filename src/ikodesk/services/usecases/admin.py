@@ -1,0 +1,51 @@
+"""The use cases of Beheer: users, settings, the audit anchor."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ikodesk.models.enums import Role
+from ikodesk.services import app_settings, audit_anchor, users
+from ikodesk.services.actors import Actor
+from ikodesk.services.audit_anchor import Anchor, AnchorStatus
+from ikodesk.services.usecases.base import UseCases
+from ikodesk.services.users import UserRow
+
+
+class AdminUseCases(UseCases):
+    # -- users -------------------------------------------------------------------------
+    def users(self, actor: Actor) -> list[UserRow]:
+        return self._run(users.user_rows, actor)
+
+    def create_user(
+        self, actor: Actor, username: str, role: Role, *, name: str, password: str | None
+    ) -> None:
+        def run(s: Session) -> None:
+            users.create_user(s, actor, username, role, name=name, password=password)
+
+        self._run(run)
+
+    def set_password(self, actor: Actor, username: str, password: str) -> None:
+        self._run(users.set_password, actor, username, password)
+
+    def set_active(self, actor: Actor, username: str, active: bool) -> None:
+        self._run(users.set_active, actor, username, active)
+
+    def set_role(self, actor: Actor, username: str, role: Role) -> None:
+        self._run(users.set_role, actor, username, role)
+
+    def unlock(self, actor: Actor, username: str) -> None:
+        """Lift a login lock (after failed attempts)."""
+        self._run(users.unlock, actor, username)
+
+    # -- settings ----------------------------------------------------------------------
+    def set_idle_lock_minutes(self, actor: Actor, minutes: int) -> None:
+        self._run(app_settings.set_idle_lock_minutes, actor, minutes)
+
+    # -- the audit anchor --------------------------------------------------------------
+    def anchor_status(self) -> AnchorStatus:
+        """The last anchor, for the reminder (a date and a number: no personal data)."""
+        return self._run(lambda s: audit_anchor.status(s))
+
+    def make_anchor(self, actor: Actor) -> Anchor:
+        return self._run(lambda s: audit_anchor.make_anchor(s, actor))
