@@ -37,6 +37,7 @@ from ikodesk.models.enums import (
 from ikodesk.services import input_rules
 from ikodesk.services.validation.fields import Fields, parse_choice, show_value
 from ikodesk.services.validation.records import (
+    CLOCK_DATE_FIELDS,
     MAX_CHILD_AGE,
     TEXT_MAX,
     ActivityData,
@@ -81,6 +82,7 @@ CASE_FIELDS = (
     "taker",
     "mover",
     "summary",
+    *CLOCK_DATE_FIELDS,
     "x",
 )
 
@@ -163,6 +165,10 @@ def parse_case(data: Mapping[str, Any]) -> CaseData:
         mover=f.choice("mover", ParentRelation),
         summary=f.text("summary", max_len=TEXT_MAX),
         x=f.obj("x"),
+        removal_date=f.day("removal_date"),
+        proceedings_started=f.day("proceedings_started"),
+        decision_first_instance=f.day("decision_first_instance"),
+        appeal_ready=f.day("appeal_ready"),
     )
     return case
 
@@ -255,6 +261,7 @@ MEDIATION_FIELDS = (
     "failure_reasons",
     "mediators",
     "child_interviews",
+    "court_hearing",
     "x",
 )
 
@@ -300,6 +307,7 @@ def parse_mediation(data: Mapping[str, Any]) -> MediationData:
         mediators=mediators,
         child_interviews=interviews,
         x=f.obj("x"),
+        court_hearing=f.day("court_hearing"),
     )
 
 

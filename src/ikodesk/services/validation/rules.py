@@ -18,6 +18,7 @@ from typing import Any
 
 from ikodesk.models.cases import age_in_years
 from ikodesk.models.enums import (
+    CLOCK_CODES,
     CaseCode,
     CloseReason,
     Direction,
@@ -25,12 +26,14 @@ from ikodesk.models.enums import (
     MediationStatus,
     Outcome,
     ParentRelation,
+    ReferredBy,
     Taker,
     line_of,
 )
 from ikodesk.services import input_rules
 from ikodesk.services.validation.fields import choices
 from ikodesk.services.validation.records import (
+    CLOCK_DATE_FIELDS,
     MAX_CHILD_AGE,
     CaseData,
     ChildData,
@@ -151,7 +154,60 @@ def case_rules(case: CaseData, known_countries: Collection[str]) -> list[FieldPr
                 )
         elif child.age is not None and not 0 <= child.age <= MAX_CHILD_AGE:
             add(FieldProblem(f"{path}.age", f"leeftijd moet tussen 0 en {MAX_CHILD_AGE} liggen"))
+    problems.extend(clock_date_problems(case))
     problems.extend(FieldProblem(p, m) for p, m in input_rules.case_problems(case))
+    return problems
+
+
+# What each clock date is, in the messages (exchange format 1.1, in the order they happen).
+_CLOCK_DATE_NAMES = {
+    "removal_date": "de ontvoering",
+    "proceedings_started": "de start van de teruggeleidingsprocedure",
+    "decision_first_instance": "de beslissing in eerste aanleg",
+    "appeal_ready": "de datum waarop het hoger beroep behandeld kan worden",
+}
+
+
+def clock_date_problems(case: CaseData) -> list[FieldProblem]:
+    """The dates that start the clocks: only on abduction cases, plausible, in order.
+
+    The removal lies on or before the opening date (a threatened removal is a
+    prevention case); the proceedings start on or after the removal, the decision
+    follows the proceedings and the appeal the decision.
+    """
+    given = [(name, getattr(case, name)) for name in CLOCK_DATE_FIELDS]
+    given = [(name, day) for name, day in given if day is not None]
+    if not given:
+        return []
+    if case.code not in CLOCK_CODES:
+        allowed = " of ".join(f'"{c.value}"' for c in CLOCK_CODES)
+        return [
+            FieldProblem(name, f'niet toegestaan bij code "{case.code.value}" (alleen bij {allowed})')
+            for name, _day in given
+        ]
+    problems: list[FieldProblem] = []
+    for name, day in given:
+        message = input_rules.event_problem(day, "datum")
+        if message:
+            problems.append(FieldProblem(name, message))
+    removal = case.removal_date
+    if removal is not None and removal > case.opened:
+        problems.append(
+            FieldProblem(
+                "removal_date",
+                f"datum {removal.isoformat()} ligt na de openingsdatum {case.opened.isoformat()} "
+                '(een dreigende ontvoering is een zaak met code "prevention")',
+            )
+        )
+    for (before, first), (name, day) in zip(given, given[1:], strict=False):
+        if day < first:
+            problems.append(
+                FieldProblem(
+                    name,
+                    f"datum {day.isoformat()} ligt vóór {_CLOCK_DATE_NAMES[before]} "
+                    f"({first.isoformat()})",
+                )
+            )
     return problems
 
 
@@ -180,6 +236,27 @@ def _check_optional_choice(
 
 
 # --- mediations ---------------------------------------------------------------
+
+
+def _hearing_problems(m: MediationData) -> list[FieldProblem]:
+    """The court hearing: a court-referred mediation's, on or after the request date."""
+    if m.court_hearing is None:
+        return []
+    if m.referred_by is not ReferredBy.COURT:
+        return [
+            FieldProblem("court_hearing", 'alleen bij een verwijzing door de rechter ("court")')
+        ]
+    if m.court_hearing < m.requested:
+        return [
+            FieldProblem(
+                "court_hearing",
+                f"zitting {m.court_hearing.isoformat()} ligt vóór de aanvraagdatum "
+                f"{m.requested.isoformat()}",
+            )
+        ]
+    message = input_rules.event_problem(m.court_hearing, "zitting", future=True)
+    return [FieldProblem("court_hearing", message)] if message else []
+
 
 
 def parent_rules(
@@ -356,6 +433,7 @@ def mediation_rules(
                         f"ouder (kindgesprekken zijn vanaf {INTERVIEW_MIN_AGE} jaar)",
                     )
                 )
+    problems.extend(_hearing_problems(m))
     problems.extend(parent_rules(m.parents, m.requested, known_countries))
     problems.extend(FieldProblem(p, msg) for p, msg in input_rules.mediation_problems(m))
     return problems
