@@ -24,6 +24,7 @@ from ikodesk.cli import (
     case_cmds,
     conflict_cmds,
     database_cmds,
+    deadline_cmds,
     exchange_cmds,
     mediation_cmds,
     report_cmds,
@@ -57,6 +58,7 @@ COMMAND_MODULES: list[CommandModule] = [
     audit_cmds,
     report_cmds,
     mediation_cmds,
+    deadline_cmds,
 ]
 
 EXIT_INTERNAL = 70

@@ -178,7 +178,9 @@ def birth_problem(born: date, today: date | None = None) -> str | None:
     return None
 
 
-def event_problem(day: date, what: str, *, future: bool = False, today: date | None = None) -> str | None:
+def event_problem(
+    day: date, what: str, *, future: bool = False, today: date | None = None
+) -> str | None:
     """A date something happened (or, with `future`, will happen) in a case or mediation.
 
     Not before 1990 (ikodesk's oldest records); not in the future unless `future`.

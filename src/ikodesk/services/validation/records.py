@@ -36,7 +36,12 @@ from ikodesk.models.enums import (
 
 MAX_CHILD_AGE = 17
 # The case dates of exchange format 1.1, in the order they happen.
-CLOCK_DATE_FIELDS = ("removal_date", "proceedings_started", "decision_first_instance", "appeal_ready")
+CLOCK_DATE_FIELDS = (
+    "removal_date",
+    "proceedings_started",
+    "decision_first_instance",
+    "appeal_ready",
+)
 NAME_MAX = 100
 TEXT_MAX = 20_000
 

@@ -10,6 +10,7 @@ about what a valid case or mediation is. The hostile-input rules
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -182,7 +183,9 @@ def clock_date_problems(case: CaseData) -> list[FieldProblem]:
     if case.code not in CLOCK_CODES:
         allowed = " of ".join(f'"{c.value}"' for c in CLOCK_CODES)
         return [
-            FieldProblem(name, f'niet toegestaan bij code "{case.code.value}" (alleen bij {allowed})')
+            FieldProblem(
+                name, f'niet toegestaan bij code "{case.code.value}" (alleen bij {allowed})'
+            )
             for name, _day in given
         ]
     problems: list[FieldProblem] = []
@@ -199,7 +202,7 @@ def clock_date_problems(case: CaseData) -> list[FieldProblem]:
                 '(een dreigende ontvoering is een zaak met code "prevention")',
             )
         )
-    for (before, first), (name, day) in zip(given, given[1:], strict=False):
+    for (before, first), (name, day) in itertools.pairwise(given):
         if day < first:
             problems.append(
                 FieldProblem(
@@ -256,7 +259,6 @@ def _hearing_problems(m: MediationData) -> list[FieldProblem]:
         ]
     message = input_rules.event_problem(m.court_hearing, "zitting", future=True)
     return [FieldProblem("court_hearing", message)] if message else []
-
 
 
 def parent_rules(
