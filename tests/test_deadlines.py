@@ -124,6 +124,7 @@ def test_every_list_is_audited(family: Database) -> None:
     assert "binnen 10 dagen" in (entries[0][2] or "")
 
 
+@pytest.mark.slow
 def test_cli_json_shape(family: Database, cli: Any) -> None:
     F.with_passwords(family)
     path = family.path

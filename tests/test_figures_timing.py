@@ -88,6 +88,7 @@ def test_median_whole_days_half_away_from_zero(days: list[int], expected: int | 
     assert median_days(days) == expected
 
 
+@pytest.mark.slow
 def test_the_annual_report_prints_them(timed: Database, tmp_path: Path) -> None:
     with timed.session() as s:
         data = report_figures(s, KH, 2024)

@@ -249,7 +249,7 @@ def test_the_form_is_one_tab_chain_in_reading_order(
     form.code.setFocus()
     qtbot.waitUntil(lambda: form.focusWidget() is form.code)
     seen = []
-    for _ in range(22):
+    for _ in range(26):
         widget = form.focusWidget()
         seen.append(widget.objectName() or type(widget).__name__)
         qtbot.keyClick(widget, Qt.Key.Key_Tab)
@@ -275,4 +275,12 @@ def test_the_form_is_one_tab_chain_in_reading_order(
         "children",
         "addChild",
     ]
-    assert chain[17:19] == ["QPushButton", "summary"]  # "Kind verwijderen", the summary
+    # "Kind verwijderen", the dates that start the clocks (issue #17), the summary.
+    assert chain[17:23] == [
+        "QPushButton",
+        "removalDate",
+        "proceedingsStarted",
+        "decisionFirstInstance",
+        "appealReady",
+        "summary",
+    ]
