@@ -177,14 +177,18 @@ class ClockSection(QGroupBox):
             if clock.child is not None and clock.child < len(data.children):
                 name = data.children[clock.child].first_name
             who = child_text(clock.child, name, QCoreApplication.translate)
-            title = enum_label(clock.kind) + (f" — {who}" if who else "")
+            label = enum_label(clock.kind)
             basis = QCoreApplication.translate("services", clock.basis)
+            # The label names the usual basis; say it again only where it differs
+            # (art. 11 between two EU states: Brussels IIb too).
+            extra = "" if basis.casefold() in label.casefold() else f" ({escape(basis)})"
+            title = label + (f" — {who}" if who else "")
             explanation = QCoreApplication.translate("services", clock.explanation)
             rows.append(
                 f"<tr><td style='background:{bg}; color:{fg}; padding:3px 6px;'>"
                 f"<b>{clock.due.strftime('%d-%m-%Y')}</b><br>"
                 f"{escape(days_left_text(days, QCoreApplication.translate))}</td>"
-                f"<td style='padding:3px 6px;'><b>{escape(title)}</b> ({escape(basis)})<br>"
+                f"<td style='padding:3px 6px;'><b>{escape(title)}</b>{extra}<br>"
                 f"<span style='{HINT_STYLE}'>{escape(explanation)}</span></td></tr>"
             )
         return "<table cellspacing='2'>" + "".join(rows) + "</table>"

@@ -136,11 +136,11 @@ class CaseWindow(EditorWindow):
         summary_box = SummarySection(self.errors.label("summary"))
         self.children_editor, self.summary = children_box.editor, summary_box.summary
 
-        # One column, in the order a case is told: the case, who asks, the other parent,
-        # the children, the summary. It fits beside the contact moments even at 150%.
+        # One column, in the order a case is told: the case and its clocks, who asks, the other
+        # parent, the children, the summary. It fits beside the contact moments even at 150%.
         left = QWidget()
         lv = QVBoxLayout(left)
-        for box in (case_box, req_box, other_box, children_box, self.clock_section, summary_box):
+        for box in (case_box, self.clock_section, req_box, other_box, children_box, summary_box):
             lv.addWidget(box)
         lv.addStretch(1)
         scroll = QScrollArea()

@@ -70,24 +70,29 @@ def convention_text(
             "Clocks", "Of het Verdrag op {0} gold tussen Nederland en {1}, is onbekend: {2}"
         ).format(day, country, why)
     if r is Reason.NOT_PARTY:
-        why = translate("Clocks", "{0} is geen partij bij het Verdrag.").format(country)
+        why = translate(
+            "Clocks", "{0} is geen partij bij het Haags Kinderontvoeringsverdrag."
+        ).format(country)
     elif r is Reason.BEFORE_NETHERLANDS:
-        why = translate("Clocks", "voor Nederland geldt het Verdrag pas vanaf {0}.").format(since)
+        why = translate(
+            "Clocks",
+            "op {0} gold het Haags Kinderontvoeringsverdrag nog niet voor Nederland "
+            "(pas vanaf {1}).",
+        ).format(day, since)
     elif r is Reason.BEFORE_STATE:
-        why = translate("Clocks", "voor {0} geldt het Verdrag pas vanaf {1}.").format(
-            country, since
-        )
+        why = translate(
+            "Clocks",
+            "op {0} gold het Haags Kinderontvoeringsverdrag nog niet voor {1} (pas vanaf {2}).",
+        ).format(day, country, since)
     else:
         why = translate(
             "Clocks",
-            "{0} is tot het Verdrag toegetreden en de aanvaarding door Nederland werkt pas "
-            "vanaf {1} (art. 38).",
-        ).format(country, since)
+            "op {0} gold het Haags Kinderontvoeringsverdrag nog niet tussen Nederland en {1}: "
+            "{1} is toegetreden en de aanvaarding door Nederland werkt pas vanaf {2} (art. 38).",
+        ).format(day, country, since)
     return translate(
-        "Clocks",
-        "Let op: het Haags Kinderontvoeringsverdrag gold op {0} niet tussen Nederland en {1}: "
-        "{2} Het Verdrag is niet van toepassing op deze ontvoering (art. 35).",
-    ).format(day, country, why)
+        "Clocks", "Let op: {0} Het Verdrag is niet van toepassing op deze ontvoering (art. 35)."
+    ).format(why)
 
 
 def convention_style(check: ConventionCheck) -> str:

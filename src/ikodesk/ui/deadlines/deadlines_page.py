@@ -94,6 +94,11 @@ class CountsModel(ListModel):
     def cells(self, c: DeadlineCount) -> list[str]:
         return [enum_label(c.clock), *map(str, (c.overdue, c.within_7, c.within_30, c.running))]
 
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid() and index.column():
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().data(index, role)
+
 
 class DeadlinesPage(QWidget):
     open_case_requested = Signal(int)
@@ -116,7 +121,7 @@ class DeadlinesPage(QWidget):
         self.model: DeadlinesModel | CountsModel
         if self.counts_only:
             self.model = CountsModel(self)
-            self.view = plain_table(self.model, "deadlineCounts", (50, 10, 14, 14), char)
+            self.view = plain_table(self.model, "deadlineCounts", (50, 12, 17, 17), char)
             self.scope.hide()
             self.hint.setText(
                 self.tr(
@@ -126,7 +131,7 @@ class DeadlinesPage(QWidget):
             )
         else:
             self.model = DeadlinesModel(ctx, self)
-            self.view = plain_table(self.model, "deadlines", (11, 16, 15, 26, 16, 44), char)
+            self.view = plain_table(self.model, "deadlines", (11, 18, 14, 34, 16, 52), char)
             self.view.activated.connect(self._open)
             self.hint.setText(
                 self.tr(
