@@ -4,132 +4,132 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="203"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="220"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="219"/>
         <source>Gebruiker &amp;toevoegen…</source>
         <translation>&amp;Add user…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="222"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="221"/>
         <source>(De)&amp;activeren</source>
         <translation>(De)&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="224"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="223"/>
         <source>&amp;Wachtwoord opnieuw instellen…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="230"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="229"/>
         <source>&amp;Rol wijzigen</source>
         <translation>Change &amp;role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="236"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="235"/>
         <source>&amp;Vrijgeven</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="238"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="237"/>
         <source>Een vergrendeld account weer laten inloggen</source>
         <translation>Let a locked account log in again</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="247"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="246"/>
         <source>&amp;Gebruikers en rollen</source>
         <translation>&amp;Users and roles</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="254"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="253"/>
         <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages.</source>
         <translation>Countries with their status under the 1980 Hague Child Abduction Convention and the date of entry into force with the Netherlands. These data decide the Hague indication in cases and reports.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="263"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="262"/>
         <source>filter op naam of ISO-code</source>
         <translation>filter by name or ISO code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="271"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="270"/>
         <source>&amp;Referentiegegevens</source>
         <translation>&amp;Reference data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="281"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="280"/>
         <source>&amp;Database en back-up</source>
         <translation>&amp;Database and backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="289"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="288"/>
         <source>&amp;Conflictzaken</source>
         <translation>&amp;Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="292"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="291"/>
         <source>A&amp;uditlog</source>
         <translation>&amp;Audit log</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="325"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="324"/>
         <source>Gebruikers</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="325"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="324"/>
         <source>Kies eerst een gebruiker in de lijst.</source>
         <translation>First choose a user in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="354"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="353"/>
         <source>Gebruiker {0} toegevoegd.</source>
         <translation>User {0} added.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="391"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="390"/>
         <source>Nieuw wachtwoord ingesteld voor {0}.</source>
         <translation>New password set for {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="416"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="415"/>
         <source>{0} is {1}.</source>
         <translation>{0} is {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="417"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="416"/>
         <source>geactiveerd</source>
         <translation>activated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="417"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="416"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="422"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="421"/>
         <source>{0} weer activeren?</source>
         <translation>Activate {0} again?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="424"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="423"/>
         <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
         <translation>Deactivate {0}? They will no longer be able to log in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="428"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="427"/>
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="439"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="438"/>
         <source>{0} kan weer inloggen.</source>
         <translation>{0} can log in again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="449"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="448"/>
         <source>{0} heeft nu de rol {1}.</source>
         <translation>{0} now has the role {1}.</translation>
     </message>
@@ -642,12 +642,12 @@
         <translation>Loading case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="290"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="294"/>
         <source>nieuwe zaak</source>
         <translation>new case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="292"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="296"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
@@ -667,42 +667,42 @@
         <translation>closed on {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="297"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="301"/>
         <source>Status: {0}</source>
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="319"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="324"/>
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="378"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="384"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="416"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="422"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="434"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="440"/>
         <source>Niet opgeslagen: kies een andere behandelaar.</source>
         <translation>Not saved: choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="448"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="454"/>
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="492"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="498"/>
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="493"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="499"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -710,118 +710,118 @@
 <context>
     <name>CasesPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="48"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="47"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="55"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="54"/>
         <source>&amp;Nieuwe zaak (lijn 2)</source>
         <translation>&amp;New case (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="56"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="55"/>
         <source>Ctrl+Shift+L</source>
         <translation>Ctrl+Shift+L</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="64"/>
         <source>Zoeken op referentie, naam of naam van een kind (Ctrl+K)</source>
         <translation>Search by reference, name or a child&apos;s name (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="80"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="79"/>
         <source>Alle lijnen</source>
         <translation>All lines</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="80"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="82"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="81"/>
         <source>Lijn 2</source>
         <translation>Line 2</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="85"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="84"/>
         <source>Alle codes</source>
         <translation>All codes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="89"/>
         <source>Open en gesloten</source>
         <translation>Open and closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="90"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="91"/>
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="94"/>
         <source>Alle behandelaars</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="97"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="99"/>
         <source>&amp;Lijn</source>
         <translation>&amp;Line</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="100"/>
         <source>C&amp;ode</source>
         <translation>C&amp;ode</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="102"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="101"/>
         <source>S&amp;tatus</source>
         <translation>S&amp;tatus</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="103"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="102"/>
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="103"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="192"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="191"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="214"/>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="223"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="222"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="250"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="249"/>
         <source>{0} of meer zaken: verfijn de zoekopdracht</source>
         <translation>{0} or more cases: refine the search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="253"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="252"/>
         <source>{0} zaken</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="262"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="261"/>
         <source>Er is iets gevonden achter een conflictmuur: een dossier dat bij deze zoekopdracht past, maar voor u is afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
         <translation>Something was found behind a conflict wall: a dossier that matches this search but is screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
     </message>
@@ -888,6 +888,137 @@
         <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="328"/>
         <source>Kinderen</source>
         <translation>Children</translation>
+    </message>
+</context>
+<context>
+    <name>ClockSection</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="59"/>
+        <source>Termijnen (HKOV en Brussel IIb)</source>
+        <translation>Deadlines (Hague 1980 and Brussels IIb)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="75"/>
+        <source>Datum ontvoering / &amp;vasthouden</source>
+        <translation>Date of removal / re&amp;tention</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="76"/>
+        <source>Procedure gestart op</source>
+        <translation>Proceedings started on</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="77"/>
+        <source>Beslissing eerste aanleg</source>
+        <translation>First-instance decision</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="78"/>
+        <source>Hoger beroep behandelbaar op</source>
+        <translation>Appeal ready for examination on</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="129"/>
+        <source>ongeldige datum (dd-mm-jjjj)</source>
+        <translation>invalid date (dd-mm-yyyy)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="164"/>
+        <source>De zaak is gesloten: geen lopende termijnen.</source>
+        <translation>The case is closed: no running deadlines.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="168"/>
+        <source>Geen lopende termijnen. Vul de datum van de ontvoering of van de procedure in om ze te zien.</source>
+        <translation>No running deadlines. Enter the date of the removal or of the proceedings to see them.</translation>
+    </message>
+</context>
+<context>
+    <name>Clocks</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="28"/>
+        <source>nog {0} dagen</source>
+        <translation>{0} days left</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="30"/>
+        <source>morgen</source>
+        <translation>tomorrow</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="32"/>
+        <source>vandaag</source>
+        <translation>today</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="34"/>
+        <source>1 dag verlopen</source>
+        <translation>1 day overdue</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="35"/>
+        <source>{0} dagen verlopen</source>
+        <translation>{0} days overdue</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="42"/>
+        <source>kind {0}</source>
+        <translation>child {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="54"/>
+        <source>Het Haags Kinderontvoeringsverdrag gold op {0} tussen Nederland en {1} (sinds {2}).</source>
+        <translation>The Hague Child Abduction Convention applied between the Netherlands and {1} on {0} (since {2}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="60"/>
+        <source>{0} is tot het Verdrag toegetreden en de datum waarop Nederland die toetreding aanvaardde, staat niet in de referentiegegevens (art. 38).</source>
+        <translation>{0} acceded to the Convention, and the date the Netherlands accepted that accession is not in the reference data (Art. 38).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="66"/>
+        <source>de datum waarop het Verdrag voor {0} in werking trad, is niet bekend.</source>
+        <translation>the date the Convention entered into force for {0} is not known.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="69"/>
+        <source>Of het Verdrag op {0} gold tussen Nederland en {1}, is onbekend: {2}</source>
+        <translation>Whether the Convention applied between the Netherlands and {1} on {0} is unknown: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="73"/>
+        <source>{0} is geen partij bij het Haags Kinderontvoeringsverdrag.</source>
+        <translation>{0} is not a party to the Hague Child Abduction Convention.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="77"/>
+        <source>op {0} gold het Haags Kinderontvoeringsverdrag nog niet voor Nederland (pas vanaf {1}).</source>
+        <translation>on {0} the Hague Child Abduction Convention did not yet apply to the Netherlands (only from {1}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="83"/>
+        <source>op {0} gold het Haags Kinderontvoeringsverdrag nog niet voor {1} (pas vanaf {2}).</source>
+        <translation>on {0} the Hague Child Abduction Convention did not yet apply to {1} (only from {2}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="88"/>
+        <source>op {0} gold het Haags Kinderontvoeringsverdrag nog niet tussen Nederland en {1}: {1} is toegetreden en de aanvaarding door Nederland werkt pas vanaf {2} (art. 38).</source>
+        <translation>on {0} the Hague Child Abduction Convention did not yet apply between the Netherlands and {1}: {1} acceded and the Netherlands' acceptance takes effect only from {2} (Art. 38).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="93"/>
+        <source>Let op: {0} Het Verdrag is niet van toepassing op deze ontvoering (art. 35).</source>
+        <translation>Note: {0} The Convention does not apply to this removal (Art. 35).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="109"/>
+        <source>1 termijn binnen 7 dagen</source>
+        <translation>1 deadline within 7 days</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="110"/>
+        <source>{0} termijnen binnen 7 dagen</source>
+        <translation>{0} deadlines within 7 days</translation>
     </message>
 </context>
 <context>
@@ -1192,37 +1323,37 @@
 <context>
     <name>CountriesModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="111"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="110"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="111"/>
         <source>ISO</source>
         <translation>ISO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="112"/>
         <source>HKOV 1980</source>
         <translation>Hague 1980</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="114"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="113"/>
         <source>In werking sinds</source>
         <translation>In force since</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="114"/>
         <source>EU</source>
         <translation>EU</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="120"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="119"/>
         <source>ja</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="121"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="120"/>
         <source>nee</source>
         <translation>no</translation>
     </message>
@@ -1443,6 +1574,106 @@
     </message>
 </context>
 <context>
+    <name>DeadlinesModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="40"/>
+        <source>Vervalt op</source>
+        <translation>Due on</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="41"/>
+        <source>Nog</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="42"/>
+        <source>Zaak</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="43"/>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="44"/>
+        <source>Land</source>
+        <translation>Country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="45"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="83"/>
+        <source>Termijn</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="46"/>
+        <source>Kind</source>
+        <translation>Child</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="84"/>
+        <source>Verlopen</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="85"/>
+        <source>Binnen 7 dagen</source>
+        <translation>Within 7 days</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="86"/>
+        <source>Binnen 30 dagen</source>
+        <translation>Within 30 days</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="87"/>
+        <source>Lopend</source>
+        <translation>Running</translation>
+    </message>
+</context>
+<context>
+    <name>DeadlinesPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="107"/>
+        <source>Termijnen</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="110"/>
+        <source>Binnen 60 dagen en verlopen</source>
+        <translation>Within 60 days and overdue</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="111"/>
+        <source>Alle lopende termijnen</source>
+        <translation>All running deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="124"/>
+        <source>Lopende termijnen van alle open zaken, geteld per termijn. Management ziet geen zaken, alleen aantallen.</source>
+        <translation>Running deadlines of all open cases, counted per deadline. Management sees no cases, only counts.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="134"/>
+        <source>De lopende termijnen van uw open zaken, de eerstvolgende eerst: oranje binnen 30 dagen, rood binnen 7 dagen en verlopen. Enter of dubbelklik opent de zaak.</source>
+        <translation>The running deadlines of your open cases, the next one first: amber within 30 days, red within 7 days and overdue. Enter or a double click opens the case.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="181"/>
+        <source>Geen lopende termijnen in deze selectie.</source>
+        <translation>No running deadlines in this selection.</translation>
+    </message>
+</context>
+<context>
+    <name>DueSoonLine</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="234"/>
+        <source>Open de pagina Termijnen</source>
+        <translation>Open the Deadlines page</translation>
+    </message>
+</context>
+<context>
     <name>EditorWindow</name>
     <message>
         <location filename="../../src/ikodesk/ui/common/editor_window.py" line="50"/>
@@ -1489,6 +1720,49 @@
         <location filename="../../src/ikodesk/ui/wizard.py" line="316"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>Hearing</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="22"/>
+        <source>Zitting over {0} dagen ({1}).</source>
+        <translation>Hearing in {0} days ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="24"/>
+        <source>Zitting morgen ({0}).</source>
+        <translation>Hearing tomorrow ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="26"/>
+        <source>Zitting vandaag ({0}).</source>
+        <translation>Hearing today ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="27"/>
+        <source>De zitting was op {0}.</source>
+        <translation>The hearing was on {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="33"/>
+        <source>De mediation is nog niet gestart: plan de sessies vóór de zitting.</source>
+        <translation>The mediation has not started yet: plan the sessions before the hearing.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="36"/>
+        <source>De mediation loopt; de sessies tot nu toe liggen vóór de zitting.</source>
+        <translation>The mediation is running; the sessions so far are before the hearing.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="39"/>
+        <source>Alle sessies lagen vóór de zitting.</source>
+        <translation>All sessions were before the hearing.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="44"/>
+        <source>Let op: {0} ligt op of na de zitting; de sessies horen ervóór te liggen.</source>
+        <translation>Note: {0} is on or after the hearing; the sessions should be before it.</translation>
     </message>
 </context>
 <context>
@@ -1812,197 +2086,202 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="53"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="54"/>
         <source>ikodesk — Centrum Internationale Kinderontvoering</source>
         <translation>ikodesk — Centre for International Child Abduction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="74"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="76"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="78"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="80"/>
         <source>Zaken (lijn 2)</source>
         <translation>Cases (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="84"/>
+        <source>Termijnen</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="87"/>
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="84"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="90"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="95"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="99"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="171"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="183"/>
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="175"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="187"/>
         <source>Nieuwe registratie &amp;lijn 1</source>
         <translation>New &amp;line 1 registration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="194"/>
         <source>Nieuwe &amp;tweedelijnszaak</source>
         <translation>New line &amp;2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="198"/>
         <source>&amp;Zoeken</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="189"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="201"/>
         <source>&amp;Vergrendelen</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="202"/>
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="192"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="204"/>
         <source>A&amp;fsluiten</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="195"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="207"/>
         <source>B&amp;eeld</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="196"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="208"/>
         <source>&amp;Taal</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="217"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="206"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="218"/>
         <source>&amp;Sneltoetsen</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="207"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="219"/>
         <source>&amp;Over ikodesk</source>
         <translation>&amp;About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="225"/>
         <source>Gebruiker: {0} ({1})</source>
         <translation>User: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="215"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="227"/>
         <source>sleutelhouder</source>
         <translation>key holder</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="216"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="228"/>
         <source>Rol: {0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="217"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="229"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="299"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="311"/>
         <source>Taal</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="300"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="312"/>
         <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
         <translation>The language takes effect when you restart ikodesk.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="307"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="319"/>
         <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
         <translation>new line 1 registration (from any window)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="311"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="323"/>
         <source>nieuwe tweedelijnszaak</source>
         <translation>new line 2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="313"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="325"/>
         <source>zoeken in zaken</source>
         <translation>search cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="314"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="326"/>
         <source>zaak opslaan</source>
         <translation>save the case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="315"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="327"/>
         <source>nieuw contactmoment in een zaak</source>
         <translation>new contact in a case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="316"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="328"/>
         <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
         <translation>save a line 1 registration; open a case in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="319"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="331"/>
         <source>vergrendelen</source>
         <translation>lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="327"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="339"/>
         <source>Sneltoetsen</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="334"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="346"/>
         <source>Over ikodesk</source>
         <translation>About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="336"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="348"/>
         <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="405"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="417"/>
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="407"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="419"/>
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="439"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="451"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="441"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="453"/>
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -2078,127 +2357,127 @@
 <context>
     <name>MediationPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="67"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="66"/>
         <source>Mediation Bureau</source>
         <translation>Mediation Bureau</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="72"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="71"/>
         <source>bijv. M2024-007 (Ctrl+K)</source>
         <translation>e.g. M2024-007 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="75"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="74"/>
         <source>&amp;Ga naar</source>
         <translation>&amp;Go to</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="78"/>
         <source>&amp;Nieuwe aanvraag</source>
         <translation>&amp;New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="92"/>
         <source>&amp;Aanvragen</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="94"/>
         <source>Mediator&amp;pool</source>
         <translation>Mediator &amp;pool</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="106"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="105"/>
         <source>&amp;Nieuwe aanvraag (Ctrl+N)</source>
         <translation>&amp;New request (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="150"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="149"/>
         <source>Alle jaren</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="153"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="152"/>
         <source>IKO en NIKO</source>
         <translation>IKO and NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="158"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="157"/>
         <source>Alle statussen</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="162"/>
         <source>Alle mediators</source>
         <translation>All mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="166"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="165"/>
         <source>&amp;Jaar</source>
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="167"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="166"/>
         <source>S&amp;oort</source>
         <translation>&amp;Type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="168"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="167"/>
         <source>S&amp;tatus</source>
         <translation>&amp;Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="169"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="168"/>
         <source>Me&amp;diator</source>
         <translation>Me&amp;diator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="179"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="178"/>
         <source>Op&amp;enen</source>
         <translation>Op&amp;en</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="180"/>
         <source>Enter in de lijst</source>
         <translation>Enter in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="256"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="255"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="287"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="286"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="303"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="302"/>
         <source>{0} aanvragen</source>
         <translation>{0} requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="316"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="315"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, aangevraagd {3}, kind van {4} jaar)</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt; ({2}, requested {3}, child aged {4})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="327"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="326"/>
         <source>en nog {0}</source>
         <translation>and {0} more</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="330"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="329"/>
         <source>Een niet-voortgezette aanvraag met een kind van {0} jaar of ouder heeft nog geen bijzondere curator (afspraak van het bureau):</source>
         <translation>A request that was not continued, with a child of {0} or older, has no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="335"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="334"/>
         <source>{0} niet-voortgezette aanvragen met een kind van {1} jaar of ouder hebben nog geen bijzondere curator (afspraak van het bureau):</source>
         <translation>{0} requests that were not continued, with a child of {1} or older, have no special curator yet (the bureau&apos;s agreement):</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="340"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_page.py" line="339"/>
         <source>Bijzondere curator benoemen</source>
         <translation>Appoint a special curator</translation>
     </message>
@@ -2206,7 +2485,7 @@
 <context>
     <name>MediationWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="30"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="34"/>
         <source>geopend {0}</source>
         <translation>opened {0}</translation>
     </message>
@@ -2236,53 +2515,53 @@
         <translation>{0} children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="43"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="47"/>
         <source>Ouder {0}</source>
         <translation>Parent {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="47"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="51"/>
         <source>begin te typen: Nederland, …</source>
         <translation>start typing: Nederland, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="58"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="62"/>
         <source>Moeder of vader</source>
         <translation>Mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="59"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="63"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="60"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="64"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="65"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="62"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="66"/>
         <source>Woonland</source>
         <translation>Country of residence</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="76"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="80"/>
         <source>kies moeder of vader</source>
         <translation>choose mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="335"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="339"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="97"/>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="284"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="288"/>
         <source>Nieuwe mediationaanvraag</source>
         <translation>New mediation request</translation>
     </message>
@@ -2307,17 +2586,17 @@
         <translation>Age on the request date; fill in only when the date of birth is unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="282"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="286"/>
         <source>Nieuwe aanvraag</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="285"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="289"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="287"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="291"/>
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
@@ -2417,47 +2696,47 @@
         <translation>No outcome yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="330"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="334"/>
         <source>kies IKO of NIKO</source>
         <translation>choose IKO or NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="338"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="342"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="391"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="396"/>
         <source>Aanvraag {0} geregistreerd.</source>
         <translation>Request {0} registered.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="393"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="398"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="423"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="428"/>
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="437"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="442"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="457"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="462"/>
         <source>Verloop bijgewerkt.</source>
         <translation>Course updated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="469"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="474"/>
         <source>De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Request {0} has changes that have not been saved yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="470"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="475"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -2975,62 +3254,72 @@
         <translation>Outgoing to a non-Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="282"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="284"/>
+        <source>Procedure binnen een jaar na de ontvoering</source>
+        <translation>Proceedings within one year of the removal</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="288"/>
+        <source>Dagen van ontvoering tot eerste contact (mediaan)</source>
+        <translation>Days from removal to first contact (median)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="290"/>
         <source>Kinderen in preventiezaken</source>
         <translation>Children in prevention cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="283"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="291"/>
         <source>Mediationverzoeken</source>
         <translation>Mediation requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="284"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="292"/>
         <source>Slagingspercentage mediation</source>
         <translation>Mediation success rate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="309"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="317"/>
         <source>Dat is niet gelukt.</source>
         <translation>That did not work.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="323"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="331"/>
         <source>Het rapport wordt gemaakt…</source>
         <translation>Making the report…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="361"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="369"/>
         <source>{0} ({1} pagina&apos;s)</source>
         <translation>{0} ({1} pages)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="363"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="371"/>
         <source>Rapport gemaakt: {0}</source>
         <translation>Report made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="374"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="382"/>
         <source>Rapport opslaan</source>
         <translation>Save report</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="376"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="384"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="386"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="394"/>
         <source>Opgeslagen als {0}</source>
         <translation>Saved as {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="403"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="411"/>
         <source>De printer kan niet worden gebruikt.</source>
         <translation>The printer cannot be used.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="414"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="422"/>
         <source>Naar de printer gestuurd.</source>
         <translation>Sent to the printer.</translation>
     </message>
@@ -3038,44 +3327,54 @@
 <context>
     <name>RequestSection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="108"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="112"/>
         <source>Aanvraag</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="119"/>
         <source>IKO (internationale kinderontvoering)</source>
         <translation>IKO (international child abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="120"/>
         <source>NIKO (ander internationaal familiegeschil)</source>
         <translation>NIKO (other international family dispute)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="126"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="130"/>
         <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
         <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="138"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="153"/>
         <source>Soo&amp;rt *</source>
         <translation>T&amp;ype *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="154"/>
         <source>&amp;Aanvraagdatum *</source>
         <translation>Request &amp;date *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="140"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="155"/>
         <source>Verwezen &amp;door</source>
         <translation>Re&amp;ferred by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="145"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="160"/>
+        <source>Z&amp;itting rechtbank</source>
+        <translation>Court hear&amp;ing</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="166"/>
         <source>&amp;Zaak van het centrum</source>
         <translation>Centre cas&amp;e</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="188"/>
+        <source>ongeldige datum (dd-mm-jjjj)</source>
+        <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
 </context>
 <context>
@@ -3345,52 +3644,52 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="138"/>
         <source>Wachtwoord opnieuw instellen</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="141"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="140"/>
         <source>Gebruiker toevoegen</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="160"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="159"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="162"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="161"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="162"/>
         <source>&amp;Rol</source>
         <translation>&amp;Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="164"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="163"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="165"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="164"/>
         <source>N&amp;ogmaals</source>
         <translation>A&amp;gain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="173"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="172"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="175"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="174"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="185"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="184"/>
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -3398,42 +3697,42 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="78"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="77"/>
         <source>Gebruikersnaam</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="78"/>
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="80"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="79"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="80"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="86"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="85"/>
         <source>vergrendeld (mislukte inlogpogingen)</source>
         <translation>locked (failed login attempts)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="89"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="91"/>
         <source>actief, nog geen wachtwoord</source>
         <translation>active, no password yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="93"/>
         <source>actief</source>
         <translation>active</translation>
     </message>
@@ -3888,22 +4187,22 @@
         <translation>This mediator does not exist (any more).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="153"/>
+        <location filename="../../src/ikodesk/services/access.py" line="159"/>
         <source>Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een (mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien.</source>
         <translation>No access: this file is screened off. It belongs to the other side of a (possible) conflict case that you work on or have viewed.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="158"/>
+        <location filename="../../src/ikodesk/services/access.py" line="164"/>
         <source>Deze behandelaar kan de zaak niet krijgen: de zaak is voor deze behandelaar afgeschermd (de andere kant van een conflictzaak die hij of zij behandelt of heeft ingezien). Kies een andere behandelaar.</source>
         <translation>This handler cannot be given the case: the case is screened off for this handler (the other side of a conflict case they handle or have viewed). Choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="201"/>
+        <location filename="../../src/ikodesk/services/access.py" line="207"/>
         <source>Geen toegang: uw rol ({role}) mag dit niet ({action}).</source>
         <translation>No access: your role ({role}) may not do this ({action}).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="221"/>
+        <location filename="../../src/ikodesk/services/access.py" line="227"/>
         <source>Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld.</source>
         <translation>No access: this second-line file is handled by a jurist.</translation>
     </message>
@@ -3981,7 +4280,7 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/services/mediation/queries.py" line="55"/>
-        <location filename="../../src/ikodesk/services/mediation/views.py" line="224"/>
+        <location filename="../../src/ikodesk/services/mediation/views.py" line="230"/>
         <source>Deze mediation bestaat niet (meer).</source>
         <translation>This mediation does not exist (any more).</translation>
     </message>
@@ -3991,7 +4290,7 @@
         <translation>Mediation &quot;{ref}&quot; does not exist.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/mediation/workflow.py" line="433"/>
+        <location filename="../../src/ikodesk/services/mediation/workflow.py" line="437"/>
         <source>Dit kindgesprek bestaat niet (meer).</source>
         <translation>This child interview does not exist (any more).</translation>
     </message>
@@ -3999,6 +4298,51 @@
         <location filename="../../src/ikodesk/errors.py" line="74"/>
         <source>De database is bezet: een ander programma of een andere werkplek schrijft er op dit moment in (bijvoorbeeld een import). Er is niets opgeslagen. Probeer het over een ogenblik opnieuw.</source>
         <translation>The database is busy: another program or workstation is writing to it right now (an import, for example). Nothing was saved. Try again in a moment.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="105"/>
+        <source>art. 12 HKOV</source>
+        <translation>Art. 12 Hague 1980</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="106"/>
+        <source>art. 4 HKOV</source>
+        <translation>Art. 4 Hague 1980</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="107"/>
+        <source>art. 11 HKOV</source>
+        <translation>Art. 11 Hague 1980</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="108"/>
+        <source>art. 24 lid 3 Brussel IIb</source>
+        <translation>Art. 24(3) Brussels IIb</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="110"/>
+        <source>art. 11 HKOV en art. 24 lid 2 Brussel IIb</source>
+        <translation>Art. 11 Hague 1980 and Art. 24(2) Brussels IIb</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="112"/>
+        <source>Een jaar na de ontvoering. Wordt de teruggeleidingsprocedure daarna gestart, dan kan de andere ouder aanvoeren dat het kind in zijn nieuwe omgeving is geworteld: start de procedure vóór deze datum.</source>
+        <translation>One year after the removal. If return proceedings start later, the other parent can argue that the child is settled in its new environment: start the proceedings before this date.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="118"/>
+        <source>Op de 16e verjaardag van het kind houdt het Verdrag op voor dit kind: daarna kan de rechter de terugkeer niet meer op grond van het Verdrag bevelen.</source>
+        <translation>On the child's 16th birthday the Convention ceases to apply to this child: after that a court can no longer order the return under the Convention.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="123"/>
+        <source>De rechter hoort binnen zes weken na het begin van de procedure te beslissen; daarna kan de centrale autoriteit om de redenen van de vertraging vragen.</source>
+        <translation>The court should decide within six weeks of the start of the proceedings; after that the central authority may ask for the reasons for the delay.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="128"/>
+        <source>Tussen twee EU-lidstaten (niet Denemarken) beslist de beroepsrechter binnen zes weken nadat alle procedurele stappen zijn gezet, tenzij dat door uitzonderlijke omstandigheden onmogelijk is.</source>
+        <translation>Between two EU member states (not Denmark) the appeal court decides within six weeks after all procedural steps have been taken, unless exceptional circumstances make that impossible.</translation>
     </message>
 </context>
 </TS>

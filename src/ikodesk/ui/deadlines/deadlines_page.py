@@ -30,10 +30,6 @@ from ikodesk.ui.i18n import enum_label
 DAYS_COLUMN = 1
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("DeadlinesModel", text)
-
-
 class DeadlinesModel(ListModel):
     """Running clocks by reference: due date, days left (coloured), case, clock."""
 
@@ -41,13 +37,13 @@ class DeadlinesModel(ListModel):
         super().__init__(parent)
         self.ctx = ctx
         self.headers = [
-            _t("Vervalt op"),
-            _t("Nog"),
-            _t("Zaak"),
-            _t("Code"),
-            _t("Land"),
-            _t("Termijn"),
-            _t("Kind"),
+            QCoreApplication.translate("DeadlinesModel", "Vervalt op"),
+            QCoreApplication.translate("DeadlinesModel", "Nog"),
+            QCoreApplication.translate("DeadlinesModel", "Zaak"),
+            QCoreApplication.translate("DeadlinesModel", "Code"),
+            QCoreApplication.translate("DeadlinesModel", "Land"),
+            QCoreApplication.translate("DeadlinesModel", "Termijn"),
+            QCoreApplication.translate("DeadlinesModel", "Kind"),
         ]
 
     def cells(self, r: DeadlineRow) -> list[str]:
@@ -84,11 +80,11 @@ class CountsModel(ListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.headers = [
-            _t("Termijn"),
-            _t("Verlopen"),
-            _t("Binnen 7 dagen"),
-            _t("Binnen 30 dagen"),
-            _t("Lopend"),
+            QCoreApplication.translate("DeadlinesModel", "Termijn"),
+            QCoreApplication.translate("DeadlinesModel", "Verlopen"),
+            QCoreApplication.translate("DeadlinesModel", "Binnen 7 dagen"),
+            QCoreApplication.translate("DeadlinesModel", "Binnen 30 dagen"),
+            QCoreApplication.translate("DeadlinesModel", "Lopend"),
         ]
 
     def cells(self, c: DeadlineCount) -> list[str]:
