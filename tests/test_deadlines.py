@@ -161,6 +161,8 @@ def test_cli_json_shape(family: Database, cli: Any) -> None:
         "within_30": 0,
         "running": 1,
     }
+    shown = cli([*base, "kvisser", "case", "show", F.FATHER_REF], env)
+    assert "Ontvoering:   01-03-2024" in shown.out and "Procedure:    02-04-2024" in shown.out
     both = cli([*base, "jdevries", "deadlines", "--all", "--within", "5"], env)
     assert both.code == 1  # --all and --within exclude each other
 
