@@ -67,6 +67,8 @@ def test_the_admin_lists_every_case_and_management_only_counts(family: Database)
     manager = F.actor(family, "directie")
     with family.session() as s, pytest.raises(AccessDenied):
         deadlines.list_deadlines(s, manager, as_of=AS_OF)
+    with family.session() as s, pytest.raises(AccessDenied):
+        deadlines.count_due_soon(s, manager, as_of=AS_OF)
     with family.session() as s:
         counts = {c.clock: c for c in deadlines.count_deadlines(s, manager, as_of=AS_OF)}
     assert counts[ClockKind.ART11_SIX_WEEKS].running == 1
@@ -112,6 +114,8 @@ def test_a_walled_jurist_never_sees_the_other_sides_clocks(db: Database) -> None
 
 def test_every_list_is_audited(family: Database) -> None:
     _listed(family, "kvisser", within=10)
+    with family.session() as s:  # the login line's count: like a list page, not audited
+        assert deadlines.count_due_soon(s, F.actor(family, "kvisser"), as_of=AS_OF) == 0
     with family.session() as s:
         entries = list(
             s.execute(

@@ -165,7 +165,7 @@ def list_deadlines(
     within: int | None = DEFAULT_WITHIN_DAYS,
     everything: bool = False,
 ) -> list[DeadlineRow]:
-    """The running clocks of the open cases `actor` may list, soonest first.
+    """The running clocks of the open cases `actor` may list, soonest first (audited).
 
     Those due within `within` days of `as_of`, overdue ones included; with
     `everything`, every running clock whatever its due date.
@@ -174,11 +174,15 @@ def list_deadlines(
     if not everything:
         scope = f"binnen {within} dagen van {as_of.isoformat()}"
     access.require(session, actor, Action.DEADLINES_VIEW, detail=scope)
+    return _rows(session, actor, as_of, None if everything else within)
+
+
+def _rows(session: Session, actor: Actor, as_of: date, within: int | None) -> list[DeadlineRow]:
     rows: list[DeadlineRow] = []
     for case, clocks in _running(session, access.deadline_cases(actor)):
         for clock in clocks:
             left = clock.days_left(as_of)
-            if not everything and within is not None and left > within:
+            if within is not None and left > within:
                 continue
             rows.append(
                 DeadlineRow(
@@ -200,8 +204,14 @@ def list_deadlines(
 
 def count_due_soon(session: Session, actor: Actor, *, as_of: date) -> int:
     """How many of the clocks `actor` may list are due within 7 days or overdue (the
-    login line "3 termijnen binnen 7 dagen")."""
-    return len(list_deadlines(session, actor, as_of=as_of, within=URGENT_DAYS))
+    login line "3 termijnen binnen 7 dagen").
+
+    A number of the user's own clocks, asked again after every change to cases: like
+    the case list's pages, not audited when allowed (a refusal is).
+    """
+    if not access.allowed(session, actor, Action.DEADLINES_VIEW):
+        access.require(session, actor, Action.DEADLINES_VIEW, detail="aantal binnen 7 dagen")
+    return len(_rows(session, actor, as_of, URGENT_DAYS))
 
 
 def count_deadlines(session: Session, actor: Actor, *, as_of: date) -> list[DeadlineCount]:

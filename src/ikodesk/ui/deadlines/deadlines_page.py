@@ -153,7 +153,8 @@ class DeadlinesPage(QWidget):
         self.view.setFocus()
 
     def _data_changed(self, changes: OpChanges) -> None:
-        if (changes.cases or changes.conflicts) and self._loaded_once:
+        # Only while shown (each load is audited); `activate` loads when it is shown again.
+        if (changes.cases or changes.conflicts) and self._loaded_once and self.isVisible():
             self.reload()
 
     def reload(self, as_of: date | None = None) -> None:
