@@ -21,7 +21,8 @@ LISTS = {A.CASE_LIST, A.CASE_SEARCH}
 # The policy as the issue states it, written out independently of access.ROLE_ACTIONS.
 EXPECTED: dict[Role, set[Action]] = {
     Role.STUDENT: DOSSIER | LISTS,  # no export of dossiers
-    Role.JURIST: DOSSIER | LISTS | {A.CASE_EXPORT},
+    # Jurists list the clocks of their own cases (walls apply), management counts them.
+    Role.JURIST: DOSSIER | LISTS | {A.CASE_EXPORT, A.DEADLINES_VIEW},
     # The bureau: mediation records, the pool's caseload, a linked case's basic facts.
     Role.MEDIATION: {A.MEDIATION_READ, A.MEDIATION_WRITE, A.MEDIATION_AGGREGATE, A.CASE_FACTS},
     # Managers also freeze a year's figures and write the report's chapters (issue #14).
@@ -32,6 +33,7 @@ EXPECTED: dict[Role, set[Action]] = {
         A.REPORT_TEXT_WRITE,
         A.CONFLICTS_VIEW,
         A.MEDIATION_AGGREGATE,
+        A.DEADLINES_COUNT,
     },
     Role.ADMIN: {
         A.USER_MANAGE,
@@ -49,6 +51,8 @@ EXPECTED: dict[Role, set[Action]] = {
         # The whole database in or out: crosses every wall, audited (issue #11, point 1).
         A.EXPORT_ALL,
         A.IMPORT,
+        # Every case's clocks by reference, walls applying (issue #17).
+        A.DEADLINES_VIEW,
     },
 }
 

@@ -117,6 +117,8 @@ def test_an_empty_year_has_every_key_in_the_spec_order(db: Database) -> None:
     assert scalars.pop("mediation.success_rate.all") is None  # no mediation ended: no rate
     assert scalars.pop("mediation.success_rate.iko") is None
     assert scalars.pop("mediation.success_rate.niko") is None
+    # No removal date registered: no median (issue #17).
+    assert scalars.pop("abduction.median_days_removal_to_opening") is None
     assert set(scalars.values()) == {0}
     assert result["abduction"]["ages"] == {"outgoing": {}, "incoming": {}}
     assert result["activities"] == []

@@ -642,12 +642,12 @@
         <translation>Loading case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="294"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="298"/>
         <source>nieuwe zaak</source>
         <translation>new case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="296"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="300"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
@@ -667,42 +667,42 @@
         <translation>closed on {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="301"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="305"/>
         <source>Status: {0}</source>
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="323"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="328"/>
         <source>onbekend land: kies een land uit de lijst</source>
         <translation>unknown country: choose a country from the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="382"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="388"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="421"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="427"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="442"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="448"/>
         <source>Niet opgeslagen: kies een andere behandelaar.</source>
         <translation>Not saved: choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="456"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="462"/>
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="498"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="504"/>
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="499"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="505"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -911,6 +911,137 @@
         <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="328"/>
         <source>Kinderen</source>
         <translation>Children</translation>
+    </message>
+</context>
+<context>
+    <name>ClockSection</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="59"/>
+        <source>Termijnen (HKOV en Brussel IIb)</source>
+        <translation>Deadlines (Hague 1980 and Brussels IIb)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="75"/>
+        <source>Datum ontvoering / &amp;vasthouden</source>
+        <translation>Date of removal / re&amp;tention</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="76"/>
+        <source>Procedure gestart op</source>
+        <translation>Proceedings started on</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="77"/>
+        <source>Beslissing eerste aanleg</source>
+        <translation>First-instance decision</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="78"/>
+        <source>Hoger beroep behandelbaar op</source>
+        <translation>Appeal ready for examination on</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="129"/>
+        <source>ongeldige datum (dd-mm-jjjj)</source>
+        <translation>invalid date (dd-mm-yyyy)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="164"/>
+        <source>De zaak is gesloten: geen lopende termijnen.</source>
+        <translation>The case is closed: no running deadlines.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_clocks.py" line="168"/>
+        <source>Geen lopende termijnen. Vul de datum van de ontvoering of van de procedure in om ze te zien.</source>
+        <translation>No running deadlines. Enter the date of the removal or of the proceedings to see them.</translation>
+    </message>
+</context>
+<context>
+    <name>Clocks</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="28"/>
+        <source>nog {0} dagen</source>
+        <translation>{0} days left</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="30"/>
+        <source>morgen</source>
+        <translation>tomorrow</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="32"/>
+        <source>vandaag</source>
+        <translation>today</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="34"/>
+        <source>1 dag verlopen</source>
+        <translation>1 day overdue</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="35"/>
+        <source>{0} dagen verlopen</source>
+        <translation>{0} days overdue</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="42"/>
+        <source>kind {0}</source>
+        <translation>child {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="54"/>
+        <source>Het Haags Kinderontvoeringsverdrag gold op {0} tussen Nederland en {1} (sinds {2}).</source>
+        <translation>The Hague Child Abduction Convention applied between the Netherlands and {1} on {0} (since {2}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="60"/>
+        <source>{0} is tot het Verdrag toegetreden en de datum waarop Nederland die toetreding aanvaardde, staat niet in de referentiegegevens (art. 38).</source>
+        <translation>{0} acceded to the Convention, and the date the Netherlands accepted that accession is not in the reference data (Art. 38).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="66"/>
+        <source>de datum waarop het Verdrag voor {0} in werking trad, is niet bekend.</source>
+        <translation>the date the Convention entered into force for {0} is not known.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="69"/>
+        <source>Of het Verdrag op {0} gold tussen Nederland en {1}, is onbekend: {2}</source>
+        <translation>Whether the Convention applied between the Netherlands and {1} on {0} is unknown: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="73"/>
+        <source>{0} is geen partij bij het Haags Kinderontvoeringsverdrag.</source>
+        <translation>{0} is not a party to the Hague Child Abduction Convention.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="77"/>
+        <source>op {0} gold het Haags Kinderontvoeringsverdrag nog niet voor Nederland (pas vanaf {1}).</source>
+        <translation>on {0} the Hague Child Abduction Convention did not yet apply to the Netherlands (only from {1}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="83"/>
+        <source>op {0} gold het Haags Kinderontvoeringsverdrag nog niet voor {1} (pas vanaf {2}).</source>
+        <translation>on {0} the Hague Child Abduction Convention did not yet apply to {1} (only from {2}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="88"/>
+        <source>op {0} gold het Haags Kinderontvoeringsverdrag nog niet tussen Nederland en {1}: {1} is toegetreden en de aanvaarding door Nederland werkt pas vanaf {2} (art. 38).</source>
+        <translation>on {0} the Hague Child Abduction Convention did not yet apply between the Netherlands and {1}: {1} acceded and the Netherlands' acceptance takes effect only from {2} (Art. 38).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="93"/>
+        <source>Let op: {0} Het Verdrag is niet van toepassing op deze ontvoering (art. 35).</source>
+        <translation>Note: {0} The Convention does not apply to this removal (Art. 35).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="109"/>
+        <source>1 termijn binnen 7 dagen</source>
+        <translation>1 deadline within 7 days</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="110"/>
+        <source>{0} termijnen binnen 7 dagen</source>
+        <translation>{0} deadlines within 7 days</translation>
     </message>
 </context>
 <context>
@@ -1412,7 +1543,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="99"/>
         <source>Op de kantoorserver maakt de beheerder van de server back-ups (pg_dump, zie docs/server.md).</source>
-        <translation>On the office server, the server's administrator makes backups (pg_dump, see docs/server.md).</translation>
+        <translation>On the office server, the server&apos;s administrator makes backups (pg_dump, see docs/server.md).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/admin_database.py" line="104"/>
@@ -1507,6 +1638,106 @@
         <location filename="../../src/ikodesk/ui/common/fields.py" line="49"/>
         <source>dd-mm-jjjj</source>
         <translation>dd-mm-yyyy</translation>
+    </message>
+</context>
+<context>
+    <name>DeadlinesModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="40"/>
+        <source>Vervalt op</source>
+        <translation>Due on</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="41"/>
+        <source>Nog</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="42"/>
+        <source>Zaak</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="43"/>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="44"/>
+        <source>Land</source>
+        <translation>Country</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="45"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="83"/>
+        <source>Termijn</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="46"/>
+        <source>Kind</source>
+        <translation>Child</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="84"/>
+        <source>Verlopen</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="85"/>
+        <source>Binnen 7 dagen</source>
+        <translation>Within 7 days</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="86"/>
+        <source>Binnen 30 dagen</source>
+        <translation>Within 30 days</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="87"/>
+        <source>Lopend</source>
+        <translation>Running</translation>
+    </message>
+</context>
+<context>
+    <name>DeadlinesPage</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="107"/>
+        <source>Termijnen</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="110"/>
+        <source>Binnen 60 dagen en verlopen</source>
+        <translation>Within 60 days and overdue</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="111"/>
+        <source>Alle lopende termijnen</source>
+        <translation>All running deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="124"/>
+        <source>Lopende termijnen van alle open zaken, geteld per termijn. Management ziet geen zaken, alleen aantallen.</source>
+        <translation>Running deadlines of all open cases, counted per deadline. Management sees no cases, only counts.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="134"/>
+        <source>De lopende termijnen van uw open zaken, de eerstvolgende eerst: oranje binnen 30 dagen, rood binnen 7 dagen en verlopen. Enter of dubbelklik opent de zaak.</source>
+        <translation>The running deadlines of your open cases, the next one first: amber within 30 days, red within 7 days and overdue. Enter or a double click opens the case.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="182"/>
+        <source>Geen lopende termijnen in deze selectie.</source>
+        <translation>No running deadlines in this selection.</translation>
+    </message>
+</context>
+<context>
+    <name>DueSoonLine</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="235"/>
+        <source>Open de pagina Termijnen</source>
+        <translation>Open the Deadlines page</translation>
     </message>
 </context>
 <context>
@@ -1626,6 +1857,49 @@
         <location filename="../../src/ikodesk/ui/reports/freeze_panel.py" line="180"/>
         <source>Jaar vaststellen</source>
         <translation>Freeze year</translation>
+    </message>
+</context>
+<context>
+    <name>Hearing</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="22"/>
+        <source>Zitting over {0} dagen ({1}).</source>
+        <translation>Hearing in {0} days ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="24"/>
+        <source>Zitting morgen ({0}).</source>
+        <translation>Hearing tomorrow ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="26"/>
+        <source>Zitting vandaag ({0}).</source>
+        <translation>Hearing today ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="27"/>
+        <source>De zitting was op {0}.</source>
+        <translation>The hearing was on {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="33"/>
+        <source>De mediation is nog niet gestart: plan de sessies vóór de zitting.</source>
+        <translation>The mediation has not started yet: plan the sessions before the hearing.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="36"/>
+        <source>De mediation loopt; de sessies tot nu toe liggen vóór de zitting.</source>
+        <translation>The mediation is running; the sessions so far are before the hearing.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="39"/>
+        <source>Alle sessies lagen vóór de zitting.</source>
+        <translation>All sessions were before the hearing.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/hearing_texts.py" line="44"/>
+        <source>Let op: {0} ligt op of na de zitting; de sessies horen ervóór te liggen.</source>
+        <translation>Note: {0} is on or after the hearing; the sessions should be before it.</translation>
     </message>
 </context>
 <context>
@@ -1954,197 +2228,202 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="52"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="54"/>
         <source>ikodesk — Centrum Internationale Kinderontvoering</source>
         <translation>ikodesk — Centre for International Child Abduction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="76"/>
         <source>Lijn 1</source>
         <translation>Line 1</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="77"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="80"/>
         <source>Zaken (lijn 2)</source>
         <translation>Cases (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="80"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="84"/>
+        <source>Termijnen</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="87"/>
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="83"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="90"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="88"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="95"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="92"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="99"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="170"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="183"/>
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="187"/>
         <source>Nieuwe registratie &amp;lijn 1</source>
         <translation>New &amp;line 1 registration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="194"/>
         <source>Nieuwe &amp;tweedelijnszaak</source>
         <translation>New line &amp;2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="185"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="198"/>
         <source>&amp;Zoeken</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="188"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="201"/>
         <source>&amp;Vergrendelen</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="189"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="202"/>
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="191"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="204"/>
         <source>A&amp;fsluiten</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="194"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="207"/>
         <source>B&amp;eeld</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="195"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="208"/>
         <source>&amp;Taal</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="217"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="218"/>
         <source>&amp;Sneltoetsen</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="206"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="219"/>
         <source>&amp;Over ikodesk</source>
         <translation>&amp;About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="212"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="225"/>
         <source>Gebruiker: {0} ({1})</source>
         <translation>User: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="214"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="227"/>
         <source>sleutelhouder</source>
         <translation>key holder</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="215"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="228"/>
         <source>Rol: {0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="216"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="229"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="298"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="311"/>
         <source>Taal</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="299"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="312"/>
         <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
         <translation>The language takes effect when you restart ikodesk.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="306"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="319"/>
         <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
         <translation>new line 1 registration (from any window)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="310"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="323"/>
         <source>nieuwe tweedelijnszaak</source>
         <translation>new line 2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="312"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="325"/>
         <source>zoeken in zaken</source>
         <translation>search cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="313"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="326"/>
         <source>zaak opslaan</source>
         <translation>save the case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="314"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="327"/>
         <source>nieuw contactmoment in een zaak</source>
         <translation>new contact in a case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="315"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="328"/>
         <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
         <translation>save a line 1 registration; open a case in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="318"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="331"/>
         <source>vergrendelen</source>
         <translation>lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="326"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="339"/>
         <source>Sneltoetsen</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="333"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="346"/>
         <source>Over ikodesk</source>
         <translation>About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="335"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="348"/>
         <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="404"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="417"/>
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="406"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="419"/>
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="438"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="451"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="440"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="453"/>
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -2348,7 +2627,7 @@
 <context>
     <name>MediationWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="30"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="35"/>
         <source>geopend {0}</source>
         <translation>opened {0}</translation>
     </message>
@@ -2378,53 +2657,53 @@
         <translation>{0} children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="43"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="48"/>
         <source>Ouder {0}</source>
         <translation>Parent {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="47"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="52"/>
         <source>begin te typen: Nederland, …</source>
         <translation>start typing: Nederland, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="58"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="63"/>
         <source>Moeder of vader</source>
         <translation>Mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="59"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="64"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="60"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="65"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="66"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="62"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="67"/>
         <source>Woonland</source>
         <translation>Country of residence</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="76"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="81"/>
         <source>kies moeder of vader</source>
         <translation>choose mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="334"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="338"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="96"/>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="283"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="287"/>
         <source>Nieuwe mediationaanvraag</source>
         <translation>New mediation request</translation>
     </message>
@@ -2449,17 +2728,17 @@
         <translation>Age on the request date; fill in only when the date of birth is unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="281"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="285"/>
         <source>Nieuwe aanvraag</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="284"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="288"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="286"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="290"/>
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
     </message>
@@ -2559,47 +2838,47 @@
         <translation>No outcome yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="329"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="333"/>
         <source>kies IKO of NIKO</source>
         <translation>choose IKO or NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="337"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="341"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="388"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="393"/>
         <source>Aanvraag {0} geregistreerd.</source>
         <translation>Request {0} registered.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="390"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="395"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="420"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="425"/>
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="432"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="437"/>
         <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
         <translation>Not saved yet: {0} field(s) need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="452"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="457"/>
         <source>Verloop bijgewerkt.</source>
         <translation>Course updated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="464"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="469"/>
         <source>De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Request {0} has changes that have not been saved yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="465"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="470"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -3217,62 +3496,72 @@
         <translation>Outgoing to a non-Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="305"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="307"/>
+        <source>Procedure binnen een jaar na de ontvoering</source>
+        <translation>Proceedings within one year of the removal</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="311"/>
+        <source>Dagen van ontvoering tot eerste contact (mediaan)</source>
+        <translation>Days from removal to first contact (median)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="313"/>
         <source>Kinderen in preventiezaken</source>
         <translation>Children in prevention cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="306"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="314"/>
         <source>Mediationverzoeken</source>
         <translation>Mediation requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="307"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="315"/>
         <source>Slagingspercentage mediation</source>
         <translation>Mediation success rate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="332"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="340"/>
         <source>Dat is niet gelukt.</source>
         <translation>That did not work.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="347"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="355"/>
         <source>Het rapport wordt gemaakt…</source>
         <translation>Making the report…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="385"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="393"/>
         <source>{0} ({1} pagina&apos;s)</source>
         <translation>{0} ({1} pages)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="387"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="395"/>
         <source>Rapport gemaakt: {0}</source>
         <translation>Report made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="398"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="406"/>
         <source>Rapport opslaan</source>
         <translation>Save report</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="400"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="408"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="410"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="418"/>
         <source>Opgeslagen als {0}</source>
         <translation>Saved as {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="427"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="435"/>
         <source>De printer kan niet worden gebruikt.</source>
         <translation>The printer cannot be used.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="438"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="446"/>
         <source>Naar de printer gestuurd.</source>
         <translation>Sent to the printer.</translation>
     </message>
@@ -3280,44 +3569,54 @@
 <context>
     <name>RequestSection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="108"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="113"/>
         <source>Aanvraag</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="120"/>
         <source>IKO (internationale kinderontvoering)</source>
         <translation>IKO (international child abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="121"/>
         <source>NIKO (ander internationaal familiegeschil)</source>
         <translation>NIKO (other international family dispute)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="126"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="131"/>
         <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
         <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="138"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="154"/>
         <source>Soo&amp;rt *</source>
         <translation>T&amp;ype *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="155"/>
         <source>&amp;Aanvraagdatum *</source>
         <translation>Request &amp;date *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="140"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="156"/>
         <source>Verwezen &amp;door</source>
         <translation>Re&amp;ferred by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="145"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="161"/>
+        <source>Z&amp;itting rechtbank</source>
+        <translation>Court hear&amp;ing</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="167"/>
         <source>&amp;Zaak van het centrum</source>
         <translation>Centre cas&amp;e</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="189"/>
+        <source>ongeldige datum (dd-mm-jjjj)</source>
+        <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
 </context>
 <context>
@@ -3446,7 +3745,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/wizard.py" line="151"/>
         <source>optioneel: het CA-certificaat van het kantoor</source>
-        <translation>optional: the office's CA certificate</translation>
+        <translation>optional: the office&apos;s CA certificate</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/wizard.py" line="152"/>
@@ -3496,7 +3795,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/wizard.py" line="182"/>
         <source>Versleuteld; het certificaat van de server moet door het CA van het kantoor (of van het systeem) zijn getekend en de servernaam dragen.</source>
-        <translation>Encrypted; the server's certificate must be signed by the office's (or the system's) CA and carry the server's name.</translation>
+        <translation>Encrypted; the server&apos;s certificate must be signed by the office&apos;s (or the system&apos;s) CA and carry the server&apos;s name.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/wizard.py" line="186"/>
@@ -3506,7 +3805,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/wizard.py" line="197"/>
         <source>Vul de naam of het adres van de server in.</source>
-        <translation>Enter the server's name or address.</translation>
+        <translation>Enter the server&apos;s name or address.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/wizard.py" line="199"/>
@@ -4362,12 +4661,12 @@
         <translation>This handler cannot be given the case: the case is screened off for this handler (the other side of a conflict case they handle or have viewed). Choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="198"/>
+        <location filename="../../src/ikodesk/services/access.py" line="204"/>
         <source>Geen toegang: uw rol ({role}) mag dit niet ({action}).</source>
         <translation>No access: your role ({role}) may not do this ({action}).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="218"/>
+        <location filename="../../src/ikodesk/services/access.py" line="224"/>
         <source>Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld.</source>
         <translation>No access: this second-line file is handled by a jurist.</translation>
     </message>
@@ -4491,7 +4790,7 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/services/mediation/queries.py" line="56"/>
-        <location filename="../../src/ikodesk/services/mediation/views.py" line="227"/>
+        <location filename="../../src/ikodesk/services/mediation/views.py" line="233"/>
         <source>Deze mediation bestaat niet (meer).</source>
         <translation>This mediation does not exist (any more).</translation>
     </message>
@@ -4501,7 +4800,7 @@
         <translation>Mediation &quot;{ref}&quot; does not exist.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/mediation/workflow.py" line="403"/>
+        <location filename="../../src/ikodesk/services/mediation/workflow.py" line="407"/>
         <source>Dit kindgesprek bestaat niet (meer).</source>
         <translation>This child interview does not exist (any more).</translation>
     </message>
@@ -4551,134 +4850,134 @@
         <translation>{year} has not been frozen: there is nothing to compare with.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="83"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="87"/>
         <source>code &quot;{code}&quot; hoort bij lijn {code_line}, niet bij lijn {line}</source>
         <translation>code &quot;{code}&quot; belongs to line {code_line}, not to line {line}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="96"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="100"/>
         <source>verplicht wanneer &quot;{closed}&quot; is ingevuld (een van: {choices})</source>
         <translation>required when &quot;{closed}&quot; is filled in (one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="107"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="111"/>
         <location filename="../../src/ikodesk/services/cases.py" line="274"/>
         <source>sluitdatum {closed} ligt vóór de openingsdatum {opened}</source>
         <translation>closing date {closed} is before the opening date {opened}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="118"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="122"/>
         <source>alleen toegestaan wanneer &quot;{closed}&quot; is ingevuld</source>
         <translation>only allowed when &quot;{closed}&quot; is filled in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="128"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="132"/>
         <source>ontbreekt: verplicht bij code &quot;{code}&quot;</source>
         <translation>missing: required with code &quot;{code}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="130"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="134"/>
         <source>ontbreekt: verplicht</source>
         <translation>missing: required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="138"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="142"/>
         <source>mag niet &quot;NL&quot; zijn: vul het andere land in</source>
         <translation>may not be &quot;NL&quot;: fill in the other country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="156"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="160"/>
         <source>geboortedatum {born} ligt na de openingsdatum {opened}</source>
         <translation>date of birth {born} is after the opening date {opened}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="167"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="171"/>
         <source>het kind was op de openingsdatum al meerderjarig</source>
         <translation>the child was already of age on the opening date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="176"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="180"/>
         <source>leeftijd moet tussen 0 en {max} liggen</source>
         <translation>age must be between 0 and {max}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="189"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="194"/>
         <source>verwacht &quot;{birth_date}&quot; of &quot;{age}&quot;</source>
         <translation>expected &quot;{birth_date}&quot; or &quot;{age}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="196"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="201"/>
         <source>geef &quot;{birth_date}&quot; óf &quot;{age}&quot;, niet beide</source>
         <translation>give &quot;{birth_date}&quot; or &quot;{age}&quot;, not both</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="206"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="211"/>
         <source>onbekende landcode &quot;{iso2}&quot; (verwacht ISO 3166-1 alpha-2, bijv. &quot;PL&quot;)</source>
         <translation>unknown country code &quot;{iso2}&quot; (expected ISO 3166-1 alpha-2, e.g. &quot;PL&quot;)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="227"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="286"/>
         <source>niet toegestaan bij code &quot;{code}&quot;</source>
         <translation>not allowed with code &quot;{code}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="228"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="287"/>
         <source>niet toegestaan</source>
         <translation>not allowed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="238"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="297"/>
         <source>ontbreekt: verplicht bij code &quot;{code}&quot; (een van: {choices})</source>
         <translation>missing: required with code &quot;{code}&quot; (one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="241"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="300"/>
         <source>ontbreekt: verplicht (een van: {choices})</source>
         <translation>missing: required (one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="252"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="311"/>
         <source>ongeldige waarde &quot;{value}&quot; bij code &quot;{code}&quot; (verwacht een van: {choices})</source>
         <translation>invalid value &quot;{value}&quot; with code &quot;{code}&quot; (expected one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="256"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="315"/>
         <source>ongeldige waarde &quot;{value}&quot; (verwacht een van: {choices})</source>
         <translation>invalid value &quot;{value}&quot; (expected one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/parsing.py" line="146"/>
+        <location filename="../../src/ikodesk/services/validation/parsing.py" line="148"/>
         <source>ongeldige lijn {value} (verwacht 1 of 2)</source>
         <translation>invalid line {value} (expected 1 or 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/parsing.py" line="209"/>
+        <location filename="../../src/ikodesk/services/validation/parsing.py" line="215"/>
         <source>ongeldige gebruikersnaam {value} (2 tot 64 tekens: a-z, 0-9, . _ -)</source>
         <translation>invalid username {value} (2 to 64 characters: a-z, 0-9, . _ -)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/parsing.py" line="231"/>
+        <location filename="../../src/ikodesk/services/validation/parsing.py" line="237"/>
         <source>ongeldige taalcode {value} (verwacht bijv. &quot;nl&quot;)</source>
         <translation>invalid language code {value} (expected e.g. &quot;nl&quot;)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/parsing.py" line="287"/>
+        <location filename="../../src/ikodesk/services/validation/parsing.py" line="294"/>
         <source>verwacht de naam van een mediator</source>
         <translation>expected the name of a mediator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/parsing.py" line="327"/>
+        <location filename="../../src/ikodesk/services/validation/parsing.py" line="335"/>
         <location filename="../../src/ikodesk/services/validation/fields.py" line="204"/>
         <source>verwacht een lijst [...]</source>
         <translation>expected a list [...]</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/parsing.py" line="399"/>
+        <location filename="../../src/ikodesk/services/validation/parsing.py" line="407"/>
         <source>onbekende cijfernaam {value} (zie annual-figures.md)</source>
         <translation>unknown figure name {value} (see annual-figures.md)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/parsing.py" line="411"/>
+        <location filename="../../src/ikodesk/services/validation/parsing.py" line="419"/>
         <source>verwacht een getal van 0 tot {max}, niet {value}</source>
         <translation>expected a number from 0 to {max}, not {value}</translation>
     </message>
@@ -4843,22 +5142,22 @@
         <translation>a mediation that is not suitable after the intake does not go on: status &quot;{status}&quot; with an end date, without an outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/mediation_rules.py" line="271"/>
+        <location filename="../../src/ikodesk/services/validation/mediation_rules.py" line="272"/>
         <source>alleen toegestaan bij status &quot;{status}&quot;</source>
         <translation>only allowed with status &quot;{status}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/mediation_rules.py" line="278"/>
+        <location filename="../../src/ikodesk/services/validation/mediation_rules.py" line="279"/>
         <source>niet toegestaan: de mediation is niet gestart</source>
         <translation>not allowed: the mediation has not started</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/mediation_rules.py" line="285"/>
+        <location filename="../../src/ikodesk/services/validation/mediation_rules.py" line="286"/>
         <source>{heard} gehoord, maar op {day} zijn in deze mediation {eligible} {min_age} jaar of ouder (kindgesprekken zijn vanaf {min_age} jaar)</source>
         <translation>{heard} heard, but on {day} there are {eligible} of {min_age} or older in this mediation (child interviews are from {min_age} years)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/mediation_rules.py" line="291"/>
+        <location filename="../../src/ikodesk/services/validation/mediation_rules.py" line="292"/>
         <source>{heard} gehoord, maar op {day} is in deze mediation {eligible} {min_age} jaar of ouder (kindgesprekken zijn vanaf {min_age} jaar)</source>
         <translation>{heard} heard, but on {day} there is {eligible} of {min_age} or older in this mediation (child interviews are from {min_age} years)</translation>
     </message>
@@ -4903,37 +5202,37 @@
         <translation>date of birth {born} is in the future</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="208"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="223"/>
         <source>{count} kinderen: hoogstens {max} per mediation</source>
         <translation>{count} children: at most {max} per mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="210"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="225"/>
         <source>{count} kinderen: hoogstens {max} per zaak</source>
         <translation>{count} children: at most {max} per case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="320"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="335"/>
         <source>verwacht een eindig getal, niet {value}</source>
         <translation>expected a finite number, not {value}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="329"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="344"/>
         <source>getal te groot</source>
         <translation>number too large</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="338"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="353"/>
         <source>komt twee keer voor in hetzelfde object</source>
         <translation>occurs twice in the same object</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="350"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="365"/>
         <source>veldnaam {problem}</source>
         <translation>field name {problem}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="368"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="383"/>
         <source>te diep genest (meer dan {max} niveaus)</source>
         <translation>nested too deeply (more than {max} levels)</translation>
     </message>
@@ -5083,9 +5382,9 @@
         <translation>The figures on the office server differ from those in the file ({count} differences); nothing was kept on the server.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/application.py" line="74"/>
+        <location filename="../../src/ikodesk/services/application.py" line="82"/>
         <source>Dit kan alleen met een databasebestand. Op de kantoorserver regelt de beheerder van de server back-ups, sleutels en controles (pg_dump; zie docs/server.md).</source>
-        <translation>This only works with a database file. On the office server, the server's administrator takes care of backups, keys and checks (pg_dump; see docs/server.md).</translation>
+        <translation>This only works with a database file. On the office server, the server&apos;s administrator takes care of backups, keys and checks (pg_dump; see docs/server.md).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/storage/server/connection.py" line="44"/>
@@ -5100,7 +5399,7 @@
     <message>
         <location filename="../../src/ikodesk/storage/server/connection.py" line="56"/>
         <source>De beveiligde verbinding (TLS) met de kantoorserver {server} kon niet worden opgezet ({reason}). Controleer het certificaat van de server (sslrootcert) of vraag het de beheerder van de server.</source>
-        <translation>The secure connection (TLS) to the office server {server} could not be set up ({reason}). Check the server's certificate (sslrootcert) or ask the server's administrator.</translation>
+        <translation>The secure connection (TLS) to the office server {server} could not be set up ({reason}). Check the server&apos;s certificate (sslrootcert) or ask the server&apos;s administrator.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/storage/server/connection.py" line="62"/>
@@ -5130,7 +5429,7 @@
     <message>
         <location filename="../../src/ikodesk/storage/server/setup.py" line="47"/>
         <source>De database {server} bevat al tabellen die niet van ikodesk zijn. Kies een lege database.</source>
-        <translation>The database {server} already holds tables that are not ikodesk's. Choose an empty database.</translation>
+        <translation>The database {server} already holds tables that are not ikodesk&apos;s. Choose an empty database.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/storage/server/setup.py" line="51"/>
@@ -5141,6 +5440,51 @@
         <location filename="../../src/ikodesk/storage/server/address.py" line="27"/>
         <source>Ongeldig serveradres: {problem}. Verwacht: postgresql://HOST[:POORT]/DATABASE</source>
         <translation>Invalid server address: {problem}. Expected: postgresql://HOST[:PORT]/DATABASE</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="105"/>
+        <source>art. 12 HKOV</source>
+        <translation>Art. 12 Hague 1980</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="106"/>
+        <source>art. 4 HKOV</source>
+        <translation>Art. 4 Hague 1980</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="107"/>
+        <source>art. 11 HKOV</source>
+        <translation>Art. 11 Hague 1980</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="108"/>
+        <source>art. 24 lid 3 Brussel IIb</source>
+        <translation>Art. 24(3) Brussels IIb</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="110"/>
+        <source>art. 11 HKOV en art. 24 lid 2 Brussel IIb</source>
+        <translation>Art. 11 Hague 1980 and Art. 24(2) Brussels IIb</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="112"/>
+        <source>Een jaar na de ontvoering. Wordt de teruggeleidingsprocedure daarna gestart, dan kan de andere ouder aanvoeren dat het kind in zijn nieuwe omgeving is geworteld: start de procedure vóór deze datum.</source>
+        <translation>One year after the removal. If return proceedings start later, the other parent can argue that the child is settled in its new environment: start the proceedings before this date.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="118"/>
+        <source>Op de 16e verjaardag van het kind houdt het Verdrag op voor dit kind: daarna kan de rechter de terugkeer niet meer op grond van het Verdrag bevelen.</source>
+        <translation>On the child's 16th birthday the Convention ceases to apply to this child: after that a court can no longer order the return under the Convention.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="123"/>
+        <source>De rechter hoort binnen zes weken na het begin van de procedure te beslissen; daarna kan de centrale autoriteit om de redenen van de vertraging vragen.</source>
+        <translation>The court should decide within six weeks of the start of the proceedings; after that the central authority may ask for the reasons for the delay.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="128"/>
+        <source>Tussen twee EU-lidstaten (niet Denemarken) beslist de beroepsrechter binnen zes weken nadat alle procedurele stappen zijn gezet, tenzij dat door uitzonderlijke omstandigheden onmogelijk is.</source>
+        <translation>Between two EU member states (not Denmark) the appeal court decides within six weeks after all procedural steps have been taken, unless exceptional circumstances make that impossible.</translation>
     </message>
 </context>
 </TS>

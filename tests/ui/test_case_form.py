@@ -249,20 +249,25 @@ def test_the_form_is_one_tab_chain_in_reading_order(
     form.code.setFocus()
     qtbot.waitUntil(lambda: form.focusWidget() is form.code)
     seen = []
-    for _ in range(22):
+    for _ in range(26):
         widget = form.focusWidget()
         seen.append(widget.objectName() or type(widget).__name__)
         qtbot.keyClick(widget, Qt.Key.Key_Tab)
     # (Tab steps through the day, month and year of the date before leaving it.)
     assert seen[1:4] == ["opened"] * 3
     chain = [name for i, name in enumerate(seen) if i == 0 or name != seen[i - 1]]
-    assert chain[:17] == [
+    assert chain[:21] == [
         "code",
         "opened",
         "handler",
         "country",
         "direction",
         "taker",
+        # The dates that start the clocks, with the case (issue #17).
+        "removalDate",
+        "proceedingsStarted",
+        "decisionFirstInstance",
+        "appealReady",
         "requesterKind",
         "parentRelation",
         "side",
@@ -275,4 +280,4 @@ def test_the_form_is_one_tab_chain_in_reading_order(
         "children",
         "addChild",
     ]
-    assert chain[17:19] == ["QPushButton", "summary"]  # "Kind verwijderen", the summary
+    assert chain[21:23] == ["QPushButton", "summary"]  # "Kind verwijderen", the summary

@@ -24,6 +24,7 @@ from ikodesk.cli import (
     case_cmds,
     conflict_cmds,
     database_cmds,
+    deadline_cmds,
     exchange_cmds,
     mediation_cmds,
     report_cmds,
@@ -59,6 +60,7 @@ COMMAND_MODULES: list[CommandModule] = [
     report_cmds,
     mediation_cmds,
     server_cmds,
+    deadline_cmds,
 ]
 
 EXIT_INTERNAL = 70

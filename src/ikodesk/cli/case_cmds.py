@@ -105,6 +105,14 @@ def _case_lines(found: CaseDossier) -> list[str]:
     for title, value in (("Richting", case.direction), ("Meenemer", case.taker)):
         if value is not None:
             lines.append(f"  {title + ':':<13} {_l(value)}")
+    for title, day in (  # the dates that start the clocks (`ikodesk deadlines`)
+        ("Ontvoering", case.removal_date),
+        ("Procedure", case.proceedings_started),
+        ("Beslissing", case.decision_first_instance),
+        ("Hoger beroep", case.appeal_ready),
+    ):
+        if day is not None:
+            lines.append(f"  {title + ':':<13} {_day(day)}")
     lines.append(f"  Aanvrager:    {_person_line(case.requester)}")
     if case.other_parent is not None:
         lines.append(f"  Andere ouder: {_person_line(case.other_parent)}")

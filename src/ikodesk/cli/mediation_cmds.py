@@ -102,6 +102,8 @@ def _detail_lines(d: MediationDetail) -> list[str]:
 
     referred = f", verwezen door: {label(d.referred_by).lower()}" if d.referred_by else ""
     field("Aangevraagd", _day(d.requested) + referred)
+    if d.court_hearing:
+        field("Zitting rechtbank", _day(d.court_hearing))
     field("Status", label(d.status))
     if d.case is not None:
         c = d.case

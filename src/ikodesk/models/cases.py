@@ -70,6 +70,14 @@ class Case(Base):
     mover: Mapped[ParentRelation | None] = mapped_column(
         enum_column_type(ParentRelation), default=None
     )
+    # The dates that start the Hague 1980 and Brussels IIb clocks (exchange format 1.1;
+    # abduction codes only, enums.CLOCK_CODES): the wrongful removal or the first day of
+    # the wrongful retention, the filing of return proceedings, the first-instance
+    # decision, and the day the appeal court can examine the appeal.
+    removal_date: Mapped[date | None] = mapped_column(Date, default=None)
+    proceedings_started: Mapped[date | None] = mapped_column(Date, default=None)
+    decision_first_instance: Mapped[date | None] = mapped_column(Date, default=None)
+    appeal_ready: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()

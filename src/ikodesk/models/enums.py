@@ -38,6 +38,12 @@ def line_of(code: CaseCode) -> int:
     return 1 if code in LINE1_CODES else 2
 
 
+# The codes whose cases carry the dates that start the Hague and Brussels IIb clocks
+# (exchange format 1.1): abduction by a parent or by family. Access cases fall under
+# Art. 21 of the Convention, which has no one-year rule.
+CLOCK_CODES: tuple[CaseCode, ...] = (CaseCode.INTERNATIONAL_ABDUCTION, CaseCode.FAMILY_ABDUCTION)
+
+
 class CloseReason(StrEnum):
     RESOLVED = "resolved"
     INFORMED = "informed"
@@ -152,6 +158,15 @@ class FailureReason(StrEnum):
     OTHER = "other"
 
 
+class ClockKind(StrEnum):
+    """The Hague 1980 and Brussels IIb clocks of an abduction case (`ikodesk deadlines`)."""
+
+    ART12_ONE_YEAR = "art12_one_year"
+    ART4_AGE16 = "art4_age16"
+    ART11_SIX_WEEKS = "art11_six_weeks"
+    B2B_APPEAL_SIX_WEEKS = "b2b_appeal_six_weeks"
+
+
 class ActivityKind(StrEnum):
     WORK_VISIT = "work_visit"
     TRAINING_GIVEN = "training_given"
@@ -202,6 +217,10 @@ class Action(StrEnum):
     AUDIT_ANCHOR = "audit.anchor"
     CONFLICTS_VIEW = "conflicts.view"
     CONFLICTS_REVIEW = "conflicts.review"
+    # The running Hague/Brussels IIb clocks of cases, by reference (no names): the list
+    # (scoped by the policy, walls apply) and the counts per clock (no references).
+    DEADLINES_VIEW = "deadlines.view"
+    DEADLINES_COUNT = "deadlines.count"
     # Events, not permissions (EVENT_ACTIONS): a login attempt that failed, a
     # command the gate refused without --user, a check of every case for conflicts.
     LOGIN = "login"

@@ -83,6 +83,9 @@ class Mediation(Base):
     outcome: Mapped[Outcome | None] = mapped_column(enum_column_type(Outcome), default=None)
     ended: Mapped[date | None] = mapped_column(Date, default=None)
     failure_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The court hearing a court-referred mediation runs alongside (exchange format 1.1):
+    # the mediation's sessions must lie before it.
+    court_hearing: Mapped[date | None] = mapped_column(Date, default=None)
     extra: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 

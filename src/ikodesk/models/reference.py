@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, String
+from sqlalchemy import Boolean, Date, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ikodesk.models.base import Base
@@ -20,6 +20,12 @@ class Country(Base):
     # Entry into force for that state; NULL with hague_party means "party, date unknown".
     hague_entry_into_force: Mapped[date | None] = mapped_column(Date, default=None)
     eu_member: Mapped[bool] = mapped_column(Boolean)
+    # Whether the state acceded to the 1980 Convention (Art. 38) rather than ratified it:
+    # then it applies between that state and the Netherlands only from the first day of
+    # the third calendar month after the Netherlands deposited its declaration accepting
+    # the accession (`hague_nl_acceptance`; NULL: not known to ikodesk).
+    hague_acceded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    hague_nl_acceptance: Mapped[date | None] = mapped_column(Date, default=None)
 
     def hague_party_on(self, day: date) -> bool:
         """Party to the 1980 Convention on `day` (entry into force on or before it).

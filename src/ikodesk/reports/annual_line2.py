@@ -222,6 +222,7 @@ class Line2Chapters:
                     styles().note,
                 ),
             ),
+            *self._abduction_timing(),
             v.country_chart(
                 "Landen waarnaar kinderen werden ontvoerd vanuit Nederland (uitgaande IKO-zaken)",
                 f"{a}.countries.outgoing",
@@ -244,6 +245,37 @@ class Line2Chapters:
                 "de meenemer was (ouders en derden samen). Deze zaken worden sinds 2024 apart "
                 f"geregistreerd. Bij deze zaken waren {v.n('family_abduction.children')} kinderen "
                 "betrokken."
+            ),
+        ]
+
+    def _abduction_timing(self) -> list[Flowable]:
+        """How early parents reach the centre (the dates of exchange format 1.1)."""
+        v, a = self.v, "abduction"
+        median = v.cur(f"{a}.median_days_removal_to_opening")
+        if median is None:
+            timing = (
+                "In geen van deze zaken is de datum van de ontvoering vastgelegd, dus de tijd "
+                "tussen ontvoering en eerste contact is niet bekend."
+            )
+        else:
+            timing = (
+                "Tussen de ontvoering en het eerste contact met het centrum lagen (mediaan) "
+                f"<b>{v.n(f'{a}.median_days_removal_to_opening')}</b> dagen"
+                f"{esc(v.versus(f'{a}.median_days_removal_to_opening'))}."
+            )
+        return [
+            subheading("Hoe vroeg ouders het centrum bereiken"),
+            para(
+                f"In <b>{v.n(f'{a}.filed_within_one_year')}</b> van de "
+                f"{v.n(f'{a}.parent_cases')} IKO-zaken van ouders werd de "
+                "teruggeleidingsprocedure binnen een jaar na de ontvoering gestart"
+                f"{esc(v.versus(f'{a}.filed_within_one_year'))}. {timing}"
+            ),
+            para(
+                "Na een jaar kan de andere ouder aanvoeren dat het kind in zijn nieuwe "
+                "omgeving is geworteld (art. 12 HKOV). Alleen zaken waarin de datum van de "
+                "ontvoering is vastgelegd, tellen mee.",
+                styles().note,
             ),
         ]
 

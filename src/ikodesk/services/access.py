@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, select, true
 from sqlalchemy.orm import Session
 
 from ikodesk.errors import HANDLER_WALLED_MESSAGE as HANDLER_WALLED_MESSAGE
@@ -86,7 +86,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CASE_SEARCH,
         }
     ),
-    Role.JURIST: frozenset({*CASE_ACTIONS, Action.CASE_LIST, Action.CASE_SEARCH}),
+    Role.JURIST: frozenset(
+        {*CASE_ACTIONS, Action.CASE_LIST, Action.CASE_SEARCH, Action.DEADLINES_VIEW}
+    ),
     # The bureau sees of the centre's cases only the basic facts of a linked
     # case, never its people, contacts or notes.
     Role.MEDIATION: frozenset(
@@ -106,6 +108,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.REPORT_TEXT_WRITE,
             Action.CONFLICTS_VIEW,
             Action.MEDIATION_AGGREGATE,
+            Action.DEADLINES_COUNT,
         }
     ),
     Role.ADMIN: frozenset(
@@ -123,6 +126,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SETTINGS_MANAGE,
             Action.EXPORT_ALL,
             Action.IMPORT,
+            Action.DEADLINES_VIEW,
         }
     ),
 }
@@ -158,6 +162,8 @@ _OBJECT_TYPE: dict[Action, str] = {
     Action.CONFLICTS_REVIEW: "conflict",
     Action.CASE_LIST: "case",
     Action.CASE_SEARCH: "search",
+    Action.DEADLINES_VIEW: "deadlines",
+    Action.DEADLINES_COUNT: "deadlines",
 }
 
 # What CASE_FACTS reveals of a case: no people, contacts, summary or notes.
@@ -360,3 +366,22 @@ def visible_cases(session: Session, actor: Actor) -> ColumnElement[bool]:
     if actor.role is Role.STUDENT:
         return (Case.line == 1) | (Case.handler_id == actor.user_id)
     return false()
+
+
+def deadline_cases(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause on `Case`: the cases whose clocks `actor` may list (DEADLINES_VIEW).
+
+    A jurist lists the cases they handle, an administrator every case (references
+    and clocks only, never a name); a case behind a wall for the actor is never
+    listed, not even masked. Other roles list none (management counts per clock).
+    """
+    if actor.is_key_holder:
+        return true()
+    if actor.role is Role.ADMIN:
+        scope: ColumnElement[bool] = true()
+    elif actor.role is Role.JURIST:
+        scope = Case.handler_id == actor.user_id
+    else:
+        return false()
+    walled = walled_cases(actor)
+    return scope if walled is None else and_(scope, Case.id.not_in(walled))

@@ -25,7 +25,15 @@ from sqlalchemy.orm import Session
 from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
 from ikodesk.models import User
 from ikodesk.models.enums import Action, Role
-from ikodesk.services import access, app_settings, maintenance, reference, server_move, users
+from ikodesk.services import (
+    access,
+    app_settings,
+    deadlines,
+    maintenance,
+    reference,
+    server_move,
+    users,
+)
 from ikodesk.services.actors import Actor
 from ikodesk.services.statement_watch import Check, watch
 from ikodesk.services.usecases.admin import AdminUseCases
@@ -125,12 +133,26 @@ class CountryInfo:
     hague_party: bool
     hague_since: date | None
     eu_member: bool
+    hague_acceded: bool = False  # acceded (Art. 38): the Dutch acceptance decides
+    nl_acceptance: date | None = None  # the Netherlands' acceptance deposited
 
     def hague_party_on(self, day: date) -> bool:
         # The same rule as models.Country.hague_party_on, on the cached copy.
         if not self.hague_party:
             return False
         return self.hague_since is None or self.hague_since <= day
+
+    @property
+    def treaty(self) -> deadlines.TreatyFacts:
+        """What the clocks and the Art. 35 check need of this country."""
+        return deadlines.TreatyFacts(
+            self.iso2,
+            self.hague_party,
+            self.hague_since,
+            self.eu_member,
+            self.hague_acceded,
+            self.nl_acceptance,
+        )
 
 
 @dataclass(frozen=True)
@@ -169,7 +191,14 @@ def load_database_facts(db: OpenDatabase) -> DatabaseFacts:
     with db.session() as s:
         every = [
             CountryInfo(
-                c.iso2, c.name_nl, c.name_en, c.hague_party, c.hague_entry_into_force, c.eu_member
+                c.iso2,
+                c.name_nl,
+                c.name_en,
+                c.hague_party,
+                c.hague_entry_into_force,
+                c.eu_member,
+                c.hague_acceded,
+                c.hague_nl_acceptance,
             )
             for c in reference.countries(s)
         ]
@@ -282,6 +311,31 @@ class Application:
                 target.rollback()
                 raise server_move.MoveFailed(report)
         return report
+
+    # -- the Hague and Brussels IIb clocks (services.deadlines; the policy decides) -------
+    def list_deadlines(
+        self,
+        actor: Actor,
+        as_of: date,
+        *,
+        within: int | None = deadlines.DEFAULT_WITHIN_DAYS,
+        everything: bool = False,
+    ) -> list[deadlines.DeadlineRow]:
+        """The running clocks of the open cases `actor` may list, soonest first."""
+        with self.db.session() as s:
+            return deadlines.list_deadlines(
+                s, actor, as_of=as_of, within=within, everything=everything
+            )
+
+    def deadlines_due_soon(self, actor: Actor, as_of: date) -> int:
+        """How many of them are due within 7 days or overdue (the login line)."""
+        with self.db.session() as s:
+            return deadlines.count_due_soon(s, actor, as_of=as_of)
+
+    def deadline_counts(self, actor: Actor, as_of: date) -> list[deadlines.DeadlineCount]:
+        """Running clocks of all open cases, counted per clock (management)."""
+        with self.db.session() as s:
+            return deadlines.count_deadlines(s, actor, as_of=as_of)
 
     # -- maintenance (services.maintenance decides the policy) --------------------------
     def info(self, actor: Actor) -> maintenance.DatabaseInfo:

@@ -160,4 +160,8 @@ def case_data_of(case: Case) -> CaseData:
         taker=case.taker,
         mover=case.mover,
         summary=case.summary,
+        removal_date=case.removal_date,
+        proceedings_started=case.proceedings_started,
+        decision_first_instance=case.decision_first_instance,
+        appeal_ready=case.appeal_ready,
     )

@@ -103,6 +103,8 @@ def _keys() -> list[tuple[str, str]]:
             scalars(f"abduction.direction.{d}.hague", f"abduction.direction.{d}.non_hague")
     lists(*(f"abduction.countries.{d}" for d in HAGUE_DIRECTIONS))
     lists(*(f"abduction.ages.{d}" for d in HAGUE_DIRECTIONS))
+    # Exchange format 1.1's dates: how early parents reach the centre (issue #17).
+    scalars("abduction.filed_within_one_year", "abduction.median_days_removal_to_opening")
     scalars("family_abduction.cases", "family_abduction.children")
     scalars("international_contact.parent_cases")
     scalars(*(f"international_contact.requester.{rel}" for rel in PARENTS))

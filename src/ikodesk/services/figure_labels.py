@@ -49,6 +49,8 @@ PART_LABELS: dict[str, str] = {
     "hague": "HKOV-land",
     "non_hague": "Niet-HKOV-land",
     "ages": "Leeftijden van de kinderen",
+    "filed_within_one_year": "Procedure binnen een jaar na de ontvoering gestart",
+    "median_days_removal_to_opening": "Mediaan dagen van ontvoering tot eerste contact",
     "family_abduction": "Ontvoering door familie",
     "international_contact": "Internationale omgang (ouders)",
     "child_abroad": "Kind woont in het buitenland",

@@ -201,6 +201,21 @@ def birth_problem(born: date, today: date | None = None) -> Wording | None:
     return None
 
 
+def event_problem(
+    day: date, what: str, *, future: bool = False, today: date | None = None
+) -> str | None:
+    """A date something happened (or, with `future`, will happen) in a case or mediation.
+
+    Not before 1990 (ikodesk's oldest records); not in the future unless `future`.
+    """
+    today = today or date.today()
+    if day < OPENED_MIN:
+        return f"{what} {day.isoformat()} ligt vóór {OPENED_MIN.isoformat()}"
+    if not future and day > today + FUTURE_GRACE:
+        return f"{what} {day.isoformat()} ligt in de toekomst"
+    return None
+
+
 def children_problem(count: int, *, mediation: bool = False) -> Wording | None:
     if count <= MAX_CHILDREN:
         return None

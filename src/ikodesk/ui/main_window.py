@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -29,6 +30,7 @@ from ikodesk.ui.cases.cases_page import CasesPage
 from ikodesk.ui.cases.conflicts_view import ConflictsPage
 from ikodesk.ui.common.messages import ask, inform, service_text, show_error
 from ikodesk.ui.context import AppContext
+from ikodesk.ui.deadlines.deadlines_page import DeadlinesPage, DueSoonLine
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.idle import IdleWatcher, LockScreen
 from ikodesk.ui.line1.line1_page import Line1Page
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         self.reports_page: ReportsPage | None = None
         self.admin_page: AdminPage | None = None
         self.conflicts_page: ConflictsPage | None = None
+        self.deadlines_page: DeadlinesPage | None = None
         if ctx.can(Action.CASE_CREATE):
             self.line1_page = Line1Page(ctx)
             self.line1_page.open_case_requested.connect(self.open_case)
@@ -75,6 +78,10 @@ class MainWindow(QMainWindow):
             self.cases_page = CasesPage(ctx)
             self.cases_page.open_case_requested.connect(self.open_case)
             self._add_page(self.tr("Zaken (lijn 2)"), self.cases_page)
+        if ctx.can(Action.DEADLINES_VIEW) or ctx.can(Action.DEADLINES_COUNT):
+            self.deadlines_page = DeadlinesPage(ctx)
+            self.deadlines_page.open_case_requested.connect(self.open_case)
+            self._add_page(self.tr("Termijnen"), self.deadlines_page)
         if ctx.can(Action.MEDIATION_READ):
             self.mediation_page = MediationPage(ctx)
             self._add_page(self.tr("Mediation"), self.mediation_page)
@@ -94,10 +101,16 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 40, 170))
 
         self.content = QWidget()
-        row = QHBoxLayout(self.content)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(self.content)
+        column.setContentsMargins(0, 0, 0, 0)
+        # The login line "3 termijnen binnen 7 dagen": a link to the Termijnen page.
+        self.due_soon = DueSoonLine(ctx)
+        self.due_soon.open_requested.connect(lambda: self.show_page(self.deadlines_page))
+        column.addWidget(self.due_soon)
+        row = QHBoxLayout()
         row.addWidget(self.nav)
         row.addWidget(self.pages, 1)
+        column.addLayout(row, 1)
 
         self.lock_screen = LockScreen(f"{ctx.user_name} ({ctx.actor.username})")
         self.lock_screen.unlock_requested.connect(self._unlock)

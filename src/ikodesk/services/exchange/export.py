@@ -256,6 +256,11 @@ def case_json(c: Any, persons: dict[Any, Any], kids: Sequence[Any], handler: str
             "taker": c.taker,
             "mover": c.mover,
             "summary": c.summary,
+            # Exchange format 1.1.
+            "removal_date": _d(c.removal_date),
+            "proceedings_started": _d(c.proceedings_started),
+            "decision_first_instance": _d(c.decision_first_instance),
+            "appeal_ready": _d(c.appeal_ready),
             "x": c.extra,
         }
     )
@@ -335,6 +340,7 @@ def mediation_json(m: Any, case_ref: str | None) -> dict[str, Any]:
                 {"date": iv.date.isoformat(), "children": iv.children} for iv in m.child_interviews
             ]
             or None,
+            "court_hearing": _d(m.court_hearing),  # exchange format 1.1
             "x": _mediation_x(m),
         }
     )

@@ -61,6 +61,10 @@ def case_row(c: CaseData, handler_id: int) -> dict[str, Any]:
         "taker": c.taker,
         "mover": c.mover,
         "summary": c.summary,
+        "removal_date": c.removal_date,
+        "proceedings_started": c.proceedings_started,
+        "decision_first_instance": c.decision_first_instance,
+        "appeal_ready": c.appeal_ready,
         "extra": c.x,
     }
 
@@ -135,5 +139,6 @@ def mediation_row(m: MediationData, case_id: int | None) -> dict[str, Any]:
         "outcome": m.outcome,
         "ended": m.ended,
         "failure_reasons": [r.value for r in m.failure_reasons],
+        "court_hearing": m.court_hearing,
         "extra": m.x,
     }

@@ -26,6 +26,7 @@ from ikodesk.services.figures.counting import (
     _CASES,
     _CONTACTS,
     _MEDIATIONS,
+    _abduction_timing,
     _activities,
     _ages,
     _case_totals,
@@ -57,6 +58,7 @@ def compute_figures(session: Session, actor: Actor, year: int) -> Figures:
     _line2(session, period, flat)
     _children(session, period, flat)
     _ages(session, period, flat)
+    _abduction_timing(session, period, flat)
     _mediation(session, period, flat)
     _conflicts(session, period, flat)
     flat["activities"] = _activities(session, period)

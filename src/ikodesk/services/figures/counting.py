@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import Table, and_, case, column, func, or_, select, table
@@ -37,12 +38,13 @@ from ikodesk.models.enums import (
 from ikodesk.services import access
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.deadlines.clocks import add_years
 from ikodesk.services.exchange.rows import table_of
 from ikodesk.services.figure_keys import (
     FAILURE_REASONS,
     LIST_KEYS,
 )
-from ikodesk.services.figures.values import percent
+from ikodesk.services.figures.values import percent, round_half_away
 
 _CASES: Table = table_of(Case)
 _PERSONS: Table = table_of(Person)
@@ -278,6 +280,46 @@ def _ages(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     for direction in ("outgoing", "incoming"):
         counted = ages[direction]
         flat[f"abduction.ages.{direction}"] = {str(a): counted[a] for a in sorted(counted)}
+
+
+def _abduction_timing(session: Session, period: _Year, flat: dict[str, Any]) -> None:
+    """How early parents reach the centre (exchange format 1.1's dates).
+
+    Of the parent-requested abduction cases opened in the year: how many had return
+    proceedings started at most one year after the removal (a year after 29 February
+    is 28 February), and the median of the days from the removal to the opening,
+    whole days, half away from zero; null without a case with a removal date.
+    """
+    c, p = _CASES.c, _PERSONS.c
+    stmt = (
+        select(c.opened, c.removal_date, c.proceedings_started)
+        .select_from(_requester_join())
+        .where(
+            c.line == 2,
+            c.code == CaseCode.INTERNATIONAL_ABDUCTION.value,
+            p.kind == RequesterKind.PARENT.value,
+            c.removal_date.is_not(None),
+            _in_year(c.opened, period),
+        )
+    )
+    days: list[int] = []
+    within = 0
+    for opened, removal, started in session.execute(stmt):
+        days.append((opened - removal).days)
+        within += started is not None and started <= add_years(removal, 1)
+    flat["abduction.filed_within_one_year"] = within
+    flat["abduction.median_days_removal_to_opening"] = median_days(days)
+
+
+def median_days(days: list[int]) -> int | None:
+    """The median, whole days rounded half away from zero; None for no values."""
+    if not days:
+        return None
+    ordered = sorted(days)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[mid]
+    return round_half_away(Fraction(ordered[mid - 1] + ordered[mid], 2))
 
 
 def _mediation(session: Session, period: _Year, flat: dict[str, Any]) -> None:

@@ -36,6 +36,7 @@ mediation, `queries` the reads. Callers use the package:
 `from ikodesk.services import mediation` and `mediation.register_request(...)`.
 """
 
+from ikodesk.services.mediation.hearing import HearingView, Sessions
 from ikodesk.services.mediation.queries import (
     curator_reminders,
     find_linked_case,
@@ -78,6 +79,7 @@ __all__ = [
     "Assignment",
     "ChildView",
     "CuratorReminder",
+    "HearingView",
     "InterviewView",
     "LinkedCase",
     "MediationDetail",
@@ -85,6 +87,7 @@ __all__ = [
     "MediatorRef",
     "ParentView",
     "RequestData",
+    "Sessions",
     "Step",
     "add_child_interview",
     "appoint_special_curator",

@@ -38,6 +38,7 @@ from ikodesk.services import access
 from ikodesk.services.access import CASE_FACT_COLUMNS, Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.mediation import refusals as R
+from ikodesk.services.mediation.hearing import HearingView, hearing_view
 from ikodesk.services.validation import (
     ChildData,
     MediationParentData,
@@ -64,6 +65,7 @@ class RequestData:
     parents: list[MediationParentData] = field(default_factory=list)
     children: list[ChildData] = field(default_factory=list)
     case_ref: str | None = None
+    court_hearing: date | None = None  # court-referred requests (exchange format 1.1)
 
 
 # --- output ---------------------------------------------------------------------
@@ -178,6 +180,10 @@ class MediationDetail:
     case: LinkedCase | None
     curator_due: bool
     steps: frozenset[Step]
+    court_hearing: date | None = None
+    # For a court-referred request with a hearing: the days until it and where the
+    # sessions stand (services.mediation.hearing).
+    hearing: HearingView | None = None
 
     @property
     def children_heard(self) -> int:
@@ -314,6 +320,14 @@ def _detail(session: Session, actor: Actor, m: Mediation) -> MediationDetail:
         case=case,
         curator_due=_curator_due(m.status, m.special_curator, _oldest_age(m.children, m.requested)),
         steps=_steps(m),
+        court_hearing=m.court_hearing,
+        hearing=hearing_view(
+            m.referred_by,
+            m.court_hearing,
+            m.status,
+            [m.started, m.ended, *(iv.date for iv in m.child_interviews)],
+            date.today(),
+        ),
     )
 
 

@@ -103,6 +103,7 @@ def _snapshot(m: Mediation) -> MediationData:
             MediationParentData(p.relation, p.first_name, p.last_name, p.birth_date, p.country)
             for p in m.parents
         ],
+        court_hearing=m.court_hearing,
     )
 
 
@@ -147,6 +148,7 @@ def _set_request_fields(m: Mediation, data: RequestData, case_id: int | None) ->
     m.kind = data.kind
     m.requested = data.requested
     m.referred_by = data.referred_by
+    m.court_hearing = data.court_hearing
     m.case_id = case_id
     m.children = [MediationChild(**child_values(c, i)) for i, c in enumerate(data.children)]
     m.parents = [
@@ -168,6 +170,7 @@ def register_request(session: Session, actor: Actor, data: RequestData) -> Media
         referred_by=data.referred_by,
         children=list(data.children),
         parents=list(data.parents),
+        court_hearing=data.court_hearing,
     )
     _raise([*_request_problems(data), *mediation_rules(snap, country_codes(session))])
     case_id = _case_id(session, actor, data.case_ref)
@@ -197,6 +200,7 @@ def update_request(
     snap.referred_by = data.referred_by
     snap.children = list(data.children)
     snap.parents = list(data.parents)
+    snap.court_hearing = data.court_hearing
     _raise([*_request_problems(data), *mediation_rules(snap, country_codes(session))])
     case_id = _case_id(session, actor, data.case_ref)
     _set_request_fields(m, data, case_id)

@@ -65,6 +65,7 @@ from ikodesk.services.validation.parsing import (
     take_x_parents,
 )
 from ikodesk.services.validation.records import (
+    CLOCK_DATE_FIELDS,
     MAX_CHILD_AGE,
     NAME_MAX,
     TEXT_MAX,
@@ -91,6 +92,7 @@ from ikodesk.services.validation.rules import (
 __all__ = [
     "ACTIVITY_FIELDS",
     "CASE_FIELDS",
+    "CLOCK_DATE_FIELDS",
     "CODE_RULES",
     "CONTACT_FIELDS",
     "HISTORICAL_FIELDS",

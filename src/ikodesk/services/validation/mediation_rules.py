@@ -13,7 +13,7 @@ from datetime import date
 
 from ikodesk.errors import QT_TRANSLATE_NOOP
 from ikodesk.models.cases import age_in_years
-from ikodesk.models.enums import Intake, MediationStatus, Outcome
+from ikodesk.models.enums import Intake, MediationStatus, Outcome, ReferredBy
 from ikodesk.services import input_rules
 from ikodesk.services.validation.records import (
     ChildData,
@@ -260,6 +260,7 @@ def mediation_rules(
             )
             if interview.children > eligible:
                 add(_too_many_heard(f"child_interviews[{i}].children", interview, eligible))
+    problems.extend(_hearing_problems(m))
     problems.extend(parent_rules(m.parents, m.requested, known_countries))
     problems.extend(wording.at(p) for p, wording in input_rules.mediation_problems(m))
     return problems
@@ -301,3 +302,24 @@ def _too_many_heard(path: str, interview: InterviewData, eligible: int) -> Field
         eligible=Kids(eligible),
         min_age=INTERVIEW_MIN_AGE,
     )
+
+
+def _hearing_problems(m: MediationData) -> list[FieldProblem]:
+    """The court hearing: a court-referred mediation's, on or after the request date."""
+    if m.court_hearing is None:
+        return []
+    if m.referred_by is not ReferredBy.COURT:
+        return [
+            FieldProblem("court_hearing", 'alleen bij een verwijzing door de rechter ("court")')
+        ]
+    if m.court_hearing < m.requested:
+        return [
+            FieldProblem(
+                "court_hearing",
+                "zitting {hearing} ligt vóór de aanvraagdatum {requested}",
+                hearing=m.court_hearing,
+                requested=m.requested,
+            )
+        ]
+    message = input_rules.event_problem(m.court_hearing, "zitting", future=True)
+    return [FieldProblem("court_hearing", message)] if message else []

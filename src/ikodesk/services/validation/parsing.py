@@ -39,6 +39,7 @@ from ikodesk.services import input_rules
 from ikodesk.services.validation.fields import OBJECT_EXPECTED, Fields, parse_choice, show_value
 from ikodesk.services.validation.mediation_rules import parent_rules
 from ikodesk.services.validation.records import (
+    CLOCK_DATE_FIELDS,
     MAX_CHILD_AGE,
     TEXT_MAX,
     ActivityData,
@@ -82,6 +83,7 @@ CASE_FIELDS = (
     "taker",
     "mover",
     "summary",
+    *CLOCK_DATE_FIELDS,
     "x",
 )
 
@@ -168,6 +170,10 @@ def parse_case(data: Mapping[str, Any]) -> CaseData:
         mover=f.choice("mover", ParentRelation),
         summary=f.text("summary", max_len=TEXT_MAX),
         x=f.obj("x"),
+        removal_date=f.day("removal_date"),
+        proceedings_started=f.day("proceedings_started"),
+        decision_first_instance=f.day("decision_first_instance"),
+        appeal_ready=f.day("appeal_ready"),
     )
     return case
 
@@ -267,6 +273,7 @@ MEDIATION_FIELDS = (
     "failure_reasons",
     "mediators",
     "child_interviews",
+    "court_hearing",
     "x",
 )
 
@@ -315,6 +322,7 @@ def parse_mediation(data: Mapping[str, Any]) -> MediationData:
         mediators=mediators,
         child_interviews=interviews,
         x=f.obj("x"),
+        court_hearing=f.day("court_hearing"),
     )
 
 

@@ -38,6 +38,13 @@ from ikodesk.models.enums import (
 )
 
 MAX_CHILD_AGE = 17
+# The case dates of exchange format 1.1, in the order they happen.
+CLOCK_DATE_FIELDS = (
+    "removal_date",
+    "proceedings_started",
+    "decision_first_instance",
+    "appeal_ready",
+)
 NAME_MAX = 100
 TEXT_MAX = 20_000
 
@@ -85,6 +92,11 @@ class CaseData:
     mover: ParentRelation | None = None
     summary: str | None = None
     x: dict[str, Any] | None = None
+    # Exchange format 1.1: the dates that start the clocks (abduction codes only).
+    removal_date: date | None = None
+    proceedings_started: date | None = None
+    decision_first_instance: date | None = None
+    appeal_ready: date | None = None
 
 
 @dataclass(slots=True)
@@ -153,6 +165,8 @@ class MediationData:
     child_interviews: list[InterviewData] = field(default_factory=list)
     x: dict[str, Any] | None = None
     parents: list[MediationParentData] = field(default_factory=list)
+    # Exchange format 1.1: the court hearing a court-referred mediation runs alongside.
+    court_hearing: date | None = None
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ the mediation rules are in `mediation_rules`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +19,7 @@ from typing import Any
 from ikodesk.errors import QT_TRANSLATE_NOOP
 from ikodesk.models.cases import age_in_years
 from ikodesk.models.enums import (
+    CLOCK_CODES,
     CaseCode,
     CloseReason,
     Direction,
@@ -27,6 +29,7 @@ from ikodesk.models.enums import (
 )
 from ikodesk.services import input_rules
 from ikodesk.services.validation.records import (
+    CLOCK_DATE_FIELDS,
     MAX_CHILD_AGE,
     CaseData,
     ChildData,
@@ -177,6 +180,7 @@ def case_rules(case: CaseData, known_countries: Collection[str]) -> list[FieldPr
                     max=MAX_CHILD_AGE,
                 )
             )
+    problems.extend(clock_date_problems(case))
     problems.extend(wording.at(p) for p, wording in input_rules.case_problems(case))
     return problems
 
@@ -208,6 +212,60 @@ def unknown_country(path: str, iso2: str) -> FieldProblem:
         ),
         iso2=iso2,
     )
+
+
+# What each clock date is, in the messages (exchange format 1.1, in the order they happen).
+_CLOCK_DATE_NAMES = {
+    "removal_date": "de ontvoering",
+    "proceedings_started": "de start van de teruggeleidingsprocedure",
+    "decision_first_instance": "de beslissing in eerste aanleg",
+    "appeal_ready": "de datum waarop het hoger beroep behandeld kan worden",
+}
+
+
+def clock_date_problems(case: CaseData) -> list[FieldProblem]:
+    """The dates that start the clocks: only on abduction cases, plausible, in order.
+
+    The removal lies on or before the opening date (a threatened removal is a
+    prevention case); the proceedings start on or after the removal, the decision
+    follows the proceedings and the appeal the decision.
+    """
+    given = [(name, getattr(case, name)) for name in CLOCK_DATE_FIELDS]
+    given = [(name, day) for name, day in given if day is not None]
+    if not given:
+        return []
+    if case.code not in CLOCK_CODES:
+        allowed = " of ".join(f'"{c.value}"' for c in CLOCK_CODES)
+        return [
+            FieldProblem(
+                name, f'niet toegestaan bij code "{case.code.value}" (alleen bij {allowed})'
+            )
+            for name, _day in given
+        ]
+    problems: list[FieldProblem] = []
+    for name, day in given:
+        message = input_rules.event_problem(day, "datum")
+        if message:
+            problems.append(FieldProblem(name, message))
+    removal = case.removal_date
+    if removal is not None and removal > case.opened:
+        problems.append(
+            FieldProblem(
+                "removal_date",
+                f"datum {removal.isoformat()} ligt na de openingsdatum {case.opened.isoformat()} "
+                '(een dreigende ontvoering is een zaak met code "prevention")',
+            )
+        )
+    for (before, first), (name, day) in itertools.pairwise(given):
+        if day < first:
+            problems.append(
+                FieldProblem(
+                    name,
+                    f"datum {day.isoformat()} ligt vóór {_CLOCK_DATE_NAMES[before]} "
+                    f"({first.isoformat()})",
+                )
+            )
+    return problems
 
 
 def _check_optional_choice(

@@ -31,7 +31,7 @@ from ikodesk.services.application import Application
 from ikodesk.services.case_detail import CaseDetail, CaseStatus
 from ikodesk.services.case_facets import HandlerChoice
 from ikodesk.services.validation import CaseData, FieldProblem, code_rule
-from ikodesk.ui.cases import concurrent
+from ikodesk.ui.cases import case_clocks, concurrent
 from ikodesk.ui.cases.case_problems import CaseProblems
 from ikodesk.ui.cases.case_sections import (
     CaseHeader,
@@ -133,16 +133,17 @@ class CaseWindow(EditorWindow):
         self.other_known, self.other_relation = other_box.known, other_box.relation
         self.other_first, self.other_last = other_box.person.first, other_box.person.last
 
-        # -- children and summary --------------------------------------------------------
+        # -- children, the clocks (ui.cases.case_clocks) and summary ----------------------
         children_box = ChildrenSection(self.errors.label("children"))
+        self.clock_section = case_clocks.ClockSection(ctx.facts, self.errors.wrap, self.collect)
         summary_box = SummarySection(self.errors.label("summary"))
         self.children_editor, self.summary = children_box.editor, summary_box.summary
 
-        # One column, in the order a case is told: the case, who asks, the other parent,
-        # the children, the summary. It fits beside the contact moments even at 150%.
+        # One column, in the order a case is told: the case and its clocks, who asks, the other
+        # parent, the children, the summary. It fits beside the contact moments even at 150%.
         left = QWidget()
         lv = QVBoxLayout(left)
-        for box in (case_box, req_box, other_box, children_box, summary_box):
+        for box in (case_box, self.clock_section, req_box, other_box, children_box, summary_box):
             lv.addWidget(box)
         lv.addStretch(1)
         scroll = QScrollArea()
@@ -177,6 +178,7 @@ class CaseWindow(EditorWindow):
 
         # -- behaviour ---------------------------------------------------------------
         self.code.currentIndexChanged.connect(case_box.code_changed)
+        self.clock_section.attach(self.code, self._changed)
         self.req_kind.currentIndexChanged.connect(req_box.kind_changed)
         self.opened.dateChanged.connect(self._opened_changed)
         for w in (self.code, self.handler, self.direction, self.taker, self.mover):
@@ -254,6 +256,7 @@ class CaseWindow(EditorWindow):
         self.other_parent.fill(d.other_parent)
         self.children_editor.model.set_children(d.children)
         self.summary.setPlainText(d.summary or "")
+        self.clock_section.fill(d)
         self._closed, self._close_reason = d.closed, d.close_reason
         self._opened_changed()
 
@@ -283,6 +286,7 @@ class CaseWindow(EditorWindow):
     def _changed(self, *_args: Any) -> None:
         if self._loading:
             return
+        self.clock_section.schedule()
         if not self._dirty:
             self._dirty = True
             self._update_header()
@@ -302,6 +306,7 @@ class CaseWindow(EditorWindow):
         self.close_case_button.setVisible(not is_new and self._closed is None)
         self.reopen_button.setVisible(not is_new and self._closed is not None)
         self.new_contact_button.setEnabled(not is_new)
+        self.clock_section.schedule()  # loaded, saved, closed: the clocks follow
 
     def _say(self, text: str, style: str = ERROR_STYLE) -> None:
         """A sentence on the message line above the form."""
@@ -341,6 +346,7 @@ class CaseWindow(EditorWindow):
             mover=enum_value(self.mover, ParentRelation) if rule.movers else None,
             summary=self.summary.toPlainText().strip() or None,
         )
+        self.clock_section.read(data, problems)
         return data, problems
 
     def validate(self, then_save: bool = False) -> None:

@@ -199,6 +199,7 @@ class MediationWindow(EditorWindow):
             combo.currentIndexChanged.connect(self._changed)
         for edit in (
             self.requested,
+            self.request.court_hearing,
             self.case_ref,
             *(w for p in self.parents for w in (p.first, p.last, p.birth)),
         ):
@@ -214,7 +215,8 @@ class MediationWindow(EditorWindow):
 
         # The tab order is the reading order: the request, parent 1, parent 2, the
         # children, then the workflow from top to bottom.
-        chain: list[QWidget] = [self.kind, self.requested, self.referred_by, self.case_ref]
+        chain: list[QWidget] = [self.kind, self.requested, self.referred_by]
+        chain += [self.request.court_hearing, self.case_ref]
         for p in self.parents:
             chain += p.widgets()
         chain += [
@@ -258,6 +260,7 @@ class MediationWindow(EditorWindow):
             self.requested.set_value(detail.requested)
             select_data(self.referred_by, detail.referred_by.value if detail.referred_by else None)
             self.request.show_case(detail.case)
+            self.request.show_hearing(detail, refill=True)
             for i, p in enumerate(self.parents):
                 p.show(detail.parents[i] if i < len(detail.parents) else None)
             self.children_editor.model.set_children(
@@ -274,6 +277,7 @@ class MediationWindow(EditorWindow):
             self._refresh_children_date()
             self._dirty = False
             self._loading = False
+        self.request.show_hearing(detail, refill=False)
         self._update_header()
         self._update_workflow()
 
@@ -355,6 +359,7 @@ class MediationWindow(EditorWindow):
                 parents=parents,
                 children=children,
                 case_ref=self.case_ref.text().strip() or None,
+                court_hearing=self.request.read_hearing(problems),
             ),
             problems,
         )

@@ -6,12 +6,14 @@ The parents use the person fields the case form uses too
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ikodesk.errors import ValidationError
 from ikodesk.models.enums import MediationKind, ParentRelation, ReferredBy
-from ikodesk.services.mediation import LinkedCase, ParentView
+from ikodesk.services.mediation import LinkedCase, MediationDetail, ParentView
 from ikodesk.services.validation import FieldProblem, MediationParentData
 from ikodesk.ui.common.field_errors import FieldErrors
 from ikodesk.ui.common.fields import CountryField, DateField, format_date
@@ -19,7 +21,9 @@ from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.common.person_fields import PersonFields, PersonValues
 from ikodesk.ui.common.problems import field_message
 from ikodesk.ui.context import AppContext, CountryInfo
+from ikodesk.ui.deadlines.date_fields import clock_date_field
 from ikodesk.ui.i18n import enum_label
+from ikodesk.ui.mediation.hearing_texts import hearing_text
 from ikodesk.ui.mediation.mediation_steps import HINT_STYLE, choice_combo
 
 CASE_LOOKUP_DELAY_MS = 400
@@ -134,6 +138,17 @@ class RequestSection(QGroupBox):
         cv.setSpacing(2)
         cv.addWidget(errors.wrap(self.case_ref, "case"))
         cv.addWidget(self.case_facts)
+        # The hearing a court-referred mediation runs alongside (exchange format 1.1).
+        self.court_hearing = clock_date_field("courtHearing")
+        self.hearing = QLabel()
+        self.hearing.setObjectName("hearing")
+        self.hearing.setWordWrap(True)
+        hearing_box = QWidget()
+        hv = QVBoxLayout(hearing_box)
+        hv.setContentsMargins(0, 0, 0, 0)
+        hv.setSpacing(2)
+        hv.addWidget(errors.wrap(self.court_hearing, "court_hearing"))
+        hv.addWidget(self.hearing)
         for text, widget, field in (
             (self.tr("Soo&rt *"), self.kind, "kind"),
             (self.tr("&Aanvraagdatum *"), self.requested, "requested"),
@@ -142,6 +157,12 @@ class RequestSection(QGroupBox):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, errors.wrap(widget, field))
+        hearing_label = QLabel(self.tr("Z&itting rechtbank"))
+        hearing_label.setBuddy(self.court_hearing)
+        form.addRow(hearing_label, hearing_box)
+        self._form, self._hearing_row = form, hearing_box
+        self.referred_by.currentIndexChanged.connect(self._referral_changed)
+        self._referral_changed()
         case_label = QLabel(self.tr("&Zaak van het centrum"))
         case_label.setBuddy(self.case_ref)
         form.addRow(case_label, case_box)
@@ -150,6 +171,33 @@ class RequestSection(QGroupBox):
         self._case_timer.setSingleShot(True)
         self._case_timer.setInterval(CASE_LOOKUP_DELAY_MS)
         self._case_timer.timeout.connect(self.look_up_case)
+
+    # -- the court hearing ------------------------------------------------------------
+    def _referral_changed(self, *_args: object) -> None:
+        """The hearing applies to court referrals only (the services refuse it otherwise)."""
+        court = self.referred_by.currentData() == ReferredBy.COURT.value
+        self._form.setRowVisible(self._hearing_row, court)
+
+    def read_hearing(self, problems: list[FieldProblem]) -> date | None:
+        """The hearing date of a court referral (None otherwise); unreadable: a problem."""
+        if self.referred_by.currentData() != ReferredBy.COURT.value:
+            return None
+        try:
+            return self.court_hearing.value()
+        except ValueError:
+            problems.append(FieldProblem("court_hearing", self.tr("ongeldige datum (dd-mm-jjjj)")))
+            return None
+
+    def show_hearing(self, detail: MediationDetail, refill: bool) -> None:
+        """The stored hearing (when refilling) and where the mediation stands against it."""
+        if refill:
+            self.court_hearing.set_value(detail.court_hearing)
+        view = detail.hearing
+        self.hearing.setVisible(view is not None)
+        if view is not None:
+            text, style = hearing_text(view, QCoreApplication.translate)
+            self.hearing.setText(text)
+            self.hearing.setStyleSheet(style)
 
     def watch_case_ref(self) -> None:
         """Look the case up while typing (after a pause) and when leaving the field."""

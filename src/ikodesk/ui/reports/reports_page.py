@@ -302,6 +302,14 @@ class ReportsPage(QWidget):
             ("abduction.children", self.tr("Kinderen in die zaken")),
             ("abduction.direction.outgoing.hague", self.tr("Uitgaand naar een HKOV-land")),
             ("abduction.direction.outgoing.non_hague", self.tr("Uitgaand naar een niet-HKOV-land")),
+            (
+                "abduction.filed_within_one_year",
+                self.tr("Procedure binnen een jaar na de ontvoering"),
+            ),
+            (
+                "abduction.median_days_removal_to_opening",
+                self.tr("Dagen van ontvoering tot eerste contact (mediaan)"),
+            ),
             ("prevention.children", self.tr("Kinderen in preventiezaken")),
             ("mediation.requests.total", self.tr("Mediationverzoeken")),
             ("mediation.success_rate.all", self.tr("Slagingspercentage mediation")),
