@@ -692,17 +692,17 @@
         <translation>Not saved: choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="462"/>
+        <location filename="../../src/ikodesk/ui/cases/case_closing.py" line="40"/>
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="504"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="474"/>
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="505"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="475"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -1026,7 +1026,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="88"/>
         <source>op {0} gold het Haags Kinderontvoeringsverdrag nog niet tussen Nederland en {1}: {1} is toegetreden en de aanvaarding door Nederland werkt pas vanaf {2} (art. 38).</source>
-        <translation>on {0} the Hague Child Abduction Convention did not yet apply between the Netherlands and {1}: {1} acceded and the Netherlands' acceptance takes effect only from {2} (Art. 38).</translation>
+        <translation>on {0} the Hague Child Abduction Convention did not yet apply between the Netherlands and {1}: {1} acceded and the Netherlands&apos; acceptance takes effect only from {2} (Art. 38).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="93"/>
@@ -2627,7 +2627,7 @@
 <context>
     <name>MediationWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="35"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="34"/>
         <source>geopend {0}</source>
         <translation>opened {0}</translation>
     </message>
@@ -2657,42 +2657,42 @@
         <translation>{0} children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="48"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="47"/>
         <source>Ouder {0}</source>
         <translation>Parent {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="52"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="51"/>
         <source>begin te typen: Nederland, …</source>
         <translation>start typing: Nederland, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="63"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="62"/>
         <source>Moeder of vader</source>
         <translation>Mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="63"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="64"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="66"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="65"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="67"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="66"/>
         <source>Woonland</source>
         <translation>Country of residence</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="80"/>
         <source>kies moeder of vader</source>
         <translation>choose mother or father</translation>
     </message>
@@ -3569,52 +3569,52 @@
 <context>
     <name>RequestSection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="112"/>
         <source>Aanvraag</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="120"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="119"/>
         <source>IKO (internationale kinderontvoering)</source>
         <translation>IKO (international child abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="121"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="120"/>
         <source>NIKO (ander internationaal familiegeschil)</source>
         <translation>NIKO (other international family dispute)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="131"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="130"/>
         <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
         <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="154"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="153"/>
         <source>Soo&amp;rt *</source>
         <translation>T&amp;ype *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="154"/>
         <source>&amp;Aanvraagdatum *</source>
         <translation>Request &amp;date *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="156"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="155"/>
         <source>Verwezen &amp;door</source>
         <translation>Re&amp;ferred by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="161"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="160"/>
         <source>Z&amp;itting rechtbank</source>
         <translation>Court hear&amp;ing</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="167"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="166"/>
         <source>&amp;Zaak van het centrum</source>
         <translation>Centre cas&amp;e</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="189"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="188"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
@@ -4850,98 +4850,98 @@
         <translation>{year} has not been frozen: there is nothing to compare with.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="87"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="86"/>
         <source>code &quot;{code}&quot; hoort bij lijn {code_line}, niet bij lijn {line}</source>
         <translation>code &quot;{code}&quot; belongs to line {code_line}, not to line {line}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="100"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="99"/>
         <source>verplicht wanneer &quot;{closed}&quot; is ingevuld (een van: {choices})</source>
         <translation>required when &quot;{closed}&quot; is filled in (one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="111"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="110"/>
         <location filename="../../src/ikodesk/services/cases.py" line="274"/>
         <source>sluitdatum {closed} ligt vóór de openingsdatum {opened}</source>
         <translation>closing date {closed} is before the opening date {opened}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="122"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="121"/>
         <source>alleen toegestaan wanneer &quot;{closed}&quot; is ingevuld</source>
         <translation>only allowed when &quot;{closed}&quot; is filled in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="132"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="131"/>
         <source>ontbreekt: verplicht bij code &quot;{code}&quot;</source>
         <translation>missing: required with code &quot;{code}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="134"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="133"/>
         <source>ontbreekt: verplicht</source>
         <translation>missing: required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="142"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="141"/>
         <source>mag niet &quot;NL&quot; zijn: vul het andere land in</source>
         <translation>may not be &quot;NL&quot;: fill in the other country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="160"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="159"/>
         <source>geboortedatum {born} ligt na de openingsdatum {opened}</source>
         <translation>date of birth {born} is after the opening date {opened}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="171"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="170"/>
         <source>het kind was op de openingsdatum al meerderjarig</source>
         <translation>the child was already of age on the opening date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="180"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="179"/>
         <source>leeftijd moet tussen 0 en {max} liggen</source>
         <translation>age must be between 0 and {max}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="194"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="193"/>
         <source>verwacht &quot;{birth_date}&quot; of &quot;{age}&quot;</source>
         <translation>expected &quot;{birth_date}&quot; or &quot;{age}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="201"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="200"/>
         <source>geef &quot;{birth_date}&quot; óf &quot;{age}&quot;, niet beide</source>
         <translation>give &quot;{birth_date}&quot; or &quot;{age}&quot;, not both</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="211"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="210"/>
         <source>onbekende landcode &quot;{iso2}&quot; (verwacht ISO 3166-1 alpha-2, bijv. &quot;PL&quot;)</source>
         <translation>unknown country code &quot;{iso2}&quot; (expected ISO 3166-1 alpha-2, e.g. &quot;PL&quot;)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="286"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="285"/>
         <source>niet toegestaan bij code &quot;{code}&quot;</source>
         <translation>not allowed with code &quot;{code}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="287"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="286"/>
         <source>niet toegestaan</source>
         <translation>not allowed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="297"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="296"/>
         <source>ontbreekt: verplicht bij code &quot;{code}&quot; (een van: {choices})</source>
         <translation>missing: required with code &quot;{code}&quot; (one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="300"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="299"/>
         <source>ontbreekt: verplicht (een van: {choices})</source>
         <translation>missing: required (one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="311"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="310"/>
         <source>ongeldige waarde &quot;{value}&quot; bij code &quot;{code}&quot; (verwacht een van: {choices})</source>
         <translation>invalid value &quot;{value}&quot; with code &quot;{code}&quot; (expected one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="315"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="314"/>
         <source>ongeldige waarde &quot;{value}&quot; (verwacht een van: {choices})</source>
         <translation>invalid value &quot;{value}&quot; (expected one of: {choices})</translation>
     </message>
@@ -5474,7 +5474,7 @@
     <message>
         <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="118"/>
         <source>Op de 16e verjaardag van het kind houdt het Verdrag op voor dit kind: daarna kan de rechter de terugkeer niet meer op grond van het Verdrag bevelen.</source>
-        <translation>On the child's 16th birthday the Convention ceases to apply to this child: after that a court can no longer order the return under the Convention.</translation>
+        <translation>On the child&apos;s 16th birthday the Convention ceases to apply to this child: after that a court can no longer order the return under the Convention.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/deadlines/clocks.py" line="123"/>

@@ -28,10 +28,11 @@ from ikodesk.models.enums import (
     line_of,
 )
 from ikodesk.services.application import Application
-from ikodesk.services.case_detail import CaseDetail, CaseStatus
+from ikodesk.services.case_detail import CaseDetail
 from ikodesk.services.case_facets import HandlerChoice
 from ikodesk.services.validation import CaseData, FieldProblem, code_rule
 from ikodesk.ui.cases import case_clocks, concurrent
+from ikodesk.ui.cases.case_closing import CaseClosing
 from ikodesk.ui.cases.case_problems import CaseProblems
 from ikodesk.ui.cases.case_sections import (
     CaseHeader,
@@ -42,7 +43,6 @@ from ikodesk.ui.cases.case_sections import (
     SummarySection,
 )
 from ikodesk.ui.cases.case_status import case_status_text
-from ikodesk.ui.cases.close_dialog import CloseDialog
 from ikodesk.ui.cases.contacts import ContactDialog, ContactsPanel
 from ikodesk.ui.common.changes import CASES
 from ikodesk.ui.common.combos import enum_value
@@ -57,7 +57,7 @@ VALIDATE_DELAY_MS = 500
 OK_STYLE = "color: #1d5e20;"
 
 
-class CaseWindow(EditorWindow):
+class CaseWindow(CaseClosing, EditorWindow):
     """One case in its own window (several can be open side by side)."""
 
     saved = Signal(int)
@@ -453,36 +453,6 @@ class CaseWindow(EditorWindow):
             show_error(self, exc)
             return
         self._say(message)
-
-    # -- closing and reopening the case -----------------------------------------------
-    def close_case(self) -> None:
-        if self.case_id is None:
-            return
-        if self._dirty:
-            self._say(self.tr("Sla eerst de wijzigingen op (Ctrl+S)."))
-            return
-        dialog = CloseDialog(py_date(self.opened.date()), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._do_close(*dialog.values()))
-        dialog.open()
-        self.close_dialog = dialog
-
-    def _do_close(self, day: date, reason: CloseReason) -> None:
-        actor, case_id = self.ctx.actor, self.case_id
-        assert case_id is not None
-        self._change(lambda app: app.cases.close(actor, case_id, day, reason), self._status_changed)
-
-    def reopen_case(self) -> None:
-        actor, case_id = self.ctx.actor, self.case_id
-        if case_id is None:
-            return
-        self._change(lambda app: app.cases.reopen(actor, case_id), self._status_changed)
-
-    def _status_changed(self, status: CaseStatus) -> None:
-        self._closed, self._close_reason = status
-        self._update_header()
-        if self.case_id is not None:
-            self.saved.emit(self.case_id)
 
     # -- contact moments --------------------------------------------------------------------
     def new_contact_when_loaded(self) -> None:
