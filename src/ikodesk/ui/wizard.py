@@ -433,6 +433,14 @@ class FirstRunWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Voltooien"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Annuleren"))
         self.admin_page.create_requested.connect(self.create_requested)
+        self.currentIdChanged.connect(self._buttons_for)
+
+    def _buttons_for(self, page: int) -> None:
+        # The recovery key's page is a point of no return; the server's page is not:
+        # there the user may go back (a file after all) or cancel.
+        back_and_cancel = page == PAGE_SERVER
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, not back_and_cancel)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, not back_and_cancel)
 
     # -- what the user chose ------------------------------------------------------
     @property
