@@ -126,6 +126,19 @@ def test_users_are_logins(office: Office, tmp_path: Path) -> None:
         users.set_active(s, office.actor(admin), "nieuw", False)
     with pytest.raises(Exception, match="Onbekende gebruikersnaam"):
         office.app("nieuw", "Blauwe-Vis-Zwemt-8830")
+    # Every change of a login is recorded by the server itself, whatever client made it.
+    with office.psql("beheer", ADMIN_PASSWORD) as conn:
+        conn.execute("UPDATE users SET role = 'manager' WHERE username = 'nieuw'")
+        details = [
+            r[0]
+            for r in conn.execute(
+                "SELECT detail FROM audit_log WHERE workstation = 'server' "
+                "AND object_ref = 'nieuw' ORDER BY id"
+            )
+        ]
+    assert details[0].startswith("login aangemaakt; rol jurist")
+    assert "wachtwoord gewijzigd" in details[1]
+    assert details[-1].startswith("rol manager; gedeactiveerd")
     # A student cannot make itself an administrator, whatever it sends.
     student_app = office.app("beheer", ADMIN_PASSWORD)
     with student_app.db.transaction() as s:

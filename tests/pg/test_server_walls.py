@@ -91,6 +91,12 @@ def test_the_conflict_is_found_on_the_server(family: Office) -> None:
             "JOIN cases c ON c.id = w.case_id ORDER BY 1"
         ).fetchall()
     assert pairs == [("conflict",)]
+    with psycopg.connect(family.superuser_url) as conn:
+        scans = conn.execute(
+            "SELECT username, object_ref FROM audit_log WHERE action = 'conflicts.scan' "
+            "AND workstation = 'server'"
+        ).fetchall()
+    assert scans == [("kvisser", F.FATHER_REF)]  # recorded by the server, not the client
     assert claims == [("jdevries", F.MOTHER_REF), ("kvisser", F.FATHER_REF)]
 
 

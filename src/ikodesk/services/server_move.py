@@ -38,7 +38,10 @@ from ikodesk.services.figure_keys import SCALAR_KEYS
 from ikodesk.services.figures.assembling import compute_figures
 from ikodesk.services.figures.values import flatten
 
-# In the order the foreign keys need; users are matched by name first.
+# The audit log first: its entries keep their numbers, and what the move itself
+# records (new logins: the server's trigger) continues the chain after them.
+FIRST = ("audit_log", "audit_search_terms")
+# Then in the order the foreign keys need; users are matched by name first.
 TABLES = (
     "countries",
     "mediators",
@@ -60,8 +63,6 @@ TABLES = (
     "historical_figures",
     "historical_figure_versions",
     "report_texts",
-    "audit_log",
-    "audit_search_terms",
 )
 # Columns that name a user: their ids differ between the two databases. The
 # audit log's user_id is not among them: it is part of what its hash covers.
@@ -203,23 +204,12 @@ def move(
         raise InputError(NOT_EMPTY)
     target.execute(text("SELECT ikodesk_migrate_begin()"))
     report = MoveReport()
+    for name in FIRST:
+        report.copied[name] = _copy_table(source, target, name, {}, progress)
     users = _user_map(source, target)
     report.copied["users"] = len(users)
     for name in TABLES:
-        table = Base.metadata.tables.get(name)
-        if table is None:
-            continue
-        remap = USER_COLUMNS.get(name, ())
-        total = 0
-        for rows in _rows(source, table):
-            for row in rows:
-                for column in remap:
-                    if row.get(column) is not None:
-                        row[column] = users[row[column]]
-            total += _load(target, name, rows)
-            if progress is not None:
-                progress(name, total)
-        report.copied[name] = total
+        report.copied[name] = _copy_table(source, target, name, users, progress)
         if name == "match_keys":
             report.copied["match_profiles"] = sum(
                 _load(target, "match_profiles", rows) for rows in _profiles(source) if rows
@@ -230,6 +220,26 @@ def move(
     target.execute(text("SELECT ikodesk_migrate_finish(:s, :k)"), {"s": source_id, "k": terms_key})
     report.figures = compare_figures(source, source_actor, target, target_actor)
     return report
+
+
+def _copy_table(
+    source: Session, target: Session, name: str, users: dict[int, int], progress: Progress | None
+) -> int:
+    """One table's rows, user ids translated, in batches; returns how many were loaded."""
+    table = Base.metadata.tables.get(name)
+    if table is None:
+        return 0
+    remap = USER_COLUMNS.get(name, ())
+    total = 0
+    for rows in _rows(source, table):
+        for row in rows:
+            for column in remap:
+                if row.get(column) is not None:
+                    row[column] = users[row[column]]
+        total += _load(target, name, rows)
+        if progress is not None:
+            progress(name, total)
+    return total
 
 
 def _copy_settings(source: Session, target: Session) -> None:

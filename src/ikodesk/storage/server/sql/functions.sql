@@ -251,6 +251,12 @@ BEGIN
     END LOOP;
     IF cardinality(new_walls) > 0 THEN
         PERFORM ikodesk_put_users_on_sides(new_walls);
+        -- Recorded by the server: a login that probes with made-up profiles leaves a
+        -- trace (and is walled off every case its probe matched).
+        INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+        SELECT 'server', 'conflicts.scan', 'case', c.ref, 'allowed',
+               cardinality(new_walls) || ' nieuwe (mogelijke) conflictparen'
+        FROM cases c WHERE c.id = p_case;
     END IF;
     RETURN outcome;
 END

@@ -69,9 +69,27 @@ BEGIN
     ELSE
         EXECUTE format('ALTER ROLE %I NOLOGIN', NEW.username);
     END IF;
+    -- Recorded by the server whatever client an ikodesk login made the change with
+    -- (psql included). The setup role (server init) is not an ikodesk user: its work
+    -- is in PostgreSQL's own log, and the audit log starts empty for a moved office.
+    IF EXISTS (SELECT FROM users u WHERE u.username = session_user::text)
+       AND (TG_OP = 'INSERT' OR NEW.role IS DISTINCT FROM OLD.role
+       OR NEW.active IS DISTINCT FROM OLD.active
+       OR NEW.password_hash IS DISTINCT FROM OLD.password_hash) THEN
+        INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+        VALUES ('server', 'user.manage', 'user', NEW.username, 'allowed',
+                left(concat_ws('; ',
+                    CASE WHEN TG_OP = 'INSERT' THEN 'login aangemaakt' END,
+                    'rol ' || NEW.role,
+                    CASE WHEN NEW.active THEN 'actief' ELSE 'gedeactiveerd' END,
+                    CASE WHEN TG_OP = 'UPDATE'
+                         AND NEW.password_hash IS DISTINCT FROM OLD.password_hash
+                         THEN 'wachtwoord gewijzigd' END), 300));
+    END IF;
     RETURN NEW;
 END
 $$;
 
 REVOKE ALL ON FUNCTION ikodesk_sync_login() FROM PUBLIC;
+-- (security.sql grants ikodesk_roles the right to append to the audit log.)
 GRANT EXECUTE ON FUNCTION ikodesk_sync_login() TO ikodesk_owner;

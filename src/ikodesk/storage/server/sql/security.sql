@@ -301,6 +301,9 @@ ALTER TABLE case_search ENABLE ROW LEVEL SECURITY;
 GRANT INSERT (workstation, action, object_type, object_ref, result, detail) ON audit_log
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
 GRANT SELECT ON audit_log TO ikodesk_admin;
+-- The login trigger (owned by ikodesk_roles) records every change of a login itself.
+GRANT INSERT (workstation, action, object_type, object_ref, result, detail) ON audit_log
+    TO ikodesk_roles;
 -- Search terms: kept beside the chain, written by the search function only.
 ALTER TABLE audit_search_terms ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON audit_search_terms TO ikodesk_admin;
