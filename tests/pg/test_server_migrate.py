@@ -84,3 +84,43 @@ def test_an_office_moves_onto_the_server(db: Database, office: Office, cli: Any)
     # Only once, only onto a fresh server.
     again = cli(["--user", ADMIN, "server", "migrate", db.path, office.url], env)
     assert again.code == 2 and "al zaken of een auditlog" in again.err
+
+
+@pytest.mark.slow
+def test_the_2024_volumes_move_with_equal_figures(office: Office, tmp_path: Any) -> None:
+    """The seed's year (10,829 cases) moves; the server reproduces the seed's figures."""
+    from ikodesk.models.enums import Role
+    from ikodesk.services import exchange, users
+    from ikodesk.services.actors import Actor
+    from ikodesk.services.application import Application, plan_opening
+    from ikodesk.services.figures.values import flatten
+    from tests.support import reference_2024 as ref
+    from tests.support.records import lines
+
+    data = ref.build()
+    path = tmp_path / "kantoor.db"
+    db, _ = Database.create(path, passphrase=TEST_PASSPHRASE)
+    with db.transaction() as s:
+        exchange.import_lines(s, Actor.key_holder(), lines(*data.records))
+        users.create_user(s, Actor.key_holder(), ADMIN, Role.ADMIN, password=ADMIN_PASSWORD)
+    db.close()
+    source = Application.open(plan_opening(path, passphrase=TEST_PASSPHRASE))
+    server = office.admin()
+    try:
+        report = source.move_to_server(
+            source.log_in(ADMIN, ADMIN_PASSWORD).actor,
+            server,
+            server.log_in(ADMIN, ADMIN_PASSWORD).actor,
+        )
+    finally:
+        source.close()
+    assert not report.differences
+    assert report.copied["cases"] >= 10_829
+    manager_app = office.admin()
+    with manager_app.db.session() as s:
+        from ikodesk.services.figures.assembling import compute_figures
+
+        figures = compute_figures(s, office.actor(manager_app), 2024)
+        check = audit.verify_chain(s)
+    assert flatten(figures, ref.EXPECTED_2024) == ref.EXPECTED_2024
+    assert check.ok, check.problem
