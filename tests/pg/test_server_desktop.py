@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
+from ikodesk.errors import WALL_MESSAGE
 from ikodesk.models.enums import Role
 from ikodesk.services import cases
 from ikodesk.services.validation.parsing import parse_case
@@ -94,7 +95,34 @@ def test_connect_to_the_office_server_from_the_wizard(
     window = controller.main_window
     assert isinstance(window, MainWindow)
     assert office.database in window.db_label.text()
+
+    # The walled case: refused with the policy's message, no window, nothing of it shown.
+    father_id = _case_id(office, F.FATHER_REF)
+    window.open_case(father_id)
+    qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox)), timeout=30_000)
+    (box,) = window.findChildren(QMessageBox)
+    assert box.text() == WALL_MESSAGE
+    for secret in F.FATHER_SECRETS:
+        assert secret not in box.text()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: not window.case_windows, timeout=30_000)
+
+    # The own case opens, claimed on the server, with its people.
+    form = window.open_case(_case_id(office, F.MOTHER_REF))
+    qtbot.waitUntil(lambda: form.ref == F.MOTHER_REF and not form.is_loading(), timeout=30_000)
+    assert "Kowalska" in form.requester.person.last.text()
+    assert form.conflict_badge.isVisibleTo(form)
+    form.discard_and_close()
     window.close()
+
+
+def _case_id(office: Office, ref: str) -> int:
+    import psycopg
+
+    with psycopg.connect(office.superuser_url) as conn:
+        row = conn.execute("SELECT id FROM cases WHERE ref = %s", (ref,)).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def test_an_unreachable_server_is_said_plainly_and_keeps_the_input(
