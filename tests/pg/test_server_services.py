@@ -10,7 +10,7 @@ import pytest
 
 from ikodesk.errors import WALL_MESSAGE, AccessDenied
 from ikodesk.models.enums import Channel, Role
-from ikodesk.services import cases, registrations, users
+from ikodesk.services import case_queries, cases, registrations, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import Application
 from ikodesk.services.figures.assembling import compute_figures
@@ -146,3 +146,26 @@ def test_users_are_logins(office: Office, tmp_path: Path) -> None:
     stud = office.app("stud")
     with stud.db.transaction() as s, pytest.raises(AccessDenied):
         users.set_role(s, office.actor(stud), "stud", Role.ADMIN)
+
+
+def test_a_connection_lost_mid_session_is_said_plainly_and_the_next_try_works(
+    office: Office,
+) -> None:
+    import psycopg
+
+    from ikodesk.errors import ServerUnavailable
+
+    office.add_user("jdevries", Role.JURIST)
+    app = office.app("jdevries")
+    with app.db.session() as s:
+        actor = _server_actor(app, s)
+        with psycopg.connect(office.superuser_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'jdevries'"
+            )
+        with pytest.raises(ServerUnavailable) as lost:
+            case_queries.search(s, actor, "Kowalska")
+    assert "verbinding met de kantoorserver" in lost.value.message
+    assert office.database in lost.value.message
+    with app.db.session() as s:  # asked again: a new connection, no error
+        assert case_queries.search(s, actor, "Kowalska").rows == []
