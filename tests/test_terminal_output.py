@@ -37,7 +37,13 @@ def dbfile(tmp_path: Path) -> Path:
             text("UPDATE persons SET last_name = :n, first_name = :f WHERE last_name = 'Kowalska'"),
             {"n": EVIL, "f": "Anna\x9b\x7f"},
         )
-        s.execute(text("UPDATE cases SET summary = :s"), {"s": "regel\r\x1b[1A\u2066x\u2069"})
+        s.execute(
+            text(
+                "INSERT INTO case_notes (case_id, summary) SELECT id, :s FROM cases WHERE true "
+                "ON CONFLICT (case_id) DO UPDATE SET summary = excluded.summary"
+            ),
+            {"s": "regel\r\x1b[1A\u2066x\u2069"},
+        )
     F.with_passwords(db)
     db.close()
     return path

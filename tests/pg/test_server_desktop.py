@@ -73,8 +73,7 @@ def test_connect_to_the_office_server_from_the_wizard(
     args = argparse.Namespace(db=str(tmp_path / "geen.db"), demo=False, recovery_key=False)
     controller = StartController(worker, args)
     controller.start()
-    wizard = _wait_for(qtbot, controller, FirstRunWizard)
-    qtbot.addWidget(wizard)
+    wizard = _wait_for(qtbot, controller, FirstRunWizard)  # the controller owns it
     wizard.start_page.connect_server.setChecked(True)
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     page = wizard.server_page
