@@ -1,5 +1,6 @@
 """The layers of DESIGN.md: imports point down only, Qt only in the UI, and the
-front-ends (`ui`, `cli`) talk to services, never to the database layer.
+front-ends (`ui`, `cli`) talk to services, never to the database layer: they open
+no session and name no `Session` (the application's use cases own the unit of work).
 
 Every way of importing counts: `import a.b`, `from a import b` (where `b` may be a
 module: `from ikodesk import ui`), relative imports, and `importlib.import_module`
@@ -174,6 +175,147 @@ def test_the_whole_check_fails_on_a_planted_violation(tmp_path: Path) -> None:
         test_imports_point_down("ikodesk.ui.cases.planted", planted)
     for imported in ("sqlalchemy.orm", "ikodesk.models", "ikodesk.storage"):
         assert f"ikodesk.ui.cases.planted imports {imported}:" in str(failed.value)
+
+
+# --- no unit of work in a front-end -----------------------------------------------------------
+
+# A front-end calls the application's use cases (services.application, services.usecases),
+# which open the session and end it; it never opens one itself, nor passes one around
+# (issue #12: as Anki's `aqt` talks to its collection). `session_factory` is the same door.
+SESSION_CALLS = ("session", "transaction", "session_factory")
+SESSION_NAME = "Session"
+
+
+def session_uses(source: str) -> list[str]:
+    """Where `source` opens a session or transaction, or refers to `Session`.
+
+    Any call `x.session(...)`, `x.transaction(...)` (on anything: there is no way to
+    know what `x` is, and nothing in a front-end needs the names) or
+    `getattr(x, "session")(...)`; any `Session` as a name, an attribute, an imported
+    name or inside a string annotation. `Sessions` or `session_count` are other names.
+    """
+    tree = ast.parse(source)
+    found: list[tuple[int, str]] = []
+
+    def names_session(node: ast.AST) -> bool:
+        return (isinstance(node, ast.Name) and node.id == SESSION_NAME) or (
+            isinstance(node, ast.Attribute) and node.attr == SESSION_NAME
+        )
+
+    for node in ast.walk(tree):
+        line: int = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in SESSION_CALLS:
+                found.append((line, f"line {line}: calls .{func.attr}()"))
+            elif (
+                isinstance(func, ast.Call)
+                and isinstance(func.func, ast.Name)
+                and func.func.id == "getattr"
+                and len(func.args) >= 2
+                and isinstance(func.args[1], ast.Constant)
+                and func.args[1].value in SESSION_CALLS
+            ):
+                found.append((line, f"line {line}: calls getattr(..., {func.args[1].value!r})()"))
+        elif names_session(node):
+            found.append((line, f"line {line}: refers to {SESSION_NAME}"))
+        elif isinstance(node, ast.alias) and SESSION_NAME in (
+            node.name.rsplit(".", 1)[-1],
+            node.asname,
+        ):
+            found.append((line, f"line {line}: imports {SESSION_NAME}"))
+        annotations: list[ast.expr | None] = []
+        if isinstance(node, ast.arg):
+            annotations.append(node.annotation)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            annotations.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+        for note in annotations:
+            # A quoted annotation ("Session", "list[Session]") is code too.
+            if isinstance(note, ast.Constant) and isinstance(note.value, str):
+                try:
+                    inner = ast.parse(note.value, mode="eval")
+                except SyntaxError:
+                    continue
+                if any(names_session(n) for n in ast.walk(inner)):
+                    found.append((line, f"line {line}: refers to {SESSION_NAME} in an annotation"))
+    return [text for _, text in sorted(found)]
+
+
+def _front_end_modules() -> list[tuple[str, Path]]:
+    return [(m, p) for m, p in _modules() if _layer(m) in FRONT_ENDS]
+
+
+@pytest.mark.parametrize(
+    ("module", "path"), _front_end_modules(), ids=[m for m, _ in _front_end_modules()]
+)
+def test_front_ends_hold_no_session(module: str, path: Path) -> None:
+    # No exceptions: the command line and the desktop client call use cases (issue #12).
+    found = session_uses(path.read_text(encoding="utf-8"))
+    assert not found, f"{module} works with the database itself:\n" + "\n".join(found)
+
+
+def test_every_front_end_module_is_checked_for_sessions() -> None:
+    checked = {m for m, _ in _front_end_modules()}
+    assert "ikodesk.cli.common" in checked
+    assert "ikodesk.ui.common.worker" in checked
+    assert len(checked) > 40
+
+
+def test_the_session_check_fails_on_a_planted_violation(tmp_path: Path) -> None:
+    """The check that walks the front-ends, run on a planted command module, fails it."""
+    planted = tmp_path / "planted.py"
+    planted.write_text(
+        "def cmd(args, ctx):\n"
+        "    with ctx.app.db.session() as session:\n"
+        "        return session\n"
+        "def other(ctx) -> 'Session':\n"
+        "    with ctx.db.transaction() as s:\n"
+        "        return s\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AssertionError) as failed:
+        test_front_ends_hold_no_session("ikodesk.cli.planted", planted)
+    message = str(failed.value)
+    assert "ikodesk.cli.planted works with the database itself" in message
+    assert "line 2: calls .session()" in message
+    assert "line 4: refers to Session in an annotation" in message
+    assert "line 5: calls .transaction()" in message
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("x = ctx.db.session()", "calls .session()"),
+        ("with app.db.transaction() as s:\n    pass", "calls .transaction()"),
+        ("s = db.session_factory()", "calls .session_factory()"),
+        ("s = getattr(db, 'session')()", "calls getattr(..., 'session')()"),
+        ("from sqlalchemy.orm import Session", "imports Session"),
+        ("from ikodesk.services.application import Session as S", "imports Session"),
+        ("def f(s: Session) -> None: ...", "refers to Session"),
+        ("import sqlalchemy.orm as orm\nx: orm.Session", "refers to Session"),
+        ("def f(s: 'list[Session]') -> None: ...", "in an annotation"),
+        ("s = Session(engine)", "refers to Session"),
+    ],
+)
+def test_the_session_check_catches_each_kind(source: str, expected: str) -> None:
+    found = session_uses(source)
+    assert any(expected in f for f in found), found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from ikodesk.services.mediation import Sessions\nx = Sessions.RUNNING",
+        "rows = ctx.app.cases.search(ctx.actor, 'x')",
+        "n = view.session_count\nflag = app.sessions_open",
+        "def f() -> None:\n    'A Session in a docstring is text.'",
+        "label = 'Session'",
+    ],
+)
+def test_the_session_check_allows_other_names(source: str) -> None:
+    assert session_uses(source) == []
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from ikodesk.cli.common import Context, Subcommands, err, maintenance, out
 from ikodesk.errors import UsageError
 from ikodesk.models.enums import Action
 from ikodesk.models.labels import action_label, label
-from ikodesk.services import audit, audit_anchor, audit_views, output, search_audit
+from ikodesk.services import audit_anchor, output, search_audit
 from ikodesk.services.audit_views import AuditRow
 
 EXIT_TAMPERED = 2
@@ -91,14 +91,13 @@ def _line(e: AuditRow) -> str:
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     if args.case and args.of_user:
         raise UsageError("Kies --case of --of-user, niet allebei.")
-    with ctx.db.session() as session:
-        entries = audit_views.listing(
-            session,
-            ctx.actor,
-            case_ref=args.case or None,
-            username=args.of_user or None,
-            limit=args.limit,
-        )
+    audit = ctx.app.audit
+    if args.case:
+        entries = audit.for_case(ctx.actor, args.case, limit=args.limit)
+    elif args.of_user:
+        entries = audit.for_user(ctx.actor, args.of_user, limit=args.limit)
+    else:
+        entries = audit.recent(ctx.actor, limit=args.limit)
     rows = [
         {
             "id": e.id,
@@ -129,9 +128,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     if args.anchor:
         return _verify_anchor(args.anchor, ctx)
-    with ctx.db.session() as session:
-        check = audit_views.verify(session, ctx.maintenance_actor)
-        head = audit.head_hash(session)
+    verified = ctx.app.audit.verify(ctx.maintenance_actor)
+    check, head = verified.check, verified.head
     if check.ok:
         out(f"Auditlog intact: {check.entries} vermeldingen, keten klopt.")
         if head:
@@ -151,8 +149,7 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
 
 def _verify_anchor(code: str, ctx: Context) -> int:
     anchor = audit_anchor.parse(code)
-    with ctx.db.session() as session:
-        chain, anchored = audit_views.verify_anchor(session, ctx.maintenance_actor, anchor)
+    chain, anchored = ctx.app.audit.verify_anchor(ctx.maintenance_actor, anchor)
     if not anchored.ok:
         err(f"Auditlog GEWIJZIGD: {anchored.message}.")
         if chain.ok:
@@ -178,12 +175,11 @@ def _verify_anchor(code: str, ctx: Context) -> int:
 
 def cmd_anchor(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()  # an administrator, audited (docs/security.md)
-    with ctx.db.transaction() as session:
-        anchor = audit_anchor.make_anchor(session, actor)
+    anchor = ctx.app.admin.make_anchor(actor)
     made = datetime.now().astimezone()
     lines = [
         "ikodesk auditanker",
-        f"Database: {ctx.db.database_id} ({ctx.path.name})",
+        f"Database: {ctx.app.database_id} ({ctx.path.name})",
         f"Gemaakt: {made:%d-%m-%Y %H:%M} door {actor.username}",
         f"Ankercode: {anchor.code}",
         "",

@@ -12,7 +12,6 @@ from ikodesk.cli.common import Context, Subcommands, out
 from ikodesk.models.enums import FamilyRelation, ParentRelation
 from ikodesk.models.labels import label
 from ikodesk.reports import catalogue
-from ikodesk.services import case_detail, case_queries, reporting
 from ikodesk.services.case_detail import CaseDossier
 from ikodesk.services.validation import PersonData
 
@@ -42,10 +41,9 @@ def register(sub: Subcommands) -> None:
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.actor
-    # A transaction: reading a dossier records the opening (a write), so take the
-    # write lock first and wait for it rather than fail halfway (docs/security.md).
-    with ctx.db.transaction() as session:
-        found = case_detail.dossier(session, actor, args.ref)
+    # One transaction: reading a dossier records the opening (a write), so the write
+    # lock is taken first and waited for rather than failing halfway (docs/security.md).
+    found = ctx.app.cases.dossier(actor, args.ref)
     if args.json:
         record = found.records[0]
         lines = [json.dumps({**record, "conflict": found.conflict}, ensure_ascii=False, indent=2)]
@@ -136,7 +134,7 @@ def _case_lines(found: CaseDossier) -> list[str]:
 
 def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.actor
-    path = reporting.print_dossier(ctx.db, actor, args.ref, args.output, render=catalogue.DOSSIER)
+    path = ctx.app.reports.print_dossier(actor, args.ref, args.output, render=catalogue.DOSSIER)
     out(f"Dossier {args.ref} afgedrukt naar {path}")
     out("Let op: dit bestand is niet versleuteld. Bewaar het alleen op een veilige plek.")
     return 0
@@ -151,8 +149,7 @@ WALL_NOTICE = (
 
 def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.actor
-    with ctx.db.session() as session:
-        result = case_queries.search(session, actor, args.text, limit=args.limit)
+    result = ctx.app.cases.search(actor, args.text, limit=args.limit)
     if args.json:
         out(
             json.dumps(

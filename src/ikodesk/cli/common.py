@@ -13,18 +13,15 @@ from typing import NoReturn, TypeAlias
 
 from ikodesk.cli.terminal import safe
 from ikodesk.errors import AccessDenied, IkodeskError, KeyUnavailableError, UsageError
-from ikodesk.services import command_audit
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import (
     Application,
-    OpenDatabase,
     default_database_path,
     demo_database_path,
     is_server_url,
     plan_opening,
 )
 from ikodesk.services.demo import DEMO_PASSPHRASE
-from ikodesk.services.users import authenticate
 
 ENV_PASSWORD = "IKODESK_PASSWORD"
 
@@ -104,7 +101,11 @@ USER_REQUIRED_MESSAGE = (
 
 
 class Context:
-    """What a command works with: the application (opened on first use) and the actor."""
+    """What a command works with: the application (opened on first use) and the actor.
+
+    Commands call the application's use cases (`ctx.app.cases`, ...): no command
+    opens a session or sees the database (tests/test_layers.py).
+    """
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -127,15 +128,6 @@ class Context:
         return self._app
 
     @property
-    def db(self) -> OpenDatabase:
-        """The open database, for the commands that still pass a session to services.
-
-        Transitional: they move to methods of `app` (services.application). The type
-        comes from services.application, so the command line does not import storage.
-        """
-        return self.app.db
-
-    @property
     def actor(self) -> Actor:
         """The logged-in user (--user). Never the key holder: see `maintenance_actor`."""
         if self._actor is None:
@@ -145,8 +137,7 @@ class Context:
             password = os.environ.get(ENV_PASSWORD)
             if password is None:
                 password = prompt_secret(f"Wachtwoord voor {username}: ")
-            with self.db.session() as session:
-                self._actor = authenticate(session, username, password)
+            self._actor = self.app.authenticate(username, password)
         return self._actor
 
     @property
@@ -169,8 +160,7 @@ def refuse_without_user(ctx: Context, command: str) -> NoReturn:
         raise AccessDenied(USER_REQUIRED_MESSAGE)
     audited = True
     try:
-        with ctx.db.session() as session:
-            command_audit.record_refused_command(session, command)
+        ctx.app.audit.record_refused_command(command)
     except IkodeskError as exc:
         # Without the key nothing can be read either, and nothing can be recorded.
         log.warning("refused command %s not audited: %s", command, exc.message)

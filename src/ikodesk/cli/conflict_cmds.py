@@ -6,7 +6,6 @@ import argparse
 import json
 
 from ikodesk.cli.common import Context, Subcommands, out
-from ikodesk.services import conflicts
 from ikodesk.services.conflicts import ConflictInfo
 
 
@@ -54,29 +53,25 @@ def _show(items: list[ConflictInfo], as_json: bool, empty: str) -> None:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.db.session() as session:
-        items = conflicts.list_conflicts(session, ctx.actor)
+    items = ctx.app.conflicts.lists(ctx.actor, reviews=False).conflicts
     _show(items, args.json, "Geen conflictzaken.")
     return 0
 
 
 def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.db.session() as session:
-        items = conflicts.review_list(session, ctx.actor)
+    items = ctx.app.conflicts.reviews(ctx.actor)
     _show(items, args.json, "Niets te beoordelen.")
     return 0
 
 
 def cmd_confirm(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.db.transaction() as session:
-        info = conflicts.confirm(session, ctx.actor, args.pair_id)
+    info = ctx.app.conflicts.confirm(ctx.actor, args.pair_id)
     out(f"Bevestigd: {info.cases[0]} en {info.cases[1]} zijn een conflictpaar (afgeschermd).")
     return 0
 
 
 def cmd_dismiss(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.db.transaction() as session:
-        conflicts.dismiss(session, ctx.actor, args.pair_id)
+    ctx.app.conflicts.dismiss(ctx.actor, args.pair_id)
     out(
         f"Afgewezen: mogelijke conflictzaak {args.pair_id} is geen zelfde familie; "
         "de voorlopige muur is opgeheven."
@@ -85,7 +80,6 @@ def cmd_dismiss(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_scan(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.db.transaction() as session:
-        result = conflicts.scan_all(session, ctx.actor)
+    result = ctx.app.conflicts.scan(ctx.actor)
     out(f"Alle zaken gecontroleerd: {result.summary()}.")
     return 0

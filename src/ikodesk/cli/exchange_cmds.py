@@ -10,7 +10,6 @@ from pathlib import Path
 from ikodesk.cli.common import Context, Subcommands, err, out
 from ikodesk.cli.database_cmds import _progress_printer
 from ikodesk.cli.terminal import SafeStream
-from ikodesk.services import command_audit, exchange
 
 
 def register(sub: Subcommands) -> None:
@@ -28,14 +27,9 @@ def register(sub: Subcommands) -> None:
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     started = time.monotonic()
-    with ctx.db.transaction() as session:
-        result = exchange.import_file(
-            session,
-            ctx.actor,
-            args.file,
-            update=args.update,
-            progress=_progress_printer(),
-        )
+    result = ctx.app.exchange.import_file(
+        ctx.actor, args.file, update=args.update, progress=_progress_printer()
+    )
     if sys.stderr.isatty():
         print(file=sys.stderr)
     parts = [f"{n} {kind} nieuw" for kind, n in sorted(result.created.items()) if n]
@@ -47,15 +41,13 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     to_stdout = str(args.file) == "-"
-    with ctx.db.session() as session:
-        records = exchange.export_records(session, ctx.actor)
-        if to_stdout:
-            # JSON keeps its meaning: the escapes `safe` writes are JSON escapes.
-            count = exchange.write_records(records, SafeStream(sys.stdout))
-        else:
-            count = exchange.write_jsonl(records, args.file)
-        where = "standaarduitvoer" if to_stdout else str(Path(args.file).resolve())
-        command_audit.record_export(session, ctx.actor, count, where)
+    if to_stdout:
+        # JSON keeps its meaning: the escapes `safe` writes are JSON escapes.
+        count = ctx.app.exchange.export_to_stream(
+            ctx.actor, SafeStream(sys.stdout), destination="standaarduitvoer"
+        )
+    else:
+        count = ctx.app.exchange.export_to_file(ctx.actor, args.file)
     report = err if to_stdout else out
     report(f"{count} records geschreven naar {'standaarduitvoer' if to_stdout else args.file}")
     report("Let op: dit bestand is niet versleuteld. Bewaar het alleen op een veilige plek.")

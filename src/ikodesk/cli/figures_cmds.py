@@ -18,7 +18,7 @@ from datetime import datetime
 
 from ikodesk.cli.common import Context, out
 from ikodesk.errors import UsageError
-from ikodesk.services import app_settings, figures, nlformat
+from ikodesk.services import figures, nlformat
 from ikodesk.services.figure_keys import RATE_KEYS
 from ikodesk.services.figure_labels import figure_label
 
@@ -35,8 +35,7 @@ def figure_action(args: argparse.Namespace, ctx: Context, write: Callable[[str],
     if args.year is None:
         raise UsageError(f"figures {action} heeft het jaar nodig: --year JJJJ.")
     if action == "freeze":
-        with ctx.db.transaction() as session:
-            made = figures.freeze_year(session, ctx.actor, args.year, replace=args.replace)
+        made = ctx.app.reports.freeze(ctx.actor, args.year, replace=args.replace)
         what = "opnieuw vastgesteld" if made.replaced else "vastgesteld"
         out(
             f"De cijfers van {made.year} zijn {what}: {made.figures} cijfers, "
@@ -44,8 +43,7 @@ def figure_action(args: argparse.Namespace, ctx: Context, write: Callable[[str],
             + (f" De vorige versie ({made.replaced} cijfers) is bewaard." if made.replaced else "")
         )
         return 0
-    with ctx.db.session() as session:
-        diff = figures.figures_diff(session, ctx.actor, args.year)
+    diff = ctx.app.reports.diff(ctx.actor, args.year)
     if args.json:
         write(json.dumps(diff, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -88,10 +86,8 @@ def _complete_from(args: argparse.Namespace, ctx: Context) -> int:
     if args.set_year is not None or args.auto:
         if args.set_year is not None and args.auto:
             raise UsageError("Kies --set JJJJ of --auto, niet beide.")
-        with ctx.db.transaction() as session:
-            app_settings.set_records_complete_from(session, ctx.actor, args.set_year)
-    with ctx.db.session() as session:
-        state = figures.records_complete(session, ctx.actor)
+        ctx.app.reports.set_complete_from(ctx.actor, args.set_year)
+    state = ctx.app.reports.records_complete(ctx.actor)
     shown = str(state.year) if state.year is not None else "geen jaar"
     how = (
         "ingesteld door een beheerder"

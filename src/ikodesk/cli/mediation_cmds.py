@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
 from enum import Enum
 from typing import Any
 
 from ikodesk.cli.common import Context, Subcommands, out
-from ikodesk.errors import NotFoundError
 from ikodesk.models.enums import MediationKind, MediationStatus
 from ikodesk.models.labels import label
-from ikodesk.services import mediation, mediators
 from ikodesk.services.mediation import MediationDetail, MediationRow
-from ikodesk.services.mediators import MediatorRow
 
 
 def register(sub: Subcommands) -> None:
@@ -156,28 +152,14 @@ def _detail_lines(d: MediationDetail) -> list[str]:
 # --- commands ------------------------------------------------------------------------------
 
 
-def _mediator_id(pool: Iterable[MediatorRow], name: str) -> int:
-    wanted = name.strip().casefold()
-    for row in pool:
-        if row.name.casefold() == wanted:
-            return row.id
-    raise NotFoundError(f'Onbekende mediator "{name}".')
-
-
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.db.session() as session:
-        mediator_id: int | None = None
-        if args.mediator:
-            pool = mediators.find_mediators(session, ctx.actor, active_only=False)
-            mediator_id = _mediator_id(pool, args.mediator)
-        rows = mediation.list_mediations(
-            session,
-            ctx.actor,
-            year=args.year,
-            kind=MediationKind(args.kind) if args.kind else None,
-            status=MediationStatus(args.status) if args.status else None,
-            mediator_id=mediator_id,
-        )
+    rows = ctx.app.mediation.status_list(
+        ctx.actor,
+        year=args.year,
+        kind=MediationKind(args.kind) if args.kind else None,
+        status=MediationStatus(args.status) if args.status else None,
+        mediator=args.mediator,
+    )
     if args.json:
         _print_json([asdict(r) for r in rows])
         return 0
@@ -195,8 +177,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.db.session() as session:
-        detail = mediation.get_mediation_by_ref(session, ctx.actor, args.ref)
+    detail = ctx.app.mediation.by_ref(ctx.actor, args.ref)
     if args.json:
         data = asdict(detail)
         data["children_heard"] = detail.children_heard
@@ -208,8 +189,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.db.session() as session:
-        reminders = mediation.curator_reminders(session, ctx.actor)
+    reminders = ctx.app.mediation.reminders(ctx.actor)
     if not reminders:
         out("Geen herinneringen: voor elke niet-voortgezette aanvraag is een curator benoemd.")
         return 0
@@ -223,8 +203,7 @@ def cmd_reminders(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_mediator_list(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.db.session() as session:
-        rows = mediators.list_mediators(session, ctx.actor, year=args.year)
+    rows = ctx.app.mediation.mediators(ctx.actor, year=args.year)
     if args.json:
         _print_json([asdict(r) for r in rows])
         return 0
@@ -243,8 +222,9 @@ def cmd_mediator_list(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_mediator_add(args: argparse.Namespace, ctx: Context) -> int:
     languages = [x for x in args.languages.split(",") if x.strip()]
-    with ctx.db.transaction() as session:
-        row = mediators.add_mediator(session, ctx.actor, args.name, languages, cbfm=args.cbfm)
+    row = ctx.app.mediation.add_mediator(
+        ctx.actor, args.name, languages, cbfm=args.cbfm, active=True
+    )
     out(
         f"Mediator {row.name} toegevoegd (talen: {', '.join(row.languages) or '-'}"
         f"{', CBFM-gecertificeerd' if row.cbfm else ''})."

@@ -20,7 +20,6 @@ from ikodesk.reports.catalogue import BUILDERS
 from ikodesk.services import figures, nlformat, reporting
 from ikodesk.services.figure_keys import RATE_KEYS
 from ikodesk.services.figure_labels import part_label
-from ikodesk.services.reference import countries
 
 TOP_COUNTRIES = 10
 LABEL_WIDTH = 56
@@ -111,16 +110,11 @@ def cmd_figures(args: argparse.Namespace, ctx: Context) -> int:
     if args.year is None:
         raise UsageError("Geef het jaar met --year JJJJ.")
     actor = ctx.actor
-    with ctx.db.session() as session:
-        if args.compare is None:
-            result = figures.year_figures(session, actor, args.year)
-        else:
-            result = figures.compare_figures(session, actor, args.year, args.compare)
-        names = {c.iso2: c.name_nl for c in countries(session)}
+    table = ctx.app.reports.table(actor, args.year, args.compare)
     if args.json:
-        _write_utf8(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        _write_utf8(json.dumps(table.figures, ensure_ascii=False, indent=2) + "\n")
     else:
-        _write_utf8("\n".join(figures_table(result, names)) + "\n")
+        _write_utf8("\n".join(figures_table(table.figures, table.country_names)) + "\n")
     return 0
 
 
@@ -130,8 +124,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     if target.suffix.lower() != ".pdf":
         raise UsageError(f"Het uitvoerbestand moet op .pdf eindigen: {target}")
     kind = reporting.ReportKind(args.report_kind)
-    result = reporting.make_report(
-        ctx.db,
+    result = ctx.app.reports.make(
         actor,
         kind,
         args.year,

@@ -6,7 +6,6 @@ import argparse
 
 from ikodesk.cli.common import Context, Subcommands, new_password, out
 from ikodesk.models.enums import Role
-from ikodesk.services import logins, users
 
 
 def register(sub: Subcommands) -> None:
@@ -54,47 +53,41 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     password = (
         None if args.no_password else new_password(args.username, from_stdin=args.password_stdin)
     )
-    with ctx.db.transaction() as session:
-        user = users.create_user(
-            session, actor, args.username, Role(args.role), name=args.name, password=password
-        )
-        out(f"Gebruiker {user.username} toegevoegd met rol {user.role.value}.")
+    user = ctx.app.admin.create_user(
+        actor, args.username, Role(args.role), name=args.name, password=password
+    )
+    out(f"Gebruiker {user.username} toegevoegd met rol {user.role.value}.")
     return 0
 
 
 def cmd_set_password(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()
     password = new_password(args.username, from_stdin=args.password_stdin)
-    with ctx.db.transaction() as session:
-        users.set_password(session, actor, args.username, password)
+    ctx.app.admin.set_password(actor, args.username, password)
     out(f"Wachtwoord van {args.username} ingesteld.")
     return 0
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()
-    with ctx.db.session() as session:
-        now = logins.utc_now()
-        for u in users.list_users(session, actor):
-            status = "actief" if u.active else "gedeactiveerd"
-            pw = "" if u.password_hash else " (geen wachtwoord)"
-            if logins.is_locked(u, now):
-                pw += " (vergrendeld: te veel mislukte inlogpogingen)"
-            out(f"{u.username:<20} {u.role.value:<10} {status}{pw}  {u.name}")
+    for u in ctx.app.admin.users(actor):
+        status = "actief" if u.active else "gedeactiveerd"
+        pw = "" if u.has_password else " (geen wachtwoord)"
+        if u.locked:
+            pw += " (vergrendeld: te veel mislukte inlogpogingen)"
+        out(f"{u.username:<20} {u.role.value:<10} {status}{pw}  {u.name}")
     return 0
 
 
 def cmd_set_active(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()
-    with ctx.db.transaction() as session:
-        users.set_active(session, actor, args.username, args.active)
+    ctx.app.admin.set_active(actor, args.username, args.active)
     out(f"Gebruiker {args.username} " + ("geactiveerd." if args.active else "gedeactiveerd."))
     return 0
 
 
 def cmd_unlock(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()
-    with ctx.db.transaction() as session:
-        users.unlock(session, actor, args.username)
+    ctx.app.admin.unlock(actor, args.username)
     out(f"Account {args.username} vrijgegeven: het kan weer inloggen.")
     return 0

@@ -6,9 +6,10 @@ ORM object. Opening goes through `plan_opening` + `Application.open`: the key-in
 file is read once, the key source decided in one place (storage.opening).
 
 The use cases hang off the application by area (`app.cases`, `app.mediation`,
-`app.admin`, `app.audit`, `app.conflicts`, `app.reports`: services.usecases), so a
-storage change does not touch the front-ends. `db` stays public for the command
-line's commands that still pass a session to service functions.
+`app.admin`, `app.audit`, `app.conflicts`, `app.reports`, `app.exchange`:
+services.usecases), so a storage change does not touch the front-ends. No
+front-end opens a session (tests/test_layers.py): both the desktop client and the
+command line call these methods.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ikodesk.services.usecases.admin import AdminUseCases
 from ikodesk.services.usecases.audit import AuditUseCases
 from ikodesk.services.usecases.cases import CaseUseCases
 from ikodesk.services.usecases.conflicts import ConflictUseCases
+from ikodesk.services.usecases.exchange import ExchangeUseCases
 from ikodesk.services.usecases.mediation import MediationUseCases
 from ikodesk.services.usecases.reports import ReportUseCases
 from ikodesk.storage import Database, KeyMode, OpenDatabase, keys
@@ -56,9 +58,6 @@ from ikodesk.storage.server import (
 __all__ = [
     "Application",
     "CountryInfo",
-    # The type of `Application.db`, named here so that a front-end still handing the
-    # open database to service functions can annotate it without importing storage.
-    "Database",
     "DatabaseFacts",
     "KeyMode",
     "KeyPlan",
@@ -263,6 +262,11 @@ class Application:
             raise UsageError(FILE_ONLY)
         return self.db
 
+    @property
+    def database_id(self) -> str:
+        """The database's identity (the file's key info, or the office server's)."""
+        return self.db.database_id
+
     def facts(self) -> DatabaseFacts:
         """The facts the desktop client keeps in memory after unlocking."""
         return load_database_facts(self.db)
@@ -289,6 +293,16 @@ class Application:
         with self.db.session() as s:
             actor = users.authenticate(s, username, password)
             return LoggedIn(actor, display_name(s, actor))
+
+    def authenticate(self, username: str, password: str) -> Actor:
+        """The user with this name and password, as `log_in` checks it but without a
+        name to show (the command line, which logs in once per command).
+
+        On the office server this connection was made with that login, so the server
+        has checked the password already: the user must be the connection's own.
+        """
+        with self.db.session() as s:
+            return users.authenticate(s, username, password)
 
     # -- moving onto the office server ---------------------------------------------------
     def move_to_server(
@@ -385,6 +399,11 @@ class Application:
     @cached_property
     def reports(self) -> ReportUseCases:
         return ReportUseCases(self.db)
+
+    @cached_property
+    def exchange(self) -> ExchangeUseCases:
+        """Import and export of the exchange format."""
+        return ExchangeUseCases(self.db)
 
     def fill_with_demo_data(
         self, years: list[int] | None, progress: Callable[[int, int], None] | None = None

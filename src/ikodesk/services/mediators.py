@@ -214,3 +214,12 @@ def find_mediators(
         if wanted is None or wanted in md.languages
     ]
     return sorted(rows, key=lambda r: (r.caseload, r.name.casefold()))
+
+
+def mediator_id_by_name(session: Session, actor: Actor, name: str) -> int:
+    """The id of the mediator called `name` (any case, active or not): a list's filter."""
+    wanted = name.strip().casefold()
+    for row in find_mediators(session, actor, active_only=False):
+        if row.name.casefold() == wanted:
+            return row.id
+    raise NotFoundError(QT_TRANSLATE_NOOP("services", 'Onbekende mediator "{name}".'), name=name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -167,17 +168,19 @@ class UserRow:
     locked: bool = False  # locked out for a while after failed logins
 
 
+def user_row(user: User, now: datetime) -> UserRow:
+    """`user` as Beheer and `user list` show it (`now`: whether a login lock still holds)."""
+    return UserRow(
+        user.username,
+        user.name,
+        user.role,
+        user.active,
+        user.password_hash is not None,
+        logins.is_locked(user, now),
+    )
+
+
 def user_rows(session: Session, actor: Actor) -> list[UserRow]:
     """Every user, by username (admins only)."""
     now = logins.utc_now()
-    return [
-        UserRow(
-            u.username,
-            u.name,
-            u.role,
-            u.active,
-            u.password_hash is not None,
-            logins.is_locked(u, now),
-        )
-        for u in list_users(session, actor)
-    ]
+    return [user_row(u, now) for u in list_users(session, actor)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import Role
-from ikodesk.services import app_settings, audit_anchor, users
+from ikodesk.services import app_settings, audit_anchor, logins, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.audit_anchor import Anchor, AnchorStatus
 from ikodesk.services.usecases.base import UseCases
@@ -19,11 +19,14 @@ class AdminUseCases(UseCases):
 
     def create_user(
         self, actor: Actor, username: str, role: Role, *, name: str, password: str | None
-    ) -> None:
-        def run(s: Session) -> None:
-            users.create_user(s, actor, username, role, name=name, password=password)
+    ) -> UserRow:
+        """Add a user; returns them as stored (the username trimmed and in lower case)."""
 
-        self._run(run)
+        def run(s: Session) -> UserRow:
+            user = users.create_user(s, actor, username, role, name=name, password=password)
+            return users.user_row(user, logins.utc_now())
+
+        return self._run(run)
 
     def set_password(self, actor: Actor, username: str, password: str) -> None:
         self._run(users.set_password, actor, username, password)

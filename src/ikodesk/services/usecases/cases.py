@@ -18,9 +18,9 @@ from ikodesk.services import (
 )
 from ikodesk.services.actors import Actor
 from ikodesk.services.case_contacts import ContactRow
-from ikodesk.services.case_detail import CaseDetail, CaseStatus
+from ikodesk.services.case_detail import CaseDetail, CaseDossier, CaseStatus
 from ikodesk.services.case_facets import HandlerChoice
-from ikodesk.services.case_queries import CaseFilter, CaseRow, CaseSort
+from ikodesk.services.case_queries import CaseFilter, CaseRow, CaseSort, SearchResult
 from ikodesk.services.usecases.base import UseCases
 from ikodesk.services.validation import CaseData, FieldProblem, PersonData
 
@@ -83,6 +83,10 @@ class CaseUseCases(UseCases):
 
         return self._run(run)
 
+    def search(self, actor: Actor, text: str, *, limit: int = 20) -> SearchResult:
+        """Cases by reference or name (audited with its terms), and whether one is walled."""
+        return self._run(case_queries.search, actor, text, limit=limit)
+
     def facets(self, actor: Actor) -> tuple[list[HandlerChoice], list[int]]:
         """The filter choices: the handlers, and the years with cases (newest first)."""
 
@@ -100,6 +104,10 @@ class CaseUseCases(UseCases):
 
     def detail(self, actor: Actor, case_id: int) -> CaseDetail:
         return self._run(case_detail.case_detail, actor, case_id)
+
+    def dossier(self, actor: Actor, ref: str) -> CaseDossier:
+        """A case by reference, in full, with its contacts (the opening is audited)."""
+        return self._run(case_detail.dossier, actor, ref)
 
     def check(self, data: CaseData) -> list[FieldProblem]:
         """The problems of a case record (empty: valid); nothing is stored."""

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ikodesk.services import conflicts
 from ikodesk.services.actors import Actor
-from ikodesk.services.conflicts import ConflictInfo
+from ikodesk.services.conflicts import ConflictInfo, DetectionResult
 from ikodesk.services.usecases.base import UseCases
 
 
@@ -28,10 +28,18 @@ class ConflictUseCases(UseCases):
 
         return self._run(run)
 
-    def confirm(self, actor: Actor, pair_id: int) -> None:
+    def reviews(self, actor: Actor) -> list[ConflictInfo]:
+        """The possible conflict pairs awaiting the administrator's review."""
+        return self._run(conflicts.review_list, actor)
+
+    def confirm(self, actor: Actor, pair_id: int) -> ConflictInfo:
         """The same family: the wall goes up for good."""
-        self._run(conflicts.confirm, actor, pair_id)
+        return self._run(conflicts.confirm, actor, pair_id)
 
     def dismiss(self, actor: Actor, pair_id: int) -> None:
         """Not the same family: the provisional wall comes down."""
         self._run(conflicts.dismiss, actor, pair_id)
+
+    def scan(self, actor: Actor) -> DetectionResult:
+        """Check every case again for conflicts (administrators)."""
+        return self._run(conflicts.scan_all, actor)

@@ -63,6 +63,29 @@ class MediationUseCases(UseCases):
 
         return self._run(run)
 
+    def status_list(
+        self,
+        actor: Actor,
+        *,
+        year: int | None = None,
+        kind: MediationKind | None = None,
+        status: MediationStatus | None = None,
+        mediator: str | None = None,
+    ) -> list[MediationRow]:
+        """The status list, filtered; `mediator` by name (NotFoundError when unknown)."""
+
+        def run(s: Session) -> list[MediationRow]:
+            mediator_id = mediators.mediator_id_by_name(s, actor, mediator) if mediator else None
+            return med.list_mediations(
+                s, actor, year=year, kind=kind, status=status, mediator_id=mediator_id
+            )
+
+        return self._run(run)
+
+    def reminders(self, actor: Actor) -> list[CuratorReminder]:
+        """Requests not continued that still await a special curator (oldest first)."""
+        return self._run(med.curator_reminders, actor)
+
     def id_of(self, actor: Actor, ref: str) -> int:
         """The id of the mediation with this reference (read through the policy)."""
         return self._run(lambda s: med.get_mediation_by_ref(s, actor, ref).id)
@@ -70,6 +93,10 @@ class MediationUseCases(UseCases):
     # -- a request -----------------------------------------------------------------------
     def get(self, actor: Actor, mediation_id: int) -> MediationDetail:
         return self._run(med.get_mediation, actor, mediation_id)
+
+    def by_ref(self, actor: Actor, ref: str) -> MediationDetail:
+        """One mediation by its reference (M2024-007); the reference asked for is audited."""
+        return self._run(med.get_mediation_by_ref, actor, ref)
 
     def register(self, actor: Actor, data: RequestData) -> MediationDetail:
         return self._run(med.register_request, actor, data)

@@ -1,0 +1,47 @@
+"""The use cases of the exchange format: importing a file, exporting the whole database.
+
+Thin on purpose: the reading, checking, writing and the policy are in
+`services.exchange`; here each call is its unit of work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ikodesk.services import command_audit, exchange
+from ikodesk.services.actors import Actor
+from ikodesk.services.exchange import ImportResult, Progress
+from ikodesk.services.exchange.export import TextSink
+from ikodesk.services.usecases.base import UseCases
+
+
+class ExchangeUseCases(UseCases):
+    def import_file(
+        self, actor: Actor, path: Path, *, update: bool = False, progress: Progress | None = None
+    ) -> ImportResult:
+        """Read, check and write the records of `path`: all of them or none."""
+        return self._run(exchange.import_file, actor, path, update=update, progress=progress)
+
+    def export_to_file(self, actor: Actor, path: Path) -> int:
+        """Every record to the file `path` (owner-only); returns the count. Recorded with
+        the file's full path, beside the policy's own entry (EXPORT_ALL)."""
+
+        def run(s: Session) -> int:
+            count = exchange.write_jsonl(exchange.export_records(s, actor), path)
+            command_audit.record_export(s, actor, count, str(Path(path).resolve()))
+            return count
+
+        return self._run(run)
+
+    def export_to_stream(self, actor: Actor, stream: TextSink, *, destination: str) -> int:
+        """Every record as JSON lines to an open text stream; returns the count. Recorded
+        with `destination`, what the stream is (the command line: "standaarduitvoer")."""
+
+        def run(s: Session) -> int:
+            count = exchange.write_records(exchange.export_records(s, actor), stream)
+            command_audit.record_export(s, actor, count, destination)
+            return count
+
+        return self._run(run)
