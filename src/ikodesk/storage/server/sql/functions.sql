@@ -452,11 +452,13 @@ BEGIN
         parent_key := 'mediation_id';
     END IF;
     IF parent IS NOT NULL THEN
-        SELECT EXISTS (
-            SELECT FROM jsonb_array_elements(rows) r
-            WHERE jsonb_typeof(r -> parent_key) IS DISTINCT FROM 'number'
-               OR NOT ikodesk_created_here(parent, (r ->> parent_key)::integer)
-        ) INTO orphan;
+        -- Every parent named, once: inserted by this transaction (as ikodesk_created_here).
+        EXECUTE format(
+            'SELECT EXISTS (SELECT FROM (SELECT DISTINCT (r ->> %L)::integer AS pid '
+            'FROM jsonb_array_elements($1) r) x WHERE x.pid IS NULL OR NOT EXISTS ('
+            'SELECT FROM %I p WHERE p.id = x.pid '
+            'AND p.xmin = pg_current_xact_id_if_assigned()::xid))', parent_key, parent)
+        INTO orphan USING rows;
         IF orphan THEN
             RAISE EXCEPTION 'ikodesk: % only for % this import created', tbl, parent
                 USING ERRCODE = 'IK003';
