@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,9 @@ import pytest
 from psycopg import sql
 
 from ikodesk.errors import CaseWalled, ValidationError
-from ikodesk.models.enums import Role
-from ikodesk.services import cases, exchange
+from ikodesk.models.enums import Channel, Role
+from ikodesk.services import cases, exchange, registrations
+from ikodesk.services.validation import PersonData
 from ikodesk.services.validation.parsing import parse_case
 from tests.pg.test_server_walls import _everything_visible
 from tests.support import family as F
@@ -287,41 +290,95 @@ def _user_id(office: Office, username: str) -> int:
     return int(row[0])
 
 
-def test_two_sides_imported_at_the_same_moment_still_meet(office: Office) -> None:
-    """The second import's detection waits for the first: the family is found across them."""
-    office.add_user("jdevries", Role.JURIST)
-    office.add_user("kvisser", Role.JURIST)
-    first, second = office.admin(), office.admin()
-    errors: list[BaseException] = []
-    results: list[exchange.ImportResult] = []
+class Beside:
+    """Work in another thread (its own connection) while this thread holds a transaction open."""
 
-    def father() -> None:
-        try:
-            with second.db.transaction() as s:
-                results.append(
-                    exchange.import_lines(s, office.actor(second), R.lines(F.FATHER_CASE))
-                )
-        except BaseException as exc:  # reported by the test
-            errors.append(exc)
+    def __init__(self, office: Office, work: Callable[[], Any]) -> None:
+        self.office = office
+        self.result: list[Any] = []
+        self.errors: list[BaseException] = []
 
-    with first.db.transaction() as s:
-        exchange.import_lines(s, office.actor(first), R.lines(R.ABDUCTION_CASE))
-        other = threading.Thread(target=father)
-        other.start()
-        # The father's import waits for the mother's (or, wrongly, ends without her).
+        def run() -> None:
+            try:
+                self.result.append(work())
+            except BaseException as exc:  # reported by the test
+                self.errors.append(exc)
+
+        self.thread = threading.Thread(target=run)
+        self.thread.start()
+
+    def waits_or_ends(self) -> None:
+        """Until the work waits for a lock (as it must) or, wrongly, ends without waiting."""
         deadline = time.monotonic() + 60
-        while other.is_alive() and not _waiting_for_a_lock(office):
+        while self.thread.is_alive() and not _waiting_for_a_lock(self.office):
             assert time.monotonic() < deadline
             time.sleep(0.05)
-    other.join(timeout=120)
-    assert not errors, errors
-    assert results[0].conflicts == 1
+
+    def outcome(self) -> Any:
+        self.thread.join(timeout=120)
+        assert not self.errors, self.errors
+        return self.result[0]
+
+
+def test_an_import_meets_a_family_side_being_edited_at_the_same_moment(office: Office) -> None:
+    """Detection runs one at a time: the import's waits for the edit's, then sees it."""
+    office.add_user("jdevries", Role.JURIST)
+    office.add_user("kvisser", Role.JURIST)
+    mother, admin = office.app("jdevries"), office.admin()
+    # The mother's case as first registered: nothing to match on yet.
+    first = R.case(other_parent=..., children=...)
+    first["requester"] = {k: v for k, v in first["requester"].items() if k != "birth_date"}
+    with mother.db.transaction() as s:
+        case = cases.create_case(s, office.actor(mother), parse_case(first))
+        case_id, version = case.id, case.version
+
+    def import_father() -> exchange.ImportResult:
+        with admin.db.transaction() as s:
+            return exchange.import_lines(s, office.actor(admin), R.lines(F.FATHER_CASE))
+
+    with mother.db.transaction() as s:  # the jurist completes the case (not saved yet)
+        full = parse_case(R.ABDUCTION_CASE)
+        cases.update_case(s, office.actor(mother), case_id, full, expected_version=version)
+        father = Beside(office, import_father)
+        father.waits_or_ends()
+    assert father.outcome().conflicts == 1
     with psycopg.connect(office.superuser_url) as conn:
         pairs = conn.execute(
             "SELECT a.ref, b.ref, p.status FROM conflict_pairs p "
             "JOIN cases a ON a.id = p.case_a_id JOIN cases b ON b.id = p.case_b_id"
         ).fetchall()
     assert pairs == [(F.MOTHER_REF, F.FATHER_REF, "conflict")]
+
+
+def test_a_desk_registering_during_an_import_numbers_after_it(office: Office) -> None:
+    office.add_user("tmeijer", Role.STUDENT)
+    desk, admin = office.app("tmeijer"), office.admin()
+    imported = {
+        "type": "case",
+        "ref": "2024-L1-00001",
+        "line": 1,
+        "code": "travel_consent",
+        "opened": "2024-03-04",
+        "handler": "tmeijer",
+        "requester": {"kind": "parent", "relation": "mother", "last_name": "Eerder"},
+    }
+
+    def register() -> str:
+        with desk.db.transaction() as s:
+            return registrations.register_line1(
+                s,
+                office.actor(desk),
+                caller=PersonData(kind="parent", relation="father", last_name="Later"),
+                channel=Channel.PHONE,
+                at=datetime(2024, 3, 5, 10, 0),
+                country="ES",
+            ).ref
+
+    with admin.db.transaction() as s:
+        exchange.import_lines(s, office.actor(admin), R.lines(imported))
+        call = Beside(office, register)
+        call.waits_or_ends()
+    assert call.outcome() == "2024-L1-00002"
 
 
 def _waiting_for_a_lock(office: Office) -> bool:

@@ -11,6 +11,9 @@ Users, mediators and published figures the administrator writes itself, as
 its screens do; a user or mediator that another import creates at the same
 moment is waited for and then matched by name, not made twice.
 
+While an import writes cases (mediations), desks that register one wait for it
+and then take the references after the imported ones.
+
 Then the server's detection compares every new case with every stored one,
 from the profile made here from the file (`conflicts.detect` with profiles);
 the server's trigger puts each handler on their case's side.
@@ -57,6 +60,11 @@ _NAME_HASHES = text(
     "SELECT DISTINCT hashtext(n) FROM unnest(CAST(:names AS text[])) AS n ORDER BY 1"
 )
 _NAME_LOCK = text("SELECT pg_advisory_xact_lock(7312, :h)")
+# The lock under which desks take the next reference (ikodesk_last_ref, security.sql:
+# 1 for cases, 2 for mediations), held until the import ends: a desk registering
+# meanwhile waits and then numbers after the imported references, instead of
+# taking one of them and failing on it.
+_REFS_LOCK = text("SELECT pg_advisory_xact_lock(7311, :kind)")
 
 
 def write_on_server(w: ImportWriter) -> ImportResult:
@@ -178,6 +186,7 @@ def _cases(w: ImportWriter) -> None:
         if note["summary"] is not None or note["extra"] is not None:
             notes[c.ref] = note
         rows.append(values)
+    s.execute(_REFS_LOCK, {"kind": 1})
     _load(w, "cases", rows, report=True)
     ids = existing_ids(s, table_of(Case).c.ref, [r["ref"] for r in rows])
     w.db_cases.update(ids)
@@ -211,6 +220,7 @@ def _mediations(w: ImportWriter) -> None:
     if not w.mediations:
         return
     rows = [mediation_row(m, w.db_cases.get(m.case) if m.case else None) for _, m in w.mediations]
+    w.s.execute(_REFS_LOCK, {"kind": 2})
     _load(w, "mediations", rows)
     ids = existing_ids(w.s, table_of(Mediation).c.ref, [r["ref"] for r in rows])
     w.db_mediations.update(ids)
