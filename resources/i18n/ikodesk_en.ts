@@ -5486,5 +5486,20 @@
         <source>Tussen twee EU-lidstaten (niet Denemarken) beslist de beroepsrechter binnen zes weken nadat alle procedurele stappen zijn gezet, tenzij dat door uitzonderlijke omstandigheden onmogelijk is.</source>
         <translation>Between two EU member states (not Denmark) the appeal court decides within six weeks after all procedural steps have been taken, unless exceptional circumstances make that impossible.</translation>
     </message>
+    <message>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="53"/>
+        <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe: de server kan de zaak niet met het bestand vergelijken zonder haar te lezen, en een beheerder leest geen dossiers. Haal de zaak uit het bestand.</source>
+        <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there: the server cannot compare the case with the file without reading it, and an administrator reads no dossiers. Take the case out of the file.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="59"/>
+        <source>mediation &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe mediations toe: de server kan het dossier niet met het bestand vergelijken zonder het te lezen, en een beheerder leest geen dossiers. Haal de mediation uit het bestand.</source>
+        <translation>mediation &quot;{ref}&quot; is already on the office server. An import only adds new mediations there: the server cannot compare the dossier with the file without reading it, and an administrator reads no dossiers. Take the mediation out of the file.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="65"/>
+        <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe, met hun contactmomenten: de server kan niet nagaan of dit contactmoment er al is zonder het dossier te lezen, en een beheerder leest geen dossiers. Leg het vast in de zaak zelf.</source>
+        <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there, with their contact moments: the server cannot tell whether this contact moment is already there without reading the dossier, and an administrator reads no dossiers. Record it in the case itself.</translation>
+    </message>
 </context>
 </TS>

@@ -60,7 +60,7 @@ def detect(
         return result
     s = session
     if on_server(s):
-        return _detect_on_server(s, ids)
+        return _detect_on_server(s, ids, profiles)
     if s.scalar(text(_INDEX_READY)) is None:
         # A database from before conflict detection: index and check every case once.
         s.execute(text(_SET_INDEX_READY))
@@ -137,15 +137,22 @@ _DETECT_ON_SERVER = text(
 )
 
 
-def _detect_on_server(s: Session, ids: Sequence[int]) -> DetectionResult:
+def _detect_on_server(
+    s: Session, ids: Sequence[int], profiles: Mapping[int, CaseProfile | None] | None
+) -> DetectionResult:
     """On the office server: hand each case's profile to the server, which compares it.
 
     The login reads only the cases it works on; the server's function finds the
     candidates among all cases, compares, records pairs and walls, and returns
-    only case ids and statuses (storage/server/sql/functions.sql).
+    only case ids and statuses (storage/server/sql/functions.sql). An import
+    hands in the profiles it made from the file (its administrator cannot read
+    the cases back; the server accepts that only for cases of its own transaction).
     """
     result = DetectionResult()
-    subject = _load_matchable(s, ids)
+    if profiles is None:
+        subject = _load_matchable(s, ids)
+    else:
+        subject = {i: p for i in ids if (p := profiles.get(i)) is not None}
     for case_id in ids:
         profile = subject.get(case_id)
         params = {

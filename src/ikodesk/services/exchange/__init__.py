@@ -12,6 +12,8 @@ The package is split by job:
   in a Dutch error naming the line);
 - `importing`: the check of every record (`import_lines`, `import_file`);
 - `writing`: the bulk writes of the checked records;
+- `server_writing`: the same on the office server (new dossiers through the
+  server's `ikodesk_import_load`, ids from its sequences);
 - `unchanged`: recognising a record identical to the stored one;
 - `rows`: the table rows of typed records, borrowed by `cases`, the
   mediation workflow and `figures` (with `table_of` for bulk statements);

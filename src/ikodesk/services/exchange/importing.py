@@ -6,6 +6,11 @@ written, and the writes happen in the caller's single transaction. The first
 problem is reported with its line number, field and expectation. A record
 identical to the stored one is counted as unchanged (`unchanged`), and the
 writing is `writing.ImportWriter`'s.
+
+On the office server an import adds new dossiers only: its administrator can
+neither read a stored case or mediation nor compare it with the file, so a
+case or mediation whose reference is already there, and a contact moment of
+such a case, are refused with a message that says why (`server_writing`).
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import ValidationError
+from ikodesk.errors import QT_TRANSLATE_NOOP, ValidationError
 from ikodesk.models import Case, Country, HistoricalFigure, Mediation, Mediator, User
 from ikodesk.services import access, audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 from ikodesk.services.exchange.reading import Line, decoded_lines, open_input, read_lines
 from ikodesk.services.exchange.rows import CHUNK, existing_ids, table_of
 from ikodesk.services.exchange.unchanged import Stored
@@ -41,6 +47,27 @@ from ikodesk.services.validation import (
     parse_mediator,
     parse_user,
     take_x_parents,
+)
+
+# New dossiers only on the office server (its administrator reads none).
+CASE_ON_SERVER = QT_TRANSLATE_NOOP(
+    "services",
+    'zaak "{ref}" staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken '
+    "toe: de server kan de zaak niet met het bestand vergelijken zonder haar te lezen, en "
+    "een beheerder leest geen dossiers. Haal de zaak uit het bestand.",
+)
+MEDIATION_ON_SERVER = QT_TRANSLATE_NOOP(
+    "services",
+    'mediation "{ref}" staat al op de kantoorserver. Een import voegt daar alleen nieuwe '
+    "mediations toe: de server kan het dossier niet met het bestand vergelijken zonder het "
+    "te lezen, en een beheerder leest geen dossiers. Haal de mediation uit het bestand.",
+)
+CONTACT_ON_SERVER = QT_TRANSLATE_NOOP(
+    "services",
+    'zaak "{ref}" staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken '
+    "toe, met hun contactmomenten: de server kan niet nagaan of dit contactmoment er al "
+    "is zonder het dossier te lezen, en een beheerder leest geen dossiers. Leg het vast "
+    "in de zaak zelf.",
 )
 
 RECORD_TYPES = (
@@ -128,6 +155,7 @@ class Importer(ImportWriter):
     def __init__(self, session: Session, update: bool, progress: Progress | None) -> None:
         super().__init__(session, progress)
         self.update = update
+        self.server = on_server(session)
 
     # -- checking -----------------------------------------------------------------
     def check(self, lines: list[Line]) -> None:
@@ -252,6 +280,8 @@ class Importer(ImportWriter):
                     f'onbekende gebruiker "{c.handler}" (niet in het bestand of de database)',
                 )
             assert c.ref is not None
+            if self.server and c.ref in self.db_cases:
+                raise FieldProblem("ref", CASE_ON_SERVER, ref=c.ref)
             if self._unchanged("case", c.ref, c, self.db_cases):
                 return
             if c.ref in self.db_cases and not self.update:
@@ -268,7 +298,11 @@ class Importer(ImportWriter):
                     "handler",
                     f'onbekende gebruiker "{ct.handler}" (niet in het bestand of de database)',
                 )
-            if self.stored.take("contact", ct, self.contact_cases):
+            if self.server:
+                # New cases only: no stored contact moment can be the same.
+                if ct.case in self.db_cases:
+                    raise FieldProblem("case", CONTACT_ON_SERVER, ref=ct.case)
+            elif self.stored.take("contact", ct, self.contact_cases):
                 self.result.skipped["contact"] += 1
                 return
             self.contacts.append((ln.number, ct))
@@ -302,6 +336,8 @@ class Importer(ImportWriter):
                         f"mediators[{i}]",
                         f'onbekende mediator "{name}" (niet in het bestand of de database)',
                     )
+            if self.server and m.ref in self.db_mediations:
+                raise FieldProblem("ref", MEDIATION_ON_SERVER, ref=m.ref)
             if self._unchanged("mediation", m.ref, m, self.db_mediations):
                 return
             if m.ref in self.db_mediations and not self.update:

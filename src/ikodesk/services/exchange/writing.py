@@ -5,6 +5,9 @@ straight through the driver for the large tables), so that a year of data
 (tens of thousands of records) imports in seconds. The rows are built by
 `rows`; the check phase (`importing.Importer`) fills the lists this class
 writes. Afterwards the family matching runs over every case written.
+
+On the office server the writes go another way (`server_writing`): ids from
+the sequences, the dossiers through the server's import function.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from ikodesk.models import (
 )
 from ikodesk.models.enums import PersonRole
 from ikodesk.services import conflicts, search_index
+from ikodesk.services.backend import on_server
 from ikodesk.services.exchange.rows import (
     CHUNK,
     case_row,
@@ -49,6 +53,7 @@ from ikodesk.services.exchange.rows import (
     person_row,
     table_of,
 )
+from ikodesk.services.exchange.server_writing import write_on_server
 from ikodesk.services.validation import (
     ActivityData,
     CaseData,
@@ -107,6 +112,8 @@ class ImportWriter:
 
     def write(self) -> ImportResult:
         s = self.s
+        if on_server(s):
+            return write_on_server(self)
         # Take the write lock before reading the id counters below.
         s.execute(text("UPDATE meta SET value = value WHERE key = 'database_id'"))
         self._write_users()
@@ -115,7 +122,7 @@ class ImportWriter:
         self._write_contacts()
         self._write_mediations()
         self._write_activities()
-        self._write_historical()
+        self.write_historical()
         s.flush()
         if self.result.case_ids:
             # Handlers of overwritten cases already in a conflict stand on their case's
@@ -315,7 +322,7 @@ class ImportWriter:
         _insert_many(self.s, table_of(Activity), rows, None)
         self.result.created["activity"] += len(rows)
 
-    def _write_historical(self) -> None:
+    def write_historical(self) -> None:
         for _, h in self.historical:
             if (h.year, h.key) in self.db_historical:
                 self.s.execute(

@@ -109,6 +109,9 @@ $$;
 
 -- A case's creator has seen it; its handler stands on its side; a handler who
 -- is walled from the case cannot be given it (IK002), whatever the client sends.
+-- An administrator's import (ikodesk_import_load) creates cases it has not seen
+-- and cannot read: no opening for it, or it would stand on both sides of every
+-- conflict among the cases it imported.
 CREATE OR REPLACE FUNCTION ikodesk_case_written() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -117,7 +120,7 @@ BEGIN
     IF NEW.id IN (SELECT ikodesk_walled_for(NEW.handler_id)) THEN
         RAISE EXCEPTION 'ikodesk: handler is walled from this case' USING ERRCODE = 'IK002';
     END IF;
-    IF TG_OP = 'INSERT' AND me_id IS NOT NULL THEN
+    IF TG_OP = 'INSERT' AND me_id IS NOT NULL AND ikodesk_me_role() IN ('jurist', 'student') THEN
         INSERT INTO case_openings (user_id, case_id, first_at)
         VALUES (me_id, NEW.id, localtimestamp) ON CONFLICT DO NOTHING;
     END IF;
