@@ -144,7 +144,7 @@ def main() -> None:
             actor = app.log_in(ADMIN, ADMIN_PASSWORD).actor
             r: dict[str, float] = {}
             with app.db.session() as s:
-                r["figures"] = timed(lambda: compute_figures(s, actor, 2024))
+                r["figures"] = timed(lambda s=s, a=actor: compute_figures(s, a, 2024))
             jurist_app = (
                 app if label == "file" else Application.connect(office.url, "jbench", PASSWORD)
             )
@@ -152,11 +152,11 @@ def main() -> None:
             with jurist_app.db.session() as s:
                 flt = case_queries.CaseFilter()
                 r["list"] = timed(
-                    lambda: case_queries.fetch_rows(
-                        s, jurist, case_queries.page_ids(s, jurist, flt, limit=200)
+                    lambda s=s, j=jurist, f=flt: case_queries.fetch_rows(
+                        s, j, case_queries.page_ids(s, j, f, limit=200)
                     )
                 )
-                r["search"] = timed(lambda: case_queries.search(s, jurist, "jansen"))
+                r["search"] = timed(lambda s=s, j=jurist: case_queries.search(s, j, "jansen"))
             results[label] = r
         file_app.close()
         file_saves = saves(str(path), "desk", "bench-wachtwoordzin", args.calls)
