@@ -111,14 +111,22 @@ def test_an_administrator_imports_a_file_onto_the_server(
         "wall_claims": 2,  # the two handlers, each on their own case's side
         "case_openings": 0,  # the administrator has seen none of them
         "match_profiles": 3,
-        "audit_log": 1,  # the import's summary
+        # The import's summary; the server's own records of the three new logins and of
+        # the conflict the detection found.
+        "audit_log": 5,
     }
     with psycopg.connect(office.superuser_url) as conn:
         claims = conn.execute(
             "SELECT u.username, c.ref, w.both_sides FROM wall_claims w "
             "JOIN users u ON u.id = w.user_id JOIN cases c ON c.id = w.case_id ORDER BY 1"
         ).fetchall()
-        entry = conn.execute("SELECT username, action, detail FROM audit_log").fetchone()
+        entry = conn.execute(
+            "SELECT username, action, detail FROM audit_log WHERE workstation <> 'server'"
+        ).fetchone()
+        by_server = conn.execute(
+            "SELECT action, count(*) FROM audit_log WHERE workstation = 'server' "
+            "GROUP BY action ORDER BY 1"
+        ).fetchall()
         logins = conn.execute(
             "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY(%s) ORDER BY 1",
             (["jdevries", "kvisser", "tmeijer"],),
@@ -134,6 +142,7 @@ def test_an_administrator_imports_a_file_onto_the_server(
         "import",
         "13 records, 3 zaken nieuw, 0 bijgewerkt; 1 conflicten, 0 ter beoordeling",
     )
+    assert by_server == [("conflicts.scan", 1), ("user.manage", 3)]
     # Imported users are logins without a password: they cannot log in yet.
     assert logins == [("jdevries", False), ("kvisser", False), ("tmeijer", False)]
     assert stored == [
