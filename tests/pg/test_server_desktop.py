@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 
 from ikodesk.errors import WALL_MESSAGE
@@ -16,49 +16,27 @@ from ikodesk.models.enums import Role
 from ikodesk.services import cases
 from ikodesk.services.validation.parsing import parse_case
 from ikodesk.ui import i18n
-from ikodesk.ui.common import thread_guard
 from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.login import LoginDialog
-from ikodesk.ui.main import make_application
 from ikodesk.ui.main_window import MainWindow
 from ikodesk.ui.start import SETTINGS_SERVER, StartController
 from ikodesk.ui.wizard import FirstRunWizard
 from tests.support import family as F
 from tests.support import records as R
 from tests.support.office import PASSWORD, Office
+from tests.ui import conftest as ui_fixtures
+from tests.ui.test_start import _login, _wait_for
+
+# The desktop tests' own fixtures: a running worker, no database work on the GUI thread.
+worker = ui_fixtures.worker
+_gui_thread_guard = ui_fixtures._no_database_on_the_gui_thread
 
 
 @pytest.fixture(autouse=True)
-def _gui(qapp: Any) -> Iterator[None]:
-    make_application()
-    i18n.apply_language("nl")
-    thread_guard.set_gui_thread()
-    thread_guard.violations.clear()
+def _no_remembered_server() -> Iterator[None]:
     i18n.settings().remove(SETTINGS_SERVER)
     yield
     i18n.settings().remove(SETTINGS_SERVER)
-    assert thread_guard.violations == [], "database work ran on the GUI thread"
-
-
-@pytest.fixture
-def worker(qtbot: QtBot) -> Iterator[DbWorker]:
-    w = DbWorker()
-    w.start()
-    yield w
-    w.stop()
-
-
-def _wait_for(qtbot: QtBot, controller: StartController, kind: type[QWidget]) -> Any:
-    qtbot.waitUntil(lambda: isinstance(controller._dialog, kind), timeout=30_000)
-    return controller._dialog
-
-
-def _login(qtbot: QtBot, dialog: LoginDialog, username: str, password: str) -> None:
-    dialog.username.clear()
-    qtbot.keyClicks(dialog.username, username)
-    dialog.password.clear()
-    qtbot.keyClicks(dialog.password, password)
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
 
 
 def test_connect_to_the_office_server_from_the_wizard(

@@ -42,6 +42,7 @@ from ikodesk.errors import (
 )
 from ikodesk.storage import damage, files, keys, migrate, unlock
 from ikodesk.storage.keys import DatabaseKey, KeyMode
+from ikodesk.storage.opened import OpenedDatabase
 from ikodesk.storage.paths import sidecar_path
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,7 @@ class _Unread:
 _UNREAD = _Unread()
 
 
-class Database:
+class Database(OpenedDatabase):
     """An open, unlocked ikodesk database."""
 
     def __init__(self, path: Path, engine: Engine, key: DatabaseKey, info: KeyInfo) -> None:
@@ -349,19 +350,7 @@ class Database:
                 return {}
             return {k: v for k, v in conn.execute(text("SELECT key, value FROM meta"))}
 
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def __enter__(self) -> Database:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -- sessions -----------------------------------------------------------
-    def session(self) -> Session:
-        return self.session_factory()
-
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on error.
@@ -391,9 +380,6 @@ class Database:
     @property
     def database_id(self) -> str:
         return self.key_info.database_id
-
-    def schema_revision(self) -> str | None:
-        return migrate.current_revision(self.engine)
 
     # -- key rotation -----------------------------------------------------------
     def rekey(

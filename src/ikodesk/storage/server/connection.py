@@ -31,6 +31,7 @@ from ikodesk.errors import (
     ServerUnavailable,
 )
 from ikodesk.storage import migrate
+from ikodesk.storage.opened import OpenedDatabase
 from ikodesk.storage.server.address import ServerAddress
 
 log = logging.getLogger(__name__)
@@ -162,7 +163,7 @@ def check_connection(engine: Engine, address: ServerAddress) -> None:
         raise
 
 
-class ServerDatabase:
+class ServerDatabase(OpenedDatabase):
     """An open connection to the office server as one user's login."""
 
     is_server = True
@@ -213,21 +214,6 @@ class ServerDatabase:
     def username(self) -> str:
         assert self.address.user is not None
         return self.address.user
-
-    def schema_revision(self) -> str | None:
-        return migrate.current_revision(self.engine)
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def __enter__(self) -> ServerDatabase:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def session(self) -> Session:
-        return self.session_factory()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
