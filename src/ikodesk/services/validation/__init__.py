@@ -16,7 +16,9 @@ The package is split by job:
 - `parsing`: one `parse_*` per record type, the allowed fields of each;
 - `rules`: the domain rules across fields (`case_rules` with the table of
   case codes, `mediation_rules` with the state machine the mediation workflow
-  shares).
+  shares);
+- `form_rules`: what a form asks more than the import (no future dates, the
+  parent's side in an abduction case, no empty Line 1 call).
 
 The hostile-input rules are their own module, `services.input_rules`.
 Callers use the package: `from ikodesk.services.validation import CaseData`.
@@ -28,6 +30,12 @@ from ikodesk.services.validation.fields import (
     parse_choice,
     parse_date,
     show_value,
+)
+from ikodesk.services.validation.form_rules import (
+    case_form_rules,
+    contact_rules,
+    has_caller,
+    line1_rules,
 )
 from ikodesk.services.validation.parsing import (
     ACTIVITY_FIELDS,
@@ -112,10 +120,14 @@ __all__ = [
     "MediatorData",
     "PersonData",
     "UserData",
+    "case_form_rules",
     "case_rules",
     "check_language",
     "choices",
     "code_rule",
+    "contact_rules",
+    "has_caller",
+    "line1_rules",
     "may_be_at_least",
     "mediation_rules",
     "parent_rules",

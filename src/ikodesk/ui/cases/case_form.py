@@ -48,7 +48,6 @@ from ikodesk.ui.common.combos import enum_value
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE
 from ikodesk.ui.common.messages import service_text, show_error, user_message
-from ikodesk.ui.common.qtdates import py_date
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
@@ -115,7 +114,8 @@ class CaseWindow(EditorWindow):
         self.reopen_button.clicked.connect(self.reopen_case)
 
         # -- the case, who asks, the other parent (ui.cases.case_sections) ------------
-        case_box = CaseSection(self.line, ctx.facts.countries, self.errors.wrap)
+        home = (ctx.facts.netherlands,) if ctx.facts.netherlands else ()
+        case_box = CaseSection(self.line, ctx.facts.countries, self.errors.wrap, home)
         req_box = RequesterSection(self.errors.wrap)
         other_box = OtherParentSection(self.errors.wrap)
         self.case_section, self.requester, self.other_parent = case_box, req_box, other_box
@@ -131,9 +131,15 @@ class CaseWindow(EditorWindow):
         self.other_first, self.other_last = other_box.person.first, other_box.person.last
 
         # -- children and summary --------------------------------------------------------
-        children_box = ChildrenSection(self.errors.label("children"))
-        summary_box = SummarySection(self.errors.label("summary"))
+        children_box = ChildrenSection()
+        children_box.add_error(self.errors.label("children", children_box.editor.view))
+        summary_box = SummarySection()
+        summary_box.add_error(self.errors.label("summary", summary_box.summary))
         self.children_editor, self.summary = children_box.editor, summary_box.summary
+        self.errors.focus_child = self.children_editor.focus_cell
+        self.children_editor.problem_changed.connect(
+            lambda text: self.errors.live("children", text)
+        )
 
         # One column, in the order a case is told: the case, who asks, the other parent,
         # the children, the summary. It fits beside the contact moments even at 150%.
@@ -145,6 +151,7 @@ class CaseWindow(EditorWindow):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
+        self.form_scroll = scroll
 
         # -- contact moments ---------------------------------------------------------
         contacts_box = ContactsPanel()
@@ -174,15 +181,16 @@ class CaseWindow(EditorWindow):
 
         # -- behaviour ---------------------------------------------------------------
         self.code.currentIndexChanged.connect(case_box.code_changed)
+        self.code.currentIndexChanged.connect(self._code_changed)
         self.req_kind.currentIndexChanged.connect(req_box.kind_changed)
-        self.opened.dateChanged.connect(self._opened_changed)
+        self.opened.textChanged.connect(self._opened_changed)
         for w in (self.code, self.handler, self.direction, self.taker, self.mover):
             w.currentIndexChanged.connect(self._changed)
         for w in (*req_box.combos(), self.other_relation):
             w.currentIndexChanged.connect(self._changed)
         for e in (*req_box.line_edits(), *other_box.person.line_edits()):
             e.textChanged.connect(self._changed)
-        self.opened.dateChanged.connect(self._changed)
+        self.opened.textChanged.connect(self._changed)
         self.country.changed.connect(self._changed)
         self.other_known.toggled.connect(self._changed)
         self.children_editor.changed.connect(self._changed)
@@ -192,12 +200,20 @@ class CaseWindow(EditorWindow):
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
 
         case_box.code_changed()
+        self._code_changed()
         req_box.kind_changed()
         self._update_header()
 
     # -- dynamic fields ------------------------------------------------------------------
+    def _code_changed(self) -> None:
+        self.requester.set_code(self.case_section.current_code())
+
+    def opened_day(self) -> date | None:
+        """The opening date typed, None while it is no (plausible) date."""
+        return self.opened.reading().day
+
     def _opened_changed(self) -> None:
-        day = py_date(self.opened.date())
+        day = self.opened_day()
         self.country.set_reference_date(day)
         self.children_editor.model.set_opened(day)
 
@@ -314,9 +330,13 @@ class CaseWindow(EditorWindow):
         other = self.other_parent.read(problems)
         children, child_problems = self.children_editor.model.child_records()
         problems += child_problems
-        if not self.country.is_valid():
-            problems.append(
-                FieldProblem("country", self.tr("onbekend land: kies een land uit de lijst"))
+        country_problem = self.country.problem()
+        if country_problem is not None:
+            problems.append(FieldProblem("country", country_problem))
+        opened = self.opened.reading()
+        if opened.problem is not None or opened.day is None:
+            problems.insert(
+                0, FieldProblem("opened", opened.problem or self.tr("verplicht: de openingsdatum"))
             )
         code = self.case_section.current_code()
         rule = code_rule(code)
@@ -324,7 +344,9 @@ class CaseWindow(EditorWindow):
             ref=self.ref,
             line=line_of(code),
             code=code,
-            opened=py_date(self.opened.date()),
+            # While the opening date is no date the services check against today; the
+            # form shows its own problem at the field and saves nothing.
+            opened=opened.day or date.today(),
             handler=self.handler.currentData() or "",
             requester=requester,
             closed=self._closed,
@@ -375,8 +397,11 @@ class CaseWindow(EditorWindow):
         family = self.req_kind.currentData() == RequesterKind.FAMILY
         other = self.errors.show(problems, refusal, family)
         if problems:
-            text = self.tr("Nog niet opgeslagen: {0} veld(en) vragen aandacht.").format(
-                len(problems)
+            count = len(self.errors.shown) or len(problems)
+            text = (
+                self.tr("Nog niet opgeslagen: 1 veld vraagt aandacht.")
+                if count == 1
+                else self.tr("Nog niet opgeslagen: {0} velden vragen aandacht.").format(count)
             )
             self._say(" ".join([text, *other]))
         else:
@@ -384,7 +409,9 @@ class CaseWindow(EditorWindow):
         self.validated.emit(problems)
 
     def _focus_first_problem(self) -> None:
-        self.errors.focus_first(self.problems)
+        """Scroll to the first field with a problem and put the cursor there."""
+        if not self.errors.focus_first() and self.problems:
+            self.message.setFocus()
 
     # -- saving ---------------------------------------------------------------------------
     def save(self) -> None:
@@ -447,7 +474,7 @@ class CaseWindow(EditorWindow):
         if self._dirty:
             self._say(self.tr("Sla eerst de wijzigingen op (Ctrl+S)."))
             return
-        dialog = CloseDialog(py_date(self.opened.date()), self)
+        dialog = CloseDialog(self.opened_day() or date.today(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._do_close(*dialog.values()))
         dialog.open()
@@ -483,7 +510,9 @@ class CaseWindow(EditorWindow):
         if self.case_id is None or self.ref is None:
             return None
         kind = RequesterKind(self.req_kind.currentData())
-        dialog = self.contacts_panel.new_contact(self.ctx, self.case_id, self.ref, kind, self)
+        dialog = self.contacts_panel.new_contact(
+            self.ctx, self.case_id, self.ref, kind, self, self.opened_day()
+        )
         self.contact_dialog = dialog
         return dialog
 

@@ -59,22 +59,22 @@ def load_form(
 
 
 def check_case(session: Session, data: CaseData) -> list[FieldProblem]:
-    return cases.check_case(session, data)
+    return cases.check_case(session, data, form=True)
 
 
 def store_case(session: Session, actor: Actor, case_id: int | None, data: CaseData) -> LoadedCase:
     """Register or update; a registration or an edit may reveal a conflict (the badge)."""
     if case_id is None:
-        case = cases.create_case(session, actor, data)
+        case = cases.create_case(session, actor, data, form=True)
     else:
-        case = cases.update_case(session, actor, case_id, data)
+        case = cases.update_case(session, actor, case_id, data, form=True)
     return _loaded(session, case)
 
 
 def close_case(
     session: Session, actor: Actor, case_id: int, day: date, reason: CloseReason
 ) -> Status:
-    case = cases.close_case(session, actor, case_id, day, reason)
+    case = cases.close_case(session, actor, case_id, day, reason, form=True)
     return case.closed, case.close_reason
 
 
