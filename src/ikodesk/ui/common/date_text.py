@@ -76,7 +76,9 @@ def read_day(text: str, today: date, translate: Translate = dutch) -> DayReading
 
 
 def _checked(year: int, month: int, day: int, translate: Translate) -> DayReading:
-    if year < 1 or not 1 <= month <= 12:
+    if year < 1:
+        return DayReading(problem=translate("DateField", "jaar 0 bestaat niet"))
+    if not 1 <= month <= 12:
         return DayReading(
             problem=translate("DateField", "maand {0} bestaat niet (1 tot en met 12)").format(month)
         )

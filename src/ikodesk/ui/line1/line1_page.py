@@ -278,6 +278,11 @@ class Line1Page(QWidget):
             if key in fields and self.errors.text(key)
         }
         self.errors.put(grouped)
+        if not grouped and self.status.text() == self._refused_text():
+            self.status.clear()
+
+    def _refused_text(self) -> str:
+        return self.tr("Niet opgeslagen: vul aan wat rood is gemarkeerd.")
 
     def _problems(self, commit: bool = True) -> list[FieldProblem]:
         if commit:
@@ -287,7 +292,9 @@ class Line1Page(QWidget):
         if country_problem is not None:
             problems.append(FieldProblem("country", country_problem))
         note = self.note.text().strip() or None
-        for p in line1_rules(self.person(), self.country.iso2(), note):
+        # A destination typed but not (yet) one country is the country field's problem.
+        destination = self.country.iso2() or self.country.edit.text().strip() or None
+        for p in line1_rules(self.person(), destination, note):
             # "a name, a destination or a note": said at the name, the first of the three.
             field = "requester.last_name" if p.field == "note" else p.field
             problems.append(FieldProblem(field, p.message))
@@ -296,9 +303,7 @@ class Line1Page(QWidget):
     def _refuse(self, problems: list[FieldProblem]) -> None:
         other = self.errors.show(problems)
         self.status.setStyleSheet("color: #b00020;")
-        self.status.setText(
-            " ".join([self.tr("Niet opgeslagen: vul aan wat rood is gemarkeerd."), *other])
-        )
+        self.status.setText(" ".join([self._refused_text(), *other]))
         self.errors.focus_first()
 
     def submit(self) -> None:
