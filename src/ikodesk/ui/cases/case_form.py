@@ -51,7 +51,7 @@ from ikodesk.ui.common.messages import service_text, show_error, user_message
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
-VALIDATE_DELAY_MS = 500
+VALIDATE_DELAY_MS = 300
 OK_STYLE = "color: #1d5e20;"
 
 
