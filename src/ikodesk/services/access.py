@@ -81,9 +81,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONTACT_CREATE,
             Action.CASE_LIST,
             Action.CASE_SEARCH,
+            Action.FAMILY_CHECK,
         }
     ),
-    Role.JURIST: frozenset({*CASE_ACTIONS, Action.CASE_LIST, Action.CASE_SEARCH}),
+    Role.JURIST: frozenset(
+        {*CASE_ACTIONS, Action.CASE_LIST, Action.CASE_SEARCH, Action.FAMILY_CHECK}
+    ),
     # The bureau sees of the centre's cases only the basic facts of a linked
     # case, never its people, contacts or notes.
     Role.MEDIATION: frozenset(
@@ -130,6 +133,8 @@ _UNAUDITED_WHEN_ALLOWED = frozenset(
         Action.CASE_SEARCH,
         Action.CASE_CREATE,
         Action.IMPORT,
+        # Audited by the check itself, with what it answered (services.conflicts.typing).
+        Action.FAMILY_CHECK,
     }
 )
 _OBJECT_TYPE: dict[Action, str] = {
@@ -148,6 +153,7 @@ _OBJECT_TYPE: dict[Action, str] = {
     Action.CONFLICTS_REVIEW: "conflict",
     Action.CASE_LIST: "case",
     Action.CASE_SEARCH: "search",
+    Action.FAMILY_CHECK: "case",
 }
 
 WALL_MESSAGE = QT_TRANSLATE_NOOP(

@@ -127,6 +127,16 @@ def get_case(
     return case
 
 
+def walled_for(session: Session, actor: Actor, case_id: int) -> bool:
+    """Whether this case is behind a conflict wall for `actor` (a question, not audited).
+
+    A window showing the case asks it when walls may have moved, and closes.
+    """
+    if actor.user_id is None:
+        return False
+    return access.is_walled(session, actor.user_id, case_id)
+
+
 def case_id_of(session: Session, ref: str) -> int:
     """The id of the case with this reference (references are not secret)."""
     case_id = session.scalar(select(Case.id).where(Case.ref == ref.strip()))

@@ -260,6 +260,8 @@ class MainWindow(QMainWindow):
         window = CaseWindow(self.ctx, case_id, parent=self)
         window.present_requested.connect(lambda w=window: self.present(w))
         window.saved.connect(self._case_saved)
+        window.open_case_requested.connect(self.open_case)
+        window.walled.connect(self._case_walled)
         window.destroyed.connect(lambda _obj=None, w=window: self._forget_window(w))
         self.case_windows.setdefault(case_id, []).append(window)
         window.show_when_loaded()  # a refused case: a message, no window
@@ -282,6 +284,11 @@ class MainWindow(QMainWindow):
                 windows.remove(window)
                 if not windows:
                     del self.case_windows[key]
+
+    def _case_walled(self, message: str) -> None:
+        """A case window closed because its case is now walled for this user: say why."""
+        self.show_status(message)
+        self.walled_box = inform(self, self.tr("Zaak afgeschermd"), message)
 
     def _case_saved(self, case_id: int) -> None:
         for key, windows in list(self.case_windows.items()):

@@ -21,15 +21,12 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidg
 from ikodesk.errors import HandlerWalled, ValidationError
 from ikodesk.models.enums import (
     CloseReason,
-    Direction,
-    ParentRelation,
     RequesterKind,
-    Taker,
-    line_of,
 )
 from ikodesk.services.case_facets import HandlerChoice
-from ikodesk.services.validation import CaseData, FieldProblem, code_rule
-from ikodesk.ui.cases import case_jobs
+from ikodesk.services.validation import CaseData, FieldProblem
+from ikodesk.ui.cases import case_actions, case_jobs
+from ikodesk.ui.cases.case_guard import FamilyNoticeBar, FamilyWatch, WallWatch
 from ikodesk.ui.cases.case_jobs import LoadedCase
 from ikodesk.ui.cases.case_problems import CaseProblems
 from ikodesk.ui.cases.case_sections import (
@@ -44,7 +41,6 @@ from ikodesk.ui.cases.case_status import case_status_text
 from ikodesk.ui.cases.close_dialog import CloseDialog
 from ikodesk.ui.cases.contacts import ContactDialog, ContactsPanel
 from ikodesk.ui.common.changes import CASES
-from ikodesk.ui.common.combos import enum_value
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE
 from ikodesk.ui.common.messages import service_text, show_error, user_message
@@ -62,6 +58,10 @@ class CaseWindow(EditorWindow):
     loaded = Signal()
     validated = Signal(list)  # the problems shown
     present_requested = Signal()  # loaded and allowed: the main window shows it
+    open_case_requested = Signal(int)  # the person's earlier case (the typing check)
+    walled = Signal(str)  # the case is now walled for this user: why the window closed
+    close_dialog: CloseDialog
+    contact_dialog: ContactDialog | None
 
     def __init__(
         self,
@@ -173,9 +173,22 @@ class CaseWindow(EditorWindow):
         self.message = QLabel()
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
+        # The typing check's notice (ui.cases.case_guard), between the message and the form.
+        self.family_bar = FamilyNoticeBar()
+        self.family_bar.open_requested.connect(self.open_case_requested)
+        self.family = FamilyWatch(
+            ctx, self.family_bar, self._family_record, self._exclude_handlers, self
+        )
+        # A handler chosen instead of an excluded one: the mark goes at once.
+        self.handler.currentIndexChanged.connect(
+            lambda: self._exclude_handlers(self.family.notice.excluded_handlers)
+        )
+        self.wall_watch = WallWatch(ctx, self, lambda: self.case_id)
+        self.wall_watch.walled.connect(self._walled_now)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.message)
+        layout.addWidget(self.family_bar)
         layout.addWidget(splitter, 1)
         self.message.hide()
 
@@ -300,6 +313,13 @@ class CaseWindow(EditorWindow):
             self._update_header()
         if self._live_validation:
             self._validate_timer.start()
+        self.family.schedule()
+
+    def _family_record(self) -> tuple[CaseData | None, int | None]:
+        """The record as typed, for the typing check (None while loading or saving)."""
+        if self._loading:
+            return None, self.case_id
+        return self.collect()[0], self.case_id
 
     def _update_header(self) -> None:
         is_new = self.case_id is None
@@ -322,44 +342,7 @@ class CaseWindow(EditorWindow):
         self.message.show()
 
     # -- collecting and validating ---------------------------------------------------------
-    def collect(self) -> tuple[CaseData, list[FieldProblem]]:
-        """The form as a case record, and the problems found before asking the services."""
-        problems: list[FieldProblem] = []
-
-        requester = self.requester.read(problems)
-        other = self.other_parent.read(problems)
-        children, child_problems = self.children_editor.model.child_records()
-        problems += child_problems
-        country_problem = self.country.problem()
-        if country_problem is not None:
-            problems.append(FieldProblem("country", country_problem))
-        opened = self.opened.reading()
-        if opened.problem is not None or opened.day is None:
-            problems.insert(
-                0, FieldProblem("opened", opened.problem or self.tr("verplicht: de openingsdatum"))
-            )
-        code = self.case_section.current_code()
-        rule = code_rule(code)
-        data = CaseData(
-            ref=self.ref,
-            line=line_of(code),
-            code=code,
-            # While the opening date is no date the services check against today; the
-            # form shows its own problem at the field and saves nothing.
-            opened=opened.day or date.today(),
-            handler=self.handler.currentData() or "",
-            requester=requester,
-            closed=self._closed,
-            close_reason=self._close_reason,
-            other_parent=other,
-            children=children,
-            country=self.country.iso2(),
-            direction=enum_value(self.direction, Direction) if rule.directions else None,
-            taker=enum_value(self.taker, Taker) if rule.takers else None,
-            mover=enum_value(self.mover, ParentRelation) if rule.movers else None,
-            summary=self.summary.toPlainText().strip() or None,
-        )
-        return data, problems
+    collect = case_actions.collect
 
     def validate(self, then_save: bool = False) -> None:
         data, local = self.collect()
@@ -433,6 +416,18 @@ class CaseWindow(EditorWindow):
         self.ctx.worker.session(job, done, self._save_failed, owner=self, changes=CASES)
 
     def _stored(self, loaded: LoadedCase) -> None:
+        if loaded.walled:
+            # Handed over to a colleague on the other side of the family: saved, and
+            # from now on behind the wall for this user.
+            self.case_id, self.ref = loaded.id, loaded.ref
+            self.saved.emit(loaded.id)
+            self.close_walled(
+                self.tr(
+                    "Opgeslagen als {0} en overgedragen. Deze zaak is voor u afgeschermd: u "
+                    "staat aan de andere kant van deze familie. Het venster is gesloten."
+                ).format(loaded.ref)
+            )
+            return
         self._saving = False
         self.save_button.setEnabled(True)
         self.case_id = loaded.id
@@ -467,54 +462,17 @@ class CaseWindow(EditorWindow):
             return
         self._say(message)
 
-    # -- closing and reopening the case -----------------------------------------------
-    def close_case(self) -> None:
-        if self.case_id is None:
-            return
-        if self._dirty:
-            self._say(self.tr("Sla eerst de wijzigingen op (Ctrl+S)."))
-            return
-        dialog = CloseDialog(self.opened_day() or date.today(), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._do_close(*dialog.values()))
-        dialog.open()
-        self.close_dialog = dialog
-
-    def _do_close(self, day: date, reason: CloseReason) -> None:
-        actor, case_id = self.ctx.actor, self.case_id
-        assert case_id is not None
-        self._change(
-            lambda s: case_jobs.close_case(s, actor, case_id, day, reason), self._status_changed
-        )
-
-    def reopen_case(self) -> None:
-        actor, case_id = self.ctx.actor, self.case_id
-        if case_id is None:
-            return
-        self._change(lambda s: case_jobs.reopen_case(s, actor, case_id), self._status_changed)
-
-    def _status_changed(self, status: case_jobs.Status) -> None:
-        self._closed, self._close_reason = status
-        self._update_header()
-        if self.case_id is not None:
-            self.saved.emit(self.case_id)
-
-    # -- contact moments --------------------------------------------------------------------
-    def new_contact_when_loaded(self) -> None:
-        if self._loading:
-            self._contact_pending = True
-        else:
-            self.new_contact()
-
-    def new_contact(self) -> ContactDialog | None:
-        if self.case_id is None or self.ref is None:
-            return None
-        kind = RequesterKind(self.req_kind.currentData())
-        dialog = self.contacts_panel.new_contact(
-            self.ctx, self.case_id, self.ref, kind, self, self.opened_day()
-        )
-        self.contact_dialog = dialog
-        return dialog
+    # -- actions, the typing check, walls (ui.cases.case_actions) -------------------------
+    close_case = case_actions.close_case
+    _do_close = case_actions._do_close
+    reopen_case = case_actions.reopen_case
+    _status_changed = case_actions._status_changed
+    new_contact_when_loaded = case_actions.new_contact_when_loaded
+    new_contact = case_actions.new_contact
+    _exclude_handlers = case_actions._exclude_handlers
+    close_walled = case_actions.close_walled
+    _walled_now = case_actions._walled_now
+    _forget_personal_data = case_actions._forget_personal_data
 
     # -- closing the window --------------------------------------------------------------
     def unsaved_question(self) -> str:

@@ -32,6 +32,9 @@ class LoadedCase:
     data: CaseData
     contacts: list[ContactRow]
     conflict: bool = False  # in a conflict pair: the badge
+    # Saved, and now behind a wall for the one who saved it (handed over to the other
+    # side's colleague): `data` holds no personal data, the window closes.
+    walled: bool = False
 
 
 def _loaded(session: Session, case: Case) -> LoadedCase:
@@ -68,6 +71,9 @@ def store_case(session: Session, actor: Actor, case_id: int | None, data: CaseDa
         case = cases.create_case(session, actor, data, form=True)
     else:
         case = cases.update_case(session, actor, case_id, data, form=True)
+    if cases.walled_for(session, actor, case.id):
+        blank = CaseData(case.ref, case.line, case.code, case.opened, "", PersonData())
+        return LoadedCase(case.id, case.ref, blank, [], conflict=True, walled=True)
     return _loaded(session, case)
 
 

@@ -120,13 +120,34 @@ class CaseSection(QGroupBox):
 
     def set_handlers(self, handlers: list[HandlerChoice], current: str) -> None:
         """The active handlers to choose from, and the current one even when inactive."""
+        self._handlers = handlers
+        self._current = current
+        self._excluded: frozenset[str] = frozenset()
+        self._fill_handlers(current)
+
+    def exclude_handlers(self, excluded: frozenset[str]) -> bool:
+        """Leave out who stands on the other side of this family (the typing check).
+
+        True when the chosen handler is one of them: then nobody is chosen and the
+        user must pick another (the list starts with an empty choice).
+        """
+        if excluded == getattr(self, "_excluded", frozenset()):
+            return self.handler.currentData() is None and bool(excluded)
+        current = self.handler.currentData() or self._current
+        self._excluded = excluded
+        self._fill_handlers(current)
+        return current in excluded
+
+    def _fill_handlers(self, current: str) -> None:
         self.handler.blockSignals(True)
         self.handler.clear()
-        for h in handlers:
-            if h.active or h.username == current:
+        if current in self._excluded:
+            self.handler.addItem(self.tr("— kies een andere behandelaar —"), None)
+        for h in self._handlers:
+            if (h.active or h.username == current) and h.username not in self._excluded:
                 text = f"{h.username} — {h.name}" if h.name else h.username
                 self.handler.addItem(text, h.username)
-        select_data(self.handler, current)
+        select_data(self.handler, None if current in self._excluded else current)
         self.handler.blockSignals(False)
 
     def fill(self, d: CaseData) -> None:
