@@ -23,6 +23,7 @@ from tests.support import family as F
 from tests.support import records as R
 
 MOTHER = F.MOTHER_REF  # Anna Kowalska, left behind; jdevries handles it
+FATHER_NAMELESS = {"kind": "parent", "relation": "father"}
 
 
 @pytest.fixture
