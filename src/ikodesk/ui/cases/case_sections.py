@@ -94,7 +94,7 @@ class CaseSection(QGroupBox):
         self.code = combo("code", [(enum_label(c), c.value) for c in codes])
         self.code.setMaxVisibleItems(len(codes))
         self.opened = DateField(limits=OPENING_DATES)
-        self.opened.setObjectName("opened")
+        self.opened.set_name("opened")
         self.opened.set_value(date.today())
         self.handler = QComboBox()
         self.handler.setObjectName("handler")

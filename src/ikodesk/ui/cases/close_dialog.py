@@ -21,7 +21,7 @@ class CloseDialog(QDialog):
         form = QFormLayout(self)
         limits = DayRange(opened, latest_today=True, earliest_what=self.tr("de openingsdatum"))
         self.day = DateField(limits=limits)
-        self.day.setObjectName("closeDate")
+        self.day.set_name("closeDate")
         self.day.set_value(date.today())
         self.error = QLabel()
         self.error.setObjectName("error:closed")
@@ -36,7 +36,7 @@ class CloseDialog(QDialog):
         ok = buttons.addButton(self.tr("Zaak &sluiten"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setDefault(True)
         buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self.close_if_valid)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.day.problem_changed.connect(self._show_problem)
@@ -47,14 +47,14 @@ class CloseDialog(QDialog):
         self.error.setVisible(bool(text))
         set_marked(self.day, bool(text))
 
-    def accept(self) -> None:
+    def close_if_valid(self) -> None:
         """Only a readable, plausible closing date closes the case."""
         reading = self.day.reading()
         if reading.day is None:
             self._show_problem(reading.problem or self.tr("verplicht: de sluitdatum"))
             self.day.setFocus()
             return
-        super().accept()
+        self.accept()
 
     def values(self) -> tuple[date, CloseReason]:
         day = self.day.reading().day

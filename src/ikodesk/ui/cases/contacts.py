@@ -198,7 +198,7 @@ class ContactDialog(QDialog):
         form = QFormLayout()
         limits = DayRange(opened, latest_today=True, earliest_what=self.tr("de openingsdatum"))
         self.at_date = DateField(limits=limits)
-        self.at_date.setObjectName("contactDate")
+        self.at_date.set_name("contactDate")
         self.at_date.set_value(date.today())
         self.at_time = QTimeEdit(QTime.currentTime())
         self.at_time.setObjectName("contactTime")

@@ -76,8 +76,9 @@ class DateField(QWidget):
         self.edit.editingFinished.connect(self._finished)
 
     # -- names: the line edit carries the name (the keyboard and the tests find it) ------
-    def setObjectName(self, name: str) -> None:
-        super().setObjectName(f"{name}Field")
+    def set_name(self, name: str) -> None:
+        """Name the field: its line edit gets `name`, the frame `name` + "Field"."""
+        self.setObjectName(f"{name}Field")
         self.edit.setObjectName(name)
 
     # -- reading -----------------------------------------------------------------------

@@ -69,7 +69,7 @@ class PersonFields:
         self.last = QLineEdit()
         self.last.setObjectName(f"{name}LastName")
         self.birth = DateField(limits=BIRTH_DATES)
-        self.birth.setObjectName(f"{name}BirthDate")
+        self.birth.set_name(f"{name}BirthDate")
         self.country = country
         self.phone: QLineEdit | None = None
         self.email: QLineEdit | None = None

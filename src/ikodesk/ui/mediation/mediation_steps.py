@@ -115,7 +115,7 @@ class StepDialog(SubmitDialog):
     def date_field(self, name: str) -> DateField:
         """The date field of a step (the forms' date field, with the step's range)."""
         field = DateField(limits=self.step_dates())
-        field.setObjectName(name)
+        field.set_name(name)
         return field
 
     def day(self, widget: DateField, field: str, required: bool = True) -> date | None:

@@ -121,7 +121,7 @@ class RequestSection(QGroupBox):
             ],
         )
         self.requested = DateField(limits=REQUEST_DATES)
-        self.requested.setObjectName("requested")
+        self.requested.set_name("requested")
         self.referred_by = choice_combo(
             "referredBy", [(enum_label(r), r.value) for r in ReferredBy]
         )
