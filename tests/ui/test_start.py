@@ -85,6 +85,8 @@ def test_first_run_wizard_creates_a_keyring_database_and_its_admin(
     assert len(keymod.parse_recovery_key(recovery)) == 32
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert not finish.isEnabled()  # the recovery key must be confirmed as saved
+    # The last page has the focus where the one thing left to do is (issue #15, point 10).
+    assert wizard.focusWidget() is wizard.recovery_page.confirm
     qtbot.keyClick(wizard.recovery_page.confirm, Qt.Key.Key_Space)
     assert wizard.recovery_page.confirm.isChecked() and finish.isEnabled()
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)

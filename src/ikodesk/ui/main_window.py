@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
             search = self._action(self.tr("&Zoeken"), self.focus_search, SHORTCUTS_SEARCH)
             file_menu.addAction(search)
         file_menu.addSeparator()
-        file_menu.addAction(self._action(self.tr("&Vergrendelen"), self.lock, (SHORTCUT_LOCK,)))
+        file_menu.addAction(self._action(self.tr("&Vergrendelen"), self.lock_now, (SHORTCUT_LOCK,)))
         file_menu.addAction(self._action(self.tr("&Afmelden"), self.request_logout))
         file_menu.addAction(
             self._action(self.tr("A&fsluiten"), self.close, (QKeySequence("Ctrl+Q"),))
@@ -345,9 +345,14 @@ class MainWindow(QMainWindow):
         )
 
     # -- locking ------------------------------------------------------------------------
-    def lock(self) -> None:
+    def lock_now(self) -> None:
+        """Ctrl+L: locked on purpose (the lock screen says so, not "idle")."""
+        self.lock(manual=True)
+
+    def lock(self, manual: bool = False) -> None:
         if self.locked:
             return
+        self.lock_screen.show_reason(manual=manual)
         self.locked = True
         self.idle.stop()
         # Hide every other window (case windows, dialogs) without closing it: input stays.
@@ -383,6 +388,7 @@ class MainWindow(QMainWindow):
 
     def unlock_done(self) -> None:
         self.locked = False
+        self.lock_screen.unlocked()
         self.outer.setCurrentWidget(self.content)
         self.menuBar().setEnabled(True)
         for w in self._hidden_on_lock:
