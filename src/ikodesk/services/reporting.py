@@ -32,6 +32,8 @@ from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, files
 
 Progress = Callable[[int, int], None]
+# Of a report's progress (0-100): computing the figures takes this share, the PDF the rest.
+FIGURES_SHARE = 30
 
 
 class ReportKind(StrEnum):
@@ -91,11 +93,24 @@ def make_report(
     """Require and audit REPORT_PRINT, compute the figures, then build the PDF at `target`.
 
     AccessDenied is raised before any figure is computed or any file written.
+    `progress(done, 100)` moves from the first step: 1 when the figures are being
+    computed, FIGURES_SHARE when they are, then the builder's own steps up to 100.
     """
     with db.session() as session:
         access.require(session, actor, Action.REPORT_PRINT, detail=f"{REPORT_NAMES[kind]} {year}")
+        if progress is not None:
+            progress(1, 100)
         data = figures.report_figures(session, actor, year, compare)
-    built = build(data, target, progress=progress)
+    if progress is None:
+        built = build(data, target)
+    else:
+        report = progress  # (a name mypy keeps narrowed inside the function below)
+        report(FIGURES_SHARE, 100)
+
+        def building(done: int, total: int) -> None:
+            report(FIGURES_SHARE + done * (100 - FIGURES_SHARE) // max(total, 1), 100)
+
+        built = build(data, target, progress=building)
     return MadeReport(built.path, built.pages)
 
 
