@@ -20,6 +20,9 @@ class Country(Base):
     # Entry into force for that state; NULL with hague_party means "party, date unknown".
     hague_entry_into_force: Mapped[date | None] = mapped_column(Date, default=None)
     eu_member: Mapped[bool] = mapped_column(Boolean)
+    # Where the facts come from: the reference file's note, then the administrator's note
+    # with each change (issue #15, point 9; every change is also in the audit log).
+    source_note: Mapped[str | None] = mapped_column(String(500), default=None)
 
     def hague_party_on(self, day: date) -> bool:
         """Party to the 1980 Convention on `day` (entry into force on or before it).

@@ -96,6 +96,7 @@ class CountryInfo:
     hague_party: bool
     hague_since: date | None
     eu_member: bool
+    source_note: str | None = None  # where the facts come from (Beheer shows it)
 
     def hague_party_on(self, day: date) -> bool:
         # The same rule as models.Country.hague_party_on, on the cached copy.
@@ -133,7 +134,13 @@ def load_database_facts(db: Database) -> DatabaseFacts:
     with db.session() as s:
         every = [
             CountryInfo(
-                c.iso2, c.name_nl, c.name_en, c.hague_party, c.hague_entry_into_force, c.eu_member
+                c.iso2,
+                c.name_nl,
+                c.name_en,
+                c.hague_party,
+                c.hague_entry_into_force,
+                c.eu_member,
+                c.source_note,
             )
             for c in reference.countries(s)
         ]
