@@ -29,8 +29,10 @@ from ikodesk.services.demo_tables import (
     LAST,
     LINE1_CONTACTS_PER_CASE,
     LINE1_PER_YEAR,
+    LINE1_SUMMARIES,
     LINE2_2024,
     LINE2_CONTACTS_PER_CASE,
+    LINE2_SUMMARIES,
     MEDIATORS,
     ORG_TYPES,
     ORIGIN_OF_COUNTRY,
@@ -58,6 +60,10 @@ class DemoGenerator:
 
     def __init__(self, seed: int = 2024, scale: float = 1.0, until: date | None = None) -> None:
         self.rng = random.Random(seed)
+        # Texts and names that only make the demo look real (contact summaries, the
+        # people of a mediation) come from a generator of their own: the cases, dates
+        # and counts stay those of `rng`, and so do the figures.
+        self.texts = random.Random(seed * 7919 + 15)
         self.scale = scale
         self.until = until
         self.conflict_pairs = 0
@@ -138,12 +144,16 @@ class DemoGenerator:
         rng = self.rng
         seq = {1: 0, 2: 0}
         line1 = round(LINE1_PER_YEAR * self.scale)
+        calls: list[tuple[date, list[dict[str, Any]]]] = []
         for _ in range(line1):
             opened = self._day_in(year)
             if opened is None:
                 continue
+            calls.append((opened, self._line1_case("", opened)))
+        # Numbered in the order they came in: the Line 1 lists read in date order.
+        for opened, records in sorted(calls, key=lambda c: c[0]):
             seq[1] += 1
-            yield from self._line1_case(f"{year}-L1-{seq[1]:05d}", opened)
+            yield from _numbered(records, f"{year}-L1-{seq[1]:05d}")
         for code, (parents, third) in LINE2_2024.items():
             for is_parent, count in ((True, parents), (False, third)):
                 for _ in range(round(count * self.scale)):
@@ -191,6 +201,11 @@ class DemoGenerator:
                 "handler": rng.choice(handlers),
                 "minutes": rng.choice([5, 10, 10, 15, 20, 30, 45]),
             }
+            if self.texts.random() < 0.85:
+                line1 = ref == "" or "-L1-" in ref
+                contact["summary"] = self.texts.choice(
+                    LINE1_SUMMARIES if line1 else LINE2_SUMMARIES
+                )
             out.append(contact)
         return out
 
@@ -391,6 +406,30 @@ class DemoGenerator:
         mirrored["children"] = kids
         return [mirrored, *self._contacts(ref, opened, None, 2, "parent", [mirrored["handler"]])]
 
+    def _mediation_people(self, med: dict[str, Any], requested: date) -> None:
+        """The parents (in `x.parents`, as exports carry them) and the children's names."""
+        texts = self.texts
+        origin = texts.choice(["nl", "nl", "pl", "tr", "ma", "other"])
+        family = texts.choice(LAST[origin])
+        country = {"pl": "PL", "tr": "TR", "ma": "MA"}.get(origin, "NL")
+        parents = []
+        for relation, names in (("mother", FIRST_F), ("father", FIRST_M)):
+            parent: dict[str, Any] = {
+                "relation": relation,
+                "first_name": texts.choice(names[origin]),
+                "last_name": family if relation == "father" else texts.choice(LAST[origin]),
+                "country": "NL" if relation == "mother" else country,
+            }
+            if texts.random() < 0.7:
+                age = texts.randint(26, 48)
+                parent["birth_date"] = (requested - timedelta(days=age * 365 + 100)).isoformat()
+            parents.append(parent)
+        med["x"] = {"parents": parents}
+        names = texts.sample(FIRST_F[origin] + FIRST_M[origin], len(med["children"]))
+        for child, first in zip(med["children"], names, strict=True):
+            child["first_name"] = first  # siblings have names of their own
+            child["last_name"] = family
+
     def _mediations(self, year: int) -> Iterator[dict[str, Any]]:
         rng = self.rng
         n = 0
@@ -417,6 +456,7 @@ class DemoGenerator:
                         for _ in range(rng.choice([1, 1, 2, 3]))
                     ],
                 }
+                self._mediation_people(med, requested)
                 p_start = 11 / 21 if kind == "iko" else 15 / 17
                 if rng.random() > p_start:
                     med.update(
@@ -467,6 +507,13 @@ class DemoGenerator:
                             {"date": day.isoformat(), "children": rng.randint(1, heard)}
                         ]
                 yield med
+
+
+def _numbered(records: list[dict[str, Any]], ref: str) -> list[dict[str, Any]]:
+    """A case and its contact moments with their reference."""
+    for record in records:
+        record["ref" if record["type"] == "case" else "case"] = ref
+    return records
 
 
 def populate(

@@ -71,14 +71,14 @@ def register_line1(
 def recent_registrations(
     session: Session, actor: Actor, limit: int = RECENT_LIMIT
 ) -> list[CaseRow]:
-    """The Line 1 cases this user registered last, newest first."""
+    """The Line 1 cases this user registered last, newest first (by date, then number)."""
     if actor.user_id is None:
         return []
     ids = list(
         session.scalars(
             select(Case.id)
             .where(Case.line == 1, Case.handler_id == actor.user_id)
-            .order_by(Case.id.desc())
+            .order_by(Case.opened.desc(), Case.id.desc())
             .limit(limit)
         )
     )
