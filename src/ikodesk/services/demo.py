@@ -151,7 +151,7 @@ class DemoGenerator:
                 continue
             calls.append((opened, self._line1_case("", opened)))
         # Numbered in the order they came in: the Line 1 lists read in date order.
-        for opened, records in sorted(calls, key=lambda c: c[0]):
+        for _opened, records in sorted(calls, key=lambda c: c[0]):
             seq[1] += 1
             yield from _numbered(records, f"{year}-L1-{seq[1]:05d}")
         for code, (parents, third) in LINE2_2024.items():
