@@ -233,6 +233,7 @@ def test_demo_database_is_created_in_the_background_then_login(
     controller.start()
     login = _wait_for(qtbot, controller, LoginDialog)
     assert isinstance(login, LoginDialog)
+    qtbot.waitUntil(lambda: not login.is_preparing(), timeout=20_000)  # issue #15, point 7
     with qtbot.waitSignal(controller.logged_in, timeout=20_000) as blocker:
         _login(qtbot, login, "tmeijer", demo.DEMO_PASSWORD)
     window = blocker.args[0]
