@@ -17,12 +17,14 @@ from ikodesk.storage import Database
 A = Action
 DOSSIER = {A.CASE_READ, A.CASE_CREATE, A.CASE_UPDATE, A.CASE_PRINT, A.CONTACT_CREATE}
 LISTS = {A.CASE_LIST, A.CASE_SEARCH}
+# Whoever registers cases is told, while typing, of a family the centre knows (issue #15).
+TYPING = {A.FAMILY_CHECK}
 
 # The policy as the issue states it, written out independently of access.ROLE_ACTIONS.
 EXPECTED: dict[Role, set[Action]] = {
-    Role.STUDENT: DOSSIER | LISTS,  # no export of dossiers
+    Role.STUDENT: DOSSIER | LISTS | TYPING,  # no export of dossiers
     # Jurists list the clocks of their own cases (walls apply), management counts them.
-    Role.JURIST: DOSSIER | LISTS | {A.CASE_EXPORT, A.DEADLINES_VIEW},
+    Role.JURIST: DOSSIER | LISTS | TYPING | {A.CASE_EXPORT, A.DEADLINES_VIEW},
     # The bureau: mediation records, the pool's caseload, a linked case's basic facts.
     Role.MEDIATION: {A.MEDIATION_READ, A.MEDIATION_WRITE, A.MEDIATION_AGGREGATE, A.CASE_FACTS},
     # Managers also freeze a year's figures and write the report's chapters (issue #14).

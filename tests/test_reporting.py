@@ -78,6 +78,36 @@ def test_a_report_is_audited_and_built_from_the_figures(
     assert {e[1] for e in _entries(walled, "figures.view")} == {"allowed"}
 
 
+def test_a_report_shows_progress_from_the_first_step(
+    walled: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #15, point 8: the bar moves before the figures are computed, never back."""
+    seen: list[tuple[str, int]] = []
+    computing = reporting.figures.report_figures
+
+    def figures_traced(*args: Any) -> Any:
+        seen.append(("figures", -1))
+        return computing(*args)
+
+    monkeypatch.setattr(reporting.figures, "report_figures", figures_traced)
+    reporting.make_report(
+        walled,
+        F.actor(walled, "beheer"),
+        ReportKind.ANNUAL,
+        2024,
+        None,
+        tmp_path / "r.pdf",
+        build=BUILDERS[ReportKind.ANNUAL],
+        progress=lambda done, total: seen.append(("progress", done * 100 // total)),
+    )
+    assert seen[0] == ("progress", 1)  # before the figures, which take seconds
+    assert seen[1] == ("figures", -1)
+    assert seen[2] == ("progress", reporting.FIGURES_SHARE)
+    values = [v for what, v in seen if what == "progress"]
+    assert values == sorted(values) and values[-1] == 100
+    assert len(values) > 5  # steps while the PDF is made, not one jump
+
+
 def test_the_dossier_is_printed_through_the_policy(walled: Database, tmp_path: Path) -> None:
     user = F.actor(walled, "jdevries")
     path = reporting.print_dossier(walled, user, F.MOTHER_REF, tmp_path / "d.pdf", render=DOSSIER)

@@ -121,6 +121,7 @@ def test_handler_choices_and_years(db: Database, people: dict[str, Actor]) -> No
                 caller=PersonData(relation="mother"),
                 channel=Channel.PHONE,
                 at=day,
+                note="Vraag over een reis",
             )
     with db.session() as s:
         assert case_facets.case_years(s, people["jdevries"]) == [2025, 2024, 2023, 2022]

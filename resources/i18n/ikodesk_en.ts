@@ -2,134 +2,169 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="123"/>
+        <source>CaseListModel</source>
+        <comment>hoofdbetrokkene</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="124"/>
+        <source>CaseListModel</source>
+        <comment>andere ouder</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="125"/>
+        <source>CaseListModel</source>
+        <comment>kind</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="128"/>
+        <source>CaseListModel</source>
+        <comment>voornaam</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="129"/>
+        <source>CaseListModel</source>
+        <comment>achternaam</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="130"/>
+        <source>CaseListModel</source>
+        <comment>organisatie</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="135"/>
+        <source>CaseListModel</source>
+        <comment>referentie</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="178"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="153"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="194"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="169"/>
         <source>Gebruiker &amp;toevoegen…</source>
         <translation>&amp;Add user…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="196"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="171"/>
         <source>(De)&amp;activeren</source>
         <translation>(De)&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="198"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="173"/>
         <source>&amp;Wachtwoord opnieuw instellen…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="179"/>
         <source>&amp;Rol wijzigen</source>
         <translation>Change &amp;role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="210"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="185"/>
         <source>&amp;Vrijgeven</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="212"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="187"/>
         <source>Een vergrendeld account weer laten inloggen</source>
         <translation>Let a locked account log in again</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="221"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="196"/>
         <source>&amp;Gebruikers en rollen</source>
         <translation>&amp;Users and roles</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="228"/>
-        <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages.</source>
-        <translation>Countries with their status under the 1980 Hague Child Abduction Convention and the date of entry into force with the Netherlands. These data decide the Hague indication in cases and reports.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="237"/>
-        <source>filter op naam of ISO-code</source>
-        <translation>filter by name or ISO code</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="245"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="204"/>
         <source>&amp;Referentiegegevens</source>
         <translation>&amp;Reference data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="255"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="214"/>
         <source>&amp;Database en back-up</source>
         <translation>&amp;Database and backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="263"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="222"/>
         <source>&amp;Conflictzaken</source>
         <translation>&amp;Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="266"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="225"/>
         <source>A&amp;uditlog</source>
         <translation>&amp;Audit log</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="299"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="258"/>
         <source>Gebruikers</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="299"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="258"/>
         <source>Kies eerst een gebruiker in de lijst.</source>
         <translation>First choose a user in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="328"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="287"/>
         <source>Gebruiker {0} toegevoegd.</source>
         <translation>User {0} added.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="365"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="324"/>
         <source>Nieuw wachtwoord ingesteld voor {0}.</source>
         <translation>New password set for {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="390"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="349"/>
         <source>{0} is {1}.</source>
         <translation>{0} is {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="391"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="350"/>
         <source>geactiveerd</source>
         <translation>activated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="391"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="350"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="396"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="355"/>
         <source>{0} weer activeren?</source>
         <translation>Activate {0} again?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="398"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="357"/>
         <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
         <translation>Deactivate {0}? They will no longer be able to log in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="402"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="361"/>
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="414"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="373"/>
         <source>{0} kan weer inloggen.</source>
         <translation>{0} can log in again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="424"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="383"/>
         <source>{0} heeft nu de rol {1}.</source>
         <translation>{0} now has the role {1}.</translation>
     </message>
@@ -444,17 +479,17 @@
 <context>
     <name>CaseHeader</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="63"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="66"/>
         <source>Zaak &amp;sluiten…</source>
         <translation>&amp;Close case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="66"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="68"/>
         <source>&amp;Heropenen</source>
         <translation>&amp;Reopen</translation>
     </message>
@@ -492,57 +527,62 @@
         <translation>Requester</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="62"/>
+        <source>Gevonden in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="63"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="62"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="64"/>
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="67"/>
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="70"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="72"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="82"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="84"/>
         <source>conflict</source>
         <translation>conflict</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="378"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="405"/>
         <source>Op deze kolom kan niet worden gesorteerd.</source>
         <translation>This column cannot be sorted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="407"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="434"/>
         <source>(niet meer beschikbaar)</source>
         <translation>(no longer available)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="163"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="190"/>
         <source>Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).</source>
         <translation>Walled dossier: you cannot view this dossier (conflict case).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="89"/>
         <source>afgeschermd dossier</source>
         <translation>walled dossier</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="108"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="112"/>
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="109"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="113"/>
         <source>gesloten {0}</source>
         <translation>closed {0}</translation>
     </message>
@@ -550,7 +590,7 @@
 <context>
     <name>CaseProblems</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_problems.py" line="59"/>
+        <location filename="../../src/ikodesk/ui/cases/case_problems.py" line="56"/>
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
@@ -558,73 +598,78 @@
 <context>
     <name>CaseSection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="79"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="91"/>
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="102"/>
         <source>&amp;Land</source>
         <translation>&amp;Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="111"/>
         <source>&amp;Code</source>
         <translation>&amp;Code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="112"/>
         <source>Ge&amp;opend op</source>
         <translation>&amp;Opened on</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="102"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="113"/>
         <source>&amp;Behandelaar</source>
         <translation>&amp;Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="115"/>
         <source>&amp;Richting</source>
         <translation>&amp;Direction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="105"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="116"/>
         <source>Meegenomen &amp;door</source>
         <translation>Taken &amp;by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="106"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="117"/>
         <source>&amp;Wie verhuist</source>
         <translation>&amp;Who moves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="153"/>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="154"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="145"/>
+        <source>— kies een andere behandelaar —</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="185"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="186"/>
         <source>&amp;Land (ontvoering naar/van)</source>
         <translation>&amp;Country (abduction to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="187"/>
         <source>&amp;Land (gevreesde ontvoering)</source>
         <translation>&amp;Country (feared abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="156"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="188"/>
         <source>&amp;Land (verhuizing naar/van)</source>
         <translation>&amp;Country (move to/from)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="157"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="189"/>
         <source>&amp;Land (kind of ouder woont daar)</source>
         <translation>&amp;Country (child or parent lives there)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="158"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="190"/>
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="160"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="192"/>
         <source>&amp;Land (optioneel)</source>
         <translation>&amp;Country (optional)</translation>
     </message>
@@ -632,24 +677,39 @@
 <context>
     <name>CaseWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="99"/>
         <source>Nieuwe zaak</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="99"/>
         <source>Zaak laden…</source>
         <translation>Loading case…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="298"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="334"/>
         <source>nieuwe zaak</source>
         <translation>new case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="300"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="336"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="394"/>
+        <source>Nog niet opgeslagen: 1 veld vraagt aandacht.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="396"/>
+        <source>Nog niet opgeslagen: {0} velden vragen aandacht.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="435"/>
+        <source>Opgeslagen als {0} en overgedragen. Deze zaak is voor u afgeschermd: u staat aan de andere kant van deze familie. Het venster is gesloten.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_status.py" line="15"/>
@@ -667,42 +727,47 @@
         <translation>closed on {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="305"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="341"/>
         <source>Status: {0}</source>
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="328"/>
-        <source>onbekend land: kies een land uit de lijst</source>
-        <translation>unknown country: choose a country from the list</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="388"/>
-        <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
-        <translation>Not saved yet: {0} field(s) need attention.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="427"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="448"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="448"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="469"/>
         <source>Niet opgeslagen: kies een andere behandelaar.</source>
         <translation>Not saved: choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_closing.py" line="40"/>
+        <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="54"/>
+        <source>verplicht: de openingsdatum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="87"/>
         <source>Sla eerst de wijzigingen op (Ctrl+S).</source>
         <translation>Save the changes first (Ctrl+S).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="474"/>
+        <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="142"/>
+        <source>Kies een andere behandelaar: wie de andere kant van deze familie behandelt of heeft ingezien, kan deze zaak niet krijgen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="162"/>
+        <source>De zaak {0} is nu voor u afgeschermd: u staat aan de andere kant van een (mogelijke) conflictzaak. Het venster is gesloten.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="492"/>
         <source>De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Case {0} has changes that have not been saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="475"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="493"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -800,28 +865,28 @@
         <translation>&amp;Year</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="191"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="192"/>
         <source>{0} (inactief)</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="213"/>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="222"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="214"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="225"/>
         <source>laden…</source>
         <translation>loading…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="249"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="252"/>
         <source>{0} of meer zaken: verfijn de zoekopdracht</source>
         <translation>{0} or more cases: refine the search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="252"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="255"/>
         <source>{0} zaken</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="261"/>
+        <location filename="../../src/ikodesk/ui/cases/cases_page.py" line="264"/>
         <source>Er is iets gevonden achter een conflictmuur: een dossier dat bij deze zoekopdracht past, maar voor u is afgeschermd. Gaat het om dezelfde familie, registreer haar dan niet opnieuw en overleg met de beheerder.</source>
         <translation>Something was found behind a conflict wall: a dossier that matches this search but is screened off for you. If it is the same family, do not register it again; consult the administrator.</translation>
     </message>
@@ -852,55 +917,65 @@
 <context>
     <name>ChildrenEditor</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="222"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="265"/>
         <source>Kind &amp;toevoegen</source>
         <translation>Add &amp;child</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="224"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="267"/>
         <source>Kind &amp;verwijderen</source>
         <translation>&amp;Remove child</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="283"/>
+        <source>Kind {0}: {1}</source>
+        <translation>Child {0}: {1}</translation>
     </message>
 </context>
 <context>
     <name>ChildrenModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="55"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="72"/>
+        <source>de openingsdatum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="80"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="56"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="81"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="57"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="82"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="58"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="83"/>
         <source>Leeftijd</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="107"/>
-        <source>ongeldige datum (dd-mm-jjjj)</source>
-        <translation>invalid date (dd-mm-yyyy)</translation>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="208"/>
+        <source>dd-mm-jjjj, bijvoorbeeld 5-3-2017</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="117"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="149"/>
         <source>verwacht een getal</source>
         <translation>expected a number</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="170"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="200"/>
         <source>{0} jaar</source>
         <translation>{0} years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="50"/>
+        <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="75"/>
         <source>Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is</source>
         <translation>Age on the opening date; only fill in when the date of birth is unknown</translation>
     </message>
@@ -908,7 +983,7 @@
 <context>
     <name>ChildrenSection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="328"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="367"/>
         <source>Kinderen</source>
         <translation>Children</translation>
     </message>
@@ -1047,29 +1122,39 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="19"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="20"/>
         <source>Zaak sluiten</source>
         <translation>Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="27"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="22"/>
+        <source>de openingsdatum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="32"/>
         <source>&amp;Sluitdatum</source>
         <translation>&amp;Closing date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="28"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="34"/>
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="30"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="36"/>
         <source>Zaak &amp;sluiten</source>
         <translation>&amp;Close case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="32"/>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="38"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="54"/>
+        <source>verplicht: de sluitdatum</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1265,90 +1350,105 @@
 <context>
     <name>ContactDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="168"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="186"/>
         <source>Nieuw contactmoment — {0}</source>
         <translation>New contact — {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="189"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="190"/>
+        <source>de openingsdatum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="210"/>
         <source>onbekend</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="211"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="194"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="215"/>
         <source>korte samenvatting (Ctrl+Enter slaat op)</source>
         <translation>short summary (Ctrl+Enter saves)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="196"/>
-        <source>&amp;Datum en tijd</source>
-        <translation>&amp;Date and time</translation>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="217"/>
+        <source>&amp;Datum</source>
+        <translation>&amp;Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="197"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="218"/>
+        <source>&amp;Tijd</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="219"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="198"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="220"/>
         <source>&amp;Met</source>
         <translation>&amp;With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="199"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="221"/>
         <source>M&amp;inuten</source>
         <translation>M&amp;inutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="200"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="222"/>
         <source>&amp;Samenvatting</source>
         <translation>&amp;Summary</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="210"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="232"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="235"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="260"/>
+        <source>verplicht: de datum van het contact</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ContactTimelineModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="59"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="64"/>
         <source>Datum en tijd</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="60"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="65"/>
         <source>Kanaal</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="66"/>
         <source>Met</source>
         <translation>With</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="62"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="67"/>
         <source>Behandelaar</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="63"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="68"/>
         <source>Minuten</source>
         <translation>Minutes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="69"/>
         <source>Samenvatting</source>
         <translation>Summary</translation>
     </message>
@@ -1356,17 +1456,17 @@
 <context>
     <name>ContactsPanel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="98"/>
         <source>Contactmomenten</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="100"/>
         <source>&amp;Nieuw contactmoment (Ctrl+Shift+N)</source>
         <translation>&amp;New contact (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="149"/>
+        <location filename="../../src/ikodesk/ui/cases/contacts.py" line="160"/>
         <source>{0} contactmoment(en)</source>
         <translation>{0} contact(s)</translation>
     </message>
@@ -1374,70 +1474,176 @@
 <context>
     <name>CountriesModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="85"/>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="47"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="86"/>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="48"/>
         <source>ISO</source>
         <translation>ISO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="49"/>
         <source>HKOV 1980</source>
         <translation>Hague 1980</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="88"/>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="50"/>
         <source>In werking sinds</source>
         <translation>In force since</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="51"/>
         <source>EU</source>
         <translation>EU</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="52"/>
+        <source>Bron</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="56"/>
         <source>ja</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="57"/>
         <source>nee</source>
         <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="62"/>
+        <source>onbekend</source>
+        <translation>unknown</translation>
+    </message>
+</context>
+<context>
+    <name>CountriesTab</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="153"/>
+        <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages. Wijzig een land met Enter of dubbelklik; elke wijziging vraagt een bron en komt in de auditlog.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="163"/>
+        <source>filter op naam of ISO-code</source>
+        <translation>filter by name or ISO code</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="170"/>
+        <source>Land &amp;wijzigen…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="209"/>
+        <source>{0} is bijgewerkt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CountryDialog</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="89"/>
+        <source>Land wijzigen — {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="93"/>
+        <source>&amp;Verdragsland onder het HKOV 1980</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="99"/>
+        <source>leeg: onbekend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="100"/>
+        <source>&amp;Lid van de Europese Unie</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="106"/>
+        <source>bijv. HCCH-statustabel, geraadpleegd {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="109"/>
+        <source>&amp;In werking sinds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="113"/>
+        <source>&amp;Bron van deze wijziging *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="117"/>
+        <source>Bron tot nu toe: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="117"/>
+        <source>geen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="124"/>
+        <source>&amp;Opslaan</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="124"/>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
     <name>CountryField</name>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="92"/>
-        <source>begin te typen: Polen, Turkije, …</source>
-        <translation>start typing: Polen, Turkije, …</translation>
+        <location filename="../../src/ikodesk/ui/common/country_field.py" line="57"/>
+        <source>begin te typen: Polen, Turkije, VS, …</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/common/country_field.py" line="110"/>
+        <source>{0} kan hier niet: vul het andere land in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/country_field.py" line="114"/>
+        <source>meerdere landen passen ({0}): kies er een uit de lijst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/country_field.py" line="117"/>
+        <source>onbekend land: kies een land uit de lijst</source>
+        <translation>unknown country: choose a country from the list</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/country_field.py" line="234"/>
         <source> sinds {0}</source>
         <translation> since {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="188"/>
+        <location filename="../../src/ikodesk/ui/common/country_field.py" line="235"/>
         <source>HKOV-land{0}</source>
         <translation>Hague country{0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="191"/>
+        <location filename="../../src/ikodesk/ui/common/country_field.py" line="238"/>
         <source>nog geen HKOV-land op {0}</source>
         <translation>not yet a Hague country on {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="194"/>
+        <location filename="../../src/ikodesk/ui/common/country_field.py" line="241"/>
         <source>geen HKOV-land</source>
         <translation>not a Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="197"/>
+        <location filename="../../src/ikodesk/ui/common/country_field.py" line="244"/>
         <source> · EU</source>
         <translation> · EU</translation>
     </message>
@@ -1445,22 +1651,22 @@
 <context>
     <name>CuratorDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="98"/>
         <source>Bijzondere curator</source>
         <translation>Special curator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="98"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="102"/>
         <source>&amp;Benoemd op</source>
         <translation>&amp;Appointed on</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="107"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="105"/>
         <source>Maak de datum leeg om de benoeming in te trekken.</source>
         <translation>Clear the date to withdraw the appointment.</translation>
     </message>
@@ -1635,9 +1841,69 @@
 <context>
     <name>DateField</name>
     <message>
-        <location filename="../../src/ikodesk/ui/common/fields.py" line="49"/>
-        <source>dd-mm-jjjj</source>
-        <translation>dd-mm-yyyy</translation>
+        <location filename="../../src/ikodesk/ui/common/date_field.py" line="59"/>
+        <source>dd-mm-jjjj of v</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_field.py" line="64"/>
+        <source>Bijvoorbeeld 5-3-2024, 05.03.2024 of 05032024; v is vandaag.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="62"/>
+        <source>typ het jaar met vier cijfers, bijvoorbeeld 05-03-2024</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="66"/>
+        <source>zonder streepjes twee cijfers voor dag en maand (05032024), of typ 5-3-2024</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="72"/>
+        <source>geen datum: typ dd-mm-jjjj (bijvoorbeeld 05-03-2024) of v voor vandaag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="80"/>
+        <source>jaar 0 bestaat niet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="83"/>
+        <source>maand {0} bestaat niet (1 tot en met 12)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="88"/>
+        <source>dag {0} bestaat niet: deze maand heeft {1} dagen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="113"/>
+        <source>{0} ligt vóór {1} {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="117"/>
+        <source>{0} ligt vóór {1}: dat kan niet kloppen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="121"/>
+        <source>{0} ligt in de toekomst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="123"/>
+        <source>{0} ligt na {1} {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/date_text.py" line="127"/>
+        <source>{0} ligt na {1}: dat kan niet kloppen</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1746,6 +2012,14 @@
         <location filename="../../src/ikodesk/ui/common/editor_window.py" line="50"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
+    </message>
+</context>
+<context>
+    <name>FamilyNoticeBar</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_guard.py" line="50"/>
+        <source>Zaak &amp;openen</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1905,32 +2179,32 @@
 <context>
     <name>IntakeDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="122"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="120"/>
         <source>Intake met de mediators</source>
         <translation>Intake with the mediators</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="122"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="120"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="126"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="124"/>
         <source>&amp;Uitkomst van de intake</source>
         <translation>Intake &amp;result</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="129"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="126"/>
         <source>&amp;Einddatum</source>
         <translation>&amp;End date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="133"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="130"/>
         <source>Niet geschikt: de mediation eindigt na de intake, zonder uitkomst. Geef dan de einddatum.</source>
         <translation>Not suitable: the mediation ends after the intake, without an outcome. Then give the end date.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="154"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="151"/>
         <source>kies geschikt of niet geschikt</source>
         <translation>choose suitable or not suitable</translation>
     </message>
@@ -1938,42 +2212,42 @@
 <context>
     <name>InterviewDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="164"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="161"/>
         <source>Kindgesprek</source>
         <translation>Child interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="164"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="161"/>
         <source>Kindgesprek &amp;toevoegen</source>
         <translation>&amp;Add interview</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="169"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="165"/>
         <source>&amp;Datum</source>
         <translation>&amp;Date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="173"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="169"/>
         <source>&amp;Kinderen gehoord</source>
         <translation>&amp;Children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="177"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="173"/>
         <source>Kinderen in deze mediation (leeftijd bij de aanvraag): {0}.</source>
         <translation>Children in this mediation (age at the request): {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="178"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="174"/>
         <source>{0} jaar</source>
         <translation>{0} years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="177"/>
         <source>Van de kinderen in deze mediation is geen leeftijd bekend.</source>
         <translation>No age is known of the children in this mediation.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="178"/>
         <source>Kinderen worden gehoord vanaf {0} jaar.</source>
         <translation>Children are heard from the age of {0}.</translation>
     </message>
@@ -1981,87 +2255,87 @@
 <context>
     <name>Line1Page</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="66"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="72"/>
         <source>Professional</source>
         <translation>Professional</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="119"/>
         <source>Nieuwe registratie (Ctrl+N)</source>
         <translation>New registration (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="122"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="129"/>
         <source>achternaam of organisatie (mag leeg)</source>
         <translation>last name or organisation (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="126"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="134"/>
         <source>korte notitie; Enter slaat op</source>
         <translation>short note; Enter saves</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="132"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="141"/>
         <source>&amp;Wie belt</source>
         <translation>&amp;Who calls</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="133"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="142"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="143"/>
         <source>&amp;Reisbestemming</source>
         <translation>&amp;Travel destination</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="135"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="144"/>
         <source>N&amp;otitie</source>
         <translation>N&amp;ote</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="136"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="145"/>
         <source>&amp;Kanaal</source>
         <translation>&amp;Channel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="137"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="146"/>
         <source>&amp;Opslaan (Enter)</source>
         <translation>&amp;Save (Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="150"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="165"/>
         <source>Mijn laatste 20 registraties</source>
         <translation>My last 20 registrations</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="169"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="184"/>
         <source>Enter of dubbelklik: contactmoment toevoegen. Ctrl+O: zaak openen.</source>
         <translation>Enter or double-click: add a contact. Ctrl+O: open the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="189"/>
         <source>&amp;Contactmoment toevoegen</source>
         <translation>Add &amp;contact</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="176"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="191"/>
         <source>Zaak o&amp;penen</source>
         <translation>&amp;Open case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="191"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="206"/>
         <source>Lijn 1: toestemming vakantie</source>
         <translation>Line 1: travel consent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="249"/>
-        <source>Onbekend land “{0}”: kies een land uit de lijst.</source>
-        <translation>Unknown country “{0}”: choose a country from the list.</translation>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="283"/>
+        <source>Niet opgeslagen: vul aan wat rood is gemarkeerd.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="279"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="341"/>
         <source>Opgeslagen als {0}. Klaar voor de volgende beller.</source>
         <translation>Saved as {0}. Ready for the next caller.</translation>
     </message>
@@ -2147,27 +2421,37 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="83"/>
+        <location filename="../../src/ikodesk/ui/idle.py" line="85"/>
         <source>ikodesk is vergrendeld</source>
         <translation>ikodesk is locked</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/idle.py" line="136"/>
+        <source>U heeft ikodesk vergrendeld. Uw niet-opgeslagen invoer is bewaard. Ingelogd als {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/idle.py" line="141"/>
         <source>De inhoud is verborgen omdat er een tijd niets is gedaan. Uw niet-opgeslagen invoer is bewaard. Ingelogd als {0}.</source>
         <translation>The contents are hidden because nothing was done for a while. Your unsaved input has been kept. Logged in as {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/idle.py" line="190"/>
+        <source>{0} Na meerdere mislukte pogingen kunt u over {1} s opnieuw proberen.</source>
+        <translation>{0} After several failed attempts you can try again in {1} s.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/idle.py" line="103"/>
         <source>wachtwoord</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="110"/>
+        <location filename="../../src/ikodesk/ui/idle.py" line="113"/>
         <source>&amp;Ontgrendelen</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/idle.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/idle.py" line="115"/>
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
@@ -2175,52 +2459,57 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="167"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="174"/>
         <source>ikodesk: inloggen</source>
         <translation>ikodesk: log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="170"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="177"/>
         <source>&lt;b&gt;Inloggen bij ikodesk&lt;/b&gt;</source>
         <translation>&lt;b&gt;Log in to ikodesk&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="173"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="180"/>
         <source>Kantoorserver: {0}</source>
         <translation>Office server: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="175"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="182"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="202"/>
+        <source>Demodatabase met fictieve gegevens. Log in met een van deze accounts; het wachtwoord is &lt;b&gt;{0}&lt;/b&gt;:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/login.py" line="225"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="187"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="226"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="193"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="232"/>
         <source>&amp;Inloggen</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="197"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="236"/>
         <source>Afsluiten</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="224"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="281"/>
         <source>Vul uw gebruikersnaam en wachtwoord in.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="258"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="315"/>
         <source>{0} Na meerdere mislukte pogingen kunt u over {1} s opnieuw proberen.</source>
         <translation>{0} After several failed attempts you can try again in {1} s.</translation>
     </message>
@@ -2348,82 +2637,87 @@
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="311"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="304"/>
+        <source>Zaak afgeschermd</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="318"/>
         <source>Taal</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="312"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="319"/>
         <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
         <translation>The language takes effect when you restart ikodesk.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="319"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="326"/>
         <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
         <translation>new line 1 registration (from any window)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="323"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="330"/>
         <source>nieuwe tweedelijnszaak</source>
         <translation>new line 2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="325"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="332"/>
         <source>zoeken in zaken</source>
         <translation>search cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="326"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="333"/>
         <source>zaak opslaan</source>
         <translation>save the case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="327"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="334"/>
         <source>nieuw contactmoment in een zaak</source>
         <translation>new contact in a case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="328"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="335"/>
         <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
         <translation>save a line 1 registration; open a case in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="331"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="338"/>
         <source>vergrendelen</source>
         <translation>lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="339"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="346"/>
         <source>Sneltoetsen</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="346"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="353"/>
         <source>Over ikodesk</source>
         <translation>About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="348"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="355"/>
         <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="417"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="430"/>
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="419"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="432"/>
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="451"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="464"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="453"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="466"/>
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -2627,7 +2921,7 @@
 <context>
     <name>MediationWindow</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="34"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="38"/>
         <source>geopend {0}</source>
         <translation>opened {0}</translation>
     </message>
@@ -2657,53 +2951,48 @@
         <translation>{0} children heard</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="47"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="51"/>
         <source>Ouder {0}</source>
         <translation>Parent {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="51"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="55"/>
         <source>begin te typen: Nederland, …</source>
         <translation>start typing: Nederland, …</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="62"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="66"/>
         <source>Moeder of vader</source>
         <translation>Mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="63"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="67"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="68"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="69"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="66"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="70"/>
         <source>Woonland</source>
         <translation>Country of residence</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="80"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="84"/>
         <source>kies moeder of vader</source>
         <translation>choose mother or father</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="338"/>
-        <source>ongeldige datum (dd-mm-jjjj)</source>
-        <translation>invalid date (dd-mm-yyyy)</translation>
-    </message>
-    <message>
         <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="96"/>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="287"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="291"/>
         <source>Nieuwe mediationaanvraag</source>
         <translation>New mediation request</translation>
     </message>
@@ -2728,19 +3017,34 @@
         <translation>Age on the request date; fill in only when the date of birth is unknown</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="285"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="146"/>
+        <source>de aanvraagdatum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="289"/>
         <source>Nieuwe aanvraag</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="288"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="292"/>
         <source>{0} — ikodesk</source>
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="290"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="294"/>
         <source>nog niet opgeslagen</source>
         <translation>not saved yet</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="443"/>
+        <source>Nog niet opgeslagen: 1 veld vraagt aandacht.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="445"/>
+        <source>Nog niet opgeslagen: {0} velden vragen aandacht.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="57"/>
@@ -2838,47 +3142,42 @@
         <translation>No outcome yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="333"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="337"/>
         <source>kies IKO of NIKO</source>
         <translation>choose IKO or NIKO</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="341"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="345"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="393"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="397"/>
         <source>Aanvraag {0} geregistreerd.</source>
         <translation>Request {0} registered.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="395"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="399"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="425"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="429"/>
         <source>Kind {0}: {1}</source>
         <translation>Child {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="437"/>
-        <source>Nog niet opgeslagen: {0} veld(en) vragen aandacht.</source>
-        <translation>Not saved yet: {0} field(s) need attention.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="457"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="464"/>
         <source>Verloop bijgewerkt.</source>
         <translation>Course updated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="469"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="476"/>
         <source>De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.</source>
         <translation>Request {0} has changes that have not been saved yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="470"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="477"/>
         <source>(nieuw)</source>
         <translation>(new)</translation>
     </message>
@@ -3092,27 +3391,27 @@
 <context>
     <name>NotContinueDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="67"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="66"/>
         <source>Aanvraag niet voortzetten</source>
         <translation>Request not continued</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="68"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="67"/>
         <source>&amp;Niet voortzetten</source>
         <translation>Do &amp;not continue</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="76"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="75"/>
         <source>Bijvoorbeeld: ouders willen na de regiezitting niet meer deelnemen.</source>
         <translation>For example: after the directions hearing the parents no longer want to take part.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="78"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="77"/>
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="82"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="81"/>
         <source>Bij een kind van {0} jaar of ouder benoemt het bureau daarna een bijzondere curator.</source>
         <translation>For a child of {0} or older the bureau then appoints a special curator.</translation>
     </message>
@@ -3120,32 +3419,32 @@
 <context>
     <name>OtherParentSection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="278"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="317"/>
         <source>Andere ouder</source>
         <translation>Other parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="280"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="319"/>
         <source>Andere ouder &amp;vastleggen</source>
         <translation>Record the other &amp;parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="292"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="331"/>
         <source>Ouder</source>
         <translation>Parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="293"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="332"/>
         <source>Voornaam</source>
         <translation>First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="294"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="333"/>
         <source>Achternaam</source>
         <translation>Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="295"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="334"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
@@ -3153,78 +3452,65 @@
 <context>
     <name>OutcomeDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="200"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="196"/>
         <source>Uitkomst van de mediation</source>
         <translation>Outcome of the mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="200"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="196"/>
         <source>&amp;Registreren</source>
         <translation>Re&amp;gister</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="200"/>
         <source>&amp;Uitkomst</source>
         <translation>&amp;Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="208"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="203"/>
         <source>&amp;Einddatum</source>
         <translation>&amp;End date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="219"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="214"/>
         <source>Waarom niet geslaagd</source>
         <translation>Why it failed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="223"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="218"/>
         <source>De mediation heeft al een uitkomst: dit corrigeert haar.</source>
         <translation>The mediation already has an outcome: this corrects it.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="239"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="234"/>
         <source>kies de uitkomst</source>
         <translation>choose the outcome</translation>
     </message>
 </context>
 <context>
-    <name>PersonFields</name>
-    <message>
-        <location filename="../../src/ikodesk/ui/common/person_fields.py" line="129"/>
-        <source>ongeldige datum (dd-mm-jjjj)</source>
-        <translation>invalid date (dd-mm-yyyy)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/common/person_fields.py" line="136"/>
-        <source>onbekend land: kies een land uit de lijst</source>
-        <translation>unknown country: choose a country from the list</translation>
-    </message>
-</context>
-<context>
     <name>RecentModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="86"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="92"/>
         <source>Referentie</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="93"/>
         <source>Conflict</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="88"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="94"/>
         <source>Geopend</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="95"/>
         <source>Beller</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="96"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
@@ -3531,37 +3817,47 @@
         <translation>Making the report…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="393"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="362"/>
+        <source>Cijfers berekenen…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="364"/>
+        <source>Het rapport wordt opgemaakt…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="400"/>
         <source>{0} ({1} pagina&apos;s)</source>
         <translation>{0} ({1} pages)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="395"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="402"/>
         <source>Rapport gemaakt: {0}</source>
         <translation>Report made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="406"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="413"/>
         <source>Rapport opslaan</source>
         <translation>Save report</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="408"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="415"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="418"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="425"/>
         <source>Opgeslagen als {0}</source>
         <translation>Saved as {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="435"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="442"/>
         <source>De printer kan niet worden gebruikt.</source>
         <translation>The printer cannot be used.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="446"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="453"/>
         <source>Naar de printer gestuurd.</source>
         <translation>Sent to the printer.</translation>
     </message>
@@ -3569,52 +3865,52 @@
 <context>
     <name>RequestSection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="116"/>
         <source>Aanvraag</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="119"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="123"/>
         <source>IKO (internationale kinderontvoering)</source>
         <translation>IKO (international child abduction)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="120"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="124"/>
         <source>NIKO (ander internationaal familiegeschil)</source>
         <translation>NIKO (other international family dispute)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="130"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="134"/>
         <source>referentie, bijv. 2024-L2-00017 (optioneel)</source>
         <translation>reference, e.g. 2024-L2-00017 (optional)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="153"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="157"/>
         <source>Soo&amp;rt *</source>
         <translation>T&amp;ype *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="154"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="158"/>
         <source>&amp;Aanvraagdatum *</source>
         <translation>Request &amp;date *</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="159"/>
         <source>Verwezen &amp;door</source>
         <translation>Re&amp;ferred by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="160"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="164"/>
         <source>Z&amp;itting rechtbank</source>
         <translation>Court hear&amp;ing</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="166"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="170"/>
         <source>&amp;Zaak van het centrum</source>
         <translation>Centre cas&amp;e</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="188"/>
+        <location filename="../../src/ikodesk/ui/mediation/request_sections.py" line="192"/>
         <source>ongeldige datum (dd-mm-jjjj)</source>
         <translation>invalid date (dd-mm-yyyy)</translation>
     </message>
@@ -3622,64 +3918,70 @@
 <context>
     <name>RequesterSection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="214"/>
         <source>Hoofdbetrokkene (wie vraagt advies)</source>
         <translation>Requester (who asks for advice)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="200"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="232"/>
         <source>Soo&amp;rt</source>
         <translation>&amp;Kind</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="201"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="233"/>
         <source>Ouder</source>
         <translation>Parent</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="202"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="234"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="258"/>
         <source>&amp;Kant</source>
         <translation>&amp;Side</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="203"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="237"/>
         <source>Organisatie&amp;type</source>
         <translation>Organisation &amp;type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="238"/>
         <source>Organisatie</source>
         <translation>Organisation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="205"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="239"/>
         <source>Relatie</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="210"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="244"/>
         <source>&amp;Voornaam</source>
         <translation>&amp;First name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="211"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="245"/>
         <source>&amp;Achternaam</source>
         <translation>&amp;Last name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="212"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="246"/>
         <source>Geboortedatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="213"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="247"/>
         <source>Telefoon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="214"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="248"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="258"/>
+        <source>&amp;Kant *</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3816,22 +4118,37 @@
 <context>
     <name>StartController</name>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="114"/>
-        <source>De demodatabase met fictieve gegevens wordt aangemaakt…</source>
-        <translation>Creating the demo database with fictitious data…</translation>
+        <location filename="../../src/ikodesk/ui/start.py" line="155"/>
+        <source>database aanmaken</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="116"/>
-        <source>ikodesk: demo</source>
-        <translation>ikodesk: demo</translation>
+        <location filename="../../src/ikodesk/ui/start.py" line="156"/>
+        <source>fictieve gegevens maken</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="179"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="157"/>
+        <source>gegevens controleren</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/start.py" line="158"/>
+        <source>gegevens opslaan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/start.py" line="161"/>
+        <source>De demodatabase wordt aangemaakt: stap {0} van {1}, {2} ({3}%). U kunt alvast uw gebruikersnaam en wachtwoord typen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/start.py" line="196"/>
         <source>De database kon niet worden aangemaakt.</source>
         <translation>The database could not be created.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="295"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="327"/>
         <source>Inloggen is niet gelukt.</source>
         <translation>Logging in failed.</translation>
     </message>
@@ -3854,7 +4171,7 @@
         <translation>The parents are willing to mediate. Requested on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="50"/>
+        <location filename="../../src/ikodesk/ui/mediation/step_dialogs.py" line="49"/>
         <source>Start&amp;datum</source>
         <translation>Start &amp;date</translation>
     </message>
@@ -3915,17 +4232,17 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="94"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="95"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="112"/>
-        <source>ongeldige datum (dd-mm-jjjj)</source>
-        <translation>invalid date (dd-mm-yyyy)</translation>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="113"/>
+        <source>de aanvraagdatum</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="130"/>
         <source>verplicht</source>
         <translation>required</translation>
     </message>
@@ -3933,7 +4250,7 @@
 <context>
     <name>SummarySection</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="337"/>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="378"/>
         <source>Samenvatting en notities</source>
         <translation>Summary and notes</translation>
     </message>
@@ -3994,52 +4311,52 @@
 <context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="56"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="58"/>
         <source>ikodesk: database ontgrendelen</source>
         <translation>ikodesk: unlock database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="63"/>
         <source>De database &lt;b&gt;{0}&lt;/b&gt; is versleuteld. Geef de sleutel om haar te openen.</source>
         <translation>The database &lt;b&gt;{0}&lt;/b&gt; is encrypted. Enter the key to open it.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="71"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="73"/>
         <source>&amp;Wachtwoordzin</source>
         <translation>&amp;Passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="72"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="74"/>
         <source>&amp;Herstelsleutel (17 groepen van 4 tekens)</source>
         <translation>&amp;Recovery key (17 groups of 4 characters)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="93"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="95"/>
         <source>&amp;Openen</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="97"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="99"/>
         <source>Andere &amp;database…</source>
         <translation>Other &amp;database…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="100"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="102"/>
         <source>Afsluiten</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="119"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="121"/>
         <source>XXXX-XXXX-…</source>
         <translation>XXXX-XXXX-…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="119"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="121"/>
         <source>wachtwoordzin van de database</source>
         <translation>the database passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="125"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="127"/>
         <source>Vul de sleutel in.</source>
         <translation>Enter the key.</translation>
     </message>
@@ -4047,52 +4364,52 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="88"/>
         <source>Wachtwoord opnieuw instellen</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="90"/>
         <source>Gebruiker toevoegen</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="109"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="136"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="111"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="137"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="112"/>
         <source>&amp;Rol</source>
         <translation>&amp;Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="138"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="113"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="139"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="114"/>
         <source>N&amp;ogmaals</source>
         <translation>A&amp;gain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="147"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="122"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="149"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="124"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="159"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="134"/>
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -4592,39 +4909,39 @@
 <context>
     <name>services</name>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="27"/>
+        <location filename="../../src/ikodesk/services/users.py" line="28"/>
         <source>Op de kantoorserver vertraagt de server zelf mislukte inlogpogingen (auth_delay); er is geen vergrendeling om op te heffen.</source>
         <translation>On the office server the server itself slows down failed logins (auth_delay); there is no lock to lift.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="47"/>
+        <location filename="../../src/ikodesk/services/users.py" line="48"/>
         <location filename="../../src/ikodesk/services/audit_views.py" line="36"/>
         <source>Gebruiker &quot;{username}&quot; bestaat niet.</source>
         <translation>User &quot;{username}&quot; does not exist.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="68"/>
+        <location filename="../../src/ikodesk/services/users.py" line="69"/>
         <location filename="../../src/ikodesk/services/office_server.py" line="28"/>
         <source>Ongeldige gebruikersnaam: {problem}.</source>
         <translation>Invalid user name: {problem}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="72"/>
+        <location filename="../../src/ikodesk/services/users.py" line="73"/>
         <source>Gebruiker &quot;{username}&quot; bestaat al.</source>
         <translation>User &quot;{username}&quot; already exists.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="126"/>
+        <location filename="../../src/ikodesk/services/users.py" line="127"/>
         <source>U kunt uw eigen account niet deactiveren.</source>
         <translation>You cannot deactivate your own account.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="129"/>
+        <location filename="../../src/ikodesk/services/users.py" line="130"/>
         <source>De laatste actieve beheerder kan niet worden gedeactiveerd.</source>
         <translation>The last active administrator cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="141"/>
+        <location filename="../../src/ikodesk/services/users.py" line="142"/>
         <source>De laatste actieve beheerder moet beheerder blijven.</source>
         <translation>The last active administrator must remain an administrator.</translation>
     </message>
@@ -4651,6 +4968,11 @@
         <translation>This mediator does not exist (any more).</translation>
     </message>
     <message>
+        <location filename="../../src/ikodesk/services/mediators.py" line="225"/>
+        <source>Onbekende mediator &quot;{name}&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../src/ikodesk/errors.py" line="180"/>
         <source>Geen toegang: dit dossier is afgeschermd. Het hoort bij de andere kant van een (mogelijke) conflictzaak waarmee u werkt of die u heeft ingezien.</source>
         <translation>No access: this file is screened off. It belongs to the other side of a (possible) conflict case that you work on or have viewed.</translation>
@@ -4661,12 +4983,12 @@
         <translation>This handler cannot be given the case: the case is screened off for this handler (the other side of a conflict case they handle or have viewed). Choose another handler.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="204"/>
+        <location filename="../../src/ikodesk/services/access.py" line="214"/>
         <source>Geen toegang: uw rol ({role}) mag dit niet ({action}).</source>
         <translation>No access: your role ({role}) may not do this ({action}).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/access.py" line="224"/>
+        <location filename="../../src/ikodesk/services/access.py" line="234"/>
         <source>Geen toegang: dit tweedelijnsdossier wordt door een jurist behandeld.</source>
         <translation>No access: this second-line file is handled by a jurist.</translation>
     </message>
@@ -4682,7 +5004,7 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/services/audit_views.py" line="24"/>
-        <location filename="../../src/ikodesk/services/cases.py" line="154"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="178"/>
         <location filename="../../src/ikodesk/services/mediation/refusals.py" line="105"/>
         <source>Zaak &quot;{ref}&quot; bestaat niet.</source>
         <translation>Case &quot;{ref}&quot; does not exist.</translation>
@@ -4748,43 +5070,43 @@
         <translation>Possible conflict case {number} has already been reviewed.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="61"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="74"/>
         <source>gebruiker &quot;{username}&quot; is gedeactiveerd</source>
         <translation>user &quot;{username}&quot; is deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="71"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="84"/>
         <source>onbekende gebruiker &quot;{username}&quot;</source>
         <translation>unknown user &quot;{username}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="105"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="119"/>
         <source>zaak &quot;{ref}&quot; bestaat al</source>
         <translation>case &quot;{ref}&quot; already exists</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="145"/>
-        <location filename="../../src/ikodesk/services/cases.py" line="185"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="159"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="209"/>
         <source>Deze zaak bestaat niet (meer).</source>
         <translation>This case does not exist (any more).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="198"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="222"/>
         <source>Deze zaak is intussen gewijzigd door {who} om {time}. Er is niets opgeslagen: laad de zaak opnieuw (uw invoer blijft staan om te vergelijken).</source>
         <translation>This case was changed meanwhile by {who} at {time}. Nothing was saved: reload the case (your input stays to compare).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="318"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="357"/>
         <source>verwacht een aantal minuten tussen 0 en 1440</source>
         <translation>expected a number of minutes between 0 and 1440</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="327"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="366"/>
         <source>het contactmoment ligt vóór de openingsdatum {opened}</source>
         <translation>the contact moment is before the opening date {opened}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="338"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="377"/>
         <source>Onbekende behandelaar &quot;{name}&quot;.</source>
         <translation>Unknown handler &quot;{name}&quot;.</translation>
     </message>
@@ -4861,7 +5183,7 @@
     </message>
     <message>
         <location filename="../../src/ikodesk/services/validation/rules.py" line="110"/>
-        <location filename="../../src/ikodesk/services/cases.py" line="274"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="307"/>
         <source>sluitdatum {closed} ligt vóór de openingsdatum {opened}</source>
         <translation>closing date {closed} is before the opening date {opened}</translation>
     </message>
@@ -5367,57 +5689,57 @@
         <translation>Give the reference of the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/server_move.py" line="81"/>
+        <location filename="../../src/ikodesk/services/server_move.py" line="82"/>
         <source>De kantoorserver heeft al zaken of een auditlog. Een kantoor verhuist naar een net ingerichte server (&apos;ikodesk server init&apos;).</source>
         <translation>The office server already has cases or an audit log. An office moves onto a freshly set-up server (&apos;ikodesk server init&apos;).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/server_move.py" line="86"/>
+        <location filename="../../src/ikodesk/services/server_move.py" line="87"/>
         <source>Verhuizen gaat van een databasebestand naar de kantoorserver.</source>
         <translation>A move goes from a database file to the office server.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/server_move.py" line="92"/>
+        <location filename="../../src/ikodesk/services/server_move.py" line="93"/>
         <source>De cijfers op de kantoorserver wijken af van die in het bestand ({count} verschillen); er is niets op de server bewaard.</source>
         <translation>The figures on the office server differ from those in the file ({count} differences); nothing was kept on the server.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/application.py" line="82"/>
+        <location filename="../../src/ikodesk/services/application.py" line="81"/>
         <source>Dit kan alleen met een databasebestand. Op de kantoorserver regelt de beheerder van de server back-ups, sleutels en controles (pg_dump; zie docs/server.md).</source>
         <translation>This only works with a database file. On the office server, the server&apos;s administrator takes care of backups, keys and checks (pg_dump; see docs/server.md).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="44"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="45"/>
         <source>De kantoorserver {server} is niet bereikbaar ({reason}). Controleer de netwerkverbinding, of de server aanstaat en of het adres en de poort kloppen, en probeer het opnieuw. ikodesk werkt niet verder met een lokaal bestand.</source>
         <translation>The office server {server} cannot be reached ({reason}). Check the network connection, whether the server is on and whether the address and port are right, and try again. ikodesk does not carry on with a local file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="50"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="51"/>
         <source>De verbinding met de kantoorserver {server} is verbroken. De laatste handeling is niet opgeslagen; uw invoer staat nog in het venster. Controleer de netwerkverbinding en probeer het opnieuw.</source>
         <translation>The connection to the office server {server} was lost. The last action was not saved; your input is still in the window. Check the network connection and try again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="56"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="57"/>
         <source>De beveiligde verbinding (TLS) met de kantoorserver {server} kon niet worden opgezet ({reason}). Controleer het certificaat van de server (sslrootcert) of vraag het de beheerder van de server.</source>
         <translation>The secure connection (TLS) to the office server {server} could not be set up ({reason}). Check the server&apos;s certificate (sslrootcert) or ask the server&apos;s administrator.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="62"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="63"/>
         <source>Op de kantoorserver {server} bestaat de database niet. Controleer de naam, of laat de beheerder &apos;ikodesk server init&apos; uitvoeren.</source>
         <translation>The database does not exist on the office server {server}. Check the name, or have the administrator run &apos;ikodesk server init&apos;.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="67"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="68"/>
         <source>Onbekende gebruikersnaam of onjuist wachtwoord (kantoorserver {server}). Na mislukte pogingen laat de server u even wachten.</source>
         <translation>Unknown user name or wrong password (office server {server}). After failed attempts the server makes you wait a moment.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="72"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="73"/>
         <source>De database {server} is geen ikodesk-database (nog niet ingericht met &apos;ikodesk server init&apos;).</source>
         <translation>The database {server} is not an ikodesk database (not yet set up with &apos;ikodesk server init&apos;).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="76"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="77"/>
         <source>Geen toegang: de kantoorserver staat dit niet toe voor uw account.</source>
         <translation>No access: the office server does not allow this for your account.</translation>
     </message>
@@ -5487,19 +5809,94 @@
         <translation>Between two EU member states (not Denmark) the appeal court decides within six weeks after all procedural steps have been taken, unless exceptional circumstances make that impossible.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="53"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="54"/>
         <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe: de server kan de zaak niet met het bestand vergelijken zonder haar te lezen, en een beheerder leest geen dossiers. Haal de zaak uit het bestand.</source>
         <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there: the server cannot compare the case with the file without reading it, and an administrator reads no dossiers. Take the case out of the file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="59"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="60"/>
         <source>mediation &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe mediations toe: de server kan het dossier niet met het bestand vergelijken zonder het te lezen, en een beheerder leest geen dossiers. Haal de mediation uit het bestand.</source>
         <translation>mediation &quot;{ref}&quot; is already on the office server. An import only adds new mediations there: the server cannot compare the dossier with the file without reading it, and an administrator reads no dossiers. Take the mediation out of the file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="65"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="66"/>
         <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe, met hun contactmomenten: de server kan niet nagaan of dit contactmoment er al is zonder het dossier te lezen, en een beheerder leest geen dossiers. Leg het vast in de zaak zelf.</source>
         <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there, with their contact moments: the server cannot tell whether this contact moment is already there without reading the dossier, and an administrator reads no dossiers. Record it in the case itself.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/reference.py" line="27"/>
+        <source>verplicht: waar komt dit vandaan (verdragsstatus HCCH, Tractatenblad, …)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/reference.py" line="30"/>
+        <source>het verdrag is pas op 01-12-1983 in werking getreden</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/reference.py" line="33"/>
+        <source>alleen een verdragsland heeft een datum van inwerkingtreding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/reference.py" line="100"/>
+        <source>Land &quot;{iso2}&quot; bestaat niet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/validation/form_rules.py" line="33"/>
+        <source>de openingsdatum ligt in de toekomst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/validation/form_rules.py" line="34"/>
+        <source>de sluitdatum ligt in de toekomst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/validation/form_rules.py" line="35"/>
+        <source>de geboortedatum ligt in de toekomst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/validation/form_rules.py" line="36"/>
+        <source>verplicht bij een ontvoeringszaak: kies aan welke kant deze ouder staat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/validation/form_rules.py" line="39"/>
+        <source>kies wie er belt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/validation/form_rules.py" line="40"/>
+        <source>vul een naam, een reisbestemming of een notitie in: een lege registratie telt mee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/validation/form_rules.py" line="43"/>
+        <source>het contactmoment ligt in de toekomst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/conflicts/typing.py" line="57"/>
+        <source>Mogelijk dezelfde familie als een zaak van een collega: deze zaak moet door een andere behandelaar worden behandeld.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/conflicts/typing.py" line="62"/>
+        <source>Mogelijk dezelfde familie als een zaak die u behandelt of heeft ingezien: deze zaak moet door een andere behandelaar worden behandeld. Typ het dossier niet verder uit; draag het over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/conflicts/typing.py" line="68"/>
+        <source>Deze persoon heeft al een zaak: openen?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/conflicts/typing.py" line="69"/>
+        <source>Deze persoon heeft al een zaak, die u niet kunt openen.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

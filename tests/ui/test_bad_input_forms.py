@@ -7,7 +7,9 @@ case form shows each next to its field; nothing is saved.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -47,7 +49,7 @@ def _valid_form(qtbot: QtBot, worker: DbWorker, db: Database, actor: Actor) -> C
     form = window.open_case(None)
     qtbot.waitUntil(lambda: form.handler.count() > 0)
     _choose(form.code, "Preventie")
-    form.opened.setDate(QDate(2024, 3, 5))
+    form.opened.setText("05-03-2024")
     form.country.edit.setFocus()
     qtbot.keyClicks(form.country.edit, "Polen")
     qtbot.keyClick(form.country.edit, Qt.Key.Key_Escape)
@@ -105,7 +107,7 @@ def test_an_opening_date_in_the_future_shows_at_the_date(
 ) -> None:
     form = _valid_form(qtbot, worker, sample_cases, people["jdevries"])
     before = _cases(worker)
-    form.opened.setDate(QDate.currentDate().addDays(3))
+    form.opened.setText((date.today() + timedelta(days=3)).strftime("%d-%m-%Y"))
     _save_refused(qtbot, form)
     assert "toekomst" in _error(form, "opened")
     assert _cases(worker) == before

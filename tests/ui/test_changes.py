@@ -106,6 +106,7 @@ def test_a_line1_registration_shows_in_the_cases_list(
     before = set(_refs(cases))
 
     window.show_page(line1)
+    line1.caller.setCurrentIndex(line1.caller.findText("Moeder"))  # who calls (issue #15)
     line1.name.setText("Kowalski")
     with qtbot.waitSignal(line1.registered, timeout=10_000) as blocker:
         line1.submit()

@@ -107,7 +107,7 @@ def test_the_case_window_shows_each_running_clock_with_its_colour(
 
     # Proceedings filed five days ago: the one-year clock stops, the six weeks run.
     filed = TODAY - timedelta(days=5)
-    _retype(qtbot, section.proceedings, filed.strftime("%d-%m-%Y"))
+    _retype(qtbot, section.proceedings.edit, filed.strftime("%d-%m-%Y"))
     qtbot.waitUntil(lambda: "nog 37 dagen" in _clocks(form), timeout=TIMEOUT)
     text = _clocks(form)
     assert "art. 12" not in text and "Brussel IIb" in text  # Poland: both EU states

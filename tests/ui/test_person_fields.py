@@ -38,7 +38,13 @@ def test_rows_names_and_paths(qtbot: QtBot, jurist_ctx: AppContext) -> None:
     assert form.rowCount() == 5
     assert host.findChild(QLineEdit, "parent1FirstName") is person.first
     assert person.birth.property("field") == "parents[0].birth_date"
-    assert person.widgets() == [relation, person.first, person.last, person.birth, country.edit]
+    assert person.widgets() == [
+        relation,
+        person.first,
+        person.last,
+        person.birth.edit,
+        country.edit,
+    ]
     assert person.is_empty()
 
     person.show(PersonValues(relation="mother", first_name="Anna", birth_date=date(1980, 2, 1)))

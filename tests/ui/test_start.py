@@ -86,6 +86,8 @@ def test_first_run_wizard_creates_a_keyring_database_and_its_admin(
     assert len(keymod.parse_recovery_key(recovery)) == 32
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert not finish.isEnabled()  # the recovery key must be confirmed as saved
+    # The last page has the focus where the one thing left to do is (issue #15, point 10).
+    assert wizard.focusWidget() is wizard.recovery_page.confirm
     qtbot.keyClick(wizard.recovery_page.confirm, Qt.Key.Key_Space)
     assert wizard.recovery_page.confirm.isChecked() and finish.isEnabled()
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
@@ -232,6 +234,7 @@ def test_demo_database_is_created_in_the_background_then_login(
     controller.start()
     login = _wait_for(qtbot, controller, LoginDialog)
     assert isinstance(login, LoginDialog)
+    qtbot.waitUntil(lambda: not login.is_preparing(), timeout=20_000)  # issue #15, point 7
     with qtbot.waitSignal(controller.logged_in, timeout=20_000) as blocker:
         _login(qtbot, login, "tmeijer", demo.DEMO_PASSWORD)
     window = blocker.args[0]

@@ -10,6 +10,7 @@ from pathlib import Path
 from ikodesk.cli.common import Context, Subcommands, err, out
 from ikodesk.cli.database_cmds import _progress_printer
 from ikodesk.cli.terminal import SafeStream
+from ikodesk.services.nlformat import counted, number
 
 
 def register(sub: Subcommands) -> None:
@@ -32,9 +33,9 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     )
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    parts = [f"{n} {kind} nieuw" for kind, n in sorted(result.created.items()) if n]
-    parts += [f"{n} {kind} bijgewerkt" for kind, n in sorted(result.updated.items()) if n]
-    parts += [f"{n} {kind} ongewijzigd" for kind, n in sorted(result.skipped.items()) if n]
+    parts = [f"{number(n)} {kind} nieuw" for kind, n in sorted(result.created.items()) if n]
+    parts += [f"{number(n)} {kind} bijgewerkt" for kind, n in sorted(result.updated.items()) if n]
+    parts += [f"{number(n)} {kind} ongewijzigd" for kind, n in sorted(result.skipped.items()) if n]
     out(f"Ingelezen in {time.monotonic() - started:.1f} s: " + (", ".join(parts) or "niets"))
     return 0
 
@@ -49,6 +50,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     else:
         count = ctx.app.exchange.export_to_file(ctx.actor, args.file)
     report = err if to_stdout else out
-    report(f"{count} records geschreven naar {'standaarduitvoer' if to_stdout else args.file}")
+    written = counted(count, "record", "records")
+    report(f"{written} geschreven naar {'standaarduitvoer' if to_stdout else args.file}")
     report("Let op: dit bestand is niet versleuteld. Bewaar het alleen op een veilige plek.")
     return 0

@@ -193,6 +193,9 @@ class Action(StrEnum):
     CASE_EXPORT = "case.export"
     CASE_PRINT = "case.print"
     CONTACT_CREATE = "contact.create"
+    # While a case is typed: does what was typed amount to a family the centre knows
+    # (conflict detection's rules)? Audited with what it answered.
+    FAMILY_CHECK = "case.family_check"
     MEDIATION_READ = "mediation.read"
     MEDIATION_WRITE = "mediation.write"
     # Counts without dossier contents: the mediator pool's caseload, totals.

@@ -26,6 +26,9 @@ class Country(Base):
     # the accession (`hague_nl_acceptance`; NULL: not known to ikodesk).
     hague_acceded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     hague_nl_acceptance: Mapped[date | None] = mapped_column(Date, default=None)
+    # Where the facts come from: the reference file's note, then the administrator's note
+    # with each change (issue #15, point 9; every change is also in the audit log).
+    source_note: Mapped[str | None] = mapped_column(String(500), default=None)
 
     def hague_party_on(self, day: date) -> bool:
         """Party to the 1980 Convention on `day` (entry into force on or before it).

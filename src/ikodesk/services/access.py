@@ -84,10 +84,17 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONTACT_CREATE,
             Action.CASE_LIST,
             Action.CASE_SEARCH,
+            Action.FAMILY_CHECK,
         }
     ),
     Role.JURIST: frozenset(
-        {*CASE_ACTIONS, Action.CASE_LIST, Action.CASE_SEARCH, Action.DEADLINES_VIEW}
+        {
+            *CASE_ACTIONS,
+            Action.CASE_LIST,
+            Action.CASE_SEARCH,
+            Action.DEADLINES_VIEW,
+            Action.FAMILY_CHECK,
+        }
     ),
     # The bureau sees of the centre's cases only the basic facts of a linked
     # case, never its people, contacts or notes.
@@ -141,6 +148,8 @@ _UNAUDITED_WHEN_ALLOWED = frozenset(
         Action.CASE_SEARCH,
         Action.CASE_CREATE,
         Action.IMPORT,
+        # Audited by the check itself, with what it answered (services.conflicts.typing).
+        Action.FAMILY_CHECK,
     }
 )
 _OBJECT_TYPE: dict[Action, str] = {
@@ -164,6 +173,7 @@ _OBJECT_TYPE: dict[Action, str] = {
     Action.CASE_SEARCH: "search",
     Action.DEADLINES_VIEW: "deadlines",
     Action.DEADLINES_COUNT: "deadlines",
+    Action.FAMILY_CHECK: "case",
 }
 
 # What CASE_FACTS reveals of a case: no people, contacts, summary or notes.

@@ -134,6 +134,7 @@ class CountryInfo:
     eu_member: bool
     hague_acceded: bool = False  # acceded (Art. 38): the Dutch acceptance decides
     nl_acceptance: date | None = None  # the Netherlands' acceptance deposited
+    source_note: str | None = None  # where the facts come from (Beheer shows it)
 
     def hague_party_on(self, day: date) -> bool:
         # The same rule as models.Country.hague_party_on, on the cached copy.
@@ -198,6 +199,7 @@ def load_database_facts(db: OpenDatabase) -> DatabaseFacts:
                 c.eu_member,
                 c.hague_acceded,
                 c.hague_nl_acceptance,
+                c.source_note,
             )
             for c in reference.countries(s)
         ]
@@ -406,16 +408,13 @@ class Application:
         return ExchangeUseCases(self.db)
 
     def fill_with_demo_data(
-        self, years: list[int] | None, progress: Callable[[int, int], None] | None = None
+        self, years: list[int] | None, progress: Callable[[str, int, int], None] | None = None
     ) -> None:
-        """Fill a new, empty database with the demo (services.demo); `progress(done, total)`."""
+        """Fill a new, empty database with the demo (services.demo); `progress(stage, done,
+        total)`."""
         from ikodesk.services import demo  # its generator is only needed here
 
-        def report(_stage: str, done: int, total: int) -> None:
-            if progress is not None:
-                progress(done, total)
-
-        demo.populate(self.file_db(), years, progress=report)
+        demo.populate(self.file_db(), years, progress=progress)
 
     def watch_statements(self, check: Check) -> None:
         """Run `check(first word)` before every SQL statement (the desktop's thread guard)."""

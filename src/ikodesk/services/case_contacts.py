@@ -58,7 +58,8 @@ def add_contact(
     minutes: int | None = None,
     summary: str | None = None,
 ) -> int:
-    """Add a contact moment (services.cases decides the policy); returns the case id."""
+    """Add a contact moment typed in a form (services.cases decides the policy and the
+    form's rules: not in the future); returns the case id."""
     cases.add_contact(
         session,
         actor,
@@ -68,5 +69,6 @@ def add_contact(
         party=party,
         minutes=minutes,
         summary=summary,
+        form=True,
     )
     return case_id

@@ -38,6 +38,9 @@ class CaseDetail:
     contacts: list[ContactRow]  # newest first
     conflict: bool = False  # in a conflict pair: the badge
     version: int = 0  # what a save must still find (optimistic locking)
+    # Saved, and now behind a wall for the one who saved it (handed over to the other
+    # side's colleague): `data` holds no personal data, the window closes.
+    walled: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def store_case(
 def close_case(
     session: Session, actor: Actor, case_id: int, day: date, reason: CloseReason
 ) -> CaseStatus:
-    case = cases.close_case(session, actor, case_id, day, reason)
+    case = cases.close_case(session, actor, case_id, day, reason, form=True)
     return case.closed, case.close_reason
 
 

@@ -10,7 +10,7 @@ for dossiers behind a conflict wall (`access.masked_case_ids`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from ikodesk.models import Case, Child, Country, Person, User
 from ikodesk.models.enums import CaseCode, PersonRole, RequesterKind
 from ikodesk.models.labels import label
-from ikodesk.services import access, search_index, wall_notice, walls
+from ikodesk.services import access, search_index, search_matches, wall_notice, walls
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.backend import on_server
+from ikodesk.services.search_matches import MatchReason
 
 MAX_SEARCH_MATCHES = 2000  # newest first; a wider search asks the user to refine
 MASKED_LABEL = "afgeschermd dossier"
@@ -66,6 +67,8 @@ class CaseRow:
     children: int
     masked: bool = False
     conflict: bool = False  # in a conflict pair: the badge
+    # In a search result: which person or child, which field the words were found in.
+    matched: tuple[MatchReason, ...] = ()
 
 
 def _where(session: Session, actor: Actor, flt: CaseFilter) -> list[ColumnElement[bool]]:
@@ -177,8 +180,13 @@ def page_ids(
     return list(session.scalars(stmt))
 
 
-def fetch_rows(session: Session, actor: Actor, ids: Sequence[int]) -> dict[int, CaseRow]:
-    """Display rows for these ids (those the actor may list); walled ones masked."""
+def fetch_rows(
+    session: Session, actor: Actor, ids: Sequence[int], *, query: str = ""
+) -> dict[int, CaseRow]:
+    """Display rows for these ids (those the actor may list); walled ones masked.
+
+    With the `query` of a search, each row (not a masked one) says what matched.
+    """
     if not ids:
         return {}
     access.require(session, actor, Action.CASE_LIST)
@@ -246,6 +254,10 @@ def fetch_rows(session: Session, actor: Actor, ids: Sequence[int]) -> dict[int, 
             children=int(r[-1] or 0),
             conflict=r.id in in_conflict,
         )
+    if query.strip():
+        shown = [i for i, row in rows.items() if not row.masked]
+        for cid, reasons in search_matches.what_matched(session, shown, query).items():
+            rows[cid] = replace(rows[cid], matched=reasons)
     return rows
 
 
@@ -299,7 +311,7 @@ def search(session: Session, actor: Actor, query: str, *, limit: int = 20) -> Se
     """
     flt = CaseFilter(text=query)
     ids = page_ids(session, actor, flt, limit=limit + 1)
-    rows = fetch_rows(session, actor, ids[:limit])
+    rows = fetch_rows(session, actor, ids[:limit], query=query)
     visible = [rows[i] for i in ids[:limit] if i in rows and not rows[i].masked]
     behind_wall = wall_notice.matches_behind_wall(session, actor, query)
     access.record_search(session, actor, query, shown=len(visible), behind_wall=behind_wall)

@@ -25,7 +25,14 @@ from ikodesk.services.actors import Actor
 from ikodesk.services.backend import on_server
 from ikodesk.services.exchange.rows import case_row, child_row, person_row
 from ikodesk.services.reference import country_codes
-from ikodesk.services.validation import CaseData, FieldProblem, case_rules
+from ikodesk.services.validation import (
+    CaseData,
+    FieldProblem,
+    case_form_rules,
+    case_rules,
+    contact_rules,
+)
+from ikodesk.services.validation.form_rules import CLOSED_FUTURE
 
 _REF_SEQ = re.compile(r"(\d+)$")
 LAST_REF_ON_SERVER = text("SELECT ikodesk_last_ref(:kind, :prefix)")
@@ -48,9 +55,15 @@ def next_ref(session: Session, line: int, year: int) -> str:
     return f"{prefix}{seq + 1:05d}"
 
 
-def check_case(session: Session, data: CaseData) -> list[FieldProblem]:
-    """All problems of a case as a form would show them next to the fields."""
+def check_case(session: Session, data: CaseData, *, form: bool = False) -> list[FieldProblem]:
+    """All problems of a case as a form would show them next to the fields.
+
+    `form`: typed in a form, so the form's rules apply too (`validation.form_rules`).
+    """
     problems = case_rules(data, country_codes(session))
+    if form:
+        seen = {p.field for p in problems}
+        problems += [p for p in case_form_rules(data) if p.field not in seen]
     handler = session.scalar(select(User).where(User.username == data.handler))
     if handler is None:
         problems.append(_unknown_user(data.handler))
@@ -86,14 +99,15 @@ def _handler_id(session: Session, username: str) -> int:
     return uid
 
 
-def create_case(session: Session, actor: Actor, data: CaseData) -> Case:
+def create_case(session: Session, actor: Actor, data: CaseData, *, form: bool = False) -> Case:
     """Register a new case with its people and children; returns it (flushed).
 
     Conflicts with existing cases are detected and marked at once. When the new
     case turns out to be the other side of a conflict its chosen handler works
     on, CaseWalled is raised (the caller rolls back): choose another handler.
+    `form`: typed in a form (the form's rules apply, `validation.form_rules`).
     """
-    _raise_problems(check_case(session, data))
+    _raise_problems(check_case(session, data, form=form))
     handler_id = _handler_id(session, data.handler)
     access.require(session, actor, Action.CASE_CREATE, CaseFacts(None, data.line, handler_id))
     if data.ref is None:
@@ -145,6 +159,16 @@ def get_case(
         raise NotFoundError(QT_TRANSLATE_NOOP("services", "Deze zaak bestaat niet (meer)."))
     access.require(session, actor, action, CaseFacts.of(case))
     return case
+
+
+def walled_for(session: Session, actor: Actor, case_id: int) -> bool:
+    """Whether this case is behind a conflict wall for `actor` (a question, not audited).
+
+    A window showing the case asks it when walls may have moved, and closes.
+    """
+    if actor.user_id is None:
+        return False
+    return access.is_walled(session, actor.user_id, case_id)
 
 
 def case_id_of(session: Session, ref: str) -> int:
@@ -228,6 +252,7 @@ def update_case(
     data: CaseData,
     *,
     expected_version: int | None = None,
+    form: bool = False,
 ) -> Case:
     """Replace a case's fields, people and children with `data` (its ref stays).
 
@@ -238,7 +263,7 @@ def update_case(
     access.require(session, actor, Action.CASE_UPDATE, CaseFacts.of(case))
     require_version(session, case, expected_version)
     data.ref = case.ref
-    _raise_problems(check_case(session, data))
+    _raise_problems(check_case(session, data, form=form))
     handler_id = _handler_id(session, data.handler)
     if handler_id != case.handler_id:
         # Before the new handler's update check: a refused assignment is then one
@@ -262,10 +287,18 @@ def update_case(
 
 
 def close_case(
-    session: Session, actor: Actor, case_id: int, closed: date, reason: CloseReason
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    closed: date,
+    reason: CloseReason,
+    *,
+    form: bool = False,
 ) -> Case:
     case = get_case(session, actor, case_id)
     access.require(session, actor, Action.CASE_UPDATE, CaseFacts.of(case))
+    if form and closed > date.today():
+        raise ValidationError({"closed": CLOSED_FUTURE})
     if closed < case.opened:
         raise ValidationError(
             [
@@ -305,11 +338,17 @@ def add_contact(
     minutes: int | None = None,
     summary: str | None = None,
     handler: str | None = None,
+    form: bool = False,
 ) -> Contact:
-    """Add a contact moment to a case; the handler is the acting user by default."""
+    """Add a contact moment to a case; the handler is the acting user by default.
+
+    `form`: typed in a form, so it may not lie in the future (`validation.form_rules`).
+    """
     case = get_case(session, actor, case_id)
     access.require(session, actor, Action.CONTACT_CREATE, CaseFacts.of(case))
     input_rules.check_text("summary", summary, multiline=True)
+    if form:
+        _raise_problems(contact_rules(at))
     if minutes is not None and not 0 <= minutes <= 24 * 60:
         raise ValidationError(
             [

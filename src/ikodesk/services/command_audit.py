@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ikodesk.services import audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.nlformat import counted
 
 COMMAND_ACTION = Action.COMMAND.value
 
@@ -38,5 +39,5 @@ def record_export(session: Session, actor: Actor, count: int, destination: str) 
         Action.EXPORT_ALL.value,
         "database",
         None,
-        detail=f"volledige export: {count} records naar {destination}"[:300],
+        detail=f"volledige export: {counted(count, 'record', 'records')} naar {destination}"[:300],
     )

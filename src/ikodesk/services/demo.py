@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import update
 
-from ikodesk.models import User, age_in_years
+from ikodesk.models import User
+from ikodesk.services import demo_mediations
 from ikodesk.services.actors import Actor
 from ikodesk.services.demo_tables import (
     ABDUCTION_COUNTRIES,
@@ -29,8 +30,10 @@ from ikodesk.services.demo_tables import (
     LAST,
     LINE1_CONTACTS_PER_CASE,
     LINE1_PER_YEAR,
+    LINE1_SUMMARIES,
     LINE2_2024,
     LINE2_CONTACTS_PER_CASE,
+    LINE2_SUMMARIES,
     MEDIATORS,
     ORG_TYPES,
     ORIGIN_OF_COUNTRY,
@@ -58,6 +61,10 @@ class DemoGenerator:
 
     def __init__(self, seed: int = 2024, scale: float = 1.0, until: date | None = None) -> None:
         self.rng = random.Random(seed)
+        # Texts and names that only make the demo look real (contact summaries, the
+        # people of a mediation) come from a generator of their own: the cases, dates
+        # and counts stay those of `rng`, and so do the figures.
+        self.texts = random.Random(seed * 7919 + 15)
         self.scale = scale
         self.until = until
         self.conflict_pairs = 0
@@ -138,12 +145,16 @@ class DemoGenerator:
         rng = self.rng
         seq = {1: 0, 2: 0}
         line1 = round(LINE1_PER_YEAR * self.scale)
+        calls: list[tuple[date, list[dict[str, Any]]]] = []
         for _ in range(line1):
             opened = self._day_in(year)
             if opened is None:
                 continue
+            calls.append((opened, self._line1_case("", opened)))
+        # Numbered in the order they came in: the Line 1 lists read in date order.
+        for _opened, records in sorted(calls, key=lambda c: c[0]):
             seq[1] += 1
-            yield from self._line1_case(f"{year}-L1-{seq[1]:05d}", opened)
+            yield from _numbered(records, f"{year}-L1-{seq[1]:05d}")
         for code, (parents, third) in LINE2_2024.items():
             for is_parent, count in ((True, parents), (False, third)):
                 for _ in range(round(count * self.scale)):
@@ -191,6 +202,11 @@ class DemoGenerator:
                 "handler": rng.choice(handlers),
                 "minutes": rng.choice([5, 10, 10, 15, 20, 30, 45]),
             }
+            if self.texts.random() < 0.85:
+                line1 = ref == "" or "-L1-" in ref
+                contact["summary"] = self.texts.choice(
+                    LINE1_SUMMARIES if line1 else LINE2_SUMMARIES
+                )
             out.append(contact)
         return out
 
@@ -392,81 +408,45 @@ class DemoGenerator:
         return [mirrored, *self._contacts(ref, opened, None, 2, "parent", [mirrored["handler"]])]
 
     def _mediations(self, year: int) -> Iterator[dict[str, Any]]:
-        rng = self.rng
-        n = 0
-        for kind, count in (("iko", 21), ("niko", 17)):
-            for _ in range(round(count * self.scale) or (1 if self.scale > 0 else 0)):
-                requested = self._day_in(year)
-                if requested is None or requested.month == 12:
-                    continue
-                n += 1
-                med: dict[str, Any] = {
-                    "type": "mediation",
-                    "ref": f"M{year}-{n:03d}",
-                    "kind": kind,
-                    "requested": requested.isoformat(),
-                    "referred_by": rng.choices(
-                        ["court", "lawyer", "parent", "other"], [6, 2, 2, 0.5]
-                    )[0],
-                    "children": [
-                        {
-                            "birth_date": (
-                                requested - timedelta(days=rng.randint(400, 16 * 365))
-                            ).isoformat()
-                        }
-                        for _ in range(rng.choice([1, 1, 2, 3]))
-                    ],
-                }
-                p_start = 11 / 21 if kind == "iko" else 15 / 17
-                if rng.random() > p_start:
-                    med.update(
-                        status="not_started",
-                        not_started_reason=rng.choice(
-                            [
-                                "Ouders willen na de regiezitting niet meer deelnemen.",
-                                "Een ouder reageert niet meer.",
-                            ]
-                        ),
-                    )
-                    if rng.random() < 0.9:
-                        med["special_curator"] = (requested + timedelta(days=14)).isoformat()
-                    yield med
-                    continue
-                started = requested + timedelta(days=rng.randint(5, 20))
-                med["started"] = started.isoformat()
-                med["mediators"] = rng.sample([m[0] for m in MEDIATORS], 2)
-                ended = started + timedelta(days=rng.randint(3, 40))
-                if (self.until is not None and ended > self.until) or ended.year > year:
-                    med.update(status="running", intake="suitable")
-                    yield med
-                    continue
-                med.update(status="ended", ended=ended.isoformat())
-                if kind == "niko" and rng.random() < 2 / 15:
-                    med["intake"] = "not_suitable"
-                    yield med
-                    continue
-                med["intake"] = "suitable"
-                p_success = 0.2 if kind == "iko" else 9 / 13
-                if rng.random() < p_success:
-                    med["outcome"] = rng.choice(["full_agreement", "mirror_agreement"])
-                else:
-                    med["outcome"] = "no_agreement"
-                    med["failure_reasons"] = rng.sample(
-                        ["emotions", "opposed_positions", "third_party_influence"],
-                        rng.randint(1, 2),
-                    )
-                if rng.random() < 0.45:
-                    day = started + timedelta(days=rng.randint(0, (ended - started).days))
-                    # Children are heard from the age of three.
-                    heard = sum(
-                        age_in_years(date.fromisoformat(c["birth_date"]), day) >= 3
-                        for c in med["children"]
-                    )
-                    if heard:
-                        med["child_interviews"] = [
-                            {"date": day.isoformat(), "children": rng.randint(1, heard)}
-                        ]
-                yield med
+        return demo_mediations.mediations(self, year)
+
+
+def _numbered(records: list[dict[str, Any]], ref: str) -> list[dict[str, Any]]:
+    """A case and its contact moments with their reference."""
+    for record in records:
+        record["ref" if record["type"] == "case" else "case"] = ref
+    return records
+
+
+# Records of one full year at scale 1.0 (tests/test_demo_data.py: 34,988 for 2024).
+RECORDS_PER_YEAR = 35_000
+# The steps of making the demo database, with their share of the whole (in %): creating
+# the file, reading (and making) the records, checking them, writing them.
+DEMO_STEPS: tuple[tuple[str, int, int], ...] = (
+    ("aanmaken", 0, 3),
+    ("lezen", 3, 28),
+    ("controleren", 28, 60),
+    ("schrijven", 60, 97),
+)
+
+
+def estimated_records(years: list[int], scale: float, until: date) -> int:
+    """About how many records the demo of these years holds (for the progress bar)."""
+    days = 0
+    for year in years:
+        start = date(year, 1, 1)
+        end = min(date(year, 12, 31), until)
+        days += max((end - start).days + 1, 0)
+    return max(int(RECORDS_PER_YEAR * scale * days / 365), 1)
+
+
+def overall_percent(stage: str, done: int, total: int) -> tuple[int, int]:
+    """(step number from 1, percent of the whole) for a step's progress."""
+    for number, (name, first, last) in enumerate(DEMO_STEPS, start=1):
+        if name == stage:
+            share = min(done / total, 1.0) if total > 0 else 0.0
+            return number, first + int((last - first) * share)
+    return len(DEMO_STEPS), DEMO_STEPS[-1][2]
 
 
 def populate(
@@ -477,13 +457,35 @@ def populate(
     until: date | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Fill an empty database with demo data; every demo user gets DEMO_PASSWORD."""
+    """Fill an empty database with demo data; every demo user gets DEMO_PASSWORD.
+
+    `progress(stage, done, total)` reports every step with a total, so a bar can show
+    a percentage from the start (the reading step's total is an estimate).
+    """
     until = until or date.today()
     years = years or list(range(2024, until.year + 1))
     generator = DemoGenerator(seed=2024, scale=scale, until=until)
     lines = (json_line(r) for r in generator.records(years))
+    estimate = estimated_records(years, scale, until)
+
+    def staged(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total if total > 0 else max(estimate, done + 1))
+
     password_hash = hash_password(DEMO_PASSWORD)
     with db.transaction() as session:
-        result = import_lines(session, Actor.key_holder(), lines, progress=progress)
+        result = import_lines(session, Actor.key_holder(), lines, progress=staged)
         session.execute(update(User).values(password_hash=password_hash))
     return result
+
+
+# The roles in the order the demo's login lists them: the daily work first.
+_ACCOUNT_ORDER = ("jurist", "student", "mediation", "manager", "admin")
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    """One demo account per role, (username, role), for the login screen of the demo."""
+    seen: dict[str, str] = {}
+    for username, _name, role in USERS:
+        seen.setdefault(role, username)
+    return [(seen[role], role) for role in _ACCOUNT_ORDER if role in seen]

@@ -60,6 +60,11 @@ HISTORICAL: dict[int, dict[str, float]] = {
     int(year): figures for year, figures in _table("historical")["figures"].items()
 }
 
+# What a contact moment was about, per line (fictitious, no person in them).
+_SUMMARIES = _table("summaries")
+LINE1_SUMMARIES: list[str] = _SUMMARIES["line1"]
+LINE2_SUMMARIES: list[str] = _SUMMARIES["line2"]
+
 ACTIVITIES: list[tuple[str, str, str, str]] = [
     (day, kind, org, title) for day, kind, org, title in _table("activities")["activities"]
 ]

@@ -37,6 +37,11 @@ def number(value: float | None, decimals: int = 1) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def counted(count: int, one: str, many: str) -> str:
+    """A count with its noun: "1 record", "66.431 records", "0 zaken"."""
+    return f"{number(count)} {one if count == 1 else many}"
+
+
 def percent(value: float | None) -> str:
     """48 -> "48%"; 37.5 -> "37,5%"; None -> "–"."""
     return MISSING if value is None else f"{number(value)}%"

@@ -7,12 +7,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ikodesk.errors import ValidationError
 from ikodesk.models import Case
 from ikodesk.models.enums import CaseCode, Channel, Party, RequesterKind
-from ikodesk.services import case_queries, cases
+from ikodesk.services import access, case_queries, cases
+from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
 from ikodesk.services.case_queries import CaseRow
-from ikodesk.services.validation import CaseData, PersonData
+from ikodesk.services.validation import CaseData, PersonData, line1_rules
 
 RECENT_LIMIT = 20
 
@@ -38,8 +40,17 @@ def register_line1(
     country: str | None = None,
     note: str | None = None,
 ) -> Case:
-    """Register a travel-consent question: the case (handled by `actor`) and its first contact."""
+    """Register a travel-consent question: the case (handled by `actor`) and its first contact.
+
+    A call needs who calls and a name, a destination or a note (`validation.line1_rules`):
+    an empty registration would count in the annual total.
+    """
     note = (note or "").strip() or None
+    # The policy first: a role that may not register learns nothing about the form's rules.
+    access.require(session, actor, Action.CASE_CREATE, CaseFacts(None, 1, actor.user_id))
+    problems = line1_rules(caller, country, note)
+    if problems:
+        raise ValidationError({p.field: p.message for p in problems})
     data = CaseData(
         ref=None,
         line=1,
@@ -50,22 +61,24 @@ def register_line1(
         country=country,
         summary=note,
     )
-    case = cases.create_case(session, actor, data)
-    cases.add_contact(session, actor, case.id, at=at, channel=channel, party=party_for(caller.kind))
+    case = cases.create_case(session, actor, data, form=True)
+    cases.add_contact(
+        session, actor, case.id, at=at, channel=channel, party=party_for(caller.kind), form=True
+    )
     return case
 
 
 def recent_registrations(
     session: Session, actor: Actor, limit: int = RECENT_LIMIT
 ) -> list[CaseRow]:
-    """The Line 1 cases this user registered last, newest first."""
+    """The Line 1 cases this user registered last, newest first (by date, then number)."""
     if actor.user_id is None:
         return []
     ids = list(
         session.scalars(
             select(Case.id)
             .where(Case.line == 1, Case.handler_id == actor.user_id)
-            .order_by(Case.id.desc())
+            .order_by(Case.opened.desc(), Case.id.desc())
             .limit(limit)
         )
     )

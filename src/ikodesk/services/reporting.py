@@ -33,6 +33,8 @@ from ikodesk.services.actors import Actor
 from ikodesk.storage import OpenDatabase, files
 
 Progress = Callable[[int, int], None]
+# Of a report's progress (0-100): computing the figures takes this share, the PDF the rest.
+FIGURES_SHARE = 30
 
 
 class ReportKind(StrEnum):
@@ -133,16 +135,29 @@ def make_report(
     AccessDenied is raised before any figure is computed or any file written.
     With `erratum` (a frozen year only) the report ends with what changed since
     the year was frozen. The annual report also gets the year's chapter texts
-    and the cover logo (`texts`, `logo`: base64).
+    and the cover logo (`texts`, `logo`: base64). `progress(done, 100)` moves
+    from the first step: 1 when the figures are being computed, FIGURES_SHARE
+    when they are, then the builder's own steps up to 100.
     """
     with db.session() as session:
         detail = f"{REPORT_NAMES[kind]} {year}" + (" met erratum" if erratum else "")
         access.require(session, actor, Action.REPORT_PRINT, detail=detail)
+        if progress is not None:
+            progress(1, 100)
         data = figures.report_figures(session, actor, year, compare, erratum=erratum)
         data["texts"] = report_texts.report_texts(session, year)
         logo = app_settings.report_logo(session)
         data["logo"] = base64.b64encode(logo).decode("ascii") if logo else None
-    built = build(data, target, progress=progress)
+    if progress is None:
+        built = build(data, target)
+    else:
+        report = progress  # (a name mypy keeps narrowed inside the function below)
+        report(FIGURES_SHARE, 100)
+
+        def building(done: int, total: int) -> None:
+            report(FIGURES_SHARE + done * (100 - FIGURES_SHARE) // max(total, 1), 100)
+
+        built = build(data, target, progress=building)
     return MadeReport(built.path, built.pages)
 
 

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ikodesk.ui.login import LoginDialog
+
 _INPUT_EVENTS = frozenset(
     {
         QEvent.Type.KeyPress,
@@ -86,14 +88,15 @@ class LockScreen(QWidget):
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
-        info = QLabel(
-            self.tr(
-                "De inhoud is verborgen omdat er een tijd niets is gedaan. Uw niet-opgeslagen "
-                "invoer is bewaard. Ingelogd als {0}."
-            ).format(who)
-        )
-        info.setWordWrap(True)
-        layout.addWidget(info)
+        self.who = who
+        self.failures = 0
+        self._remaining = 0
+        self._message = ""
+        self.info = QLabel()
+        self.info.setObjectName("lockReason")
+        self.info.setWordWrap(True)
+        self.show_reason(manual=False)
+        layout.addWidget(self.info)
         self.password = QLineEdit()
         self.password.setObjectName("lockPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -122,22 +125,70 @@ class LockScreen(QWidget):
         outer.addLayout(h)
         outer.addStretch(3)
         self.setFocusProxy(self.password)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+
+    def show_reason(self, *, manual: bool) -> None:
+        """Why the screen is locked: locked on purpose (Ctrl+L), or after a while idle."""
+        if manual:
+            text = self.tr(
+                "U heeft ikodesk vergrendeld. Uw niet-opgeslagen invoer is bewaard. "
+                "Ingelogd als {0}."
+            )
+        else:
+            text = self.tr(
+                "De inhoud is verborgen omdat er een tijd niets is gedaan. Uw niet-opgeslagen "
+                "invoer is bewaard. Ingelogd als {0}."
+            )
+        self.info.setText(text.format(self.who))
 
     def _submit(self) -> None:
-        if not self.password.text():
+        if not self.password.text() or self._remaining > 0:
             return
         self.unlock_button.setEnabled(False)
         self.password.setEnabled(False)
         self.unlock_requested.emit(self.password.text())
 
     def reset(self) -> None:
+        """Ready for the password (after locking, or after an unlock that was not tried)."""
         self.password.clear()
-        self.password.setEnabled(True)
-        self.unlock_button.setEnabled(True)
-        self.error.hide()
+        self.password.setEnabled(self._remaining <= 0)
+        self.unlock_button.setEnabled(self._remaining <= 0)
+        if self._remaining <= 0:
+            self.error.hide()
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def unlocked(self) -> None:
+        self.failures = 0
+
     def failed(self, message: str) -> None:
+        """A wrong password: the services' answer, and the same growing wait as at login."""
+        self.failures += 1
+        self._remaining = LoginDialog.delay_after(self.failures)
+        self._message = message
         self.reset()
-        self.error.setText(message)
+        if self._remaining > 0:
+            self._tick_text()
+            self._countdown.start()
+        else:
+            self.error.setText(message)
+            self.error.show()
+
+    def _tick(self) -> None:
+        self._remaining -= 1
+        if self._remaining <= 0:
+            self._countdown.stop()
+            self.reset()
+            self.error.setText(self._message)
+            self.error.show()
+        else:
+            self._tick_text()
+
+    def _tick_text(self) -> None:
+        self.error.setText(
+            self.tr("{0} Na meerdere mislukte pogingen kunt u over {1} s opnieuw proberen.").format(
+                self._message, self._remaining
+            )
+        )
         self.error.show()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ikodesk.services import logins
 from ikodesk.services.application import KeyMode
+from ikodesk.services.demo import DEMO_PASSWORD
 
 
 def os_username() -> str:
@@ -160,10 +162,15 @@ class LoginDialog(QDialog):
         parent: QWidget | None = None,
         *,
         server: bool = False,
+        demo_accounts: list[tuple[str, str]] | None = None,
     ) -> None:
+        """`demo_accounts`: (username, role label) of the demo database, listed with its
+        public password; the first is filled in (not the computer's account). `server`:
+        `database` is the office server's address."""
         super().__init__(parent)
         self.failures = 0
         self._remaining = 0
+        self._preparing = False
         self.setWindowTitle(self.tr("ikodesk: inloggen"))
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         layout = QVBoxLayout(self)
@@ -177,6 +184,38 @@ class LoginDialog(QDialog):
         where.setWordWrap(True)
         where.setStyleSheet("color: #595959;")
         layout.addWidget(where)
+        self.demo_info = QLabel()
+        self.demo_info.setObjectName("demoAccounts")
+        self.demo_info.setWordWrap(True)
+        self.demo_info.setTextFormat(Qt.TextFormat.RichText)
+        self.demo_info.setStyleSheet(
+            "background: #eef4fb; border: 1px solid #b9cde6; border-radius: 4px; padding: 6px;"
+        )
+        self.demo_info.setVisible(bool(demo_accounts))
+        if demo_accounts:
+            rows = "".join(
+                f"<tr><td><b>{name}</b></td><td>&nbsp;{role}</td></tr>"
+                for name, role in demo_accounts
+            )
+            self.demo_info.setText(
+                self.tr(
+                    "Demodatabase met fictieve gegevens. Log in met een van deze accounts; "
+                    "het wachtwoord is <b>{0}</b>:"
+                ).format(DEMO_PASSWORD)
+                + f"<table>{rows}</table>"
+            )
+            username = username or demo_accounts[0][0]
+        layout.addWidget(self.demo_info)
+        self.preparing = QProgressBar()
+        self.preparing.setObjectName("preparing")
+        self.preparing.setRange(0, 100)
+        self.preparing.hide()
+        self.preparing_text = QLabel()
+        self.preparing_text.setObjectName("preparingText")
+        self.preparing_text.setWordWrap(True)
+        self.preparing_text.hide()
+        layout.addWidget(self.preparing_text)
+        layout.addWidget(self.preparing)
         form = QFormLayout()
         self.username = QLineEdit(username or os_username())
         self.username.setObjectName("username")
@@ -217,8 +256,26 @@ class LoginDialog(QDialog):
             return server
         return max(server, int(min(2 ** (failures - cls.FREE_ATTEMPTS), cls.MAX_DELAY_S)))
 
+    def set_preparing(self, percent: int, text: str) -> None:
+        """The database is still being made (the demo): typing yes, logging in not yet."""
+        self._preparing = True
+        self.preparing.setValue(percent)
+        self.preparing.show()
+        self.preparing_text.setText(text)
+        self.preparing_text.show()
+        self.login_button.setEnabled(False)
+
+    def set_ready(self) -> None:
+        self._preparing = False
+        self.preparing.hide()
+        self.preparing_text.hide()
+        self.login_button.setEnabled(self._remaining <= 0)
+
+    def is_preparing(self) -> bool:
+        return self._preparing
+
     def _submit(self) -> None:
-        if self._remaining > 0:
+        if self._remaining > 0 or self._preparing:
             return
         if not self.username.text().strip() or not self.password.text():
             self.show_error(self.tr("Vul uw gebruikersnaam en wachtwoord in."))

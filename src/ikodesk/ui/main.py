@@ -43,15 +43,33 @@ STARTUP_PROBE_ENV = "IKODESK_STARTUP_PROBE"
 
 
 def _install_startup_probe(app: QApplication, controller: StartController, path: Path) -> None:
-    """Measurement hook (installer smoke test): once the login window has been painted,
-    create the file `path` and quit. The caller times the file's appearance."""
+    """Measurement hook (installer smoke test, benchmarks/bench_start.py): once the login
+    window has been painted, create the file `path` ("login shown"); when that login is
+    still waiting for a new demo database, add "ready" once it may log in; then quit.
+    The caller times the file's lines."""
+    from PySide6.QtCore import QTimer
+
     from ikodesk.ui.login import LoginDialog
 
     def shown(dialog: object) -> None:
-        if isinstance(dialog, LoginDialog):
-            dialog.repaint()
-            path.write_text("login shown\n", encoding="utf-8")
-            app.quit()
+        if not isinstance(dialog, LoginDialog):
+            return
+        dialog.repaint()
+        path.write_text("login shown\n", encoding="utf-8")
+        if not dialog.is_preparing():
+            QTimer.singleShot(0, app.quit)  # (shown before the event loop runs, too)
+            return
+        timer = QTimer(dialog)
+
+        def ready() -> None:
+            if not dialog.is_preparing():
+                timer.stop()
+                with path.open("a", encoding="utf-8") as f:
+                    f.write("ready\n")
+                app.quit()
+
+        timer.timeout.connect(ready)
+        timer.start(50)
 
     controller.dialog_shown.connect(shown)
 

@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
             search = self._action(self.tr("&Zoeken"), self.focus_search, SHORTCUTS_SEARCH)
             file_menu.addAction(search)
         file_menu.addSeparator()
-        file_menu.addAction(self._action(self.tr("&Vergrendelen"), self.lock, (SHORTCUT_LOCK,)))
+        file_menu.addAction(self._action(self.tr("&Vergrendelen"), self.lock_now, (SHORTCUT_LOCK,)))
         file_menu.addAction(self._action(self.tr("&Afmelden"), self.request_logout))
         file_menu.addAction(
             self._action(self.tr("A&fsluiten"), self.close, (QKeySequence("Ctrl+Q"),))
@@ -273,6 +273,8 @@ class MainWindow(QMainWindow):
         window = CaseWindow(self.ctx, case_id, parent=self)
         window.present_requested.connect(lambda w=window: self.present(w))
         window.saved.connect(self._case_saved)
+        window.open_case_requested.connect(self.open_case)
+        window.walled.connect(self._case_walled)
         window.destroyed.connect(lambda _obj=None, w=window: self._forget_window(w))
         self.case_windows.setdefault(case_id, []).append(window)
         window.show_when_loaded()  # a refused case: a message, no window
@@ -295,6 +297,11 @@ class MainWindow(QMainWindow):
                 windows.remove(window)
                 if not windows:
                     del self.case_windows[key]
+
+    def _case_walled(self, message: str) -> None:
+        """A case window closed because its case is now walled for this user: say why."""
+        self.show_status(message)
+        self.walled_box = inform(self, self.tr("Zaak afgeschermd"), message)
 
     def _case_saved(self, case_id: int) -> None:
         for key, windows in list(self.case_windows.items()):
@@ -351,9 +358,14 @@ class MainWindow(QMainWindow):
         )
 
     # -- locking ------------------------------------------------------------------------
-    def lock(self) -> None:
+    def lock_now(self) -> None:
+        """Ctrl+L: locked on purpose (the lock screen says so, not "idle")."""
+        self.lock(manual=True)
+
+    def lock(self, manual: bool = False) -> None:
         if self.locked:
             return
+        self.lock_screen.show_reason(manual=manual)
         self.locked = True
         self.idle.stop()
         # Hide every other window (case windows, dialogs) without closing it: input stays.
@@ -389,6 +401,7 @@ class MainWindow(QMainWindow):
 
     def unlock_done(self) -> None:
         self.locked = False
+        self.lock_screen.unlocked()
         self.outer.setCurrentWidget(self.content)
         self.menuBar().setEnabled(True)
         for w in self._hidden_on_lock:

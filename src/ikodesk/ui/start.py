@@ -12,9 +12,11 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ikodesk.errors import AuthenticationError
+from ikodesk.models.enums import Role
+from ikodesk.services import demo
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import (
     Application,
@@ -33,6 +35,7 @@ from ikodesk.ui import i18n
 from ikodesk.ui.common.messages import service_text, show_error, user_message
 from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.context import AppContext
+from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.login import LoginDialog, UnlockDialog
 from ikodesk.ui.main_window import MainWindow
 from ikodesk.ui.wizard import FirstRunWizard
@@ -110,40 +113,54 @@ class StartController(QObject):
 
     # -- the demo database -------------------------------------------------------
     def _create_demo(self, path: Path) -> None:
-        progress = QProgressDialog(
-            self.tr("De demodatabase met fictieve gegevens wordt aangemaakt…"), "", 0, 0
-        )
-        progress.setWindowTitle(self.tr("ikodesk: demo"))
-        progress.setCancelButton(None)
-        progress.setMinimumDuration(0)
-        progress.setMinimumWidth(460)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
+        """Make the demo database on the worker while the login screen is already up.
+
+        The login shows the demo accounts at once and the making in steps with a
+        percentage; logging in waits until the database is ready.
+        """
+        dialog = self._login_dialog(path, preparing=self._demo_step_text(1, 0))
 
         def on_progress(done: int, total: int, text: str) -> None:
-            progress.setMaximum(max(total, 1))
-            progress.setValue(min(done, total))
+            step, percent = demo.overall_percent(text, done, total)
+            dialog.set_preparing(percent, self._demo_step_text(step, percent))
 
         self.worker.progress.connect(on_progress)
+        report = self.worker.report_progress
 
         def job() -> DatabaseFacts:
+            report(0, 1, "aanmaken")
             app, _ = Application.create(path, passphrase=DEMO_PASSPHRASE)
             self.worker.adopt_app(app)
-            app.fill_with_demo_data(DEMO_YEARS, progress=self.worker.report_progress)
+            report(1, 1, "aanmaken")
+            app.fill_with_demo_data(
+                DEMO_YEARS, progress=lambda stage, done, total: report(done, total, stage)
+            )
             return app.facts()
 
         def done(facts: DatabaseFacts) -> None:
             self.worker.progress.disconnect(on_progress)
-            progress.close()
-            self._opened(facts)
+            self.facts = facts
+            self.path = facts.path
+            dialog.set_ready()
 
         def failed(exc: BaseException) -> None:
             self.worker.progress.disconnect(on_progress)
-            progress.close()
+            dialog.hide()
             show_error(None, exc)
 
-        self._show(progress)
         self.worker.submit(job, done, failed)
+
+    def _demo_step_text(self, step: int, percent: int) -> str:
+        names = {
+            1: self.tr("database aanmaken"),
+            2: self.tr("fictieve gegevens maken"),
+            3: self.tr("gegevens controleren"),
+            4: self.tr("gegevens opslaan"),
+        }
+        return self.tr(
+            "De demodatabase wordt aangemaakt: stap {0} van {1}, {2} ({3}%). U kunt alvast "
+            "uw gebruikersnaam en wachtwoord typen."
+        ).format(step, len(demo.DEMO_STEPS), names.get(step, ""), percent)
 
     # -- the first-run wizard ------------------------------------------------------
     def show_wizard(self, default_path: Path) -> FirstRunWizard:
@@ -262,9 +279,24 @@ class StartController(QObject):
         if self.server_url is not None:
             where = parse_server_url(self.server_url).label
             dialog = LoginDialog(where, self._login_username, server=True)
-        else:
-            assert self.facts is not None and self.facts.path is not None
-            dialog = LoginDialog(self.facts.path, self._login_username)
+            dialog.login_requested.connect(lambda u, p: self._login(dialog, u, p))
+            dialog.rejected.connect(self.quit_requested)
+            self._show(dialog)
+            return dialog
+        assert self.facts is not None and self.facts.path is not None
+        return self._login_dialog(self.facts.path)
+
+    def _login_dialog(self, path: Path, preparing: str = "") -> LoginDialog:
+        """The login; `preparing`: the database is still being made (said, with 0%)."""
+        # The demo lists its accounts (one per role) with the public password.
+        accounts = (
+            [(name, enum_label(Role(role))) for name, role in demo.demo_accounts()]
+            if self.demo
+            else None
+        )
+        dialog = LoginDialog(path, self._login_username, demo_accounts=accounts)
+        if preparing:
+            dialog.set_preparing(0, preparing)
         dialog.login_requested.connect(lambda u, p: self._login(dialog, u, p))
         dialog.rejected.connect(self.quit_requested)
         self._show(dialog)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -478,6 +478,8 @@ class FirstRunWizard(QWizard):
         self.admin_page.setEnabled(True)
         self.recovery_page.set_recovery_key(recovery)
         self.next()
+        # The one thing left to do on the last page, ready for the keyboard (Space).
+        self.recovery_page.confirm.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def creation_failed(self, message: str) -> None:
         self.admin_page.show_error(message)

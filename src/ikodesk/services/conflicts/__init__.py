@@ -19,7 +19,8 @@ before the conflict was known keeps that one side and is marked
 
 The package is split by job: `profiles` (what is compared), `detection`
 (candidates and verdicts), `sides` (who stands on which side, the walls'
-claims), `review` (the lists and the admin's decisions). Callers use the
+claims), `review` (the lists and the admin's decisions), `typing` (the same
+rules asked while a case is typed, answered without revealing the other side). Callers use the
 package: `from ikodesk.services import conflicts`.
 """
 
@@ -39,14 +40,24 @@ from ikodesk.services.conflicts.sides import (
     conflict_case_ids,
     put_users_on_sides,
 )
+from ikodesk.services.conflicts.typing import (
+    FamilyMatch,
+    FamilyNotice,
+    check_family,
+    complete_enough,
+)
 from ikodesk.services.family_match import match_keys
 
 __all__ = [
     "BULK_CASES",
     "ConflictInfo",
     "DetectionResult",
+    "FamilyMatch",
+    "FamilyNotice",
+    "check_family",
     "check_handler",
     "claim_for_handlers",
+    "complete_enough",
     "confirm",
     "conflict_case_ids",
     "detect",

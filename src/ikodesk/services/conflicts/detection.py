@@ -27,6 +27,7 @@ from ikodesk.services.family_match import (
     match_keys,
 )
 from ikodesk.services.family_match.profile_json import profile_to_json
+from ikodesk.services.nlformat import counted, number
 
 # From this many cases on (an import), candidates are found in memory.
 BULK_CASES = 2000
@@ -39,7 +40,8 @@ class DetectionResult:
     candidates: int = 0  # pairs scored
 
     def summary(self) -> str:
-        return f"{len(self.conflicts)} conflicten, {len(self.reviews)} ter beoordeling"
+        conflicts = counted(len(self.conflicts), "conflict", "conflicten")
+        return f"{conflicts}, {number(len(self.reviews))} ter beoordeling"
 
 
 def detect(

@@ -35,6 +35,7 @@ from ikodesk.services.exchange.rows import CHUNK, existing_ids, table_of
 from ikodesk.services.exchange.unchanged import Stored
 from ikodesk.services.exchange.writing import ImportResult, ImportWriter, Progress
 from ikodesk.services.figure_keys import SCALAR_KEY_SET
+from ikodesk.services.nlformat import counted, number
 from ikodesk.services.validation import (
     FieldProblem,
     case_rules,
@@ -111,9 +112,11 @@ def import_lines(
         "database",
         None,
         detail=(
-            f"{result.records} records, {result.created['case']} zaken nieuw, "
-            f"{result.updated['case']} bijgewerkt; {result.conflicts} conflicten, "
-            f"{result.reviews} ter beoordeling"
+            f"{counted(result.records, 'record', 'records')}, "
+            f"{counted(result.created['case'], 'zaak', 'zaken')} nieuw, "
+            f"{number(result.updated['case'])} bijgewerkt; "
+            f"{counted(result.conflicts, 'conflict', 'conflicten')}, "
+            f"{number(result.reviews)} ter beoordeling"
         ),
     )
     return result

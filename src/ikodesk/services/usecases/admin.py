@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import Role
-from ikodesk.services import app_settings, audit_anchor, logins, users
+from ikodesk.services import app_settings, audit_anchor, logins, reference, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.audit_anchor import Anchor, AnchorStatus
 from ikodesk.services.usecases.base import UseCases
@@ -13,6 +13,13 @@ from ikodesk.services.users import UserRow
 
 
 class AdminUseCases(UseCases):
+    # -- reference data (issue #15, point 9) ----------------------------------------------
+    def update_country(
+        self, actor: Actor, iso2: str, facts: reference.CountryFacts, note: str
+    ) -> None:
+        """Correct a country's Hague and EU facts with a source note (audited)."""
+        self._run(reference.update_country, actor, iso2, facts, note)
+
     # -- users -------------------------------------------------------------------------
     def users(self, actor: Actor) -> list[UserRow]:
         return self._run(users.user_rows, actor)

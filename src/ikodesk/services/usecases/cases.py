@@ -14,6 +14,7 @@ from ikodesk.services import (
     case_facets,
     case_queries,
     cases,
+    conflicts,
     registrations,
 )
 from ikodesk.services.actors import Actor
@@ -43,7 +44,7 @@ class CaseUseCases(UseCases):
             ids = case_queries.page_ids(
                 s, actor, flt, sort=sort, descending=descending, limit=limit
             )
-            return ids, case_queries.fetch_rows(s, actor, ids[:rows])
+            return ids, case_queries.fetch_rows(s, actor, ids[:rows], query=flt.text)
 
         return self._run(run)
 
@@ -67,9 +68,21 @@ class CaseUseCases(UseCases):
             limit=limit,
         )
 
-    def rows(self, actor: Actor, ids: Sequence[int]) -> dict[int, CaseRow]:
-        """Display rows for these ids; an id missing from the answer is gone or not listable."""
-        return self._run(case_queries.fetch_rows, actor, ids)
+    def rows(self, actor: Actor, ids: Sequence[int], query: str = "") -> dict[int, CaseRow]:
+        """Display rows for these ids; an id missing from the answer is gone or not listable.
+
+        With `query` (a search), each row says what matched (services.search_matches)."""
+        return self._run(case_queries.fetch_rows, actor, ids, query=query)
+
+    def check_family(
+        self, actor: Actor, data: CaseData, case_id: int | None
+    ) -> conflicts.FamilyNotice:
+        """While typing: does this family match a registered case? (what the wall allows)"""
+        return self._run(conflicts.check_family, actor, data, case_id)
+
+    def walled_for(self, actor: Actor, case_id: int) -> bool:
+        """Whether the case has come behind a wall for `actor` (the window then closes)."""
+        return self._run(cases.walled_for, actor, case_id)
 
     def count(self, actor: Actor, flt: CaseFilter) -> tuple[int, bool]:
         """How many cases the filter shows, and whether a search named one behind a wall."""
@@ -111,7 +124,7 @@ class CaseUseCases(UseCases):
 
     def check(self, data: CaseData) -> list[FieldProblem]:
         """The problems of a case record (empty: valid); nothing is stored."""
-        return self._run(cases.check_case, data)
+        return self._run(cases.check_case, data, form=True)
 
     def store(
         self,

@@ -18,7 +18,9 @@ The package is split by job:
 - `rules`: the domain rules across the fields of a case (`case_rules` with the
   table of case codes);
 - `mediation_rules`: those of a mediation, with the state machine the mediation
-  workflow shares.
+  workflow shares;
+- `form_rules`: what a form asks more than the import (no future dates, the
+  parent's side in an abduction case, no empty Line 1 call).
 
 The hostile-input rules are their own module, `services.input_rules`.
 Callers use the package: `from ikodesk.services.validation import CaseData`.
@@ -32,6 +34,12 @@ from ikodesk.services.validation.fields import (
     parse_choice,
     parse_date,
     show_value,
+)
+from ikodesk.services.validation.form_rules import (
+    case_form_rules,
+    contact_rules,
+    has_caller,
+    line1_rules,
 )
 from ikodesk.services.validation.mediation_rules import (
     INTERVIEW_MIN_AGE,
@@ -121,10 +129,14 @@ __all__ = [
     "PersonData",
     "UserData",
     "age_in_years",
+    "case_form_rules",
     "case_rules",
     "check_language",
     "choices",
     "code_rule",
+    "contact_rules",
+    "has_caller",
+    "line1_rules",
     "may_be_at_least",
     "mediation_rules",
     "parent_rules",

@@ -34,12 +34,12 @@ from ikodesk.services.users import UserRow
 from ikodesk.ui.admin.admin_database import DatabaseTab
 from ikodesk.ui.admin.admin_security import AnchorBox
 from ikodesk.ui.admin.audit_view import AuditPanel
+from ikodesk.ui.admin.countries_tab import CountriesTab
 from ikodesk.ui.cases.conflicts_view import ConflictsPanel
-from ikodesk.ui.common.fields import format_date
 from ikodesk.ui.common.messages import ask, inform, show_error, user_message
 from ikodesk.ui.common.tables import ListModel, plain_table
 from ikodesk.ui.common.titles import title_label
-from ikodesk.ui.context import AppContext, CountryInfo
+from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -76,31 +76,6 @@ class UsersModel(ListModel):
         ):
             return QBrush(QColor(128, 128, 128))
         return super().data(index, role)
-
-
-class CountriesModel(ListModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.headers = [
-            QCoreApplication.translate("CountriesModel", "Land"),
-            QCoreApplication.translate("CountriesModel", "ISO"),
-            QCoreApplication.translate("CountriesModel", "HKOV 1980"),
-            QCoreApplication.translate("CountriesModel", "In werking sinds"),
-            QCoreApplication.translate("CountriesModel", "EU"),
-        ]
-
-    def cells(self, c: CountryInfo) -> list[str]:
-        yes, no = (
-            QCoreApplication.translate("CountriesModel", "ja"),
-            QCoreApplication.translate("CountriesModel", "nee"),
-        )
-        return [
-            c.name_nl,
-            c.iso2,
-            yes if c.hague_party else no,
-            format_date(c.hague_since) if c.hague_since else ("?" if c.hague_party else ""),
-            yes if c.eu_member else "",
-        ]
 
 
 class UserDialog(QDialog):
@@ -220,28 +195,12 @@ class AdminPage(QWidget):
         uv.addLayout(row)
         self.tabs.addTab(users_tab, self.tr("&Gebruikers en rollen"))
 
-        # -- reference data -------------------------------------------------------------
-        ref_tab = QWidget()
-        rv = QVBoxLayout(ref_tab)
-        info = QLabel(
-            self.tr(
-                "Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en "
-                "de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens "
-                "bepalen de HKOV-indicatie in zaken en rapportages."
-            )
-        )
-        info.setWordWrap(True)
-        rv.addWidget(info)
-        self.countries_filter = QLineEdit()
-        self.countries_filter.setObjectName("countriesFilter")
-        self.countries_filter.setPlaceholderText(self.tr("filter op naam of ISO-code"))
-        self.countries_filter.setClearButtonEnabled(True)
-        rv.addWidget(self.countries_filter)
-        self.countries_model = CountriesModel(self)
-        self.countries_model.set_items(list(ctx.facts.countries))
-        self.countries_view = plain_table(self.countries_model, "countries", (30, 6, 10, 15), char)
-        rv.addWidget(self.countries_view, 1)
-        self.countries_filter.textChanged.connect(self._filter_countries)
+        # -- reference data (ui.admin.countries_tab) --------------------------------------
+        ref_tab = CountriesTab(ctx)
+        ref_tab.changed.connect(self.announced)
+        self.countries_tab = ref_tab
+        self.countries_filter, self.countries_model = ref_tab.filter, ref_tab.model
+        self.countries_view = ref_tab.view
         self.tabs.addTab(ref_tab, self.tr("&Referentiegegevens"))
 
         # -- database, backup and settings (ui.admin_database) -----------------------
@@ -423,15 +382,3 @@ class AdminPage(QWidget):
             lambda app: app.admin.set_role(actor, user.username, role),
             self.tr("{0} heeft nu de rol {1}.").format(user.username, enum_label(role)),
         )
-
-    # -- reference data --------------------------------------------------------------
-    def _filter_countries(self, text: str) -> None:
-        from ikodesk.ui.common.fields import fold
-
-        needle = fold(text)
-        items = [
-            c
-            for c in self.ctx.facts.countries
-            if not needle or needle in fold(c.name_nl) or needle == c.iso2.lower()
-        ]
-        self.countries_model.set_items(items)

@@ -21,18 +21,14 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidg
 from ikodesk.errors import ConcurrentChange, HandlerWalled, ValidationError
 from ikodesk.models.enums import (
     CloseReason,
-    Direction,
-    ParentRelation,
     RequesterKind,
-    Taker,
-    line_of,
 )
 from ikodesk.services.application import Application
 from ikodesk.services.case_detail import CaseDetail
 from ikodesk.services.case_facets import HandlerChoice
-from ikodesk.services.validation import CaseData, FieldProblem, code_rule
-from ikodesk.ui.cases import case_clocks, concurrent
-from ikodesk.ui.cases.case_closing import CaseClosing
+from ikodesk.services.validation import CaseData, FieldProblem
+from ikodesk.ui.cases import case_actions, case_clocks, concurrent
+from ikodesk.ui.cases.case_guard import FamilyNoticeBar, FamilyWatch, WallWatch
 from ikodesk.ui.cases.case_problems import CaseProblems
 from ikodesk.ui.cases.case_sections import (
     CaseHeader,
@@ -43,27 +39,30 @@ from ikodesk.ui.cases.case_sections import (
     SummarySection,
 )
 from ikodesk.ui.cases.case_status import case_status_text
+from ikodesk.ui.cases.close_dialog import CloseDialog
 from ikodesk.ui.cases.contacts import ContactDialog, ContactsPanel
 from ikodesk.ui.common.changes import CASES
-from ikodesk.ui.common.combos import enum_value
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE
 from ikodesk.ui.common.messages import service_text, show_error, user_message
-from ikodesk.ui.common.qtdates import py_date
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
-VALIDATE_DELAY_MS = 500
+VALIDATE_DELAY_MS = 300
 OK_STYLE = "color: #1d5e20;"
 
 
-class CaseWindow(CaseClosing, EditorWindow):
+class CaseWindow(EditorWindow):
     """One case in its own window (several can be open side by side)."""
 
     saved = Signal(int)
     loaded = Signal()
     validated = Signal(list)  # the problems shown
     present_requested = Signal()  # loaded and allowed: the main window shows it
+    open_case_requested = Signal(int)  # the person's earlier case (the typing check)
+    walled = Signal(str)  # the case is now walled for this user: why the window closed
+    close_dialog: CloseDialog
+    contact_dialog: ContactDialog | None
 
     def __init__(
         self,
@@ -118,7 +117,8 @@ class CaseWindow(CaseClosing, EditorWindow):
         self.reopen_button.clicked.connect(self.reopen_case)
 
         # -- the case, who asks, the other parent (ui.cases.case_sections) ------------
-        case_box = CaseSection(self.line, ctx.facts.countries, self.errors.wrap)
+        home = (ctx.facts.netherlands,) if ctx.facts.netherlands else ()
+        case_box = CaseSection(self.line, ctx.facts.countries, self.errors.wrap, home)
         req_box = RequesterSection(self.errors.wrap)
         other_box = OtherParentSection(self.errors.wrap)
         self.case_section, self.requester, self.other_parent = case_box, req_box, other_box
@@ -134,10 +134,16 @@ class CaseWindow(CaseClosing, EditorWindow):
         self.other_first, self.other_last = other_box.person.first, other_box.person.last
 
         # -- children, the clocks (ui.cases.case_clocks) and summary ----------------------
-        children_box = ChildrenSection(self.errors.label("children"))
+        children_box = ChildrenSection()
+        children_box.add_error(self.errors.label("children", children_box.editor.view))
         self.clock_section = case_clocks.ClockSection(ctx.facts, self.errors.wrap, self.collect)
-        summary_box = SummarySection(self.errors.label("summary"))
+        summary_box = SummarySection()
+        summary_box.add_error(self.errors.label("summary", summary_box.summary))
         self.children_editor, self.summary = children_box.editor, summary_box.summary
+        self.errors.focus_child = self.children_editor.focus_cell
+        self.children_editor.problem_changed.connect(
+            lambda text: self.errors.live("children", text)
+        )
 
         # One column, in the order a case is told: the case and its clocks, who asks, the other
         # parent, the children, the summary. It fits beside the contact moments even at 150%.
@@ -149,6 +155,7 @@ class CaseWindow(CaseClosing, EditorWindow):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
+        self.form_scroll = scroll
 
         # -- contact moments ---------------------------------------------------------
         contacts_box = ContactsPanel()
@@ -170,24 +177,38 @@ class CaseWindow(CaseClosing, EditorWindow):
         self.message = QLabel()
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
+        # The typing check's notice (ui.cases.case_guard), between the message and the form.
+        self.family_bar = FamilyNoticeBar()
+        self.family_bar.open_requested.connect(self.open_case_requested)
+        self.family = FamilyWatch(
+            ctx, self.family_bar, self._family_record, self._exclude_handlers, self
+        )
+        # A handler chosen instead of an excluded one: the mark goes at once.
+        self.handler.currentIndexChanged.connect(
+            lambda: self._exclude_handlers(self.family.notice.excluded_handlers)
+        )
+        self.wall_watch = WallWatch(ctx, self, lambda: self.case_id)
+        self.wall_watch.walled.connect(self._walled_now)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.message)
+        layout.addWidget(self.family_bar)
         layout.addWidget(splitter, 1)
         self.message.hide()
 
         # -- behaviour ---------------------------------------------------------------
         self.code.currentIndexChanged.connect(case_box.code_changed)
+        self.code.currentIndexChanged.connect(self._code_changed)
         self.clock_section.attach(self.code, self._changed)
         self.req_kind.currentIndexChanged.connect(req_box.kind_changed)
-        self.opened.dateChanged.connect(self._opened_changed)
+        self.opened.textChanged.connect(self._opened_changed)
         for w in (self.code, self.handler, self.direction, self.taker, self.mover):
             w.currentIndexChanged.connect(self._changed)
         for w in (*req_box.combos(), self.other_relation):
             w.currentIndexChanged.connect(self._changed)
         for e in (*req_box.line_edits(), *other_box.person.line_edits()):
             e.textChanged.connect(self._changed)
-        self.opened.dateChanged.connect(self._changed)
+        self.opened.textChanged.connect(self._changed)
         self.country.changed.connect(self._changed)
         self.other_known.toggled.connect(self._changed)
         self.children_editor.changed.connect(self._changed)
@@ -197,12 +218,20 @@ class CaseWindow(CaseClosing, EditorWindow):
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
 
         case_box.code_changed()
+        self._code_changed()
         req_box.kind_changed()
         self._update_header()
 
     # -- dynamic fields ------------------------------------------------------------------
+    def _code_changed(self) -> None:
+        self.requester.set_code(self.case_section.current_code())
+
+    def opened_day(self) -> date | None:
+        """The opening date typed, None while it is no (plausible) date."""
+        return self.opened.reading().day
+
     def _opened_changed(self) -> None:
-        day = py_date(self.opened.date())
+        day = self.opened_day()
         self.country.set_reference_date(day)
         self.children_editor.model.set_opened(day)
 
@@ -292,6 +321,13 @@ class CaseWindow(CaseClosing, EditorWindow):
             self._update_header()
         if self._live_validation:
             self._validate_timer.start()
+        self.family.schedule()
+
+    def _family_record(self) -> tuple[CaseData | None, int | None]:
+        """The record as typed, for the typing check (None while loading or saving)."""
+        if self._loading:
+            return None, self.case_id
+        return self.collect()[0], self.case_id
 
     def _update_header(self) -> None:
         is_new = self.case_id is None
@@ -315,39 +351,7 @@ class CaseWindow(CaseClosing, EditorWindow):
         self.message.show()
 
     # -- collecting and validating ---------------------------------------------------------
-    def collect(self) -> tuple[CaseData, list[FieldProblem]]:
-        """The form as a case record, and the problems found before asking the services."""
-        problems: list[FieldProblem] = []
-
-        requester = self.requester.read(problems)
-        other = self.other_parent.read(problems)
-        children, child_problems = self.children_editor.model.child_records()
-        problems += child_problems
-        if not self.country.is_valid():
-            problems.append(
-                FieldProblem("country", self.tr("onbekend land: kies een land uit de lijst"))
-            )
-        code = self.case_section.current_code()
-        rule = code_rule(code)
-        data = CaseData(
-            ref=self.ref,
-            line=line_of(code),
-            code=code,
-            opened=py_date(self.opened.date()),
-            handler=self.handler.currentData() or "",
-            requester=requester,
-            closed=self._closed,
-            close_reason=self._close_reason,
-            other_parent=other,
-            children=children,
-            country=self.country.iso2(),
-            direction=enum_value(self.direction, Direction) if rule.directions else None,
-            taker=enum_value(self.taker, Taker) if rule.takers else None,
-            mover=enum_value(self.mover, ParentRelation) if rule.movers else None,
-            summary=self.summary.toPlainText().strip() or None,
-        )
-        self.clock_section.read(data, problems)
-        return data, problems
+    collect = case_actions.collect
 
     def validate(self, then_save: bool = False) -> None:
         data, local = self.collect()
@@ -385,8 +389,11 @@ class CaseWindow(CaseClosing, EditorWindow):
         family = self.req_kind.currentData() == RequesterKind.FAMILY
         other = self.errors.show(problems, refusal, family)
         if problems:
-            text = self.tr("Nog niet opgeslagen: {0} veld(en) vragen aandacht.").format(
-                len(problems)
+            count = len(self.errors.shown) or len(problems)
+            text = (
+                self.tr("Nog niet opgeslagen: 1 veld vraagt aandacht.")
+                if count == 1
+                else self.tr("Nog niet opgeslagen: {0} velden vragen aandacht.").format(count)
             )
             self._say(" ".join([text, *other]))
         else:
@@ -394,7 +401,9 @@ class CaseWindow(CaseClosing, EditorWindow):
         self.validated.emit(problems)
 
     def _focus_first_problem(self) -> None:
-        self.errors.focus_first(self.problems)
+        """Scroll to the first field with a problem and put the cursor there."""
+        if not self.errors.focus_first() and self.problems:
+            self.message.setFocus()
 
     # -- saving ---------------------------------------------------------------------------
     def save(self) -> None:
@@ -416,6 +425,18 @@ class CaseWindow(CaseClosing, EditorWindow):
         self.ctx.worker.call(job, done, self._save_failed, owner=self, changes=CASES)
 
     def _stored(self, loaded: CaseDetail) -> None:
+        if loaded.walled:
+            # Handed over to a colleague on the other side of the family: saved, and
+            # from now on behind the wall for this user.
+            self.case_id, self.ref = loaded.id, loaded.ref
+            self.saved.emit(loaded.id)
+            self.close_walled(
+                self.tr(
+                    "Opgeslagen als {0} en overgedragen. Deze zaak is voor u afgeschermd: u "
+                    "staat aan de andere kant van deze familie. Het venster is gesloten."
+                ).format(loaded.ref)
+            )
+            return
         self._version = loaded.version
         self._saving = False
         self.save_button.setEnabled(True)
@@ -454,20 +475,17 @@ class CaseWindow(CaseClosing, EditorWindow):
             return
         self._say(message)
 
-    # -- contact moments --------------------------------------------------------------------
-    def new_contact_when_loaded(self) -> None:
-        if self._loading:
-            self._contact_pending = True
-        else:
-            self.new_contact()
-
-    def new_contact(self) -> ContactDialog | None:
-        if self.case_id is None or self.ref is None:
-            return None
-        kind = RequesterKind(self.req_kind.currentData())
-        dialog = self.contacts_panel.new_contact(self.ctx, self.case_id, self.ref, kind, self)
-        self.contact_dialog = dialog
-        return dialog
+    # -- actions, the typing check, walls (ui.cases.case_actions) -------------------------
+    close_case = case_actions.close_case
+    _do_close = case_actions._do_close
+    reopen_case = case_actions.reopen_case
+    _status_changed = case_actions._status_changed
+    new_contact_when_loaded = case_actions.new_contact_when_loaded
+    new_contact = case_actions.new_contact
+    _exclude_handlers = case_actions._exclude_handlers
+    close_walled = case_actions.close_walled
+    _walled_now = case_actions._walled_now
+    _forget_personal_data = case_actions._forget_personal_data
 
     # -- closing the window --------------------------------------------------------------
     def unsaved_question(self) -> str:

@@ -58,6 +58,8 @@ def columns() -> list[Column]:
         Column(
             "requester", QCoreApplication.translate("CaseListModel", "Hoofdbetrokkene"), None, 30
         ),
+        # Shown while searching: which person or child, which field the words were found in.
+        Column("matched", QCoreApplication.translate("CaseListModel", "Gevonden in"), None, 30),
         Column("country", QCoreApplication.translate("CaseListModel", "Land"), None, 18),
         Column("children", QCoreApplication.translate("CaseListModel", "Kinderen"), None, 8),
         Column(
@@ -97,6 +99,8 @@ def cell_text(row: CaseRow, key: str) -> str:
         return enum_label(row.code)
     if key == "requester":
         return row.requester
+    if key == "matched":
+        return matched_text(row)
     if key == "country":
         return row.country_name or row.country or ""
     if key == "children":
@@ -110,6 +114,29 @@ def cell_text(row: CaseRow, key: str) -> str:
             fmt_date(row.closed)
         )
     return ""
+
+
+def matched_text(row: CaseRow) -> str:
+    """What a search found in a case: "kind Çağan Öztürk (achternaam)"; "" when not searched."""
+    tr = QCoreApplication.translate
+    who = {
+        "requester": tr("CaseListModel", "hoofdbetrokkene"),
+        "other_parent": tr("CaseListModel", "andere ouder"),
+        "child": tr("CaseListModel", "kind"),
+    }
+    fields = {
+        "first_name": tr("CaseListModel", "voornaam"),
+        "last_name": tr("CaseListModel", "achternaam"),
+        "organisation": tr("CaseListModel", "organisatie"),
+    }
+    parts = []
+    for reason in row.matched:
+        if reason.who == "ref":
+            parts.append(tr("CaseListModel", "referentie"))
+            continue
+        found = ", ".join(fields.get(f, f) for f in reason.fields)
+        parts.append(f"{who.get(reason.who, reason.who)} {reason.name} ({found})")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -341,7 +368,7 @@ class CaseListModel(QAbstractTableModel):
         if not ids:
             return
         self._requested.update(ids)
-        gen, actor = self._generation, self.actor
+        gen, actor, query = self._generation, self.actor, self.filter.text
 
         def done(rows: dict[int, CaseRow]) -> None:
             if gen != self._generation:
@@ -358,7 +385,7 @@ class CaseListModel(QAbstractTableModel):
             self.rows_loaded.emit()
 
         self.worker.call(
-            lambda app: app.cases.rows(actor, ids), done, self._failed(gen), owner=self
+            lambda app: app.cases.rows(actor, ids, query), done, self._failed(gen), owner=self
         )
 
     # -- the table -----------------------------------------------------------------------

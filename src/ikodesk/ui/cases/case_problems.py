@@ -1,4 +1,4 @@
-"""The case form's problems next to its fields: one label under each field.
+"""The case form's problems next to its fields: one label under each field, the field marked.
 
 The services name fields in exchange terms ("requester.birth_date",
 "children[1].age"); a problem of a child goes under the children, numbered,
@@ -7,83 +7,75 @@ and a problem of a field the form does not show comes back for the message line.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ikodesk.services.validation import FieldProblem
-from ikodesk.ui.common.field_errors import ERROR_STYLE
+from ikodesk.ui.common.field_errors import FieldErrors, scroll_to
 from ikodesk.ui.common.problems import problem_text
 
+# Put the cursor on a child's cell: (row, field name of the child).
+FocusChild = Callable[[int, str], None]
 
-class CaseProblems:
+
+def child_of(field: str) -> tuple[int, str] | None:
+    """(row, field) of a child's problem ("children[1].age" -> (1, "age")); None otherwise."""
+    if not field.startswith("children[") or "]" not in field:
+        return None
+    row = int(field[len("children[") : field.index("]")])
+    return row, field[field.index("]") + 1 :].lstrip(".")
+
+
+class CaseProblems(FieldErrors):
     def __init__(self) -> None:
-        self.labels: dict[str, QLabel] = {}
-
-    def label(self, field: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"error:{field}")
-        label.setWordWrap(True)
-        label.setStyleSheet(ERROR_STYLE)
-        label.hide()
-        self.labels[field] = label
-        return label
-
-    def wrap(self, widget: QWidget, field: str) -> QWidget:
-        """The widget with its error label below it, as one row of a form."""
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        v.addWidget(self.label(field))
-        return box
+        super().__init__()
+        self.focus_child: FocusChild | None = None
+        self._first_child: tuple[int, str] | None = None
 
     def show(
-        self, problems: list[FieldProblem], refusal: FieldProblem | None, family: bool
+        self,
+        problems: Iterable[FieldProblem],
+        refusal: FieldProblem | None = None,
+        family: bool = False,
     ) -> list[str]:
         """Put each problem under its field; the messages without a field come back.
 
         `refusal` is the policy's own message (shown as it is, already translated);
         `family`: the requester is family, whose relation has a field of its own.
         """
-        for label in self.labels.values():
-            label.clear()
-            label.hide()
+        grouped: dict[str, list[str]] = {}
         children_msgs: list[str] = []
         other: list[str] = []
+        self._first_child = None
         for p in problems:
             text = p.message if p is refusal else problem_text(p)
-            if p.field.startswith("children["):
-                number = int(p.field[len("children[") : p.field.index("]")]) + 1
+            child = child_of(p.field)
+            if child is not None:
                 children_msgs.append(
-                    QCoreApplication.translate("CaseProblems", "Kind {0}: {1}").format(number, text)
+                    QCoreApplication.translate("CaseProblems", "Kind {0}: {1}").format(
+                        child[0] + 1, text
+                    )
                 )
+                if self._first_child is None:
+                    self._first_child = child
                 continue
             key = p.field
             if key == "requester.relation" and family:
                 key = "requester.family"
-            shown = self.labels.get(key)
-            if shown is None:
+            if key not in self.labels:
                 other.append(text)
                 continue
-            shown.setText(text)
-            shown.show()
-        if children_msgs:
-            self.labels["children"].setText("\n".join(children_msgs))
-            self.labels["children"].show()
+            grouped.setdefault(key, []).append(text)
+        if children_msgs and "children" in self.labels:
+            grouped.setdefault("children", []).extend(children_msgs)
+        self.put(grouped)
         return other
 
-    def focus_first(self, problems: list[FieldProblem]) -> None:
-        """Put the cursor in the field of the first problem that has one."""
-        for p in problems:
-            label = self.labels.get(p.field)
-            if label is not None and label.parentWidget() is not None:
-                container = label.parentWidget()
-                assert container is not None
-                layout = container.layout()
-                if layout is not None and layout.count():
-                    item = layout.itemAt(0)
-                    widget = item.widget() if item is not None else None
-                    if widget is not None:
-                        widget.setFocus()
-                        return
+    def focus_first(self) -> bool:
+        """The first field with a problem in view and the cursor in it (a child's cell)."""
+        if self.first_field() == "children" and self._first_child and self.focus_child:
+            scroll_to(self.labels["children"])
+            self.focus_child(*self._first_child)
+            return True
+        return super().focus_first()

@@ -9,13 +9,12 @@ together with the children, the summary and the contact moments.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,11 +37,14 @@ from ikodesk.models.enums import (
     line_of,
 )
 from ikodesk.services.case_facets import HandlerChoice
+from ikodesk.services.input_rules import OPENED_MIN
 from ikodesk.services.validation import CaseData, FieldProblem, PersonData, code_rule
+from ikodesk.services.validation.form_rules import SIDE_REQUIRED
 from ikodesk.ui.cases.children_editor import ChildrenEditor
 from ikodesk.ui.cases.conflict_badge import ConflictBadge
 from ikodesk.ui.common.combos import combo, enum_value, select_data
-from ikodesk.ui.common.fields import CountryField, set_row_visible
+from ikodesk.ui.common.date_text import DayRange
+from ikodesk.ui.common.fields import CountryField, DateField, set_row_visible
 from ikodesk.ui.common.person_fields import PersonFields, PersonValues, Wrap
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import CountryInfo
@@ -72,22 +74,31 @@ class CaseHeader(QHBoxLayout):
             self.addWidget(b)
 
 
+# An opening date: from 1990 (the import's rule), not in the future (the form's).
+OPENING_DATES = DayRange(OPENED_MIN, latest_today=True)
+
+
 class CaseSection(QGroupBox):
     """Code, opening date, handler, country and the code's own fields."""
 
-    def __init__(self, line: int, countries: tuple[CountryInfo, ...], wrap: Wrap) -> None:
+    def __init__(
+        self,
+        line: int,
+        countries: tuple[CountryInfo, ...],
+        wrap: Wrap,
+        unavailable: tuple[CountryInfo, ...] = (),
+    ) -> None:
         super().__init__(self.tr("Zaak"))
         self.form = QFormLayout(self)
         codes = LINE2_CODES if line == 2 else LINE1_CODES
         self.code = combo("code", [(enum_label(c), c.value) for c in codes])
         self.code.setMaxVisibleItems(len(codes))
-        self.opened = QDateEdit(QDate.currentDate())
-        self.opened.setObjectName("opened")
-        self.opened.setDisplayFormat("dd-MM-yyyy")
-        self.opened.setCalendarPopup(True)
+        self.opened = DateField(limits=OPENING_DATES)
+        self.opened.set_name("opened")
+        self.opened.set_value(date.today())
         self.handler = QComboBox()
         self.handler.setObjectName("handler")
-        self.country = CountryField(countries, badge=True)
+        self.country = CountryField(countries, badge=True, unavailable=unavailable)
         self.country_label = QLabel(self.tr("&Land"))
         self.country_label.setBuddy(self.country.edit)
         self.direction = QComboBox()
@@ -109,13 +120,34 @@ class CaseSection(QGroupBox):
 
     def set_handlers(self, handlers: list[HandlerChoice], current: str) -> None:
         """The active handlers to choose from, and the current one even when inactive."""
+        self._handlers = handlers
+        self._current = current
+        self._excluded: frozenset[str] = frozenset()
+        self._fill_handlers(current)
+
+    def exclude_handlers(self, excluded: frozenset[str]) -> bool:
+        """Leave out who stands on the other side of this family (the typing check).
+
+        True when the chosen handler is one of them: then nobody is chosen and the
+        user must pick another (the list starts with an empty choice).
+        """
+        if excluded == getattr(self, "_excluded", frozenset()):
+            return self.handler.currentData() is None and bool(excluded)
+        current = self.handler.currentData() or self._current
+        self._excluded = excluded
+        self._fill_handlers(current)
+        return current in excluded
+
+    def _fill_handlers(self, current: str) -> None:
         self.handler.blockSignals(True)
         self.handler.clear()
-        for h in handlers:
-            if h.active or h.username == current:
+        if current in self._excluded:
+            self.handler.addItem(self.tr("— kies een andere behandelaar —"), None)
+        for h in self._handlers:
+            if (h.active or h.username == current) and h.username not in self._excluded:
                 text = f"{h.username} — {h.name}" if h.name else h.username
                 self.handler.addItem(text, h.username)
-        select_data(self.handler, current)
+        select_data(self.handler, None if current in self._excluded else current)
         self.handler.blockSignals(False)
 
     def fill(self, d: CaseData) -> None:
@@ -123,7 +155,7 @@ class CaseSection(QGroupBox):
             self.show_only_code(d.code)
         select_data(self.code, d.code.value)
         self.code_changed()
-        self.opened.setDate(QDate(d.opened.year, d.opened.month, d.opened.day))
+        self.opened.set_value(d.opened)
         select_data(self.handler, d.handler)
         self.country.set_iso2(d.country)
         select_data(self.direction, d.direction.value if d.direction else None)
@@ -199,7 +231,9 @@ class RequesterSection(QGroupBox):
         f = self.form
         f.addRow(self.tr("Soo&rt"), wrap(self.kind, "requester.kind"))
         f.addRow(self.tr("Ouder"), wrap(self.parent_relation, "requester.relation"))
-        f.addRow(self.tr("&Kant"), wrap(self.side, "requester.side"))
+        self.side_label = QLabel(self.tr("&Kant"))
+        self.side_label.setBuddy(self.side)
+        f.addRow(self.side_label, wrap(self.side, "requester.side"))
         f.addRow(self.tr("Organisatie&type"), wrap(self.org_type, "requester.organisation_type"))
         f.addRow(self.tr("Organisatie"), wrap(self.organisation, "requester.organisation"))
         f.addRow(self.tr("Relatie"), wrap(self.family_relation, "requester.family"))
@@ -218,7 +252,12 @@ class RequesterSection(QGroupBox):
     def combos(self) -> list[QComboBox]:
         return [self.kind, self.parent_relation, self.side, self.org_type, self.family_relation]
 
-    def line_edits(self) -> list[QLineEdit]:
+    def set_code(self, code: CaseCode) -> None:
+        """The case's code decides whether the parent's side is required (an abduction)."""
+        required = code in SIDE_REQUIRED
+        self.side_label.setText(self.tr("&Kant *") if required else self.tr("&Kant"))
+
+    def line_edits(self) -> list[QLineEdit | DateField]:
         return [self.organisation, *self.person.line_edits()]
 
     def current_kind(self) -> RequesterKind:
@@ -324,21 +363,25 @@ class OtherParentSection(QGroupBox):
 
 
 class ChildrenSection(QGroupBox):
-    def __init__(self, error: QLabel) -> None:
+    def __init__(self) -> None:
         super().__init__(self.tr("Kinderen"))
-        cv = QVBoxLayout(self)
+        self.box = QVBoxLayout(self)
         self.editor = ChildrenEditor()
-        cv.addWidget(self.editor)
-        cv.addWidget(error)
+        self.box.addWidget(self.editor)
+
+    def add_error(self, error: QLabel) -> None:
+        self.box.addWidget(error)
 
 
 class SummarySection(QGroupBox):
-    def __init__(self, error: QLabel) -> None:
+    def __init__(self) -> None:
         super().__init__(self.tr("Samenvatting en notities"))
-        sv = QVBoxLayout(self)
+        self.box = QVBoxLayout(self)
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("summary")
         self.summary.setTabChangesFocus(True)
         self.summary.setMinimumHeight(self.fontMetrics().height() * 6)
-        sv.addWidget(self.summary)
-        sv.addWidget(error)
+        self.box.addWidget(self.summary)
+
+    def add_error(self, error: QLabel) -> None:
+        self.box.addWidget(error)

@@ -111,6 +111,7 @@ class CasesPage(QWidget):
         self.view = QTableView()
         self.view.setObjectName("caseTable")
         self.view.setModel(self.model)
+        self.view.setColumnHidden(self.model.column("matched"), True)  # shown while searching
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -212,6 +213,8 @@ class CasesPage(QWidget):
         if flt != self.model.filter or not self.model.rowCount():
             self.count_label.setText(self.tr("laden…"))
             self.model.set_filter(flt)
+        # "Gevonden in" says why a case matched; without a search there is nothing to say.
+        self.view.setColumnHidden(self.model.column("matched"), not flt.text)
 
     def _data_changed(self, changes: OpChanges) -> None:
         if changes.cases or changes.conflicts:  # a decided conflict: badges and walls

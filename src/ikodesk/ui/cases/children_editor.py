@@ -1,4 +1,11 @@
-"""The children of a case as a small table editor: name, birth date or age, age shown."""
+"""The children of a case as a small table editor: name, birth date or age, age shown.
+
+A birth date is read as every date field reads it (`ui.common.date_text`:
+5-3-2017, 05032017, never a two-digit year) and must be plausible: from 1900,
+not in the future, not after the opening (or request) date. The cell shows
+the date it understood as dd-mm-jjjj, and the age beside it; what it cannot
+read stays as typed, in red, and is reported at once (`problem_changed`).
+"""
 
 from __future__ import annotations
 
@@ -25,11 +32,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ikodesk.services.input_rules import BIRTH_MIN
 from ikodesk.services.validation import ChildData, FieldProblem, age_in_years
-from ikodesk.ui.common.fields import format_date, parse_dutch_date
+from ikodesk.ui.common.date_text import DayRange, DayReading, read_in_range
+from ikodesk.ui.common.texts import format_day
+
+ERROR_COLOR = QColor(176, 0, 32)
 
 Index = QModelIndex | QPersistentModelIndex
 FIRST, LAST, BIRTH, AGE = range(4)
+COLUMNS = {"first_name": FIRST, "last_name": LAST, "birth_date": BIRTH, "age": AGE}
+
+
+def _translate(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
 
 
 @dataclass
@@ -43,10 +59,19 @@ class ChildRow:
 class ChildrenModel(QAbstractTableModel):
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None, age_hint: str | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        age_hint: str | None = None,
+        opened_what: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.rows: list[ChildRow] = []
         self.opened: date | None = None  # the date the ages are counted on
+        # What that date is called in a message ("de openingsdatum", "de aanvraagdatum").
+        self.opened_what = opened_what or QCoreApplication.translate(
+            "ChildrenModel", "de openingsdatum"
+        )
         self.age_hint = age_hint or QCoreApplication.translate(
             "ChildrenModel",
             "Leeftijd op de openingsdatum; vul alleen in als de geboortedatum onbekend is",
@@ -64,7 +89,7 @@ class ChildrenModel(QAbstractTableModel):
             ChildRow(
                 c.first_name or "",
                 c.last_name or "",
-                format_date(c.birth_date),
+                format_day(c.birth_date),
                 "" if c.age is None else str(c.age),
             )
             for c in children
@@ -74,7 +99,19 @@ class ChildrenModel(QAbstractTableModel):
     def set_opened(self, opened: date | None) -> None:
         self.opened = opened
         if self.rows:
-            self.dataChanged.emit(self.index(0, AGE), self.index(len(self.rows) - 1, AGE))
+            self.dataChanged.emit(self.index(0, BIRTH), self.index(len(self.rows) - 1, AGE))
+            self.edited.emit()  # a birth date may be (im)plausible now
+
+    def limits(self) -> DayRange:
+        """The plausible birth dates: from 1900, not in the future, not after the opening."""
+        return DayRange(BIRTH_MIN, self.opened, latest_today=True, latest_what=self.opened_what)
+
+    def birth(self, r: ChildRow) -> DayReading:
+        return read_in_range(r.birth_text, date.today(), self.limits(), _translate)
+
+    def problems(self) -> list[FieldProblem]:
+        """What cannot be read in the table (the services check the rest on saving)."""
+        return self.child_records()[1]
 
     def add(self) -> int:
         row = len(self.rows)
@@ -98,15 +135,10 @@ class ChildrenModel(QAbstractTableModel):
             child = ChildData(
                 first_name=r.first_name.strip() or None, last_name=r.last_name.strip() or None
             )
-            try:
-                child.birth_date = parse_dutch_date(r.birth_text)
-            except ValueError:
-                problems.append(
-                    FieldProblem(
-                        f"children[{i}].birth_date",
-                        QCoreApplication.translate("ChildrenModel", "ongeldige datum (dd-mm-jjjj)"),
-                    )
-                )
+            born = self.birth(r)
+            child.birth_date = born.day
+            if born.problem is not None:
+                problems.append(FieldProblem(f"children[{i}].birth_date", born.problem))
             if child.birth_date is None and r.age_text.strip():
                 try:
                     child.age = int(r.age_text.strip())
@@ -122,10 +154,7 @@ class ChildrenModel(QAbstractTableModel):
 
     def _age(self, r: ChildRow) -> tuple[str, bool]:
         """The age shown and whether it is computed from the birth date."""
-        try:
-            born = parse_dutch_date(r.birth_text)
-        except ValueError:
-            born = None
+        born = self.birth(r).day
         if born is not None:
             on = self.opened or date.today()
             return (str(age_in_years(born, on)) if born <= on else "?"), True
@@ -164,13 +193,19 @@ class ChildrenModel(QAbstractTableModel):
             if col == LAST:
                 return r.last_name
             if col == BIRTH:
-                return r.birth_text
+                born = self.birth(r).day
+                return format_day(born) if born is not None else r.birth_text
             text, computed = self._age(r)
             if role == Qt.ItemDataRole.DisplayRole and computed and text:
                 return QCoreApplication.translate("ChildrenModel", "{0} jaar").format(text)
             return text
+        if role == Qt.ItemDataRole.ForegroundRole and col == BIRTH and self.birth(r).problem:
+            return QBrush(ERROR_COLOR)
         if role == Qt.ItemDataRole.ForegroundRole and col == AGE and self._age(r)[1]:
             return QBrush(QColor(96, 96, 96))
+        if role == Qt.ItemDataRole.ToolTipRole and col == BIRTH:
+            reading = self.birth(r)
+            return reading.problem or self.tr("dd-mm-jjjj, bijvoorbeeld 5-3-2017")
         if role == Qt.ItemDataRole.ToolTipRole and col == AGE:
             return self.age_hint
         return None
@@ -198,10 +233,18 @@ class ChildrenModel(QAbstractTableModel):
 
 class ChildrenEditor(QWidget):
     changed = Signal()
+    # What cannot be read in the table, one line per child ("" when all is readable).
+    problem_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, age_hint: str | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        age_hint: str | None = None,
+        opened_what: str | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.model = ChildrenModel(self, age_hint)
+        self._problem = ""
+        self.model = ChildrenModel(self, age_hint, opened_what)
         self.view = QTableView()
         self.view.setObjectName("children")
         self.view.setModel(self.model)
@@ -233,6 +276,29 @@ class ChildrenEditor(QWidget):
         layout.addWidget(self.view)
         layout.addLayout(buttons)
         self.model.edited.connect(self.changed)
+        self.model.edited.connect(self._check)
+
+    def _check(self) -> None:
+        lines = [
+            self.tr("Kind {0}: {1}").format(
+                int(p.field[len("children[") : p.field.index("]")]) + 1,
+                p.message[:1].upper() + p.message[1:],
+            )
+            for p in self.model.problems()
+        ]
+        text = "\n".join(lines)
+        if text != self._problem:
+            self._problem = text
+            self.problem_changed.emit(text)
+
+    def focus_cell(self, row: int, field: str) -> None:
+        """Put the cursor on a child's cell (the one a problem is about)."""
+        if not 0 <= row < self.model.rowCount():
+            return
+        index = self.model.index(row, COLUMNS.get(field, BIRTH))
+        self.view.setFocus()
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
 
     def add_child(self) -> None:
         row = self.model.add()

@@ -3,21 +3,21 @@ dialog."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QDateTime,
     QEvent,
     QObject,
     Qt,
+    QTime,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,17 +28,22 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from ikodesk.errors import ValidationError
 from ikodesk.models.enums import Channel, Party, RequesterKind
 from ikodesk.services.application import Application
 from ikodesk.services.case_contacts import ContactRow
 from ikodesk.services.registrations import party_for
+from ikodesk.services.validation import FieldProblem
 from ikodesk.ui.common.changes import CONTACTS, OpChanges
+from ikodesk.ui.common.date_text import DayRange
+from ikodesk.ui.common.field_errors import FieldErrors
+from ikodesk.ui.common.fields import DateField
 from ikodesk.ui.common.messages import show_error, user_message
-from ikodesk.ui.common.qtdates import py_datetime
 from ikodesk.ui.common.tables import Index, ListModel
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
@@ -115,11 +120,17 @@ class ContactsPanel(QGroupBox):
         self._shown: tuple[AppContext, int] | None = None  # the case whose timeline shows
 
     def new_contact(
-        self, ctx: AppContext, case_id: int, ref: str, kind: RequesterKind, parent: QWidget
+        self,
+        ctx: AppContext,
+        case_id: int,
+        ref: str,
+        kind: RequesterKind,
+        parent: QWidget,
+        opened: date | None = None,
     ) -> ContactDialog:
         """The "new contact" dialog; the timeline reloads when the worker says it stored."""
         self._watch(ctx, case_id)
-        dialog = ContactDialog(ctx, case_id, ref, kind, parent)
+        dialog = ContactDialog(ctx, case_id, ref, kind, parent, opened=opened)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -150,7 +161,11 @@ class ContactsPanel(QGroupBox):
 
 
 class ContactDialog(QDialog):
-    """A new contact moment; defaults: now, phone, the case's requester kind."""
+    """A new contact moment; defaults: now, phone, the case's requester kind.
+
+    The date is the forms' date field: not in the future, not before the case
+    was opened (when known); the time beside it.
+    """
 
     saved = Signal(int)  # case id
 
@@ -161,18 +176,24 @@ class ContactDialog(QDialog):
         ref: str,
         requester_kind: RequesterKind | None,
         parent: QWidget | None = None,
+        *,
+        opened: date | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.case_id = case_id
+        self.errors = FieldErrors()
         self.setWindowTitle(self.tr("Nieuw contactmoment — {0}").format(ref))
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.at = QDateTimeEdit(QDateTime.currentDateTime())
-        self.at.setObjectName("contactAt")
-        self.at.setDisplayFormat("dd-MM-yyyy HH:mm")
-        self.at.setCalendarPopup(True)
+        limits = DayRange(opened, latest_today=True, earliest_what=self.tr("de openingsdatum"))
+        self.at_date = DateField(limits=limits)
+        self.at_date.set_name("contactDate")
+        self.at_date.set_value(date.today())
+        self.at_time = QTimeEdit(QTime.currentTime())
+        self.at_time.setObjectName("contactTime")
+        self.at_time.setDisplayFormat("HH:mm")
         self.channel = QComboBox()
         self.channel.setObjectName("contactChannel")
         for ch in Channel:
@@ -193,7 +214,8 @@ class ContactDialog(QDialog):
         self.summary.setTabChangesFocus(True)
         self.summary.setPlaceholderText(self.tr("korte samenvatting (Ctrl+Enter slaat op)"))
         self.summary.setMinimumHeight(self.fontMetrics().height() * 5)
-        form.addRow(self.tr("&Datum en tijd"), self.at)
+        form.addRow(self.tr("&Datum"), self.errors.wrap(self.at_date, "at"))
+        form.addRow(self.tr("&Tijd"), self.at_time)
         form.addRow(self.tr("&Kanaal"), self.channel)
         form.addRow(self.tr("&Met"), self.party)
         form.addRow(self.tr("M&inuten"), self.minutes)
@@ -231,13 +253,26 @@ class ContactDialog(QDialog):
             return True
         return super().eventFilter(watched, event)
 
+    def when(self) -> datetime | None:
+        """The moment typed; None (and the problem shown at the date) when it is no date."""
+        reading = self.at_date.reading()
+        if reading.day is None:
+            problem = reading.problem or self.tr("verplicht: de datum van het contact")
+            self.errors.show([FieldProblem("at", problem)])
+            self.errors.focus_first()
+            return None
+        t = self.at_time.time()
+        return datetime(reading.day.year, reading.day.month, reading.day.day, t.hour(), t.minute())
+
     def submit(self) -> None:
         if not self.save_button.isEnabled():
+            return
+        at = self.when()
+        if at is None:
             return
         self.save_button.setEnabled(False)
         self.error.hide()
         actor, case_id = self.ctx.actor, self.case_id
-        at = py_datetime(self.at.dateTime())
         channel = Channel(self.channel.currentData())
         party = Party(self.party.currentData())
         minutes = self.minutes.value() or None
@@ -261,6 +296,10 @@ class ContactDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.save_button.setEnabled(True)
+            if isinstance(exc, ValidationError) and "at" in exc.errors:
+                self.errors.show([FieldProblem("at", exc.errors["at"])])
+                self.errors.focus_first()
+                return
             message = user_message(exc)
             if message is None:
                 show_error(self, exc)

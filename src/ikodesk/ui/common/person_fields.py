@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
+from ikodesk.services.input_rules import BIRTH_MIN
 from ikodesk.services.validation import FieldProblem
 from ikodesk.ui.common.combos import select_data
+from ikodesk.ui.common.date_text import DayRange
 from ikodesk.ui.common.fields import CountryField, DateField
+
+# A parent's birth date: from 1900, not in the future.
+BIRTH_DATES = DayRange(BIRTH_MIN, latest_today=True)
 
 # How a form puts a field with its error label in a row: (widget, field path) -> row widget.
 Wrap = Callable[[QWidget, str], QWidget]
@@ -64,8 +68,8 @@ class PersonFields:
         self.first.setObjectName(f"{name}FirstName")
         self.last = QLineEdit()
         self.last.setObjectName(f"{name}LastName")
-        self.birth = DateField()
-        self.birth.setObjectName(f"{name}BirthDate")
+        self.birth = DateField(limits=BIRTH_DATES)
+        self.birth.set_name(f"{name}BirthDate")
         self.country = country
         self.phone: QLineEdit | None = None
         self.email: QLineEdit | None = None
@@ -94,13 +98,13 @@ class PersonFields:
             form.addRow(labels[field], wrap(widget, f"{self.path}.{field}"))
 
     def widgets(self) -> list[QWidget]:
-        """The input widgets in tab order (the country's line edit, not its frame)."""
+        """The input widgets in tab order (the line edit of a country or date, not its frame)."""
         return [
-            widget.edit if isinstance(widget, CountryField) else widget
+            widget.edit if isinstance(widget, (CountryField, DateField)) else widget
             for _field, widget in self.rows()
         ]
 
-    def line_edits(self) -> list[QLineEdit]:
+    def line_edits(self) -> list[QLineEdit | DateField]:
         """The text fields, whose textChanged marks the form as changed."""
         edits = [self.first, self.last, self.birth, self.phone, self.email]
         return [e for e in edits if e is not None]
@@ -121,23 +125,12 @@ class PersonFields:
         """The values; a date or country that cannot be read adds a problem (and is None)."""
         try:
             born = self.birth.value()
-        except ValueError:
+        except ValueError as exc:
             born = None
-            problems.append(
-                FieldProblem(
-                    f"{self.path}.birth_date",
-                    QCoreApplication.translate("PersonFields", "ongeldige datum (dd-mm-jjjj)"),
-                )
-            )
-        if self.country is not None and not self.country.is_valid():
-            problems.append(
-                FieldProblem(
-                    f"{self.path}.country",
-                    QCoreApplication.translate(
-                        "PersonFields", "onbekend land: kies een land uit de lijst"
-                    ),
-                )
-            )
+            problems.append(FieldProblem(f"{self.path}.birth_date", str(exc)))
+        country_problem = self.country.problem() if self.country is not None else None
+        if country_problem is not None:
+            problems.append(FieldProblem(f"{self.path}.country", country_problem))
         return PersonValues(
             relation=self.relation.currentData() if self.relation is not None else None,
             first_name=_text(self.first),

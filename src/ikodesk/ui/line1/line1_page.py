@@ -1,8 +1,11 @@
 """Line 1 quick registration, tuned for the phone: a few keys per caller.
 
 Focus starts on "who calls" (type the first letters), Tab to the name, the
-country (type-ahead on Dutch names) and the note; Enter saves the case with
-its first contact moment and clears the form for the next caller.
+country (any name people use: "VS", "Engeland"; several that fit are shown to
+choose from) and the note; Enter saves the case with its first contact moment
+and clears the form for the next caller. A call needs who calls and a name, a
+destination or a note (`validation.line1_rules`): Enter on an empty form, such
+as the one just saved and cleared, saves nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ikodesk.errors import ValidationError
 from ikodesk.models.enums import (
     Channel,
     FamilyRelation,
@@ -41,10 +45,11 @@ from ikodesk.models.enums import (
     RequesterKind,
 )
 from ikodesk.services.case_queries import CaseRow
-from ikodesk.services.validation import PersonData
+from ikodesk.services.validation import FieldProblem, PersonData, line1_rules
 from ikodesk.ui.cases.case_list import cell_data
 from ikodesk.ui.cases.contacts import ContactDialog
 from ikodesk.ui.common.changes import CASES, OpChanges
+from ikodesk.ui.common.field_errors import FieldErrors
 from ikodesk.ui.common.fields import CountryField
 from ikodesk.ui.common.messages import show_error, user_message
 from ikodesk.ui.common.tables import Index, ListModel
@@ -53,9 +58,10 @@ from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
 
-def caller_choices() -> list[tuple[str, PersonData]]:
-    """Who calls, in the order of the combo: parents, family, then professionals."""
-    out: list[tuple[str, PersonData]] = [
+def caller_choices() -> list[tuple[str, PersonData | None]]:
+    """Who calls, in the order of the combo: nobody yet, parents, family, then professionals."""
+    out: list[tuple[str, PersonData | None]] = [("—", None)]
+    out += [
         (enum_label(r), PersonData(kind=RequesterKind.PARENT, relation=r.value))
         for r in ParentRelation
     ]
@@ -106,6 +112,7 @@ class Line1Page(QWidget):
         self.ctx = ctx
         self._saving = False
         self._loaded = False
+        self.errors = FieldErrors()
         self.callers = caller_choices()
         ctx.worker.changed.connect(self._data_changed)
 
@@ -120,7 +127,8 @@ class Line1Page(QWidget):
         self.name = QLineEdit()
         self.name.setObjectName("callerName")
         self.name.setPlaceholderText(self.tr("achternaam of organisatie (mag leeg)"))
-        self.country = CountryField(ctx.facts.countries)
+        home = (ctx.facts.netherlands,) if ctx.facts.netherlands else ()
+        self.country = CountryField(ctx.facts.countries, unavailable=home)
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setPlaceholderText(self.tr("korte notitie; Enter slaat op"))
@@ -129,10 +137,11 @@ class Line1Page(QWidget):
         self.channel.setObjectName("channel")
         for ch in Channel:
             self.channel.addItem(enum_label(ch), ch.value)
-        form.addRow(self.tr("&Wie belt"), self.caller)
-        form.addRow(self.tr("&Naam"), self.name)
-        form.addRow(self.tr("&Reisbestemming"), self.country)
-        form.addRow(self.tr("N&otitie"), self.note)
+        wrap = self.errors.wrap
+        form.addRow(self.tr("&Wie belt"), wrap(self.caller, "requester"))
+        form.addRow(self.tr("&Naam"), wrap(self.name, "requester.last_name"))
+        form.addRow(self.tr("&Reisbestemming"), wrap(self.country, "country"))
+        form.addRow(self.tr("N&otitie"), wrap(self.note, "note"))
         form.addRow(self.tr("&Kanaal"), self.channel)
         self.save_button = QPushButton(self.tr("&Opslaan (Enter)"))
         self.save_button.clicked.connect(self.submit)
@@ -141,6 +150,12 @@ class Line1Page(QWidget):
         self.status.setWordWrap(True)
         form.addRow(self.save_button)
         form.addRow(self.status)
+        for widget in (self.caller, self.name, self.note):
+            signal = (
+                widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.textChanged
+            )
+            signal.connect(self._edited)
+        self.country.changed.connect(self._edited)
         self.setTabOrder(self.caller, self.name)
         self.setTabOrder(self.name, self.country.edit)
         self.setTabOrder(self.country.edit, self.note)
@@ -226,7 +241,8 @@ class Line1Page(QWidget):
         super().keyPressEvent(event)
 
     def person(self) -> PersonData:
-        template = self.callers[self.caller.currentIndex()][1]
+        """Who calls, with the name typed (no relation while "who calls" is not chosen)."""
+        template = self.callers[self.caller.currentIndex()][1] or PersonData()
         name = self.name.text().strip() or None
         person = PersonData(
             kind=template.kind,
@@ -239,19 +255,65 @@ class Line1Page(QWidget):
             person.last_name = name
         return person
 
+    def is_empty(self) -> bool:
+        """Nothing chosen or typed: no call to register (the form after a save, too)."""
+        return (
+            self.caller.currentIndex() == 0
+            and not self.name.text().strip()
+            and not self.country.edit.text().strip()
+            and not self.note.text().strip()
+        )
+
+    def _edited(self) -> None:
+        """Typing after a refused save: a message goes as soon as its field is fine."""
+        if not self.errors.shown:
+            return
+        problems = self._problems(commit=False)
+        fields = {p.field for p in problems}
+        grouped = {
+            key: [self.errors.text(key)]
+            for key in self.errors.shown
+            if key in fields and self.errors.text(key)
+        }
+        self.errors.put(grouped)
+        if not grouped and self.status.text() == self._refused_text():
+            self.status.clear()
+
+    def _refused_text(self) -> str:
+        return self.tr("Niet opgeslagen: vul aan wat rood is gemarkeerd.")
+
+    def _problems(self, commit: bool = True) -> list[FieldProblem]:
+        if commit:
+            self.country.commit()
+        problems: list[FieldProblem] = []
+        country_problem = self.country.problem()
+        if country_problem is not None:
+            problems.append(FieldProblem("country", country_problem))
+        note = self.note.text().strip() or None
+        # A destination typed but not (yet) one country is the country field's problem.
+        destination = self.country.iso2() or self.country.edit.text().strip() or None
+        for p in line1_rules(self.person(), destination, note):
+            # "a name, a destination or a note": said at the name, the first of the three.
+            field = "requester.last_name" if p.field == "note" else p.field
+            problems.append(FieldProblem(field, p.message))
+        return problems
+
+    def _refuse(self, problems: list[FieldProblem]) -> None:
+        other = self.errors.show(problems)
+        self.status.setStyleSheet("color: #b00020;")
+        self.status.setText(" ".join([self._refused_text(), *other]))
+        self.errors.focus_first()
+
     def submit(self) -> None:
         if self._saving:
             return
-        self.country.commit()
-        if not self.country.is_valid():
-            self.status.setStyleSheet("color: #b00020;")
-            self.status.setText(
-                self.tr("Onbekend land \u201c{0}\u201d: kies een land uit de lijst.").format(
-                    self.country.edit.text()
-                )
-            )
-            self.country.setFocus()
+        if self.is_empty():
+            return  # Enter on an empty (or just saved and cleared) form registers nothing
+        problems = self._problems()
+        if problems:
+            self._refuse(problems)
             return
+        self.errors.clear()
         self._saving = True
         self.save_button.setEnabled(False)
         actor = self.ctx.actor
@@ -284,6 +346,11 @@ class Line1Page(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            fields = {"note": "requester.last_name", "summary": "note"}
+            problems = [FieldProblem(fields.get(f, f), m) for f, m in exc.errors.items()]
+            self._refuse(problems)
+            return
         message = user_message(exc)
         if message is None:
             show_error(self, exc)
@@ -292,6 +359,7 @@ class Line1Page(QWidget):
         self.status.setText(message)
 
     def clear_form(self) -> None:
+        self.errors.clear()
         self.caller.setCurrentIndex(0)
         self.name.clear()
         self.country.clear()
@@ -308,7 +376,9 @@ class Line1Page(QWidget):
             # Behind a conflict wall: the policy refuses it, says why and audits it.
             self.open_case_requested.emit(row.id)
             return
-        dialog = ContactDialog(self.ctx, row.id, row.ref, row.requester_kind, self)
+        dialog = ContactDialog(
+            self.ctx, row.id, row.ref, row.requester_kind, self, opened=row.opened
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.contact_dialog = dialog

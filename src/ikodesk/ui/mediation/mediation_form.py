@@ -142,10 +142,14 @@ class MediationWindow(EditorWindow):
         self.children_editor = ChildrenEditor(
             age_hint=self.tr(
                 "Leeftijd op de aanvraagdatum; vul alleen in als de geboortedatum onbekend is"
-            )
+            ),
+            opened_what=self.tr("de aanvraagdatum"),
         )
         cv.addWidget(self.children_editor)
         cv.addWidget(self.errors.label("children", self.children_editor.view))
+        self.children_editor.problem_changed.connect(
+            lambda text: self.errors.live("children", text)
+        )
         lv.addWidget(children_box)
         lv.addStretch(1)
         left_scroll = QScrollArea()
@@ -333,9 +337,9 @@ class MediationWindow(EditorWindow):
             problems.append(FieldProblem("kind", self.tr("kies IKO of NIKO")))
         try:
             requested = self.requested.value()
-        except ValueError:
+        except ValueError as exc:
             requested = None
-            problems.append(FieldProblem("requested", self.tr("ongeldige datum (dd-mm-jjjj)")))
+            problems.append(FieldProblem("requested", str(exc)))
         else:
             if requested is None:
                 problems.append(FieldProblem("requested", self.tr("verplicht")))
@@ -434,8 +438,11 @@ class MediationWindow(EditorWindow):
             shown.append(FieldProblem("children", "\n".join(children)))
         other = self.errors.show(shown)
         if problems:
-            text = self.tr("Nog niet opgeslagen: {0} veld(en) vragen aandacht.").format(
-                len(self.errors.shown) or len(problems)
+            count = len(self.errors.shown) or len(problems)
+            text = (
+                self.tr("Nog niet opgeslagen: 1 veld vraagt aandacht.")
+                if count == 1
+                else self.tr("Nog niet opgeslagen: {0} velden vragen aandacht.").format(count)
             )
             self.show_message(" ".join([text, *other]))
             self.errors.focus_first()

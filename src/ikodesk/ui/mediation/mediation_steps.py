@@ -31,6 +31,7 @@ from ikodesk.services.application import Application
 from ikodesk.services.mediation import MediationDetail
 from ikodesk.services.validation import FieldProblem
 from ikodesk.ui.common.changes import MEDIATIONS
+from ikodesk.ui.common.date_text import DayRange
 from ikodesk.ui.common.fields import DateField
 from ikodesk.ui.common.submit_dialog import SubmitDialog
 from ikodesk.ui.context import AppContext
@@ -104,12 +105,26 @@ class StepDialog(SubmitDialog):
         row_label.setBuddy(widget)
         self.form.addRow(row_label, self.errors.wrap(widget, field))
 
+    def step_dates(self) -> DayRange:
+        """A step happened: not before the request, not in the future."""
+        return DayRange(
+            self.detail.requested,
+            latest_today=True,
+            earliest_what=self.tr("de aanvraagdatum"),
+        )
+
+    def date_field(self, name: str) -> DateField:
+        """The date field of a step (the forms' date field, with the step's range)."""
+        field = DateField(limits=self.step_dates())
+        field.set_name(name)
+        return field
+
     def day(self, widget: DateField, field: str, required: bool = True) -> date | None:
         """The date of a field; a problem for the field when it is no date (or empty)."""
         try:
             value = widget.value()
-        except ValueError:
-            self.problems.append(FieldProblem(field, self.tr("ongeldige datum (dd-mm-jjjj)")))
+        except ValueError as exc:
+            self.problems.append(FieldProblem(field, str(exc)))
             return None
         if value is None and required:
             self.problems.append(FieldProblem(field, self.tr("verplicht")))

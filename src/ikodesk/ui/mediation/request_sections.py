@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLa
 
 from ikodesk.errors import ValidationError
 from ikodesk.models.enums import MediationKind, ParentRelation, ReferredBy
+from ikodesk.services.input_rules import OPENED_MIN
 from ikodesk.services.mediation import LinkedCase, MediationDetail, ParentView
 from ikodesk.services.validation import FieldProblem, MediationParentData
+from ikodesk.ui.common.date_text import DayRange
 from ikodesk.ui.common.field_errors import FieldErrors
 from ikodesk.ui.common.fields import CountryField, DateField, format_date
 from ikodesk.ui.common.messages import show_error
@@ -27,6 +29,8 @@ from ikodesk.ui.mediation.hearing_texts import hearing_text
 from ikodesk.ui.mediation.mediation_steps import HINT_STYLE, choice_combo
 
 CASE_LOOKUP_DELAY_MS = 400
+# A request date: from 1990, not in the future (a request that was made).
+REQUEST_DATES = DayRange(OPENED_MIN, latest_today=True)
 
 
 def case_facts_text(case: LinkedCase) -> str:
@@ -120,8 +124,8 @@ class RequestSection(QGroupBox):
                 (self.tr("NIKO (ander internationaal familiegeschil)"), MediationKind.NIKO.value),
             ],
         )
-        self.requested = DateField()
-        self.requested.setObjectName("requested")
+        self.requested = DateField(limits=REQUEST_DATES)
+        self.requested.set_name("requested")
         self.referred_by = choice_combo(
             "referredBy", [(enum_label(r), r.value) for r in ReferredBy]
         )

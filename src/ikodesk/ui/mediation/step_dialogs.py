@@ -19,7 +19,7 @@ from ikodesk.models.enums import FailureReason, Intake, Outcome
 from ikodesk.services import mediation as med
 from ikodesk.services.mediation import MediationDetail
 from ikodesk.services.validation import INTERVIEW_MIN_AGE, FieldProblem
-from ikodesk.ui.common.fields import DateField, format_date
+from ikodesk.ui.common.fields import format_date
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.mediation.mediation_steps import (
@@ -44,8 +44,7 @@ class StartDialog(StepDialog):
                 )
             )
         )
-        self.started = DateField()
-        self.started.setObjectName("startedDate")
+        self.started = self.date_field("startedDate")
         self.started.set_value(date.today())
         self.add_row(self.tr("Start&datum"), self.started, "started")
         self.finish_layout()
@@ -98,8 +97,7 @@ class CuratorDialog(StepDialog):
         super().__init__(
             ctx, detail, self.tr("Bijzondere curator"), self.tr("&Registreren"), parent
         )
-        self.appointed = DateField()
-        self.appointed.setObjectName("curatorDate")
+        self.appointed = self.date_field("curatorDate")
         self.appointed.set_value(detail.special_curator or date.today())
         self.add_row(self.tr("&Benoemd op"), self.appointed, "special_curator")
         if detail.special_curator is not None:
@@ -124,8 +122,7 @@ class IntakeDialog(StepDialog):
         self.intake = choice_combo("intake", [(enum_label(i), i.value) for i in Intake])
         select_data(self.intake, detail.intake.value if detail.intake else None)
         self.add_row(self.tr("&Uitkomst van de intake"), self.intake, "intake")
-        self.ended = DateField()
-        self.ended.setObjectName("intakeEnded")
+        self.ended = self.date_field("intakeEnded")
         self.add_row(self.tr("&Einddatum"), self.ended, "ended")
         self.form.addRow(
             hint_label(
@@ -163,8 +160,7 @@ class InterviewDialog(StepDialog):
         super().__init__(
             ctx, detail, self.tr("Kindgesprek"), self.tr("Kindgesprek &toevoegen"), parent
         )
-        self.day_field = DateField()
-        self.day_field.setObjectName("interviewDate")
+        self.day_field = self.date_field("interviewDate")
         self.day_field.set_value(date.today())
         self.add_row(self.tr("&Datum"), self.day_field, "date")
         self.children_heard = QSpinBox()
@@ -202,8 +198,7 @@ class OutcomeDialog(StepDialog):
         self.outcome = choice_combo("outcome", [(enum_label(o), o.value) for o in Outcome])
         select_data(self.outcome, detail.outcome.value if detail.outcome else None)
         self.add_row(self.tr("&Uitkomst"), self.outcome, "outcome")
-        self.ended = DateField()
-        self.ended.setObjectName("outcomeEnded")
+        self.ended = self.date_field("outcomeEnded")
         self.ended.set_value(detail.ended or date.today())
         self.add_row(self.tr("&Einddatum"), self.ended, "ended")
         reasons = QWidget()

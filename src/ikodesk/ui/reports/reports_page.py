@@ -355,7 +355,14 @@ class ReportsPage(QWidget):
         self.status.setText(self.tr("Het rapport wordt gemaakt…"))
 
         def on_progress(done: int, total: int, _text: str) -> None:
-            self.progress.setValue(done * 100 // max(total, 1))
+            percent = done * 100 // max(total, 1)
+            self.progress.setValue(percent)
+            # The steps in words: the figures first (a few seconds), then the PDF.
+            self.status.setText(
+                self.tr("Cijfers berekenen…")
+                if percent < reporting.FIGURES_SHARE
+                else self.tr("Het rapport wordt opgemaakt…")
+            )
 
         worker.progress.connect(on_progress)
 
