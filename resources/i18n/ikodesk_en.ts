@@ -2,51 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="123"/>
-        <source>CaseListModel</source>
-        <comment>hoofdbetrokkene</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="124"/>
-        <source>CaseListModel</source>
-        <comment>andere ouder</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="125"/>
-        <source>CaseListModel</source>
-        <comment>kind</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="128"/>
-        <source>CaseListModel</source>
-        <comment>voornaam</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="129"/>
-        <source>CaseListModel</source>
-        <comment>achternaam</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="130"/>
-        <source>CaseListModel</source>
-        <comment>organisatie</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="135"/>
-        <source>CaseListModel</source>
-        <comment>referentie</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AdminPage</name>
     <message>
         <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="153"/>
@@ -529,7 +484,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_list.py" line="62"/>
         <source>Gevonden in</source>
-        <translation type="unfinished"></translation>
+        <translation>Found in</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_list.py" line="63"/>
@@ -557,17 +512,52 @@
         <translation>conflict</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="405"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="122"/>
+        <source>hoofdbetrokkene</source>
+        <translation>requester</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="123"/>
+        <source>andere ouder</source>
+        <translation>other parent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="124"/>
+        <source>kind</source>
+        <translation>child</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="127"/>
+        <source>voornaam</source>
+        <translation>first name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="128"/>
+        <source>achternaam</source>
+        <translation>surname</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="129"/>
+        <source>organisatie</source>
+        <translation>organisation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="134"/>
+        <source>referentie</source>
+        <translation>reference</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="404"/>
         <source>Op deze kolom kan niet worden gesorteerd.</source>
         <translation>This column cannot be sorted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="434"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="433"/>
         <source>(niet meer beschikbaar)</source>
         <translation>(no longer available)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/cases/case_list.py" line="189"/>
         <source>Afgeschermd dossier: u kunt dit dossier niet inzien (conflictzaak).</source>
         <translation>Walled dossier: you cannot view this dossier (conflict case).</translation>
     </message>
@@ -640,7 +630,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="145"/>
         <source>— kies een andere behandelaar —</source>
-        <translation type="unfinished"></translation>
+        <translation>— choose another handler —</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="185"/>
@@ -699,17 +689,17 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_form.py" line="394"/>
         <source>Nog niet opgeslagen: 1 veld vraagt aandacht.</source>
-        <translation type="unfinished"></translation>
+        <translation>Not saved yet: 1 field needs attention.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_form.py" line="396"/>
         <source>Nog niet opgeslagen: {0} velden vragen aandacht.</source>
-        <translation type="unfinished"></translation>
+        <translation>Not saved yet: {0} fields need attention.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_form.py" line="435"/>
         <source>Opgeslagen als {0} en overgedragen. Deze zaak is voor u afgeschermd: u staat aan de andere kant van deze familie. Het venster is gesloten.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved as {0} and handed over. This case is walled off for you: you stand on the other side of this family. The window has closed.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_status.py" line="15"/>
@@ -744,7 +734,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="54"/>
         <source>verplicht: de openingsdatum</source>
-        <translation type="unfinished"></translation>
+        <translation>required: the opening date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="87"/>
@@ -754,12 +744,12 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="142"/>
         <source>Kies een andere behandelaar: wie de andere kant van deze familie behandelt of heeft ingezien, kan deze zaak niet krijgen.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose another handler: whoever handles or has seen the other side of this family cannot get this case.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="162"/>
         <source>De zaak {0} is nu voor u afgeschermd: u staat aan de andere kant van een (mogelijke) conflictzaak. Het venster is gesloten.</source>
-        <translation type="unfinished"></translation>
+        <translation>The case {0} is now walled off for you: you stand on the other side of a (possible) conflict case. The window has closed.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_form.py" line="492"/>
@@ -937,7 +927,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="72"/>
         <source>de openingsdatum</source>
-        <translation type="unfinished"></translation>
+        <translation>the opening date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="80"/>
@@ -962,7 +952,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="208"/>
         <source>dd-mm-jjjj, bijvoorbeeld 5-3-2017</source>
-        <translation type="unfinished"></translation>
+        <translation>dd-mm-yyyy, for example 5-3-2017</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/children_editor.py" line="149"/>
@@ -1129,7 +1119,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="22"/>
         <source>de openingsdatum</source>
-        <translation type="unfinished"></translation>
+        <translation>the opening date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="32"/>
@@ -1154,7 +1144,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/close_dialog.py" line="54"/>
         <source>verplicht: de sluitdatum</source>
-        <translation type="unfinished"></translation>
+        <translation>required: the closing date</translation>
     </message>
 </context>
 <context>
@@ -1357,7 +1347,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/contacts.py" line="190"/>
         <source>de openingsdatum</source>
-        <translation type="unfinished"></translation>
+        <translation>the opening date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/contacts.py" line="210"/>
@@ -1382,7 +1372,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/contacts.py" line="218"/>
         <source>&amp;Tijd</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Time</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/contacts.py" line="219"/>
@@ -1417,7 +1407,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/contacts.py" line="260"/>
         <source>verplicht: de datum van het contact</source>
-        <translation type="unfinished"></translation>
+        <translation>required: the date of the contact</translation>
     </message>
 </context>
 <context>
@@ -1501,7 +1491,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="52"/>
         <source>Bron</source>
-        <translation type="unfinished"></translation>
+        <translation>Source</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="56"/>
@@ -1524,7 +1514,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="153"/>
         <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages. Wijzig een land met Enter of dubbelklik; elke wijziging vraagt een bron en komt in de auditlog.</source>
-        <translation type="unfinished"></translation>
+        <translation>Countries with their status under the 1980 Hague Child Abduction Convention and the date of entry into force with the Netherlands. These data decide the Hague indication in cases and reports. Change a country with Enter or a double-click; every change asks for a source and goes into the audit log.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="163"/>
@@ -1534,12 +1524,12 @@
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="170"/>
         <source>Land &amp;wijzigen…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Change country…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="209"/>
         <source>{0} is bijgewerkt.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} has been updated.</translation>
     </message>
 </context>
 <context>
@@ -1547,47 +1537,47 @@
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="89"/>
         <source>Land wijzigen — {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Change country — {0}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="93"/>
         <source>&amp;Verdragsland onder het HKOV 1980</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Party to the 1980 Hague Convention</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="99"/>
         <source>leeg: onbekend</source>
-        <translation type="unfinished"></translation>
+        <translation>empty: unknown</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="100"/>
         <source>&amp;Lid van de Europese Unie</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Member of the European Union</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="106"/>
         <source>bijv. HCCH-statustabel, geraadpleegd {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. HCCH status table, consulted {0}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="109"/>
         <source>&amp;In werking sinds</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;In force since</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="113"/>
         <source>&amp;Bron van deze wijziging *</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Source of this change *</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="117"/>
         <source>Bron tot nu toe: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Source so far: {0}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="117"/>
         <source>geen</source>
-        <translation type="unfinished"></translation>
+        <translation>none</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="124"/>
@@ -1605,17 +1595,17 @@
     <message>
         <location filename="../../src/ikodesk/ui/common/country_field.py" line="57"/>
         <source>begin te typen: Polen, Turkije, VS, …</source>
-        <translation type="unfinished"></translation>
+        <translation>start typing: Poland, Turkey, USA, …</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/country_field.py" line="110"/>
         <source>{0} kan hier niet: vul het andere land in</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} is not possible here: enter the other country</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/country_field.py" line="114"/>
         <source>meerdere landen passen ({0}): kies er een uit de lijst</source>
-        <translation type="unfinished"></translation>
+        <translation>several countries fit ({0}): choose one from the list</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/country_field.py" line="117"/>
@@ -1843,67 +1833,67 @@
     <message>
         <location filename="../../src/ikodesk/ui/common/date_field.py" line="59"/>
         <source>dd-mm-jjjj of v</source>
-        <translation type="unfinished"></translation>
+        <translation>dd-mm-yyyy or v</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_field.py" line="64"/>
         <source>Bijvoorbeeld 5-3-2024, 05.03.2024 of 05032024; v is vandaag.</source>
-        <translation type="unfinished"></translation>
+        <translation>For example 5-3-2024, 05.03.2024 or 05032024; v is today.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="62"/>
         <source>typ het jaar met vier cijfers, bijvoorbeeld 05-03-2024</source>
-        <translation type="unfinished"></translation>
+        <translation>type the year in four digits, for example 05-03-2024</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="66"/>
         <source>zonder streepjes twee cijfers voor dag en maand (05032024), of typ 5-3-2024</source>
-        <translation type="unfinished"></translation>
+        <translation>without dashes, two digits for day and month (05032024), or type 5-3-2024</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="72"/>
         <source>geen datum: typ dd-mm-jjjj (bijvoorbeeld 05-03-2024) of v voor vandaag</source>
-        <translation type="unfinished"></translation>
+        <translation>no date: type dd-mm-yyyy (for example 05-03-2024) or v for today</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="80"/>
         <source>jaar 0 bestaat niet</source>
-        <translation type="unfinished"></translation>
+        <translation>year 0 does not exist</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="83"/>
         <source>maand {0} bestaat niet (1 tot en met 12)</source>
-        <translation type="unfinished"></translation>
+        <translation>month {0} does not exist (1 to 12)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="88"/>
         <source>dag {0} bestaat niet: deze maand heeft {1} dagen</source>
-        <translation type="unfinished"></translation>
+        <translation>day {0} does not exist: this month has {1} days</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="113"/>
         <source>{0} ligt vóór {1} {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} is before {1} {2}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="117"/>
         <source>{0} ligt vóór {1}: dat kan niet kloppen</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} is before {1}: that cannot be right</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="121"/>
         <source>{0} ligt in de toekomst</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} is in the future</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="123"/>
         <source>{0} ligt na {1} {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} is after {1} {2}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/date_text.py" line="127"/>
         <source>{0} ligt na {1}: dat kan niet kloppen</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} is after {1}: that cannot be right</translation>
     </message>
 </context>
 <context>
@@ -2019,7 +2009,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_guard.py" line="50"/>
         <source>Zaak &amp;openen</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Open case</translation>
     </message>
 </context>
 <context>
@@ -2332,7 +2322,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="283"/>
         <source>Niet opgeslagen: vul aan wat rood is gemarkeerd.</source>
-        <translation type="unfinished"></translation>
+        <translation>Not saved: complete what is marked red.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/line1/line1_page.py" line="341"/>
@@ -2428,7 +2418,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/idle.py" line="136"/>
         <source>U heeft ikodesk vergrendeld. Uw niet-opgeslagen invoer is bewaard. Ingelogd als {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>You locked ikodesk. Your unsaved input has been kept. Logged in as {0}.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/idle.py" line="141"/>
@@ -2481,7 +2471,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/login.py" line="202"/>
         <source>Demodatabase met fictieve gegevens. Log in met een van deze accounts; het wachtwoord is &lt;b&gt;{0}&lt;/b&gt;:</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo database with fictitious data. Log in with one of these accounts; the password is &lt;b&gt;{0}&lt;/b&gt;:</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/login.py" line="225"/>
@@ -2639,7 +2629,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/main_window.py" line="304"/>
         <source>Zaak afgeschermd</source>
-        <translation type="unfinished"></translation>
+        <translation>Case walled off</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/main_window.py" line="318"/>
@@ -3019,7 +3009,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="146"/>
         <source>de aanvraagdatum</source>
-        <translation type="unfinished"></translation>
+        <translation>the request date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="289"/>
@@ -3039,12 +3029,12 @@
     <message>
         <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="443"/>
         <source>Nog niet opgeslagen: 1 veld vraagt aandacht.</source>
-        <translation type="unfinished"></translation>
+        <translation>Not saved yet: 1 field needs attention.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/mediation/mediation_form.py" line="445"/>
         <source>Nog niet opgeslagen: {0} velden vragen aandacht.</source>
-        <translation type="unfinished"></translation>
+        <translation>Not saved yet: {0} fields need attention.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/mediation/workflow_texts.py" line="57"/>
@@ -3819,12 +3809,12 @@
     <message>
         <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="362"/>
         <source>Cijfers berekenen…</source>
-        <translation type="unfinished"></translation>
+        <translation>Computing the figures…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="364"/>
         <source>Het rapport wordt opgemaakt…</source>
-        <translation type="unfinished"></translation>
+        <translation>Laying out the report…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="400"/>
@@ -3981,7 +3971,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="258"/>
         <source>&amp;Kant *</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Side *</translation>
     </message>
 </context>
 <context>
@@ -4120,27 +4110,27 @@
     <message>
         <location filename="../../src/ikodesk/ui/start.py" line="155"/>
         <source>database aanmaken</source>
-        <translation type="unfinished"></translation>
+        <translation>creating the database</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/start.py" line="156"/>
         <source>fictieve gegevens maken</source>
-        <translation type="unfinished"></translation>
+        <translation>making fictitious data</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/start.py" line="157"/>
         <source>gegevens controleren</source>
-        <translation type="unfinished"></translation>
+        <translation>checking the data</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/start.py" line="158"/>
         <source>gegevens opslaan</source>
-        <translation type="unfinished"></translation>
+        <translation>saving the data</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/start.py" line="161"/>
         <source>De demodatabase wordt aangemaakt: stap {0} van {1}, {2} ({3}%). U kunt alvast uw gebruikersnaam en wachtwoord typen.</source>
-        <translation type="unfinished"></translation>
+        <translation>The demo database is being created: step {0} of {1}, {2} ({3}%). You can already type your user name and password.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/start.py" line="196"/>
@@ -4239,7 +4229,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="113"/>
         <source>de aanvraagdatum</source>
-        <translation type="unfinished"></translation>
+        <translation>the request date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/mediation/mediation_steps.py" line="130"/>
@@ -4970,7 +4960,7 @@
     <message>
         <location filename="../../src/ikodesk/services/mediators.py" line="225"/>
         <source>Onbekende mediator &quot;{name}&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown mediator &quot;{name}&quot;.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/errors.py" line="180"/>
@@ -5826,77 +5816,77 @@
     <message>
         <location filename="../../src/ikodesk/services/reference.py" line="27"/>
         <source>verplicht: waar komt dit vandaan (verdragsstatus HCCH, Tractatenblad, …)?</source>
-        <translation type="unfinished"></translation>
+        <translation>required: where does this come from (HCCH status table, Dutch Treaty Series, …)?</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/reference.py" line="30"/>
         <source>het verdrag is pas op 01-12-1983 in werking getreden</source>
-        <translation type="unfinished"></translation>
+        <translation>the Convention only entered into force on 01-12-1983</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/reference.py" line="33"/>
         <source>alleen een verdragsland heeft een datum van inwerkingtreding</source>
-        <translation type="unfinished"></translation>
+        <translation>only a party has a date of entry into force</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/reference.py" line="100"/>
         <source>Land &quot;{iso2}&quot; bestaat niet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Country &quot;{iso2}&quot; does not exist.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/validation/form_rules.py" line="33"/>
         <source>de openingsdatum ligt in de toekomst</source>
-        <translation type="unfinished"></translation>
+        <translation>the opening date is in the future</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/validation/form_rules.py" line="34"/>
         <source>de sluitdatum ligt in de toekomst</source>
-        <translation type="unfinished"></translation>
+        <translation>the closing date is in the future</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/validation/form_rules.py" line="35"/>
         <source>de geboortedatum ligt in de toekomst</source>
-        <translation type="unfinished"></translation>
+        <translation>the date of birth is in the future</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/validation/form_rules.py" line="36"/>
         <source>verplicht bij een ontvoeringszaak: kies aan welke kant deze ouder staat</source>
-        <translation type="unfinished"></translation>
+        <translation>required for an abduction case: choose which side this parent is on</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/validation/form_rules.py" line="39"/>
         <source>kies wie er belt</source>
-        <translation type="unfinished"></translation>
+        <translation>choose who is calling</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/validation/form_rules.py" line="40"/>
         <source>vul een naam, een reisbestemming of een notitie in: een lege registratie telt mee</source>
-        <translation type="unfinished"></translation>
+        <translation>enter a name, a destination or a note: an empty registration would be counted</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/validation/form_rules.py" line="43"/>
         <source>het contactmoment ligt in de toekomst</source>
-        <translation type="unfinished"></translation>
+        <translation>the contact moment is in the future</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/conflicts/typing.py" line="57"/>
         <source>Mogelijk dezelfde familie als een zaak van een collega: deze zaak moet door een andere behandelaar worden behandeld.</source>
-        <translation type="unfinished"></translation>
+        <translation>Possibly the same family as a colleague's case: this case must be handled by another handler.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/conflicts/typing.py" line="62"/>
         <source>Mogelijk dezelfde familie als een zaak die u behandelt of heeft ingezien: deze zaak moet door een andere behandelaar worden behandeld. Typ het dossier niet verder uit; draag het over.</source>
-        <translation type="unfinished"></translation>
+        <translation>Possibly the same family as a case you handle or have seen: this case must be handled by another handler. Do not type the dossier out further; hand it over.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/conflicts/typing.py" line="68"/>
         <source>Deze persoon heeft al een zaak: openen?</source>
-        <translation type="unfinished"></translation>
+        <translation>This person already has a case: open it?</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/conflicts/typing.py" line="69"/>
         <source>Deze persoon heeft al een zaak, die u niet kunt openen.</source>
-        <translation type="unfinished"></translation>
+        <translation>This person already has a case, which you cannot open.</translation>
     </message>
 </context>
 </TS>

@@ -118,21 +118,20 @@ def cell_text(row: CaseRow, key: str) -> str:
 
 def matched_text(row: CaseRow) -> str:
     """What a search found in a case: "kind Çağan Öztürk (achternaam)"; "" when not searched."""
-    tr = QCoreApplication.translate
     who = {
-        "requester": tr("CaseListModel", "hoofdbetrokkene"),
-        "other_parent": tr("CaseListModel", "andere ouder"),
-        "child": tr("CaseListModel", "kind"),
+        "requester": QCoreApplication.translate("CaseListModel", "hoofdbetrokkene"),
+        "other_parent": QCoreApplication.translate("CaseListModel", "andere ouder"),
+        "child": QCoreApplication.translate("CaseListModel", "kind"),
     }
     fields = {
-        "first_name": tr("CaseListModel", "voornaam"),
-        "last_name": tr("CaseListModel", "achternaam"),
-        "organisation": tr("CaseListModel", "organisatie"),
+        "first_name": QCoreApplication.translate("CaseListModel", "voornaam"),
+        "last_name": QCoreApplication.translate("CaseListModel", "achternaam"),
+        "organisation": QCoreApplication.translate("CaseListModel", "organisatie"),
     }
     parts = []
     for reason in row.matched:
         if reason.who == "ref":
-            parts.append(tr("CaseListModel", "referentie"))
+            parts.append(QCoreApplication.translate("CaseListModel", "referentie"))
             continue
         found = ", ".join(fields.get(f, f) for f in reason.fields)
         parts.append(f"{who.get(reason.who, reason.who)} {reason.name} ({found})")
