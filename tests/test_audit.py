@@ -37,7 +37,7 @@ def test_an_import_is_one_summary_entry(walled: Database) -> None:
     (entry,) = _entries(walled)
     assert (entry.action, entry.object_type, entry.result) == ("import", "database", "allowed")
     assert entry.user_id is None and entry.username == "(sleutelhouder)"
-    assert "2 zaken nieuw" in (entry.detail or "") and "1 conflicten" in (entry.detail or "")
+    assert "2 zaken nieuw" in (entry.detail or "") and "1 conflict," in (entry.detail or "")
 
 
 def test_reads_refusals_and_searches_are_recorded_without_contents(walled: Database) -> None:

@@ -85,9 +85,9 @@ def test_a_report_shows_progress_from_the_first_step(
     seen: list[tuple[str, int]] = []
     computing = reporting.figures.report_figures
 
-    def figures_traced(*args: Any) -> Any:
+    def figures_traced(*args: Any, **kwargs: Any) -> Any:
         seen.append(("figures", -1))
-        return computing(*args)
+        return computing(*args, **kwargs)
 
     monkeypatch.setattr(reporting.figures, "report_figures", figures_traced)
     reporting.make_report(

@@ -140,7 +140,7 @@ def test_an_administrator_imports_a_file_onto_the_server(
     assert entry == (
         ADMIN,
         "import",
-        "13 records, 3 zaken nieuw, 0 bijgewerkt; 1 conflicten, 0 ter beoordeling",
+        "13 records, 3 zaken nieuw, 0 bijgewerkt; 1 conflict, 0 ter beoordeling",
     )
     assert by_server == [("conflicts.scan", 1), ("user.manage", 3)]
     # Imported users are logins without a password: they cannot log in yet.

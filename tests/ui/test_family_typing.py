@@ -9,6 +9,8 @@ walled for its user drops its personal data and closes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -198,13 +200,14 @@ def test_a_window_whose_case_becomes_walled_closes_its_personal_data(
     assert form.req_first.text() == "Piotr"
     # kvisser completes the father's dossier: the conflict is found, jdevries is walled.
 
-    def complete(s: Session) -> None:
-        cases.update_case(s, kvisser, father, parse_case(F.FATHER_CASE))
+    def complete(app: Any) -> None:
+        with app.db.transaction() as s:
+            cases.update_case(s, kvisser, father, parse_case(F.FATHER_CASE))
 
     left: list[str] = []  # what the window still showed as it said why it closes
     form.walled.connect(lambda _message: left.append(_texts(form)))
     with qtbot.waitSignal(form.walled, timeout=TIMEOUT) as blocker:
-        window.ctx.worker.session(complete, None, None, changes=CASES)
+        window.ctx.worker.call(complete, None, None, changes=CASES)
     assert "afgeschermd" in blocker.args[0]
     assert "Piotr" not in left[0] and "Kowalski" not in left[0] and "Polen" not in left[0]
     qtbot.waitUntil(lambda: father not in window.case_windows, timeout=TIMEOUT)

@@ -93,9 +93,15 @@ def store_case(
     (ConcurrentChange: who saved it, when): nothing is silently overwritten.
     """
     if case_id is None:
-        case = cases.create_case(session, actor, data)
+        case = cases.create_case(session, actor, data, form=True)
     else:
-        case = cases.update_case(session, actor, case_id, data, expected_version=expected_version)
+        case = cases.update_case(
+            session, actor, case_id, data, expected_version=expected_version, form=True
+        )
+    if cases.walled_for(session, actor, case.id):
+        # Saved and handed over to the other side's colleague: nothing personal goes back.
+        blank = CaseData(case.ref, case.line, case.code, case.opened, "", PersonData())
+        return CaseDetail(case.id, case.ref, blank, [], conflict=True, walled=True)
     return _detail(session, case)
 
 

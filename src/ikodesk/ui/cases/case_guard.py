@@ -172,7 +172,10 @@ class WallWatch(QObject):
         actor = self.ctx.actor
 
         def done(walled: bool) -> None:
-            if walled and self.case_id() == case_id:
+            # Not when the window has closed meanwhile (a save that handed the case over
+            # closes it itself, and says so).
+            saving = bool(getattr(self.window, "_saving", False))  # its answer will tell
+            if walled and self.case_id() == case_id and self.window.isVisible() and not saving:
                 self.walled.emit()
 
         self.ctx.worker.call(
