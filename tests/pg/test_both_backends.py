@@ -18,10 +18,11 @@ from ikodesk.models.enums import Channel, CloseReason, MediationKind, Party, Rol
 from ikodesk.services import audit, case_contacts, case_queries, cases, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import Application
+from ikodesk.services.conflicts import FamilyMatch
 from ikodesk.services.deadlines import list_deadlines
 from ikodesk.services.mediation import RequestData
 from ikodesk.services.mediation.workflow import register_request
-from ikodesk.services.validation import ChildData
+from ikodesk.services.validation import CaseData, ChildData
 from ikodesk.services.validation.parsing import parse_case
 from ikodesk.storage import Database
 from tests.support import family as F
@@ -171,3 +172,53 @@ def test_audit_chain_verifies(backend: Backend) -> None:
         check = audit.verify_chain(s)
         assert check.ok, check.problem
         assert check.entries > 0
+
+
+def _typed_father(handler: str) -> CaseData:
+    """The father's dossier as a colleague types it (no reference yet)."""
+    data = parse_case({**F.father_case(handler=handler), "ref": "2024-L2-09999"})
+    data.ref = None
+    return data
+
+
+def test_a_family_is_recognised_while_typed_on_both(backend: Backend) -> None:
+    """#15.5 on the server too: the server compares with cases the typist cannot read."""
+    backend.add_users(("jdevries", Role.JURIST), ("sbakker", Role.JURIST))
+    mother = backend.app("jdevries")
+    m_actor = backend.actor(mother, "jdevries")
+    with mother.db.transaction() as s:
+        cases.create_case(s, m_actor, parse_case(R.ABDUCTION_CASE))
+    typist = backend.app("sbakker")
+    t_actor = backend.actor(typist, "sbakker")
+    notice = typist.cases.check_family(t_actor, _typed_father("sbakker"), None)
+    assert notice.match is FamilyMatch.OTHER_SIDE
+    assert notice.excluded_handlers == {"jdevries"} and not notice.typist_excluded
+    assert notice.case_id is None and notice.ref is None
+    # The mother's own handler typing the other side is told it is theirs.
+    mine = mother.cases.check_family(m_actor, _typed_father("sbakker"), None)
+    assert mine.match is FamilyMatch.OTHER_SIDE and mine.typist_excluded
+    # A fragment (the surname alone, no dated child) gets no answer.
+    fragment = _typed_father("sbakker")
+    fragment.requester.first_name = None
+    fragment.children = []
+    assert typist.cases.check_family(t_actor, fragment, None).match is FamilyMatch.NONE
+    # The mother asking again: the same person, whose case she may open.
+    again = parse_case({**R.ABDUCTION_CASE, "ref": "2024-L2-09998"})
+    again.ref = None
+    same = mother.cases.check_family(m_actor, again, None)
+    assert same.match is FamilyMatch.SAME_PERSON and same.ref == F.MOTHER_REF
+    # Every answered check is in the audit log, with the reference found.
+    admin = backend.app(ADMIN)
+    a_actor = backend.actor(admin, ADMIN)
+    found = [
+        (e.username, e.object_ref, e.detail)
+        for name in ("sbakker", "jdevries")
+        for e in admin.audit.for_user(a_actor, name)
+        if e.action == "case.family_check"
+    ]
+    assert ("sbakker", F.MOTHER_REF, "tijdens het typen: mogelijk dezelfde familie") in found
+    assert (
+        "jdevries",
+        F.MOTHER_REF,
+        "tijdens het typen: zelfde persoon heeft al een zaak",
+    ) in found

@@ -294,6 +294,126 @@ $$;
 GRANT EXECUTE ON FUNCTION ikodesk_detect(integer, jsonb, jsonb)
     TO ikodesk_student, ikodesk_jurist, ikodesk_admin;
 
+-- While a case is typed (services/conflicts/typing.py): is this a family the
+-- office already knows? The typist's login cannot read the other cases, so the
+-- server finds the candidates (the match keys, as ikodesk_detect), compares
+-- (ikodesk_fm_compare) and answers only what the form may say: 'other_side'
+-- with the usernames that may not handle the typed case (handlers, openers and
+-- claimants of the matched cases: "a match exists, with case X's handler"),
+-- 'same_person' with the id and reference of the person's case only when the
+-- typist may open it (the rule of ikodesk_claim), or 'none'. Nothing is written
+-- but the audit entry, which the server makes itself with the reference found,
+-- so that an administrator sees who asked about which family.
+-- The profile must be whole (a requesting parent with a full first and last name
+-- and a dated, first-named child or their own birth date): fragments get no
+-- answer, here as in the form, so the function cannot spell out a family.
+CREATE OR REPLACE FUNCTION ikodesk_family_check(p_profile jsonb, p_keys jsonb, p_case integer,
+                                                p_where text)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    me_id integer := ikodesk_me_id();
+    me_role text := ikodesk_me_role();
+    req jsonb := p_profile -> 'requester';
+    cand record;
+    theirs jsonb;
+    walling integer[] := '{}';
+    same integer[] := '{}';
+    person text;
+    names text[];
+    excluded boolean;
+    found_ref text;
+    open_id integer;
+    open_ref text;
+BEGIN
+    IF me_id IS NULL OR me_role NOT IN ('jurist', 'student') THEN
+        RAISE EXCEPTION 'ikodesk: this role registers no cases' USING ERRCODE = 'IK003';
+    END IF;
+    IF jsonb_typeof(p_profile) IS DISTINCT FROM 'object'
+       OR jsonb_typeof(req) IS DISTINCT FROM 'object'
+       OR jsonb_typeof(p_keys) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'ikodesk: a profile and its keys are needed' USING ERRCODE = 'IK003';
+    END IF;
+    -- Whole names only (two letters at least, as typing.complete_enough).
+    IF length(regexp_replace(coalesce(req #>> '{name,first_joined}', ''), '[^[:alpha:]]', '', 'g')) < 2
+       OR length(regexp_replace(coalesce(req #>> '{name,last_joined}', ''), '[^[:alpha:]]', '', 'g')) < 2
+       OR (req ->> 'birth_date' IS NULL AND NOT EXISTS (
+               SELECT FROM jsonb_array_elements(coalesce(p_profile -> 'children', '[]')) ch
+               WHERE ch ->> 'birth_date' IS NOT NULL
+                 AND length(regexp_replace(coalesce(ch #>> '{name,first_joined}', ''),
+                                           '[^[:alpha:]]', '', 'g')) >= 2)) THEN
+        RETURN jsonb_build_object('match', 'none');
+    END IF;
+    -- The keys only choose the candidates; the answer is the comparison of the
+    -- whole profile with each (keys that are not the profile's find nothing more).
+    FOR cand IN
+        SELECT DISTINCT mk.case_id AS other FROM match_keys mk
+        WHERE mk.key IN (SELECT k ->> 1 FROM jsonb_array_elements(p_keys) k
+                         WHERE k ->> 1 >= 'd' AND k ->> 1 < 'e')
+        UNION
+        SELECT other FROM (
+            SELECT mk.case_id AS other, (k ->> 0)::integer AS ea, mk.entity AS eb
+            FROM jsonb_array_elements(p_keys) k
+            JOIN match_keys mk ON mk.key = k ->> 1
+            WHERE k ->> 1 >= 'n' AND k ->> 1 < 'o'
+        ) x GROUP BY other HAVING count(DISTINCT ea) >= 2 AND count(DISTINCT eb) >= 2
+    LOOP
+        CONTINUE WHEN cand.other = p_case;
+        -- Cases already paired with the case being edited are known walls, not news.
+        CONTINUE WHEN p_case IS NOT NULL AND EXISTS (
+            SELECT FROM conflict_pairs cp
+            WHERE (cp.case_a_id = least(p_case, cand.other)
+                   AND cp.case_b_id = greatest(p_case, cand.other)));
+        SELECT profile INTO theirs FROM match_profiles WHERE case_id = cand.other;
+        CONTINUE WHEN theirs IS NULL;
+        IF ikodesk_fm_compare(p_profile, theirs) IS NOT NULL THEN
+            walling := walling || cand.other;
+            CONTINUE;
+        END IF;
+        person := ikodesk_fm_compare_persons(req, theirs -> 'requester');
+        IF person = 'strong' OR (person IN ('name', 'contact') AND 'date_first' = ANY (
+               ikodesk_fm_pair_children(coalesce(p_profile -> 'children', '[]'),
+                                        coalesce(theirs -> 'children', '[]')))) THEN
+            same := same || cand.other;
+        END IF;
+    END LOOP;
+    IF cardinality(walling) > 0 THEN
+        SELECT array_agg(DISTINCT u.username ORDER BY u.username), bool_or(u.id = me_id)
+        INTO names, excluded
+        FROM users u WHERE u.id IN (
+            SELECT handler_id FROM cases WHERE id = ANY (walling)
+            UNION SELECT user_id FROM case_openings WHERE case_id = ANY (walling)
+            UNION SELECT user_id FROM wall_claims WHERE case_id = ANY (walling));
+        SELECT ref INTO found_ref FROM cases WHERE id = (SELECT min(x) FROM unnest(walling) x);
+        INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+        VALUES ('server', 'case.family_check', 'case', found_ref, 'allowed',
+                'tijdens het typen' || coalesce(p_where, '') || ': mogelijk dezelfde familie');
+        RETURN jsonb_build_object('match', 'other_side',
+                                  'excluded', to_jsonb(coalesce(names, '{}')),
+                                  'typist_excluded', coalesce(excluded, false));
+    END IF;
+    IF cardinality(same) > 0 THEN
+        SELECT c.id, c.ref INTO open_id, open_ref FROM cases c
+        WHERE c.id = ANY (same)
+          AND NOT (me_role = 'student' AND c.line = 2 AND c.handler_id <> me_id)
+          AND c.id NOT IN (SELECT ikodesk_walled_for(me_id))
+        ORDER BY c.closed IS NOT NULL, c.opened DESC, c.id DESC LIMIT 1;
+        SELECT ref INTO found_ref FROM cases WHERE id = (SELECT min(x) FROM unnest(same) x);
+        INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+        VALUES ('server', 'case.family_check', 'case', found_ref, 'allowed',
+                'tijdens het typen' || coalesce(p_where, '') || ': zelfde persoon heeft al een zaak');
+        RETURN jsonb_build_object('match', 'same_person', 'case_id', open_id, 'ref', open_ref);
+    END IF;
+    INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+    VALUES ('server', 'case.family_check', 'case', NULL, 'allowed',
+            'tijdens het typen' || coalesce(p_where, '') || ': geen overeenkomst');
+    RETURN jsonb_build_object('match', 'none');
+END
+$$;
+
+GRANT EXECUTE ON FUNCTION ikodesk_family_check(jsonb, jsonb, integer, text)
+    TO ikodesk_student, ikodesk_jurist;
+
 -- ---------------------------------------------------------------------------
 -- Moving an office onto the server (`ikodesk server migrate`, services.server_move):
 -- an administrator loads the rows of an embedded database into a server that
