@@ -355,7 +355,7 @@ class Application:
 
     # -- maintenance (services.maintenance decides the policy) --------------------------
     def info(self, actor: Actor) -> maintenance.DatabaseInfo:
-        return maintenance.database_info(self.file_db(), actor)
+        return maintenance.database_info(self.db, actor)
 
     def check(self, actor: Actor) -> maintenance.CheckReport:
         return maintenance.check(self.file_db(), actor)
