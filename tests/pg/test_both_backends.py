@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
 from ikodesk.errors import AccessDenied, CaseWalled, ConcurrentChange, NotFoundError
 from ikodesk.models.enums import Channel, CloseReason, MediationKind, Party, Role
+from ikodesk.reports.catalogue import BUILDERS
 from ikodesk.services import audit, case_contacts, case_queries, cases, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import Application
@@ -22,7 +24,8 @@ from ikodesk.services.conflicts import FamilyMatch
 from ikodesk.services.deadlines import list_deadlines
 from ikodesk.services.mediation import RequestData
 from ikodesk.services.mediation.workflow import register_request
-from ikodesk.services.validation import CaseData, ChildData
+from ikodesk.services.reporting import ReportKind
+from ikodesk.services.validation import CaseData, ChildData, PersonData
 from ikodesk.services.validation.parsing import parse_case
 from ikodesk.storage import Database
 from tests.support import family as F
@@ -222,3 +225,87 @@ def test_a_family_is_recognised_while_typed_on_both(backend: Backend) -> None:
         F.MOTHER_REF,
         "tijdens het typen: zelfde persoon heeft al een zaak",
     ) in found
+
+
+def test_users_are_managed_alike(backend: Backend) -> None:
+    """Add, change the role, deactivate: on the server the login itself follows."""
+    admin = backend.app(ADMIN)
+    a_actor = backend.actor(admin, ADMIN)
+    row = admin.admin.create_user(
+        a_actor, " NieuweJurist ", Role.STUDENT, name="N. Jurist", password=PASSWORD
+    )
+    assert row.username == "nieuwejurist"
+    admin.admin.set_role(a_actor, "nieuwejurist", Role.JURIST)
+    assert {r.username: r.role for r in admin.admin.users(a_actor)}["nieuwejurist"] is Role.JURIST
+    newcomer = backend.app("nieuwejurist")
+    assert backend.actor(newcomer, "nieuwejurist").role is Role.JURIST
+    admin.admin.set_active(a_actor, "nieuwejurist", False)
+    with pytest.raises(Exception, match=r"(?i)gebruikersnaam|gedeactiveerd|uitgeschakeld|inloggen"):
+        backend.actor(backend.app("nieuwejurist"), "nieuwejurist")
+
+
+def test_a_weak_match_is_reviewed_alike(backend: Backend) -> None:
+    """A weak match walls provisionally until an administrator confirms it (both backends)."""
+    from tests.test_walls_weak import WEAK_FATHER, WEAK_MOTHER
+
+    backend.add_users(("jdevries", Role.JURIST), ("kvisser", Role.JURIST))
+    mother, father = backend.app("jdevries"), backend.app("kvisser")
+    m_actor, f_actor = backend.actor(mother, "jdevries"), backend.actor(father, "kvisser")
+    for app, actor, record in ((mother, m_actor, WEAK_MOTHER), (father, f_actor, WEAK_FATHER)):
+        data = parse_case(record)
+        data.ref = None
+        with app.db.transaction() as s:
+            cases.create_case(s, actor, data)
+    admin = backend.app(ADMIN)
+    a_actor = backend.actor(admin, ADMIN)
+    (pending,) = admin.conflicts.reviews(a_actor)
+    confirmed = admin.conflicts.confirm(a_actor, pending.id)
+    assert confirmed.reason.startswith("bevestigd door beheerder")
+    lists = admin.conflicts.lists(a_actor, reviews=True)
+    assert [c.id for c in lists.conflicts] == [pending.id]
+    with father.db.session() as s, pytest.raises(CaseWalled):
+        cases.get_case_by_ref(s, f_actor, pending.cases[0])
+
+
+def test_line1_and_the_annual_report_alike(backend: Backend, tmp_path: Path) -> None:
+    """A student registers calls; a manager prints the report and freezes the year."""
+    backend.add_users(("tmeijer", Role.STUDENT), ("directie", Role.MANAGER))
+    student = backend.app("tmeijer")
+    s_actor = backend.actor(student, "tmeijer")
+    refs = [
+        student.cases.register_line1(
+            s_actor,
+            caller=PersonData(kind="parent", relation="mother", last_name=f"Beller{n}"),
+            channel=Channel.PHONE,
+            at=datetime(2024, 1, 8 + n, 10, 0),
+            country="ES",
+            note="Mag ik met de kinderen op vakantie?",
+        )
+        for n in range(3)
+    ]
+    assert refs == ["2024-L1-00001", "2024-L1-00002", "2024-L1-00003"]
+    assert [r.ref for r in student.cases.recent_registrations(s_actor)][:3] == refs[::-1]
+    manager = backend.app("directie")
+    d_actor = backend.actor(manager, "directie")
+    figures = manager.reports.figures(d_actor, 2024, None)
+    assert figures["current"]["cases"]["line1"] == 3
+    made = manager.reports.make(
+        d_actor,
+        ReportKind.ANNUAL,
+        2024,
+        None,
+        tmp_path / "jaarverslag.pdf",
+        build=BUILDERS[ReportKind.ANNUAL],
+    )
+    assert made.path.read_bytes().startswith(b"%PDF") and made.pages >= 1
+    manager.reports.freeze(d_actor, 2024)
+    assert manager.reports.diff(d_actor, 2024)["changes"] == {}
+    student.cases.register_line1(
+        s_actor,
+        caller=PersonData(kind="parent", relation="father", last_name="Laat"),
+        channel=Channel.PHONE,
+        at=datetime(2024, 12, 30, 10, 0),
+        note="Te laat geregistreerd",
+    )
+    changes = manager.reports.diff(d_actor, 2024)["changes"]
+    assert changes["cases.line1"] == {"frozen": 3, "now": 4}
