@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from ikodesk.errors import AccessDenied, CaseWalled, ConcurrentChange, NotFoundError
-from ikodesk.models.enums import Channel, CloseReason, MediationKind, Party, Role
-from ikodesk.reports.catalogue import BUILDERS
+from ikodesk.models.enums import Channel, CloseReason, Intake, MediationKind, Outcome, Party, Role
+from ikodesk.reports.catalogue import BUILDERS, DOSSIER
 from ikodesk.services import audit, case_contacts, case_queries, cases, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import Application
@@ -309,3 +309,41 @@ def test_line1_and_the_annual_report_alike(backend: Backend, tmp_path: Path) -> 
     )
     changes = manager.reports.diff(d_actor, 2024)["changes"]
     assert changes["cases.line1"] == {"frozen": 3, "now": 4}
+
+
+def test_a_mediation_runs_its_course_alike(backend: Backend) -> None:
+    """The bureau's workflow: request, mediators, start, child interview, outcome."""
+    backend.add_users(("mediation", Role.MEDIATION))
+    bureau = backend.app("mediation")
+    b_actor = backend.actor(bureau, "mediation")
+    one = bureau.mediation.add_mediator(b_actor, "M. Jansen", ["nl", "pl"], cbfm=True, active=True)
+    two = bureau.mediation.add_mediator(b_actor, "P. de Wit", ["nl"], cbfm=False, active=True)
+    detail = bureau.mediation.register(
+        b_actor,
+        RequestData(MediationKind.IKO, date(2024, 2, 1), children=[ChildData(age=9)]),
+    )
+    assert bureau.mediation.by_ref(b_actor, detail.ref).id == detail.id
+    bureau.mediation.assign_mediators(b_actor, detail.id, [one.id, two.id])
+    bureau.mediation.start(b_actor, detail.id, date(2024, 3, 1))
+    bureau.mediation.record_intake(b_actor, detail.id, Intake.SUITABLE, None)
+    bureau.mediation.add_interview(b_actor, detail.id, date(2024, 3, 5), 1)
+    done = bureau.mediation.record_outcome(
+        b_actor, detail.id, Outcome.FULL_AGREEMENT, date(2024, 3, 20)
+    )
+    assert done.outcome is Outcome.FULL_AGREEMENT
+    # A jurist reads no mediation dossier, on either backend.
+    backend.add_users(("jdevries", Role.JURIST))
+    jurist = backend.app("jdevries")
+    with pytest.raises(AccessDenied):
+        jurist.mediation.by_ref(backend.actor(jurist, "jdevries"), detail.ref)
+
+
+def test_the_dossier_prints_alike_and_not_behind_the_wall(backend: Backend, tmp_path: Path) -> None:
+    mother, m_actor, _father, _ = _family(backend)
+    printed = mother.reports.print_dossier(
+        m_actor, F.MOTHER_REF, tmp_path / "dossier.pdf", render=DOSSIER
+    )
+    assert printed.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CaseWalled):
+        mother.reports.print_dossier(m_actor, F.FATHER_REF, tmp_path / "ander.pdf", render=DOSSIER)
+    assert not (tmp_path / "ander.pdf").exists()
