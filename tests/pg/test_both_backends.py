@@ -131,6 +131,27 @@ def test_search_finds_names_and_references(backend: Backend) -> None:
         assert [r.ref for r in case_queries.search(s, actor, "Kowalska").rows] == [F.MOTHER_REF]
         assert [r.ref for r in case_queries.search(s, actor, "2024-L2-0001").rows] == [F.MOTHER_REF]
         assert case_queries.search(s, actor, "Nergens").rows == []
+        assert [r.ref for r in case_queries.search(s, actor, "owals ann").rows] == [F.MOTHER_REF]
+        case = cases.get_case_by_ref(s, actor, F.MOTHER_REF)
+        case_id, version = case.id, case.version
+    # A name changed is found by its new spelling at once, and no longer by the old one.
+    renamed = parse_case(
+        {
+            **R.ABDUCTION_CASE,
+            "requester": {
+                **R.ABDUCTION_CASE["requester"],
+                "first_name": "Maria",
+                "last_name": "Nowak",
+            },
+        }
+    )
+    with mother.db.transaction() as s:
+        cases.update_case(s, actor, case_id, renamed, expected_version=version)
+    with mother.db.session() as s:
+        assert [r.ref for r in case_queries.search(s, actor, "nowak").rows] == [F.MOTHER_REF]
+        assert F.MOTHER_REF not in [
+            r.ref for r in case_queries.search(s, actor, "Anna Kowalska").rows
+        ]
 
 
 def test_roles_and_a_missing_case(backend: Backend) -> None:
