@@ -13,6 +13,7 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -76,19 +77,27 @@ def numbered_canvas(
         # reportlab's own page-count recipe: a private Canvas method the stubs leave out.
         # An annotation only (nothing is defined here), so the inherited method runs.
         _startPage: Callable[[], None]
+        _doc: PDFDocument  # the canvas's document (also private, also not in the stubs)
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:  # passed through unchanged
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, object]] = []
+            self._first_page_ref: int = self._doc.pageCounter
 
         def showPage(self) -> None:
             self._page_states.append(dict(self.__dict__))
             self._startPage()
+            # The page is written only in save(); until then the document would name
+            # every page "Page1", and every bookmark, outline entry and contents link
+            # would lead to the first page. Count on as the real showPage does.
+            self._doc.pageCounter += 1
+            self._doc.inObject = None
 
         def save(self) -> None:
             total = len(self._page_states)
             if pages_out is not None:
                 pages_out.append(total)
+            self._doc.pageCounter = self._first_page_ref
             for state in self._page_states:
                 self.__dict__.update(state)
                 self.saveState()
