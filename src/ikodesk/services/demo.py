@@ -379,15 +379,16 @@ class DemoGenerator:
         about half the cases, a first-instance decision in most of those, an appeal in
         some. No date lies after the case was closed or after the demo's day.
 
-        A case still open on the demo's day gets dates that make its clocks run around
-        that day (`_open_case_dates`), so a demo made today has clocks overdue, due
-        within days, within weeks and months ahead.
+        A case still open on the demo's day (the centre is working on it: the removal
+        date is known) gets dates that make its clocks run around that day
+        (`_open_case_dates`), so a demo made today has clocks overdue, due within days,
+        within weeks and months ahead.
         """
         r = self.clock_rng
-        if r.random() < 0.12:  # the requester could not say when
-            return
         if closed is None and self.until is not None:
             self._open_case_dates(case, opened, self.until)
+            return
+        if r.random() < 0.12:  # the requester could not say when
             return
         u = r.random()
         if u < 0.5:
@@ -420,8 +421,10 @@ class DemoGenerator:
     def _open_case_dates(self, case: dict[str, Any], opened: date, today: date) -> None:
         """Clock dates of a case open on the demo's day (`today`)."""
         r = self.clock_rng
-        # The one-year mark from about three weeks ago to about eleven months ahead.
-        removal = today - timedelta(days=365 - r.randint(-25, 330))
+        # The one-year mark from a month ago to eleven months ahead: some parents come
+        # late, and the demo shows every colour (overdue, red, amber, green).
+        low, high = r.choices([(-30, -1), (0, 7), (8, 30), (31, 330)], [20, 20, 30, 30])[0]
+        removal = today - timedelta(days=365 - r.randint(low, high))
         if removal > opened:
             removal = opened - timedelta(days=r.randint(0, 45))
         case["removal_date"] = removal.isoformat()
