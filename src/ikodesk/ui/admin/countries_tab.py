@@ -258,7 +258,7 @@ class CountriesTab(QWidget):
         self.filter.setClearButtonEnabled(True)
         rv.addWidget(self.filter)
         self.model = CountriesModel(self)
-        self.view = plain_table(self.model, "countries", (30, 6, 10, 15, 5, 20), char)
+        self.view = plain_table(self.model, "countries", (30, 6, 10, 15, 5, 25), char)
         rv.addWidget(self.view, 1)
         row = QHBoxLayout()
         self.edit_button = QPushButton(self.tr("Land &wijzigen…"))

@@ -60,8 +60,8 @@ def convention_text(
             why = translate(
                 "Clocks",
                 "{0} is tot het Verdrag toegetreden; het geldt met Nederland pas vanaf de eerste "
-                "dag van de derde kalendermaand nadat Nederland die toetreding aanvaardde "
-                "(art. 38), en die datum is niet vastgelegd.",
+                "dag van de derde kalendermaand na de aanvaarding door Nederland (art. 38), en "
+                "die datum is niet vastgelegd.",
             ).format(country)
             how = translate(
                 "Clocks",
