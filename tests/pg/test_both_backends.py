@@ -13,17 +13,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from ikodesk.errors import AccessDenied, CaseWalled, ConcurrentChange, NotFoundError
+from ikodesk.models import Country
 from ikodesk.models.enums import Channel, CloseReason, Intake, MediationKind, Outcome, Party, Role
 from ikodesk.reports.catalogue import BUILDERS, DOSSIER
 from ikodesk.services import audit, case_contacts, case_queries, cases, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import Application
 from ikodesk.services.conflicts import FamilyMatch
-from ikodesk.services.deadlines import list_deadlines
+from ikodesk.services.deadlines import InForce, convention_check, list_deadlines
 from ikodesk.services.mediation import RequestData
 from ikodesk.services.mediation.workflow import register_request
+from ikodesk.services.reference import CountryFacts
 from ikodesk.services.reporting import ReportKind
 from ikodesk.services.validation import CaseData, ChildData, PersonData
 from ikodesk.services.validation.parsing import parse_case
@@ -186,6 +189,36 @@ def test_mediation_request_and_clocks(backend: Backend) -> None:
     with jurist.db.session() as s:
         rows = list_deadlines(s, j_actor, as_of=date(2024, 3, 1), everything=True)
     assert any(r.clock == "art12_one_year" and r.due == date(2025, 2, 10) for r in rows)
+
+
+def test_the_dutch_acceptance_of_an_accession_on_both(backend: Backend) -> None:
+    """Issue #17: an administrator records the deposit date (Art. 38); every user's facts
+    then carry it and the Art. 35 check answers. A jurist may not (refused by the policy,
+    and on the server by the grants too: no UPDATE on countries)."""
+    backend.add_users(("jdevries", Role.JURIST))
+    admin = backend.app(ADMIN)
+    a_actor = backend.actor(admin, ADMIN)
+    jurist = backend.app("jdevries")
+    j_actor = backend.actor(jurist, "jdevries")
+    facts = CountryFacts(True, date(1992, 11, 1), True, True, date(1993, 3, 15))
+    with pytest.raises(AccessDenied):
+        jurist.admin.update_country(j_actor, "PL", facts, "bron")
+    if backend.office is not None:
+        with jurist.db.transaction() as s, pytest.raises(AccessDenied):
+            s.execute(update(Country).values(hague_nl_acceptance=date(1993, 3, 15)))
+    poland = next(c for c in jurist.facts().countries if c.iso2 == "PL")
+    assert (poland.hague_acceded, poland.nl_acceptance) == (True, None)
+    admin.admin.update_country(a_actor, "PL", facts, "Tractatenblad (testgegeven)")
+    seen = jurist.facts()
+    poland = next(c for c in seen.countries if c.iso2 == "PL")
+    assert poland.nl_acceptance == date(1993, 3, 15)
+    assert poland.source_note == "Tractatenblad (testgegeven)"
+    nl = seen.netherlands
+    assert nl is not None
+    before = convention_check(poland.treaty, nl.hague_since, None, date(1993, 5, 31))
+    after = convention_check(poland.treaty, nl.hague_since, None, date(1993, 6, 1))
+    assert before is not None and before.in_force is InForce.NO
+    assert after is not None and after.in_force is InForce.YES
 
 
 def test_audit_chain_verifies(backend: Backend) -> None:
