@@ -499,6 +499,7 @@ $$;
 CREATE OR REPLACE FUNCTION ikodesk_migrate_load(tbl text, rows jsonb) RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
+    sets text;
     n integer;
 BEGIN
     IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
@@ -520,11 +521,14 @@ BEGIN
     ALTER TABLE cases DISABLE TRIGGER cases_written;
     ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain;
     IF tbl = 'countries' THEN
+        -- The office's own reference data wins, every column of it (an administrator's
+        -- corrections, the Dutch acceptance of an accession, the source notes).
+        SELECT string_agg(format('%I = excluded.%I', a.attname, a.attname), ', ')
+        INTO sets FROM pg_attribute a
+        WHERE a.attrelid = 'countries'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+          AND a.attname <> 'iso2';
         EXECUTE format('INSERT INTO %I SELECT * FROM jsonb_populate_recordset(NULL::%I, $1) '
-                       'ON CONFLICT (iso2) DO UPDATE SET name_en = excluded.name_en, '
-                       'name_nl = excluded.name_nl, hague_party = excluded.hague_party, '
-                       'hague_entry_into_force = excluded.hague_entry_into_force, '
-                       'eu_member = excluded.eu_member', tbl, tbl) USING rows;
+                       'ON CONFLICT (iso2) DO UPDATE SET %s', tbl, tbl, sets) USING rows;
     ELSE
         EXECUTE format('INSERT INTO %I SELECT * FROM jsonb_populate_recordset(NULL::%I, $1)',
                        tbl, tbl) USING rows;
