@@ -409,6 +409,7 @@ class CaseWindow(EditorWindow):
     def save(self) -> None:
         if self._saving or self._loading:
             return
+        self.children_editor.commit_editing()  # Ctrl+S while a child's cell is typed
         self._saving = True
         self._live_validation = True
         self.save_button.setEnabled(False)

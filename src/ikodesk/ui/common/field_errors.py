@@ -82,6 +82,10 @@ class FieldErrors:
         is typed and corrected.
         """
         box = QWidget()
+        # The row's label names the box as its buddy (QFormLayout.addRow): its Alt+letter
+        # and setFocus() go on to the field, and on to a composite field's line edit.
+        box.setFocusProxy(widget)
+        box.setFocusPolicy(widget.focusPolicy())
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(2)

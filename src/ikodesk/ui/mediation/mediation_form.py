@@ -371,6 +371,7 @@ class MediationWindow(EditorWindow):
     def save(self) -> None:
         if self._saving or self._loading or not self.save_button.isEnabled():
             return
+        self.children_editor.commit_editing()  # Ctrl+S while a child's cell is typed
         data, problems = self.collect()
         if problems or data is None:
             self.show_problems(problems)
