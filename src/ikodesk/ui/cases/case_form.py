@@ -490,6 +490,6 @@ class CaseWindow(EditorWindow):
 
     # -- closing the window --------------------------------------------------------------
     def unsaved_question(self) -> str:
-        return self.tr("De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.").format(
-            self.ref or self.tr("(nieuw)")
-        )
+        if self.ref is None:
+            return self.tr("Deze nieuwe zaak is nog niet opgeslagen.")
+        return self.tr("De wijzigingen in zaak {0} zijn nog niet opgeslagen.").format(self.ref)

@@ -141,6 +141,14 @@ class CountryField(QWidget):
             self.edit.setText(found.name)
         self._announce(self.problem() or "")
 
+    def reveal_problem(self) -> None:
+        """Sent back here as the first problem: a text that fits several countries
+        shows them, to pick one with the arrow keys and Enter."""
+        popup = self.completer.popup()
+        if self.match().ambiguous and not (popup is not None and popup.isVisible()):
+            self._fill_choices(self.match())
+            self._show_choices()
+
     def set_reference_date(self, day: date | None) -> None:
         self._on = day
         self._update_badge()

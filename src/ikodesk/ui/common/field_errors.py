@@ -165,6 +165,11 @@ class FieldErrors:
                 scroll_to(self.labels[key])  # the message under it in view too
                 scroll_to(widget)
                 widget.setFocus()
+                # A field may show more of its problem once it has the cursor (the
+                # country field: the countries that fit), even if it had it already.
+                reveal = getattr(widget, "reveal_problem", None)
+                if callable(reveal):
+                    reveal()
                 return True
         return False
 

@@ -474,6 +474,8 @@ class MediationWindow(EditorWindow):
 
     # -- closing ---------------------------------------------------------------------------
     def unsaved_question(self) -> str:
-        return self.tr("De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.").format(
-            self.detail.ref if self.detail else self.tr("(nieuw)")
+        if self.detail is None:
+            return self.tr("Deze nieuwe aanvraag is nog niet opgeslagen.")
+        return self.tr("De wijzigingen in aanvraag {0} zijn nog niet opgeslagen.").format(
+            self.detail.ref
         )
