@@ -89,8 +89,18 @@ def test_the_list_says_why_a_case_was_found(
     assert not page.view.isColumnHidden(column)
     assert shown() == {
         "2024-L2-00025": "kind Çağan Öztürk (achternaam)",
-        "2024-L2-00018": "hoofdbetrokkene Mehmet Öztürk (achternaam)",
+        "2024-L2-00018": "hoofdbetrokkene (achternaam)",  # the name is in the next column
     }
+    # Both are readable on screen: neither column is squeezed to "…" by the other.
+    char = page.fontMetrics().averageCharWidth()
+    requester_width = page.view.columnWidth(page.model.column("requester"))
+    assert requester_width >= 20 * char
+    assert page.view.columnWidth(column) >= page.fontMetrics().horizontalAdvance(
+        "kind Çağan Öztürk (achternaam)"
+    )
+    assert page.model.data(page.model.index(0, column), Qt.ItemDataRole.ToolTipRole) == (
+        "kind Çağan Öztürk (achternaam)"
+    )
     requester = page.model.column("requester")
     first = page.model.data(page.model.index(0, 0))
     assert first == "2024-L2-00025"

@@ -72,7 +72,7 @@ class ClockSection(QGroupBox):
         }
         form = QFormLayout()
         for text, field in (
-            (self.tr("Datum ontvoering / &vasthouden"), "removal_date"),
+            (self.tr("Datu&m ontvoering / vasthouden"), "removal_date"),
             (self.tr("Procedure gestart op"), "proceedings_started"),
             (self.tr("Beslissing eerste aanleg"), "decision_first_instance"),
             (self.tr("Hoger beroep behandelbaar op"), "appeal_ready"),

@@ -415,6 +415,7 @@ class CaseWindow(EditorWindow):
     def save(self) -> None:
         if self._saving or self._loading:
             return
+        self.children_editor.commit_editing()  # Ctrl+S while a child's cell is typed
         self._saving = True
         self._live_validation = True
         self.save_button.setEnabled(False)
@@ -498,6 +499,6 @@ class CaseWindow(EditorWindow):
 
     # -- closing the window --------------------------------------------------------------
     def unsaved_question(self) -> str:
-        return self.tr("De zaak {0} heeft wijzigingen die nog niet zijn opgeslagen.").format(
-            self.ref or self.tr("(nieuw)")
-        )
+        if self.ref is None:
+            return self.tr("Deze nieuwe zaak is nog niet opgeslagen.")
+        return self.tr("De wijzigingen in zaak {0} zijn nog niet opgeslagen.").format(self.ref)

@@ -59,7 +59,7 @@ def columns() -> list[Column]:
             "requester", QCoreApplication.translate("CaseListModel", "Hoofdbetrokkene"), None, 30
         ),
         # Shown while searching: which person or child, which field the words were found in.
-        Column("matched", QCoreApplication.translate("CaseListModel", "Gevonden in"), None, 30),
+        Column("matched", QCoreApplication.translate("CaseListModel", "Gevonden in"), None, 36),
         Column("country", QCoreApplication.translate("CaseListModel", "Land"), None, 18),
         Column("children", QCoreApplication.translate("CaseListModel", "Kinderen"), None, 8),
         Column(
@@ -134,7 +134,11 @@ def matched_text(row: CaseRow) -> str:
             parts.append(QCoreApplication.translate("CaseListModel", "referentie"))
             continue
         found = ", ".join(fields.get(f, f) for f in reason.fields)
-        parts.append(f"{who.get(reason.who, reason.who)} {reason.name} ({found})")
+        if reason.who == "requester" and reason.name == row.requester:
+            # The name stands in the column beside it: the field says enough.
+            parts.append(f"{who['requester']} ({found})")
+        else:
+            parts.append(f"{who.get(reason.who, reason.who)} {reason.name} ({found})")
     return "; ".join(parts)
 
 
@@ -180,6 +184,8 @@ def cell_data(row: CaseRow, key: str, role: int) -> Any:
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return conflict_badge.badge_text()
         return None
+    if key == "matched" and role == Qt.ItemDataRole.ToolTipRole and not row.masked:
+        return matched_text(row) or None  # the whole reason, when the column cuts it off
     if row.masked:
         if role == Qt.ItemDataRole.ForegroundRole:
             return looks.muted

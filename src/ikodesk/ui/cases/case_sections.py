@@ -112,10 +112,10 @@ class CaseSection(QGroupBox):
         self.mover.setObjectName("mover")
         f = self.form
         f.addRow(self.tr("&Code"), wrap(self.code, "code"))
-        f.addRow(self.tr("Ge&opend op"), wrap(self.opened, "opened"))
+        f.addRow(self.tr("&Geopend op"), wrap(self.opened, "opened"))
         f.addRow(self.tr("&Behandelaar"), wrap(self.handler, "handler"))
         f.addRow(self.country_label, wrap(self.country, "country"))
-        f.addRow(self.tr("&Richting"), wrap(self.direction, "direction"))
+        f.addRow(self.tr("R&ichting"), wrap(self.direction, "direction"))
         f.addRow(self.tr("Meegenomen &door"), wrap(self.taker, "taker"))
         f.addRow(self.tr("&Wie verhuist"), wrap(self.mover, "mover"))
         self.closed_info = QLabel()
@@ -190,7 +190,7 @@ class CaseSection(QGroupBox):
             CaseCode.PREVENTION: self.tr("&Land (gevreesde ontvoering)"),
             CaseCode.RELOCATION_CONSENT: self.tr("&Land (verhuizing naar/van)"),
             CaseCode.INTERNATIONAL_CONTACT: self.tr("&Land (kind of ouder woont daar)"),
-            CaseCode.TRAVEL_CONSENT: self.tr("&Reisbestemming"),
+            CaseCode.TRAVEL_CONSENT: self.tr("&Land (reisbestemming)"),
         }
         text = labels.get(code, self.tr("&Land (optioneel)"))
         if rule.country_required:
@@ -237,7 +237,7 @@ class RequesterSection(QGroupBox):
         self.side_label = QLabel(self.tr("&Kant"))
         self.side_label.setBuddy(self.side)
         f.addRow(self.side_label, wrap(self.side, "requester.side"))
-        f.addRow(self.tr("Organisatie&type"), wrap(self.org_type, "requester.organisation_type"))
+        f.addRow(self.tr("Organisatiet&ype"), wrap(self.org_type, "requester.organisation_type"))
         f.addRow(self.tr("Organisatie"), wrap(self.organisation, "requester.organisation"))
         f.addRow(self.tr("Relatie"), wrap(self.family_relation, "requester.family"))
         self.person.add_rows(
@@ -319,7 +319,7 @@ class OtherParentSection(QGroupBox):
     def __init__(self, wrap: Wrap) -> None:
         super().__init__(self.tr("Andere ouder"))
         form = QFormLayout(self)
-        self.known = QCheckBox(self.tr("Andere ouder &vastleggen"))
+        self.known = QCheckBox(self.tr("Andere o&uder vastleggen"))
         self.known.setObjectName("otherParentKnown")
         relation = combo(
             "otherRelation", [("—", None)] + [(enum_label(r), r.value) for r in ParentRelation]
@@ -378,7 +378,7 @@ class ChildrenSection(QGroupBox):
 
 class SummarySection(QGroupBox):
     def __init__(self) -> None:
-        super().__init__(self.tr("Samenvatting en notities"))
+        super().__init__(self.tr("Sam&envatting en notities"))
         self.box = QVBoxLayout(self)
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("summary")

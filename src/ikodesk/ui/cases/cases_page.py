@@ -31,6 +31,10 @@ from ikodesk.ui.i18n import enum_label
 SEARCH_DELAY_MS = 300
 
 
+# The requester's width while "Gevonden in" is shown beside it.
+SEARCH_REQUESTER_CHARS = 22
+
+
 class CasesPage(QWidget):
     open_case_requested = Signal(object)  # the case id, None for a new case
 
@@ -128,10 +132,7 @@ class CasesPage(QWidget):
         char = self.fontMetrics().averageCharWidth()
         for i, col in enumerate(self.model.columns):
             self.view.setColumnWidth(i, col.width_chars * char + 16)
-        # The requester takes the room that is left (no measuring of contents).
-        hh.setSectionResizeMode(
-            [c.key for c in self.model.columns].index("requester"), QHeaderView.ResizeMode.Stretch
-        )
+        self._fit_columns(searching=False)
         hh.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
         hh.sortIndicatorChanged.connect(self._sort_indicator_changed)
@@ -213,8 +214,23 @@ class CasesPage(QWidget):
         if flt != self.model.filter or not self.model.rowCount():
             self.count_label.setText(self.tr("laden…"))
             self.model.set_filter(flt)
-        # "Gevonden in" says why a case matched; without a search there is nothing to say.
-        self.view.setColumnHidden(self.model.column("matched"), not flt.text)
+        self._fit_columns(searching=bool(flt.text))
+
+    def _fit_columns(self, searching: bool) -> None:
+        """The requester takes the room that is left (no measuring of contents). While
+        searching, "Gevonden in" shows why each case matched, at a width that shows it,
+        and the requester keeps a readable width beside it (a stretched column would
+        be squeezed to "…" once the columns fill the window)."""
+        hh = self.view.horizontalHeader()
+        requester, matched = self.model.column("requester"), self.model.column("matched")
+        self.view.setColumnHidden(matched, not searching)
+        char = self.fontMetrics().averageCharWidth()
+        if searching:
+            hh.setSectionResizeMode(requester, QHeaderView.ResizeMode.Interactive)
+            self.view.setColumnWidth(requester, SEARCH_REQUESTER_CHARS * char + 16)
+            self.view.setColumnWidth(matched, self.model.columns[matched].width_chars * char + 16)
+        else:
+            hh.setSectionResizeMode(requester, QHeaderView.ResizeMode.Stretch)
 
     def _data_changed(self, changes: OpChanges) -> None:
         if changes.cases or changes.conflicts:  # a decided conflict: badges and walls

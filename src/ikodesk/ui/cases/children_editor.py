@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -264,7 +265,7 @@ class ChildrenEditor(QWidget):
         self.view.setMinimumHeight(self.fontMetrics().height() * 7)
         self.add_button = QPushButton(self.tr("Kind &toevoegen"))
         self.add_button.setObjectName("addChild")
-        self.remove_button = QPushButton(self.tr("Kind &verwijderen"))
+        self.remove_button = QPushButton(self.tr("Kind verwi&jderen"))
         self.add_button.clicked.connect(self.add_child)
         self.remove_button.clicked.connect(self.remove_child)
         buttons = QHBoxLayout()
@@ -300,7 +301,18 @@ class ChildrenEditor(QWidget):
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
 
+    def commit_editing(self) -> None:
+        """Keep what is being typed in a cell: a save by Ctrl+S leaves the focus where it
+        is, so the cell's editor would otherwise hold text the model never saw."""
+        if self.view.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.view.viewport().focusWidget()
+        if editor is not None and editor is not self.view.viewport():
+            self.view.commitData(editor)
+            self.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def add_child(self) -> None:
+        self.commit_editing()
         row = self.model.add()
         index = self.model.index(row, FIRST)
         self.view.setCurrentIndex(index)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ikodesk.services.country_names import CountryMatch, CountryNames, aliases
@@ -25,6 +25,13 @@ from ikodesk.ui.context import CountryInfo
 
 ISO_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_NAMED_CHOICES = 4
+_BACK_IN_THE_FIELD = (
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.MouseFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+    Qt.FocusReason.OtherFocusReason,
+)
 
 
 class CountryField(QWidget):
@@ -78,7 +85,9 @@ class CountryField(QWidget):
         self._show_badge = badge
         self._on: date | None = None
         layout.addWidget(self.badge)
+        # Tab, a label's Alt+letter and setFocus() (the first problem) land in the line edit.
         self.setFocusProxy(self.edit)
+        self.setFocusPolicy(self.edit.focusPolicy())
         self.edit.textChanged.connect(self._text_changed)
         self.edit.textEdited.connect(self._edited)
         self.edit.editingFinished.connect(self.commit)
@@ -131,6 +140,14 @@ class CountryField(QWidget):
         if found is not None and self.edit.text() != found.name:
             self.edit.setText(found.name)
         self._announce(self.problem() or "")
+
+    def reveal_problem(self) -> None:
+        """Sent back here as the first problem: a text that fits several countries
+        shows them, to pick one with the arrow keys and Enter."""
+        popup = self.completer.popup()
+        if self.match().ambiguous and not (popup is not None and popup.isVisible()):
+            self._fill_choices(self.match())
+            self._show_choices()
 
     def set_reference_date(self, day: date | None) -> None:
         self._on = day
@@ -192,8 +209,16 @@ class CountryField(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         popup = self.completer.popup()
-        if watched is self.edit and event.type() == QEvent.Type.FocusIn and self.match().ambiguous:
-            # Back in a field that fits several countries: show them again.
+        if (
+            watched is self.edit
+            and isinstance(event, QFocusEvent)
+            and event.type() == QEvent.Type.FocusIn
+            and event.reason() in _BACK_IN_THE_FIELD
+            and self.match().ambiguous
+        ):
+            # Back in a field that fits several countries (by Tab, a click, its label's
+            # Alt+letter, or sent there as the first problem): show them again. Not when
+            # the window becomes active again, or the list itself closes.
             self._fill_choices(self.match())
             self._show_choices()
         if (

@@ -71,7 +71,10 @@ class DateField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
         layout.addWidget(self.echo, 1)
+        # The field takes the keys in its line edit: Tab, a label's Alt+letter and
+        # setFocus() all land there (a frame with no focus policy would ignore a buddy).
         self.setFocusProxy(self.edit)
+        self.setFocusPolicy(self.edit.focusPolicy())
         self.edit.textChanged.connect(self._text_changed)
         self.edit.editingFinished.connect(self._finished)
 

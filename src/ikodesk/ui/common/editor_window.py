@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -36,6 +37,10 @@ class EditorWindow(QWidget):
             event.accept()
             return
         event.ignore()
+        box = self.confirm_box
+        if box is not None and shiboken6.isValid(box) and box.isVisible():
+            box.raise_()  # asked already (Ctrl+W twice): one question
+            return
 
         def answered(button: QMessageBox.StandardButton) -> None:
             if button == QMessageBox.StandardButton.Save:
@@ -54,4 +59,12 @@ class EditorWindow(QWidget):
             | QMessageBox.StandardButton.Cancel,
             answered,
             QMessageBox.StandardButton.Save,
+        )
+        # What each answer does, so that Enter (save) and Esc (back) are safe to press.
+        self.confirm_box.setInformativeText(
+            QCoreApplication.translate(
+                "EditorWindow",
+                "Opslaan bewaart ze en sluit het venster (of toont wat nog aandacht vraagt); "
+                "Verwerpen sluit zonder op te slaan; Annuleren gaat terug naar het formulier.",
+            )
         )

@@ -82,6 +82,10 @@ class FieldErrors:
         is typed and corrected.
         """
         box = QWidget()
+        # The row's label names the box as its buddy (QFormLayout.addRow): its Alt+letter
+        # and setFocus() go on to the field, and on to a composite field's line edit.
+        box.setFocusProxy(widget)
+        box.setFocusPolicy(widget.focusPolicy())
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(2)
@@ -161,6 +165,11 @@ class FieldErrors:
                 scroll_to(self.labels[key])  # the message under it in view too
                 scroll_to(widget)
                 widget.setFocus()
+                # A field may show more of its problem once it has the cursor (the
+                # country field: the countries that fit), even if it had it already.
+                reveal = getattr(widget, "reveal_problem", None)
+                if callable(reveal):
+                    reveal()
                 return True
         return False
 

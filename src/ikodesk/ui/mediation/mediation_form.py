@@ -371,6 +371,7 @@ class MediationWindow(EditorWindow):
     def save(self) -> None:
         if self._saving or self._loading or not self.save_button.isEnabled():
             return
+        self.children_editor.commit_editing()  # Ctrl+S while a child's cell is typed
         data, problems = self.collect()
         if problems or data is None:
             self.show_problems(problems)
@@ -473,6 +474,8 @@ class MediationWindow(EditorWindow):
 
     # -- closing ---------------------------------------------------------------------------
     def unsaved_question(self) -> str:
-        return self.tr("De aanvraag {0} heeft wijzigingen die nog niet zijn opgeslagen.").format(
-            self.detail.ref if self.detail else self.tr("(nieuw)")
+        if self.detail is None:
+            return self.tr("Deze nieuwe aanvraag is nog niet opgeslagen.")
+        return self.tr("De wijzigingen in aanvraag {0} zijn nog niet opgeslagen.").format(
+            self.detail.ref
         )
