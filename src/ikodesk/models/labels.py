@@ -134,6 +134,7 @@ _NL_LIST: list[tuple[StrEnum, str]] = [
     (e.Action.DEADLINES_VIEW, "termijnen ingezien"),
     (e.Action.DEADLINES_COUNT, "termijnentotalen"),
     (e.Action.CONFLICTS_SCAN, "conflictcontrole"),
+    (e.Action.APPROVAL, "goedkeuring tweede beheerder"),
     (e.Action.COMMAND, "commando zonder --user"),
 ]
 
@@ -261,6 +262,7 @@ _EN_LIST: list[tuple[StrEnum, str]] = [
     (e.Action.DEADLINES_VIEW, "deadlines read"),
     (e.Action.DEADLINES_COUNT, "deadline totals"),
     (e.Action.CONFLICTS_SCAN, "conflict check"),
+    (e.Action.APPROVAL, "second administrator's approval"),
     (e.Action.COMMAND, "command without --user"),
 ]
 
