@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="inloggen als deze gebruiker (wachtwoord uit IKODESK_PASSWORD of een prompt)",
     )
     parser.add_argument(
+        "--approver",
+        metavar="NAAM",
+        help="tweede beheerder die een handeling met vier ogen goedkeurt (retentierun, "
+        "volledige export, muur opheffen, gebruiker verwijderen); ook IKODESK_APPROVER; "
+        "wachtwoord uit IKODESK_APPROVER_PASSWORD of een prompt; elders genegeerd",
+    )
+    parser.add_argument(
         "--recovery-key",
         action="store_true",
         help="de database openen met de herstelsleutel (gevraagd of uit IKODESK_RECOVERY_KEY)",

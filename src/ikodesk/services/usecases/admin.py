@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from ikodesk.models.enums import Role
 from ikodesk.services import app_settings, audit_anchor, logins, reference, users
 from ikodesk.services.actors import Actor
+from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.services.audit_anchor import Anchor, AnchorStatus
 from ikodesk.services.usecases.base import UseCases
 from ikodesk.services.users import UserRow
@@ -40,6 +41,12 @@ class AdminUseCases(UseCases):
 
     def set_active(self, actor: Actor, username: str, active: bool) -> None:
         self._run(users.set_active, actor, username, active)
+
+    def delete_user(
+        self, actor: Actor, username: str, approver: ApproverCredentials | None = None
+    ) -> None:
+        """Remove an account that was never used (a second administrator approves)."""
+        self._run(users.delete_user, actor, username, approver)
 
     def set_role(self, actor: Actor, username: str, role: Role) -> None:
         self._run(users.set_role, actor, username, role)

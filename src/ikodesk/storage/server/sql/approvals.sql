@@ -86,6 +86,41 @@ BEGIN
 END
 $$;
 
+-- Lifting a wall: an administrator dismisses a weak match under review (its
+-- provisional wall comes down, its claims are deleted). The server takes a
+-- second administrator's approval for it itself, whatever the client sends.
+-- SECURITY INVOKER: current_user is the login that changes the row (the
+-- owner's own functions, which may, are not asked).
+CREATE OR REPLACE FUNCTION ikodesk_wall_lift_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+BEGIN
+    IF current_user::text <> 'ikodesk_owner' AND NEW.status::text = 'dismissed'
+       AND OLD.status::text IS DISTINCT FROM 'dismissed' THEN
+        PERFORM ikodesk_consume_approval('wall_lift');
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE OR REPLACE TRIGGER conflict_pairs_wall_lift BEFORE UPDATE OF status ON conflict_pairs
+    FOR EACH ROW EXECUTE FUNCTION ikodesk_wall_lift_check();
+
+-- A claim (a side of a wall) goes only with its dismissed pair.
+CREATE OR REPLACE FUNCTION ikodesk_wall_claim_removed() RETURNS trigger
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+BEGIN
+    IF current_user::text <> 'ikodesk_owner' AND EXISTS (
+        SELECT 1 FROM conflict_pairs p
+        WHERE p.id = OLD.pair_id AND p.status::text IN ('conflict', 'review')
+    ) THEN
+        RAISE EXCEPTION 'ikodesk: a wall stands until its pair is dismissed'
+            USING ERRCODE = 'IK003';
+    END IF;
+    RETURN OLD;
+END
+$$;
+CREATE OR REPLACE TRIGGER wall_claims_removed BEFORE DELETE ON wall_claims
+    FOR EACH ROW EXECUTE FUNCTION ikodesk_wall_claim_removed();
+
 ALTER TABLE approvals ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS approvals_admin_read ON approvals;
 CREATE POLICY approvals_admin_read ON approvals FOR SELECT TO ikodesk_admin USING (true);
