@@ -159,3 +159,29 @@ def test_refused_approvals_on_the_server(
         _approve(admins, creds)
     assert _rows(admins) == []
     assert [(u, r) for u, r, _, _ in _audit(admins)] == [(ADMIN, "refused")]
+
+
+def test_the_server_takes_an_approval_for_lifting_a_wall_itself(admins: Office) -> None:
+    """Whatever the client sends: a psql UPDATE that lifts a wall needs an approval."""
+    from tests.pg.test_server_walls import _create
+    from tests.support import family as F
+    from tests.support import records as R
+
+    admins.add_user("kvisser", Role.JURIST)
+    _create(admins.app("jdevries"), admins, R.ABDUCTION_CASE)
+    _create(admins.app("kvisser"), admins, F.FATHER_CASE)
+    with admins.psql(ADMIN, ADMIN_PASSWORD) as conn:
+        assert conn.execute("SELECT count(*) FROM wall_claims").fetchone() == (2,)
+        with pytest.raises(psycopg.Error) as claims:
+            conn.execute("DELETE FROM wall_claims")
+        assert claims.value.sqlstate == "IK003"
+        with pytest.raises(psycopg.Error) as lifted:
+            conn.execute("UPDATE conflict_pairs SET status = 'dismissed'")
+        assert lifted.value.sqlstate == "IK004"
+    with admins.psql("bert") as conn:
+        conn.execute("SELECT ikodesk_approve('wall_lift', 'psql', %s)", (ADMIN,))
+    with admins.psql(ADMIN, ADMIN_PASSWORD) as conn:
+        conn.execute("UPDATE conflict_pairs SET status = 'dismissed'")
+        conn.execute("DELETE FROM wall_claims")
+        assert conn.execute("SELECT count(*) FROM wall_claims").fetchone() == (0,)
+    assert _rows(admins) == [("wall_lift", "bert", ADMIN, ADMIN)]
