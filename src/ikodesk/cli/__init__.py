@@ -29,6 +29,7 @@ from ikodesk.cli import (
     mediation_cmds,
     report_cmds,
     server_cmds,
+    subject_access_cmds,
     user_cmds,
 )
 from ikodesk.cli.common import (
@@ -61,6 +62,7 @@ COMMAND_MODULES: list[CommandModule] = [
     mediation_cmds,
     server_cmds,
     deadline_cmds,
+    subject_access_cmds,
 ]
 
 EXIT_INTERNAL = 70

@@ -224,6 +224,9 @@ class Action(StrEnum):
     # (scoped by the policy, walls apply) and the counts per clock (no references).
     DEADLINES_VIEW = "deadlines.view"
     DEADLINES_COUNT = "deadlines.count"
+    # An access request (AVG art. 15): finding what is held on one person and
+    # writing it out, with everyone else's data redacted (administrators).
+    SUBJECT_ACCESS = "subject.access"
     # Events, not permissions (EVENT_ACTIONS): a login attempt that failed, a
     # command the gate refused without --user, a check of every case for conflicts.
     LOGIN = "login"
