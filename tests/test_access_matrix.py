@@ -55,6 +55,8 @@ EXPECTED: dict[Role, set[Action]] = {
         A.IMPORT,
         # Every case's clocks by reference, walls applying (issue #17).
         A.DEADLINES_VIEW,
+        # Access requests (AVG art. 15): one person's data, others redacted (issue #18).
+        A.SUBJECT_ACCESS,
     },
 }
 

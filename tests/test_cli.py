@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE, run_ikodesk
 from tests.support import records as R
+from tests.support.approver import add_second_admin
 
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
 # Import and export are an administrator's: "beheer" is the one `init` makes.
@@ -122,7 +123,10 @@ def test_import_export_round_trip_on_the_command_line(cli, tmp_path: Path) -> No
     assert res.code == 0, res.err
     assert "1 case nieuw" in res.out
     out = tmp_path / "out.jsonl"
-    assert cli(["--db", db, "--user", "beheer", "export", out], env=ADMIN).code == 0
+    approver = add_second_admin(db)
+    assert cli(["--db", db, "--user", "beheer", "export", out], env=ADMIN).code == 3
+    assert not out.exists()  # four eyes: nothing without the second administrator
+    assert cli(["--db", db, "--user", "beheer", "export", out], env={**ADMIN, **approver}).code == 0
     exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     cases = [r for r in exported if r["type"] == "case"]
     assert cases == [{k: v for k, v in R.ABDUCTION_CASE.items() if v is not None}]
@@ -208,7 +212,8 @@ def test_rekey_from_the_command_line(cli, tmp_path: Path) -> None:
 def test_export_to_standard_output(cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     _init(cli, db)
-    res = cli(["--db", db, "--user", "beheer", "export", "-"], env=ADMIN)
+    approver = add_second_admin(db)
+    res = cli(["--db", db, "--user", "beheer", "export", "-"], env={**ADMIN, **approver})
     assert res.code == 0
     assert json.loads(res.out.splitlines()[0])["username"] == "beheer"
     assert "niet versleuteld" in res.err

@@ -24,6 +24,7 @@ from ikodesk.storage import Database
 from tests.conftest import TEST_PASSPHRASE
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.approver import SECOND_PASSWORD, add_second_admin
 
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
 GATE_MESSAGE = "Dit commando toont persoonsgegevens en vereist --user NAAM"
@@ -198,7 +199,9 @@ def test_with_a_login_the_policy_decides(cli, dbfile: Path) -> None:
 
 
 @pytest.mark.slow
-def test_export_and_import_need_an_administrator(cli, dbfile: Path, tmp_path: Path) -> None:
+def test_export_and_import_need_an_administrator(
+    cli, dbfile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dump = tmp_path / "dump.jsonl"
     for user in ("jdevries", "kvisser", "tmeijer", "directie", "mediation"):
         res = as_user(cli, dbfile, user, "export", dump)
@@ -211,8 +214,13 @@ def test_export_and_import_need_an_administrator(cli, dbfile: Path, tmp_path: Pa
     res = as_user(cli, dbfile, "jdevries", "import", extra)
     assert res.code == 3 and "Geen toegang" in res.err
 
-    # The administrator may: the whole database crosses every wall, and is audited.
+    # The administrator may, with a second one's approval (four eyes): the whole
+    # database crosses every wall, and is audited.
     res = as_user(cli, dbfile, "beheer", "export", dump)
+    assert res.code == 3 and "tweede beheerder" in res.err and not dump.exists()
+    add_second_admin(dbfile)
+    monkeypatch.setenv("IKODESK_APPROVER_PASSWORD", SECOND_PASSWORD)
+    res = as_user(cli, dbfile, "beheer", "--approver", "tweede", "export", dump)
     assert res.code == 0, res.err
     written = [json.loads(x) for x in dump.read_text(encoding="utf-8").splitlines()]
     assert {F.MOTHER_REF, F.FATHER_REF} <= {r.get("ref") for r in written}
@@ -230,6 +238,9 @@ def test_export_and_import_need_an_administrator(cli, dbfile: Path, tmp_path: Pa
     exported = [d for u, a, r, d in log if (u, a, r) == ("beheer", "export.all", "allowed")]
     assert any(f"volledige export: {len(written)} records naar {dump}" in d for d in exported)
     assert any(u == "beheer" and a == "import" and r == "allowed" for u, a, r, _ in log)
+    # Asked for nobody else's approval: the policy refused the others before.
+    approvals = [(u, r) for u, a, r, _ in log if a == "approval"]
+    assert approvals == [("beheer", "refused"), ("tweede", "allowed")]
 
 
 def test_maintenance_still_runs_on_the_key_alone(cli, dbfile: Path, tmp_path: Path) -> None:

@@ -128,6 +128,9 @@ def test_export_of_a_damaged_page_names_the_damage(
     F_env = {**ENV, "IKODESK_PASSWORD": F.PASSWORD}
     with Database.open(filled, passphrase=TEST_PASSPHRASE) as db:
         F.with_passwords(db)
+        approver = F.second_admin(db)
+    F_env = {**F_env, "IKODESK_APPROVER": approver.username}
+    F_env["IKODESK_APPROVER_PASSWORD"] = approver.password
     result = cli(["--db", filled, "--user", "beheer", "export", target], env=F_env)
     if result.code == 3:  # type: ignore[attr-defined]
         result = cli(["--db", filled, "export", target], env=ENV)

@@ -26,6 +26,7 @@ from ikodesk.services.figure_keys import SCALAR_KEYS
 from ikodesk.storage import Database
 from tests.conftest import TEST_PASSPHRASE
 from tests.support import reference_2024 as ref
+from tests.support.approver import add_second_admin
 from tests.support.records import lines
 
 pytestmark = pytest.mark.slow  # the full reference year, frozen and reported
@@ -263,7 +264,8 @@ def test_frozen_figures_survive_an_export_and_import(cli, copy: Path, tmp_path: 
     res = cli(["--db", copy, "--user", ADMIN, "figures", "freeze", "--year", "2024"], env=ADMIN_ENV)
     assert res.code == 0, res.err
     dump = tmp_path / "alles.jsonl"
-    res = cli(["--db", copy, "--user", ADMIN, "export", dump], env=ADMIN_ENV)
+    approver = add_second_admin(copy)
+    res = cli(["--db", copy, "--user", ADMIN, "export", dump], env={**ADMIN_ENV, **approver})
     assert res.code == 0, res.err
     records = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines()]
     frozen = [r for r in records if r["type"] == "historical_figure" and r["year"] == 2024]

@@ -27,6 +27,7 @@ from ikodesk.storage import Database
 from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.approver import add_second_admin
 
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
 KH = Actor.key_holder()
@@ -40,11 +41,15 @@ def run_import(cli, db: Path, src: Path, *extra: str):  # type: ignore[no-untype
     )
 
 
-def run_export(cli, db: Path, dest: Path, password: str = ADMIN_PASSWORD):  # type: ignore[no-untyped-def]
-    """`ikodesk export` as the administrator `beheer` (export needs one)."""
+def run_export(  # type: ignore[no-untyped-def]
+    cli, db: Path, dest: Path, password: str = ADMIN_PASSWORD, passphrase: str = TEST_PASSPHRASE
+):
+    """`ikodesk export` as the administrator `beheer` (export needs one), approved by a
+    second administrator (four eyes)."""
+    approver = add_second_admin(db, passphrase)
     return cli(
         ["--db", db, "--user", "beheer", "export", dest],
-        env={**ENV, "IKODESK_PASSWORD": password},
+        env={**ENV, "IKODESK_PASSWORD": password, **approver},
     )
 
 
@@ -178,7 +183,7 @@ def test_cli_demo_export_imports_into_a_fresh_init_twice(cli, tmp_path: Path) ->
     assert res.code == 0, res.err
     res = run_import(cli, fresh, dump)
     assert res.code == 0, res.err
-    assert "1 user ongewijzigd" in res.out
+    assert "1 user ongewijzigd" in res.out  # beheer; the others (and tweede) are new
     res = run_import(cli, fresh, dump)
     assert res.code == 0, res.err
     assert "nieuw" not in res.out and "bijgewerkt" not in res.out, res.out

@@ -422,9 +422,10 @@ def test_a_dismissed_review_stays_dismissed(db: Database) -> None:
     result = F.load(db, *F.STAFF, WEAK_MOTHER, WEAK_FATHER)
     assert result.reviews == 1
     admin, jdevries = F.actor(db, "beheer"), F.actor(db, "jdevries")
+    approver = F.second_admin(db)
     with db.transaction() as s:
         (pending,) = conflicts.review_list(s, admin)
-        conflicts.dismiss(s, admin, pending.id)
+        conflicts.dismiss(s, admin, pending.id, approver)
     father_id = F.case_id(db, F.FATHER_REF)
     with db.transaction() as s:  # an unrelated edit re-runs the matching
         cases.update_case(s, F.KH, father_id, parse_case(WEAK_FATHER))

@@ -165,9 +165,10 @@ def test_after_dismissal_the_wall_is_gone(family: tuple[Database, int, int]) -> 
     db, mother, father = family
     admin, kvisser = F.actor(db, "beheer"), F.actor(db, "kvisser")
     _can_read(db, kvisser, father)
+    approver = F.second_admin(db)
     with db.transaction() as s:
         (pending,) = conflicts.review_list(s, admin)
-        conflicts.dismiss(s, admin, pending.id)
+        conflicts.dismiss(s, admin, pending.id, approver)
     _can_read(db, kvisser, mother)
     with db.session() as s:
         assert conflicts.conflict_case_ids(s, [mother, father]) == set()

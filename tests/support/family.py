@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import select
 
 from ikodesk.models import Case, User
+from ikodesk.models.enums import Role
 from ikodesk.services import exchange, users
 from ikodesk.services.actors import Actor
+from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.storage import Database
 from tests.support import records as R
 
@@ -133,3 +135,14 @@ def case_id(db: Database, ref: str) -> int:
         cid = s.scalar(select(Case.id).where(Case.ref == ref))
         assert cid is not None
         return cid
+
+
+SECOND_ADMIN = "tweede"
+
+
+def second_admin(db: Database) -> ApproverCredentials:
+    """A second administrator (made once) who approves a four-eyes action."""
+    with db.transaction() as s:
+        if s.scalar(select(User.id).where(User.username == SECOND_ADMIN)) is None:
+            users.create_user(s, KH, SECOND_ADMIN, Role.ADMIN, password=PASSWORD)
+    return ApproverCredentials(SECOND_ADMIN, PASSWORD)

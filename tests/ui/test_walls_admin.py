@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from ikodesk.services import cases, exchange, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.validation import parse_case
 from ikodesk.storage import Database
+from ikodesk.ui.common.approval_dialog import ApprovalDialog
 from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.main_window import MainWindow
 from tests.support import family as F
@@ -154,6 +155,7 @@ def _statuses(worker: DbWorker) -> dict[tuple[str, str], ConflictStatus]:
 def test_admin_conflict_list_and_review_by_keyboard(
     qtbot: QtBot, admin_db: Database, worker: DbWorker
 ) -> None:
+    approver = F.second_admin(admin_db)  # for lifting a wall, below
     window = _window(qtbot, worker, admin_db, "beheer")
     admin = window.admin_page
     assert admin is not None and admin.conflicts_panel is not None
@@ -213,8 +215,30 @@ def test_admin_conflict_list_and_review_by_keyboard(
     qtbot.keyClick(panel.review_view, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
     box = _question(qtbot, panel)
     assert "2024-L2-00060 en 2024-L2-00061" in box.text()
-    with qtbot.waitSignal(panel.decided, timeout=10_000):
-        box.button(QMessageBox.StandardButton.Yes).click()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    # Lifting a wall: a second administrator logs in, by keyboard (four eyes).
+    dialog = panel.findChild(ApprovalDialog, "approvalDialog")
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert "2024-L2-00060 en 2024-L2-00061" in dialog.findChildren(QLabel)[0].text()
+    # The same administrator cannot approve: refused in the dialog, password cleared.
+    qtbot.keyClicks(dialog.approver, "beheer")
+    qtbot.keyClick(dialog.approver, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.password, F.PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.isVisible() and not dialog.busy, timeout=10_000)
+    assert "eigen handeling" in dialog.message.text() and dialog.password.text() == ""
+    assert _statuses(worker)[JANSEN] is ConflictStatus.REVIEW
+    # A wrong password of the second administrator: refused too.
+    dialog.approver.clear()
+    qtbot.keyClicks(dialog.approver, approver.username)
+    qtbot.keyClicks(dialog.password, "fout")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "onjuist wachtwoord" in dialog.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    with qtbot.waitSignal(panel.decided, timeout=20_000):
+        qtbot.keyClicks(dialog.password, approver.password)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: reviews.rowCount() == 0)
     assert _statuses(worker)[JANSEN] is ConflictStatus.DISMISSED
     assert not panel.confirm_button.isEnabled() and not panel.dismiss_button.isEnabled()

@@ -29,6 +29,7 @@ from ikodesk.cli import (
     mediation_cmds,
     report_cmds,
     server_cmds,
+    subject_access_cmds,
     user_cmds,
 )
 from ikodesk.cli.common import (
@@ -61,6 +62,7 @@ COMMAND_MODULES: list[CommandModule] = [
     mediation_cmds,
     server_cmds,
     deadline_cmds,
+    subject_access_cmds,
 ]
 
 EXIT_INTERNAL = 70
@@ -85,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--user",
         metavar="NAAM",
         help="inloggen als deze gebruiker (wachtwoord uit IKODESK_PASSWORD of een prompt)",
+    )
+    parser.add_argument(
+        "--approver",
+        metavar="NAAM",
+        help="tweede beheerder die een handeling met vier ogen goedkeurt (retentierun, "
+        "volledige export, muur opheffen, gebruiker verwijderen); ook IKODESK_APPROVER; "
+        "wachtwoord uit IKODESK_APPROVER_PASSWORD of een prompt; elders genegeerd",
     )
     parser.add_argument(
         "--recovery-key",

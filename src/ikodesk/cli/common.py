@@ -21,9 +21,12 @@ from ikodesk.services.application import (
     is_server_url,
     plan_opening,
 )
+from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.services.demo import DEMO_PASSPHRASE
 
 ENV_PASSWORD = "IKODESK_PASSWORD"
+ENV_APPROVER = "IKODESK_APPROVER"
+ENV_APPROVER_PASSWORD = "IKODESK_APPROVER_PASSWORD"
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
 
@@ -147,6 +150,19 @@ class Context:
 
     def require_user(self) -> Actor:
         return self.actor
+
+    def approver(self) -> ApproverCredentials | None:
+        """The second administrator of a four-eyes action (--approver or IKODESK_APPROVER,
+        password from IKODESK_APPROVER_PASSWORD or a prompt); None when not given (the
+        service then refuses and says how to give one). Only commands that need an
+        approval ask, so elsewhere these are ignored."""
+        name = (getattr(self.args, "approver", None) or os.environ.get(ENV_APPROVER) or "").strip()
+        if not name:
+            return None
+        password = os.environ.get(ENV_APPROVER_PASSWORD)
+        if password is None:
+            password = prompt_secret(f"Wachtwoord van de tweede beheerder {name}: ")
+        return ApproverCredentials(name, password)
 
     def close(self) -> None:
         if self._app is not None:

@@ -24,7 +24,11 @@ def register(sub: Subcommands) -> None:
     c = rsub.add_parser("confirm", help="bevestigen: de zaken worden een conflictpaar")
     c.add_argument("pair_id", metavar="NUMMER", type=int)
     c.set_defaults(func=cmd_confirm)
-    d = rsub.add_parser("dismiss", help="afwijzen: geen zelfde familie")
+    d = rsub.add_parser(
+        "dismiss",
+        help="afwijzen: geen zelfde familie (de voorlopige muur gaat weg; een tweede "
+        "beheerder keurt goed: --approver)",
+    )
     d.add_argument("pair_id", metavar="NUMMER", type=int)
     d.set_defaults(func=cmd_dismiss)
 
@@ -71,7 +75,7 @@ def cmd_confirm(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_dismiss(args: argparse.Namespace, ctx: Context) -> int:
-    ctx.app.conflicts.dismiss(ctx.actor, args.pair_id)
+    ctx.app.conflicts.dismiss(ctx.actor, args.pair_id, ctx.approver())
     out(
         f"Afgewezen: mogelijke conflictzaak {args.pair_id} is geen zelfde familie; "
         "de voorlopige muur is opgeheven."

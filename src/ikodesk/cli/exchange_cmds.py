@@ -20,7 +20,9 @@ def register(sub: Subcommands) -> None:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
-        "export", help="alle records naar een uitwisselbestand schrijven ('-': standaarduitvoer)"
+        "export",
+        help="alle records naar een uitwisselbestand schrijven ('-': standaarduitvoer); "
+        "een tweede beheerder keurt goed (--approver)",
     )
     p.add_argument("file", metavar="BESTAND", type=Path)
     p.set_defaults(func=cmd_export)
@@ -45,10 +47,13 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     if to_stdout:
         # JSON keeps its meaning: the escapes `safe` writes are JSON escapes.
         count = ctx.app.exchange.export_to_stream(
-            ctx.actor, SafeStream(sys.stdout), destination="standaarduitvoer"
+            ctx.actor,
+            SafeStream(sys.stdout),
+            destination="standaarduitvoer",
+            approver=ctx.approver(),
         )
     else:
-        count = ctx.app.exchange.export_to_file(ctx.actor, args.file)
+        count = ctx.app.exchange.export_to_file(ctx.actor, args.file, approver=ctx.approver())
     report = err if to_stdout else out
     written = counted(count, "record", "records")
     report(f"{written} geschreven naar {'standaarduitvoer' if to_stdout else args.file}")

@@ -1,4 +1,4 @@
-"""user add | set-password | list | deactivate | activate | unlock."""
+"""user add | set-password | list | deactivate | activate | unlock | delete."""
 
 from __future__ import annotations
 
@@ -47,6 +47,14 @@ def register(sub: Subcommands) -> None:
     u.add_argument("username", metavar="NAAM")
     u.set_defaults(func=cmd_unlock)
 
+    r = user_sub.add_parser(
+        "delete",
+        help="een nooit gebruikt account verwijderen (anders: deactivate); een tweede "
+        "beheerder keurt goed (--approver)",
+    )
+    r.add_argument("username", metavar="NAAM")
+    r.set_defaults(func=cmd_delete)
+
 
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()
@@ -90,4 +98,11 @@ def cmd_unlock(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()
     ctx.app.admin.unlock(actor, args.username)
     out(f"Account {args.username} vrijgegeven: het kan weer inloggen.")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
+    actor = ctx.require_user()
+    ctx.app.admin.delete_user(actor, args.username, ctx.approver())
+    out(f"Gebruiker {args.username} verwijderd.")
     return 0

@@ -224,12 +224,18 @@ class Action(StrEnum):
     # (scoped by the policy, walls apply) and the counts per clock (no references).
     DEADLINES_VIEW = "deadlines.view"
     DEADLINES_COUNT = "deadlines.count"
+    # An access request (AVG art. 15): finding what is held on one person and
+    # writing it out, with everyone else's data redacted (administrators).
+    SUBJECT_ACCESS = "subject.access"
     # Events, not permissions (EVENT_ACTIONS): a login attempt that failed, a
     # command the gate refused without --user, a check of every case for conflicts.
     LOGIN = "login"
     COMMAND = "command"
     CONFLICTS_SCAN = "conflicts.scan"
+    # Four eyes (issue #18): a second administrator approved an action (recorded as
+    # the approver), or an approval was refused (recorded as the one who asked).
+    APPROVAL = "approval"
 
 
 # Recorded in the audit log, never granted to a role (see Action).
-EVENT_ACTIONS = frozenset({Action.LOGIN, Action.COMMAND, Action.CONFLICTS_SCAN})
+EVENT_ACTIONS = frozenset({Action.LOGIN, Action.COMMAND, Action.CONFLICTS_SCAN, Action.APPROVAL})

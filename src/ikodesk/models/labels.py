@@ -133,7 +133,9 @@ _NL_LIST: list[tuple[StrEnum, str]] = [
     (e.Action.CONFLICTS_REVIEW, "conflictbeoordeling"),
     (e.Action.DEADLINES_VIEW, "termijnen ingezien"),
     (e.Action.DEADLINES_COUNT, "termijnentotalen"),
+    (e.Action.SUBJECT_ACCESS, "inzageverzoek (AVG art. 15)"),
     (e.Action.CONFLICTS_SCAN, "conflictcontrole"),
+    (e.Action.APPROVAL, "goedkeuring tweede beheerder"),
     (e.Action.COMMAND, "commando zonder --user"),
 ]
 
@@ -260,7 +262,9 @@ _EN_LIST: list[tuple[StrEnum, str]] = [
     (e.Action.CONFLICTS_REVIEW, "conflict review"),
     (e.Action.DEADLINES_VIEW, "deadlines read"),
     (e.Action.DEADLINES_COUNT, "deadline totals"),
+    (e.Action.SUBJECT_ACCESS, "access request (GDPR Art. 15)"),
     (e.Action.CONFLICTS_SCAN, "conflict check"),
+    (e.Action.APPROVAL, "second administrator's approval"),
     (e.Action.COMMAND, "command without --user"),
 ]
 

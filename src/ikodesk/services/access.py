@@ -134,6 +134,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.EXPORT_ALL,
             Action.IMPORT,
             Action.DEADLINES_VIEW,
+            Action.SUBJECT_ACCESS,
         }
     ),
 }
@@ -174,6 +175,7 @@ _OBJECT_TYPE: dict[Action, str] = {
     Action.DEADLINES_VIEW: "deadlines",
     Action.DEADLINES_COUNT: "deadlines",
     Action.FAMILY_CHECK: "case",
+    Action.SUBJECT_ACCESS: "subject_access",
 }
 
 # What CASE_FACTS reveals of a case: no people, contacts, summary or notes.

@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError
-from ikodesk.models import User
+from ikodesk.models import AuditEntry, Case, CaseOpening, ConflictPair, Contact, User, WallClaim
 from ikodesk.models.enums import Role
-from ikodesk.services import access, input_rules, logins
+from ikodesk.services import access, approvals, input_rules, logins
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.backend import on_server
@@ -150,6 +150,79 @@ def set_role(session: Session, actor: Actor, username: str, role: Role) -> None:
             QT_TRANSLATE_NOOP("services", "De laatste actieve beheerder moet beheerder blijven.")
         )
     user.role = role
+
+
+HAS_HISTORY = QT_TRANSLATE_NOOP(
+    "services",
+    'Gebruiker "{username}" kan niet worden verwijderd: er staat werk op naam van dit '
+    "account (zaken, contactmomenten, ingeziene dossiers, conflictbeslissingen of "
+    "vermeldingen in het auditlog), en de geschiedenis moet kloppen. Deactiveer het "
+    "account in plaats daarvan.",
+)
+NO_DELETE_ON_SERVER = QT_TRANSLATE_NOOP(
+    "services",
+    "Op de kantoorserver kan een gebruiker (nog) niet worden verwijderd: deactiveer het "
+    "account; de server weigert het daarna elke verbinding.",
+)
+
+
+def has_history(session: Session, user: User) -> bool:
+    """True when anything names this user: removing them would break the record."""
+    uid = user.id
+    return bool(
+        session.scalar(
+            select(
+                or_(
+                    exists().where(AuditEntry.user_id == uid),
+                    exists().where(or_(Case.handler_id == uid, Case.updated_by == uid)),
+                    exists().where(Contact.handler_id == uid),
+                    exists().where(CaseOpening.user_id == uid),
+                    exists().where(WallClaim.user_id == uid),
+                    exists().where(ConflictPair.decided_by == uid),
+                )
+            )
+        )
+    )
+
+
+def delete_user(
+    session: Session,
+    actor: Actor,
+    username: str,
+    approver: approvals.ApproverCredentials | None = None,
+) -> None:
+    """Remove an account that was never used (four eyes).
+
+    Only an account with no history at all: no audit entry of its own, no case
+    it handled or changed, no contact, no dossier it opened, no wall claim, no
+    conflict decision. Every other account is deactivated instead, so the
+    audit chain and the walls keep naming who did what. The audit entries of
+    its creation stay (they name it by username only).
+    """
+    username = username.strip().lower()
+    access.require(session, actor, Action.USER_MANAGE, object_ref=username, detail="verwijderen")
+    if on_server(session):
+        raise InputError(NO_DELETE_ON_SERVER)
+    user = get_user(session, username)
+    if user.id == actor.user_id:
+        raise InputError(QT_TRANSLATE_NOOP("services", "U kunt uw eigen account niet verwijderen."))
+    if user.role is Role.ADMIN and user.active and _active_admins(session) <= 1:
+        raise InputError(
+            QT_TRANSLATE_NOOP(
+                "services", "De laatste actieve beheerder kan niet worden verwijderd."
+            )
+        )
+    if has_history(session, user):
+        raise InputError(HAS_HISTORY, username=username)
+    approvals.approve(
+        session,
+        actor,
+        approver,
+        action=approvals.USER_DELETE,
+        detail=f"gebruiker {username} ({user.role.value}) verwijderd",
+    )
+    session.delete(user)
+    session.flush()
 
 
 def _active_admins(session: Session) -> int:

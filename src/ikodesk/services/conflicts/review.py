@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError
 from ikodesk.models import Case, ConflictPair, ConflictStatus, WallClaim
-from ikodesk.services import access, audit
+from ikodesk.services import access, approvals, audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.conflicts.detection import DetectionResult, detect
@@ -153,19 +153,34 @@ def confirm(session: Session, actor: Actor, pair_id: int) -> ConflictInfo:
     return next(i for i in _infos(session, ConflictStatus.CONFLICT) if i.id == pair.id)
 
 
-def dismiss(session: Session, actor: Actor, pair_id: int) -> None:
+def dismiss(
+    session: Session,
+    actor: Actor,
+    pair_id: int,
+    approver: approvals.ApproverCredentials | None = None,
+) -> None:
     """The admin decides a weak match is not one family: the provisional wall is lifted.
 
     Its claims go, so that a strong match found later puts everyone on a side
     afresh (and marks who has meanwhile seen both). A strong match later still counts.
+    Lifting a wall needs a second administrator's approval (four eyes); on the
+    office server the server takes it itself (trigger on conflict_pairs).
     """
     pair = _pending(session, pair_id)
+    refs = _refs(session, pair)
     access.require(
         session,
         actor,
         Action.CONFLICTS_REVIEW,
-        object_ref=_refs(session, pair),
+        object_ref=refs,
         detail="afgewezen; voorlopige muur opgeheven",
+    )
+    approvals.approve(
+        session,
+        actor,
+        approver,
+        action=approvals.WALL_LIFT,
+        detail=f"mogelijke conflictzaak {pair_id} ({refs}) afgewezen",
     )
     pair.status = ConflictStatus.DISMISSED
     pair.decided = datetime.now()

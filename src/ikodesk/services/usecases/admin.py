@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import Role
-from ikodesk.services import app_settings, audit_anchor, logins, reference, users
+from ikodesk.services import app_settings, audit_anchor, logins, reference, subject_access, users
 from ikodesk.services.actors import Actor
+from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.services.audit_anchor import Anchor, AnchorStatus
+from ikodesk.services.subject_access import Candidate, PackMade, PackRenderer
 from ikodesk.services.usecases.base import UseCases
 from ikodesk.services.users import UserRow
 
@@ -40,6 +45,55 @@ class AdminUseCases(UseCases):
 
     def set_active(self, actor: Actor, username: str, active: bool) -> None:
         self._run(users.set_active, actor, username, active)
+
+    def delete_user(
+        self, actor: Actor, username: str, approver: ApproverCredentials | None = None
+    ) -> None:
+        """Remove an account that was never used (a second administrator approves)."""
+        self._run(users.delete_user, actor, username, approver)
+
+    # -- access requests (AVG art. 15, issue #18 point 5) -----------------------------------
+    def subject_access_candidates(
+        self, actor: Actor, name: str, birth_date: date | None
+    ) -> list[Candidate]:
+        """The cases and mediations in which a person of this name appears (to confirm)."""
+        return self._run(subject_access.candidates, actor, name, birth_date)
+
+    def subject_access_pack(
+        self,
+        actor: Actor,
+        name: str,
+        birth_date: date | None,
+        confirmed: list[str],
+        out_dir: Path,
+        *,
+        with_children: bool,
+        received: date,
+        render: PackRenderer,
+    ) -> PackMade:
+        """Write the JSON file and the PDF of what is held on this person in the confirmed
+        dossiers (others redacted); the request is audited with its one-month deadline."""
+
+        def run(s: Session) -> PackMade:
+            pack = subject_access.gather(
+                s,
+                actor,
+                name,
+                birth_date,
+                confirmed,
+                with_children=with_children,
+                received=received,
+            )
+            json_path, pdf_path = subject_access.write_pack(pack, out_dir, render)
+            return PackMade(
+                json_path,
+                pdf_path,
+                len(pack["dossiers"]),
+                received,
+                subject_access.add_one_month(received),
+            )
+
+        return self._run(run)
 
     def set_role(self, actor: Actor, username: str, role: Role) -> None:
         self._run(users.set_role, actor, username, role)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ikodesk.services import conflicts
 from ikodesk.services.actors import Actor
+from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.services.conflicts import ConflictInfo, DetectionResult
 from ikodesk.services.usecases.base import UseCases
 
@@ -36,9 +37,12 @@ class ConflictUseCases(UseCases):
         """The same family: the wall goes up for good."""
         return self._run(conflicts.confirm, actor, pair_id)
 
-    def dismiss(self, actor: Actor, pair_id: int) -> None:
-        """Not the same family: the provisional wall comes down."""
-        self._run(conflicts.dismiss, actor, pair_id)
+    def dismiss(
+        self, actor: Actor, pair_id: int, approver: ApproverCredentials | None = None
+    ) -> None:
+        """Not the same family: the provisional wall comes down (a second administrator
+        approves: four eyes)."""
+        self._run(conflicts.dismiss, actor, pair_id, approver)
 
     def scan(self, actor: Actor) -> DetectionResult:
         """Check every case again for conflicts (administrators)."""

@@ -10,8 +10,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from ikodesk.services import command_audit, exchange
+from ikodesk.services import access, approvals, command_audit, exchange
+from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.approvals import ApproverCredentials
+from ikodesk.services.backend import on_server
 from ikodesk.services.exchange import ImportResult, Progress
 from ikodesk.services.exchange.export import TextSink
 from ikodesk.services.usecases.base import UseCases
@@ -24,24 +27,53 @@ class ExchangeUseCases(UseCases):
         """Read, check and write the records of `path`: all of them or none."""
         return self._run(exchange.import_file, actor, path, update=update, progress=progress)
 
-    def export_to_file(self, actor: Actor, path: Path) -> int:
+    def export_to_file(
+        self, actor: Actor, path: Path, *, approver: ApproverCredentials | None = None
+    ) -> int:
         """Every record to the file `path` (owner-only); returns the count. Recorded with
-        the file's full path, beside the policy's own entry (EXPORT_ALL)."""
+        the file's full path, beside the policy's own entry (EXPORT_ALL). A second
+        administrator approves (four eyes)."""
 
         def run(s: Session) -> int:
+            _approve_bulk_export(s, actor, approver, str(Path(path).resolve()))
             count = exchange.write_jsonl(exchange.export_records(s, actor), path)
             command_audit.record_export(s, actor, count, str(Path(path).resolve()))
             return count
 
         return self._run(run)
 
-    def export_to_stream(self, actor: Actor, stream: TextSink, *, destination: str) -> int:
+    def export_to_stream(
+        self,
+        actor: Actor,
+        stream: TextSink,
+        *,
+        destination: str,
+        approver: ApproverCredentials | None = None,
+    ) -> int:
         """Every record as JSON lines to an open text stream; returns the count. Recorded
-        with `destination`, what the stream is (the command line: "standaarduitvoer")."""
+        with `destination`, what the stream is (the command line: "standaarduitvoer").
+        A second administrator approves (four eyes)."""
 
         def run(s: Session) -> int:
+            _approve_bulk_export(s, actor, approver, destination)
             count = exchange.write_records(exchange.export_records(s, actor), stream)
             command_audit.record_export(s, actor, count, destination)
             return count
 
         return self._run(run)
+
+
+def _approve_bulk_export(
+    s: Session, actor: Actor, approver: ApproverCredentials | None, destination: str
+) -> None:
+    """Four eyes on a bulk export, before anything is written.
+
+    Only where the export can happen: whom the policy refuses is refused by it
+    (audited there), without being asked for an approver; on the office server
+    a bulk export is refused (administrators read no personal rows there).
+    """
+    if on_server(s) or not access.allowed(s, actor, Action.EXPORT_ALL):
+        return
+    approvals.approve(
+        s, actor, approver, action=approvals.BULK_EXPORT, detail=f"export naar {destination}"
+    )

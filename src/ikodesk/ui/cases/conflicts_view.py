@@ -27,13 +27,16 @@ from PySide6.QtWidgets import (
 
 from ikodesk.models.enums import Action
 from ikodesk.services.application import Application
+from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.services.conflicts import ConflictInfo
 from ikodesk.services.usecases.conflicts import ConflictLists
 from ikodesk.ui.cases import conflict_badge
+from ikodesk.ui.common.approval_dialog import ApprovalDialog
 from ikodesk.ui.common.changes import CONFLICTS
 from ikodesk.ui.common.messages import ask, show_error
 from ikodesk.ui.common.tables import Index, ListModel, plain_table
 from ikodesk.ui.common.titles import title_label
+from ikodesk.ui.common.worker import AppJob
 from ikodesk.ui.context import AppContext
 
 
@@ -355,10 +358,7 @@ class ConflictsPanel(QWidget):
             ).format(a, b)
 
         def job(app: Application) -> None:
-            if confirm:
-                app.conflicts.confirm(actor, pair_id)
-            else:
-                app.conflicts.dismiss(actor, pair_id)
+            app.conflicts.confirm(actor, pair_id)
 
         def done(_r: Any) -> None:
             self._busy = False
@@ -366,6 +366,25 @@ class ConflictsPanel(QWidget):
             self.status.setText(said)
             self.decided.emit(said)
             self.refresh()
+
+        if not confirm:
+            # Lifting a wall: a second administrator approves at this moment (four eyes).
+            def lift(creds: ApproverCredentials) -> AppJob:
+                return lambda app: app.conflicts.dismiss(actor, pair_id, creds)
+
+            self.approval = ApprovalDialog(
+                self.ctx,
+                self,
+                QCoreApplication.translate(
+                    "ConflictsPanel",
+                    "Afwijzen: {0} en {1} zijn geen zelfde familie; de voorlopige muur gaat weg.",
+                ).format(a, b),
+                lift,
+                changes=CONFLICTS,
+            )
+            self.approval.stored.connect(done)
+            self.approval.open()
+            return
 
         def failed(exc: BaseException) -> None:
             self._busy = False

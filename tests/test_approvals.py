@@ -1,0 +1,269 @@
+"""Four eyes (issue #18, point 4): a second administrator approves at the moment of the action.
+
+Real SQLCipher files; the clock is injected, nothing sleeps.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from ikodesk.errors import ApprovalRefused, AuthenticationError
+from ikodesk.models import Approval, AuditEntry
+from ikodesk.models.enums import Role
+from ikodesk.services import approvals, users
+from ikodesk.services.actors import Actor
+from ikodesk.services.approvals import ApproverCredentials
+from ikodesk.storage import Database
+from tests.conftest import TEST_PASSPHRASE
+
+KH = Actor.key_holder()
+ANNA_PW = "Paarse-Olifant-Danst-1987"
+BERT_PW = "Groene-Kikker-Springt-4411"
+JAN_PW = "Oranje-Boot-Vaart-8642"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 1, 9, 0, 0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def anna(db: Database) -> Actor:
+    """Two administrators (anna, bert), a jurist (jan), a deactivated admin (kees)."""
+    with db.transaction() as s:
+        admin = users.create_user(s, KH, "anna", Role.ADMIN, password=ANNA_PW)
+        users.create_user(s, KH, "bert", Role.ADMIN, password=BERT_PW)
+        users.create_user(s, KH, "jan", Role.JURIST, password=JAN_PW)
+        users.create_user(s, KH, "kees", Role.ADMIN, password=JAN_PW)
+        users.set_active(s, KH, "kees", False)
+        return Actor(admin.id, admin.username, admin.role)
+
+
+def _approve(
+    db: Database, actor: Actor, creds: ApproverCredentials | None, clock: Clock | None = None
+) -> str:
+    with db.transaction() as s:
+        return approvals.approve(
+            s,
+            actor,
+            creds,
+            action=approvals.BULK_EXPORT,
+            detail="export naar /tmp/x.json",
+            clock=clock or Clock(),
+        )
+
+
+def _entries(db: Database, action: str = "approval") -> list[AuditEntry]:
+    with db.session() as s:
+        return list(
+            s.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))
+        )
+
+
+def _approval_rows(db: Database) -> list[Approval]:
+    with db.session() as s:
+        rows = list(s.scalars(select(Approval)))
+        s.expunge_all()
+        return rows
+
+
+def test_a_second_administrator_approves_and_both_are_audited(db: Database, anna: Actor) -> None:
+    assert _approve(db, anna, ApproverCredentials(" Bert ", BERT_PW)) == "bert"
+    [entry] = _entries(db)
+    assert (entry.username, entry.result, entry.object_ref) == ("bert", "allowed", "bulk_export")
+    assert entry.detail == "voor anna: export naar /tmp/x.json"
+    [row] = _approval_rows(db)
+    assert (row.action, row.approver, row.for_user, row.consumed_by) == (
+        "bulk_export",
+        "bert",
+        "anna",
+        "anna",
+    )
+    assert row.consumed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("creds", "words", "why"),
+    [
+        (None, "tweede beheerder nodig", "geen tweede beheerder opgegeven"),
+        (ApproverCredentials("", "x"), "tweede beheerder nodig", "geen tweede beheerder"),
+        (ApproverCredentials("ANNA", ANNA_PW), "eigen handeling", "eigen handeling"),
+        (ApproverCredentials("jan", JAN_PW), "geen actieve beheerder", "jan: geen beheerder"),
+        (ApproverCredentials("bert", "fout-wachtwoord"), "onjuist wachtwoord", "bert: inloggen"),
+        (ApproverCredentials("kees", JAN_PW), "onjuist wachtwoord", "kees: inloggen"),
+        (ApproverCredentials("niemand", "x"), "onjuist wachtwoord", "niemand: inloggen"),
+    ],
+)
+def test_refused_approvals_change_nothing_and_are_audited(
+    db: Database, anna: Actor, creds: ApproverCredentials | None, words: str, why: str
+) -> None:
+    with pytest.raises(ApprovalRefused, match=words) as refused:
+        _approve(db, anna, creds)
+    assert refused.value.exit_code == 3
+    assert _approval_rows(db) == []
+    [entry] = _entries(db)
+    assert (entry.username, entry.result, entry.object_ref) == ("anna", "refused", "bulk_export")
+    assert entry.detail is not None and entry.detail.startswith(why)
+
+
+def test_a_wrong_approver_password_counts_as_a_failed_login(db: Database, anna: Actor) -> None:
+    """The approver's check IS a login: the same delay and lock apply."""
+    clock = Clock()
+    with pytest.raises(ApprovalRefused):
+        _approve(db, anna, ApproverCredentials("bert", "fout-1"), clock)
+    with pytest.raises(ApprovalRefused):
+        _approve(db, anna, ApproverCredentials("bert", "fout-2"), clock)
+    # Second failure: the next attempt waits a second, even with the right password.
+    with pytest.raises(ApprovalRefused):
+        _approve(db, anna, ApproverCredentials("bert", BERT_PW), clock)
+    logins = _entries(db, "login")
+    assert [e.detail for e in logins] == [
+        "onjuist wachtwoord",
+        "onjuist wachtwoord",
+        "te snel na een mislukte poging",
+    ]
+    with db.session() as s:
+        assert users.get_user(s, "bert").failed_logins == 2
+    clock.advance(1.5)
+    assert _approve(db, anna, ApproverCredentials("bert", BERT_PW), clock) == "bert"
+    with db.session() as s:
+        assert users.get_user(s, "bert").failed_logins == 0
+
+
+def test_the_approval_rolls_back_with_the_action(db: Database, anna: Actor) -> None:
+    """Approved, but the action then fails: no used approval is left (the audit log,
+    which survives every rollback, still says that it was given)."""
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), db.transaction() as s:
+        approvals.approve(
+            s,
+            anna,
+            ApproverCredentials("bert", BERT_PW),
+            action=approvals.WALL_LIFT,
+            detail="x",
+        )
+        raise Boom
+    assert _approval_rows(db) == []
+    [entry] = _entries(db)
+    assert (entry.username, entry.object_ref) == ("bert", "wall_lift")
+
+
+def test_an_unknown_action_is_a_bug(db: Database, anna: Actor) -> None:
+    with pytest.raises(ValueError), db.transaction() as s:
+        approvals.approve(s, anna, ApproverCredentials("bert", BERT_PW), action="x", detail="")
+
+
+# -- where four eyes apply -----------------------------------------------------------------
+
+
+def test_lifting_a_wall_needs_a_second_administrator(db: Database) -> None:
+    from ikodesk.models import ConflictPair, ConflictStatus
+    from ikodesk.services import conflicts
+    from tests.support import family as F
+    from tests.test_walls_weak import WEAK_FATHER, WEAK_MOTHER
+
+    F.load(db, *F.STAFF, WEAK_MOTHER, WEAK_FATHER)
+    admin = F.actor(db, "beheer")
+    with db.session() as s:
+        (pending,) = conflicts.review_list(s, admin)
+    for creds in (None, ApproverCredentials("beheer", F.PASSWORD)):
+        with pytest.raises(ApprovalRefused), db.transaction() as s:
+            conflicts.dismiss(s, admin, pending.id, creds)
+        with db.session() as s:
+            assert s.scalar(select(ConflictPair.status)) is ConflictStatus.REVIEW
+    with db.transaction() as s:
+        conflicts.dismiss(s, admin, pending.id, F.second_admin(db))
+    with db.session() as s:
+        assert s.scalar(select(ConflictPair.status)) is ConflictStatus.DISMISSED
+    approved = [e for e in _entries(db) if e.result == "allowed"]
+    assert [(e.username, e.object_ref) for e in approved] == [("tweede", "wall_lift")]
+    assert approved[0].detail is not None and "afgewezen" in approved[0].detail
+
+
+def test_only_an_unused_account_is_deleted_with_a_second_administrator(
+    db: Database, anna: Actor
+) -> None:
+    from ikodesk.errors import InputError
+
+    bert = ApproverCredentials("bert", BERT_PW)
+    with db.transaction() as s:
+        users.create_user(s, anna, "nieuw", Role.STUDENT, password=JAN_PW)
+    with pytest.raises(ApprovalRefused), db.transaction() as s:
+        users.delete_user(s, anna, "nieuw", None)
+    with pytest.raises(ApprovalRefused), db.transaction() as s:
+        users.delete_user(s, anna, "nieuw", ApproverCredentials("anna", ANNA_PW))
+    # jan has logged in once: the audit log names him, so he is deactivated instead.
+    from ikodesk.services import logins
+
+    with pytest.raises(AuthenticationError), db.session() as s:
+        logins.authenticate(s, "jan", "fout")  # a failed login is history too
+    with pytest.raises(InputError, match="Deactiveer"), db.transaction() as s:
+        users.delete_user(s, anna, "jan", bert)
+    with pytest.raises(InputError, match="eigen account"), db.transaction() as s:
+        users.delete_user(s, anna, "anna", bert)
+    with db.transaction() as s:
+        users.delete_user(s, anna, "nieuw", bert)
+    with db.session() as s:
+        assert [u.username for u in users.list_users(s, anna)] == ["anna", "bert", "jan", "kees"]
+        assert audit_ok(s)
+    [entry] = [e for e in _entries(db) if e.result == "allowed"]
+    assert (entry.username, entry.object_ref) == ("bert", "user_delete")
+    assert entry.detail == "voor anna: gebruiker nieuw (student) verwijderd"
+
+
+def audit_ok(s: object) -> bool:
+    from ikodesk.services import audit
+
+    return audit.verify_chain(s).ok  # type: ignore[arg-type]
+
+
+def test_the_command_line_takes_the_approver_from_the_option_or_the_environment(
+    cli, db: Database, anna: Actor, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    path = db.path
+    db.close()
+    env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": ANNA_PW}
+    dump = tmp_path / "alles.jsonl"
+    base = ["--db", path, "--user", "anna"]
+    res = cli([*base, "export", dump], env=env)
+    assert res.code == 3 and "tweede beheerder" in res.err and not dump.exists()
+    res = cli(
+        [*base, "--approver", "anna", "export", dump],
+        env={**env, "IKODESK_APPROVER_PASSWORD": ANNA_PW},
+    )
+    assert res.code == 3 and "eigen handeling" in res.err
+    res = cli(
+        [*base, "--approver", "jan", "export", dump],
+        env={**env, "IKODESK_APPROVER_PASSWORD": JAN_PW},
+    )
+    assert res.code == 3 and "geen actieve beheerder" in res.err
+    res = cli(
+        [*base, "--approver", "bert", "export", dump],
+        env={**env, "IKODESK_APPROVER_PASSWORD": "fout"},
+    )
+    assert res.code == 3 and "onjuist wachtwoord" in res.err and not dump.exists()
+    ok = {**env, "IKODESK_APPROVER": "bert", "IKODESK_APPROVER_PASSWORD": BERT_PW}
+    res = cli([*base, "export", dump], env=ok)
+    assert res.code == 0, res.err and dump.exists()
+    # Where no approval is needed, the approver is ignored (not even asked for).
+    res = cli([*base, "--approver", "bert", "user", "list"], env=env)
+    assert res.code == 0 and "bert" in res.out
+    # Deleting a user on the command line.
+    res = cli([*base, "user", "add", "weg", "--role", "student", "--no-password"], env=env)
+    assert res.code == 0, res.err
+    res = cli([*base, "user", "delete", "weg"], env=env)
+    assert res.code == 3
+    res = cli([*base, "user", "delete", "weg"], env=ok)
+    assert res.code == 0 and "verwijderd" in res.out
