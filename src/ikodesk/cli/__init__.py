@@ -28,6 +28,7 @@ from ikodesk.cli import (
     exchange_cmds,
     mediation_cmds,
     report_cmds,
+    retention_cmds,
     server_cmds,
     user_cmds,
 )
@@ -61,6 +62,7 @@ COMMAND_MODULES: list[CommandModule] = [
     mediation_cmds,
     server_cmds,
     deadline_cmds,
+    retention_cmds,
 ]
 
 EXIT_INTERNAL = 70

@@ -26,11 +26,20 @@ from ikodesk.models.mediation import (
 )
 from ikodesk.models.meta import MetaEntry
 from ikodesk.models.reference import Country
+from ikodesk.models.retention import (
+    AnonymisedCase,
+    AnonymisedMediation,
+    DestructionRun,
+    LegalHold,
+    RetentionPeriod,
+)
 from ikodesk.models.search_terms import SearchTerms
 from ikodesk.models.users import User
 
 __all__ = [
     "Activity",
+    "AnonymisedCase",
+    "AnonymisedMediation",
     "AuditEntry",
     "Base",
     "Case",
@@ -42,8 +51,10 @@ __all__ = [
     "ConflictStatus",
     "Contact",
     "Country",
+    "DestructionRun",
     "HistoricalFigure",
     "HistoricalFigureVersion",
+    "LegalHold",
     "MatchKey",
     "Mediation",
     "MediationChild",
@@ -52,6 +63,7 @@ __all__ = [
     "MetaEntry",
     "Person",
     "ReportText",
+    "RetentionPeriod",
     "SearchTerms",
     "User",
     "WallClaim",

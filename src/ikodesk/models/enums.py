@@ -224,6 +224,13 @@ class Action(StrEnum):
     # (scoped by the policy, walls apply) and the counts per clock (no references).
     DEADLINES_VIEW = "deadlines.view"
     DEADLINES_COUNT = "deadlines.count"
+    # Retention (AVG, issue #18): the periods and their preview, the run that removes
+    # personal data (with a second administrator's approval), the destruction
+    # register, and legal holds that keep a case's personal data past its period.
+    RETENTION_MANAGE = "retention.manage"
+    RETENTION_RUN = "retention.run"
+    RETENTION_REGISTER = "retention.register"
+    LEGAL_HOLD = "retention.hold"
     # Events, not permissions (EVENT_ACTIONS): a login attempt that failed, a
     # command the gate refused without --user, a check of every case for conflicts.
     LOGIN = "login"

@@ -133,6 +133,10 @@ _NL_LIST: list[tuple[StrEnum, str]] = [
     (e.Action.CONFLICTS_REVIEW, "conflictbeoordeling"),
     (e.Action.DEADLINES_VIEW, "termijnen ingezien"),
     (e.Action.DEADLINES_COUNT, "termijnentotalen"),
+    (e.Action.RETENTION_MANAGE, "bewaartermijnen"),
+    (e.Action.RETENTION_RUN, "persoonsgegevens verwijderd (bewaartermijn)"),
+    (e.Action.RETENTION_REGISTER, "vernietigingsregister"),
+    (e.Action.LEGAL_HOLD, "bewaarplicht (legal hold)"),
     (e.Action.CONFLICTS_SCAN, "conflictcontrole"),
     (e.Action.COMMAND, "commando zonder --user"),
 ]
@@ -260,6 +264,10 @@ _EN_LIST: list[tuple[StrEnum, str]] = [
     (e.Action.CONFLICTS_REVIEW, "conflict review"),
     (e.Action.DEADLINES_VIEW, "deadlines read"),
     (e.Action.DEADLINES_COUNT, "deadline totals"),
+    (e.Action.RETENTION_MANAGE, "retention periods"),
+    (e.Action.RETENTION_RUN, "personal data removed (retention)"),
+    (e.Action.RETENTION_REGISTER, "destruction register"),
+    (e.Action.LEGAL_HOLD, "legal hold"),
     (e.Action.CONFLICTS_SCAN, "conflict check"),
     (e.Action.COMMAND, "command without --user"),
 ]
