@@ -188,3 +188,18 @@ HANDLER_WALLED_MESSAGE = QT_TRANSLATE_NOOP(
     "afgeschermd (de andere kant van een conflictzaak die hij of zij behandelt of heeft "
     "ingezien). Kies een andere behandelaar.",
 )
+
+
+class ApprovalRefused(AccessDenied):
+    """Four eyes: the second administrator's approval is missing or was refused."""
+
+
+# The approval's messages (raised by services.approvals, and by the server's
+# ikodesk_consume_approval: storage.server maps its SQLSTATE IK004 to the first).
+APPROVAL_NEEDED = QT_TRANSLATE_NOOP(
+    "services",
+    "Voor deze handeling is de goedkeuring van een tweede beheerder nodig: die logt op "
+    "dit moment met eigen naam en wachtwoord in om de handeling goed te keuren "
+    "(opdrachtregel: --approver NAAM of IKODESK_APPROVER, wachtwoord in "
+    "IKODESK_APPROVER_PASSWORD of op de vraag). Er is niets gedaan.",
+)

@@ -6,6 +6,7 @@ from ikodesk.models.activities import (
     HistoricalFigureVersion,
     ReportText,
 )
+from ikodesk.models.approvals import Approval
 from ikodesk.models.audit import AuditEntry
 from ikodesk.models.base import Base
 from ikodesk.models.cases import Case, CaseNotes, Child, Contact, Person, age_in_years
@@ -40,6 +41,7 @@ __all__ = [
     "Activity",
     "AnonymisedCase",
     "AnonymisedMediation",
+    "Approval",
     "AuditEntry",
     "Base",
     "Case",

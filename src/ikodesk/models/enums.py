@@ -236,7 +236,10 @@ class Action(StrEnum):
     LOGIN = "login"
     COMMAND = "command"
     CONFLICTS_SCAN = "conflicts.scan"
+    # Four eyes (issue #18): a second administrator approved an action (recorded as
+    # the approver), or an approval was refused (recorded as the one who asked).
+    APPROVAL = "approval"
 
 
 # Recorded in the audit log, never granted to a role (see Action).
-EVENT_ACTIONS = frozenset({Action.LOGIN, Action.COMMAND, Action.CONFLICTS_SCAN})
+EVENT_ACTIONS = frozenset({Action.LOGIN, Action.COMMAND, Action.CONFLICTS_SCAN, Action.APPROVAL})

@@ -138,6 +138,7 @@ _NL_LIST: list[tuple[StrEnum, str]] = [
     (e.Action.RETENTION_REGISTER, "vernietigingsregister"),
     (e.Action.LEGAL_HOLD, "bewaarplicht (legal hold)"),
     (e.Action.CONFLICTS_SCAN, "conflictcontrole"),
+    (e.Action.APPROVAL, "goedkeuring tweede beheerder"),
     (e.Action.COMMAND, "commando zonder --user"),
 ]
 
@@ -269,6 +270,7 @@ _EN_LIST: list[tuple[StrEnum, str]] = [
     (e.Action.RETENTION_REGISTER, "destruction register"),
     (e.Action.LEGAL_HOLD, "legal hold"),
     (e.Action.CONFLICTS_SCAN, "conflict check"),
+    (e.Action.APPROVAL, "second administrator's approval"),
     (e.Action.COMMAND, "command without --user"),
 ]
 

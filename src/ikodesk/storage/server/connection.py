@@ -20,10 +20,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ikodesk.errors import (
+    APPROVAL_NEEDED,
     HANDLER_WALLED_MESSAGE,
     QT_TRANSLATE_NOOP,
     WALL_MESSAGE,
     AccessDenied,
+    ApprovalRefused,
     AuthenticationError,
     CaseWalled,
     HandlerWalled,
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 SQLSTATE_WALLED = "IK001"
 SQLSTATE_HANDLER_WALLED = "IK002"
 SQLSTATE_REFUSED = "IK003"
+SQLSTATE_NO_APPROVAL = "IK004"  # four eyes: no second administrator's approval (approvals.sql)
 _PRIVILEGE = {"42501"}  # insufficient_privilege: a grant or a row-level policy said no
 
 UNREACHABLE = QT_TRANSLATE_NOOP(
@@ -109,6 +112,8 @@ def server_error(exc: BaseException | None, address: ServerAddress) -> IkodeskEr
         return CaseWalled(WALL_MESSAGE)
     if sqlstate == SQLSTATE_HANDLER_WALLED:
         return HandlerWalled(HANDLER_WALLED_MESSAGE)
+    if sqlstate == SQLSTATE_NO_APPROVAL:
+        return ApprovalRefused(APPROVAL_NEEDED)
     if sqlstate == SQLSTATE_REFUSED or sqlstate in _PRIVILEGE:
         log.warning("server refused: %s", _reason(exc) if exc else "")
         return AccessDenied(SERVER_REFUSED)

@@ -1,7 +1,7 @@
 """retention: periods per code, legal holds, the destruction register
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2027-02-01 10:00:00.000000
 
 Issue #18 (AVG). `retention_periods` holds the period per scope (a case code,
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
