@@ -3,7 +3,7 @@
 `retention run --as-of JJJJ-MM-DD [--dry-run]` anonymises every case and mediation
 whose period has passed on that date (services.retention_run); it needs a second
 administrator's approval (--approver NAAM or IKODESK_APPROVER, the password from
-IKODESK_APPROVER_PASSWORD or a prompt: cli.approval). `--dry-run` lists what a run
+IKODESK_APPROVER_PASSWORD or a prompt: cli.common's Context.approver). `--dry-run` lists what a run
 would remove and changes nothing. `retention register [--pdf FILE]` shows or
 prints the destruction register.
 """
@@ -41,8 +41,6 @@ def scope_text(scope: str) -> str:
 
 
 def register(sub: Subcommands) -> None:
-    from ikodesk.cli import approval
-
     p = sub.add_parser("retention", help="bewaartermijnen, bewaarplicht en vernietiging (AVG)")
     rsub = p.add_subparsers(dest="retention_command", metavar="ACTIE", required=True)
 
@@ -75,7 +73,6 @@ def register(sub: Subcommands) -> None:
     )
     s.add_argument("--as-of", type=_day, required=True, metavar="JJJJ-MM-DD", help="peildatum")
     s.add_argument("--dry-run", action="store_true", help="alleen tonen wat verwijderd zou worden")
-    approval.add_approver_argument(s)
     s.set_defaults(func=cmd_run)
 
     s = rsub.add_parser("register", help="het vernietigingsregister (voor de privacyfunctionaris)")
@@ -162,7 +159,7 @@ def cmd_run(args: argparse.Namespace, ctx: Context) -> int:
             out(f"Let op: {len(p.unconfirmed)} bewaartermijnen zijn nog niet bevestigd.")
         out("Proefrun: er is niets veranderd.")
         return 0
-    credentials = approval.approver_credentials(args)
+    credentials = ctx.approver()  # --approver / IKODESK_APPROVER (cli.common)
     outcome = ctx.app.retention.run(actor, args.as_of, credentials)
     r = outcome.result
     show_preview(r.preview, removed=True)
