@@ -81,7 +81,7 @@ def _summary(rows: list[RegisterRow]) -> Flowable:
             ]
         )
     w = CONTENT_WIDTH
-    widths = [0.06 * w, 0.17 * w, 0.12 * w, 0.14 * w, 0.17 * w, 0.1 * w, 0.12 * w, 0.12 * w]
+    widths = [0.06 * w, 0.15 * w, 0.13 * w, 0.11 * w, 0.16 * w, 0.09 * w, 0.15 * w, 0.15 * w]
     return data_table(table, widths, numeric_from=5)
 
 
