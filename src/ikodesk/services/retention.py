@@ -18,7 +18,7 @@ held with the case it belongs to. Who may set or lift one: services.access.requi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -74,7 +74,7 @@ class PeriodRow:
 class HoldRow:
     ref: str
     code: CaseCode
-    closed: object  # date | None
+    closed: date | None
     reason: str
     set_by: str
     set_at: datetime
