@@ -24,7 +24,8 @@ TYPING = {A.FAMILY_CHECK}
 EXPECTED: dict[Role, set[Action]] = {
     Role.STUDENT: DOSSIER | LISTS | TYPING,  # no export of dossiers
     # Jurists list the clocks of their own cases (walls apply), management counts them.
-    Role.JURIST: DOSSIER | LISTS | TYPING | {A.CASE_EXPORT, A.DEADLINES_VIEW},
+    # A jurist may also put a legal hold on a case they handle (access.require_hold, #18).
+    Role.JURIST: DOSSIER | LISTS | TYPING | {A.CASE_EXPORT, A.DEADLINES_VIEW, A.LEGAL_HOLD},
     # The bureau: mediation records, the pool's caseload, a linked case's basic facts.
     Role.MEDIATION: {A.MEDIATION_READ, A.MEDIATION_WRITE, A.MEDIATION_AGGREGATE, A.CASE_FACTS},
     # Managers also freeze a year's figures and write the report's chapters (issue #14).
@@ -57,6 +58,11 @@ EXPECTED: dict[Role, set[Action]] = {
         A.DEADLINES_VIEW,
         # Access requests (AVG art. 15): one person's data, others redacted (issue #18).
         A.SUBJECT_ACCESS,
+        # Retention (issue #18): periods, the run (with a second admin), the register, holds.
+        A.RETENTION_MANAGE,
+        A.RETENTION_RUN,
+        A.RETENTION_REGISTER,
+        A.LEGAL_HOLD,
     },
 }
 

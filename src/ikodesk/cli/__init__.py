@@ -28,6 +28,7 @@ from ikodesk.cli import (
     exchange_cmds,
     mediation_cmds,
     report_cmds,
+    retention_cmds,
     server_cmds,
     subject_access_cmds,
     user_cmds,
@@ -63,6 +64,7 @@ COMMAND_MODULES: list[CommandModule] = [
     server_cmds,
     deadline_cmds,
     subject_access_cmds,
+    retention_cmds,
 ]
 
 EXIT_INTERNAL = 70

@@ -27,11 +27,20 @@ from ikodesk.models.mediation import (
 )
 from ikodesk.models.meta import MetaEntry
 from ikodesk.models.reference import Country
+from ikodesk.models.retention import (
+    AnonymisedCase,
+    AnonymisedMediation,
+    DestructionRun,
+    LegalHold,
+    RetentionPeriod,
+)
 from ikodesk.models.search_terms import SearchTerms
 from ikodesk.models.users import User
 
 __all__ = [
     "Activity",
+    "AnonymisedCase",
+    "AnonymisedMediation",
     "Approval",
     "AuditEntry",
     "Base",
@@ -44,8 +53,10 @@ __all__ = [
     "ConflictStatus",
     "Contact",
     "Country",
+    "DestructionRun",
     "HistoricalFigure",
     "HistoricalFigureVersion",
+    "LegalHold",
     "MatchKey",
     "Mediation",
     "MediationChild",
@@ -54,6 +65,7 @@ __all__ = [
     "MetaEntry",
     "Person",
     "ReportText",
+    "RetentionPeriod",
     "SearchTerms",
     "User",
     "WallClaim",

@@ -227,6 +227,13 @@ class Action(StrEnum):
     # An access request (AVG art. 15): finding what is held on one person and
     # writing it out, with everyone else's data redacted (administrators).
     SUBJECT_ACCESS = "subject.access"
+    # Retention (AVG, issue #18): the periods and their preview, the run that removes
+    # personal data (with a second administrator's approval), the destruction
+    # register, and legal holds that keep a case's personal data past its period.
+    RETENTION_MANAGE = "retention.manage"
+    RETENTION_RUN = "retention.run"
+    RETENTION_REGISTER = "retention.register"
+    LEGAL_HOLD = "retention.hold"
     # Events, not permissions (EVENT_ACTIONS): a login attempt that failed, a
     # command the gate refused without --user, a check of every case for conflicts.
     LOGIN = "login"

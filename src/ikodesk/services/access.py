@@ -94,6 +94,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CASE_SEARCH,
             Action.DEADLINES_VIEW,
             Action.FAMILY_CHECK,
+            # On a case they handle, and only to set one (`require_hold`).
+            Action.LEGAL_HOLD,
         }
     ),
     # The bureau sees of the centre's cases only the basic facts of a linked
@@ -135,6 +137,10 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.IMPORT,
             Action.DEADLINES_VIEW,
             Action.SUBJECT_ACCESS,
+            Action.RETENTION_MANAGE,
+            Action.RETENTION_RUN,
+            Action.RETENTION_REGISTER,
+            Action.LEGAL_HOLD,
         }
     ),
 }
@@ -176,6 +182,10 @@ _OBJECT_TYPE: dict[Action, str] = {
     Action.DEADLINES_COUNT: "deadlines",
     Action.FAMILY_CHECK: "case",
     Action.SUBJECT_ACCESS: "subject_access",
+    Action.RETENTION_MANAGE: "retention",
+    Action.RETENTION_RUN: "retention",
+    Action.RETENTION_REGISTER: "retention",
+    Action.LEGAL_HOLD: "case",
 }
 
 # What CASE_FACTS reveals of a case: no people, contacts, summary or notes.
@@ -313,6 +323,56 @@ def record_search(
     a name, and retention must be able to erase them without breaking the chain.
     """
     search_audit.record(session, actor, terms, shown=shown, behind_wall=behind_wall)
+
+
+def require_hold(
+    session: Session, actor: Actor, case: CaseFacts, *, lifting: bool, detail: str | None = None
+) -> None:
+    """Raise AccessDenied unless `actor` may set (or lift) a legal hold on `case`; audited.
+
+    An administrator sets and lifts holds on any case (a reference and a reason: no
+    dossier contents). A jurist may set one on a case they handle and are not walled
+    from: keeping data longer is the safe direction, and the jurist knows of the
+    proceedings. Lifting a hold makes a case removable, so only an administrator may.
+    """
+    decision = _decide(session, actor, Action.LEGAL_HOLD, None)
+    if decision is None and actor.role is Role.JURIST:
+        assert actor.user_id is not None
+        if lifting:
+            decision = (
+                AccessDenied(
+                    QT_TRANSLATE_NOOP(
+                        "services", "Geen toegang: alleen een beheerder heft een bewaarplicht op."
+                    )
+                ),
+                "rol",
+            )
+        elif case.handler_id != actor.user_id or (
+            case.case_id is not None and is_walled(session, actor.user_id, case.case_id)
+        ):
+            decision = (
+                AccessDenied(
+                    QT_TRANSLATE_NOOP(
+                        "services",
+                        "Geen toegang: een jurist legt alleen een bewaarplicht op een zaak die "
+                        "hij of zij zelf behandelt.",
+                    )
+                ),
+                "niet de behandelaar",
+            )
+    if decision is not None:
+        error, reason = decision
+        audit.log(
+            session,
+            actor,
+            Action.LEGAL_HOLD.value,
+            "case",
+            case.ref,
+            result=audit.REFUSED,
+            detail=f"{reason}; {detail}" if detail else reason,
+        )
+        raise error
+    audit.log(session, actor, Action.LEGAL_HOLD.value, "case", case.ref, detail=detail)
 
 
 def is_walled(session: Session, user_id: int, case_id: int) -> bool:

@@ -42,6 +42,7 @@ from ikodesk.services.usecases.conflicts import ConflictUseCases
 from ikodesk.services.usecases.exchange import ExchangeUseCases
 from ikodesk.services.usecases.mediation import MediationUseCases
 from ikodesk.services.usecases.reports import ReportUseCases
+from ikodesk.services.usecases.retention import RetentionUseCases
 from ikodesk.storage import Database, KeyMode, OpenDatabase, keys
 from ikodesk.storage.opening import KeyPlan, open_planned, plan_key
 from ikodesk.storage.paths import default_database_path, demo_database_path
@@ -399,6 +400,11 @@ class Application:
     @cached_property
     def reports(self) -> ReportUseCases:
         return ReportUseCases(self.db)
+
+    @cached_property
+    def retention(self) -> RetentionUseCases:
+        """Retention periods, legal holds, the retention run and the destruction register."""
+        return RetentionUseCases(self.db)
 
     @cached_property
     def exchange(self) -> ExchangeUseCases:

@@ -66,6 +66,13 @@ def index_new_cases(session: Session, first_id: int) -> None:
     )
 
 
+def index_all(session: Session) -> None:
+    """Index every case (into an index just emptied with FTS5's 'delete-all')."""
+    if on_server(session):
+        return
+    session.execute(text(_INSERT_SQL))
+
+
 def rebuild(session: Session) -> None:
     if on_server(session):
         return

@@ -35,6 +35,7 @@ from ikodesk.ui.admin.admin_database import DatabaseTab
 from ikodesk.ui.admin.admin_security import AnchorBox
 from ikodesk.ui.admin.audit_view import AuditPanel
 from ikodesk.ui.admin.countries_tab import CountriesTab
+from ikodesk.ui.admin.retention_tab import DestructionTab, PeriodsTab
 from ikodesk.ui.cases.conflicts_view import ConflictsPanel
 from ikodesk.ui.common.messages import ask, inform, show_error, user_message
 from ikodesk.ui.common.tables import ListModel, plain_table
@@ -223,6 +224,18 @@ class AdminPage(QWidget):
         if ctx.can(Action.AUDIT_VIEW):
             self.audit_panel = AuditPanel(ctx)
             self.tabs.addTab(self.audit_panel, self.tr("A&uditlog"))
+        # -- retention (ui.admin.retention_tab; issue #18) -----------------------------
+        self.periods_tab: PeriodsTab | None = None
+        self.destruction_tab: DestructionTab | None = None
+        if ctx.can(Action.RETENTION_MANAGE):
+            self.periods_tab = PeriodsTab(ctx)
+            self.periods_tab.announced.connect(self.announced)
+            self.tabs.addTab(self.periods_tab, self.tr("Be&waartermijnen"))
+        # The run is refused on the office server (docs/security.md): no tab there.
+        if ctx.can(Action.RETENTION_RUN) and not ctx.facts.on_server:
+            self.destruction_tab = DestructionTab(ctx)
+            self.destruction_tab.announced.connect(self.announced)
+            self.tabs.addTab(self.destruction_tab, self.tr("V&ernietiging"))
         self.tabs.currentChanged.connect(self._tab_changed)
 
     # -- life cycle --------------------------------------------------------------------

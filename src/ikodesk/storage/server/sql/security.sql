@@ -340,3 +340,27 @@ GRANT EXECUTE ON FUNCTION ikodesk_me_id(), ikodesk_me_role(), ikodesk_readable_c
 GRANT EXECUTE ON FUNCTION ikodesk_claim(integer) TO ikodesk_student, ikodesk_jurist;
 GRANT EXECUTE ON FUNCTION ikodesk_last_ref(text, text)
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation;
+
+-- ---------------------------------------------------------------------------
+-- Retention (issue #18). Administrators keep the periods and read the register;
+-- holds: an administrator sets and lifts them on any case, a jurist sets one on
+-- a case they handle (services.access.require_hold; here the server enforces it).
+-- The retention run itself is refused on the office server (docs/security.md,
+-- "Retention and destruction"): no login may write the register or mark cases
+-- anonymised, so nothing here grants that.
+GRANT SELECT, INSERT, UPDATE ON retention_periods TO ikodesk_admin;
+GRANT SELECT ON destruction_runs, anonymised_cases, anonymised_mediations TO ikodesk_admin;
+GRANT SELECT, INSERT, DELETE ON legal_holds TO ikodesk_admin;
+GRANT SELECT, INSERT ON legal_holds TO ikodesk_jurist;
+ALTER TABLE legal_holds ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS legal_holds_admin ON legal_holds;
+CREATE POLICY legal_holds_admin ON legal_holds FOR ALL TO ikodesk_admin
+    USING (true) WITH CHECK (set_by = session_user::text);
+DROP POLICY IF EXISTS legal_holds_jurist_read ON legal_holds;
+CREATE POLICY legal_holds_jurist_read ON legal_holds FOR SELECT TO ikodesk_jurist
+    USING (case_id IN (SELECT c.id FROM cases c WHERE c.handler_id = ikodesk_me_id()));
+DROP POLICY IF EXISTS legal_holds_jurist_set ON legal_holds;
+CREATE POLICY legal_holds_jurist_set ON legal_holds FOR INSERT TO ikodesk_jurist
+    WITH CHECK (set_by = session_user::text
+                AND case_id IN (SELECT c.id FROM cases c WHERE c.handler_id = ikodesk_me_id())
+                AND case_id NOT IN (SELECT ikodesk_walled_for(ikodesk_me_id())));
