@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
@@ -61,15 +60,22 @@ def test_policy_hold_dry_run_run_and_register(cli, tmp_path: Path) -> None:
     assert "2024-L2-00077" not in res.out
     assert "1 zaken en 1 mediations te verwijderen" in res.out and "verwijderbaar vanaf" in res.out
 
-    from ikodesk.cli.common import Context
-
-    if not hasattr(Context, "approver"):  # --approver comes with branch h18f's command line
-        pytest.skip("the command line's --approver (issue #18, point 4) is not merged yet")
     # Without a second administrator: refused, exit 3.
     res = cli([*base, "run", "--as-of", "2035-01-01"], env=ADMIN)
     assert res.code == 3, res.out + res.err
     res = cli(
-        [*base, "run", "--as-of", "2035-01-01", "--approver", "tweede"],
+        [
+            "--db",
+            db,
+            "--user",
+            "beheer",
+            "--approver",
+            "tweede",
+            "retention",
+            "run",
+            "--as-of",
+            "2035-01-01",
+        ],
         env={**ADMIN, "IKODESK_APPROVER_PASSWORD": SECOND_PW},
     )
     assert res.code == 0, res.err

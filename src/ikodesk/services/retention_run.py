@@ -31,7 +31,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
@@ -55,15 +55,13 @@ from ikodesk.models import (
     age_in_years,
 )
 from ikodesk.models.enums import Action, MediationStatus
-from ikodesk.services import access, audit, retention, search_index
+from ikodesk.services import access, approvals, audit, retention, search_index
 from ikodesk.services.actors import Actor
+from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.services.backend import on_server
 from ikodesk.services.deadlines.clocks import add_years
 
-if TYPE_CHECKING:
-    from ikodesk.services.approvals import ApproverCredentials
-
-APPROVAL_ACTION = "retention_run"
+APPROVAL_ACTION = approvals.RETENTION_RUN
 _CHUNK = 500
 
 NOT_ON_SERVER = QT_TRANSLATE_NOOP(
@@ -218,10 +216,8 @@ def run(
     access.require(session, actor, Action.RETENTION_RUN, detail=f"per {as_of.isoformat()}")
     if on_server(session):
         raise UsageError(NOT_ON_SERVER)
-    from ikodesk.services.approvals import approve  # the four-eyes module (issue #18, point 4)
-
     found = preview_due(session, as_of)
-    approver = approve(
+    approver = approvals.approve(
         session,
         actor,
         credentials,
