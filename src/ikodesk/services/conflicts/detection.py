@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
+from typing import Any
 
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
@@ -134,9 +135,9 @@ def detect(
     return result
 
 
-_DETECT_ON_SERVER = text(
-    "SELECT ikodesk_detect(:case_id, CAST(:profile AS jsonb), CAST(:keys AS jsonb))"
-)
+# Cases per call: one round trip for many (an import), each checked by the server.
+_SERVER_BATCH = 200
+_DETECT_MANY_ON_SERVER = text("SELECT ikodesk_detect_many(CAST(:cases AS jsonb))")
 
 
 def _detect_on_server(
@@ -155,14 +156,21 @@ def _detect_on_server(
         subject = _load_matchable(s, ids)
     else:
         subject = {i: p for i in ids if (p := profiles.get(i)) is not None}
+    batch: list[Any] = []
     for case_id in ids:
         profile = subject.get(case_id)
-        params = {
-            "case_id": case_id,
-            "profile": json.dumps(profile_to_json(profile)) if profile is not None else None,
-            "keys": json.dumps(sorted(match_keys(profile))) if profile is not None else "[]",
-        }
-        for a, b, status in s.scalar(_DETECT_ON_SERVER, params) or []:
+        batch.append(
+            [
+                case_id,
+                profile_to_json(profile) if profile is not None else None,
+                sorted(match_keys(profile)) if profile is not None else [],
+            ]
+        )
+    for i in range(0, len(batch), _SERVER_BATCH):
+        found = s.scalar(
+            _DETECT_MANY_ON_SERVER, {"cases": json.dumps(batch[i : i + _SERVER_BATCH])}
+        )
+        for a, b, status in found or []:
             (result.conflicts if status == "conflict" else result.reviews).append((a, b))
     return result
 

@@ -127,6 +127,7 @@ CREATE POLICY approvals_admin_read ON approvals FOR SELECT TO ikodesk_admin USIN
 GRANT SELECT ON approvals TO ikodesk_admin;
 
 REVOKE ALL ON FUNCTION ikodesk_is_admin_login(text), ikodesk_approve(text, text, text),
-    ikodesk_consume_approval(text) FROM PUBLIC;
+    ikodesk_consume_approval(text), ikodesk_wall_lift_check(), ikodesk_wall_claim_removed()
+    FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ikodesk_approve(text, text, text), ikodesk_consume_approval(text)
     TO ikodesk_admin;

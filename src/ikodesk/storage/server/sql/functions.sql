@@ -353,6 +353,29 @@ $$;
 GRANT EXECUTE ON FUNCTION ikodesk_detect(integer, jsonb, jsonb)
     TO ikodesk_student, ikodesk_jurist, ikodesk_admin;
 
+-- Many cases in one call (an import): [[case_id, profile, keys], ...], each
+-- through ikodesk_detect with its checks; the outcomes of all of them.
+CREATE OR REPLACE FUNCTION ikodesk_detect_many(p_cases jsonb) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    one jsonb;
+    outcome jsonb := '[]';
+BEGIN
+    IF jsonb_typeof(p_cases) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'ikodesk: a JSON array of cases is needed' USING ERRCODE = 'IK003';
+    END IF;
+    FOR one IN SELECT value FROM jsonb_array_elements(p_cases) LOOP
+        outcome := outcome || coalesce(ikodesk_detect((one ->> 0)::integer,
+                                                      nullif(one -> 1, 'null'::jsonb),
+                                                      coalesce(one -> 2, '[]')), '[]');
+    END LOOP;
+    RETURN outcome;
+END
+$$;
+
+GRANT EXECUTE ON FUNCTION ikodesk_detect_many(jsonb)
+    TO ikodesk_student, ikodesk_jurist, ikodesk_admin;
+
 -- While a case is typed (services/conflicts/typing.py): is this a family the
 -- office already knows? The typist's login cannot read the other cases, so the
 -- server finds the candidates (the match keys, as ikodesk_detect), compares
