@@ -66,12 +66,12 @@
     <message>
         <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="233"/>
         <source>Be&amp;waartermijnen</source>
-        <translation type="unfinished"></translation>
+        <translation>Re&amp;tention periods</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="238"/>
         <source>V&amp;ernietiging</source>
-        <translation type="unfinished"></translation>
+        <translation>D&amp;estruction</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="271"/>
@@ -230,34 +230,36 @@
     <message>
         <location filename="../../src/ikodesk/ui/common/approval_dialog.py" line="41"/>
         <source>Goedkeuring door een tweede beheerder</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval by a second administrator</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/approval_dialog.py" line="46"/>
         <source>{0}
 
 Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wachtwoord om het goed te keuren. U kunt dat niet zelf doen.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}
+
+This needs four eyes: a second administrator now logs in with their own name and password to approve it. You cannot do that yourself.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/approval_dialog.py" line="60"/>
         <source>&amp;Tweede beheerder</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Second administrator</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/approval_dialog.py" line="62"/>
         <source>&amp;Wachtwoord</source>
-        <translation type="unfinished">&amp;Password</translation>
+        <translation>&amp;Password</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/approval_dialog.py" line="66"/>
         <source>&amp;Goedkeuren en uitvoeren</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Approve and carry out</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/common/approval_dialog.py" line="67"/>
         <source>Annuleren</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -496,12 +498,12 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="69"/>
         <source>Afdr&amp;ukken…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Print…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="71"/>
         <source>Het dossier als PDF opslaan (Ctrl+P)</source>
-        <translation type="unfinished"></translation>
+        <translation>Save the dossier as PDF (Ctrl+P)</translation>
     </message>
 </context>
 <context>
@@ -810,17 +812,17 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="151"/>
         <source>Dossier afdrukken als PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>Print dossier as PDF</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="153"/>
         <source>PDF (*.pdf)</source>
-        <translation type="unfinished">PDF (*.pdf)</translation>
+        <translation>PDF (*.pdf)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="172"/>
         <source>Dossier opgeslagen als PDF: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier saved as PDF: {0}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="192"/>
@@ -1132,22 +1134,22 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="60"/>
         <source>{0} is tot het Verdrag toegetreden; het geldt met Nederland pas vanaf de eerste dag van de derde kalendermaand na de aanvaarding door Nederland (art. 38), en die datum is niet vastgelegd.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} acceded to the Convention; it applies in relation to the Netherlands only from the first day of the third calendar month after the Netherlands&apos; acceptance (Art. 38), and that date has not been recorded.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="66"/>
         <source>Een beheerder kan de datum van neerlegging vastleggen onder Beheer › Referentiegegevens › Land wijzigen (aanvaarding door Nederland, met bron).</source>
-        <translation type="unfinished"></translation>
+        <translation>An administrator can record the date of deposit under Administration › Reference data › Change country (acceptance by the Netherlands, with source).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="75"/>
         <source>Een beheerder kan die datum vastleggen onder Beheer › Referentiegegevens › Land wijzigen (met bron).</source>
-        <translation type="unfinished"></translation>
+        <translation>An administrator can record that date under Administration › Reference data › Change country (with source).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="80"/>
         <source>Niet vast te stellen of het Haags Kinderontvoeringsverdrag op {0} gold tussen Nederland en {1}: {2} {3}</source>
-        <translation type="unfinished"></translation>
+        <translation>It cannot be established whether the Hague Child Abduction Convention applied between the Netherlands and {1} on {0}: {2} {3}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/clock_texts.py" line="72"/>
@@ -1415,7 +1417,7 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="378"/>
         <source>Afwijzen: {0} en {1} zijn geen zelfde familie; de voorlopige muur gaat weg.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dismiss: {0} and {1} are not the same family; the provisional wall will be lifted.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/conflicts_view.py" line="277"/>
@@ -1577,7 +1579,7 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="60"/>
         <source>Aanvaarding NL (art. 38)</source>
-        <translation type="unfinished"></translation>
+        <translation>NL acceptance (Art. 38)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="61"/>
@@ -1603,12 +1605,12 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="90"/>
         <source>Toegetreden staat: het Verdrag geldt met Nederland pas vanaf de eerste dag van de derde kalendermaand na de aanvaarding door Nederland. Zolang die datum onbekend is, kan ikodesk niet zeggen of het Verdrag gold op de datum van een ontvoering.</source>
-        <translation type="unfinished"></translation>
+        <translation>Acceding state: the Convention applies in relation to the Netherlands only from the first day of the third calendar month after the Netherlands&apos; acceptance. As long as that date is unknown, ikodesk cannot say whether the Convention applied on the date of an abduction.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="113"/>
         <source>neergelegd {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>deposited {0}</translation>
     </message>
 </context>
 <context>
@@ -1616,7 +1618,7 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="244"/>
         <source>Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens bepalen de HKOV-indicatie in zaken en rapportages. Voor een staat die is toegetreden, geldt het Verdrag met Nederland pas na de aanvaarding door Nederland (art. 38): leg die datum vast, anders blijft de toets in het dossier &quot;onbekend&quot;. Wijzig een land met Enter of dubbelklik; elke wijziging vraagt een bron en komt in de auditlog.</source>
-        <translation type="unfinished"></translation>
+        <translation>Countries with their status under the 1980 Hague Child Abduction Convention (Hague 1980) and the date of entry into force in relation to the Netherlands. These data determine the Hague 1980 indication in cases and reports. For a state that has acceded, the Convention applies in relation to the Netherlands only after the Netherlands&apos; acceptance (Art. 38): record that date, otherwise the check in the dossier stays &quot;unknown&quot;. Change a country with Enter or a double-click; every change asks for a source and goes into the audit log.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="257"/>
@@ -1655,7 +1657,7 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="140"/>
         <source>&amp;Toegetreden (art. 38): geldt met Nederland pas na aanvaarding door Nederland</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Acceded (Art. 38): applies in relation to the Netherlands only after acceptance by the Netherlands</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="152"/>
@@ -1676,7 +1678,8 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="165"/>
         <source>&amp;Aanvaarding door Nederland
 (neergelegd op)</source>
-        <translation type="unfinished"></translation>
+        <translation>Acceptance by the &amp;Netherlands
+(deposited on)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="170"/>
@@ -1706,12 +1709,12 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="203"/>
         <source>Onbekend: zolang deze datum ontbreekt, zegt het dossier bij een ontvoering van of naar {0} dat niet vastgesteld kan worden of het Verdrag gold.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown: as long as this date is missing, for an abduction from or to {0} the dossier says that it cannot be established whether the Convention applied.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/countries_tab.py" line="208"/>
         <source>Het Verdrag geldt dan tussen Nederland en {0} vanaf {1} (eerste dag van de derde kalendermaand na de neerlegging, art. 38).</source>
-        <translation type="unfinished"></translation>
+        <translation>The Convention then applies between the Netherlands and {0} from {1} (first day of the third calendar month after the deposit, Art. 38).</translation>
     </message>
 </context>
 <context>
@@ -2117,117 +2120,117 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="371"/>
         <source>Persoonsgegevens verwijderen na de bewaartermijn</source>
-        <translation type="unfinished"></translation>
+        <translation>Delete personal data after the retention period</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="375"/>
         <source>Van gesloten zaken waarvan de bewaartermijn op de peildatum is verstreken (en zonder bewaarplicht) worden namen, geboortedata, telefoon, e-mail, samenvattingen, notities en zoekgegevens onherroepelijk verwijderd. Code, data, land, kanten, leeftijden van kinderen, kanalen en minuten blijven: de jaarcijfers veranderen niet. Een tweede beheerder keurt de run goed.</source>
-        <translation type="unfinished"></translation>
+        <translation>From closed cases whose retention period has expired by the reference date (and that have no legal hold), names, dates of birth, telephone numbers, e-mail addresses, summaries, notes and search data are irrevocably deleted. Code, dates, country, sides, children&apos;s ages, channels and minutes remain: the annual figures do not change. A second administrator approves the run.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="385"/>
         <source>&amp;Peildatum</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reference date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="392"/>
         <source>&amp;Voorbeeld tonen</source>
-        <translation type="unfinished"></translation>
+        <translation>Show pre&amp;view</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="395"/>
         <source>Persoonsgegevens &amp;verwijderen…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Delete personal data…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="414"/>
         <source>Vernietigingsregister</source>
-        <translation type="unfinished"></translation>
+        <translation>Destruction register</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="422"/>
         <source>Register &amp;afdrukken als PDF…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Print register as PDF…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="445"/>
         <source>Peildatum</source>
-        <translation type="unfinished"></translation>
+        <translation>Reference date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="445"/>
         <source>Vul een geldige peildatum in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a valid reference date.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="459"/>
         <source>Op {0}: {1} zaken en {2} mediationverzoeken te verwijderen</source>
-        <translation type="unfinished"></translation>
+        <translation>On {0}: {1} cases and {2} mediation requests to delete</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="464"/>
         <source>{0} met bewaarplicht blijven</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} with a legal hold remain</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="466"/>
         <source>{0} bewaarde zoektermen van voor {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} stored search terms from before {1}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="473"/>
         <source>Let op: {0} termijnen zijn nog niet bevestigd; de run bevestigt ze.</source>
-        <translation type="unfinished"></translation>
+        <translation>Note: {0} periods have not been confirmed yet; the run confirms them.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="483"/>
         <source>Goedkeuring door een tweede beheerder</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval by a second administrator</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="483"/>
         <source>&amp;Verwijderen</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Delete</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="488"/>
         <source>Van {0} zaken en {1} mediationverzoeken worden de persoonsgegevens onherroepelijk verwijderd (peildatum {2}). Een tweede beheerder logt hier in om dit goed te keuren.</source>
-        <translation type="unfinished"></translation>
+        <translation>The personal data of {0} cases and {1} mediation requests will be irrevocably deleted (reference date {2}). A second administrator logs in here to approve this.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="500"/>
         <source>&amp;Tweede beheerder</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Second administrator</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="501"/>
         <source>&amp;Wachtwoord</source>
-        <translation type="unfinished">&amp;Password</translation>
+        <translation>&amp;Password</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="514"/>
         <source>Persoonsgegevens verwijderd: {0} zaken, {1} mediations (run {2}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Personal data deleted: {0} cases, {1} mediations (run {2}).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="521"/>
         <source>Run {0} uitgevoerd, goedgekeurd door {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Run {0} carried out, approved by {1}.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="544"/>
         <source>Vernietigingsregister opslaan</source>
-        <translation type="unfinished"></translation>
+        <translation>Save destruction register</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="546"/>
         <source>PDF (*.pdf)</source>
-        <translation type="unfinished">PDF (*.pdf)</translation>
+        <translation>PDF (*.pdf)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="558"/>
         <source>Register opgeslagen: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Register saved: {0}</translation>
     </message>
 </context>
 <context>
@@ -2235,22 +2238,22 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="96"/>
         <source>Kenmerk</source>
-        <translation type="unfinished"></translation>
+        <translation>Reference</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="97"/>
         <source>Soort</source>
-        <translation type="unfinished">Type</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="98"/>
         <source>Gesloten</source>
-        <translation type="unfinished">Closed</translation>
+        <translation>Closed</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="99"/>
         <source>Verwijderbaar vanaf</source>
-        <translation type="unfinished"></translation>
+        <translation>Deletable from</translation>
     </message>
 </context>
 <context>
@@ -2441,27 +2444,27 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="81"/>
         <source>Zaak</source>
-        <translation type="unfinished">Case</translation>
+        <translation>Case</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="82"/>
         <source>Gesloten</source>
-        <translation type="unfinished">Closed</translation>
+        <translation>Closed</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="83"/>
         <source>Sinds</source>
-        <translation type="unfinished"></translation>
+        <translation>Since</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="84"/>
         <source>Door</source>
-        <translation type="unfinished"></translation>
+        <translation>By</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="85"/>
         <source>Reden</source>
-        <translation type="unfinished">Reason</translation>
+        <translation>Reason</translation>
     </message>
 </context>
 <context>
@@ -3780,27 +3783,27 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="62"/>
         <source>Soort</source>
-        <translation type="unfinished">Type</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="63"/>
         <source>Jaren</source>
-        <translation type="unfinished"></translation>
+        <translation>Years</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="64"/>
         <source>Status</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="69"/>
         <source>bevestigd door {0} op {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>confirmed by {0} on {1}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="73"/>
         <source>standaard, niet bevestigd</source>
-        <translation type="unfinished"></translation>
+        <translation>default, not confirmed</translation>
     </message>
 </context>
 <context>
@@ -3808,122 +3811,122 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="181"/>
         <source>Bewaartermijn per soort, gerekend vanaf de sluitingsdatum</source>
-        <translation type="unfinished"></translation>
+        <translation>Retention period per type, counted from the closing date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="187"/>
         <source>Termijn &amp;wijzigen…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Change period…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="190"/>
         <source>Standaardtermijnen &amp;bevestigen</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm &amp;default periods</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="199"/>
         <source>Bewaarplicht (legal hold): deze zaken worden niet verwijderd</source>
-        <translation type="unfinished"></translation>
+        <translation>Legal hold: these cases are not deleted</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="205"/>
         <source>Bewaarplicht &amp;opleggen…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Place legal hold…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="208"/>
         <source>Bewaarplicht op&amp;heffen</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Lift legal hold</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="239"/>
         <source>{0} bewaartermijnen zijn nog standaardwaarden die niemand heeft bevestigd. ikodesk doet geen uitspraak over de juiste termijnen: controleer ze met de privacyfunctionaris en bevestig of wijzig ze.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} retention periods are still default values that nobody has confirmed. ikodesk does not say what the right periods are: check them with the privacy officer and confirm or change them.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="252"/>
         <source>Bewaartermijnen</source>
-        <translation type="unfinished"></translation>
+        <translation>Retention periods</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="252"/>
         <source>Kies eerst een soort in de lijst.</source>
-        <translation type="unfinished"></translation>
+        <translation>First choose a type in the list.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="261"/>
         <source>Bewaartermijn wijzigen</source>
-        <translation type="unfinished"></translation>
+        <translation>Change retention period</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="261"/>
         <source>&amp;Opslaan</source>
-        <translation type="unfinished">&amp;Save</translation>
+        <translation>&amp;Save</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="267"/>
         <source> jaar</source>
-        <translation type="unfinished"></translation>
+        <translation> years</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="269"/>
         <source>&amp;Termijn</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Period</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="280"/>
         <source>Bewaartermijn {0}: {1} jaar.</source>
-        <translation type="unfinished"></translation>
+        <translation>Retention period {0}: {1} years.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="300"/>
         <source>{0} bewaartermijnen bevestigd.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} retention periods confirmed.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="310"/>
         <source>Bewaarplicht opleggen</source>
-        <translation type="unfinished"></translation>
+        <translation>Place legal hold</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="310"/>
         <source>&amp;Opleggen</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Place</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="316"/>
         <source>bijvoorbeeld: procedure loopt; geen namen</source>
-        <translation type="unfinished"></translation>
+        <translation>for example: proceedings pending; no names</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="317"/>
         <source>&amp;Zaakkenmerk</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Case reference</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="318"/>
         <source>&amp;Reden</source>
-        <translation type="unfinished">&amp;Reason</translation>
+        <translation>&amp;Reason</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="328"/>
         <source>Bewaarplicht op {0} gelegd.</source>
-        <translation type="unfinished"></translation>
+        <translation>Legal hold placed on {0}.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="342"/>
         <source>Bewaarplicht</source>
-        <translation type="unfinished"></translation>
+        <translation>Legal hold</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="342"/>
         <source>Kies eerst een zaak in de lijst.</source>
-        <translation type="unfinished"></translation>
+        <translation>First choose a case in the list.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="349"/>
         <source>Bewaarplicht op {0} opgeheven.</source>
-        <translation type="unfinished"></translation>
+        <translation>Legal hold on {0} lifted.</translation>
     </message>
 </context>
 <context>
@@ -3993,37 +3996,37 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="110"/>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Run</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="111"/>
         <source>Uitgevoerd</source>
-        <translation type="unfinished"></translation>
+        <translation>Carried out</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="112"/>
         <source>Peildatum</source>
-        <translation type="unfinished"></translation>
+        <translation>Reference date</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="113"/>
         <source>Door</source>
-        <translation type="unfinished"></translation>
+        <translation>By</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="114"/>
         <source>Goedgekeurd door</source>
-        <translation type="unfinished"></translation>
+        <translation>Approved by</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="115"/>
         <source>Zaken</source>
-        <translation type="unfinished">Cases</translation>
+        <translation>Cases</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="116"/>
         <source>Mediations</source>
-        <translation type="unfinished"></translation>
+        <translation>Mediations</translation>
     </message>
 </context>
 <context>
@@ -5054,7 +5057,7 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="149"/>
         <source>Annuleren</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -5396,12 +5399,12 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="48"/>
         <source>Mediationverzoeken</source>
-        <translation type="unfinished">Mediation requests</translation>
+        <translation>Mediation requests</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="51"/>
         <source>Lijn {0}: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>Line {0}: {1}</translation>
     </message>
 </context>
 <context>
@@ -5446,22 +5449,22 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/services/users.py" line="155"/>
         <source>Gebruiker &quot;{username}&quot; kan niet worden verwijderd: er staat werk op naam van dit account (zaken, contactmomenten, ingeziene dossiers, conflictbeslissingen of vermeldingen in het auditlog), en de geschiedenis moet kloppen. Deactiveer het account in plaats daarvan.</source>
-        <translation type="unfinished"></translation>
+        <translation>User &quot;{username}&quot; cannot be deleted: there is work in the name of this account (cases, contacts, dossiers viewed, conflict decisions or entries in the audit log), and the history must stay correct. Deactivate the account instead.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/users.py" line="162"/>
         <source>Op de kantoorserver kan een gebruiker (nog) niet worden verwijderd: deactiveer het account; de server weigert het daarna elke verbinding.</source>
-        <translation type="unfinished"></translation>
+        <translation>On the office server a user cannot be deleted (yet): deactivate the account; the server then refuses it every connection.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/users.py" line="208"/>
         <source>U kunt uw eigen account niet verwijderen.</source>
-        <translation type="unfinished"></translation>
+        <translation>You cannot delete your own account.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/users.py" line="211"/>
         <source>De laatste actieve beheerder kan niet worden verwijderd.</source>
-        <translation type="unfinished"></translation>
+        <translation>The last active administrator cannot be deleted.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/mediators.py" line="47"/>
@@ -5503,7 +5506,7 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/errors.py" line="199"/>
         <source>Voor deze handeling is de goedkeuring van een tweede beheerder nodig: die logt op dit moment met eigen naam en wachtwoord in om de handeling goed te keuren (opdrachtregel: --approver NAAM of IKODESK_APPROVER, wachtwoord in IKODESK_APPROVER_PASSWORD of op de vraag). Er is niets gedaan.</source>
-        <translation type="unfinished"></translation>
+        <translation>This action needs the approval of a second administrator, who logs in at this moment with their own name and password to approve it (command line: --approver NAME or IKODESK_APPROVER, password in IKODESK_APPROVER_PASSWORD or when prompted). Nothing has been done.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/access.py" line="226"/>
@@ -5518,12 +5521,12 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/services/access.py" line="344"/>
         <source>Geen toegang: alleen een beheerder heft een bewaarplicht op.</source>
-        <translation type="unfinished"></translation>
+        <translation>No access: only an administrator can lift a legal hold.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/access.py" line="355"/>
         <source>Geen toegang: een jurist legt alleen een bewaarplicht op een zaak die hij of zij zelf behandelt.</source>
-        <translation type="unfinished"></translation>
+        <translation>No access: a jurist can only place a legal hold on a case they handle themselves.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/output.py" line="26"/>
@@ -6374,17 +6377,17 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/services/reference.py" line="43"/>
         <source>alleen een verdragsland dat is toegetreden, heeft een aanvaarding door Nederland</source>
-        <translation type="unfinished"></translation>
+        <translation>only a party that has acceded has an acceptance by the Netherlands</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/reference.py" line="46"/>
         <source>een neerlegging die nog moet gebeuren, is geen aanvaarding</source>
-        <translation type="unfinished"></translation>
+        <translation>a deposit that is still to be made is not an acceptance</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/reference.py" line="49"/>
         <source>ligt meer dan drie maanden vóór de inwerkingtreding van de toetreding: Nederland kan een toetreding pas aanvaarden nadat die is neergelegd</source>
-        <translation type="unfinished"></translation>
+        <translation>is more than three months before the accession&apos;s entry into force: the Netherlands can only accept an accession after it has been deposited</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/reference.py" line="162"/>
@@ -6449,132 +6452,132 @@ Dit vraagt om vier ogen: een tweede beheerder logt nu in met eigen naam en wacht
     <message>
         <location filename="../../src/ikodesk/services/subject_access.py" line="49"/>
         <source>Inzageverzoeken kunnen op de kantoorserver nog niet worden afgehandeld: beheerders lezen daar geen persoonsgegevens. Gebruik hiervoor (nog) een losse database.</source>
-        <translation type="unfinished"></translation>
+        <translation>Access requests cannot be handled on the office server yet: administrators do not read personal data there. Use a standalone database for this (for now).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/subject_access.py" line="54"/>
         <source>Geef de voornaam en de achternaam van de persoon die om inzage vraagt.</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the first name and surname of the person requesting access.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/subject_access.py" line="57"/>
         <source>{ref} hoort niet bij de gevonden dossiers van deze persoon. Kies uit de lijst.</source>
-        <translation type="unfinished"></translation>
+        <translation>{ref} is not one of the dossiers found for this person. Choose from the list.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/subject_access.py" line="61"/>
         <source>Bevestig ten minste één dossier waarin deze persoon voorkomt.</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm at least one dossier in which this person appears.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="55"/>
         <source>{type}-records worden op de kantoorserver niet geïmporteerd: daar bepaalt de server zelf conflicten en muren bij elke nieuwe zaak. Verhuist u een kantoor met zijn muren en besluiten, gebruik dan &apos;ikodesk server migrate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{type} records are not imported on the office server: there the server itself determines conflicts and walls for every new case. If you are moving an office with its walls and decisions, use &apos;ikodesk server migrate&apos;.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="61"/>
         <source>onbekende zaak &quot;{ref}&quot; (niet in het bestand of de database)</source>
-        <translation type="unfinished"></translation>
+        <translation>unknown case &quot;{ref}&quot; (not in the file or the database)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="64"/>
         <source>onbekende gebruiker &quot;{name}&quot; (niet in het bestand of de database)</source>
-        <translation type="unfinished"></translation>
+        <translation>unknown user &quot;{name}&quot; (not in the file or the database)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="67"/>
         <source>tussen {a} en {b} staat al een conflict met status {status}; een import verandert geen besluit (dat gebeurt onder Conflicten)</source>
-        <translation type="unfinished"></translation>
+        <translation>there is already a conflict with status {status} between {a} and {b}; an import does not change a decision (that is done under Conflicts)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="72"/>
         <source>{user} staat in de database al aan de kant van {side}; een muur wordt nooit verplaatst</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} is already on the side of {side} in the database; a wall is never moved</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="76"/>
         <source>geen conflict tussen {a} en {b} in het bestand of de database (een muur hoort bij een conflict-record)</source>
-        <translation type="unfinished"></translation>
+        <translation>no conflict between {a} and {b} in the file or the database (a wall belongs to a conflict record)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="124"/>
         <source>verwacht twee verschillende zaaknummers</source>
-        <translation type="unfinished"></translation>
+        <translation>expected two different case numbers</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="142"/>
         <source>decided en decided_by horen bij elkaar (een besluit heeft beide)</source>
-        <translation type="unfinished"></translation>
+        <translation>decided and decided_by go together (a decision has both)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="159"/>
         <source>moet een van de twee zaken zijn: {a} of {b}</source>
-        <translation type="unfinished"></translation>
+        <translation>must be one of the two cases: {a} or {b}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="167"/>
         <source>verwacht een van {choices}</source>
-        <translation type="unfinished"></translation>
+        <translation>expected one of {choices}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="307"/>
         <source>het conflict tussen {a} en {b} staat al eerder in het bestand</source>
-        <translation type="unfinished"></translation>
+        <translation>the conflict between {a} and {b} already appears earlier in the file</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/approvals.py" line="56"/>
         <source>U kunt uw eigen handeling niet goedkeuren: een tweede beheerder moet dat doen. Er is niets gedaan.</source>
-        <translation type="unfinished"></translation>
+        <translation>You cannot approve your own action: a second administrator must do that. Nothing has been done.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/approvals.py" line="61"/>
         <source>Goedkeuring geweigerd: &quot;{approver}&quot; is geen actieve beheerder. Alleen een tweede beheerder kan deze handeling goedkeuren. Er is niets gedaan.</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval refused: &quot;{approver}&quot; is not an active administrator. Only a second administrator can approve this action. Nothing has been done.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/approvals.py" line="66"/>
         <source>Goedkeuring geweigerd: onbekende gebruikersnaam of onjuist wachtwoord van de tweede beheerder. Na een mislukte poging moet even worden gewacht; na {attempts} mislukte pogingen op rij is het account {minutes} minuten vergrendeld. Er is niets gedaan.</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval refused: unknown user name or wrong password of the second administrator. After a failed attempt there is a short wait; after {attempts} failed attempts in a row the account is locked for {minutes} minutes. Nothing has been done.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/approvals.py" line="72"/>
         <source>Goedkeuring geweigerd: onbekende gebruikersnaam of onjuist wachtwoord van de tweede beheerder (kantoorserver). Na mislukte pogingen laat de server even wachten. Er is niets gedaan.</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval refused: unknown user name or wrong password of the second administrator (office server). After failed attempts the server makes you wait a moment. Nothing has been done.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/retention.py" line="42"/>
         <source>Onbekende soort voor een bewaartermijn: {scope}. Kies een zaakcode of mediation.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown type for a retention period: {scope}. Choose a case code or mediation.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/retention.py" line="45"/>
         <source>Een bewaartermijn is een heel aantal jaren van {low} tot en met {high}.</source>
-        <translation type="unfinished"></translation>
+        <translation>A retention period is a whole number of years from {low} to {high} inclusive.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/retention.py" line="48"/>
         <source>Geef een reden voor de bewaarplicht (bijvoorbeeld een lopende procedure).</source>
-        <translation type="unfinished"></translation>
+        <translation>Give a reason for the legal hold (for example pending proceedings).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/retention.py" line="51"/>
         <source>Er is geen zaak met kenmerk {ref}.</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no case with reference {ref}.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/retention.py" line="52"/>
         <source>Op zaak {ref} ligt geen bewaarplicht.</source>
-        <translation type="unfinished"></translation>
+        <translation>Case {ref} has no legal hold.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/retention.py" line="53"/>
         <source>Op zaak {ref} ligt al een bewaarplicht (sinds {since}, door {by}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Case {ref} already has a legal hold (since {since}, by {by}).</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/retention_run.py" line="67"/>
         <source>Een bewaartermijnrun kan nog niet op de kantoorserver: PostgreSQL kan vrijgekomen ruimte niet vanuit ikodesk overschrijven. Zie docs/security.md, &apos;Bewaartermijnen en vernietiging&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>A retention run is not yet possible on the office server: PostgreSQL cannot overwrite freed space from within ikodesk. See docs/security.md, &apos;Retention and destruction&apos;.</translation>
     </message>
 </context>
 </TS>
