@@ -73,6 +73,56 @@ def main() -> int:
         assert figures["year"] == 2030 and figures["cases"]["total"] is None, figures
         print("ok  figures --year 2030: empty year, exit 0")
 
+        # A dossier prints: ReportLab, the fonts and pyphen's Dutch dictionary are
+        # in the bundle (a missing dictionary makes the print fail, never guess).
+        sys.path.insert(0, str(ROOT))
+        from tests.support import records as R
+
+        source = home / "dossier.jsonl"
+        source.write_text(
+            "\n".join(json.dumps(r) for r in (*R.USERS, R.ABDUCTION_CASE, R.CONTACT)) + "\n",
+            encoding="utf-8",
+        )
+        run(exe, ["--db", str(db), "--user", "beheer", "import", str(source)], env)
+        jurist_password = "Groene-Egel-Rent-4821"
+        subprocess.run(
+            [
+                str(exe),
+                "--db",
+                str(db),
+                "--user",
+                "beheer",
+                "user",
+                "set-password",
+                "jdevries",
+                "--password-stdin",
+            ],
+            env=env,
+            input=jurist_password + "\n",
+            text=True,
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
+        printed = home / "dossier.pdf"
+        run(
+            exe,
+            [
+                "--db",
+                str(db),
+                "--user",
+                "jdevries",
+                "case",
+                "print",
+                R.ABDUCTION_CASE["ref"],
+                "-o",
+                str(printed),
+            ],
+            {**env, "IKODESK_PASSWORD": jurist_password},
+        )
+        assert printed.read_bytes().startswith(b"%PDF"), "no dossier PDF"
+        print("ok  case print: the dossier PDF, hyphenation dictionary included")
+
         probe = home / "startup.txt"
         started = time.perf_counter()
         proc = subprocess.Popen(
