@@ -5452,17 +5452,12 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>User &quot;{username}&quot; cannot be deleted: there is work in the name of this account (cases, contacts, dossiers viewed, conflict decisions or entries in the audit log), and the history must stay correct. Deactivate the account instead.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="162"/>
-        <source>Op de kantoorserver kan een gebruiker (nog) niet worden verwijderd: deactiveer het account; de server weigert het daarna elke verbinding.</source>
-        <translation>On the office server a user cannot be deleted (yet): deactivate the account; the server then refuses it every connection.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/services/users.py" line="208"/>
+        <location filename="../../src/ikodesk/services/users.py" line="205"/>
         <source>U kunt uw eigen account niet verwijderen.</source>
         <translation>You cannot delete your own account.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="211"/>
+        <location filename="../../src/ikodesk/services/users.py" line="208"/>
         <source>De laatste actieve beheerder kan niet worden verwijderd.</source>
         <translation>The last active administrator cannot be deleted.</translation>
     </message>

@@ -185,3 +185,29 @@ def test_the_server_takes_an_approval_for_lifting_a_wall_itself(admins: Office) 
         conn.execute("DELETE FROM wall_claims")
         assert conn.execute("SELECT count(*) FROM wall_claims").fetchone() == (0,)
     assert _rows(admins) == [("wall_lift", "bert", ADMIN, ADMIN)]
+
+
+def test_a_never_used_account_is_deleted_with_its_login_and_four_eyes(admins: Office) -> None:
+    """#18.4 on the server: the row and the PostgreSQL login go, the server takes the approval."""
+    admins.add_user("nooitgebruikt", Role.STUDENT)
+    app = admins.admin()
+    actor = admins.actor(app)
+    with pytest.raises(ApprovalRefused):
+        app.admin.delete_user(actor, "nooitgebruikt", None)
+    # From psql, without an approval, the server refuses the deletion itself.
+    with admins.psql(ADMIN, ADMIN_PASSWORD) as conn, pytest.raises(psycopg.Error) as refused:
+        conn.execute("DELETE FROM users WHERE username = 'nooitgebruikt'")
+    assert refused.value.sqlstate == "IK004"
+    app.admin.delete_user(actor, "nooitgebruikt", ApproverCredentials("bert", PASSWORD))
+    with psycopg.connect(admins.superuser_url) as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM pg_roles WHERE rolname = 'nooitgebruikt'"
+        ).fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM users WHERE username = 'nooitgebruikt'"
+        ).fetchone() == (0,)
+        dropped = conn.execute(
+            "SELECT username, detail FROM audit_log WHERE object_ref = 'nooitgebruikt' "
+            "AND detail = 'login verwijderd'"
+        ).fetchall()
+    assert dropped == [(ADMIN, "login verwijderd")]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError
@@ -159,11 +159,6 @@ HAS_HISTORY = QT_TRANSLATE_NOOP(
     "vermeldingen in het auditlog), en de geschiedenis moet kloppen. Deactiveer het "
     "account in plaats daarvan.",
 )
-NO_DELETE_ON_SERVER = QT_TRANSLATE_NOOP(
-    "services",
-    "Op de kantoorserver kan een gebruiker (nog) niet worden verwijderd: deactiveer het "
-    "account; de server weigert het daarna elke verbinding.",
-)
 
 
 def has_history(session: Session, user: User) -> bool:
@@ -172,13 +167,17 @@ def has_history(session: Session, user: User) -> bool:
     return bool(
         session.scalar(
             select(
+                # Named columns only (not SELECT *): on the office server an
+                # administrator may read these columns, not the personal ones.
                 or_(
-                    exists().where(AuditEntry.user_id == uid),
-                    exists().where(or_(Case.handler_id == uid, Case.updated_by == uid)),
-                    exists().where(Contact.handler_id == uid),
-                    exists().where(CaseOpening.user_id == uid),
-                    exists().where(WallClaim.user_id == uid),
-                    exists().where(ConflictPair.decided_by == uid),
+                    select(AuditEntry.id).where(AuditEntry.user_id == uid).exists(),
+                    select(Case.id)
+                    .where(or_(Case.handler_id == uid, Case.updated_by == uid))
+                    .exists(),
+                    select(Contact.id).where(Contact.handler_id == uid).exists(),
+                    select(CaseOpening.case_id).where(CaseOpening.user_id == uid).exists(),
+                    select(WallClaim.pair_id).where(WallClaim.user_id == uid).exists(),
+                    select(ConflictPair.id).where(ConflictPair.decided_by == uid).exists(),
                 )
             )
         )
@@ -201,8 +200,6 @@ def delete_user(
     """
     username = username.strip().lower()
     access.require(session, actor, Action.USER_MANAGE, object_ref=username, detail="verwijderen")
-    if on_server(session):
-        raise InputError(NO_DELETE_ON_SERVER)
     user = get_user(session, username)
     if user.id == actor.user_id:
         raise InputError(QT_TRANSLATE_NOOP("services", "U kunt uw eigen account niet verwijderen."))
@@ -221,6 +218,8 @@ def delete_user(
         action=approvals.USER_DELETE,
         detail=f"gebruiker {username} ({user.role.value}) verwijderd",
     )
+    # On the office server the login goes with the row, and the server takes the
+    # approval itself (storage/server/sql/logins.sql).
     session.delete(user)
     session.flush()
 

@@ -131,3 +131,5 @@ REVOKE ALL ON FUNCTION ikodesk_is_admin_login(text), ikodesk_approve(text, text,
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ikodesk_approve(text, text, text), ikodesk_consume_approval(text)
     TO ikodesk_admin;
+-- The login trigger (logins.sql, as ikodesk_roles) takes the approval for deleting a user.
+GRANT EXECUTE ON FUNCTION ikodesk_consume_approval(text) TO ikodesk_roles;

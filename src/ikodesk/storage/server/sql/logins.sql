@@ -93,3 +93,33 @@ $$;
 REVOKE ALL ON FUNCTION ikodesk_sync_login() FROM PUBLIC;
 -- (security.sql grants ikodesk_roles the right to append to the audit log.)
 GRANT EXECUTE ON FUNCTION ikodesk_sync_login() TO ikodesk_owner;
+
+-- Deleting a user (issue #18): only an account that was never used (the client
+-- checks its history; the foreign keys refuse one that handled or opened
+-- anything), only with a second administrator's approval, which the server
+-- takes itself (approvals.sql), and the login goes with the row.
+CREATE OR REPLACE FUNCTION ikodesk_drop_login() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF OLD.username = session_user::text THEN
+        RAISE EXCEPTION 'ikodesk: an account cannot delete itself' USING ERRCODE = 'IK003';
+    END IF;
+    PERFORM ikodesk_consume_approval('user_delete');
+    IF EXISTS (
+        SELECT FROM pg_auth_members m
+        JOIN pg_roles grp ON grp.oid = m.roleid
+        JOIN pg_roles usr ON usr.oid = m.member
+        WHERE usr.rolname = OLD.username
+          AND grp.rolname IN ('ikodesk_student', 'ikodesk_jurist', 'ikodesk_mediation',
+                              'ikodesk_manager', 'ikodesk_admin')
+    ) THEN
+        EXECUTE format('DROP ROLE %I', OLD.username);
+    END IF;
+    INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+    VALUES ('server', 'user.manage', 'user', OLD.username, 'allowed', 'login verwijderd');
+    RETURN OLD;
+END
+$$;
+
+REVOKE ALL ON FUNCTION ikodesk_drop_login() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ikodesk_drop_login() TO ikodesk_owner;

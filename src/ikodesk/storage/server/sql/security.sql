@@ -226,10 +226,13 @@ CREATE POLICY meta_admin_update ON meta FOR UPDATE TO ikodesk_admin
 -- 'server' or NULL here (the password itself is the login's SCRAM secret).
 GRANT SELECT ON users
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
-GRANT INSERT, UPDATE ON users TO ikodesk_admin;
+GRANT INSERT, UPDATE, DELETE ON users TO ikodesk_admin;
 GRANT USAGE ON SEQUENCE users_id_seq TO ikodesk_admin;
 CREATE OR REPLACE TRIGGER users_login BEFORE INSERT OR UPDATE ON users
     FOR EACH ROW EXECUTE FUNCTION ikodesk_sync_login();
+-- A deleted user's login goes too, with a second administrator's approval.
+CREATE OR REPLACE TRIGGER users_login_dropped AFTER DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION ikodesk_drop_login();
 
 -- cases: the facts of every case (students: their lines); its text is in case_notes.
 GRANT SELECT ON cases TO ikodesk_jurist, ikodesk_manager, ikodesk_admin, ikodesk_student;
