@@ -9,11 +9,13 @@ none of the father's, and the request is in the audit log (without her name).
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -22,10 +24,11 @@ from ikodesk.storage import Database
 from ikodesk.ui.admin.admin_page import AdminPage
 from ikodesk.ui.admin.subject_access_tab import SubjectAccessTab
 from ikodesk.ui.common.worker import DbWorker
+from ikodesk.ui.deadlines.deadlines_page import DeadlinesPage
 from tests.support import family as F
 from tests.support import records as R
 from tests.test_subject_access import CHILD_DATA, FATHER_DATA, UNRELATED
-from tests.ui.conftest import in_session, make_ctx, wait_idle
+from tests.ui.conftest import in_session, in_worker, make_ctx, wait_idle
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -103,6 +106,7 @@ def test_an_access_request_by_keyboard(
     ]
     assert tab.model.confirmed() == []
     assert not tab.make_button.isEnabled()
+    page.grab().save("/tmp/h18s_access_found.png")
     _at(qtbot, "accessCandidates")
     _key(qtbot, Qt.Key.Key_Space)
     _key(qtbot, Qt.Key.Key_Down)
@@ -130,6 +134,7 @@ def test_an_access_request_by_keyboard(
     shown = tab.outcome.text()
     assert tab.outcome.isVisible()
     assert "uiterlijk beantwoorden op 15-02-2026" in shown and str(made.pdf_path) in shown
+    assert made.request == 1 and "nr. 1 bij de Termijnen" in shown
     page.grab().save("/tmp/h18s_access_done.png")
 
     text = "\n".join(p.extract_text() for p in PdfReader(made.pdf_path).pages)
@@ -196,3 +201,69 @@ def test_only_administrators_have_the_tab(qtbot: QtBot, db: Database, worker: Db
         page = AdminPage(make_ctx(worker, db, actor))
         qtbot.addWidget(page)
         assert page.subject_access_tab is None
+
+
+def test_the_termijnen_page_shows_the_open_request_until_it_is_answered(
+    qtbot: QtBot, db: Database, worker: DbWorker, tmp_path: Path
+) -> None:
+    """The one-month clock with the case clocks (administrators): red once overdue,
+    gone once marked answered; a jurist's Termijnen page has no such section."""
+    from ikodesk.reports.subject_access import render_pack
+
+    _load(db)
+    admin, jurist = F.actor(db, "beheer"), F.actor(db, "jdevries")
+    received = date.today() - timedelta(days=40)
+    received = received.replace(day=min(received.day, 28))
+    ctx = make_ctx(worker, db, admin)
+    made = in_worker(
+        worker,
+        lambda: worker.app.admin.subject_access_pack(
+            admin,
+            "Anna Kowalska",
+            date(1988, 2, 11),
+            [F.MOTHER_REF],
+            tmp_path,
+            with_children=False,
+            received=received,
+            render=render_pack,
+        ),
+    )
+    page = DeadlinesPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 640)
+    page.show()
+    page.activateWindow()
+    qtbot.waitExposed(page)
+    page.activate()
+    box = page.access_requests
+    assert box is not None
+    qtbot.waitUntil(box.isVisible, timeout=TIMEOUT)
+    assert box.title() == "Inzageverzoek (art. 15 AVG): binnen een maand"
+    model = box.model
+    assert model.rowCount() == 1
+    cells = model.cells(model.items[0])
+    assert cells[0] == made.due.strftime("%d-%m-%Y") and cells[3] == received.strftime("%d-%m-%Y")
+    assert cells[4] == "1" and "beheer" in cells[5]
+    days = (made.due - date.today()).days
+    assert days < 0 and "verlopen" in cells[1]  # a month and more ago: overdue, in red
+    brush = model.data(model.index(0, 1), Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(brush, QBrush) and brush.color().name() == "#b00020"
+    page.grab().save("/tmp/h18s_termijnen_request.png")
+
+    # Marked answered by keyboard: the row, Alt+M, Enter on the question.
+    box.view.setFocus()
+    _key(qtbot, Qt.Key.Key_Down)
+    _key(qtbot, Qt.Key.Key_M, ALT)
+    qtbot.waitUntil(lambda: box.findChild(QMessageBox, "question") is not None)
+    question = box.findChild(QMessageBox, "question")
+    assert question is not None and received.strftime("%d-%m-%Y") in question.text()
+    qtbot.keyClick(question, Qt.Key.Key_Return)
+    wait_idle(qtbot, worker)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=TIMEOUT)
+    assert (
+        in_worker(worker, lambda: worker.app.admin.open_access_requests(admin, date.today())) == []
+    )
+
+    jurist_page = DeadlinesPage(make_ctx(worker, db, jurist))
+    qtbot.addWidget(jurist_page)
+    assert jurist_page.access_requests is None

@@ -443,7 +443,8 @@ class SubjectAccessTab(QWidget):
             self.outcome.setText(
                 self.tr(
                     "Inzagepakket gemaakt ({0} dossier(s)):\n{1}\n{2}\n"
-                    "Verzoek ontvangen op {3}: uiterlijk beantwoorden op {4}.\n"
+                    "Verzoek ontvangen op {3}: uiterlijk beantwoorden op {4}. Het staat als "
+                    "nr. {5} bij de Termijnen tot u het daar als beantwoord markeert.\n"
                     "Let op: deze bestanden zijn niet versleuteld. Geef ze alleen aan de "
                     "verzoeker."
                 ).format(
@@ -452,6 +453,7 @@ class SubjectAccessTab(QWidget):
                     made.json_path,
                     _d(made.received),
                     _d(made.due),
+                    made.request,
                 )
             )
             self.outcome.show()
