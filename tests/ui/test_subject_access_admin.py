@@ -180,6 +180,7 @@ def test_changing_the_name_after_the_search_asks_for_a_new_search(
     tab.folder.setText(str(tmp_path / "bestaat-niet"))
     tab.make_pack()
     assert tab.error.isVisible() and "bestaat niet" in tab.error.text()
+    page.grab().save("/tmp/h18s_access_error.png")
     out = tmp_path / "uit"
     out.mkdir()
     tab.folder.setText(str(out))
