@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from ikodesk.errors import AccessDenied, InputError
-from ikodesk.models import AuditEntry
+from ikodesk.models import AccessRequest, AuditEntry
 from ikodesk.services.application import Application
 from ikodesk.services.subject_access import add_one_month
 from ikodesk.storage import Database
@@ -174,6 +174,48 @@ def test_only_administrators_and_every_request_is_audited(app: Application, tmp_
         assert "Kowalsk" not in (entry.detail or "") and "Anna" not in (entry.object_ref or "")
 
 
+def test_a_pack_starts_a_clock_until_it_is_marked_answered(
+    app: Application, tmp_path: Path
+) -> None:
+    """The one-month clock (issue #18 point 5): stored with the pack, no name, listed
+    for administrators until one of them marks it answered; a refused pack has none."""
+    admin = F.actor(app.db, "beheer")  # type: ignore[arg-type]
+    jurist = F.actor(app.db, "jdevries")  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        _pack(app, tmp_path, [F.MOTHER_REF, "2024-L2-00099"])
+    assert app.admin.open_access_requests(admin, date(2026, 2, 1)) == []
+    _pack(app, tmp_path, [F.MOTHER_REF, "M2024-007"])
+    (req,) = app.admin.open_access_requests(admin, date(2026, 2, 1))
+    assert (req.received, req.due, req.days_left) == (date(2026, 1, 31), date(2026, 2, 28), 27)
+    assert (req.made_by, req.dossiers) == ("beheer", 2)
+    with app.db.session() as s:
+        row = s.get(AccessRequest, req.id)
+        assert row is not None
+        stored = " ".join(str(getattr(row, c.key)) for c in AccessRequest.__table__.columns)
+    assert "Kowalsk" not in stored and "Anna" not in stored and F.MOTHER_REF not in stored
+    with pytest.raises(AccessDenied):
+        app.admin.open_access_requests(jurist, date(2026, 2, 1))
+    with pytest.raises(AccessDenied):
+        app.admin.access_request_answered(jurist, req.id)
+    assert len(app.admin.open_access_requests(admin, date(2026, 3, 1))) == 1
+    app.admin.access_request_answered(admin, req.id)
+    assert app.admin.open_access_requests(admin, date(2026, 3, 1)) == []
+    with pytest.raises(InputError, match="al op"):
+        app.admin.access_request_answered(admin, req.id)
+    with pytest.raises(InputError, match="geen inzageverzoek 99"):
+        app.admin.access_request_answered(admin, 99)
+    with app.db.session() as s:
+        marked = s.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "subject.access", AuditEntry.object_ref == str(req.id)
+            )
+        ).all()
+    assert [(e.username, e.result) for e in marked][:2] == [
+        ("jdevries", "refused"),
+        ("beheer", "allowed"),
+    ]
+
+
 def test_one_month(tmp_path: Path) -> None:
     assert add_one_month(date(2026, 1, 31)) == date(2026, 2, 28)
     assert add_one_month(date(2024, 12, 15)) == date(2025, 1, 15)
@@ -203,6 +245,7 @@ def test_the_command_line(cli, app: Application, tmp_path: Path) -> None:  # typ
     )
     assert res.code == 0, res.err
     assert "2 dossier(s)" in res.out and "2026-04-02" in res.out
+    assert "nr. 1 bij de Termijnen" in res.out
     written = json.loads((out_dir / "inzageverzoek-2026-03-02.json").read_text(encoding="utf-8"))
     assert {d["referentie"] for d in written["dossiers"]} == {F.MOTHER_REF, "M2024-007"}
     assert "Piotr" not in json.dumps(written)

@@ -91,5 +91,9 @@ def cmd_subject_access(args: argparse.Namespace, ctx: Context) -> int:
         f"Verzoek ontvangen op {made.received.isoformat()}: uiterlijk "
         f"{made.due.isoformat()} beantwoorden (een maand, AVG art. 12 lid 3)."
     )
+    out(
+        f"Het verzoek staat als nr. {made.request} bij de Termijnen (beheerders) tot het "
+        "als beantwoord is gemarkeerd."
+    )
     out("Let op: deze bestanden zijn niet versleuteld. Geef ze alleen aan de verzoeker.")
     return 0

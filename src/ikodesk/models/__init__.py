@@ -28,6 +28,7 @@ from ikodesk.models.mediation import (
 from ikodesk.models.meta import MetaEntry
 from ikodesk.models.reference import Country
 from ikodesk.models.retention import (
+    AccessRequest,
     AnonymisedCase,
     AnonymisedMediation,
     DestructionRun,
@@ -38,6 +39,7 @@ from ikodesk.models.search_terms import SearchTerms
 from ikodesk.models.users import User
 
 __all__ = [
+    "AccessRequest",
     "Activity",
     "AnonymisedCase",
     "AnonymisedMediation",

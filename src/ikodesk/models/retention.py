@@ -87,3 +87,23 @@ class AnonymisedMediation(Base):
         ForeignKey("mediations.id", ondelete="CASCADE"), primary_key=True
     )
     run_id: Mapped[int] = mapped_column(ForeignKey("destruction_runs.id"))
+
+
+class AccessRequest(Base):
+    """An access request (AVG art. 15) whose pack was made: its one-month clock.
+
+    No name and no reference: who asked stays out of the database beyond the
+    dossiers themselves (the pack went to the requester). The clock runs until an
+    administrator marks the request answered.
+    """
+
+    __tablename__ = "access_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    made_at: Mapped[datetime] = mapped_column(DateTime)
+    made_by: Mapped[str] = mapped_column(String(64))
+    dossiers: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    answered_by: Mapped[str | None] = mapped_column(String(64), default=None)

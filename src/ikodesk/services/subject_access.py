@@ -14,8 +14,12 @@ because it speaks of others too and must be read and redacted by hand.
 
 The request is audited without the name (a person's name does not belong in
 the audit log): the date received, the one-month deadline (art. 12(3)), the
-number of dossiers. On the office server administrators read no personal
-rows at all (sql/security.sql): access requests are not supported there yet.
+number of dossiers. Making the pack also starts the request's clock
+(`record_request`, models.AccessRequest: dates and a count, no name): the
+Termijnen page lists the open ones to administrators (`open_requests`) until one
+of them marks the request answered (`mark_answered`). On the office server
+administrators read no personal rows at all (sql/security.sql): access requests
+are not supported there yet.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import calendar
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, InputError
-from ikodesk.models import Case, Mediation, MediationParent, Person
+from ikodesk.models import AccessRequest, Case, Mediation, MediationParent, Person
 from ikodesk.models.enums import Action, PersonRole, RequesterKind
 from ikodesk.models.labels import label
 from ikodesk.services import access
@@ -60,6 +64,10 @@ NOT_A_CANDIDATE = QT_TRANSLATE_NOOP(
 )
 NOTHING_CONFIRMED = QT_TRANSLATE_NOOP(
     "services", "Bevestig ten minste één dossier waarin deze persoon voorkomt."
+)
+NO_SUCH_REQUEST = QT_TRANSLATE_NOOP("services", "Er is geen inzageverzoek {number}.")
+ALREADY_ANSWERED = QT_TRANSLATE_NOOP(
+    "services", "Inzageverzoek {number} is al op {day} als beantwoord gemarkeerd door {who}."
 )
 
 # What the pack calls the subject's place in a dossier.
@@ -89,6 +97,7 @@ class PackMade:
     dossiers: int
     received: date
     due: date
+    request: int | None = None  # the request's number on the Termijnen page
 
 
 # Draws the pack as a PDF at the path (reports.subject_access.render_pack).
@@ -358,3 +367,77 @@ def write_pack(pack: dict[str, Any], out_dir: Path, render: PackRenderer) -> tup
         fh.write(json.dumps(pack, ensure_ascii=False, indent=2).encode("utf-8"))
     render(pack, pdf_path)
     return json_path, pdf_path
+
+
+# -- the one-month clock -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """An access request whose pack was made and that is not yet marked answered."""
+
+    id: int
+    received: date
+    due: date
+    days_left: int
+    made_by: str
+    made_at: datetime
+    dossiers: int
+
+
+def record_request(session: Session, actor: Actor, received: date, dossiers: int) -> int:
+    """Start the clock of a request whose pack was just made (after `gather` allowed it)."""
+    row = AccessRequest(
+        received=received,
+        due=add_one_month(received),
+        made_at=datetime.now(),
+        made_by=actor.username,
+        dossiers=dossiers,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def open_requests(session: Session, actor: Actor, *, as_of: date) -> list[OpenRequest]:
+    """The requests not yet answered, the first due first (administrators).
+
+    Dates and counts only, like the case clocks' count on the login line: not
+    audited when allowed (a refusal is).
+    """
+    if not access.allowed(session, actor, Action.SUBJECT_ACCESS):
+        access.require(session, actor, Action.SUBJECT_ACCESS, detail="openstaande verzoeken")
+    rows = session.scalars(
+        select(AccessRequest)
+        .where(AccessRequest.answered_at.is_(None))
+        .order_by(AccessRequest.due, AccessRequest.id)
+    )
+    return [
+        OpenRequest(r.id, r.received, r.due, (r.due - as_of).days, r.made_by, r.made_at, r.dossiers)
+        for r in rows
+    ]
+
+
+def mark_answered(session: Session, actor: Actor, request_id: int) -> None:
+    """Stop a request's clock: the pack went to the requester (audited)."""
+    if on_server(session):
+        raise InputError(NOT_ON_SERVER)
+    row = session.get(AccessRequest, request_id)
+    access.require(
+        session,
+        actor,
+        Action.SUBJECT_ACCESS,
+        object_ref=str(request_id),
+        detail="verzoek als beantwoord gemarkeerd",
+    )
+    if row is None:
+        raise InputError(NO_SUCH_REQUEST, number=request_id)
+    if row.answered_at is not None:
+        raise InputError(
+            ALREADY_ANSWERED,
+            number=request_id,
+            day=row.answered_at.strftime("%d-%m-%Y"),
+            who=row.answered_by or "",
+        )
+    row.answered_at = datetime.now()
+    row.answered_by = actor.username

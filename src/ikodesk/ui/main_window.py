@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         if ctx.can(Action.DEADLINES_VIEW) or ctx.can(Action.DEADLINES_COUNT):
             self.deadlines_page = DeadlinesPage(ctx)
             self.deadlines_page.open_case_requested.connect(self.open_case)
+            self.deadlines_page.announced.connect(self.show_status)
             self._add_page(self.tr("Termijnen"), self.deadlines_page)
         if ctx.can(Action.MEDIATION_READ):
             self.mediation_page = MediationPage(ctx)

@@ -12,7 +12,7 @@ from ikodesk.services import app_settings, audit_anchor, logins, reference, subj
 from ikodesk.services.actors import Actor
 from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.services.audit_anchor import Anchor, AnchorStatus
-from ikodesk.services.subject_access import Candidate, PackMade, PackRenderer
+from ikodesk.services.subject_access import Candidate, OpenRequest, PackMade, PackRenderer
 from ikodesk.services.usecases.base import UseCases
 from ikodesk.services.users import UserRow
 
@@ -85,15 +85,26 @@ class AdminUseCases(UseCases):
                 received=received,
             )
             json_path, pdf_path = subject_access.write_pack(pack, out_dir, render)
+            # The clock starts in the same unit of work: no pack, no clock.
+            number = subject_access.record_request(s, actor, received, len(pack["dossiers"]))
             return PackMade(
                 json_path,
                 pdf_path,
                 len(pack["dossiers"]),
                 received,
                 subject_access.add_one_month(received),
+                number,
             )
 
         return self._run(run)
+
+    def open_access_requests(self, actor: Actor, as_of: date) -> list[OpenRequest]:
+        """The access requests not yet answered, with their one-month deadlines."""
+        return self._run(subject_access.open_requests, actor, as_of=as_of)
+
+    def access_request_answered(self, actor: Actor, request_id: int) -> None:
+        """Stop a request's clock: its pack went to the requester (audited)."""
+        self._run(subject_access.mark_answered, actor, request_id)
 
     def set_role(self, actor: Actor, username: str, role: Role) -> None:
         self._run(users.set_role, actor, username, role)

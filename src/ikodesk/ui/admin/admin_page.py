@@ -36,6 +36,7 @@ from ikodesk.ui.admin.admin_security import AnchorBox
 from ikodesk.ui.admin.audit_view import AuditPanel
 from ikodesk.ui.admin.countries_tab import CountriesTab
 from ikodesk.ui.admin.retention_tab import DestructionTab, PeriodsTab
+from ikodesk.ui.admin.subject_access_tab import SubjectAccessTab
 from ikodesk.ui.cases.conflicts_view import ConflictsPanel
 from ikodesk.ui.common.messages import ask, inform, show_error, user_message
 from ikodesk.ui.common.tables import ListModel, plain_table
@@ -236,6 +237,13 @@ class AdminPage(QWidget):
             self.destruction_tab = DestructionTab(ctx)
             self.destruction_tab.announced.connect(self.announced)
             self.tabs.addTab(self.destruction_tab, self.tr("V&ernietiging"))
+        # -- access requests (AVG art. 15; ui.admin.subject_access_tab) ----------------
+        # Refused on the office server, where administrators read no personal data.
+        self.subject_access_tab: SubjectAccessTab | None = None
+        if ctx.can(Action.SUBJECT_ACCESS) and not ctx.facts.on_server:
+            self.subject_access_tab = SubjectAccessTab(ctx)
+            self.subject_access_tab.announced.connect(self.announced)
+            self.tabs.addTab(self.subject_access_tab, self.tr("&Inzageverzoek (AVG art. 15)"))
         self.tabs.currentChanged.connect(self._tab_changed)
 
     # -- life cycle --------------------------------------------------------------------

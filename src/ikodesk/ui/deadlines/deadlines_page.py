@@ -4,7 +4,9 @@ A jurist sees the cases they handle, an administrator every case the policy lets
 them list (walls apply: a case behind a conflict wall is never listed); references
 and clocks only, never a name. Management sees the counts per clock. Enter or a
 double click opens the case (the case window asks the policy again). Also the
-login line, "3 termijnen binnen 7 dagen", which opens this page.
+login line, "3 termijnen binnen 7 dagen", which opens this page. Administrators
+also see the open access requests' one-month clocks below the cases
+(ui.deadlines.access_requests).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.common.tables import Index, ListModel, plain_table
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
+from ikodesk.ui.deadlines.access_requests import AccessRequestsBox
 from ikodesk.ui.deadlines.clock_texts import COLOURS, child_text, days_left_text, due_soon_text
 from ikodesk.ui.i18n import enum_label
 
@@ -99,6 +102,7 @@ class CountsModel(ListModel):
 class DeadlinesPage(QWidget):
     open_case_requested = Signal(int)
     loaded = Signal()
+    announced = Signal(str)  # what was done, for the status bar
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,6 +148,13 @@ class DeadlinesPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.hint)
         layout.addWidget(self.view, 1)
+        # The access requests' clocks (AVG art. 15): administrators on a local database,
+        # where packs are made (the office server refuses them).
+        self.access_requests: AccessRequestsBox | None = None
+        if ctx.can(Action.SUBJECT_ACCESS) and not ctx.facts.on_server:
+            self.access_requests = AccessRequestsBox(ctx)
+            self.access_requests.announced.connect(self.announced)
+            layout.addWidget(self.access_requests)
         ctx.worker.changed.connect(self._data_changed)
         self._loaded_once = False
 
@@ -174,6 +185,8 @@ class DeadlinesPage(QWidget):
                 )
 
         worker.submit(job, self._show, lambda exc: show_error(self, exc), owner=self)
+        if self.access_requests is not None:
+            self.access_requests.reload(day)
 
     def _show(self, items: list[Any]) -> None:
         self._loaded_once = True

@@ -367,3 +367,7 @@ CREATE POLICY legal_holds_jurist_set ON legal_holds FOR INSERT TO ikodesk_jurist
     WITH CHECK (set_by = session_user::text
                 AND case_id IN (SELECT c.id FROM cases c WHERE c.handler_id = ikodesk_me_id())
                 AND case_id NOT IN (SELECT ikodesk_walled_for(ikodesk_me_id())));
+-- Access requests (AVG art. 15): their one-month clocks, no names. Administrators
+-- read them (the Termijnen page); making a pack is refused on the office server
+-- (services.subject_access), so nothing here grants writing.
+GRANT SELECT ON access_requests TO ikodesk_admin;
