@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from ikodesk.errors import CaseWalled
 from ikodesk.models.enums import Channel, Party
-from ikodesk.services import audit, case_contacts, case_queries, cases
+from ikodesk.services import audit, case_contacts, case_queries, cases, retention
 from ikodesk.storage import Database
 from tests.conftest import TEST_PASSPHRASE
 from tests.support import family as F
@@ -50,6 +50,11 @@ def test_an_office_moves_onto_the_server(db: Database, office: Office, cli: Any)
                 "source_note = 'testgegeven, geen echte neerlegging' WHERE iso2 = 'PE'"
             )
         )
+    # The AVG's records move too: a changed period and a legal hold.
+    admin_actor = F.actor(db, ADMIN)
+    with db.transaction() as s:
+        retention.set_period(s, admin_actor, "mediation", 9)
+        retention.set_hold(s, admin_actor, F.MOTHER_REF, "Procedure in Polen loopt")
     env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": ADMIN_PASSWORD}
     moved = cli(["--user", ADMIN, "server", "migrate", db.path, office.url], env)
     assert moved.code == 0, moved.err
@@ -79,6 +84,14 @@ def test_an_office_moves_onto_the_server(db: Database, office: Office, cli: Any)
             "WHERE iso2 = 'PE'"
         ).fetchone()
     assert peru == (True, "1993-03-15", "testgegeven, geen echte neerlegging")
+    with psycopg.connect(office.superuser_url) as conn:
+        held = conn.execute(
+            "SELECT c.ref, h.reason FROM legal_holds h JOIN cases c ON c.id = h.case_id"
+        ).fetchall()
+        period = conn.execute(
+            "SELECT years FROM retention_periods WHERE scope = 'mediation'"
+        ).fetchone()
+    assert held == [(F.MOTHER_REF, "Procedure in Polen loopt")] and period == (9,)
 
     # The old chain, continued by the server, verifies; the walls hold there.
     admin = office.admin()

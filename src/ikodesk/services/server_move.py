@@ -63,6 +63,14 @@ TABLES = (
     "historical_figures",
     "historical_figure_versions",
     "report_texts",
+    # The AVG's records (issue #18): periods, legal holds, the destruction
+    # register with what each run anonymised, and the access requests' clocks.
+    "retention_periods",
+    "legal_holds",
+    "destruction_runs",
+    "anonymised_cases",
+    "anonymised_mediations",
+    "access_requests",
 )
 # Columns that name a user: their ids differ between the two databases. The
 # audit log's user_id is not among them: it is part of what its hash covers.

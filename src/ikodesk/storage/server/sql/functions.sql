@@ -537,7 +537,9 @@ BEGIN
                    'match_profiles', 'mediations', 'mediation_parents', 'mediation_children',
                    'child_interviews', 'mediation_mediators', 'activities', 'historical_figures',
                    'historical_figure_versions', 'report_texts', 'audit_log',
-                   'audit_search_terms') THEN
+                   'audit_search_terms', 'retention_periods', 'legal_holds',
+                   'destruction_runs', 'anonymised_cases', 'anonymised_mediations',
+                   'access_requests') THEN
         RAISE EXCEPTION 'ikodesk: % is not moved this way', tbl USING ERRCODE = 'IK003';
     END IF;
     -- The rows are copied as they are: no claims for the mover, no new chain.
@@ -578,7 +580,8 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['users', 'mediators', 'cases', 'persons', 'children', 'contacts',
                              'conflict_pairs', 'mediations', 'mediation_parents',
                              'mediation_children', 'child_interviews', 'activities',
-                             'historical_figure_versions', 'audit_search_terms'] LOOP
+                             'historical_figure_versions', 'audit_search_terms',
+                             'destruction_runs', 'access_requests'] LOOP
         EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), '
                        'greatest((SELECT max(id) FROM %I), 1))', t, t);
     END LOOP;
