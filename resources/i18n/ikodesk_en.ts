@@ -2,134 +2,225 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AccessRequestsBox</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="72"/>
+        <source>Inzageverzoek (art. 15 AVG): binnen een maand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="87"/>
+        <source>Als beantwoord &amp;markeren</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="90"/>
+        <source>Het inzagepakket is aan de verzoeker gegeven: de termijn stopt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="116"/>
+        <source>Inzageverzoeken</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="117"/>
+        <source>Kies eerst een verzoek in de lijst.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="129"/>
+        <source>Inzageverzoek nr. {0} is beantwoord.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="142"/>
+        <source>Inzageverzoek</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="144"/>
+        <source>Inzageverzoek nr. {0} (ontvangen op {1}) als beantwoord markeren? De termijn stopt en het verzoek verdwijnt uit deze lijst.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AccessRequestsModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="32"/>
+        <source>Vervalt op</source>
+        <translation type="unfinished">Due on</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="33"/>
+        <source>Nog</source>
+        <translation type="unfinished">Left</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="34"/>
+        <source>Verzoek</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="35"/>
+        <source>Ontvangen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="36"/>
+        <source>Dossiers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="37"/>
+        <source>Pakket gemaakt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="41"/>
+        <source>{0} door {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="47"/>
+        <source>nr. {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="154"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="155"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="170"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="171"/>
         <source>Gebruiker &amp;toevoegen…</source>
         <translation>&amp;Add user…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="172"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="173"/>
         <source>(De)&amp;activeren</source>
         <translation>(De)&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="175"/>
         <source>&amp;Wachtwoord opnieuw instellen…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="180"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="181"/>
         <source>&amp;Rol wijzigen</source>
         <translation>Change &amp;role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="187"/>
         <source>&amp;Vrijgeven</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="188"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="189"/>
         <source>Een vergrendeld account weer laten inloggen</source>
         <translation>Let a locked account log in again</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="197"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="198"/>
         <source>&amp;Gebruikers en rollen</source>
         <translation>&amp;Users and roles</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="205"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="206"/>
         <source>&amp;Referentiegegevens</source>
         <translation>&amp;Reference data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="215"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="216"/>
         <source>&amp;Database en back-up</source>
         <translation>&amp;Database and backup</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="223"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="224"/>
         <source>&amp;Conflictzaken</source>
         <translation>&amp;Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="226"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="227"/>
         <source>A&amp;uditlog</source>
         <translation>&amp;Audit log</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="233"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="234"/>
         <source>Be&amp;waartermijnen</source>
         <translation>Re&amp;tention periods</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="238"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="239"/>
         <source>V&amp;ernietiging</source>
         <translation>D&amp;estruction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="271"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="246"/>
+        <source>&amp;Inzageverzoek (AVG art. 15)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="279"/>
         <source>Gebruikers</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="271"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="279"/>
         <source>Kies eerst een gebruiker in de lijst.</source>
         <translation>First choose a user in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="300"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="308"/>
         <source>Gebruiker {0} toegevoegd.</source>
         <translation>User {0} added.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="337"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="345"/>
         <source>Nieuw wachtwoord ingesteld voor {0}.</source>
         <translation>New password set for {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="362"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="370"/>
         <source>{0} is {1}.</source>
         <translation>{0} is {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="363"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="371"/>
         <source>geactiveerd</source>
         <translation>activated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="363"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="371"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="368"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="376"/>
         <source>{0} weer activeren?</source>
         <translation>Activate {0} again?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="370"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="378"/>
         <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
         <translation>Deactivate {0}? They will no longer be able to log in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="374"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="382"/>
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="386"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="394"/>
         <source>{0} kan weer inloggen.</source>
         <translation>{0} can log in again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="396"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="404"/>
         <source>{0} heeft nu de rol {1}.</source>
         <translation>{0} now has the role {1}.</translation>
     </message>
@@ -476,6 +567,79 @@ This needs four eyes: a second administrator now logs in with their own name and
         <location filename="../../src/ikodesk/ui/admin/audit_view.py" line="321"/>
         <source>Auditketen NIET intact: {0}. Eerste foute vermelding: {1} (na {2} goede). Meld dit bij de functioneel beheerder: het log is buiten ikodesk om gewijzigd.</source>
         <translation>Audit chain NOT intact: {0}. First bad entry: {1} (after {2} good ones). Report this to the application administrator: the log was changed outside ikodesk.</translation>
+    </message>
+</context>
+<context>
+    <name>CandidatesModel</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="61"/>
+        <source>Dossier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="62"/>
+        <source>Soort</source>
+        <translation type="unfinished">Type</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="63"/>
+        <source>Rol in het dossier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="64"/>
+        <source>Naam</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="65"/>
+        <source>Geboortedatum</source>
+        <translation type="unfinished">Date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="66"/>
+        <source>Waarom gevonden</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="75"/>
+        <source>zaak</source>
+        <translation type="unfinished">case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="77"/>
+        <source>mediation</source>
+        <translation type="unfinished">mediation</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="80"/>
+        <source>verzoeker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="81"/>
+        <source>andere ouder</source>
+        <translation type="unfinished">other parent</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="82"/>
+        <source>ouder (mediation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="85"/>
+        <source>zelfde naam en geboortedatum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="87"/>
+        <source>zelfde naam (geen geboortedatum om te vergelijken)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="90"/>
+        <source>onbekend</source>
+        <translation type="unfinished">unknown</translation>
     </message>
 </context>
 <context>
@@ -2026,58 +2190,58 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>DeadlinesModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="40"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="43"/>
         <source>Vervalt op</source>
         <translation>Due on</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="41"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="44"/>
         <source>Nog</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="42"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="45"/>
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="43"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="46"/>
         <source>Code</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="44"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="47"/>
         <source>Land</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="45"/>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="83"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="48"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="86"/>
         <source>Termijn</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="46"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="49"/>
         <source>Kind</source>
         <translation>Child</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="84"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="87"/>
         <source>Verlopen</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="85"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="88"/>
         <source>Binnen 7 dagen</source>
         <translation>Within 7 days</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="86"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="89"/>
         <source>Binnen 30 dagen</source>
         <translation>Within 30 days</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="90"/>
         <source>Lopend</source>
         <translation>Running</translation>
     </message>
@@ -2085,32 +2249,32 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>DeadlinesPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="107"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="111"/>
         <source>Termijnen</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="110"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="114"/>
         <source>Binnen 60 dagen en verlopen</source>
         <translation>Within 60 days and overdue</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="111"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="115"/>
         <source>Alle lopende termijnen</source>
         <translation>All running deadlines</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="124"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="128"/>
         <source>Lopende termijnen van alle open zaken, geteld per termijn. Management ziet geen zaken, alleen aantallen.</source>
         <translation>Running deadlines of all open cases, counted per deadline. Management sees no cases, only counts.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="134"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="138"/>
         <source>De lopende termijnen van uw open zaken, de eerstvolgende eerst: oranje binnen 30 dagen, rood binnen 7 dagen en verlopen. Enter of dubbelklik opent de zaak.</source>
         <translation>The running deadlines of your open cases, the next one first: amber within 30 days, red within 7 days and overdue. Enter or a double click opens the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="195"/>
         <source>Geen lopende termijnen in deze selectie.</source>
         <translation>No running deadlines in this selection.</translation>
     </message>
@@ -2259,7 +2423,7 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>DueSoonLine</name>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="235"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="248"/>
         <source>Open de pagina Termijnen</source>
         <translation>Open the Deadlines page</translation>
     </message>
@@ -2823,192 +2987,192 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>Cases (line 2)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="84"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="85"/>
         <source>Termijnen</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="88"/>
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="91"/>
         <source>Rapportages</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="96"/>
         <source>Beheer</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="100"/>
         <source>Conflictzaken</source>
         <translation>Conflict cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="183"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="184"/>
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="187"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="188"/>
         <source>Nieuwe registratie &amp;lijn 1</source>
         <translation>New &amp;line 1 registration</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="194"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="195"/>
         <source>Nieuwe &amp;tweedelijnszaak</source>
         <translation>New line &amp;2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="198"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="199"/>
         <source>&amp;Zoeken</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="201"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="202"/>
         <source>&amp;Vergrendelen</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="202"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="203"/>
         <source>&amp;Afmelden</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="205"/>
         <source>A&amp;fsluiten</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="207"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="208"/>
         <source>B&amp;eeld</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="208"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="209"/>
         <source>&amp;Taal</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="217"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="218"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="218"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="219"/>
         <source>&amp;Sneltoetsen</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="219"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="220"/>
         <source>&amp;Over ikodesk</source>
         <translation>&amp;About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="225"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="226"/>
         <source>Gebruiker: {0} ({1})</source>
         <translation>User: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="227"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="228"/>
         <source>sleutelhouder</source>
         <translation>key holder</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="228"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="229"/>
         <source>Rol: {0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="229"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="230"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="304"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="305"/>
         <source>Zaak afgeschermd</source>
         <translation>Case walled off</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="318"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="319"/>
         <source>Taal</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="319"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="320"/>
         <source>De taal wordt toegepast wanneer u ikodesk opnieuw start.</source>
         <translation>The language takes effect when you restart ikodesk.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="326"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="327"/>
         <source>nieuwe registratie lijn 1 (vanuit elk venster)</source>
         <translation>new line 1 registration (from any window)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="330"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="331"/>
         <source>nieuwe tweedelijnszaak</source>
         <translation>new line 2 case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="332"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="333"/>
         <source>zoeken in zaken</source>
         <translation>search cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="333"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="334"/>
         <source>zaak opslaan</source>
         <translation>save the case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="334"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="335"/>
         <source>nieuw contactmoment in een zaak</source>
         <translation>new contact in a case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="335"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="336"/>
         <source>registratie lijn 1 opslaan; zaak openen in de lijst</source>
         <translation>save a line 1 registration; open a case in the list</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="338"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="339"/>
         <source>vergrendelen</source>
         <translation>lock</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="346"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="347"/>
         <source>Sneltoetsen</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="353"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="354"/>
         <source>Over ikodesk</source>
         <translation>About ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="355"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="356"/>
         <source>ikodesk {0}&lt;br&gt;Zaakregistratie van het Centrum Internationale Kinderontvoering en het Mediation Bureau.</source>
         <translation>ikodesk {0}&lt;br&gt;Case registration of the Centre for International Child Abduction and the Mediation Bureau.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="430"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="431"/>
         <source>Afmelden</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="432"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="433"/>
         <source>Afmelden verwerpt de niet-opgeslagen wijzigingen in {0} zaakvenster(s). Toch afmelden?</source>
         <translation>Logging out discards the unsaved changes in {0} case window(s). Log out anyway?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="464"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="465"/>
         <source>Niet-opgeslagen wijzigingen</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/main_window.py" line="466"/>
+        <location filename="../../src/ikodesk/ui/main_window.py" line="467"/>
         <source>{0} zaakvenster(s) hebben wijzigingen die nog niet zijn opgeslagen. Toch afsluiten en de wijzigingen verwerpen?</source>
         <translation>{0} case window(s) have unsaved changes. Quit anyway and discard the changes?</translation>
     </message>
@@ -4728,6 +4892,173 @@ This needs four eyes: a second administrator now logs in with their own name and
     </message>
 </context>
 <context>
+    <name>SubjectAccessTab</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="159"/>
+        <source>Iemand vraagt welke gegevens het Centrum over hem of haar heeft (AVG art. 15). Zoek de persoon, vink de dossiers aan die echt van deze persoon zijn en maak het inzagepakket: een PDF en een JSON-bestand met de eigen gegevens, de zaakfeiten en de contactmomenten; gegevens van anderen zijn afgeschermd. Het verzoek moet binnen een maand na ontvangst beantwoord zijn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="170"/>
+        <source>Verzoeker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="174"/>
+        <source>voornaam en achternaam</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="184"/>
+        <source>&amp;Zoeken</source>
+        <translation type="unfinished">&amp;Search</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="187"/>
+        <source>&amp;Naam</source>
+        <translation type="unfinished">&amp;Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="188"/>
+        <source>Geb&amp;oortedatum (als bekend)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="193"/>
+        <source>Da&amp;tum van ontvangst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="200"/>
+        <source>Ge&amp;vonden dossiers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="204"/>
+        <source>Vink aan welke dossiers van deze persoon zijn (spatie vinkt aan of uit). Een naamgenoot is altijd mogelijk: controleer de geboortedatum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="217"/>
+        <source>Verzoeker is ouder met gezag: &amp;kinderen tonen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="221"/>
+        <source>Alleen aanvinken als u hebt vastgesteld dat de verzoeker het gezag heeft over de kinderen; anders worden hun gegevens afgeschermd.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="229"/>
+        <source>Inzagepakket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="233"/>
+        <source>de map waarin de PDF en het JSON-bestand komen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="234"/>
+        <source>B&amp;laderen…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="240"/>
+        <source>&amp;Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="243"/>
+        <source>Inzage&amp;pakket maken</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="330"/>
+        <source>Vul de voornaam en de achternaam in van wie om inzage vraagt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="335"/>
+        <source>Geboortedatum: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="342"/>
+        <source>Datum van ontvangst: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="344"/>
+        <source>Vul de datum in waarop het verzoek binnenkwam.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="361"/>
+        <source>Bezig met zoeken…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="371"/>
+        <source>{0} dossier(s) gevonden; vink aan welke van deze persoon zijn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="378"/>
+        <source>Geen dossiers gevonden met deze naam en geboortedatum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="380"/>
+        <source>Geen dossiers gevonden met deze naam.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="394"/>
+        <source>Map voor het inzagepakket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="412"/>
+        <source>De naam of geboortedatum is gewijzigd sinds het zoeken. Zoek opnieuw en vink de dossiers opnieuw aan.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="420"/>
+        <source>Vink ten minste één dossier aan dat van deze persoon is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="425"/>
+        <source>Kies de map waarin het inzagepakket moet komen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="430"/>
+        <source>De map {0} bestaat niet. Kies een bestaande map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="436"/>
+        <source>Bezig met het inzagepakket…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="444"/>
+        <source>Inzagepakket gemaakt ({0} dossier(s)):
+{1}
+{2}
+Verzoek ontvangen op {3}: uiterlijk beantwoorden op {4}. Het staat als nr. {5} bij de Termijnen tot u het daar als beantwoord markeert.
+Let op: deze bestanden zijn niet versleuteld. Geef ze alleen aan de verzoeker.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="460"/>
+        <source>Inzagepakket gemaakt: uiterlijk beantwoorden op {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SummarySection</name>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="381"/>
@@ -4844,52 +5175,52 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="90"/>
         <source>Wachtwoord opnieuw instellen</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="91"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="92"/>
         <source>Gebruiker toevoegen</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="110"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="111"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="113"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="114"/>
         <source>&amp;Rol</source>
         <translation>&amp;Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="114"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="115"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="116"/>
         <source>N&amp;ogmaals</source>
         <translation>A&amp;gain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="123"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="124"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="125"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="126"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="135"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="136"/>
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -4897,42 +5228,42 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="53"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="54"/>
         <source>Gebruikersnaam</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="54"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="55"/>
         <source>Naam</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="55"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="56"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="56"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="57"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="61"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="62"/>
         <source>vergrendeld (mislukte inlogpogingen)</source>
         <translation>locked (failed login attempts)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="65"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="66"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="67"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="68"/>
         <source>actief, nog geen wachtwoord</source>
         <translation>active, no password yet</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="69"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="70"/>
         <source>actief</source>
         <translation>active</translation>
     </message>
@@ -6220,17 +6551,17 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>Give the reference of the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/server_move.py" line="82"/>
+        <location filename="../../src/ikodesk/services/server_move.py" line="90"/>
         <source>De kantoorserver heeft al zaken of een auditlog. Een kantoor verhuist naar een net ingerichte server (&apos;ikodesk server init&apos;).</source>
         <translation>The office server already has cases or an audit log. An office moves onto a freshly set-up server (&apos;ikodesk server init&apos;).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/server_move.py" line="87"/>
+        <location filename="../../src/ikodesk/services/server_move.py" line="95"/>
         <source>Verhuizen gaat van een databasebestand naar de kantoorserver.</source>
         <translation>A move goes from a database file to the office server.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/server_move.py" line="93"/>
+        <location filename="../../src/ikodesk/services/server_move.py" line="101"/>
         <source>De cijfers op de kantoorserver wijken af van die in het bestand ({count} verschillen); er is niets op de server bewaard.</source>
         <translation>The figures on the office server differ from those in the file ({count} differences); nothing was kept on the server.</translation>
     </message>
@@ -6445,24 +6776,34 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>This person already has a case, which you cannot open.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="49"/>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="53"/>
         <source>Inzageverzoeken kunnen op de kantoorserver nog niet worden afgehandeld: beheerders lezen daar geen persoonsgegevens. Gebruik hiervoor (nog) een losse database.</source>
         <translation>Access requests cannot be handled on the office server yet: administrators do not read personal data there. Use a standalone database for this (for now).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="54"/>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="58"/>
         <source>Geef de voornaam en de achternaam van de persoon die om inzage vraagt.</source>
         <translation>Give the first name and surname of the person requesting access.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="57"/>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="61"/>
         <source>{ref} hoort niet bij de gevonden dossiers van deze persoon. Kies uit de lijst.</source>
         <translation>{ref} is not one of the dossiers found for this person. Choose from the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="61"/>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="65"/>
         <source>Bevestig ten minste één dossier waarin deze persoon voorkomt.</source>
         <translation>Confirm at least one dossier in which this person appears.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="68"/>
+        <source>Er is geen inzageverzoek {number}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="69"/>
+        <source>Inzageverzoek {number} is al op {day} als beantwoord gemarkeerd door {who}.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="55"/>
