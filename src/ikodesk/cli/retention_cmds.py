@@ -166,7 +166,12 @@ def cmd_run(args: argparse.Namespace, ctx: Context) -> int:
     out(f"Goedgekeurd door {r.approver}; vastgelegd in het vernietigingsregister (run {r.run_id}).")
     if r.confirmed:
         out(f"{len(r.confirmed)} standaardtermijnen zijn met deze run bevestigd.")
-    if not outcome.scrubbed.wal_truncated:
+    if outcome.scrubbed is None:
+        out(
+            "Op de kantoorserver blijven oude rijversies tot VACUUM staan, en in back-ups tot "
+            "die verlopen: zie docs/server.md ('Bewaartermijnrun')."
+        )
+    elif not outcome.scrubbed.wal_truncated:
         out(
             "Let op: een ander programma had de database open; het WAL-bestand wordt "
             "pas geleegd als dat sluit. Sluit ikodesk overal en voer 'ikodesk check' uit."

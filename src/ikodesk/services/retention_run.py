@@ -64,11 +64,10 @@ from ikodesk.services.deadlines.clocks import add_years
 APPROVAL_ACTION = approvals.RETENTION_RUN
 _CHUNK = 500
 
-NOT_ON_SERVER = QT_TRANSLATE_NOOP(
+SERVER_DIFFERS = QT_TRANSLATE_NOOP(
     "services",
-    "Een bewaartermijnrun kan nog niet op de kantoorserver: PostgreSQL kan vrijgekomen "
-    "ruimte niet vanuit ikodesk overschrijven. Zie docs/security.md, 'Bewaartermijnen en "
-    "vernietiging'.",
+    "De kantoorserver telt andere dossiers als te verwijderen dan het voorbeeld (er is "
+    "intussen iets gewijzigd). Er is niets verwijderd; bekijk het voorbeeld opnieuw.",
 )
 
 
@@ -210,12 +209,13 @@ def run(
 ) -> RunResult:
     """Anonymise everything due on `as_of`, with a second administrator's approval.
 
-    Refused on the office server (see NOT_ON_SERVER). The caller makes the removal
-    irreversible in the file once this transaction has committed (storage.scrub).
+    On the office server the server's own function does it (`_run_on_server`).
+    On a file the caller makes the removal irreversible once this transaction has
+    committed (storage.scrub).
     """
     access.require(session, actor, Action.RETENTION_RUN, detail=f"per {as_of.isoformat()}")
     if on_server(session):
-        raise UsageError(NOT_ON_SERVER)
+        return _run_on_server(session, actor, as_of, credentials)
     found = preview_due(session, as_of)
     approver = approvals.approve(
         session,
@@ -265,6 +265,40 @@ def run(
         ),
     )
     return RunResult(record.id, found, approver, digest, confirmed)
+
+
+_APPLY_ON_SERVER = text("SELECT ikodesk_retention_apply(:as_of, :run_by)")
+
+
+def _run_on_server(
+    session: Session, actor: Actor, as_of: date, credentials: ApproverCredentials | None
+) -> RunResult:
+    """On the office server: the server's own function decides what is due and anonymises.
+
+    The approver logs in to the server (services.approvals), the periods in force
+    are confirmed and stored first (the server reads only stored periods), and
+    ikodesk_retention_apply takes the approval, records the run in the register
+    and anonymises (storage/server/sql/retention.sql). Its answer must be what
+    the preview counted, or nothing is kept.
+    """
+    found = preview_due(session, as_of)
+    approver = approvals.approve(
+        session,
+        actor,
+        credentials,
+        action=APPROVAL_ACTION,
+        detail=f"per {as_of.isoformat()}: {found.cases} zaken, {found.mediations} mediations",
+    )
+    confirmed = retention.confirm(session, actor, by=f"{actor.username} + {approver}")
+    done = session.scalar(_APPLY_ON_SERVER, {"as_of": as_of, "run_by": actor.username})
+    digest = refs_hash([i.ref for i in found.items])
+    if (done["cases"], done["mediations"], done["refs_hash"]) != (
+        found.cases,
+        found.mediations,
+        digest,
+    ):
+        raise UsageError(SERVER_DIFFERS)
+    return RunResult(int(done["run_id"]), found, str(done["approver"]), digest, confirmed)
 
 
 def _table(model: type[Any]) -> Table:

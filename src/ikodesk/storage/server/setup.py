@@ -37,7 +37,14 @@ GROUPS = (
 OWNER = "ikodesk_owner"
 ROLE_MAKER = "ikodesk_roles"
 # Security SQL run as the owner after every migration, in this order.
-OWNER_SQL = ("security.sql", "family_match.sql", "functions.sql", "approvals.sql", "export.sql")
+OWNER_SQL = (
+    "security.sql",
+    "family_match.sql",
+    "functions.sql",
+    "approvals.sql",
+    "export.sql",
+    "retention.sql",
+)
 
 NEEDS_CREDENTIALS = QT_TRANSLATE_NOOP(
     "services",
