@@ -6,42 +6,42 @@
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="72"/>
         <source>Inzageverzoek (art. 15 AVG): binnen een maand</source>
-        <translation type="unfinished"></translation>
+        <translation>Access requests (Art. 15 GDPR): within one month</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="87"/>
         <source>Als beantwoord &amp;markeren</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Mark as answered</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="90"/>
         <source>Het inzagepakket is aan de verzoeker gegeven: de termijn stopt.</source>
-        <translation type="unfinished"></translation>
+        <translation>The access pack has been given to the requester: the deadline stops.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="116"/>
         <source>Inzageverzoeken</source>
-        <translation type="unfinished"></translation>
+        <translation>Access requests</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="117"/>
         <source>Kies eerst een verzoek in de lijst.</source>
-        <translation type="unfinished"></translation>
+        <translation>First choose a request in the list.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="129"/>
         <source>Inzageverzoek nr. {0} is beantwoord.</source>
-        <translation type="unfinished"></translation>
+        <translation>Access request no. {0} has been answered.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="142"/>
         <source>Inzageverzoek</source>
-        <translation type="unfinished"></translation>
+        <translation>Access request</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="144"/>
         <source>Inzageverzoek nr. {0} (ontvangen op {1}) als beantwoord markeren? De termijn stopt en het verzoek verdwijnt uit deze lijst.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mark access request no. {0} (received on {1}) as answered? The deadline stops and the request disappears from this list.</translation>
     </message>
 </context>
 <context>
@@ -49,42 +49,42 @@
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="32"/>
         <source>Vervalt op</source>
-        <translation type="unfinished">Due on</translation>
+        <translation>Due on</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="33"/>
         <source>Nog</source>
-        <translation type="unfinished">Left</translation>
+        <translation>Left</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="34"/>
         <source>Verzoek</source>
-        <translation type="unfinished"></translation>
+        <translation>Request</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="35"/>
         <source>Ontvangen</source>
-        <translation type="unfinished"></translation>
+        <translation>Received</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="36"/>
         <source>Dossiers</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossiers</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="37"/>
         <source>Pakket gemaakt</source>
-        <translation type="unfinished"></translation>
+        <translation>Pack made</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="41"/>
         <source>{0} door {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} by {1}</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/deadlines/access_requests.py" line="47"/>
         <source>nr. {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>no. {0}</translation>
     </message>
 </context>
 <context>
@@ -162,7 +162,7 @@
     <message>
         <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="246"/>
         <source>&amp;Inzageverzoek (AVG art. 15)</source>
-        <translation type="unfinished"></translation>
+        <translation>Access re&amp;quest (GDPR Art. 15)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="279"/>
@@ -574,72 +574,72 @@ This needs four eyes: a second administrator now logs in with their own name and
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="61"/>
         <source>Dossier</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="62"/>
         <source>Soort</source>
-        <translation type="unfinished">Type</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="63"/>
         <source>Rol in het dossier</source>
-        <translation type="unfinished"></translation>
+        <translation>Role in the dossier</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="64"/>
         <source>Naam</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="65"/>
         <source>Geboortedatum</source>
-        <translation type="unfinished">Date of birth</translation>
+        <translation>Date of birth</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="66"/>
         <source>Waarom gevonden</source>
-        <translation type="unfinished"></translation>
+        <translation>Why found</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="75"/>
         <source>zaak</source>
-        <translation type="unfinished">case</translation>
+        <translation>case</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="77"/>
         <source>mediation</source>
-        <translation type="unfinished">mediation</translation>
+        <translation>mediation</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="80"/>
         <source>verzoeker</source>
-        <translation type="unfinished"></translation>
+        <translation>requester</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="81"/>
         <source>andere ouder</source>
-        <translation type="unfinished">other parent</translation>
+        <translation>other parent</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="82"/>
         <source>ouder (mediation)</source>
-        <translation type="unfinished"></translation>
+        <translation>parent (mediation)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="85"/>
         <source>zelfde naam en geboortedatum</source>
-        <translation type="unfinished"></translation>
+        <translation>same name and date of birth</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="87"/>
         <source>zelfde naam (geen geboortedatum om te vergelijken)</source>
-        <translation type="unfinished"></translation>
+        <translation>same name (no date of birth to compare)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="90"/>
         <source>onbekend</source>
-        <translation type="unfinished">unknown</translation>
+        <translation>unknown</translation>
     </message>
 </context>
 <context>
@@ -4896,152 +4896,152 @@ This needs four eyes: a second administrator now logs in with their own name and
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="159"/>
         <source>Iemand vraagt welke gegevens het Centrum over hem of haar heeft (AVG art. 15). Zoek de persoon, vink de dossiers aan die echt van deze persoon zijn en maak het inzagepakket: een PDF en een JSON-bestand met de eigen gegevens, de zaakfeiten en de contactmomenten; gegevens van anderen zijn afgeschermd. Het verzoek moet binnen een maand na ontvangst beantwoord zijn.</source>
-        <translation type="unfinished"></translation>
+        <translation>Someone asks what data the Centre holds about them (GDPR Art. 15). Search for the person, tick the dossiers that really belong to this person and make the access pack: a PDF and a JSON file with their own data, the case facts and the contact moments; data of others is redacted. The request must be answered within one month of receipt.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="170"/>
         <source>Verzoeker</source>
-        <translation type="unfinished"></translation>
+        <translation>Requester</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="174"/>
         <source>voornaam en achternaam</source>
-        <translation type="unfinished"></translation>
+        <translation>first name and surname</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="184"/>
         <source>&amp;Zoeken</source>
-        <translation type="unfinished">&amp;Search</translation>
+        <translation>&amp;Search</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="187"/>
         <source>&amp;Naam</source>
-        <translation type="unfinished">&amp;Name</translation>
+        <translation>&amp;Name</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="188"/>
         <source>Geb&amp;oortedatum (als bekend)</source>
-        <translation type="unfinished"></translation>
+        <translation>Date of &amp;birth (if known)</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="193"/>
         <source>Da&amp;tum van ontvangst</source>
-        <translation type="unfinished"></translation>
+        <translation>Date of recei&amp;pt</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="200"/>
         <source>Ge&amp;vonden dossiers</source>
-        <translation type="unfinished"></translation>
+        <translation>F&amp;ound dossiers</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="204"/>
         <source>Vink aan welke dossiers van deze persoon zijn (spatie vinkt aan of uit). Een naamgenoot is altijd mogelijk: controleer de geboortedatum.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tick the dossiers that belong to this person (Space ticks or unticks). Someone with the same name is always possible: check the date of birth.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="217"/>
         <source>Verzoeker is ouder met gezag: &amp;kinderen tonen</source>
-        <translation type="unfinished"></translation>
+        <translation>Requester is a parent with parental authority: show ch&amp;ildren</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="221"/>
         <source>Alleen aanvinken als u hebt vastgesteld dat de verzoeker het gezag heeft over de kinderen; anders worden hun gegevens afgeschermd.</source>
-        <translation type="unfinished"></translation>
+        <translation>Only tick this if you have established that the requester has parental authority over the children; otherwise their data is redacted.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="229"/>
         <source>Inzagepakket</source>
-        <translation type="unfinished"></translation>
+        <translation>Access pack</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="233"/>
         <source>de map waarin de PDF en het JSON-bestand komen</source>
-        <translation type="unfinished"></translation>
+        <translation>the folder where the PDF and the JSON file go</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="234"/>
         <source>B&amp;laderen…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bro&amp;wse…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="240"/>
         <source>&amp;Map</source>
-        <translation type="unfinished"></translation>
+        <translation>Fo&amp;lder</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="243"/>
         <source>Inzage&amp;pakket maken</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Make access pack</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="330"/>
         <source>Vul de voornaam en de achternaam in van wie om inzage vraagt.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill in the first name and surname of the person requesting access.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="335"/>
         <source>Geboortedatum: {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Date of birth: {0}.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="342"/>
         <source>Datum van ontvangst: {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Date of receipt: {0}.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="344"/>
         <source>Vul de datum in waarop het verzoek binnenkwam.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill in the date on which the request came in.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="361"/>
         <source>Bezig met zoeken…</source>
-        <translation type="unfinished"></translation>
+        <translation>Searching…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="371"/>
         <source>{0} dossier(s) gevonden; vink aan welke van deze persoon zijn.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} dossier(s) found; tick those that belong to this person.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="378"/>
         <source>Geen dossiers gevonden met deze naam en geboortedatum.</source>
-        <translation type="unfinished"></translation>
+        <translation>No dossiers found with this name and date of birth.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="380"/>
         <source>Geen dossiers gevonden met deze naam.</source>
-        <translation type="unfinished"></translation>
+        <translation>No dossiers found with this name.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="394"/>
         <source>Map voor het inzagepakket</source>
-        <translation type="unfinished"></translation>
+        <translation>Folder for the access pack</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="412"/>
         <source>De naam of geboortedatum is gewijzigd sinds het zoeken. Zoek opnieuw en vink de dossiers opnieuw aan.</source>
-        <translation type="unfinished"></translation>
+        <translation>The name or date of birth has changed since the search. Search again and tick the dossiers again.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="420"/>
         <source>Vink ten minste één dossier aan dat van deze persoon is.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tick at least one dossier that belongs to this person.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="425"/>
         <source>Kies de map waarin het inzagepakket moet komen.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the folder where the access pack should go.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="430"/>
         <source>De map {0} bestaat niet. Kies een bestaande map.</source>
-        <translation type="unfinished"></translation>
+        <translation>The folder {0} does not exist. Choose an existing folder.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="436"/>
         <source>Bezig met het inzagepakket…</source>
-        <translation type="unfinished"></translation>
+        <translation>Making the access pack…</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="444"/>
@@ -5050,12 +5050,16 @@ This needs four eyes: a second administrator now logs in with their own name and
 {2}
 Verzoek ontvangen op {3}: uiterlijk beantwoorden op {4}. Het staat als nr. {5} bij de Termijnen tot u het daar als beantwoord markeert.
 Let op: deze bestanden zijn niet versleuteld. Geef ze alleen aan de verzoeker.</source>
-        <translation type="unfinished"></translation>
+        <translation>Access pack made ({0} dossier(s)):
+{1}
+{2}
+Request received on {3}: answer by {4} at the latest. It is listed as no. {5} under Deadlines until you mark it as answered there.
+Note: these files are not encrypted. Give them only to the requester.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="460"/>
         <source>Inzagepakket gemaakt: uiterlijk beantwoorden op {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Access pack made: answer by {0} at the latest.</translation>
     </message>
 </context>
 <context>
@@ -6798,12 +6802,12 @@ Let op: deze bestanden zijn niet versleuteld. Geef ze alleen aan de verzoeker.</
     <message>
         <location filename="../../src/ikodesk/services/subject_access.py" line="68"/>
         <source>Er is geen inzageverzoek {number}.</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no access request {number}.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/subject_access.py" line="69"/>
         <source>Inzageverzoek {number} is al op {day} als beantwoord gemarkeerd door {who}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Access request {number} was already marked as answered on {day} by {who}.</translation>
     </message>
     <message>
         <location filename="../../src/ikodesk/services/exchange/walls.py" line="55"/>
