@@ -6610,17 +6610,17 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>No access: the office server does not allow this for your account.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/setup.py" line="42"/>
+        <location filename="../../src/ikodesk/storage/server/setup.py" line="49"/>
         <source>Geef in het adres een PostgreSQL-rol die rollen mag maken, met wachtwoord: postgresql://postgres:WACHTWOORD@HOST:POORT/DATABASE.</source>
         <translation>Give a PostgreSQL role that may create roles in the address, with its password: postgresql://postgres:PASSWORD@HOST:PORT/DATABASE.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/setup.py" line="47"/>
+        <location filename="../../src/ikodesk/storage/server/setup.py" line="54"/>
         <source>De database {server} bevat al tabellen die niet van ikodesk zijn. Kies een lege database.</source>
         <translation>The database {server} already holds tables that are not ikodesk&apos;s. Choose an empty database.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/setup.py" line="51"/>
+        <location filename="../../src/ikodesk/storage/server/setup.py" line="58"/>
         <source>De database {server} is nog niet ingericht: gebruik eerst &apos;ikodesk server init&apos;.</source>
         <translation>The database {server} has not been set up yet: use &apos;ikodesk server init&apos; first.</translation>
     </message>
@@ -6916,8 +6916,8 @@ Note: these files are not encrypted. Give them only to the requester.</translati
     </message>
     <message>
         <location filename="../../src/ikodesk/services/retention_run.py" line="67"/>
-        <source>Een bewaartermijnrun kan nog niet op de kantoorserver: PostgreSQL kan vrijgekomen ruimte niet vanuit ikodesk overschrijven. Zie docs/security.md, &apos;Bewaartermijnen en vernietiging&apos;.</source>
-        <translation>A retention run is not yet possible on the office server: PostgreSQL cannot overwrite freed space from within ikodesk. See docs/security.md, &apos;Retention and destruction&apos;.</translation>
+        <source>De kantoorserver telt andere dossiers als te verwijderen dan het voorbeeld (er is intussen iets gewijzigd). Er is niets verwijderd; bekijk het voorbeeld opnieuw.</source>
+        <translation>The office server counts different dossiers as due for removal than the preview did (something changed meanwhile). Nothing was removed; look at the preview again.</translation>
     </message>
 </context>
 </TS>
