@@ -340,7 +340,7 @@ from pathlib import Path
 from sqlalchemy import text
 from ikodesk.storage import Database
 db = Database.open(Path(sys.argv[1]), passphrase=sys.argv[2])
-q = text("SELECT count(*), sum(minutes), max(note) FROM contacts NOT INDEXED")
+q = text("SELECT count(*), sum(minutes), max(summary) FROM contacts NOT INDEXED")
 with db.session() as s:
     t = time.perf_counter()
     n = s.execute(q).one()[0]
