@@ -156,6 +156,20 @@ def test_clocks_come_soonest_first_with_their_basis_and_explanation() -> None:
     assert clocks[0].days_left(D(2024, 4, 3)) == -2
 
 
+def test_days_left_across_a_year_end_and_a_leap_day() -> None:
+    """Days are counted by the calendar: 31 December to 1 January is one day, and
+    February of a leap year has 29 of them."""
+    (one_year,) = clocks_of(_facts(removal_date=D(2024, 1, 1)))  # due 01-01-2025
+    assert one_year.days_left(D(2024, 12, 31)) == 1
+    assert one_year.days_left(D(2025, 1, 2)) == -1
+    assert one_year.days_left(D(2024, 2, 28)) == 308  # 29-02-2024 counted
+    # The appeal's six weeks through a leap February, and across a year end.
+    appeal = _facts(decision_first_instance=D(2024, 1, 10), appeal_ready=D(2024, 1, 31))
+    assert _due(appeal, GERMANY) == {"b2b_appeal_six_weeks": D(2024, 3, 13)}
+    appeal = _facts(decision_first_instance=D(2023, 11, 1), appeal_ready=D(2023, 12, 31))
+    assert _due(appeal, GERMANY) == {"b2b_appeal_six_weeks": D(2024, 2, 11)}
+
+
 @pytest.mark.parametrize(
     ("days", "expected"),
     [

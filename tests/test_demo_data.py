@@ -3,22 +3,31 @@
 The same seed must give the very same records, byte for byte, and the tables
 must load with the same values and the same Python types. The hashes were
 recorded again when issue #15 made the demo look real (contact summaries, the
-people of a mediation, Line 1 numbered in date order); what the figures count
-stayed as it was (`test_the_demo_counts_what_it_counted`).
+people of a mediation, Line 1 numbered in date order) and when issue #17 gave
+abduction cases their clock dates and court-referred mediations their hearing;
+what the figures count stayed as it was (`test_the_demo_counts_what_it_counted`,
+which leaves the clock dates out: they come from a generator of their own).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from ikodesk.models import Mediation
+from ikodesk.models.enums import ReferredBy
 from ikodesk.services import demo
+from ikodesk.services.deadlines import Urgency, list_deadlines, urgency
 from ikodesk.services.exchange import json_line
+from ikodesk.storage import Database
+from tests.support import family as F
 
 _RUNS = [
     # (seed, scale, years, until, record count, sha256 of the JSON lines)
@@ -28,7 +37,7 @@ _RUNS = [
         [2024],
         None,
         34988,
-        "78f168e5de155bfd82c8fc93ba7cdac0767bfc393dcb171d2bcb658a187e6c5c",
+        "29740370221fa47e71e721dc76ced70435c1e5c848863aa1319290f891919da5",
     ),
     (
         2024,
@@ -36,7 +45,7 @@ _RUNS = [
         [2024, 2025],
         date(2025, 8, 31),
         14459,
-        "122a9b8ff49d9c2bddbc394b0e8f4b69d8b16ec985223913384f9315f91d8ac5",
+        "dea419641440b1cdb73b1f76d8d261f18dbcb7b684c685602853b53b17cd2bc4",
     ),
     (
         7,
@@ -44,7 +53,7 @@ _RUNS = [
         [2023],
         None,
         1750,
-        "a02948c865247518a54ccd2b3ca265b89d714f152dea5cbc93de43ff6d0b9441",
+        "769e96babea552e6b100d9f20fb19ee031bc450ba50b4e2ff61de5b90b794b4f",
     ),
 ]
 
@@ -93,12 +102,23 @@ def test_demo_tables_are_unchanged() -> None:
     assert hashlib.sha256(repr(tables).encode()).hexdigest() == _TABLES_SHA256
 
 
+# Issue #17 added the dates that start the clocks, drawn from a generator of their own.
+CLOCK_KEYS = (
+    "removal_date",
+    "proceedings_started",
+    "decision_first_instance",
+    "appeal_ready",
+    "court_hearing",
+)
+
+
 def _content(records: Iterable[dict[str, Any]]) -> tuple[int, str]:
-    """The demo's facts: every record without references, texts and mediation names."""
+    """The demo's facts: every record without references, texts, mediation names and
+    clock dates."""
     lines = []
     for record in records:
         r = json.loads(json_line(record))
-        for key in ("ref", "case", "summary", "x"):
+        for key in ("ref", "case", "summary", "x", *CLOCK_KEYS):
             r.pop(key, None)
         if r["type"] == "mediation":
             for child in r.get("children", []):
@@ -158,3 +178,31 @@ def test_the_demo_looks_real() -> None:
         assert [p["relation"] for p in parents] == ["mother", "father"]
         assert all(p["first_name"] and p["last_name"] for p in parents)
         assert all(c["first_name"] and c["last_name"] for c in m["children"])
+
+
+@pytest.mark.slow
+def test_a_demo_made_on_a_day_has_clocks_overdue_soon_and_ahead(db: Database) -> None:
+    """Issue #17: the Termijnen page and the case window show something on the demo. The
+    clock dates pass the import's checks (in order, none after the demo's day), and on the
+    demo's day its open cases have clocks overdue, red, amber and green."""
+    day = date(2025, 10, 15)
+    demo.populate(db, [2025], until=day)
+    with db.transaction() as s:
+        rows = list_deadlines(s, F.actor(db, "beheer"), as_of=day, everything=True)
+    assert {r.clock for r in rows} >= {"art12_one_year", "art4_age16", "art11_six_weeks"}
+    by_urgency = Counter(urgency(r.days_left) for r in rows)
+    overdue = sum(r.days_left < 0 for r in rows)
+    assert overdue >= 2
+    assert by_urgency[Urgency.URGENT] > overdue  # red but not yet overdue too
+    assert by_urgency[Urgency.SOON] >= 2
+    assert by_urgency[Urgency.CALM] > len(rows) / 2  # most are well ahead
+    # Jurists have some on their page (within 60 days, overdue included).
+    with db.transaction() as s:
+        assert list_deadlines(s, F.actor(db, "jdevries"), as_of=day)
+    with db.session() as s:
+        hearings = s.execute(
+            select(Mediation.referred_by, Mediation.court_hearing, Mediation.requested)
+        ).all()
+    court = [(h, r) for by, h, r in hearings if by is ReferredBy.COURT]
+    assert court and all(h is not None and h >= r for h, r in court)
+    assert all(h is None for by, h, _r in hearings if by is not ReferredBy.COURT)

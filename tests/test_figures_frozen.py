@@ -9,6 +9,7 @@ command line as a manager, and the PDFs are read back.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,6 +104,20 @@ def test_the_2024_report_compares_with_2023_as_the_seed(
     text = _text(pdf)
     for shown in ("+62%", "+73%", "+23%", "+91%", "3.809 meer", "337 meer", "11.537 meer"):
         assert shown in text, shown
+    # Each change on its own row and in its own sentence, against the published 2023.
+    flat = " ".join(text.split())
+    for row in (
+        "Zaken totaal 6.683 10.829 +4.146 +62%",
+        "Lijn 1 (toestemming vakantie) 5.199 9.008 +3.809 +73%",
+        "Lijn 2 (nieuwe zaken) 1.484 1.821 +337 +23%",
+        "Contactmomenten 12.733 24.270 +11.537 +91%",
+        "10.829 zaken geregistreerd, tegenover 6.683 in 2023 (+62%, 4.146 meer)",
+        "9.008 eerstelijnszaken met de code ‘toestemming vakantie’, tegenover 5.199 in 2023 "
+        "(+73%, 3.809 meer)",
+        "1.821 nieuwe tweedelijnszaken geopend, tegenover 1.484 in 2023 (+23%, 337 meer)",
+        "24.270 contactmomenten, tegenover 12.733 in 2023 (+91%, 11.537 meer)",
+    ):
+        assert row in flat, row
     assert "26.973" not in text and "40 zaken" not in text
     # The charts name the years they show: 2021-2024 for the cases, 2024 alone for the
     # contact form, which earlier years did not register apart.
@@ -110,6 +125,43 @@ def test_the_2024_report_compares_with_2023_as_the_seed(
     # Which years come from which source.
     assert "2021–2023: gepubliceerde cijfers" in text
     assert "2024: registratie in ikodesk" in text
+
+
+def test_the_annual_report_has_its_chapters_headers_and_contents(
+    cli, reference: Path, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "jaarverslag.pdf"
+    res = cli(
+        ["--db", reference, "--user", MANAGER, "report", "annual", "--year", "2024", "-o", pdf],
+        env=ENV,
+    )
+    assert res.code == 0, res.err
+    reader = PdfReader(pdf)
+    pages = [page.extract_text() or "" for page in reader.pages]
+    total = len(pages)
+    # The cover: the title, no header or footer.
+    assert pages[0].startswith("Jaarverslag 2024") and "Pagina" not in pages[0]
+    # Every other page: the report and the centre in the header, "Pagina N van M" below.
+    for number, text in enumerate(pages[1:], start=2):
+        assert "Jaarverslag 2024" in text and "Centrum Internationale Kinderontvoering" in text
+        assert re.findall(r"Pagina (\d+) van (\d+)", text) == [(str(number), str(total))]
+    # The chapters, in the PDF's outline, each leading to the page its heading is on...
+    outline = [(o.title, reader.get_destination_page_number(o) + 1) for o in reader.outline]
+    titles = [title for title, _page in outline]
+    for chapter in ("Algemene uitleg", "Totaal aantal zaken en contactmomenten", "Mediation"):
+        assert chapter in titles, chapter
+    assert len(set(page for _title, page in outline)) > len(outline) // 2  # not all on one
+    for title, page in outline:
+        assert title in pages[page - 1], (title, page)
+    # ...and in the contents on page 2, in that order and with the same page numbers.
+    contents = " ".join(pages[1].split())
+    assert contents.startswith("Inhoud")
+    places = [contents.index(title) for title in titles]
+    assert places == sorted(places)
+    assert re.findall(r"\.\s*(\d+)\b", contents) == [str(page) for _title, page in outline]
+    # The chapters the centre's own report has: conflict cases, reasons mediation failed.
+    assert "Conflictzaken" in pages[dict(outline)["Algemene uitleg"] - 1]
+    assert "Redenen van niet slagen" in "\n".join(pages)
 
 
 def test_freeze_then_the_2025_report_compares_with_the_frozen_2024(

@@ -22,8 +22,10 @@ from ikodesk.services import exchange, figures, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.demo import DEMO_PASSWORD
 from ikodesk.services.exchange import unchanged
+from ikodesk.services.exchange.walls import RECORD_TYPES as WALL_TYPES
 from ikodesk.storage import Database
 from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
+from tests.support import family as F
 from tests.support import records as R
 
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
@@ -65,6 +67,14 @@ def _every_type() -> list[dict[str, Any]]:
         {**R.ACTIVITY, "title": "Tweede werkbezoek", "x": {"bron": "oud systeem"}},
         {"type": "historical_figure", "year": 2022, "key": "cases.line1", "value": 4800.5},
         {**R.MEDIATION, "ref": "M2024-008", "x": {"parents": [{"relation": "mother"}]}},
+        # The father's case: a conflict pair with the mother's, and its walls.
+        F.FATHER_CASE,
+        {
+            "type": "case_opening",
+            "user": "tmeijer",
+            "case": R.ABDUCTION_CASE["ref"],
+            "first_at": "2024-03-05T11:00",
+        },
     ]
 
 
@@ -88,7 +98,8 @@ def _figures(db: Database) -> str:
 
 
 def test_every_record_type_has_an_exported_form_to_compare() -> None:
-    assert set(unchanged.INCOMING) == set(exchange.RECORD_TYPES)
+    # Conflicts, walls and openings compare themselves (exchange.walls).
+    assert set(unchanged.INCOMING) | set(WALL_TYPES) == set(exchange.RECORD_TYPES)
 
 
 def test_an_export_reimports_unchanged_for_every_record_type(tmp_path: Path) -> None:

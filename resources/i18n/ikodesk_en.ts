@@ -434,6 +434,16 @@
 <context>
     <name>CaseHeader</name>
     <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="69"/>
+        <source>Afdr&amp;ukken…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="71"/>
+        <source>Het dossier als PDF opslaan (Ctrl+P)</source>
+        <translation>Save the dossier as a PDF (Ctrl+P)</translation>
+    </message>
+    <message>
         <location filename="../../src/ikodesk/ui/cases/case_sections.py" line="63"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
@@ -666,6 +676,21 @@
 </context>
 <context>
     <name>CaseWindow</name>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="150"/>
+        <source>Dossier afdrukken als PDF</source>
+        <translation>Print the dossier as a PDF</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="152"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/cases/case_actions.py" line="169"/>
+        <source>Dossier opgeslagen als PDF: {0}</source>
+        <translation>Dossier saved as a PDF: {0}</translation>
+    </message>
     <message>
         <location filename="../../src/ikodesk/ui/cases/case_form.py" line="99"/>
         <source>Nieuwe zaak</source>

@@ -397,3 +397,42 @@ def _waiting_for_a_lock(office: Office) -> bool:
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
         ).fetchone()
     return bool(row and row[0])
+
+
+def test_conflict_and_wall_records_are_refused_with_the_way_that_carries_them(
+    office: Office,
+) -> None:
+    """The server decides walls itself; a file cannot hand it a side or a decision (#13.7)."""
+    office.add_user("jdevries", Role.JURIST)
+    office.add_user("kvisser", Role.JURIST)
+    before = _counts(office)
+    pair = {
+        "type": "conflict",
+        "cases": [F.MOTHER_REF, F.FATHER_REF],
+        "status": "dismissed",
+        "score": 40,
+        "reason": "x",
+        "detected": "2024-05-01T10:00",
+        "decided": "2024-05-02T10:00",
+        "decided_by": "jdevries",
+    }
+    wall = {
+        "type": "wall",
+        "cases": [F.MOTHER_REF, F.FATHER_REF],
+        "user": "kvisser",
+        "side": F.MOTHER_REF,
+        "basis": "handler",
+        "at": "2024-05-01T10:00",
+    }
+    opening = {
+        "type": "case_opening",
+        "user": "kvisser",
+        "case": F.MOTHER_REF,
+        "first_at": "2024-05-01T10:00",
+    }
+    for record in (pair, wall, opening):
+        with pytest.raises(ValidationError) as refused:
+            _import(office, [R.ABDUCTION_CASE, F.FATHER_CASE, record])
+        assert refused.value.line == 3
+        assert "server migrate" in refused.value.message
+    assert _counts(office) == before

@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from sqlalchemy import text
 
 from ikodesk.errors import CaseWalled
 from ikodesk.models.enums import Channel, Party
@@ -42,6 +43,13 @@ def test_an_office_moves_onto_the_server(db: Database, office: Office, cli: Any)
         from ikodesk.services import users
 
         users.set_password(s, F.KH, ADMIN, ADMIN_PASSWORD)
+        # An administrator's correction of the reference data moves with the office.
+        s.execute(
+            text(
+                "UPDATE countries SET hague_acceded = 1, hague_nl_acceptance = '1993-03-15', "
+                "source_note = 'testgegeven, geen echte neerlegging' WHERE iso2 = 'PE'"
+            )
+        )
     env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": ADMIN_PASSWORD}
     moved = cli(["--user", ADMIN, "server", "migrate", db.path, office.url], env)
     assert moved.code == 0, moved.err
@@ -65,6 +73,12 @@ def test_an_office_moves_onto_the_server(db: Database, office: Office, cli: Any)
     assert counts["cases"] == 3 and counts["contacts"] == 2
     assert counts["conflict_pairs"] == 1 and counts["wall_claims"] >= 2
     assert counts["match_profiles"] == 3 and counts["audit_search_terms"] == 1
+    with psycopg.connect(office.superuser_url) as conn:
+        peru = conn.execute(
+            "SELECT hague_acceded, hague_nl_acceptance::text, source_note FROM countries "
+            "WHERE iso2 = 'PE'"
+        ).fetchone()
+    assert peru == (True, "1993-03-15", "testgegeven, geen echte neerlegging")
 
     # The old chain, continued by the server, verifies; the walls hold there.
     admin = office.admin()

@@ -109,6 +109,18 @@ def test_the_command_line_on_the_server(office: Office, cli: Any) -> None:
         {"IKODESK_PASSWORD": ADMIN_PASSWORD},
     )
     assert verify.code == 0, verify.err
+    # info: what the server enforces, checked, and counts without names.
+    info = cli(
+        ["--db", office.url, "--user", "beheer", "info"], {"IKODESK_PASSWORD": ADMIN_PASSWORD}
+    )
+    assert info.code == 0, info.err
+    assert office.url.split("//")[1].split("/")[0] in info.out.replace("localhost", "127.0.0.1")
+    assert "geen: iedere gebruiker logt in op de kantoorserver" in info.out
+    assert "Rijbeveiliging: in orde. aan op alle 9 tabellen" in info.out, info.out
+    assert "Aanmelding: in orde" in info.out and "Verbinding: in orde" in info.out
+    assert "Zaken:" in info.out and "Kowalsk" not in info.out
+    refused = cli(["--db", office.url, "--user", "jdevries", "info"], env)
+    assert refused.code == 3
 
 
 def test_users_are_logins(office: Office, tmp_path: Path) -> None:

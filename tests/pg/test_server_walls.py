@@ -185,3 +185,43 @@ def test_audit_chain_written_by_the_server_and_append_only(family: Office) -> No
         assert check.ok, check.problem
         forged = [e for e in audit.entries(s, object_ref="forged")]
         assert [e.username for e in forged] == ["jdevries"]  # who, from the server
+
+
+def test_the_typing_check_answers_no_fragment_and_no_other_role_from_psql(
+    family: Office,
+) -> None:
+    """#15.5 on the server: the function the form calls cannot spell out a family."""
+    import json as json_
+
+    from ikodesk.services.conflicts.profiles import profile_from_data
+    from ikodesk.services.family_match import match_keys
+    from ikodesk.services.family_match.profile_json import profile_to_json
+
+    def _call(conn: psycopg.Connection[Any], record: dict[str, Any]) -> Any:
+        data = parse_case({**record, "ref": "2024-L2-09999"})
+        profile = profile_from_data(0, data)
+        assert profile is not None
+        row = conn.execute(
+            "SELECT ikodesk_family_check(%s::jsonb, %s::jsonb, NULL, '')",
+            (json_.dumps(profile_to_json(profile)), json_.dumps(sorted(match_keys(profile)))),
+        ).fetchone()
+        assert row is not None
+        return row[0]
+
+    fragment = F.father_case(
+        requester={
+            "kind": "parent",
+            "relation": "father",
+            "side": "taking",
+            "last_name": "Kowalski",
+        },
+        children=[{"first_name": "Ola", "age": 6}],
+    )
+    with family.psql("tmeijer") as conn:
+        assert _call(conn, fragment) == {"match": "none"}
+        whole = _call(conn, F.FATHER_CASE)  # the father's own case is in the database
+    # A whole family: that a match exists and with whom, nothing of the dossier.
+    assert set(whole) <= {"match", "excluded", "typist_excluded"}
+    for login in ("directie", "mediation"):
+        with family.psql(login) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _call(conn, F.FATHER_CASE)

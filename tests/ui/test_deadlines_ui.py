@@ -102,8 +102,11 @@ def test_the_case_window_shows_each_running_clock_with_its_colour(
     assert text.index(RED) < text.index("nog 5 dagen") < text.index(AMBER)
     assert text.index(AMBER) < text.index("nog 20 dagen")
     assert "geworteld" in text  # the explanation of the one-year mark
-    # Poland acceded; the Dutch acceptance is not in the reference data: "onbekend".
-    assert "onbekend" in section.convention.text() and section.convention.isVisibleTo(form)
+    # Poland acceded; the Dutch acceptance is not in the reference data: said plainly,
+    # with how an administrator records it.
+    assert section.convention.text().startswith("Niet vast te stellen of het")
+    assert "Beheer › Referentiegegevens" in section.convention.text()
+    assert section.convention.isVisibleTo(form)
 
     # Proceedings filed five days ago: the one-year clock stops, the six weeks run.
     filed = TODAY - timedelta(days=5)

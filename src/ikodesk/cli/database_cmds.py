@@ -182,12 +182,12 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 @maintenance
 def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     info = ctx.app.info(ctx.maintenance_actor)
-    if not info.check.ok:
+    if not info.check.ok and info.path is not None:
         for line in info.check.lines():
             err(f"  {line}")
         raise DatabaseDamagedError(info.check.verdict)
     rows = [
-        ("Database", str(info.path)),
+        ("Database", info.location),
         ("Database-id", info.database_id),
         ("Sleutel", info.key_text),
         ("Schemaversie", str(info.schema_revision)),
@@ -196,6 +196,12 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     ]
     for label, value in rows:
         out(f"{label + ':':<18}{value}")
+    if info.path is None:
+        # On the office server: what the server itself enforces, one line each.
+        for line in info.check.lines():
+            out(f"{'':<18}{line}")
+        out(f"{'Controle:':<18}{'in orde' if info.check.ok else 'NIET in orde (zie hierboven)'}")
+        return 0 if info.check.ok else 2
     out(f"{'Controle:':<18}{info.check.verdict}")
     return 0
 

@@ -30,5 +30,11 @@ class User(Base):
     last_failed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
+    @property
+    def display_name(self) -> str:
+        """How the product names a user everywhere it shows one: the full name, else
+        the username."""
+        return self.name or self.username
+
     def __repr__(self) -> str:
         return f"User({self.username!r}, {self.role.value})"

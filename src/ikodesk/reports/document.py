@@ -13,6 +13,7 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -61,55 +62,77 @@ class ReportInfo:
     cover: bool = True  # the first page is a cover without header and footer
 
 
-def _canvas_class(info: ReportInfo, pages_out: list[int]) -> type[rl_canvas.Canvas]:
-    """A canvas that draws header and footer once the number of pages is known."""
-    made = nlformat.long_date(info.generated_on or date.today())
+PageDecoration = Callable[[rl_canvas.Canvas, int, int], None]
+"""decorate(canvas, page, total): draws a page's header and footer once the total is known."""
+
+
+def numbered_canvas(
+    decorate: PageDecoration, pages_out: list[int] | None = None
+) -> type[rl_canvas.Canvas]:
+    """A canvas class (for `build(canvasmaker=...)`) that keeps every page until the
+    document is finished, then calls `decorate(canvas, page, total)` on each: ReportLab's
+    two-pass recipe for "Pagina x van y". The total is appended to `pages_out`."""
 
     class NumberedCanvas(rl_canvas.Canvas):
         # reportlab's own page-count recipe: a private Canvas method the stubs leave out.
         # An annotation only (nothing is defined here), so the inherited method runs.
         _startPage: Callable[[], None]
+        _doc: PDFDocument  # the canvas's document (also private, also not in the stubs)
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:  # passed through unchanged
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, object]] = []
+            self._first_page_ref: int = self._doc.pageCounter
 
         def showPage(self) -> None:
             self._page_states.append(dict(self.__dict__))
             self._startPage()
+            # The page is written only in save(); until then the document would name
+            # every page "Page1", and every bookmark, outline entry and contents link
+            # would lead to the first page. Count on as the real showPage does.
+            self._doc.pageCounter += 1
+            self._doc.inObject = None
 
         def save(self) -> None:
             total = len(self._page_states)
-            pages_out.append(total)
+            if pages_out is not None:
+                pages_out.append(total)
+            self._doc.pageCounter = self._first_page_ref
             for state in self._page_states:
                 self.__dict__.update(state)
-                if not (info.cover and self.getPageNumber() == 1):
-                    self._decorate(total)
+                self.saveState()
+                decorate(self, self.getPageNumber(), total)
+                self.restoreState()
                 super().showPage()
             super().save()
 
-        def _decorate(self, total: int) -> None:
-            self.saveState()
-            top = PAGE_HEIGHT - 1.3 * cm
-            self.setFillColor(NAVY)
-            self.setFont(FONT_BOLD, 8.5)
-            self.drawString(MARGIN_X, top, info.title)
-            self.setFont(FONT, 8.5)
-            self.setFillColor(GREY)
-            self.drawRightString(PAGE_WIDTH - MARGIN_X, top, info.organisation)
-            self.setStrokeColor(LIGHT_GREY)
-            self.setLineWidth(0.6)
-            self.line(MARGIN_X, top - 5, PAGE_WIDTH - MARGIN_X, top - 5)
-            bottom = 1.15 * cm
-            self.line(MARGIN_X, bottom + 10, PAGE_WIDTH - MARGIN_X, bottom + 10)
-            self.setFont(FONT, 8)
-            self.drawString(MARGIN_X, bottom, f"Opgesteld met ikodesk op {made}")
-            self.drawRightString(
-                PAGE_WIDTH - MARGIN_X, bottom, f"Pagina {self.getPageNumber()} van {total}"
-            )
-            self.restoreState()
-
     return NumberedCanvas
+
+
+def _canvas_class(info: ReportInfo, pages_out: list[int]) -> type[rl_canvas.Canvas]:
+    """A canvas that draws the report's header and footer once the number of pages is known."""
+    made = nlformat.long_date(info.generated_on or date.today())
+
+    def decorate(canv: rl_canvas.Canvas, page: int, total: int) -> None:
+        if info.cover and page == 1:
+            return
+        top = PAGE_HEIGHT - 1.3 * cm
+        canv.setFillColor(NAVY)
+        canv.setFont(FONT_BOLD, 8.5)
+        canv.drawString(MARGIN_X, top, info.title)
+        canv.setFont(FONT, 8.5)
+        canv.setFillColor(GREY)
+        canv.drawRightString(PAGE_WIDTH - MARGIN_X, top, info.organisation)
+        canv.setStrokeColor(LIGHT_GREY)
+        canv.setLineWidth(0.6)
+        canv.line(MARGIN_X, top - 5, PAGE_WIDTH - MARGIN_X, top - 5)
+        bottom = 1.15 * cm
+        canv.line(MARGIN_X, bottom + 10, PAGE_WIDTH - MARGIN_X, bottom + 10)
+        canv.setFont(FONT, 8)
+        canv.drawString(MARGIN_X, bottom, f"Opgesteld met ikodesk op {made}")
+        canv.drawRightString(PAGE_WIDTH - MARGIN_X, bottom, f"Pagina {page} van {total}")
+
+    return numbered_canvas(decorate, pages_out)
 
 
 def _cover_background(canv: rl_canvas.Canvas, _doc: BaseDocTemplate) -> None:

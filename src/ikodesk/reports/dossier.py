@@ -7,7 +7,7 @@ dossier is refused before anything is drawn. The text font is embedded
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from io import BytesIO
@@ -18,56 +18,62 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
+    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import BaseDocTemplate
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case, Person
 from ikodesk.models.enums import FamilyRelation, ParentRelation
 from ikodesk.models.labels import label
-from ikodesk.resources import resource_path
-from ikodesk.services import reporting
+from ikodesk.reports.document import PageDecoration, numbered_canvas
+from ikodesk.reports.layout import (
+    FONT,
+    FONT_BOLD,
+    GREY,
+    LIGHT_GREY,
+    NAVY,
+    TEXT,
+    register_fonts,
+    soft_hyphens,
+)
+from ikodesk.services import reporting, users
 from ikodesk.services.actors import Actor
 from ikodesk.storage import files
 
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(FONT, str(resource_path("fonts", "DejaVuSans.ttf"))))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf"))))
-    # <b> inside paragraphs must map to the embedded bold face, not to Helvetica-Bold.
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
-    )
+MARGIN_X = 18 * mm
+CONTENT_WIDTH_MM = 174  # A4 less the margins
+# Table cells: 3 pt either side, which the text width of a column (for hyphenation)
+# leaves out.
+_PAD = 3
+_CELL_PADDING = 2 * _PAD
+RED = colors.HexColor("#9B1C1C")
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=12.5, alignment=TA_LEFT)
+    base = ParagraphStyle(
+        "base", fontName=FONT, fontSize=9.5, leading=12.5, alignment=TA_LEFT, textColor=TEXT
+    )
+    cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5)
     return {
         "base": base,
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20),
-        "sub": ParagraphStyle("sub", parent=base, fontSize=10.5, textColor=colors.HexColor("#444")),
+        "sub": ParagraphStyle("sub", parent=base, fontSize=10.5, textColor=GREY),
         "h": ParagraphStyle(
             "h", parent=base, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=8
         ),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
-        "badge": ParagraphStyle(
-            "badge", parent=base, fontName=FONT_BOLD, textColor=colors.HexColor("#9b1c1c")
-        ),
+        "cell": cell,
+        "cell_key": ParagraphStyle("cell_key", parent=cell, textColor=GREY),
+        "cell_head": ParagraphStyle("cell_head", parent=cell, fontName=FONT_BOLD),
+        "badge": ParagraphStyle("badge", parent=base, fontName=FONT_BOLD, textColor=RED),
     }
 
 
@@ -100,15 +106,24 @@ def _esc(text: str | None) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _cell(text: str | None, style: ParagraphStyle, width_mm: float) -> Paragraph:
+    """A table cell `width_mm` wide: words wrap at spaces, and a word too long for the
+    column breaks at a Dutch syllable, with a hyphen (`layout.soft_hyphens`)."""
+    width = width_mm * mm - _CELL_PADDING
+    return Paragraph(_esc(soft_hyphens(text or "", width, style.fontName, style.fontSize)), style)
+
+
 def _facts(rows: Sequence[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
-    data = [[Paragraph(k, st["cell"]), Paragraph(_esc(v), st["cell"])] for k, v in rows]
-    table = Table(data, colWidths=[45 * mm, 125 * mm], hAlign="LEFT")
+    widths = (45, CONTENT_WIDTH_MM - 45)
+    data = [[_cell(k, st["cell_key"], widths[0]), _cell(v, st["cell"], widths[1])] for k, v in rows]
+    table = Table(data, colWidths=[w * mm for w in widths], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TEXTCOLOR", (0, 0), (0, -1), colors.HexColor("#555")),
+                ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
             ]
@@ -123,16 +138,18 @@ def _grid(
     widths: Sequence[float],
     st: dict[str, ParagraphStyle],
 ) -> Table:
-    data = [[Paragraph(f"<b>{h}</b>", st["cell"]) for h in header]]
-    data += [[Paragraph(_esc(c), st["cell"]) for c in row] for row in rows]
+    data = [[_cell(h, st["cell_head"], w) for h, w in zip(header, widths, strict=True)]]
+    data += [[_cell(c, st["cell"], w) for c, w in zip(row, widths, strict=True)] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#888")),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#ddd")),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, NAVY),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, LIGHT_GREY),
+                ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
             ]
@@ -141,9 +158,20 @@ def _grid(
     return table
 
 
-def _person(p: Person | None, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _section(title: str, body: Flowable, st: dict[str, ParagraphStyle]) -> Flowable:
+    """A heading with a short block (facts): moved to the next page together."""
+    return KeepTogether([Paragraph(title, st["h"]), body])
+
+
+def _long_section(title: str, body: Flowable, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A heading with a block that may run over pages (a table, the summary): it starts
+    on this page when the heading and a few lines fit, never a heading alone at the foot."""
+    return [CondPageBreak(30 * mm), Paragraph(title, st["h"]), body]
+
+
+def _person(p: Person | None, st: dict[str, ParagraphStyle]) -> Flowable:
     if p is None:
-        return [Paragraph("Niet geregistreerd.", st["base"])]
+        return Paragraph("Niet geregistreerd.", st["base"])
     rows = [
         ("Soort", _l(p.kind)),
         ("Relatie", _relation(p.relation)),
@@ -158,12 +186,13 @@ def _person(p: Person | None, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         ("Telefoon", p.phone or "–"),
         ("E-mail", p.email or "–"),
     ]
-    return [_facts(rows, st)]
+    return _facts(rows, st)
 
 
-def dossier_flowables(case: Case, in_conflict: bool, printed_by: str) -> list[Flowable]:
-    """The pages' content for a case already read through the policy."""
-    _register_fonts()
+def dossier_flowables(case: Case, in_conflict: bool) -> list[Flowable]:
+    """The pages' content for a case already read through the policy. (Who printed it,
+    when, and the page numbers are on every page: `render_dossier`.)"""
+    register_fonts()
     st = _styles()
     story: list[Flowable] = [
         Paragraph(f"Dossier {_esc(case.ref)}", st["title"]),
@@ -178,121 +207,119 @@ def dossier_flowables(case: Case, in_conflict: bool, printed_by: str) -> list[Fl
             )
         )
     country = case.country_ref.name_nl if case.country_ref is not None else None
-    story += [
-        Paragraph("Zaak", st["h"]),
-        _facts(
-            [
-                ("Referentie", case.ref),
-                ("Code", _l(case.code)),
-                ("Behandelaar", case.handler.name or case.handler.username),
-                ("Geopend", _d(case.opened)),
-                (
-                    "Gesloten",
-                    f"{_d(case.closed)} ({_l(case.close_reason)})" if case.closed else "open",
-                ),
-                ("Land", country or "–"),
-                ("Richting", _l(case.direction)),
-                ("Meenemer", _l(case.taker)),
-                ("Verhuizende ouder", _l(case.mover)),
-            ],
-            st,
-        ),
-        Paragraph("Aanvrager", st["h"]),
-        *_person(case.requester, st),
-        Paragraph("Andere ouder", st["h"]),
-        *_person(case.other_parent, st),
-        Paragraph("Kinderen", st["h"]),
+    facts = [
+        ("Referentie", case.ref),
+        ("Code", _l(case.code)),
+        ("Behandelaar", case.handler.display_name),
+        ("Geopend", _d(case.opened)),
+        ("Gesloten", f"{_d(case.closed)} ({_l(case.close_reason)})" if case.closed else "–"),
+        ("Land", country or "–"),
+        ("Richting", _l(case.direction)),
+        ("Meenemer", _l(case.taker)),
+        ("Verhuizende ouder", _l(case.mover)),
     ]
+    story += [
+        _section("Zaak", _facts(facts, st), st),
+        _section("Aanvrager", _person(case.requester, st), st),
+        _section("Andere ouder", _person(case.other_parent, st), st),
+    ]
+    children: Flowable = Paragraph("Geen kinderen geregistreerd.", st["base"])
     if case.children:
-        story.append(
-            _grid(
-                ["Naam", "Geboortedatum", "Leeftijd bij opening"],
+        children = _grid(
+            ["Naam", "Geboortedatum", "Leeftijd bij opening"],
+            [
                 [
-                    [
-                        " ".join(x for x in (k.first_name, k.last_name) if x) or "–",
-                        _d(k.birth_date),
-                        str(k.age_on(case.opened)) if k.age_on(case.opened) is not None else "–",
-                    ]
-                    for k in case.children
-                ],
-                [80, 45, 45],
-                st,
-            )
+                    " ".join(x for x in (k.first_name, k.last_name) if x) or "–",
+                    _d(k.birth_date),
+                    str(k.age_on(case.opened)) if k.age_on(case.opened) is not None else "–",
+                ]
+                for k in case.children
+            ],
+            [80, 47, 47],
+            st,
         )
-    else:
-        story.append(Paragraph("Geen kinderen geregistreerd.", st["base"]))
-    story += [Paragraph("Samenvatting", st["h"]), Paragraph(_esc(case.summary), st["base"])]
-    story.append(Paragraph("Contactmomenten", st["h"]))
+    story += _long_section("Kinderen", children, st)
+    story += _long_section("Samenvatting", Paragraph(_esc(case.summary), st["base"]), st)
+    contacts: Flowable = Paragraph("Geen contactmomenten.", st["base"])
     if case.contacts:
-        story.append(
-            _grid(
-                ["Moment", "Kanaal", "Met", "Behandelaar", "Min.", "Samenvatting"],
+        contacts = _grid(
+            ["Moment", "Kanaal", "Met", "Behandelaar", "Min.", "Samenvatting"],
+            [
                 [
-                    [
-                        _t(c.at),
-                        _l(c.channel),
-                        _l(c.party),
-                        c.handler.username,
-                        str(c.minutes) if c.minutes is not None else "–",
-                        c.summary or "",
-                    ]
-                    for c in case.contacts
-                ],
-                [33, 19, 17, 27, 12, 62],
-                st,
-            )
+                    _t(c.at),
+                    _l(c.channel),
+                    _l(c.party),
+                    c.handler.display_name,
+                    str(c.minutes) if c.minutes is not None else "–",
+                    c.summary or "",
+                ]
+                for c in case.contacts
+            ],
+            # The moment and the labels fit whole (a long channel name breaks at a
+            # syllable); the summary takes the rest.
+            [30, 20, 24, 24, 10, 66],
+            st,
         )
-    else:
-        story.append(Paragraph("Geen contactmomenten.", st["base"]))
-    story += [
-        Spacer(1, 6 * mm),
-        Paragraph(
-            f"Afgedrukt door {_esc(printed_by)} op {datetime.now().strftime('%d-%m-%Y %H:%M')}.",
-            st["sub"],
-        ),
-    ]
+    story += _long_section("Contactmomenten", contacts, st)
     return story
 
 
-def _footer(ref: str) -> Callable[[Canvas, BaseDocTemplate], None]:
-    def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
+def _page_decoration(ref: str, printed_by: str, printed_at: datetime) -> PageDecoration:
+    """Header and footer of every page: confidential, the reference, who printed it
+    and when, page N of M."""
+    printed = f"Afgedrukt door {printed_by} op {printed_at.strftime('%d-%m-%Y %H:%M')}"
+
+    def decorate(canvas: Canvas, page: int, total: int) -> None:
+        width, height = A4
+        canvas.setStrokeColor(LIGHT_GREY)
+        canvas.setLineWidth(0.5)
+        top = height - 11 * mm
+        canvas.setFont(FONT_BOLD, 8)
+        canvas.setFillColor(RED)
+        canvas.drawString(MARGIN_X, top, "Vertrouwelijk")
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(GREY)
+        canvas.drawRightString(width - MARGIN_X, top, f"Centrum IKO · dossier {ref}")
+        canvas.line(MARGIN_X, top - 2 * mm, width - MARGIN_X, top - 2 * mm)
+        bottom = 10 * mm
+        canvas.line(MARGIN_X, bottom + 3.5 * mm, width - MARGIN_X, bottom + 3.5 * mm)
         canvas.setFont(FONT, 7.5)
-        canvas.setFillColor(colors.HexColor("#666"))
-        canvas.drawString(18 * mm, 10 * mm, f"Vertrouwelijk · Centrum IKO · dossier {ref}")
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"pagina {doc.page}")
-        canvas.restoreState()
+        canvas.drawString(MARGIN_X, bottom, printed)
+        canvas.drawRightString(width - MARGIN_X, bottom, f"Pagina {page} van {total}")
 
-    return draw
+    return decorate
 
 
-def render_dossier(case: Case, in_conflict: bool, printed_by: str) -> bytes:
-    """The dossier PDF of a case already read through the policy (services.reporting)."""
+def render_dossier(
+    case: Case, in_conflict: bool, printed_by: str, printed_at: datetime | None = None
+) -> bytes:
+    """The dossier PDF of a case already read through the policy (services.reporting).
+
+    `printed_by` is the user as users are named (`User.display_name`); `printed_at`
+    defaults to now. Both are on every page, with "Pagina N van M".
+    """
     buffer = BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
         title=f"Dossier {case.ref}",
         author="ikodesk",
+        lang="nl-NL",
         initialFontName=FONT,  # no Helvetica at all: every glyph from the embedded font
     )
-    footer = _footer(case.ref)
-    doc.build(
-        dossier_flowables(case, in_conflict, printed_by),
-        onFirstPage=footer,
-        onLaterPages=footer,
-    )
+    decorate = _page_decoration(case.ref, printed_by, printed_at or datetime.now())
+    doc.build(dossier_flowables(case, in_conflict), canvasmaker=numbered_canvas(decorate))
     return buffer.getvalue()
 
 
 def dossier_pdf(session: Session, actor: Actor, case_id: int) -> bytes:
     """The dossier PDF of one case; AccessDenied/CaseWalled before anything is built."""
     case, in_conflict = reporting.dossier_case(session, actor, case_id)
-    return render_dossier(case, in_conflict, actor.username)
+    return render_dossier(case, in_conflict, users.display_name(session, actor))
 
 
 def write_dossier_pdf(session: Session, actor: Actor, case_id: int, path: Path) -> Path:

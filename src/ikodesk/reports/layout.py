@@ -7,11 +7,13 @@ Reports embed DejaVu Sans from the product's resources, so every name
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import pyphen
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -67,6 +69,38 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
     )
+
+
+HYPHENATION_LANG = "nl_NL"  # pyphen's Dutch dictionary (LibreOffice's hyph_nl_NL.dic)
+SOFT_HYPHEN = "\u00ad"
+_LETTERS = re.compile(r"[^\W\d_]{5,}")  # a run of letters worth hyphenating
+
+
+@cache
+def _dutch() -> pyphen.Pyphen:
+    # A missing dictionary (a bundle built without pyphen's data) fails here, loudly,
+    # rather than falling back to breaking words between any two letters.
+    return pyphen.Pyphen(lang=HYPHENATION_LANG)
+
+
+def soft_hyphens(text: str, width: float, font: str, size: float) -> str:
+    """`text` for a column `width` points wide: every word too wide for a line of its
+    own gets soft hyphens at its Dutch syllables (pyphen's dictionary), so it breaks
+    there, with a hyphen; everything else wraps between words as it would.
+
+    (ReportLab's own `hyphenationLang` breaks words that would fit on the next line,
+    and when no syllable fits what is left of a line it splits between any two letters;
+    soft hyphens move such a word to the next line and break it there.)
+    """
+    dictionary = _dutch()
+
+    def word(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if pdfmetrics.stringWidth(token, font, size) <= width:
+            return token
+        return _LETTERS.sub(lambda m: str(dictionary.inserted(m.group(0), SOFT_HYPHEN)), token)
+
+    return re.sub(r"\S+", word, text)
 
 
 @dataclass(frozen=True)

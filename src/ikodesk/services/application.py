@@ -20,11 +20,9 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
-from ikodesk.models import User
 from ikodesk.models.enums import Action, Role
 from ikodesk.services import (
     access,
@@ -355,7 +353,7 @@ class Application:
 
     # -- maintenance (services.maintenance decides the policy) --------------------------
     def info(self, actor: Actor) -> maintenance.DatabaseInfo:
-        return maintenance.database_info(self.file_db(), actor)
+        return maintenance.database_info(self.db, actor)
 
     def check(self, actor: Actor) -> maintenance.CheckReport:
         return maintenance.check(self.file_db(), actor)
@@ -423,7 +421,4 @@ class Application:
 
 def display_name(session: Session, actor: Actor) -> str:
     """The user's full name, else the username."""
-    if actor.user_id is None:
-        return actor.username
-    name = session.scalar(select(User.name).where(User.id == actor.user_id))
-    return name or actor.username
+    return users.display_name(session, actor)

@@ -42,7 +42,7 @@ def contact_rows(session: Session, case: Case) -> list[ContactRow]:
         .order_by(Contact.at.desc(), Contact.id.desc())
     )
     return [
-        ContactRow(c.id, c.at, c.channel, c.party, c.handler.username, c.minutes, c.summary or "")
+        ContactRow(c.id, c.at, c.channel, c.party, c.handler.display_name, c.minutes, c.summary or "")
         for c in rows
     ]
 

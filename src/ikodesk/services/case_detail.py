@@ -126,7 +126,7 @@ def dossier(session: Session, actor: Actor, ref: str) -> CaseDossier:
         country_name=case.country_ref.name_nl if case.country_ref is not None else None,
         contacts=[
             ContactRow(
-                c.id, c.at, c.channel, c.party, c.handler.username, c.minutes, c.summary or ""
+                c.id, c.at, c.channel, c.party, c.handler.display_name, c.minutes, c.summary or ""
             )
             for c in case.contacts
         ],

@@ -65,6 +65,10 @@ class DemoGenerator:
         # people of a mediation) come from a generator of their own: the cases, dates
         # and counts stay those of `rng`, and so do the figures.
         self.texts = random.Random(seed * 7919 + 15)
+        # The dates that start the Hague and Brussels IIb clocks (issue #17) and the
+        # court hearings of mediations come from a third generator: adding them left
+        # every case, date and outcome drawn from `rng` as it was.
+        self.clock_rng = random.Random(seed * 6007 + 29)
         self.scale = scale
         self.until = until
         self.conflict_pairs = 0
@@ -349,6 +353,8 @@ class DemoGenerator:
         closed, reason = self._closing(opened, 0.97, 40)
         if closed:
             case["closed"], case["close_reason"] = closed, reason
+        if code in ("international_abduction", "family_abduction"):
+            self._clock_dates(case, opened, date.fromisoformat(closed) if closed else None)
         if rng.random() < 0.3:
             case["summary"] = rng.choice(
                 [
@@ -364,6 +370,90 @@ class DemoGenerator:
             ref, opened, date.fromisoformat(closed) if closed else None, n, party, [handler]
         )
         return [case, *contacts]
+
+    def _clock_dates(self, case: dict[str, Any], opened: date, closed: date | None) -> None:
+        """The removal and the return proceedings of an abduction case (exchange format 1.1).
+
+        Most parents reach the centre within weeks of the removal, some after months,
+        a few after more than a year (a retention noticed late). Proceedings follow in
+        about half the cases, a first-instance decision in most of those, an appeal in
+        some. No date lies after the case was closed or after the demo's day.
+
+        A case still open on the demo's day (the centre is working on it: the removal
+        date is known) gets dates that make its clocks run around that day
+        (`_open_case_dates`), so a demo made today has clocks overdue, due within days,
+        within weeks and months ahead.
+        """
+        r = self.clock_rng
+        if closed is None and self.until is not None:
+            self._open_case_dates(case, opened, self.until)
+            return
+        if r.random() < 0.12:  # the requester could not say when
+            return
+        u = r.random()
+        if u < 0.5:
+            days = r.randint(0, 45)
+        elif u < 0.85:
+            days = r.randint(46, 300)
+        else:
+            days = r.randint(301, 540)
+        removal = opened - timedelta(days=days)
+        case["removal_date"] = removal.isoformat()
+        last = closed or opened + timedelta(days=365)
+        if r.random() > 0.5:
+            return
+        started = opened + timedelta(days=r.randint(3, 70))
+        if started > last:
+            return
+        case["proceedings_started"] = started.isoformat()
+        if r.random() > 0.75:
+            return
+        decided = started + timedelta(days=r.randint(25, 75))
+        if decided > last:
+            return
+        case["decision_first_instance"] = decided.isoformat()
+        if r.random() > 0.3:
+            return
+        ready = decided + timedelta(days=r.randint(20, 60))
+        if ready <= last:
+            case["appeal_ready"] = ready.isoformat()
+
+    def _open_case_dates(self, case: dict[str, Any], opened: date, today: date) -> None:
+        """Clock dates of a case open on the demo's day (`today`)."""
+        r = self.clock_rng
+        # The one-year mark from a month ago to eleven months ahead: some parents come
+        # late, and the demo shows every colour (overdue, red, amber, green).
+        low, high = r.choices([(-30, -1), (0, 7), (8, 30), (31, 330)], [20, 20, 30, 30])[0]
+        removal = today - timedelta(days=365 - r.randint(low, high))
+        if removal > opened:
+            removal = opened - timedelta(days=r.randint(0, 45))
+        case["removal_date"] = removal.isoformat()
+        self._open_case_proceedings(case, opened, removal, today)
+
+    def _open_case_proceedings(
+        self, case: dict[str, Any], opened: date, removal: date, today: date
+    ) -> None:
+        """The return proceedings of a case open on the demo's day, if any."""
+        r = self.clock_rng
+        if (today - opened).days > 90:
+            # Open this long: because return proceedings are under way.
+            started = max(opened, removal) + timedelta(days=r.randint(3, 60))
+            case["proceedings_started"] = started.isoformat()
+            decided = started + timedelta(days=r.randint(25, 60))
+            late = (today - started).days <= 100 and r.random() < 0.5
+            if decided > today or late:
+                return  # no decision yet; the six weeks may be over (courts run late)
+            case["decision_first_instance"] = decided.isoformat()
+            # An appeal the court of appeal can hear since recently (decided within six
+            # weeks after that, the case would mostly be closed by now).
+            ready = today - timedelta(days=r.randint(0, 50))
+            if r.random() < 0.35 and ready >= decided + timedelta(days=14):
+                case["appeal_ready"] = ready.isoformat()
+        elif r.random() < 0.45:
+            # Filed in the last weeks: the six weeks run (a few are just over).
+            started = today - timedelta(days=r.randint(0, 50))
+            if started >= max(opened, removal):
+                case["proceedings_started"] = started.isoformat()
 
     def _side(self, code: str, case: dict[str, Any], relation: str) -> str | None:
         rng = self.rng
@@ -405,6 +495,12 @@ class DemoGenerator:
                 kid["first_name"] = kid["first_name"].lower()
             kids.append(kid)
         mirrored["children"] = kids
+        # The same removal; the proceedings as the other parent's open case knows them.
+        for key in ("proceedings_started", "decision_first_instance", "appeal_ready"):
+            mirrored.pop(key, None)
+        if "removal_date" in mirrored and self.until is not None:
+            removal = date.fromisoformat(mirrored["removal_date"])
+            self._open_case_proceedings(mirrored, opened, removal, self.until)
         return [mirrored, *self._contacts(ref, opened, None, 2, "parent", [mirrored["handler"]])]
 
     def _mediations(self, year: int) -> Iterator[dict[str, Any]]:

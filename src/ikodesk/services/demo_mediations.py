@@ -43,8 +43,34 @@ def mediation_people(texts: random.Random, med: dict[str, Any], requested: date)
         child["last_name"] = family
 
 
+def court_hearing(clock_rng: random.Random, med: dict[str, Any]) -> None:
+    """The court's hearing of a court-referred request (exchange format 1.1).
+
+    The mediation runs in the weeks before the hearing on the return request: most
+    sessions end days before it, a few run past it (the Bureau sees those).
+    """
+    if med["referred_by"] != "court":
+        return
+    requested = date.fromisoformat(med["requested"])
+    hearing = requested + timedelta(days=clock_rng.randint(21, 45))
+    if "ended" in med:
+        started, ended = date.fromisoformat(med["started"]), date.fromisoformat(med["ended"])
+        if clock_rng.random() < 0.1:
+            hearing = started + timedelta(days=clock_rng.randint(0, (ended - started).days))
+        else:
+            hearing = max(hearing, ended + timedelta(days=clock_rng.randint(1, 10)))
+    med["court_hearing"] = hearing.isoformat()
+
+
 def mediations(gen: DemoGenerator, year: int) -> Iterator[dict[str, Any]]:
-    """The mediation requests of a year (volumes of the 2024 report), with their people."""
+    """The mediation requests of a year (volumes of the 2024 report), with their people
+    and, for court-referred ones, the hearing (from the generator's `clock_rng`)."""
+    for med in _mediations(gen, year):
+        court_hearing(gen.clock_rng, med)
+        yield med
+
+
+def _mediations(gen: DemoGenerator, year: int) -> Iterator[dict[str, Any]]:
     rng = gen.rng
     n = 0
     for kind, count in (("iko", 21), ("niko", 17)):

@@ -37,6 +37,8 @@ from ikodesk.services.actors import Actor
 from ikodesk.storage import Database, KeyMode, damage
 from ikodesk.storage.damage import damage_error
 from ikodesk.storage.database import busy_error
+from ikodesk.storage.server import health as server_health
+from ikodesk.storage.server.connection import ServerDatabase
 
 __all__ = [
     "BackupResult",
@@ -183,7 +185,7 @@ def quick_check(db: Database) -> CheckReport:
 class DatabaseInfo:
     """What `ikodesk info` shows: no personal data, only facts and counts."""
 
-    path: Path
+    path: Path | None  # the file; None on the office server (see `location`)
     database_id: str
     key_mode: KeyMode
     schema_revision: str | None
@@ -192,9 +194,12 @@ class DatabaseInfo:
     check: CheckReport  # the quick part
     # (Dutch name, number), in display order; empty when the quick check found damage.
     counts: tuple[tuple[str, int], ...]
+    location: str = ""  # the file's path, or the server's host:port/database
 
     @property
     def key_text(self) -> str:
+        if self.path is None:
+            return "geen: iedere gebruiker logt in op de kantoorserver"
         return "sleutelbos (keyring)" if self.key_mode is KeyMode.KEYRING else "wachtwoordzin"
 
 
@@ -206,8 +211,10 @@ _COUNTED = (
 )
 
 
-def database_info(db: Database, actor: Actor) -> DatabaseInfo:
+def database_info(db: Database | ServerDatabase, actor: Actor) -> DatabaseInfo:
     """Facts, the quick check and counts; a logged-in user must be an administrator."""
+    if isinstance(db, ServerDatabase):
+        return _server_info(db, actor)
     if not actor.is_key_holder:
         _require_admin(db, actor)
     report = quick_check(db)
@@ -227,6 +234,37 @@ def database_info(db: Database, actor: Actor) -> DatabaseInfo:
         size_bytes=os.stat(db.path).st_size,
         check=report,
         counts=counts,
+        location=str(db.path),
+    )
+
+
+def _server_info(db: ServerDatabase, actor: Actor) -> DatabaseInfo:
+    """On the office server: what the server itself enforces, checked, and counts.
+
+    An administrator's login counts cases and contact moments (statistical
+    columns); mediation dossiers are the Mediation Bureau's and are not counted here.
+    """
+    with db.session() as session:
+        access.require(session, actor, access.Action.BACKUP, detail="info")
+    report = CheckReport(
+        tuple(Finding(*f) for f in server_health.findings(db.engine, db.address)), complete=False
+    )
+    with db.session() as session:
+        counts = tuple(
+            (name, session.scalar(select(func.count()).select_from(model)) or 0)
+            for name, model in _COUNTED
+            if model is not Mediation
+        )
+    return DatabaseInfo(
+        path=None,
+        database_id=db.database_id,
+        key_mode=KeyMode.PASSPHRASE,
+        schema_revision=db.schema_revision(),
+        version=__version__,
+        size_bytes=server_health.size_bytes(db.engine),
+        check=report,
+        counts=counts,
+        location=db.location,
     )
 
 

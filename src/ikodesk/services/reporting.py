@@ -27,7 +27,15 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case
-from ikodesk.services import access, app_settings, cases, conflicts, figures, report_texts
+from ikodesk.services import (
+    access,
+    app_settings,
+    cases,
+    conflicts,
+    figures,
+    report_texts,
+    users,
+)
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.storage import OpenDatabase, files
@@ -64,7 +72,7 @@ class Builder(Protocol):
 
 
 # Draws one dossier: the case (read through the policy), whether it is in a
-# conflict, who prints it; returns the PDF's bytes.
+# conflict, who prints it (as users are named: `User.display_name`); returns the PDF's bytes.
 DossierRenderer = Callable[[Case, bool, str], bytes]
 
 
@@ -174,5 +182,5 @@ def print_dossier(
     """Write the dossier PDF of case `ref` to `target`, atomically and owner-only."""
     with db.transaction() as session:
         case, in_conflict = dossier_case(session, actor, cases.case_id_of(session, ref))
-        data = render(case, in_conflict, actor.username)
+        data = render(case, in_conflict, users.display_name(session, actor))
         return files.write_private_bytes(Path(target), data)

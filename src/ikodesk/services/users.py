@@ -41,6 +41,14 @@ def username_problem(username: str) -> str | None:
     return None
 
 
+def display_name(session: Session, actor: Actor) -> str:
+    """The acting user as the product names users (`User.display_name`)."""
+    if actor.user_id is None:
+        return actor.username
+    user = session.get(User, actor.user_id)
+    return user.display_name if user is not None else actor.username
+
+
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:

@@ -28,12 +28,13 @@ see who asked about which family.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from ikodesk.errors import QT_TRANSLATE_NOOP
@@ -42,6 +43,7 @@ from ikodesk.models.enums import RequesterKind
 from ikodesk.services import access, audit
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 from ikodesk.services.conflicts.profiles import load_profiles, profile_from_data
 from ikodesk.services.family_match import (
     CaseProfile,
@@ -52,6 +54,7 @@ from ikodesk.services.family_match import (
     match_keys,
     pair_children,
 )
+from ikodesk.services.family_match.profile_json import profile_to_json
 from ikodesk.services.validation import CaseData
 
 OTHER_SIDE_COLLEAGUE = QT_TRANSLATE_NOOP(
@@ -133,6 +136,8 @@ def check_family(
     profile = profile_from_data(case_id or 0, data)
     if profile is None:
         return NOTHING
+    if on_server(session):
+        return _check_on_server(session, profile, case_id, data)
     candidates = _candidates(session, profile, case_id)
     profiles = load_profiles(session, candidates)
     walling: list[int] = []
@@ -153,6 +158,44 @@ def check_family(
         return notice
     _audit(session, actor, data, None, "geen overeenkomst")
     return NOTHING
+
+
+_FAMILY_CHECK_ON_SERVER = text(
+    "SELECT ikodesk_family_check(CAST(:profile AS jsonb), CAST(:keys AS jsonb), :case_id, :at)"
+)
+
+
+def _check_on_server(
+    session: Session, profile: CaseProfile, case_id: int | None, data: CaseData
+) -> FamilyNotice:
+    """On the office server: the server compares with the cases this login cannot read.
+
+    It answers what the form may say and nothing more, and audits the check
+    itself with the reference it found (storage/server/sql/functions.sql).
+    """
+    answer = session.scalar(
+        _FAMILY_CHECK_ON_SERVER,
+        {
+            "profile": json.dumps(profile_to_json(profile)),
+            "keys": json.dumps(sorted(match_keys(profile))),
+            "case_id": case_id,
+            "at": _where(data),
+        },
+    )
+    match = FamilyMatch((answer or {}).get("match", "none"))
+    if match is FamilyMatch.OTHER_SIDE:
+        return FamilyNotice(
+            match,
+            excluded_handlers=frozenset(answer.get("excluded") or ()),
+            typist_excluded=bool(answer.get("typist_excluded")),
+        )
+    if match is FamilyMatch.SAME_PERSON:
+        return FamilyNotice(match, case_id=answer.get("case_id"), ref=answer.get("ref"))
+    return NOTHING
+
+
+def _where(data: CaseData) -> str:
+    return f" (bij zaak {data.ref})" if data.ref else ""
 
 
 def _same_person(typed: CaseProfile, other: CaseProfile) -> bool:
@@ -245,12 +288,11 @@ def _same(session: Session, actor: Actor, case_ids: list[int]) -> FamilyNotice:
 
 def _audit(session: Session, actor: Actor, data: CaseData, found: int | None, answer: str) -> None:
     ref = session.scalar(select(Case.ref).where(Case.id == found)) if found else None
-    where = f" (bij zaak {data.ref})" if data.ref else ""
     audit.log(
         session,
         actor,
         Action.FAMILY_CHECK.value,
         "case",
         ref,
-        detail=f"tijdens het typen{where}: {answer}",
+        detail=f"tijdens het typen{_where(data)}: {answer}",
     )

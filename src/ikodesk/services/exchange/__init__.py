@@ -14,6 +14,8 @@ The package is split by job:
 - `writing`: the bulk writes of the checked records;
 - `server_writing`: the same on the office server (new dossiers through the
   server's `ikodesk_import_load`, ids from its sequences);
+- `walls`: conflict pairs with their review decisions, walls and openings
+  (records of version 1.2), checked and written before the matching runs;
 - `unchanged`: recognising a record identical to the stored one;
 - `rows`: the table rows of typed records, borrowed by `cases`, the
   mediation workflow and `figures` (with `table_of` for bulk statements);

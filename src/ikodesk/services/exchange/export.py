@@ -36,6 +36,7 @@ from ikodesk.services import access
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
 from ikodesk.services.exchange.rows import CHUNK, table_of
+from ikodesk.services.exchange.walls import export_walls
 from ikodesk.storage import files
 
 
@@ -118,6 +119,7 @@ def export_records(
     if case_ids is not None:
         return
     yield from export_mediations(session)
+    yield from export_walls(session, user_names)
     for a in session.scalars(select(Activity).order_by(Activity.date, Activity.id)):
         yield activity_json(a)
     for h in session.scalars(

@@ -33,6 +33,9 @@ from ikodesk.services.backend import on_server
 from ikodesk.services.exchange.reading import Line, decoded_lines, open_input, read_lines
 from ikodesk.services.exchange.rows import CHUNK, existing_ids, table_of
 from ikodesk.services.exchange.unchanged import Stored
+from ikodesk.services.exchange.walls import ON_SERVER as WALLS_ON_SERVER
+from ikodesk.services.exchange.walls import RECORD_TYPES as WALL_TYPES
+from ikodesk.services.exchange.walls import parse as parse_wall_record
 from ikodesk.services.exchange.writing import ImportResult, ImportWriter, Progress
 from ikodesk.services.figure_keys import SCALAR_KEY_SET
 from ikodesk.services.nlformat import counted, number
@@ -79,6 +82,7 @@ RECORD_TYPES = (
     "mediation",
     "activity",
     "historical_figure",
+    *WALL_TYPES,
 )
 
 
@@ -183,13 +187,18 @@ class Importer(ImportWriter):
 
         case_refs = set(declared["case"])
         for ln in lines:
-            if ln.type in ("contact", "mediation") and isinstance(ln.data.get("case"), str):
-                case_refs.add(ln.data["case"])
+            if ln.type in ("contact", "mediation", "case_opening") and isinstance(
+                ln.data.get("case"), str
+            ):
+                case_refs.add(ln.data["case"].strip())
+            elif ln.type in ("conflict", "wall") and isinstance(ln.data.get("cases"), list):
+                case_refs.update(r.strip() for r in ln.data["cases"] if isinstance(r, str))
         user_names = set(declared["user"])
         for ln in lines:
-            h = ln.data.get("handler")
-            if isinstance(h, str):
-                user_names.add(h.strip())
+            for name_field in ("handler", "user", "decided_by"):
+                h = ln.data.get(name_field)
+                if isinstance(h, str):
+                    user_names.add(h.strip())
         mediator_names = set(declared["mediator"])
         for ln in lines:
             for name in ln.data.get("mediators") or () if ln.type == "mediation" else ():
@@ -272,7 +281,13 @@ class Importer(ImportWriter):
         seen_hist: dict[tuple[int, str], int],
     ) -> None:
         t = ln.type
-        if t == "case":
+        if t in WALL_TYPES:
+            if self.server:
+                raise FieldProblem("type", WALLS_ON_SERVER, type=t)
+            self.wall_records.check(
+                ln.number, parse_wall_record(t, ln.data), known_cases, known_users
+            )
+        elif t == "case":
             c = parse_case(ln.data)
             problems = case_rules(c, self.countries)
             if problems:

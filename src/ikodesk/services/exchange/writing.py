@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
+from ikodesk.errors import ValidationError
 from ikodesk.models import (
     Activity,
     Case,
@@ -54,6 +55,7 @@ from ikodesk.services.exchange.rows import (
     table_of,
 )
 from ikodesk.services.exchange.server_writing import write_on_server
+from ikodesk.services.exchange.walls import LineProblem, WallRecords
 from ikodesk.services.validation import (
     ActivityData,
     CaseData,
@@ -103,6 +105,7 @@ class ImportWriter:
         self.mediations: list[tuple[int, MediationData]] = []
         self.activities: list[tuple[int, ActivityData]] = []
         self.historical: list[tuple[int, HistoricalFigureData]] = []
+        self.wall_records = WallRecords()  # conflict, wall and case_opening records
         self.result = ImportResult()
         self.written: list[tuple[int, CaseData]] = []  # (case id, record) of written cases
         self.replaced: list[int] = []  # ids of existing cases this import overwrote
@@ -124,6 +127,14 @@ class ImportWriter:
         self._write_activities()
         self.write_historical()
         s.flush()
+        if self.wall_records:
+            # Before the matching: an imported decision stands (exchange.walls).
+            try:
+                self.wall_records.write(s, self.db_cases, self.db_users, self.result.created)
+            except LineProblem as e:
+                raise ValidationError([e.problem], line=e.line) from None
+            for kind, n in self.wall_records.skipped.items():
+                self.result.skipped[kind] += n
         if self.result.case_ids:
             # Handlers of overwritten cases already in a conflict stand on their case's
             # side (new cases are in no pair yet); then the family matching over

@@ -5,6 +5,12 @@ its date in force and its EU membership in a small dialog that requires a
 note saying where the new fact comes from (`services.reference.update_country`:
 audited with what changed and the note). An unknown date in force reads
 "onbekend", never "?".
+
+For a state that acceded (Art. 38) the Convention applies with the Netherlands
+only from the first day of the third calendar month after the Netherlands
+deposited its acceptance of the accession: the administrator records that
+deposit date here, and the dialog says from when the Convention then applies.
+The Art. 35 check in the case window reads it.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -25,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ikodesk.models.enums import Action
+from ikodesk.services.deadlines import third_month_start
 from ikodesk.services.reference import CONVENTION_IN_FORCE, CountryFacts
 from ikodesk.services.validation import FieldProblem
 from ikodesk.ui.common.changes import OpChanges
@@ -49,6 +57,7 @@ class CountriesModel(ListModel):
             QCoreApplication.translate("CountriesModel", "HKOV 1980"),
             QCoreApplication.translate("CountriesModel", "In werking sinds"),
             QCoreApplication.translate("CountriesModel", "EU"),
+            QCoreApplication.translate("CountriesModel", "Aanvaarding NL (art. 38)"),
             QCoreApplication.translate("CountriesModel", "Bron"),
         ]
 
@@ -67,13 +76,43 @@ class CountriesModel(ListModel):
             yes if c.hague_party else no,
             since,
             yes if c.eu_member else "",
+            acceptance_text(c),
             c.source_note or "",
         ]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
-            return self.items[index.row()].source_note or None
+        if not index.isValid():
+            return None
+        c = self.items[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
+            return c.source_note or None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5 and accession_pending(c):
+            return QCoreApplication.translate(
+                "CountriesModel",
+                "Toegetreden staat: het Verdrag geldt met Nederland pas vanaf de eerste dag van "
+                "de derde kalendermaand na de aanvaarding door Nederland. Zolang die datum "
+                "onbekend is, kan ikodesk niet zeggen of het Verdrag gold op de datum van een "
+                "ontvoering.",
+            )
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5 and accession_pending(c):
+            return QColor("#7a4a00")
         return super().data(index, role)
+
+
+def accession_pending(c: CountryInfo) -> bool:
+    """An acceded state whose Dutch acceptance ikodesk does not know."""
+    return c.hague_party and c.hague_acceded and c.nl_acceptance is None
+
+
+def acceptance_text(c: CountryInfo) -> str:
+    """ "neergelegd 12-06-1990", "onbekend" for an acceded state; "" otherwise."""
+    if not (c.hague_party and c.hague_acceded):
+        return ""
+    if c.nl_acceptance is None:
+        return QCoreApplication.translate("CountriesModel", "onbekend")
+    return QCoreApplication.translate("CountriesModel", "neergelegd {0}").format(
+        format_date(c.nl_acceptance)
+    )
 
 
 class CountryDialog(SubmitDialog):
@@ -97,6 +136,19 @@ class CountryDialog(SubmitDialog):
         self.since.set_name("hagueSince")
         self.since.set_value(country.hague_since)
         self.since.edit.setPlaceholderText(self.tr("leeg: onbekend"))
+        self.acceded = QCheckBox(
+            self.tr("&Toegetreden (art. 38): geldt met Nederland pas na aanvaarding door Nederland")
+        )
+        self.acceded.setObjectName("hagueAcceded")
+        self.acceded.setChecked(country.hague_acceded)
+        self.acceptance = DateField(limits=DayRange(CONVENTION_IN_FORCE, latest_today=True))
+        self.acceptance.set_name("nlAcceptance")
+        self.acceptance.set_value(country.nl_acceptance)
+        self.acceptance.edit.setPlaceholderText(self.tr("leeg: onbekend"))
+        self.acceptance_effect = QLabel()
+        self.acceptance_effect.setObjectName("acceptanceEffect")
+        self.acceptance_effect.setWordWrap(True)
+        self.acceptance_effect.setStyleSheet("color: #595959;")
         self.eu = QCheckBox(self.tr("&Lid van de Europese Unie"))
         self.eu.setObjectName("euMember")
         self.eu.setChecked(country.eu_member)
@@ -109,6 +161,11 @@ class CountryDialog(SubmitDialog):
         since_label = QLabel(self.tr("&In werking sinds"))
         since_label.setBuddy(self.since)
         form.addRow(since_label, self.errors.wrap(self.since, "hague_since"))
+        form.addRow(self.acceded)
+        acceptance_label = QLabel(self.tr("&Aanvaarding door Nederland\n(neergelegd op)"))
+        acceptance_label.setBuddy(self.acceptance)
+        form.addRow(acceptance_label, self.errors.wrap(self.acceptance, "nl_acceptance"))
+        form.addRow(self.acceptance_effect)
         form.addRow(self.eu)
         note_label = QLabel(self.tr("&Bron van deze wijziging *"))
         note_label.setBuddy(self.note)
@@ -122,9 +179,37 @@ class CountryDialog(SubmitDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.add_buttons(self.tr("&Opslaan"), self.tr("Annuleren")))
-        self.party.toggled.connect(self.since.setEnabled)
-        self.since.setEnabled(country.hague_party)
+        self.party.toggled.connect(self._enable)
+        self.acceded.toggled.connect(self._enable)
+        self.acceptance.textChanged.connect(lambda _text: self._show_effect())
+        self._enable()
         self.party.setFocus()
+
+    def _enable(self) -> None:
+        """A date in force only for a party; an acceptance only for a party that acceded."""
+        party = self.party.isChecked()
+        self.since.setEnabled(party)
+        self.acceded.setEnabled(party)
+        self.acceptance.setEnabled(party and self.acceded.isChecked())
+        self._show_effect()
+
+    def _show_effect(self) -> None:
+        """From when the Convention applies between the Netherlands and this state."""
+        name = self.country.name_nl
+        if not self.acceptance.isEnabled() or not self.acceptance.is_valid():
+            text = ""
+        elif (day := self.acceptance.value()) is None:
+            text = self.tr(
+                "Onbekend: zolang deze datum ontbreekt, zegt het dossier bij een ontvoering "
+                "van of naar {0} dat niet vastgesteld kan worden of het Verdrag gold."
+            ).format(name)
+        else:
+            text = self.tr(
+                "Het Verdrag geldt dan tussen Nederland en {0} vanaf {1} (eerste dag van de "
+                "derde kalendermaand na de neerlegging, art. 38)."
+            ).format(name, format_date(third_month_start(day)))
+        self.acceptance_effect.setText(text)
+        self.acceptance_effect.setVisible(bool(text))
 
     def job(self) -> AppJob:
         try:
@@ -132,7 +217,13 @@ class CountryDialog(SubmitDialog):
         except ValueError as exc:
             self.problems.append(FieldProblem("hague_since", str(exc)))
             since = None
-        facts = CountryFacts(self.party.isChecked(), since, self.eu.isChecked())
+        acceded = self.party.isChecked() and self.acceded.isChecked()
+        try:
+            accepted = self.acceptance.value() if acceded else None
+        except ValueError as exc:
+            self.problems.append(FieldProblem("nl_acceptance", str(exc)))
+            accepted = None
+        facts = CountryFacts(self.party.isChecked(), since, self.eu.isChecked(), acceded, accepted)
         actor, iso2, note = self.ctx.actor, self.country.iso2, self.note.text()
 
         return lambda app: app.admin.update_country(actor, iso2, facts, note)
@@ -152,8 +243,11 @@ class CountriesTab(QWidget):
             self.tr(
                 "Landen met hun status onder het Haags Kinderontvoeringsverdrag 1980 (HKOV) en "
                 "de datum van inwerkingtreding in verhouding tot Nederland. Deze gegevens "
-                "bepalen de HKOV-indicatie in zaken en rapportages. Wijzig een land met "
-                "Enter of dubbelklik; elke wijziging vraagt een bron en komt in de auditlog."
+                "bepalen de HKOV-indicatie in zaken en rapportages. Voor een staat die is "
+                "toegetreden, geldt het Verdrag met Nederland pas na de aanvaarding door "
+                "Nederland (art. 38): leg die datum vast, anders blijft de toets in het "
+                'dossier "onbekend". Wijzig een land met Enter of dubbelklik; elke wijziging '
+                "vraagt een bron en komt in de auditlog."
             )
         )
         info.setWordWrap(True)
@@ -164,7 +258,7 @@ class CountriesTab(QWidget):
         self.filter.setClearButtonEnabled(True)
         rv.addWidget(self.filter)
         self.model = CountriesModel(self)
-        self.view = plain_table(self.model, "countries", (30, 6, 10, 15, 5), char)
+        self.view = plain_table(self.model, "countries", (30, 6, 10, 15, 5, 25), char)
         rv.addWidget(self.view, 1)
         row = QHBoxLayout()
         self.edit_button = QPushButton(self.tr("Land &wijzigen…"))

@@ -1,5 +1,5 @@
 """What the case window does besides editing: close and reopen the case, add a contact
-moment, answer the typing check, and drop a case that has become walled.
+moment, print the dossier, answer the typing check, and drop a case that has become walled.
 
 Methods of `case_form.CaseWindow`, kept apart to keep each module small: the
 window takes them as its own (`close_case = case_actions.close_case`). Their
@@ -9,9 +9,11 @@ texts are translated in the window's context ("CaseWindow").
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QFileDialog
 
 from ikodesk.models.enums import (
     CloseReason,
@@ -21,12 +23,14 @@ from ikodesk.models.enums import (
     Taker,
     line_of,
 )
+from ikodesk.reports.catalogue import DOSSIER
 from ikodesk.services.case_detail import CaseStatus
 from ikodesk.services.conflicts import FamilyNotice
 from ikodesk.services.validation import CaseData, FieldProblem, PersonData, code_rule
 from ikodesk.ui.cases.close_dialog import CloseDialog
 from ikodesk.ui.cases.contacts import ContactDialog
 from ikodesk.ui.common.combos import enum_value
+from ikodesk.ui.common.messages import show_error, user_message
 
 if TYPE_CHECKING:
     from ikodesk.ui.cases.case_form import CaseWindow
@@ -130,6 +134,52 @@ def new_contact(self: CaseWindow) -> ContactDialog | None:
     )
     self.contact_dialog = dialog
     return dialog
+
+
+# -- printing the dossier -------------------------------------------------------------------
+def print_dossier(self: CaseWindow, target: Path | None = None) -> None:
+    """The saved dossier as a PDF at a place the user chooses (CASE_PRINT, audited;
+    the same PDF as `ikodesk case print`)."""
+    if self.case_id is None or self.ref is None:
+        return
+    if self._dirty:
+        self._say(QCoreApplication.translate("CaseWindow", "Sla eerst de wijzigingen op (Ctrl+S)."))
+        return
+    if target is None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            QCoreApplication.translate("CaseWindow", "Dossier afdrukken als PDF"),
+            str(Path.home() / f"dossier-{self.ref}.pdf"),
+            QCoreApplication.translate("CaseWindow", "PDF (*.pdf)"),
+        )
+        if not chosen:
+            return
+        target = Path(chosen)
+    actor, ref, path = self.ctx.actor, self.ref, target
+    self.ctx.worker.call(
+        lambda app: app.reports.print_dossier(actor, ref, path, render=DOSSIER),
+        self._dossier_printed,
+        self._print_failed,
+        owner=self,
+    )
+
+
+def _dossier_printed(self: CaseWindow, path: Path) -> None:
+    from ikodesk.ui.cases.case_form import OK_STYLE  # (case_form imports this module)
+
+    self.printed_path = path
+    self._say(
+        QCoreApplication.translate("CaseWindow", "Dossier opgeslagen als PDF: {0}").format(path),
+        OK_STYLE,
+    )
+
+
+def _print_failed(self: CaseWindow, exc: BaseException) -> None:
+    message = user_message(exc)
+    if message is None:
+        show_error(self, exc)
+    else:
+        self._say(message)
 
 
 # -- the typing check (ui.cases.case_guard) ---------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -90,6 +91,7 @@ class CaseWindow(EditorWindow):
         self._contact_pending = False
         self._reveal_when_loaded = False
         self.conflict = False
+        self.printed_path: Path | None = None  # the last dossier PDF written (Afdrukken)
         # The handler the policy last refused, with its message: shown at the field for
         # as long as that handler stays chosen (the services decide again on each save).
         self._refused_handler: tuple[str, str] | None = None
@@ -112,6 +114,8 @@ class CaseWindow(EditorWindow):
         self.title, self.status_label = header.title, header.status_label
         self.conflict_badge, self.save_button = header.conflict_badge, header.save_button
         self.close_case_button, self.reopen_button = header.close_case_button, header.reopen_button
+        self.print_button = header.print_button
+        self.print_button.clicked.connect(lambda: self.print_dossier())
         self.save_button.clicked.connect(self.save)
         self.close_case_button.clicked.connect(self.close_case)
         self.reopen_button.clicked.connect(self.reopen_case)
@@ -216,6 +220,7 @@ class CaseWindow(EditorWindow):
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.new_contact)
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        QShortcut(QKeySequence("Ctrl+P"), self, lambda: self.print_dossier())
 
         case_box.code_changed()
         self._code_changed()
@@ -342,6 +347,7 @@ class CaseWindow(EditorWindow):
         self.close_case_button.setVisible(not is_new and self._closed is None)
         self.reopen_button.setVisible(not is_new and self._closed is not None)
         self.new_contact_button.setEnabled(not is_new)
+        self.print_button.setVisible(not is_new)
         self.clock_section.schedule()  # loaded, saved, closed: the clocks follow
 
     def _say(self, text: str, style: str = ERROR_STYLE) -> None:
@@ -482,6 +488,9 @@ class CaseWindow(EditorWindow):
     _status_changed = case_actions._status_changed
     new_contact_when_loaded = case_actions.new_contact_when_loaded
     new_contact = case_actions.new_contact
+    print_dossier = case_actions.print_dossier
+    _dossier_printed = case_actions._dossier_printed
+    _print_failed = case_actions._print_failed
     _exclude_handlers = case_actions._exclude_handlers
     close_walled = case_actions.close_walled
     _walled_now = case_actions._walled_now

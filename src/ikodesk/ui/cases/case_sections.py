@@ -66,11 +66,14 @@ class CaseHeader(QHBoxLayout):
         self.close_case_button = QPushButton(self.tr("Zaak &sluiten…"))
         self.close_case_button.setObjectName("closeCase")
         self.reopen_button = QPushButton(self.tr("&Heropenen"))
+        self.print_button = QPushButton(self.tr("Afdr&ukken…"))
+        self.print_button.setObjectName("printDossier")
+        self.print_button.setToolTip(self.tr("Het dossier als PDF opslaan (Ctrl+P)"))
         self.addWidget(self.title)
         self.addWidget(self.conflict_badge)
         self.addWidget(self.status_label)
         self.addStretch(1)
-        for b in (self.save_button, self.close_case_button, self.reopen_button):
+        for b in (self.save_button, self.close_case_button, self.reopen_button, self.print_button):
             self.addWidget(b)
 
 

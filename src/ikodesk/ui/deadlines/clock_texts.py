@@ -59,16 +59,29 @@ def convention_text(
         if r is Reason.ACCEPTANCE_UNKNOWN:
             why = translate(
                 "Clocks",
-                "{0} is tot het Verdrag toegetreden en de datum waarop Nederland die "
-                "toetreding aanvaardde, staat niet in de referentiegegevens (art. 38).",
+                "{0} is tot het Verdrag toegetreden; het geldt met Nederland pas vanaf de eerste "
+                "dag van de derde kalendermaand na de aanvaarding door Nederland (art. 38), en "
+                "die datum is niet vastgelegd.",
             ).format(country)
+            how = translate(
+                "Clocks",
+                "Een beheerder kan de datum van neerlegging vastleggen onder Beheer › "
+                "Referentiegegevens › Land wijzigen (aanvaarding door Nederland, met bron).",
+            )
         else:
             why = translate(
                 "Clocks", "de datum waarop het Verdrag voor {0} in werking trad, is niet bekend."
             ).format(country)
+            how = translate(
+                "Clocks",
+                "Een beheerder kan die datum vastleggen onder Beheer › Referentiegegevens › "
+                "Land wijzigen (met bron).",
+            )
         return translate(
-            "Clocks", "Of het Verdrag op {0} gold tussen Nederland en {1}, is onbekend: {2}"
-        ).format(day, country, why)
+            "Clocks",
+            "Niet vast te stellen of het Haags Kinderontvoeringsverdrag op {0} gold tussen "
+            "Nederland en {1}: {2} {3}",
+        ).format(day, country, why, how)
     if r is Reason.NOT_PARTY:
         why = translate(
             "Clocks", "{0} is geen partij bij het Haags Kinderontvoeringsverdrag."

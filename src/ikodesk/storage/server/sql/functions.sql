@@ -14,37 +14,96 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT regexp_replace(btrim(lower(public.unaccent(coalesce(value, '')))), '\s+', ' ', 'g')
 $$;
 
+-- The search index (case_search: one row per case, its names folded), kept by
+-- the server itself: statement triggers on persons and children rewrite the
+-- rows of the cases a statement touched, so a bulk import or a move pays once
+-- per statement. A trigram index lets a search find a fragment of a name
+-- without folding every name of the office. No login reads the table (no
+-- grants, RLS on): only ikodesk_search_ids does.
+CREATE OR REPLACE FUNCTION ikodesk_case_names(p_case integer) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT ikodesk_fold(concat_ws(' ',
+        (SELECT string_agg(concat_ws(' ', p.first_name, p.last_name, p.organisation), ' '
+                           ORDER BY p.id)
+         FROM persons p WHERE p.case_id = p_case),
+        (SELECT string_agg(concat_ws(' ', ch.first_name, ch.last_name), ' ' ORDER BY ch.id)
+         FROM children ch WHERE ch.case_id = p_case)))
+$$;
+
+CREATE OR REPLACE FUNCTION ikodesk_reindex_names(ids integer[]) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    INSERT INTO case_search (rowid, ref, names)
+    SELECT c.id, c.ref, ikodesk_case_names(c.id) FROM cases c WHERE c.id = ANY (ids)
+    ON CONFLICT (rowid) DO UPDATE SET ref = EXCLUDED.ref, names = EXCLUDED.names
+$$;
+
+CREATE OR REPLACE FUNCTION ikodesk_names_written() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM ikodesk_reindex_names(ARRAY(SELECT DISTINCT case_id FROM old_rows));
+    ELSE
+        PERFORM ikodesk_reindex_names(ARRAY(SELECT DISTINCT case_id FROM new_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['persons', 'children'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_search_insert', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_search_update', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_search_delete', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ikodesk_names_written()',
+                       t || '_search_insert', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ikodesk_names_written()',
+                       t || '_search_update', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ikodesk_names_written()',
+                       t || '_search_delete', t);
+    END LOOP;
+END
+$$;
+CREATE INDEX IF NOT EXISTS ix_case_search_names_trgm ON case_search
+    USING gin (names public.gin_trgm_ops);
+-- Cases written before the index existed (an upgraded server), and any row that
+-- drifted: brought up to date at every init and upgrade.
+INSERT INTO case_search (rowid, ref, names)
+SELECT c.id, c.ref, ikodesk_case_names(c.id) FROM cases c
+ON CONFLICT (rowid) DO UPDATE SET ref = EXCLUDED.ref, names = EXCLUDED.names
+WHERE case_search.names IS DISTINCT FROM EXCLUDED.names OR case_search.ref <> EXCLUDED.ref;
+
 -- The cases whose names contain every word of q (three characters or more),
--- newest first, of those the login may list, never one behind its wall.
+-- newest first, of those the login may list, never one behind its wall. The
+-- longest word goes through the trigram index; the others are checked on the
+-- rows it finds.
 CREATE OR REPLACE FUNCTION ikodesk_search_ids(q text, lim integer) RETURNS SETOF integer
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     me_id integer := ikodesk_me_id();
     me_role text := ikodesk_me_role();
     words text[];
+    longest text;
 BEGIN
     IF me_id IS NULL OR me_role NOT IN ('jurist', 'student') THEN
         RAISE EXCEPTION 'ikodesk: this role does not search dossiers' USING ERRCODE = 'IK003';
     END IF;
-    SELECT array_agg(w) INTO words
+    SELECT array_agg(w ORDER BY length(w) DESC) INTO words
     FROM regexp_split_to_table(ikodesk_fold(q), ' ') AS w WHERE length(w) >= 3;
     IF words IS NULL THEN
         RETURN;
     END IF;
+    longest := '%' || replace(replace(replace(words[1], '\', '\\'), '%', '\%'), '_', '\_') || '%';
     RETURN QUERY
-    WITH named AS (
-        SELECT p.case_id,
-               ikodesk_fold(concat_ws(' ', p.first_name, p.last_name, p.organisation)) AS n
-        FROM persons p
-        UNION ALL
-        SELECT ch.case_id, ikodesk_fold(concat_ws(' ', ch.first_name, ch.last_name))
-        FROM children ch
-    ), per_case AS (
-        SELECT named.case_id, string_agg(named.n, ' ') AS names FROM named GROUP BY named.case_id
-    )
-    SELECT c.id FROM per_case
-    JOIN cases c ON c.id = per_case.case_id
-    WHERE (SELECT bool_and(strpos(per_case.names, w) > 0) FROM unnest(words) AS w)
+    SELECT c.id FROM case_search cs
+    JOIN cases c ON c.id = cs.rowid
+    WHERE cs.names LIKE longest
+      AND (SELECT bool_and(strpos(cs.names, w) > 0) FROM unnest(words) AS w)
       AND (me_role = 'jurist' OR c.line = 1 OR c.handler_id = me_id)
       AND c.id NOT IN (SELECT ikodesk_walled_for(me_id))
     ORDER BY c.id DESC
@@ -294,6 +353,126 @@ $$;
 GRANT EXECUTE ON FUNCTION ikodesk_detect(integer, jsonb, jsonb)
     TO ikodesk_student, ikodesk_jurist, ikodesk_admin;
 
+-- While a case is typed (services/conflicts/typing.py): is this a family the
+-- office already knows? The typist's login cannot read the other cases, so the
+-- server finds the candidates (the match keys, as ikodesk_detect), compares
+-- (ikodesk_fm_compare) and answers only what the form may say: 'other_side'
+-- with the usernames that may not handle the typed case (handlers, openers and
+-- claimants of the matched cases: "a match exists, with case X's handler"),
+-- 'same_person' with the id and reference of the person's case only when the
+-- typist may open it (the rule of ikodesk_claim), or 'none'. Nothing is written
+-- but the audit entry, which the server makes itself with the reference found,
+-- so that an administrator sees who asked about which family.
+-- The profile must be whole (a requesting parent with a full first and last name
+-- and a dated, first-named child or their own birth date): fragments get no
+-- answer, here as in the form, so the function cannot spell out a family.
+CREATE OR REPLACE FUNCTION ikodesk_family_check(p_profile jsonb, p_keys jsonb, p_case integer,
+                                                p_where text)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    me_id integer := ikodesk_me_id();
+    me_role text := ikodesk_me_role();
+    req jsonb := p_profile -> 'requester';
+    cand record;
+    theirs jsonb;
+    walling integer[] := '{}';
+    same integer[] := '{}';
+    person text;
+    names text[];
+    excluded boolean;
+    found_ref text;
+    open_id integer;
+    open_ref text;
+BEGIN
+    IF me_id IS NULL OR me_role NOT IN ('jurist', 'student') THEN
+        RAISE EXCEPTION 'ikodesk: this role registers no cases' USING ERRCODE = 'IK003';
+    END IF;
+    IF jsonb_typeof(p_profile) IS DISTINCT FROM 'object'
+       OR jsonb_typeof(req) IS DISTINCT FROM 'object'
+       OR jsonb_typeof(p_keys) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'ikodesk: a profile and its keys are needed' USING ERRCODE = 'IK003';
+    END IF;
+    -- Whole names only (two letters at least, as typing.complete_enough).
+    IF length(regexp_replace(coalesce(req #>> '{name,first_joined}', ''), '[^[:alpha:]]', '', 'g')) < 2
+       OR length(regexp_replace(coalesce(req #>> '{name,last_joined}', ''), '[^[:alpha:]]', '', 'g')) < 2
+       OR (req ->> 'birth_date' IS NULL AND NOT EXISTS (
+               SELECT FROM jsonb_array_elements(coalesce(p_profile -> 'children', '[]')) ch
+               WHERE ch ->> 'birth_date' IS NOT NULL
+                 AND length(regexp_replace(coalesce(ch #>> '{name,first_joined}', ''),
+                                           '[^[:alpha:]]', '', 'g')) >= 2)) THEN
+        RETURN jsonb_build_object('match', 'none');
+    END IF;
+    -- The keys only choose the candidates; the answer is the comparison of the
+    -- whole profile with each (keys that are not the profile's find nothing more).
+    FOR cand IN
+        SELECT DISTINCT mk.case_id AS other FROM match_keys mk
+        WHERE mk.key IN (SELECT k ->> 1 FROM jsonb_array_elements(p_keys) k
+                         WHERE k ->> 1 >= 'd' AND k ->> 1 < 'e')
+        UNION
+        SELECT other FROM (
+            SELECT mk.case_id AS other, (k ->> 0)::integer AS ea, mk.entity AS eb
+            FROM jsonb_array_elements(p_keys) k
+            JOIN match_keys mk ON mk.key = k ->> 1
+            WHERE k ->> 1 >= 'n' AND k ->> 1 < 'o'
+        ) x GROUP BY other HAVING count(DISTINCT ea) >= 2 AND count(DISTINCT eb) >= 2
+    LOOP
+        CONTINUE WHEN cand.other = p_case;
+        -- Cases already paired with the case being edited are known walls, not news.
+        CONTINUE WHEN p_case IS NOT NULL AND EXISTS (
+            SELECT FROM conflict_pairs cp
+            WHERE (cp.case_a_id = least(p_case, cand.other)
+                   AND cp.case_b_id = greatest(p_case, cand.other)));
+        SELECT profile INTO theirs FROM match_profiles WHERE case_id = cand.other;
+        CONTINUE WHEN theirs IS NULL;
+        IF ikodesk_fm_compare(p_profile, theirs) IS NOT NULL THEN
+            walling := walling || cand.other;
+            CONTINUE;
+        END IF;
+        person := ikodesk_fm_compare_persons(req, theirs -> 'requester');
+        IF person = 'strong' OR (person IN ('name', 'contact') AND 'date_first' = ANY (
+               ikodesk_fm_pair_children(coalesce(p_profile -> 'children', '[]'),
+                                        coalesce(theirs -> 'children', '[]')))) THEN
+            same := same || cand.other;
+        END IF;
+    END LOOP;
+    IF cardinality(walling) > 0 THEN
+        SELECT array_agg(DISTINCT u.username ORDER BY u.username), bool_or(u.id = me_id)
+        INTO names, excluded
+        FROM users u WHERE u.id IN (
+            SELECT handler_id FROM cases WHERE id = ANY (walling)
+            UNION SELECT user_id FROM case_openings WHERE case_id = ANY (walling)
+            UNION SELECT user_id FROM wall_claims WHERE case_id = ANY (walling));
+        SELECT ref INTO found_ref FROM cases WHERE id = (SELECT min(x) FROM unnest(walling) x);
+        INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+        VALUES ('server', 'case.family_check', 'case', found_ref, 'allowed',
+                'tijdens het typen' || coalesce(p_where, '') || ': mogelijk dezelfde familie');
+        RETURN jsonb_build_object('match', 'other_side',
+                                  'excluded', to_jsonb(coalesce(names, '{}')),
+                                  'typist_excluded', coalesce(excluded, false));
+    END IF;
+    IF cardinality(same) > 0 THEN
+        SELECT c.id, c.ref INTO open_id, open_ref FROM cases c
+        WHERE c.id = ANY (same)
+          AND NOT (me_role = 'student' AND c.line = 2 AND c.handler_id <> me_id)
+          AND c.id NOT IN (SELECT ikodesk_walled_for(me_id))
+        ORDER BY c.closed IS NOT NULL, c.opened DESC, c.id DESC LIMIT 1;
+        SELECT ref INTO found_ref FROM cases WHERE id = (SELECT min(x) FROM unnest(same) x);
+        INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+        VALUES ('server', 'case.family_check', 'case', found_ref, 'allowed',
+                'tijdens het typen' || coalesce(p_where, '') || ': zelfde persoon heeft al een zaak');
+        RETURN jsonb_build_object('match', 'same_person', 'case_id', open_id, 'ref', open_ref);
+    END IF;
+    INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+    VALUES ('server', 'case.family_check', 'case', NULL, 'allowed',
+            'tijdens het typen' || coalesce(p_where, '') || ': geen overeenkomst');
+    RETURN jsonb_build_object('match', 'none');
+END
+$$;
+
+GRANT EXECUTE ON FUNCTION ikodesk_family_check(jsonb, jsonb, integer, text)
+    TO ikodesk_student, ikodesk_jurist;
+
 -- ---------------------------------------------------------------------------
 -- Moving an office onto the server (`ikodesk server migrate`, services.server_move):
 -- an administrator loads the rows of an embedded database into a server that
@@ -320,6 +499,7 @@ $$;
 CREATE OR REPLACE FUNCTION ikodesk_migrate_load(tbl text, rows jsonb) RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
+    sets text;
     n integer;
 BEGIN
     IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
@@ -341,11 +521,14 @@ BEGIN
     ALTER TABLE cases DISABLE TRIGGER cases_written;
     ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain;
     IF tbl = 'countries' THEN
+        -- The office's own reference data wins, every column of it (an administrator's
+        -- corrections, the Dutch acceptance of an accession, the source notes).
+        SELECT string_agg(format('%I = excluded.%I', a.attname, a.attname), ', ')
+        INTO sets FROM pg_attribute a
+        WHERE a.attrelid = 'countries'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+          AND a.attname <> 'iso2';
         EXECUTE format('INSERT INTO %I SELECT * FROM jsonb_populate_recordset(NULL::%I, $1) '
-                       'ON CONFLICT (iso2) DO UPDATE SET name_en = excluded.name_en, '
-                       'name_nl = excluded.name_nl, hague_party = excluded.hague_party, '
-                       'hague_entry_into_force = excluded.hague_entry_into_force, '
-                       'eu_member = excluded.eu_member', tbl, tbl) USING rows;
+                       'ON CONFLICT (iso2) DO UPDATE SET %s', tbl, tbl, sets) USING rows;
     ELSE
         EXECUTE format('INSERT INTO %I SELECT * FROM jsonb_populate_recordset(NULL::%I, $1)',
                        tbl, tbl) USING rows;

@@ -49,7 +49,9 @@ $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE, CREATE ON SCHEMA public TO ikodesk_owner, ikodesk_roles;
 -- Levenshtein distances for the family matching (family_match.sql), diacritics
--- folded for search, HMAC for the search-terms references (functions.sql).
+-- folded for search, trigrams for the search index, HMAC for the search-terms references (functions.sql).
 CREATE EXTENSION IF NOT EXISTS fuzzystrmatch SCHEMA public;
 CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public;
 CREATE EXTENSION IF NOT EXISTS pgcrypto SCHEMA public;
+-- Trigram indexes: the search finds a name fragment without reading every name.
+CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;

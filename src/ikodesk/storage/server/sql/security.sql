@@ -292,7 +292,7 @@ $$;
 -- administrator decides weak matches (review).
 GRANT SELECT ON conflict_pairs, wall_claims, case_openings
     TO ikodesk_student, ikodesk_jurist, ikodesk_manager, ikodesk_admin;
-GRANT UPDATE (status, decided, decided_by) ON conflict_pairs TO ikodesk_admin;
+GRANT UPDATE (status, decided, decided_by, reason) ON conflict_pairs TO ikodesk_admin;
 GRANT DELETE ON wall_claims TO ikodesk_admin;
 -- match_keys and case_search: no grants at all (the functions read them).
 ALTER TABLE match_keys ENABLE ROW LEVEL SECURITY;
