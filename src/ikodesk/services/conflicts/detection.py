@@ -48,13 +48,17 @@ def detect(
     session: Session,
     case_ids: Sequence[int],
     profiles: Mapping[int, CaseProfile | None] | None = None,
+    *,
+    keys: Mapping[int, set[tuple[int, str, bool]]] | None = None,
 ) -> DetectionResult:
     """Index these cases and mark their conflicts and weak matches with any other case.
 
     Called by the case service after a registration or an edit, and once by
     the import for all the cases it wrote, in the caller's transaction.
-    `profiles` may give the cases' profiles from memory (the import has them;
-    None for a case that cannot match); otherwise they are read back.
+    `profiles` may give the cases' profiles from memory (None for a case that
+    cannot match); otherwise they are read back. `keys` instead: only their match
+    keys (a large import keeps no more: issue #16), the profiles of the candidate
+    pairs are read back.
     """
     result = DetectionResult()
     ids = sorted(set(case_ids))
@@ -67,11 +71,14 @@ def detect(
         # A database from before conflict detection: index and check every case once.
         s.execute(text(_SET_INDEX_READY))
         return detect(s, list(s.scalars(select(Case.id))))
-    if profiles is None:
-        subject = _load_matchable(s, ids)
+    if keys is not None:
+        subject: dict[int, CaseProfile] = {}
     else:
-        subject = {i: p for i in ids if (p := profiles.get(i)) is not None}
-    keys = {cid: match_keys(p) for cid, p in subject.items()}
+        if profiles is None:
+            subject = _load_matchable(s, ids)
+        else:
+            subject = {i: p for i in ids if (p := profiles.get(i)) is not None}
+        keys = {cid: match_keys(p) for cid, p in subject.items()}
     if len(ids) > BULK_CASES:
         pairs = _pairs_in_memory(s, set(ids), keys)
     else:
