@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
@@ -49,7 +49,7 @@ def detect(
     case_ids: Sequence[int],
     profiles: Mapping[int, CaseProfile | None] | None = None,
     *,
-    keys: Mapping[int, set[tuple[int, str, bool]]] | None = None,
+    keys: Mapping[int, Collection[tuple[int, str, bool]]] | None = None,
 ) -> DetectionResult:
     """Index these cases and mark their conflicts and weak matches with any other case.
 
@@ -197,7 +197,7 @@ def _load_matchable(s: Session, ids: Sequence[int]) -> dict[int, CaseProfile]:
     return load_profiles(s, matchable)
 
 
-def _insert_keys(s: Session, keys: Mapping[int, set[tuple[int, str, bool]]]) -> None:
+def _insert_keys(s: Session, keys: Mapping[int, Collection[tuple[int, str, bool]]]) -> None:
     rows = [(cid, entity, key, undated) for cid, ks in keys.items() for entity, key, undated in ks]
     if rows:
         s.connection().exec_driver_sql(
@@ -211,7 +211,7 @@ def _delete_keys(s: Session, case_ids: Iterable[int]) -> None:
 
 
 def _pairs_in_database(
-    s: Session, ids: Sequence[int], keys: Mapping[int, set[tuple[int, str, bool]]]
+    s: Session, ids: Sequence[int], keys: Mapping[int, Collection[tuple[int, str, bool]]]
 ) -> list[tuple[int, int]]:
     """Candidates of a few cases: their keys looked up in the index (one edit, one case)."""
     _delete_keys(s, ids)
@@ -224,7 +224,7 @@ def _pairs_in_database(
 
 
 def _pairs_in_memory(
-    s: Session, ids: set[int], keys: Mapping[int, set[tuple[int, str, bool]]]
+    s: Session, ids: set[int], keys: Mapping[int, Collection[tuple[int, str, bool]]]
 ) -> list[tuple[int, int]]:
     """Candidates of many cases (an import): all keys grouped in memory.
 

@@ -118,7 +118,7 @@ class ImportWriter:
         self.replaced: list[int] = []  # ids of existing cases this import overwrote
         # The family-matching keys of every case written that can match (not the
         # record, not even its profile: those of the candidate pairs are read back).
-        self.match_keys: dict[int, set[tuple[int, str, bool]]] = {}
+        self.match_keys: dict[int, tuple[tuple[int, str, bool], ...]] = {}
         self.first_new_case: int | None = None
         # Key -> id of every record the import writes or refers to (`assign_ids`).
         self.ids: dict[str, dict[Any, int]] = {}
@@ -291,7 +291,7 @@ class ImportWriter:
             self.result.case_ids.append(case_id)
             profile = conflicts.profile_from_data(case_id, c)
             if profile is not None:
-                self.match_keys[case_id] = match_keys(profile)
+                self.match_keys[case_id] = tuple(match_keys(profile))  # (a set weighs more)
             if note["summary"] is not None or note["extra"] is not None:
                 notes.append({"case_id": case_id, **note})
             persons.append(person_row(c.requester, case_id, PersonRole.REQUESTER))
