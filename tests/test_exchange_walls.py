@@ -94,9 +94,10 @@ def test_a_dismissed_weak_match_stays_dismissed_after_the_move(
 ) -> None:
     F.load(db, *F.STAFF, WEAK_MOTHER, WEAK_FATHER)
     admin = F.actor(db, "beheer")
+    approver = F.second_admin(db)
     with db.transaction() as s:
         (pending,) = conflicts.review_list(s, admin)
-        conflicts.dismiss(s, admin, pending.id)
+        conflicts.dismiss(s, admin, pending.id, approver)
     records = _export(db)
     (pair,) = _of(records, "conflict")
     assert pair["status"] == "dismissed" and pair["decided_by"] == "beheer"

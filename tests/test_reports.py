@@ -97,7 +97,7 @@ def test_four_year_charts_leave_out_years_without_figures() -> None:
         [("Lijn 1", [None, 5, None, 7]), ("Lijn 2", [None, 1, None, None])],
     )
     assert drawing is not None
-    chart = drawing.contents[0]
+    chart = charts.source(drawing).contents[0]
     assert chart.categoryAxis.categoryNames == ["2022", "2024"]
     assert chart.data == [[5, 7], [1, None]]
     assert charts.year_bars([2021, 2022], [("a", [None, None])]) is None
@@ -105,10 +105,12 @@ def test_four_year_charts_leave_out_years_without_figures() -> None:
 
 def test_chart_labels_use_dutch_numbers() -> None:
     drawing = charts.grouped_bars(["2024"], [("Zaken", [10829])])
-    chart = drawing.contents[0]
+    chart = charts.source(drawing).contents[0]
     assert chart.barLabelFormat(10829) == "10.829"
     assert chart.valueAxis.labelTextFormat(12500) == "12.500"
-    rates = charts.grouped_bars(["2021"], [("Geslaagd", [37.5])], percent=True).contents[0]
+    rates = charts.source(
+        charts.grouped_bars(["2021"], [("Geslaagd", [37.5])], percent=True)
+    ).contents[0]
     assert rates.barLabelFormat(37.5) == "37,5%" and rates.valueAxis.valueMax == 100
 
 
@@ -116,7 +118,7 @@ def test_country_names_are_never_clipped() -> None:
     long_name = "Bosnië en Herzegovina"
     drawing = charts.ranked_bars([(long_name, 3), ("Polen", 20)])
     assert drawing is not None
-    chart = drawing.contents[0]
+    chart = charts.source(drawing).contents[0]
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     assert chart.x >= stringWidth(long_name, "DejaVuSans", 8) + 6

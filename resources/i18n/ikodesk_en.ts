@@ -4762,37 +4762,37 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>StartController</name>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="179"/>
         <source>database aanmaken</source>
         <translation>creating the database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="156"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="180"/>
         <source>fictieve gegevens maken</source>
         <translation>making fictitious data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="157"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="181"/>
         <source>gegevens controleren</source>
         <translation>checking the data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="158"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="182"/>
         <source>gegevens opslaan</source>
         <translation>saving the data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="161"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="185"/>
         <source>De demodatabase wordt aangemaakt: stap {0} van {1}, {2} ({3}%). U kunt alvast uw gebruikersnaam en wachtwoord typen.</source>
         <translation>The demo database is being created: step {0} of {1}, {2} ({3}%). You can already type your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="196"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="220"/>
         <source>De database kon niet worden aangemaakt.</source>
         <translation>The database could not be created.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="327"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="351"/>
         <source>Inloggen is niet gelukt.</source>
         <translation>Logging in failed.</translation>
     </message>
@@ -6675,17 +6675,17 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>Between two EU member states (not Denmark) the appeal court decides within six weeks after all procedural steps have been taken, unless exceptional circumstances make that impossible.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="57"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="72"/>
         <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe: de server kan de zaak niet met het bestand vergelijken zonder haar te lezen, en een beheerder leest geen dossiers. Haal de zaak uit het bestand.</source>
         <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there: the server cannot compare the case with the file without reading it, and an administrator reads no dossiers. Take the case out of the file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="63"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="78"/>
         <source>mediation &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe mediations toe: de server kan het dossier niet met het bestand vergelijken zonder het te lezen, en een beheerder leest geen dossiers. Haal de mediation uit het bestand.</source>
         <translation>mediation &quot;{ref}&quot; is already on the office server. An import only adds new mediations there: the server cannot compare the dossier with the file without reading it, and an administrator reads no dossiers. Take the mediation out of the file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="69"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="84"/>
         <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe, met hun contactmomenten: de server kan niet nagaan of dit contactmoment er al is zonder het dossier te lezen, en een beheerder leest geen dossiers. Leg het vast in de zaak zelf.</source>
         <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there, with their contact moments: the server cannot tell whether this contact moment is already there without reading the dossier, and an administrator reads no dossiers. Record it in the case itself.</translation>
     </message>

@@ -5,14 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from ikodesk.cli import build_parser, run
+from ikodesk.cli import parse, run
 from ikodesk.logging_setup import setup_logging
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     setup_logging()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(argv)
     if args.command is not None:
         return run(args)
     from ikodesk.ui.main import run_gui  # Qt is loaded only for the desktop client

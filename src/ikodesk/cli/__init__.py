@@ -12,38 +12,19 @@ The key holder is never handed to a command that shows personal data.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
-from collections.abc import Iterator
-from typing import Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from ikodesk import __version__
-from ikodesk.cli import (
-    audit_cmds,
-    case_cmds,
-    conflict_cmds,
-    database_cmds,
-    deadline_cmds,
-    exchange_cmds,
-    mediation_cmds,
-    report_cmds,
-    retention_cmds,
-    server_cmds,
-    subject_access_cmds,
-    user_cmds,
-)
-from ikodesk.cli.common import (
-    Context,
-    Handler,
-    Parser,
-    Subcommands,
-    err,
-    is_maintenance,
-    refuse_without_user,
-)
+from ikodesk.cli.parsing import Parser, Subcommands, err
 from ikodesk.errors import IkodeskError
-from ikodesk.services.maintenance import busy_error, damage_error
+
+if TYPE_CHECKING:
+    from ikodesk.cli.common import Handler
 
 
 class CommandModule(Protocol):
@@ -52,27 +33,71 @@ class CommandModule(Protocol):
     def register(self, sub: Subcommands) -> None: ...
 
 
-COMMAND_MODULES: list[CommandModule] = [
-    database_cmds,
-    exchange_cmds,
-    user_cmds,
-    case_cmds,
-    conflict_cmds,
-    audit_cmds,
-    report_cmds,
-    mediation_cmds,
-    server_cmds,
-    deadline_cmds,
-    subject_access_cmds,
-    retention_cmds,
-]
+# Every top-level command: the module that registers and runs it, and its line in
+# `ikodesk --help`. A module is imported only when one of its commands runs (issue
+# #16: `--version` and `--help` import no SQLAlchemy, ReportLab or Qt); this table
+# lets `--help` list them all without importing any (tests/test_cli_lazy.py checks
+# it against the modules' own registration).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("database_cmds", "een nieuwe, versleutelde database maken"),
+    "demo": ("database_cmds", "een demodatabase met fictieve gegevens maken"),
+    "info": ("database_cmds", "gegevens over de database tonen"),
+    "check": (
+        "database_cmds",
+        "de database controleren op schade (versleuteling, structuur, auditlog)",
+    ),
+    "rekey": ("database_cmds", "de database opnieuw versleutelen met een nieuwe sleutel"),
+    "backup": ("database_cmds", "een versleutelde kopie van de database maken"),
+    "import": ("exchange_cmds", "records uit een uitwisselbestand (JSON Lines) inlezen"),
+    "export": (
+        "exchange_cmds",
+        "alle records naar een uitwisselbestand schrijven ('-': standaarduitvoer); "
+        "een tweede beheerder keurt goed (--approver)",
+    ),
+    "user": ("user_cmds", "gebruikers beheren (vereist --user met beheerdersrol)"),
+    "case": ("case_cmds", "een dossier tonen of afdrukken"),
+    "search": ("case_cmds", "zaken zoeken op referentie of naam"),
+    "conflicts": ("conflict_cmds", "conflictzaken tonen (beheerder, manager): alleen referenties"),
+    "audit": ("audit_cmds", "het auditlog bekijken (beheerder) of controleren"),
+    "figures": (
+        "report_cmds",
+        "de jaarcijfers tonen, een jaar vaststellen of wijzigingen sinds vaststelling tonen",
+    ),
+    "report": ("report_cmds", "een rapport als PDF maken"),
+    "mediation": ("mediation_cmds", "mediations van het Mediation Bureau bekijken"),
+    "mediator": ("mediation_cmds", "de mediatorpool beheren"),
+    "server": ("server_cmds", "de kantoorserver (PostgreSQL) inrichten of bijwerken"),
+    "deadlines": (
+        "deadline_cmds",
+        "lopende termijnen (HKOV, Brussel IIb) van open zaken, de eerstvolgende eerst",
+    ),
+    "subject-access": (
+        "subject_access_cmds",
+        "inzageverzoek (AVG art. 15): alles over één persoon naar een PDF en een "
+        "JSON-bestand, de gegevens van anderen afgeschermd (beheerder)",
+    ),
+    "retention": ("retention_cmds", "bewaartermijnen, bewaarplicht en vernietiging (AVG)"),
+}
+
+# The command modules in the order of `ikodesk --help`.
+MODULE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
 EXIT_INTERNAL = 70
 
 log = logging.getLogger("ikodesk")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_module(name: str) -> CommandModule:
+    """Import a command module (`database_cmds`, ...): only when its command runs."""
+    module: CommandModule = importlib.import_module(f"ikodesk.cli.{name}")
+    return module
+
+
+def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of `ikodesk`: the modules named in `load` (default: all) register
+    their commands in full; every other command is a line of `COMMANDS` (its help),
+    enough for `--help` and for finding which module a command line needs."""
+    modules = set(MODULE_NAMES if load is None else load)
     parser = Parser(
         prog="ikodesk",
         description="Zaakregistratie van het Centrum Internationale Kinderontvoering. "
@@ -106,12 +131,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="de demodatabase gebruiken (wordt zo nodig aangemaakt)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDO", parser_class=Parser)
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    for module_name in MODULE_NAMES:
+        if module_name in modules:
+            command_module(module_name).register(sub)
+            continue
+        for name, (owner, help_text) in COMMANDS.items():
+            if owner == module_name:
+                # A stub: takes whatever follows (only a first parse goes through it).
+                sub.add_parser(name, help=help_text, add_help=False)
     for path, leaf in _walk(parser, ()):
         # The deepest parser's default wins: each command knows its own full name.
         leaf.set_defaults(command_path=" ".join(path))
     return parser
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse a command line, importing only the module of the command given (if any).
+
+    A first parse with every command as a stub finds the command (and answers
+    `--version` and `--help` by itself); the second parses it with its module loaded.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    found, _ = build_parser(load=()).parse_known_args(args)
+    if found.command is None:
+        return build_parser(load=()).parse_args(args)
+    return build_parser(load=(COMMANDS[found.command][0],)).parse_args(args)
 
 
 def _walk(
@@ -136,6 +180,8 @@ def commands(
 
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command; returns the exit code. Errors become Dutch messages."""
+    from ikodesk.cli.common import Context, is_maintenance, refuse_without_user
+
     ctx = Context(args)
     try:
         if args.user is None and not is_maintenance(args.func):
@@ -153,6 +199,8 @@ def run(args: argparse.Namespace) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as exc:
+        from ikodesk.services.maintenance import busy_error, damage_error
+
         damaged = damage_error(exc)
         if damaged is not None:
             log.warning("damaged database in command %s: %s", args.command, exc)

@@ -9,9 +9,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TypeAlias
+from typing import NoReturn
 
-from ikodesk.cli.terminal import safe
+# Re-exported for the command modules.
+from ikodesk.cli.parsing import Parser as Parser
+from ikodesk.cli.parsing import Subcommands as Subcommands
+from ikodesk.cli.parsing import err as err
+from ikodesk.cli.parsing import out as out
 from ikodesk.errors import AccessDenied, IkodeskError, KeyUnavailableError, UsageError
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import (
@@ -30,31 +34,7 @@ ENV_APPROVER_PASSWORD = "IKODESK_APPROVER_PASSWORD"
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
 
-
-class Parser(argparse.ArgumentParser):
-    """The parser of `ikodesk` and of its subcommands: usage errors exit 1, in Dutch."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        err(f"Fout in de aanroep: {message}")
-        raise SystemExit(1)
-
-
-# What a command module's `register` adds its subcommands to (a string: argparse's
-# action class is generic for type checkers only).
-Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
-
 log = logging.getLogger("ikodesk")
-
-
-def out(message: str = "") -> None:
-    """Print to standard output; stored text in it cannot steer the terminal."""
-    print(safe(message))
-
-
-def err(message: str) -> None:
-    """Print to standard error, made terminal-safe like `out`."""
-    print(safe(message), file=sys.stderr)
 
 
 def interactive() -> bool:

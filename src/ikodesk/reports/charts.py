@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import Drawing, Group, UserNode
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -71,6 +72,44 @@ def _drawing(width: float, height: float) -> Drawing:
     # Without the initial font every chart would reference Helvetica, which the PDF
     # does not embed.
     return Drawing(width, height, initialFontName=FONT, initialFontSize=AXIS_SIZE)
+
+
+def _flat(drawing: Drawing) -> Drawing:
+    """The chart as the primitive shapes it draws, worked out once.
+
+    A chart is a widget that works out its bars, axes and labels each time it is
+    drawn; the annual report is laid out twice (the table of contents' page
+    numbers), so every chart was worked out twice. Expanded here once, both passes
+    draw the same shapes (issue #16, point 4).
+    """
+    flat = _expand_into(drawing, _drawing(drawing.width, drawing.height))
+    # The chart widgets it came from, for whoever asks what was charted (the tests).
+    flat.__dict__["source"] = drawing
+    return flat
+
+
+def source(drawing: Drawing) -> Drawing:
+    """The chart widgets a drawing of this module was expanded from."""
+    src = drawing.__dict__["source"]
+    assert isinstance(src, Drawing)
+    return src
+
+
+G = TypeVar("G", bound=Group)
+
+
+def _expand_into(group: Group, out: G) -> G:
+    """`group`'s contents into `out`, every user node (chart, axis, label) replaced by
+    the shapes it provides, all the way down (ReportLab's `expandUserNodes` goes one
+    level, leaving labels that need their chart alive to draw)."""
+    out.transform = group.transform[:]
+    for child in group.contents:
+        while isinstance(child, UserNode):
+            child = child.provideNode()
+        if isinstance(child, Group):
+            child = _expand_into(child, Group())
+        out.contents.append(child)
+    return out
 
 
 def _legend(series: Sequence[Series], x: float, y: float) -> Legend:
@@ -160,7 +199,7 @@ def grouped_bars(
     drawing.add(chart)
     if legend and len(series) > 1:
         drawing.add(_legend(series, label_room, height - 4))
-    return drawing
+    return _flat(drawing)
 
 
 def year_bars(
@@ -240,7 +279,7 @@ def ranked_bars(
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.nudge = 4
     drawing.add(chart)
-    return drawing
+    return _flat(drawing)
 
 
 def age_bars(ages: Mapping[str, int], *, width: float = CONTENT_WIDTH) -> Drawing | None:

@@ -8,8 +8,10 @@ responsive and show what is going on.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
@@ -37,8 +39,10 @@ from ikodesk.ui.common.worker import DbWorker
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 from ikodesk.ui.login import LoginDialog, UnlockDialog
-from ikodesk.ui.main_window import MainWindow
 from ikodesk.ui.wizard import FirstRunWizard
+
+if TYPE_CHECKING:
+    from ikodesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +78,7 @@ class StartController(QObject):
         self._dialog: QWidget | None = None
         self._login_username = ""
         self.server_url: str | None = None  # the office server (None: a database file)
+        self._main_window_loading = False
 
     # -- entry ------------------------------------------------------------------------
     def start(self) -> None:
@@ -110,6 +115,25 @@ class StartController(QObject):
         dialog.raise_()
         dialog.activateWindow()
         self.dialog_shown.emit(dialog)
+        if isinstance(dialog, LoginDialog):
+            self._load_main_window()
+
+    def _load_main_window(self) -> None:
+        """Import the main window's modules (pages, reports, charts) while the login is up.
+
+        The first window shows before they are loaded (issue #16: start in a blink);
+        the worker imports them while the user types, so logging in (queued behind
+        on the same worker) finds them ready. Only classes are defined at import:
+        no widget is made off the GUI thread.
+        """
+        if self._main_window_loading:
+            return
+        self._main_window_loading = True
+
+        def failed(exc: BaseException) -> None:  # the login's own import will say it again
+            log.warning("loading the main window in advance failed: %s", exc)
+
+        self.worker.submit(lambda: importlib.import_module("ikodesk.ui.main_window"), None, failed)
 
     # -- the demo database -------------------------------------------------------
     def _create_demo(self, path: Path) -> None:
@@ -331,6 +355,8 @@ class StartController(QObject):
         self.worker.submit(job, done, failed, owner=dialog)
 
     def open_main_window(self, actor: Actor, name: str) -> MainWindow:
+        from ikodesk.ui.main_window import MainWindow  # loaded while the login was up
+
         assert self.facts is not None
         ctx = AppContext(self.worker, actor, name, self.facts)
         window = MainWindow(ctx, idle_lock_ms=self.idle_lock_ms)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
@@ -49,13 +49,17 @@ def detect(
     session: Session,
     case_ids: Sequence[int],
     profiles: Mapping[int, CaseProfile | None] | None = None,
+    *,
+    keys: Mapping[int, Collection[tuple[int, str, bool]]] | None = None,
 ) -> DetectionResult:
     """Index these cases and mark their conflicts and weak matches with any other case.
 
     Called by the case service after a registration or an edit, and once by
     the import for all the cases it wrote, in the caller's transaction.
-    `profiles` may give the cases' profiles from memory (the import has them;
-    None for a case that cannot match); otherwise they are read back.
+    `profiles` may give the cases' profiles from memory (None for a case that
+    cannot match); otherwise they are read back. `keys` instead: only their match
+    keys (a large import keeps no more: issue #16), the profiles of the candidate
+    pairs are read back.
     """
     result = DetectionResult()
     ids = sorted(set(case_ids))
@@ -68,11 +72,14 @@ def detect(
         # A database from before conflict detection: index and check every case once.
         s.execute(text(_SET_INDEX_READY))
         return detect(s, list(s.scalars(select(Case.id))))
-    if profiles is None:
-        subject = _load_matchable(s, ids)
+    if keys is not None:
+        subject: dict[int, CaseProfile] = {}
     else:
-        subject = {i: p for i in ids if (p := profiles.get(i)) is not None}
-    keys = {cid: match_keys(p) for cid, p in subject.items()}
+        if profiles is None:
+            subject = _load_matchable(s, ids)
+        else:
+            subject = {i: p for i in ids if (p := profiles.get(i)) is not None}
+        keys = {cid: match_keys(p) for cid, p in subject.items()}
     if len(ids) > BULK_CASES:
         pairs = _pairs_in_memory(s, set(ids), keys)
     else:
@@ -198,7 +205,7 @@ def _load_matchable(s: Session, ids: Sequence[int]) -> dict[int, CaseProfile]:
     return load_profiles(s, matchable)
 
 
-def _insert_keys(s: Session, keys: Mapping[int, set[tuple[int, str, bool]]]) -> None:
+def _insert_keys(s: Session, keys: Mapping[int, Collection[tuple[int, str, bool]]]) -> None:
     rows = [(cid, entity, key, undated) for cid, ks in keys.items() for entity, key, undated in ks]
     if rows:
         s.connection().exec_driver_sql(
@@ -212,7 +219,7 @@ def _delete_keys(s: Session, case_ids: Iterable[int]) -> None:
 
 
 def _pairs_in_database(
-    s: Session, ids: Sequence[int], keys: Mapping[int, set[tuple[int, str, bool]]]
+    s: Session, ids: Sequence[int], keys: Mapping[int, Collection[tuple[int, str, bool]]]
 ) -> list[tuple[int, int]]:
     """Candidates of a few cases: their keys looked up in the index (one edit, one case)."""
     _delete_keys(s, ids)
@@ -225,7 +232,7 @@ def _pairs_in_database(
 
 
 def _pairs_in_memory(
-    s: Session, ids: set[int], keys: Mapping[int, set[tuple[int, str, bool]]]
+    s: Session, ids: set[int], keys: Mapping[int, Collection[tuple[int, str, bool]]]
 ) -> list[tuple[int, int]]:
     """Candidates of many cases (an import): all keys grouped in memory.
 

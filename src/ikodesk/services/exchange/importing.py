@@ -1,11 +1,19 @@
-"""Importing an exchange file: every record read and checked before anything is written.
+"""Importing an exchange file: streamed in two passes, all or nothing.
 
-Import is all or nothing: every line is parsed and checked (types, rules,
-references across the whole file and the database) before anything is
-written, and the writes happen in the caller's single transaction. The first
-problem is reported with its line number, field and expectation. A record
-identical to the stored one is counted as unchanged (`unchanged`), and the
-writing is `writing.ImportWriter`'s.
+Import is all or nothing: every record is parsed and checked (types, rules,
+references across the whole file and the database) and the writes happen in
+the caller's single transaction, so the first problem (reported with its line
+number, field and expectation) leaves nothing written: the caller rolls back.
+A record identical to the stored one is counted as unchanged (`unchanged`).
+
+Memory does not grow with the file (issue #16, point 2). The first pass reads
+every line as JSON and keeps only what the cross-references need: the keys each
+record declares (usernames, mediator names, case and mediation references) and
+refers to. Ids for the new records are then given out in file order. The second
+pass reads the file again, checks each record in full and hands it to
+`writing.ImportWriter`, which writes batches with Core executemany inside the
+transaction; the search index and the conflict detection run once, in bulk, at
+the end. A file that changes between the passes is refused.
 
 On the office server an import adds new dossiers only: its administrator can
 neither read a stored case or mediation nor compare it with the file, so a
@@ -16,7 +24,9 @@ such a case, are refused with a message that says why (`server_writing`).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,13 +34,18 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from ikodesk.errors import QT_TRANSLATE_NOOP, ValidationError
+from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, ValidationError
 from ikodesk.models import Case, Country, HistoricalFigure, Mediation, Mediator, User
 from ikodesk.services import access, audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.backend import on_server
-from ikodesk.services.exchange.reading import Line, decoded_lines, open_input, read_lines
+from ikodesk.services.exchange.reading import (
+    Line,
+    decoded_lines,
+    open_input,
+    record_line,
+)
 from ikodesk.services.exchange.rows import CHUNK, existing_ids, table_of
 from ikodesk.services.exchange.unchanged import Stored
 from ikodesk.services.exchange.walls import ON_SERVER as WALLS_ON_SERVER
@@ -90,25 +105,44 @@ def _problem(line: int, problem: FieldProblem) -> ValidationError:
     return ValidationError([problem], line=line)
 
 
+Source = Callable[[], Iterable[str]]
+"""The lines of an exchange file, from the start each time it is called (two passes)."""
+
+CHANGED_BETWEEN_PASSES = (
+    "Het bestand is tijdens het inlezen veranderd; er is niets ingelezen. Probeer het "
+    "opnieuw als het bestand klaar is."
+)
+
+
 def import_lines(
     session: Session,
     actor: Actor,
-    lines: Iterable[str],
+    lines: Iterable[str] | Source,
     *,
     update: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check and write the records of an exchange file in the session's transaction.
 
-    Raises ValidationError/InputError for the first invalid line; then nothing
-    has been written (the caller rolls back the transaction).
+    `lines`: a function giving the lines from the start (read twice, memory stays
+    flat: `import_file`, the demo), or the lines themselves (then kept as text for
+    the second pass: fine for small inputs).
+
+    Raises ValidationError/InputError for the first invalid line; the caller rolls
+    back the transaction, and then nothing has been written.
     """
     access.require(session, actor, Action.IMPORT)
+    if callable(lines):
+        source: Source = lines
+    else:
+        kept = list(lines)
+
+        def source() -> Iterable[str]:
+            return kept
+
     with _without_cyclic_gc():
-        parsed = read_lines(lines, RECORD_TYPES, progress)
         importer = Importer(session, update, progress)
-        importer.check(parsed)
-        result = importer.write()
+        result = importer.run(source)
     audit.log(
         session,
         actor,
@@ -153,7 +187,25 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportResult:
     with open_input(Path(path)) as fh:
-        return import_lines(session, actor, decoded_lines(fh), update=update, progress=progress)
+
+        def source() -> Iterator[str]:
+            fh.seek(0)
+            return decoded_lines(fh)
+
+        return import_lines(session, actor, source, update=update, progress=progress)
+
+
+def _known_line(number: int, raw: str) -> Line | None:
+    """A line of the second pass: the first pass checked these very bytes (the digest
+    says so at the end), so plain JSON will do; anything odd means they changed."""
+    stripped = raw.strip()
+    if not stripped or stripped.startswith("#"):
+        return None
+    try:
+        data = json.loads(stripped)
+        return Line(number, data["type"], data)
+    except (ValueError, TypeError, KeyError, RecursionError):
+        raise InputError(CHANGED_BETWEEN_PASSES) from None
 
 
 class Importer(ImportWriter):
@@ -164,60 +216,96 @@ class Importer(ImportWriter):
         self.update = update
         self.server = on_server(session)
 
-    # -- checking -----------------------------------------------------------------
-    def check(self, lines: list[Line]) -> None:
-        s = self.s
-        self.result.lines = len(lines)
-        # Identities declared in the file, for references and duplicates.
+    # -- the two passes ---------------------------------------------------------------
+    def run(self, source: Source) -> ImportResult:
+        digest = self._declare(source())
+        self._prepare()
+        self._check_all(source(), digest)
+        if self.server:
+            return self.write()  # (the office server's own way: server_writing)
+        self.flush()
+        return self.finish()
+
+    def _declare(self, lines: Iterable[str]) -> bytes:
+        """First pass: every line parsed (errors by line), the keys it declares and uses."""
         declared: dict[str, dict[Any, int]] = {t: {} for t in RECORD_TYPES}
         key_field = {"user": "username", "mediator": "name", "case": "ref", "mediation": "ref"}
-        for ln in lines:
-            kf = key_field.get(ln.type)
-            if kf is None:
+        case_refs: set[str] = set()
+        contact_refs: set[str] = set()
+        user_names: set[str] = set()
+        mediator_names: set[str] = set()
+        hist_keys: set[tuple[Any, Any]] = set()
+        duplicate: ValidationError | None = None
+        digest = hashlib.blake2b(digest_size=16)
+        records = 0
+        for line_no, raw in enumerate(lines, start=1):
+            digest.update(raw.encode("utf-8", "surrogatepass"))
+            ln = record_line(line_no, raw, RECORD_TYPES)
+            if ln is None:
                 continue
-            value = ln.data.get(kf)
-            if isinstance(value, str):
-                value = value.strip()
-                if value in declared[ln.type]:
-                    raise ValidationError(
-                        {kf: f'"{value}" komt al voor op regel {declared[ln.type][value]}'},
-                        line=ln.number,
-                    )
-                declared[ln.type][value] = ln.number
-
-        case_refs = set(declared["case"])
-        for ln in lines:
-            if ln.type in ("contact", "mediation", "case_opening") and isinstance(
-                ln.data.get("case"), str
-            ):
-                case_refs.add(ln.data["case"].strip())
-            elif ln.type in ("conflict", "wall") and isinstance(ln.data.get("cases"), list):
-                case_refs.update(r.strip() for r in ln.data["cases"] if isinstance(r, str))
-        user_names = set(declared["user"])
-        for ln in lines:
+            records += 1
+            data, kind = ln.data, ln.type
+            kf = key_field.get(kind)
+            if kf is not None:
+                value = data.get(kf)
+                if isinstance(value, str):
+                    value = value.strip()
+                    if value in declared[kind]:
+                        # Reported after the whole file parsed (a broken line comes first).
+                        duplicate = duplicate or ValidationError(
+                            {kf: f'"{value}" komt al voor op regel {declared[kind][value]}'},
+                            line=line_no,
+                        )
+                    else:
+                        declared[kind][value] = line_no
+            if kind in ("contact", "mediation", "case_opening"):
+                ref = data.get("case")
+                if isinstance(ref, str):
+                    case_refs.add(ref.strip())
+                    if kind == "contact":
+                        contact_refs.add(ref)
+            elif kind in ("conflict", "wall") and isinstance(data.get("cases"), list):
+                case_refs.update(r.strip() for r in data["cases"] if isinstance(r, str))
+            elif kind == "historical_figure":
+                hist_keys.add((data.get("year"), data.get("key")))
             for name_field in ("handler", "user", "decided_by"):
-                h = ln.data.get(name_field)
+                h = data.get(name_field)
                 if isinstance(h, str):
                     user_names.add(h.strip())
-        mediator_names = set(declared["mediator"])
-        for ln in lines:
-            for name in ln.data.get("mediators") or () if ln.type == "mediation" else ():
-                if isinstance(name, str):
-                    mediator_names.add(name.strip())
+            if kind == "mediation":
+                for name in data.get("mediators") or ():
+                    if isinstance(name, str):
+                        mediator_names.add(name.strip())
+            if self.progress and line_no % 10_000 == 0:
+                self.progress("lezen", line_no, 0)
+        if duplicate is not None:
+            raise duplicate
+        self.result.lines = records
+        self.declared = declared
+        self._refs = (
+            case_refs | set(declared["case"]),
+            user_names | set(declared["user"]),
+            mediator_names | set(declared["mediator"]),
+            hist_keys,
+            contact_refs,
+        )
+        return digest.digest()
 
+    def _prepare(self) -> None:
+        """What the database holds of the keys met, and the ids of the new records."""
+        s = self.s
+        declared = self.declared
+        case_refs, user_names, mediator_names, hist_keys, contact_refs = self._refs
+        del self._refs
         self.db_users = existing_ids(s, table_of(User).c.username, user_names)
         self.db_mediators = existing_ids(s, table_of(Mediator).c.name, mediator_names)
         self.db_cases = existing_ids(s, table_of(Case).c.ref, case_refs)
         self.db_mediations = existing_ids(s, table_of(Mediation).c.ref, declared["mediation"])
         self.countries = set(s.scalars(select(Country.iso2)))
-        hist_keys = [
-            (ln.data.get("year"), ln.data.get("key"))
-            for ln in lines
-            if ln.type == "historical_figure"
-        ]
-        self.db_historical: set[tuple[Any, Any]] = set()
-        for i in range(0, len(hist_keys), CHUNK):
-            chunk = hist_keys[i : i + CHUNK]
+        self.db_historical = set()
+        keys = sorted(hist_keys, key=repr)
+        for i in range(0, len(keys), CHUNK):
+            chunk = keys[i : i + CHUNK]
             self.db_historical.update(
                 (y, k)
                 for y, k in s.execute(
@@ -226,29 +314,61 @@ class Importer(ImportWriter):
                     )
                 )
             )
-        seen_hist: dict[tuple[int, str], int] = {}
         # Records identical to stored ones are counted as unchanged (`unchanged`).
         self.stored = Stored(s)
-        self.declared = declared
-        self.contact_cases = sorted(
+        self.contact_cases = sorted({self.db_cases[r] for r in contact_refs if r in self.db_cases})
+        self.known_users = set(declared["user"]) | set(self.db_users)
+        self.known_cases = set(declared["case"]) | set(self.db_cases)
+        self.known_mediators = set(declared["mediator"]) | set(self.db_mediators)
+        if self.server:
+            return  # ids come from the server's sequences (server_writing)
+        self.assign_ids(
             {
-                self.db_cases[ln.data["case"]]
-                for ln in lines
-                if ln.type == "contact" and ln.data.get("case") in self.db_cases
+                kind: [k for k in declared[kind]]
+                for kind in ("user", "mediator", "case", "mediation")
             }
         )
+        # Read what is stored before anything is written (see Stored.preload).
+        for kind, db_keys in (
+            ("user", self.db_users),
+            ("mediator", self.db_mediators),
+            ("case", self.db_cases),
+            ("mediation", self.db_mediations),
+        ):
+            met = [k for k in declared[kind] if k in db_keys]
+            if met:
+                self.stored.preload(kind, met)
+        if self.db_historical:
+            self.stored.preload("historical_figure", list(self.db_historical))
+        if self.contact_cases:
+            self.stored.preload_pool("contact", self.contact_cases)
+        self.stored.preload_pool("activity", ())
 
-        known_users = set(declared["user"]) | set(self.db_users)
-        known_cases = set(declared["case"]) | set(self.db_cases)
-        known_mediators = set(declared["mediator"]) | set(self.db_mediators)
-        total = len(lines)
-        for i, ln in enumerate(lines):
+    def _check_all(self, lines: Iterable[str], digest: bytes) -> None:
+        """Second pass: every record checked in full and handed to the writer."""
+        seen_hist: dict[tuple[int, str], int] = {}
+        again = hashlib.blake2b(digest_size=16)
+        total = self.result.lines
+        done = 0
+        for line_no, raw in enumerate(lines, start=1):
+            again.update(raw.encode("utf-8", "surrogatepass"))
+            ln = _known_line(line_no, raw)
+            if ln is None:
+                continue
             try:
-                self._check_one(ln, known_users, known_cases, known_mediators, seen_hist)
+                self._check_one(
+                    ln, self.known_users, self.known_cases, self.known_mediators, seen_hist
+                )
             except FieldProblem as problem:
                 raise _problem(ln.number, problem) from None
-            if self.progress and i % 10_000 == 0:
-                self.progress("controleren", i, total)
+            done += 1
+            if done % 500 == 0:
+                if not self.server and self.pending() >= self.BATCH:
+                    self.flush()
+                if self.progress and done % 10_000 == 0:
+                    self.progress("controleren", done, total)
+        if again.digest() != digest:
+            raise InputError(CHANGED_BETWEEN_PASSES)
 
     def _unchanged(self, kind: str, key: Any, record: Any, db_keys: dict[Any, Any]) -> bool:
         """Whether a record of a stored reference is identical to it (then it is skipped)."""
@@ -320,7 +440,8 @@ class Importer(ImportWriter):
                 # New cases only: no stored contact moment can be the same.
                 if ct.case in self.db_cases:
                     raise FieldProblem("case", CONTACT_ON_SERVER, ref=ct.case)
-            elif self.stored.take("contact", ct, self.contact_cases):
+            elif ct.case in self.db_cases and self.stored.take("contact", ct, self.contact_cases):
+                # (only a stored case has stored contact moments to be the same as)
                 self.result.skipped["contact"] += 1
                 return
             self.contacts.append((ln.number, ct))

@@ -119,28 +119,35 @@ def parse_line(number: int, text: str) -> Any:
     return data
 
 
+def record_line(number: int, raw: str, record_types: tuple[str, ...]) -> Line | None:
+    """One line parsed and its type checked; None for a blank line or a `#` comment."""
+    stripped = raw.strip()
+    if not stripped or stripped.startswith("#"):
+        return None
+    data = parse_line(number, stripped)
+    if not isinstance(data, dict):
+        raise InputError(f"regel {number}: verwacht een JSON-object {{...}} per regel")
+    kind = data.get("type")
+    if kind not in record_types:
+        raise ValidationError(
+            {
+                "type": f"onbekend recordtype {json.dumps(kind, ensure_ascii=True)} "
+                f"(verwacht een van: {', '.join(record_types)})"
+            },
+            line=number,
+        )
+    return Line(number, kind, data)
+
+
 def read_lines(
     lines: Iterable[str], record_types: tuple[str, ...], progress: Any = None
 ) -> list[Line]:
-    """Parse and check every line; blank lines and `#` comments are skipped."""
+    """Parse and check every line, into a list (small inputs; the import streams)."""
     out: list[Line] = []
     for number, raw in enumerate(lines, start=1):
-        stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        data = parse_line(number, stripped)
-        if not isinstance(data, dict):
-            raise InputError(f"regel {number}: verwacht een JSON-object {{...}} per regel")
-        kind = data.get("type")
-        if kind not in record_types:
-            raise ValidationError(
-                {
-                    "type": f"onbekend recordtype {json.dumps(kind, ensure_ascii=True)} "
-                    f"(verwacht een van: {', '.join(record_types)})"
-                },
-                line=number,
-            )
-        out.append(Line(number, kind, data))
+        line = record_line(number, raw, record_types)
+        if line is not None:
+            out.append(line)
         if progress and number % 10_000 == 0:
             progress("lezen", number, 0)
     return out

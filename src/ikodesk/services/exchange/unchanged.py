@@ -180,14 +180,26 @@ class Stored:
         stored = self._by_key[kind].get(key)
         return stored is not None and stored == INCOMING[kind](record)
 
+    def preload(self, kind: str, keys: Iterable[Any]) -> None:
+        """Read the stored records of `keys` now, before the import writes anything
+        (a streaming import writes while it checks: what it wrote is not "stored")."""
+        if kind not in self._by_key:
+            self._by_key[kind] = self._load(kind, list(keys))
+
+    def preload_pool(self, kind: str, scope: Iterable[Any]) -> None:
+        """As `preload`, for the records without a reference (see `take`)."""
+        if kind not in self._pools:
+            self._pools[kind] = Counter(_text(r) for r in self._load_pool(kind, list(scope)))
+
     def take(self, kind: str, record: Any, scope: Iterable[Any]) -> bool:
         """For a record without a reference: True (and used up) when one like it is stored.
 
         `scope`: the stored case ids the import's contacts belong to (unused for activities).
         """
-        if kind not in self._pools:
-            self._pools[kind] = Counter(_text(r) for r in self._load_pool(kind, list(scope)))
+        self.preload_pool(kind, scope)
         pool = self._pools[kind]
+        if not pool:
+            return False  # nothing stored to be the same as (a new database, new cases)
         text = _text(INCOMING[kind](record))
         if pool[text] > 0:
             pool[text] -= 1

@@ -1,10 +1,13 @@
 """The write phase of an import: the checked records into the database, in bulk.
 
-Bulk writes go through SQLAlchemy Core with ids assigned up front (and
-straight through the driver for the large tables), so that a year of data
-(tens of thousands of records) imports in seconds. The rows are built by
-`rows`; the check phase (`importing.Importer`) fills the lists this class
-writes. Afterwards the family matching runs over every case written.
+Bulk writes go through SQLAlchemy Core with ids assigned up front, from the
+import's first pass (and straight through the driver for the large tables).
+The rows are built by `rows`; the check (`importing.Importer`) fills the lists
+this class writes, and on a database file they are written in batches while
+the check goes on (`flush`), so memory stays flat however long the file: all in
+the caller's one transaction, with the foreign keys checked at its commit (a
+record may refer to one further down the file). At the end (`finish`) the
+search index and the family matching run once over every case written.
 
 On the office server the writes go another way (`server_writing`): ids from
 the sequences, the dossiers through the server's import function.
@@ -56,6 +59,7 @@ from ikodesk.services.exchange.rows import (
 )
 from ikodesk.services.exchange.server_writing import write_on_server
 from ikodesk.services.exchange.walls import LineProblem, WallRecords
+from ikodesk.services.family_match import match_keys
 from ikodesk.services.validation import (
     ActivityData,
     CaseData,
@@ -88,6 +92,8 @@ class ImportResult:
 class ImportWriter:
     """Writes the records the check accepted; keeps the counts in `result`."""
 
+    BATCH = 5_000  # records held before they are written (a database file)
+
     # Stored references: value -> row id (filled by the check, extended by the writes).
     db_users: dict[Any, int]
     db_mediators: dict[Any, int]
@@ -107,48 +113,114 @@ class ImportWriter:
         self.historical: list[tuple[int, HistoricalFigureData]] = []
         self.wall_records = WallRecords()  # conflict, wall and case_opening records
         self.result = ImportResult()
-        self.written: list[tuple[int, CaseData]] = []  # (case id, record) of written cases
+        # (case id, record) of written cases: the office server's writing only.
+        self.written: list[tuple[int, CaseData]] = []
         self.replaced: list[int] = []  # ids of existing cases this import overwrote
+        # The family-matching keys of every case written that can match (not the
+        # record, not even its profile: those of the candidate pairs are read back).
+        self.match_keys: dict[int, tuple[tuple[int, str, bool], ...]] = {}
+        self.first_new_case: int | None = None
+        # Key -> id of every record the import writes or refers to (`assign_ids`).
+        self.ids: dict[str, dict[Any, int]] = {}
 
     def _next_id(self, table: Any) -> int:
         return int(self.s.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
 
-    def write(self) -> ImportResult:
+    def assign_ids(self, declared: dict[str, list[Any]]) -> None:
+        """Ids for the new users, mediators, cases and mediations, in file order.
+
+        Stored ones keep theirs; so any batch can be written as soon as it is
+        checked, whatever it refers to. Takes the write lock first: the counters
+        must not move under us.
+        """
         s = self.s
-        if on_server(s):
-            return write_on_server(self)
-        # Take the write lock before reading the id counters below.
         s.execute(text("UPDATE meta SET value = value WHERE key = 'database_id'"))
+        # A record may refer to one written by a later batch: foreign keys are checked
+        # at the commit (SQLite; the pragma ends with the transaction).
+        s.execute(text("PRAGMA defer_foreign_keys = ON"))
+        for kind, model, stored in (
+            ("user", User, self.db_users),
+            ("mediator", Mediator, self.db_mediators),
+            ("case", Case, self.db_cases),
+            ("mediation", Mediation, self.db_mediations),
+        ):
+            ids = dict(stored)
+            next_id = self._next_id(table_of(model))
+            for key in declared[kind]:
+                if key not in ids:
+                    ids[key] = next_id
+                    next_id += 1
+            self.ids[kind] = ids
+
+    def pending(self) -> int:
+        """Records checked and not yet written."""
+        return (
+            len(self.users)
+            + len(self.mediators)
+            + len(self.cases)
+            + len(self.contacts)
+            + len(self.mediations)
+            + len(self.activities)
+        )
+
+    def flush(self) -> None:
+        """Write the records checked so far (a database file) and let them go."""
         self._write_users()
         self._write_mediators()
         self._write_cases()
         self._write_contacts()
         self._write_mediations()
         self._write_activities()
+        for pending in (
+            self.users,
+            self.mediators,
+            self.cases,
+            self.contacts,
+            self.mediations,
+            self.activities,
+        ):
+            pending.clear()
+
+    def write(self) -> ImportResult:
+        """Write everything checked at once (the office server; small imports)."""
+        if on_server(self.s):
+            return write_on_server(self)
+        self.flush()
+        return self.finish()
+
+    def finish(self) -> ImportResult:
+        """After the last batch: figures, walls, the search index, the family matching."""
+        s = self.s
         self.write_historical()
         s.flush()
         if self.wall_records:
             # Before the matching: an imported decision stands (exchange.walls).
             try:
-                self.wall_records.write(s, self.db_cases, self.db_users, self.result.created)
+                self.wall_records.write(s, self.ids["case"], self.ids["user"], self.result.created)
             except LineProblem as e:
                 raise ValidationError([e.problem], line=e.line) from None
             for kind, n in self.wall_records.skipped.items():
                 self.result.skipped[kind] += n
+        if self.first_new_case is not None:
+            self._stage(1)
+            search_index.index_new_cases(s, self.first_new_case)
+        if self.replaced:
+            search_index.reindex_cases(s, self.replaced)
         if self.result.case_ids:
             # Handlers of overwritten cases already in a conflict stand on their case's
             # side (new cases are in no pair yet); then the family matching over
             # everything this import wrote.
+            self._stage(2)
             conflicts.claim_for_handlers(s, self.replaced)
-            profiles = {cid: conflicts.profile_from_data(cid, c) for cid, c in self.written}
-            found = conflicts.detect(s, self.result.case_ids, profiles)
+            found = conflicts.detect(s, self.result.case_ids, keys=self.match_keys)
             self.result.conflicts = len(found.conflicts)
             self.result.reviews = len(found.reviews)
+        self._stage(3)
         return self.result
 
-    def _progress(self, done: int, total: int) -> None:
+    def _stage(self, step: int) -> None:
         if self.progress:
-            self.progress("schrijven", done, total)
+            self.progress("schrijven", step, 3)
 
     def _write_users(self) -> None:
         new: list[dict[str, Any]] = []
@@ -161,13 +233,9 @@ class ImportWriter:
             else:
                 new.append({**values, "active": True, "password_hash": None})
         if new:
-            table = table_of(User)
-            next_id = self._next_id(table)
             for row in new:
-                row["id"] = next_id
-                self.db_users[row["username"]] = next_id
-                next_id += 1
-            self.s.execute(table.insert(), new)
+                row["id"] = self.ids["user"][row["username"]]
+            self.s.execute(table_of(User).insert(), new)
             self.result.created["user"] += len(new)
 
     def _write_mediators(self) -> None:
@@ -187,13 +255,9 @@ class ImportWriter:
             else:
                 new.append(values)
         if new:
-            table = table_of(Mediator)
-            next_id = self._next_id(table)
             for row in new:
-                row["id"] = next_id
-                self.db_mediators[row["name"]] = next_id
-                next_id += 1
-            self.s.execute(table.insert(), new)
+                row["id"] = self.ids["mediator"][row["name"]]
+            self.s.execute(table_of(Mediator).insert(), new)
             self.result.created["mediator"] += len(new)
 
     def _write_cases(self) -> None:
@@ -201,7 +265,7 @@ class ImportWriter:
             return
         s = self.s
         case_t, person_t, child_t = table_of(Case), table_of(Person), table_of(Child)
-        next_case = self._next_id(case_t)
+        user_ids, case_ids = self.ids["user"], self.ids["case"]
         rows: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         persons: list[dict[str, Any]] = []
@@ -210,7 +274,7 @@ class ImportWriter:
         replaced: list[int] = []
         for _, c in self.cases:
             assert c.ref is not None
-            values = case_row(c, self.db_users[c.handler])
+            values = case_row(c, user_ids[c.handler])
             # The free text goes to its own table (models.CaseNotes).
             note = {"summary": values.pop("summary"), "extra": values.pop("extra")}
             existing = self.db_cases.get(c.ref)
@@ -220,12 +284,14 @@ class ImportWriter:
                 replaced.append(existing)
                 case_id = existing
             else:
-                values["id"] = case_id = next_case
-                next_case += 1
+                values["id"] = case_id = case_ids[c.ref]
                 rows.append(values)
-                self.db_cases[c.ref] = case_id
+                if self.first_new_case is None or case_id < self.first_new_case:
+                    self.first_new_case = case_id
             self.result.case_ids.append(case_id)
-            self.written.append((case_id, c))
+            profile = conflicts.profile_from_data(case_id, c)
+            if profile is not None:
+                self.match_keys[case_id] = tuple(match_keys(profile))  # (a set weighs more)
             if note["summary"] is not None or note["extra"] is not None:
                 notes.append({"case_id": case_id, **note})
             persons.append(person_row(c.requester, case_id, PersonRole.REQUESTER))
@@ -247,25 +313,19 @@ class ImportWriter:
             )
             conn.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in updates])
             self.result.updated["case"] += len(updates)
-        _insert_many(s, case_t, rows, self._progress)
+        _insert_many(s, case_t, rows, None)
         self.result.created["case"] += len(rows)
         _insert_many(s, person_t, persons, None)
         _insert_many(s, child_t, children, None)
         _insert_many(s, table_of(CaseNotes), notes, None)
-        if rows:
-            search_index.index_new_cases(s, rows[0]["id"])
-        if replaced:
-            search_index.reindex_cases(s, replaced)
-        self.replaced = replaced
+        self.replaced.extend(replaced)
 
     def _write_contacts(self) -> None:
         if not self.contacts:
             return
-        rows = [
-            contact_row(ct, self.db_cases[ct.case], self.db_users[ct.handler])
-            for _, ct in self.contacts
-        ]
-        _insert_many(self.s, table_of(Contact), rows, self._progress)
+        case_ids, user_ids = self.ids["case"], self.ids["user"]
+        rows = [contact_row(ct, case_ids[ct.case], user_ids[ct.handler]) for _, ct in self.contacts]
+        _insert_many(self.s, table_of(Contact), rows, None)
         self.result.created["contact"] += len(rows)
 
     def _write_mediations(self) -> None:
@@ -273,14 +333,14 @@ class ImportWriter:
             return
         s = self.s
         med_t = table_of(Mediation)
-        next_id = self._next_id(med_t)
+        case_ids, mediator_ids = self.ids["case"], self.ids["mediator"]
         new: list[dict[str, Any]] = []
         children: list[dict[str, Any]] = []
         parents: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         interviews: list[dict[str, Any]] = []
         for _, m in self.mediations:
-            values = mediation_row(m, self.db_cases.get(m.case) if m.case else None)
+            values = mediation_row(m, case_ids[m.case] if m.case else None)
             existing = self.db_mediations.get(m.ref)
             if existing is not None:
                 s.execute(update(Mediation).where(Mediation.id == existing).values(**values))
@@ -294,8 +354,7 @@ class ImportWriter:
                 mid = existing
                 self.result.updated["mediation"] += 1
             else:
-                mid = next_id
-                next_id += 1
+                mid = self.ids["mediation"][m.ref]
                 new.append({**values, "id": mid})
                 self.result.created["mediation"] += 1
             children.extend(
@@ -306,7 +365,7 @@ class ImportWriter:
                 for i, p in enumerate(m.parents)
             )
             links.extend(
-                {"mediation_id": mid, "mediator_id": self.db_mediators[name], "position": i}
+                {"mediation_id": mid, "mediator_id": mediator_ids[name], "position": i}
                 for i, name in enumerate(m.mediators)
             )
             interviews.extend(
