@@ -68,49 +68,57 @@ $$;
 
 -- `fold(text).split()`.
 CREATE OR REPLACE FUNCTION ikodesk_sa_tokens(value text) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT coalesce(string_to_array(nullif(ikodesk_sa_fold(value), ''), ' '), '{}')
-$$;
-
--- Distinct tokens in code point order (profile_json.py `_set`).
-CREATE OR REPLACE FUNCTION ikodesk_sa_set(tokens text[]) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT coalesce(jsonb_agg(t ORDER BY t COLLATE "C"), '[]')
-    FROM (SELECT DISTINCT t FROM unnest(tokens) t) d
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN coalesce(string_to_array(nullif(ikodesk_sa_fold(value), ''), ' '), '{}');
+END
 $$;
 
 -- profile_json.py `name_to_json` of the folded tokens: every form rapidfuzz
 -- compares, sorted by code point (COLLATE "C" on UTF-8 is code point order).
+-- PL/pgSQL, not SQL: its plans are kept between calls (it runs once per person).
 CREATE OR REPLACE FUNCTION ikodesk_sa_name(first text[], last text[]) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    WITH f AS (SELECT t, n FROM unnest(first) WITH ORDINALITY u(t, n)),
-         l AS (SELECT t, n FROM unnest(last) WITH ORDINALITY u(t, n)),
-         fc AS (SELECT t FROM f WHERE t <> ALL (ikodesk_sa_particles())),
-         lc AS (SELECT t FROM l WHERE t <> ALL (ikodesk_sa_particles()))
-    SELECT jsonb_build_object(
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    particles CONSTANT text[] := ikodesk_sa_particles();
+    first_core text[] := ARRAY(SELECT t FROM unnest(first) t WHERE t <> ALL (particles));
+    last_core text[] := ARRAY(SELECT t FROM unnest(last) t WHERE t <> ALL (particles));
+BEGIN
+    IF cardinality(first_core) = 0 THEN
+        first_core := first;
+    END IF;
+    IF cardinality(last_core) = 0 THEN
+        last_core := last;
+    END IF;
+    RETURN jsonb_build_object(
         'first', to_jsonb(first),
         'last', to_jsonb(last),
         'first_joined', array_to_string(first, ''),
         'last_joined', array_to_string(last, ''),
-        'first_sorted', coalesce((SELECT string_agg(t, ' ' ORDER BY t COLLATE "C") FROM f), ''),
-        'last_sorted', coalesce((SELECT string_agg(t, ' ' ORDER BY t COLLATE "C") FROM l), ''),
-        'whole_sorted', coalesce((SELECT string_agg(t, ' ' ORDER BY t COLLATE "C")
-                                  FROM (SELECT t FROM f UNION ALL SELECT t FROM l) w), ''),
-        'first_set', ikodesk_sa_set(ARRAY(SELECT t FROM f)),
-        'last_set', ikodesk_sa_set(ARRAY(SELECT t FROM l)),
-        'first_core_set', CASE WHEN EXISTS (SELECT FROM fc)
-            THEN ikodesk_sa_set(ARRAY(SELECT t FROM fc)) ELSE ikodesk_sa_set(first) END,
-        'last_core_set', CASE WHEN EXISTS (SELECT FROM lc)
-            THEN ikodesk_sa_set(ARRAY(SELECT t FROM lc)) ELSE ikodesk_sa_set(last) END)
+        'first_sorted', array_to_string(
+            ARRAY(SELECT t FROM unnest(first) t ORDER BY t COLLATE "C"), ' '),
+        'last_sorted', array_to_string(
+            ARRAY(SELECT t FROM unnest(last) t ORDER BY t COLLATE "C"), ' '),
+        'whole_sorted', array_to_string(
+            ARRAY(SELECT t FROM unnest(first || last) t ORDER BY t COLLATE "C"), ' '),
+        'first_set', to_jsonb(ARRAY(SELECT DISTINCT t COLLATE "C" FROM unnest(first) t ORDER BY 1)),
+        'last_set', to_jsonb(ARRAY(SELECT DISTINCT t COLLATE "C" FROM unnest(last) t ORDER BY 1)),
+        'first_core_set', to_jsonb(
+            ARRAY(SELECT DISTINCT t COLLATE "C" FROM unnest(first_core) t ORDER BY 1)),
+        'last_core_set', to_jsonb(
+            ARRAY(SELECT DISTINCT t COLLATE "C" FROM unnest(last_core) t ORDER BY 1)));
+END
 $$;
 
 -- A stored person as the PERSON compare_persons takes (`_fits`: no relation, no contact).
 CREATE OR REPLACE FUNCTION ikodesk_sa_person(first text, last text, born date) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT jsonb_build_object(
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN jsonb_build_object(
         'name', ikodesk_sa_name(ikodesk_sa_tokens(first), ikodesk_sa_tokens(last)),
         'birth_date', to_char(born, 'YYYY-MM-DD'),
-        'relation', NULL, 'side', NULL, 'side_group', NULL, 'contact', '[]'::jsonb)
+        'relation', NULL, 'side', NULL, 'side_group', NULL, 'contact', '[]'::jsonb);
+END
 $$;
 
 -- The typed person, rebuilt from its name tokens and birth date only; NULL
@@ -152,14 +160,21 @@ $$;
 -- (subject_access.FOUND). People without a surname are never found.
 CREATE OR REPLACE FUNCTION ikodesk_sa_match(wanted jsonb, first text, last text, born date)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT v FROM (
-        SELECT ikodesk_fm_compare_persons(wanted, ikodesk_sa_person(first, last, born)) AS v
-        WHERE wanted IS NOT NULL AND nullif(last, '') IS NOT NULL
-          -- Two birth dates that differ are 'different' whatever the names: not compared.
-          AND (born IS NULL OR wanted ->> 'birth_date' IS NULL
-               OR wanted ->> 'birth_date' = to_char(born, 'YYYY-MM-DD'))
-    ) x WHERE v IN ('strong', 'name')
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    verdict text;
+BEGIN
+    IF wanted IS NULL OR nullif(last, '') IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- Two birth dates that differ are 'different' whatever the names: not compared.
+    IF born IS NOT NULL AND wanted ->> 'birth_date' IS NOT NULL
+       AND wanted ->> 'birth_date' <> to_char(born, 'YYYY-MM-DD') THEN
+        RETURN NULL;
+    END IF;
+    verdict := ikodesk_fm_compare_persons(wanted, ikodesk_sa_person(first, last, born));
+    RETURN CASE WHEN verdict IN ('strong', 'name') THEN verdict END;
+END
 $$;
 
 -- Every person in the office that is the wanted one (the server's `_find`), in
@@ -376,7 +391,7 @@ $$;
 -- Not everyone's to call (this file runs after functions.sql took every right
 -- away): the helpers are the owner's, the three functions the administrators'.
 REVOKE ALL ON FUNCTION ikodesk_sa_particles(), ikodesk_sa_fold(text), ikodesk_sa_tokens(text),
-    ikodesk_sa_set(text[]), ikodesk_sa_name(text[], text[]), ikodesk_sa_person(text, text, date),
+    ikodesk_sa_name(text[], text[]), ikodesk_sa_person(text, text, date),
     ikodesk_sa_wanted(jsonb), ikodesk_sa_match(jsonb, text, text, date), ikodesk_sa_found(jsonb),
     ikodesk_subject_candidates(jsonb), ikodesk_subject_pack(jsonb, text[], boolean, date),
     ikodesk_subject_answered(integer) FROM PUBLIC;
