@@ -572,6 +572,16 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>CandidatesModel</name>
     <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="92"/>
+        <source>(zoals ingevuld)</source>
+        <translation>(as entered)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="93"/>
+        <source>niet vergeleken</source>
+        <translation>not compared</translation>
+    </message>
+    <message>
         <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="61"/>
         <source>Dossier</source>
         <translation>Dossier</translation>

@@ -1,9 +1,9 @@
 """Access requests' clocks on the office server (issue #18 point 5): read, never written.
 
-Making a pack is refused on the server (administrators read no personal rows
-there), so no clock starts there either: an administrator's Termijnen page reads
-the table (empty), marking one answered is refused in plain Dutch, and no login
-may write the table or, except an administrator, read it.
+The server's own functions start and stop the clocks (sql/subject_access.sql,
+tests/pg/test_server_subject_access.py): an administrator's Termijnen page reads
+the table, marking an unknown request answered is refused in plain Dutch, and
+no login may write the table or, except an administrator, read it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def test_administrators_read_the_clocks_and_nobody_writes_them(office: Office) -
     admin = office.admin()
     actor = office.actor(admin)
     assert admin.admin.open_access_requests(actor, date(2026, 2, 1)) == []
-    with pytest.raises(InputError, match="kantoorserver"):
+    with pytest.raises(InputError, match="geen inzageverzoek 1"):
         admin.admin.access_request_answered(actor, 1)
     with office.psql(ADMIN, ADMIN_PASSWORD) as conn:
         assert conn.execute("SELECT count(*) FROM access_requests").fetchone() == (0,)

@@ -61,8 +61,11 @@ def cmd_subject_access(args: argparse.Namespace, ctx: Context) -> int:
             return 0
         out("Kandidaten (bevestig wie deze persoon is):")
         for c in found:
-            born = c.birth_date.isoformat() if c.birth_date else "geboortedatum onbekend"
             soort = "zaak" if c.kind == "case" else "mediation"
+            if c.name is None:  # the office server names nobody: the match is what was typed
+                out(f"  {c.ref:<16} {soort:<10} {c.role:<17} {c.match}")
+                continue
+            born = c.birth_date.isoformat() if c.birth_date else "geboortedatum onbekend"
             out(f"  {c.ref:<16} {soort:<10} {c.role:<17} {c.name} ({born}) – {c.match}")
         if not interactive():
             err("Geef de dossiers van deze persoon met --confirm REF,REF.")

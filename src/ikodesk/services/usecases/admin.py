@@ -74,29 +74,19 @@ class AdminUseCases(UseCases):
         """Write the JSON file and the PDF of what is held on this person in the confirmed
         dossiers (others redacted); the request is audited with its one-month deadline."""
 
-        def run(s: Session) -> PackMade:
-            pack = subject_access.gather(
-                s,
-                actor,
-                name,
-                birth_date,
-                confirmed,
-                with_children=with_children,
-                received=received,
-            )
-            json_path, pdf_path = subject_access.write_pack(pack, out_dir, render)
-            # The clock starts in the same unit of work: no pack, no clock.
-            number = subject_access.record_request(s, actor, received, len(pack["dossiers"]))
-            return PackMade(
-                json_path,
-                pdf_path,
-                len(pack["dossiers"]),
-                received,
-                subject_access.add_one_month(received),
-                number,
-            )
-
-        return self._run(run)
+        # Gather, write and start the clock in one unit of work (on the office server
+        # the server's own function starts it): no pack, no clock.
+        return self._run(
+            subject_access.make_pack,
+            actor,
+            name,
+            birth_date,
+            confirmed,
+            out_dir,
+            with_children=with_children,
+            received=received,
+            render=render,
+        )
 
     def open_access_requests(self, actor: Actor, as_of: date) -> list[OpenRequest]:
         """The access requests not yet answered, with their one-month deadlines."""

@@ -44,6 +44,7 @@ OWNER_SQL = (
     "approvals.sql",
     "export.sql",
     "retention.sql",
+    "subject_access.sql",
 )
 
 NEEDS_CREDENTIALS = QT_TRANSLATE_NOOP(

@@ -238,9 +238,10 @@ class AdminPage(QWidget):
             self.destruction_tab.announced.connect(self.announced)
             self.tabs.addTab(self.destruction_tab, self.tr("V&ernietiging"))
         # -- access requests (AVG art. 15; ui.admin.subject_access_tab) ----------------
-        # Refused on the office server, where administrators read no personal data.
+        # Both backends: on the office server the server's own functions search and
+        # gather (services.subject_access), the administrator still reads no dossier.
         self.subject_access_tab: SubjectAccessTab | None = None
-        if ctx.can(Action.SUBJECT_ACCESS) and not ctx.facts.on_server:
+        if ctx.can(Action.SUBJECT_ACCESS):
             self.subject_access_tab = SubjectAccessTab(ctx)
             self.subject_access_tab.announced.connect(self.announced)
             self.tabs.addTab(self.subject_access_tab, self.tr("&Inzageverzoek (AVG art. 15)"))

@@ -87,8 +87,16 @@ class CandidatesModel(ListModel):
             why = QCoreApplication.translate(
                 "CandidatesModel", "zelfde naam (geen geboortedatum om te vergelijken)"
             )
-        born = _d(c.birth_date) or QCoreApplication.translate("CandidatesModel", "onbekend")
-        return [c.ref, kind, role, c.name, born, why]
+        if c.name is None:
+            # The office server names nobody: the match is with the name (and date) typed.
+            name = QCoreApplication.translate("CandidatesModel", "(zoals ingevuld)")
+            born = _d(c.birth_date) or QCoreApplication.translate(
+                "CandidatesModel", "niet vergeleken"
+            )
+        else:
+            name = c.name
+            born = _d(c.birth_date) or QCoreApplication.translate("CandidatesModel", "onbekend")
+        return [c.ref, kind, role, name, born, why]
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)

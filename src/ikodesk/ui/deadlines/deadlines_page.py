@@ -148,10 +148,9 @@ class DeadlinesPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.hint)
         layout.addWidget(self.view, 1)
-        # The access requests' clocks (AVG art. 15): administrators on a local database,
-        # where packs are made (the office server refuses them).
+        # The access requests' clocks (AVG art. 15): administrators, on both backends.
         self.access_requests: AccessRequestsBox | None = None
-        if ctx.can(Action.SUBJECT_ACCESS) and not ctx.facts.on_server:
+        if ctx.can(Action.SUBJECT_ACCESS):
             self.access_requests = AccessRequestsBox(ctx)
             self.access_requests.announced.connect(self.announced)
             layout.addWidget(self.access_requests)
