@@ -155,72 +155,72 @@
         <translation>Re&amp;tention periods</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="239"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="240"/>
         <source>V&amp;ernietiging</source>
         <translation>D&amp;estruction</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="246"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="248"/>
         <source>&amp;Inzageverzoek (AVG art. 15)</source>
         <translation>Access re&amp;quest (GDPR Art. 15)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="279"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="281"/>
         <source>Gebruikers</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="279"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="281"/>
         <source>Kies eerst een gebruiker in de lijst.</source>
         <translation>First choose a user in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="308"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="310"/>
         <source>Gebruiker {0} toegevoegd.</source>
         <translation>User {0} added.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="345"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="347"/>
         <source>Nieuw wachtwoord ingesteld voor {0}.</source>
         <translation>New password set for {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="370"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="372"/>
         <source>{0} is {1}.</source>
         <translation>{0} is {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="371"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="373"/>
         <source>geactiveerd</source>
         <translation>activated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="371"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="373"/>
         <source>gedeactiveerd</source>
         <translation>deactivated</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="376"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="378"/>
         <source>{0} weer activeren?</source>
         <translation>Activate {0} again?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="378"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="380"/>
         <source>{0} deactiveren? Inloggen is dan niet meer mogelijk.</source>
         <translation>Deactivate {0}? They will no longer be able to log in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="382"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="384"/>
         <source>Gebruiker</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="394"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="396"/>
         <source>{0} kan weer inloggen.</source>
         <translation>{0} can log in again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="404"/>
+        <location filename="../../src/ikodesk/ui/admin/admin_page.py" line="406"/>
         <source>{0} heeft nu de rol {1}.</source>
         <translation>{0} now has the role {1}.</translation>
     </message>
@@ -647,7 +647,7 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>same name (no date of birth to compare)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="90"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="98"/>
         <source>onbekend</source>
         <translation>unknown</translation>
     </message>
@@ -2284,7 +2284,7 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>The running deadlines of your open cases, the next one first: amber within 30 days, red within 7 days and overdue. Enter or a double click opens the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="195"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="194"/>
         <source>Geen lopende termijnen in deze selectie.</source>
         <translation>No running deadlines in this selection.</translation>
     </message>
@@ -2433,7 +2433,7 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>DueSoonLine</name>
     <message>
-        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="248"/>
+        <location filename="../../src/ikodesk/ui/deadlines/deadlines_page.py" line="247"/>
         <source>Open de pagina Termijnen</source>
         <translation>Open the Deadlines page</translation>
     </message>
@@ -4904,157 +4904,157 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>SubjectAccessTab</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="159"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="167"/>
         <source>Iemand vraagt welke gegevens het Centrum over hem of haar heeft (AVG art. 15). Zoek de persoon, vink de dossiers aan die echt van deze persoon zijn en maak het inzagepakket: een PDF en een JSON-bestand met de eigen gegevens, de zaakfeiten en de contactmomenten; gegevens van anderen zijn afgeschermd. Het verzoek moet binnen een maand na ontvangst beantwoord zijn.</source>
         <translation>Someone asks what data the Centre holds about them (GDPR Art. 15). Search for the person, tick the dossiers that really belong to this person and make the access pack: a PDF and a JSON file with their own data, the case facts and the contact moments; data of others is redacted. The request must be answered within one month of receipt.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="170"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="178"/>
         <source>Verzoeker</source>
         <translation>Requester</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="182"/>
         <source>voornaam en achternaam</source>
         <translation>first name and surname</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="184"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="192"/>
         <source>&amp;Zoeken</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="187"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="195"/>
         <source>&amp;Naam</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="188"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="196"/>
         <source>Geb&amp;oortedatum (als bekend)</source>
         <translation>Date of &amp;birth (if known)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="193"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="201"/>
         <source>Da&amp;tum van ontvangst</source>
         <translation>Date of recei&amp;pt</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="200"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="208"/>
         <source>Ge&amp;vonden dossiers</source>
         <translation>F&amp;ound dossiers</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="204"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="212"/>
         <source>Vink aan welke dossiers van deze persoon zijn (spatie vinkt aan of uit). Een naamgenoot is altijd mogelijk: controleer de geboortedatum.</source>
         <translation>Tick the dossiers that belong to this person (Space ticks or unticks). Someone with the same name is always possible: check the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="217"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="225"/>
         <source>Verzoeker is ouder met gezag: &amp;kinderen tonen</source>
         <translation>Requester is a parent with parental authority: show ch&amp;ildren</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="221"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="229"/>
         <source>Alleen aanvinken als u hebt vastgesteld dat de verzoeker het gezag heeft over de kinderen; anders worden hun gegevens afgeschermd.</source>
         <translation>Only tick this if you have established that the requester has parental authority over the children; otherwise their data is redacted.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="229"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="237"/>
         <source>Inzagepakket</source>
         <translation>Access pack</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="233"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="241"/>
         <source>de map waarin de PDF en het JSON-bestand komen</source>
         <translation>the folder where the PDF and the JSON file go</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="234"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="242"/>
         <source>B&amp;laderen…</source>
         <translation>Bro&amp;wse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="240"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="248"/>
         <source>&amp;Map</source>
         <translation>Fo&amp;lder</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="243"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="251"/>
         <source>Inzage&amp;pakket maken</source>
         <translation>&amp;Make access pack</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="330"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="338"/>
         <source>Vul de voornaam en de achternaam in van wie om inzage vraagt.</source>
         <translation>Fill in the first name and surname of the person requesting access.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="335"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="343"/>
         <source>Geboortedatum: {0}.</source>
         <translation>Date of birth: {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="342"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="350"/>
         <source>Datum van ontvangst: {0}.</source>
         <translation>Date of receipt: {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="344"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="352"/>
         <source>Vul de datum in waarop het verzoek binnenkwam.</source>
         <translation>Fill in the date on which the request came in.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="361"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="369"/>
         <source>Bezig met zoeken…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="371"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="379"/>
         <source>{0} dossier(s) gevonden; vink aan welke van deze persoon zijn.</source>
         <translation>{0} dossier(s) found; tick those that belong to this person.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="378"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="386"/>
         <source>Geen dossiers gevonden met deze naam en geboortedatum.</source>
         <translation>No dossiers found with this name and date of birth.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="380"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="388"/>
         <source>Geen dossiers gevonden met deze naam.</source>
         <translation>No dossiers found with this name.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="394"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="402"/>
         <source>Map voor het inzagepakket</source>
         <translation>Folder for the access pack</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="412"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="420"/>
         <source>De naam of geboortedatum is gewijzigd sinds het zoeken. Zoek opnieuw en vink de dossiers opnieuw aan.</source>
         <translation>The name or date of birth has changed since the search. Search again and tick the dossiers again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="420"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="428"/>
         <source>Vink ten minste één dossier aan dat van deze persoon is.</source>
         <translation>Tick at least one dossier that belongs to this person.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="425"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="433"/>
         <source>Kies de map waarin het inzagepakket moet komen.</source>
         <translation>Choose the folder where the access pack should go.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="430"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="438"/>
         <source>De map {0} bestaat niet. Kies een bestaande map.</source>
         <translation>The folder {0} does not exist. Choose an existing folder.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="436"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="444"/>
         <source>Bezig met het inzagepakket…</source>
         <translation>Making the access pack…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="444"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="452"/>
         <source>Inzagepakket gemaakt ({0} dossier(s)):
 {1}
 {2}
@@ -5067,7 +5067,7 @@ Request received on {3}: answer by {4} at the latest. It is listed as no. {5} un
 Note: these files are not encrypted. Give them only to the requester.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="460"/>
+        <location filename="../../src/ikodesk/ui/admin/subject_access_tab.py" line="468"/>
         <source>Inzagepakket gemaakt: uiterlijk beantwoorden op {0}.</source>
         <translation>Access pack made: answer by {0} at the latest.</translation>
     </message>
@@ -6620,17 +6620,17 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>No access: the office server does not allow this for your account.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/setup.py" line="49"/>
+        <location filename="../../src/ikodesk/storage/server/setup.py" line="50"/>
         <source>Geef in het adres een PostgreSQL-rol die rollen mag maken, met wachtwoord: postgresql://postgres:WACHTWOORD@HOST:POORT/DATABASE.</source>
         <translation>Give a PostgreSQL role that may create roles in the address, with its password: postgresql://postgres:PASSWORD@HOST:PORT/DATABASE.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/setup.py" line="54"/>
+        <location filename="../../src/ikodesk/storage/server/setup.py" line="55"/>
         <source>De database {server} bevat al tabellen die niet van ikodesk zijn. Kies een lege database.</source>
         <translation>The database {server} already holds tables that are not ikodesk&apos;s. Choose an empty database.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/setup.py" line="58"/>
+        <location filename="../../src/ikodesk/storage/server/setup.py" line="59"/>
         <source>De database {server} is nog niet ingericht: gebruik eerst &apos;ikodesk server init&apos;.</source>
         <translation>The database {server} has not been set up yet: use &apos;ikodesk server init&apos; first.</translation>
     </message>
@@ -6790,32 +6790,27 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>This person already has a case, which you cannot open.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="53"/>
-        <source>Inzageverzoeken kunnen op de kantoorserver nog niet worden afgehandeld: beheerders lezen daar geen persoonsgegevens. Gebruik hiervoor (nog) een losse database.</source>
-        <translation>Access requests cannot be handled on the office server yet: administrators do not read personal data there. Use a standalone database for this (for now).</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="58"/>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="74"/>
         <source>Geef de voornaam en de achternaam van de persoon die om inzage vraagt.</source>
         <translation>Give the first name and surname of the person requesting access.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="61"/>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="77"/>
         <source>{ref} hoort niet bij de gevonden dossiers van deze persoon. Kies uit de lijst.</source>
         <translation>{ref} is not one of the dossiers found for this person. Choose from the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="65"/>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="81"/>
         <source>Bevestig ten minste één dossier waarin deze persoon voorkomt.</source>
         <translation>Confirm at least one dossier in which this person appears.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="68"/>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="84"/>
         <source>Er is geen inzageverzoek {number}.</source>
         <translation>There is no access request {number}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/subject_access.py" line="69"/>
+        <location filename="../../src/ikodesk/services/subject_access.py" line="85"/>
         <source>Inzageverzoek {number} is al op {day} als beantwoord gemarkeerd door {who}.</source>
         <translation>Access request {number} was already marked as answered on {day} by {who}.</translation>
     </message>

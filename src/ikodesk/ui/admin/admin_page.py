@@ -232,8 +232,9 @@ class AdminPage(QWidget):
             self.periods_tab = PeriodsTab(ctx)
             self.periods_tab.announced.connect(self.announced)
             self.tabs.addTab(self.periods_tab, self.tr("Be&waartermijnen"))
-        # The run is refused on the office server (docs/security.md): no tab there.
-        if ctx.can(Action.RETENTION_RUN) and not ctx.facts.on_server:
+        # Both backends: on the office server the server's own function anonymises
+        # (docs/security.md, "On the office server").
+        if ctx.can(Action.RETENTION_RUN):
             self.destruction_tab = DestructionTab(ctx)
             self.destruction_tab.announced.connect(self.announced)
             self.tabs.addTab(self.destruction_tab, self.tr("V&ernietiging"))
