@@ -301,6 +301,11 @@ _RAW_BAD = re.compile(f"[{_ALWAYS}]")
 _NUMBER_SUSPECT = re.compile(r"[0-9](?:[eE]|[0-9]{18})")
 
 
+def has_forbidden_character(text: str) -> bool:
+    """Whether a text holds a character no text may hold (a multi-line note neither)."""
+    return _RAW_BAD.search(text) is not None
+
+
 def json_text_is_plain(text: str) -> bool:
     """Whether a JSON text certainly holds nothing `json_problem` would refuse."""
     return not (

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
@@ -202,7 +203,12 @@ def _known_line(number: int, raw: str) -> Line | None:
     if not stripped or stripped.startswith("#"):
         return None
     try:
-        data = json.loads(stripped)
+        try:
+            data = orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            # What orjson refuses and json.loads takes (NaN, a huge number), checked in the
+            # first pass, comes back as json.loads gave it then.
+            data = json.loads(stripped)
         return Line(number, data["type"], data)
     except (ValueError, TypeError, KeyError, RecursionError):
         raise InputError(CHANGED_BETWEEN_PASSES) from None
