@@ -32,6 +32,20 @@ class Line:
     number: int
     type: str
     data: dict[str, Any]
+    # The line holds no escape and no character `input_rules` forbids: then no text
+    # in `data` can hold one (the checks of the texts may be left out).
+    clean: bool = False
+
+
+def clean_text(text: str) -> bool:
+    """Whether a JSON text has no backslash and no character `input_rules` forbids.
+
+    Then neither has any string it holds (no escape can make one), nor any text
+    taken from one. `str.isprintable` is False for every forbidden character.
+    """
+    return "\\" not in text and (
+        text.isprintable() or not input_rules.has_forbidden_character(text)
+    )
 
 
 def open_input(path: Path) -> BinaryIO:
@@ -126,11 +140,7 @@ def _plain_object(text: str) -> dict[str, Any] | None:
       (json.loads keeps the int, which the checks refuse as too large), so a float
       of 2**63 or more, like an integer out of range, goes the careful way.
     """
-    if (
-        "\\" in text
-        or text.count("{") + text.count("[") > input_rules.MAX_DEPTH
-        or (not text.isprintable() and input_rules.has_forbidden_character(text))
-    ):
+    if text.count("{") + text.count("[") > input_rules.MAX_DEPTH or not clean_text(text):
         return None
     try:
         data = orjson.loads(text)
