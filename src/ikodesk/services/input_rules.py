@@ -235,8 +235,15 @@ def person_problems(person: Any, prefix: str, today: date | None = None) -> list
     return [] if problem is None else [(f"{prefix}birth_date", problem)]
 
 
-def case_problems(case: Any, today: date | None = None) -> list[Problem]:
-    """Input rules of a case (validation.CaseData): dates, children, every text."""
+def case_problems(
+    case: Any, today: date | None = None, *, texts_clean: bool = False
+) -> list[Problem]:
+    """Input rules of a case (validation.CaseData): dates, children, every text.
+
+    `texts_clean`: the caller knows that no text of the record holds a character
+    these rules forbid (the import: read from a line with none), so they are not
+    looked at again.
+    """
     found: list[Problem] = []
     problem = opened_problem(case.opened, today)
     if problem:
@@ -249,7 +256,7 @@ def case_problems(case: Any, today: date | None = None) -> list[Problem]:
         found.append(("children", problem))
     for i, child in enumerate(case.children):
         found += person_problems(child, f"children[{i}].", today)
-    return found + text_problems(case)
+    return found if texts_clean else found + text_problems(case)
 
 
 def mediation_problems(m: Any, today: date | None = None) -> list[Problem]:
@@ -299,6 +306,11 @@ def _marked(obj: dict[str, Any], pairs: list[tuple[str, Any]]) -> DuplicateKeys:
 # scans: this runs for every line of an import.
 _RAW_BAD = re.compile(f"[{_ALWAYS}]")
 _NUMBER_SUSPECT = re.compile(r"[0-9](?:[eE]|[0-9]{18})")
+
+
+def has_forbidden_character(text: str) -> bool:
+    """Whether a text holds a character no text may hold (a multi-line note neither)."""
+    return _RAW_BAD.search(text) is not None
 
 
 def json_text_is_plain(text: str) -> bool:

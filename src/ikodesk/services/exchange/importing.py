@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
@@ -42,6 +43,7 @@ from ikodesk.services.actors import Actor
 from ikodesk.services.backend import on_server
 from ikodesk.services.exchange.reading import (
     Line,
+    clean_text,
     decoded_lines,
     open_input,
     record_line,
@@ -67,6 +69,7 @@ from ikodesk.services.validation import (
     parse_user,
     take_x_parents,
 )
+from ikodesk.services.validation.quick import quick_case, quick_contact
 
 # New dossiers only on the office server (its administrator reads none).
 CASE_ON_SERVER = QT_TRANSLATE_NOOP(
@@ -202,8 +205,13 @@ def _known_line(number: int, raw: str) -> Line | None:
     if not stripped or stripped.startswith("#"):
         return None
     try:
-        data = json.loads(stripped)
-        return Line(number, data["type"], data)
+        try:
+            data = orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            # What orjson refuses and json.loads takes (NaN, a huge number), checked in the
+            # first pass, comes back as json.loads gave it then.
+            data = json.loads(stripped)
+        return Line(number, data["type"], data, clean_text(stripped))
     except (ValueError, TypeError, KeyError, RecursionError):
         raise InputError(CHANGED_BETWEEN_PASSES) from None
 
@@ -408,8 +416,8 @@ class Importer(ImportWriter):
                 ln.number, parse_wall_record(t, ln.data), known_cases, known_users
             )
         elif t == "case":
-            c = parse_case(ln.data)
-            problems = case_rules(c, self.countries)
+            c = quick_case(ln.data) or parse_case(ln.data)
+            problems = case_rules(c, self.countries, texts_clean=ln.clean)
             if problems:
                 raise problems[0]
             if c.handler not in known_users:
@@ -426,7 +434,7 @@ class Importer(ImportWriter):
                 raise self._exists_error("zaak", c.ref, "ref")
             self.cases.append((ln.number, c))
         elif t == "contact":
-            ct = parse_contact(ln.data)
+            ct = quick_contact(ln.data) or parse_contact(ln.data)
             if ct.case not in known_cases:
                 raise FieldProblem(
                     "case", f'onbekende zaak "{ct.case}" (niet in het bestand of de database)'

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import orjson
 
 from ikodesk.errors import InputError, ValidationError
 from ikodesk.services import input_rules
@@ -29,6 +32,20 @@ class Line:
     number: int
     type: str
     data: dict[str, Any]
+    # The line holds no escape and no character `input_rules` forbids: then no text
+    # in `data` can hold one (the checks of the texts may be left out).
+    clean: bool = False
+
+
+def clean_text(text: str) -> bool:
+    """Whether a JSON text has no backslash and no character `input_rules` forbids.
+
+    Then neither has any string it holds (no escape can make one), nor any text
+    taken from one. `str.isprintable` is False for every forbidden character.
+    """
+    return "\\" not in text and (
+        text.isprintable() or not input_rules.has_forbidden_character(text)
+    )
 
 
 def open_input(path: Path) -> BinaryIO:
@@ -87,6 +104,81 @@ def decoded_lines(stream: BinaryIO) -> Iterator[str]:
 
 def parse_line(number: int, text: str) -> Any:
     """One line as JSON, or the error naming the line (and the field where known)."""
+    data = _plain_object(text)
+    if data is not None:
+        return data
+    return _parse_line_checked(number, text)
+
+
+# A key whose closing quote is followed by white space before its colon.
+_SPACED_COLON = re.compile(r'"[ \t\r\n]+:')
+_INT_LIMIT = 2**63
+
+
+def _plain_object(text: str) -> dict[str, Any] | None:
+    """The JSON object of a line that certainly holds nothing the checks refuse, or None.
+
+    The quick way for the lines of an ordinary file (nearly all): orjson parses, and
+    what `_parse_line_checked` would look for is ruled out here by cheap tests;
+    any doubt (None) sends the line the careful way, which then gives its exact
+    verdict and message. Certain means:
+
+    - no backslash (so no escapes: every string is its raw text, and every `"` in
+      the line opens or closes a string) and no character `input_rules` forbids
+      (`str.isprintable` is False for all of them: control, bidi, separator,
+      surrogate), so no text of the record has a problem; no deeper nesting than
+      the limit (brackets counted);
+    - orjson accepts it (it refuses what json.loads refuses, and NaN, Infinity
+      and overflowing numbers as well) and it is an object;
+    - no duplicate key: orjson keeps the last of two silently. Every key written
+      in the line ends in `"` and a colon; with no white space before a colon
+      (searched), each is one `":` in the line, and so are strings starting with a
+      colon. So the `":` count is at least the number of keys written, which is at
+      least the number parsed, and a duplicate makes the last strictly smaller:
+      equal counts mean none;
+    - every number in range: orjson turns an integer beyond 64 bits into a float
+      (json.loads keeps the int, which the checks refuse as too large), so a float
+      of 2**63 or more, like an integer out of range, goes the careful way.
+    """
+    if text.count("{") + text.count("[") > input_rules.MAX_DEPTH or not clean_text(text):
+        return None
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if type(data) is not dict:
+        return None
+    keys = _plain_keys(data)
+    if keys < 0 or keys != text.count('":') or _SPACED_COLON.search(text):
+        return None
+    return data
+
+
+def _plain_keys(value: dict[str, Any] | list[Any]) -> int:
+    """The number of keys in every object of a parsed value; -1 for a doubtful number."""
+    keys = 0
+    if type(value) is dict:
+        keys = len(value)
+        items: Iterable[Any] = value.values()
+    else:
+        items = value
+    for v in items:
+        t = type(v)
+        if t is dict or t is list:
+            n = _plain_keys(v)
+            if n < 0:
+                return -1
+            keys += n
+        elif t is int:
+            if not -_INT_LIMIT <= v < _INT_LIMIT:
+                return -1
+        elif t is float and not -_INT_LIMIT < v < _INT_LIMIT:
+            return -1
+    return keys
+
+
+def _parse_line_checked(number: int, text: str) -> Any:
+    """`parse_line` the careful way: json.loads, every object's keys and values checked."""
     duplicates = False
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -74,8 +74,13 @@ def code_rule(code: CaseCode) -> CodeRule:
     return CODE_RULES.get(code, _OPTIONAL_COUNTRY)
 
 
-def case_rules(case: CaseData, known_countries: Collection[str]) -> list[FieldProblem]:
-    """The rules that span fields of a case, in field order. Empty when valid."""
+def case_rules(
+    case: CaseData, known_countries: Collection[str], *, texts_clean: bool = False
+) -> list[FieldProblem]:
+    """The rules that span fields of a case, in field order. Empty when valid.
+
+    `texts_clean`: see `input_rules.case_problems`.
+    """
     problems: list[FieldProblem] = []
     add = problems.append
     code = case.code
@@ -181,7 +186,9 @@ def case_rules(case: CaseData, known_countries: Collection[str]) -> list[FieldPr
                 )
             )
     problems.extend(clock_date_problems(case))
-    problems.extend(wording.at(p) for p, wording in input_rules.case_problems(case))
+    problems.extend(
+        wording.at(p) for p, wording in input_rules.case_problems(case, texts_clean=texts_clean)
+    )
     return problems
 
 

@@ -1,0 +1,284 @@
+"""Quick ways to read the two record types a large import is made of (issue #16).
+
+`quick_case` and `quick_contact` return exactly the record `parse_case` and
+`parse_contact` return for a valid object, or None whenever anything is off;
+then the caller calls the `parse_*` function, which finds the problem and
+words it (field, message, the order of the checks). So the rules and their
+messages live in one place (`parsing`, `fields`), and these functions only
+decide, in straight-line code with tables made once, that there is nothing to
+say. tests/test_import_fast_paths.py holds them against `parse_*` on
+generated objects, broken ones included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from ikodesk.models.enums import (
+    CaseCode,
+    Channel,
+    CloseReason,
+    Direction,
+    FamilyRelation,
+    OrganisationType,
+    ParentRelation,
+    ParentSide,
+    Party,
+    RequesterKind,
+    Taker,
+)
+from ikodesk.services.validation.fields import _DATE_RE, _ISO2_RE, _REF_RE, _TIME_RE
+from ikodesk.services.validation.parsing import (
+    _CHILD_FIELDS,
+    _OTHER_PARENT_FIELDS,
+    _REQUESTER_FIELDS,
+    CASE_FIELDS,
+    CONTACT_FIELDS,
+)
+from ikodesk.services.validation.records import (
+    MAX_CHILD_AGE,
+    NAME_MAX,
+    TEXT_MAX,
+    CaseData,
+    ChildData,
+    ContactData,
+    PersonData,
+)
+
+
+class _Decline(Exception):
+    """Something is off: the careful way must look (raised only then)."""
+
+
+def _members(enum_cls: type[StrEnum]) -> dict[str, Any]:
+    return {m.value: m for m in enum_cls}
+
+
+_CODES = _members(CaseCode)
+_CHANNELS = _members(Channel)
+_PARTIES = _members(Party)
+_CLOSE_REASONS = _members(CloseReason)
+_DIRECTIONS = _members(Direction)
+_TAKERS = _members(Taker)
+_PARENT_RELATIONS = _members(ParentRelation)
+_PARENT_SIDES = _members(ParentSide)
+_FAMILY_RELATIONS = _members(FamilyRelation)
+_ORGANISATION_TYPES = _members(OrganisationType)
+_REQUESTER_KINDS = _members(RequesterKind)
+
+_CASE_KEYS = frozenset(CASE_FIELDS)
+_CONTACT_KEYS = frozenset(CONTACT_FIELDS)
+_REQUESTER_KEYS = {kind: frozenset(names) for kind, names in _REQUESTER_FIELDS.items()}
+_OTHER_PARENT_KEYS = frozenset(_OTHER_PARENT_FIELDS)
+_CHILD_KEYS = frozenset(_CHILD_FIELDS)
+
+
+# Each helper reads one value as `Fields` does (None, and JSON null, is "not given").
+def _text(value: Any, max_len: int = NAME_MAX) -> str | None:
+    if value is None:
+        return None
+    if type(value) is not str:
+        raise _Decline
+    text: str = value.strip()
+    if not text:
+        return None
+    if len(text) > max_len:
+        raise _Decline
+    return text
+
+
+def _required_text(value: Any, max_len: int = NAME_MAX) -> str:
+    text = _text(value, max_len)
+    if text is None:
+        raise _Decline
+    return text
+
+
+def _day(value: Any) -> date | None:
+    if value is None:
+        return None
+    if type(value) is str and _DATE_RE.fullmatch(value):
+        try:
+            return date(int(value[0:4]), int(value[5:7]), int(value[8:10]))
+        except ValueError:
+            pass
+    raise _Decline
+
+
+def _choice(value: Any, members: dict[str, Any]) -> Any:
+    if value is None:
+        return None
+    if type(value) is str:
+        member = members.get(value)
+        if member is not None:
+            return member
+    raise _Decline
+
+
+def _required(value: Any) -> Any:
+    if value is None:
+        raise _Decline
+    return value
+
+
+def _ref(value: Any) -> str:
+    if type(value) is str and _REF_RE.fullmatch(value):
+        return value
+    raise _Decline
+
+
+def _object(value: Any, keys: frozenset[str]) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if type(value) is not dict or not keys.issuperset(value):
+        raise _Decline
+    return value
+
+
+def _integer(value: Any, minimum: int, maximum: int) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int or not minimum <= value <= maximum:
+        raise _Decline
+    return value
+
+
+def _person_common(p: PersonData, g: Any) -> PersonData:
+    p.first_name = _text(g("first_name"))
+    p.last_name = _text(g("last_name"))
+    p.birth_date = _day(g("birth_date"))
+    p.phone = _text(g("phone"), 50)
+    p.email = _text(g("email"), 200)
+    return p
+
+
+def _requester(data: Any) -> PersonData:
+    if type(data) is not dict:
+        raise _Decline
+    g = data.get
+    kind = _required(_choice(g("kind"), _REQUESTER_KINDS))
+    if not _REQUESTER_KEYS[kind].issuperset(data):
+        raise _Decline
+    p = PersonData(kind=kind)
+    if kind is RequesterKind.PARENT:
+        p.relation = _required(_choice(g("relation"), _PARENT_RELATIONS)).value
+        p.side = _choice(g("side"), _PARENT_SIDES)
+    elif kind is RequesterKind.PROFESSIONAL:
+        p.organisation_type = _required(_choice(g("organisation_type"), _ORGANISATION_TYPES))
+        p.organisation = _text(g("organisation"), 200)
+    else:
+        p.relation = _required(_choice(g("relation"), _FAMILY_RELATIONS)).value
+    return _person_common(p, g)
+
+
+def _other_parent(data: dict[str, Any]) -> PersonData:
+    g = data.get
+    relation = _choice(g("relation"), _PARENT_RELATIONS)
+    p = PersonData(kind=RequesterKind.PARENT, relation=relation.value if relation else None)
+    return _person_common(p, g)
+
+
+def _children(value: Any) -> list[ChildData]:
+    if value is None:
+        return []
+    if type(value) is not list:
+        raise _Decline
+    children = []
+    for item in value:
+        child = _object(item, _CHILD_KEYS)
+        if child is None:
+            raise _Decline
+        g = child.get
+        children.append(
+            ChildData(
+                first_name=_text(g("first_name")),
+                last_name=_text(g("last_name")),
+                birth_date=_day(g("birth_date")),
+                age=_integer(g("age"), 0, MAX_CHILD_AGE),
+            )
+        )
+    return children
+
+
+def _country(value: Any) -> str | None:
+    if value is None:
+        return None
+    if type(value) is str and _ISO2_RE.fullmatch(value):
+        return value
+    raise _Decline
+
+
+def quick_case(data: Mapping[str, Any]) -> CaseData | None:
+    """`parse_case(data)` for a valid case; None when the careful way must look."""
+    try:
+        if not _CASE_KEYS.issuperset(data):
+            return None
+        g = data.get
+        line = g("line")
+        if type(line) is not int or line not in (1, 2):
+            return None
+        other = _object(g("other_parent"), _OTHER_PARENT_KEYS)
+        x = g("x")
+        if x is not None and type(x) is not dict:
+            return None
+        return CaseData(
+            ref=_ref(g("ref")),
+            line=line,
+            code=_required(_choice(g("code"), _CODES)),
+            opened=_required(_day(g("opened"))),
+            handler=_required_text(g("handler"), 64),
+            requester=_requester(g("requester")),
+            closed=_day(g("closed")),
+            close_reason=_choice(g("close_reason"), _CLOSE_REASONS),
+            other_parent=_other_parent(other) if other is not None else None,
+            children=_children(g("children")),
+            country=_country(g("country")),
+            direction=_choice(g("direction"), _DIRECTIONS),
+            taker=_choice(g("taker"), _TAKERS),
+            mover=_choice(g("mover"), _PARENT_RELATIONS),
+            summary=_text(g("summary"), TEXT_MAX),
+            x=x,
+            removal_date=_day(g("removal_date")),
+            proceedings_started=_day(g("proceedings_started")),
+            decision_first_instance=_day(g("decision_first_instance")),
+            appeal_ready=_day(g("appeal_ready")),
+        )
+    except _Decline:
+        return None
+
+
+def quick_contact(data: Mapping[str, Any]) -> ContactData | None:
+    """`parse_contact(data)` for a valid contact moment; None when the careful way must look."""
+    if not _CONTACT_KEYS.issuperset(data):
+        return None
+    g = data.get
+    at = g("at")
+    if type(at) is not str or not (m := _TIME_RE.fullmatch(at)):
+        return None
+    try:
+        moment = datetime(
+            int(at[0:4]),
+            int(at[5:7]),
+            int(at[8:10]),
+            int(m.group(2)),
+            int(m.group(3)),
+            int(m.group(4) or 0),
+        )
+        x = g("x")
+        if x is not None and type(x) is not dict:
+            return None
+        return ContactData(
+            case=_ref(g("case")),
+            at=moment,
+            channel=_required(_choice(g("channel"), _CHANNELS)),
+            party=_required(_choice(g("party"), _PARTIES)),
+            handler=_required_text(g("handler"), 64),
+            minutes=_integer(g("minutes"), 0, 24 * 60),
+            summary=_text(g("summary"), TEXT_MAX),
+            x=x,
+        )
+    except (_Decline, ValueError):
+        return None
