@@ -89,6 +89,8 @@ def _dummy(action: argparse.Action, tmp: Path) -> str:
         return "1"
     if getattr(action.type, "__name__", "") == "_year":
         return "2024"
+    if getattr(action.type, "__name__", "") == "_day":
+        return "2035-01-01"
     if action.type is Path:
         return str(tmp / "uit.pdf")
     return F.MOTHER_REF

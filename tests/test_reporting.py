@@ -143,4 +143,5 @@ def test_front_ends_reach_the_builders_only_through_the_service() -> None:
     direct = [(f, n) for f, n in imports if n in BUILDER_MODULES]
     assert not direct, direct
     users = {f for f, n in imports if n == "ikodesk.reports.catalogue"}
-    assert users == {"reports_page.py", "report_cmds.py", "case_cmds.py"}
+    # The case window's Afdrukken (ui/cases/case_actions.py) names the dossier builder too.
+    assert users == {"reports_page.py", "report_cmds.py", "case_cmds.py", "case_actions.py"}
