@@ -42,7 +42,8 @@ def _admin_ctx(office: Office, worker: DbWorker) -> AppContext:
     worker.adopt_app(app)
     facts = in_worker(worker, lambda: load_database_facts(app.db))
     assert facts.on_server
-    return AppContext(worker, office.actor(app), "F. Beheerder", facts)
+    actor = in_worker(worker, lambda: office.actor(app))  # the database is the worker's
+    return AppContext(worker, actor, "F. Beheerder", facts)
 
 
 def test_the_tab_works_on_the_server(
