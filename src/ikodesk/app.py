@@ -6,12 +6,15 @@ import sys
 from collections.abc import Sequence
 
 from ikodesk.cli import parse, run
-from ikodesk.logging_setup import setup_logging
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    setup_logging()
+    # Parsed first: `--version`, `--help` and usage errors end here, log nothing and
+    # so pay neither the log file nor logging.handlers (issue #16).
     args = parse(argv)
+    from ikodesk.logging_setup import setup_logging
+
+    setup_logging()
     if args.command is not None:
         return run(args)
     from ikodesk.ui.main import run_gui  # Qt is loaded only for the desktop client

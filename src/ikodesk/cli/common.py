@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 # Re-exported for the command modules.
 from ikodesk.cli.parsing import Parser as Parser
@@ -25,8 +25,10 @@ from ikodesk.services.application import (
     is_server_url,
     plan_opening,
 )
-from ikodesk.services.approvals import ApproverCredentials
-from ikodesk.services.demo import DEMO_PASSPHRASE
+from ikodesk.services.demo_facts import DEMO_PASSPHRASE
+
+if TYPE_CHECKING:
+    from ikodesk.services.approvals import ApproverCredentials
 
 ENV_PASSWORD = "IKODESK_PASSWORD"
 ENV_APPROVER = "IKODESK_APPROVER"
@@ -142,6 +144,8 @@ class Context:
         password = os.environ.get(ENV_APPROVER_PASSWORD)
         if password is None:
             password = prompt_secret(f"Wachtwoord van de tweede beheerder {name}: ")
+        from ikodesk.services.approvals import ApproverCredentials  # only for such an action
+
         return ApproverCredentials(name, password)
 
     def close(self) -> None:

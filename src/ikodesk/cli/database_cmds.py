@@ -23,9 +23,11 @@ from ikodesk.cli.common import (
     prompt_secret,
 )
 from ikodesk.errors import DatabaseDamagedError, KeyUnavailableError
-from ikodesk.services import demo, passwords, users
 from ikodesk.services.application import Application, passphrase_from_env
-from ikodesk.services.demo import DEMO_PASSPHRASE
+from ikodesk.services.demo_facts import DEMO_PASSPHRASE, DEMO_PASSWORD
+
+# info, check, backup and rekey load only the opening and the maintenance service
+# (issue #16); init and demo load what they need (users, passwords, the generator).
 
 
 def register(sub: Subcommands) -> None:
@@ -110,6 +112,8 @@ def show_recovery_key(recovery: str | None, *, pending: bool = False) -> None:
 
 @maintenance
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    from ikodesk.services import passwords, users
+
     path = database_path(args)
     admin = (args.admin or _default_admin()).strip().lower()
     problem = users.username_problem(admin)
@@ -151,6 +155,8 @@ def _progress_printer() -> Callable[[str, int, int], None]:
 
 @maintenance
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    from ikodesk.services import demo
+
     path = database_path(args)
     app, recovery = create_database(path, demo=bool(getattr(args, "demo", False)))
     started = time.monotonic()
@@ -172,7 +178,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
         f"{result.created['mediation']} mediations."
     )
     out(
-        f"Alle demogebruikers hebben het wachtwoord '{demo.DEMO_PASSWORD}' "
+        f"Alle demogebruikers hebben het wachtwoord '{DEMO_PASSWORD}' "
         "(bijv. beheer, jdevries, tmeijer, directie, mediation)."
     )
     show_recovery_key(recovery)

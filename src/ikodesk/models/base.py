@@ -5,8 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Enum, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import JSON, Enum, MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Mapper
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -20,6 +20,15 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
+
+
+@event.listens_for(Mapper, "before_configured")
+def _every_model_declared() -> None:
+    """Before the mappers are configured, every model module is loaded (a module that
+    imported one directly, `ikodesk.models.cases`, finds each relationship's target)."""
+    from ikodesk.models import load_all
+
+    load_all()
 
 
 def enum_column_type(enum_cls: type[StrEnum]) -> Enum:

@@ -19,40 +19,39 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
 from ikodesk.models.enums import Action, Role
-from ikodesk.services import (
-    access,
-    app_settings,
-    deadlines,
-    maintenance,
-    reference,
-    server_move,
-    users,
-)
 from ikodesk.services.actors import Actor
-from ikodesk.services.statement_watch import Check, watch
-from ikodesk.services.usecases.admin import AdminUseCases
-from ikodesk.services.usecases.audit import AuditUseCases
-from ikodesk.services.usecases.cases import CaseUseCases
-from ikodesk.services.usecases.conflicts import ConflictUseCases
-from ikodesk.services.usecases.exchange import ExchangeUseCases
-from ikodesk.services.usecases.mediation import MediationUseCases
-from ikodesk.services.usecases.reports import ReportUseCases
-from ikodesk.services.usecases.retention import RetentionUseCases
-from ikodesk.storage import Database, KeyMode, OpenDatabase, keys
+from ikodesk.services.backend import is_server_database as _on_server
+from ikodesk.storage import Database, KeyMode, keys
 from ikodesk.storage.opening import KeyPlan, open_planned, plan_key
 from ikodesk.storage.paths import default_database_path, demo_database_path
-from ikodesk.storage.server import (
-    ServerDatabase,
+from ikodesk.storage.server.address import (
     default_sslmode,
     is_server_url,
     make_server_url,
     parse_server_url,
 )
+
+# The use cases and the services behind them load when first used (issue #16): a
+# maintenance command and the desktop's first window pay only for what they call,
+# and psycopg only with an office server's address.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ikodesk.services import deadlines, maintenance, server_move
+    from ikodesk.services.statement_watch import Check
+    from ikodesk.services.usecases.admin import AdminUseCases
+    from ikodesk.services.usecases.audit import AuditUseCases
+    from ikodesk.services.usecases.cases import CaseUseCases
+    from ikodesk.services.usecases.conflicts import ConflictUseCases
+    from ikodesk.services.usecases.exchange import ExchangeUseCases
+    from ikodesk.services.usecases.mediation import MediationUseCases
+    from ikodesk.services.usecases.reports import ReportUseCases
+    from ikodesk.services.usecases.retention import RetentionUseCases
+    from ikodesk.storage import OpenDatabase
 
 __all__ = [
     "Application",
@@ -61,7 +60,6 @@ __all__ = [
     "KeyMode",
     "KeyPlan",
     "LoggedIn",
-    "OpenDatabase",
     "default_database_path",
     "default_sslmode",
     "demo_database_path",
@@ -105,6 +103,8 @@ def role_may(actor: Actor, action: Action) -> bool:
     A question about role facts only; every service call is decided again by the
     policy (services.access), with lines and walls.
     """
+    from ikodesk.services import access
+
     return access.role_allows(actor, action)
 
 
@@ -144,6 +144,8 @@ class CountryInfo:
     @property
     def treaty(self) -> deadlines.TreatyFacts:
         """What the clocks and the Art. 35 check need of this country."""
+        from ikodesk.services import deadlines
+
         return deadlines.TreatyFacts(
             self.iso2,
             self.hague_party,
@@ -187,6 +189,14 @@ class LoggedIn:
 
 
 def load_database_facts(db: OpenDatabase) -> DatabaseFacts:
+    from ikodesk.services import app_settings, reference
+
+    path: Path | None
+    key_mode: KeyMode | None
+    if _on_server(db):
+        path, key_mode, location, server_url = None, None, db.location, db.address.public_url()
+    else:
+        path, key_mode, location, server_url = db.path, db.key_mode, str(db.path), None
     with db.session() as s:
         every = [
             CountryInfo(
@@ -204,15 +214,15 @@ def load_database_facts(db: OpenDatabase) -> DatabaseFacts:
         ]
         minutes = app_settings.idle_lock_minutes(s)
     return DatabaseFacts(
-        path=None if isinstance(db, ServerDatabase) else db.path,
-        key_mode=None if isinstance(db, ServerDatabase) else db.key_mode,
+        path=path,
+        key_mode=key_mode,
         database_id=db.database_id,
         schema_revision=db.schema_revision(),
         idle_lock_minutes=minutes,
         countries=tuple(c for c in every if c.iso2 != "NL"),
         netherlands=next((c for c in every if c.iso2 == "NL"), None),
-        location=db.location if isinstance(db, ServerDatabase) else str(db.path),
-        server_url=db.address.public_url() if isinstance(db, ServerDatabase) else None,
+        location=location,
+        server_url=server_url,
     )
 
 
@@ -231,13 +241,15 @@ class Application:
     @classmethod
     def connect(cls, url: str, username: str, password: str) -> Application:
         """Log in to the office server at `url` as `username` (the server checks the password)."""
+        from ikodesk.storage.server import ServerDatabase  # psycopg: only for a server
+
         return cls(
             ServerDatabase.connect(parse_server_url(url).without_login(), username, password)
         )
 
     @property
     def on_server(self) -> bool:
-        return isinstance(self.db, ServerDatabase)
+        return _on_server(self.db)
 
     @classmethod
     def create(cls, path: Path, *, passphrase: str | None = None) -> tuple[Application, str | None]:
@@ -259,7 +271,7 @@ class Application:
 
     def file_db(self) -> Database:
         """The open database file; on the office server, a Dutch refusal (UsageError)."""
-        if isinstance(self.db, ServerDatabase):
+        if _on_server(self.db):
             raise UsageError(FILE_ONLY)
         return self.db
 
@@ -275,6 +287,8 @@ class Application:
     # -- users -------------------------------------------------------------------------
     def create_admin(self, username: str, name: str, password: str) -> None:
         """The first administrator of a new database (created by the key holder)."""
+        from ikodesk.services import users
+
         with self.db.transaction() as s:
             users.create_user(
                 s, Actor.key_holder(), username, Role.ADMIN, name=name, password=password
@@ -287,8 +301,10 @@ class Application:
         and password must succeed (also when the idle lock asks again), and the
         user must be the one this connection logged in as.
         """
-        if isinstance(self.db, ServerDatabase):
-            ServerDatabase.connect(
+        from ikodesk.services import users
+
+        if _on_server(self.db):
+            type(self.db).connect(
                 self.db.address.without_login(), username.strip().lower(), password
             ).close()
         with self.db.session() as s:
@@ -302,6 +318,8 @@ class Application:
         On the office server this connection was made with that login, so the server
         has checked the password already: the user must be the connection's own.
         """
+        from ikodesk.services import users
+
         with self.db.session() as s:
             return users.authenticate(s, username, password)
 
@@ -315,7 +333,9 @@ class Application:
     ) -> server_move.MoveReport:
         """Copy this file's office onto a fresh office server; committed only when every
         year's figures are equal on both (else MoveFailed, nothing kept on the server)."""
-        if not isinstance(server.db, ServerDatabase):
+        from ikodesk.services import server_move
+
+        if not _on_server(server.db):
             raise UsageError(server_move.NOT_A_FILE)
         label = server.db.location
         with self.file_db().transaction() as source, server.db.transaction() as target:
@@ -333,10 +353,12 @@ class Application:
         actor: Actor,
         as_of: date,
         *,
-        within: int | None = deadlines.DEFAULT_WITHIN_DAYS,
+        within: int | None = 60,  # deadlines.DEFAULT_WITHIN_DAYS (tests/test_cli_lazy.py)
         everything: bool = False,
     ) -> list[deadlines.DeadlineRow]:
         """The running clocks of the open cases `actor` may list, soonest first."""
+        from ikodesk.services import deadlines
+
         with self.db.session() as s:
             return deadlines.list_deadlines(
                 s, actor, as_of=as_of, within=within, everything=everything
@@ -344,22 +366,32 @@ class Application:
 
     def deadlines_due_soon(self, actor: Actor, as_of: date) -> int:
         """How many of them are due within 7 days or overdue (the login line)."""
+        from ikodesk.services import deadlines
+
         with self.db.session() as s:
             return deadlines.count_due_soon(s, actor, as_of=as_of)
 
     def deadline_counts(self, actor: Actor, as_of: date) -> list[deadlines.DeadlineCount]:
         """Running clocks of all open cases, counted per clock (management)."""
+        from ikodesk.services import deadlines
+
         with self.db.session() as s:
             return deadlines.count_deadlines(s, actor, as_of=as_of)
 
     # -- maintenance (services.maintenance decides the policy) --------------------------
     def info(self, actor: Actor) -> maintenance.DatabaseInfo:
+        from ikodesk.services import maintenance
+
         return maintenance.database_info(self.db, actor)
 
     def check(self, actor: Actor) -> maintenance.CheckReport:
+        from ikodesk.services import maintenance
+
         return maintenance.check(self.file_db(), actor)
 
     def backup(self, actor: Actor, dest: Path) -> maintenance.BackupResult:
+        from ikodesk.services import maintenance
+
         return maintenance.backup(self.file_db(), actor, dest)
 
     def rekey(
@@ -369,6 +401,8 @@ class Application:
         passphrase: str | Callable[[], str] | None = None,
         show_recovery_key: Callable[[str], None] | None = None,
     ) -> maintenance.RekeyResult:
+        from ikodesk.services import maintenance
+
         return maintenance.rekey(
             self.file_db(), actor, passphrase=passphrase, show_recovery_key=show_recovery_key
         )
@@ -377,38 +411,54 @@ class Application:
     @cached_property
     def cases(self) -> CaseUseCases:
         """The case list, the case window, contact moments, Line 1."""
+        from ikodesk.services.usecases.cases import CaseUseCases
+
         return CaseUseCases(self.db)
 
     @cached_property
     def conflicts(self) -> ConflictUseCases:
+        from ikodesk.services.usecases.conflicts import ConflictUseCases
+
         return ConflictUseCases(self.db)
 
     @cached_property
     def mediation(self) -> MediationUseCases:
         """Mediation requests, their workflow, the mediator pool."""
+        from ikodesk.services.usecases.mediation import MediationUseCases
+
         return MediationUseCases(self.db)
 
     @cached_property
     def admin(self) -> AdminUseCases:
         """Users, settings, the audit anchor."""
+        from ikodesk.services.usecases.admin import AdminUseCases
+
         return AdminUseCases(self.db)
 
     @cached_property
     def audit(self) -> AuditUseCases:
+        from ikodesk.services.usecases.audit import AuditUseCases
+
         return AuditUseCases(self.db)
 
     @cached_property
     def reports(self) -> ReportUseCases:
+        from ikodesk.services.usecases.reports import ReportUseCases
+
         return ReportUseCases(self.db)
 
     @cached_property
     def retention(self) -> RetentionUseCases:
         """Retention periods, legal holds, the retention run and the destruction register."""
+        from ikodesk.services.usecases.retention import RetentionUseCases
+
         return RetentionUseCases(self.db)
 
     @cached_property
     def exchange(self) -> ExchangeUseCases:
         """Import and export of the exchange format."""
+        from ikodesk.services.usecases.exchange import ExchangeUseCases
+
         return ExchangeUseCases(self.db)
 
     def fill_with_demo_data(
@@ -422,9 +472,13 @@ class Application:
 
     def watch_statements(self, check: Check) -> None:
         """Run `check(first word)` before every SQL statement (the desktop's thread guard)."""
+        from ikodesk.services.statement_watch import watch
+
         watch(self.db.engine, check)
 
 
 def display_name(session: Session, actor: Actor) -> str:
     """The user's full name, else the username."""
+    from ikodesk.services import users
+
     return users.display_name(session, actor)

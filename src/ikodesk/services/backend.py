@@ -7,11 +7,29 @@ SECURITY DEFINER function; storage/server/sql), a service asks here.
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
+    from ikodesk.storage.server import ServerDatabase
 
 
 def on_server(session: Session | Connection) -> bool:
     """True when `session` is connected to the office server (PostgreSQL)."""
     bind = session.get_bind() if isinstance(session, Session) else session
     return bind.dialect.name == "postgresql"
+
+
+def is_server_database(db: object) -> TypeIs[ServerDatabase]:
+    """Whether `db` is a login on the office server, not an encrypted file.
+
+    Asked without importing the server's connection module (and psycopg, issue #16):
+    until a server address is used that module is not loaded, and no database is one.
+    """
+    module = sys.modules.get("ikodesk.storage.server.connection")
+    return module is not None and isinstance(db, module.ServerDatabase)

@@ -16,9 +16,16 @@ from typing import Any
 
 from sqlalchemy import update
 
+# The demo's light facts live in demo_facts (the start needs them without the
+# generator); re-exported here.
 from ikodesk.models import User
 from ikodesk.services import demo_mediations
 from ikodesk.services.actors import Actor
+from ikodesk.services.demo_facts import DEMO_PASSPHRASE as DEMO_PASSPHRASE
+from ikodesk.services.demo_facts import DEMO_PASSWORD as DEMO_PASSWORD
+from ikodesk.services.demo_facts import DEMO_STEPS as DEMO_STEPS
+from ikodesk.services.demo_facts import demo_accounts as demo_accounts
+from ikodesk.services.demo_facts import overall_percent as overall_percent
 from ikodesk.services.demo_tables import (
     ABDUCTION_COUNTRIES,
     ACTIVITIES,
@@ -46,10 +53,6 @@ from ikodesk.services.demo_tables import (
 from ikodesk.services.exchange import ImportResult, Progress, import_lines, json_line
 from ikodesk.services.passwords import hash_password
 from ikodesk.storage import Database
-
-DEMO_PASSWORD = "ikodesk-demo"  # fictitious data only; shown in the README
-# The demo database's passphrase: public by design, it holds fictitious data only.
-DEMO_PASSPHRASE = "ikodesk-demo"
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -516,16 +519,10 @@ def _numbered(records: list[dict[str, Any]], ref: str) -> list[dict[str, Any]]:
 
 # Records of one full year at scale 1.0 (tests/test_demo_data.py: 34,988 for 2024).
 RECORDS_PER_YEAR = 35_000
+
+
 # The steps of making the demo database, with their share of the whole (in %): creating
 # the file, reading (and making) the records, checking them, writing them.
-DEMO_STEPS: tuple[tuple[str, int, int], ...] = (
-    ("aanmaken", 0, 3),
-    ("lezen", 3, 28),
-    ("controleren", 28, 60),
-    ("schrijven", 60, 97),
-)
-
-
 def estimated_records(years: list[int], scale: float, until: date) -> int:
     """About how many records the demo of these years holds (for the progress bar)."""
     days = 0
@@ -534,15 +531,6 @@ def estimated_records(years: list[int], scale: float, until: date) -> int:
         end = min(date(year, 12, 31), until)
         days += max((end - start).days + 1, 0)
     return max(int(RECORDS_PER_YEAR * scale * days / 365), 1)
-
-
-def overall_percent(stage: str, done: int, total: int) -> tuple[int, int]:
-    """(step number from 1, percent of the whole) for a step's progress."""
-    for number, (name, first, last) in enumerate(DEMO_STEPS, start=1):
-        if name == stage:
-            share = min(done / total, 1.0) if total > 0 else 0.0
-            return number, first + int((last - first) * share)
-    return len(DEMO_STEPS), DEMO_STEPS[-1][2]
 
 
 def populate(
@@ -573,15 +561,3 @@ def populate(
         result = import_lines(session, Actor.key_holder(), lines, progress=staged)
         session.execute(update(User).values(password_hash=password_hash))
     return result
-
-
-# The roles in the order the demo's login lists them: the daily work first.
-_ACCOUNT_ORDER = ("jurist", "student", "mediation", "manager", "admin")
-
-
-def demo_accounts() -> list[tuple[str, str]]:
-    """One demo account per role, (username, role), for the login screen of the demo."""
-    seen: dict[str, str] = {}
-    for username, _name, role in USERS:
-        seen.setdefault(role, username)
-    return [(seen[role], role) for role in _ACCOUNT_ORDER if role in seen]

@@ -27,18 +27,23 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, table
 
 from ikodesk import __version__
-from ikodesk.models import Case, Contact, Mediation, User
-from ikodesk.services import access, audit
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import is_server_database
 from ikodesk.storage import Database, KeyMode, damage
 from ikodesk.storage.damage import damage_error
 from ikodesk.storage.database import busy_error
-from ikodesk.storage.server import health as server_health
-from ikodesk.storage.server.connection import ServerDatabase
+
+# `info`, `check`, `backup` and `rekey` on a file load no model, no policy and no
+# server driver (issue #16): those come with a logged-in user or a server address.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ikodesk.storage.server.connection import ServerDatabase
 
 __all__ = [
     "BackupResult",
@@ -124,6 +129,8 @@ def _cipher(db: Database) -> Finding:
 
 
 def _audit_chain(db: Database) -> Finding:
+    from ikodesk.services import audit
+
     label = "Auditlog (hashketen)"
     try:
         with db.session() as session:
@@ -139,6 +146,8 @@ def _audit_chain(db: Database) -> Finding:
 
 def _require_admin(db: Database, actor: Actor, detail: str | None = None) -> None:
     """Administrators only (Action.BACKUP), the decision audited."""
+    from ikodesk.services import access
+
     with db.session() as session:
         access.require(session, actor, access.Action.BACKUP, detail=detail)
 
@@ -203,17 +212,23 @@ class DatabaseInfo:
         return "sleutelbos (keyring)" if self.key_mode is KeyMode.KEYRING else "wachtwoordzin"
 
 
+# (Dutch name, table): the tables of models Case, Contact, Mediation and User, named
+# so `info` loads no model (tests/test_cli_lazy.py checks the names).
 _COUNTED = (
-    ("zaken", Case),
-    ("contactmomenten", Contact),
-    ("mediations", Mediation),
-    ("gebruikers", User),
+    ("zaken", "cases"),
+    ("contactmomenten", "contacts"),
+    ("mediations", "mediations"),
+    ("gebruikers", "users"),
 )
+
+
+def _count(session: Session, name: str) -> int:
+    return session.scalar(select(func.count()).select_from(table(name))) or 0
 
 
 def database_info(db: Database | ServerDatabase, actor: Actor) -> DatabaseInfo:
     """Facts, the quick check and counts; a logged-in user must be an administrator."""
-    if isinstance(db, ServerDatabase):
+    if is_server_database(db):
         return _server_info(db, actor)
     if not actor.is_key_holder:
         _require_admin(db, actor)
@@ -221,10 +236,7 @@ def database_info(db: Database | ServerDatabase, actor: Actor) -> DatabaseInfo:
     counts: tuple[tuple[str, int], ...] = ()
     if report.ok:
         with db.session() as session:
-            counts = tuple(
-                (name, session.scalar(select(func.count()).select_from(model)) or 0)
-                for name, model in _COUNTED
-            )
+            counts = tuple((name, _count(session, table_name)) for name, table_name in _COUNTED)
     return DatabaseInfo(
         path=db.path,
         database_id=db.database_id,
@@ -244,6 +256,9 @@ def _server_info(db: ServerDatabase, actor: Actor) -> DatabaseInfo:
     An administrator's login counts cases and contact moments (statistical
     columns); mediation dossiers are the Mediation Bureau's and are not counted here.
     """
+    from ikodesk.services import access
+    from ikodesk.storage.server import health as server_health
+
     with db.session() as session:
         access.require(session, actor, access.Action.BACKUP, detail="info")
     report = CheckReport(
@@ -251,9 +266,9 @@ def _server_info(db: ServerDatabase, actor: Actor) -> DatabaseInfo:
     )
     with db.session() as session:
         counts = tuple(
-            (name, session.scalar(select(func.count()).select_from(model)) or 0)
-            for name, model in _COUNTED
-            if model is not Mediation
+            (name, _count(session, table_name))
+            for name, table_name in _COUNTED
+            if table_name != "mediations"
         )
     return DatabaseInfo(
         path=None,

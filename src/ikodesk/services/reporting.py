@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,10 @@ from ikodesk.services import (
 )
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
-from ikodesk.storage import OpenDatabase, files
+from ikodesk.storage import files
+
+if TYPE_CHECKING:
+    from ikodesk.storage import OpenDatabase  # (at run time it would load psycopg)
 
 Progress = Callable[[int, int], None]
 # Of a report's progress (0-100): computing the figures takes this share, the PDF the rest.

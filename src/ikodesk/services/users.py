@@ -18,7 +18,6 @@ from ikodesk.services.actors import Actor
 from ikodesk.services.backend import on_server
 from ikodesk.services.logins import AUTH_FAILED, authenticate
 from ikodesk.services.passwords import hash_password, password_problem
-from ikodesk.storage.server import change_own_password, scram_verifier
 
 __all__ = ["AUTH_FAILED", "authenticate"]  # re-exported: the login lives in services.logins
 
@@ -103,6 +102,8 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
     _check_new_password(password, user.username)
     if on_server(session) and actor.user_id == user.id:
         # A login changes its own password itself; only administrators write `users`.
+        from ikodesk.storage.server import change_own_password  # psycopg: the server only
+
         change_own_password(session.connection(), user.username, password)
         return
     user.password_hash = _stored_password(session, user.username, password)
@@ -113,6 +114,8 @@ def _stored_password(session: Session, username: str, password: str) -> str:
     the password's SCRAM verifier, made here after ikodesk's password policy was
     applied (the server's trigger turns it into the login's password)."""
     if on_server(session):
+        from ikodesk.storage.server import scram_verifier  # psycopg: the server only
+
         return scram_verifier(session.connection(), username, password)
     return hash_password(password)
 

@@ -15,9 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
-
-import keyring
-import keyring.errors
+from types import ModuleType
 
 from ikodesk.errors import InputError
 
@@ -92,8 +90,18 @@ def parse_recovery_key(text: str) -> bytes:
 _UNUSABLE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null")
 
 
+def _keyring() -> ModuleType:
+    """The keyring package, loaded when a key is first looked for there (issue #16: a
+    database with a passphrase, and `ikodesk --version`, never need it)."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def keyring_usable() -> bool:
     """True when a real keyring backend is configured (not the fail/null backends)."""
+    keyring = _keyring()
     try:
         backend = keyring.get_keyring()
     except Exception:
@@ -110,9 +118,10 @@ def store_in_keyring(database_id: str, raw: bytes) -> bool:
     """Store a raw key and check that it reads back; False when the keyring won't keep it."""
     if not keyring_usable():
         return False
+    keyring = _keyring()
     try:
         keyring.set_password(KEYRING_SERVICE, database_id, raw.hex())
-        return keyring.get_password(KEYRING_SERVICE, database_id) == raw.hex()
+        return bool(keyring.get_password(KEYRING_SERVICE, database_id) == raw.hex())
     except keyring.errors.KeyringError:
         return False
 
@@ -120,6 +129,7 @@ def store_in_keyring(database_id: str, raw: bytes) -> bool:
 def load_from_keyring(database_id: str) -> bytes | None:
     if not keyring_usable():
         return None
+    keyring = _keyring()
     try:
         stored = keyring.get_password(KEYRING_SERVICE, database_id)
     except keyring.errors.KeyringError:
@@ -134,6 +144,7 @@ def load_from_keyring(database_id: str) -> bytes | None:
 
 
 def forget_in_keyring(database_id: str) -> None:
+    keyring = _keyring()
     with contextlib.suppress(keyring.errors.KeyringError):
         keyring.delete_password(KEYRING_SERVICE, database_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,9 @@ from ikodesk.services.reporting import (
     YearState,
 )
 from ikodesk.services.usecases.base import UseCases
-from ikodesk.storage import OpenDatabase
+
+if TYPE_CHECKING:
+    from ikodesk.storage import OpenDatabase  # (at run time it would load psycopg)
 
 
 @dataclass(frozen=True)

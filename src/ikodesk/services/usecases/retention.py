@@ -16,10 +16,11 @@ from ikodesk.services.destruction_register import RegisterRow
 from ikodesk.services.retention import HoldRow, PeriodRow
 from ikodesk.services.retention_run import Preview, RunResult
 from ikodesk.services.usecases.base import UseCases
-from ikodesk.storage import Database, OpenDatabase, scrub
+from ikodesk.storage import Database, scrub
 
 if TYPE_CHECKING:
     from ikodesk.services.approvals import ApproverCredentials
+    from ikodesk.storage import OpenDatabase  # (at run time it would load psycopg)
 
 # The PDF builder (reports.destruction_register.build): passed in by the front-end,
 # since services do not import reports.
