@@ -218,7 +218,9 @@ def bare_qt(runs: int) -> tuple[float, float]:
 def row_desktop(runs: int) -> list[Row]:
     import bench_ui  # benchmarks/bench_ui.py: its child starts the client
 
-    d = Path("/tmp/ikodesk-bench-ui")  # bench_ui's default --dir: its child's keyring is there
+    # Its own directory under the cache: a database that another checkout migrated
+    # (a schema this one does not know) would stop the child before the login.
+    d = CACHE / "ui"
     d.mkdir(parents=True, exist_ok=True)
     os.environ[bench_ui.KEYRING_ENV] = str(d / "keyring.json")
     import keyring

@@ -329,7 +329,10 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     args.dir.mkdir(parents=True, exist_ok=True)
-    os.environ[KEYRING_ENV] = str(args.dir / "keyring.json")
+    if args.child_start:  # the parent says where its keyring file is (bench_table's own dir)
+        os.environ.setdefault(KEYRING_ENV, str(args.dir / "keyring.json"))
+    else:
+        os.environ[KEYRING_ENV] = str(args.dir / "keyring.json")
     import keyring
 
     keyring.set_keyring(FileKeyring())

@@ -18,7 +18,7 @@ import pytest
 
 from ikodesk.cli import COMMANDS, MODULE_NAMES, build_parser, command_module, commands
 from ikodesk.cli.parsing import Parser
-from tests.conftest import REPO
+from tests.conftest import REPO, TEST_PASSPHRASE
 
 HEAVY = ("sqlalchemy", "reportlab", "PySide6", "psycopg", "alembic", "sqlcipher3")
 
@@ -141,4 +141,192 @@ def test_desktop_first_window_before_reports_and_charts(tmp_path: Path) -> None:
     assert "ikodesk.ui.main_window" not in modules
     assert not {m for m in modules if m.startswith(("ikodesk.reports", "ikodesk.ui.reports"))}
     assert "reportlab" not in {m.split(".")[0] for m in modules}
+    assert "PySide6.QtCharts" not in modules
+
+
+def test_version_sets_up_no_logging() -> None:
+    # Logging (its file, logging.handlers) is set up only once a command runs.
+    _, modules, _ = run_ikodesk("--version")
+    assert "logging.handlers" not in modules
+    assert "ikodesk.logging_setup" not in modules
+
+
+# Loaded by no maintenance command on a file: the reports, the client, the server's
+# driver, Alembic (the schema is at the head), the use cases, the demo's generator
+# and the import.
+NOT_FOR_MAINTENANCE = ("reportlab", "PySide6", "psycopg", "alembic", "pypdf")
+
+
+def not_needed(modules: set[str]) -> list[str]:
+    return sorted(
+        m
+        for m in modules
+        if m.split(".")[0] in NOT_FOR_MAINTENANCE
+        or m.startswith(
+            (
+                "ikodesk.services.usecases",
+                "ikodesk.services.exchange",
+                "ikodesk.services.validation",
+                "ikodesk.storage.server.connection",
+                "ikodesk.reports",
+                "ikodesk.ui",
+            )
+        )
+        or m
+        in {"ikodesk.services.demo", "ikodesk.services.figures", "sqlalchemy.dialects.postgresql"}
+    )
+
+
+@pytest.mark.parametrize("command", [["info"], ["check"]])
+def test_maintenance_on_a_file_loads_only_what_it_uses(
+    command: list[str], db: object, db_path: Path
+) -> None:
+    code, modules, out = run_ikodesk(
+        "--db", str(db_path), *command, env={"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
+    )
+    assert code == 0, out
+    assert not_needed(modules) == []
+    if command == ["info"]:
+        assert "Zaken:" in out and "Gebruikers:" in out
+        # The key holder's info counts tables: no model is loaded.
+        assert not any(
+            m.startswith("ikodesk.models.") and m != "ikodesk.models.enums" for m in modules
+        )
+
+
+def test_backup_on_a_file_loads_only_what_it_uses(
+    db: object, db_path: Path, tmp_path: Path
+) -> None:
+    code, modules, out = run_ikodesk(
+        "--db",
+        str(db_path),
+        "backup",
+        str(tmp_path / "kopie.db"),
+        env={"IKODESK_PASSPHRASE": TEST_PASSPHRASE},
+    )
+    assert code == 0, out
+    assert (tmp_path / "kopie.db").is_file()
+    assert not_needed(modules) == []
+
+
+def test_the_schema_chain_read_without_alembic_is_alembics() -> None:
+    from ikodesk.storage import migrate
+
+    chain = migrate._chain()
+    assert chain is not None
+    revisions, head = chain
+    script = migrate.script_directory()
+    assert revisions == {r.revision for r in script.walk_revisions()}
+    assert head == script.get_current_head() == migrate.head_revision()
+
+
+def test_info_counts_the_models_tables() -> None:
+    from ikodesk.models import Case, Contact, Mediation, User
+    from ikodesk.services import maintenance
+
+    assert [t for _, t in maintenance._COUNTED] == [
+        m.__tablename__ for m in (Case, Contact, Mediation, User)
+    ]
+
+
+def test_the_deadline_default_is_the_services() -> None:
+    import inspect
+
+    from ikodesk.services import deadlines
+    from ikodesk.services.application import Application
+
+    within = inspect.signature(Application.list_deadlines).parameters["within"].default
+    assert within == deadlines.DEFAULT_WITHIN_DAYS
+
+
+ONE_MODEL_MODULE = """
+import sys
+from ikodesk.services.actors import Actor
+assert "sqlalchemy" not in sys.modules, "the vocabulary loads no SQLAlchemy"
+from ikodesk.models.users import User
+from sqlalchemy.orm import configure_mappers
+configure_mappers()
+from ikodesk.models.base import Base
+print(len(Base.metadata.tables), "ikodesk.models.mediation" in sys.modules)
+"""
+
+
+def test_one_model_module_still_configures_with_every_model() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", ONE_MODEL_MODULE],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    tables, mediation = proc.stdout.split()
+    assert int(tables) > 20
+    assert mediation == "True"
+
+
+GUI_LOGIN_WINDOW = """
+import argparse, json, sys
+from PySide6.QtCore import QTimer
+from ikodesk.ui.main import make_application
+from ikodesk.ui.common.worker import DbWorker
+from ikodesk.ui.login import LoginDialog
+from ikodesk.ui.start import StartController
+app = make_application()
+worker = DbWorker()
+worker.start()
+controller = StartController(worker, argparse.Namespace(db=sys.argv[1], demo=False))
+result = {}
+def shown(dialog):
+    if isinstance(dialog, LoginDialog) and not result:
+        result.update(shown=type(dialog).__name__, modules=sorted(sys.modules))
+        app.quit()
+controller.dialog_shown.connect(shown)
+controller.start()
+QTimer.singleShot(60000, app.quit)
+app.exec()
+worker.stop()
+print(json.dumps(result))
+"""
+
+
+def test_desktop_login_window_loads_no_server_driver_nor_use_cases(
+    db: object, db_path: Path
+) -> None:
+    """Unlocked (the passphrase from the environment) up to the login window: the
+    opening and the facts only; the main window's modules come while the user types."""
+    proc = subprocess.run(
+        [sys.executable, "-c", GUI_LOGIN_WINDOW, str(db_path)],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(REPO / "src"),
+            "QT_QPA_PLATFORM": "offscreen",
+            "IKODESK_PASSPHRASE": TEST_PASSPHRASE,
+        },
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["shown"] == "LoginDialog"
+    modules = set(result["modules"])
+    assert not {m for m in modules if m.split(".")[0] in ("psycopg", "alembic", "reportlab")}
+    assert "sqlalchemy.dialects.postgresql" not in modules
+    assert not {
+        m
+        for m in modules
+        if m.startswith(
+            (
+                "ikodesk.services.usecases",
+                "ikodesk.services.exchange",
+                "ikodesk.services.figures",
+                "ikodesk.services.maintenance",
+                "ikodesk.storage.server.connection",
+                "ikodesk.ui.main_window",
+                "ikodesk.reports",
+            )
+        )
+    }
+    assert "ikodesk.services.demo" not in modules
     assert "PySide6.QtCharts" not in modules

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ikodesk.services import logins
 from ikodesk.services.application import KeyMode
-from ikodesk.services.demo import DEMO_PASSWORD
+from ikodesk.services.demo_facts import DEMO_PASSWORD
 
 
 def os_username() -> str:
@@ -251,6 +250,8 @@ class LoginDialog(QDialog):
         Never less than the database's own delay (services.logins), which refuses an
         attempt made too early even with the right password.
         """
+        from ikodesk.services import logins  # after a failure only: not for the first window
+
         server = math.ceil(logins.delay_after(failures).total_seconds())
         if failures < cls.FREE_ATTEMPTS:
             return server

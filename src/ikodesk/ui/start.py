@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ikodesk.errors import AuthenticationError
 from ikodesk.models.enums import Role
-from ikodesk.services import demo
+from ikodesk.services import demo_facts
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import (
     Application,
@@ -32,7 +32,7 @@ from ikodesk.services.application import (
     parse_server_url,
     plan_opening,
 )
-from ikodesk.services.demo import DEMO_PASSPHRASE
+from ikodesk.services.demo_facts import DEMO_PASSPHRASE
 from ikodesk.ui import i18n
 from ikodesk.ui.common.messages import service_text, show_error, user_message
 from ikodesk.ui.common.worker import DbWorker
@@ -145,7 +145,7 @@ class StartController(QObject):
         dialog = self._login_dialog(path, preparing=self._demo_step_text(1, 0))
 
         def on_progress(done: int, total: int, text: str) -> None:
-            step, percent = demo.overall_percent(text, done, total)
+            step, percent = demo_facts.overall_percent(text, done, total)
             dialog.set_preparing(percent, self._demo_step_text(step, percent))
 
         self.worker.progress.connect(on_progress)
@@ -184,7 +184,7 @@ class StartController(QObject):
         return self.tr(
             "De demodatabase wordt aangemaakt: stap {0} van {1}, {2} ({3}%). U kunt alvast "
             "uw gebruikersnaam en wachtwoord typen."
-        ).format(step, len(demo.DEMO_STEPS), names.get(step, ""), percent)
+        ).format(step, len(demo_facts.DEMO_STEPS), names.get(step, ""), percent)
 
     # -- the first-run wizard ------------------------------------------------------
     def show_wizard(self, default_path: Path) -> FirstRunWizard:
@@ -314,7 +314,7 @@ class StartController(QObject):
         """The login; `preparing`: the database is still being made (said, with 0%)."""
         # The demo lists its accounts (one per role) with the public password.
         accounts = (
-            [(name, enum_label(Role(role))) for name, role in demo.demo_accounts()]
+            [(name, enum_label(Role(role))) for name, role in demo_facts.demo_accounts()]
             if self.demo
             else None
         )
