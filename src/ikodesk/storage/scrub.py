@@ -39,7 +39,8 @@ def secure_delete(engine: Engine) -> Iterator[None]:
         try:
             driver = pooled.driver_connection
             assert driver is not None
-            driver.execute(f"PRAGMA secure_delete = {int(before)}")
+            # A PRAGMA takes no bound parameter: one of two fixed statements.
+            driver.execute("PRAGMA secure_delete = ON" if before else "PRAGMA secure_delete = OFF")
         finally:
             pooled.close()
 
