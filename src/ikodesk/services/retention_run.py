@@ -307,23 +307,30 @@ def _table(model: type[Any]) -> Table:
     return table
 
 
-def _anonymise_cases(session: Session, ids: list[int], run_id: int) -> None:
-    # Children: the age at opening first (the figures count it), then the birth date goes.
-    ages: list[dict[str, Any]] = [
-        {"cid": child_id, "age": age_in_years(born, opened)}
-        for child_id, born, opened in session.execute(
-            select(Child.id, Child.birth_date, Case.opened)
-            .join(Case, Case.id == Child.case_id)
-            .where(Child.case_id.in_(ids), Child.birth_date.is_not(None))
-        )
+def _keep_ages(session: Session, model: type[Any], rows: Any) -> None:
+    """Write each child's age on the reference date (id, birth date, date) before the
+    birth date goes: the figures count ages."""
+    ages = [
+        {"cid": child_id, "age": age_in_years(born, on)}
+        for child_id, born, on in session.execute(rows)
         if born is not None
     ]
     if ages:
-        children = _table(Child)
+        table = _table(model)
         session.execute(
-            update(children).where(children.c.id == bindparam("cid")).values(age=bindparam("age")),
-            ages,
+            update(table).where(table.c.id == bindparam("cid")).values(age=bindparam("age")), ages
         )
+
+
+def _anonymise_cases(session: Session, ids: list[int], run_id: int) -> None:
+    # Children: the age at opening first (the figures count it), then the birth date goes.
+    _keep_ages(
+        session,
+        Child,
+        select(Child.id, Child.birth_date, Case.opened)
+        .join(Case, Case.id == Child.case_id)
+        .where(Child.case_id.in_(ids), Child.birth_date.is_not(None)),
+    )
     session.execute(
         update(Child)
         .where(Child.case_id.in_(ids))
@@ -364,20 +371,13 @@ def _anonymise_cases(session: Session, ids: list[int], run_id: int) -> None:
 
 
 def _anonymise_mediations(session: Session, ids: list[int], run_id: int) -> None:
-    ages: list[dict[str, Any]] = [
-        {"cid": child_id, "age": age_in_years(born, requested)}
-        for child_id, born, requested in session.execute(
-            select(MediationChild.id, MediationChild.birth_date, Mediation.requested)
-            .join(Mediation, Mediation.id == MediationChild.mediation_id)
-            .where(MediationChild.mediation_id.in_(ids), MediationChild.birth_date.is_not(None))
-        )
-        if born is not None
-    ]
-    table = _table(MediationChild)
-    if ages:
-        session.execute(
-            update(table).where(table.c.id == bindparam("cid")).values(age=bindparam("age")), ages
-        )
+    _keep_ages(
+        session,
+        MediationChild,
+        select(MediationChild.id, MediationChild.birth_date, Mediation.requested)
+        .join(Mediation, Mediation.id == MediationChild.mediation_id)
+        .where(MediationChild.mediation_id.in_(ids), MediationChild.birth_date.is_not(None)),
+    )
     session.execute(
         update(MediationChild)
         .where(MediationChild.mediation_id.in_(ids))
