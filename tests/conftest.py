@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ikodesk.storage import Database
+    from tests.support.backends import Backend
+    from tests.support.office import Office
+    from tests.support.pg_cluster import Cluster
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Processes started by tests use the file keyring, never the real OS keyring.
@@ -134,3 +137,64 @@ def run_ikodesk(args: list[str], env: dict[str, str] | None = None, stdin: str =
         timeout=120,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+# -- the office server: a throwaway PostgreSQL cluster, started on first use -----
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One cluster for the whole run (per worker), removed at the end."""
+    from tests.support.pg_cluster import start_cluster
+
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def office_template(pg_cluster: Cluster) -> Cluster:
+    """`ikodesk server init` once per run, into the template the offices copy."""
+    from tests.support.office import init_template
+
+    init_template(pg_cluster)
+    return pg_cluster
+
+
+@pytest.fixture
+def office(office_template: Cluster) -> Iterator[Office]:
+    """A fresh, initialised office server database with its first administrator."""
+    from tests.support.office import new_office
+
+    made = new_office(office_template)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+@pytest.fixture(params=["file", "server"])
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """The same test on an encrypted file and on the office server (tests/support/backends.py).
+
+    On both the office's first administrator exists: `beheer`, as `server init` makes it.
+    """
+    from ikodesk.models.enums import Role
+    from ikodesk.services import users
+    from ikodesk.services.actors import Actor
+    from tests.support.backends import Backend
+    from tests.support.office import ADMIN
+
+    if request.param == "server":
+        made = Backend("server", office=request.getfixturevalue("office"))
+    else:
+        db = request.getfixturevalue("db")
+        with db.transaction() as s:
+            users.create_user(s, Actor.key_holder(), ADMIN, Role.ADMIN, password=ADMIN_PASSWORD)
+        made = Backend("file", db=db)
+    try:
+        yield made
+    finally:
+        made.close()

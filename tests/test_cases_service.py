@@ -1,4 +1,7 @@
-"""The case service: register, change, close, contact moments, references."""
+"""The case service: register, change, close, contact moments, references.
+
+Every test runs on both backends (`backend`: an encrypted file, the office server).
+"""
 
 from __future__ import annotations
 
@@ -18,26 +21,17 @@ from ikodesk.models.enums import (
     Role,
     Taker,
 )
-from ikodesk.services import cases, users
-from ikodesk.services.actors import Actor
+from ikodesk.services import cases
 from ikodesk.services.validation import CaseData, ChildData, PersonData
-from ikodesk.storage import Database
-
-KH = Actor.key_holder()
+from tests.support.backends import As, Backend
 
 
 @pytest.fixture
-def people(db: Database) -> dict[str, Actor]:
-    out = {}
-    with db.transaction() as s:
-        for name, role in (
-            ("jdevries", Role.JURIST),
-            ("tmeijer", Role.STUDENT),
-            ("directie", Role.MANAGER),
-        ):
-            u = users.create_user(s, KH, name, role, password="Groene-Tafel-Zingt-4821")
-            out[name] = Actor(u.id, u.username, u.role)
-    return out
+def people(backend: Backend) -> dict[str, As]:
+    backend.add_users(
+        ("jdevries", Role.JURIST), ("tmeijer", Role.STUDENT), ("directie", Role.MANAGER)
+    )
+    return {name: backend.as_(name) for name in ("jdevries", "tmeijer", "directie")}
 
 
 def _abduction(**changes: object) -> CaseData:
@@ -63,43 +57,48 @@ def _abduction(**changes: object) -> CaseData:
     return data
 
 
-def test_create_generates_the_next_reference(db: Database, people: dict[str, Actor]) -> None:
-    with db.transaction() as s:
-        a = cases.create_case(s, people["jdevries"], _abduction())
-        b = cases.create_case(s, people["jdevries"], _abduction())
+def test_create_generates_the_next_reference(people: dict[str, As]) -> None:
+    jurist = people["jdevries"]
+    with jurist.transaction() as s:
+        a = cases.create_case(s, jurist.actor, _abduction())
+        b = cases.create_case(s, jurist.actor, _abduction())
         assert (a.ref, b.ref) == ("2024-L2-00001", "2024-L2-00002")
         assert [c.age_on(a.opened) for c in a.children] == [6, 4]
         assert a.requester.display_name == "Anna Kowalska"
 
 
-def test_create_reports_every_problem_by_field(db: Database, people: dict[str, Actor]) -> None:
+def test_create_reports_every_problem_by_field(people: dict[str, As]) -> None:
+    jurist = people["jdevries"]
     bad = _abduction(country="NL", taker=None, children=[ChildData()])
-    with db.transaction() as s, pytest.raises(ValidationError) as info:
-        cases.create_case(s, people["jdevries"], bad)
+    with jurist.transaction() as s, pytest.raises(ValidationError) as info:
+        cases.create_case(s, jurist.actor, bad)
     assert set(info.value.errors) == {"country", "taker", "children[0].birth_date"}
 
 
-def test_update_close_reopen(db: Database, people: dict[str, Actor]) -> None:
+def test_update_close_reopen(people: dict[str, As]) -> None:
     jurist = people["jdevries"]
-    with db.transaction() as s:
-        case = cases.create_case(s, jurist, _abduction())
-        cases.update_case(s, jurist, case.id, _abduction(children=[ChildData(age=9)]))
+    with jurist.transaction() as s:
+        case = cases.create_case(s, jurist.actor, _abduction())
+        cases.update_case(s, jurist.actor, case.id, _abduction(children=[ChildData(age=9)]))
         assert [c.age for c in case.children] == [9]
         with pytest.raises(ValidationError, match="vóór de openingsdatum"):
-            cases.close_case(s, jurist, case.id, date(2024, 1, 1), CloseReason.RESOLVED)
-        cases.close_case(s, jurist, case.id, date(2024, 4, 1), CloseReason.INFORMED)
+            cases.close_case(s, jurist.actor, case.id, date(2024, 1, 1), CloseReason.RESOLVED)
+        cases.close_case(s, jurist.actor, case.id, date(2024, 4, 1), CloseReason.INFORMED)
         assert case.closed == date(2024, 4, 1)
-        cases.reopen_case(s, jurist, case.id)
+        cases.reopen_case(s, jurist.actor, case.id)
         assert case.closed is None and case.close_reason is None
+    with jurist.session() as s:
+        again = cases.get_case(s, jurist.actor, case.id)
+        assert again.closed is None and [c.age for c in again.children] == [9]
 
 
-def test_contact_moments(db: Database, people: dict[str, Actor]) -> None:
+def test_contact_moments(people: dict[str, As]) -> None:
     jurist = people["jdevries"]
-    with db.transaction() as s:
-        case = cases.create_case(s, jurist, _abduction())
+    with jurist.transaction() as s:
+        case = cases.create_case(s, jurist.actor, _abduction())
         c = cases.add_contact(
             s,
-            jurist,
+            jurist.actor,
             case.id,
             at=datetime(2024, 3, 5, 10, 12, 33, 5),
             channel=Channel.PHONE,
@@ -112,7 +111,7 @@ def test_contact_moments(db: Database, people: dict[str, Actor]) -> None:
         with pytest.raises(ValidationError, match="vóór de openingsdatum"):
             cases.add_contact(
                 s,
-                jurist,
+                jurist.actor,
                 case.id,
                 at=datetime(2024, 3, 4, 9, 0),
                 channel=Channel.EMAIL,
@@ -120,20 +119,20 @@ def test_contact_moments(db: Database, people: dict[str, Actor]) -> None:
             )
 
 
-def test_students_open_intakes_but_not_taken_over_dossiers(
-    db: Database, people: dict[str, Actor]
-) -> None:
+def test_students_open_intakes_but_not_taken_over_dossiers(people: dict[str, As]) -> None:
     student, jurist = people["tmeijer"], people["jdevries"]
-    with db.transaction() as s:
-        intake = cases.create_case(s, student, _abduction(handler="tmeijer"))
-        assert cases.get_case(s, student, intake.id).ref == intake.ref
-        cases.update_case(s, jurist, intake.id, _abduction(handler="jdevries"))
-    with db.session() as s, pytest.raises(AccessDenied):
-        cases.get_case(s, student, intake.id)
+    with student.transaction() as s:
+        intake = cases.create_case(s, student.actor, _abduction(handler="tmeijer"))
+        assert cases.get_case(s, student.actor, intake.id).ref == intake.ref
+    with jurist.transaction() as s:
+        cases.update_case(s, jurist.actor, intake.id, _abduction(handler="jdevries"))
+    with student.session() as s, pytest.raises(AccessDenied):
+        cases.get_case(s, student.actor, intake.id)
 
 
-def test_managers_read_no_dossiers(db: Database, people: dict[str, Actor]) -> None:
-    with db.transaction() as s:
-        case = cases.create_case(s, people["jdevries"], _abduction())
-    with db.session() as s, pytest.raises(AccessDenied):
-        cases.get_case(s, people["directie"], case.id)
+def test_managers_read_no_dossiers(people: dict[str, As]) -> None:
+    jurist, manager = people["jdevries"], people["directie"]
+    with jurist.transaction() as s:
+        case = cases.create_case(s, jurist.actor, _abduction())
+    with manager.session() as s, pytest.raises(AccessDenied):
+        cases.get_case(s, manager.actor, case.id)

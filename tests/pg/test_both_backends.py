@@ -7,8 +7,6 @@ the services are called exactly as the front-ends call them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from ikodesk.errors import AccessDenied, CaseWalled, ConcurrentChange, NotFoundE
 from ikodesk.models import Country
 from ikodesk.models.enums import Channel, CloseReason, Intake, MediationKind, Outcome, Party, Role
 from ikodesk.reports.catalogue import BUILDERS, DOSSIER
-from ikodesk.services import audit, case_contacts, case_queries, cases, users
+from ikodesk.services import audit, case_contacts, case_queries, cases
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import Application
 from ikodesk.services.conflicts import FamilyMatch
@@ -30,50 +28,10 @@ from ikodesk.services.reference import CountryFacts
 from ikodesk.services.reporting import ReportKind
 from ikodesk.services.validation import CaseData, ChildData, PersonData
 from ikodesk.services.validation.parsing import parse_case
-from ikodesk.storage import Database
 from tests.support import family as F
 from tests.support import records as R
-from tests.support.office import ADMIN, ADMIN_PASSWORD, PASSWORD, Office
-
-
-@dataclass
-class Backend:
-    name: str
-    office: Office | None = None
-    db: Database | None = None
-
-    def app(self, username: str) -> Application:
-        if self.office is not None:
-            if username == ADMIN:
-                return self.office.admin()
-            return self.office.app(username)
-        assert self.db is not None
-        return Application(self.db)
-
-    def actor(self, app: Application, username: str) -> Actor:
-        password = ADMIN_PASSWORD if username == ADMIN else PASSWORD
-        return app.log_in(username, password).actor
-
-    def add_users(self, *people: tuple[str, Role]) -> None:
-        if self.office is not None:
-            for name, role in people:
-                self.office.add_user(name, role)
-            return
-        assert self.db is not None
-        with self.db.transaction() as s:
-            for name, role in people:
-                users.create_user(s, Actor.key_holder(), name, role, password=PASSWORD)
-
-
-@pytest.fixture(params=["file", "server"])
-def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    if request.param == "server":
-        yield Backend("server", office=request.getfixturevalue("office"))
-    else:
-        db = request.getfixturevalue("db")
-        with db.transaction() as s:
-            users.create_user(s, Actor.key_holder(), ADMIN, Role.ADMIN, password=ADMIN_PASSWORD)
-        yield Backend("file", db=db)
+from tests.support.backends import Backend
+from tests.support.office import ADMIN, PASSWORD
 
 
 def _family(b: Backend) -> tuple[Application, Actor, Application, Actor]:

@@ -156,9 +156,34 @@ def get_case(
     """
     case = session.get(Case, case_id)
     if case is None:
+        unseen = _out_of_sight(session, case_id=case_id)
+        if unseen is not None:
+            # The server's row security hid it: refuse as the file does (audited).
+            access.require(session, actor, action, unseen)
         raise NotFoundError(QT_TRANSLATE_NOOP("services", "Deze zaak bestaat niet (meer)."))
     access.require(session, actor, action, CaseFacts.of(case))
     return case
+
+
+_POLICY_FACTS_SQL = text(
+    "SELECT id, ref, line, handler_id FROM ikodesk_case_policy_facts(:case_id, :ref)"
+)
+
+
+def _out_of_sight(
+    session: Session, *, case_id: int | None = None, ref: str | None = None
+) -> CaseFacts | None:
+    """On the server: the policy's facts of a case this login's rows do not show.
+
+    A student does not see a taken-over dossier's row at all, so without this a
+    refusal would read "bestaat niet"; on a file every row is there to decide on.
+    """
+    if not on_server(session):
+        return None
+    row = session.execute(_POLICY_FACTS_SQL, {"case_id": case_id, "ref": ref}).first()
+    if row is None:
+        return None
+    return CaseFacts(int(row.id), int(row.line), row.handler_id, str(row.ref))
 
 
 def walled_for(session: Session, actor: Actor, case_id: int) -> bool:
@@ -175,6 +200,9 @@ def case_id_of(session: Session, ref: str) -> int:
     """The id of the case with this reference (references are not secret)."""
     case_id = session.scalar(select(Case.id).where(Case.ref == ref.strip()))
     if case_id is None:
+        unseen = _out_of_sight(session, ref=ref.strip())
+        if unseen is not None and unseen.case_id is not None:
+            return unseen.case_id  # references are not secret; get_case refuses it
         raise NotFoundError(QT_TRANSLATE_NOOP("services", 'Zaak "{ref}" bestaat niet.'), ref=ref)
     return case_id
 

@@ -140,6 +140,18 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     SELECT ikodesk_fold(q) <> '' AND EXISTS (SELECT 1 FROM whole WHERE v = ikodesk_fold(q))
 $$;
 
+-- What the access policy needs of a case the login's rows do not show (a
+-- student and a taken-over dossier): its reference, line and handler, never
+-- anything of its people. The client then refuses as the file would ("Geen
+-- toegang", audited), not "bestaat niet". By id, or by reference when id is NULL.
+CREATE OR REPLACE FUNCTION ikodesk_case_policy_facts(p_id integer, p_ref text)
+RETURNS TABLE (id integer, ref text, line integer, handler_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT c.id, c.ref, c.line, c.handler_id FROM cases c
+    WHERE ikodesk_me_id() IS NOT NULL
+      AND (c.id = p_id OR (p_id IS NULL AND c.ref = p_ref))
+$$;
+
 -- What was searched for, beside the audit chain (services.search_audit): the
 -- reference is an HMAC with the database's secret, which no login reads.
 CREATE OR REPLACE FUNCTION ikodesk_add_search_terms(nonce text, terms text) RETURNS text
@@ -164,6 +176,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 $$;
 
 GRANT EXECUTE ON FUNCTION ikodesk_fold(text)
+    TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+GRANT EXECUTE ON FUNCTION ikodesk_case_policy_facts(integer, text)
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
 GRANT EXECUTE ON FUNCTION ikodesk_search_ids(text, integer), ikodesk_wall_notice(text)
     TO ikodesk_student, ikodesk_jurist;

@@ -1,0 +1,160 @@
+"""One test, both backends: an encrypted file and the office server.
+
+A service test written against `Backend` runs twice (the `backend` fixture in
+tests/conftest.py is parametrised "file" | "server"):
+
+- `backend.load(*records)` imports exchange records as the front-ends would:
+  on a file as the key holder, on the server as the administrator's login
+  (the server's own conflict detection runs); imported users get a password on
+  the server, so every one of them can log in as their own login;
+- `backend.as_(username)` is that user: on the server a separate login (the
+  server's row-level security decides what it reads), on a file an actor on the
+  one shared database (the application decides);
+- `backend.inspect()` is the test's own look behind the scenes: the file itself,
+  or a superuser session on the server (never what a user gets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from ikodesk.models import Case, User
+from ikodesk.models.enums import Role
+from ikodesk.services import exchange, users
+from ikodesk.services.actors import Actor
+from ikodesk.services.application import Application
+from ikodesk.storage import Database
+from ikodesk.storage.opened import OpenedDatabase
+from tests.support import records as R
+from tests.support.office import ADMIN, ADMIN_PASSWORD, PASSWORD, Office
+
+KEY_HOLDER = Actor.key_holder()
+
+
+@dataclass
+class As:
+    """One user on one backend: their database connection and their actor."""
+
+    app: Application
+    actor: Actor
+
+    @property
+    def db(self) -> OpenedDatabase:
+        return self.app.db
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.app.db.session() as s:
+            yield s
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.app.db.transaction() as s:
+            yield s
+
+
+@dataclass
+class Backend:
+    name: str
+    office: Office | None = None
+    db: Database | None = None
+    _as: dict[str, As] = field(default_factory=dict)
+    _inspector: Engine | None = None
+
+    @property
+    def is_server(self) -> bool:
+        return self.office is not None
+
+    # -- users ---------------------------------------------------------------
+
+    def app(self, username: str) -> Application:
+        """A fresh application for `username` (on the server: a new login)."""
+        if self.office is not None:
+            if username == ADMIN:
+                return self.office.admin()
+            return self.office.app(username)
+        assert self.db is not None
+        return Application(self.db)
+
+    def actor(self, app: Application, username: str) -> Actor:
+        """Log `username` in on `app` (on the server the server checks the password)."""
+        password = ADMIN_PASSWORD if username == ADMIN else PASSWORD
+        return app.log_in(username, password).actor
+
+    def as_(self, username: str) -> As:
+        """`username` as their own login (made once per test, then reused)."""
+        if username not in self._as:
+            app = self.app(username)
+            if self.office is not None:
+                actor = self.office.actor(app)
+            else:
+                actor = _file_actor(app, username)
+            self._as[username] = As(app, actor)
+        return self._as[username]
+
+    def add_users(self, *people: tuple[str, Role]) -> None:
+        if self.office is not None:
+            for name, role in people:
+                self.office.add_user(name, role)
+            return
+        assert self.db is not None
+        with self.db.transaction() as s:
+            for name, role in people:
+                users.create_user(s, KEY_HOLDER, name, role, password=PASSWORD)
+
+    # -- data ----------------------------------------------------------------
+
+    def load(self, *records: dict[str, Any], **options: Any) -> exchange.ImportResult:
+        """Import `records` (users, cases, contacts…) the way an administrator would."""
+        # The office's first administrator exists already (`server init` made it).
+        rows = [r for r in records if not (r.get("type") == "user" and r.get("username") == ADMIN)]
+        if self.office is None:
+            assert self.db is not None
+            with self.db.transaction() as s:
+                return exchange.import_lines(s, KEY_HOLDER, R.lines(*rows), **options)
+        admin = self.as_(ADMIN)
+        with admin.transaction() as s:
+            result = exchange.import_lines(s, admin.actor, R.lines(*rows), **options)
+        for r in rows:
+            if r.get("type") == "user":
+                self.office.add_password(str(r["username"]))
+        return result
+
+    def case_id(self, ref: str) -> int:
+        with self.inspect() as s:
+            found = s.scalar(select(Case.id).where(Case.ref == ref))
+        assert found is not None, ref
+        return found
+
+    @contextmanager
+    def inspect(self) -> Iterator[Session]:
+        """The test's unrestricted view (the file, or the server as its superuser)."""
+        if self.office is None:
+            assert self.db is not None
+            with self.db.session() as s:
+                yield s
+            return
+        if self._inspector is None:
+            from ikodesk.storage.server import parse_server_url
+            from ikodesk.storage.server.connection import make_engine
+
+            self._inspector = make_engine(parse_server_url(self.office.superuser_url))
+        with Session(self._inspector, expire_on_commit=False) as s, s.begin():
+            yield s
+
+    def close(self) -> None:
+        if self._inspector is not None:
+            self._inspector.dispose()
+
+
+def _file_actor(app: Application, username: str) -> Actor:
+    with app.db.session() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        assert user is not None, username
+        return Actor(user.id, user.username, user.role)
