@@ -77,6 +77,7 @@ def test_periods_holds_preview_run_and_register(
     wait_idle(qtbot, worker)
     assert [i.ref for i in destruction.due_model.items] == ["2016-L2-00002"]
     assert "1 met bewaarplicht" in destruction.summary.text()
+    assert "1 zaak en 0 mediationverzoeken te verwijderen" in destruction.summary.text()
     page.grab().save("/tmp/h18r_destruction_preview.png")
     run = destruction.ask_run()
     assert run is not None

@@ -51,6 +51,24 @@ def scope_label(scope: str) -> str:
     return QCoreApplication.translate("retention", "Lijn {0}: {1}").format(line, enum_label(code))
 
 
+def _cases(n: int) -> str:
+    if n == 1:
+        return QCoreApplication.translate("retention", "1 zaak")
+    return QCoreApplication.translate("retention", "{0} zaken").format(n)
+
+
+def _requests(n: int) -> str:
+    if n == 1:
+        return QCoreApplication.translate("retention", "1 mediationverzoek")
+    return QCoreApplication.translate("retention", "{0} mediationverzoeken").format(n)
+
+
+def _periods(n: int) -> str:
+    if n == 1:
+        return QCoreApplication.translate("retention", "1 termijn is")
+    return QCoreApplication.translate("retention", "{0} termijnen zijn").format(n)
+
+
 def _d(day: Any) -> str:
     return day.strftime("%d-%m-%Y") if day else "–"
 
@@ -456,8 +474,8 @@ class DestructionTab(QWidget):
         self.preview_result = p
         self.due_model.set_items(p.items)
         parts = [
-            self.tr("Op {0}: {1} zaken en {2} mediationverzoeken te verwijderen").format(
-                _d(p.as_of), p.cases, p.mediations
+            self.tr("Op {0}: {1} en {2} te verwijderen").format(
+                _d(p.as_of), _cases(p.cases), _requests(p.mediations)
             )
         ]
         if p.held:
@@ -469,9 +487,9 @@ class DestructionTab(QWidget):
         )
         text = "; ".join(parts) + "."
         if p.unconfirmed:
-            text += " " + self.tr(
-                "Let op: {0} termijnen zijn nog niet bevestigd; de run bevestigt ze."
-            ).format(len(p.unconfirmed))
+            text += " " + self.tr("Let op: {0} nog niet bevestigd; de run bevestigt ze.").format(
+                _periods(len(p.unconfirmed))
+            )
         self.summary.setText(text)
         self.run_button.setEnabled(bool(p.items) or p.search_terms > 0)
 
@@ -485,10 +503,10 @@ class DestructionTab(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         what = QLabel(
             self.tr(
-                "Van {0} zaken en {1} mediationverzoeken worden de persoonsgegevens "
+                "Van {0} en {1} worden de persoonsgegevens "
                 "onherroepelijk verwijderd (peildatum {2}). Een tweede beheerder logt hier "
                 "in om dit goed te keuren."
-            ).format(p.cases, p.mediations, _d(p.as_of))
+            ).format(_cases(p.cases), _requests(p.mediations), _d(p.as_of))
         )
         what.setWordWrap(True)
         dialog.form.addRow(what)
@@ -510,9 +528,9 @@ class DestructionTab(QWidget):
                 dialog.accept()
                 r = outcome.result
                 self.announced.emit(
-                    self.tr(
-                        "Persoonsgegevens verwijderd: {0} zaken, {1} mediations (run {2})."
-                    ).format(r.preview.cases, r.preview.mediations, r.run_id)
+                    self.tr("Persoonsgegevens verwijderd: {0}, {1} (run {2}).").format(
+                        _cases(r.preview.cases), _requests(r.preview.mediations), r.run_id
+                    )
                 )
                 self.preview_result = None
                 self.run_button.setEnabled(False)
