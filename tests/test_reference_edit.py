@@ -39,8 +39,8 @@ def _log(db: Database) -> list[tuple[str, str, str | None, str | None]]:
 
 
 def test_every_country_starts_with_the_source_of_the_reference_file(staff: Database) -> None:
-    assert (_country(staff, "PL")[3] or "").startswith("party: pildb.org list")
-    assert (_country(staff, "AW")[3] or "").startswith("unverified: territory of NL")
+    assert (_country(staff, "PL")[3] or "").startswith("verdragsstaat: lijst van pildb.org")
+    assert (_country(staff, "AW")[3] or "").startswith("niet geverifieerd: gebiedsdeel van Nederland")
 
 
 def test_a_correction_with_its_source_is_stored_and_audited(staff: Database) -> None:
