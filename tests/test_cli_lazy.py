@@ -13,12 +13,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ikodesk.cli import COMMANDS, MODULE_NAMES, build_parser, command_module, commands
 from ikodesk.cli.parsing import Parser
+from ikodesk.models.enums import Role
 from tests.conftest import REPO, TEST_PASSPHRASE
+
+if TYPE_CHECKING:
+    from ikodesk.storage import Database
 
 HEAVY = ("sqlalchemy", "reportlab", "PySide6", "psycopg", "alembic", "sqlcipher3")
 
@@ -188,10 +193,58 @@ def test_maintenance_on_a_file_loads_only_what_it_uses(
     assert not_needed(modules) == []
     if command == ["info"]:
         assert "Zaken:" in out and "Gebruikers:" in out
+        # The key holder's info on a file reads through the driver (storage.reading).
+        assert "sqlalchemy" not in {m.split(".")[0] for m in modules}
+        assert "ikodesk.storage.database" not in modules
         # The key holder's info counts tables: no model is loaded.
         assert not any(
             m.startswith("ikodesk.models.") and m != "ikodesk.models.enums" for m in modules
         )
+
+
+def test_info_through_the_driver_is_info_through_sqlalchemy(db: Database, db_path: Path) -> None:
+    """The two ways `info` reads a file (storage.reading for the key holder, a
+    `Database` for a logged-in administrator) give the same facts, check and counts."""
+    from ikodesk.services import maintenance, users
+    from ikodesk.services.actors import Actor
+    from ikodesk.storage.opening import plan_key
+    from ikodesk.storage.reading import open_for_reading
+
+    with db.transaction() as s:
+        users.create_user(s, Actor.key_holder(), "jdevries", Role.JURIST)
+    through_sqlalchemy = maintenance.database_info(db, Actor.key_holder())
+    db.close()
+    plan = plan_key(db_path, passphrase=TEST_PASSPHRASE)
+    reader = open_for_reading(plan)
+    assert reader is not None  # nothing to bring up to date: the driver reads it
+    reader.close()
+    through_driver = maintenance.file_info(plan)
+    assert through_driver == through_sqlalchemy
+    assert dict(through_driver.counts)["gebruikers"] == 1
+    assert through_driver.check.ok and len(through_driver.check.findings) == 3
+
+
+def test_info_opens_as_always_when_the_opening_changes_something(
+    db_path: Path, db: Database
+) -> None:
+    """A key-info file to write back (or a schema to migrate, a key to promote): the
+    driver leaves it to `Database.open`, which does it, and info answers the same."""
+    from ikodesk.services import maintenance
+    from ikodesk.storage import read_key_info
+    from ikodesk.storage.opening import plan_key
+    from ikodesk.storage.paths import sidecar_path
+    from ikodesk.storage.reading import open_for_reading
+
+    db.close()
+    before = sidecar_path(db_path).read_text()
+    sidecar_path(db_path).unlink()
+    plan = plan_key(db_path, passphrase=TEST_PASSPHRASE)
+    assert open_for_reading(plan) is None
+    assert not sidecar_path(db_path).exists()  # the driver wrote nothing
+    info = maintenance.file_info(plan)
+    assert sidecar_path(db_path).read_text() == before
+    assert read_key_info(db_path) is not None
+    assert info.database_id in before and info.check.ok
 
 
 def test_backup_on_a_file_loads_only_what_it_uses(
@@ -275,12 +328,31 @@ from ikodesk.ui.start import StartController
 app = make_application()
 worker = DbWorker()
 worker.start()
+# The unlock runs; what is queued after it is held until the login has been shown,
+# so the modules below are exactly what the login waited for.
+held, real_submit = [], worker.submit
+def submit(*args, **kwargs):
+    if not submit.calls or "modules" in result:
+        submit.calls += 1
+        return real_submit(*args, **kwargs)
+    held.append((args, kwargs))
+submit.calls = 0
+worker.submit = submit
 controller = StartController(worker, argparse.Namespace(db=sys.argv[1], demo=False))
 result = {}
 def shown(dialog):
-    if isinstance(dialog, LoginDialog) and not result:
+    if isinstance(dialog, LoginDialog) and "modules" not in result:
         result.update(shown=type(dialog).__name__, modules=sorted(sys.modules))
-        app.quit()
+        for args, kwargs in held:
+            real_submit(*args, **kwargs)
+        wait_for_facts()
+def wait_for_facts():
+    if controller.facts is None:
+        QTimer.singleShot(20, wait_for_facts)
+        return
+    # Opened behind the login (the worker adopted it): its facts are read.
+    result["facts_path"] = str(controller.facts.path)
+    app.quit()
 controller.dialog_shown.connect(shown)
 controller.start()
 QTimer.singleShot(60000, app.quit)
@@ -294,7 +366,8 @@ def test_desktop_login_window_loads_no_server_driver_nor_use_cases(
     db: object, db_path: Path
 ) -> None:
     """Unlocked (the passphrase from the environment) up to the login window: the
-    opening and the facts only; the main window's modules come while the user types."""
+    unlock through the driver only; the application, its facts and the main window's
+    modules come while the user types."""
     proc = subprocess.run(
         [sys.executable, "-c", GUI_LOGIN_WINDOW, str(db_path)],
         capture_output=True,
@@ -310,8 +383,19 @@ def test_desktop_login_window_loads_no_server_driver_nor_use_cases(
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["shown"] == "LoginDialog"
+    assert result["facts_path"] == str(db_path.resolve())
     modules = set(result["modules"])
     assert not {m for m in modules if m.split(".")[0] in ("psycopg", "alembic", "reportlab")}
+    # Unlocked through the driver: SQLAlchemy, the models and the password policy load
+    # behind the login (issue #16).
+    assert not {m for m in modules if m.split(".")[0] in ("sqlalchemy", "zxcvbn")}
+    assert not {
+        m
+        for m in modules
+        if m.startswith("ikodesk.models.")
+        and m not in ("ikodesk.models.enums", "ikodesk.models.labels")
+    }
+    assert "ikodesk.storage.database" not in modules
     assert "sqlalchemy.dialects.postgresql" not in modules
     assert not {
         m

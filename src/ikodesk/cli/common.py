@@ -20,6 +20,7 @@ from ikodesk.errors import AccessDenied, IkodeskError, KeyUnavailableError, Usag
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import (
     Application,
+    KeyPlan,
     default_database_path,
     demo_database_path,
     is_server_url,
@@ -188,6 +189,12 @@ def open_application(args: argparse.Namespace) -> Application:
         if password is None:
             password = prompt_secret(f"Wachtwoord voor {args.user}: ")
         return Application.connect(args.db, args.user.strip().lower(), password)
+    return Application.open(plan_file_opening(args))
+
+
+def plan_file_opening(args: argparse.Namespace) -> KeyPlan:
+    """How the database file of `args` will be opened: the key-info file read once,
+    what is not supplied from the environment, a prompt when a terminal can answer."""
     path = database_path(args)
     if not path.is_file():
         raise KeyUnavailableError(
@@ -201,7 +208,7 @@ def open_application(args: argparse.Namespace) -> Application:
     # Without key info ikodesk cannot know: opening says what will work.
     if not plan.supplied and plan.passphrase_expected and interactive():
         plan = plan.with_passphrase(prompt_secret("Wachtwoordzin van de database: "))
-    return Application.open(plan)
+    return plan
 
 
 def new_password(username: str, *, from_stdin: bool = False) -> str:

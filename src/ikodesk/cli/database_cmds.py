@@ -20,6 +20,7 @@ from ikodesk.cli.common import (
     maintenance,
     new_password,
     out,
+    plan_file_opening,
     prompt_secret,
 )
 from ikodesk.errors import DatabaseDamagedError, KeyUnavailableError
@@ -187,7 +188,11 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
 @maintenance
 def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
-    info = ctx.app.info(ctx.maintenance_actor)
+    if args.user is None and not ctx.on_server:
+        # The key holder on a file: read without keeping it open (no SQLAlchemy, #16).
+        info = Application.file_info(plan_file_opening(args))
+    else:
+        info = ctx.app.info(ctx.maintenance_actor)
     if not info.check.ok and info.path is not None:
         for line in info.check.lines():
             err(f"  {line}")

@@ -25,7 +25,8 @@ from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
 from ikodesk.models.enums import Action, Role
 from ikodesk.services.actors import Actor
 from ikodesk.services.backend import is_server_database as _on_server
-from ikodesk.storage import Database, KeyMode, keys
+from ikodesk.storage import keys
+from ikodesk.storage.keys import KeyMode
 from ikodesk.storage.opening import KeyPlan, open_planned, plan_key
 from ikodesk.storage.paths import default_database_path, demo_database_path
 from ikodesk.storage.server.address import (
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from ikodesk.services.usecases.mediation import MediationUseCases
     from ikodesk.services.usecases.reports import ReportUseCases
     from ikodesk.services.usecases.retention import RetentionUseCases
-    from ikodesk.storage import OpenDatabase
+    from ikodesk.storage import Database, OpenDatabase
 
 __all__ = [
     "Application",
@@ -238,6 +239,23 @@ class Application:
         """Open with the keys of `plan` (see `plan_opening`)."""
         return cls(open_planned(plan))
 
+    @staticmethod
+    def unlocks(plan: KeyPlan) -> Path | None:
+        """Whether a key of `plan` unlocks its file with nothing to bring up to date,
+        proven through the driver alone (storage.reading: no SQLAlchemy, issue #16);
+        the file's path when so, None when the opening itself has work to do (a
+        migration, a key to promote): then `open` now. The same refusals as `open`.
+
+        The desktop shows its login on this proof and opens the application behind it.
+        """
+        from ikodesk.storage import reading
+
+        reader = reading.open_for_reading(plan)
+        if reader is None:
+            return None
+        reader.close()
+        return reader.path
+
     @classmethod
     def connect(cls, url: str, username: str, password: str) -> Application:
         """Log in to the office server at `url` as `username` (the server checks the password)."""
@@ -254,6 +272,8 @@ class Application:
     @classmethod
     def create(cls, path: Path, *, passphrase: str | None = None) -> tuple[Application, str | None]:
         """A new database (keyring mode without a passphrase); returns it and the recovery key."""
+        from ikodesk.storage.database import Database
+
         db, recovery = Database.create(path, passphrase=passphrase)
         return cls(db), recovery
 
@@ -383,6 +403,14 @@ class Application:
         from ikodesk.services import maintenance
 
         return maintenance.database_info(self.db, actor)
+
+    @staticmethod
+    def file_info(plan: KeyPlan) -> maintenance.DatabaseInfo:
+        """`info` on the file of `plan` for the key holder (no login), without keeping
+        it open: read through the driver when opening changes nothing (issue #16)."""
+        from ikodesk.services import maintenance
+
+        return maintenance.file_info(plan)
 
     def check(self, actor: Actor) -> maintenance.CheckReport:
         from ikodesk.services import maintenance

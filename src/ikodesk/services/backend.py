@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
-
+# Loads no SQLAlchemy itself: `is_server_database` is asked by `ikodesk info` on a file.
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
     from typing_extensions import TypeIs
 
     from ikodesk.storage.server import ServerDatabase
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 def on_server(session: Session | Connection) -> bool:
     """True when `session` is connected to the office server (PostgreSQL)."""
+    from sqlalchemy.orm import Session
+
     bind = session.get_bind() if isinstance(session, Session) else session
     return bind.dialect.name == "postgresql"
 

@@ -9,14 +9,25 @@ nor the storage layer to tell them apart.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-
-from sqlalchemy.exc import OperationalError
 
 from ikodesk.errors import IkodeskError
 from ikodesk.storage import paths
 from ikodesk.storage.damage import damage_error
-from ikodesk.storage.database import busy_error
+from ikodesk.storage.driver import busy_error
+
+
+def _operational_cause(exc: BaseException) -> tuple[bool, BaseException | None]:
+    """(whether `exc` is SQLAlchemy's OperationalError, the driver's error inside it).
+
+    Asked without importing SQLAlchemy (the desktop's first window, issue #16): before
+    it is loaded, no exception can be one of its own.
+    """
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is not None and isinstance(exc, sa_exc.OperationalError):
+        return True, exc.orig
+    return False, None
 
 
 def known_failure(exc: BaseException) -> IkodeskError | None:
@@ -24,14 +35,16 @@ def known_failure(exc: BaseException) -> IkodeskError | None:
     damaged = damage_error(exc)
     if damaged is not None:
         return damaged
-    if isinstance(exc, OperationalError):
-        return busy_error(exc.orig)
+    operational, orig = _operational_cause(exc)
+    if operational:
+        return busy_error(orig)
     return None
 
 
 def disk_full(exc: BaseException) -> bool:
     """Whether the database could not write because the disk is full."""
-    return isinstance(exc, OperationalError) and "full" in str(exc.orig)
+    operational, orig = _operational_cause(exc)
+    return operational and "full" in str(orig)
 
 
 def log_dir() -> Path:

@@ -25,24 +25,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlalchemy import func, select, table
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ikodesk import __version__
 from ikodesk.services.actors import Actor
 from ikodesk.services.backend import is_server_database
-from ikodesk.storage import Database, KeyMode, damage
+from ikodesk.storage import damage
 from ikodesk.storage.damage import damage_error
-from ikodesk.storage.database import busy_error
+from ikodesk.storage.driver import busy_error
+from ikodesk.storage.keys import KeyMode
 
 # `info`, `check`, `backup` and `rekey` on a file load no model, no policy and no
 # server driver (issue #16): those come with a logged-in user or a server address.
+# The key holder's `info` on a file loads no SQLAlchemy either (`file_info`).
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from ikodesk.storage import Database
+    from ikodesk.storage.opening import KeyPlan
     from ikodesk.storage.server.connection import ServerDatabase
 
 __all__ = [
@@ -55,6 +58,7 @@ __all__ = [
     "check",
     "damage_error",
     "database_info",
+    "file_info",
     "full_check",
     "full_check_as",
     "quick_check",
@@ -98,11 +102,26 @@ class CheckReport:
         return [f"{f.label}: {'in orde' if f.ok else 'FOUT'}. {f.detail}" for f in self.findings]
 
 
-def _pragma(db: Database, label: str, pragma: str, clean: set[str]) -> Finding:
+class _File(Protocol):
+    """An unlocked file: a `Database`, or a `storage.reading.FileReading` (info only)."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def database_id(self) -> str: ...
+    @property
+    def key_mode(self) -> KeyMode: ...
+    def schema_revision(self) -> str | None: ...
+    def driver_connection(self) -> AbstractContextManager[Any]: ...
+
+
+def _pragma(db: _File, label: str, pragma: str, clean: set[str]) -> Finding:
+    with db.driver_connection() as conn:
+        rows = damage.pragma_rows(conn, pragma)
     # integrity_check may put many problems in one row, one per line, under a header.
     problems = [
         line.strip()
-        for row in damage.pragma_rows(db.engine, pragma)
+        for row in rows
         for line in row.splitlines()
         if line.strip() and line.strip() not in clean and not line.startswith("*** in database")
     ]
@@ -114,15 +133,17 @@ def _pragma(db: Database, label: str, pragma: str, clean: set[str]) -> Finding:
     return Finding(label, False, f"{count}: {shown}{more}.")
 
 
-def _file_size(db: Database) -> Finding:
+def _file_size(db: _File) -> Finding:
     label = "Bestandsgrootte"
-    problem = damage.file_size_problem(db.path, damage.page_size(db.engine))
+    with db.driver_connection() as conn:
+        page_size = damage.page_size(conn)
+    problem = damage.file_size_problem(db.path, page_size)
     if problem is None:
         return Finding(label, True, "Een geheel aantal pagina's.")
     return Finding(label, False, problem[:1].upper() + problem[1:] + ".")
 
 
-def _cipher(db: Database) -> Finding:
+def _cipher(db: _File) -> Finding:
     return _pragma(
         db, "Versleuteling (HMAC van elke pagina)", "PRAGMA cipher_integrity_check", set()
     )
@@ -176,7 +197,7 @@ def full_check(db: Database) -> CheckReport:
     return CheckReport(tuple(findings), complete=True)
 
 
-def quick_check(db: Database) -> CheckReport:
+def quick_check(db: _File) -> CheckReport:
     """The fast part, for `info`."""
     findings = [
         _file_size(db),
@@ -223,7 +244,37 @@ _COUNTED = (
 
 
 def _count(session: Session, name: str) -> int:
+    from sqlalchemy import func, select, table
+
     return session.scalar(select(func.count()).select_from(table(name))) or 0
+
+
+def _file_counts(db: _File) -> tuple[tuple[str, int], ...]:
+    # The table names are this module's constants (_COUNTED), never input.
+    with db.driver_connection() as conn:
+        return tuple(
+            (name, int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]))  # noqa: S608
+            for name, table in _COUNTED
+        )
+
+
+def file_info(plan: KeyPlan) -> DatabaseInfo:
+    """`ikodesk info` on the file of `plan` for the key holder (no login).
+
+    Read through the driver alone when opening changes nothing (storage.reading:
+    no SQLAlchemy, issue #16); otherwise opened as always (a migration, a key
+    promoted), and the same `database_info` answers either way.
+    """
+    from ikodesk.storage import reading
+
+    reader = reading.open_for_reading(plan)
+    if reader is None:
+        from ikodesk.storage.opening import open_planned
+
+        with open_planned(plan) as db:
+            return database_info(db, Actor.key_holder())
+    with reader:
+        return _file_info(reader)
 
 
 def database_info(db: Database | ServerDatabase, actor: Actor) -> DatabaseInfo:
@@ -232,11 +283,12 @@ def database_info(db: Database | ServerDatabase, actor: Actor) -> DatabaseInfo:
         return _server_info(db, actor)
     if not actor.is_key_holder:
         _require_admin(db, actor)
+    return _file_info(db)
+
+
+def _file_info(db: _File) -> DatabaseInfo:
     report = quick_check(db)
-    counts: tuple[tuple[str, int], ...] = ()
-    if report.ok:
-        with db.session() as session:
-            counts = tuple((name, _count(session, table_name)) for name, table_name in _COUNTED)
+    counts = _file_counts(db) if report.ok else ()
     return DatabaseInfo(
         path=db.path,
         database_id=db.database_id,

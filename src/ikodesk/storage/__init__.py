@@ -11,7 +11,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
-    from ikodesk.storage.database import Database, KeyInfo, read_key_info
+    from ikodesk.storage.database import Database
+    from ikodesk.storage.driver import KeyInfo, read_key_info
     from ikodesk.storage.keys import DatabaseKey, KeyMode
     from ikodesk.storage.server import ServerDatabase
 
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "Database": "ikodesk.storage.database",
-    "KeyInfo": "ikodesk.storage.database",
-    "read_key_info": "ikodesk.storage.database",
+    "KeyInfo": "ikodesk.storage.driver",
+    "read_key_info": "ikodesk.storage.driver",
     "DatabaseKey": "ikodesk.storage.keys",
     "KeyMode": "ikodesk.storage.keys",
     "ServerDatabase": "ikodesk.storage.server",

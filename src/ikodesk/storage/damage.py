@@ -14,8 +14,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
 from ikodesk.errors import DatabaseDamagedError
 
 BACKUPS_HINT = (
@@ -78,26 +76,21 @@ def file_size_problem(path: Path, page_size: int) -> str | None:
     return None
 
 
-def pragma_rows(engine: Engine, pragma: str) -> list[str]:
-    """Run a checking PRAGMA on the driver connection; its result rows as text.
+def pragma_rows(conn: Any, pragma: str) -> list[str]:
+    """Run a checking PRAGMA on a driver connection; its result rows as text.
 
     A damage error while it runs is returned as a row (it is a finding, not a crash).
     """
-    pooled = engine.raw_connection()
     try:
-        raw: Any = pooled.driver_connection
-        try:
-            return [str(row[0]) for row in raw.execute(pragma).fetchall()]
-        except Exception as exc:
-            if not is_damage(exc):
-                raise
-            return [str(exc)]
-    finally:
-        pooled.close()
+        return [str(row[0]) for row in conn.execute(pragma).fetchall()]
+    except Exception as exc:
+        if not is_damage(exc):
+            raise
+        return [str(exc)]
 
 
-def page_size(engine: Engine) -> int:
-    rows = pragma_rows(engine, "PRAGMA page_size")
+def page_size(conn: Any) -> int:
+    rows = pragma_rows(conn, "PRAGMA page_size")
     try:
         return int(rows[0])
     except (IndexError, ValueError):

@@ -16,12 +16,10 @@ error hook): a Dutch message saying the database is busy and nothing was written
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,73 +30,36 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from ikodesk.errors import (
-    DatabaseBusy,
-    InputError,
-    KeyUnavailableError,
-    NotADatabaseError,
-    StorageError,
-    WrongKeyError,
+from ikodesk.errors import InputError, KeyUnavailableError
+from ikodesk.storage import damage, driver, files, keys, migrate, unlock
+from ikodesk.storage.driver import (
+    BUSY_TIMEOUT_MS,
+    SIDECAR_FORMAT,
+    WRONG_KEY_MESSAGE,
+    KeyInfo,
+    busy_error,
+    read_key_info,
+    write_key_info,
 )
-from ikodesk.storage import damage, files, keys, migrate, unlock
 from ikodesk.storage.keys import DatabaseKey, KeyMode
 from ikodesk.storage.opened import OpenedDatabase
 from ikodesk.storage.paths import sidecar_path
 
 log = logging.getLogger(__name__)
 
-SIDECAR_FORMAT = "ikodesk-database"
-# How long a connection waits for another process's lock before giving up.
-BUSY_TIMEOUT_MS = 10_000
 # Execution option of the engine `transaction()` uses: begin with this statement.
 _BEGIN_OPTION = "ikodesk_begin"
 
-WRONG_KEY_MESSAGE = (
-    "De database kan niet worden geopend: de sleutel is onjuist of het bestand "
-    "is geen ikodesk-database."
-)
-
-
-@dataclass(frozen=True)
-class KeyInfo:
-    """What the sidecar file says about a database: no key, no personal data."""
-
-    database_id: str
-    key_mode: KeyMode
-    # Set while a rekey to another key mode is under way (see storage.rekey).
-    pending_mode: KeyMode | None = None
-
-    def to_json(self) -> str:
-        data = {
-            "format": SIDECAR_FORMAT,
-            "database_id": self.database_id,
-            "key_mode": self.key_mode.value,
-        }
-        if self.pending_mode is not None:
-            data["pending_key_mode"] = self.pending_mode.value
-        return json.dumps(data, indent=2)
-
-    def modes(self) -> set[KeyMode]:
-        return {self.key_mode} | ({self.pending_mode} if self.pending_mode else set())
-
-
-def read_key_info(db_path: Path) -> KeyInfo | None:
-    try:
-        data = json.loads(sidecar_path(db_path).read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("format") != SIDECAR_FORMAT:
-            return None
-        pending = data.get("pending_key_mode")
-        return KeyInfo(
-            str(data["database_id"]),
-            KeyMode(data["key_mode"]),
-            KeyMode(pending) if pending is not None else None,
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def write_key_info(db_path: Path, info: KeyInfo) -> None:
-    files.write_private_text(sidecar_path(db_path), info.to_json())
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "SIDECAR_FORMAT",
+    "WRONG_KEY_MESSAGE",
+    "Database",
+    "KeyInfo",
+    "busy_error",
+    "read_key_info",
+    "write_key_info",
+]
 
 
 def _make_engine(path: Path, key: DatabaseKey, *, new: bool = False) -> Engine:
@@ -107,30 +68,13 @@ def _make_engine(path: Path, key: DatabaseKey, *, new: bool = False) -> Engine:
         url,
         module=sqlcipher3,
         poolclass=StaticPool,
-        # The driver's own busy timeout (sqlite3_busy_timeout), in seconds.
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        connect_args=driver.connect_args(),
     )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event below own the transactions (see there).
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        try:
-            # SQLCipher logs decryption failures to stderr; we report them ourselves.
-            cur.execute("PRAGMA cipher_log_level = NONE")
-            # The first read decrypts page 1: a wrong key fails here.
-            cur.execute("SELECT count(*) FROM sqlite_master")
-            if not new:
-                # Authenticate with reads only: nothing below may write to a file
-                # that is not an ikodesk database opened with its own key.
-                _require_ikodesk_meta(cur)
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA foreign_keys = ON")
-            cur.execute("PRAGMA synchronous = FULL")
-            cur.execute("PRAGMA temp_store = MEMORY")
-        finally:
-            cur.close()
+        # The same keyed connection as `ikodesk info`'s (storage.driver).
+        driver.prepare(dbapi_conn, new=new)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -146,36 +90,13 @@ def _make_engine(path: Path, key: DatabaseKey, *, new: bool = False) -> Engine:
     return engine
 
 
-def _require_ikodesk_meta(cur: Any) -> None:
-    try:
-        row = cur.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()
-    except sqlcipher3.OperationalError:  # no meta table: some other SQLite file
-        row = None
-    if row is None:
-        raise sqlcipher3.DatabaseError("file is not a database (no ikodesk meta)")
-
-
-def busy_error(exc: BaseException | None) -> DatabaseBusy | None:
-    """DatabaseBusy when `exc` is SQLite's "database is locked"/"busy", else None."""
-    if isinstance(exc, sqlcipher3.OperationalError):
-        text_ = str(exc).lower()
-        if "database is locked" in text_ or "busy" in text_:
-            return DatabaseBusy()
-    return None
-
-
 def _connect_checked(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except DatabaseError as exc:  # OperationalError included
         engine.dispose()
-        if "not a database" in str(exc) or "encrypted" in str(exc):
-            raise WrongKeyError(WRONG_KEY_MESSAGE) from None
-        damaged = damage.damage_error(exc)
-        if damaged is not None:  # page 1 decrypted, a later page did not
-            raise damaged from None
-        raise StorageError(f"De database kan niet worden geopend: {exc.orig}") from None
+        raise driver.open_error(exc, exc.orig) from None
 
 
 class _Unread:
@@ -276,24 +197,15 @@ class Database(OpenedDatabase):
         opens the database becomes this user's keyring entry. `key_info`: the
         key-info file as the caller read it (storage.opening), so it is read once.
         """
-        path = Path(path).expanduser().resolve()
-        if not path.is_file():
-            raise InputError(f"Database niet gevonden: {path}")
-        if path.stat().st_size == 0:
-            raise NotADatabaseError(f"Het bestand {path} is leeg: dit is geen ikodesk-database.")
+        path = driver.existing_file(path)
         info = read_key_info(path) if isinstance(key_info, _Unread) else key_info
-        tried = unlock.candidates(info, passphrase, recovery_key)
-        if not tried:
-            raise KeyUnavailableError(unlock.no_key_message(info, path))
-        for candidate in tried:
-            engine = _make_engine(path, candidate.key)
-            try:
-                _connect_checked(engine)
-            except WrongKeyError:
-                continue
-            break
-        else:
-            raise WrongKeyError(unlock.wrong_key_message(info, path, [c.source for c in tried]))
+
+        def connect(key: DatabaseKey) -> Engine:
+            engine = _make_engine(path, key)
+            _connect_checked(engine)
+            return engine
+
+        candidate, engine = unlock.unlock(path, info, passphrase, recovery_key, connect)
         try:
             return cls._opened(path, engine, candidate, migrate_schema, info)
         except DatabaseError as exc:
@@ -322,9 +234,7 @@ class Database(OpenedDatabase):
             if promoted and candidate.source is unlock.KeySource.PENDING:
                 log.warning("an interrupted rekey was completed: pending key promoted")
                 keys.forget_in_keyring(unlock.pending_entry(opened.database_id))
-        for own in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
-            files.restrict_to_owner(own)
-        files.restrict_to_owner(sidecar_path(path))
+        driver.restrict_to_owner(path)
         if stored.get("key_mode") != key.mode.value:
             # The key that works is the truth (a rekey may have stopped before this).
             with engine.begin() as conn:
@@ -342,13 +252,20 @@ class Database(OpenedDatabase):
 
     @staticmethod
     def _read_meta(engine: Engine) -> dict[str, str]:
-        with engine.connect() as conn:
-            has_meta = conn.execute(
-                text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'")
-            ).first()
-            if not has_meta:
-                return {}
-            return {k: v for k, v in conn.execute(text("SELECT key, value FROM meta"))}
+        pooled = engine.raw_connection()
+        try:
+            return driver.read_meta(pooled.driver_connection)
+        finally:
+            pooled.close()
+
+    @contextlib.contextmanager
+    def driver_connection(self) -> Iterator[Any]:
+        """The engine's one driver connection (no transaction of SQLAlchemy's open)."""
+        pooled = self.engine.raw_connection()
+        try:
+            yield pooled.driver_connection
+        finally:
+            pooled.close()
 
     # -- sessions -----------------------------------------------------------
     @contextlib.contextmanager
@@ -402,9 +319,8 @@ class Database(OpenedDatabase):
         try:
             raw = pooled.driver_connection
             assert raw is not None
-            # PRAGMA takes no bound parameters; quote as SQLite quotes identifiers.
-            quoted = '"' + new_key.pragma_value.replace('"', '""') + '"'
-            raw.execute("PRAGMA rekey = " + quoted)
+            # PRAGMA takes no bound parameters (storage.driver quotes).
+            raw.execute("PRAGMA rekey = " + driver.quote(new_key.pragma_value))
         finally:
             pooled.close()
         # Later connections of this engine must use the new key.

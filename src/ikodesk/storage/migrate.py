@@ -14,13 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
-
 from ikodesk.errors import SchemaTooNewError
 
+# The head and the known revisions are read without SQLAlchemy (`ikodesk info`).
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -94,6 +94,8 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def is_empty(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
     with engine.connect() as conn:
         return not inspect(conn).get_table_names()
 
@@ -136,6 +138,8 @@ def upgrade(engine: Engine, backup: Callable[[str], Path] | None = None) -> Path
 def revision_of(conn: Connection) -> str | None:
     """The schema's revision (None before the first migration), read as Alembic reads it
     from its version table; more than one row (branches) is Alembic's to answer."""
+    from sqlalchemy import inspect, text
+
     if not inspect(conn).has_table(VERSION_TABLE):
         return None
     rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()

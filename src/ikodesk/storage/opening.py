@@ -12,10 +12,15 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ikodesk.storage import keys
-from ikodesk.storage.database import Database, KeyInfo, read_key_info
+from ikodesk.storage.driver import KeyInfo, read_key_info
 from ikodesk.storage.keys import KeyMode
+
+# Planning loads no SQLAlchemy (issue #16): `ikodesk info` reads through the driver.
+if TYPE_CHECKING:
+    from ikodesk.storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ def plan_key(
 
 def open_planned(plan: KeyPlan, *, migrate_schema: bool = True) -> Database:
     """Open the database of `plan` with its keys (the key-info file is not read again)."""
+    from ikodesk.storage.database import Database
+
     return Database.open(
         plan.path,
         passphrase=plan.passphrase,

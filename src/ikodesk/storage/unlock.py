@@ -10,17 +10,21 @@ the key-info file cannot be trusted to know.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from ikodesk.errors import KeyUnavailableError, WrongKeyError
 from ikodesk.storage import keys
 from ikodesk.storage.keys import DatabaseKey, KeyMode
 from ikodesk.storage.paths import sidecar_path
 
 if TYPE_CHECKING:
-    from ikodesk.storage.database import KeyInfo
+    from ikodesk.storage.driver import KeyInfo
+
+T = TypeVar("T")
 
 
 class KeySource(StrEnum):
@@ -59,6 +63,26 @@ def candidates(
     if passphrase is not None:
         found.append(Candidate(KeySource.PASSPHRASE, DatabaseKey.from_passphrase(passphrase)))
     return found
+
+
+def unlock(
+    path: Path,
+    info: KeyInfo | None,
+    passphrase: str | None,
+    recovery_key: str | None,
+    connect: Callable[[DatabaseKey], T],
+) -> tuple[Candidate, T]:
+    """The first candidate whose key opens `path` (`connect` raises WrongKeyError for
+    one that does not) and what `connect` made with it; a Dutch refusal when none does."""
+    tried = candidates(info, passphrase, recovery_key)
+    if not tried:
+        raise KeyUnavailableError(no_key_message(info, path))
+    for candidate in tried:
+        try:
+            return candidate, connect(candidate.key)
+        except WrongKeyError:
+            continue
+    raise WrongKeyError(wrong_key_message(info, path, [c.source for c in tried]))
 
 
 RECOVERY_HOW = f"de herstelsleutel (--recovery-key of {keys.ENV_RECOVERY_KEY})"

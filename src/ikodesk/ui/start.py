@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -257,10 +258,13 @@ class StartController(QObject):
             self._ask_key(path, plan.key_mode, "")
             return
 
-        def job() -> DatabaseFacts:
-            app = Application.open(plan)
-            self.worker.adopt_app(app)
-            return app.facts()
+        def job() -> DatabaseFacts | Path:
+            # Proven through the driver, the login can show before the application
+            # (SQLAlchemy, the models, the facts) is opened behind it (issue #16).
+            unlocked = Application.unlocks(plan)
+            if unlocked is not None:
+                return unlocked
+            return self._open_application(plan)
 
         def failed(exc: BaseException) -> None:
             message = user_message(exc)
@@ -274,12 +278,44 @@ class StartController(QObject):
             else:
                 self._ask_key(path, plan.key_mode, message)
 
-        def done(facts: DatabaseFacts) -> None:
+        def done(result: DatabaseFacts | Path) -> None:
+            opened = result if isinstance(result, Path) else result.path
             if not self.demo and getattr(self.args, "db", None) is None:
-                i18n.settings().setValue(SETTINGS_DB_PATH, str(facts.path))
-            self._opened(facts)
+                i18n.settings().setValue(SETTINGS_DB_PATH, str(opened))
+            if isinstance(result, Path):
+                self._open_behind_login(plan, result, failed)
+            else:
+                self._opened(result)
 
         self.worker.submit(job, done, failed)
+
+    def _open_application(self, plan: KeyPlan) -> DatabaseFacts:
+        """On the worker: open the database of `plan`, adopt it, read its facts."""
+        app = Application.open(plan)
+        self.worker.adopt_app(app)
+        return app.facts()
+
+    def _open_behind_login(
+        self, plan: KeyPlan, path: Path, failed: Callable[[BaseException], None]
+    ) -> None:
+        """Show the login on an unlocked file while the worker opens the application.
+
+        The open is queued first: logging in (on the same serial worker) finds it done.
+        Should it fail after all, the login goes and the unlock's failure is shown.
+        """
+        self.facts = None
+        self.path = path
+
+        def opened(facts: DatabaseFacts) -> None:
+            self.facts = facts
+
+        def open_failed(exc: BaseException) -> None:
+            if self._dialog is not None:
+                self._dialog.hide()
+            failed(exc)
+
+        self.worker.submit(lambda: self._open_application(plan), opened, open_failed)
+        self._login_dialog(path)
 
     def _ask_key(self, path: Path, mode: KeyMode | None, message: str) -> UnlockDialog:
         dialog = UnlockDialog(path, mode, message)
@@ -307,8 +343,9 @@ class StartController(QObject):
             dialog.rejected.connect(self.quit_requested)
             self._show(dialog)
             return dialog
-        assert self.facts is not None and self.facts.path is not None
-        return self._login_dialog(self.facts.path)
+        path = self.facts.path if self.facts is not None else self.path
+        assert path is not None
+        return self._login_dialog(path)
 
     def _login_dialog(self, path: Path, preparing: str = "") -> LoginDialog:
         """The login; `preparing`: the database is still being made (said, with 0%)."""

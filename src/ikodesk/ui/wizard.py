@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
 from ikodesk.services.application import default_sslmode, keyring_available, make_server_url
-from ikodesk.services.passwords import password_problem
-from ikodesk.services.users import username_problem
 from ikodesk.ui.common.messages import service_text
 from ikodesk.ui.login import os_username
 
@@ -337,6 +335,11 @@ class AdminPage(QWizardPage):
     def validatePage(self) -> bool:
         if self.created:
             return True
+        # Loaded here, not with the wizard: the users service brings the models and
+        # SQLAlchemy, the password policy zxcvbn (issue #16: the first window first).
+        from ikodesk.services.passwords import password_problem
+        from ikodesk.services.users import username_problem
+
         username = self.username.text().strip().lower()
         problem = username_problem(username)
         weak = password_problem(self.password.text(), username=username)

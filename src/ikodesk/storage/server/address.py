@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from sqlalchemy import URL
-
 from ikodesk.errors import QT_TRANSLATE_NOOP, UsageError
+
+# Parsing an address loads no SQLAlchemy (a file's `ikodesk info`, issue #16).
+if TYPE_CHECKING:
+    from sqlalchemy import URL
 
 SCHEMES = ("postgresql", "postgres")
 DEFAULT_PORT = 5432
@@ -86,6 +89,8 @@ class ServerAddress:
         query["sslmode"] = self.sslmode
         query.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
         query["application_name"] = "ikodesk"
+        from sqlalchemy import URL
+
         return URL.create(
             "postgresql+psycopg",
             username=self.user,
