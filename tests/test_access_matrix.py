@@ -1,4 +1,12 @@
-"""The role matrix, exhaustively: every role against every action, at the policy point."""
+"""The role matrix, exhaustively: every role against every action, at the policy point.
+
+`test_role_matrix_with_each_roles_own_login` runs on both backends (`backend`):
+a real user of each role asks every action in their own session (on the server,
+their own login), and every refusal is audited under their name. The other
+tests decide on synthetic actors and facts that no database row backs (the
+policy table itself, and the file's key holder, which the server has not): they
+run once, on one module-wide file.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +14,16 @@ import itertools
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import func, select
 
 from ikodesk.errors import AccessDenied
+from ikodesk.models import AuditEntry
 from ikodesk.models.enums import Role
-from ikodesk.services import access
+from ikodesk.services import access, audit
 from ikodesk.services.access import Action, CaseFacts
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
+from tests.support.backends import Backend
 
 A = Action
 DOSSIER = {A.CASE_READ, A.CASE_CREATE, A.CASE_UPDATE, A.CASE_PRINT, A.CONTACT_CREATE}
@@ -68,7 +79,7 @@ EXPECTED: dict[Role, set[Action]] = {
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def matrix_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """One database for the whole matrix (creating one per case costs the KDF each time)."""
     from tests.conftest import TEST_PASSPHRASE
 
@@ -92,10 +103,10 @@ def test_no_role_is_granted_an_event() -> None:
 
 
 @pytest.mark.parametrize(("role", "action"), list(itertools.product(Role, Action)))
-def test_role_matrix(db: Database, role: Role, action: Action) -> None:
+def test_role_matrix(matrix_db: Database, role: Role, action: Action) -> None:
     actor = Actor(1, f"x-{role.value}", role)
     expected = action in EXPECTED[role]
-    with db.session() as s:
+    with matrix_db.session() as s:
         assert access.allowed(s, actor, action) is expected
         if expected:
             access.require(s, actor, action)
@@ -104,9 +115,39 @@ def test_role_matrix(db: Database, role: Role, action: Action) -> None:
                 access.require(s, actor, action)
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_role_matrix_with_each_roles_own_login(backend: Backend, role: Role) -> None:
+    username = "beheer" if role is Role.ADMIN else f"x{role.value}"
+    if role is not Role.ADMIN:
+        backend.add_users((username, role))
+    me = backend.as_(username)
+    with backend.inspect() as s:
+        before = s.scalar(select(func.max(AuditEntry.id))) or 0
+    refused: list[str] = []
+    for action in Action:
+        expected = action in EXPECTED[role]
+        with me.session() as s:
+            assert access.allowed(s, me.actor, action) is expected, action
+        if expected:
+            with me.transaction() as s:
+                access.require(s, me.actor, action)
+        else:
+            with pytest.raises(AccessDenied, match="Geen toegang"), me.transaction() as s:
+                access.require(s, me.actor, action)
+            refused.append(action.value)
+    assert refused
+    with backend.inspect() as s:
+        rows = s.execute(
+            select(AuditEntry.username, AuditEntry.action)
+            .where(AuditEntry.id > before, AuditEntry.result == audit.REFUSED)
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [tuple(r) for r in rows] == [(username, a) for a in refused]
+
+
 @pytest.mark.parametrize("action", list(Action))
-def test_the_key_holder_may_do_everything(db: Database, action: Action) -> None:
-    with db.session() as s:
+def test_the_key_holder_may_do_everything(matrix_db: Database, action: Action) -> None:
+    with matrix_db.session() as s:
         access.require(s, Actor.key_holder(), action)
         access.require(s, Actor.key_holder(), action, CaseFacts(1, 2, 99, "X"))
 
@@ -116,15 +157,15 @@ def test_the_key_holder_may_do_everything(db: Database, action: Action) -> None:
     ("line", "own", "expected"), [(1, False, True), (2, True, True), (2, False, False)]
 )
 def test_students_read_line_1_and_their_own_intakes(
-    db: Database, action: Action, line: int, own: bool, expected: bool
+    matrix_db: Database, action: Action, line: int, own: bool, expected: bool
 ) -> None:
     student = Actor(7, "student", Role.STUDENT)
     facts = CaseFacts(None, line, 7 if own else 8, "REF")
-    with db.session() as s:
+    with matrix_db.session() as s:
         assert access.allowed(s, student, action, facts) is expected
 
 
-def test_a_student_may_open_a_line_2_intake_for_a_jurist(db: Database) -> None:
+def test_a_student_may_open_a_line_2_intake_for_a_jurist(matrix_db: Database) -> None:
     student = Actor(7, "student", Role.STUDENT)
-    with db.session() as s:
+    with matrix_db.session() as s:
         assert access.allowed(s, student, A.CASE_CREATE, CaseFacts(None, 2, 8))

@@ -3,7 +3,8 @@
 `conflicts.check_family` answers the form as it is typed, by the rules of the
 automatic detection, once the typed record could match at all. These tests
 play both the jurist who types the other parent's dossier and the attacker who
-types names to find a colleague's families.
+types names to find a colleague's families. Every test runs on both backends
+(`backend`; on the server the check is the server's ikodesk_family_check).
 """
 
 from __future__ import annotations
@@ -18,24 +19,24 @@ from ikodesk.models import AuditEntry
 from ikodesk.services import cases, conflicts
 from ikodesk.services.conflicts import FamilyMatch, FamilyNotice, check_family
 from ikodesk.services.validation import CaseData, parse_case
-from ikodesk.storage import Database
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.backends import Backend
 
 MOTHER = F.MOTHER_REF  # Anna Kowalska, left behind; jdevries handles it
 FATHER_NAMELESS = {"kind": "parent", "relation": "father"}
 
 
 @pytest.fixture
-def staff(db: Database) -> Database:
-    F.load(db, *F.STAFF)
-    return db
+def staff(backend: Backend) -> Backend:
+    backend.load(*F.STAFF)
+    return backend
 
 
 @pytest.fixture
-def db_family(staff: Database) -> Database:
+def db_family(staff: Backend) -> Backend:
     """The mother's case (Anna Kowalska, left behind), handled by jdevries."""
-    F.load(staff, R.ABDUCTION_CASE)
+    staff.load(R.ABDUCTION_CASE)
     return staff
 
 
@@ -47,13 +48,14 @@ def _father(**changes: object) -> CaseData:
     return data
 
 
-def _check(db: Database, username: str, data: CaseData, case_id: int | None = None) -> FamilyNotice:
-    with db.transaction() as s:
-        return check_family(s, F.actor(db, username), data, case_id)
+def _check(b: Backend, username: str, data: CaseData, case_id: int | None = None) -> FamilyNotice:
+    me = b.as_(username)
+    with me.transaction() as s:
+        return check_family(s, me.actor, data, case_id)
 
 
-def _family_checks(db: Database) -> list[tuple[str, str | None, str | None]]:
-    with db.session() as s:
+def _family_checks(b: Backend) -> list[tuple[str, str | None, str | None]]:
+    with b.inspect() as s:
         rows = s.execute(
             select(AuditEntry.username, AuditEntry.object_ref, AuditEntry.detail)
             .where(AuditEntry.action == "case.family_check")
@@ -63,7 +65,7 @@ def _family_checks(db: Database) -> list[tuple[str, str | None, str | None]]:
 
 
 def test_the_other_parent_is_recognised_while_typed_and_its_handler_excluded(
-    db_family: Database,
+    db_family: Backend,
 ) -> None:
     notice = _check(db_family, "sbakker", _father())
     assert notice.match is FamilyMatch.OTHER_SIDE
@@ -75,12 +77,14 @@ def test_the_other_parent_is_recognised_while_typed_and_its_handler_excluded(
         ("sbakker", MOTHER, "tijdens het typen: mogelijk dezelfde familie")
     ]
     # Saving with a handler that is not excluded works, and walls as the notice said.
-    with db_family.transaction() as s:
-        case = cases.create_case(s, F.actor(db_family, "sbakker"), _father(), form=True)
+    sbakker = db_family.as_("sbakker")
+    with sbakker.transaction() as s:
+        case = cases.create_case(s, sbakker.actor, _father(), form=True)
+    with sbakker.session() as s:
         assert conflicts.conflict_case_ids(s, [case.id]) == {case.id}
 
 
-def test_the_same_jurist_typing_the_other_side_is_told_at_once(db_family: Database) -> None:
+def test_the_same_jurist_typing_the_other_side_is_told_at_once(db_family: Backend) -> None:
     """The issue's jurist: handles the mother, types the father, learns it only on saving."""
     notice = _check(db_family, "jdevries", _father())
     assert notice.match is FamilyMatch.OTHER_SIDE and notice.typist_excluded
@@ -88,16 +92,17 @@ def test_the_same_jurist_typing_the_other_side_is_told_at_once(db_family: Databa
     assert "die u behandelt of heeft ingezien" in notice.message
 
 
-def test_whoever_has_opened_the_other_side_is_excluded_too(db_family: Database) -> None:
-    with db_family.transaction() as s:
-        cases.get_case(s, F.actor(db_family, "mjanssen"), F.case_id(db_family, MOTHER))
+def test_whoever_has_opened_the_other_side_is_excluded_too(db_family: Backend) -> None:
+    mjanssen, mother = db_family.as_("mjanssen"), db_family.case_id(MOTHER)
+    with mjanssen.transaction() as s:
+        cases.get_case(s, mjanssen.actor, mother)
     notice = _check(db_family, "sbakker", _father())
     assert notice.excluded_handlers == {"jdevries", "mjanssen"}
 
 
-def test_the_same_father_again_is_a_second_case_of_the_same_person(staff: Database) -> None:
-    F.load(staff, F.FATHER_CASE)  # the father's case (kvisser), no mother's case here
-    father = F.case_id(staff, F.FATHER_REF)
+def test_the_same_father_again_is_a_second_case_of_the_same_person(staff: Backend) -> None:
+    staff.load(F.FATHER_CASE)  # the father's case (kvisser), no mother's case here
+    father = staff.case_id(F.FATHER_REF)
     again = _father(handler="mjanssen")
     notice = _check(staff, "mjanssen", again)  # a jurist on no side may open it: offered
     assert notice.match is FamilyMatch.SAME_PERSON
@@ -148,7 +153,7 @@ def test_the_same_father_again_is_a_second_case_of_the_same_person(staff: Databa
         },
     ],
 )
-def test_fragments_are_never_answered_nor_audited(db_family: Database, changes: dict) -> None:  # type: ignore[type-arg]
+def test_fragments_are_never_answered_nor_audited(db_family: Backend, changes: dict) -> None:  # type: ignore[type-arg]
     typed = _father(other_parent=..., **changes)
     assert not conflicts.complete_enough(typed)
     assert _check(db_family, "sbakker", typed) == FamilyNotice()
@@ -156,7 +161,7 @@ def test_fragments_are_never_answered_nor_audited(db_family: Database, changes: 
 
 
 def test_an_attacker_typing_guesses_learns_nothing_and_every_guess_is_audited(
-    db_family: Database,
+    db_family: Backend,
 ) -> None:
     """Whole names with made-up children: no answer, but each complete guess is recorded."""
     guesses = [("Anna", "Kowalski", "2017-09-02"), ("Piotr", "Nowak", "2017-09-01")]
@@ -183,7 +188,8 @@ def test_the_answer_carries_no_personal_data() -> None:
     assert fields == {"match", "excluded_handlers", "typist_excluded", "case_id", "ref"}
 
 
-def test_roles_that_register_nothing_may_not_ask(db_family: Database) -> None:
+def test_roles_that_register_nothing_may_not_ask(db_family: Backend) -> None:
     for username in ("directie", "mediation", "beheer"):
-        with pytest.raises(AccessDenied), db_family.transaction() as s:
-            check_family(s, F.actor(db_family, username), _father())
+        me = db_family.as_(username)
+        with pytest.raises(AccessDenied), me.transaction() as s:
+            check_family(s, me.actor, _father())

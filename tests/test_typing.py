@@ -1,6 +1,7 @@
 """Mypy strict covers every module of the package (issue #12.5), and the thread guard that
 the typing work rewrote (a WeakSet instead of an attribute on SQLAlchemy's Engine) still
-guards each engine exactly once."""
+guards each engine exactly once. No service test here but the last, which puts the guard
+on a real user's connection on both backends (`backend`); the others need no database."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from ikodesk.services.application import Application
 from ikodesk.ui.common import thread_guard
+from tests.support.backends import Backend
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
@@ -103,3 +105,28 @@ def test_an_unguarded_engine_and_other_threads_are_left_alone(on_gui_thread: lis
     worker.start()
     worker.join()
     assert results == [1] and on_gui_thread == []
+
+
+def test_the_guard_watches_a_real_login_on_both_backends(
+    backend: Backend, on_gui_thread: list[str]
+) -> None:
+    """The desktop's guard on a user's own database connection: the file's engine, or
+    (on the server) the login's own engine."""
+    me = backend.as_("beheer")  # logged in before the guard, as the desktop's worker does
+    thread_guard.install(me.app)
+    with pytest.raises(AssertionError), me.session() as s:
+        s.execute(text("SELECT 1"))
+    assert on_gui_thread and all(
+        v.startswith("database work on the GUI thread: ") for v in on_gui_thread
+    )
+    refused = len(on_gui_thread)
+    results: list[object] = []
+
+    def work() -> None:
+        with me.session() as s:
+            results.append(s.scalar(text("SELECT 1")))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    assert results == [1] and len(on_gui_thread) == refused

@@ -22,6 +22,7 @@ from ikodesk.storage import Database
 from tests.conftest import TEST_PASSPHRASE
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.backends import Backend
 
 NEW_SURNAME = "Wiśniewska"
 MOTHER = {
@@ -44,24 +45,25 @@ ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
 
 
 @pytest.fixture
-def walled(db: Database) -> Database:
-    F.load(db, *F.STAFF, MOTHER, R.CONTACT, F.FATHER_CASE, F.FATHER_CONTACT)
-    kvisser = F.actor(db, "kvisser")
-    with db.session() as s, pytest.raises(CaseWalled):
-        cases.get_case_by_ref(s, kvisser, F.MOTHER_REF)
-    return db
+def walled(backend: Backend) -> Backend:
+    backend.load(*F.STAFF, MOTHER, R.CONTACT, F.FATHER_CASE, F.FATHER_CONTACT)
+    kvisser = backend.as_("kvisser")
+    with kvisser.session() as s, pytest.raises(CaseWalled):
+        cases.get_case_by_ref(s, kvisser.actor, F.MOTHER_REF)
+    return backend
 
 
-def _service_view(db: Database, username: str, typed: str) -> tuple[Any, ...]:
-    user = F.actor(db, username)
-    with db.session() as s:
+def _service_view(b: Backend, username: str, typed: str) -> tuple[Any, ...]:
+    me = b.as_(username)
+    user = me.actor
+    with me.session() as s:
         result = q.search(s, user, typed)
         counts = q.count_search(s, user, q.CaseFilter(text=typed))
         ids = q.page_ids(s, user, q.CaseFilter(text=typed))
     return ([r.ref for r in result.rows], result.more, result.behind_wall, counts, ids)
 
 
-def test_fragments_of_the_walled_surname_give_no_signal(walled: Database) -> None:
+def test_fragments_of_the_walled_surname_give_no_signal(walled: Backend) -> None:
     """(a) Matching and non-matching fragments give the same answer, in every respect."""
     baseline = _service_view(walled, "kvisser", NON_MATCHING[0])
     assert baseline == ([], False, False, q.SearchCounts(0, False), [])
@@ -71,7 +73,7 @@ def test_fragments_of_the_walled_surname_give_no_signal(walled: Database) -> Non
 
 
 @pytest.mark.parametrize("typed", [NEW_SURNAME, "WISNIEWSKA", " wiśniewska ", "Anna Wiśniewska"])
-def test_the_whole_surname_gives_the_notice_without_a_count(walled: Database, typed: str) -> None:
+def test_the_whole_surname_gives_the_notice_without_a_count(walled: Backend, typed: str) -> None:
     """(b) A whole name of the walled case: that something matched, nothing more."""
     rows, more, behind_wall, counts, ids = _service_view(walled, "kvisser", typed)
     assert (rows, more, behind_wall, ids) == ([], False, True, [])
@@ -79,20 +81,21 @@ def test_the_whole_surname_gives_the_notice_without_a_count(walled: Database, ty
 
 
 @pytest.mark.parametrize("typed", ["Ola Kowalska", "ola kowalska", F.MOTHER_REF.lower()])
-def test_the_whole_child_name_and_reference_give_the_notice(walled: Database, typed: str) -> None:
+def test_the_whole_child_name_and_reference_give_the_notice(walled: Backend, typed: str) -> None:
     _, _, behind_wall, counts, _ = _service_view(walled, "kvisser", typed)
     assert behind_wall and counts.behind_wall
 
 
-def test_every_search_is_audited_with_its_terms_beside_the_chain(walled: Database) -> None:
+def test_every_search_is_audited_with_its_terms_beside_the_chain(walled: Backend) -> None:
     """(c) The entry holds a keyed hash; the terms are in the side table, erasable."""
     typed = ["Wiś", NEW_SURNAME, "xqz"]
-    kvisser, admin = F.actor(walled, "kvisser"), F.actor(walled, "beheer")
-    with walled.session() as s:
+    kvisser, admin = walled.as_("kvisser"), walled.as_("beheer")
+    with walled.inspect() as s:
         before = s.scalar(select(func.max(AuditEntry.id))) or 0
+    with kvisser.session() as s:
         for t in typed:
-            q.search(s, kvisser, t)
-    with walled.session() as s:
+            q.search(s, kvisser.actor, t)
+    with walled.inspect() as s:
         entries = list(
             s.scalars(select(AuditEntry).where(AuditEntry.id > before).order_by(AuditEntry.id))
         )
@@ -105,37 +108,45 @@ def test_every_search_is_audited_with_its_terms_beside_the_chain(walled: Databas
     # The terms are nowhere in the hashed entries, not even folded.
     for t in ("wiś", "wis", "xqz"):
         assert t not in repr(raw).lower()
-    with walled.session() as s:
-        shown = audit_views.search_terms(s, admin, audit_views.for_user(s, admin, "kvisser"))
+    with admin.session() as s:
+        shown = audit_views.search_terms(
+            s, admin.actor, audit_views.for_user(s, admin.actor, "kvisser")
+        )
     assert sorted(v.terms for v in shown.values()) == sorted(typed)
     assert all(v.intact for v in shown.values())
 
     # Retention erases one search's terms: the chain stays intact.
-    with walled.transaction() as s:
+    with walled.inspect() as s:
         s.execute(delete(SearchTerms).where(SearchTerms.ref == entries[1].object_ref))
-    with walled.session() as s:
+        s.commit()
+    with admin.session() as s:
         check = audit.verify_chain(s)
-        shown = audit_views.search_terms(s, admin, audit_views.for_user(s, admin, "kvisser"))
+        shown = audit_views.search_terms(
+            s, admin.actor, audit_views.for_user(s, admin.actor, "kvisser")
+        )
     assert check.ok, check.problem
     assert sorted(v.terms for v in shown.values()) == ["Wiś", "xqz"]
 
 
 def test_a_refused_search_is_not_a_search_and_an_edited_row_is_flagged(
-    walled: Database,
+    walled: Backend,
 ) -> None:
-    kvisser, admin = F.actor(walled, "kvisser"), F.actor(walled, "beheer")
-    with walled.session() as s:
-        q.search(s, kvisser, "Kowalski")
-    with walled.transaction() as s:
+    kvisser, admin = walled.as_("kvisser"), walled.as_("beheer")
+    with kvisser.session() as s:
+        q.search(s, kvisser.actor, "Kowalski")
+    with walled.inspect() as s:  # someone behind the scenes edits the stored terms
         s.execute(text("UPDATE audit_search_terms SET terms = 'iets anders'"))
-    with walled.session() as s:
+        s.commit()
+    with admin.session() as s:
         (shown,) = audit_views.search_terms(
-            s, admin, audit_views.recent(s, admin, limit=5)
+            s, admin.actor, audit_views.recent(s, admin.actor, limit=5)
         ).values()
     assert shown.terms == "iets anders" and not shown.intact
 
 
 # --- the same attack on the command line -------------------------------------------------
+# File only: these run `ikodesk --db FILE` (init, import, the file's passphrase);
+# the server's command line is tested in tests/pg.
 
 
 @pytest.fixture

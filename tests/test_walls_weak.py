@@ -1,4 +1,7 @@
-"""Issue 11 point 3: a weak match walls both dossiers provisionally until the admin decides."""
+"""Issue 11 point 3: a weak match walls both dossiers provisionally until the admin decides.
+
+Every test runs on both backends (`backend`), each user as their own login.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +17,10 @@ from ikodesk.models.enums import Channel, Party
 from ikodesk.reports import dossier
 from ikodesk.services import case_queries as q
 from ikodesk.services import cases, conflicts, exchange
-from ikodesk.services.actors import Actor
 from ikodesk.services.validation import parse_case
-from ikodesk.storage import Database
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.backends import As, Backend
 
 # The mother, registered by name only (no birth dates): what only her dossier holds.
 MOTHER_SECRETS = ("06-99887766", "Blijf-van-mijn-lijfhuis in Zwolle")
@@ -49,25 +51,25 @@ WEAK_FATHER = F.father_case(
 )
 
 
-def _register(db: Database, actor: Actor, record: dict[str, Any]) -> int:
+def _register(user: As, record: dict[str, Any]) -> int:
     data = parse_case(record)
     data.ref = None
-    with db.transaction() as s:
-        return cases.create_case(s, actor, data).id
+    with user.transaction() as s:
+        return cases.create_case(s, user.actor, data).id
 
 
 @pytest.fixture
-def family(db: Database) -> tuple[Database, int, int]:
+def family(backend: Backend) -> tuple[Backend, int, int]:
     """Registered through the services by their own jurists: a weak match, under review."""
-    F.load(db, *F.STAFF)
-    mother = _register(db, F.actor(db, "jdevries"), WEAK_MOTHER)
-    father = _register(db, F.actor(db, "kvisser"), WEAK_FATHER)
-    admin = F.actor(db, "beheer")
-    with db.session() as s:
-        (pending,) = conflicts.review_list(s, admin)
+    backend.load(*F.STAFF)
+    mother = _register(backend.as_("jdevries"), WEAK_MOTHER)
+    father = _register(backend.as_("kvisser"), WEAK_FATHER)
+    admin = backend.as_("beheer")
+    with admin.session() as s:
+        (pending,) = conflicts.review_list(s, admin.actor)
         assert pending.reason.startswith("zwakke overeenkomst")
-        assert conflicts.list_conflicts(s, admin) == []
-    return db, mother, father
+        assert conflicts.list_conflicts(s, admin.actor) == []
+    return backend, mother, father
 
 
 def _no_mother_data(text_: str) -> None:
@@ -75,8 +77,9 @@ def _no_mother_data(text_: str) -> None:
         assert secret.lower() not in text_.lower(), secret
 
 
-def _refused_everywhere(db: Database, user: Actor, other: int) -> None:
+def _refused_everywhere(me: As, other: int) -> None:
     """Detail, contacts, export, print: refused; search and list show no row content."""
+    user = me.actor
     attempts = [
         lambda s: cases.get_case(s, user, other),
         lambda s: cases.get_case(s, user, other).contacts,
@@ -87,10 +90,10 @@ def _refused_everywhere(db: Database, user: Actor, other: int) -> None:
         lambda s: dossier.dossier_pdf(s, user, other),
     ]
     for attempt in attempts:
-        with pytest.raises(CaseWalled) as refused, db.transaction() as s:
+        with pytest.raises(CaseWalled) as refused, me.transaction() as s:
             attempt(s)
         _no_mother_data(refused.value.message)
-    with db.session() as s:
+    with me.session() as s:
         for typed in ("Kowalska", "Anna", "Zwolle", "06-99887766", "Ola"):
             result = q.search(s, user, typed)
             assert other not in {r.id for r in result.rows}
@@ -100,40 +103,40 @@ def _refused_everywhere(db: Database, user: Actor, other: int) -> None:
     _no_mother_data(repr(rows[other]))
 
 
-def _can_read(db: Database, user: Actor, case_id: int) -> None:
-    with db.session() as s:
-        assert cases.get_case(s, user, case_id).id == case_id
+def _can_read(me: As, case_id: int) -> None:
+    with me.session() as s:
+        assert cases.get_case(s, me.actor, case_id).id == case_id
 
 
 def test_the_fathers_jurist_cannot_read_the_mother_while_under_review(
-    family: tuple[Database, int, int],
+    family: tuple[Backend, int, int],
 ) -> None:
-    db, mother, father = family
-    kvisser, jdevries = F.actor(db, "kvisser"), F.actor(db, "jdevries")
-    _can_read(db, kvisser, father)  # jurist A opens side A
-    _refused_everywhere(db, kvisser, mother)
+    b, mother, father = family
+    kvisser, jdevries = b.as_("kvisser"), b.as_("jdevries")
+    _can_read(kvisser, father)  # jurist A opens side A
+    _refused_everywhere(kvisser, mother)
     # And the other way round: each handler keeps their own dossier only.
-    _can_read(db, jdevries, mother)
-    _refused_everywhere(db, jdevries, father)
+    _can_read(jdevries, mother)
+    _refused_everywhere(jdevries, father)
     # A third jurist who opens one side is on that side.
-    sbakker = F.actor(db, "sbakker")
-    _can_read(db, sbakker, father)
-    _refused_everywhere(db, sbakker, mother)
+    sbakker = b.as_("sbakker")
+    _can_read(sbakker, father)
+    _refused_everywhere(sbakker, mother)
 
 
 def test_who_opened_a_side_before_the_weak_match_is_walled_from_the_other(
-    db: Database,
+    backend: Backend,
 ) -> None:
-    F.load(db, *F.STAFF)
-    mother = _register(db, F.actor(db, "jdevries"), WEAK_MOTHER)
-    sbakker = F.actor(db, "sbakker")
-    _can_read(db, sbakker, mother)
-    father = _register(db, F.actor(db, "kvisser"), WEAK_FATHER)
-    _refused_everywhere(db, sbakker, father)
+    backend.load(*F.STAFF)
+    mother = _register(backend.as_("jdevries"), WEAK_MOTHER)
+    sbakker = backend.as_("sbakker")
+    _can_read(sbakker, mother)
+    father = _register(backend.as_("kvisser"), WEAK_FATHER)
+    _refused_everywhere(sbakker, father)
 
 
-def _last_review_entry(db: Database) -> AuditEntry:
-    with db.session() as s:
+def _last_review_entry(b: Backend) -> AuditEntry:
+    with b.inspect() as s:
         entry = s.scalar(
             select(AuditEntry)
             .where(
@@ -146,44 +149,44 @@ def _last_review_entry(db: Database) -> AuditEntry:
     return entry
 
 
-def test_after_confirmation_the_wall_stays(family: tuple[Database, int, int]) -> None:
-    db, mother, father = family
-    admin, kvisser = F.actor(db, "beheer"), F.actor(db, "kvisser")
-    with db.transaction() as s:
-        (pending,) = conflicts.review_list(s, admin)
-        conflicts.confirm(s, admin, pending.id)
-    _refused_everywhere(db, kvisser, mother)
-    _can_read(db, kvisser, father)
-    entry = _last_review_entry(db)
+def test_after_confirmation_the_wall_stays(family: tuple[Backend, int, int]) -> None:
+    b, mother, father = family
+    admin, kvisser = b.as_("beheer"), b.as_("kvisser")
+    with admin.transaction() as s:
+        (pending,) = conflicts.review_list(s, admin.actor)
+        conflicts.confirm(s, admin.actor, pending.id)
+    _refused_everywhere(kvisser, mother)
+    _can_read(kvisser, father)
+    entry = _last_review_entry(b)
     assert (entry.username, entry.result) == ("beheer", "allowed")
     assert entry.detail is not None and entry.detail.startswith("bevestigd")
-    with db.session() as s:
-        assert [i.cases for i in conflicts.list_conflicts(s, admin)] == [pending.cases]
+    with admin.session() as s:
+        assert [i.cases for i in conflicts.list_conflicts(s, admin.actor)] == [pending.cases]
 
 
-def test_after_dismissal_the_wall_is_gone(family: tuple[Database, int, int]) -> None:
-    db, mother, father = family
-    admin, kvisser = F.actor(db, "beheer"), F.actor(db, "kvisser")
-    _can_read(db, kvisser, father)
-    approver = F.second_admin(db)
-    with db.transaction() as s:
-        (pending,) = conflicts.review_list(s, admin)
-        conflicts.dismiss(s, admin, pending.id, approver)
-    _can_read(db, kvisser, mother)
-    with db.session() as s:
+def test_after_dismissal_the_wall_is_gone(family: tuple[Backend, int, int]) -> None:
+    b, mother, father = family
+    admin, kvisser = b.as_("beheer"), b.as_("kvisser")
+    _can_read(kvisser, father)
+    approver = b.second_admin()
+    with admin.transaction() as s:
+        (pending,) = conflicts.review_list(s, admin.actor)
+        conflicts.dismiss(s, admin.actor, pending.id, approver)
+    _can_read(kvisser, mother)
+    with kvisser.session() as s:
         assert conflicts.conflict_case_ids(s, [mother, father]) == set()
-        rows = q.fetch_rows(s, kvisser, [mother])
+        rows = q.fetch_rows(s, kvisser.actor, [mother])
         assert not rows[mother].masked
-    entry = _last_review_entry(db)
+    entry = _last_review_entry(b)
     assert entry.username == "beheer" and entry.detail is not None
     assert entry.detail.startswith("afgewezen") and "muur opgeheven" in entry.detail
 
 
 def test_the_review_list_says_a_provisional_wall_is_up(
-    family: tuple[Database, int, int],
+    family: tuple[Backend, int, int],
 ) -> None:
-    db, _, _ = family
-    admin = F.actor(db, "beheer")
-    with db.session() as s:
-        (pending,) = conflicts.review_list(s, admin)
+    b, _, _ = family
+    admin = b.as_("beheer")
+    with admin.session() as s:
+        (pending,) = conflicts.review_list(s, admin.actor)
     assert pending.provisional_wall and pending.as_json()["provisional_wall"] is True

@@ -6585,6 +6585,11 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>This only works with a database file. On the office server, the server&apos;s administrator takes care of backups, keys and checks (pg_dump; see docs/server.md).</translation>
     </message>
     <message>
+        <location filename="../../src/ikodesk/services/conflicts/review.py" line="193"/>
+        <source>Op de kantoorserver is dit niet nodig: de server vergelijkt elke zaak zelf bij het registreren, wijzigen, importeren en verhuizen. Een controle van alle zaken zou de dossiers moeten lezen, en een beheerder leest geen dossiers.</source>
+        <translation>On the office server this is not needed: the server compares every case itself when it is registered, changed, imported or moved. Checking all cases would mean reading the dossiers, and an administrator reads no dossiers.</translation>
+    </message>
+    <message>
         <location filename="../../src/ikodesk/storage/server/connection.py" line="48"/>
         <source>De kantoorserver {server} is niet bereikbaar ({reason}). Controleer de netwerkverbinding, of de server aanstaat en of het adres en de poort kloppen, en probeer het opnieuw. ikodesk werkt niet verder met een lokaal bestand.</source>
         <translation>The office server {server} cannot be reached ({reason}). Check the network connection, whether the server is on and whether the address and port are right, and try again. ikodesk does not carry on with a local file.</translation>

@@ -29,12 +29,14 @@ from ikodesk.models.enums import Role
 from ikodesk.services import exchange, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import Application
+from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.storage import Database
 from ikodesk.storage.opened import OpenedDatabase
 from tests.support import records as R
 from tests.support.office import ADMIN, ADMIN_PASSWORD, PASSWORD, Office
 
 KEY_HOLDER = Actor.key_holder()
+SECOND_ADMIN = "tweede"
 
 
 @dataclass
@@ -151,6 +153,13 @@ class Backend:
     def close(self) -> None:
         if self._inspector is not None:
             self._inspector.dispose()
+
+    def second_admin(self) -> ApproverCredentials:
+        """A second administrator `tweede` (made once) who approves a four-eyes action."""
+        if SECOND_ADMIN not in self._as:
+            self.add_users((SECOND_ADMIN, Role.ADMIN))
+            self.as_(SECOND_ADMIN)
+        return ApproverCredentials(SECOND_ADMIN, PASSWORD)
 
 
 def _file_actor(app: Application, username: str) -> Actor:

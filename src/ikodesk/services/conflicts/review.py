@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError
+from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError, UsageError
 from ikodesk.models import Case, ConflictPair, ConflictStatus, WallClaim
 from ikodesk.services import access, approvals, audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 from ikodesk.services.conflicts.detection import DetectionResult, detect
 from ikodesk.services.conflicts.sides import put_users_on_sides
 
@@ -189,9 +190,24 @@ def dismiss(
     session.flush()
 
 
+SCAN_ON_SERVER = QT_TRANSLATE_NOOP(
+    "services",
+    "Op de kantoorserver is dit niet nodig: de server vergelijkt elke zaak zelf bij het "
+    "registreren, wijzigen, importeren en verhuizen. Een controle van alle zaken zou de "
+    "dossiers moeten lezen, en een beheerder leest geen dossiers.",
+)
+
+
 def scan_all(session: Session, actor: Actor) -> DetectionResult:
-    """Index and check every case (after upgrading a database that had cases already)."""
+    """Index and check every case (after upgrading a database that had cases already).
+
+    A file only: on the office server every write hands its case to the server's
+    detection (storage/server/sql/functions.sql) and `server migrate` brings the
+    profiles along; an administrator could not read the cases to scan them.
+    """
     access.require(session, actor, Action.CONFLICTS_REVIEW, detail="alle zaken controleren")
+    if on_server(session):
+        raise UsageError(SCAN_ON_SERVER)
     ids = list(session.scalars(select(Case.id)))
     result = detect(session, ids)
     audit.log(session, actor, "conflicts.scan", "conflict", None, detail=result.summary())

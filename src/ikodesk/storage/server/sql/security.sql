@@ -236,7 +236,9 @@ CREATE OR REPLACE TRIGGER users_login_dropped AFTER DELETE ON users
 
 -- cases: the facts of every case (students: their lines); its text is in case_notes.
 GRANT SELECT ON cases TO ikodesk_jurist, ikodesk_manager, ikodesk_admin, ikodesk_student;
-GRANT SELECT (id, ref, code, opened, country) ON cases TO ikodesk_mediation;
+-- The bureau's "basic facts" of a linked case (cases.get_case_basics): reference,
+-- line, code, dates, country, and whether it stands in a conflict (below).
+GRANT SELECT (id, ref, line, code, opened, closed, country) ON cases TO ikodesk_mediation;
 GRANT INSERT, UPDATE ON cases TO ikodesk_jurist, ikodesk_student;
 GRANT USAGE ON SEQUENCE cases_id_seq TO ikodesk_jurist, ikodesk_student;
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
@@ -296,6 +298,8 @@ $$;
 GRANT SELECT ON conflict_pairs, wall_claims, case_openings
     TO ikodesk_student, ikodesk_jurist, ikodesk_manager, ikodesk_admin;
 GRANT UPDATE (status, decided, decided_by, reason) ON conflict_pairs TO ikodesk_admin;
+-- The bureau sees only that a linked case stands in a conflict (the badge), not who stands where.
+GRANT SELECT (id, case_a_id, case_b_id, status) ON conflict_pairs TO ikodesk_mediation;
 GRANT DELETE ON wall_claims TO ikodesk_admin;
 -- match_keys and case_search: no grants at all (the functions read them).
 ALTER TABLE match_keys ENABLE ROW LEVEL SECURITY;
