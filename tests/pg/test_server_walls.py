@@ -225,3 +225,16 @@ def test_the_typing_check_answers_no_fragment_and_no_other_role_from_psql(
     for login in ("directie", "mediation"):
         with family.psql(login) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
             _call(conn, F.FATHER_CASE)
+
+
+def test_the_bureau_learns_only_whether_one_case_is_in_a_conflict(family: Office) -> None:
+    """No pair ids: two case references side by side would say which cases are one family."""
+    with family.psql("mediation") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT case_a_id, case_b_id FROM conflict_pairs")
+        ids = dict(conn.execute("SELECT ref, id FROM cases").fetchall())
+        ask = "SELECT ikodesk_case_in_conflict(%s)"
+        assert conn.execute(ask, (ids[F.MOTHER_REF],)).fetchone() == (True,)
+        assert conn.execute(ask, (ids[F.FATHER_REF],)).fetchone() == (True,)
+    with family.psql("directie") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT ikodesk_case_in_conflict(1)")

@@ -243,8 +243,18 @@ def get_case_basics(session: Session, actor: Actor, case_id: int) -> CaseBasics:
         opened=row.opened,
         closed=row.closed,
         country=row.country,
-        in_conflict=bool(conflicts.conflict_case_ids(session, [row.id])),
+        in_conflict=_in_conflict(session, row.id),
     )
+
+
+def _in_conflict(session: Session, case_id: int) -> bool:
+    if on_server(session):
+        # The bureau's login reads no conflict pairs: the server answers for this case only.
+        return bool(session.scalar(_IN_CONFLICT_SQL, {"case_id": case_id}))
+    return bool(conflicts.conflict_case_ids(session, [case_id]))
+
+
+_IN_CONFLICT_SQL = text("SELECT ikodesk_case_in_conflict(:case_id)")
 
 
 CHANGED_MEANWHILE = QT_TRANSLATE_NOOP(

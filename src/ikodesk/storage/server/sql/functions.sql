@@ -152,6 +152,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
       AND (c.id = p_id OR (p_id IS NULL AND c.ref = p_ref))
 $$;
 
+-- Whether one case stands in a walling conflict (confirmed or under review):
+-- the badge the mediation bureau sees on a linked case. Never the other case.
+CREATE OR REPLACE FUNCTION ikodesk_case_in_conflict(p_case integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT ikodesk_me_id() IS NOT NULL AND EXISTS (
+        SELECT 1 FROM conflict_pairs p
+        WHERE (p.case_a_id = p_case OR p.case_b_id = p_case)
+          AND p.status IN ('conflict', 'review'))
+$$;
+
 -- What was searched for, beside the audit chain (services.search_audit): the
 -- reference is an HMAC with the database's secret, which no login reads.
 CREATE OR REPLACE FUNCTION ikodesk_add_search_terms(nonce text, terms text) RETURNS text
@@ -177,6 +187,7 @@ $$;
 
 GRANT EXECUTE ON FUNCTION ikodesk_fold(text)
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
+GRANT EXECUTE ON FUNCTION ikodesk_case_in_conflict(integer) TO ikodesk_mediation;
 GRANT EXECUTE ON FUNCTION ikodesk_case_policy_facts(integer, text)
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
 GRANT EXECUTE ON FUNCTION ikodesk_search_ids(text, integer), ikodesk_wall_notice(text)

@@ -298,8 +298,9 @@ $$;
 GRANT SELECT ON conflict_pairs, wall_claims, case_openings
     TO ikodesk_student, ikodesk_jurist, ikodesk_manager, ikodesk_admin;
 GRANT UPDATE (status, decided, decided_by, reason) ON conflict_pairs TO ikodesk_admin;
--- The bureau sees only that a linked case stands in a conflict (the badge), not who stands where.
-GRANT SELECT (id, case_a_id, case_b_id, status) ON conflict_pairs TO ikodesk_mediation;
+-- The bureau reads no pairs (they would tell which two cases are one family);
+-- it asks ikodesk_case_in_conflict whether one linked case stands in a conflict.
+REVOKE ALL ON conflict_pairs FROM ikodesk_mediation;
 GRANT DELETE ON wall_claims TO ikodesk_admin;
 -- match_keys and case_search: no grants at all (the functions read them).
 ALTER TABLE match_keys ENABLE ROW LEVEL SECURITY;
