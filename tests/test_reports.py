@@ -144,3 +144,44 @@ def test_dutch_number_formats() -> None:
     assert nlformat.change(62) == "+62%" and nlformat.change(-9) == "-9%"
     assert nlformat.change(0) == "0%" and nlformat.change(None) == "–"
     assert nlformat.long_date(date(2024, 2, 9)) == "9 februari 2024"
+
+
+def test_the_first_pass_only_lays_out_and_the_pdf_is_the_same(
+    empty_year: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table of contents' first pass draws nothing (issue #16, point 4), yet the
+    PDF is byte for byte what drawing every pass wrote: same pages, same contents'
+    page numbers, same outline."""
+    from reportlab import rl_config
+    from reportlab.platypus import Flowable
+
+    from ikodesk.reports import document
+
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no creation date, a fixed file id
+    drawn_per_pass: list[int] = []
+    draw = Flowable.drawOn
+
+    def counting_draw(self: Flowable, *args: Any, **kwargs: Any) -> None:
+        drawn_per_pass[-1] += 1
+        draw(self, *args, **kwargs)
+
+    build_doc = document._Document.build
+
+    def counting_build(self: Any, *args: Any, **kwargs: Any) -> None:
+        drawn_per_pass.append(0)
+        build_doc(self, *args, **kwargs)
+
+    monkeypatch.setattr(Flowable, "drawOn", counting_draw)
+    monkeypatch.setattr(document._Document, "build", counting_build)
+    made = date(2025, 1, 10)
+    fast = build_annual_report(empty_year, tmp_path / "fast.pdf", generated_on=made)
+    passes = list(drawn_per_pass)
+    monkeypatch.setattr(document._Document, "layout_first_pass", False)
+    drawn_per_pass.clear()
+    slow = build_annual_report(empty_year, tmp_path / "slow.pdf", generated_on=made)
+
+    assert len(passes) >= 2  # a table of contents: more than one pass
+    assert passes[0] == 0 and all(n > 0 for n in passes[1:])
+    assert drawn_per_pass[0] > 0  # every pass drew before
+    assert fast.pages == slow.pages > 2
+    assert fast.path.read_bytes() == slow.path.read_bytes()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
@@ -146,8 +146,37 @@ def _cover_background(canv: rl_canvas.Canvas, _doc: BaseDocTemplate) -> None:
     canv.restoreState()
 
 
+def _skip_drawing(*_args: Any, **_kwargs: Any) -> None:
+    """A flowable's drawOn while a pass only lays out."""
+
+
+class _Frame(Frame):
+    """A frame that can lay flowables out without drawing them.
+
+    The table of contents needs a pass that only learns on which page each chapter
+    starts; nothing drawn in it is written. While `layout_only` is set, `_add` does
+    everything it does (wrap, split, move down the frame) except the drawing, which
+    is most of a pass's time (charts, tables, paragraphs): issue #16, point 4.
+    """
+
+    layout_only = False
+
+    def _add(self, flowable: Flowable, canv: rl_canvas.Canvas, trySplit: int = 0) -> Literal[0, 1]:
+        if not self.layout_only:
+            return super().add(flowable, canv, trySplit)
+        # Frame._add calls flowable.drawOn(...): shadow it on this instance for the
+        # call only, so the flowable is placed exactly as it would be, but not drawn.
+        flowable.__dict__["drawOn"] = _skip_drawing
+        try:
+            return super().add(flowable, canv, trySplit)
+        finally:
+            del flowable.__dict__["drawOn"]
+
+    add = _add  # Frame binds `add` to its own _add; the document calls `add`
+
+
 def _content_frame(template_id: str) -> Frame:
-    return Frame(
+    return _Frame(
         MARGIN_X,
         MARGIN_BOTTOM,
         CONTENT_WIDTH,
@@ -161,7 +190,38 @@ def _content_frame(template_id: str) -> Frame:
 
 
 class _Document(BaseDocTemplate):
-    """Chapter headings (style h1) go into the table of contents and the PDF's outline."""
+    """Chapter headings (style h1) go into the table of contents and the PDF's outline.
+
+    With a table of contents (`multiBuild`), the first pass only lays out (see
+    `_Frame`): it is never the pass that is written, since the contents are never
+    complete after it (ReportLab compares them with the previous pass's, and there
+    is none). Every later pass draws, so the pass written is drawn whatever the
+    number of passes.
+    """
+
+    layout_first_pass = True
+    _passes = 0
+
+    def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
+        self._passes += 1
+        layout_only = (
+            self.layout_first_pass and self._passes == 1 and bool(self._indexing_flowables())
+        )
+        for template in self.pageTemplates:
+            for frame in template.frames:
+                if isinstance(frame, _Frame):
+                    frame.layout_only = layout_only
+        self._layout_only = layout_only
+        super().build(flowables, *args, **kwargs)
+
+    def _indexing_flowables(self) -> list[Flowable]:
+        return list(getattr(self, "_indexingFlowables", None) or [])
+
+    def _allSatisfied(self) -> int:
+        # A pass that drew nothing cannot be the one written.
+        if getattr(self, "_layout_only", False):
+            return 0
+        return int(super()._allSatisfied())  # type: ignore[misc]  # private, not in the stubs
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Paragraph) and flowable.style.name == "h1":

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from ikodesk.models import Country
 from ikodesk.services import access
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
@@ -25,6 +24,7 @@ from ikodesk.services.figure_keys import (
 from ikodesk.services.figures.counting import (
     _CASES,
     _CONTACTS,
+    _COUNTRIES,
     _MEDIATIONS,
     _abduction_timing,
     _activities,
@@ -38,6 +38,12 @@ from ikodesk.services.figures.counting import (
     _mediation,
     _Year,
     failure_reasons,
+)
+from ikodesk.services.figures.published import (
+    Published,
+    published,
+    source_of,
+    year_figures_from,
 )
 from ikodesk.services.figures.values import Figures, _as_number, _nest, change_pct, figure_value
 
@@ -78,10 +84,48 @@ def compare_figures(session: Session, actor: Actor, year: int, compare_year: int
     side is null or previous is 0. `difference` holds the absolute change
     (`current - previous`; percentage points for the success rates).
     """
-    from ikodesk.services.figures.published import year_figures
+    from ikodesk.services import app_settings
 
-    current = year_figures(session, actor, year)
-    previous = year_figures(session, actor, compare_year)
+    return _compare(
+        session,
+        actor,
+        year,
+        compare_year,
+        _Sources(session, app_settings.records_complete_from(session)),
+    )
+
+
+class _Sources:
+    """What the years shown come from, each read once: the year records count from,
+    each year's published figures, each year's figures."""
+
+    def __init__(self, session: Session, records_from: int | None) -> None:
+        self.session = session
+        self.records_from = records_from
+        self._published: dict[int, Published] = {}
+        self._figures: dict[int, Figures] = {}
+
+    def published(self, year: int) -> Published:
+        if year not in self._published:
+            self._published[year] = published(self.session, year)
+        return self._published[year]
+
+    def figures(self, actor: Actor, year: int) -> Figures:
+        if year not in self._figures:
+            self._figures[year] = year_figures_from(
+                self.session, actor, self.published(year), self.records_from
+            )
+        return self._figures[year]
+
+    def source(self, year: int) -> dict[str, Any]:
+        return source_of(self.published(year), self.records_from)
+
+
+def _compare(
+    session: Session, actor: Actor, year: int, compare_year: int, sources: _Sources
+) -> Figures:
+    current = sources.figures(actor, year)
+    previous = sources.figures(actor, compare_year)
     changes = {
         key: change_pct(figure_value(current, key), figure_value(previous, key))
         for key in SCALAR_KEYS
@@ -129,23 +173,19 @@ def report_figures(
     - `failure_reasons`: see `failure_reasons()`.
     - `erratum` (only when asked, for a frozen year): `freezing.figures_diff`.
     """
+    from ikodesk.services import app_settings
     from ikodesk.services.figures.freezing import figures_diff
-    from ikodesk.services.figures.published import year_figures, year_source
 
     compare_year = year - 1 if compare_year is None else compare_year
-    comparison = compare_figures(session, actor, year, compare_year)
+    sources = _Sources(session, app_settings.records_complete_from(session))
+    comparison = _compare(session, actor, year, compare_year, sources)
     years = list(range(year - TREND_YEARS + 1, year + 1))
-    by_year: dict[int, Figures] = {year: comparison["current"]}
-    if compare_year in years:
-        by_year[compare_year] = comparison["previous"]
-    for y in years:
-        if y not in by_year:
-            by_year[y] = year_figures(session, actor, y)
+    by_year = {y: sources.figures(actor, y) for y in years}
     values = {key: [figure_value(by_year[y], key) for y in years] for key in SCALAR_KEYS}
     data: Figures = {
         **comparison,
         "trend": {"years": years, "values": values},
-        "sources": [year_source(session, y) for y in sorted({*years, compare_year})],
+        "sources": [sources.source(y) for y in sorted({*years, compare_year})],
         "country_names": _country_names(session, comparison),
         "failure_reasons": failure_reasons(session, actor, year),
     }
@@ -163,9 +203,8 @@ def _country_names(session: Session, comparison: Mapping[str, Any]) -> dict[str,
                 codes.update(iso for iso, _ in value)
     if not codes:
         return {}
-    rows = session.execute(
-        select(Country.iso2, Country.name_nl).where(Country.iso2.in_(sorted(codes)))
-    )
+    k = _COUNTRIES.c  # Core: no ORM statement (and no mapper configuration) for the figures
+    rows = session.execute(select(k.iso2, k.name_nl).where(k.iso2.in_(sorted(codes))))
     return {iso: name for iso, name in sorted(rows)}
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from ikodesk.models import HistoricalFigure
@@ -40,15 +40,14 @@ class Published:
         return self.frozen_at is not None
 
 
+_FIGURES: Table = cast(Table, HistoricalFigure.__table__)
+
+
 def published(session: Session, year: int) -> Published:
     """The published figures of `year` (no access check: callers check FIGURES_VIEW)."""
+    h = _FIGURES.c  # Core: no ORM statement (and no mapper configuration) for the figures
     rows = session.execute(
-        select(
-            HistoricalFigure.key,
-            HistoricalFigure.value,
-            HistoricalFigure.frozen_at,
-            HistoricalFigure.frozen_by,
-        ).where(HistoricalFigure.year == year)
+        select(h.key, h.value, h.frozen_at, h.frozen_by).where(h.year == year)
     ).all()
     values = {key: _as_number(value) for key, value, _, _ in rows if key in SCALAR_KEY_SET}
     frozen = [(at, by) for _, _, at, by in rows if at is not None]
@@ -62,19 +61,28 @@ def records_complete(session: Session, actor: Actor) -> app_settings.RecordsComp
     return app_settings.records_complete(session)
 
 
-def _records_count(session: Session, year: int) -> bool:
-    start = app_settings.records_complete_from(session)
-    return start is not None and year >= start
+def _records_count(records_from: int | None, year: int) -> bool:
+    return records_from is not None and year >= records_from
 
 
 def year_figures(session: Session, actor: Actor, year: int) -> Figures:
     """What `year` is: its published figures, records for the other keys (from the
     year the records are complete), else None. Lists come from records only."""
+    return year_figures_from(
+        session, actor, published(session, year), app_settings.records_complete_from(session)
+    )
+
+
+def year_figures_from(
+    session: Session, actor: Actor, pub: Published, records_from: int | None
+) -> Figures:
+    """`year_figures` of `pub.year` given its published figures and the year records
+    count from (a report reads both once for all the years it shows)."""
     from ikodesk.services.figures.assembling import compute_figures
 
-    pub = published(session, year)
+    year = pub.year
     records: Figures | None = None
-    if _records_count(session, year):
+    if _records_count(records_from, year):
         records = compute_figures(session, actor, year)
     else:
         access.require(session, actor, Action.FIGURES_VIEW, object_ref=str(year))
@@ -96,12 +104,16 @@ def year_source(session: Session, year: int) -> dict[str, Any]:
     "frozen_by": username or None, "records": bool}`; `records` is True when
     records count for the keys without a published figure.
     """
-    pub = published(session, year)
+    return source_of(published(session, year), app_settings.records_complete_from(session))
+
+
+def source_of(pub: Published, records_from: int | None) -> dict[str, Any]:
+    """`year_source` of `pub.year` given its published figures and the year records count from."""
     return {
-        "year": year,
+        "year": pub.year,
         "published": len(pub.values),
         "imported": pub.imported,
         "frozen_at": pub.frozen_at.isoformat(timespec="seconds") if pub.frozen_at else None,
         "frozen_by": pub.frozen_by,
-        "records": _records_count(session, year) and len(pub.values) < len(SCALAR_KEYS),
+        "records": _records_count(records_from, pub.year) and len(pub.values) < len(SCALAR_KEYS),
     }
