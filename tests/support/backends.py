@@ -148,6 +148,17 @@ class Backend:
         with Session(self._inspector, expire_on_commit=False) as s, s.begin():
             yield s
 
+    @contextmanager
+    def alter(self) -> Iterator[Session]:
+        """The test's own change behind the scenes (reference data…), committed at the end."""
+        if self.office is None:
+            assert self.db is not None
+            with self.db.transaction() as s:
+                yield s
+            return
+        with self.inspect() as s:
+            yield s
+
     def close(self) -> None:
         if self._inspector is not None:
             self._inspector.dispose()
