@@ -13,7 +13,6 @@ and a test that changes it gets a copy (of the file; of the server database,
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import shutil
@@ -23,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -35,11 +33,10 @@ from ikodesk.services import exchange, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.figure_keys import SCALAR_KEYS
 from ikodesk.storage import Database
-from ikodesk.storage.server.setup import sql_text
 from tests.conftest import TEST_PASSPHRASE
 from tests.support import reference_2024 as ref
 from tests.support.approver import APPROVER_ENV, SECOND_ADMIN, SECOND_PASSWORD, add_second_admin
-from tests.support.backends import Backend
+from tests.support.backends import Backend, copy_office
 from tests.support.office import Office, new_office
 from tests.support.pg_cluster import Cluster
 from tests.support.records import lines
@@ -48,8 +45,6 @@ pytestmark = pytest.mark.slow  # the full reference year, frozen and reported
 
 MANAGER, MANAGER_PASSWORD = "cijfers", "Telling-per-kwartaal-voor-directie-9"
 ADMIN, ADMIN_PASSWORD = "beheer", "Paarse-Olifant-Danst-1987"
-
-_copies = itertools.count(1)
 
 
 @dataclass
@@ -139,31 +134,11 @@ def reference(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     return place
 
 
-def _copy_office(office: Office) -> Office:
-    """A copy of an office database (its logins are the cluster's, shared)."""
-    cluster = office.cluster
-    name = f"{office.database}_copy_{next(_copies)}"
-    with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
-        # A template must have no other connection: the reference's own tests' are done.
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-            (office.database,),
-        )
-        conn.execute(
-            psycopg.sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                psycopg.sql.Identifier(name), psycopg.sql.Identifier(office.database)
-            )
-        )
-    with psycopg.connect(cluster.url(name), autocommit=True) as conn:
-        conn.execute(sql_text("roles.sql"))  # the database's own grants
-    return Office(cluster, name)
-
-
 @pytest.fixture
 def copy(reference: Place, tmp_path: Path) -> Iterator[Place]:
     """A copy of the reference database for a test that changes it."""
     if reference.office is not None:
-        office = _copy_office(reference.office)
+        office = copy_office(reference.office)
         try:
             yield Place(office=office)
         finally:
