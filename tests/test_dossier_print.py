@@ -4,6 +4,9 @@ Every page carries "Vertrouwelijk", the reference, who printed it and when, and
 "Pagina N van M"; table cells wrap between words and break a word too long for
 its column at a Dutch syllable, with a hyphen; users are named one way
 throughout; an open case is "Gesloten: –".
+
+The dossiers are printed on both backends (`backend`: an encrypted file, the
+office server), by the handler's own login.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from reportlab.platypus import Paragraph
 from ikodesk.reports import layout
 from ikodesk.reports.catalogue import DOSSIER
 from ikodesk.services import reporting
-from ikodesk.storage import Database
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.backends import Backend
 
 OPEN_REF = "2024-L2-00050"
 CHANNELS = ("form", "phone", "email")
@@ -58,12 +61,14 @@ def _read(path: Path) -> list[str]:
 
 
 @pytest.fixture
-def printed(db: Database, tmp_path: Path) -> tuple[list[str], datetime, datetime]:
+def printed(backend: Backend, tmp_path: Path) -> tuple[list[str], datetime, datetime]:
     """The open case's dossier as J. de Vries prints it: the text of every page."""
-    F.load(db, *F.STAFF, OPEN_CASE, *CONTACTS)
-    user = F.actor(db, "jdevries")
+    backend.load(*F.STAFF, OPEN_CASE, *CONTACTS)
+    jurist = backend.as_("jdevries")
     before = datetime.now().replace(second=0, microsecond=0)
-    path = reporting.print_dossier(db, user, OPEN_REF, tmp_path / "d.pdf", render=DOSSIER)
+    path = reporting.print_dossier(
+        jurist.db, jurist.actor, OPEN_REF, tmp_path / "d.pdf", render=DOSSIER
+    )
     after = datetime.now()
     return _read(path), before, after
 
@@ -110,10 +115,12 @@ def test_users_are_named_one_way_and_an_open_case_is_not_closed(
     assert not re.search(r"Gesloten\s*open", text)
 
 
-def test_a_closed_case_shows_its_date_and_reason(db: Database, tmp_path: Path) -> None:
-    F.load(db, *F.STAFF, R.ABDUCTION_CASE, R.CONTACT)
-    user = F.actor(db, "jdevries")
-    path = reporting.print_dossier(db, user, F.MOTHER_REF, tmp_path / "d.pdf", render=DOSSIER)
+def test_a_closed_case_shows_its_date_and_reason(backend: Backend, tmp_path: Path) -> None:
+    backend.load(*F.STAFF, R.ABDUCTION_CASE, R.CONTACT)
+    jurist = backend.as_("jdevries")
+    path = reporting.print_dossier(
+        jurist.db, jurist.actor, F.MOTHER_REF, tmp_path / "d.pdf", render=DOSSIER
+    )
     pages = _read(path)
     assert len(pages) == 1
     assert re.search(r"Gesloten\s*20-05-2024 \(Opgelost\)", pages[0])

@@ -1,11 +1,14 @@
-"""The counting rules of spec/annual-figures.md, one focused test each."""
+"""The counting rules of spec/annual-figures.md, one focused test each.
+
+Every test that reads a database runs on both backends (`backend`: an encrypted
+file, the office server); the figures are computed as the manager `directie`.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +17,7 @@ from sqlalchemy import update
 from ikodesk.errors import AccessDenied
 from ikodesk.models import Country
 from ikodesk.models.enums import LINE2_CODES, Role
-from ikodesk.services import app_settings, exchange, users
-from ikodesk.services.actors import Actor
+from ikodesk.services import app_settings
 from ikodesk.services.figure_keys import ALL_KEYS, LIST_KEYS, SCALAR_KEYS
 from ikodesk.services.figures import (
     change_pct,
@@ -27,12 +29,11 @@ from ikodesk.services.figures import (
     report_figures,
     round_half_away,
 )
-from ikodesk.storage import Database
 from tests.conftest import TEST_PASSPHRASE
-from tests.support.records import lines
+from tests.support.backends import As, Backend
+from tests.support.office import ADMIN, PASSWORD
 from tests.support.shape import leaf_keys
 
-KEY_HOLDER = Actor.key_holder()
 USERS = [
     {"type": "user", "username": "jdevries", "name": "J. de Vries", "role": "jurist"},
     {"type": "user", "username": "tmeijer", "name": "T. Meijer", "role": "student"},
@@ -88,24 +89,34 @@ def contact(case: str, at: str, channel: str = "phone", party: str = "parent") -
     }
 
 
-def load(db: Database, *records: dict[str, Any]) -> None:
-    with db.transaction() as s:
-        exchange.import_lines(s, KEY_HOLDER, lines(*USERS, *records), update=True)
+MANAGER = "directie"
 
 
-def figures(db: Database, year: int) -> dict[str, Any]:
-    with db.session() as s:
-        return compute_figures(s, KEY_HOLDER, year)
+@pytest.fixture
+def db(backend: Backend) -> Backend:
+    """The backend, with the manager who reads the figures (named `db` as before)."""
+    backend.add_users((MANAGER, Role.MANAGER))
+    return backend
 
 
-def value(db: Database, year: int, key: str) -> Any:
+def load(db: Backend, *records: dict[str, Any]) -> None:
+    db.load(*USERS, *records, update=True)
+
+
+def figures(db: Backend, year: int) -> dict[str, Any]:
+    manager = db.as_(MANAGER)
+    with manager.session() as s:
+        return compute_figures(s, manager.actor, year)
+
+
+def value(db: Backend, year: int, key: str) -> Any:
     return figure_value(figures(db, year), key)
 
 
 # --- shape --------------------------------------------------------------------------
 
 
-def test_an_empty_year_has_every_key_in_the_spec_order(db: Database) -> None:
+def test_an_empty_year_has_every_key_in_the_spec_order(db: Backend) -> None:
     result = figures(db, 2024)
     assert list(leaf_keys(result)) == ["year", *ALL_KEYS]
     assert result["year"] == 2024
@@ -129,7 +140,7 @@ def test_an_empty_year_has_every_key_in_the_spec_order(db: Database) -> None:
     ]
 
 
-def test_every_historical_key_is_a_figure_the_service_produces(db: Database) -> None:
+def test_every_historical_key_is_a_figure_the_service_produces(db: Backend) -> None:
     produced = set(leaf_keys(figures(db, 2024)))
     assert set(SCALAR_KEYS) <= produced
     assert produced - set(SCALAR_KEYS) == {"year", *LIST_KEYS}
@@ -138,7 +149,7 @@ def test_every_historical_key_is_a_figure_the_service_produces(db: Database) -> 
 # --- years ----------------------------------------------------------------------------
 
 
-def test_year_boundaries_cases_by_opened_contacts_by_at(db: Database) -> None:
+def test_year_boundaries_cases_by_opened_contacts_by_at(db: Backend) -> None:
     load(
         db,
         line1("2023-L1-00001", "2023-12-31"),
@@ -162,7 +173,7 @@ def test_year_boundaries_cases_by_opened_contacts_by_at(db: Database) -> None:
     assert value(db, 2025, "contacts.total") == 1
 
 
-def test_carried_over_cases_count_once_in_the_year_they_were_opened(db: Database) -> None:
+def test_carried_over_cases_count_once_in_the_year_they_were_opened(db: Backend) -> None:
     load(
         db,
         line2("A", "2024-03-01", closed="2024-12-31", close_reason="resolved"),
@@ -188,7 +199,7 @@ def test_carried_over_cases_count_once_in_the_year_they_were_opened(db: Database
 
 
 def test_parent_or_third_party_by_requester_kind_and_which_sections_count_whom(
-    db: Database,
+    db: Backend,
 ) -> None:
     professional = {"kind": "professional", "organisation_type": "police"}
     family = {"kind": "family", "relation": "grandparent"}
@@ -223,7 +234,7 @@ def test_parent_or_third_party_by_requester_kind_and_which_sections_count_whom(
     assert f["family_abduction"] == {"cases": 1, "children": 1}
 
 
-def test_children_are_counted_per_case(db: Database) -> None:
+def test_children_are_counted_per_case(db: Backend) -> None:
     same_child = [{"first_name": "Ola", "last_name": "Kowalska", "birth_date": "2017-09-01"}]
     load(
         db,
@@ -245,7 +256,7 @@ def test_children_are_counted_per_case(db: Database) -> None:
     }
 
 
-def test_ages_in_whole_years_at_the_opening_date(db: Database) -> None:
+def test_ages_in_whole_years_at_the_opening_date(db: Backend) -> None:
     load(
         db,
         abduction(
@@ -274,7 +285,7 @@ def test_ages_in_whole_years_at_the_opening_date(db: Database) -> None:
     assert value(db, 2023, "abduction.ages.outgoing") == {"2": 1, "3": 1}
 
 
-def test_abroad_cases_have_no_ages_and_no_hague_split(db: Database) -> None:
+def test_abroad_cases_have_no_ages_and_no_hague_split(db: Backend) -> None:
     load(db, abduction("A1", "2024-01-10", direction="abroad", country="ES", children=[{"age": 5}]))
     f = figures(db, 2024)["abduction"]
     assert f["direction"]["abroad"] == {"cases": 1, "children": 1}
@@ -285,7 +296,7 @@ def test_abroad_cases_have_no_ages_and_no_hague_split(db: Database) -> None:
 # --- Hague status -----------------------------------------------------------------------
 
 
-def test_hague_status_on_the_opening_date(db: Database) -> None:
+def test_hague_status_on_the_opening_date(db: Backend) -> None:
     # Barbados: party since 1 October 2019 (resources/countries).
     load(
         db,
@@ -300,10 +311,10 @@ def test_hague_status_on_the_opening_date(db: Database) -> None:
     assert direction["incoming"] == {"cases": 1, "children": 0, "hague": 1, "non_hague": 0}
 
 
-def test_hague_status_follows_the_reference_data(db: Database) -> None:
+def test_hague_status_follows_the_reference_data(db: Backend) -> None:
     load(db, abduction("T1", "2024-05-01", country="TR"))
     assert value(db, 2024, "abduction.direction.outgoing.hague") == 1
-    with db.transaction() as s:  # an entry into force after the opening date
+    with db.alter() as s:  # an entry into force after the opening date (reference data)
         s.execute(
             update(Country)
             .where(Country.iso2 == "TR")
@@ -315,7 +326,7 @@ def test_hague_status_follows_the_reference_data(db: Database) -> None:
 # --- country lists --------------------------------------------------------------------------
 
 
-def test_country_lists_highest_first_ties_by_iso_code(db: Database) -> None:
+def test_country_lists_highest_first_ties_by_iso_code(db: Backend) -> None:
     recs = [
         line2(f"P{i}", "2024-01-02", "prevention", country=iso)
         for i, iso in enumerate(["PL", "DE", "TR", "PL", "DE", "BE", "TR", "TR", "AF"])
@@ -330,7 +341,7 @@ def test_country_lists_highest_first_ties_by_iso_code(db: Database) -> None:
     ]
 
 
-def test_relocation_requester_self_or_other_parent_and_directions(db: Database) -> None:
+def test_relocation_requester_self_or_other_parent_and_directions(db: Backend) -> None:
     def reloc(ref: str, relation: str, mover: str, direction: str, country: str) -> dict[str, Any]:
         return line2(
             ref,
@@ -370,7 +381,7 @@ def _mediation(ref: str, kind: str, **fields: Any) -> dict[str, Any]:
     return rec
 
 
-def test_mediation_requests_by_requested_outcomes_by_ended(db: Database) -> None:
+def test_mediation_requests_by_requested_outcomes_by_ended(db: Backend) -> None:
     ended = {"status": "ended", "started": "2024-11-01", "intake": "suitable"}
     load(
         db,
@@ -427,8 +438,9 @@ def test_mediation_requests_by_requested_outcomes_by_ended(db: Database) -> None
     assert m["child_interviews"] == {"total": 1, "iko": 0, "niko": 1, "children": 1}
     assert value(db, 2025, "mediation.outcomes.iko.full_agreement") == 1
     assert value(db, 2025, "mediation.requests.total") == 0
-    with db.session() as s:
-        data = report_figures(s, KEY_HOLDER, 2024)
+    manager = db.as_(MANAGER)
+    with manager.session() as s:
+        data = report_figures(s, manager.actor, 2024)
     assert data["failure_reasons"]["iko"] == {
         "emotions": 1,
         "opposed_positions": 1,
@@ -437,7 +449,7 @@ def test_mediation_requests_by_requested_outcomes_by_ended(db: Database) -> None
     }
 
 
-def test_a_success_rate_of_one_in_eight_rounds_half_away_from_zero(db: Database) -> None:
+def test_a_success_rate_of_one_in_eight_rounds_half_away_from_zero(db: Backend) -> None:
     ended = {
         "status": "ended",
         "started": "2024-02-01",
@@ -490,7 +502,7 @@ def _historical(year: int, key: str, value: float) -> dict[str, Any]:
     return {"type": "historical_figure", "year": year, "key": key, "value": value}
 
 
-def test_published_figures_first_then_records_from_the_complete_year(db: Database) -> None:
+def test_published_figures_first_then_records_from_the_complete_year(db: Backend) -> None:
     """Issue #14, point 1: a published figure is what its year is; records count only for
     the other keys and only from the year the records are complete."""
     load(
@@ -503,9 +515,10 @@ def test_published_figures_first_then_records_from_the_complete_year(db: Databas
         _historical(2023, "mediation.success_rate.all", 37.5),
         _historical(2022, "cases.line1", 8),
     )
-    with db.session() as s:
-        result = compare_figures(s, KEY_HOLDER, 2024, 2023)
-        trend = report_figures(s, KEY_HOLDER, 2024)["trend"]
+    manager, admin = db.as_(MANAGER), db.as_(ADMIN)
+    with manager.session() as s:
+        result = compare_figures(s, manager.actor, 2024, 2023)
+        trend = report_figures(s, manager.actor, 2024)["trend"]
     assert result["current"]["cases"]["line1"] == 2
     assert result["previous"]["cases"]["line1"] == 4  # published, not the one record
     assert result["change_pct"]["cases"]["line1"] == -50
@@ -522,37 +535,43 @@ def test_published_figures_first_then_records_from_the_complete_year(db: Databas
 
     # An administrator moves "registratie volledig vanaf" back to 2023: its records now
     # count for the keys without a published figure; the published ones still win.
-    with db.transaction() as s:
-        app_settings.set_records_complete_from(s, KEY_HOLDER, 2023)
-    with db.session() as s:
-        result = compare_figures(s, KEY_HOLDER, 2024, 2023)
+    with admin.transaction() as s:
+        app_settings.set_records_complete_from(s, admin.actor, 2023)
+    with manager.session() as s:
+        result = compare_figures(s, manager.actor, 2024, 2023)
     assert result["previous"]["cases"]["line1"] == 4
     assert result["previous"]["cases"]["line2"] == 1
     assert result["previous"]["prevention"]["countries"] == []
     assert result["previous"]["mediation"]["success_rate"]["all"] == 37.5
 
 
-def test_the_default_complete_year_needs_line1_in_january(db: Database) -> None:
-    with db.session() as s:
-        assert app_settings.records_complete(s).year is None  # no records at all
+def test_the_default_complete_year_needs_line1_in_january(db: Backend) -> None:
+    # The manager reads it with the figures, the administrator in Beheer's settings:
+    # both see the same year (on the server neither reads a name).
+    manager, admin = db.as_(MANAGER), db.as_(ADMIN)
+
+    def state(who: As) -> app_settings.RecordsComplete:
+        with who.session() as s:
+            return app_settings.records_complete(s)
+
+    assert state(manager).year is None and state(admin).year is None  # no records at all
     load(db, line2("C1", "2023-01-10"), line1("L1", "2024-02-01"), line1("L2", "2025-01-31"))
-    with db.session() as s:
-        state = app_settings.records_complete(s)
-    assert (state.year, state.explicit, state.derived) == (2025, False, 2025)
-    with db.transaction() as s:
-        app_settings.set_records_complete_from(s, KEY_HOLDER, 2024)
-    with db.session() as s:
-        assert app_settings.records_complete(s) == app_settings.RecordsComplete(2024, True, 2025)
-    with db.transaction() as s:
-        app_settings.set_records_complete_from(s, KEY_HOLDER, None)
-    with db.session() as s:
-        assert app_settings.records_complete(s).year == 2025
+    for who in (manager, admin):
+        assert state(who) == app_settings.RecordsComplete(2025, False, 2025)
+    with admin.transaction() as s:
+        app_settings.set_records_complete_from(s, admin.actor, 2024)
+    for who in (manager, admin):
+        assert state(who) == app_settings.RecordsComplete(2024, True, 2025)
+    with admin.transaction() as s:
+        app_settings.set_records_complete_from(s, admin.actor, None)
+    assert state(manager).year == state(admin).year == 2025
 
 
-def test_change_against_zero_is_null(db: Database) -> None:
+def test_change_against_zero_is_null(db: Backend) -> None:
     load(db, line1("L1", "2024-03-01"), line1("L0", "2023-01-03"))
-    with db.session() as s:
-        result = compare_figures(s, KEY_HOLDER, 2024, 2023)
+    manager = db.as_(MANAGER)
+    with manager.session() as s:
+        result = compare_figures(s, manager.actor, 2024, 2023)
     assert result["previous"]["cases"]["line2"] == 0
     assert result["change_pct"]["cases"]["line2"] is None
     assert result["difference"]["cases"]["line2"] == 0
@@ -563,38 +582,39 @@ def test_change_against_zero_is_null(db: Database) -> None:
 # --- access ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", [Role.MANAGER, Role.ADMIN])
-def test_managers_and_admins_may_see_figures(db: Database, role: Role) -> None:
-    with db.session() as s:
-        assert compute_figures(s, Actor(1, "x", role), 2024)["year"] == 2024
+@pytest.mark.parametrize("username", [MANAGER, ADMIN])
+def test_managers_and_admins_may_see_figures(db: Backend, username: str) -> None:
+    who = db.as_(username)
+    with who.session() as s:
+        assert compute_figures(s, who.actor, 2024)["year"] == 2024
 
 
 @pytest.mark.parametrize("role", [Role.STUDENT, Role.JURIST, Role.MEDIATION])
-def test_other_roles_may_not(db: Database, role: Role) -> None:
-    with db.session() as s, pytest.raises(AccessDenied):
-        compare_figures(s, Actor(1, "x", role), 2024, 2023)
-    with db.session() as s, pytest.raises(AccessDenied):
-        report_figures(s, Actor(1, "x", role), 2024)
+def test_other_roles_may_not(db: Backend, role: Role) -> None:
+    db.add_users(("iemand", role))
+    who = db.as_("iemand")
+    with who.session() as s, pytest.raises(AccessDenied):
+        compare_figures(s, who.actor, 2024, 2023)
+    with who.session() as s, pytest.raises(AccessDenied):
+        report_figures(s, who.actor, 2024)
 
 
-def test_the_cli_refuses_a_jurist_and_serves_a_manager(cli, db: Database, db_path: Path) -> None:
-    with db.transaction() as s:
-        users.create_user(s, KEY_HOLDER, "jurist1", Role.JURIST, password="Blauwe-Fiets-Rijdt-7315")
-        users.create_user(
-            s, KEY_HOLDER, "directie", Role.MANAGER, password="Gele-Molen-Draait-2468"
+def test_the_cli_refuses_a_jurist_and_serves_a_manager(cli: Any, db: Backend) -> None:
+    db.add_users(("jurist1", Role.JURIST))
+    if db.is_server:
+        assert db.office is not None
+        where, env = db.office.url, {"IKODESK_PASSWORD": PASSWORD}
+    else:
+        assert db.db is not None
+        where, env = (
+            db.db.path,
+            {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": PASSWORD},
         )
-    db.close()
-    env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
-    res = cli(
-        ["--db", db_path, "--user", "jurist1", "figures", "--year", "2024"],
-        env={**env, "IKODESK_PASSWORD": "Blauwe-Fiets-Rijdt-7315"},
-    )
+        db.db.close()
+    res = cli(["--db", where, "--user", "jurist1", "figures", "--year", "2024"], env=env)
     assert res.code == 3 and "Geen toegang" in res.err
-    res = cli(
-        ["--db", db_path, "--user", "directie", "figures", "--year", "2024", "--json"],
-        env={**env, "IKODESK_PASSWORD": "Gele-Molen-Draait-2468"},
-    )
+    res = cli(["--db", where, "--user", MANAGER, "figures", "--year", "2024", "--json"], env=env)
     # An empty database has no complete year of records: the figures are unknown.
     assert res.code == 0 and json.loads(res.out)["cases"]["total"] is None
-    res = cli(["--db", db_path, "figures", "--year", "24"], env=env)
+    res = cli(["--db", where, "--user", MANAGER, "figures", "--year", "24"], env=env)
     assert res.code == 1  # a usage error: not a year

@@ -4,6 +4,11 @@ The database is the seed's 2024 (tests/support/reference_2024.py): records
 complete from 2024, 40 Line 2 cases opened in late 2023, and 2023's figures
 imported as published `historical_figure`s. Everything goes through the real
 command line as a manager, and the PDFs are read back.
+
+Every test runs on both backends: the reference year is imported once per
+backend (an encrypted file; an office server database, as its administrator),
+and a test that changes it gets a copy (of the file; of the server database,
+`CREATE DATABASE ... TEMPLATE`).
 """
 
 from __future__ import annotations
@@ -12,11 +17,15 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ikodesk.models import AuditEntry, HistoricalFigure, HistoricalFigureVersion
 from ikodesk.models.enums import Role
@@ -26,57 +35,138 @@ from ikodesk.services.figure_keys import SCALAR_KEYS
 from ikodesk.storage import Database
 from tests.conftest import TEST_PASSPHRASE
 from tests.support import reference_2024 as ref
-from tests.support.approver import add_second_admin
+from tests.support.approver import APPROVER_ENV, SECOND_ADMIN, SECOND_PASSWORD, add_second_admin
+from tests.support.backends import Backend, copy_office
+from tests.support.office import Office, new_office
+from tests.support.pg_cluster import Cluster
 from tests.support.records import lines
 
 pytestmark = pytest.mark.slow  # the full reference year, frozen and reported
 
 MANAGER, MANAGER_PASSWORD = "cijfers", "Telling-per-kwartaal-voor-directie-9"
 ADMIN, ADMIN_PASSWORD = "beheer", "Paarse-Olifant-Danst-1987"
-ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": MANAGER_PASSWORD}
-ADMIN_ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": ADMIN_PASSWORD}
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@dataclass
+class Place:
+    """One database holding the reference year: a file, or an office server database."""
+
+    file: Path | None = None
+    office: Office | None = None
+
+    @property
+    def db(self) -> str:
+        """What `--db` names."""
+        return str(self.file) if self.office is None else self.office.url
+
+    def env(self, password: str) -> dict[str, str]:
+        if self.office is not None:
+            return {"IKODESK_PASSWORD": password}
+        return {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": password}
+
+    @property
+    def manager_env(self) -> dict[str, str]:
+        return self.env(MANAGER_PASSWORD)
+
+    @property
+    def admin_env(self) -> dict[str, str]:
+        return self.env(ADMIN_PASSWORD)
+
+    @contextmanager
+    def as_admin(self) -> Iterator[tuple[Session, Actor]]:
+        """A transaction as the administrator (on a file: the key holder)."""
+        if self.office is None:
+            assert self.file is not None
+            with Database.open(self.file, passphrase=TEST_PASSPHRASE) as db, db.transaction() as s:
+                yield s, Actor.key_holder()
+            return
+        app = self.office.admin()
+        try:
+            actor = self.office.actor(app)
+            with app.db.transaction() as s:
+                yield s, actor
+        finally:
+            app.close()
+
+    @contextmanager
+    def inspect(self) -> Iterator[Session]:
+        """The test's own unrestricted look (the file, or the server's superuser)."""
+        if self.office is None:
+            assert self.file is not None
+            with Database.open(self.file, passphrase=TEST_PASSPHRASE) as db, db.session() as s:
+                yield s
+            return
+        backend = Backend("server", office=self.office)
+        try:
+            with backend.inspect() as s:
+                yield s
+        finally:
+            backend.close()
+
+    def add_second_admin(self) -> dict[str, str]:
+        """The approver of four-eyes actions (issue #18), as the environment names them."""
+        if self.office is None:
+            assert self.file is not None
+            return add_second_admin(self.file)
+        self.office.add_user(SECOND_ADMIN, Role.ADMIN, password=SECOND_PASSWORD)
+        return APPROVER_ENV
+
+
+def _load_reference(place: Place) -> None:
+    with place.as_admin() as (s, actor):
+        exchange.import_lines(s, actor, lines(*ref.build().records))
+        users.create_user(s, actor, MANAGER, Role.MANAGER, password=MANAGER_PASSWORD)
+        if place.office is None:  # (on the server `server init` made the administrator)
+            users.create_user(s, actor, ADMIN, Role.ADMIN, password=ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope="module", params=["file", "server"])
+def reference(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Place:
+    if request.param == "server":
+        cluster: Cluster = request.getfixturevalue("office_template")
+        place = Place(office=new_office(cluster))
+        _load_reference(place)
+        return place
     path = tmp_path_factory.mktemp("reference") / "ikodesk.db"
-    db, _ = Database.create(path, passphrase=TEST_PASSPHRASE)
-    try:
-        with db.transaction() as session:
-            exchange.import_lines(session, Actor.key_holder(), lines(*ref.build().records))
-            users.create_user(
-                session, Actor.key_holder(), MANAGER, Role.MANAGER, password=MANAGER_PASSWORD
-            )
-            users.create_user(
-                session, Actor.key_holder(), ADMIN, Role.ADMIN, password=ADMIN_PASSWORD
-            )
-    finally:
-        db.close()
-    return path
+    Database.create(path, passphrase=TEST_PASSPHRASE)[0].close()
+    place = Place(file=path)
+    _load_reference(place)
+    return place
 
 
 @pytest.fixture
-def copy(reference: Path, tmp_path: Path) -> Iterator[Path]:
+def copy(reference: Place, tmp_path: Path) -> Iterator[Place]:
     """A copy of the reference database for a test that changes it."""
+    if reference.office is not None:
+        office = copy_office(reference.office)
+        try:
+            yield Place(office=office)
+        finally:
+            office.close()
+        return
+    assert reference.file is not None
     target = tmp_path / "ikodesk.db"
-    for f in reference.parent.glob(reference.name + "*"):
-        shutil.copy(f, tmp_path / f.name.replace(reference.name, target.name))
-    yield target
+    for f in reference.file.parent.glob(reference.file.name + "*"):
+        shutil.copy(f, tmp_path / f.name.replace(reference.file.name, target.name))
+    yield Place(file=target)
 
 
 def _text(pdf: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
 
 
-def _json(cli, path: Path, *args: object) -> dict:
-    res = cli(["--db", path, "--user", MANAGER, *args], env=ENV)
+def _json(cli: Any, place: Place, *args: object) -> dict[str, Any]:
+    res = cli(["--db", place.db, "--user", MANAGER, *args], env=place.manager_env)
     assert res.code == 0, res.err
     return json.loads(res.out)
 
 
-def test_carried_over_cases_do_not_make_a_year(cli, reference: Path) -> None:
+def test_carried_over_cases_do_not_make_a_year(cli, reference: Place) -> None:
     """The 40 cases of late 2023 neither replace nor add to 2023's published figures."""
-    res = cli(["--db", reference, "--user", MANAGER, "figures", "complete-from"], env=ENV)
+    res = cli(
+        ["--db", reference.db, "--user", MANAGER, "figures", "complete-from"],
+        env=reference.manager_env,
+    )
     assert res.code == 0 and "Registratie volledig vanaf: 2024" in res.out
     printed = _json(cli, reference, "figures", "--year", "2024", "--compare", "2023", "--json")
     assert printed["previous"]["cases"]["total"] == 6683
@@ -94,12 +184,12 @@ def test_carried_over_cases_do_not_make_a_year(cli, reference: Path) -> None:
 
 
 def test_the_2024_report_compares_with_2023_as_the_seed(
-    cli, reference: Path, tmp_path: Path
+    cli, reference: Place, tmp_path: Path
 ) -> None:
     pdf = tmp_path / "jaarverslag.pdf"
     res = cli(
-        ["--db", reference, "--user", MANAGER, "report", "annual", "--year", "2024", "-o", pdf],
-        env=ENV,
+        ["--db", reference.db, "--user", MANAGER, "report", "annual", "--year", "2024", "-o", pdf],
+        env=reference.manager_env,
     )
     assert res.code == 0, res.err
     text = _text(pdf)
@@ -129,12 +219,12 @@ def test_the_2024_report_compares_with_2023_as_the_seed(
 
 
 def test_the_annual_report_has_its_chapters_headers_and_contents(
-    cli, reference: Path, tmp_path: Path
+    cli, reference: Place, tmp_path: Path
 ) -> None:
     pdf = tmp_path / "jaarverslag.pdf"
     res = cli(
-        ["--db", reference, "--user", MANAGER, "report", "annual", "--year", "2024", "-o", pdf],
-        env=ENV,
+        ["--db", reference.db, "--user", MANAGER, "report", "annual", "--year", "2024", "-o", pdf],
+        env=reference.manager_env,
     )
     assert res.code == 0, res.err
     reader = PdfReader(pdf)
@@ -166,16 +256,25 @@ def test_the_annual_report_has_its_chapters_headers_and_contents(
 
 
 def test_freeze_then_the_2025_report_compares_with_the_frozen_2024(
-    cli, copy: Path, tmp_path: Path
+    cli, copy: Place, tmp_path: Path
 ) -> None:
-    res = cli(["--db", copy, "--user", MANAGER, "figures", "freeze", "--year", "2024"], env=ENV)
+    res = cli(
+        ["--db", copy.db, "--user", MANAGER, "figures", "freeze", "--year", "2024"],
+        env=copy.manager_env,
+    )
     assert res.code == 0, res.err
     assert "De cijfers van 2024 zijn vastgesteld" in res.out and "door cijfers" in res.out
     # Freezing again needs --replace.
-    res = cli(["--db", copy, "--user", MANAGER, "figures", "freeze", "--year", "2024"], env=ENV)
+    res = cli(
+        ["--db", copy.db, "--user", MANAGER, "figures", "freeze", "--year", "2024"],
+        env=copy.manager_env,
+    )
     assert res.code == 2 and "al vastgesteld" in res.err and "--replace" in res.err
     # A year whose records are not complete cannot be frozen from them.
-    res = cli(["--db", copy, "--user", MANAGER, "figures", "freeze", "--year", "2023"], env=ENV)
+    res = cli(
+        ["--db", copy.db, "--user", MANAGER, "figures", "freeze", "--year", "2023"],
+        env=copy.manager_env,
+    )
     assert res.code == 2 and "niet volledig" in res.err
 
     # Nothing changed yet.
@@ -191,12 +290,8 @@ def test_freeze_then_the_2025_report_compares_with_the_frozen_2024(
         "handler": "tmeijer",
         "requester": {"kind": "parent", "relation": "father"},
     }
-    db = Database.open(copy, passphrase=TEST_PASSPHRASE)
-    try:
-        with db.transaction() as s:
-            exchange.import_lines(s, Actor.key_holder(), lines(late))
-    finally:
-        db.close()
+    with copy.as_admin() as (s, actor):
+        exchange.import_lines(s, actor, lines(late))
     diff = _json(cli, copy, "figures", "diff", "--year", "2024", "--json")
     assert list(diff) == ["year", "frozen_at", "changes"]
     assert diff["year"] == 2024 and diff["frozen_at"][:4] == "2026"
@@ -204,7 +299,10 @@ def test_freeze_then_the_2025_report_compares_with_the_frozen_2024(
         "cases.total": {"frozen": 10829, "now": 10830},
         "cases.line1": {"frozen": 9008, "now": 9009},
     }
-    res = cli(["--db", copy, "--user", MANAGER, "figures", "diff", "--year", "2024"], env=ENV)
+    res = cli(
+        ["--db", copy.db, "--user", MANAGER, "figures", "diff", "--year", "2024"],
+        env=copy.manager_env,
+    )
     assert "Zaken › Totaal" in res.out and "10.829" in res.out and "10.830" in res.out
 
     # What 2024 *is* stays the frozen figure, for 2024 and for 2025's comparison.
@@ -214,7 +312,8 @@ def test_freeze_then_the_2025_report_compares_with_the_frozen_2024(
     assert compared["current"]["cases"]["line1"] == 1  # the record of 1 January 2025
     pdf = tmp_path / "jaarverslag-2025.pdf"
     res = cli(
-        ["--db", copy, "--user", MANAGER, "report", "annual", "--year", "2025", "-o", pdf], env=ENV
+        ["--db", copy.db, "--user", MANAGER, "report", "annual", "--year", "2025", "-o", pdf],
+        env=copy.manager_env,
     )
     assert res.code == 0, res.err
     text = _text(pdf)
@@ -223,49 +322,50 @@ def test_freeze_then_the_2025_report_compares_with_the_frozen_2024(
 
     # The 2024 report with its erratum page.
     pdf = tmp_path / "jaarverslag-2024.pdf"
-    argv = ["--db", copy, "--user", MANAGER, "report", "annual", "--year", "2024"]
-    res = cli([*argv, "--erratum", "-o", pdf], env=ENV)
+    argv = ["--db", copy.db, "--user", MANAGER, "report", "annual", "--year", "2024"]
+    res = cli([*argv, "--erratum", "-o", pdf], env=copy.manager_env)
     assert res.code == 0, res.err
     last = PdfReader(pdf).pages[-1].extract_text()
     assert "Erratum" in last and "10.829" in last and "10.830" in last and "9.009" in last
 
     # Freezing again with --replace keeps the earlier version.
     res = cli(
-        ["--db", copy, "--user", MANAGER, "figures", "freeze", "--year", "2024", "--replace"],
-        env=ENV,
+        ["--db", copy.db, "--user", MANAGER, "figures", "freeze", "--year", "2024", "--replace"],
+        env=copy.manager_env,
     )
     assert res.code == 0 and "opnieuw vastgesteld" in res.out and "bewaard" in res.out
     assert _json(cli, copy, "figures", "diff", "--year", "2024", "--json")["changes"] == {}
-    db = Database.open(copy, passphrase=TEST_PASSPHRASE)
-    try:
-        with db.session() as s:
-            old = s.scalar(
-                select(HistoricalFigureVersion.value).where(
-                    HistoricalFigureVersion.year == 2024,
-                    HistoricalFigureVersion.key == "cases.total",
-                )
+    with copy.inspect() as s:
+        old = s.scalar(
+            select(HistoricalFigureVersion.value).where(
+                HistoricalFigureVersion.year == 2024,
+                HistoricalFigureVersion.key == "cases.total",
             )
-            now = s.get(HistoricalFigure, (2024, "cases.total"))
-            freezes = s.scalar(
-                select(func.count())
-                .select_from(AuditEntry)
-                .where(AuditEntry.action == "figures.freeze", AuditEntry.result == "allowed")
-            )
-        assert old == 10829 and now is not None and now.value == 10830
-        assert now.frozen_by == MANAGER
-        # Every attempt the policy allowed is audited: two freezes and the two refused by
-        # the rules (already frozen, records not complete).
-        assert freezes == 4
-    finally:
-        db.close()
+        )
+        now = s.get(HistoricalFigure, (2024, "cases.total"))
+        freezes = s.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "figures.freeze", AuditEntry.result == "allowed")
+        )
+    assert old == 10829 and now is not None and now.value == 10830
+    assert now.frozen_by == MANAGER
+    # Every attempt the policy allowed is audited: two freezes and the two refused by
+    # the rules (already frozen, records not complete).
+    assert freezes == 4
 
 
-def test_frozen_figures_survive_an_export_and_import(cli, copy: Path, tmp_path: Path) -> None:
-    res = cli(["--db", copy, "--user", ADMIN, "figures", "freeze", "--year", "2024"], env=ADMIN_ENV)
+def test_frozen_figures_survive_an_export_and_import(cli, copy: Place, tmp_path: Path) -> None:
+    res = cli(
+        ["--db", copy.db, "--user", ADMIN, "figures", "freeze", "--year", "2024"],
+        env=copy.admin_env,
+    )
     assert res.code == 0, res.err
     dump = tmp_path / "alles.jsonl"
-    approver = add_second_admin(copy)
-    res = cli(["--db", copy, "--user", ADMIN, "export", dump], env={**ADMIN_ENV, **approver})
+    approver = copy.add_second_admin()
+    res = cli(
+        ["--db", copy.db, "--user", ADMIN, "export", dump], env={**copy.admin_env, **approver}
+    )
     assert res.code == 0, res.err
     records = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines()]
     frozen = [r for r in records if r["type"] == "historical_figure" and r["year"] == 2024]
@@ -274,7 +374,11 @@ def test_frozen_figures_survive_an_export_and_import(cli, copy: Path, tmp_path: 
     imported_2023 = [r for r in records if r["type"] == "historical_figure" and r["year"] == 2023]
     assert imported_2023 and all("frozen_at" not in r for r in imported_2023)
 
+    # Imported into a new file (from the server too: an office server imports no
+    # conflict or wall records, its own detection decides; `server migrate` moves
+    # an office with them).
     other = tmp_path / "nieuw.db"
+    env = Place(file=other).manager_env
     db, _ = Database.create(other, passphrase=TEST_PASSPHRASE)
     try:
         with db.transaction() as s:
@@ -288,11 +392,11 @@ def test_frozen_figures_survive_an_export_and_import(cli, copy: Path, tmp_path: 
         db.close()
     res = cli(
         ["--db", other, "--user", "directie2", "figures", "diff", "--year", "2024", "--json"],
-        env=ENV,
+        env=env,
     )
     assert res.code == 0, res.err
     assert json.loads(res.out)["changes"] == {}
     res = cli(
-        ["--db", other, "--user", "directie2", "figures", "freeze", "--year", "2024"], env=ENV
+        ["--db", other, "--user", "directie2", "figures", "freeze", "--year", "2024"], env=env
     )
     assert res.code == 2 and "door beheer" in res.err  # still frozen, by whom it was

@@ -2,6 +2,9 @@
 
 The policy and the audit come before the builder runs; the front-ends reach the
 builders only through the service (`reports.catalogue`), never directly.
+
+The service tests run on both backends (`backend`: an encrypted file, the office
+server), each user as their own login.
 """
 
 from __future__ import annotations
@@ -18,15 +21,15 @@ from ikodesk.models import AuditEntry
 from ikodesk.reports.catalogue import BUILDERS, DOSSIER
 from ikodesk.services import reporting
 from ikodesk.services.reporting import ReportKind
-from ikodesk.storage import Database
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.backends import Backend
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "ikodesk"
 
 
-def _entries(db: Database, action: str) -> list[tuple[str, str, str | None, str | None]]:
-    with db.session() as s:
+def _entries(db: Backend, action: str) -> list[tuple[str, str, str | None, str | None]]:
+    with db.inspect() as s:
         rows = s.scalars(
             select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
         )
@@ -34,15 +37,15 @@ def _entries(db: Database, action: str) -> list[tuple[str, str, str | None, str 
 
 
 @pytest.fixture
-def walled(db: Database) -> Database:
+def walled(backend: Backend) -> Backend:
     """The mother's case (jdevries) and the father's case (kvisser): a conflict pair."""
-    F.load(db, *F.STAFF, R.ABDUCTION_CASE, R.CONTACT, F.FATHER_CASE, F.FATHER_CONTACT)
-    return db
+    backend.load(*F.STAFF, R.ABDUCTION_CASE, R.CONTACT, F.FATHER_CASE, F.FATHER_CONTACT)
+    return backend
 
 
 @pytest.mark.parametrize("kind", list(ReportKind))
 def test_a_report_is_refused_before_anything_is_built(
-    walled: Database, kind: ReportKind, tmp_path: Path
+    walled: Backend, kind: ReportKind, tmp_path: Path
 ) -> None:
     calls: list[Any] = []
 
@@ -51,8 +54,9 @@ def test_a_report_is_refused_before_anything_is_built(
         raise AssertionError("built without REPORT_PRINT")
 
     with pytest.raises(AccessDenied):
+        jurist = walled.as_("jdevries")
         reporting.make_report(
-            walled, F.actor(walled, "jdevries"), kind, 2024, None, tmp_path / "r.pdf", build=build
+            jurist.db, jurist.actor, kind, 2024, None, tmp_path / "r.pdf", build=build
         )
     assert calls == [] and not (tmp_path / "r.pdf").exists()
     name = reporting.REPORT_NAMES[kind]
@@ -61,11 +65,12 @@ def test_a_report_is_refused_before_anything_is_built(
 
 @pytest.mark.parametrize("kind", list(ReportKind))
 def test_a_report_is_audited_and_built_from_the_figures(
-    walled: Database, kind: ReportKind, tmp_path: Path
+    walled: Backend, kind: ReportKind, tmp_path: Path
 ) -> None:
+    admin = walled.as_("beheer")
     made = reporting.make_report(
-        walled,
-        F.actor(walled, "beheer"),
+        admin.db,
+        admin.actor,
         kind,
         2024,
         2023,
@@ -79,7 +84,7 @@ def test_a_report_is_audited_and_built_from_the_figures(
 
 
 def test_a_report_shows_progress_from_the_first_step(
-    walled: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    walled: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue #15, point 8: the bar moves before the figures are computed, never back."""
     seen: list[tuple[str, int]] = []
@@ -90,9 +95,10 @@ def test_a_report_shows_progress_from_the_first_step(
         return computing(*args, **kwargs)
 
     monkeypatch.setattr(reporting.figures, "report_figures", figures_traced)
+    admin = walled.as_("beheer")
     reporting.make_report(
-        walled,
-        F.actor(walled, "beheer"),
+        admin.db,
+        admin.actor,
         ReportKind.ANNUAL,
         2024,
         None,
@@ -108,12 +114,15 @@ def test_a_report_shows_progress_from_the_first_step(
     assert len(values) > 5  # steps while the PDF is made, not one jump
 
 
-def test_the_dossier_is_printed_through_the_policy(walled: Database, tmp_path: Path) -> None:
-    user = F.actor(walled, "jdevries")
-    path = reporting.print_dossier(walled, user, F.MOTHER_REF, tmp_path / "d.pdf", render=DOSSIER)
+def test_the_dossier_is_printed_through_the_policy(walled: Backend, tmp_path: Path) -> None:
+    jurist = walled.as_("jdevries")
+    user = jurist.actor
+    path = reporting.print_dossier(
+        jurist.db, user, F.MOTHER_REF, tmp_path / "d.pdf", render=DOSSIER
+    )
     assert path.read_bytes().startswith(b"%PDF")
     with pytest.raises(CaseWalled):
-        reporting.print_dossier(walled, user, F.FATHER_REF, tmp_path / "f.pdf", render=DOSSIER)
+        reporting.print_dossier(jurist.db, user, F.FATHER_REF, tmp_path / "f.pdf", render=DOSSIER)
     assert not (tmp_path / "f.pdf").exists()
     assert [(r, ref) for _u, r, ref, _d in _entries(walled, "case.print")] == [
         ("allowed", F.MOTHER_REF),

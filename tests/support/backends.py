@@ -16,6 +16,7 @@ tests/conftest.py is parametrised "file" | "server"):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,6 +151,17 @@ class Backend:
         with Session(self._inspector, expire_on_commit=False) as s, s.begin():
             yield s
 
+    @contextmanager
+    def alter(self) -> Iterator[Session]:
+        """The test's own change behind the scenes (reference data…), committed at the end."""
+        if self.office is None:
+            assert self.db is not None
+            with self.db.transaction() as s:
+                yield s
+            return
+        with self.inspect() as s:
+            yield s
+
     def close(self) -> None:
         if self._inspector is not None:
             self._inspector.dispose()
@@ -167,3 +179,31 @@ def _file_actor(app: Application, username: str) -> Actor:
         user = s.scalar(select(User).where(User.username == username))
         assert user is not None, username
         return Actor(user.id, user.username, user.role)
+
+
+_copies = itertools.count(1)
+
+
+def copy_office(office: Office) -> Office:
+    """A copy of an office database (`CREATE DATABASE ... TEMPLATE`), for a test that
+    changes data made once per module. Logins belong to the cluster: shared."""
+    import psycopg
+
+    from ikodesk.storage.server.setup import sql_text
+
+    cluster = office.cluster
+    name = f"{office.database}_copy_{next(_copies)}"
+    with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
+        # A template must have no other connection: close what the module left open.
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (office.database,),
+        )
+        conn.execute(
+            psycopg.sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                psycopg.sql.Identifier(name), psycopg.sql.Identifier(office.database)
+            )
+        )
+    with psycopg.connect(cluster.url(name), autocommit=True) as conn:
+        conn.execute(sql_text("roles.sql"))  # the database's own grants
+    return Office(cluster, name)

@@ -156,7 +156,7 @@ def get_case(
     """
     case = session.get(Case, case_id)
     if case is None:
-        unseen = _out_of_sight(session, case_id=case_id)
+        unseen = out_of_sight(session, case_id=case_id)
         if unseen is not None:
             # The server's row security hid it: refuse as the file does (audited).
             access.require(session, actor, action, unseen)
@@ -170,7 +170,7 @@ _POLICY_FACTS_SQL = text(
 )
 
 
-def _out_of_sight(
+def out_of_sight(
     session: Session, *, case_id: int | None = None, ref: str | None = None
 ) -> CaseFacts | None:
     """On the server: the policy's facts of a case this login's rows do not show.
@@ -200,7 +200,7 @@ def case_id_of(session: Session, ref: str) -> int:
     """The id of the case with this reference (references are not secret)."""
     case_id = session.scalar(select(Case.id).where(Case.ref == ref.strip()))
     if case_id is None:
-        unseen = _out_of_sight(session, ref=ref.strip())
+        unseen = out_of_sight(session, ref=ref.strip())
         if unseen is not None and unseen.case_id is not None:
             return unseen.case_id  # references are not secret; get_case refuses it
         raise NotFoundError(QT_TRANSLATE_NOOP("services", 'Zaak "{ref}" bestaat niet.'), ref=ref)

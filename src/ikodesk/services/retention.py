@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, NotFoundError
 from ikodesk.models import Case, LegalHold, RetentionPeriod
 from ikodesk.models.enums import LINE1_CODES, Action, CaseCode, line_of
-from ikodesk.services import access
+from ikodesk.services import access, cases
 from ikodesk.services.access import CaseFacts
 from ikodesk.services.actors import Actor
 
@@ -187,11 +187,21 @@ def _store(
 # --- legal holds ---------------------------------------------------------------------------
 
 
-def _case(session: Session, ref: str) -> Case:
+def _case(session: Session, actor: Actor, ref: str, *, lifting: bool) -> Case:
     case = session.scalar(select(Case).where(Case.ref == ref.strip()))
     if case is None:
+        unseen = cases.out_of_sight(session, ref=ref.strip())
+        if unseen is not None:
+            # The server's row security hid it (a student, another jurist's dossier):
+            # refuse as the file does, audited, not "there is no such case".
+            access.require_hold(
+                session, actor, unseen, lifting=lifting, detail=_HOLD_DETAIL[lifting]
+            )
         raise NotFoundError(NO_CASE, ref=ref.strip())
     return case
+
+
+_HOLD_DETAIL = {False: "opgelegd", True: "opgeheven"}
 
 
 def set_hold(session: Session, actor: Actor, ref: str, reason: str) -> None:
@@ -199,9 +209,11 @@ def set_hold(session: Session, actor: Actor, ref: str, reason: str) -> None:
     reason = " ".join(reason.split())
     if not reason:
         raise InputError(NO_REASON)
-    case = _case(session, ref)
+    case = _case(session, actor, ref, lifting=False)
     existing = session.get(LegalHold, case.id)
-    access.require_hold(session, actor, CaseFacts.of(case), lifting=False, detail="opgelegd")
+    access.require_hold(
+        session, actor, CaseFacts.of(case), lifting=False, detail=_HOLD_DETAIL[False]
+    )
     if existing is not None:
         raise InputError(
             HAS_HOLD, ref=case.ref, since=existing.set_at.strftime("%d-%m-%Y"), by=existing.set_by
@@ -219,8 +231,8 @@ def set_hold(session: Session, actor: Actor, ref: str, reason: str) -> None:
 
 def lift_hold(session: Session, actor: Actor, ref: str) -> None:
     """Lift a case's legal hold: it is removed by the next run once due (audited)."""
-    case = _case(session, ref)
-    access.require_hold(session, actor, CaseFacts.of(case), lifting=True, detail="opgeheven")
+    case = _case(session, actor, ref, lifting=True)
+    access.require_hold(session, actor, CaseFacts.of(case), lifting=True, detail=_HOLD_DETAIL[True])
     if session.get(LegalHold, case.id) is None:
         raise NotFoundError(NO_HOLD, ref=case.ref)
     session.execute(delete(LegalHold).where(LegalHold.case_id == case.id))

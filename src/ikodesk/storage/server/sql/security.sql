@@ -209,7 +209,7 @@ GRANT USAGE ON SEQUENCE historical_figure_versions_id_seq TO ikodesk_manager, ik
 -- meta: settings and the audit head; the search-terms secret stays with the owner.
 GRANT SELECT ON meta
     TO ikodesk_student, ikodesk_jurist, ikodesk_mediation, ikodesk_manager, ikodesk_admin;
-GRANT INSERT, UPDATE ON meta TO ikodesk_admin;
+GRANT INSERT, UPDATE, DELETE ON meta TO ikodesk_admin;
 ALTER TABLE meta ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS meta_read ON meta;
 CREATE POLICY meta_read ON meta FOR SELECT USING (key <> 'search_terms_key');
@@ -220,6 +220,12 @@ DROP POLICY IF EXISTS meta_admin_update ON meta;
 CREATE POLICY meta_admin_update ON meta FOR UPDATE TO ikodesk_admin
     USING (key NOT IN ('database_id', 'audit_head', 'search_terms_key'))
     WITH CHECK (key NOT IN ('database_id', 'audit_head', 'search_terms_key'));
+-- A setting put back to its default is deleted (app_settings._put): only the
+-- administrators' own settings, never the audit head, anchor or a migration's mark.
+DROP POLICY IF EXISTS meta_admin_delete ON meta;
+CREATE POLICY meta_admin_delete ON meta FOR DELETE TO ikodesk_admin
+    USING (key IN ('records_complete_from', 'report_logo', 'report_logo_type',
+                   'idle_lock_minutes'));
 
 -- users: who is who; administrators manage them, and a trigger keeps the
 -- PostgreSQL logins in step (logins.sql). `password_hash` holds only the marker
