@@ -39,7 +39,7 @@ from ikodesk.services.mediation.views import (
     _load,
     _refuse,
 )
-from ikodesk.services.mediation_family import family_keys
+from ikodesk.services.mediation_family import same_family
 
 
 def mediator_warnings(
@@ -67,9 +67,8 @@ def mediator_warnings(
         others[mediator_id].append(mid)
     if not others:
         return []
-    keys = family_keys(session, {mediation_id, *(m for ms in others.values() for m in ms)})
-    own = keys[mediation_id]
-    if not own:
+    family = same_family(session, mediation_id, {m for ms in others.values() for m in ms})
+    if not family:
         return []
     names = {
         i: name
@@ -87,7 +86,7 @@ def mediator_warnings(
     }
     warnings: list[str] = []
     for mediator_id in ids:
-        same = sorted(refs[m] for m in others.get(mediator_id, []) if keys[m] & own)
+        same = sorted(refs[m] for m in others.get(mediator_id, []) if m in family)
         if same:
             warnings.append(
                 f"Let op: {names[mediator_id]} is ook mediator bij "
