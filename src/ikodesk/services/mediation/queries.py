@@ -42,6 +42,20 @@ from ikodesk.services.mediation.views import (
 from ikodesk.services.mediation_family import same_family
 
 
+def _require_read(session: Session, actor: Actor, mediation_id: int) -> str | None:
+    """Refuse unless `actor` may read mediations; the mediation's ref (None: no such one).
+
+    The audit entry names the mediation by its ref. A role that may not read
+    mediations is refused before anything is looked up (on the office server
+    its login cannot read the table at all): its entry names the id asked for.
+    """
+    if not access.role_allows(actor, Action.MEDIATION_READ):
+        access.require(session, actor, Action.MEDIATION_READ, detail=f"mediation id {mediation_id}")
+    ref = session.scalar(select(Mediation.ref).where(Mediation.id == mediation_id))
+    access.require(session, actor, Action.MEDIATION_READ, object_ref=ref)
+    return ref
+
+
 def mediator_warnings(
     session: Session, actor: Actor, mediation_id: int, mediator_ids: Sequence[int]
 ) -> list[str]:
@@ -50,8 +64,7 @@ def mediator_warnings(
     "Same family" is defined in services/mediation_family.py. A warning, not a
     refusal: the bureau decides.
     """
-    ref = session.scalar(select(Mediation.ref).where(Mediation.id == mediation_id))
-    access.require(session, actor, Action.MEDIATION_READ, object_ref=ref)
+    ref = _require_read(session, actor, mediation_id)
     if ref is None:
         raise NotFoundError(QT_TRANSLATE_NOOP("services", "Deze mediation bestaat niet (meer)."))
     ids = list(dict.fromkeys(mediator_ids))
@@ -97,8 +110,7 @@ def mediator_warnings(
 
 def get_mediation(session: Session, actor: Actor, mediation_id: int) -> MediationDetail:
     """One mediation with its parents, children, mediators, interviews and linked case facts."""
-    ref = session.scalar(select(Mediation.ref).where(Mediation.id == mediation_id))
-    access.require(session, actor, Action.MEDIATION_READ, object_ref=ref)
+    _require_read(session, actor, mediation_id)
     return _detail(session, actor, _load(session, mediation_id))
 
 
