@@ -749,6 +749,30 @@ $$;
 
 GRANT EXECUTE ON FUNCTION ikodesk_mediation_same_family(integer, integer[]) TO ikodesk_mediation;
 
+-- ---------------------------------------------------------------------------
+-- The children's 16th birthdays for the deadlines (services.deadlines.listing,
+-- the Art. 4 clock): an administrator lists every case's clocks (references and
+-- clocks, never a name) and management counts them, but neither login reads a
+-- birth date. The server gives the clock's due date only, and only where the
+-- clock runs: an open abduction case with a removal date before the birthday.
+-- 29 February turns 28 February in a common year (date + interval clamps, as
+-- clocks.add_years does).
+CREATE OR REPLACE FUNCTION ikodesk_sixteenth_birthdays(p_cases integer[])
+RETURNS TABLE (case_id integer, child_position integer, birthday date)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT ch.case_id, ch.position, (ch.birth_date + interval '16 years')::date
+    FROM children ch JOIN cases c ON c.id = ch.case_id
+    WHERE ikodesk_me_role() IN ('admin', 'manager')
+      AND ch.case_id = ANY (p_cases)
+      AND c.closed IS NULL
+      AND c.code IN ('international_abduction', 'family_abduction')
+      AND c.removal_date IS NOT NULL
+      AND ch.birth_date IS NOT NULL
+      AND (ch.birth_date + interval '16 years')::date > c.removal_date
+$$;
+
+GRANT EXECUTE ON FUNCTION ikodesk_sixteenth_birthdays(integer[]) TO ikodesk_admin, ikodesk_manager;
+
 -- Last of the security files: a function made by this run (on a new server none
 -- existed when security.sql took every right away) is not everyone's to call;
 -- the grants above name who may.
