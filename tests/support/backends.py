@@ -158,3 +158,19 @@ def _file_actor(app: Application, username: str) -> Actor:
         user = s.scalar(select(User).where(User.username == username))
         assert user is not None, username
         return Actor(user.id, user.username, user.role)
+
+
+def log_in(backend: Backend, username: str, password: str) -> Actor:
+    """A fresh login as the login window makes it (name as typed, password checked).
+
+    On a file the application checks the password (services.logins); on the
+    server the server does (a new connection as that login), as ui/start.py connects.
+    """
+    if backend.office is None:
+        assert backend.db is not None
+        return Application(backend.db).log_in(username, password).actor
+    app = Application.connect(backend.office.url, username.strip().lower(), password)
+    try:
+        return app.log_in(username, password).actor
+    finally:
+        app.close()
