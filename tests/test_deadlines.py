@@ -1,5 +1,10 @@
 """Issue #17: the deadlines list (policy, walls, audit), `ikodesk deadlines`, the reference
-data of acceding states, and exchange format 1.1's dates through import and export."""
+data of acceding states, and exchange format 1.1's dates through import and export.
+
+The service tests run on both backends (`backend`: an encrypted file, the office
+server), every user as their own login; the command line too (`--db` a file or the
+server's address).
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,14 @@ from sqlalchemy import func, select, update
 from ikodesk.errors import AccessDenied, ValidationError
 from ikodesk.models import AuditEntry, Country
 from ikodesk.models.enums import ClockKind
-from ikodesk.services import access, cases, deadlines, exchange
+from ikodesk.services import access, cases, deadlines, exchange, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.validation import case_rules, mediation_rules, parse_case, parse_mediation
 from ikodesk.storage import Database
 from tests.conftest import TEST_PASSPHRASE
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.backends import Backend
 
 KH = Actor.key_holder()
 AS_OF = date(2024, 4, 10)
@@ -32,18 +38,18 @@ FATHER = F.father_case(removal_date="2024-03-01", proceedings_started="2024-04-0
 
 
 @pytest.fixture
-def family(db: Database) -> Database:
-    F.load(db, *F.STAFF, MOTHER, FATHER)
-    return db
+def family(backend: Backend) -> Backend:
+    backend.load(*F.STAFF, MOTHER, FATHER)
+    return backend
 
 
-def _listed(db: Database, username: str, **kw: Any) -> list[deadlines.DeadlineRow]:
-    actor = F.actor(db, username)
-    with db.session() as s:
-        return deadlines.list_deadlines(s, actor, as_of=AS_OF, **kw)
+def _listed(backend: Backend, username: str, **kw: Any) -> list[deadlines.DeadlineRow]:
+    user = backend.as_(username)
+    with user.session() as s:
+        return deadlines.list_deadlines(s, user.actor, as_of=AS_OF, **kw)
 
 
-def test_each_jurist_lists_the_clocks_of_their_own_cases(family: Database) -> None:
+def test_each_jurist_lists_the_clocks_of_their_own_cases(family: Backend) -> None:
     mother = _listed(family, "jdevries", everything=True)
     assert [(r.ref, r.clock, r.due, r.child) for r in mother] == [
         (F.MOTHER_REF, ClockKind.ART12_ONE_YEAR, date(2025, 3, 1), None),
@@ -61,62 +67,70 @@ def test_each_jurist_lists_the_clocks_of_their_own_cases(family: Database) -> No
     assert _listed(family, "jdevries") == []
 
 
-def test_the_admin_lists_every_case_and_management_only_counts(family: Database) -> None:
-    refs = {r.ref for r in _listed(family, "beheer", everything=True)}
-    assert refs == {F.MOTHER_REF, F.FATHER_REF}
-    manager = F.actor(family, "directie")
-    with family.session() as s, pytest.raises(AccessDenied):
+def test_the_admin_lists_every_case_and_management_only_counts(family: Backend) -> None:
+    admin = _listed(family, "beheer", everything=True)
+    assert {r.ref for r in admin} == {F.MOTHER_REF, F.FATHER_REF}
+    # The same clocks as their handlers list (on the server the 16th birthdays come
+    # from the server: neither the administrator nor management reads a birth date).
+    handlers = [*_listed(family, "jdevries", everything=True)]
+    handlers += _listed(family, "kvisser", everything=True)
+    assert sorted(admin, key=repr) == sorted(handlers, key=repr)
+    directie = family.as_("directie")
+    manager = directie.actor
+    with directie.session() as s, pytest.raises(AccessDenied):
         deadlines.list_deadlines(s, manager, as_of=AS_OF)
-    with family.session() as s, pytest.raises(AccessDenied):
+    with directie.session() as s, pytest.raises(AccessDenied):
         deadlines.count_due_soon(s, manager, as_of=AS_OF)
-    with family.session() as s:
+    with directie.session() as s:
         counts = {c.clock: c for c in deadlines.count_deadlines(s, manager, as_of=AS_OF)}
     assert counts[ClockKind.ART11_SIX_WEEKS].running == 1
     assert counts[ClockKind.ART11_SIX_WEEKS].within_30 == 0
     assert counts[ClockKind.ART12_ONE_YEAR].running == 1
     assert counts[ClockKind.ART4_AGE16].running == 2  # Ola, in both cases
     for username in ("mediation", "tmeijer"):
-        with family.session() as s, pytest.raises(AccessDenied):
-            deadlines.list_deadlines(s, F.actor(family, username), as_of=AS_OF)
+        user = family.as_(username)
+        with user.session() as s, pytest.raises(AccessDenied):
+            deadlines.list_deadlines(s, user.actor, as_of=AS_OF)
 
 
-def test_overdue_clocks_are_listed_and_counted(family: Database) -> None:
-    kvisser = F.actor(family, "kvisser")
+def test_overdue_clocks_are_listed_and_counted(family: Backend) -> None:
+    kvisser = family.as_("kvisser").actor
     later = date(2024, 6, 1)
-    with family.session() as s:
+    with family.as_("kvisser").session() as s:
         rows = deadlines.list_deadlines(s, kvisser, as_of=later, within=0)
         soon = deadlines.count_due_soon(s, kvisser, as_of=later)
     assert [(r.clock, r.days_left) for r in rows] == [(ClockKind.ART11_SIX_WEEKS, -18)]
     assert soon == 1
 
 
-def test_a_walled_jurist_never_sees_the_other_sides_clocks(db: Database) -> None:
+def test_a_walled_jurist_never_sees_the_other_sides_clocks(backend: Backend) -> None:
     """An import does not refuse a walled handler: jdevries handles both sides."""
-    F.load(db, *F.STAFF, MOTHER, F.father_case(**{**FATHER, "handler": "jdevries"}))
-    jdevries = F.actor(db, "jdevries")
-    mother_id, father_id = F.case_id(db, F.MOTHER_REF), F.case_id(db, F.FATHER_REF)
-    with db.session() as s:
-        walled = {
-            cid for cid in (mother_id, father_id) if access.is_walled(s, jdevries.user_id or 0, cid)
-        }
+    backend.load(*F.STAFF, MOTHER, F.father_case(**{**FATHER, "handler": "jdevries"}))
+    jdevries = backend.as_("jdevries")
+    mother_id, father_id = backend.case_id(F.MOTHER_REF), backend.case_id(F.FATHER_REF)
+    with backend.inspect() as s:
+        uid = jdevries.actor.user_id or 0
+        walled = {cid for cid in (mother_id, father_id) if access.is_walled(s, uid, cid)}
     assert len(walled) == 1, "jdevries stands on one side of the pair"
     walled_ref = F.MOTHER_REF if walled == {mother_id} else F.FATHER_REF
-    listed = {r.ref for r in _listed(db, "jdevries", everything=True)}
+    listed = {r.ref for r in _listed(backend, "jdevries", everything=True)}
     assert walled_ref not in listed and len(listed) == 1
     # The login line counts only what the list shows: the father's clock is overdue by
     # 1 June, the mother's is not due for months.
-    with db.session() as s:
-        soon = deadlines.count_due_soon(s, jdevries, as_of=date(2024, 6, 1))
+    with jdevries.session() as s:
+        soon = deadlines.count_due_soon(s, jdevries.actor, as_of=date(2024, 6, 1))
     assert soon == (0 if walled_ref == F.FATHER_REF else 1)
     # The admin lists both: references and clocks only.
-    assert {r.ref for r in _listed(db, "beheer", everything=True)} == {F.MOTHER_REF, F.FATHER_REF}
+    listed = {r.ref for r in _listed(backend, "beheer", everything=True)}
+    assert listed == {F.MOTHER_REF, F.FATHER_REF}
 
 
-def test_every_list_is_audited(family: Database) -> None:
+def test_every_list_is_audited(family: Backend) -> None:
     _listed(family, "kvisser", within=10)
-    with family.session() as s:  # the login line's count: like a list page, not audited
-        assert deadlines.count_due_soon(s, F.actor(family, "kvisser"), as_of=AS_OF) == 0
-    with family.session() as s:
+    kvisser = family.as_("kvisser")
+    with kvisser.session() as s:  # the login line's count: like a list page, not audited
+        assert deadlines.count_due_soon(s, kvisser.actor, as_of=AS_OF) == 0
+    with family.inspect() as s:
         entries = list(
             s.execute(
                 select(AuditEntry.username, AuditEntry.action, AuditEntry.detail).where(
@@ -129,12 +143,19 @@ def test_every_list_is_audited(family: Database) -> None:
 
 
 @pytest.mark.slow
-def test_cli_json_shape(family: Database, cli: Any) -> None:
-    F.with_passwords(family)
-    path = family.path
-    family.close()
-    env = {"IKODESK_PASSWORD": F.PASSWORD, "IKODESK_PASSPHRASE": TEST_PASSPHRASE}
-    base = ["--db", path, "--user"]
+def test_cli_json_shape(family: Backend, cli: Any) -> None:
+    env = {"IKODESK_PASSWORD": F.PASSWORD}
+    if family.office is not None:
+        where: object = family.office.url
+    else:
+        assert family.db is not None
+        with family.db.transaction() as s:
+            for name in ("jdevries", "kvisser", "directie"):
+                users.set_password(s, KH, name, F.PASSWORD)
+        where = family.db.path
+        family.db.close()
+        env["IKODESK_PASSPHRASE"] = TEST_PASSPHRASE
+    base = ["--db", where, "--user"]
     result = cli([*base, "jdevries", "deadlines", "--as-of", "2024-04-10", "--all", "--json"], env)
     assert result.code == 0, result.err
     assert json.loads(result.out) == [
@@ -174,8 +195,8 @@ def test_cli_json_shape(family: Database, cli: Any) -> None:
 # --- reference data: acceding states --------------------------------------------------
 
 
-def test_acceding_states_are_marked_without_a_guessed_dutch_acceptance(db: Database) -> None:
-    with db.session() as s:
+def test_acceding_states_are_marked_without_a_guessed_dutch_acceptance(backend: Backend) -> None:
+    with backend.inspect() as s:
         acceded = set(s.scalars(select(Country.iso2).where(Country.hague_acceded.is_(True))))
         accepted = s.scalar(select(func.count()).where(Country.hague_nl_acceptance.is_not(None)))
     assert {"PL", "HU", "MX", "RU", "BW"} <= acceded
@@ -187,8 +208,10 @@ def test_acceding_states_are_marked_without_a_guessed_dutch_acceptance(db: Datab
 
 
 def test_case_dates_and_court_hearing_survive_export_and_import(
-    db: Database, tmp_path: Path
+    backend: Backend, tmp_path: Path
 ) -> None:
+    """Imported as the administrator; exported by the test's own look (on the server
+    no login reads every row without a second administrator's approval)."""
     case = R.case(
         closed=...,
         close_reason=...,
@@ -199,9 +222,8 @@ def test_case_dates_and_court_hearing_survive_export_and_import(
     )
     mediation = {**R.MEDIATION, "court_hearing": "2024-05-14"}
     records = [*R.USERS, R.MEDIATOR, R.MEDIATOR2, case, mediation]
-    with db.transaction() as s:
-        exchange.import_lines(s, KH, R.lines(*records))
-    with db.session() as s:
+    backend.load(*records)
+    with backend.inspect() as s:
         first = list(exchange.export_records(s, KH))
     by_type = {r["type"]: r for r in first}
     for key in ("removal_date", "proceedings_started", "decision_first_instance", "appeal_ready"):
@@ -216,9 +238,14 @@ def test_case_dates_and_court_hearing_survive_export_and_import(
     finally:
         second.close()
     assert again == first
-    # Importing the export again into the first database changes nothing.
-    with db.transaction() as s:
-        result = exchange.import_lines(s, KH, [json.dumps(r) for r in first])
+    # Importing the export again into the first database changes nothing. The office
+    # server refuses it instead, by design: an import only adds cases there (the
+    # administrator's login cannot read a stored case to compare it with the file).
+    if backend.is_server:
+        with pytest.raises(ValidationError, match="staat al op de kantoorserver"):
+            backend.load(*first)
+        return
+    result = backend.load(*first)
     assert not result.created.get("case") and not result.updated.get("case")
     assert result.skipped.get("case") == 1
 
@@ -265,7 +292,7 @@ def test_the_court_hearing_is_validated() -> None:
     assert "vóór de aanvraagdatum" in problems(court_hearing="2024-01-31")["court_hearing"]
 
 
-def test_the_case_service_refuses_dates_on_a_contact_case(family: Database) -> None:
+def test_the_case_service_refuses_dates_on_a_contact_case(family: Backend) -> None:
     data = parse_case(
         R.case(
             ref="2024-L2-00099",
@@ -277,21 +304,24 @@ def test_the_case_service_refuses_dates_on_a_contact_case(family: Database) -> N
             removal_date="2024-03-01",
         )
     )
-    jdevries = F.actor(family, "jdevries")
-    with family.transaction() as s, pytest.raises(ValidationError) as raised:
-        cases.create_case(s, jdevries, data)
+    jdevries = family.as_("jdevries")
+    with jdevries.transaction() as s, pytest.raises(ValidationError) as raised:
+        cases.create_case(s, jdevries.actor, data)
     assert "removal_date" in raised.value.errors
 
 
-def test_the_dutch_acceptance_date_moves_the_check(family: Database) -> None:
-    """With an acceptance date in the reference data, the check answers before/after."""
-    with family.transaction() as s:
+def test_the_dutch_acceptance_date_moves_the_check(family: Backend) -> None:
+    """With an acceptance date in the reference data, the check answers before/after.
+
+    The administrator keeps the reference data; a jurist's login reads it.
+    """
+    with family.as_("beheer").transaction() as s:
         s.execute(
             update(Country)
             .where(Country.iso2 == "PL")
             .values(hague_nl_acceptance=date(1993, 3, 15))
         )
-    with family.session() as s:
+    with family.as_("jdevries").session() as s:
         poland = deadlines.listing.treaty_facts(s, ["PL", "NL"])
     check = deadlines.convention_check(
         poland["PL"], poland["NL"].entry_into_force, None, date(1993, 5, 31)

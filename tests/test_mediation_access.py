@@ -1,16 +1,22 @@
-"""Who may do what with mediations: the bureau works them, management sees aggregates."""
+"""Who may do what with mediations: the bureau works them, management sees aggregates.
+
+The role tests run on both backends (`backend`: an encrypted file, the office
+server), each role as its own login; the key holder's test is the file's alone.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ikodesk.errors import AccessDenied
+from ikodesk.models import AuditEntry
 from ikodesk.models.enums import CaseCode, MediationKind, Role
 from ikodesk.services import cases, exchange, mediators
 from ikodesk.services import mediation as med
@@ -19,31 +25,30 @@ from ikodesk.services.mediation import LinkedCase, RequestData
 from ikodesk.services.validation import ChildData
 from ikodesk.storage import Database
 from tests.support import records as R
-from tests.support.actors import make_actor
+from tests.support.backends import As, Backend
 
 D = date.fromisoformat
 
 
-@pytest.fixture
-def session(db: Database) -> Iterator[Session]:
-    with db.transaction() as s:
-        exchange.import_lines(
-            s, Actor.key_holder(), R.lines(*R.USERS, R.MEDIATOR, R.ABDUCTION_CASE)
-        )
-        yield s
+RECORDS = (*R.USERS, R.MEDIATOR, R.ABDUCTION_CASE)
+REQUEST = RequestData(
+    MediationKind.IKO, D("2024-04-01"), children=[ChildData(age=6)], case_ref="2024-L2-00017"
+)
 
 
 @pytest.fixture
-def actors(session: Session) -> dict[Role, Actor]:
-    return {role: make_actor(session, f"u-{role.value}", role) for role in Role}
+def logins(backend: Backend) -> dict[Role, As]:
+    """A user of every role, each their own login, on the records and one mediation."""
+    backend.load(*RECORDS)
+    backend.add_users(*((f"u-{role.value}", role) for role in Role))
+    return {role: backend.as_(f"u-{role.value}") for role in Role}
 
 
 @pytest.fixture
-def mediation_id(session: Session, actors: dict[Role, Actor]) -> int:
-    data = RequestData(
-        MediationKind.IKO, D("2024-04-01"), children=[ChildData(age=6)], case_ref="2024-L2-00017"
-    )
-    return med.register_request(session, actors[Role.MEDIATION], data).id
+def mediation_id(logins: dict[Role, As]) -> int:
+    bureau = logins[Role.MEDIATION]
+    with bureau.transaction() as s:
+        return med.register_request(s, bureau.actor, REQUEST).id
 
 
 Call = Callable[[Session, Actor, int], Any]
@@ -99,23 +104,43 @@ EXPECTED: dict[Role, set[str]] = {
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
 def test_each_role_gets_exactly_its_share(
-    session: Session, actors: dict[Role, Actor], mediation_id: int, role: Role
+    backend: Backend, logins: dict[Role, As], mediation_id: int, role: Role
 ) -> None:
-    allowed = {
-        name for name, call in ALL.items() if _allowed(session, actors[role], call, mediation_id)
-    }
+    me = logins[role]
+    with me.transaction() as session:
+        allowed = {
+            name for name, call in ALL.items() if _allowed(session, me.actor, call, mediation_id)
+        }
     assert allowed == EXPECTED[role]
+    # Every refusal is the policy's, and in the audit log (on the server a jurist's
+    # detail read once got the server's own refusal, unaudited).
+    with backend.inspect() as s:
+        refused = s.scalars(
+            select(AuditEntry.action).where(
+                AuditEntry.username == me.actor.username, AuditEntry.result == "refused"
+            )
+        ).all()
+    assert len(refused) == len(ALL) - len(EXPECTED[role])
 
 
-def test_the_key_holder_may_do_everything(session: Session, mediation_id: int) -> None:
+def test_the_key_holder_may_do_everything(db: Database) -> None:
+    """File only: the key holder is whoever holds the file's key (no such login on a server)."""
     holder = Actor.key_holder()
-    assert all(_allowed(session, holder, call, mediation_id) for call in ALL.values())
+    with db.transaction() as session:
+        exchange.import_lines(session, holder, R.lines(*RECORDS))
+        mediation_id = med.register_request(session, holder, REQUEST).id
+        assert all(_allowed(session, holder, call, mediation_id) for call in ALL.values())
 
 
 def test_the_bureau_sees_only_the_basic_facts_of_a_linked_case(
-    session: Session, actors: dict[Role, Actor], mediation_id: int
+    logins: dict[Role, As], mediation_id: int
 ) -> None:
-    staff = actors[Role.MEDIATION]
+    bureau = logins[Role.MEDIATION]
+    with bureau.session() as session:
+        _only_basic_facts(session, bureau.actor, mediation_id)
+
+
+def _only_basic_facts(session: Session, staff: Actor, mediation_id: int) -> None:
     detail = med.get_mediation(session, staff, mediation_id)
     assert detail.case == LinkedCase(
         id=detail.case.id if detail.case else -1,

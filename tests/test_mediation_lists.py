@@ -1,4 +1,8 @@
-"""The status list, the special-curator reminders, the mediator pool and the family warning."""
+"""The status list, the special-curator reminders, the mediator pool and the family warning.
+
+Every test runs on both backends (`backend`: an encrypted file, the office
+server), as the mediation bureau's own login.
+"""
 
 from __future__ import annotations
 
@@ -18,40 +22,49 @@ from ikodesk.models.enums import (
     ReferredBy,
     Role,
 )
-from ikodesk.services import exchange, mediators
 from ikodesk.services import mediation as med
+from ikodesk.services import mediators
 from ikodesk.services.actors import Actor
 from ikodesk.services.mediation import RequestData
 from ikodesk.services.validation import ChildData, MediationParentData
-from ikodesk.storage import Database
 from tests.support import records as R
-from tests.support.actors import make_actor
+from tests.support.backends import As, Backend
 
 D = date.fromisoformat
 
 
 @pytest.fixture
-def session(db: Database) -> Iterator[Session]:
-    with db.transaction() as s:
+def bureau(backend: Backend) -> As:
+    """The mediation bureau's login."""
+    backend.add_users(("wbureau", Role.MEDIATION))
+    return backend.as_("wbureau")
+
+
+@pytest.fixture
+def staff(bureau: As) -> Actor:
+    return bureau.actor
+
+
+@pytest.fixture
+def session(bureau: As) -> Iterator[Session]:
+    """One transaction of the bureau's login (it begins at its first statement)."""
+    with bureau.transaction() as s:
         yield s
 
 
 @pytest.fixture
-def staff(session: Session) -> Actor:
-    return make_actor(session, "wbureau", Role.MEDIATION)
-
-
-@pytest.fixture
-def pool(session: Session, staff: Actor) -> dict[str, int]:
-    return {
-        name: mediators.add_mediator(session, staff, name, langs, cbfm=cbfm, active=active).id
-        for name, langs, cbfm, active in [
-            ("M. Jansen", ["nl", "pl"], True, True),
-            ("K. Nowak", ["pl"], False, True),
-            ("A. Yıldız", ["nl", "tr"], True, True),
-            ("E. Oud", ["nl", "pl"], True, False),
-        ]
-    }
+def pool(bureau: As) -> dict[str, int]:
+    """The mediator pool, committed before the test's own work."""
+    with bureau.transaction() as s:
+        return {
+            name: mediators.add_mediator(s, bureau.actor, name, langs, cbfm=cbfm, active=active).id
+            for name, langs, cbfm, active in [
+                ("M. Jansen", ["nl", "pl"], True, True),
+                ("K. Nowak", ["pl"], False, True),
+                ("A. Yıldız", ["nl", "tr"], True, True),
+                ("E. Oud", ["nl", "pl"], True, False),
+            ]
+        }
 
 
 def request(
@@ -75,9 +88,14 @@ def request(
 
 
 def test_the_status_list_filters_on_year_kind_status_and_mediator(
-    session: Session, staff: Actor, pool: dict[str, int]
+    backend: Backend, bureau: As, staff: Actor, pool: dict[str, int]
 ) -> None:
-    exchange.import_lines(session, Actor.key_holder(), R.lines(*R.USERS, R.ABDUCTION_CASE))
+    backend.load(*R.USERS, R.ABDUCTION_CASE)
+    with bureau.transaction() as session:
+        _status_list(session, staff, pool)
+
+
+def _status_list(session: Session, staff: Actor, pool: dict[str, int]) -> None:
     a = med.register_request(
         session,
         staff,
@@ -138,9 +156,14 @@ def test_request_years_run_from_the_first_request_to_the_last(
 
 
 def test_a_case_to_link_shows_its_basic_facts_or_a_dutch_refusal(
-    session: Session, staff: Actor
+    backend: Backend, bureau: As, staff: Actor
 ) -> None:
-    exchange.import_lines(session, Actor.key_holder(), R.lines(*R.USERS, R.ABDUCTION_CASE))
+    backend.load(*R.USERS, R.ABDUCTION_CASE)
+    with bureau.session() as session:
+        _case_to_link(session, staff)
+
+
+def _case_to_link(session: Session, staff: Actor) -> None:
     facts = med.find_linked_case(session, staff, " 2024-L2-00017 ")
     assert (facts.ref, facts.code.value, facts.opened, facts.country_name) == (
         "2024-L2-00017",
@@ -301,11 +324,14 @@ OTHER_PARENTS_CASE = R.case(
 
 
 def test_a_mediator_on_another_mediation_of_the_same_family_gives_a_warning(
-    session: Session, staff: Actor, pool: dict[str, int]
+    backend: Backend, bureau: As, staff: Actor, pool: dict[str, int]
 ) -> None:
-    exchange.import_lines(
-        session, Actor.key_holder(), R.lines(*R.USERS, R.ABDUCTION_CASE, OTHER_PARENTS_CASE)
-    )
+    backend.load(*R.USERS, R.ABDUCTION_CASE, OTHER_PARENTS_CASE)
+    with bureau.transaction() as session:
+        _same_family(session, staff, pool)
+
+
+def _same_family(session: Session, staff: Actor, pool: dict[str, int]) -> None:
     jansen, nowak, yildiz = pool["M. Jansen"], pool["K. Nowak"], pool["A. Yıldız"]
 
     def register(**kw: object) -> int:
@@ -352,9 +378,14 @@ def test_a_mediator_on_another_mediation_of_the_same_family_gives_a_warning(
 
 
 def test_two_mediations_on_the_same_case_are_one_family(
-    session: Session, staff: Actor, pool: dict[str, int]
+    backend: Backend, bureau: As, staff: Actor, pool: dict[str, int]
 ) -> None:
-    exchange.import_lines(session, Actor.key_holder(), R.lines(*R.USERS, R.ABDUCTION_CASE))
+    backend.load(*R.USERS, R.ABDUCTION_CASE)
+    with bureau.transaction() as session:
+        _same_case(session, staff, pool)
+
+
+def _same_case(session: Session, staff: Actor, pool: dict[str, int]) -> None:
     first = med.register_request(
         session, staff, request("2023-03-01", children=[ChildData(age=5)], case_ref="2024-L2-00017")
     )

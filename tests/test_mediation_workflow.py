@@ -1,4 +1,8 @@
-"""The mediation workflow on a real encrypted database: every step, every refusal."""
+"""The mediation workflow: every step, every refusal.
+
+Every test runs on both backends (`backend`: an encrypted file, the office
+server), as the mediation bureau's own login.
+"""
 
 from __future__ import annotations
 
@@ -29,32 +33,43 @@ from ikodesk.services.validation import ChildData, MediationParentData
 from ikodesk.storage import Database
 from tests.conftest import TEST_PASSPHRASE
 from tests.support import records as R
-from tests.support.actors import make_actor
+from tests.support.backends import As, Backend
 
 D = date.fromisoformat
 
 
 @pytest.fixture
-def session(db: Database) -> Iterator[Session]:
-    with db.transaction() as s:
+def bureau(backend: Backend) -> As:
+    """The mediation bureau's login."""
+    backend.add_users(("wbureau", Role.MEDIATION))
+    return backend.as_("wbureau")
+
+
+@pytest.fixture
+def staff(bureau: As) -> Actor:
+    return bureau.actor
+
+
+@pytest.fixture
+def session(bureau: As) -> Iterator[Session]:
+    """One transaction of the bureau's login (it begins at its first statement)."""
+    with bureau.transaction() as s:
         yield s
 
 
 @pytest.fixture
-def staff(session: Session) -> Actor:
-    return make_actor(session, "wbureau", Role.MEDIATION)
-
-
-@pytest.fixture
-def pool(session: Session, staff: Actor) -> dict[str, int]:
+def pool(bureau: As) -> dict[str, int]:
+    """The mediator pool, committed before the test's own work."""
     out = {}
-    for name, langs, cbfm, active in [
-        ("M. Jansen", ["nl", "pl"], True, True),
-        ("K. Nowak", ["pl"], False, True),
-        ("A. Yıldız", ["nl", "tr"], True, True),
-        ("E. Oud", ["nl", "pl"], True, False),
-    ]:
-        out[name] = mediators.add_mediator(session, staff, name, langs, cbfm=cbfm, active=active).id
+    with bureau.transaction() as s:
+        for name, langs, cbfm, active in [
+            ("M. Jansen", ["nl", "pl"], True, True),
+            ("K. Nowak", ["pl"], False, True),
+            ("A. Yıldız", ["nl", "tr"], True, True),
+            ("E. Oud", ["nl", "pl"], True, False),
+        ]:
+            made = mediators.add_mediator(s, bureau.actor, name, langs, cbfm=cbfm, active=active)
+            out[name] = made.id
     return out
 
 
@@ -83,9 +98,27 @@ def request(
 
 
 def test_a_request_from_registration_to_an_outcome(
-    session: Session, staff: Actor, pool: dict[str, int], tmp_path: Path
+    backend: Backend, bureau: As, staff: Actor, pool: dict[str, int], tmp_path: Path
 ) -> None:
-    exchange.import_lines(session, Actor.key_holder(), R.lines(*R.USERS, R.ABDUCTION_CASE))
+    backend.load(*R.USERS, R.ABDUCTION_CASE)
+    with bureau.transaction() as session:
+        _registration_to_outcome(session, staff, pool)
+
+    # What the workflow produced is a valid exchange record: it imports elsewhere.
+    # (The test's own look exports it: on the server no login reads every row.)
+    path = tmp_path / "export.jsonl"
+    with backend.inspect() as s:
+        exchange.export_file(s, Actor.key_holder(), path)
+    other = Database.create(tmp_path / "other.db", passphrase=TEST_PASSPHRASE)[0]
+    try:
+        with other.transaction() as s:
+            result = exchange.import_file(s, Actor.key_holder(), path)
+        assert result.created["mediation"] == 1
+    finally:
+        other.close()
+
+
+def _registration_to_outcome(session: Session, staff: Actor, pool: dict[str, int]) -> None:
     parents = [
         MediationParentData(ParentRelation.MOTHER, "Anna", "Kowalska", D("1988-02-11"), "NL"),
         MediationParentData(ParentRelation.FATHER, "Piotr", "Kowalski", None, "PL"),
@@ -125,17 +158,6 @@ def test_a_request_from_registration_to_an_outcome(
         D("2024-04-02"),
     )
     assert d.steps == {Step.EDIT, Step.ADD_INTERVIEW, Step.OUTCOME}
-
-    # What the workflow produced is a valid exchange record: it imports elsewhere.
-    path = tmp_path / "export.jsonl"
-    exchange.export_file(session, Actor.key_holder(), path)
-    other = Database.create(tmp_path / "other.db", passphrase=TEST_PASSPHRASE)[0]
-    try:
-        with other.transaction() as s:
-            result = exchange.import_file(s, Actor.key_holder(), path)
-        assert result.created["mediation"] == 1
-    finally:
-        other.close()
 
 
 def test_a_request_not_continued_gets_a_special_curator(session: Session, staff: Actor) -> None:
@@ -591,26 +613,20 @@ def test_update_request_replaces_children_and_parents(session: Session, staff: A
 
 
 def test_refs_count_per_request_year_and_follow_imported_ones(
-    session: Session, staff: Actor
+    backend: Backend, bureau: As, staff: Actor
 ) -> None:
-    refs = [
-        med.register_request(session, staff, request(day)).ref
-        for day in ("2024-02-01", "2024-05-01", "2025-01-03")
-    ]
+    with bureau.transaction() as session:
+        refs = [
+            med.register_request(session, staff, request(day)).ref
+            for day in ("2024-02-01", "2024-05-01", "2025-01-03")
+        ]
     assert refs == ["M2024-001", "M2024-002", "M2025-001"]
-    exchange.import_lines(
-        session,
-        Actor.key_holder(),
-        R.lines(
-            *R.USERS,
-            R.MEDIATOR,
-            R.MEDIATOR2,
-            R.ABDUCTION_CASE,
-            R.MEDIATION | {"ref": "M2024-999"},
-        ),
+    backend.load(
+        *R.USERS, R.MEDIATOR, R.MEDIATOR2, R.ABDUCTION_CASE, R.MEDIATION | {"ref": "M2024-999"}
     )
-    assert med.register_request(session, staff, request()).ref == "M2024-1000"
-    assert med.register_request(session, staff, request()).ref == "M2024-1001"
+    with bureau.transaction() as session:
+        assert med.register_request(session, staff, request()).ref == "M2024-1000"
+        assert med.register_request(session, staff, request()).ref == "M2024-1001"
 
 
 def test_a_missing_mediation_is_not_found(session: Session, staff: Actor) -> None:

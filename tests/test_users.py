@@ -1,4 +1,8 @@
-"""Users: password hashing, authentication, the admin rules."""
+"""Users: password hashing, authentication, the admin rules.
+
+The service tests run on both backends (`backend`: an encrypted file, the office
+server, where every user is a login and the server checks the password).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,9 @@ import pytest
 from ikodesk.errors import AccessDenied, AuthenticationError, InputError
 from ikodesk.models.enums import Role
 from ikodesk.services import users
-from ikodesk.services.actors import Actor
 from ikodesk.services.passwords import hash_password, verify_password
-from ikodesk.storage import Database
-
-KH = Actor.key_holder()
+from tests.support.backends import As, Backend, log_in
+from tests.support.office import ADMIN, ADMIN_PASSWORD, PASSWORD
 
 
 def test_password_hash_is_scrypt_salted_and_verifies() -> None:
@@ -23,61 +25,63 @@ def test_password_hash_is_scrypt_salted_and_verifies() -> None:
     assert not verify_password("x", "garbage")
 
 
-def _admin(db: Database) -> Actor:
-    with db.transaction() as s:
-        u = users.create_user(s, KH, "beheer", Role.ADMIN, password="Paarse-Olifant-Danst-1987")
-        return Actor(u.id, u.username, u.role)
+@pytest.fixture
+def admin(backend: Backend) -> As:
+    return backend.as_(ADMIN)
 
 
-def test_authenticate(db: Database) -> None:
-    _admin(db)
-    with db.session() as s:
-        actor = users.authenticate(s, "Beheer ", "Paarse-Olifant-Danst-1987")
-        assert actor.username == "beheer" and actor.role is Role.ADMIN
-        for name, pw in (("beheer", "fout-wachtwoord"), ("niemand", "Paarse-Olifant-Danst-1987")):
-            with pytest.raises(AuthenticationError, match="Onbekende gebruikersnaam of onjuist"):
-                users.authenticate(s, name, pw)
+def test_authenticate(backend: Backend) -> None:
+    actor = log_in(backend, "Beheer ", ADMIN_PASSWORD)
+    assert actor.username == "beheer" and actor.role is Role.ADMIN
+    for name, pw in (("beheer", "fout-wachtwoord"), ("niemand", ADMIN_PASSWORD)):
+        with pytest.raises(AuthenticationError, match="Onbekende gebruikersnaam of onjuist"):
+            log_in(backend, name, pw)
 
 
-def test_deactivated_user_cannot_log_in(db: Database) -> None:
-    admin = _admin(db)
-    with db.transaction() as s:
-        users.create_user(s, admin, "jan", Role.JURIST, password="Oranje-Boot-Vaart-8642")
-        users.set_active(s, admin, "jan", False)
-    with db.session() as s, pytest.raises(AuthenticationError):
-        users.authenticate(s, "jan", "Oranje-Boot-Vaart-8642")
+def test_deactivated_user_cannot_log_in(backend: Backend, admin: As) -> None:
+    with admin.transaction() as s:
+        users.create_user(s, admin.actor, "jan", Role.JURIST, password="Oranje-Boot-Vaart-8642")
+    assert log_in(backend, "jan", "Oranje-Boot-Vaart-8642").username == "jan"
+    with admin.transaction() as s:
+        users.set_active(s, admin.actor, "jan", False)
+    with pytest.raises(AuthenticationError):
+        log_in(backend, "jan", "Oranje-Boot-Vaart-8642")
 
 
-def test_user_without_password_cannot_log_in(db: Database) -> None:
-    admin = _admin(db)
-    with db.transaction() as s:
-        users.create_user(s, admin, "jan", Role.JURIST)
+def test_user_without_password_cannot_log_in(backend: Backend, admin: As) -> None:
+    with admin.transaction() as s:
+        users.create_user(s, admin.actor, "jan", Role.JURIST)
     # The same answer as a wrong password: no hint that the account exists (issue #11, 15).
-    with db.session() as s, pytest.raises(AuthenticationError) as refused:
-        users.authenticate(s, "jan", "")
-    assert refused.value.message == users.AUTH_FAILED
+    with pytest.raises(AuthenticationError) as refused:
+        log_in(backend, "jan", "")
+    with pytest.raises(AuthenticationError) as wrong:
+        log_in(backend, "beheer", "fout-wachtwoord")
+    assert refused.value.message == wrong.value.message
+    if not backend.is_server:
+        assert refused.value.message == users.AUTH_FAILED
     assert "nog geen wachtwoord" not in refused.value.message
 
 
-def test_only_admins_manage_users(db: Database) -> None:
-    admin = _admin(db)
-    with db.transaction() as s:
-        u = users.create_user(s, admin, "jan", Role.JURIST, password="Oranje-Boot-Vaart-8642")
-        jurist = Actor(u.id, u.username, u.role)
-    with db.transaction() as s, pytest.raises(AccessDenied):
-        users.create_user(s, jurist, "piet", Role.ADMIN)
-    with db.transaction() as s, pytest.raises(AccessDenied):
-        users.set_password(s, jurist, "beheer", "overgenomen!")
-    with db.transaction() as s:  # but everyone may change their own password
-        users.set_password(s, jurist, "jan", "Zilveren-Maan-Schijnt-1357")
+def test_only_admins_manage_users(backend: Backend, admin: As) -> None:
+    with admin.transaction() as s:
+        users.create_user(s, admin.actor, "jan", Role.JURIST, password=PASSWORD)
+    jan = backend.as_("jan")
+    with jan.transaction() as s, pytest.raises(AccessDenied):
+        users.create_user(s, jan.actor, "piet", Role.ADMIN)
+    with jan.transaction() as s, pytest.raises(AccessDenied):
+        users.set_password(s, jan.actor, "beheer", "overgenomen!")
+    with jan.transaction() as s:  # but everyone may change their own password
+        users.set_password(s, jan.actor, "jan", "Zilveren-Maan-Schijnt-1357")
+    assert log_in(backend, "jan", "Zilveren-Maan-Schijnt-1357").username == "jan"
+    with pytest.raises(AuthenticationError):
+        log_in(backend, "beheer", "overgenomen!")
 
 
-def test_the_last_admin_stays(db: Database) -> None:
-    admin = _admin(db)
-    with db.transaction() as s, pytest.raises(InputError, match="eigen account"):
-        users.set_active(s, admin, "beheer", False)
-    with db.transaction() as s, pytest.raises(InputError, match="laatste actieve beheerder"):
-        users.set_role(s, admin, "beheer", Role.JURIST)
+def test_the_last_admin_stays(admin: As) -> None:
+    with admin.transaction() as s, pytest.raises(InputError, match="eigen account"):
+        users.set_active(s, admin.actor, "beheer", False)
+    with admin.transaction() as s, pytest.raises(InputError, match="laatste actieve beheerder"):
+        users.set_role(s, admin.actor, "beheer", Role.JURIST)
 
 
 @pytest.mark.parametrize(
@@ -88,13 +92,11 @@ def test_the_last_admin_stays(db: Database) -> None:
         ("jan", " spatie-ervoor", "spatie"),
     ],
 )
-def test_invalid_new_users(db: Database, name: str, password: str, message: str) -> None:
-    admin = _admin(db)
-    with db.transaction() as s, pytest.raises(InputError, match=message):
-        users.create_user(s, admin, name, Role.JURIST, password=password)
+def test_invalid_new_users(admin: As, name: str, password: str, message: str) -> None:
+    with admin.transaction() as s, pytest.raises(InputError, match=message):
+        users.create_user(s, admin.actor, name, Role.JURIST, password=password)
 
 
-def test_duplicate_username(db: Database) -> None:
-    admin = _admin(db)
-    with db.transaction() as s, pytest.raises(InputError, match="bestaat al"):
-        users.create_user(s, admin, "beheer", Role.JURIST)
+def test_duplicate_username(admin: As) -> None:
+    with admin.transaction() as s, pytest.raises(InputError, match="bestaat al"):
+        users.create_user(s, admin.actor, "beheer", Role.JURIST)

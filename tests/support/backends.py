@@ -207,3 +207,19 @@ def copy_office(office: Office) -> Office:
     with psycopg.connect(cluster.url(name), autocommit=True) as conn:
         conn.execute(sql_text("roles.sql"))  # the database's own grants
     return Office(cluster, name)
+
+
+def log_in(backend: Backend, username: str, password: str) -> Actor:
+    """A fresh login as the login window makes it (name as typed, password checked).
+
+    On a file the application checks the password (services.logins); on the
+    server the server does (a new connection as that login), as ui/start.py connects.
+    """
+    if backend.office is None:
+        assert backend.db is not None
+        return Application(backend.db).log_in(username, password).actor
+    app = Application.connect(backend.office.url, username.strip().lower(), password)
+    try:
+        return app.log_in(username, password).actor
+    finally:
+        app.close()

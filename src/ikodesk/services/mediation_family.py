@@ -17,7 +17,9 @@ give no key: too weak to call two families the same.
 
 The comparison reads the linked cases' children and parents inside the
 service; the caller only learns which other mediation matched, never the
-case's people.
+case's people. On the office server the bureau's login cannot read those
+people at all: the server compares (ikodesk_mediation_same_family,
+storage/server/sql/functions.sql) and answers which mediations match.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Child, Mediation, MediationChild, MediationParent, Person
 from ikodesk.models.enums import RequesterKind
+from ikodesk.services.backend import on_server
 
 FamilyKey = tuple[object, ...]
 
@@ -110,3 +113,23 @@ def family_keys(session: Session, mediation_ids: Collection[int]) -> dict[int, s
         ):
             add(mediations_of_case[case_id], parent_key(first, last, born))
     return keys
+
+
+_SAME_FAMILY_ON_SERVER = text(
+    "SELECT ikodesk_mediation_same_family(:mediation_id, CAST(:others AS integer[]))"
+)
+
+
+def same_family(session: Session, mediation_id: int, others: Collection[int]) -> set[int]:
+    """Which of `others` belong to the same family as `mediation_id` (by their keys)."""
+    others = sorted(set(others) - {mediation_id})
+    if not others:
+        return set()
+    if on_server(session):
+        found = session.scalars(
+            _SAME_FAMILY_ON_SERVER, {"mediation_id": mediation_id, "others": others}
+        )
+        return set(found)
+    keys = family_keys(session, {mediation_id, *others})
+    own = keys[mediation_id]
+    return {m for m in others if own and keys[m] & own}

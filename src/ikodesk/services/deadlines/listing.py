@@ -16,20 +16,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case, Child, Country
-from ikodesk.models.enums import CLOCK_CODES, CaseCode, ClockKind, Direction
+from ikodesk.models.enums import CLOCK_CODES, CaseCode, ClockKind, Direction, Role
 from ikodesk.services import access
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 from ikodesk.services.deadlines.clocks import (
+    CONVENTION_AGE_LIMIT,
     SOON_DAYS,
     URGENT_DAYS,
     Clock,
     ClockFacts,
     TreatyFacts,
+    add_years,
     clocks_of,
 )
 
@@ -109,7 +112,37 @@ def clock_facts(case: Any, birth_dates: Sequence[date | None]) -> ClockFacts:
     )
 
 
-def _running(session: Session, scope: ColumnElement[bool]) -> list[tuple[Any, list[Clock]]]:
+def _birth_dates(
+    session: Session, actor: Actor, ids: Sequence[int]
+) -> dict[int, dict[int, date | None]]:
+    """The children's birth dates of these cases, by case and position.
+
+    On the office server an administrator's or manager's login reads no birth
+    date: the server gives the 16th birthdays of the running Art. 4 clocks
+    (ikodesk_sixteenth_birthdays), and the birth date given to the clocks is
+    the one that has that birthday (the due date is all the list and the counts use).
+    """
+    births: dict[int, dict[int, date | None]] = defaultdict(dict)
+    counted = on_server(session) and actor.role in (Role.ADMIN, Role.MANAGER)
+    for i in range(0, len(ids), _CHUNK):
+        chunk = list(ids[i : i + _CHUNK])
+        if counted:
+            for case_id, position, birthday in session.execute(_SIXTEENTH, {"ids": chunk}):
+                births[case_id][position] = add_years(birthday, -CONVENTION_AGE_LIMIT)
+            continue
+        for case_id, position, born in session.execute(
+            select(Child.case_id, Child.position, Child.birth_date).where(Child.case_id.in_(chunk))
+        ):
+            births[case_id][position] = born
+    return births
+
+
+_SIXTEENTH = text("SELECT * FROM ikodesk_sixteenth_birthdays(CAST(:ids AS integer[]))")
+
+
+def _running(
+    session: Session, actor: Actor, scope: ColumnElement[bool]
+) -> list[tuple[Any, list[Clock]]]:
     """The open abduction cases in `scope` with a clock date, each with its clocks."""
     c = Case
     cases = list(
@@ -137,15 +170,7 @@ def _running(session: Session, scope: ColumnElement[bool]) -> list[tuple[Any, li
             )
         )
     )
-    births: dict[int, dict[int, date | None]] = defaultdict(dict)
-    ids = [row.id for row in cases]
-    for i in range(0, len(ids), _CHUNK):
-        for case_id, position, born in session.execute(
-            select(Child.case_id, Child.position, Child.birth_date).where(
-                Child.case_id.in_(ids[i : i + _CHUNK])
-            )
-        ):
-            births[case_id][position] = born
+    births = _birth_dates(session, actor, [row.id for row in cases])
     countries = treaty_facts(session, (row.country for row in cases if row.country))
     out: list[tuple[Any, list[Clock]]] = []
     for row in cases:
@@ -179,7 +204,7 @@ def list_deadlines(
 
 def _rows(session: Session, actor: Actor, as_of: date, within: int | None) -> list[DeadlineRow]:
     rows: list[DeadlineRow] = []
-    for case, clocks in _running(session, access.deadline_cases(actor)):
+    for case, clocks in _running(session, actor, access.deadline_cases(actor)):
         for clock in clocks:
             left = clock.days_left(as_of)
             if within is not None and left > within:
@@ -218,7 +243,7 @@ def count_deadlines(session: Session, actor: Actor, *, as_of: date) -> list[Dead
     """Running clocks of all open cases, counted per clock (no references: management)."""
     access.require(session, actor, Action.DEADLINES_COUNT, detail=f"totalen op {as_of.isoformat()}")
     tally: dict[ClockKind, list[int]] = {k: [0, 0, 0, 0] for k in ClockKind}
-    for _case, clocks in _running(session, true()):
+    for _case, clocks in _running(session, actor, true()):
         for clock in clocks:
             left = clock.days_left(as_of)
             counts = tally[clock.kind]

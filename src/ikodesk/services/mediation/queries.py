@@ -39,7 +39,21 @@ from ikodesk.services.mediation.views import (
     _load,
     _refuse,
 )
-from ikodesk.services.mediation_family import family_keys
+from ikodesk.services.mediation_family import same_family
+
+
+def _require_read(session: Session, actor: Actor, mediation_id: int) -> str | None:
+    """Refuse unless `actor` may read mediations; the mediation's ref (None: no such one).
+
+    The audit entry names the mediation by its ref. A role that may not read
+    mediations is refused before anything is looked up (on the office server
+    its login cannot read the table at all): its entry names the id asked for.
+    """
+    if not access.role_allows(actor, Action.MEDIATION_READ):
+        access.require(session, actor, Action.MEDIATION_READ, detail=f"mediation id {mediation_id}")
+    ref = session.scalar(select(Mediation.ref).where(Mediation.id == mediation_id))
+    access.require(session, actor, Action.MEDIATION_READ, object_ref=ref)
+    return ref
 
 
 def mediator_warnings(
@@ -50,8 +64,7 @@ def mediator_warnings(
     "Same family" is defined in services/mediation_family.py. A warning, not a
     refusal: the bureau decides.
     """
-    ref = session.scalar(select(Mediation.ref).where(Mediation.id == mediation_id))
-    access.require(session, actor, Action.MEDIATION_READ, object_ref=ref)
+    ref = _require_read(session, actor, mediation_id)
     if ref is None:
         raise NotFoundError(QT_TRANSLATE_NOOP("services", "Deze mediation bestaat niet (meer)."))
     ids = list(dict.fromkeys(mediator_ids))
@@ -67,9 +80,8 @@ def mediator_warnings(
         others[mediator_id].append(mid)
     if not others:
         return []
-    keys = family_keys(session, {mediation_id, *(m for ms in others.values() for m in ms)})
-    own = keys[mediation_id]
-    if not own:
+    family = same_family(session, mediation_id, {m for ms in others.values() for m in ms})
+    if not family:
         return []
     names = {
         i: name
@@ -87,7 +99,7 @@ def mediator_warnings(
     }
     warnings: list[str] = []
     for mediator_id in ids:
-        same = sorted(refs[m] for m in others.get(mediator_id, []) if keys[m] & own)
+        same = sorted(refs[m] for m in others.get(mediator_id, []) if m in family)
         if same:
             warnings.append(
                 f"Let op: {names[mediator_id]} is ook mediator bij "
@@ -98,8 +110,7 @@ def mediator_warnings(
 
 def get_mediation(session: Session, actor: Actor, mediation_id: int) -> MediationDetail:
     """One mediation with its parents, children, mediators, interviews and linked case facts."""
-    ref = session.scalar(select(Mediation.ref).where(Mediation.id == mediation_id))
-    access.require(session, actor, Action.MEDIATION_READ, object_ref=ref)
+    _require_read(session, actor, mediation_id)
     return _detail(session, actor, _load(session, mediation_id))
 
 

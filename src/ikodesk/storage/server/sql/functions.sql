@@ -717,6 +717,73 @@ $$;
 
 GRANT EXECUTE ON FUNCTION ikodesk_import_load(text, jsonb) TO ikodesk_admin;
 
+-- ---------------------------------------------------------------------------
+-- Mediations of the same family, for the mediator assignment warning
+-- (services.mediation_family): which of `p_others` share a key with
+-- `p_mediation`. The keys are those of the file's family_keys: the linked
+-- case; a child (first name, birth date) or a parent (first name, last name,
+-- birth date), from a mediation's own people or from the people of its linked
+-- case. The bureau's login reads no case's people, so the server compares
+-- them and answers only which mediations match. Names are folded by
+-- ikodesk_fold (case, diacritics, spacing), as normalise_name folds them.
+CREATE OR REPLACE FUNCTION ikodesk_mediation_same_family(p_mediation integer,
+                                                         p_others integer[])
+RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    WITH m AS (
+        SELECT id, case_id FROM mediations
+        WHERE ikodesk_me_role() = 'mediation' AND (id = p_mediation OR id = ANY (p_others))
+    ), people AS (
+        SELECT m.id, 'child' AS kind, c.first_name, NULL::text AS last_name, c.birth_date
+        FROM m JOIN mediation_children c ON c.mediation_id = m.id
+        UNION ALL
+        SELECT m.id, 'child', c.first_name, NULL, c.birth_date
+        FROM m JOIN children c ON c.case_id = m.case_id
+        UNION ALL
+        SELECT m.id, 'parent', p.first_name, p.last_name, p.birth_date
+        FROM m JOIN mediation_parents p ON p.mediation_id = m.id
+        UNION ALL
+        SELECT m.id, 'parent', p.first_name, p.last_name, p.birth_date
+        FROM m JOIN persons p ON p.case_id = m.case_id AND p.kind = 'parent'
+    ), keys AS (
+        SELECT id, jsonb_build_array('case', case_id) AS k FROM m WHERE case_id IS NOT NULL
+        UNION
+        SELECT id, jsonb_build_array(kind, nullif(ikodesk_fold(first_name), ''),
+                                     nullif(ikodesk_fold(last_name), ''), birth_date)
+        FROM people
+        WHERE birth_date IS NOT NULL AND nullif(ikodesk_fold(first_name), '') IS NOT NULL
+          AND (kind = 'child' OR nullif(ikodesk_fold(last_name), '') IS NOT NULL)
+    )
+    SELECT DISTINCT theirs.id FROM keys own JOIN keys theirs ON theirs.k = own.k
+    WHERE own.id = p_mediation AND theirs.id <> p_mediation AND theirs.id = ANY (p_others)
+$$;
+
+GRANT EXECUTE ON FUNCTION ikodesk_mediation_same_family(integer, integer[]) TO ikodesk_mediation;
+
+-- ---------------------------------------------------------------------------
+-- The children's 16th birthdays for the deadlines (services.deadlines.listing,
+-- the Art. 4 clock): an administrator lists every case's clocks (references and
+-- clocks, never a name) and management counts them, but neither login reads a
+-- birth date. The server gives the clock's due date only, and only where the
+-- clock runs: an open abduction case with a removal date before the birthday.
+-- 29 February turns 28 February in a common year (date + interval clamps, as
+-- clocks.add_years does).
+CREATE OR REPLACE FUNCTION ikodesk_sixteenth_birthdays(p_cases integer[])
+RETURNS TABLE (case_id integer, child_position integer, birthday date)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT ch.case_id, ch.position, (ch.birth_date + interval '16 years')::date
+    FROM children ch JOIN cases c ON c.id = ch.case_id
+    WHERE ikodesk_me_role() IN ('admin', 'manager')
+      AND ch.case_id = ANY (p_cases)
+      AND c.closed IS NULL
+      AND c.code IN ('international_abduction', 'family_abduction')
+      AND c.removal_date IS NOT NULL
+      AND ch.birth_date IS NOT NULL
+      AND (ch.birth_date + interval '16 years')::date > c.removal_date
+$$;
+
+GRANT EXECUTE ON FUNCTION ikodesk_sixteenth_birthdays(integer[]) TO ikodesk_admin, ikodesk_manager;
+
 -- Last of the security files: a function made by this run (on a new server none
 -- existed when security.sql took every right away) is not everyone's to call;
 -- the grants above name who may.
