@@ -207,3 +207,17 @@ def copy_office(office: Office) -> Office:
     with psycopg.connect(cluster.url(name), autocommit=True) as conn:
         conn.execute(sql_text("roles.sql"))  # the database's own grants
     return Office(cluster, name)
+
+
+def export_all(backend: Backend) -> list[dict[str, Any]]:
+    """Every record, exported as an administrator does it: `beheer`, approved by a second
+    administrator (`tweede`, made on first use; four eyes). On the server the export reads
+    through the server's functions (exchange.server_export), on a file the file itself."""
+    import io
+    import json
+
+    approver = backend.second_admin()
+    admin = backend.as_(ADMIN)
+    out = io.StringIO()
+    admin.app.exchange.export_to_stream(admin.actor, out, destination="test", approver=approver)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
