@@ -223,7 +223,7 @@ def case_record(draw: st.DrawFn, ref: str) -> dict[str, Any]:
             rec["mover"] = draw(st.sampled_from([m.value for m in rule.movers]))
     if draw(st.booleans()):
         rec["other_parent"] = {"relation": "father", "last_name": draw(names)}
-    kids = []
+    kids: list[dict[str, Any]] = []
     for _ in range(draw(st.integers(0, 3))):
         if draw(st.booleans()):
             kids.append(

@@ -82,7 +82,7 @@ def _expect(
 
 
 def _req(**changes: Any) -> dict[str, Any]:
-    req = copy.deepcopy(R.ABDUCTION_CASE["requester"])
+    req: dict[str, Any] = copy.deepcopy(R.ABDUCTION_CASE["requester"])
     for k, v in changes.items():
         if v is ...:
             req.pop(k, None)
