@@ -1,44 +1,88 @@
 """Every validation rule of the exchange format, one case each, with its Dutch message.
 
 Each test imports a file whose last record breaks one rule and checks the
-message names the line, the field and the expectation.
+message names the line, the field and the expectation: on an encrypted file and
+on the office server (as its administrator's login). A refused import writes
+nothing, so the rule tests share one database per backend for the module
+(`refusing`); a test whose import succeeds gets its own (`backend`).
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from ikodesk.errors import InputError, ValidationError
-from ikodesk.services import exchange
+from ikodesk.models import Case, Mediator
+from ikodesk.models.enums import Role
+from ikodesk.services import exchange, users
 from ikodesk.services.actors import Actor
 from ikodesk.storage import Database
+from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
 from tests.support import records as R
+from tests.support.backends import Backend, export_all
+from tests.support.office import ADMIN, new_office
 
 
-def _import(db: Database, *recs: dict[str, Any]) -> exchange.ImportResult:
-    with db.transaction() as session:
-        return exchange.import_lines(session, Actor.key_holder(), R.lines(*recs))
+def _import(backend: Backend, *recs: dict[str, Any]) -> exchange.ImportResult:
+    return backend.load(*recs)
+
+
+def _import_lines(backend: Backend, text: list[str]) -> exchange.ImportResult:
+    """Raw lines imported by the administrator `beheer` (their own login on the server)."""
+    admin = backend.as_(ADMIN)
+    with admin.transaction() as s:
+        return exchange.import_lines(s, admin.actor, text)
+
+
+@pytest.fixture(scope="module", params=["file", "server"])
+def refusing(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
+    """One database per backend for the module's refused imports (they write nothing)."""
+    if request.param == "server":
+        office = new_office(request.getfixturevalue("office_template"))
+        made = Backend("server", office=office)
+    else:
+        db, _ = Database.create(
+            tmp_path_factory.mktemp("rules") / "ikodesk.db", passphrase=TEST_PASSPHRASE
+        )
+        with db.transaction() as s:
+            users.create_user(s, Actor.key_holder(), ADMIN, Role.ADMIN, password=ADMIN_PASSWORD)
+        made = Backend("file", db=db)
+    try:
+        yield made
+    finally:
+        made.close()
+        if made.office is not None:
+            made.office.close()
+        if made.db is not None:
+            made.db.close()
 
 
 def _expect(
-    db: Database, bad: dict[str, Any], field: str, message: str, *before: dict[str, Any]
+    backend: Backend, bad: dict[str, Any], field: str, message: str, *before: dict[str, Any]
 ) -> None:
     prefix = list(before) if before else [*R.USERS, R.MEDIATOR, R.MEDIATOR2]
     line = len(prefix) + 1
     with pytest.raises(ValidationError) as info:
-        _import(db, *prefix, bad)
+        _import(backend, *prefix, bad)
     err = info.value
     assert err.line == line, err.message
     assert err.field == field, err.message
     assert message in err.message, err.message
     assert err.message.startswith(f'regel {line}, veld "{field}": ')
+    with backend.inspect() as s:  # all or nothing: the refused file left no trace
+        assert s.scalar(select(func.count()).select_from(Case)) == 0
+        assert s.scalar(select(func.count()).select_from(Mediator)) == 0
 
 
 def _req(**changes: Any) -> dict[str, Any]:
-    req = copy.deepcopy(R.ABDUCTION_CASE["requester"])
+    req: dict[str, Any] = copy.deepcopy(R.ABDUCTION_CASE["requester"])
     for k, v in changes.items():
         if v is ...:
             req.pop(k, None)
@@ -277,27 +321,26 @@ CASE_RULES = [
     ("name", "record", "field", "message"), CASE_RULES, ids=[c[0] for c in CASE_RULES]
 )
 def test_case_rule(
-    db: Database, name: str, record: dict[str, Any], field: str, message: str
+    refusing: Backend, name: str, record: dict[str, Any], field: str, message: str
 ) -> None:
-    _expect(db, record, field, message)
+    _expect(refusing, record, field, message)
 
 
-def test_optional_country_codes_accept_no_country(db: Database) -> None:
+def test_optional_country_codes_accept_no_country(backend: Backend) -> None:
     rec = R.case(code="other_advice", country=..., direction=..., taker=...)
-    result = _import(db, *R.USERS, rec)
+    result = _import(backend, *R.USERS, rec)
     assert result.created["case"] == 1
 
 
-def test_family_abduction_taker_may_be_omitted(db: Database) -> None:
+def test_family_abduction_taker_may_be_omitted(backend: Backend) -> None:
     rec = R.case(code="family_abduction", taker=...)
-    assert _import(db, *R.USERS, rec).created["case"] == 1
+    assert _import(backend, *R.USERS, rec).created["case"] == 1
 
 
-def test_extension_data_is_kept(db: Database) -> None:
+def test_extension_data_is_kept(backend: Backend) -> None:
     rec = R.case(x={"old_system_id": 4711, "note": "é"})
-    _import(db, *R.USERS, rec)
-    with db.session() as s:
-        out = [r for r in exchange.export_records(s, Actor.key_holder()) if r["type"] == "case"]
+    _import(backend, *R.USERS, rec)
+    out = [r for r in export_all(backend) if r["type"] == "case"]
     assert out[0]["x"] == {"old_system_id": 4711, "note": "é"}
 
 
@@ -342,9 +385,9 @@ CONTACT_RULES = [
     ("name", "record", "field", "message"), CONTACT_RULES, ids=[c[0] for c in CONTACT_RULES]
 )
 def test_contact_rule(
-    db: Database, name: str, record: dict[str, Any], field: str, message: str
+    refusing: Backend, name: str, record: dict[str, Any], field: str, message: str
 ) -> None:
-    _expect(db, record, field, message, *R.USERS, R.ABDUCTION_CASE)
+    _expect(refusing, record, field, message, *R.USERS, R.ABDUCTION_CASE)
 
 
 def _med(**changes: Any) -> dict[str, Any]:
@@ -466,9 +509,9 @@ MEDIATION_RULES = [
     ("name", "record", "field", "message"), MEDIATION_RULES, ids=[c[0] for c in MEDIATION_RULES]
 )
 def test_mediation_rule(
-    db: Database, name: str, record: dict[str, Any], field: str, message: str
+    refusing: Backend, name: str, record: dict[str, Any], field: str, message: str
 ) -> None:
-    _expect(db, record, field, message, *R.USERS, R.MEDIATOR, R.MEDIATOR2, R.ABDUCTION_CASE)
+    _expect(refusing, record, field, message, *R.USERS, R.MEDIATOR, R.MEDIATOR2, R.ABDUCTION_CASE)
 
 
 OTHER_RULES = [
@@ -519,38 +562,50 @@ OTHER_RULES = [
     ("name", "record", "field", "message"), OTHER_RULES, ids=[c[0] for c in OTHER_RULES]
 )
 def test_other_rule(
-    db: Database, name: str, record: dict[str, Any], field: str, message: str
+    refusing: Backend, name: str, record: dict[str, Any], field: str, message: str
 ) -> None:
-    _expect(db, record, field, message)
+    _expect(refusing, record, field, message)
 
 
-def test_invalid_json_names_the_line(db: Database) -> None:
-    with pytest.raises(InputError, match=r"^regel 2: geen geldige JSON"), db.transaction() as s:
-        exchange.import_lines(
-            s, Actor.key_holder(), ['{"type":"user","username":"ab","role":"jurist"}', "{oops"]
-        )
+def test_invalid_json_names_the_line(refusing: Backend) -> None:
+    with pytest.raises(InputError, match=r"^regel 2: geen geldige JSON"):
+        _import_lines(refusing, ['{"type":"user","username":"ab","role":"jurist"}', "{oops"])
 
 
-def test_blank_and_comment_lines_are_skipped(db: Database) -> None:
+def test_blank_and_comment_lines_are_skipped(backend: Backend) -> None:
     text = ["# export van het oude systeem", "", *R.lines(*R.USERS), "   "]
-    with db.transaction() as s:
-        assert exchange.import_lines(s, Actor.key_holder(), text).created["user"] == 3
+    assert _import_lines(backend, text).created["user"] == 3
 
 
-def test_duplicate_ref_in_one_file(db: Database) -> None:
+def test_duplicate_ref_in_one_file(refusing: Backend) -> None:
     _expect(
-        db, R.case(), "ref", '"2024-L2-00017" komt al voor op regel 4', *R.USERS, R.ABDUCTION_CASE
+        refusing,
+        R.case(),
+        "ref",
+        '"2024-L2-00017" komt al voor op regel 4',
+        *R.USERS,
+        R.ABDUCTION_CASE,
     )
 
 
-def test_existing_ref_needs_update(db: Database) -> None:
-    _import(db, *R.USERS, R.ABDUCTION_CASE)
+def test_existing_ref_needs_update(backend: Backend) -> None:
+    _import(backend, *R.USERS, R.ABDUCTION_CASE)
+    changed = R.case(summary="Bijgewerkt.")
+    if backend.is_server:
+        # By design the server's import adds new cases only, identical, different or
+        # with --update: its administrator reads no dossier to compare. Its own message.
+        before = export_all(backend)
+        for rec, update in ((R.ABDUCTION_CASE, False), (changed, False), (changed, True)):
+            with pytest.raises(ValidationError) as info:
+                backend.load(rec, update=update)
+            assert info.value.field == "ref" and info.value.line == 1
+            assert "staat al op de kantoorserver" in info.value.message
+        assert export_all(backend) == before
+        return
     # Identical: unchanged (point 17); different: only with --update.
-    assert _import(db, R.ABDUCTION_CASE).skipped["case"] == 1
+    assert _import(backend, R.ABDUCTION_CASE).skipped["case"] == 1
     with pytest.raises(ValidationError, match="bestaat al in de database"):
-        _import(db, R.case(summary="Bijgewerkt."))
-    with db.transaction() as s:
-        result = exchange.import_lines(
-            s, Actor.key_holder(), R.lines(R.case(summary="Bijgewerkt.")), update=True
-        )
-    assert result.updated["case"] == 1
+        _import(backend, changed)
+    assert backend.load(changed, update=True).updated["case"] == 1
+    case = next(r for r in export_all(backend) if r["type"] == "case")
+    assert case["summary"] == "Bijgewerkt."

@@ -28,9 +28,12 @@ from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
 from tests.support import family as F
 from tests.support import records as R
 from tests.support.approver import add_second_admin
+from tests.support.backends import Backend, export_all
+from tests.support.office import ADMIN
 
 ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
 KH = Actor.key_holder()
+MANAGER = "directie"
 
 
 def run_import(cli, db: Path, src: Path, *extra: str):  # type: ignore[no-untyped-def]
@@ -53,11 +56,12 @@ def run_export(  # type: ignore[no-untyped-def]
     )
 
 
-def _fresh(path: Path) -> Database:
+def _fresh(path: Path, name: str | None = "F. Beheerder") -> Database:
     """A database as `init` leaves it: one administrator with a password."""
     db, _ = Database.create(path, passphrase=TEST_PASSPHRASE)
     with db.transaction() as s:
-        users.create_user(s, KH, "beheer", Role.ADMIN, name="F. Beheerder", password=ADMIN_PASSWORD)
+        named = {"name": name} if name else {}
+        users.create_user(s, KH, "beheer", Role.ADMIN, password=ADMIN_PASSWORD, **named)
     return db
 
 
@@ -83,6 +87,17 @@ def _every_type() -> list[dict[str, Any]]:
     ]
 
 
+def _load_every_type(backend: Backend) -> None:
+    records = _every_type()
+    if backend.is_server:
+        # By design the server takes no format-1.2 wall records (it finds conflicts and
+        # puts walls itself; `server migrate` moves an office with its decisions).
+        with pytest.raises(ValidationError, match="server migrate"):
+            backend.load(*records)
+        records = [r for r in records if r["type"] not in WALL_TYPES]
+    backend.load(*records)
+
+
 def _import(db: Database, recs: list[dict[str, Any]], update: bool = False):  # type: ignore[no-untyped-def]
     with db.transaction() as s:
         return exchange.import_lines(s, KH, exchange_lines(recs), update=update)
@@ -102,20 +117,40 @@ def _figures(db: Database) -> str:
         return repr([figures.compute_figures(s, KH, y) for y in (2022, 2023, 2024)])
 
 
+def _backend_figures(backend: Backend) -> str:
+    manager = backend.as_(MANAGER)
+    with manager.session() as s:
+        return repr([figures.compute_figures(s, manager.actor, y) for y in (2022, 2023, 2024)])
+
+
+def _counts(counted: dict[str, int]) -> dict[str, int]:
+    return {k: n for k, n in counted.items() if n}
+
+
+# An import changes no dossier the server already has (see the refusals below).
+NOT_DOSSIERS = ("user", "mediator", "activity", "historical_figure")
+
+
 def test_every_record_type_has_an_exported_form_to_compare() -> None:
     # Conflicts, walls and openings compare themselves (exchange.walls).
     assert set(unchanged.INCOMING) | set(WALL_TYPES) == set(exchange.RECORD_TYPES)
 
 
-def test_an_export_reimports_unchanged_for_every_record_type(tmp_path: Path) -> None:
-    source = _fresh(tmp_path / "bron.db")
-    _import(source, _every_type())
-    exported = _export(source)
+def test_an_export_reimports_unchanged_for_every_record_type(
+    backend: Backend, tmp_path: Path
+) -> None:
+    backend.add_users((MANAGER, Role.MANAGER))
+    _load_every_type(backend)
+    exported = export_all(backend)
     kinds = Counter(r["type"] for r in exported)
     # The export holds every record type of the format: a new type must come here too.
-    assert set(kinds) == set(exchange.RECORD_TYPES), kinds
+    # (No case was opened across a wall on the server: the opening was not imported.)
+    expected = set(exchange.RECORD_TYPES) - ({"case_opening"} if backend.is_server else set())
+    assert set(kinds) == expected, kinds
 
-    target = _fresh(tmp_path / "nieuw.db")
+    # Into a fresh file whose administrator is the exported one (as `init` made it).
+    (admin,) = [r for r in exported if r["type"] == "user" and r["username"] == ADMIN]
+    target = _fresh(tmp_path / "nieuw.db", admin.get("name"))
     with target.session() as s:
         admin_hash = s.scalar(select(User.password_hash).where(User.username == "beheer"))
     first = _import(target, exported)
@@ -124,20 +159,36 @@ def test_an_export_reimports_unchanged_for_every_record_type(tmp_path: Path) -> 
     figures_after_first = _figures(target)
 
     again = _import(target, exported)
-    assert dict(again.skipped) == dict(kinds), (dict(again.created), dict(again.updated))
+    assert _counts(again.skipped) == dict(kinds), (dict(again.created), dict(again.updated))
     assert not any(again.created.values()) and not any(again.updated.values())
     assert _export(target) == exported
-    assert _figures(target) == figures_after_first == _figures(source)
+    assert _figures(target) == figures_after_first == _backend_figures(backend)
     with target.session() as s:  # an identical user record leaves the password alone
         assert s.scalar(select(User.password_hash).where(User.username == "beheer")) == admin_hash
     # And with --update nothing is rewritten either.
     assert not any(_import(target, exported, update=True).updated.values())
-    source.close()
     target.close()
+
+    # Into the backend it came from.
+    if backend.is_server:
+        # By design the server's import adds new dossiers only (its administrator
+        # reads none to compare): the export's cases are refused, nothing changes...
+        with pytest.raises(ValidationError, match="staat al op de kantoorserver"):
+            backend.load(*exported)
+        assert export_all(backend) == exported
+        # ...and what is no dossier re-imports unchanged, as on a file.
+        rest = [r for r in exported if r["type"] in NOT_DOSSIERS]
+        again = backend.load(*rest)
+        assert _counts(again.skipped) == {k: kinds[k] - (k == "user") for k in NOT_DOSSIERS}
+    else:
+        again = backend.load(*exported)
+        assert _counts(again.skipped) == {**kinds, "user": kinds["user"] - 1}
+    assert not any(again.created.values()) and not any(again.updated.values())
+    assert export_all(backend) == exported
 
 
 CHANGES = [
-    ("user", {"type": "user", "username": "beheer", "name": "Iemand Anders", "role": "admin"}),
+    ("user", {"type": "user", "username": "jdevries", "name": "Iemand Anders", "role": "jurist"}),
     ("mediator", {**R.MEDIATOR, "cbfm": False}),
     ("case", R.case(summary="Andere samenvatting.")),
     ("mediation", {**R.MEDIATION, "referred_by": "lawyer"}),
@@ -147,25 +198,40 @@ CHANGES = [
 
 @pytest.mark.parametrize(("kind", "changed"), CHANGES, ids=[c[0] for c in CHANGES])
 def test_a_differing_record_still_needs_update(
-    tmp_path: Path, kind: str, changed: dict[str, Any]
+    backend: Backend, kind: str, changed: dict[str, Any]
 ) -> None:
-    db = _fresh(tmp_path / "a.db")
-    _import(db, _every_type())
-    before = _export(db)
+    _load_every_type(backend)
+    before = export_all(backend)
+    if backend.is_server and kind in ("case", "mediation"):
+        # By design the server's import adds new dossiers only, --update or not: its
+        # administrator reads no dossier to compare or replace. Its own message says so.
+        for update in (False, True):
+            with pytest.raises(ValidationError, match="staat al op de kantoorserver"):
+                backend.load(changed, update=update)
+        assert export_all(backend) == before
+        return
     with pytest.raises(ValidationError, match="bestaat al in de database"):
-        _import(db, [changed])
-    assert _export(db) == before
-    assert _import(db, [changed], update=True).updated[kind] == 1
-    db.close()
+        backend.load(changed)
+    assert export_all(backend) == before
+    assert backend.load(changed, update=True).updated[kind] == 1
+    assert export_all(backend) != before
 
 
-def test_records_without_a_reference_are_not_imported_twice(tmp_path: Path) -> None:
-    db = _fresh(tmp_path / "a.db")
-    _import(db, _every_type())
-    result = _import(db, [R.CONTACT, R.ACTIVITY, {**R.CONTACT, "minutes": 16}])
+def test_records_without_a_reference_are_not_imported_twice(backend: Backend) -> None:
+    _load_every_type(backend)
+    other_contact = {**R.CONTACT, "minutes": 16}
+    if backend.is_server:
+        # By design: a contact moment comes onto the server only with its new case
+        # (the server cannot tell whether a stored case has it without reading it).
+        for contact in (R.CONTACT, other_contact):
+            with pytest.raises(ValidationError, match="staat al op de kantoorserver"):
+                backend.load(R.ACTIVITY, contact)
+        result = backend.load(R.ACTIVITY, {**R.ACTIVITY, "title": "Derde werkbezoek"})
+        assert result.skipped["activity"] == 1 and result.created["activity"] == 1
+        return
+    result = backend.load(R.CONTACT, R.ACTIVITY, other_contact)
     assert result.skipped["contact"] == 1 and result.skipped["activity"] == 1
     assert result.created["contact"] == 1  # a different contact is a new one
-    db.close()
 
 
 @pytest.mark.slow

@@ -223,3 +223,17 @@ def log_in(backend: Backend, username: str, password: str) -> Actor:
         return app.log_in(username, password).actor
     finally:
         app.close()
+
+
+def export_all(backend: Backend) -> list[dict[str, Any]]:
+    """Every record, exported as an administrator does it: `beheer`, approved by a second
+    administrator (`tweede`, made on first use; four eyes). On the server the export reads
+    through the server's functions (exchange.server_export), on a file the file itself."""
+    import io
+    import json
+
+    approver = backend.second_admin()
+    admin = backend.as_(ADMIN)
+    out = io.StringIO()
+    admin.app.exchange.export_to_stream(admin.actor, out, destination="test", approver=approver)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
