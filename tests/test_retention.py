@@ -175,7 +175,7 @@ def _ten_on_the_server(_ten_years: Path, office_template: Cluster) -> Office:
         office.close()
     for name in moved:  # moved logins have no password until the administrator sets one
         if name != ADMIN:
-            office.add_password(name, SECOND_PW if name == "tweede" else PASSWORD)
+            office.add_password(name, password=SECOND_PW if name == "tweede" else PASSWORD)
     office.close()
     return office
 

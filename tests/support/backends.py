@@ -103,8 +103,10 @@ class Backend:
 
     def add_users(self, *people: tuple[str, Role]) -> None:
         if self.office is not None:
-            for name, role in people:
-                self.office.add_user(name, role)
+            admin = self.as_(ADMIN)
+            with admin.transaction() as s:
+                for name, role in people:
+                    users.create_user(s, admin.actor, name, role, password=PASSWORD)
             return
         assert self.db is not None
         with self.db.transaction() as s:
@@ -124,9 +126,9 @@ class Backend:
         admin = self.as_(ADMIN)
         with admin.transaction() as s:
             result = exchange.import_lines(s, admin.actor, R.lines(*rows), **options)
-        for r in rows:
-            if r.get("type") == "user":
-                self.office.add_password(str(r["username"]))
+        imported = [str(r["username"]) for r in rows if r.get("type") == "user"]
+        if imported:
+            self.office.add_password(*imported)
         return result
 
     def case_id(self, ref: str) -> int:

@@ -43,6 +43,7 @@ class Office:
     cluster: Cluster
     database: str
     apps: list[Application] = field(default_factory=list)
+    _admin: tuple[Application, Actor] | None = None
 
     @property
     def url(self) -> str:
@@ -65,16 +66,24 @@ class Office:
         with app.db.session() as s:
             return server_actor(s)
 
-    def add_user(self, username: str, role: Role, *, password: str | None = PASSWORD) -> None:
-        admin = self.admin()
-        with admin.db.transaction() as s:
-            users.create_user(s, self.actor(admin), username, role, password=password)
+    def _helper(self) -> tuple[Application, Actor]:
+        """The administrator's login these helpers use (one per office: a login costs)."""
+        if self._admin is None:
+            app = self.admin()
+            self._admin = (app, self.actor(app))
+        return self._admin
 
-    def add_password(self, username: str, password: str = PASSWORD) -> None:
-        """A moved or imported user (a login without a password) gets one from the admin."""
-        admin = self.admin()
+    def add_user(self, username: str, role: Role, *, password: str | None = PASSWORD) -> None:
+        admin, actor = self._helper()
         with admin.db.transaction() as s:
-            users.set_password(s, self.actor(admin), username, password)
+            users.create_user(s, actor, username, role, password=password)
+
+    def add_password(self, *usernames: str, password: str = PASSWORD) -> None:
+        """Moved or imported users (logins without a password) get one from the admin."""
+        admin, actor = self._helper()
+        with admin.db.transaction() as s:
+            for username in usernames:
+                users.set_password(s, actor, username, password)
 
     @contextmanager
     def psql(self, username: str, password: str = PASSWORD) -> Iterator[psycopg.Connection[Any]]:
