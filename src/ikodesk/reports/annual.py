@@ -29,7 +29,7 @@ from ikodesk.reports import annual_texts, charts
 from ikodesk.reports.annual_line2 import Line2Chapters
 from ikodesk.reports.annual_parts import COMPARE_COLS as _COMPARE_COLS
 from ikodesk.reports.annual_parts import n as _n
-from ikodesk.reports.document import BuiltReport, ReportInfo, write_pdf
+from ikodesk.reports.document import BuiltReport, ReportInfo, gc_paused, write_pdf
 from ikodesk.reports.layout import (
     CONTENT_WIDTH,
     Progress,
@@ -469,8 +469,9 @@ def build_annual_report(
         report.erratum,
     )
     story: list[Flowable] = []
-    for i, section in enumerate(sections, start=1):
-        story += section()
-        if progress:
-            progress(i * 25 // len(sections), 100)
-    return write_pdf(path, info, story, progress, done_before=25)
+    with gc_paused():
+        for i, section in enumerate(sections, start=1):
+            story += section()
+            if progress:
+                progress(i * 25 // len(sections), 100)
+        return write_pdf(path, info, story, progress, done_before=25)

@@ -13,26 +13,25 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Table, and_, case, column, func, or_, select, table
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    String,
+    Table,
+    TextClause,
+    and_,
+    bindparam,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
-from ikodesk.models import (
-    Activity,
-    Case,
-    Child,
-    ChildInterview,
-    ConflictPair,
-    ConflictStatus,
-    Contact,
-    Country,
-    Mediation,
-    Person,
-)
+from ikodesk.models import Case, ConflictStatus, Contact, Country, Mediation
 from ikodesk.models.enums import (
     CaseCode,
     MediationStatus,
     Outcome,
-    PersonRole,
     RequesterKind,
 )
 from ikodesk.services import access
@@ -48,28 +47,16 @@ from ikodesk.services.figure_keys import (
 )
 from ikodesk.services.figures.values import percent, round_half_away
 
+# The tables for Core statements elsewhere (assembling); the counts below are fixed SQL.
 _CASES: Table = table_of(Case)
-_PERSONS: Table = table_of(Person)
-_CHILDREN: Table = table_of(Child)
-# Each case child's age at the case's opening (a view: storage migration 0007).
-_CHILD_AGES = table("child_ages", column("child_id"), column("case_id"), column("age"))
 _CONTACTS: Table = table_of(Contact)
 _COUNTRIES: Table = table_of(Country)
 _MEDIATIONS: Table = table_of(Mediation)
-_INTERVIEWS: Table = table_of(ChildInterview)
-_ACTIVITIES: Table = table_of(Activity)
-_PAIRS: Table = table_of(ConflictPair)
 
 _COUNTRY_KEYS = tuple(k for k in LIST_KEYS if "countries" in k.split("."))
 _POTENTIAL_SIDES = ("potential_left_behind", "potential_taking")
 _ABDUCTION_SIDES = ("left_behind", "taking")
 _PARENTS = ("mother", "father")
-# Every code (a closed set: CHECK constraint casecode). Filtering on it changes no
-# count but lets SQLite seek ix_cases_line_code_opened by line, code and the year's
-# dates; on `line` alone it read every Line 2 case of every year from the table.
-_ANY_CODE = _CASES.c.code.in_([code.value for code in CaseCode])
-
-
 # --- the computation ----------------------------------------------------------------------
 
 
@@ -103,40 +90,46 @@ def _countries(counter: Counter[str]) -> list[list[Any]]:
     return [[iso, n] for iso, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])) if n]
 
 
-def _requester_join() -> Any:
-    return _CASES.join(
-        _PERSONS,
-        and_(
-            _PERSONS.c.case_id == _CASES.c.id,
-            _PERSONS.c.role == PersonRole.REQUESTER.value,
-        ),
-    )
+def _sql(sql: str, **binds: Any) -> TextClause:
+    """A fixed statement whose bind parameters carry their types (a date binds as the
+    dialect stores it), so that its first run in a process compiles nothing but the
+    placeholders: the Core constructs took ~30 ms to compile on each first call."""
+    return text(sql).bindparams(*(bindparam(name, type_=kind) for name, kind in binds.items()))
 
 
-def _is_parent() -> Any:
-    return case((_PERSONS.c.kind == RequesterKind.PARENT.value, 1), else_=0)
+def _dates(period: _Year) -> dict[str, date]:
+    return {"start": period.start, "end": period.end}
 
 
-def _count_if(*conditions: Any) -> Any:
-    """count(*) FILTER (WHERE ...): one pass over the rows, no sorter for a GROUP BY.
-
-    The counts below have a handful of fixed groups (lines, channels, parties, all
-    closed sets by CHECK constraints); counting each group in one scan is several
-    times cheaper than sorting the year's rows into groups (SQLite builds a temp
-    B-tree for a GROUP BY that no index orders). PostgreSQL knows FILTER too.
-    """
-    return func.count().filter(and_(*conditions))
+# The year's cases by line, each count on its own: the two totals from the covering
+# index ix_cases_line_code_opened alone (`code IN (every code)`, a closed set by the
+# CHECK constraint casecode, changes no count but lets SQLite seek it by line, code and
+# the year's dates), only the closed count reads the rows, of Line 2 cases alone. One
+# count with FILTERs over the year's cases read every case row of the year.
+_CASE_TOTALS = _sql(
+    "SELECT (SELECT count(*) FROM cases WHERE line = 1 AND opened >= :start AND opened < :end"
+    " AND code IN ('travel_consent', 'international_abduction', 'international_contact',"
+    " 'international_child_protection', 'prevention', 'relocation_consent',"
+    " 'domestic_contact_noncompliance', 'holiday_consent_refused', 'lawful_relocation',"
+    " 'family_abduction', 'missing_child_hotline', 'other_advice', 'no_substantive_advice')),"
+    " (SELECT count(*) FROM cases WHERE line = 2 AND opened >= :start AND opened < :end"
+    " AND code IN ('travel_consent', 'international_abduction', 'international_contact',"
+    " 'international_child_protection', 'prevention', 'relocation_consent',"
+    " 'domestic_contact_noncompliance', 'holiday_consent_refused', 'lawful_relocation',"
+    " 'family_abduction', 'missing_child_hotline', 'other_advice', 'no_substantive_advice')),"
+    " (SELECT count(*) FROM cases WHERE line = 2 AND opened >= :start AND opened < :end"
+    " AND closed IS NOT NULL AND closed < :end"
+    " AND code IN ('travel_consent', 'international_abduction', 'international_contact',"
+    " 'international_child_protection', 'prevention', 'relocation_consent',"
+    " 'domestic_contact_noncompliance', 'holiday_consent_refused', 'lawful_relocation',"
+    " 'family_abduction', 'missing_child_hotline', 'other_advice', 'no_substantive_advice'))",
+    start=Date,
+    end=Date,
+)
 
 
 def _case_totals(session: Session, period: _Year, flat: dict[str, Any]) -> None:
-    c = _CASES.c
-    closed_in_year = and_(c.closed.is_not(None), c.closed < period.end)
-    stmt = select(
-        _count_if(c.line == 1),
-        _count_if(c.line == 2),
-        _count_if(c.line == 2, closed_in_year),
-    ).where(_in_year(c.opened, period))
-    line1, line2, closed = session.execute(stmt).one()
+    line1, line2, closed = session.execute(_CASE_TOTALS, _dates(period)).one()
     flat["cases.line1"] = line1
     flat["cases.line2"] = line2
     flat["cases.total"] = line1 + line2  # a case's line is 1 or 2 (CHECK ck_cases_line)
@@ -144,52 +137,77 @@ def _case_totals(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     flat["cases.line2_carried_over"] = line2 - closed
 
 
+# count(*) FILTER (WHERE ...): one pass over the rows, no sorter for a GROUP BY. The
+# counts have a handful of fixed groups (lines, channels, parties: closed sets by CHECK
+# constraints); counting each group in one scan is several times cheaper than sorting
+# the year's rows into groups (SQLite builds a temp B-tree for a GROUP BY that no index
+# orders). PostgreSQL knows FILTER too. The contacts come from the covering index
+# ix_contacts_at_cover; only their case's line needs the case.
+_CHANNEL_PARTY = tuple((channel, party) for channel in CHANNELS for party in PARTIES)
+_CONTACT_TOTALS = _sql(
+    "SELECT count(*), count(*) FILTER (WHERE cases.line = 2),"
+    " count(*) FILTER (WHERE channel = 'phone' AND party = 'parent'),"
+    " count(*) FILTER (WHERE channel = 'phone' AND party = 'family'),"
+    " count(*) FILTER (WHERE channel = 'phone' AND party = 'professional'),"
+    " count(*) FILTER (WHERE channel = 'email' AND party = 'parent'),"
+    " count(*) FILTER (WHERE channel = 'email' AND party = 'family'),"
+    " count(*) FILTER (WHERE channel = 'email' AND party = 'professional'),"
+    " count(*) FILTER (WHERE channel = 'form' AND party = 'parent'),"
+    " count(*) FILTER (WHERE channel = 'form' AND party = 'family'),"
+    " count(*) FILTER (WHERE channel = 'form' AND party = 'professional')"
+    " FROM contacts JOIN cases ON cases.id = contacts.case_id"
+    " WHERE contacts.at >= :start AND contacts.at < :end",
+    start=DateTime,
+    end=DateTime,
+)
+
+
 def _contact_totals(session: Session, period: _Year, flat: dict[str, Any]) -> None:
-    """Contact moments by channel and party (from the covering index on `at`) and by
-    their case's line. Channel and party are closed sets (CHECK constraints)."""
-    ct, c = _CONTACTS.c, _CASES.c
-    pairs = [(channel, party) for channel in CHANNELS for party in PARTIES]
-    stmt = (
-        select(
-            func.count(),
-            _count_if(c.line == 2),
-            *(_count_if(ct.channel == channel, ct.party == party) for channel, party in pairs),
-        )
-        .select_from(_CONTACTS.join(_CASES, c.id == ct.case_id))
-        .where(ct.at >= period.start_at, ct.at < period.end_at)
-    )
-    total, line2, *counts = session.execute(stmt).one()
+    """Contact moments by channel and party and by their case's line."""
+    times = {"start": period.start_at, "end": period.end_at}
+    total, line2, *counts = session.execute(_CONTACT_TOTALS, times).one()
     flat["contacts.total"] = total
     flat["contacts.by_line.line1"] = total - line2  # a case's line is 1 or 2
     flat["contacts.by_line.line2"] = line2
-    for (channel, party), n in zip(pairs, counts, strict=True):
+    for (channel, party), n in zip(_CHANNEL_PARTY, counts, strict=True):
         flat[f"contacts.by_channel_party.{channel}.{party}"] = n
         flat[f"contacts.by_channel.{channel}"] += n
 
 
+# Every code (a closed set: CHECK constraint casecode), spelled out. Filtering on it
+# changes no count but lets SQLite seek ix_cases_line_code_opened by line, code and the
+# year's dates; on `line` alone it read every Line 2 case of every year from the table.
+# Party to the 1980 Convention on the opening date (the CASE below): a party whose date
+# of entry into force is unknown (NULL) counts as a party: the reference data marks it
+# as one, and guessing "not yet" would move its cases to the non-Hague column.
+# `cases.code IN (every code)` (a closed set: CHECK constraint casecode) changes no
+# count but lets SQLite seek ix_cases_line_code_opened by line, code and the year's
+# dates; on `line` alone it read every Line 2 case of every year from the table.
+_LINE2 = _sql(
+    "SELECT persons.kind, persons.relation, persons.side, cases.code, cases.direction,"
+    " cases.taker, cases.mover, cases.country,"
+    " CASE WHEN countries.hague_party = :yes AND (countries.hague_entry_into_force IS NULL"
+    " OR countries.hague_entry_into_force <= cases.opened) THEN 1 ELSE 0 END AS hague,"
+    " count(*)"
+    " FROM cases JOIN persons ON persons.case_id = cases.id AND persons.role = 'requester'"
+    " LEFT OUTER JOIN countries ON countries.iso2 = cases.country"
+    " WHERE cases.line = 2 AND cases.opened >= :start AND cases.opened < :end"
+    " AND cases.code IN ('travel_consent', 'international_abduction', 'international_contact',"
+    " 'international_child_protection', 'prevention', 'relocation_consent',"
+    " 'domestic_contact_noncompliance', 'holiday_consent_refused', 'lawful_relocation',"
+    " 'family_abduction', 'missing_child_hotline', 'other_advice', 'no_substantive_advice')"
+    " GROUP BY persons.kind, persons.relation, persons.side, cases.code, cases.direction,"
+    " cases.taker, cases.mover, cases.country,"
+    " CASE WHEN countries.hague_party = :yes AND (countries.hague_entry_into_force IS NULL"
+    " OR countries.hague_entry_into_force <= cases.opened) THEN 1 ELSE 0 END",
+    start=Date,
+    end=Date,
+    yes=Boolean,
+)
+
+
 def _line2(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     """Line 2 cases by code and requester, with the details each section reports."""
-    c, p, k = _CASES.c, _PERSONS.c, _COUNTRIES.c
-    # Party to the 1980 Convention on the opening date. A party whose date of entry
-    # into force is unknown (NULL) counts as a party: the reference data marks it as
-    # one, and guessing "not yet" would move its cases to the non-Hague column.
-    hague = case(
-        (
-            and_(
-                k.hague_party.is_(True),
-                or_(k.hague_entry_into_force.is_(None), k.hague_entry_into_force <= c.opened),
-            ),
-            1,
-        ),
-        else_=0,
-    )
-    group = (p.kind, p.relation, p.side, c.code, c.direction, c.taker, c.mover, c.country, hague)
-    stmt = (
-        select(*group, func.count())
-        .select_from(_requester_join().outerjoin(_COUNTRIES, k.iso2 == c.country))
-        .where(c.line == 2, _ANY_CODE, _in_year(c.opened, period))
-        .group_by(*group)
-    )
     countries: dict[str, Counter[str]] = defaultdict(Counter)
     for (
         kind,
@@ -202,7 +220,7 @@ def _line2(session: Session, period: _Year, flat: dict[str, Any]) -> None:
         country,
         is_hague,
         n,
-    ) in session.execute(stmt):
+    ) in session.execute(_LINE2, {**_dates(period), "yes": True}):
         parent = kind == RequesterKind.PARENT
         flat[f"line2.{code}.{'parent' if parent else 'third_party'}"] += n
         flat[f"line2.{code}.total"] += n
@@ -249,22 +267,23 @@ def _line2(session: Session, period: _Year, flat: dict[str, Any]) -> None:
         flat[key] = _countries(countries[key])
 
 
+_CHILDREN = _sql(
+    "SELECT cases.code, CASE WHEN persons.kind = 'parent' THEN 1 ELSE 0 END AS parent,"
+    " cases.direction, count(*)"
+    " FROM cases JOIN persons ON persons.case_id = cases.id AND persons.role = 'requester'"
+    " JOIN children ON children.case_id = cases.id"
+    " WHERE cases.line = 2 AND cases.opened >= :start AND cases.opened < :end"
+    " AND cases.code IN"
+    " ('prevention', 'relocation_consent', 'international_abduction', 'family_abduction')"
+    " GROUP BY cases.code, CASE WHEN persons.kind = 'parent' THEN 1 ELSE 0 END,"
+    " cases.direction",
+    start=Date,
+    end=Date,
+)
+
+
 def _children(session: Session, period: _Year, flat: dict[str, Any]) -> None:
-    c, ch = _CASES.c, _CHILDREN.c
-    is_parent = _is_parent()
-    codes = (
-        CaseCode.PREVENTION.value,
-        CaseCode.RELOCATION_CONSENT.value,
-        CaseCode.INTERNATIONAL_ABDUCTION.value,
-        CaseCode.FAMILY_ABDUCTION.value,
-    )
-    stmt = (
-        select(c.code, is_parent, c.direction, func.count())
-        .select_from(_requester_join().join(_CHILDREN, ch.case_id == c.id))
-        .where(c.line == 2, c.code.in_(codes), _in_year(c.opened, period))
-        .group_by(c.code, is_parent, c.direction)
-    )
-    for code, parent, direction, n in session.execute(stmt):
+    for code, parent, direction, n in session.execute(_CHILDREN, _dates(period)):
         if code == CaseCode.FAMILY_ABDUCTION:
             flat["family_abduction.children"] += n
         elif not parent:
@@ -279,6 +298,19 @@ def _children(session: Session, period: _Year, flat: dict[str, Any]) -> None:
                 flat[f"abduction.direction.{direction}.children"] += n
 
 
+_AGES = _sql(
+    "SELECT cases.direction, child_ages.age, count(*)"
+    " FROM cases JOIN persons ON persons.case_id = cases.id AND persons.role = 'requester'"
+    " JOIN child_ages ON child_ages.case_id = cases.id"
+    " WHERE cases.line = 2 AND cases.opened >= :start AND cases.opened < :end"
+    " AND cases.code = 'international_abduction' AND persons.kind = 'parent'"
+    " AND cases.direction IN ('outgoing', 'incoming')"
+    " GROUP BY cases.direction, child_ages.age",
+    start=Date,
+    end=Date,
+)
+
+
 def _ages(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     """Children of parents' outgoing and incoming abduction cases by age at opening.
 
@@ -286,26 +318,24 @@ def _ages(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     rule (models.age_in_years) in SQL, so that counting needs no birth date (on
     the office server a manager may count ages but not read birth dates).
     """
-    c, p, ch = _CASES.c, _PERSONS.c, _CHILD_AGES.c
-    stmt = (
-        select(c.direction, ch.age, func.count())
-        .select_from(_requester_join().join(_CHILD_AGES, ch.case_id == c.id))
-        .where(
-            c.line == 2,
-            c.code == CaseCode.INTERNATIONAL_ABDUCTION.value,
-            p.kind == RequesterKind.PARENT.value,
-            c.direction.in_(("outgoing", "incoming")),
-            _in_year(c.opened, period),
-        )
-        .group_by(c.direction, ch.age)
-    )
     ages: dict[str, Counter[int]] = defaultdict(Counter)
-    for direction, age, n in session.execute(stmt):
+    for direction, age, n in session.execute(_AGES, _dates(period)):
         if age is not None:
             ages[str(direction)][int(age)] += n
     for direction in ("outgoing", "incoming"):
         counted = ages[direction]
         flat[f"abduction.ages.{direction}"] = {str(a): counted[a] for a in sorted(counted)}
+
+
+_TIMING = _sql(
+    "SELECT cases.opened, cases.removal_date, cases.proceedings_started"
+    " FROM cases JOIN persons ON persons.case_id = cases.id AND persons.role = 'requester'"
+    " WHERE cases.line = 2 AND cases.opened >= :start AND cases.opened < :end"
+    " AND cases.code = 'international_abduction' AND persons.kind = 'parent'"
+    " AND cases.removal_date IS NOT NULL",
+    start=Date,
+    end=Date,
+).columns(opened=Date, removal_date=Date, proceedings_started=Date)
 
 
 def _abduction_timing(session: Session, period: _Year, flat: dict[str, Any]) -> None:
@@ -316,21 +346,9 @@ def _abduction_timing(session: Session, period: _Year, flat: dict[str, Any]) -> 
     is 28 February), and the median of the days from the removal to the opening,
     whole days, half away from zero; null without a case with a removal date.
     """
-    c, p = _CASES.c, _PERSONS.c
-    stmt = (
-        select(c.opened, c.removal_date, c.proceedings_started)
-        .select_from(_requester_join())
-        .where(
-            c.line == 2,
-            c.code == CaseCode.INTERNATIONAL_ABDUCTION.value,
-            p.kind == RequesterKind.PARENT.value,
-            c.removal_date.is_not(None),
-            _in_year(c.opened, period),
-        )
-    )
     days: list[int] = []
     within = 0
-    for opened, removal, started in session.execute(stmt):
+    for opened, removal, started in session.execute(_TIMING, _dates(period)):
         days.append((opened - removal).days)
         within += started is not None and started <= add_years(removal, 1)
     flat["abduction.filed_within_one_year"] = within
@@ -348,30 +366,46 @@ def median_days(days: list[int]) -> int | None:
     return round_half_away(Fraction(ordered[mid - 1] + ordered[mid], 2))
 
 
-def _mediation(session: Session, period: _Year, flat: dict[str, Any]) -> None:
-    m, iv = _MEDIATIONS.c, _INTERVIEWS.c
-    requests = (
-        select(m.kind, m.status, m.intake, func.count())
-        .where(_in_year(m.requested, period))
-        .group_by(m.kind, m.status, m.intake)
-    )
-    for kind, status, intake, n in session.execute(requests):
-        flat["mediation.requests.total"] += n
-        flat[f"mediation.requests.{kind}"] += n
-        if status in (MediationStatus.RUNNING, MediationStatus.ENDED):
-            flat[f"mediation.started.{kind}"] += n
-        elif status == MediationStatus.NOT_STARTED:
-            flat[f"mediation.not_started.{kind}"] += n
-        if intake == "not_suitable":
-            flat[f"mediation.not_suitable.{kind}"] += n
+# The mediation counts in one statement (each part on its own date's index), each row
+# tagged with its part: requests by kind, status and intake; outcomes by kind; special
+# curators appointed; child interviews held by kind, with the children heard.
+_MEDIATION = _sql(
+    "SELECT 'request', kind, status, intake, count(*), 0 FROM mediations"
+    " WHERE requested >= :start AND requested < :end GROUP BY kind, status, intake"
+    " UNION ALL SELECT 'outcome', kind, outcome, NULL, count(*), 0 FROM mediations"
+    " WHERE ended >= :start AND ended < :end AND outcome IS NOT NULL GROUP BY kind, outcome"
+    " UNION ALL SELECT 'curator', NULL, NULL, NULL, count(*), 0 FROM mediations"
+    " WHERE special_curator >= :start AND special_curator < :end"
+    " UNION ALL SELECT 'interview', mediations.kind, NULL, NULL, count(*),"
+    " coalesce(sum(child_interviews.children), 0)"
+    " FROM child_interviews JOIN mediations ON mediations.id = child_interviews.mediation_id"
+    " WHERE child_interviews.date >= :start AND child_interviews.date < :end"
+    " GROUP BY mediations.kind",
+    start=Date,
+    end=Date,
+)
 
-    outcomes = (
-        select(m.kind, m.outcome, func.count())
-        .where(_in_year(m.ended, period), m.outcome.is_not(None))
-        .group_by(m.kind, m.outcome)
-    )
-    for kind, outcome, n in session.execute(outcomes):
-        flat[f"mediation.outcomes.{kind}.{outcome}"] += n
+
+def _mediation(session: Session, period: _Year, flat: dict[str, Any]) -> None:
+    flat["mediation.special_curator"] = 0
+    for part, kind, status, intake, n, children in session.execute(_MEDIATION, _dates(period)):
+        if part == "request":
+            flat["mediation.requests.total"] += n
+            flat[f"mediation.requests.{kind}"] += n
+            if status in (MediationStatus.RUNNING, MediationStatus.ENDED):
+                flat[f"mediation.started.{kind}"] += n
+            elif status == MediationStatus.NOT_STARTED:
+                flat[f"mediation.not_started.{kind}"] += n
+            if intake == "not_suitable":
+                flat[f"mediation.not_suitable.{kind}"] += n
+        elif part == "outcome":
+            flat[f"mediation.outcomes.{kind}.{status}"] += n  # the outcome, in that column
+        elif part == "curator":
+            flat["mediation.special_curator"] += n
+        else:
+            flat["mediation.child_interviews.total"] += n
+            flat[f"mediation.child_interviews.{kind}"] += n
+            flat["mediation.child_interviews.children"] += int(children)
 
     def rate(kinds: tuple[str, ...]) -> int | None:
         ok = sum(
@@ -386,49 +420,38 @@ def _mediation(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     flat["mediation.success_rate.iko"] = rate(("iko",))
     flat["mediation.success_rate.niko"] = rate(("niko",))
 
-    flat["mediation.special_curator"] = int(
-        session.scalar(
-            select(func.count()).select_from(_MEDIATIONS).where(_in_year(m.special_curator, period))
-        )
-        or 0
-    )
-    interviews = (
-        select(m.kind, func.count(), func.coalesce(func.sum(iv.children), 0))
-        .select_from(_INTERVIEWS.join(_MEDIATIONS, m.id == iv.mediation_id))
-        .where(_in_year(iv.date, period))
-        .group_by(m.kind)
-    )
-    for kind, n, children in session.execute(interviews):
-        flat["mediation.child_interviews.total"] += n
-        flat[f"mediation.child_interviews.{kind}"] += n
-        flat["mediation.child_interviews.children"] += int(children)
+
+_CONFLICTS = _sql(
+    "SELECT status, count(*) FROM conflict_pairs"
+    " WHERE detected >= :start AND detected < :end GROUP BY status",
+    start=DateTime,
+    end=DateTime,
+)
 
 
 def _conflicts(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     """Conflict pairs detected in the year, by how they stand now (no references, no names)."""
-    cp = _PAIRS.c
-    stmt = (
-        select(cp.status, func.count())
-        .where(cp.detected >= period.start_at, cp.detected < period.end_at)
-        .group_by(cp.status)
-    )
     part = {
         ConflictStatus.CONFLICT.value: "walled",
         ConflictStatus.REVIEW.value: "under_review",
         ConflictStatus.DISMISSED.value: "not_conflict",
     }
-    for status, n in session.execute(stmt):
+    times = {"start": period.start_at, "end": period.end_at}
+    for status, n in session.execute(_CONFLICTS, times):
         flat["conflicts.detected"] += n
         flat[f"conflicts.{part[str(status)]}"] += n
 
 
+_ACTIVITIES_OF_YEAR = _sql(
+    "SELECT activities.date, activities.kind, activities.organisation, activities.title"
+    " FROM activities WHERE activities.date >= :start AND activities.date < :end"
+    " ORDER BY activities.date, activities.id",
+    start=Date,
+    end=Date,
+).columns(date=Date, kind=String, organisation=String, title=String)
+
+
 def _activities(session: Session, period: _Year) -> list[dict[str, Any]]:
-    a = _ACTIVITIES.c
-    stmt = (
-        select(a.date, a.kind, a.organisation, a.title)
-        .where(_in_year(a.date, period))
-        .order_by(a.date, a.id)
-    )
     return [
         {
             "date": day.isoformat(),
@@ -436,7 +459,7 @@ def _activities(session: Session, period: _Year) -> list[dict[str, Any]]:
             "organisation": organisation,
             "title": title,
         }
-        for day, kind, organisation, title in session.execute(stmt)
+        for day, kind, organisation, title in session.execute(_ACTIVITIES_OF_YEAR, _dates(period))
     ]
 
 
