@@ -23,6 +23,7 @@ from ikodesk.services import exchange
 from ikodesk.services.actors import Actor
 from ikodesk.services.exchange.writing import ImportWriter
 from ikodesk.storage import Database
+from tests.support import family
 from tests.support import records as R
 
 KEY_HOLDER = Actor.key_holder()
@@ -155,3 +156,56 @@ def test_a_file_import_keeps_the_schema_and_reads_back_alike(db: Database, tmp_p
         out = list(exchange.export_records(s, KEY_HOLDER))
     assert sum(r["type"] == "case" for r in out) == 50
     assert sum(r["type"] == "contact" for r in out) == 100
+
+
+def pairs(db: Database) -> list[tuple[Any, ...]]:
+    with db.session() as s:
+        return [
+            tuple(r)
+            for r in s.execute(
+                text(
+                    "SELECT case_a_id, case_b_id, status, score, reason FROM conflict_pairs "
+                    "ORDER BY case_a_id, case_b_id"
+                )
+            )
+        ]
+
+
+def test_the_bulk_detection_writes_its_keys_without_their_index_and_finds_the_same_pairs(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ikodesk.services.conflicts import detection
+
+    monkeypatch.setattr(detection, "BULK_CASES", 10)  # the in-memory way of an import
+    seen: list[set[str]] = []
+    insert_keys = detection._insert_keys
+
+    def spy(s: Any, keys: Any) -> None:
+        seen.append(
+            set(
+                s.execute(
+                    text("SELECT name FROM sqlite_master WHERE tbl_name = 'match_keys'")
+                ).scalars()
+            )
+        )
+        insert_keys(s, keys)
+
+    monkeypatch.setattr(detection, "_insert_keys", spy)
+    # The mother's and the father's dossier of one family among them (a conflict).
+    recs = [*R.USERS, *cases(100, 60), R.case(ref=family.MOTHER_REF), family.father_case()]
+    before = schema(db)
+    with_drop = run_import(db, recs)
+    assert seen and "ix_match_keys_key_undated" not in seen[0]
+    assert schema(db) == before
+
+    other, _ = Database.create(tmp_path / "zonder.db", passphrase="een-andere-zin")
+    try:
+        monkeypatch.setattr(detection.bulk_indexes, "worth_dropping", lambda *a: False)
+        seen.clear()
+        without = run_import(other, recs)
+        assert seen and "ix_match_keys_key_undated" in seen[0]
+        assert (with_drop.conflicts, with_drop.reviews) == (without.conflicts, without.reviews)
+        assert with_drop.conflicts + with_drop.reviews > 0  # (pairs to compare)
+        assert pairs(db) == pairs(other)
+    finally:
+        other.close()

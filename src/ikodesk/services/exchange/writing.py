@@ -16,7 +16,6 @@ the sequences, the dossiers through the server's import function.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, literal, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from ikodesk.errors import ValidationError
@@ -46,7 +45,7 @@ from ikodesk.models import (
     mediation_mediators,
 )
 from ikodesk.models.enums import PersonRole
-from ikodesk.services import conflicts, search_index
+from ikodesk.services import bulk_indexes, conflicts, search_index
 from ikodesk.services.backend import on_server
 from ikodesk.services.exchange.rows import (
     CHUNK,
@@ -159,41 +158,16 @@ class ImportWriter:
     def drop_indexes(self, incoming: dict[Table, int]) -> None:
         """Drop the plain indexes of the tables this import (at least) doubles.
 
-        `incoming`: table -> about how many rows the import adds to it. Rows
-        going one by one into half a dozen indexes cost SQLite (and SQLCipher's page
-        encryption) several times what building each index once from sorted rows
-        does, so on a table that holds no more rows than the import brings its plain
-        indexes go for the import and come back in `restore_indexes`, with the very
-        statements that made them. All in the import's transaction: a failed import
-        rolls back to the indexes (and rows) it found. Unique indexes stay (they are
-        constraints the writes must meet); a database file only (the office server
-        writes its own way).
+        `incoming`: table -> about how many rows the import adds to it. They come
+        back in `restore_indexes`, after the last batch (`bulk_indexes`).
         """
-        s = self.s
         for table, n in incoming.items():
-            if n <= 0:
-                continue
-            some = select(literal(1)).select_from(table).limit(n + 1).subquery()
-            stored = s.scalar(select(func.count()).select_from(some))
-            if stored is None or stored > n:
-                continue
-            found = s.execute(
-                text(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                    "AND tbl_name = :t AND sql IS NOT NULL ORDER BY name"
-                ),
-                {"t": table.name},
-            ).all()
-            for name, sql in found:
-                if re.match(r"\s*CREATE\s+UNIQUE\b", sql, re.IGNORECASE):
-                    continue
-                self.dropped_indexes.append(sql)
-                s.execute(text(f'DROP INDEX "{name}"'))
+            if bulk_indexes.worth_dropping(self.s, table, n):
+                self.dropped_indexes += bulk_indexes.drop_plain_indexes(self.s, table)
 
     def restore_indexes(self) -> None:
         """Build the indexes `drop_indexes` dropped again (after the last batch)."""
-        while self.dropped_indexes:
-            self.s.execute(text(self.dropped_indexes.pop(0)))
+        bulk_indexes.create_indexes(self.s, self.dropped_indexes)
 
     def pending(self) -> int:
         """Records checked and not yet written."""
