@@ -14,10 +14,11 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import Table, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case, ConflictPair, ConflictStatus, MatchKey
+from ikodesk.services import bulk_indexes
 from ikodesk.services.backend import on_server
 from ikodesk.services.conflicts.profiles import _CLEAR, _chunks, _fill, load_profiles
 from ikodesk.services.conflicts.sides import put_users_on_sides
@@ -249,10 +250,21 @@ def _pairs_in_memory(
         else:
             by_key[key].append((cid, entity, bool(undated)))
     _delete_keys(s, stale)
+    incoming = 0
     for cid, ks in keys.items():
+        incoming += len(ks)
         for entity, key, undated in ks:
             by_key[key].append((cid, entity, undated))
+    # (the keys are read above, not looked up: the index may go for the writes)
+    table = MatchKey.__table__
+    assert isinstance(table, Table)
+    dropped = (
+        bulk_indexes.drop_plain_indexes(s, table)
+        if bulk_indexes.worth_dropping(s, table, incoming)
+        else []
+    )
     _insert_keys(s, keys)
+    bulk_indexes.create_indexes(s, dropped)
     pairs: set[tuple[int, int]] = set()
     # Pairs linked by names without birth dates, as a << 32 | b (a < b): bit masks of
     # the linked people of a and of b (a pair needs two people on each side).

@@ -36,7 +36,17 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, InputError, ValidationError
-from ikodesk.models import Case, Country, HistoricalFigure, Mediation, Mediator, User
+from ikodesk.models import (
+    Case,
+    Child,
+    Contact,
+    Country,
+    HistoricalFigure,
+    Mediation,
+    Mediator,
+    Person,
+    User,
+)
 from ikodesk.services import access, audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
@@ -244,6 +254,7 @@ class Importer(ImportWriter):
         mediator_names: set[str] = set()
         hist_keys: set[tuple[Any, Any]] = set()
         duplicate: ValidationError | None = None
+        kinds: dict[str, int] = dict.fromkeys(RECORD_TYPES, 0)
         digest = hashlib.blake2b(digest_size=16)
         records = 0
         for line_no, raw in enumerate(lines, start=1):
@@ -253,6 +264,7 @@ class Importer(ImportWriter):
                 continue
             records += 1
             data, kind = ln.data, ln.type
+            kinds[kind] += 1
             kf = key_field.get(kind)
             if kf is not None:
                 value = data.get(kf)
@@ -289,6 +301,7 @@ class Importer(ImportWriter):
         if duplicate is not None:
             raise duplicate
         self.result.lines = records
+        self.kinds = kinds
         self.declared = declared
         self._refs = (
             case_refs | set(declared["case"]),
@@ -351,6 +364,16 @@ class Importer(ImportWriter):
         if self.contact_cases:
             self.stored.preload_pool("contact", self.contact_cases)
         self.stored.preload_pool("activity", ())
+        # Everything stored the check needs is read: a bulk import may drop indexes now.
+        new_cases = sum(1 for k in declared["case"] if k not in self.db_cases)
+        self.drop_indexes(
+            {
+                table_of(Case): new_cases,
+                table_of(Person): new_cases,
+                table_of(Child): new_cases,
+                table_of(Contact): self.kinds["contact"],
+            }
+        )
 
     def _check_all(self, lines: Iterable[str], digest: bytes) -> None:
         """Second pass: every record checked in full and handed to the writer."""
