@@ -225,47 +225,47 @@
         <translation>{0} now has the role {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="302"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="300"/>
         <source>Eerste beheerder</source>
         <translation>First administrator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="304"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="302"/>
         <source>Met dit account beheert u gebruikers, referentiegegevens en back-ups.</source>
         <translation>With this account you manage users, reference data and backups.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="318"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="316"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="319"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="317"/>
         <source>&amp;Volledige naam</source>
         <translation>&amp;Full name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="320"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="318"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="321"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="319"/>
         <source>&amp;Nogmaals</source>
         <translation>&amp;Again</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="324"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="322"/>
         <source>De database wordt aangemaakt…</source>
         <translation>Creating the database…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="345"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="348"/>
         <source>Ongeldige gebruikersnaam: {0}.</source>
         <translation>Invalid user name: {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="349"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="352"/>
         <source>De twee wachtwoorden zijn niet gelijk.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -2292,117 +2292,117 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>DestructionTab</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="371"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="389"/>
         <source>Persoonsgegevens verwijderen na de bewaartermijn</source>
         <translation>Delete personal data after the retention period</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="375"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="393"/>
         <source>Van gesloten zaken waarvan de bewaartermijn op de peildatum is verstreken (en zonder bewaarplicht) worden namen, geboortedata, telefoon, e-mail, samenvattingen, notities en zoekgegevens onherroepelijk verwijderd. Code, data, land, kanten, leeftijden van kinderen, kanalen en minuten blijven: de jaarcijfers veranderen niet. Een tweede beheerder keurt de run goed.</source>
         <translation>From closed cases whose retention period has expired by the reference date (and that have no legal hold), names, dates of birth, telephone numbers, e-mail addresses, summaries, notes and search data are irrevocably deleted. Code, dates, country, sides, children&apos;s ages, channels and minutes remain: the annual figures do not change. A second administrator approves the run.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="385"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="403"/>
         <source>&amp;Peildatum</source>
         <translation>&amp;Reference date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="392"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="410"/>
         <source>&amp;Voorbeeld tonen</source>
         <translation>Show pre&amp;view</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="395"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="413"/>
         <source>Persoonsgegevens &amp;verwijderen…</source>
         <translation>&amp;Delete personal data…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="414"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="432"/>
         <source>Vernietigingsregister</source>
         <translation>Destruction register</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="422"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="440"/>
         <source>Register &amp;afdrukken als PDF…</source>
         <translation>&amp;Print register as PDF…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="445"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="463"/>
         <source>Peildatum</source>
         <translation>Reference date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="445"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="463"/>
         <source>Vul een geldige peildatum in.</source>
         <translation>Enter a valid reference date.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="459"/>
-        <source>Op {0}: {1} zaken en {2} mediationverzoeken te verwijderen</source>
-        <translation>On {0}: {1} cases and {2} mediation requests to delete</translation>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="477"/>
+        <source>Op {0}: {1} en {2} te verwijderen</source>
+        <translation>On {0}: {1} and {2} to be removed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="464"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="490"/>
+        <source>Let op: {0} nog niet bevestigd; de run bevestigt ze.</source>
+        <translation>Note: {0} not yet confirmed; the run confirms them.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="506"/>
+        <source>Van {0} en {1} worden de persoonsgegevens onherroepelijk verwijderd (peildatum {2}). Een tweede beheerder logt hier in om dit goed te keuren.</source>
+        <translation>The personal data of {0} and {1} will be removed irrevocably (reference date {2}). A second administrator logs in here to approve this.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="531"/>
+        <source>Persoonsgegevens verwijderd: {0}, {1} (run {2}).</source>
+        <translation>Personal data removed: {0}, {1} (run {2}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="482"/>
         <source>{0} met bewaarplicht blijven</source>
         <translation>{0} with a legal hold remain</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="466"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="484"/>
         <source>{0} bewaarde zoektermen van voor {1}</source>
         <translation>{0} stored search terms from before {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="473"/>
-        <source>Let op: {0} termijnen zijn nog niet bevestigd; de run bevestigt ze.</source>
-        <translation>Note: {0} periods have not been confirmed yet; the run confirms them.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="483"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="501"/>
         <source>Goedkeuring door een tweede beheerder</source>
         <translation>Approval by a second administrator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="483"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="501"/>
         <source>&amp;Verwijderen</source>
         <translation>&amp;Delete</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="488"/>
-        <source>Van {0} zaken en {1} mediationverzoeken worden de persoonsgegevens onherroepelijk verwijderd (peildatum {2}). Een tweede beheerder logt hier in om dit goed te keuren.</source>
-        <translation>The personal data of {0} cases and {1} mediation requests will be irrevocably deleted (reference date {2}). A second administrator logs in here to approve this.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="500"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="518"/>
         <source>&amp;Tweede beheerder</source>
         <translation>&amp;Second administrator</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="501"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="519"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="514"/>
-        <source>Persoonsgegevens verwijderd: {0} zaken, {1} mediations (run {2}).</source>
-        <translation>Personal data deleted: {0} cases, {1} mediations (run {2}).</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="521"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="539"/>
         <source>Run {0} uitgevoerd, goedgekeurd door {1}.</source>
         <translation>Run {0} carried out, approved by {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="544"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="562"/>
         <source>Vernietigingsregister opslaan</source>
         <translation>Save destruction register</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="546"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="564"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="558"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="576"/>
         <source>Register opgeslagen: {0}</source>
         <translation>Register saved: {0}</translation>
     </message>
@@ -2410,22 +2410,22 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>DueModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="96"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="114"/>
         <source>Kenmerk</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="97"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="115"/>
         <source>Soort</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="116"/>
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="117"/>
         <source>Verwijderbaar vanaf</source>
         <translation>Deletable from</translation>
     </message>
@@ -2475,27 +2475,27 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="416"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="419"/>
         <source>ikodesk: eerste start</source>
         <translation>ikodesk: first start</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="431"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="434"/>
         <source>&amp;Volgende &gt;</source>
         <translation>&amp;Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="432"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="435"/>
         <source>&lt; &amp;Vorige</source>
         <translation>&lt; &amp;Back</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="433"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="436"/>
         <source>&amp;Voltooien</source>
         <translation>&amp;Finish</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="434"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="437"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -2616,27 +2616,27 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>HoldsModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="81"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="99"/>
         <source>Zaak</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="82"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="100"/>
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="83"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="101"/>
         <source>Sinds</source>
         <translation>Since</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="84"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="102"/>
         <source>Door</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="85"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="103"/>
         <source>Reden</source>
         <translation>Reason</translation>
     </message>
@@ -2808,77 +2808,77 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>LocationPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="220"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="218"/>
         <source>Locatie en sleutel</source>
         <translation>Location and key</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="223"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="221"/>
         <source>De database wordt altijd versleuteld opgeslagen. Kies waar ze komt en hoe de sleutel bewaard wordt.</source>
         <translation>The database is always stored encrypted. Choose where it goes and how the key is kept.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="230"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="228"/>
         <source>Bladeren…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="232"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="230"/>
         <source>&amp;Bestand</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="234"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="232"/>
         <source>Sleutel in de &amp;sleutelbos van het besturingssysteem (aanbevolen)</source>
         <translation>Key in the operating system&apos;s &amp;keyring (recommended)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="236"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="234"/>
         <source>Beveiligen met een &amp;wachtwoordzin</source>
         <translation>Protect with a &amp;passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="244"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="242"/>
         <source>Sleutelbos van het besturingssysteem (niet beschikbaar op deze computer)</source>
         <translation>Operating system keyring (not available on this computer)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="253"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="251"/>
         <source>Wachtwoord&amp;zin</source>
         <translation>Pass&amp;phrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="254"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="252"/>
         <source>Nogmaals</source>
         <translation>Again</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="267"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="265"/>
         <source>Nieuwe database</source>
         <translation>New database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="267"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="265"/>
         <source>ikodesk-database (*.db)</source>
         <translation>ikodesk database (*.db)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="279"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="277"/>
         <source>Kies een bestand voor de database.</source>
         <translation>Choose a file for the database.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="281"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="279"/>
         <source>Er bestaat al een bestand op {0}; kies een andere naam.</source>
         <translation>A file already exists at {0}; choose another name.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="286"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="284"/>
         <source>Een wachtwoordzin heeft minstens 12 tekens.</source>
         <translation>A passphrase has at least 12 characters.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="288"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="286"/>
         <source>De twee wachtwoordzinnen zijn niet gelijk.</source>
         <translation>The two passphrases differ.</translation>
     </message>
@@ -2924,57 +2924,57 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="174"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="173"/>
         <source>ikodesk: inloggen</source>
         <translation>ikodesk: log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="177"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="176"/>
         <source>&lt;b&gt;Inloggen bij ikodesk&lt;/b&gt;</source>
         <translation>&lt;b&gt;Log in to ikodesk&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="180"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="179"/>
         <source>Kantoorserver: {0}</source>
         <translation>Office server: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="181"/>
         <source>Database: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="202"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="201"/>
         <source>Demodatabase met fictieve gegevens. Log in met een van deze accounts; het wachtwoord is &lt;b&gt;{0}&lt;/b&gt;:</source>
         <translation>Demo database with fictitious data. Log in with one of these accounts; the password is &lt;b&gt;{0}&lt;/b&gt;:</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="225"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="224"/>
         <source>&amp;Gebruikersnaam</source>
         <translation>&amp;User name</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="226"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="225"/>
         <source>&amp;Wachtwoord</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="232"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="231"/>
         <source>&amp;Inloggen</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="236"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="235"/>
         <source>Afsluiten</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="281"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="282"/>
         <source>Vul uw gebruikersnaam en wachtwoord in.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="315"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="316"/>
         <source>{0} Na meerdere mislukte pogingen kunt u over {1} s opnieuw proberen.</source>
         <translation>{0} After several failed attempts you can try again in {1} s.</translation>
     </message>
@@ -3955,27 +3955,27 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>PeriodsModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="62"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="80"/>
         <source>Soort</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="63"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="81"/>
         <source>Jaren</source>
         <translation>Years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="82"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="69"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="87"/>
         <source>bevestigd door {0} op {1}</source>
         <translation>confirmed by {0} on {1}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="91"/>
         <source>standaard, niet bevestigd</source>
         <translation>default, not confirmed</translation>
     </message>
@@ -3983,122 +3983,122 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>PeriodsTab</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="199"/>
         <source>Bewaartermijn per soort, gerekend vanaf de sluitingsdatum</source>
         <translation>Retention period per type, counted from the closing date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="187"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="205"/>
         <source>Termijn &amp;wijzigen…</source>
         <translation>&amp;Change period…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="190"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="208"/>
         <source>Standaardtermijnen &amp;bevestigen</source>
         <translation>Confirm &amp;default periods</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="199"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="217"/>
         <source>Bewaarplicht (legal hold): deze zaken worden niet verwijderd</source>
         <translation>Legal hold: these cases are not deleted</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="205"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="223"/>
         <source>Bewaarplicht &amp;opleggen…</source>
         <translation>&amp;Place legal hold…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="208"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="226"/>
         <source>Bewaarplicht op&amp;heffen</source>
         <translation>&amp;Lift legal hold</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="239"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="257"/>
         <source>{0} bewaartermijnen zijn nog standaardwaarden die niemand heeft bevestigd. ikodesk doet geen uitspraak over de juiste termijnen: controleer ze met de privacyfunctionaris en bevestig of wijzig ze.</source>
         <translation>{0} retention periods are still default values that nobody has confirmed. ikodesk does not say what the right periods are: check them with the privacy officer and confirm or change them.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="252"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="270"/>
         <source>Bewaartermijnen</source>
         <translation>Retention periods</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="252"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="270"/>
         <source>Kies eerst een soort in de lijst.</source>
         <translation>First choose a type in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="261"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="279"/>
         <source>Bewaartermijn wijzigen</source>
         <translation>Change retention period</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="261"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="279"/>
         <source>&amp;Opslaan</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="267"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="285"/>
         <source> jaar</source>
         <translation> years</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="269"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="287"/>
         <source>&amp;Termijn</source>
         <translation>&amp;Period</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="280"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="298"/>
         <source>Bewaartermijn {0}: {1} jaar.</source>
         <translation>Retention period {0}: {1} years.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="300"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="318"/>
         <source>{0} bewaartermijnen bevestigd.</source>
         <translation>{0} retention periods confirmed.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="310"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="328"/>
         <source>Bewaarplicht opleggen</source>
         <translation>Place legal hold</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="310"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="328"/>
         <source>&amp;Opleggen</source>
         <translation>&amp;Place</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="316"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="334"/>
         <source>bijvoorbeeld: procedure loopt; geen namen</source>
         <translation>for example: proceedings pending; no names</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="317"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="335"/>
         <source>&amp;Zaakkenmerk</source>
         <translation>&amp;Case reference</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="318"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="336"/>
         <source>&amp;Reden</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="328"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="346"/>
         <source>Bewaarplicht op {0} gelegd.</source>
         <translation>Legal hold placed on {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="342"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="360"/>
         <source>Bewaarplicht</source>
         <translation>Legal hold</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="342"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="360"/>
         <source>Kies eerst een zaak in de lijst.</source>
         <translation>First choose a case in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="349"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="367"/>
         <source>Bewaarplicht op {0} opgeheven.</source>
         <translation>Legal hold on {0} lifted.</translation>
     </message>
@@ -4134,33 +4134,33 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>RecoveryPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="363"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="366"/>
         <source>Bewaar de sleutel</source>
         <translation>Keep the key safe</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="364"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="367"/>
         <source>De database is aangemaakt. Nog één ding voordat u begint.</source>
         <translation>The database has been created. One more thing before you start.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="376"/>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="394"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="379"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="397"/>
         <source>Ik heb de &amp;herstelsleutel veilig bewaard</source>
         <translation>I have stored the &amp;recovery key safely</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="386"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="389"/>
         <source>De sleutel van de database staat in de sleutelbos van uw account. Met de &lt;b&gt;herstelsleutel&lt;/b&gt; hieronder opent u de database op een andere computer of na verlies van de sleutelbos. Hij wordt maar één keer getoond: schrijf hem op of bewaar hem in de kluis van de organisatie.</source>
         <translation>The database key is in your account&apos;s keyring. With the &lt;b&gt;recovery key&lt;/b&gt; below you can open the database on another computer or after losing the keyring. It is shown only once: write it down or keep it in the organisation&apos;s safe.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="398"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="401"/>
         <source>De database is beveiligd met uw wachtwoordzin. Zonder de wachtwoordzin is de database niet te openen: bewaar hem op een veilige plek.</source>
         <translation>The database is protected by your passphrase. Without the passphrase the database cannot be opened: keep it in a safe place.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="403"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="406"/>
         <source>Ik heb de &amp;wachtwoordzin veilig bewaard</source>
         <translation>I have stored the &amp;passphrase safely</translation>
     </message>
@@ -4168,37 +4168,37 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>RegisterModel</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="110"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="128"/>
         <source>Run</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="111"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="129"/>
         <source>Uitgevoerd</source>
         <translation>Carried out</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="112"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="130"/>
         <source>Peildatum</source>
         <translation>Reference date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="131"/>
         <source>Door</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="114"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="132"/>
         <source>Goedgekeurd door</source>
         <translation>Approved by</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="115"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="133"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="116"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="134"/>
         <source>Mediations</source>
         <translation>Mediations</translation>
     </message>
@@ -4669,102 +4669,102 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="113"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="111"/>
         <source>Automatisch: versleuteld en certificaat gecontroleerd (aanbevolen)</source>
         <translation>Automatic: encrypted and certificate checked (recommended)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="118"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="116"/>
         <source>Certificaat controleren met dit CA-bestand</source>
         <translation>Check the certificate with this CA file</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="119"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="117"/>
         <source>Versleuteld, certificaat niet controleren</source>
         <translation>Encrypted, certificate not checked</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="128"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="126"/>
         <source>Verbinden met de kantoorserver</source>
         <translation>Connect to the office server</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="131"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="129"/>
         <source>Het kantoor werkt in één PostgreSQL-database. U logt daarna in met uw eigen naam en wachtwoord; deze computer bewaart geen sleutel.</source>
         <translation>The office works in one PostgreSQL database. You then log in with your own name and password; this computer keeps no key.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="138"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="136"/>
         <source>bijvoorbeeld server.kantoor.local</source>
         <translation>for example server.office.local</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="151"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="149"/>
         <source>optioneel: het CA-certificaat van het kantoor</source>
         <translation>optional: the office&apos;s CA certificate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="152"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="150"/>
         <source>Bladeren…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="154"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="152"/>
         <source>&amp;Server</source>
         <translation>&amp;Server</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="155"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="153"/>
         <source>&amp;Poort</source>
         <translation>&amp;Port</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="156"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="154"/>
         <source>&amp;Database</source>
         <translation>&amp;Database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="157"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="155"/>
         <source>&amp;Beveiliging</source>
         <translation>&amp;Security</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="158"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="156"/>
         <source>&amp;CA-bestand</source>
         <translation>&amp;CA file</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="172"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="170"/>
         <source>CA-certificaat</source>
         <translation>CA certificate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="172"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="170"/>
         <source>Certificaat (*.crt *.pem)</source>
         <translation>Certificate (*.crt *.pem)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="180"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="178"/>
         <source>Op deze computer zelf: versleuteld als de server dat kan.</source>
         <translation>On this computer itself: encrypted when the server can.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="180"/>
         <source>Versleuteld; het certificaat van de server moet door het CA van het kantoor (of van het systeem) zijn getekend en de servernaam dragen.</source>
         <translation>Encrypted; the server&apos;s certificate must be signed by the office&apos;s (or the system&apos;s) CA and carry the server&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="186"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="184"/>
         <source>Versleuteld, maar wie tussen u en de server zit, merkt u niet op. Alleen voor een proefopstelling.</source>
         <translation>Encrypted, but you would not notice someone between you and the server. For a trial setup only.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="197"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="195"/>
         <source>Vul de naam of het adres van de server in.</source>
         <translation>Enter the server&apos;s name or address.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="199"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="197"/>
         <source>Vul de naam van de database in.</source>
         <translation>Enter the name of the database.</translation>
     </message>
@@ -4772,37 +4772,37 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>StartController</name>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="179"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="180"/>
         <source>database aanmaken</source>
         <translation>creating the database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="180"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="181"/>
         <source>fictieve gegevens maken</source>
         <translation>making fictitious data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="181"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="182"/>
         <source>gegevens controleren</source>
         <translation>checking the data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="182"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="183"/>
         <source>gegevens opslaan</source>
         <translation>saving the data</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="185"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="186"/>
         <source>De demodatabase wordt aangemaakt: stap {0} van {1}, {2} ({3}%). U kunt alvast uw gebruikersnaam en wachtwoord typen.</source>
         <translation>The demo database is being created: step {0} of {1}, {2} ({3}%). You can already type your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="220"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="221"/>
         <source>De database kon niet worden aangemaakt.</source>
         <translation>The database could not be created.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/start.py" line="351"/>
+        <location filename="../../src/ikodesk/ui/start.py" line="388"/>
         <source>Inloggen is niet gelukt.</source>
         <translation>Logging in failed.</translation>
     </message>
@@ -4833,52 +4833,52 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="57"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="55"/>
         <source>Welkom bij ikodesk</source>
         <translation>Welcome to ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="59"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="57"/>
         <source>Er is op deze computer nog geen database ingesteld. Wat wilt u doen?</source>
         <translation>No database has been set up on this computer yet. What would you like to do?</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="62"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="60"/>
         <source>Een &amp;nieuwe, versleutelde database maken</source>
         <translation>Create a &amp;new, encrypted database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="63"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="61"/>
         <source>Een &amp;bestaande database openen</source>
         <translation>Open an &amp;existing database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="64"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="62"/>
         <source>Verbinden met de &amp;kantoorserver</source>
         <translation>Connect to the &amp;office server</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="72"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="70"/>
         <source>pad naar het .db-bestand</source>
         <translation>path to the .db file</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="71"/>
         <source>Bladeren…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="87"/>
         <source>Database openen</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="89"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="87"/>
         <source>ikodesk-database (*.db)</source>
         <translation>ikodesk database (*.db)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/wizard.py" line="104"/>
+        <location filename="../../src/ikodesk/ui/wizard.py" line="102"/>
         <source>Er is geen bestand op {0}.</source>
         <translation>There is no file at {0}.</translation>
     </message>
@@ -5136,52 +5136,52 @@ Note: these files are not encrypted. Give them only to the requester.</translati
 <context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="58"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="57"/>
         <source>ikodesk: database ontgrendelen</source>
         <translation>ikodesk: unlock database</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="63"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="62"/>
         <source>De database &lt;b&gt;{0}&lt;/b&gt; is versleuteld. Geef de sleutel om haar te openen.</source>
         <translation>The database &lt;b&gt;{0}&lt;/b&gt; is encrypted. Enter the key to open it.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="73"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="72"/>
         <source>&amp;Wachtwoordzin</source>
         <translation>&amp;Passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="74"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="73"/>
         <source>&amp;Herstelsleutel (17 groepen van 4 tekens)</source>
         <translation>&amp;Recovery key (17 groups of 4 characters)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="95"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="94"/>
         <source>&amp;Openen</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="98"/>
         <source>Andere &amp;database…</source>
         <translation>Other &amp;database…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="102"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="101"/>
         <source>Afsluiten</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="121"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="120"/>
         <source>XXXX-XXXX-…</source>
         <translation>XXXX-XXXX-…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="121"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="120"/>
         <source>wachtwoordzin van de database</source>
         <translation>the database passphrase</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/login.py" line="127"/>
+        <location filename="../../src/ikodesk/ui/login.py" line="126"/>
         <source>Vul de sleutel in.</source>
         <translation>Enter the key.</translation>
     </message>
@@ -5400,7 +5400,7 @@ Note: these files are not encrypted. Give them only to the requester.</translati
 <context>
     <name>_FormDialog</name>
     <message>
-        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="149"/>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="167"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
@@ -5751,58 +5751,88 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <source>Lijn {0}: {1}</source>
         <translation>Line {0}: {1}</translation>
     </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="56"/>
+        <source>1 zaak</source>
+        <translation>1 case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="57"/>
+        <source>{0} zaken</source>
+        <translation>{0} cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="62"/>
+        <source>1 mediationverzoek</source>
+        <translation>1 mediation request</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="63"/>
+        <source>{0} mediationverzoeken</source>
+        <translation>{0} mediation requests</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="68"/>
+        <source>1 termijn is</source>
+        <translation>1 period is</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/admin/retention_tab.py" line="69"/>
+        <source>{0} termijnen zijn</source>
+        <translation>{0} periods are</translation>
+    </message>
 </context>
 <context>
     <name>services</name>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="28"/>
+        <location filename="../../src/ikodesk/services/users.py" line="27"/>
         <source>Op de kantoorserver vertraagt de server zelf mislukte inlogpogingen (auth_delay); er is geen vergrendeling om op te heffen.</source>
         <translation>On the office server the server itself slows down failed logins (auth_delay); there is no lock to lift.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="56"/>
+        <location filename="../../src/ikodesk/services/users.py" line="55"/>
         <location filename="../../src/ikodesk/services/audit_views.py" line="36"/>
         <source>Gebruiker &quot;{username}&quot; bestaat niet.</source>
         <translation>User &quot;{username}&quot; does not exist.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="77"/>
+        <location filename="../../src/ikodesk/services/users.py" line="76"/>
         <location filename="../../src/ikodesk/services/office_server.py" line="28"/>
         <source>Ongeldige gebruikersnaam: {problem}.</source>
         <translation>Invalid user name: {problem}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="81"/>
+        <location filename="../../src/ikodesk/services/users.py" line="80"/>
         <source>Gebruiker &quot;{username}&quot; bestaat al.</source>
         <translation>User &quot;{username}&quot; already exists.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="135"/>
+        <location filename="../../src/ikodesk/services/users.py" line="138"/>
         <source>U kunt uw eigen account niet deactiveren.</source>
         <translation>You cannot deactivate your own account.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="138"/>
+        <location filename="../../src/ikodesk/services/users.py" line="141"/>
         <source>De laatste actieve beheerder kan niet worden gedeactiveerd.</source>
         <translation>The last active administrator cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="150"/>
+        <location filename="../../src/ikodesk/services/users.py" line="153"/>
         <source>De laatste actieve beheerder moet beheerder blijven.</source>
         <translation>The last active administrator must remain an administrator.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="155"/>
+        <location filename="../../src/ikodesk/services/users.py" line="158"/>
         <source>Gebruiker &quot;{username}&quot; kan niet worden verwijderd: er staat werk op naam van dit account (zaken, contactmomenten, ingeziene dossiers, conflictbeslissingen of vermeldingen in het auditlog), en de geschiedenis moet kloppen. Deactiveer het account in plaats daarvan.</source>
         <translation>User &quot;{username}&quot; cannot be deleted: there is work in the name of this account (cases, contacts, dossiers viewed, conflict decisions or entries in the audit log), and the history must stay correct. Deactivate the account instead.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="205"/>
+        <location filename="../../src/ikodesk/services/users.py" line="208"/>
         <source>U kunt uw eigen account niet verwijderen.</source>
         <translation>You cannot delete your own account.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="208"/>
+        <location filename="../../src/ikodesk/services/users.py" line="211"/>
         <source>De laatste actieve beheerder kan niet worden verwijderd.</source>
         <translation>The last active administrator cannot be deleted.</translation>
     </message>
@@ -5880,7 +5910,7 @@ Note: these files are not encrypted. Give them only to the requester.</translati
     </message>
     <message>
         <location filename="../../src/ikodesk/services/audit_views.py" line="24"/>
-        <location filename="../../src/ikodesk/services/cases.py" line="178"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="206"/>
         <location filename="../../src/ikodesk/services/mediation/refusals.py" line="105"/>
         <source>Zaak &quot;{ref}&quot; bestaat niet.</source>
         <translation>Case &quot;{ref}&quot; does not exist.</translation>
@@ -5916,32 +5946,32 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>Unknown user name or wrong password. After a failed attempt you must wait a moment before trying again; after {attempts} failed attempts in a row the account is locked for {minutes} minutes (the administrator can unlock it sooner).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/app_settings.py" line="41"/>
+        <location filename="../../src/ikodesk/services/app_settings.py" line="43"/>
         <source>De vergrendeltijd moet tussen {low} en {high} minuten liggen.</source>
         <translation>The lock time must be between {low} and {high} minutes.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/app_settings.py" line="117"/>
+        <location filename="../../src/ikodesk/services/app_settings.py" line="129"/>
         <source>Het jaar moet tussen {low} en {high} liggen.</source>
         <translation>The year must be between {low} and {high}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/app_settings.py" line="171"/>
+        <location filename="../../src/ikodesk/services/app_settings.py" line="183"/>
         <source>Het logo moet een PNG- of JPEG-bestand zijn.</source>
         <translation>The logo must be a PNG or JPEG file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/app_settings.py" line="175"/>
+        <location filename="../../src/ikodesk/services/app_settings.py" line="187"/>
         <source>Het logo is te groot (hoogstens {kb} kB).</source>
         <translation>The logo is too large (at most {kb} kB).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/conflicts/review.py" line="117"/>
+        <location filename="../../src/ikodesk/services/conflicts/review.py" line="118"/>
         <source>Er is geen mogelijke conflictzaak met nummer {number}.</source>
         <translation>There is no possible conflict case with number {number}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/conflicts/review.py" line="122"/>
+        <location filename="../../src/ikodesk/services/conflicts/review.py" line="123"/>
         <source>Mogelijke conflictzaak {number} is al beoordeeld.</source>
         <translation>Possible conflict case {number} has already been reviewed.</translation>
     </message>
@@ -5961,39 +5991,39 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>case &quot;{ref}&quot; already exists</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="159"/>
-        <location filename="../../src/ikodesk/services/cases.py" line="209"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="163"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="237"/>
         <source>Deze zaak bestaat niet (meer).</source>
         <translation>This case does not exist (any more).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="222"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="260"/>
         <source>Deze zaak is intussen gewijzigd door {who} om {time}. Er is niets opgeslagen: laad de zaak opnieuw (uw invoer blijft staan om te vergelijken).</source>
         <translation>This case was changed meanwhile by {who} at {time}. Nothing was saved: reload the case (your input stays to compare).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="357"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="395"/>
         <source>verwacht een aantal minuten tussen 0 en 1440</source>
         <translation>expected a number of minutes between 0 and 1440</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="366"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="404"/>
         <source>het contactmoment ligt vóór de openingsdatum {opened}</source>
         <translation>the contact moment is before the opening date {opened}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="377"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="415"/>
         <source>Onbekende behandelaar &quot;{name}&quot;.</source>
         <translation>Unknown handler &quot;{name}&quot;.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/mediation/queries.py" line="56"/>
+        <location filename="../../src/ikodesk/services/mediation/queries.py" line="69"/>
         <location filename="../../src/ikodesk/services/mediation/views.py" line="233"/>
         <source>Deze mediation bestaat niet (meer).</source>
         <translation>This mediation does not exist (any more).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/mediation/queries.py" line="113"/>
+        <location filename="../../src/ikodesk/services/mediation/queries.py" line="124"/>
         <source>Mediation &quot;{ref}&quot; bestaat niet.</source>
         <translation>Mediation &quot;{ref}&quot; does not exist.</translation>
     </message>
@@ -6048,98 +6078,98 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>{year} has not been frozen: there is nothing to compare with.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="86"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="91"/>
         <source>code &quot;{code}&quot; hoort bij lijn {code_line}, niet bij lijn {line}</source>
         <translation>code &quot;{code}&quot; belongs to line {code_line}, not to line {line}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="99"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="104"/>
         <source>verplicht wanneer &quot;{closed}&quot; is ingevuld (een van: {choices})</source>
         <translation>required when &quot;{closed}&quot; is filled in (one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="110"/>
-        <location filename="../../src/ikodesk/services/cases.py" line="307"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="115"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="345"/>
         <source>sluitdatum {closed} ligt vóór de openingsdatum {opened}</source>
         <translation>closing date {closed} is before the opening date {opened}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="121"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="126"/>
         <source>alleen toegestaan wanneer &quot;{closed}&quot; is ingevuld</source>
         <translation>only allowed when &quot;{closed}&quot; is filled in</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="131"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="136"/>
         <source>ontbreekt: verplicht bij code &quot;{code}&quot;</source>
         <translation>missing: required with code &quot;{code}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="133"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="138"/>
         <source>ontbreekt: verplicht</source>
         <translation>missing: required</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="141"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="146"/>
         <source>mag niet &quot;NL&quot; zijn: vul het andere land in</source>
         <translation>may not be &quot;NL&quot;: fill in the other country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="159"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="164"/>
         <source>geboortedatum {born} ligt na de openingsdatum {opened}</source>
         <translation>date of birth {born} is after the opening date {opened}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="170"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="175"/>
         <source>het kind was op de openingsdatum al meerderjarig</source>
         <translation>the child was already of age on the opening date</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="179"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="184"/>
         <source>leeftijd moet tussen 0 en {max} liggen</source>
         <translation>age must be between 0 and {max}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="193"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="200"/>
         <source>verwacht &quot;{birth_date}&quot; of &quot;{age}&quot;</source>
         <translation>expected &quot;{birth_date}&quot; or &quot;{age}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="200"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="207"/>
         <source>geef &quot;{birth_date}&quot; óf &quot;{age}&quot;, niet beide</source>
         <translation>give &quot;{birth_date}&quot; or &quot;{age}&quot;, not both</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="210"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="217"/>
         <source>onbekende landcode &quot;{iso2}&quot; (verwacht ISO 3166-1 alpha-2, bijv. &quot;PL&quot;)</source>
         <translation>unknown country code &quot;{iso2}&quot; (expected ISO 3166-1 alpha-2, e.g. &quot;PL&quot;)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="285"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="292"/>
         <source>niet toegestaan bij code &quot;{code}&quot;</source>
         <translation>not allowed with code &quot;{code}&quot;</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="286"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="293"/>
         <source>niet toegestaan</source>
         <translation>not allowed</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="296"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="303"/>
         <source>ontbreekt: verplicht bij code &quot;{code}&quot; (een van: {choices})</source>
         <translation>missing: required with code &quot;{code}&quot; (one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="299"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="306"/>
         <source>ontbreekt: verplicht (een van: {choices})</source>
         <translation>missing: required (one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="310"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="317"/>
         <source>ongeldige waarde &quot;{value}&quot; bij code &quot;{code}&quot; (verwacht een van: {choices})</source>
         <translation>invalid value &quot;{value}&quot; with code &quot;{code}&quot; (expected one of: {choices})</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/validation/rules.py" line="314"/>
+        <location filename="../../src/ikodesk/services/validation/rules.py" line="321"/>
         <source>ongeldige waarde &quot;{value}&quot; (verwacht een van: {choices})</source>
         <translation>invalid value &quot;{value}&quot; (expected one of: {choices})</translation>
     </message>
@@ -6410,27 +6440,27 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>{count} children: at most {max} per case</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="335"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="347"/>
         <source>verwacht een eindig getal, niet {value}</source>
         <translation>expected a finite number, not {value}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="344"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="356"/>
         <source>getal te groot</source>
         <translation>number too large</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="353"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="365"/>
         <source>komt twee keer voor in hetzelfde object</source>
         <translation>occurs twice in the same object</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="365"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="377"/>
         <source>veldnaam {problem}</source>
         <translation>field name {problem}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/input_rules.py" line="383"/>
+        <location filename="../../src/ikodesk/services/input_rules.py" line="395"/>
         <source>te diep genest (meer dan {max} niveaus)</source>
         <translation>nested too deeply (more than {max} levels)</translation>
     </message>
@@ -6580,7 +6610,7 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>The figures on the office server differ from those in the file ({count} differences); nothing was kept on the server.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/application.py" line="80"/>
+        <location filename="../../src/ikodesk/services/application.py" line="79"/>
         <source>Dit kan alleen met een databasebestand. Op de kantoorserver regelt de beheerder van de server back-ups, sleutels en controles (pg_dump; zie docs/server.md).</source>
         <translation>This only works with a database file. On the office server, the server&apos;s administrator takes care of backups, keys and checks (pg_dump; see docs/server.md).</translation>
     </message>
@@ -6640,7 +6670,7 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>The database {server} has not been set up yet: use &apos;ikodesk server init&apos; first.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/address.py" line="27"/>
+        <location filename="../../src/ikodesk/storage/server/address.py" line="30"/>
         <source>Ongeldig serveradres: {problem}. Verwacht: postgresql://HOST[:POORT]/DATABASE</source>
         <translation>Invalid server address: {problem}. Expected: postgresql://HOST[:PORT]/DATABASE</translation>
     </message>
@@ -6690,17 +6720,17 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>Between two EU member states (not Denmark) the appeal court decides within six weeks after all procedural steps have been taken, unless exceptional circumstances make that impossible.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="72"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="85"/>
         <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe: de server kan de zaak niet met het bestand vergelijken zonder haar te lezen, en een beheerder leest geen dossiers. Haal de zaak uit het bestand.</source>
         <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there: the server cannot compare the case with the file without reading it, and an administrator reads no dossiers. Take the case out of the file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="78"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="91"/>
         <source>mediation &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe mediations toe: de server kan het dossier niet met het bestand vergelijken zonder het te lezen, en een beheerder leest geen dossiers. Haal de mediation uit het bestand.</source>
         <translation>mediation &quot;{ref}&quot; is already on the office server. An import only adds new mediations there: the server cannot compare the dossier with the file without reading it, and an administrator reads no dossiers. Take the mediation out of the file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="84"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="97"/>
         <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe, met hun contactmomenten: de server kan niet nagaan of dit contactmoment er al is zonder het dossier te lezen, en een beheerder leest geen dossiers. Leg het vast in de zaak zelf.</source>
         <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there, with their contact moments: the server cannot tell whether this contact moment is already there without reading the dossier, and an administrator reads no dossiers. Record it in the case itself.</translation>
     </message>
