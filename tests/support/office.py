@@ -104,6 +104,8 @@ class Office:
     def close(self) -> None:
         for app in self.apps:
             app.close()
+        self.apps.clear()
+        self._admin = None
 
 
 def new_office(cluster: Cluster) -> Office:
