@@ -6,6 +6,10 @@ two entries or gives one another number, one to three steps at a time. Whatever
 it did, `audit.verify_chain` says the log is not intact and names the first
 entry that differs from the original. (A tamperer who also recomputes every
 hash is the anchor's job: tests/test_audit_anchor.py.)
+
+File-only: hypothesis plays the key holder rewriting the file itself; on the server no
+application login can change the log at all (insert-only grants,
+tests/pg/test_server_walls.py).
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
-"""Issue #15, point 10: counts in audit texts in Dutch ("1 record", "66.431 records")."""
+"""Issue #15, point 10: counts in audit texts in Dutch ("1 record", "66.431 records").
+
+The import's entry is read on both backends (`backend`: an encrypted file, the office server).
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from ikodesk.models import AuditEntry
-from ikodesk.services import exchange
-from ikodesk.services.actors import Actor
 from ikodesk.services.conflicts import DetectionResult
 from ikodesk.services.nlformat import counted
-from ikodesk.storage import Database
 from tests.support import records as R
+from tests.support.backends import Backend
 
 
 def test_a_count_with_its_noun() -> None:
@@ -20,10 +21,9 @@ def test_a_count_with_its_noun() -> None:
     assert counted(1_234_567, "zaak", "zaken") == "1.234.567 zaken"
 
 
-def test_the_import_is_audited_in_dutch_counts(db: Database) -> None:
-    with db.transaction() as s:
-        exchange.import_lines(s, Actor.key_holder(), R.lines(R.USERS[0]))
-    with db.session() as s:
+def test_the_import_is_audited_in_dutch_counts(backend: Backend) -> None:
+    backend.load(R.USERS[0])
+    with backend.inspect() as s:
         detail = s.scalar(select(AuditEntry.detail).where(AuditEntry.action == "import"))
     assert detail == "1 record, 0 zaken nieuw, 0 bijgewerkt; 0 conflicten, 0 ter beoordeling"
 

@@ -4,6 +4,9 @@ The key holder (the database key without --user) used to read every dossier
 through the command line. Every command that shows, prints, searches or
 writes out personal data now needs --user and is decided by the access
 policy; a refusal is exit 3 with one Dutch message and an audit entry.
+
+File-only: the key holder (the database key without --user) exists only for a file; on the
+server every connection is a login of its own (tests/pg/test_server_walls.py).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 driver; a command loads its own module, not the others'; the desktop client's
 first window comes before the main window's pages, reports and charts. Checked
 in fresh interpreters through `sys.modules` (timings are the benchmark's job).
+
+No database: what a command imports.
 """
 
 from __future__ import annotations

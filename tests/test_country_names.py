@@ -3,6 +3,8 @@
 `services.country_names` is what every country field reads with. The everyday
 names and abbreviations are reference data (resources/countries/aliases.csv),
 checked here against the country list.
+
+No database: the country names are reference data read from resources.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Issue #11 point 9: a damaged file is found by `check` and `info`, and a command that
-reads a damaged page names the damage (rc 2) instead of failing with "interne fout"."""
+reads a damaged page names the damage (rc 2) instead of failing with "interne fout".
+
+File-only: damaged pages of an SQLCipher file; a server keeps its own pages.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@
 Qt-free, so these tests need no window). The property tests type every valid
 date in each accepted form and read it back; and whatever text the reader
 accepts must be one of those forms of the date it returned: it never guesses.
+
+No database: a pure function of the typed text.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ people of a mediation, Line 1 numbered in date order) and when issue #17 gave
 abduction cases their clock dates and court-referred mediations their hearing;
 what the figures count stayed as it was (`test_the_demo_counts_what_it_counted`,
 which leaves the clock dates out: they come from a generator of their own).
+
+File-only: the demo is an embedded file by definition (`ikodesk --demo`).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 storage.driver gives NoneType an adapter of its own (sqlcipher3's adapter look-up
 for None is slow) and the import's bulk insert binds enum values as plain str: the
 stored values must be the same NULLs and texts.
+
+File-only: what the sqlcipher3 driver binds; the server has its own driver (psycopg).
 """
 
 from __future__ import annotations

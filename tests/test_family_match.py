@@ -1,4 +1,7 @@
-"""Family matching without a database: names, keys, and verdicts on pairs of cases."""
+"""Family matching without a database: names, keys, and verdicts on pairs of cases.
+
+No database: pure functions (the server's own matching is tests/pg/test_family_match_sql.py).
+"""
 
 from __future__ import annotations
 

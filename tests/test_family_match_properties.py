@@ -6,6 +6,8 @@ make a conflict appear or vanish by chance. Hypothesis draws names from a small
 pool of tokens that overlap on purpose (first names that are also surnames,
 particles, double surnames, near spellings), so that the thresholds are reached
 from both sides; dates and contacts come from small pools for the same reason.
+
+No database: pure functions (the server's own matching is tests/pg/test_family_match_sql.py).
 """
 
 from __future__ import annotations

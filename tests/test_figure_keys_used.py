@@ -9,6 +9,8 @@ compares it with `compute_figures`' output). Two checks on top of that:
 - at run time, `figure_keys.checked` refuses an unknown key, and the builders
   (`reports.view.FigureView`) and the screen read every figure through it, so
   a key put together at run time is checked whenever a report is built.
+
+No database: the figure keys in the sources.
 """
 
 from __future__ import annotations

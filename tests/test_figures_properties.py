@@ -1,5 +1,9 @@
 """Property: export -> import into an empty database gives the same figures,
-and the figures always add up (totals are the sums of their parts)."""
+and the figures always add up (totals are the sums of their parts).
+
+File-only: hypothesis runs many round trips; the round trip on the server is in
+tests/test_exchange.py (both backends).
+"""
 
 from __future__ import annotations
 

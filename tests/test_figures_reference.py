@@ -4,6 +4,9 @@ tests/support/reference_2024.py builds records consistent with every 2024
 figure the seed states (and notes where the seed contradicts itself). Here
 `ikodesk figures --year 2024 --json` must print those figures, `--compare 2023`
 the seed's changes, and the annual and mediation PDFs must contain them.
+
+File-only: the reference year through the CLI on a file; the same 2024 volumes move to the
+server with equal figures in tests/pg/test_server_migrate.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Issue #17: how early parents reach the centre, in the figures, the JSON and the report."""
+"""Issue #17: how early parents reach the centre, in the figures, the JSON and the report.
+
+On both backends (`backend`: an encrypted file, the office server), read by a manager.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +13,15 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from ikodesk.models.enums import Role
 from ikodesk.reports.annual import build_annual_report
-from ikodesk.services import app_settings, exchange
-from ikodesk.services.actors import Actor
+from ikodesk.services import app_settings
 from ikodesk.services.figures import compute_figures, figure_value, report_figures
 from ikodesk.services.figures.counting import median_days
-from ikodesk.storage import Database
 from tests.support import records as R
+from tests.support.backends import As, Backend
+from tests.support.office import ADMIN
 
-KH = Actor.key_holder()
 WITHIN = "abduction.filed_within_one_year"
 MEDIAN = "abduction.median_days_removal_to_opening"
 
@@ -35,7 +38,8 @@ def _case(
 
 
 @pytest.fixture
-def timed(db: Database) -> Database:
+def timed(backend: Backend) -> As:
+    """The backend with the cases below, as the manager who reads the figures."""
     third_party = {"kind": "professional", "organisation_type": "lawyer"}
     records = [
         *R.USERS,
@@ -61,24 +65,26 @@ def timed(db: Database) -> Database:
         ),
         _case(8, "2023-06-01", "2023-01-01", "2023-02-01"),
     ]
-    with db.transaction() as s:
-        exchange.import_lines(s, KH, R.lines(*records))
+    backend.load(*records)
+    backend.add_users(("directie", Role.MANAGER))
+    admin = backend.as_(ADMIN)
+    with admin.transaction() as s:
         # No Line 1 calls in January here: the records count as complete only when said so
         # (issue #14's "registratie volledig vanaf").
-        app_settings.set_records_complete_from(s, KH, 2023)
-    return db
+        app_settings.set_records_complete_from(s, admin.actor, 2023)
+    return backend.as_("directie")
 
 
-def test_the_two_figures_count_parents_abduction_cases_of_the_year(timed: Database) -> None:
+def test_the_two_figures_count_parents_abduction_cases_of_the_year(timed: As) -> None:
     with timed.session() as s:
-        figures = compute_figures(s, KH, 2024)
+        figures = compute_figures(s, timed.actor, 2024)
     assert figure_value(figures, WITHIN) == 2
     # Days from removal to opening: 10, 10, 30, 41 -> median (10 + 30) / 2 = 20.
     assert figure_value(figures, MEDIAN) == 20
     assert json.loads(json.dumps(figures))["abduction"]["median_days_removal_to_opening"] == 20
     with timed.session() as s:
-        older = compute_figures(s, KH, 2023)
-        empty = compute_figures(s, KH, 2022)
+        older = compute_figures(s, timed.actor, 2023)
+        empty = compute_figures(s, timed.actor, 2022)
     assert (figure_value(older, WITHIN), figure_value(older, MEDIAN)) == (1, 151)
     assert (figure_value(empty, WITHIN), figure_value(empty, MEDIAN)) == (0, None)
 
@@ -92,9 +98,9 @@ def test_median_whole_days_half_away_from_zero(days: list[int], expected: int | 
 
 
 @pytest.mark.slow
-def test_the_annual_report_prints_them(timed: Database, tmp_path: Path) -> None:
+def test_the_annual_report_prints_them(timed: As, tmp_path: Path) -> None:
     with timed.session() as s:
-        data = report_figures(s, KH, 2024)
+        data = report_figures(s, timed.actor, 2024)
     result = build_annual_report(data, tmp_path / "jaar.pdf", generated_on=date(2025, 1, 10))
     text = " ".join(
         " ".join((page.extract_text() or "").split()) for page in PdfReader(result.path).pages

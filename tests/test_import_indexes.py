@@ -7,6 +7,9 @@ reads (issue #16, point 2). These tests hold the promise around that: the
 schema after an import is the schema before; the indexes agree with their
 tables; an import that fails half-way (batches already written) leaves indexes
 and rows as they were; an import into a larger database keeps its indexes.
+
+File-only: the bulk import's index drop is the embedded file's; the server imports through
+its own functions (tests/pg/test_server_import.py).
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ import, ten years of demo data (348,000 records) peaked at 975 MB; this file
 now peaks at about 350 MB, of which some 130 MB is the interpreter with its
 modules and an open database. What still grows with the file is small per
 case: the ids given out and the family-matching keys (benchmarks/bench_table.py).
+
+File-only: the import's two streaming passes are measured on the embedded file; the server
+import reads the same passes (tests/pg/test_server_import.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """Issue #11 points 7, 8 and 10: opening never writes to a file it cannot authenticate,
 rekey survives a crash at every step, and a missing or edited key-info file gets a
-message that names what will work."""
+message that names what will work.
+
+File-only: the SQLCipher key, its key-info file and rekey are the file's own; a server
+has no key on the workstation.
+"""
 
 from __future__ import annotations
 

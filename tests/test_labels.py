@@ -1,4 +1,7 @@
-"""Every enumeration has a Dutch and an English label."""
+"""Every enumeration has a Dutch and an English label.
+
+No database: the enumerations' labels.
+"""
 
 from __future__ import annotations
 

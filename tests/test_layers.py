@@ -6,6 +6,8 @@ Every way of importing counts: `import a.b`, `from a import b` (where `b` may be
 module: `from ikodesk import ui`), relative imports, and `importlib.import_module`
 or `__import__` with a literal name. Every module of the package belongs to a
 layer; a new top-level module that is not placed here fails the test.
+
+No database: the imports of the sources.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Issue #12: maintenance use cases in services, the key source decided once per opening."""
+"""Issue #12: maintenance use cases in services, the key source decided once per opening.
+
+File-only: key sources, key files, rekey and backups belong to the SQLCipher file; a server
+is backed up with pg_dump (docs/server.md).
+"""
 
 from __future__ import annotations
 

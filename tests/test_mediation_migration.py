@@ -1,4 +1,8 @@
-"""The migration that added the parents of mediation requests."""
+"""The migration that added the parents of mediation requests.
+
+File-only: an existing file upgraded in place; a server database is built at the head
+revision by `server init` and upgraded by `server upgrade` (tests/pg/test_cluster.py).
+"""
 
 from __future__ import annotations
 

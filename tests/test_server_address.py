@@ -1,4 +1,7 @@
-"""Office server addresses: parsing, and the TLS rule when the address names none."""
+"""Office server addresses: parsing, and the TLS rule when the address names none.
+
+No database: parsing addresses.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 `ui.mediation.workflow_texts` and `ui.cases.case_status` say in words what the
 windows show; they are tested here without a QApplication, and a subprocess
 checks that importing them loads no Qt at all.
+
+No database: pure functions of the windows' states.
 """
 
 from __future__ import annotations
