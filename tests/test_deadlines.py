@@ -93,6 +93,36 @@ def test_the_admin_lists_every_case_and_management_only_counts(family: Backend) 
             deadlines.list_deadlines(s, user.actor, as_of=AS_OF)
 
 
+# Four children in one open case (removed 1 March 2024), 16 on AS_OF (10 April) minus
+# 9 days, plus 5, plus 21 and in 2030: one Art. 4 clock in each of management's counts.
+BIRTHDAYS = ["2008-04-01", "2008-04-15", "2008-05-01", "2014-06-01"]
+FOUR_CHILDREN = R.case(
+    closed=...,
+    close_reason=...,
+    removal_date="2024-03-01",
+    children=[{"first_name": f"Kind{i}", "birth_date": b} for i, b in enumerate(BIRTHDAYS)],
+)
+
+
+def test_management_counts_each_art4_clock_where_it_falls(backend: Backend) -> None:
+    """On the server management gets no birthday, only where the clock falls (overdue,
+    7 days, 30 days, later): the counts must be those of the file, which reads them."""
+    backend.load(*F.STAFF, FOUR_CHILDREN)
+    directie = backend.as_("directie")
+    with directie.session() as s:
+        counts = {c.clock: c for c in deadlines.count_deadlines(s, directie.actor, as_of=AS_OF)}
+    art4 = counts[ClockKind.ART4_AGE16]
+    assert (art4.overdue, art4.within_7, art4.within_30, art4.running) == (1, 1, 2, 4)
+    # The administrator's list has the real due dates (references and clocks, no names).
+    listed = _listed(backend, "beheer", everything=True)
+    assert [r.due for r in listed if r.clock is ClockKind.ART4_AGE16] == [
+        date(2024, 4, 1),
+        date(2024, 4, 15),
+        date(2024, 5, 1),
+        date(2030, 6, 1),
+    ]
+
+
 def test_overdue_clocks_are_listed_and_counted(family: Backend) -> None:
     kvisser = family.as_("kvisser").actor
     later = date(2024, 6, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
@@ -11,12 +11,12 @@ from psycopg import sql
 
 from ikodesk.errors import WALL_MESSAGE, CaseWalled
 from ikodesk.models.enums import Channel, Party, Role
-from ikodesk.services import audit, case_contacts, case_queries, cases
+from ikodesk.services import audit, case_contacts, case_queries, cases, exchange
 from ikodesk.services.application import Application
 from ikodesk.services.validation.parsing import parse_case
 from tests.support import family as F
 from tests.support import records as R
-from tests.support.office import Office
+from tests.support.office import ADMIN, ADMIN_PASSWORD, Office
 
 MOTHER_SECRETS = ("Anna", "Kowalska")  # names in the mother's case (R.ABDUCTION_CASE)
 FATHER_ONLY = F.FATHER_SECRETS  # the mother's own case names the father too
@@ -155,6 +155,31 @@ def test_manager_and_admin_count_without_reading_names(family: Office) -> None:
             assert conn.execute("SELECT count(*) FROM persons").fetchone() == (4,)
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute("SELECT count(*) FROM persons WHERE first_name = 'Piotr'")
+
+
+def test_a_managers_login_gets_no_sixteenth_birthday_from_psql(office: Office) -> None:
+    """The Art. 4 clock's due date is a 16th birthday, so a birth date: management, which
+    only counts, gets a stand-in for the count the clock falls in, never the day."""
+    from tests.test_deadlines import BIRTHDAYS, FOUR_CHILDREN
+
+    office.add_user("directie", Role.MANAGER)
+    admin = office.admin()
+    with admin.db.transaction() as s:
+        exchange.import_lines(s, office.actor(admin), R.lines(*R.USERS, FOUR_CHILDREN))
+    office.add_password("jdevries")
+    call = (
+        "SELECT birthday FROM ikodesk_sixteenth_birthdays("
+        "(SELECT array_agg(id) FROM cases), DATE '2024-04-10') ORDER BY child_position"
+    )
+    real = [date.fromisoformat(b).replace(year=date.fromisoformat(b).year + 16) for b in BIRTHDAYS]
+    with office.psql("directie") as conn:
+        stand_ins = [d for (d,) in conn.execute(call).fetchall()]
+    assert stand_ins == [date(2024, 4, 9), date(2024, 4, 17), date(2024, 5, 10), date(2024, 5, 11)]
+    assert not set(stand_ins) & set(real)
+    with office.psql(ADMIN, ADMIN_PASSWORD) as conn:
+        assert [d for (d,) in conn.execute(call).fetchall()] == real
+    with office.psql("jdevries") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(call)
 
 
 def test_student_and_mediation_see_no_dossier_of_line_2(family: Office) -> None:

@@ -113,7 +113,7 @@ def clock_facts(case: Any, birth_dates: Sequence[date | None]) -> ClockFacts:
 
 
 def _birth_dates(
-    session: Session, actor: Actor, ids: Sequence[int]
+    session: Session, actor: Actor, ids: Sequence[int], as_of: date
 ) -> dict[int, dict[int, date | None]]:
     """The children's birth dates of these cases, by case and position.
 
@@ -121,13 +121,16 @@ def _birth_dates(
     date: the server gives the 16th birthdays of the running Art. 4 clocks
     (ikodesk_sixteenth_birthdays), and the birth date given to the clocks is
     the one that has that birthday (the due date is all the list and the counts use).
+    A manager only counts: the server gives a date standing for the count the clock
+    falls in on `as_of` (overdue, within 7 days, within 30, later), not the birthday.
     """
     births: dict[int, dict[int, date | None]] = defaultdict(dict)
     counted = on_server(session) and actor.role in (Role.ADMIN, Role.MANAGER)
     for i in range(0, len(ids), _CHUNK):
         chunk = list(ids[i : i + _CHUNK])
         if counted:
-            for case_id, position, birthday in session.execute(_SIXTEENTH, {"ids": chunk}):
+            found = session.execute(_SIXTEENTH, {"ids": chunk, "as_of": as_of})
+            for case_id, position, birthday in found:
                 births[case_id][position] = add_years(birthday, -CONVENTION_AGE_LIMIT)
             continue
         for case_id, position, born in session.execute(
@@ -137,11 +140,13 @@ def _birth_dates(
     return births
 
 
-_SIXTEENTH = text("SELECT * FROM ikodesk_sixteenth_birthdays(CAST(:ids AS integer[]))")
+_SIXTEENTH = text(
+    "SELECT * FROM ikodesk_sixteenth_birthdays(CAST(:ids AS integer[]), CAST(:as_of AS date))"
+)
 
 
 def _running(
-    session: Session, actor: Actor, scope: ColumnElement[bool]
+    session: Session, actor: Actor, scope: ColumnElement[bool], as_of: date
 ) -> list[tuple[Any, list[Clock]]]:
     """The open abduction cases in `scope` with a clock date, each with its clocks."""
     c = Case
@@ -170,7 +175,7 @@ def _running(
             )
         )
     )
-    births = _birth_dates(session, actor, [row.id for row in cases])
+    births = _birth_dates(session, actor, [row.id for row in cases], as_of)
     countries = treaty_facts(session, (row.country for row in cases if row.country))
     out: list[tuple[Any, list[Clock]]] = []
     for row in cases:
@@ -204,7 +209,7 @@ def list_deadlines(
 
 def _rows(session: Session, actor: Actor, as_of: date, within: int | None) -> list[DeadlineRow]:
     rows: list[DeadlineRow] = []
-    for case, clocks in _running(session, actor, access.deadline_cases(actor)):
+    for case, clocks in _running(session, actor, access.deadline_cases(actor), as_of):
         for clock in clocks:
             left = clock.days_left(as_of)
             if within is not None and left > within:
@@ -243,7 +248,7 @@ def count_deadlines(session: Session, actor: Actor, *, as_of: date) -> list[Dead
     """Running clocks of all open cases, counted per clock (no references: management)."""
     access.require(session, actor, Action.DEADLINES_COUNT, detail=f"totalen op {as_of.isoformat()}")
     tally: dict[ClockKind, list[int]] = {k: [0, 0, 0, 0] for k in ClockKind}
-    for _case, clocks in _running(session, actor, true()):
+    for _case, clocks in _running(session, actor, true(), as_of):
         for clock in clocks:
             left = clock.days_left(as_of)
             counts = tally[clock.kind]

@@ -768,21 +768,40 @@ GRANT EXECUTE ON FUNCTION ikodesk_mediation_same_family(integer, integer[]) TO i
 -- clock runs: an open abduction case with a removal date before the birthday.
 -- 29 February turns 28 February in a common year (date + interval clamps, as
 -- clocks.add_years does).
-CREATE OR REPLACE FUNCTION ikodesk_sixteenth_birthdays(p_cases integer[])
+-- Management only counts (overdue, within 7 days, within 30, running): a manager's
+-- login gets a date standing for the count the clock falls in, never the birthday
+-- itself (with it, the child's birth date): the day before p_as_of, p_as_of + 7,
+-- p_as_of + 30 or a day after that (services.deadlines.clocks: URGENT_DAYS = 7,
+-- SOON_DAYS = 30). Each stand-in still lies after the removal date, as the
+-- birthday does, so the clock runs for the client as it does here.
+DROP FUNCTION IF EXISTS ikodesk_sixteenth_birthdays(integer[]);
+CREATE OR REPLACE FUNCTION ikodesk_sixteenth_birthdays(p_cases integer[], p_as_of date)
 RETURNS TABLE (case_id integer, child_position integer, birthday date)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT ch.case_id, ch.position, (ch.birth_date + interval '16 years')::date
-    FROM children ch JOIN cases c ON c.id = ch.case_id
-    WHERE ikodesk_me_role() IN ('admin', 'manager')
-      AND ch.case_id = ANY (p_cases)
-      AND c.closed IS NULL
-      AND c.code IN ('international_abduction', 'family_abduction')
-      AND c.removal_date IS NOT NULL
-      AND ch.birth_date IS NOT NULL
-      AND (ch.birth_date + interval '16 years')::date > c.removal_date
+    SELECT b.case_id, b.position,
+           CASE WHEN ikodesk_me_role() = 'admin' THEN b.due
+                WHEN b.due < p_as_of THEN p_as_of - 1
+                WHEN b.due <= p_as_of + 7 THEN p_as_of + 7
+                WHEN b.due <= p_as_of + 30 THEN p_as_of + 30
+                ELSE greatest(p_as_of + 31, b.removal_date + 1)
+           END
+    FROM (
+        SELECT ch.case_id, ch.position, c.removal_date,
+               (ch.birth_date + interval '16 years')::date AS due
+        FROM children ch JOIN cases c ON c.id = ch.case_id
+        WHERE ikodesk_me_role() IN ('admin', 'manager')
+          AND p_as_of IS NOT NULL
+          AND ch.case_id = ANY (p_cases)
+          AND c.closed IS NULL
+          AND c.code IN ('international_abduction', 'family_abduction')
+          AND c.removal_date IS NOT NULL
+          AND ch.birth_date IS NOT NULL
+    ) b
+    WHERE b.due > b.removal_date
 $$;
 
-GRANT EXECUTE ON FUNCTION ikodesk_sixteenth_birthdays(integer[]) TO ikodesk_admin, ikodesk_manager;
+GRANT EXECUTE ON FUNCTION ikodesk_sixteenth_birthdays(integer[], date)
+    TO ikodesk_admin, ikodesk_manager;
 
 -- Last of the security files: a function made by this run (on a new server none
 -- existed when security.sql took every right away) is not everyone's to call;
