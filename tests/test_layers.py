@@ -22,7 +22,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "ikodesk"
 
 # Higher layers may import lower ones; `ikodesk.app` sits on top of everything.
 LAYERS = ["storage", "models", "services", "reports", "cli", "ui"]
-BASE_MODULES = {"errors", "resources", "__init__"}
+BASE_MODULES = {"errors", "letters", "resources", "__init__"}
 # The entry points and what only they use sit on top of every layer.
 TOP_MODULES = {"app", "__main__", "logging_setup"}
 FRONT_ENDS = {"ui", "cli"}

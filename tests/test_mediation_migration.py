@@ -1,7 +1,7 @@
 """The migration that added the parents of mediation requests.
 
 File-only: an existing file upgraded in place; a server database is built at the head
-revision by `server init` and upgraded by `server upgrade` (tests/pg/test_cluster.py).
+revision by `server init` and upgraded by `server upgrade` (tests/pg/test_server_setup.py).
 """
 
 from __future__ import annotations

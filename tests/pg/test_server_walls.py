@@ -263,3 +263,34 @@ def test_the_bureau_learns_only_whether_one_case_is_in_a_conflict(family: Office
         assert conn.execute(ask, (ids[F.FATHER_REF],)).fetchone() == (True,)
     with family.psql("directie") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("SELECT ikodesk_case_in_conflict(1)")
+
+
+FOLDED_ALIKE = [
+    "Strauß",
+    "Łukasz Wałęsa",
+    "Øyvind Ødegård",
+    "Đorđe Ðoković",
+    "ÆSIR Œuvre",
+    "Işık İnönü",
+    "Þór",
+    "  Ánna   María  ",
+    "Öztürk",
+]
+
+
+def test_the_server_folds_names_as_the_file_does(office: Office) -> None:
+    """The wall notice and the mediation family check compare names folded; the server's
+    ikodesk_fold must fold them as the application does on a file (else "Lukasz" finds
+    a wall on one backend and not on the other)."""
+    from ikodesk.services.family_match.names import fold as match_fold
+    from ikodesk.services.mediation_family import normalise_name
+    from ikodesk.services.wall_notice import fold
+
+    with psycopg.connect(office.superuser_url) as conn:
+        for name in FOLDED_ALIKE:
+            server = conn.execute("SELECT ikodesk_fold(%s)", (name,)).fetchone()
+            assert server == (fold(name),), name
+            assert normalise_name(name) == fold(name)
+            # The access request's name matching (ikodesk_sa_fold) folds as family matching.
+            matching = conn.execute("SELECT ikodesk_sa_fold(%s)", (name,)).fetchone()
+            assert matching == (match_fold(name),), name

@@ -32,6 +32,7 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from ikodesk.letters import SPECIAL_LETTERS
 from ikodesk.models import Child, Mediation, MediationChild, MediationParent, Person
 from ikodesk.models.enums import RequesterKind
 from ikodesk.services.backend import on_server
@@ -43,7 +44,7 @@ def normalise_name(name: str | None) -> str | None:
     """A name for comparison: no accents, no case, single spaces; None when empty."""
     if not name:
         return None
-    decomposed = unicodedata.normalize("NFKD", name)
+    decomposed = unicodedata.normalize("NFKD", name.translate(SPECIAL_LETTERS))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.casefold().split()) or None
 

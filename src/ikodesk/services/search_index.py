@@ -14,23 +14,25 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from ikodesk.letters import SPECIAL_LETTERS
 from ikodesk.services.backend import on_server
 
 FTS_TABLE = "case_search"
 MIN_QUERY_LENGTH = 3  # trigrams: shorter text cannot use the index
 
-# The migration that creates the table (0002) repeats this statement on purpose:
-# migrations must not change when this module does.
+# The migrations that fill the table (0002, 0016) repeat this statement on purpose:
+# migrations must not change when this module does. `ikodesk_letters` (storage.driver)
+# spells out the letters SQLite's remove_diacritics leaves (Ł, Ø, ß…; ikodesk.letters).
 _INSERT_SQL = """
 INSERT INTO case_search (rowid, ref, names)
-SELECT c.id, c.ref,
+SELECT c.id, c.ref, ikodesk_letters(
   coalesce((SELECT group_concat(
       coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '') || ' ' ||
       coalesce(p.organisation, ''), ' ')
     FROM persons p WHERE p.case_id = c.id), '') || ' ' ||
   coalesce((SELECT group_concat(
       coalesce(ch.first_name, '') || ' ' || coalesce(ch.last_name, ''), ' ')
-    FROM children ch WHERE ch.case_id = c.id), '')
+    FROM children ch WHERE ch.case_id = c.id), ''))
 FROM cases c
 """
 
@@ -90,7 +92,8 @@ def match_expression(query: str) -> str | None:
     words shorter than three characters are dropped, since trigrams cannot
     find them. None when nothing searchable is left.
     """
-    words = [w for w in _SPACES.split(query.strip()) if len(w) >= MIN_QUERY_LENGTH]
+    spelt = query.translate(SPECIAL_LETTERS)
+    words = [w for w in _SPACES.split(spelt.strip()) if len(w) >= MIN_QUERY_LENGTH]
     if not words:
         return None
     return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)

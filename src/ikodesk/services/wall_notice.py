@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ikodesk.letters import SPECIAL_LETTERS
 from ikodesk.models import Case, Child, Person
 from ikodesk.services import access
 from ikodesk.services.actors import Actor
@@ -26,7 +27,7 @@ from ikodesk.services.backend import on_server
 
 def fold(value: str) -> str:
     """Case, diacritics and spacing folded: "  Öztürk " and "ozturk" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", value)
+    decomposed = unicodedata.normalize("NFKD", value.translate(SPECIAL_LETTERS))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
 

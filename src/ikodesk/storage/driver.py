@@ -23,6 +23,7 @@ from ikodesk.errors import (
     StorageError,
     WrongKeyError,
 )
+from ikodesk.letters import plain_letters
 from ikodesk.storage import damage, files
 from ikodesk.storage.keys import DatabaseKey, KeyMode
 from ikodesk.storage.paths import sidecar_path
@@ -147,6 +148,8 @@ def prepare(dbapi_conn: Any, *, new: bool = False) -> None:
         cur.execute("PRAGMA temp_store = MEMORY")
     finally:
         cur.close()
+    # The search index folds these letters as SQLite's remove_diacritics cannot (Ł, Ø…).
+    dbapi_conn.create_function("ikodesk_letters", 1, plain_letters, deterministic=True)
 
 
 def require_ikodesk_meta(cur: Any) -> None:

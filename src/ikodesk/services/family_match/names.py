@@ -9,31 +9,14 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from ikodesk.letters import SPECIAL_LETTERS
+
 # Name particles: part of a surname, but too common to tell families apart.
 PARTICLES = frozenset(
     {
         *("de", "van", "der", "den", "het", "t", "te", "ten", "ter", "op", "in"),
         *("el", "al", "la", "le", "du", "da", "das", "dos", "di", "von", "zu"),
         *("bin", "ben", "ibn", "abu"),
-    }
-)
-_SPECIAL = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "l",
-        "ı": "i",
-        "İ": "i",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ð": "d",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "þ": "th",
     }
 )
 _NON_WORD = re.compile(r"[\W_]+")
@@ -45,7 +28,7 @@ def fold(text: str | None) -> str:
     """Lower case, no diacritics, punctuation and hyphens as spaces, single spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    text = unicodedata.normalize("NFKD", text.translate(SPECIAL_LETTERS))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     return _NON_WORD.sub(" ", text).strip()
 

@@ -53,11 +53,13 @@ BEGIN
     IF t = '' THEN
         RETURN '';
     END IF;
-    -- names.py `_SPECIAL` (by code point: ł Ł ı İ ø Ø đ Đ ð, then ß æ Æ œ Œ þ).
-    t := translate(t, U&'\0142\0141\0131\0130\00f8\00d8\0111\0110\00f0', 'lliiooddd');
-    t := replace(replace(replace(replace(replace(replace(t,
+    -- services/letters.py `SPECIAL_LETTERS` (by code point: ł Ł ı İ ø Ø đ Đ ð Ð, then
+    -- ß æ Æ œ Œ þ Þ).
+    t := translate(t, U&'\0142\0141\0131\0130\00f8\00d8\0111\0110\00f0\00d0',
+                   'lliioodddd');
+    t := replace(replace(replace(replace(replace(replace(replace(t,
             U&'\00df', 'ss'), U&'\00e6', 'ae'), U&'\00c6', 'ae'), U&'\0153', 'oe'),
-            U&'\0152', 'oe'), U&'\00fe', 'th');
+            U&'\0152', 'oe'), U&'\00fe', 'th'), U&'\00de', 'th');
     t := normalize(t, NFKD);
     t := regexp_replace(t, '[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f'
                            '\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]', '', 'g');
