@@ -1,6 +1,8 @@
-"""Office server addresses: parsing, and the TLS rule when the address names none.
+"""Office server addresses: parsing, the TLS rule when the address names none, and
+what a failed connection to one is called.
 
-No database: parsing addresses.
+No database: parsing addresses, and the driver's own errors for addresses where
+no server answers.
 """
 
 from __future__ import annotations
@@ -72,3 +74,46 @@ def test_paths_are_not_server_addresses() -> None:
     assert is_server_url("postgresql://db/x")
     assert not is_server_url("/home/jurist/ikodesk.db")
     assert not is_server_url(None)
+
+
+def _failure(**where: object) -> BaseException:
+    """The driver's own error for an address where no server answers."""
+    import psycopg
+
+    try:
+        psycopg.connect(dbname="ikodesk", user="x", password="x", connect_timeout=5, **where)
+    except psycopg.OperationalError as exc:
+        return exc
+    raise AssertionError("connected")
+
+
+def test_a_server_that_cannot_be_reached_is_said_in_dutch_with_what_to_check() -> None:
+    """libpq says it in English; the user reads which server and what to check, in Dutch."""
+    import psycopg
+
+    from ikodesk.errors import ServerUnavailable
+    from ikodesk.storage.server.connection import connect_error
+
+    english = ("refused", "failed", "resolve", "shutting", "connection to server")
+    cases = [
+        (_failure(host="127.0.0.1", port=1), "127.0.0.1:1", "Controleer of de server aanstaat"),
+        (
+            _failure(host="geen-server.invalid", port=5432),
+            "geen-server.invalid",
+            "de naam geen-server.invalid is op dit netwerk onbekend",
+        ),
+        (
+            psycopg.OperationalError("FATAL:  the database system is shutting down"),
+            "127.0.0.1",
+            "wordt op dit moment gestart of gestopt",
+        ),
+        (psycopg.OperationalError("connection timeout expired"), "127.0.0.1", "geen antwoord"),
+    ]
+    for exc, server, check in cases:
+        host, _, port = server.partition(":")
+        address = parse_server_url(f"postgresql://{host}:{port or 5432}/ikodesk")
+        error = connect_error(exc, address)
+        assert isinstance(error, ServerUnavailable), error
+        assert address.label in error.message and check in error.message, error.message
+        assert "lokaal bestand" in error.message
+        assert not [w for w in english if w in error.message.lower()], error.message

@@ -918,27 +918,27 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>{0} — ikodesk</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="400"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="409"/>
         <source>Nog niet opgeslagen: 1 veld vraagt aandacht.</source>
         <translation>Not saved yet: 1 field needs attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="402"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="411"/>
         <source>Nog niet opgeslagen: {0} velden vragen aandacht.</source>
         <translation>Not saved yet: {0} fields need attention.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="442"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="451"/>
         <source>Opgeslagen als {0} en overgedragen. Deze zaak is voor u afgeschermd: u staat aan de andere kant van deze familie. Het venster is gesloten.</source>
         <translation>Saved as {0} and handed over. This case is walled off for you: you stand on the other side of this family. The window has closed.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="503"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="513"/>
         <source>Deze nieuwe zaak is nog niet opgeslagen.</source>
         <translation>This new case has not been saved yet.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="504"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="514"/>
         <source>De wijzigingen in zaak {0} zijn nog niet opgeslagen.</source>
         <translation>The changes to case {0} have not been saved yet.</translation>
     </message>
@@ -963,12 +963,12 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>Status: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="455"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="464"/>
         <source>Opgeslagen.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="476"/>
+        <location filename="../../src/ikodesk/ui/cases/case_form.py" line="485"/>
         <source>Niet opgeslagen: kies een andere behandelaar.</source>
         <translation>Not saved: choose another handler.</translation>
     </message>
@@ -2454,7 +2454,7 @@ This needs four eyes: a second administrator now logs in with their own name and
 <context>
     <name>FamilyNoticeBar</name>
     <message>
-        <location filename="../../src/ikodesk/ui/cases/case_guard.py" line="50"/>
+        <location filename="../../src/ikodesk/ui/cases/case_guard.py" line="52"/>
         <source>Zaak &amp;openen</source>
         <translation>&amp;Open case</translation>
     </message>
@@ -5650,23 +5650,28 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>The file {0} cannot be used: {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="87"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="68"/>
+        <source>Niet opgeslagen; uw invoer staat nog in dit venster.</source>
+        <translation>Not saved; your input is still in this window.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="99"/>
         <source>Geen toegang</source>
         <translation>No access</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="89"/>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="131"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="101"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="143"/>
         <source>Niet gelukt</source>
         <translation>Did not work</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="98"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="110"/>
         <source>Er ging iets mis in ikodesk. Uw gegevens zijn niet verloren, maar de laatste handeling is mogelijk niet uitgevoerd. Meld dit aan de beheerder; de details staan in het logbestand in {0}.</source>
         <translation>Something went wrong in ikodesk. Your data is not lost, but the last action may not have been carried out. Please tell the administrator; the details are in the log file in {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="106"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="118"/>
         <source>Onverwachte fout</source>
         <translation>Unexpected error</translation>
     </message>
@@ -6625,32 +6630,52 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>The office server {server} cannot be reached ({reason}). Check the network connection, whether the server is on and whether the address and port are right, and try again. ikodesk does not carry on with a local file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="54"/>
-        <source>De verbinding met de kantoorserver {server} is verbroken. De laatste handeling is niet opgeslagen; uw invoer staat nog in het venster. Controleer de netwerkverbinding en probeer het opnieuw.</source>
-        <translation>The connection to the office server {server} was lost. The last action was not saved; your input is still in the window. Check the network connection and try again.</translation>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="55"/>
+        <source>De kantoorserver {server} is niet bereikbaar: op dat adres en die poort neemt niets de verbinding aan. Controleer of de server aanstaat en of het adres en de poort kloppen, en probeer het opnieuw. ikodesk werkt niet verder met een lokaal bestand.</source>
+        <translation>The office server {server} cannot be reached: nothing accepts the connection at that address and port. Check that the server is running and that the address and port are right, and try again. ikodesk does not carry on with a local file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="60"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="61"/>
+        <source>De kantoorserver {server} is niet bereikbaar: er kwam geen antwoord. Controleer de netwerkverbinding (kabel, wifi of VPN) en of de server aanstaat, en probeer het opnieuw. ikodesk werkt niet verder met een lokaal bestand.</source>
+        <translation>The office server {server} cannot be reached: there was no answer. Check the network connection (cable, Wi-Fi or VPN) and that the server is running, and try again. ikodesk does not carry on with a local file.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="67"/>
+        <source>De kantoorserver {server} is niet bereikbaar: de naam {host} is op dit netwerk onbekend. Controleer het adres en de netwerkverbinding, en probeer het opnieuw. ikodesk werkt niet verder met een lokaal bestand.</source>
+        <translation>The office server {server} cannot be reached: the name {host} is unknown on this network. Check the address and the network connection, and try again. ikodesk does not carry on with a local file.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="73"/>
+        <source>De kantoorserver {server} wordt op dit moment gestart of gestopt. Probeer het over een ogenblik opnieuw; lukt het dan nog niet, vraag het de beheerder van de server. ikodesk werkt niet verder met een lokaal bestand.</source>
+        <translation>The office server {server} is starting or stopping right now. Try again in a moment; if it still does not work, ask the server&apos;s administrator. ikodesk does not carry on with a local file.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="80"/>
+        <source>De verbinding met de kantoorserver {server} is tijdens het werk verbroken; de laatste handeling is niet opgeslagen. Controleer de netwerkverbinding en of de server aanstaat, en probeer het opnieuw. ikodesk werkt niet verder met een lokaal bestand.</source>
+        <translation>The connection to the office server {server} was lost during the work; the last action was not saved. Check the network connection and that the server is running, and try again. ikodesk does not carry on with a local file.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="86"/>
         <source>De beveiligde verbinding (TLS) met de kantoorserver {server} kon niet worden opgezet ({reason}). Controleer het certificaat van de server (sslrootcert) of vraag het de beheerder van de server.</source>
         <translation>The secure connection (TLS) to the office server {server} could not be set up ({reason}). Check the server&apos;s certificate (sslrootcert) or ask the server&apos;s administrator.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="66"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="92"/>
         <source>Op de kantoorserver {server} bestaat de database niet. Controleer de naam, of laat de beheerder &apos;ikodesk server init&apos; uitvoeren.</source>
         <translation>The database does not exist on the office server {server}. Check the name, or have the administrator run &apos;ikodesk server init&apos;.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="71"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="97"/>
         <source>Onbekende gebruikersnaam of onjuist wachtwoord (kantoorserver {server}). Na mislukte pogingen laat de server u even wachten.</source>
         <translation>Unknown user name or wrong password (office server {server}). After failed attempts the server makes you wait a moment.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="76"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="102"/>
         <source>De database {server} is geen ikodesk-database (nog niet ingericht met &apos;ikodesk server init&apos;).</source>
         <translation>The database {server} is not an ikodesk database (not yet set up with &apos;ikodesk server init&apos;).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/connection.py" line="80"/>
+        <location filename="../../src/ikodesk/storage/server/connection.py" line="106"/>
         <source>Geen toegang: de kantoorserver staat dit niet toe voor uw account.</source>
         <translation>No access: the office server does not allow this for your account.</translation>
     </message>

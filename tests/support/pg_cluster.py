@@ -17,6 +17,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +84,37 @@ class Cluster:
             command = ["runuser", "-u", self.os_user, "--", *command]
         return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
+    def _start(self) -> subprocess.CompletedProcess[str]:
+        return self._run(
+            "pg_ctl",
+            "start",
+            "-D",
+            str(self.datadir),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c password_encryption=scram-sha-256",
+        )
+
+    @contextmanager
+    def down(self) -> Iterator[None]:
+        """The server stopped for the block: every connection dropped, none accepted.
+
+        Started again afterwards on the same port (well under a second); the tests
+        that follow in this run find it as it was.
+        """
+        self._run("pg_ctl", "stop", "-D", str(self.datadir), "-m", "fast", "-w")
+        try:
+            yield
+        finally:
+            result = self._start()
+            if result.returncode != 0:
+                raise ClusterUnavailable(f"pg_ctl start failed: {result.stderr.strip()}")
+
     def stop(self) -> None:
         self._run("pg_ctl", "stop", "-D", str(self.datadir), "-m", "immediate", "-w")
         shutil.rmtree(self.root, ignore_errors=True)
@@ -110,44 +143,28 @@ def start_cluster() -> Cluster:
     if os_user is not None:
         os.chown(pwfile, account.pw_uid, account.pw_gid)
     cluster = Cluster(bindir, root, free_port(), password, os_user)
-    steps = [
-        (
-            "initdb",
-            "-D",
-            str(cluster.datadir),
-            "-U",
-            SUPERUSER,
-            "--pwfile",
-            str(pwfile),
-            "--auth-local=scram-sha-256",
-            "--auth-host=scram-sha-256",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-        ),
-        (
-            "pg_ctl",
-            "start",
-            "-D",
-            str(cluster.datadir),
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(root / "server.log"),
-            "-o",
-            f"-p {cluster.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c password_encryption=scram-sha-256",
-        ),
-    ]
-    for step in steps:
-        result = cluster._run(*step)
+    initdb = (
+        "initdb",
+        "-D",
+        str(cluster.datadir),
+        "-U",
+        SUPERUSER,
+        "--pwfile",
+        str(pwfile),
+        "--auth-local=scram-sha-256",
+        "--auth-host=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+    )
+    for name, step in (("initdb", lambda: cluster._run(*initdb)), ("pg_ctl", cluster._start)):
+        result = step()
         if result.returncode != 0:
             log = root / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             shutil.rmtree(root, ignore_errors=True)
             raise ClusterUnavailable(
-                f"{step[0]} failed ({result.returncode}): {result.stderr.strip()}\n{tail}"
+                f"{name} failed ({result.returncode}): {result.stderr.strip()}\n{tail}"
             )
     pwfile.unlink()
     return cluster

@@ -51,11 +51,37 @@ UNREACHABLE = QT_TRANSLATE_NOOP(
     "netwerkverbinding, of de server aanstaat en of het adres en de poort kloppen, en "
     "probeer het opnieuw. ikodesk werkt niet verder met een lokaal bestand.",
 )
+# The causes libpq names (in English), each said in Dutch with what to check.
+REFUSED = QT_TRANSLATE_NOOP(
+    "services",
+    "De kantoorserver {server} is niet bereikbaar: op dat adres en die poort neemt niets de "
+    "verbinding aan. Controleer of de server aanstaat en of het adres en de poort kloppen, "
+    "en probeer het opnieuw. ikodesk werkt niet verder met een lokaal bestand.",
+)
+NO_ANSWER = QT_TRANSLATE_NOOP(
+    "services",
+    "De kantoorserver {server} is niet bereikbaar: er kwam geen antwoord. Controleer de "
+    "netwerkverbinding (kabel, wifi of VPN) en of de server aanstaat, en probeer het "
+    "opnieuw. ikodesk werkt niet verder met een lokaal bestand.",
+)
+UNKNOWN_HOST = QT_TRANSLATE_NOOP(
+    "services",
+    "De kantoorserver {server} is niet bereikbaar: de naam {host} is op dit netwerk "
+    "onbekend. Controleer het adres en de netwerkverbinding, en probeer het opnieuw. "
+    "ikodesk werkt niet verder met een lokaal bestand.",
+)
+RESTARTING = QT_TRANSLATE_NOOP(
+    "services",
+    "De kantoorserver {server} wordt op dit moment gestart of gestopt. Probeer het over een "
+    "ogenblik opnieuw; lukt het dan nog niet, vraag het de beheerder van de server. "
+    "ikodesk werkt niet verder met een lokaal bestand.",
+)
+# (Front-ends add what became of the input: the command line has no window.)
 LOST = QT_TRANSLATE_NOOP(
     "services",
-    "De verbinding met de kantoorserver {server} is verbroken. De laatste handeling is "
-    "niet opgeslagen; uw invoer staat nog in het venster. Controleer de netwerkverbinding "
-    "en probeer het opnieuw.",
+    "De verbinding met de kantoorserver {server} is tijdens het werk verbroken; de laatste "
+    "handeling is niet opgeslagen. Controleer de netwerkverbinding en of de server aanstaat, "
+    "en probeer het opnieuw. ikodesk werkt niet verder met een lokaal bestand.",
 )
 TLS_FAILED = QT_TRANSLATE_NOOP(
     "services",
@@ -83,6 +109,15 @@ SERVER_REFUSED = QT_TRANSLATE_NOOP(
 )
 
 
+# What the server answers while it starts, stops or recovers (PostgreSQL's own words).
+_RESTARTING = (
+    "the database system is shutting down",
+    "the database system is starting up",
+    "the database system is not yet accepting connections",
+    "the database system is in recovery mode",
+)
+
+
 def _reason(exc: BaseException) -> str:
     """The driver's own words, first line, without the connection string."""
     first = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
@@ -98,6 +133,16 @@ def connect_error(exc: BaseException, address: ServerAddress) -> IkodeskError:
         return AuthenticationError(LOGIN_FAILED, server=server)
     if "does not exist" in low and "database" in low:
         return ServerUnavailable(NO_DATABASE, server=server)
+    if "connection refused" in low:
+        return ServerUnavailable(REFUSED, server=server)
+    if "failed to resolve host" in low or "could not translate host name" in low:
+        return ServerUnavailable(UNKNOWN_HOST, server=server, host=address.host)
+    if "timeout expired" in low or "timed out" in low or "no route to host" in low:
+        return ServerUnavailable(NO_ANSWER, server=server)
+    if "network is unreachable" in low:
+        return ServerUnavailable(NO_ANSWER, server=server)
+    if any(state in low for state in _RESTARTING):
+        return ServerUnavailable(RESTARTING, server=server)
     if "ssl" in low or "certificate" in low or "tls" in low:
         return ServerUnavailable(TLS_FAILED, server=server, reason=words)
     if "no password supplied" in low or ("role" in low and "does not exist" in low):
@@ -149,6 +194,11 @@ def make_engine(address: ServerAddress, *, database: str | None = None) -> Engin
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> BaseException | None:
+        if context.is_pre_ping:
+            # A pooled connection the server dropped meanwhile (restarted, an idle
+            # timeout, a terminated backend): nothing of the work has run yet, so the
+            # pool connects afresh; only when that fails is the user told (below).
+            return None
         if context.connection is None:  # failed while connecting
             return connect_error(context.original_exception, address)
         return server_error(context.original_exception, address)

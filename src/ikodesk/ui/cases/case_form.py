@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from ikodesk.errors import ConcurrentChange, HandlerWalled, ValidationError
+from ikodesk.errors import ConcurrentChange, HandlerWalled, ServerUnavailable, ValidationError
 from ikodesk.models.enums import (
     CloseReason,
     RequesterKind,
@@ -45,7 +45,7 @@ from ikodesk.ui.cases.contacts import ContactDialog, ContactsPanel
 from ikodesk.ui.common.changes import CASES
 from ikodesk.ui.common.editor_window import EditorWindow
 from ikodesk.ui.common.field_errors import ERROR_STYLE
-from ikodesk.ui.common.messages import service_text, show_error, user_message
+from ikodesk.ui.common.messages import save_failed_text, service_text, show_error
 from ikodesk.ui.context import AppContext
 from ikodesk.ui.i18n import enum_label
 
@@ -377,9 +377,18 @@ class CaseWindow(EditorWindow):
         self.ctx.worker.call(
             lambda app: app.cases.check(data),
             done,
-            self._save_failed if then_save else None,
+            self._save_failed if then_save else self._check_failed,
             owner=self,
         )
+
+    def _check_failed(self, exc: BaseException) -> None:
+        """The check while typing did not get through: the office server gone is said on
+        the message line (once, not a box per pause in the typing)."""
+        message = save_failed_text(exc) if isinstance(exc, ServerUnavailable) else None
+        if message is None:
+            show_error(None, exc)  # a bug: as for any job without its own handler
+            return
+        self._say(message)
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         refused = self._refused_handler
@@ -476,7 +485,8 @@ class CaseWindow(EditorWindow):
             self._say(self.tr("Niet opgeslagen: kies een andere behandelaar."))
             self.handler.setFocus()
             return
-        message = user_message(exc)
+        # The office server gone: which one, what to check, and that nothing typed is lost.
+        message = save_failed_text(exc)
         if message is None:
             show_error(self, exc)
             return

@@ -19,10 +19,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ikodesk.errors import ServerUnavailable
 from ikodesk.services import conflicts
 from ikodesk.services.conflicts import FamilyMatch, FamilyNotice
 from ikodesk.services.validation import CaseData
 from ikodesk.ui.common.changes import OpChanges
+from ikodesk.ui.common.messages import show_error
 from ikodesk.ui.context import AppContext
 
 CHECK_DELAY_MS = 500
@@ -119,8 +121,14 @@ class FamilyWatch(QObject):
             if key == self._asked:
                 self._show(notice)
 
+        def failed(exc: BaseException) -> None:
+            if key == self._asked:
+                self._asked = None  # not answered: asked again at the next pause
+            if not isinstance(exc, ServerUnavailable):  # the form's own line says that one
+                show_error(None, exc)
+
         self.ctx.worker.call(
-            lambda app: app.cases.check_family(actor, data, case_id), done, None, owner=self.bar
+            lambda app: app.cases.check_family(actor, data, case_id), done, failed, owner=self.bar
         )
 
     def _show(self, notice: FamilyNotice) -> None:
@@ -178,6 +186,12 @@ class WallWatch(QObject):
             if walled and self.case_id() == case_id and self.window.isVisible() and not saving:
                 self.walled.emit()
 
+        def failed(exc: BaseException) -> None:
+            # The server gone: asked again at the next change or activation (and the
+            # server keeps its walls itself); the form's own line says it is gone.
+            if not isinstance(exc, ServerUnavailable):
+                show_error(None, exc)
+
         self.ctx.worker.call(
-            lambda app: app.cases.walled_for(actor, case_id), done, None, owner=self.window
+            lambda app: app.cases.walled_for(actor, case_id), done, failed, owner=self.window
         )

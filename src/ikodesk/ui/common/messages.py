@@ -12,7 +12,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ikodesk.errors import AccessDenied, IkodeskError, ValidationError, fill
+from ikodesk.errors import AccessDenied, IkodeskError, ServerUnavailable, ValidationError, fill
 from ikodesk.services.failures import disk_full, known_failure, log_dir
 from ikodesk.ui.common.problems import field_message
 
@@ -58,6 +58,18 @@ def user_message(exc: BaseException) -> str | None:
             "messages", "Het bestand {0} kan niet worden gebruikt: {1}."
         ).format(exc.filename, exc.strerror or "")
     return None
+
+
+def save_failed_text(exc: BaseException) -> str | None:
+    """`user_message` for a save that failed; when the office server went away, also
+    that nothing typed is lost (saving again tries again). None for a bug."""
+    message = user_message(exc)
+    if message is not None and isinstance(exc, ServerUnavailable):
+        kept = QCoreApplication.translate(
+            "messages", "Niet opgeslagen; uw invoer staat nog in dit venster."
+        )
+        return f"{kept} {message}"
+    return message
 
 
 def inform(

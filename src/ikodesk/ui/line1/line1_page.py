@@ -51,7 +51,7 @@ from ikodesk.ui.cases.contacts import ContactDialog
 from ikodesk.ui.common.changes import CASES, OpChanges
 from ikodesk.ui.common.field_errors import FieldErrors
 from ikodesk.ui.common.fields import CountryField
-from ikodesk.ui.common.messages import show_error, user_message
+from ikodesk.ui.common.messages import save_failed_text, show_error
 from ikodesk.ui.common.tables import Index, ListModel
 from ikodesk.ui.common.titles import title_label
 from ikodesk.ui.context import AppContext
@@ -351,7 +351,7 @@ class Line1Page(QWidget):
             problems = [FieldProblem(fields.get(f, f), m) for f, m in exc.errors.items()]
             self._refuse(problems)
             return
-        message = user_message(exc)
+        message = save_failed_text(exc)  # the server gone: the call typed stays
         if message is None:
             show_error(self, exc)
             return
