@@ -153,19 +153,27 @@ class _Annual(Line2Chapters):
             heading("Totaal aantal zaken en contactmomenten"),
             subheading("Zaken"),
             para(
-                f"In {y} zijn er in totaal <b>{v.n('cases.total')}</b> zaken geregistreerd"
-                f"{esc(v.versus('cases.total'))}. Daarvan waren er {v.n('cases.line1')} "
-                "eerstelijnszaken met de code ‘toestemming vakantie’"
-                f"{esc(v.versus('cases.line1'))}, en werden er {v.n('cases.line2')} nieuwe "
-                f"tweedelijnszaken geopend{esc(v.versus('cases.line2'))}."
+                f"In {y} {v.nl('cases.total', 'is', 'zijn')} er in totaal "
+                f"<b>{v.n('cases.total')}</b> {v.nl('cases.total', 'zaak', 'zaken')} "
+                f"geregistreerd{esc(v.versus('cases.total'))}. Daarvan "
+                f"{v.nl('cases.line1', 'was', 'waren')} er {v.n('cases.line1')} "
+                f"{v.nl('cases.line1', 'eerstelijnszaak', 'eerstelijnszaken')} met de code "
+                f"‘toestemming vakantie’{esc(v.versus('cases.line1'))}, en "
+                f"{v.nl('cases.line2', 'werd', 'werden')} er {v.n('cases.line2')} nieuwe "
+                f"{v.nl('cases.line2', 'tweedelijnszaak', 'tweedelijnszaken')} "
+                f"geopend{esc(v.versus('cases.line2'))}."
             ),
             para(
-                f"Van deze {v.n('cases.line2')} tweedelijnszaken werden er "
+                f"Van deze {v.n('cases.line2')} "
+                f"{v.nl('cases.line2', 'tweedelijnszaak', 'tweedelijnszaken')} "
+                f"{v.nl('cases.line2_closed_in_year', 'werd', 'werden')} er "
                 f"{v.n('cases.line2_closed_in_year')} in hetzelfde jaar afgesloten, omdat de "
                 "situatie was opgelost, de ouder voldoende geïnformeerd was of niet meer "
-                f"bereikbaar was. {v.n('cases.line2_carried_over')} zaken uit {y} zijn "
-                f"meegenomen naar {y + 1} voor verdere behandeling; zij tellen in {y + 1} niet "
-                "opnieuw mee als nieuwe zaak."
+                f"bereikbaar was. {v.n('cases.line2_carried_over')} "
+                f"{v.nl('cases.line2_carried_over', 'zaak', 'zaken')} uit {y} "
+                f"{v.nl('cases.line2_carried_over', 'is', 'zijn')} meegenomen naar {y + 1} voor "
+                f"verdere behandeling; {v.nl('cases.line2_carried_over', 'die telt', 'zij tellen')}"
+                f" in {y + 1} niet opnieuw mee als nieuwe zaak."
             ),
             block(gap(2), data_table(rows, _COMPARE_COLS)),
             v.trend_chart(

@@ -74,6 +74,11 @@ class FigureView:
         """The current value of `key`, Dutch formatted."""
         return nlformat.number(self.cur(key))
 
+    def nl(self, key: str, one: str, many: str) -> str:
+        """`one` when the current value of `key` is 1, else `many` (Dutch agreement:
+        "1 zaak is", "2 zaken zijn", "0 zaken zijn")."""
+        return one if self.cur(key) == 1 else many
+
     def pct_of(self, part_key: str, whole_key: str) -> str:
         return nlformat.percent(percent(self.cur(part_key), self.cur(whole_key)))
 
