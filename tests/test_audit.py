@@ -46,6 +46,27 @@ def _verify(db: Backend) -> audit.ChainCheck:
         return audit.verify_chain(s)
 
 
+def test_a_new_database_starts_with_its_first_administrators_record(backend: Backend) -> None:
+    """`ikodesk init` on a file, `ikodesk server init` on the server: the first entry."""
+    (first,) = _entries(backend)
+    assert (first.id, first.action, first.object_type, first.result) == (
+        1,
+        "user.manage",
+        "user",
+        "allowed",
+    )
+    # Made before anyone could log in: by the file's key holder, or by the role that
+    # set the server up (no ikodesk user: no user id), who the server names itself.
+    assert first.user_id is None
+    assert first.username == ("postgres" if backend.is_server else "(sleutelhouder)")
+    if backend.is_server:
+        assert (first.object_ref, first.detail) == (
+            "beheer",
+            "login aangemaakt; rol admin; actief; eerste beheerder (server init)",
+        )
+    assert _verify(backend) == audit.ChainCheck(True, 1)
+
+
 def test_an_import_is_one_summary_entry(walled: Backend) -> None:
     (entry,) = [e for e in _entries(walled) if e.action == "import"]
     assert (entry.action, entry.object_type, entry.result) == ("import", "database", "allowed")

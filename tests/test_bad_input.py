@@ -1,75 +1,113 @@
 """Issue #11, bad input: every hostile or broken input ends in exit 2, names the line
 and the field, and writes nothing; the same text/date/children rules hold in the
-services the forms call."""
+services the forms call.
+
+Everything that touches a database runs on both backends (an encrypted file, the
+office server). The command line's imports share one filled database per backend
+for the module: each test compares every table before and after its own refused
+import (nothing may change), so no test needs a database of its own. The rules
+themselves (dates, the mediation form) are pure functions: no database.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
 
 from ikodesk.errors import ValidationError
-from ikodesk.models import Base, Case
-from ikodesk.models.audit import AuditEntry
+from ikodesk.models import Base, Case, Contact, Mediator, User
 from ikodesk.models.enums import Channel, MediationKind, MediationStatus, Party, Role
-from ikodesk.services import cases, exchange, figures, input_rules, mediators, users
+from ikodesk.services import cases, exchange, input_rules, mediators, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.validation import ChildData, MediationData, mediation_rules, parse_case
 from ikodesk.storage import Database
 from tests.conftest import ADMIN_PASSWORD, TEST_PASSPHRASE
+from tests.support import family as F
 from tests.support import records as R
+from tests.support.backends import Backend
+from tests.support.office import ADMIN, Office, new_office
+from tests.support.pg_cluster import Cluster
 
-ENV = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE}
 KH = Actor.key_holder()
 FUTURE = (date.today() + timedelta(days=2)).isoformat()
 
 
-def run_import(cli, db: Path, src: Path, *extra: str):  # type: ignore[no-untyped-def]
+@dataclass
+class Filled:
+    """A database with the full exchange file in it, and how the command line reaches it."""
+
+    where: str  # --db: the file's path, or the office server's address
+    env: dict[str, str]
+    engine: Engine  # the test's own unrestricted look (the file, the server's superuser)
+
+
+def run_import(cli, target: Filled, src: Path, *extra: str):  # type: ignore[no-untyped-def]
     """`ikodesk import` as an administrator (import needs one: issue #11 point 1)."""
-    return cli(
-        ["--db", db, "--user", "beheer", "import", src, *extra],
-        env={**ENV, "IKODESK_PASSWORD": ADMIN_PASSWORD},
-    )
+    return cli(["--db", target.where, "--user", ADMIN, "import", src, *extra], env=target.env)
 
 
-def _snapshot(db_path: Path) -> dict[str, Any]:
-    """Row counts of every table and the figures: what an import could have changed."""
-    db = Database.open(db_path, passphrase=TEST_PASSPHRASE)
+def _snapshot(target: Filled) -> dict[str, Any]:
+    """Every row of every table, and how many audit entries: what an import could change."""
+    with Session(target.engine) as s:
+        rows = {
+            t.name: [
+                tuple(map(repr, row))
+                for row in s.execute(select(t).order_by(*t.primary_key.columns))
+            ]
+            for t in Base.metadata.sorted_tables
+            if t.name != "audit_log"
+        }
+        rows["audit"] = [s.scalar(text("SELECT count(*) FROM audit_log"))]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def _filled_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Filled]:
+    path = tmp_path_factory.mktemp("bad") / "a.db"
+    db, _ = Database.create(path, passphrase=TEST_PASSPHRASE)
     try:
-        with db.session() as s:
-            counts = {
-                t.name: s.scalar(select(func.count()).select_from(t))
-                for t in Base.metadata.sorted_tables
-                if t.name != AuditEntry.__tablename__
-            }
-            # Reading the records and figures below is itself audited: other entries count.
-            counts["audit"] = s.scalar(
-                select(func.count()).where(
-                    AuditEntry.action.not_like("export%"), AuditEntry.action.not_like("figure%")
-                )
-            )
-            records = list(exchange.export_records(s, KH))
-            figs = {y: figures.compute_figures(s, KH, y) for y in (2023, 2024)}
-        return {"counts": counts, "records": records, "figures": repr(figs)}
+        with db.transaction() as s:
+            users.create_user(s, KH, ADMIN, Role.ADMIN, password=ADMIN_PASSWORD)
+            exchange.import_lines(s, KH, R.lines(*R.full_file()))
+        env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": ADMIN_PASSWORD}
+        yield Filled(str(path), env, db.engine)
     finally:
         db.close()
 
 
-@pytest.fixture
-def filled(cli, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    db = tmp_path / "a.db"
-    res = cli(
-        ["--db", db, "init", "--admin", "beheer"], env={**ENV, "IKODESK_PASSWORD": ADMIN_PASSWORD}
+@pytest.fixture(scope="module")
+def _filled_office(office_template: Cluster) -> Iterator[Filled]:
+    from ikodesk.storage.server import parse_server_url
+    from ikodesk.storage.server.connection import make_engine
+
+    office: Office = new_office(office_template)
+    admin = office.admin()
+    engine = make_engine(parse_server_url(office.superuser_url))
+    try:
+        with admin.db.transaction() as s:
+            exchange.import_lines(s, office.actor(admin), R.lines(*R.full_file()))
+        office.close()
+        yield Filled(office.url, {"IKODESK_PASSWORD": ADMIN_PASSWORD}, engine)
+    finally:
+        office.close()
+        engine.dispose()
+
+
+@pytest.fixture(params=["file", "server"])
+def filled(request: pytest.FixtureRequest) -> Filled:
+    """The module's filled database on each backend (nothing a test does may change it)."""
+    made: Filled = request.getfixturevalue(
+        {"file": "_filled_file", "server": "_filled_office"}[request.param]
     )
-    assert res.code == 0, res.err
-    src = tmp_path / "base.jsonl"
-    src.write_text("\n".join(R.lines(*R.full_file())) + "\n", encoding="utf-8")
-    assert run_import(cli, db, src).code == 0
-    return db
+    return made
 
 
 def _line(rec: dict[str, Any]) -> str:
@@ -249,7 +287,7 @@ BAD_LINES = [
     ("name", "text", "field", "words"), BAD_LINES, ids=[c[0] for c in BAD_LINES]
 )
 def test_bad_record_is_exit_2_with_line_and_field_and_writes_nothing(
-    cli, filled: Path, tmp_path: Path, name: str, text: str, field: str, words: str
+    cli, filled: Filled, tmp_path: Path, name: str, text: str, field: str, words: str
 ) -> None:  # type: ignore[no-untyped-def]
     before = _snapshot(filled)
     res = run_import(cli, filled, _bad_file(tmp_path, text))
@@ -284,7 +322,7 @@ FILE_PROBLEMS = [
 
 @pytest.mark.parametrize(("name", "raw", "words"), FILE_PROBLEMS, ids=[c[0] for c in FILE_PROBLEMS])
 def test_bad_bytes_are_exit_2_with_the_line_and_write_nothing(
-    cli, filled: Path, tmp_path: Path, name: str, raw: bytes, words: str
+    cli, filled: Filled, tmp_path: Path, name: str, raw: bytes, words: str
 ) -> None:  # type: ignore[no-untyped-def]
     before = _snapshot(filled)
     res = run_import(cli, filled, _bad_file(tmp_path, raw))
@@ -293,7 +331,7 @@ def test_bad_bytes_are_exit_2_with_the_line_and_write_nothing(
     assert _snapshot(filled) == before
 
 
-def test_a_directory_as_input_is_exit_2(cli, filled: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_directory_as_input_is_exit_2(cli, filled: Filled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     before = _snapshot(filled)
     folder = tmp_path / "map.jsonl"
     folder.mkdir()
@@ -303,7 +341,7 @@ def test_a_directory_as_input_is_exit_2(cli, filled: Path, tmp_path: Path) -> No
     assert _snapshot(filled) == before
 
 
-def test_a_pipe_as_input_is_exit_2_without_waiting(cli, filled: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_pipe_as_input_is_exit_2_without_waiting(cli, filled: Filled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import os
 
     fifo = tmp_path / "pijp.jsonl"
@@ -312,12 +350,16 @@ def test_a_pipe_as_input_is_exit_2_without_waiting(cli, filled: Path, tmp_path: 
     assert res.code == 2 and "geen gewoon bestand" in res.err
 
 
-def test_a_valid_multiline_summary_and_tab_still_import(db: Database) -> None:
+def test_a_valid_multiline_summary_and_tab_still_import(backend: Backend) -> None:
     """Notes keep their line breaks and tabs; names keep their diacritics."""
     rec = R.case(summary="Eerste regel.\n\tTweede regel.")
     rec["requester"] = {**rec["requester"], "first_name": "Łucja Çağan"}
-    with db.transaction() as s:
-        exchange.import_lines(s, KH, R.lines(*R.USERS, rec))
+    backend.load(*R.USERS, rec)
+    jurist = backend.as_("jdevries")
+    with jurist.session() as s:
+        stored = cases.get_case_by_ref(s, jurist.actor, rec["ref"])
+        assert stored.summary == "Eerste regel.\n\tTweede regel."
+        assert stored.requester.first_name == "Łucja Çağan"
 
 
 # --- the same rules in the services the forms call ------------------------------------
@@ -352,19 +394,19 @@ def _case_data(**changes: Any):  # type: ignore[no-untyped-def]
     ],
 )
 def test_case_service_refuses_what_the_import_refuses(
-    db: Database, changes: dict[str, Any], field: str, words: str
+    backend: Backend, changes: dict[str, Any], field: str, words: str
 ) -> None:
-    with db.transaction() as s:
-        exchange.import_lines(s, KH, R.lines(*R.USERS))
+    backend.add_users(("jdevries", Role.JURIST))
+    jurist = backend.as_("jdevries")  # the handler, registering the case in a form
     data = _case_data(**changes)
-    with db.session() as s:
+    with jurist.session() as s:
         problems = cases.check_case(s, data)
     assert any(p.field == field and words in p.message for p in problems), problems
     data.ref = None
-    with db.transaction() as s, pytest.raises(ValidationError) as info:
-        cases.create_case(s, KH, data)
+    with jurist.transaction() as s, pytest.raises(ValidationError) as info:
+        cases.create_case(s, jurist.actor, data)
     assert field in info.value.errors
-    with db.session() as s:
+    with backend.inspect() as s:
         assert s.scalar(select(func.count()).select_from(Case)) == 0
 
 
@@ -391,26 +433,30 @@ def test_mediation_rules_refuse_too_many_children_and_hidden_text() -> None:
     assert [p.field for p in problems] == ["children[0].first_name"]
 
 
-def test_contact_mediator_and_user_services_refuse_control_text(db: Database) -> None:
-    with db.transaction() as s:
-        exchange.import_lines(s, KH, R.lines(*R.USERS, R.ABDUCTION_CASE))
-    with db.transaction() as s:
+def test_contact_mediator_and_user_services_refuse_control_text(backend: Backend) -> None:
+    backend.load(*F.STAFF, R.ABDUCTION_CASE)
+    jurist, bureau, admin = (backend.as_(n) for n in ("jdevries", "mediation", ADMIN))
+    with jurist.transaction() as s:
         case_id = cases.case_id_of(s, R.ABDUCTION_CASE["ref"])
-        with pytest.raises(ValidationError) as info:
-            cases.add_contact(
-                s,
-                KH,
-                case_id,
-                at=cases.datetime(2024, 3, 6, 10, 0),
-                channel=Channel.PHONE,
-                party=Party.PARENT,
-                summary="\x1b]0;titel\x07",
-                handler="jdevries",
-            )
-        assert "summary" in info.value.errors
-        with pytest.raises(ValidationError) as info:
-            mediators.add_mediator(s, KH, "M. \u202eJansen")
-        assert "name" in info.value.errors
-        with pytest.raises(ValidationError) as info:
-            users.create_user(s, KH, "nieuw", Role.JURIST, name="N\x00ieuw")
-        assert "name" in info.value.errors
+    with jurist.transaction() as s, pytest.raises(ValidationError) as info:
+        cases.add_contact(
+            s,
+            jurist.actor,
+            case_id,
+            at=cases.datetime(2024, 3, 6, 10, 0),
+            channel=Channel.PHONE,
+            party=Party.PARENT,
+            summary="\x1b]0;titel\x07",
+            handler="jdevries",
+        )
+    assert "summary" in info.value.errors
+    with bureau.transaction() as s, pytest.raises(ValidationError) as info:
+        mediators.add_mediator(s, bureau.actor, "M. \u202eJansen")
+    assert "name" in info.value.errors
+    with admin.transaction() as s, pytest.raises(ValidationError) as info:
+        users.create_user(s, admin.actor, "nieuw", Role.JURIST, name="N\x00ieuw")
+    assert "name" in info.value.errors
+    with backend.inspect() as s:  # nothing of it was kept
+        assert not s.scalar(select(func.count()).select_from(Contact))
+        assert not s.scalar(select(func.count()).where(Mediator.name.like("%Jansen%")))
+        assert not s.scalar(select(func.count()).where(User.username == "nieuw"))

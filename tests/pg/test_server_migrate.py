@@ -55,6 +55,8 @@ def test_an_office_moves_onto_the_server(db: Database, office: Office, cli: Any)
     with db.transaction() as s:
         retention.set_period(s, admin_actor, "mediation", 9)
         retention.set_hold(s, admin_actor, F.MOTHER_REF, "Procedure in Polen loopt")
+    with db.session() as s:  # the file's log as the move finds it
+        in_file = [tuple(r) for r in s.execute(text("SELECT id, hash FROM audit_log ORDER BY id"))]
     env = {"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": ADMIN_PASSWORD}
     moved = cli(["--user", ADMIN, "server", "migrate", db.path, office.url], env)
     assert moved.code == 0, moved.err
@@ -99,6 +101,18 @@ def test_an_office_moves_onto_the_server(db: Database, office: Office, cli: Any)
         check = audit.verify_chain(s)
         assert check.ok, check.problem
         assert check.entries > 5
+    # The file's entries keep their numbers from 1; `server init`'s record of the
+    # first administrator follows them, as it was but for its number.
+    with psycopg.connect(office.superuser_url) as conn:
+        on_server = conn.execute("SELECT id, hash FROM audit_log ORDER BY id").fetchall()
+        setup = conn.execute(
+            "SELECT id, username, user_id, object_ref, detail FROM audit_log "
+            "WHERE username = 'postgres'"
+        ).fetchall()
+    ((setup_id, username, user_id, ref, detail),) = setup
+    assert (username, user_id, ref) == ("postgres", None, ADMIN)
+    assert detail.endswith("eerste beheerder (server init)")
+    assert on_server[: len(in_file)] == in_file and setup_id > len(in_file) > 5
     office.add_password("jdevries")
     jurist = office.app("jdevries")
     with jurist.db.session() as s, pytest.raises(CaseWalled):

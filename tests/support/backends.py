@@ -11,7 +11,9 @@ tests/conftest.py is parametrised "file" | "server"):
   server's row-level security decides what it reads), on a file an actor on the
   one shared database (the application decides);
 - `backend.inspect()` is the test's own look behind the scenes: the file itself,
-  or a superuser session on the server (never what a user gets).
+  or a superuser session on the server (never what a user gets);
+- `raw(backend)` is someone who bypasses the application: the opened file with its
+  key, or the server's table owner.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case, User
@@ -137,6 +139,16 @@ class Backend:
         assert found is not None, ref
         return found
 
+    def superuser_engine(self) -> Engine:
+        """The server's superuser (made once per test); only for a backend on the server."""
+        assert self.office is not None
+        if self._inspector is None:
+            from ikodesk.storage.server import parse_server_url
+            from ikodesk.storage.server.connection import make_engine
+
+            self._inspector = make_engine(parse_server_url(self.office.superuser_url))
+        return self._inspector
+
     @contextmanager
     def inspect(self) -> Iterator[Session]:
         """The test's unrestricted view (the file, or the server as its superuser)."""
@@ -145,12 +157,7 @@ class Backend:
             with self.db.session() as s:
                 yield s
             return
-        if self._inspector is None:
-            from ikodesk.storage.server import parse_server_url
-            from ikodesk.storage.server.connection import make_engine
-
-            self._inspector = make_engine(parse_server_url(self.office.superuser_url))
-        with Session(self._inspector, expire_on_commit=False) as s, s.begin():
+        with Session(self.superuser_engine(), expire_on_commit=False) as s, s.begin():
             yield s
 
     @contextmanager
@@ -209,6 +216,25 @@ def copy_office(office: Office) -> Office:
     with psycopg.connect(cluster.url(name), autocommit=True) as conn:
         conn.execute(sql_text("roles.sql"))  # the database's own grants
     return Office(cluster, name)
+
+
+@contextmanager
+def raw(backend: Backend) -> Iterator[Connection]:
+    """The attacker's own connection, past the application; committed at the end.
+
+    On a file: the opened file with its key (SQL on the file, no application rules).
+    On the server: the owner of the tables (the superuser's session as
+    `ikodesk_owner`): the application's logins may only append to the audit log,
+    so whoever rewrites it there holds the owner's credentials (or the superuser's).
+    """
+    if backend.office is None:
+        assert backend.db is not None
+        with backend.db.engine.begin() as conn:
+            yield conn
+        return
+    with backend.superuser_engine().begin() as conn:
+        conn.exec_driver_sql("SET LOCAL ROLE ikodesk_owner")
+        yield conn
 
 
 def log_in(backend: Backend, username: str, password: str) -> Actor:

@@ -18,12 +18,11 @@ from typing import Any
 import psycopg
 
 from ikodesk.models.enums import Role
-from ikodesk.services import users
+from ikodesk.services import office_server, users
 from ikodesk.services.actors import Actor
 from ikodesk.services.application import Application
 from ikodesk.services.logins import server_actor
-from ikodesk.storage.server import parse_server_url
-from ikodesk.storage.server.setup import init, sql_text
+from ikodesk.storage.server.setup import sql_text
 from tests.support.pg_cluster import Cluster
 
 ADMIN = "beheer"
@@ -35,7 +34,8 @@ _numbers = itertools.count(1)
 
 
 def init_template(cluster: Cluster) -> None:
-    init(parse_server_url(cluster.url(TEMPLATE)), ADMIN, "F. Beheerder", ADMIN_PASSWORD)
+    """`ikodesk server init` as the command runs it (services.office_server.init)."""
+    office_server.init(cluster.url(TEMPLATE), ADMIN, ADMIN_PASSWORD, name="F. Beheerder")
 
 
 @dataclass

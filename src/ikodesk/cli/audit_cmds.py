@@ -173,13 +173,23 @@ def _verify_anchor(code: str, ctx: Context) -> int:
     return 0
 
 
+def _database_label(ctx: Context) -> str:
+    """The database as an anchor's note names it: the file's name, or the office server."""
+    if ctx.on_server:
+        from ikodesk.services.office_server import parse_server_url
+
+        return parse_server_url(ctx.args.db).label
+    return ctx.path.name
+
+
 def cmd_anchor(args: argparse.Namespace, ctx: Context) -> int:
     actor = ctx.require_user()  # an administrator, audited (docs/security.md)
+    where = _database_label(ctx)  # before the anchor: nothing may fail after it is made
     anchor = ctx.app.admin.make_anchor(actor)
     made = datetime.now().astimezone()
     lines = [
         "ikodesk auditanker",
-        f"Database: {ctx.app.database_id} ({ctx.path.name})",
+        f"Database: {ctx.app.database_id} ({where})",
         f"Gemaakt: {made:%d-%m-%Y %H:%M} door {actor.username}",
         f"Ankercode: {anchor.code}",
         "",

@@ -9,6 +9,7 @@ here before anything reaches the server. See storage/server and docs/server.md.
 from __future__ import annotations
 
 from ikodesk.errors import QT_TRANSLATE_NOOP, InputError
+from ikodesk.services.actors import workstation_name
 from ikodesk.services.passwords import password_problem
 from ikodesk.services.users import username_problem
 from ikodesk.storage.server import ServerAddress, is_server_url, parse_server_url
@@ -30,7 +31,9 @@ def init(url: str, admin: str, password: str, *, name: str = "") -> SetupResult:
     weak = password_problem(password, username=admin)
     if weak:
         raise InputError(weak)
-    return _init(parse_server_url(url), admin, name.strip(), password)
+    return _init(
+        parse_server_url(url), admin, name.strip(), password, workstation=workstation_name()
+    )
 
 
 def upgrade(url: str) -> SetupResult:

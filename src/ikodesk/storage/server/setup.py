@@ -153,12 +153,25 @@ def _transaction(address: ServerAddress) -> Iterator[Connection]:
         engine.dispose()
 
 
-def _first_data(conn: Connection, username: str, name: str, password: str) -> None:
-    """The database's identity and its first administrator.
+# The record of the first administrator (services.users.create_user writes the same
+# action on a file, there by the key holder). Written through the audit chain's
+# trigger like every entry: who is the role running init (`session_user`; no
+# ikodesk user, so no user id), when and the hash are the server's.
+FIRST_ADMIN_AUDIT = text(
+    "INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail) "
+    "VALUES (:workstation, 'user.manage', 'user', :username, 'allowed', "
+    "'login aangemaakt; rol admin; actief; eerste beheerder (server init)')"
+)
 
-    No audit entry: the audit log starts empty, so that an office moved onto
-    this server (`server migrate`) keeps its own chain from its first entry.
-    PostgreSQL's log records the setup itself.
+
+def _first_data(
+    conn: Connection, username: str, name: str, password: str, workstation: str
+) -> None:
+    """The database's identity and its first administrator, audited.
+
+    The audit entry is the log's first: an office moved onto this server later
+    (`server migrate`) keeps its own chain from 1, and the server's move functions
+    record this entry again after it (sql/functions.sql, ikodesk_migrate_begin).
     """
     conn.execute(
         text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
@@ -175,12 +188,21 @@ def _first_data(conn: Connection, username: str, name: str, password: str) -> No
         ),
         {"u": username, "n": name, "p": scram_verifier(conn, username, password)},
     )
+    conn.execute(FIRST_ADMIN_AUDIT, {"workstation": workstation[:200], "username": username})
 
 
 def init(
-    address: ServerAddress, admin_username: str, admin_name: str, admin_password: str
+    address: ServerAddress,
+    admin_username: str,
+    admin_name: str,
+    admin_password: str,
+    *,
+    workstation: str = "server",
 ) -> SetupResult:
-    """Set up the database of `address`; idempotent (an initialised one is left alone)."""
+    """Set up the database of `address`; idempotent (an initialised one is left alone).
+
+    `workstation` is where init ran, as the audit log names workstations.
+    """
     if address.user is None:
         raise InputError(NEEDS_CREDENTIALS)
     created_db = _ensure_database(address)
@@ -202,7 +224,7 @@ def init(
         with _transaction(address) as conn:
             revision = _build(conn)
             conn.exec_driver_sql("SET ROLE ikodesk_owner")
-            _first_data(conn, admin_username, admin_name, admin_password)
+            _first_data(conn, admin_username, admin_name, admin_password, workstation)
             conn.exec_driver_sql("RESET ROLE")
     finally:
         engine.dispose()

@@ -529,20 +529,43 @@ GRANT EXECUTE ON FUNCTION ikodesk_family_check(jsonb, jsonb, integer, text)
 -- and the server's trigger continues it). Refused once the office has cases of
 -- its own, and for anyone but an administrator.
 -- The start of a move, in the mover's transaction: only on a server without
--- cases and without an audit log, and only once (a finished move is noted).
+-- cases and without an audit log of its own, and only once (a finished move is
+-- noted). What `server init` recorded (its first administrator: entries of the
+-- setup role, who is no ikodesk user) does not count: those entries are set
+-- aside here, so that the moved chain keeps its numbers from 1, and recorded
+-- again after it by ikodesk_migrate_finish, as they were (who, when, what).
 CREATE OR REPLACE FUNCTION ikodesk_migrate_begin() RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
         RAISE EXCEPTION 'ikodesk: only an administrator moves an office' USING ERRCODE = 'IK003';
     END IF;
-    IF EXISTS (SELECT FROM cases) OR EXISTS (SELECT FROM audit_log)
+    -- Nobody appends to the log until the move is committed or rolled back.
+    LOCK TABLE audit_log IN EXCLUSIVE MODE;
+    IF EXISTS (SELECT FROM cases)
+       OR EXISTS (SELECT FROM audit_log a WHERE NOT ikodesk_is_setup_entry(a))
        OR EXISTS (SELECT FROM meta WHERE key IN ('migrated_from', 'migration_started')) THEN
         RAISE EXCEPTION 'ikodesk: the office server is not empty' USING ERRCODE = 'IK004';
     END IF;
     INSERT INTO meta (key, value) VALUES ('migration_started', localtimestamp::text);
+    INSERT INTO meta (key, value)
+    SELECT 'migration_setup_entries', coalesce(jsonb_agg(to_jsonb(a) ORDER BY a.id), '[]')::text
+    FROM audit_log a;
+    ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete;
+    DELETE FROM audit_log a WHERE ikodesk_is_setup_entry(a);
+    ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_delete;
+    DELETE FROM meta WHERE key = 'audit_head';
 END
 $$;
+
+-- An entry `server init` wrote: by the role that set the server up (no ikodesk
+-- login, so no user id), about the first administrator's login.
+CREATE OR REPLACE FUNCTION ikodesk_is_setup_entry(e audit_log) RETURNS boolean
+LANGUAGE sql IMMUTABLE SET search_path = public, pg_temp AS $$
+    SELECT e.user_id IS NULL AND e.action = 'user.manage' AND e.object_type = 'user'
+$$;
+-- (services.server_move asks it too before a move starts.)
+GRANT EXECUTE ON FUNCTION ikodesk_is_setup_entry(audit_log) TO ikodesk_admin;
 
 CREATE OR REPLACE FUNCTION ikodesk_migrate_load(tbl text, rows jsonb) RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -598,6 +621,8 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     t text;
+    head text;
+    e audit_log;
 BEGIN
     IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
         RAISE EXCEPTION 'ikodesk: only an administrator moves an office' USING ERRCODE = 'IK003';
@@ -611,8 +636,27 @@ BEGIN
                        'greatest((SELECT max(id) FROM %I), 1))', t, t);
     END LOOP;
     INSERT INTO meta (key, value)
-    SELECT 'audit_head', a.id || ' ' || a.hash FROM audit_log a ORDER BY a.id DESC LIMIT 1
+    SELECT 'audit_head', coalesce(
+        (SELECT a.id || ' ' || a.hash FROM audit_log a ORDER BY a.id DESC LIMIT 1),
+        '0 ' || repeat('0', 64))
     ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+    -- What `server init` recorded follows the moved chain, unchanged but for its
+    -- number and hash (ikodesk_migrate_begin set it aside).
+    SELECT value INTO head FROM meta WHERE key = 'audit_head';
+    ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain;
+    FOR e IN
+        SELECT * FROM jsonb_populate_recordset(NULL::audit_log,
+            coalesce((SELECT value FROM meta WHERE key = 'migration_setup_entries'), '[]')::jsonb)
+        ORDER BY id
+    LOOP
+        e.id := split_part(head, ' ', 1)::bigint + 1;
+        e.hash := ikodesk_audit_hash(split_part(head, ' ', 2), e);
+        INSERT INTO audit_log SELECT (e).*;
+        head := e.id || ' ' || e.hash;
+    END LOOP;
+    ALTER TABLE audit_log ENABLE TRIGGER audit_log_chain;
+    UPDATE meta SET value = head WHERE key = 'audit_head';
+    DELETE FROM meta WHERE key = 'migration_setup_entries';
     IF terms_key IS NOT NULL THEN
         UPDATE meta SET value = terms_key WHERE key = 'search_terms_key';
     END IF;

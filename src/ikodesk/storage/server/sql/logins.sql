@@ -70,8 +70,8 @@ BEGIN
         EXECUTE format('ALTER ROLE %I NOLOGIN', NEW.username);
     END IF;
     -- Recorded by the server whatever client an ikodesk login made the change with
-    -- (psql included). The setup role (server init) is not an ikodesk user: its work
-    -- is in PostgreSQL's own log, and the audit log starts empty for a moved office.
+    -- (psql included). The setup role (server init) is not an ikodesk user: init
+    -- records the first administrator itself (storage/server/setup.py, _first_data).
     IF EXISTS (SELECT FROM users u WHERE u.username = session_user::text)
        AND (TG_OP = 'INSERT' OR NEW.role IS DISTINCT FROM OLD.role
        OR NEW.active IS DISTINCT FROM OLD.active

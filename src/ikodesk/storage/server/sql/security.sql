@@ -152,13 +152,30 @@ $$;
 -- The audit log: the server writes the chain. Logins may only insert the
 -- description of an event; who (session_user), when, the sequence number and
 -- the hash are set here, so a client can neither forge nor rewrite them.
+--
+-- An entry's hash: services.audit.chain_hash (the previous hash, a newline, and
+-- the canonical form of services.audit.canonical: a compact JSON array, UTF-8).
+CREATE OR REPLACE FUNCTION ikodesk_audit_hash(prev text, e audit_log) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = public, pg_temp AS $$
+    SELECT encode(sha256(convert_to(prev || E'\n' || '[' || e.id::text
+        || ',' || to_json(e.at)::text
+        || ',' || coalesce(e.user_id::text, 'null')
+        || ',' || to_json(e.username)::text
+        || ',' || to_json(e.workstation)::text
+        || ',' || to_json(e.action)::text
+        || ',' || to_json(e.object_type)::text
+        || ',' || coalesce(to_json(e.object_ref)::text, 'null')
+        || ',' || to_json(e.result)::text
+        || ',' || coalesce(to_json(e.detail)::text, 'null')
+        || ']', 'UTF8')), 'hex')
+$$;
+
 CREATE OR REPLACE FUNCTION ikodesk_audit_chain() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     head text;
     seq bigint;
     prev text;
-    canon text;
 BEGIN
     INSERT INTO meta (key, value)
     SELECT 'audit_head', coalesce(
@@ -173,19 +190,7 @@ BEGIN
     NEW.username := session_user::text;
     NEW.user_id := (SELECT u.id FROM users u WHERE u.username = session_user::text);
     NEW.workstation := left(coalesce(NEW.workstation, ''), 200);
-    -- The canonical form of services.audit.canonical (compact JSON array, UTF-8).
-    canon := '[' || seq::text
-        || ',' || to_json(NEW.at)::text
-        || ',' || coalesce(NEW.user_id::text, 'null')
-        || ',' || to_json(NEW.username)::text
-        || ',' || to_json(NEW.workstation)::text
-        || ',' || to_json(NEW.action)::text
-        || ',' || to_json(NEW.object_type)::text
-        || ',' || coalesce(to_json(NEW.object_ref)::text, 'null')
-        || ',' || to_json(NEW.result)::text
-        || ',' || coalesce(to_json(NEW.detail)::text, 'null')
-        || ']';
-    NEW.hash := encode(sha256(convert_to(prev || E'\n' || canon, 'UTF8')), 'hex');
+    NEW.hash := ikodesk_audit_hash(prev, NEW);
     UPDATE meta SET value = seq::text || ' ' || NEW.hash WHERE key = 'audit_head';
     RETURN NEW;
 END
@@ -215,11 +220,14 @@ DROP POLICY IF EXISTS meta_read ON meta;
 CREATE POLICY meta_read ON meta FOR SELECT USING (key <> 'search_terms_key');
 DROP POLICY IF EXISTS meta_admin_insert ON meta;
 CREATE POLICY meta_admin_insert ON meta FOR INSERT TO ikodesk_admin
-    WITH CHECK (key NOT IN ('database_id', 'audit_head', 'search_terms_key'));
+    WITH CHECK (key NOT IN ('database_id', 'audit_head', 'search_terms_key',
+                        'migration_setup_entries'));
 DROP POLICY IF EXISTS meta_admin_update ON meta;
 CREATE POLICY meta_admin_update ON meta FOR UPDATE TO ikodesk_admin
-    USING (key NOT IN ('database_id', 'audit_head', 'search_terms_key'))
-    WITH CHECK (key NOT IN ('database_id', 'audit_head', 'search_terms_key'));
+    USING (key NOT IN ('database_id', 'audit_head', 'search_terms_key',
+                        'migration_setup_entries'))
+    WITH CHECK (key NOT IN ('database_id', 'audit_head', 'search_terms_key',
+                        'migration_setup_entries'));
 -- A setting put back to its default is deleted (app_settings._put): only the
 -- administrators' own settings, never the audit head, anchor or a migration's mark.
 DROP POLICY IF EXISTS meta_admin_delete ON meta;
