@@ -17,6 +17,10 @@ On a file: a copy of the run's empty database with the administrator `beheer`
 the server: a new office database filled once (as its administrator's login,
 `Backend.load`), then `CREATE DATABASE ... TEMPLATE` per test (`copy_office`).
 A test that must stay on files names it: parametrize `_made` with ["file"], indirect.
+
+When a module's tests combine the backend with another parameter (pytest then no
+longer groups them by backend and would make the data again and again), keep the
+`Made` per backend in a module-scoped dict instead: `make(request, fill, kind)`.
 """
 
 from __future__ import annotations
@@ -56,9 +60,12 @@ def _copy_file(source: Path, target: Path) -> None:
             shutil.copy2(found, target.with_name(target.name + suffix))
 
 
-def make(request: pytest.FixtureRequest, fill: Callable[[Backend], None]) -> Made:
-    """Fill a new database on `request.param` ("file" | "server") once, with `fill`."""
-    if request.param == "server":
+def make(
+    request: pytest.FixtureRequest, fill: Callable[[Backend], None], kind: str | None = None
+) -> Made:
+    """Fill a new database on `kind` ("file" | "server"; default `request.param`) with
+    `fill`. `request` is any fixture's request (for the run's template and cluster)."""
+    if (kind or request.param) == "server":
         office = new_office(request.getfixturevalue("office_template"))
         backend = Backend("server", office=office)
         try:
