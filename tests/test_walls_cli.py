@@ -76,11 +76,30 @@ def test_case_show_of_the_own_side(run: BackendCli) -> None:
     assert shown["requester"]["last_name"] == "Kowalska"
 
 
-def test_case_show_for_roles_without_dossiers(run: BackendCli) -> None:
-    for user in ("beheer", "directie", "mediation"):
-        res = run.as_(user, "case", "show", F.MOTHER_REF)
-        assert res.code == 3 and "Geen toegang" in res.err
-        assert "Kowalska" not in res.out + res.err
+def test_case_show_for_roles_without_dossiers(
+    run: BackendCli, walled: Backend, tmp_path: Path
+) -> None:
+    # The policy's refusal, in its words and audited, on the server too: there the
+    # bureau's login may not read a case's columns beyond its basic facts at all.
+    out = tmp_path / "uit"
+    out.mkdir()
+    for user, role in (("beheer", "admin"), ("directie", "manager"), ("mediation", "mediation")):
+        for command, action in (("show", "case.read"), ("print", "case.print")):
+            extra = ["-o", out / "dossier.pdf"] if command == "print" else []
+            res = run.as_(user, "case", command, F.MOTHER_REF, *extra)
+            assert res.code == 3
+            assert (
+                res.err.strip() == f"Fout: Geen toegang: uw rol ({role}) mag dit niet ({action})."
+            )
+            assert "Kowalska" not in res.out + res.err and not list(out.iterdir())
+            with walled.inspect() as s:
+                entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+                assert (entry.username, entry.action, entry.object_ref, entry.result) == (
+                    user,
+                    action,
+                    F.MOTHER_REF,
+                    "refused",
+                )
 
 
 def test_case_print_refuses_the_walled_side_and_embeds_the_font(
@@ -186,6 +205,9 @@ def test_audit_views_and_verify(run: BackendCli, walled: Backend) -> None:
     res = run.maintenance("audit", "verify")
     assert res.code == 0 and "intact" in res.out
     assert re.search(r"Kenmerk van de laatste vermelding: [0-9a-f]{64}", res.out)
+    if walled.is_server:  # no key holder there: a maintenance command needs a login too
+        res = run.cli(["--db", run.where, "audit", "verify"])
+        assert res.code == 1 and "geef --user NAAM" in res.err
 
     # What someone holding the key (the server's superuser) could do: drop the guard, edit.
     on = " ON audit_log" if walled.is_server else ""
