@@ -5,6 +5,11 @@ fout" (rc 70: "database is locked", because reading a dossier writes its audit
 entry and opening), and a second import beside the first died the same way.
 Writers now wait for each other; when waiting is not enough the message says
 the database is busy and that nothing was written (rc 2).
+
+File-only: SQLite's one write lock per file and its busy timeout, across processes.
+The office server has no database-wide write lock (PostgreSQL's row locks and
+MVCC): its concurrent desks, two clients saving one case and concurrent imports
+are tests/pg/test_server_concurrency.py and tests/pg/test_server_import_concurrency.py.
 """
 
 from __future__ import annotations

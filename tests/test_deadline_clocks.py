@@ -1,4 +1,8 @@
-"""Issue #17: the clocks' date arithmetic and the Art. 35 check, without a database."""
+"""Issue #17: the clocks' date arithmetic and the Art. 35 check, without a database.
+
+No database: pure functions of facts given here (the clocks read from both backends
+are tests/test_deadlines.py).
+"""
 
 from __future__ import annotations
 

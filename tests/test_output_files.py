@@ -2,6 +2,12 @@
 
 Attacks the way the attacker did: a planted `.partial` symlink pointing at a file
 outside, a planted world-writable `.partial`, a umask of 000, a link at the target.
+
+What is written from the database (the approved export, a dossier print, the command
+line's print) is written on both backends: the office server's rows land in a file on
+the workstation all the same (the two families are loaded once per module and
+backend; the writers only add audit entries). The backup, the database's own files
+and the log are the embedded file's by nature: those tests say so where they stand.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reportlab.platypus import Paragraph
@@ -20,38 +27,45 @@ from ikodesk.logging_setup import setup_logging
 from ikodesk.reports import dossier
 from ikodesk.reports.document import ReportInfo, write_pdf
 from ikodesk.services import exchange
-from ikodesk.services.actors import Actor
+from ikodesk.services.approvals import ApproverCredentials
 from ikodesk.storage import Database, files
 from tests.conftest import TEST_PASSPHRASE
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.backends import SECOND_ADMIN, Backend
+from tests.support.cli_on import cli_on, with_passwords
+from tests.support.made_once import Made, make, on_made
+from tests.support.office import ADMIN, PASSWORD
 
 OUTSIDE = b"a file of someone else, it must stay as it is\n"
 
-Writer = Callable[[Database, Path], object]
+Writer = Callable[[Backend, Path], object]
 
 
-def _export(db: Database, target: Path) -> object:
-    # The key holder: who may export is another point of the issue, not this one.
-    with db.session() as s:
-        return exchange.write_jsonl(exchange.export_records(s, Actor.key_holder()), target)
+def _export(db: Backend, target: Path) -> object:
+    # As the administrator does it, approved by a second one (on the server the server's
+    # own export functions fill a private copy first: services.exchange.server_export).
+    admin = db.as_(ADMIN)
+    approver = ApproverCredentials(SECOND_ADMIN, PASSWORD)
+    return admin.app.exchange.export_to_file(admin.actor, target, approver=approver)
 
 
-def _dossier(db: Database, target: Path) -> object:
-    user = F.actor(db, "jdevries")
-    with db.transaction() as s:
-        return dossier.write_dossier_pdf(s, user, F.case_id(db, F.MOTHER_REF), target)
+def _dossier(db: Backend, target: Path) -> object:
+    jurist = db.as_("jdevries")
+    with jurist.transaction() as s:
+        return dossier.write_dossier_pdf(s, jurist.actor, db.case_id(F.MOTHER_REF), target)
 
 
-def _report(db: Database, target: Path) -> object:
+def _report(db: Backend, target: Path) -> object:
     from reportlab.lib.styles import getSampleStyleSheet
 
     story = [Paragraph("Jaarcijfers", getSampleStyleSheet()["Normal"])]
     return write_pdf(target, ReportInfo("Jaarcijfers 2024", "test", cover=False), story)
 
 
-def _backup(db: Database, target: Path) -> object:
-    return db.backup(target)
+def _backup(db: Backend, target: Path) -> object:
+    assert db.db is not None
+    return db.db.backup(target)
 
 
 WRITERS: dict[str, tuple[Writer, str]] = {
@@ -60,12 +74,46 @@ WRITERS: dict[str, tuple[Writer, str]] = {
     "report": (_report, "jaarcijfers-2024.pdf"),
     "backup": (_backup, "kopie.db"),
 }
+# Each writer on the backends it writes from: the report's PDF is made from figures
+# already computed (no database), the backup copies the SQLCipher file (on the server
+# that is pg_dump's job, docs/server.md).
+ON = {"export": ("file", "server"), "dossier": ("file", "server"), "report": ("file",)}
+ON_BACKUP = {**ON, "backup": ("file",)}
+
+
+def _cases(names: dict[str, tuple[str, ...]]) -> list[Any]:
+    return [
+        pytest.param(name, where, id=f"{name}-{where}")
+        for name, backends in names.items()
+        for where in backends
+    ]
+
+
+def _fill(db: Backend) -> None:
+    db.load(*F.STAFF, R.ABDUCTION_CASE, R.CONTACT, F.FATHER_CASE, F.FATHER_CONTACT)
+    db.second_admin()
+    with_passwords(db)  # for the command line's print
+
+
+@pytest.fixture(scope="module")
+def _families() -> dict[str, Made]:
+    """The families, loaded once per module on each backend on first use."""
+    return {}
+
+
+@pytest.fixture(params=["file", "server"])
+def where(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
-def filled(db: Database) -> Database:
-    F.load(db, *F.STAFF, R.ABDUCTION_CASE, R.CONTACT, F.FATHER_CASE, F.FATHER_CONTACT)
-    return db
+def filled(
+    request: pytest.FixtureRequest, where: str, _families: dict[str, Made]
+) -> Iterator[Backend]:
+    if where not in _families:
+        _families[where] = make(request, _fill, where)
+    with on_made(_families[where]) as db:
+        yield db
 
 
 @pytest.fixture
@@ -103,9 +151,9 @@ def _planted_names(target: Path) -> list[Path]:
     ]
 
 
-@pytest.mark.parametrize("name", list(WRITERS))
+@pytest.mark.parametrize(("name", "where"), _cases(ON_BACKUP))
 def test_a_planted_partial_symlink_receives_nothing(
-    filled: Database, tmp_path: Path, name: str
+    filled: Backend, tmp_path: Path, name: str
 ) -> None:
     writer, filename = WRITERS[name]
     out_dir = tmp_path / "uit"
@@ -123,9 +171,9 @@ def test_a_planted_partial_symlink_receives_nothing(
     _check_output(name, target)
 
 
-@pytest.mark.parametrize("name", list(WRITERS))
+@pytest.mark.parametrize(("name", "where"), _cases(ON_BACKUP))
 def test_a_planted_world_writable_partial_does_not_make_the_output_0666(
-    filled: Database, tmp_path: Path, name: str, umask_000: None
+    filled: Backend, tmp_path: Path, name: str, umask_000: None
 ) -> None:
     writer, filename = WRITERS[name]
     target = tmp_path / filename
@@ -136,9 +184,9 @@ def test_a_planted_world_writable_partial_does_not_make_the_output_0666(
     _check_output(name, target)
 
 
-@pytest.mark.parametrize("name", list(WRITERS))
+@pytest.mark.parametrize(("name", "where"), _cases(ON_BACKUP))
 def test_umask_000_still_gives_an_owner_only_file(
-    filled: Database, tmp_path: Path, name: str, umask_000: None
+    filled: Backend, tmp_path: Path, name: str, umask_000: None
 ) -> None:
     writer, filename = WRITERS[name]
     target = tmp_path / "nieuw" / filename
@@ -149,9 +197,9 @@ def test_umask_000_still_gives_an_owner_only_file(
     assert leftovers == []
 
 
-@pytest.mark.parametrize("name", ["export", "dossier", "report"])
+@pytest.mark.parametrize(("name", "where"), _cases(ON))
 def test_a_link_at_the_target_is_replaced_not_followed(
-    filled: Database, tmp_path: Path, name: str
+    filled: Backend, tmp_path: Path, name: str
 ) -> None:
     writer, filename = WRITERS[name]
     victim = tmp_path / "buiten.txt"
@@ -163,26 +211,29 @@ def test_a_link_at_the_target_is_replaced_not_followed(
     _check_output(name, target)
 
 
+# File-only by nature: a backup copies the SQLCipher file (the server's is pg_dump's).
+@pytest.mark.parametrize("where", ["file"])
 def test_a_backup_never_writes_over_or_through_an_existing_name(
-    filled: Database, tmp_path: Path
+    filled: Backend, tmp_path: Path
 ) -> None:
+    assert filled.db is not None
     victim = tmp_path / "buiten.txt"
     victim.write_bytes(OUTSIDE)
     target = tmp_path / "kopie.db"
     target.symlink_to(victim)
     with pytest.raises(InputError, match="bestaat al"):
-        filled.backup(target)
+        filled.db.backup(target)
     assert victim.read_bytes() == OUTSIDE and target.is_symlink()
     dangling = tmp_path / "los.db"
     dangling.symlink_to(tmp_path / "bestaat-niet.db")
     with pytest.raises(InputError, match="bestaat al"):
-        filled.backup(dangling)
+        filled.db.backup(dangling)
     assert not (tmp_path / "bestaat-niet.db").exists()
 
 
-def test_a_failed_write_leaves_no_temporary_file_and_no_target(
-    filled: Database, tmp_path: Path
-) -> None:
+def test_a_failed_write_leaves_no_temporary_file_and_no_target(tmp_path: Path) -> None:
+    """No database: the records come from a generator that fails half way."""
+
     def records() -> Iterator[dict[str, object]]:
         yield {"type": "case"}
         raise RuntimeError("disk gone")
@@ -190,25 +241,18 @@ def test_a_failed_write_leaves_no_temporary_file_and_no_target(
     target = tmp_path / "export.jsonl"
     with pytest.raises(RuntimeError):
         exchange.write_jsonl(records(), target)
-    assert list(tmp_path.iterdir()) == [filled.path.parent / p.name for p in tmp_path.iterdir()]
-    assert not target.exists()
-    assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
+    assert list(tmp_path.iterdir()) == []  # no target, no temporary file
 
 
 def test_cli_dossier_print_through_a_planted_partial_link(
-    filled: Database, tmp_path: Path, cli: Callable[..., object]
+    filled: Backend, tmp_path: Path, cli: Any
 ) -> None:
-    F.with_passwords(filled)
-    filled.close()
     victim = tmp_path / "buiten.txt"
     victim.write_bytes(OUTSIDE)
     target = tmp_path / "dossier.pdf"
     target.with_name(target.name + ".partial").symlink_to(victim)
-    result = cli(
-        ["--db", filled.path, "--user", "jdevries", "case", "print", F.MOTHER_REF, "-o", target],
-        env={"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": F.PASSWORD},
-    )
-    assert result.code == 0, result.err  # type: ignore[attr-defined]
+    result = cli_on(filled, cli).as_("jdevries", "case", "print", F.MOTHER_REF, "-o", target)
+    assert result.code == 0, result.err
     assert victim.read_bytes() == OUTSIDE
     _check_output("dossier", target)
 
@@ -216,6 +260,7 @@ def test_cli_dossier_print_through_a_planted_partial_link(
 # --- point 6: the database, its companions, backups and the log ---------------------------
 
 
+# File-only by nature: the SQLCipher file, its companions, its backup and rekey copies.
 def test_database_files_and_folders_are_owner_only(tmp_path: Path, umask_000: None) -> None:
     path = tmp_path / "nieuwe-map" / "sub" / "ikodesk.db"
     db, _ = Database.create(path, passphrase=TEST_PASSPHRASE)
@@ -239,6 +284,7 @@ def test_database_files_and_folders_are_owner_only(tmp_path: Path, umask_000: No
         db.close()
 
 
+# File-only by nature: the modes of the SQLCipher file and its key-info file.
 def test_an_existing_database_made_0644_is_tightened_when_opened(db: Database) -> None:
     db.close()
     os.chmod(db.path, 0o644)
@@ -248,6 +294,7 @@ def test_an_existing_database_made_0644_is_tightened_when_opened(db: Database) -
     assert _mode(db.path) == 0o600 and _mode(sidecar) == 0o600
 
 
+# No database: the workstation's log file.
 def test_the_log_file_and_folder_are_owner_only(
     monkeypatch: pytest.MonkeyPatch, umask_000: None
 ) -> None:
@@ -269,6 +316,7 @@ def test_the_log_file_and_folder_are_owner_only(
             h.close()
 
 
+# No database: the writing helper itself.
 def test_safe_output_removes_its_temporary_file_on_error(tmp_path: Path) -> None:
     target = tmp_path / "x.bin"
     with pytest.raises(KeyboardInterrupt), files.safe_output(target) as fh:

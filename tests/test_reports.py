@@ -1,4 +1,10 @@
-"""The PDF report builders: empty years, progress, atomic writes, fonts, charts, formats."""
+"""The PDF report builders: empty years, progress, atomic writes, fonts, charts, formats.
+
+No database: the builders take figures already computed (an empty year's, from a file,
+as the key holder); only the first test, an empty year's report, reads its figures from
+both backends (`backend`, as a manager's own login). The figures themselves are
+tests/test_figures.py and tests/test_reporting.py, on both backends.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.platypus import BaseDocTemplate, KeepTogether, Paragraph, Spacer
 
+from ikodesk.models.enums import Role
 from ikodesk.reports import charts
 from ikodesk.reports.annual import build_annual_report
 from ikodesk.reports.layout import glue_headings, heading, styles
@@ -18,6 +25,7 @@ from ikodesk.services import nlformat
 from ikodesk.services.actors import Actor
 from ikodesk.services.figures import report_figures
 from ikodesk.storage import Database
+from tests.support.backends import Backend
 
 BUILDERS = [build_annual_report, build_mediation_report]
 
@@ -34,9 +42,13 @@ def _text(pdf: Path) -> str:
 
 @pytest.mark.parametrize("build", BUILDERS)
 def test_a_year_without_any_data_still_gives_a_report(
-    build: Any, empty_year: dict[str, Any], tmp_path: Path
+    build: Any, backend: Backend, tmp_path: Path
 ) -> None:
-    result = build(empty_year, tmp_path / "leeg.pdf", generated_on=date(2031, 1, 15))
+    backend.add_users(("directie", Role.MANAGER))
+    manager = backend.as_("directie")
+    with manager.session() as s:
+        figures = report_figures(s, manager.actor, 2030)
+    result = build(figures, tmp_path / "leeg.pdf", generated_on=date(2031, 1, 15))
     assert result.path == tmp_path / "leeg.pdf" and result.pages >= 2
     text = _text(result.path)
     assert "2030" in text and "Geen gegevens" in text
