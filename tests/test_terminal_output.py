@@ -3,36 +3,35 @@
 A name holding an escape sequence used to retitle and clear the terminal of
 whoever searched for it, and a bidi override reversed what they read. The
 command line now prints every control character as a visible escape.
+
+On both backends (`backend`: an encrypted file, the office server): the stored text
+is written behind the application's back (the file itself, the server's superuser).
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from ikodesk.cli.terminal import safe
-from ikodesk.services import exchange
-from ikodesk.services.actors import Actor
-from ikodesk.storage import Database
-from tests.conftest import TEST_PASSPHRASE
 from tests.support import family as F
 from tests.support import records as R
+from tests.support.backends import Backend
+from tests.support.cli_on import BackendCli, cli_on
 
 EVIL = "Kowalska\x1b]0;pwned\x07\x1b[2J\u202eakswoK"
 RAW = ("\x1b", "\x07", "\u202e", "\x9b", "\x7f")
 
 
 @pytest.fixture
-def dbfile(tmp_path: Path) -> Path:
-    path = tmp_path / "t.db"
-    db, _ = Database.create(path, passphrase=TEST_PASSPHRASE)
-    with db.transaction() as s:
-        exchange.import_lines(s, Actor.key_holder(), R.lines(*F.STAFF, R.ABDUCTION_CASE))
-        # Written straight into the file, as data from before input validation or
-        # from another tool would be: the output must be safe whatever is stored.
+def run(backend: Backend, cli: Any) -> BackendCli:
+    backend.load(*F.STAFF, R.ABDUCTION_CASE)
+    # Written straight into the database, as data from before input validation or
+    # from another tool would be: the output must be safe whatever is stored.
+    with backend.alter() as s:
         s.execute(
             text("UPDATE persons SET last_name = :n, first_name = :f WHERE last_name = 'Kowalska'"),
             {"n": EVIL, "f": "Anna\x9b\x7f"},
@@ -44,9 +43,7 @@ def dbfile(tmp_path: Path) -> Path:
             ),
             {"s": "regel\r\x1b[1A\u2066x\u2069"},
         )
-    F.with_passwords(db)
-    db.close()
-    return path
+    return cli_on(backend, cli)
 
 
 def _strings(value: object) -> list[str]:
@@ -59,13 +56,6 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def _run(cli, dbfile: Path, *args: str):
-    return cli(
-        ["--db", dbfile, "--user", "jdevries", *args],
-        env={"IKODESK_PASSPHRASE": TEST_PASSPHRASE, "IKODESK_PASSWORD": F.PASSWORD},
-    )
-
-
 @pytest.mark.parametrize(
     "args",
     [
@@ -76,8 +66,8 @@ def _run(cli, dbfile: Path, *args: str):
     ],
     ids=" ".join,
 )
-def test_no_raw_control_characters_reach_the_terminal(cli, dbfile: Path, args) -> None:
-    res = _run(cli, dbfile, *args)
+def test_no_raw_control_characters_reach_the_terminal(run: BackendCli, args: Any) -> None:
+    res = run.as_("jdevries", *args)
     assert res.code == 0, res.err
     for ch in RAW:
         assert ch not in res.out + res.err, repr(ch)
@@ -89,8 +79,8 @@ def test_no_raw_control_characters_reach_the_terminal(cli, dbfile: Path, args) -
         assert "Anna\\u009b\\u007f" in res.out
 
 
-def test_error_messages_are_escaped_too(cli, dbfile: Path) -> None:
-    res = _run(cli, dbfile, "case", "show", "\x1b]0;pwned\x07")
+def test_error_messages_are_escaped_too(run: BackendCli) -> None:
+    res = run.as_("jdevries", "case", "show", "\x1b]0;pwned\x07")
     assert res.code == 2
     assert "\x1b" not in res.err and "\x07" not in res.err
 
