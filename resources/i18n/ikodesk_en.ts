@@ -5802,7 +5802,7 @@ Note: these files are not encrypted. Give them only to the requester.</translati
     </message>
     <message>
         <location filename="../../src/ikodesk/services/users.py" line="76"/>
-        <location filename="../../src/ikodesk/services/office_server.py" line="28"/>
+        <location filename="../../src/ikodesk/services/office_server.py" line="29"/>
         <source>Ongeldige gebruikersnaam: {problem}.</source>
         <translation>Invalid user name: {problem}.</translation>
     </message>
@@ -5812,32 +5812,32 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>User &quot;{username}&quot; already exists.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="138"/>
+        <location filename="../../src/ikodesk/services/users.py" line="145"/>
         <source>U kunt uw eigen account niet deactiveren.</source>
         <translation>You cannot deactivate your own account.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="141"/>
+        <location filename="../../src/ikodesk/services/users.py" line="148"/>
         <source>De laatste actieve beheerder kan niet worden gedeactiveerd.</source>
         <translation>The last active administrator cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="153"/>
+        <location filename="../../src/ikodesk/services/users.py" line="160"/>
         <source>De laatste actieve beheerder moet beheerder blijven.</source>
         <translation>The last active administrator must remain an administrator.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="158"/>
+        <location filename="../../src/ikodesk/services/users.py" line="165"/>
         <source>Gebruiker &quot;{username}&quot; kan niet worden verwijderd: er staat werk op naam van dit account (zaken, contactmomenten, ingeziene dossiers, conflictbeslissingen of vermeldingen in het auditlog), en de geschiedenis moet kloppen. Deactiveer het account in plaats daarvan.</source>
         <translation>User &quot;{username}&quot; cannot be deleted: there is work in the name of this account (cases, contacts, dossiers viewed, conflict decisions or entries in the audit log), and the history must stay correct. Deactivate the account instead.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="208"/>
+        <location filename="../../src/ikodesk/services/users.py" line="215"/>
         <source>U kunt uw eigen account niet verwijderen.</source>
         <translation>You cannot delete your own account.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/users.py" line="211"/>
+        <location filename="../../src/ikodesk/services/users.py" line="218"/>
         <source>De laatste actieve beheerder kan niet worden verwijderd.</source>
         <translation>The last active administrator cannot be deleted.</translation>
     </message>
@@ -5915,7 +5915,7 @@ Note: these files are not encrypted. Give them only to the requester.</translati
     </message>
     <message>
         <location filename="../../src/ikodesk/services/audit_views.py" line="24"/>
-        <location filename="../../src/ikodesk/services/cases.py" line="206"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="214"/>
         <location filename="../../src/ikodesk/services/mediation/refusals.py" line="105"/>
         <source>Zaak &quot;{ref}&quot; bestaat niet.</source>
         <translation>Case &quot;{ref}&quot; does not exist.</translation>
@@ -5996,28 +5996,28 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>case &quot;{ref}&quot; already exists</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="163"/>
-        <location filename="../../src/ikodesk/services/cases.py" line="237"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="171"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="245"/>
         <source>Deze zaak bestaat niet (meer).</source>
         <translation>This case does not exist (any more).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="260"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="268"/>
         <source>Deze zaak is intussen gewijzigd door {who} om {time}. Er is niets opgeslagen: laad de zaak opnieuw (uw invoer blijft staan om te vergelijken).</source>
         <translation>This case was changed meanwhile by {who} at {time}. Nothing was saved: reload the case (your input stays to compare).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="395"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="403"/>
         <source>verwacht een aantal minuten tussen 0 en 1440</source>
         <translation>expected a number of minutes between 0 and 1440</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="404"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="412"/>
         <source>het contactmoment ligt vóór de openingsdatum {opened}</source>
         <translation>the contact moment is before the opening date {opened}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/cases.py" line="415"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="423"/>
         <source>Onbekende behandelaar &quot;{name}&quot;.</source>
         <translation>Unknown handler &quot;{name}&quot;.</translation>
     </message>
@@ -6094,7 +6094,7 @@ Note: these files are not encrypted. Give them only to the requester.</translati
     </message>
     <message>
         <location filename="../../src/ikodesk/services/validation/rules.py" line="115"/>
-        <location filename="../../src/ikodesk/services/cases.py" line="345"/>
+        <location filename="../../src/ikodesk/services/cases.py" line="353"/>
         <source>sluitdatum {closed} ligt vóór de openingsdatum {opened}</source>
         <translation>closing date {closed} is before the opening date {opened}</translation>
     </message>
@@ -6600,17 +6600,17 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>Give the reference of the case.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/server_move.py" line="90"/>
+        <location filename="../../src/ikodesk/services/server_move.py" line="92"/>
         <source>De kantoorserver heeft al zaken of een auditlog. Een kantoor verhuist naar een net ingerichte server (&apos;ikodesk server init&apos;).</source>
         <translation>The office server already has cases or an audit log. An office moves onto a freshly set-up server (&apos;ikodesk server init&apos;).</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/server_move.py" line="95"/>
+        <location filename="../../src/ikodesk/services/server_move.py" line="97"/>
         <source>Verhuizen gaat van een databasebestand naar de kantoorserver.</source>
         <translation>A move goes from a database file to the office server.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/server_move.py" line="101"/>
+        <location filename="../../src/ikodesk/services/server_move.py" line="103"/>
         <source>De cijfers op de kantoorserver wijken af van die in het bestand ({count} verschillen); er is niets op de server bewaard.</source>
         <translation>The figures on the office server differ from those in the file ({count} differences); nothing was kept on the server.</translation>
     </message>
