@@ -2,11 +2,13 @@
 
     .venv/bin/python benchmarks/bench_server.py [--years 10] [--scale 1.0] [--calls 100]
 
-Builds a demo office in an encrypted file (import), moves it onto a throwaway
-PostgreSQL cluster (`server migrate`), then measures on both: one year's
-figures (first call), the first page of the case list, a name search, and Line 1
-saves (p50/p95) with four clients at once (four processes on the server; on
-the file, four processes queue for its one writer). Prints the numbers; the
+Builds a demo office in an encrypted file (import), imports the same records into
+a second, empty office server (its own import: the server's functions, conflict
+detection by the server), moves the file onto a throwaway PostgreSQL cluster
+(`server migrate`), then measures on both: one year's figures (first call), the
+first page of the case list, a name search, and Line 1 saves (p50/p95) with four
+clients at once (four processes on the server; on the file, four processes queue
+for its one writer). Prints the numbers; the
 issue's target: figures on the server within 2x the file's time.
 """
 
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ from tests.support.pg_cluster import start_cluster  # noqa: E402
 from tests.support.test_keyring import MemoryKeyring  # noqa: E402
 
 from ikodesk.models.enums import Role  # noqa: E402
-from ikodesk.services import case_queries, demo, users  # noqa: E402
+from ikodesk.services import case_queries, demo, exchange, users  # noqa: E402
 from ikodesk.services.actors import Actor  # noqa: E402
 from ikodesk.services.application import Application, plan_opening  # noqa: E402
 from ikodesk.services.figures.assembling import compute_figures  # noqa: E402
@@ -116,7 +119,15 @@ def main() -> None:
     t = timed(lambda: demo.populate(db, years, scale=args.scale, until=None))
     with db.session() as s:
         n_cases = s.execute(text("SELECT count(*) FROM cases")).scalar()
-    print(f"file: import of {args.years} years ({n_cases} cases): {t:.1f} s")
+    # The same records as an exchange file, for the server's own import.
+    jsonl = tmp / "office.jsonl"
+    generator = demo.DemoGenerator(seed=2024, scale=args.scale, until=date.today())
+    with jsonl.open("w", encoding="utf-8") as fh:
+        n_records = sum(
+            1 for r in generator.records(years) if fh.write(exchange.json_line(r) + "\n")
+        )
+    file_import = t
+    print(f"file: import of {args.years} years ({n_cases} cases, {n_records} records): {t:.1f} s")
     with db.transaction() as s:
         users.set_password(s, Actor.key_holder(), ADMIN, ADMIN_PASSWORD)
         for k in range(4):
@@ -137,6 +148,20 @@ def main() -> None:
             )
         )
         print(f"server: moving the office onto it (server migrate, figures compared): {t:.1f} s")
+        second = new_office(cluster)
+        importer = Application.connect(second.url, ADMIN, ADMIN_PASSWORD)
+        importer_actor = importer.log_in(ADMIN, ADMIN_PASSWORD).actor
+
+        def server_import() -> None:
+            with importer.db.transaction() as s:
+                exchange.import_file(s, importer_actor, jsonl)
+
+        t = timed(server_import)
+        importer.close()
+        print(
+            f"server: import of the same {n_records} records into an empty office: {t:.1f} s "
+            f"({n_records / t:,.0f} rec/s; file {n_records / file_import:,.0f} rec/s)"
+        )
         admin = Actor.key_holder()
         with server_admin.db.transaction() as s:
             server_actor = server_admin.log_in(ADMIN, ADMIN_PASSWORD).actor
