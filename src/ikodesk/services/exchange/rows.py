@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import ARRAY, Table, any_, bindparam, select
 from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import PersonRole
@@ -40,6 +40,12 @@ def existing_ids(session: Session, column: Any, values: Iterable[Any]) -> dict[A
     found: dict[Any, int] = {}
     values = list(values)
     id_col = column.table.c.id
+    if values and session.get_bind().dialect.name == "postgresql":
+        # One statement with an array: 500 bound values at a time cost the office
+        # server's import about a quarter of a second per list.
+        wanted = bindparam("values", values, type_=ARRAY(column.type))
+        rows = session.execute(select(column, id_col).where(column == any_(wanted)))
+        return {value: row_id for value, row_id in rows}
     for i in range(0, len(values), CHUNK):
         chunk = values[i : i + CHUNK]
         for value, row_id in session.execute(select(column, id_col).where(column.in_(chunk))):
