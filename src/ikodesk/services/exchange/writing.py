@@ -19,6 +19,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from itertools import chain
 from operator import itemgetter
@@ -109,6 +110,9 @@ class ImportWriter:
         self.mediators: list[tuple[int, MediatorData]] = []
         self.cases: list[tuple[int, CaseData]] = []
         self.contacts: list[tuple[int, ContactData]] = []
+        # Contact moments as the rows of the contacts table (`CONTACT_COLUMNS`), in file
+        # order: a database file's import (the office server's takes `contacts`).
+        self.contact_rows: list[tuple[Any, ...]] = []
         self.mediations: list[tuple[int, MediationData]] = []
         self.activities: list[tuple[int, ActivityData]] = []
         self.historical: list[tuple[int, HistoricalFigureData]] = []
@@ -176,6 +180,7 @@ class ImportWriter:
             + len(self.mediators)
             + len(self.cases)
             + len(self.contacts)
+            + len(self.contact_rows)
             + len(self.mediations)
             + len(self.activities)
         )
@@ -193,6 +198,7 @@ class ImportWriter:
             self.mediators,
             self.cases,
             self.contacts,
+            self.contact_rows,
             self.mediations,
             self.activities,
         ):
@@ -338,13 +344,19 @@ class ImportWriter:
         _insert_many(s, table_of(CaseNotes), notes, None)
         self.replaced.extend(replaced)
 
+    def add_contact(self, ct: ContactData) -> None:
+        """A checked contact moment of a new case, to be written (a database file)."""
+        row = contact_row(ct, self.ids["case"][ct.case], self.ids["user"][ct.handler])
+        self.contact_rows.append(_values(table_of(Contact), CONTACT_COLUMNS, row))
+
     def _write_contacts(self) -> None:
-        if not self.contacts:
-            return
-        case_ids, user_ids = self.ids["case"], self.ids["user"]
-        rows = [contact_row(ct, case_ids[ct.case], user_ids[ct.handler]) for _, ct in self.contacts]
-        _insert_many(self.s, table_of(Contact), rows, None)
-        self.result.created["contact"] += len(rows)
+        if self.contacts:
+            for _, ct in self.contacts:
+                self.add_contact(ct)
+            self.contacts.clear()
+        if self.contact_rows:
+            _insert_rows(self.s, table_of(Contact), CONTACT_COLUMNS, self.contact_rows)
+            self.result.created["contact"] += len(self.contact_rows)
 
     def _write_mediations(self) -> None:
         if not self.mediations:
@@ -433,6 +445,27 @@ class ImportWriter:
                 self.result.created["historical_figure"] += 1
 
 
+CONTACT_COLUMNS = (
+    "case_id",
+    "at",
+    "channel",
+    "party",
+    "handler_id",
+    "minutes",
+    "summary",
+    "extra",
+)
+"""The columns of `ImportWriter.contact_rows`, in order (`rows.contact_row`'s)."""
+
+
+def _values(table: Table, names: Sequence[str], row: dict[str, Any]) -> tuple[Any, ...]:
+    """A row's values in the order of `names`, converted as the column types do."""
+    return tuple(
+        v if v is None or (f := _converter(table.c[name].type)) is None else f(v)
+        for name, v in ((name, row[name]) for name in names)
+    )
+
+
 def _insert_many(
     session: Session,
     table: Table,
@@ -448,22 +481,15 @@ def _insert_many(
     """
     if not rows:
         return
-    conn = session.connection()
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(rows[0]))
-    sql = str(compiled)
-    names = list(compiled.positiontup or ())
+    names = tuple(rows[0])
     # Only the columns that need a conversion are touched per row (this loop runs
     # for every value of a whole import: kept free of per-value generator calls).
     convert = [
-        (i, f) for i, name in enumerate(names) if (f := _converter(table.c[name].type)) is not None
+        (i, f)
+        for i, name in enumerate(names)
+        if (f := _converter(table.c[name].type)) is not None
     ]
     getter = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-    # Many rows per INSERT: SQLite runs a statement's set-up (the CHECK constraints'
-    # value lists among it) once per execution, so fewer executions cost less.
-    # (Within the 999 bound parameters of old SQLite builds.)
-    per = max(1, min(100, 999 // len(names)))
-    head, _, one = sql.partition(" VALUES ")
-    many = f"{head} VALUES {', '.join([one] * per)}"
     for i in range(0, len(rows), batch):
         chunk: list[tuple[Any, ...]] = []
         for row in rows[i : i + batch]:
@@ -473,16 +499,53 @@ def _insert_many(
                 if v is not None:
                     values[j] = f(v)
             chunk.append(tuple(values))
-        whole = len(chunk) - len(chunk) % per
-        if whole:
-            conn.exec_driver_sql(
-                many,
-                [tuple(chain.from_iterable(chunk[k : k + per])) for k in range(0, whole, per)],
-            )
-        if whole < len(chunk):
-            conn.exec_driver_sql(sql, chunk[whole:])
+        _insert_rows(session, table, names, chunk)
         if progress:
             progress(min(i + batch, len(rows)), len(rows))
+
+
+# Rows per INSERT: SQLite runs a statement's set-up (the CHECK constraints' value
+# lists among it) once per execution, so fewer executions cost less. Within the
+# 999 bound parameters of old SQLite builds.
+_MAX_PARAMETERS = 999
+_MAX_ROWS = 100
+
+
+def _insert_rows(
+    session: Session, table: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Bulk INSERT of rows already in the column order `names` and converted (`_values`)."""
+    if not rows:
+        return
+    conn = session.connection()
+    one = _insert_sql(conn.dialect, table, tuple(names))
+    per = max(1, min(_MAX_ROWS, _MAX_PARAMETERS // len(names)))
+    head, _, values = one.partition(" VALUES ")
+    whole = len(rows) - len(rows) % per
+    if whole:
+        many = f"{head} VALUES {', '.join([values] * per)}"
+        conn.exec_driver_sql(
+            many, [tuple(chain.from_iterable(rows[k : k + per])) for k in range(0, whole, per)]
+        )
+    rest = len(rows) - whole
+    if rest == 1:
+        conn.exec_driver_sql(one, tuple(rows[whole]))
+    elif rest:
+        # The last few rows in one statement too (made for their number).
+        conn.exec_driver_sql(
+            f"{head} VALUES {', '.join([values] * rest)}",
+            tuple(chain.from_iterable(rows[whole:])),
+        )
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(dialect: Any, table: Table, names: tuple[str, ...]) -> str:
+    """INSERT INTO table (names) VALUES (?, ...): SQLite's own statement, names quoted
+    by SQLAlchemy's preparer for the dialect (database files only)."""
+    q = dialect.identifier_preparer
+    columns = ", ".join(q.quote(table.c[name].name) for name in names)
+    marks = ", ".join("?" * len(names))
+    return f"INSERT INTO {q.format_table(table)} ({columns}) VALUES ({marks})"
 
 
 def _datetime_text(value: datetime) -> str:

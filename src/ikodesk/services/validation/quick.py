@@ -12,6 +12,8 @@ generated objects, broken ones included.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
@@ -68,6 +70,9 @@ _PARENT_SIDES = _members(ParentSide)
 _FAMILY_RELATIONS = _members(FamilyRelation)
 _ORGANISATION_TYPES = _members(OrganisationType)
 _REQUESTER_KINDS = _members(RequesterKind)
+
+_CHANNEL_VALUES = frozenset(_CHANNELS)
+_PARTY_VALUES = frozenset(_PARTIES)
 
 _CASE_KEYS = frozenset(CASE_FIELDS)
 _CONTACT_KEYS = frozenset(CONTACT_FIELDS)
@@ -282,3 +287,89 @@ def quick_contact(data: Mapping[str, Any]) -> ContactData | None:
         )
     except (_Decline, ValueError):
         return None
+
+
+# `_TIME_RE` with ASCII digits only (its \d also takes other scripts' digits, which
+# `int` reads: those moments go the careful way).
+_ASCII_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
+_KNOWN_DAYS: dict[str, bool] = {}  # 'YYYY-MM-DD' (ASCII digits) -> whether it is a date
+
+
+def _is_day(text: str) -> bool:
+    known = _KNOWN_DAYS.get(text)
+    if known is None:
+        try:
+            date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
+            known = True
+        except ValueError:
+            known = False
+        if len(_KNOWN_DAYS) >= 100_000:  # (a file of ten years meets some 3,650)
+            _KNOWN_DAYS.clear()
+        _KNOWN_DAYS[text] = known
+    return known
+
+
+ContactValues = tuple[str, str, str, str, str, "int | None", "str | None", "str | None"]
+"""(case ref, at, channel, party, handler, minutes, summary, x) as the contacts table
+stores them: the moment as SQLAlchemy's SQLite DateTime text, the choices as their
+values, x as JSON text."""
+
+
+def quick_contact_values(data: Mapping[str, Any]) -> ContactValues | None:
+    """`quick_contact(data)` as the stored values, without the typed record (a large
+    import's bulk: issue #16); None when the careful way must look."""
+    if not _CONTACT_KEYS.issuperset(data):
+        return None
+    g = data.get
+    at = g("at")
+    if type(at) is not str or (m := _ASCII_MOMENT.fullmatch(at)) is None:
+        return None
+    hour, minute, second = m.groups()
+    if second is None:
+        second = "00"
+    elif second > "59":
+        return None
+    if hour > "23" or minute > "59" or not _is_day(at[:10]):
+        return None
+    case = g("case")
+    channel = g("channel")
+    party = g("party")
+    handler = g("handler")
+    if (
+        type(case) is not str
+        or not _REF_RE.fullmatch(case)
+        or type(channel) is not str
+        or channel not in _CHANNEL_VALUES
+        or type(party) is not str
+        or party not in _PARTY_VALUES
+        or type(handler) is not str
+    ):
+        return None
+    handler = handler.strip()
+    if not handler or len(handler) > 64:
+        return None
+    minutes = g("minutes")
+    if minutes is not None and (type(minutes) is not int or not 0 <= minutes <= 24 * 60):
+        return None
+    summary = g("summary")
+    if summary is not None:
+        if type(summary) is not str:
+            return None
+        summary = summary.strip() or None
+        if summary is not None and len(summary) > TEXT_MAX:
+            return None
+    x = g("x")
+    if x is not None:
+        if type(x) is not dict:
+            return None
+        x = json.dumps(x, ensure_ascii=False)
+    return (
+        case,
+        f"{at[0:10]} {hour}:{minute}:{second}.000000",
+        channel,
+        party,
+        handler,
+        minutes,
+        summary,
+        x,
+    )
