@@ -51,6 +51,7 @@ from ikodesk.services import access, audit
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
 from ikodesk.services.backend import on_server
+from ikodesk.services.bulk_insert import larger_page_cache
 from ikodesk.services.exchange.reading import (
     Line,
     clean_text,
@@ -238,11 +239,13 @@ class Importer(ImportWriter):
     def run(self, source: Source) -> ImportResult:
         digest = self._declare(source())
         self._prepare()
-        self._check_all(source(), digest)
         if self.server:
+            self._check_all(source(), digest)
             return self.write()  # (the office server's own way: server_writing)
-        self.flush()
-        return self.finish()
+        with larger_page_cache(self.s):
+            self._check_all(source(), digest)
+            self.flush()
+            return self.finish()
 
     def _declare(self, lines: Iterable[str]) -> bytes:
         """First pass: every line parsed (errors by line), the keys it declares and uses."""

@@ -19,9 +19,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime
-from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -48,6 +46,7 @@ from ikodesk.models import (
 from ikodesk.models.enums import PersonRole
 from ikodesk.services import bulk_indexes, conflicts, search_index
 from ikodesk.services.backend import on_server
+from ikodesk.services.bulk_insert import insert_rows
 from ikodesk.services.exchange.rows import (
     CHUNK,
     case_row,
@@ -355,7 +354,7 @@ class ImportWriter:
                 self.add_contact(ct)
             self.contacts.clear()
         if self.contact_rows:
-            _insert_rows(self.s, table_of(Contact), CONTACT_COLUMNS, self.contact_rows)
+            insert_rows(self.s, table_of(Contact), CONTACT_COLUMNS, self.contact_rows)
             self.result.created["contact"] += len(self.contact_rows)
 
     def _write_mediations(self) -> None:
@@ -485,9 +484,7 @@ def _insert_many(
     # Only the columns that need a conversion are touched per row (this loop runs
     # for every value of a whole import: kept free of per-value generator calls).
     convert = [
-        (i, f)
-        for i, name in enumerate(names)
-        if (f := _converter(table.c[name].type)) is not None
+        (i, f) for i, name in enumerate(names) if (f := _converter(table.c[name].type)) is not None
     ]
     getter = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     for i in range(0, len(rows), batch):
@@ -499,53 +496,9 @@ def _insert_many(
                 if v is not None:
                     values[j] = f(v)
             chunk.append(tuple(values))
-        _insert_rows(session, table, names, chunk)
+        insert_rows(session, table, names, chunk)
         if progress:
             progress(min(i + batch, len(rows)), len(rows))
-
-
-# Rows per INSERT: SQLite runs a statement's set-up (the CHECK constraints' value
-# lists among it) once per execution, so fewer executions cost less. Within the
-# 999 bound parameters of old SQLite builds.
-_MAX_PARAMETERS = 999
-_MAX_ROWS = 100
-
-
-def _insert_rows(
-    session: Session, table: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> None:
-    """Bulk INSERT of rows already in the column order `names` and converted (`_values`)."""
-    if not rows:
-        return
-    conn = session.connection()
-    one = _insert_sql(conn.dialect, table, tuple(names))
-    per = max(1, min(_MAX_ROWS, _MAX_PARAMETERS // len(names)))
-    head, _, values = one.partition(" VALUES ")
-    whole = len(rows) - len(rows) % per
-    if whole:
-        many = f"{head} VALUES {', '.join([values] * per)}"
-        conn.exec_driver_sql(
-            many, [tuple(chain.from_iterable(rows[k : k + per])) for k in range(0, whole, per)]
-        )
-    rest = len(rows) - whole
-    if rest == 1:
-        conn.exec_driver_sql(one, tuple(rows[whole]))
-    elif rest:
-        # The last few rows in one statement too (made for their number).
-        conn.exec_driver_sql(
-            f"{head} VALUES {', '.join([values] * rest)}",
-            tuple(chain.from_iterable(rows[whole:])),
-        )
-
-
-@lru_cache(maxsize=64)
-def _insert_sql(dialect: Any, table: Table, names: tuple[str, ...]) -> str:
-    """INSERT INTO table (names) VALUES (?, ...): SQLite's own statement, names quoted
-    by SQLAlchemy's preparer for the dialect (database files only)."""
-    q = dialect.identifier_preparer
-    columns = ", ".join(q.quote(table.c[name].name) for name in names)
-    marks = ", ".join("?" * len(names))
-    return f"INSERT INTO {q.format_table(table)} ({columns}) VALUES ({marks})"
 
 
 def _datetime_text(value: datetime) -> str:
