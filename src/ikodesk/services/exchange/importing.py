@@ -222,7 +222,9 @@ def _known_line(number: int, raw: str) -> Line | None:
             # What orjson refuses and json.loads takes (NaN, a huge number), checked in the
             # first pass, comes back as json.loads gave it then.
             data = json.loads(stripped)
-        return Line(number, data["type"], data, clean_text(stripped))
+        kind = data["type"]
+        # (whether the texts are clean matters to the case rules only)
+        return Line(number, kind, data, kind == "case" and clean_text(stripped))
     except (ValueError, TypeError, KeyError, RecursionError):
         raise InputError(CHANGED_BETWEEN_PASSES) from None
 
