@@ -102,14 +102,29 @@ def _required_text(value: Any, max_len: int = NAME_MAX) -> str:
     return text
 
 
+# The dates read so far, by their text (a large file repeats them: opening days,
+# birth dates); bounded, emptied when full.
+_DAYS: dict[str, date] = {}
+_DAYS_MAX = 50_000
+
+
 def _day(value: Any) -> date | None:
     if value is None:
         return None
-    if type(value) is str and _DATE_RE.fullmatch(value):
-        try:
-            return date(int(value[0:4]), int(value[5:7]), int(value[8:10]))
-        except ValueError:
-            pass
+    if type(value) is str:
+        known = _DAYS.get(value)
+        if known is not None:
+            return known
+        if _DATE_RE.fullmatch(value):
+            try:
+                day = date(int(value[0:4]), int(value[5:7]), int(value[8:10]))
+            except ValueError:
+                pass
+            else:
+                if len(_DAYS) >= _DAYS_MAX:
+                    _DAYS.clear()
+                _DAYS[value] = day
+                return day
     raise _Decline
 
 
@@ -229,6 +244,17 @@ def quick_case(data: Mapping[str, Any]) -> CaseData | None:
         x = g("x")
         if x is not None and type(x) is not dict:
             return None
+        # (most optional fields are absent: looked at only when given)
+        closed = g("closed")
+        close_reason = g("close_reason")
+        direction = g("direction")
+        taker = g("taker")
+        mover = g("mover")
+        summary = g("summary")
+        removal = g("removal_date")
+        started = g("proceedings_started")
+        decided = g("decision_first_instance")
+        appeal = g("appeal_ready")
         return CaseData(
             ref=_ref(g("ref")),
             line=line,
@@ -236,20 +262,20 @@ def quick_case(data: Mapping[str, Any]) -> CaseData | None:
             opened=_required(_day(g("opened"))),
             handler=_required_text(g("handler"), 64),
             requester=_requester(g("requester")),
-            closed=_day(g("closed")),
-            close_reason=_choice(g("close_reason"), _CLOSE_REASONS),
+            closed=None if closed is None else _day(closed),
+            close_reason=None if close_reason is None else _choice(close_reason, _CLOSE_REASONS),
             other_parent=_other_parent(other) if other is not None else None,
             children=_children(g("children")),
             country=_country(g("country")),
-            direction=_choice(g("direction"), _DIRECTIONS),
-            taker=_choice(g("taker"), _TAKERS),
-            mover=_choice(g("mover"), _PARENT_RELATIONS),
-            summary=_text(g("summary"), TEXT_MAX),
+            direction=None if direction is None else _choice(direction, _DIRECTIONS),
+            taker=None if taker is None else _choice(taker, _TAKERS),
+            mover=None if mover is None else _choice(mover, _PARENT_RELATIONS),
+            summary=None if summary is None else _text(summary, TEXT_MAX),
             x=x,
-            removal_date=_day(g("removal_date")),
-            proceedings_started=_day(g("proceedings_started")),
-            decision_first_instance=_day(g("decision_first_instance")),
-            appeal_ready=_day(g("appeal_ready")),
+            removal_date=None if removal is None else _day(removal),
+            proceedings_started=None if started is None else _day(started),
+            decision_first_instance=None if decided is None else _day(decided),
+            appeal_ready=None if appeal is None else _day(appeal),
         )
     except _Decline:
         return None
