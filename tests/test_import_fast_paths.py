@@ -118,8 +118,15 @@ def test_an_ordinary_line_takes_the_quick_way() -> None:
 
 # --- records: quick_case and quick_contact against parse_case and parse_contact ---------
 
+from ikodesk.models import Contact  # noqa: E402
+from ikodesk.services.exchange.rows import contact_row, table_of  # noqa: E402
+from ikodesk.services.exchange.writing import CONTACT_COLUMNS, _values  # noqa: E402
 from ikodesk.services.validation import FieldProblem, parse_case, parse_contact  # noqa: E402
-from ikodesk.services.validation.quick import quick_case, quick_contact  # noqa: E402
+from ikodesk.services.validation.quick import (  # noqa: E402
+    quick_case,
+    quick_contact,
+    quick_contact_values,
+)
 
 # Per field: good values mostly, and the ways a value can be wrong or odd.
 ODD = [None, "", " ", 1, 2.0, True, [], {}, "  x  ", "x" * 70, "\u00a0", "٢٠٢٤-٠١-٠٢"]
@@ -188,6 +195,10 @@ CONTACT_VALUES: dict[str, list[Any]] = {
         "2024-02-30T10:00",
         "2024-01-02 10:00",
         "2024-01-02T10:00:60",
+        "2024-01-02T23:59:59",
+        "2024-01-02T09:05:00",
+        "٢٠٢٤-٠١-٠٢T10:00",
+        "2024-01-02T١٠:00",
         *DAYS,
     ],
     "channel": ["phone", "email", "fax", *ODD],
@@ -253,6 +264,21 @@ def test_quick_contact_is_parse_contact_or_declines(data: dict[str, Any]) -> Non
         assert careful(parse_contact, data) == quick
 
 
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records(GOOD_CONTACT, CONTACT_VALUES))
+def test_quick_contact_values_are_the_stored_row_or_decline(data: dict[str, Any]) -> None:
+    """The import's quickest way for a contact moment gives the values the careful way
+    stores (its row converted as the column types convert), or declines."""
+    values = quick_contact_values(data)
+    if values is None:
+        return
+    ct = careful(parse_contact, data)
+    assert ct != "refused"
+    stored = _values(table_of(Contact), CONTACT_COLUMNS, contact_row(ct, -1, -2))
+    assert stored[0] == -1 and stored[4] == -2
+    assert values == (ct.case, *stored[1:4], ct.handler, *stored[5:])
+
+
 def test_the_quick_ways_take_the_records_of_an_ordinary_file() -> None:
     """The demo's cases and contact moments (what a large file is made of) go quickly."""
     from ikodesk.services.demo import DemoGenerator
@@ -264,6 +290,8 @@ def test_the_quick_ways_take_the_records_of_an_ordinary_file() -> None:
             data = json.loads(json.dumps(record))
             quick = (quick_case if kind == "case" else quick_contact)(data)
             assert quick is not None, data
+            if kind == "contact":
+                assert quick_contact_values(data) is not None, data
             assert quick == (parse_case if kind == "case" else parse_contact)(data)
             taken[kind] += 1
     assert taken["case"] > 1000 and taken["contact"] > 1000

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ikodesk.models import Case, ConflictPair, ConflictStatus, MatchKey
 from ikodesk.services import bulk_indexes
 from ikodesk.services.backend import on_server
+from ikodesk.services.bulk_insert import insert_rows
 from ikodesk.services.conflicts.profiles import _CLEAR, _chunks, _fill, load_profiles
 from ikodesk.services.conflicts.sides import put_users_on_sides
 from ikodesk.services.family_match import (
@@ -207,11 +208,15 @@ def _load_matchable(s: Session, ids: Sequence[int]) -> dict[int, CaseProfile]:
 
 
 def _insert_keys(s: Session, keys: Mapping[int, Collection[tuple[int, str, bool]]]) -> None:
-    rows = [(cid, entity, key, undated) for cid, ks in keys.items() for entity, key, undated in ks]
-    if rows:
-        s.connection().exec_driver_sql(
-            "INSERT INTO match_keys (case_id, entity, key, undated) VALUES (?, ?, ?, ?)", rows
-        )
+    # (undated as 0 or 1: the driver binds a bool through its slow adapter look-up)
+    rows = [
+        (cid, entity, key, 1 if undated else 0)
+        for cid, ks in keys.items()
+        for entity, key, undated in ks
+    ]
+    table = MatchKey.__table__
+    assert isinstance(table, Table)
+    insert_rows(s, table, ("case_id", "entity", "key", "undated"), rows)
 
 
 def _delete_keys(s: Session, case_ids: Iterable[int]) -> None:

@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -47,15 +46,14 @@ from ikodesk.models import (
 from ikodesk.models.enums import PersonRole
 from ikodesk.services import bulk_indexes, conflicts, search_index
 from ikodesk.services.backend import on_server
+from ikodesk.services.bulk_insert import insert_rows
 from ikodesk.services.exchange.rows import (
     CHUNK,
     case_row,
-    child_row,
     child_values,
     contact_row,
     mediation_parent_values,
     mediation_row,
-    person_row,
     table_of,
 )
 from ikodesk.services.exchange.server_writing import write_on_server
@@ -68,6 +66,7 @@ from ikodesk.services.validation import (
     HistoricalFigureData,
     MediationData,
     MediatorData,
+    PersonData,
     UserData,
 )
 
@@ -109,6 +108,9 @@ class ImportWriter:
         self.mediators: list[tuple[int, MediatorData]] = []
         self.cases: list[tuple[int, CaseData]] = []
         self.contacts: list[tuple[int, ContactData]] = []
+        # Contact moments as the rows of the contacts table (`CONTACT_COLUMNS`), in file
+        # order: a database file's import (the office server's takes `contacts`).
+        self.contact_rows: list[tuple[Any, ...]] = []
         self.mediations: list[tuple[int, MediationData]] = []
         self.activities: list[tuple[int, ActivityData]] = []
         self.historical: list[tuple[int, HistoricalFigureData]] = []
@@ -176,6 +178,7 @@ class ImportWriter:
             + len(self.mediators)
             + len(self.cases)
             + len(self.contacts)
+            + len(self.contact_rows)
             + len(self.mediations)
             + len(self.activities)
         )
@@ -193,6 +196,7 @@ class ImportWriter:
             self.mediators,
             self.cases,
             self.contacts,
+            self.contact_rows,
             self.mediations,
             self.activities,
         ):
@@ -284,38 +288,43 @@ class ImportWriter:
         s = self.s
         case_t, person_t, child_t = table_of(Case), table_of(Person), table_of(Child)
         user_ids, case_ids = self.ids["user"], self.ids["case"]
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []  # (CASE_COLUMNS)
         updates: list[dict[str, Any]] = []
-        persons: list[dict[str, Any]] = []
-        children: list[dict[str, Any]] = []
+        persons: list[tuple[Any, ...]] = []  # (PERSON_COLUMNS)
+        children: list[tuple[Any, ...]] = []  # (CHILD_COLUMNS)
         notes: list[dict[str, Any]] = []
         replaced: list[int] = []
+        requester, other_parent = PersonRole.REQUESTER.value, PersonRole.OTHER_PARENT.value
         for _, c in self.cases:
             assert c.ref is not None
-            values = case_row(c, user_ids[c.handler])
-            # The free text goes to its own table (models.CaseNotes).
-            note = {"summary": values.pop("summary"), "extra": values.pop("extra")}
+            handler_id = user_ids[c.handler]
             existing = self.db_cases.get(c.ref)
             if existing is not None:
+                values = case_row(c, handler_id)
+                del values["summary"], values["extra"]  # (to case_notes)
                 values["id"] = existing
                 updates.append(values)
                 replaced.append(existing)
                 case_id = existing
             else:
-                values["id"] = case_id = case_ids[c.ref]
-                rows.append(values)
+                case_id = case_ids[c.ref]
+                rows.append(_case_values(c, case_id, handler_id))
                 if self.first_new_case is None or case_id < self.first_new_case:
                     self.first_new_case = case_id
             self.result.case_ids.append(case_id)
             profile = conflicts.profile_from_data(case_id, c)
             if profile is not None:
                 self.match_keys[case_id] = tuple(match_keys(profile))  # (a set weighs more)
-            if note["summary"] is not None or note["extra"] is not None:
-                notes.append({"case_id": case_id, **note})
-            persons.append(person_row(c.requester, case_id, PersonRole.REQUESTER))
+            # The free text goes to its own table (models.CaseNotes).
+            if c.summary is not None or c.x is not None:
+                notes.append({"case_id": case_id, "summary": c.summary, "extra": c.x})
+            persons.append(_person_values(c.requester, case_id, requester))
             if c.other_parent is not None:
-                persons.append(person_row(c.other_parent, case_id, PersonRole.OTHER_PARENT))
-            children.extend(child_row(ch, case_id, i) for i, ch in enumerate(c.children))
+                persons.append(_person_values(c.other_parent, case_id, other_parent))
+            for i, ch in enumerate(c.children):
+                children.append(
+                    (case_id, i, ch.first_name, ch.last_name, _day(ch.birth_date), ch.age)
+                )
         for i in range(0, len(replaced), CHUNK):
             chunk = replaced[i : i + CHUNK]
             s.execute(delete(Person).where(Person.case_id.in_(chunk)))
@@ -331,20 +340,26 @@ class ImportWriter:
             )
             conn.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in updates])
             self.result.updated["case"] += len(updates)
-        _insert_many(s, case_t, rows, None)
+        insert_rows(s, case_t, CASE_COLUMNS, rows)
         self.result.created["case"] += len(rows)
-        _insert_many(s, person_t, persons, None)
-        _insert_many(s, child_t, children, None)
+        insert_rows(s, person_t, PERSON_COLUMNS, persons)
+        insert_rows(s, child_t, CHILD_COLUMNS, children)
         _insert_many(s, table_of(CaseNotes), notes, None)
         self.replaced.extend(replaced)
 
+    def add_contact(self, ct: ContactData) -> None:
+        """A checked contact moment of a new case, to be written (a database file)."""
+        row = contact_row(ct, self.ids["case"][ct.case], self.ids["user"][ct.handler])
+        self.contact_rows.append(_values(table_of(Contact), CONTACT_COLUMNS, row))
+
     def _write_contacts(self) -> None:
-        if not self.contacts:
-            return
-        case_ids, user_ids = self.ids["case"], self.ids["user"]
-        rows = [contact_row(ct, case_ids[ct.case], user_ids[ct.handler]) for _, ct in self.contacts]
-        _insert_many(self.s, table_of(Contact), rows, None)
-        self.result.created["contact"] += len(rows)
+        if self.contacts:
+            for _, ct in self.contacts:
+                self.add_contact(ct)
+            self.contacts.clear()
+        if self.contact_rows:
+            insert_rows(self.s, table_of(Contact), CONTACT_COLUMNS, self.contact_rows)
+            self.result.created["contact"] += len(self.contact_rows)
 
     def _write_mediations(self) -> None:
         if not self.mediations:
@@ -433,6 +448,112 @@ class ImportWriter:
                 self.result.created["historical_figure"] += 1
 
 
+# The rows of new cases, their people and children as stored: `rows.case_row`,
+# `person_row` and `child_row` with the conversions of `_converter` (dates as ISO
+# text, choices as their values), built straight from the records (issue #16).
+CASE_COLUMNS = (
+    "id",
+    "ref",
+    "line",
+    "code",
+    "opened",
+    "closed",
+    "close_reason",
+    "handler_id",
+    "country",
+    "direction",
+    "taker",
+    "mover",
+    "removal_date",
+    "proceedings_started",
+    "decision_first_instance",
+    "appeal_ready",
+)
+PERSON_COLUMNS = (
+    "case_id",
+    "role",
+    "kind",
+    "relation",
+    "side",
+    "organisation_type",
+    "organisation",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "phone",
+    "email",
+)
+CHILD_COLUMNS = ("case_id", "position", "first_name", "last_name", "birth_date", "age")
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _choice(value: Any) -> str | None:
+    # (a StrEnum's plain str: see `_converter`)
+    return None if value is None else str.__str__(value)
+
+
+def _case_values(c: CaseData, case_id: int, handler_id: int) -> tuple[Any, ...]:
+    return (
+        case_id,
+        c.ref,
+        c.line,
+        _choice(c.code),
+        _day(c.opened),
+        _day(c.closed),
+        _choice(c.close_reason),
+        handler_id,
+        c.country,
+        _choice(c.direction),
+        _choice(c.taker),
+        _choice(c.mover),
+        _day(c.removal_date),
+        _day(c.proceedings_started),
+        _day(c.decision_first_instance),
+        _day(c.appeal_ready),
+    )
+
+
+def _person_values(p: PersonData, case_id: int, role: str) -> tuple[Any, ...]:
+    return (
+        case_id,
+        role,
+        _choice(p.kind),
+        _choice(p.relation),
+        _choice(p.side),
+        _choice(p.organisation_type),
+        p.organisation,
+        p.first_name,
+        p.last_name,
+        _day(p.birth_date),
+        p.phone,
+        p.email,
+    )
+
+
+CONTACT_COLUMNS = (
+    "case_id",
+    "at",
+    "channel",
+    "party",
+    "handler_id",
+    "minutes",
+    "summary",
+    "extra",
+)
+"""The columns of `ImportWriter.contact_rows`, in order (`rows.contact_row`'s)."""
+
+
+def _values(table: Table, names: Sequence[str], row: dict[str, Any]) -> tuple[Any, ...]:
+    """A row's values in the order of `names`, converted as the column types do."""
+    return tuple(
+        v if v is None or (f := _converter(table.c[name].type)) is None else f(v)
+        for name, v in ((name, row[name]) for name in names)
+    )
+
+
 def _insert_many(
     session: Session,
     table: Table,
@@ -448,22 +569,13 @@ def _insert_many(
     """
     if not rows:
         return
-    conn = session.connection()
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(rows[0]))
-    sql = str(compiled)
-    names = list(compiled.positiontup or ())
+    names = tuple(rows[0])
     # Only the columns that need a conversion are touched per row (this loop runs
     # for every value of a whole import: kept free of per-value generator calls).
     convert = [
         (i, f) for i, name in enumerate(names) if (f := _converter(table.c[name].type)) is not None
     ]
     getter = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-    # Many rows per INSERT: SQLite runs a statement's set-up (the CHECK constraints'
-    # value lists among it) once per execution, so fewer executions cost less.
-    # (Within the 999 bound parameters of old SQLite builds.)
-    per = max(1, min(100, 999 // len(names)))
-    head, _, one = sql.partition(" VALUES ")
-    many = f"{head} VALUES {', '.join([one] * per)}"
     for i in range(0, len(rows), batch):
         chunk: list[tuple[Any, ...]] = []
         for row in rows[i : i + batch]:
@@ -473,14 +585,7 @@ def _insert_many(
                 if v is not None:
                     values[j] = f(v)
             chunk.append(tuple(values))
-        whole = len(chunk) - len(chunk) % per
-        if whole:
-            conn.exec_driver_sql(
-                many,
-                [tuple(chain.from_iterable(chunk[k : k + per])) for k in range(0, whole, per)],
-            )
-        if whole < len(chunk):
-            conn.exec_driver_sql(sql, chunk[whole:])
+        insert_rows(session, table, names, chunk)
         if progress:
             progress(min(i + batch, len(rows)), len(rows))
 

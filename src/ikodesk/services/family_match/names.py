@@ -28,6 +28,13 @@ def fold(text: str | None) -> str:
     """Lower case, no diacritics, punctuation and hyphens as spaces, single spaces."""
     if not text:
         return ""
+    return _fold(text)
+
+
+# (an import folds the names of every case: they repeat, and the folding per character
+# costs; issue #16)
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(SPECIAL_LETTERS))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     return _NON_WORD.sub(" ", text).strip()

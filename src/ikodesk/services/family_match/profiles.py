@@ -120,7 +120,7 @@ def match_keys(profile: CaseProfile) -> set[tuple[int, str, bool]]:
     one name alone can never reach the review threshold.
     """
     keys: set[tuple[int, str, bool]] = set()
-    named: list[tuple[int, str, Name, bool]] = []
+    named: list[tuple[int, str, tuple[set[str], set[str]], bool]] = []
     parents = [(i, p) for i, p in enumerate((profile.requester, profile.other_parent)) if p]
     for entity, parent in parents:
         # A shared phone number or e-mail address is enough to compare two cases.
@@ -137,11 +137,10 @@ def match_keys(profile: CaseProfile) -> set[tuple[int, str, bool]]:
                 (entity, f"d{prefix}:{day}|{sound}"[:80], False) for sound in firsts | lasts
             )
         if name.full:
-            named.append((entity, prefix, name, born is None))
+            named.append((entity, prefix, (firsts, lasts), born is None))
     if len(named) < 2:
         return keys
-    for entity, prefix, name, undated in named:
-        firsts, lasts = _sounds(name)
+    for entity, prefix, (firsts, lasts), undated in named:
         for f in firsts:
             for last in lasts:
                 lo, hi = sorted((f, last))

@@ -12,6 +12,8 @@ generated objects, broken ones included.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
@@ -69,6 +71,9 @@ _FAMILY_RELATIONS = _members(FamilyRelation)
 _ORGANISATION_TYPES = _members(OrganisationType)
 _REQUESTER_KINDS = _members(RequesterKind)
 
+_CHANNEL_VALUES = frozenset(_CHANNELS)
+_PARTY_VALUES = frozenset(_PARTIES)
+
 _CASE_KEYS = frozenset(CASE_FIELDS)
 _CONTACT_KEYS = frozenset(CONTACT_FIELDS)
 _REQUESTER_KEYS = {kind: frozenset(names) for kind, names in _REQUESTER_FIELDS.items()}
@@ -97,14 +102,29 @@ def _required_text(value: Any, max_len: int = NAME_MAX) -> str:
     return text
 
 
+# The dates read so far, by their text (a large file repeats them: opening days,
+# birth dates); bounded, emptied when full.
+_DAYS: dict[str, date] = {}
+_DAYS_MAX = 50_000
+
+
 def _day(value: Any) -> date | None:
     if value is None:
         return None
-    if type(value) is str and _DATE_RE.fullmatch(value):
-        try:
-            return date(int(value[0:4]), int(value[5:7]), int(value[8:10]))
-        except ValueError:
-            pass
+    if type(value) is str:
+        known = _DAYS.get(value)
+        if known is not None:
+            return known
+        if _DATE_RE.fullmatch(value):
+            try:
+                day = date(int(value[0:4]), int(value[5:7]), int(value[8:10]))
+            except ValueError:
+                pass
+            else:
+                if len(_DAYS) >= _DAYS_MAX:
+                    _DAYS.clear()
+                _DAYS[value] = day
+                return day
     raise _Decline
 
 
@@ -224,6 +244,17 @@ def quick_case(data: Mapping[str, Any]) -> CaseData | None:
         x = g("x")
         if x is not None and type(x) is not dict:
             return None
+        # (most optional fields are absent: looked at only when given)
+        closed = g("closed")
+        close_reason = g("close_reason")
+        direction = g("direction")
+        taker = g("taker")
+        mover = g("mover")
+        summary = g("summary")
+        removal = g("removal_date")
+        started = g("proceedings_started")
+        decided = g("decision_first_instance")
+        appeal = g("appeal_ready")
         return CaseData(
             ref=_ref(g("ref")),
             line=line,
@@ -231,20 +262,20 @@ def quick_case(data: Mapping[str, Any]) -> CaseData | None:
             opened=_required(_day(g("opened"))),
             handler=_required_text(g("handler"), 64),
             requester=_requester(g("requester")),
-            closed=_day(g("closed")),
-            close_reason=_choice(g("close_reason"), _CLOSE_REASONS),
+            closed=None if closed is None else _day(closed),
+            close_reason=None if close_reason is None else _choice(close_reason, _CLOSE_REASONS),
             other_parent=_other_parent(other) if other is not None else None,
             children=_children(g("children")),
             country=_country(g("country")),
-            direction=_choice(g("direction"), _DIRECTIONS),
-            taker=_choice(g("taker"), _TAKERS),
-            mover=_choice(g("mover"), _PARENT_RELATIONS),
-            summary=_text(g("summary"), TEXT_MAX),
+            direction=None if direction is None else _choice(direction, _DIRECTIONS),
+            taker=None if taker is None else _choice(taker, _TAKERS),
+            mover=None if mover is None else _choice(mover, _PARENT_RELATIONS),
+            summary=None if summary is None else _text(summary, TEXT_MAX),
             x=x,
-            removal_date=_day(g("removal_date")),
-            proceedings_started=_day(g("proceedings_started")),
-            decision_first_instance=_day(g("decision_first_instance")),
-            appeal_ready=_day(g("appeal_ready")),
+            removal_date=None if removal is None else _day(removal),
+            proceedings_started=None if started is None else _day(started),
+            decision_first_instance=None if decided is None else _day(decided),
+            appeal_ready=None if appeal is None else _day(appeal),
         )
     except _Decline:
         return None
@@ -282,3 +313,89 @@ def quick_contact(data: Mapping[str, Any]) -> ContactData | None:
         )
     except (_Decline, ValueError):
         return None
+
+
+# `_TIME_RE` with ASCII digits only (its \d also takes other scripts' digits, which
+# `int` reads: those moments go the careful way).
+_ASCII_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
+_KNOWN_DAYS: dict[str, bool] = {}  # 'YYYY-MM-DD' (ASCII digits) -> whether it is a date
+
+
+def _is_day(text: str) -> bool:
+    known = _KNOWN_DAYS.get(text)
+    if known is None:
+        try:
+            date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
+            known = True
+        except ValueError:
+            known = False
+        if len(_KNOWN_DAYS) >= 100_000:  # (a file of ten years meets some 3,650)
+            _KNOWN_DAYS.clear()
+        _KNOWN_DAYS[text] = known
+    return known
+
+
+ContactValues = tuple[str, str, str, str, str, "int | None", "str | None", "str | None"]
+"""(case ref, at, channel, party, handler, minutes, summary, x) as the contacts table
+stores them: the moment as SQLAlchemy's SQLite DateTime text, the choices as their
+values, x as JSON text."""
+
+
+def quick_contact_values(data: Mapping[str, Any]) -> ContactValues | None:
+    """`quick_contact(data)` as the stored values, without the typed record (a large
+    import's bulk: issue #16); None when the careful way must look."""
+    if not _CONTACT_KEYS.issuperset(data):
+        return None
+    g = data.get
+    at = g("at")
+    if type(at) is not str or (m := _ASCII_MOMENT.fullmatch(at)) is None:
+        return None
+    hour, minute, second = m.groups()
+    if second is None:
+        second = "00"
+    elif second > "59":
+        return None
+    if hour > "23" or minute > "59" or not _is_day(at[:10]):
+        return None
+    case = g("case")
+    channel = g("channel")
+    party = g("party")
+    handler = g("handler")
+    if (
+        type(case) is not str
+        or not _REF_RE.fullmatch(case)
+        or type(channel) is not str
+        or channel not in _CHANNEL_VALUES
+        or type(party) is not str
+        or party not in _PARTY_VALUES
+        or type(handler) is not str
+    ):
+        return None
+    handler = handler.strip()
+    if not handler or len(handler) > 64:
+        return None
+    minutes = g("minutes")
+    if minutes is not None and (type(minutes) is not int or not 0 <= minutes <= 24 * 60):
+        return None
+    summary = g("summary")
+    if summary is not None:
+        if type(summary) is not str:
+            return None
+        summary = summary.strip() or None
+        if summary is not None and len(summary) > TEXT_MAX:
+            return None
+    x = g("x")
+    if x is not None:
+        if type(x) is not dict:
+            return None
+        x = json.dumps(x, ensure_ascii=False)
+    return (
+        case,
+        f"{at[0:10]} {hour}:{minute}:{second}.000000",
+        channel,
+        party,
+        handler,
+        minutes,
+        summary,
+        x,
+    )
