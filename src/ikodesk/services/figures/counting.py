@@ -37,6 +37,7 @@ from ikodesk.models.enums import (
 from ikodesk.services import access
 from ikodesk.services.access import Action
 from ikodesk.services.actors import Actor
+from ikodesk.services.backend import on_server
 from ikodesk.services.deadlines.clocks import add_years
 from ikodesk.services.exchange.rows import table_of
 from ikodesk.services.figure_keys import (
@@ -144,8 +145,8 @@ def _case_totals(session: Session, period: _Year, flat: dict[str, Any]) -> None:
 # orders). PostgreSQL knows FILTER too. The contacts come from the covering index
 # ix_contacts_at_cover; only their case's line needs the case.
 _CHANNEL_PARTY = tuple((channel, party) for channel in CHANNELS for party in PARTIES)
-_CONTACT_TOTALS = _sql(
-    "SELECT count(*), count(*) FILTER (WHERE cases.line = 2),"
+_COUNTS = (
+    "SELECT count(*), count(*) FILTER (WHERE {line2}),"
     " count(*) FILTER (WHERE channel = 'phone' AND party = 'parent'),"
     " count(*) FILTER (WHERE channel = 'phone' AND party = 'family'),"
     " count(*) FILTER (WHERE channel = 'phone' AND party = 'professional'),"
@@ -155,8 +156,23 @@ _CONTACT_TOTALS = _sql(
     " count(*) FILTER (WHERE channel = 'form' AND party = 'parent'),"
     " count(*) FILTER (WHERE channel = 'form' AND party = 'family'),"
     " count(*) FILTER (WHERE channel = 'form' AND party = 'professional')"
-    " FROM contacts JOIN cases ON cases.id = contacts.case_id"
-    " WHERE contacts.at >= :start AND contacts.at < :end",
+    " FROM {source}"
+    " WHERE contacts.at >= :start AND contacts.at < :end"
+)
+_CONTACT_TOTALS = _sql(
+    _COUNTS.format(
+        line2="cases.line = 2", source="contacts JOIN cases ON cases.id = contacts.case_id"
+    ),
+    start=DateTime,
+    end=DateTime,
+)
+# The same counts on the office server: PostgreSQL joined by hashing every case of
+# every year (a sequential scan, 4x the file's time on ten years); the Line 2 cases'
+# ids, hashed once, answer "is this moment's case Line 2" at half the time.
+_CONTACT_TOTALS_SERVER = _sql(
+    _COUNTS.format(
+        line2="contacts.case_id IN (SELECT id FROM cases WHERE line = 2)", source="contacts"
+    ),
     start=DateTime,
     end=DateTime,
 )
@@ -165,7 +181,8 @@ _CONTACT_TOTALS = _sql(
 def _contact_totals(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     """Contact moments by channel and party and by their case's line."""
     times = {"start": period.start_at, "end": period.end_at}
-    total, line2, *counts = session.execute(_CONTACT_TOTALS, times).one()
+    statement = _CONTACT_TOTALS_SERVER if on_server(session) else _CONTACT_TOTALS
+    total, line2, *counts = session.execute(statement, times).one()
     flat["contacts.total"] = total
     flat["contacts.by_line.line1"] = total - line2  # a case's line is 1 or 2
     flat["contacts.by_line.line2"] = line2
