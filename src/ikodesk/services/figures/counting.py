@@ -167,22 +167,36 @@ _CONTACT_TOTALS = _sql(
     end=DateTime,
 )
 # The same counts on the office server: PostgreSQL joined by hashing every case of
-# every year (a sequential scan, 4x the file's time on ten years); the Line 2 cases'
-# ids, hashed once, answer "is this moment's case Line 2" at half the time.
-_CONTACT_TOTALS_SERVER = _sql(
-    _COUNTS.format(
-        line2="contacts.case_id IN (SELECT id FROM cases WHERE line = 2)", source="contacts"
-    ),
+# every year (a sequential scan, 4x the file's time on ten years) and evaluated the
+# eleven FILTERs row by row; the Line 2 cases' ids, hashed once, and one hash
+# aggregate over (channel, party, Line 2) take a third of that.
+_CONTACT_GROUPS_SERVER = _sql(
+    "SELECT channel, party, contacts.case_id IN (SELECT id FROM cases WHERE line = 2),"
+    " count(*) FROM contacts WHERE contacts.at >= :start AND contacts.at < :end"
+    " GROUP BY 1, 2, 3",
     start=DateTime,
     end=DateTime,
 )
 
 
+def _grouped_totals(session: Session, times: dict[str, datetime]) -> list[int]:
+    """The server's groups summed into the row _CONTACT_TOTALS gives on a file."""
+    out = [0] * (2 + len(_CHANNEL_PARTY))
+    where = {pair: i for i, pair in enumerate(_CHANNEL_PARTY, start=2)}
+    for channel, party, line2, n in session.execute(_CONTACT_GROUPS_SERVER, times):
+        out[0] += n
+        out[1] += n if line2 else 0
+        out[where[(channel, party)]] += n
+    return out
+
+
 def _contact_totals(session: Session, period: _Year, flat: dict[str, Any]) -> None:
     """Contact moments by channel and party and by their case's line."""
     times = {"start": period.start_at, "end": period.end_at}
-    statement = _CONTACT_TOTALS_SERVER if on_server(session) else _CONTACT_TOTALS
-    total, line2, *counts = session.execute(statement, times).one()
+    if on_server(session):
+        total, line2, *counts = _grouped_totals(session, times)
+    else:
+        total, line2, *counts = session.execute(_CONTACT_TOTALS, times).one()
     flat["contacts.total"] = total
     flat["contacts.by_line.line1"] = total - line2  # a case's line is 1 or 2
     flat["contacts.by_line.line2"] = line2
