@@ -70,6 +70,9 @@ def test_init_makes_the_database_and_a_second_run_changes_nothing(
     app = Application.connect(_address(pg_cluster, "setup_new"), FOUNDER, ADMIN_PASSWORD)
     try:
         assert app.log_in(FOUNDER, ADMIN_PASSWORD).actor.username == FOUNDER
+        # The database's own planner setting (sql/roles.sql) reaches the logins' sessions.
+        with app.db.session() as s:
+            assert s.scalar(text("SHOW random_page_cost")) == "1.1"
     finally:
         app.close()
 
@@ -107,6 +110,11 @@ def test_init_refuses_someone_elses_database_and_an_address_without_credentials(
         assert found is None
 
 
+def _has_index(conn: psycopg.Connection[Any], name: str) -> bool:
+    found = conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", (name,)).fetchone()
+    return found is not None
+
+
 def _shipped_note(code: str, column: str) -> str:
     with resource_path("countries", "hague1980_parties.csv").open(encoding="utf-8") as fh:
         return next(r[column] for r in csv.DictReader(fh) if r["iso_alpha2"] == code)
@@ -123,7 +131,7 @@ def test_upgrade_runs_the_migrations_and_keeps_data_logins_and_walls(
         exchange.import_lines(s, office.actor(admin), R.lines(R.ABDUCTION_CASE))
     office.close()
 
-    # Back to 0013 as the owner would have left it (the downgrades of 0015 and 0014).
+    # Back to 0013 as the owner would have left it (the downgrades of 0017 to 0014).
     engine = create_engine(office.cluster.url(office.database, driver="postgresql+psycopg"))
     try:
         with engine.begin() as conn:
@@ -135,6 +143,10 @@ def test_upgrade_runs_the_migrations_and_keeps_data_logins_and_walls(
             assert note == _shipped_note("PL", "source_note_en")
     finally:
         engine.dispose()
+    with psycopg.connect(office.superuser_url, autocommit=True) as conn:
+        assert _has_index(conn, "ix_cases_line2_id") is False  # 0017's, downgraded
+        # The server's administrator chose their own planner cost for this database.
+        conn.execute(f"ALTER DATABASE {office.database} SET random_page_cost = 2.5")
 
     upgraded = cli(["server", "upgrade", office.superuser_url])
     assert upgraded.code == 0, upgraded.err
@@ -147,6 +159,9 @@ def test_upgrade_runs_the_migrations_and_keeps_data_logins_and_walls(
             "WHERE indexname = 'ix_contacts_at_cover'"
         ).fetchone()
         assert index == ("ikodesk_owner",)
+        assert _has_index(conn, "ix_cases_line2_id") is True
+    with psycopg.connect(office.superuser_url) as conn:  # a new session: the database's settings
+        assert conn.execute("SHOW random_page_cost").fetchone() == ("2.5",)  # theirs, kept
         unprotected = conn.execute(
             "SELECT relname FROM pg_class WHERE relname IN ('persons', 'children', 'cases') "
             "AND NOT relrowsecurity"

@@ -44,6 +44,19 @@ BEGIN
     IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
         EXECUTE format('GRANT ikodesk_owner, ikodesk_roles TO %I', current_user);
     END IF;
+    -- The planner's price of reading a page out of order. The default (4, spinning
+    -- disks) makes it read all 100,000 requesters to count one year's 2,000 instead
+    -- of looking each up by its index, doubling the figures' time on ten years. An
+    -- office database lives in the server's memory or on an SSD: 1.1. Set for this
+    -- database only, in the sessions that start after it, and never over a value
+    -- the server's administrator set for this database.
+    IF NOT EXISTS (
+        SELECT FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+        WHERE d.datname = current_database() AND s.setrole = 0
+          AND EXISTS (SELECT FROM unnest(s.setconfig) c WHERE c LIKE 'random\_page\_cost=%')
+    ) THEN
+        EXECUTE format('ALTER DATABASE %I SET random_page_cost = 1.1', current_database());
+    END IF;
 END
 $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
