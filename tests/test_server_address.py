@@ -50,6 +50,18 @@ def test_tls_when_the_address_says_nothing(host: str, mode: str) -> None:
     assert address.sqlalchemy_url().query["sslmode"] == mode
 
 
+def test_a_vanished_server_is_noticed_within_a_minute_or_two() -> None:
+    """TCP keepalives and a send timeout on every connection (libpq's own parameters;
+    every server test connects with them, so a name libpq does not know fails those)."""
+    query = parse_server_url("postgresql://db.kantoor/x").sqlalchemy_url().query
+    assert query["keepalives"] == "1"
+    idle, interval, count = (
+        int(query[k]) for k in ("keepalives_idle", "keepalives_interval", "keepalives_count")
+    )
+    assert idle + interval * count <= 120
+    assert 0 < int(query["tcp_user_timeout"]) <= 120_000
+
+
 def test_an_explicit_mode_passes_through() -> None:
     assert parse_server_url("postgresql://db.kantoor/x?sslmode=require").sslmode == "require"
 

@@ -26,6 +26,18 @@ SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"
 # Connection parameters passed through to libpq from the address's query.
 _PASSED = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout")
 CONNECT_TIMEOUT_S = 10
+# A server that vanishes without closing the connection (its machine off, a network
+# cable out, a VPN dropped) would otherwise be noticed after the operating system's
+# two hours. TCP keepalives ask after 30 s of silence, every 10 s, three times; data
+# sent and not acknowledged for 60 s ends the connection too. The user is then told
+# which server and what to check, as when the server refuses (storage.server.connection).
+KEEPALIVE = {
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "60000",
+}
 
 BAD_URL = QT_TRANSLATE_NOOP(
     "services",
@@ -88,6 +100,7 @@ class ServerAddress:
         query = dict(self.options)
         query["sslmode"] = self.sslmode
         query.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
+        query.update(KEEPALIVE)
         query["application_name"] = "ikodesk"
         from sqlalchemy import URL
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
-from ikodesk.storage.server.address import DEFAULT_PORT, ServerAddress
+from ikodesk.storage.server.address import DEFAULT_PORT, KEEPALIVE, ServerAddress
 from ikodesk.storage.server.connection import check_connection, make_engine
 
 _APPROVE = text("SELECT ikodesk_approve(:action, :detail, :for_login)")
@@ -24,7 +24,7 @@ def address_of(url: URL) -> ServerAddress:
     options = tuple(
         (str(k), str(v))
         for k, v in url.query.items()
-        if isinstance(v, str) and k not in ("application_name", "connect_timeout")
+        if isinstance(v, str) and k not in ("application_name", "connect_timeout", *KEEPALIVE)
     )
     return ServerAddress(
         host=url.host or "",
