@@ -7,7 +7,7 @@ import logging
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import OperationalError
 
@@ -162,3 +162,39 @@ def test_a_busy_database_reads_as_busy_with_nothing_written(qtbot: QtBot) -> Non
     box = show_error(parent, DatabaseBusy())
     assert "bezet" in box.text() and box.icon() is QMessageBox.Icon.Warning
     box.close()
+
+
+def test_while_the_office_server_is_gone_one_box_says_so(qtbot: QtBot) -> None:
+    """Every screen's work fails alike when the server is gone (a list refreshing, a search,
+    a clock): the user gets one box, brought up to date, not one per failed job."""
+    from ikodesk.errors import ServerUnavailable
+    from ikodesk.storage.server.connection import LOST, UNREACHABLE
+
+    def visible() -> list[QMessageBox]:
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
+
+    first, second = QWidget(), QWidget()
+    for w in (first, second):
+        qtbot.addWidget(w)
+        w.show()
+    gone = ServerUnavailable(LOST, server="db.kantoor:5432/ikodesk")
+    box = show_error(first, gone)
+    assert show_error(second, gone) is box
+    later = ServerUnavailable(UNREACHABLE, server="db.kantoor:5432/ikodesk", reason="weigert")
+    assert show_error(first, later) is box
+    assert "niet bereikbaar (weigert)" in box.text()
+    assert len(visible()) == 1
+    # Another kind of failure still gets its own box.
+    other = show_error(first, WrongKeyError("De sleutel is onjuist."))
+    assert other is not box and len(visible()) == 2
+    other.close()
+    # Once the user closed it, the next failure opens a box again.
+    box.close()
+    qtbot.waitUntil(lambda: not visible())
+    again = show_error(second, gone)
+    assert again.isVisible() and "verbroken" in again.text()
+    again.close()

@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -89,11 +90,39 @@ def inform(
     return box
 
 
+# The one open "server cannot be reached" box. While the office server is gone every
+# screen's work fails alike (a list refreshing, a search, a clock): one box says so,
+# however many jobs failed, and each later failure only brings it up to date.
+_server_box: list[QMessageBox] = []
+
+
+def _open_server_box() -> QMessageBox | None:
+    while _server_box:
+        box = _server_box[-1]
+        if shiboken6.isValid(box) and box.isVisible():
+            return box
+        _server_box.pop()
+    return None
+
+
 def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
     """Show an error: its plain message, or the crash dialog when it is a bug."""
     message = user_message(exc)
     if message is None:
         return show_crash(parent, exc)
+    if isinstance(exc, ServerUnavailable):
+        box = _open_server_box()
+        if box is not None:
+            box.setText(message)
+            return box
+        box = inform(
+            parent,
+            QCoreApplication.translate("messages", "Niet gelukt"),
+            message,
+            QMessageBox.Icon.Warning,
+        )
+        _server_box.append(box)
+        return box
     if isinstance(exc, AccessDenied):
         # The policy's own message (it never names what is behind a wall).
         title = QCoreApplication.translate("messages", "Geen toegang")
