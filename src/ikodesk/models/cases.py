@@ -48,8 +48,8 @@ class Case(Base):
         # The figures and the case list filter on these.
         Index("ix_cases_opened", "opened"),
         Index("ix_cases_line_code_opened", "line", "code", "opened"),
-        # The office server also has ix_cases_line2_id, the Line 2 ids alone (a partial
-        # index; migration 0017): its figures read them from the index, a file needs none.
+        # The office server also has partial indexes of the Line 2 cases and of the
+        # requesters for its figures (migration 0017); a file needs none.
         Index("ix_cases_handler_opened", "handler_id", "opened"),
         Index("ix_cases_closed", "closed"),
     )

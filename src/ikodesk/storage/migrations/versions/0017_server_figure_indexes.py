@@ -1,0 +1,53 @@
+"""server figure indexes: the office server counts a year's Line 2 from indexes alone
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-03 10:00:00.000000
+
+The figures ask, for each of a year's contact moments, whether its case is a Line 2
+case (`case_id IN (SELECT id FROM cases WHERE line = 2)`, figures.counting). On the
+office server that list of ids came from the cases table itself, one page visit per
+case, or from a bitmap scan over every Line 2 case; this partial index holds just
+those ids, so the server reads them from the index alone (11 ms -> 2 ms on ten
+years). A file needs none: SQLite's indexes carry the row id, and its figures join
+through ix_cases_line_code_opened.
+
+The same for the year's Line 2 cases and their requesters (figures.counting: _LINE2,
+the children, the ages, the timing): two partial indexes that carry the columns the
+figures count by, so the server reads neither table (one year on ten years:
+Line 2 by requester 9 -> 6 ms, the case totals 4 -> 3 ms). Only Line 2 cases and
+requesters are in them, and they hold codes, dates and sides, no names.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0017"
+down_revision = "0016"
+branch_labels = None
+depends_on = None
+
+
+INDEXES = {
+    "ix_cases_line2_id": "cases (id) WHERE line = 2",
+    "ix_cases_line2_opened_cover": (
+        "cases (opened) INCLUDE (id, code, direction, taker, mover, country, closed,"
+        " removal_date, proceedings_started) WHERE line = 2"
+    ),
+    "ix_persons_requester_cover": (
+        "persons (case_id) INCLUDE (kind, relation, side) WHERE role = 'requester'"
+    ),
+}
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for name, on in INDEXES.items():
+            op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for name in INDEXES:
+            op.execute(f"DROP INDEX IF EXISTS {name}")
