@@ -14,7 +14,7 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Table, delete, select, text, update
+from sqlalchemy import ARRAY, Integer, Table, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from ikodesk.models import Case, ConflictPair, ConflictStatus, MatchKey
@@ -200,6 +200,9 @@ def _load_matchable(s: Session, ids: Sequence[int]) -> dict[int, CaseProfile]:
     That is a case whose requester is a parent with a birth date, or with
     children, or with a named other parent.
     """
+    if on_server(s):  # (an array there: see profiles._LOAD_PERSONS_SERVER)
+        matchable = list(s.scalars(_MATCHABLE_ON_SERVER, {"ids": sorted(set(ids))}))
+        return load_profiles(s, matchable)
     _fill(s, "match_subject", ids)
     s.execute(text(_KEEP_MATCHABLE))
     matchable = [r[0] for r in s.execute(text(_SUBJECT_IDS)).all()]
@@ -318,16 +321,22 @@ _SET_INDEX_READY = (
     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 )
 _SUBJECT_IDS = "SELECT id FROM match_subject"
-_KEEP_MATCHABLE = """
-DELETE FROM match_subject WHERE NOT EXISTS (
-  SELECT 1 FROM persons r WHERE r.case_id = match_subject.id AND r.role = 'requester'
-  AND r.kind = 'parent' AND (
+_MATCHABLE = """
+  r.role = 'requester' AND r.kind = 'parent' AND (
     r.birth_date IS NOT NULL OR r.phone IS NOT NULL OR r.email IS NOT NULL
     OR EXISTS (SELECT 1 FROM children c WHERE c.case_id = r.case_id)
     OR EXISTS (SELECT 1 FROM persons o WHERE o.case_id = r.case_id AND o.role = 'other_parent')
   )
-)
 """
+# (constant texts joined, nothing from outside)
+_KEEP_MATCHABLE = (
+    "DELETE FROM match_subject WHERE NOT EXISTS ("  # noqa: S608
+    " SELECT 1 FROM persons r WHERE r.case_id = match_subject.id AND " + _MATCHABLE + ")"
+)
+_MATCHABLE_ON_SERVER = text(
+    f"SELECT r.case_id FROM persons r WHERE r.case_id = ANY(:ids) AND {_MATCHABLE}"  # noqa: S608
+    " ORDER BY r.case_id"
+).bindparams(bindparam("ids", type_=ARRAY(Integer)))
 
 
 # Candidate pairs: (subject case, other case). CROSS JOIN keeps SQLite's join

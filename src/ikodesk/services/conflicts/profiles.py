@@ -1,7 +1,8 @@
 """The profiles conflict detection compares: read from the database, or from a record being written.
 
-Cases are loaded in bulk through a temporary table of ids (`match_load`); only
-cases whose requester is a parent can conflict.
+Cases are loaded in bulk through a temporary table of ids (`match_load`) in a file,
+an array of ids on the office server; only cases whose requester is a parent can
+conflict.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import ARRAY, Integer, bindparam, text
 from sqlalchemy.orm import Session
 
 from ikodesk.models.enums import ParentSide, RequesterKind
@@ -58,10 +59,6 @@ _INSERT = {
 }
 
 
-def _plain(statement: str, server: bool) -> str:
-    return statement.replace("CROSS JOIN", "JOIN") if server else statement
-
-
 _LOAD_PERSONS = """
 SELECT p.case_id, p.role, p.kind, p.relation, p.side, p.first_name, p.last_name, p.birth_date,
   p.phone, p.email
@@ -74,20 +71,39 @@ ORDER BY k.case_id, k.position
 """
 
 
+# On the office server the ids travel as one array. A temporary table has no
+# statistics there: PostgreSQL guessed 2,550 rows for it and read every person of
+# every case (under the login's row policy) to profile the one case a Line 1 call
+# had just saved (15 ms on ten years; by the array's index look-ups, 1 ms).
+_LOAD_PERSONS_SERVER = text(
+    "SELECT p.case_id, p.role, p.kind, p.relation, p.side, p.first_name, p.last_name,"
+    " p.birth_date, p.phone, p.email FROM persons p WHERE p.case_id = ANY(:ids)"
+).bindparams(bindparam("ids", type_=ARRAY(Integer)))
+_LOAD_CHILDREN_SERVER = text(
+    "SELECT k.case_id, k.first_name, k.last_name, k.birth_date, k.age, c.opened"
+    " FROM children k JOIN cases c ON c.id = k.case_id WHERE k.case_id = ANY(:ids)"
+    " ORDER BY k.case_id, k.position"
+).bindparams(bindparam("ids", type_=ARRAY(Integer)))
+
+
 def load_profiles(session: Session, case_ids: Iterable[int]) -> dict[int, CaseProfile]:
     """Profiles of those cases whose requester is a parent (others cannot conflict)."""
-    _fill(session, "match_load", sorted(set(case_ids)))
+    ids = sorted(set(case_ids))
     persons: dict[int, dict[str, Any]] = defaultdict(dict)
     kids: dict[int, list[ChildProfile]] = defaultdict(list)
-    # CROSS JOIN ... ON keeps SQLite's join order; PostgreSQL wants a plain JOIN.
-    server = on_server(session)
-    for row in session.execute(text(_plain(_LOAD_PERSONS, server))).all():
+    if on_server(session):
+        person_rows = session.execute(_LOAD_PERSONS_SERVER, {"ids": ids}).all()
+        child_rows = session.execute(_LOAD_CHILDREN_SERVER, {"ids": ids}).all()
+    else:
+        # CROSS JOIN ... ON keeps SQLite's join order.
+        _fill(session, "match_load", ids)
+        person_rows = session.execute(text(_LOAD_PERSONS)).all()
+        child_rows = session.execute(text(_LOAD_CHILDREN)).all()
+        session.execute(text(_CLEAR["match_load"]))
+    for row in person_rows:
         persons[row[0]][row[1]] = row
-    for cid, first, last, born, age, opened in session.execute(
-        text(_plain(_LOAD_CHILDREN, server))
-    ).all():
+    for cid, first, last, born, age, opened in child_rows:
         kids[cid].append(ChildProfile.of(first, last, _day(born), age, _day(opened) or date.min))
-    session.execute(text(_CLEAR["match_load"]))
     profiles: dict[int, CaseProfile] = {}
     for cid, p in persons.items():
         req = p.get("requester")
