@@ -304,7 +304,7 @@ def test_reports_on_the_server_show_the_managers_figures_and_make_the_pdf(
     assert page.pdf_path is not None
     pages = [p.extract_text() for p in PdfReader(page.pdf_path).pages]
     assert pages[0].startswith("Jaarverslag 2024")
-    assert "3\nzaken\n1\ncontactmomenten\n2\nnieuwe" in pages[0]  # the cover's key figures
+    assert "3\nzaken\n1\ncontactmoment\n2\nnieuwe" in pages[0]  # the cover's key figures
     assert "In 2024 zijn er in totaal 3 zaken geregistreerd." in " ".join(pages).replace("\n", " ")
     window.close()
 

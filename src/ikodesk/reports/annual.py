@@ -91,9 +91,15 @@ class _Annual(Line2Chapters):
             gap(1.2 * cm),
             tiles(
                 [
-                    (v.n("cases.total"), "zaken"),
-                    (v.n("contacts.total"), "contactmomenten"),
-                    (v.n("cases.line2"), "nieuwe tweedelijnszaken"),
+                    (v.n("cases.total"), v.nl("cases.total", "zaak", "zaken")),
+                    (
+                        v.n("contacts.total"),
+                        v.nl("contacts.total", "contactmoment", "contactmomenten"),
+                    ),
+                    (
+                        v.n("cases.line2"),
+                        v.nl("cases.line2", "nieuwe tweedelijnszaak", "nieuwe tweedelijnszaken"),
+                    ),
                     (
                         nlformat.percent(v.cur("mediation.success_rate.all")),
                         "slagingspercentage mediation",
@@ -227,10 +233,14 @@ class _Annual(Line2Chapters):
         )
         w = 2.05 * cm
         cols = [CONTENT_WIDTH - 6 * w, w, w, w, w, w, w]
+        phone_contacts = v.count(
+            "contacts.by_channel.phone", "telefonische contact", "telefonische contacten"
+        )
         return [
             heading("Contactmomenten"),
             para(
-                f"In {y} waren er <b>{v.n('contacts.total')}</b> contactmomenten"
+                f"In {y} {v.nl('contacts.total', 'was', 'waren')} er "
+                f"{v.count('contacts.total', 'contactmoment', 'contactmomenten', bold=True)}"
                 f"{esc(v.versus('contacts.total'))}. Daarvan waren er "
                 f"{v.n('contacts.by_channel.phone')} telefonisch (ook Skype/Teams), "
                 f"{v.n('contacts.by_channel.email')} per e-mail en "
@@ -238,15 +248,19 @@ class _Annual(Line2Chapters):
                 "niet op kantoor ontvangen."
             ),
             para(
-                f"Van de {v.n('contacts.by_channel.phone')} telefonische contacten waren er "
+                f"Van {v.nl('contacts.by_channel.phone', 'het', 'de')} {phone_contacts} waren er "
                 f"{v.n('contacts.by_channel_party.phone.parent')} met ouders, "
                 f"{v.n('contacts.by_channel_party.phone.family')} met familie en kennissen en "
-                f"{v.n('contacts.by_channel_party.phone.professional')} met professionals. Van de "
-                f"{v.n('contacts.by_channel.email')} e-mailcontacten waren er "
+                f"{v.n('contacts.by_channel_party.phone.professional')} met professionals. Van "
+                f"{v.nl('contacts.by_channel.email', 'het', 'de')} "
+                f"{v.count('contacts.by_channel.email', 'e-mailcontact', 'e-mailcontacten')} "
+                "waren er "
                 f"{v.n('contacts.by_channel_party.email.parent')} met ouders, "
                 f"{v.n('contacts.by_channel_party.email.family')} met familie en kennissen en "
-                f"{v.n('contacts.by_channel_party.email.professional')} met professionals. Van de "
-                f"{v.n('contacts.by_channel.form')} contactformulieren kwamen er "
+                f"{v.n('contacts.by_channel_party.email.professional')} met professionals. Van "
+                f"{v.nl('contacts.by_channel.form', 'het', 'de')} "
+                f"{v.count('contacts.by_channel.form', 'contactformulier', 'contactformulieren')} "
+                "kwamen er "
                 f"{v.n('contacts.by_channel_party.form.parent')} van ouders, "
                 f"{v.n('contacts.by_channel_party.form.family')} van familie en kennissen en "
                 f"{v.n('contacts.by_channel_party.form.professional')} van professionals."
@@ -301,7 +315,7 @@ class _Annual(Line2Chapters):
         return [
             heading("Intensiviteit"),
             para(
-                f"Van het totaal van {v.n('cases.total')} zaken betrof "
+                f"Van het totaal van {v.count('cases.total', 'zaak', 'zaken')} betrof "
                 f"{v.pct_of('cases.line1', 'cases.total')} Lijn 1-zaken en "
                 f"{v.pct_of('cases.line2', 'cases.total')} Lijn 2-zaken. Het aantal "
                 f"contactmomenten in Lijn 1 en Lijn 2 was {v.n('contacts.by_line.line1')} en "

@@ -21,6 +21,7 @@ from ikodesk.reports.layout import (
     subheading,
 )
 from ikodesk.reports.view import FigureView
+from ikodesk.services.nlformat import agree, counted
 
 
 class Line2Chapters:
@@ -44,21 +45,28 @@ class Line2Chapters:
         out: list[Flowable] = [
             heading("Preventiezaken"),
             para(
-                f"In {y} zijn er <b>{v.n('line2.prevention.total')}</b> preventiezaken "
-                f"geregistreerd{esc(v.versus('line2.prevention.total'))}: in "
-                f"{v.n('line2.prevention.parent')} zaken zochten ouders contact en in "
-                f"{v.n('line2.prevention.third_party')} zaken derden. Ouders zochten in "
-                f"{v.n('line2.prevention.parent')} gevallen contact"
-                f"{esc(v.versus('line2.prevention.parent'))}. In deze zaken waren "
-                f"<b>{v.n('prevention.children')}</b> kinderen betrokken"
+                f"In {y} {v.nl('line2.prevention.total', 'is', 'zijn')} er "
+                + v.count("line2.prevention.total", "preventiezaak", "preventiezaken", bold=True)
+                + f" geregistreerd{esc(v.versus('line2.prevention.total'))}: in "
+                f"{v.count('line2.prevention.parent', 'zaak', 'zaken')} "
+                f"{v.nl('line2.prevention.parent', 'zocht een ouder', 'zochten ouders')} contact "
+                f"en in {v.count('line2.prevention.third_party', 'zaak', 'zaken')} derden. "
+                f"{v.nl('line2.prevention.parent', 'Een ouder zocht', 'Ouders zochten')} in "
+                f"{v.count('line2.prevention.parent', 'geval', 'gevallen')} contact"
+                f"{esc(v.versus('line2.prevention.parent'))}. In "
+                f"{v.nl('line2.prevention.total', 'deze zaak', 'deze zaken')} "
+                f"{v.nl('prevention.children', 'was', 'waren')} "
+                f"{v.count('prevention.children', 'kind', 'kinderen', bold=True)} betrokken"
                 f"{esc(v.versus('prevention.children'))}."
             ),
             para(
-                f"{v.n('prevention.requester.mother')} moeders namen contact op met het Centrum "
+                f"{v.count('prevention.requester.mother', 'moeder', 'moeders')} "
+                f"{v.nl('prevention.requester.mother', 'nam', 'namen')} contact op met het Centrum "
                 f"IKO: {v.n('prevention.parents.mother.potential_left_behind')} als potentieel "
                 "achterblijvende ouder en "
                 f"{v.n('prevention.parents.mother.potential_taking')} als potentieel meenemende "
-                f"ouder. {v.n('prevention.requester.father')} vaders namen contact op: "
+                f"ouder. {v.count('prevention.requester.father', 'vader', 'vaders')} "
+                f"{v.nl('prevention.requester.father', 'nam', 'namen')} contact op: "
                 f"{v.n('prevention.parents.father.potential_left_behind')} als potentieel "
                 "achterblijvende ouder en "
                 f"{v.n('prevention.parents.father.potential_taking')} als potentieel meenemende "
@@ -105,19 +113,27 @@ class Line2Chapters:
         return [
             heading("Toestemming vertrekzaken"),
             para(
-                f"In {y} werden <b>{v.n(f'{k}.parent_cases')}</b> zaken van ouders "
+                f"In {y} {v.nl(f'{k}.parent_cases', 'werd', 'werden')} "
+                f"{v.count(f'{k}.parent_cases', 'zaak', 'zaken', bold=True)} van ouders "
                 f"geregistreerd over toestemming voor vertrek{esc(v.versus(f'{k}.parent_cases'))}. "
-                f"Daarbij waren {v.n(f'{k}.children')} kinderen betrokken"
-                f"{esc(v.versus(f'{k}.children'))}. In {v.n(f'{k}.mover.mother')} zaken wilde de "
+                f"Daarbij {v.nl(f'{k}.children', 'was', 'waren')} "
+                f"{v.count(f'{k}.children', 'kind', 'kinderen')} betrokken"
+                f"{esc(v.versus(f'{k}.children'))}. In "
+                f"{v.count(f'{k}.mover.mother', 'zaak', 'zaken')} wilde de "
                 f"moeder met het kind naar een ander land verhuizen, in "
-                f"{v.n(f'{k}.mover.father')} zaken de vader."
+                f"{v.count(f'{k}.mover.father', 'zaak', 'zaken')} de vader."
             ),
             para(
-                f"Van de {_n(mothers)} moeders die contact opnamen, wilden er "
-                f"{v.n(f'{k}.requester.mother.self')} zelf met het kind verhuizen en vroegen er "
+                f"Van de {counted(mothers, 'moeder die', 'moeders die')} "
+                f"{agree(mothers, 'contact opnam', 'contact opnamen')}, "
+                f"{v.nl(f'{k}.requester.mother.self', 'wilde', 'wilden')} er "
+                f"{v.n(f'{k}.requester.mother.self')} zelf met het kind verhuizen en "
+                f"{v.nl(f'{k}.requester.mother.other_parent', 'vroeg', 'vroegen')} er "
                 f"{v.n(f'{k}.requester.mother.other_parent')} advies omdat de vader met het kind "
-                f"wilde verhuizen. Van de {_n(fathers)} vaders wilden er "
-                f"{v.n(f'{k}.requester.father.self')} zelf met het kind verhuizen en vroegen er "
+                f"wilde verhuizen. Van de {counted(fathers, 'vader', 'vaders')} "
+                f"{v.nl(f'{k}.requester.father.self', 'wilde', 'wilden')} er "
+                f"{v.n(f'{k}.requester.father.self')} zelf met het kind verhuizen en "
+                f"{v.nl(f'{k}.requester.father.other_parent', 'vroeg', 'vroegen')} er "
                 f"{v.n(f'{k}.requester.father.other_parent')} advies omdat het kind met de "
                 "moeder zou verhuizen."
             ),
@@ -171,38 +187,46 @@ class Line2Chapters:
             )
         dir_rows.append(["Totaal", v.n(f"{a}.parent_cases"), v.n(f"{a}.children"), "", ""])
         w = 2.6 * cm
+        out_, in_, abroad = (f"{a}.direction.{d}" for d in ("outgoing", "incoming", "abroad"))
         bullets = [
-            f"• <b>{v.n(f'{a}.direction.outgoing.cases')}</b> uitgaande IKO-zaken waarbij "
-            f"{v.n(f'{a}.direction.outgoing.children')} kinderen vanuit Nederland naar het "
-            f"buitenland werden meegenomen: in {v.n(f'{a}.direction.outgoing.hague')} gevallen "
-            f"naar een HKOV-land en in {v.n(f'{a}.direction.outgoing.non_hague')} gevallen naar "
-            "een niet-HKOV-land;",
-            f"• <b>{v.n(f'{a}.direction.incoming.cases')}</b> inkomende IKO-zaken waarbij "
-            f"{v.n(f'{a}.direction.incoming.children')} kinderen vanuit het buitenland naar "
-            f"Nederland werden meegenomen: in {v.n(f'{a}.direction.incoming.hague')} gevallen "
-            f"vanuit een HKOV-land en in {v.n(f'{a}.direction.incoming.non_hague')} gevallen "
-            "vanuit een niet-HKOV-land;",
-            f"• <b>{v.n(f'{a}.direction.abroad.cases')}</b> IKO-zaken buiten Nederland met een "
-            "Nederlandse connectie (de ouder of het kind heeft de Nederlandse nationaliteit of "
-            f"een andere binding met Nederland), met {v.n(f'{a}.direction.abroad.children')} "
-            "kinderen.",
+            f"• {v.count(f'{out_}.cases', 'uitgaande IKO-zaak', 'uitgaande IKO-zaken', bold=True)} "
+            f"waarbij {v.count(f'{out_}.children', 'kind', 'kinderen')} vanuit Nederland naar "
+            f"het buitenland {v.nl(f'{out_}.children', 'werd', 'werden')} meegenomen: in "
+            f"{v.count(f'{out_}.hague', 'geval', 'gevallen')} naar een HKOV-land en in "
+            f"{v.count(f'{out_}.non_hague', 'geval', 'gevallen')} naar een niet-HKOV-land;",
+            f"• {v.count(f'{in_}.cases', 'inkomende IKO-zaak', 'inkomende IKO-zaken', bold=True)} "
+            f"waarbij {v.count(f'{in_}.children', 'kind', 'kinderen')} vanuit het buitenland "
+            f"naar Nederland {v.nl(f'{in_}.children', 'werd', 'werden')} meegenomen: in "
+            f"{v.count(f'{in_}.hague', 'geval', 'gevallen')} vanuit een HKOV-land en in "
+            f"{v.count(f'{in_}.non_hague', 'geval', 'gevallen')} vanuit een niet-HKOV-land;",
+            f"• {v.count(f'{abroad}.cases', 'IKO-zaak', 'IKO-zaken', bold=True)} buiten "
+            "Nederland met een Nederlandse connectie (de ouder of het kind heeft de Nederlandse "
+            "nationaliteit of een andere binding met Nederland), met "
+            f"{v.count(f'{abroad}.children', 'kind', 'kinderen')}.",
         ]
         bullet_style = styles().body.clone("bullet", leftIndent=12, firstLineIndent=-8)
         return [
             heading("Internationale kinderontvoeringszaken"),
             para(
-                f"In {y} werden <b>{v.n(f'{a}.parent_cases')}</b> internationale "
-                "kinderontvoeringszaken (IKO-zaken) geregistreerd waarin de achtergebleven of de "
+                f"In {y} {v.nl(f'{a}.parent_cases', 'werd', 'werden')} "
+                f"<b>{v.n(f'{a}.parent_cases')}</b> internationale "
+                + v.nl(
+                    f"{a}.parent_cases",
+                    "kinderontvoeringszaak (IKO-zaak)",
+                    "kinderontvoeringszaken (IKO-zaken)",
+                )
+                + " geregistreerd waarin de achtergebleven of de "
                 f"meenemende ouder contact opnam{esc(v.versus(f'{a}.parent_cases'))}. Daarbij "
-                f"waren <b>{v.n(f'{a}.children')}</b> kinderen betrokken"
+                f"{v.nl(f'{a}.children', 'was', 'waren')} "
+                f"{v.count(f'{a}.children', 'kind', 'kinderen', bold=True)} betrokken"
                 f"{esc(v.versus(f'{a}.children'))}."
             ),
             para(
                 f"In {v.pct_of(f'{a}.taker.mother', f'{a}.parent_cases')} van de zaken is de "
                 "moeder de meenemende ouder, in "
                 f"{v.pct_of(f'{a}.taker.father', f'{a}.parent_cases')} van de zaken de vader. "
-                f"In {_n(lb)} zaken nam de achtergebleven ouder contact op, in {_n(tk)} zaken de "
-                "meenemende ouder."
+                f"In {counted(lb, 'zaak', 'zaken')} nam de achtergebleven ouder contact op, in "
+                f"{counted(tk, 'zaak', 'zaken')} de meenemende ouder."
             ),
             block(gap(2), data_table(side_rows, [CONTENT_WIDTH - 3 * w, w, w, w])),
             v.trend_chart("Aantal betrokken kinderen {years}", [("Kinderen", f"{a}.children")]),
@@ -211,7 +235,10 @@ class Line2Chapters:
                 [("Vader", f"{a}.taker.father"), ("Moeder", f"{a}.taker.mother")],
             ),
             subheading("Richting en HKOV-landen"),
-            para(f"Van de {v.n(f'{a}.parent_cases')} IKO-zaken van ouders betrof het:"),
+            para(
+                f"Van de {v.count(f'{a}.parent_cases', 'IKO-zaak', 'IKO-zaken')} van ouders "
+                "betrof het:"
+            ),
             *(para(b, bullet_style) for b in bullets),
             block(
                 gap(2),
@@ -241,10 +268,13 @@ class Line2Chapters:
             ),
             subheading("Ontvoering door familie"),
             para(
-                f"In {y} werden {v.n('family_abduction.cases')} zaken gemeld waarin een familielid "
-                "de meenemer was (ouders en derden samen). Deze zaken worden sinds 2024 apart "
-                f"geregistreerd. Bij deze zaken waren {v.n('family_abduction.children')} kinderen "
-                "betrokken."
+                f"In {y} {v.nl('family_abduction.cases', 'werd', 'werden')} "
+                f"{v.count('family_abduction.cases', 'zaak', 'zaken')} gemeld waarin een "
+                "familielid de meenemer was (ouders en derden samen). Deze zaken worden sinds 2024 "
+                "apart geregistreerd. Bij "
+                f"{v.nl('family_abduction.cases', 'deze zaak', 'deze zaken')} "
+                f"{v.nl('family_abduction.children', 'was', 'waren')} "
+                f"{v.count('family_abduction.children', 'kind', 'kinderen')} betrokken."
             ),
         ]
 
@@ -259,15 +289,16 @@ class Line2Chapters:
             )
         else:
             timing = (
-                "Tussen de ontvoering en het eerste contact met het centrum lagen (mediaan) "
-                f"<b>{v.n(f'{a}.median_days_removal_to_opening')}</b> dagen"
+                "Tussen de ontvoering en het eerste contact met het centrum "
+                f"{v.nl(f'{a}.median_days_removal_to_opening', 'lag', 'lagen')} (mediaan) "
+                f"{v.count(f'{a}.median_days_removal_to_opening', 'dag', 'dagen', bold=True)}"
                 f"{esc(v.versus(f'{a}.median_days_removal_to_opening'))}."
             )
         return [
             subheading("Hoe vroeg ouders het centrum bereiken"),
             para(
                 f"In <b>{v.n(f'{a}.filed_within_one_year')}</b> van de "
-                f"{v.n(f'{a}.parent_cases')} IKO-zaken van ouders werd de "
+                f"{v.count(f'{a}.parent_cases', 'IKO-zaak', 'IKO-zaken')} van ouders werd de "
                 "teruggeleidingsprocedure binnen een jaar na de ontvoering gestart"
                 f"{esc(v.versus(f'{a}.filed_within_one_year'))}. {timing}"
             ),
@@ -286,10 +317,18 @@ class Line2Chapters:
         return [
             heading("Internationale omgangszaken"),
             para(
-                f"In {y} waren er <b>{v.n(f'{k}.parent_cases')}</b> internationale omgangszaken "
-                f"van ouders{esc(v.versus(f'{k}.parent_cases'))}. In "
-                f"{v.n(f'{k}.requester.father')} zaken zochten vaders advies, in "
-                f"{v.n(f'{k}.requester.mother')} zaken moeders."
+                f"In {y} {v.nl(f'{k}.parent_cases', 'was', 'waren')} er "
+                + v.count(
+                    f"{k}.parent_cases",
+                    "internationale omgangszaak",
+                    "internationale omgangszaken",
+                    bold=True,
+                )
+                + f" van ouders{esc(v.versus(f'{k}.parent_cases'))}. In "
+                f"{v.count(f'{k}.requester.father', 'zaak', 'zaken')} "
+                f"{v.nl(f'{k}.requester.father', 'zocht een vader', 'zochten vaders')} advies, in "
+                f"{v.count(f'{k}.requester.mother', 'zaak', 'zaken')} "
+                f"{v.nl(f'{k}.requester.mother', 'een moeder', 'moeders')}."
             ),
             v.trend_chart(
                 "Internationale omgangszaken van ouders {years}",

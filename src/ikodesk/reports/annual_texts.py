@@ -184,10 +184,14 @@ def conflicts(view: FigureView) -> list[Flowable]:
         ),
         block(
             para(
-                f"In {y} vond het systeem <b>{v.n('conflicts.detected')}</b> conflictparen"
-                f"{esc(v.versus('conflicts.detected'))}: {v.n('conflicts.walled')} zijn als "
-                f"conflictzaak afgeschermd, {v.n('conflicts.not_conflict')} bleken na beoordeling "
-                f"geen conflict en {v.n('conflicts.under_review')} worden nog beoordeeld."
+                f"In {y} vond het systeem "
+                f"{v.count('conflicts.detected', 'conflictpaar', 'conflictparen', bold=True)}"
+                f"{esc(v.versus('conflicts.detected'))}: {v.n('conflicts.walled')} "
+                f"{v.nl('conflicts.walled', 'is', 'zijn')} als conflictzaak afgeschermd, "
+                f"{v.n('conflicts.not_conflict')} "
+                f"{v.nl('conflicts.not_conflict', 'bleek', 'bleken')} na beoordeling geen "
+                f"conflict en {v.n('conflicts.under_review')} "
+                f"{v.nl('conflicts.under_review', 'wordt', 'worden')} nog beoordeeld."
             ),
             data_table(rows, COMPARE_COLS),
         ),

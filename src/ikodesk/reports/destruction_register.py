@@ -30,6 +30,7 @@ from ikodesk.reports.layout import (
     subheading,
 )
 from ikodesk.services.destruction_register import RegisterRow
+from ikodesk.services.nlformat import counted
 from ikodesk.services.retention import MEDIATION, SCOPES
 
 TITLE = "Vernietigingsregister"
@@ -101,9 +102,11 @@ def _run_detail(r: RegisterRow) -> list[Flowable]:
             para(
                 f"Uitgevoerd op {esc(r.run_at.strftime('%d-%m-%Y om %H:%M'))} door "
                 f"<b>{esc(r.run_by)}</b>, goedgekeurd door <b>{esc(r.approved_by)}</b>. "
-                f"{_n(r.cases)} zaken en {_n(r.mediations)} mediationverzoeken "
-                f"geanonimiseerd; {_n(r.search_terms)} bewaarde zoektermen uit het auditlog "
-                "verwijderd."
+                f"{counted(r.cases, 'zaak', 'zaken')} en "
+                f"{counted(r.mediations, 'mediationverzoek', 'mediationverzoeken')} "
+                "geanonimiseerd; "
+                f"{counted(r.search_terms, 'bewaarde zoekterm', 'bewaarde zoektermen')} uit het "
+                "auditlog verwijderd."
             ),
         ),
         data_table(table, [0.6 * w, 0.2 * w, 0.2 * w], total_row=True),

@@ -37,6 +37,7 @@ from ikodesk.services import nlformat
 from ikodesk.services.figure_keys import FAILURE_REASONS
 from ikodesk.services.figure_labels import part_label
 from ikodesk.services.figures import change_pct
+from ikodesk.services.nlformat import agree, counted
 
 KINDS = ("iko", "niko")
 _COLS4 = [CONTENT_WIDTH - 3 * 2.6 * cm, 2.6 * cm, 2.6 * cm, 2.6 * cm]
@@ -52,22 +53,29 @@ def _sum(view: FigureView, keys: list[str]) -> int:
 
 def requests_section(view: FigureView) -> list[Flowable]:
     y = view.year
+    not_suitable = _sum(view, [f"mediation.not_suitable.{k}" for k in KINDS])
     out: list[Flowable] = [
         para(
-            f"In {y} ontving het Mediation Bureau <b>{view.n('mediation.requests.total')}</b> "
-            f"verzoeken voor crossborder mediation{esc(view.versus('mediation.requests.total'))}: "
+            f"In {y} ontving het Mediation Bureau "
+            f"{view.count('mediation.requests.total', 'verzoek', 'verzoeken', bold=True)} "
+            f"voor crossborder mediation{esc(view.versus('mediation.requests.total'))}: "
             f"{view.n('mediation.requests.iko')} in internationale kinderontvoeringszaken (IKO) "
             f"en {view.n('mediation.requests.niko')} in andere internationale familiezaken (NIKO)."
         ),
         para(
-            f"Van de {view.n('mediation.requests.iko')} IKO-verzoeken werden er "
-            f"{view.n('mediation.started.iko')} mediations opgestart en "
-            f"{view.n('mediation.not_started.iko')} verzoeken niet voortgezet. Van de "
-            f"{view.n('mediation.requests.niko')} NIKO-verzoeken werden er "
+            f"Van {view.nl('mediation.requests.iko', 'het', 'de')} "
+            f"{view.count('mediation.requests.iko', 'IKO-verzoek', 'IKO-verzoeken')} "
+            f"{view.nl('mediation.started.iko', 'werd', 'werden')} er "
+            f"{view.count('mediation.started.iko', 'mediation', 'mediations')} opgestart en "
+            f"{view.count('mediation.not_started.iko', 'verzoek', 'verzoeken')} niet voortgezet. "
+            f"Van {view.nl('mediation.requests.niko', 'het', 'de')} "
+            f"{view.count('mediation.requests.niko', 'NIKO-verzoek', 'NIKO-verzoeken')} "
+            f"{view.nl('mediation.started.niko', 'werd', 'werden')} er "
             f"{view.n('mediation.started.niko')} opgestart en "
             f"{view.n('mediation.not_started.niko')} niet voortgezet. Na de intake met de "
-            f"mediators bleken {_n(_sum(view, [f'mediation.not_suitable.{k}' for k in KINDS]))} "
-            "opgestarte verzoeken niet geschikt voor crossborder mediation "
+            f"mediators {agree(not_suitable, 'bleek', 'bleken')} "
+            f"{counted(not_suitable, 'opgestart verzoek', 'opgestarte verzoeken')} "
+            "niet geschikt voor crossborder mediation "
             f"({view.n('mediation.not_suitable.iko')} IKO, "
             f"{view.n('mediation.not_suitable.niko')} NIKO)."
         ),
@@ -127,12 +135,14 @@ def outcomes_section(view: FigureView, *, with_niko_chart: bool = False) -> list
     ended_iko = ok_iko + int(view.cur("mediation.outcomes.iko.no_agreement") or 0)
     out: list[Flowable] = [
         para(
-            f"Van de mediations die in {y} zijn afgerond, eindigden er {_n(ok_all)} met een "
+            f"Van de mediations die in {y} zijn afgerond, "
+            f"{agree(ok_all, 'eindigde', 'eindigden')} er {_n(ok_all)} met een "
             f"volledige overeenkomst of een spiegelovereenkomst en {_n(failed_all)} zonder "
             f"overeenkomst. Dat is een slagingspercentage van "
             f"<b>{nlformat.percent(view.cur('mediation.success_rate.all'))}</b>"
-            f"{esc(_versus_rate(view, 'mediation.success_rate.all'))}. In IKO-zaken slaagden "
-            f"{_n(ok_iko)} van de {_n(ended_iko)} mediations "
+            f"{esc(_versus_rate(view, 'mediation.success_rate.all'))}. In IKO-zaken "
+            f"{agree(ok_iko, 'slaagde', 'slaagden')} {_n(ok_iko)} van de "
+            f"{counted(ended_iko, 'mediation', 'mediations')} "
             f"({nlformat.percent(view.cur('mediation.success_rate.iko'))}), in NIKO-zaken "
             f"{nlformat.percent(view.cur('mediation.success_rate.niko'))}."
         )
@@ -202,9 +212,13 @@ def interviews_section(view: FigureView) -> list[Flowable]:
     y = view.year
     text = [
         para(
-            f"In {y} werden <b>{view.n('mediation.child_interviews.total')}</b> kindgesprekken "
-            f"gevoerd{esc(view.versus('mediation.child_interviews.total'))}, met in totaal "
-            f"{view.n('mediation.child_interviews.children')} kinderen (vanaf drie jaar): "
+            f"In {y} {view.nl('mediation.child_interviews.total', 'werd', 'werden')} "
+            + view.count(
+                "mediation.child_interviews.total", "kindgesprek", "kindgesprekken", bold=True
+            )
+            + f" gevoerd{esc(view.versus('mediation.child_interviews.total'))}, met in totaal "
+            f"{view.count('mediation.child_interviews.children', 'kind', 'kinderen')} "
+            "(vanaf drie jaar): "
             f"{view.n('mediation.child_interviews.iko')} in IKO-zaken en "
             f"{view.n('mediation.child_interviews.niko')} in NIKO-zaken."
         )
@@ -223,7 +237,8 @@ def failure_section(view: FigureView, reasons: Mapping[str, Mapping[str, int]]) 
     failed = _sum(view, [f"mediation.outcomes.{k}.no_agreement" for k in KINDS])
     text = [
         para(
-            f"Van de {_n(failed)} mediations die in {view.year} zonder overeenkomst eindigden, "
+            f"Van de {counted(failed, 'mediation die', 'mediations die')} in {view.year} "
+            f"zonder overeenkomst {agree(failed, 'eindigde', 'eindigden')}, "
             "is vastgelegd waarom ouders er niet in slaagden tot een overeenkomst te komen. "
             "Een mediation kan meer dan één reden hebben."
         )
@@ -262,6 +277,7 @@ def build_mediation_report(
         cover=False,
     )
     st = styles()
+    started = _sum(view, [f"mediation.started.{k}" for k in KINDS])
     story: list[Flowable] = [
         para(esc(f"Mediationcijfers {y}"), st.cover_title),
         para(
@@ -271,13 +287,16 @@ def build_mediation_report(
         gap(8),
         tiles(
             [
-                (view.n("mediation.requests.total"), "verzoeken"),
                 (
-                    _n(_sum(view, [f"mediation.started.{k}" for k in KINDS])),
-                    "mediations opgestart",
+                    view.n("mediation.requests.total"),
+                    view.nl("mediation.requests.total", "verzoek", "verzoeken"),
                 ),
+                (_n(started), agree(started, "mediation opgestart", "mediations opgestart")),
                 (nlformat.percent(view.cur("mediation.success_rate.all")), "slagingspercentage"),
-                (view.n("mediation.child_interviews.total"), "kindgesprekken"),
+                (
+                    view.n("mediation.child_interviews.total"),
+                    view.nl("mediation.child_interviews.total", "kindgesprek", "kindgesprekken"),
+                ),
             ]
         ),
         gap(10),

@@ -77,7 +77,14 @@ class FigureView:
     def nl(self, key: str, one: str, many: str) -> str:
         """`one` when the current value of `key` is 1, else `many` (Dutch agreement:
         "1 zaak is", "2 zaken zijn", "0 zaken zijn")."""
-        return one if self.cur(key) == 1 else many
+        return nlformat.agree(self.cur(key), one, many)
+
+    def count(self, key: str, one: str, many: str, *, bold: bool = False) -> str:
+        """The current value of `key` with its noun: "1 zaak", "3 zaken", "0 zaken",
+        "1.234 zaken" (`bold`: "<b>1</b> zaak", as the report's mark-up)."""
+        if not bold:
+            return nlformat.counted(self.cur(key), one, many)
+        return f"<b>{self.n(key)}</b> {self.nl(key, one, many)}"
 
     def pct_of(self, part_key: str, whole_key: str) -> str:
         return nlformat.percent(percent(self.cur(part_key), self.cur(whole_key)))

@@ -37,9 +37,15 @@ def number(value: float | None, decimals: int = 1) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def counted(count: int, one: str, many: str) -> str:
+def counted(count: float | None, one: str, many: str) -> str:
     """A count with its noun: "1 record", "66.431 records", "0 zaken"."""
-    return f"{number(count)} {one if count == 1 else many}"
+    return f"{number(count)} {agree(count, one, many)}"
+
+
+def agree(count: float | None, one: str, many: str) -> str:
+    """`one` for a count of 1, else `many` (for the verb or pronoun that goes with a count:
+    "1 zaak is", "0 zaken zijn")."""
+    return one if count == 1 else many
 
 
 def percent(value: float | None) -> str:
