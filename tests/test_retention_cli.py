@@ -57,7 +57,7 @@ def test_policy_hold_dry_run_run_and_register(backend: Backend, cli: Any, tmp_pa
     assert "Proefrun: er is niets veranderd." in res.out
     assert "bewaarplicht: niet verwijderd" in res.out
     assert "2024-L2-00077" not in res.out
-    assert "1 zaken en 1 mediations te verwijderen" in res.out and "verwijderbaar vanaf" in res.out
+    assert "1 zaak en 1 mediation te verwijderen" in res.out and "verwijderbaar vanaf" in res.out
 
     # Without a second administrator: refused, exit 3.
     res = retention("run", "--as-of", "2035-01-01")

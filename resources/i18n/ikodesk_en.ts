@@ -4356,12 +4356,7 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>Computing the figures for {0}…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="267"/>
-        <source>{0}: {1} zaken (lijn 1: {2}, lijn 2: {3}), {4} contactmomenten.</source>
-        <translation>{0}: {1} cases (line 1: {2}, line 2: {3}), {4} contacts.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="275"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="280"/>
         <source>Vergeleken met {0}.</source>
         <translation>Compared with {0}.</translation>
     </message>
@@ -4391,127 +4386,152 @@ This needs four eyes: a second administrator now logs in with their own name and
         <translation>&amp;Texts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="278"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="268"/>
+        <source>{0}: {1} (lijn 1: {2}, lijn 2: {3}), {4}.</source>
+        <translation>{0}: {1} (line 1: {2}, line 2: {3}), {4}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="270"/>
+        <source>1 zaak</source>
+        <translation>1 case</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="272"/>
+        <source>{0} zaken</source>
+        <translation>{0} cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="275"/>
+        <source>1 contactmoment</source>
+        <translation>1 contact</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="277"/>
+        <source>{0} contactmomenten</source>
+        <translation>{0} contacts</translation>
+    </message>
+    <message>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="283"/>
         <source>Zaken per lijn, {0}</source>
         <translation>Cases per line, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="283"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="288"/>
         <source>Ontvoering naar het buitenland: landen, {0}</source>
         <translation>Abduction abroad: countries, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="286"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="291"/>
         <source>Preventie: landen, {0}</source>
         <translation>Prevention: countries, {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="299"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="304"/>
         <source>Zaken</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="300"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="305"/>
         <source>Contactmomenten</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="301"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="306"/>
         <source>Ontvoeringszaken van ouders</source>
         <translation>Parents&apos; abduction cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="302"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="307"/>
         <source>Kinderen in die zaken</source>
         <translation>Children in those cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="303"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="308"/>
         <source>Uitgaand naar een HKOV-land</source>
         <translation>Outgoing to a Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="304"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="309"/>
         <source>Uitgaand naar een niet-HKOV-land</source>
         <translation>Outgoing to a non-Hague country</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="307"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="312"/>
         <source>Procedure binnen een jaar na de ontvoering</source>
         <translation>Proceedings within one year of the removal</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="311"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="316"/>
         <source>Dagen van ontvoering tot eerste contact (mediaan)</source>
         <translation>Days from removal to first contact (median)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="313"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="318"/>
         <source>Kinderen in preventiezaken</source>
         <translation>Children in prevention cases</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="314"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="319"/>
         <source>Mediationverzoeken</source>
         <translation>Mediation requests</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="315"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="320"/>
         <source>Slagingspercentage mediation</source>
         <translation>Mediation success rate</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="340"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="345"/>
         <source>Dat is niet gelukt.</source>
         <translation>That did not work.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="355"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="360"/>
         <source>Het rapport wordt gemaakt…</source>
         <translation>Making the report…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="362"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="367"/>
         <source>Cijfers berekenen…</source>
         <translation>Computing the figures…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="364"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="369"/>
         <source>Het rapport wordt opgemaakt…</source>
         <translation>Laying out the report…</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="400"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="405"/>
         <source>{0} ({1} pagina&apos;s)</source>
         <translation>{0} ({1} pages)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="402"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="407"/>
         <source>Rapport gemaakt: {0}</source>
         <translation>Report made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="413"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="418"/>
         <source>Rapport opslaan</source>
         <translation>Save report</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="415"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="420"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="425"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="430"/>
         <source>Opgeslagen als {0}</source>
         <translation>Saved as {0}</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="442"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="447"/>
         <source>De printer kan niet worden gebruikt.</source>
         <translation>The printer cannot be used.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="453"/>
+        <location filename="../../src/ikodesk/ui/reports/reports_page.py" line="458"/>
         <source>Naar de printer gestuurd.</source>
         <translation>Sent to the printer.</translation>
     </message>
@@ -5634,44 +5654,45 @@ Note: these files are not encrypted. Give them only to the requester.</translati
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="45"/>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="53"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="46"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="54"/>
         <source>De schijf is vol. Maak ruimte vrij en probeer het opnieuw.</source>
         <translation>The disk is full. Free some space and try again.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="49"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="50"/>
         <source>Geen toegang tot het bestand {0}. Kies een andere map.</source>
         <translation>No access to the file {0}. Choose another folder.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="57"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="58"/>
         <source>Het bestand {0} kan niet worden gebruikt: {1}.</source>
         <translation>The file {0} cannot be used: {1}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="68"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="69"/>
         <source>Niet opgeslagen; uw invoer staat nog in dit venster.</source>
         <translation>Not saved; your input is still in this window.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="99"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="128"/>
         <source>Geen toegang</source>
         <translation>No access</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="101"/>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="143"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="120"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="130"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="172"/>
         <source>Niet gelukt</source>
         <translation>Did not work</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="110"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="139"/>
         <source>Er ging iets mis in ikodesk. Uw gegevens zijn niet verloren, maar de laatste handeling is mogelijk niet uitgevoerd. Meld dit aan de beheerder; de details staan in het logbestand in {0}.</source>
         <translation>Something went wrong in ikodesk. Your data is not lost, but the last action may not have been carried out. Please tell the administrator; the details are in the log file in {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/ui/common/messages.py" line="118"/>
+        <location filename="../../src/ikodesk/ui/common/messages.py" line="147"/>
         <source>Onverwachte fout</source>
         <translation>Unexpected error</translation>
     </message>
@@ -6695,7 +6716,7 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>The database {server} has not been set up yet: use &apos;ikodesk server init&apos; first.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/storage/server/address.py" line="30"/>
+        <location filename="../../src/ikodesk/storage/server/address.py" line="42"/>
         <source>Ongeldig serveradres: {problem}. Verwacht: postgresql://HOST[:POORT]/DATABASE</source>
         <translation>Invalid server address: {problem}. Expected: postgresql://HOST[:PORT]/DATABASE</translation>
     </message>
@@ -6745,17 +6766,17 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <translation>Between two EU member states (not Denmark) the appeal court decides within six weeks after all procedural steps have been taken, unless exceptional circumstances make that impossible.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="85"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="86"/>
         <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe: de server kan de zaak niet met het bestand vergelijken zonder haar te lezen, en een beheerder leest geen dossiers. Haal de zaak uit het bestand.</source>
         <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there: the server cannot compare the case with the file without reading it, and an administrator reads no dossiers. Take the case out of the file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="91"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="92"/>
         <source>mediation &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe mediations toe: de server kan het dossier niet met het bestand vergelijken zonder het te lezen, en een beheerder leest geen dossiers. Haal de mediation uit het bestand.</source>
         <translation>mediation &quot;{ref}&quot; is already on the office server. An import only adds new mediations there: the server cannot compare the dossier with the file without reading it, and an administrator reads no dossiers. Take the mediation out of the file.</translation>
     </message>
     <message>
-        <location filename="../../src/ikodesk/services/exchange/importing.py" line="97"/>
+        <location filename="../../src/ikodesk/services/exchange/importing.py" line="98"/>
         <source>zaak &quot;{ref}&quot; staat al op de kantoorserver. Een import voegt daar alleen nieuwe zaken toe, met hun contactmomenten: de server kan niet nagaan of dit contactmoment er al is zonder het dossier te lezen, en een beheerder leest geen dossiers. Leg het vast in de zaak zelf.</source>
         <translation>case &quot;{ref}&quot; is already on the office server. An import only adds new cases there, with their contact moments: the server cannot tell whether this contact moment is already there without reading the dossier, and an administrator reads no dossiers. Record it in the case itself.</translation>
     </message>

@@ -296,7 +296,7 @@ def test_reports_on_the_server_show_the_managers_figures_and_make_the_pdf(
         k: v for k, v in expected.items() if k != "year"
     }
     assert figure(expected, "cases.total") == 3 and figure(expected, "contacts.total") == 1
-    assert "2024: 3 zaken (lijn 1: 1, lijn 2: 2), 1 contactmomenten." in page.status.text()
+    assert "2024: 3 zaken (lijn 1: 1, lijn 2: 2), 1 contactmoment." in page.status.text()
 
     # The annual report, made on the worker from the server's figures.
     page.annual_button.click()

@@ -263,13 +263,18 @@ class ReportsPage(QWidget):
         self.model.set_figures(data, self.filter.text())
         y, c = data["year"], data["compare"]
         current = data["current"]
+        cases, contacts = figure(current, "cases.total"), figure(current, "contacts.total")
         self.status.setText(
-            self.tr("{0}: {1} zaken (lijn 1: {2}, lijn 2: {3}), {4} contactmomenten.").format(
+            self.tr("{0}: {1} (lijn 1: {2}, lijn 2: {3}), {4}.").format(
                 y,
-                nlformat.number(figure(current, "cases.total")),
+                self.tr("1 zaak")
+                if cases == 1
+                else self.tr("{0} zaken").format(nlformat.number(cases)),
                 nlformat.number(figure(current, "cases.line1")),
                 nlformat.number(figure(current, "cases.line2")),
-                nlformat.number(figure(current, "contacts.total")),
+                self.tr("1 contactmoment")
+                if contacts == 1
+                else self.tr("{0} contactmomenten").format(nlformat.number(contacts)),
             )
             + " "
             + self.tr("Vergeleken met {0}.").format(c)
