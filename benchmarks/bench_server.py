@@ -6,7 +6,8 @@ Builds a demo office in an encrypted file (import), imports the same records int
 a second, empty office server (its own import: the server's functions, conflict
 detection by the server), moves the file onto a throwaway PostgreSQL cluster
 (`server migrate`), then measures on both: one year's figures (first call), the
-first page of the case list, a name search, and Line 1 saves (p50/p95) with four
+first page of the case list (also as the student who took the most calls, and one
+of their cases opened), a name search, and Line 1 saves (p50/p95) with four
 clients at once (four processes on the server; on the file, four processes queue
 for its one writer). Prints the numbers; the
 issue's target: figures on the server within 2x the file's time.
@@ -35,7 +36,7 @@ from tests.support.pg_cluster import start_cluster  # noqa: E402
 from tests.support.test_keyring import MemoryKeyring  # noqa: E402
 
 from ikodesk.models.enums import Role  # noqa: E402
-from ikodesk.services import case_queries, demo, exchange, users  # noqa: E402
+from ikodesk.services import case_queries, cases, demo, exchange, users  # noqa: E402
 from ikodesk.services.actors import Actor  # noqa: E402
 from ikodesk.services.application import Application, plan_opening  # noqa: E402
 from ikodesk.services.figures.assembling import compute_figures  # noqa: E402
@@ -100,6 +101,13 @@ def saves(where: str, user: str, password: str, n: int) -> tuple[list[float], in
     return sorted(out), busy
 
 
+def open_case(s: Any, actor: Actor, case_id: int) -> None:
+    """What the case window reads: the case, its people, children and contact moments."""
+    case = cases.get_case(s, actor, case_id)
+    _ = (list(case.persons), list(case.children), list(case.contacts))
+    s.expire_all()  # the next opening reads again
+
+
 def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] * 1000
 
@@ -130,6 +138,15 @@ def main() -> None:
     file_import = t
     print(f"file: import of {args.years} years ({n_cases} cases, {n_records} records): {t:.1f} s")
     with db.transaction() as s:
+        # The student who took the most calls: every row policy on the server asks
+        # which cases the login handles (15,000 over ten years for this one).
+        heavy, heavy_cases = s.execute(
+            text(
+                "SELECT u.username, count(*) FROM cases c JOIN users u ON u.id = c.handler_id"
+                " WHERE u.role = 'student' GROUP BY u.username ORDER BY 2 DESC LIMIT 1"
+            )
+        ).one()
+        users.set_password(s, Actor.key_holder(), heavy, PASSWORD)
         users.set_password(s, Actor.key_holder(), ADMIN, ADMIN_PASSWORD)
         for k in range(4):
             users.create_user(s, Actor.key_holder(), f"desk{k}", Role.STUDENT, password=PASSWORD)
@@ -168,6 +185,7 @@ def main() -> None:
             server_actor = server_admin.log_in(ADMIN, ADMIN_PASSWORD).actor
             for k in range(4):
                 users.set_password(s, server_actor, f"desk{k}", PASSWORD)
+            users.set_password(s, server_actor, heavy, PASSWORD)
             users.create_user(s, server_actor, "jbench", Role.JURIST, password=PASSWORD)
         with file_app.db.transaction() as s:
             users.create_user(s, admin, "jbench", Role.JURIST, password=PASSWORD)
@@ -210,6 +228,29 @@ def main() -> None:
                     )
                 )
                 r["search"] = timed(lambda s=s, j=jurist: case_queries.search(s, j, "jansen"))
+            student_app = (
+                app if label == "file" else Application.connect(office.url, heavy, PASSWORD)
+            )
+            student = student_app.log_in(heavy, PASSWORD).actor
+            with student_app.db.session() as s:
+                own = s.scalar(
+                    text(
+                        "SELECT max(c.id) FROM cases c JOIN users u ON u.id = c.handler_id"
+                        " WHERE u.username = :u"
+                    ),
+                    {"u": heavy},
+                )
+                r["student_list"] = statistics.median(
+                    timed(
+                        lambda s=s, a=student, f=flt: case_queries.fetch_rows(
+                            s, a, case_queries.page_ids(s, a, f, limit=200)
+                        )
+                    )
+                    for _ in range(5)
+                )
+                r["student_case"] = statistics.median(
+                    timed(lambda s=s, a=student, c=own: open_case(s, a, c)) for _ in range(5)
+                )
             results[label] = r
         file_app.close()
         print()
@@ -220,6 +261,8 @@ def main() -> None:
             ("figures_warm", "  the same, same session, median of 5"),
             ("list", "first page of the case list (200)"),
             ("search", "search 'jansen'"),
+            ("student_list", f"  as {heavy} ({heavy_cases} calls), median of 5"),
+            ("student_case", "one of their cases opened, median of 5"),
         ):
             a, b = results["file"][key] * 1000, results["server"][key] * 1000
             print(f"{name:<38}{a:>10.0f}ms{b:>10.0f}ms   ({b / a:.1f}x)", flush=True)

@@ -437,3 +437,33 @@ def test_conflict_and_wall_records_are_refused_with_the_way_that_carries_them(
         assert refused.value.line == 3
         assert "server migrate" in refused.value.message
     assert _counts(office) == before
+
+
+def _unanalysed(office: Office) -> list[str]:
+    """The dossier tables ANALYZE never ran on by hand (autovacuum's own runs aside)."""
+    with psycopg.connect(office.superuser_url) as conn:
+        rows = conn.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NULL "
+            "AND relname IN ('cases', 'persons', 'children', 'contacts') ORDER BY 1"
+        ).fetchall()
+    return [r for (r,) in rows]
+
+
+def test_a_large_import_leaves_the_planner_its_statistics(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a large import the server's planner knows the tables at once, not when
+    autovacuum comes by; a small one leaves that to autovacuum. ANALYZE is the owner's:
+    the logins reach it only through ikodesk_analyze, administrators only."""
+    from ikodesk.services.exchange import server_writing
+
+    assert len(FILE) < server_writing.ANALYZE_AFTER
+    _import(office, [*R.USERS, R.ABDUCTION_CASE])
+    assert _unanalysed(office) == ["cases", "children", "contacts", "persons"]
+    monkeypatch.setattr(server_writing, "ANALYZE_AFTER", 3)  # "large": this test's size
+    _import(office, [F.FATHER_CASE, F.FATHER_CONTACT, F.UNRELATED_CASE])
+    assert _unanalysed(office) == []
+
+    office.add_user("statjurist", Role.JURIST)
+    with office.psql("statjurist") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT ikodesk_analyze()")

@@ -94,6 +94,14 @@ def test_an_office_moves_onto_the_server(db: Database, office: Office, cli: Any)
             "SELECT years FROM retention_periods WHERE scope = 'mediation'"
         ).fetchone()
     assert held == [(F.MOTHER_REF, "Procedure in Polen loopt")] and period == (9,)
+    # The move leaves the planner its statistics (ikodesk_analyze), not when
+    # autovacuum comes by: the figures it compares, and the first ones after it.
+    with psycopg.connect(office.superuser_url) as conn:
+        unanalysed = conn.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NULL "
+            "AND relname IN ('cases', 'persons', 'children', 'contacts', 'audit_log')"
+        ).fetchall()
+    assert unanalysed == []
 
     # The old chain, continued by the server, verifies; the walls hold there.
     admin = office.admin()

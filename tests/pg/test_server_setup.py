@@ -110,8 +110,13 @@ def test_init_refuses_someone_elses_database_and_an_address_without_credentials(
         assert found is None
 
 
-# The office server's own indexes for the figures (migration 0017).
-FIGURE_INDEXES = ("ix_cases_line2_id", "ix_cases_line2_opened_cover", "ix_persons_requester_cover")
+# The office server's own indexes for the figures and the row policies (migration 0017).
+SERVER_INDEXES = (
+    "ix_cases_line2_id",
+    "ix_cases_line2_opened_cover",
+    "ix_persons_requester_cover",
+    "ix_cases_handler_cover",
+)
 
 
 def _has_index(conn: psycopg.Connection[Any], name: str) -> bool:
@@ -148,7 +153,7 @@ def test_upgrade_runs_the_migrations_and_keeps_data_logins_and_walls(
     finally:
         engine.dispose()
     with psycopg.connect(office.superuser_url, autocommit=True) as conn:
-        for name in FIGURE_INDEXES:  # 0017's, downgraded
+        for name in SERVER_INDEXES:  # 0017's, downgraded
             assert _has_index(conn, name) is False
         # The server's administrator chose their own planner cost for this database.
         conn.execute(f"ALTER DATABASE {office.database} SET random_page_cost = 2.5")
@@ -164,7 +169,7 @@ def test_upgrade_runs_the_migrations_and_keeps_data_logins_and_walls(
             "WHERE indexname = 'ix_contacts_at_cover'"
         ).fetchone()
         assert index == ("ikodesk_owner",)
-        for name in FIGURE_INDEXES:
+        for name in SERVER_INDEXES:
             assert _has_index(conn, name) is True
     with psycopg.connect(office.superuser_url) as conn:  # a new session: the database's settings
         assert conn.execute("SHOW random_page_cost").fetchone() == ("2.5",)  # theirs, kept

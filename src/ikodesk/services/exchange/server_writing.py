@@ -67,6 +67,11 @@ _NAME_LOCK = text("SELECT pg_advisory_xact_lock(7312, :h)")
 _REFS_LOCK = text("SELECT pg_advisory_xact_lock(7311, :kind)")
 
 
+# An import this large gets the tables' statistics renewed (a second or two on ten
+# years); a smaller one leaves that to autovacuum.
+ANALYZE_AFTER = 5_000
+
+
 def write_on_server(w: ImportWriter) -> ImportResult:
     """Write the checked records of `w` on the office server; detect conflicts of the new cases."""
     s = w.s
@@ -84,6 +89,10 @@ def write_on_server(w: ImportWriter) -> ImportResult:
         found = conflicts.detect(s, matchable, profiles)
         w.result.conflicts = len(found.conflicts)
         w.result.reviews = len(found.reviews)
+    if w.result.records >= ANALYZE_AFTER:
+        # Statistics of the tables it filled, in this transaction, before anyone
+        # counts on them (storage/server/sql/functions.sql, ikodesk_analyze).
+        s.execute(text("SELECT ikodesk_analyze()"))
     return w.result
 
 

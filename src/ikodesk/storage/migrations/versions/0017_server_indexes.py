@@ -1,4 +1,4 @@
-"""server figure indexes: the office server counts a year's Line 2 from indexes alone
+"""server indexes: a year's Line 2 and a login's cases read from indexes alone
 
 Revision ID: 0017
 Revises: 0016
@@ -17,6 +17,10 @@ the children, the ages, the timing): two partial indexes that carry the columns 
 figures count by, so the server reads neither table (one year on ten years:
 Line 2 by requester 9 -> 6 ms, the case totals 4 -> 3 ms). Only Line 2 cases and
 requesters are in them, and they hold codes, dates and sides, no names.
+
+And the cases a login handles with their id and line, which every row policy on
+personal data asks for (ikodesk_readable_cases): for a student with 15,000 calls
+over ten years, from the index instead of 15,000 table pages.
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ INDEXES = {
     "ix_persons_requester_cover": (
         "persons (case_id) INCLUDE (kind, relation, side) WHERE role = 'requester'"
     ),
+    # The cases a login handles, for the row policies (ikodesk_readable_cases in
+    # storage/server/sql/security.sql): a student's 15,000 from the index alone.
+    "ix_cases_handler_cover": "cases (handler_id) INCLUDE (id, line)",
 }
 
 
