@@ -181,10 +181,10 @@ def test_while_the_office_server_is_gone_one_box_says_so(qtbot: QtBot) -> None:
     for w in (first, second):
         qtbot.addWidget(w)
         w.show()
-    gone = ServerUnavailable(LOST, server="db.kantoor:5432/ikodesk")
+    gone = ServerUnavailable(LOST, server="db.kantoor:6543/ikodesk")
     box = show_error(first, gone)
     assert show_error(second, gone) is box
-    later = ServerUnavailable(UNREACHABLE, server="db.kantoor:5432/ikodesk", reason="weigert")
+    later = ServerUnavailable(UNREACHABLE, server="db.kantoor:6543/ikodesk", reason="weigert")
     assert show_error(first, later) is box
     assert "niet bereikbaar (weigert)" in box.text()
     assert len(visible()) == 1

@@ -33,28 +33,33 @@ branch_labels = None
 depends_on = None
 
 
-INDEXES = {
-    "ix_cases_line2_id": "cases (id) WHERE line = 2",
-    "ix_cases_line2_opened_cover": (
-        "cases (opened) INCLUDE (id, code, direction, taker, mover, country, closed,"
-        " removal_date, proceedings_started) WHERE line = 2"
-    ),
-    "ix_persons_requester_cover": (
-        "persons (case_id) INCLUDE (kind, relation, side) WHERE role = 'requester'"
-    ),
+# Whole statements (no SQL put together from names); the downgrade drops them again.
+CREATE = (
+    "CREATE INDEX IF NOT EXISTS ix_cases_line2_id ON cases (id) WHERE line = 2",
+    "CREATE INDEX IF NOT EXISTS ix_cases_line2_opened_cover ON cases (opened)"
+    " INCLUDE (id, code, direction, taker, mover, country, closed, removal_date,"
+    " proceedings_started) WHERE line = 2",
+    "CREATE INDEX IF NOT EXISTS ix_persons_requester_cover ON persons (case_id)"
+    " INCLUDE (kind, relation, side) WHERE role = 'requester'",
     # The cases a login handles, for the row policies (ikodesk_readable_cases in
     # storage/server/sql/security.sql): a student's 15,000 from the index alone.
-    "ix_cases_handler_cover": "cases (handler_id) INCLUDE (id, line)",
-}
+    "CREATE INDEX IF NOT EXISTS ix_cases_handler_cover ON cases (handler_id) INCLUDE (id, line)",
+)
+DROP = (
+    "DROP INDEX IF EXISTS ix_cases_line2_id",
+    "DROP INDEX IF EXISTS ix_cases_line2_opened_cover",
+    "DROP INDEX IF EXISTS ix_persons_requester_cover",
+    "DROP INDEX IF EXISTS ix_cases_handler_cover",
+)
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for name, on in INDEXES.items():
-            op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
+        for statement in CREATE:
+            op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for name in INDEXES:
-            op.execute(f"DROP INDEX IF EXISTS {name}")
+        for statement in DROP:
+            op.execute(statement)
