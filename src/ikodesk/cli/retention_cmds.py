@@ -19,7 +19,7 @@ from ikodesk.errors import UsageError
 from ikodesk.models.enums import CaseCode, line_of
 from ikodesk.models.labels import label
 from ikodesk.services import retention
-from ikodesk.services.nlformat import agree
+from ikodesk.services.nlformat import counted
 from ikodesk.services.retention_run import Preview
 
 SCOPE_HELP = "zaakcode (bijvoorbeeld travel_consent voor Lijn 1) of mediation"
@@ -135,8 +135,10 @@ def cmd_lift(args: argparse.Namespace, ctx: Context) -> int:
 
 def show_preview(p: Preview, *, removed: bool) -> None:
     verb = "verwijderd" if removed else "te verwijderen"
-    cases = f"{p.cases} {agree(p.cases, 'zaak', 'zaken')}"
-    mediations = f"{p.mediations} {agree(p.mediations, 'mediation', 'mediations')}"
+    cases, mediations = (
+        counted(p.cases, "zaak", "zaken"),
+        counted(p.mediations, "mediation", "mediations"),
+    )
     out(f"Peildatum {p.as_of:%d-%m-%Y}: {cases} en {mediations} {verb}.")
     for scope, n in p.counts.items():
         out(f"  {scope_text(scope):<58}{n:>7}")
@@ -200,9 +202,9 @@ def cmd_register(args: argparse.Namespace, ctx: Context) -> int:
         out(
             f"run {r.run_id}  {r.run_at:%d-%m-%Y %H:%M}  peildatum {r.as_of:%d-%m-%Y}  door "
             f"{r.run_by}, goedgekeurd door {r.approved_by}: "
-            f"{r.cases} {agree(r.cases, 'zaak', 'zaken')}, "
-            f"{r.mediations} {agree(r.mediations, 'mediation', 'mediations')}, "
-            f"{r.search_terms} {agree(r.search_terms, 'zoekterm', 'zoektermen')}"
+            f"{counted(r.cases, 'zaak', 'zaken')}, "
+            f"{counted(r.mediations, 'mediation', 'mediations')}, "
+            f"{counted(r.search_terms, 'zoekterm', 'zoektermen')}"
         )
         for scope, n in sorted(r.counts.items()):
             out(f"    {scope_text(scope):<58}{n:>7}")
