@@ -351,8 +351,9 @@ def test_key_info_edited_to_say_passphrase(
     database_id, recovery = _make_keyring_db(path)
     sidecar = sidecar_path(path)
     sidecar.write_text(sidecar.read_text().replace('"keyring"', '"passphrase"'))
-    # On this workstation the keyring still has the key: it opens, the file is repaired.
-    result = cli(["--db", path, "info"])
+    # On this workstation the keyring still has the key: it opens, the file is repaired;
+    # a passphrase given is tried first (the file said so) and its failure is no refusal.
+    result = cli(["--db", path, "info"], env={"IKODESK_PASSPHRASE": "geraden-wachtwoordzin"})
     assert result.code == 0, result.err  # type: ignore[attr-defined]
     info = read_key_info(path)
     assert info is not None and info.key_mode is KeyMode.KEYRING

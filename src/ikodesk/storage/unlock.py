@@ -3,14 +3,15 @@
 The key-info file beside a database is plain text that anyone can delete or
 edit, so it is a hint, never the truth: every key this user has for the
 database id (the keyring entry, a pending entry left by an interrupted rekey,
-a recovery key or passphrase given) is tried, cheapest first, and the one that
+a recovery key or passphrase given) is tried, cheapest first (a given passphrase
+before the keyring when the file names a passphrase alone), and the one that
 authenticates decides. A message never names one way as the only one when
 the key-info file cannot be trusted to know.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -47,11 +48,27 @@ def pending_entry(database_id: str) -> str:
 
 def candidates(
     info: KeyInfo | None, passphrase: str | None, recovery_key: str | None
-) -> list[Candidate]:
-    found: list[Candidate] = []
+) -> Iterator[Candidate]:
+    """The keys to try, cheapest first, each made only when the ones before it failed.
+
+    A database whose key-info file names a passphrase alone tries a given
+    passphrase before the keyring: loading the keyring costs more than the key
+    derivation (issue #16's `ikodesk info`), and a desktop may ask to unlock its
+    keyring for a database that never kept a key there. The keyring's entries are
+    still tried after it: the key-info file is a hint (an interrupted rekey, an
+    edited file), and what authenticates decides.
+    """
     if recovery_key is not None:
         raw = keys.parse_recovery_key(recovery_key)
-        found.append(Candidate(KeySource.RECOVERY, DatabaseKey.from_raw(raw)))
+        yield Candidate(KeySource.RECOVERY, DatabaseKey.from_raw(raw))
+    given = (
+        Candidate(KeySource.PASSPHRASE, DatabaseKey.from_passphrase(passphrase))
+        if passphrase is not None
+        else None
+    )
+    passphrase_first = info is not None and info.modes() == {KeyMode.PASSPHRASE}
+    if given is not None and passphrase_first:
+        yield given
     if info is not None:
         for source, entry in (
             (KeySource.KEYRING, info.database_id),
@@ -59,10 +76,9 @@ def candidates(
         ):
             stored = keys.load_from_keyring(entry)
             if stored is not None:
-                found.append(Candidate(source, DatabaseKey.from_raw(stored)))
-    if passphrase is not None:
-        found.append(Candidate(KeySource.PASSPHRASE, DatabaseKey.from_passphrase(passphrase)))
-    return found
+                yield Candidate(source, DatabaseKey.from_raw(stored))
+    if given is not None and not passphrase_first:
+        yield given
 
 
 def unlock(
@@ -74,15 +90,16 @@ def unlock(
 ) -> tuple[Candidate, T]:
     """The first candidate whose key opens `path` (`connect` raises WrongKeyError for
     one that does not) and what `connect` made with it; a Dutch refusal when none does."""
-    tried = candidates(info, passphrase, recovery_key)
-    if not tried:
-        raise KeyUnavailableError(no_key_message(info, path))
-    for candidate in tried:
+    tried: list[KeySource] = []
+    for candidate in candidates(info, passphrase, recovery_key):
+        tried.append(candidate.source)
         try:
             return candidate, connect(candidate.key)
         except WrongKeyError:
             continue
-    raise WrongKeyError(wrong_key_message(info, path, [c.source for c in tried]))
+    if not tried:
+        raise KeyUnavailableError(no_key_message(info, path))
+    raise WrongKeyError(wrong_key_message(info, path, tried))
 
 
 RECOVERY_HOW = f"de herstelsleutel (--recovery-key of {keys.ENV_RECOVERY_KEY})"
