@@ -99,6 +99,10 @@ def _failure(**where: object) -> BaseException:
     raise AssertionError("connected")
 
 
+# A port no server listens on (tcpmux, never served): these tests reach no server.
+NO_SERVER_PORT = 1
+
+
 def test_a_server_that_cannot_be_reached_is_said_in_dutch_with_what_to_check() -> None:
     """libpq says it in English; the user reads which server and what to check, in Dutch."""
     import psycopg
@@ -108,9 +112,13 @@ def test_a_server_that_cannot_be_reached_is_said_in_dutch_with_what_to_check() -
 
     english = ("refused", "failed", "resolve", "shutting", "connection to server")
     cases = [
-        (_failure(host="127.0.0.1", port=1), "127.0.0.1:1", "Controleer of de server aanstaat"),
         (
-            _failure(host="geen-server.invalid", port=5432),
+            _failure(host="127.0.0.1", port=NO_SERVER_PORT),
+            f"127.0.0.1:{NO_SERVER_PORT}",
+            "Controleer of de server aanstaat",
+        ),
+        (
+            _failure(host="geen-server.invalid", port=NO_SERVER_PORT),
             "geen-server.invalid",
             "de naam geen-server.invalid is op dit netwerk onbekend",
         ),
@@ -123,7 +131,7 @@ def test_a_server_that_cannot_be_reached_is_said_in_dutch_with_what_to_check() -
     ]
     for exc, server, check in cases:
         host, _, port = server.partition(":")
-        address = parse_server_url(f"postgresql://{host}:{port or 5432}/ikodesk")
+        address = parse_server_url(f"postgresql://{host}:{port or NO_SERVER_PORT}/ikodesk")
         error = connect_error(exc, address)
         assert isinstance(error, ServerUnavailable), error
         assert address.label in error.message and check in error.message, error.message
