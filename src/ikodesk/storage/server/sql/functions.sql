@@ -618,9 +618,6 @@ BEGIN
 END
 $$;
 
--- The end of a move: sequences after the copied ids, the audit chain's head,
--- the search-terms key of the old database (its references stay checkable),
--- and a note that this server now holds a moved office.
 -- The planner's statistics of every ikodesk table, now: after a bulk write (an
 -- office moved onto the server, a large import) the tables have none until
 -- autovacuum comes by, and without them PostgreSQL guessed its way into reading
@@ -649,6 +646,9 @@ $$;
 REVOKE ALL ON FUNCTION ikodesk_analyze() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ikodesk_analyze() TO ikodesk_admin;
 
+-- The end of a move: sequences after the copied ids, the audit chain's head,
+-- the search-terms key of the old database (its references stay checkable),
+-- a note that this server now holds a moved office, and fresh statistics.
 CREATE OR REPLACE FUNCTION ikodesk_migrate_finish(source_id text, terms_key text)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
