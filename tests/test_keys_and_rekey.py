@@ -371,6 +371,17 @@ def test_key_info_edited_to_say_passphrase(
     assert database_id in result.out  # type: ignore[attr-defined]
 
 
+def test_a_passphrase_database_opened_without_one_is_told_once(
+    db: Database, cli: Callable[..., object]
+) -> None:
+    db.close()
+    result = cli(["--db", db.path, "info"])
+    assert result.code == 2
+    err = result.err  # type: ignore[attr-defined]
+    assert "wachtwoordzin (IKODESK_PASSPHRASE)" in err
+    assert err.count("beveiligd met een wachtwoordzin") == 1, err
+
+
 def test_passphrase_database_without_key_info_names_the_passphrase_too(
     db: Database, cli: Callable[..., object]
 ) -> None:

@@ -134,10 +134,9 @@ def _ways(info: KeyInfo | None, path: Path) -> str:
 
 
 def no_key_message(info: KeyInfo | None, path: Path) -> str:
+    # (a passphrase alone: `_ways` says so itself, with the file as its source)
     if info is not None and info.modes() == {KeyMode.KEYRING}:
         lead = "De sleutel van deze database staat niet in de sleutelbos van deze gebruiker. "
-    elif info is not None and info.modes() == {KeyMode.PASSPHRASE}:
-        lead = "Deze database is beveiligd met een wachtwoordzin. "
     else:
         lead = ""
     return lead + _ways(info, path)
