@@ -23,13 +23,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ikodesk.models import Mediation
+from ikodesk.models import Case, ConflictPair, Mediation, WallClaim
 from ikodesk.models.enums import ReferredBy
 from ikodesk.services import demo
+from ikodesk.services.actors import Actor
 from ikodesk.services.deadlines import Urgency, list_deadlines, urgency
 from ikodesk.services.exchange import json_line
+from ikodesk.services.figures import compute_figures
 from ikodesk.storage import Database
 from tests.support import family as F
+
+KEY_HOLDER = Actor.key_holder()
 
 _RUNS = [
     # (seed, scale, years, until, record count, sha256 of the JSON lines)
@@ -208,3 +212,34 @@ def test_a_demo_made_on_a_day_has_clocks_overdue_soon_and_ahead(db: Database) ->
     court = [(h, r) for by, h, r in hearings if by is ReferredBy.COURT]
     assert court and all(h is not None and h >= r for h, r in court)
     assert all(h is None for by, h, _r in hearings if by is not ReferredBy.COURT)
+
+
+@pytest.mark.slow
+def test_demo_conflicts_count_in_the_years_their_cases_came_in(db: Database) -> None:
+    """The demo is made today, but its conflict pairs are dated to the registration of
+    their later case, so the Conflictzaken table of each demo year shows them (dated
+    today, the reports of the demo's years showed only zeros)."""
+    demo.populate(db, [2024], until=date(2024, 12, 31))
+    with db.transaction() as s:
+        pairs = s.execute(
+            select(
+                ConflictPair.id,
+                ConflictPair.detected,
+                ConflictPair.case_a_id,
+                ConflictPair.case_b_id,
+            )
+        ).all()
+        opened = dict(s.execute(select(Case.id, Case.opened)).all())
+        claims = s.execute(select(WallClaim.pair_id, WallClaim.at)).all()
+        per_year = {
+            year: compute_figures(s, KEY_HOLDER, year)["conflicts"]["detected"]
+            for year in (2024, date.today().year)
+        }
+    assert pairs and claims
+    for _, detected, a, b in pairs:
+        assert detected.date() == max(opened[a], opened[b])
+        assert 9 <= detected.hour < 17
+    found = {pair_id: detected for pair_id, detected, _, _ in pairs}
+    assert all(at == found[pair_id] for pair_id, at in claims)
+    assert per_year[2024] == len(pairs)  # (found today, it counted none of them)
+    assert per_year[date.today().year] == 0

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 # The demo's light facts live in demo_facts (the start needs them without the
 # generator); re-exported here.
-from ikodesk.models import User
+from ikodesk.models import Case, ConflictPair, User, WallClaim
 from ikodesk.services import demo_mediations
 from ikodesk.services.actors import Actor
 from ikodesk.services.demo_facts import DEMO_PASSPHRASE as DEMO_PASSPHRASE
@@ -560,4 +561,29 @@ def populate(
     with db.transaction() as session:
         result = import_lines(session, Actor.key_holder(), lines, progress=staged)
         session.execute(update(User).values(password_hash=password_hash))
+        found_when_registered(session)
     return result
+
+
+def found_when_registered(session: Session) -> None:
+    """Date the demo's conflict pairs, and the sides they put users on, to the day the
+    later case of each pair was registered.
+
+    The demo is made in one go, so the family matching finds every pair today. An
+    office that had worked with ikodesk all along would have found each one when the
+    other parent's case came in; dated today, every report of a demo year would show
+    an empty Conflictzaken table. (A real import keeps its detection moments: a move
+    carries them in its `conflict` records.)
+    """
+    pairs = session.execute(
+        select(ConflictPair.id, ConflictPair.case_a_id, ConflictPair.case_b_id)
+    ).all()
+    case_ids = {c for _, a, b in pairs for c in (a, b)}
+    opened = dict(session.execute(select(Case.id, Case.opened).where(Case.id.in_(case_ids))).all())
+    for pair_id, a, b in pairs:
+        # In office hours, spread over the day (the same every time for the same demo).
+        at = datetime.combine(max(opened[a], opened[b]), time(9)) + timedelta(
+            minutes=pair_id * 47 % 480
+        )
+        session.execute(update(ConflictPair).where(ConflictPair.id == pair_id).values(detected=at))
+        session.execute(update(WallClaim).where(WallClaim.pair_id == pair_id).values(at=at))
