@@ -294,3 +294,37 @@ def test_the_server_folds_names_as_the_file_does(office: Office) -> None:
             # The access request's name matching (ikodesk_sa_fold) folds as family matching.
             matching = conn.execute("SELECT ikodesk_sa_fold(%s)", (name,)).fetchone()
             assert matching == (match_fold(name),), name
+
+
+# A value only hidden rows hold, and one no row holds, for each probe: the login reads
+# neither (tmeijer, a student, reads no Line 2 dossier; only the father's case spells
+# the mother "KOWALSKA").
+_INDEX_PROBES = (
+    ("jdevries", "SELECT 1 FROM persons WHERE last_name = %s", "KOWALSKA", "NIEMAND"),
+    ("tmeijer", "SELECT 1 FROM persons WHERE last_name = %s", "Kowalski", "Niemand"),
+    ("tmeijer", "SELECT 1 FROM persons WHERE birth_date = %s", date(1985, 7, 30), date(1900, 1, 1)),
+    ("tmeijer", "SELECT 1 FROM children WHERE birth_date = %s", date(2017, 9, 1), date(1900, 1, 1)),
+)
+
+
+def test_explain_analyze_counts_no_hidden_name_or_birth_date(family: Office) -> None:
+    """The red team's first find: with an index on surnames or birth dates, PostgreSQL
+    compared the value inside the index scan, before the row policy, and EXPLAIN
+    ANALYZE counted the hidden rows that matched ("Rows Removed by Filter: 1"); a
+    walled jurist or a student could spell out the other side's names and birth dates.
+    Now a hidden match and no match at all give the same plan and the same counts."""
+
+    def plan(conn: psycopg.Connection[Any], query: str, value: object) -> list[str]:
+        rows = conn.execute(
+            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + query, (value,)
+        ).fetchall()
+        return [str(r[0]).replace(str(value), "?") for r in rows]
+
+    for login, query, hidden, absent in _INDEX_PROBES:
+        with psycopg.connect(family.superuser_url) as su:
+            assert su.execute(query, (hidden,)).fetchall()  # the value is there, hidden
+        with family.psql(login) as conn:
+            assert conn.execute(query, (hidden,)).fetchall() == []
+            # Every index the planner could use, taken wherever it can be.
+            conn.execute("SET enable_seqscan = off")
+            assert plan(conn, query, hidden) == plan(conn, query, absent), (login, query)
