@@ -328,3 +328,119 @@ def test_explain_analyze_counts_no_hidden_name_or_birth_date(family: Office) -> 
             # Every index the planner could use, taken wherever it can be.
             conn.execute("SET enable_seqscan = off")
             assert plan(conn, query, hidden) == plan(conn, query, absent), (login, query)
+
+
+def test_a_profile_of_guessed_phone_numbers_is_refused_and_every_check_is_logged(
+    family: Office,
+) -> None:
+    """The red team's second find: the profile a login hands the detection or the typing
+    check is its own word, and a person carrying thousands of guessed phone numbers found
+    the father's number in a dozen calls, each rolled back (no audit entry left). A
+    person now carries one phone number and one e-mail address at most, as a case holds
+    them, and every answer goes to the server's log too, which no rollback undoes."""
+    import json as json_
+
+    from ikodesk.services.conflicts.profiles import profile_from_data
+    from ikodesk.services.family_match import match_keys
+    from ikodesk.services.family_match.profile_json import profile_to_json
+
+    # The mother's jurist knows the father's name, not his number.
+    probe = R.case(
+        ref="2024-L2-09999",
+        other_parent={"relation": "father", "first_name": "Piotr", "last_name": "Kowalski"},
+        children=[{"first_name": "Zz", "last_name": "Qq", "birth_date": "2000-01-01"}],
+    )
+    profile = profile_from_data(0, parse_case(probe))
+    assert profile is not None
+    keys = json_.dumps(sorted(match_keys(profile)))
+    guesses = [f"t:06555{n:05d}" for n in range(1000, 1300)]  # the father's among them
+    assert "t:0655501234" in guesses
+
+    def with_contact(contact: list[str]) -> str:
+        data = profile_to_json(profile)
+        data["other_parent"]["contact"] = contact
+        return json_.dumps(data)
+
+    logged: list[str] = []
+    with family.psql("jdevries") as conn:
+        conn.add_notice_handler(lambda d: logged.append(str(d.message_primary)))
+        conn.execute("SET client_min_messages = log")
+        mother = conn.execute("SELECT id FROM cases WHERE ref = %s", (F.MOTHER_REF,)).fetchone()
+        assert mother is not None
+        for call, args in (
+            ("SELECT ikodesk_family_check(%s::jsonb, %s::jsonb, NULL, '')", ()),
+            ("SELECT ikodesk_detect(%s, %s::jsonb, %s::jsonb)", (mother[0],)),
+        ):
+            for contact in (guesses, ["t:0611111111", "t:0622222222"], ["x:0655501234"]):
+                params = (*args, with_contact(contact), keys)
+                with pytest.raises(psycopg.Error) as refused, conn.transaction():
+                    conn.execute(call, params)
+                assert refused.value.sqlstate == "IK003", call
+        # One number and one address, as a case holds them: answered, and logged.
+        one = with_contact(["e:piotr@example.org", "t:0612345678"])
+        with conn.transaction(force_rollback=True):
+            answer = conn.execute(
+                "SELECT ikodesk_family_check(%s::jsonb, %s::jsonb, NULL, '')", (one, keys)
+            ).fetchone()
+            conn.execute("SELECT ikodesk_detect(%s, %s::jsonb, %s::jsonb)", (mother[0], one, keys))
+        assert answer is not None
+    assert f"ikodesk_detect: login jdevries, case {mother[0]}: 0 new pair(s)" in logged
+    # (the mother's own case: the requester has a case already)
+    assert answer[0]["match"] == "same_person"
+    assert "ikodesk_family_check: login jdevries: same_person" in logged
+
+
+_MEDIATION_PROBES = """
+    INSERT INTO mediations (ref, kind, requested, status, failure_reasons, case_id)
+    VALUES ('RT-LINK', 'iko', DATE '2024-06-01', 'requested', '[]', {case});
+    INSERT INTO mediations (ref, kind, requested, status, failure_reasons)
+    SELECT 'RT-' || d::date, 'iko', DATE '2024-06-01', 'requested', '[]'
+    FROM generate_series(DATE '2017-08-20', DATE '2017-09-10', interval '1 day') d;
+    INSERT INTO mediation_children (mediation_id, position, first_name, birth_date)
+    SELECT id, 0, 'Ola', substr(ref, 4)::date FROM mediations WHERE ref LIKE 'RT-2%';
+    INSERT INTO mediations (ref, kind, requested, status, failure_reasons)
+    SELECT 'RP-' || d::date, 'iko', DATE '2024-06-01', 'requested', '[]'
+    FROM generate_series(DATE '1985-07-20', DATE '1985-08-10', interval '1 day') d;
+    INSERT INTO mediation_parents (mediation_id, position, relation, first_name, last_name,
+                                   birth_date)
+    SELECT id, 0, 'father', 'Piotr', 'Kowalski', substr(ref, 4)::date FROM mediations
+    WHERE ref LIKE 'RP-%'
+"""
+
+
+def _probe(conn: psycopg.Connection[Any], case_id: int) -> None:
+    for statement in _MEDIATION_PROBES.replace("{case}", str(int(case_id))).split(";"):
+        conn.execute(statement.encode())
+
+
+_SAME_FAMILY_OF_PROBES = """
+    SELECT m.ref FROM ikodesk_mediation_same_family(
+        (SELECT id FROM mediations WHERE ref = 'RT-LINK'),
+        (SELECT array_agg(id) FROM mediations WHERE ref LIKE 'RT-2%' OR ref LIKE 'RP-%')) f(id)
+    JOIN mediations m ON m.id = f.id ORDER BY 1
+"""
+
+
+@pytest.mark.parametrize("savepoint", [False, True])
+def test_the_bureau_cannot_probe_a_case_for_birth_dates_and_roll_back(
+    family: Office, savepoint: bool
+) -> None:
+    """The red team's third find: the bureau linked a throw-away mediation to the father's
+    case, added a made-up child "Ola" for every day of a few years, asked which are the
+    same family, and rolled back: the answer was the child's birth date (and the
+    father's), and nothing was left. A case's people now meet a mediation's own people
+    only when both were there before the transaction (a savepoint changes nothing);
+    saved, the probes stay in the bureau's list and log, and then they do match."""
+    with family.psql("mediation") as conn:
+        father = conn.execute("SELECT id FROM cases WHERE ref = %s", (F.FATHER_REF,)).fetchone()
+        assert father is not None
+        with conn.transaction(force_rollback=True):
+            if savepoint:
+                conn.execute("SAVEPOINT probe")
+            _probe(conn, father[0])
+            assert conn.execute(_SAME_FAMILY_OF_PROBES).fetchall() == []
+        _probe(conn, father[0])  # saved (autocommit)
+        assert conn.execute(_SAME_FAMILY_OF_PROBES).fetchall() == [
+            ("RP-1985-07-30",),
+            ("RT-2017-09-01",),
+        ]

@@ -71,6 +71,28 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 $$;
 
 
+-- Whether the people of a profile carry what one person of a case can: one phone
+-- number and one e-mail address at most (profiles.contact_keys makes no more).
+-- A profile is the caller's word: a list of guessed numbers would make the
+-- comparison test thousands of the other side's phone numbers in one call.
+CREATE OR REPLACE FUNCTION ikodesk_fm_contacts_ok(p jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(bool_and(
+    CASE jsonb_typeof(person -> 'contact')
+      WHEN 'array' THEN (
+        SELECT count(*) FILTER (WHERE t #>> '{}' LIKE 't:%') <= 1
+               AND count(*) FILTER (WHERE t #>> '{}' LIKE 'e:%') <= 1
+               AND coalesce(bool_and(jsonb_typeof(t) = 'string'
+                                     AND (t #>> '{}' LIKE 't:%' OR t #>> '{}' LIKE 'e:%')), true)
+        FROM jsonb_array_elements(person -> 'contact') AS t)
+      WHEN 'null' THEN true
+      ELSE person -> 'contact' IS NULL
+    END), true)
+  FROM (VALUES (p -> 'requester'), (p -> 'other_parent')) AS v(person)
+  WHERE jsonb_typeof(person) = 'object'
+$$;
+
+
 -- A JSON array of strings as text[], in order; anything else as an empty array.
 -- (A loop of simple expressions: cheaper than a query for a few tokens.)
 CREATE OR REPLACE FUNCTION ikodesk_fm_tokens(j jsonb) RETURNS text[]

@@ -258,6 +258,36 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     ON CONFLICT DO NOTHING
 $$;
 
+-- Whether a row version whose xmin is `x` was written by this transaction or one
+-- of its subtransactions (a savepoint gives its rows an xid of their own): such a
+-- transaction is still in progress, and a visible row written by another one that
+-- is in progress cannot exist. The 32-bit xid is placed in the epoch of this
+-- transaction's (the nearest, across a wraparound); an xid too old for the commit
+-- log (NULL) was committed long ago.
+CREATE OR REPLACE FUNCTION ikodesk_written_here(x xid) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SET search_path = public, pg_temp AS $$
+DECLARE
+    top xid8 := pg_current_xact_id_if_assigned();
+    cur bigint;
+    cand bigint;
+BEGIN
+    IF top IS NULL THEN
+        RETURN false;  -- this transaction has written nothing (a savepoint's rows give it an id)
+    END IF;
+    cur := top::text::bigint;
+    cand := ((cur >> 32) << 32) + x::text::bigint;
+    IF cand > cur + 2147483648 THEN
+        cand := cand - 4294967296;
+    ELSIF cand < cur - 2147483648 THEN
+        cand := cand + 4294967296;
+    END IF;
+    IF cand < 3 OR cand > cur + 2147483648 THEN
+        RETURN false;  -- (a frozen or special xid: committed)
+    END IF;
+    RETURN coalesce(pg_xact_status(cand::text::xid8) = 'in progress', false);
+END
+$$;
+
 -- Whether row `row_id` of `tbl` (cases or mediations) was inserted by this very
 -- transaction (its xmin is this transaction's id): what an import may still
 -- add to or detect for, although its administrator cannot read it.
@@ -304,6 +334,10 @@ BEGIN
     DELETE FROM match_profiles WHERE case_id = p_case;
     IF p_profile IS NULL THEN
         RETURN outcome;
+    END IF;
+    IF NOT ikodesk_fm_contacts_ok(p_profile) THEN
+        RAISE EXCEPTION 'ikodesk: one phone number and one e-mail address per person'
+            USING ERRCODE = 'IK003';
     END IF;
     -- One detection at a time, until the transaction ends: the next one (another
     -- desk, another import) then sees this one's cases, so two cases of one
@@ -367,10 +401,17 @@ BEGIN
             outcome := outcome || jsonb_build_array(jsonb_build_array(a, b, 'review'));
         END IF;
     END LOOP;
+    -- In the server's log as well, which a rollback cannot undo: a login that probes
+    -- with made-up profiles and rolls back leaves this trace (an import does not
+    -- write a line per case).
+    IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
+        RAISE LOG 'ikodesk_detect: login %, case %: % new pair(s)',
+            session_user, p_case, cardinality(new_walls);
+    END IF;
     IF cardinality(new_walls) > 0 THEN
         PERFORM ikodesk_put_users_on_sides(new_walls);
-        -- Recorded by the server: a login that probes with made-up profiles leaves a
-        -- trace (and is walled off every case its probe matched).
+        -- Recorded by the server: a login that probes with made-up profiles and
+        -- commits leaves a trace (and is walled off every case its probe matched).
         INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
         SELECT 'server', 'conflicts.scan', 'case', c.ref, 'allowed',
                cardinality(new_walls) || ' nieuwe (mogelijke) conflictparen'
@@ -415,7 +456,10 @@ GRANT EXECUTE ON FUNCTION ikodesk_detect_many(jsonb)
 -- 'same_person' with the id and reference of the person's case only when the
 -- typist may open it (the rule of ikodesk_claim), or 'none'. Nothing is written
 -- but the audit entry, which the server makes itself with the reference found,
--- so that an administrator sees who asked about which family.
+-- so that an administrator sees who asked about which family, and a line in the
+-- server's log, which a rollback cannot take back (a login probing from psql
+-- undoes its audit entries with its transaction, not that line). A person in the
+-- profile carries one phone number and one e-mail address at most.
 -- The profile must be whole (a requesting parent with a full first and last name
 -- and a dated, first-named child or their own birth date): fragments get no
 -- answer, here as in the form, so the function cannot spell out a family.
@@ -445,6 +489,10 @@ BEGIN
        OR jsonb_typeof(req) IS DISTINCT FROM 'object'
        OR jsonb_typeof(p_keys) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'ikodesk: a profile and its keys are needed' USING ERRCODE = 'IK003';
+    END IF;
+    IF NOT ikodesk_fm_contacts_ok(p_profile) THEN
+        RAISE EXCEPTION 'ikodesk: one phone number and one e-mail address per person'
+            USING ERRCODE = 'IK003';
     END IF;
     -- Whole names only (two letters at least, as typing.complete_enough).
     IF length(regexp_replace(coalesce(req #>> '{name,first_joined}', ''), '[^[:alpha:]]', '', 'g')) < 2
@@ -500,6 +548,7 @@ BEGIN
         INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
         VALUES ('server', 'case.family_check', 'case', found_ref, 'allowed',
                 'tijdens het typen' || coalesce(p_where, '') || ': mogelijk dezelfde familie');
+        RAISE LOG 'ikodesk_family_check: login %: other_side', session_user;
         RETURN jsonb_build_object('match', 'other_side',
                                   'excluded', to_jsonb(coalesce(names, '{}')),
                                   'typist_excluded', coalesce(excluded, false));
@@ -514,11 +563,13 @@ BEGIN
         INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
         VALUES ('server', 'case.family_check', 'case', found_ref, 'allowed',
                 'tijdens het typen' || coalesce(p_where, '') || ': zelfde persoon heeft al een zaak');
+        RAISE LOG 'ikodesk_family_check: login %: same_person', session_user;
         RETURN jsonb_build_object('match', 'same_person', 'case_id', open_id, 'ref', open_ref);
     END IF;
     INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
     VALUES ('server', 'case.family_check', 'case', NULL, 'allowed',
             'tijdens het typen' || coalesce(p_where, '') || ': geen overeenkomst');
+    RAISE LOG 'ikodesk_family_check: login %: none', session_user;
     RETURN jsonb_build_object('match', 'none');
 END
 $$;
@@ -804,36 +855,59 @@ GRANT EXECUTE ON FUNCTION ikodesk_import_load(text, jsonb) TO ikodesk_admin;
 -- case. The bureau's login reads no case's people, so the server compares
 -- them and answers only which mediations match. Names are folded by
 -- ikodesk_fold (case, diacritics, spacing), as normalise_name folds them.
+--
+-- A key from a case's people meets a key from a mediation's own people only when
+-- both were there before this transaction began (the mediation's link and the
+-- person row written earlier, not by this transaction: ikodesk_written_here).
+-- Otherwise the bureau could link a throw-away mediation to any case, add
+-- thousands of made-up children with one birth date each, ask, and roll back: the
+-- answer named the case's children's and parents' birth dates and left no trace
+-- (red team, 2026-12-03). Now such probes must be saved first, where they stay
+-- in the bureau's own list and audit log. Every call is in the server's log too.
 CREATE OR REPLACE FUNCTION ikodesk_mediation_same_family(p_mediation integer,
                                                          p_others integer[])
 RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF ikodesk_me_role() IS DISTINCT FROM 'mediation' THEN
+        RETURN;
+    END IF;
+    RAISE LOG 'ikodesk_mediation_same_family: login %, mediation %, % others',
+        session_user, p_mediation, cardinality(p_others);
+    RETURN QUERY
     WITH m AS (
-        SELECT id, case_id FROM mediations
-        WHERE ikodesk_me_role() = 'mediation' AND (id = p_mediation OR id = ANY (p_others))
+        SELECT id, case_id, NOT ikodesk_written_here(xmin) AS settled FROM mediations
+        WHERE id = p_mediation OR id = ANY (p_others)
     ), people AS (
-        SELECT m.id, 'child' AS kind, c.first_name, NULL::text AS last_name, c.birth_date
+        SELECT m.id, 'own' AS source, NOT ikodesk_written_here(c.xmin) AS settled,
+               'child' AS kind, c.first_name, NULL::text AS last_name, c.birth_date
         FROM m JOIN mediation_children c ON c.mediation_id = m.id
         UNION ALL
-        SELECT m.id, 'child', c.first_name, NULL, c.birth_date
+        SELECT m.id, 'case', m.settled, 'child', c.first_name, NULL, c.birth_date
         FROM m JOIN children c ON c.case_id = m.case_id
         UNION ALL
-        SELECT m.id, 'parent', p.first_name, p.last_name, p.birth_date
+        SELECT m.id, 'own', NOT ikodesk_written_here(p.xmin), 'parent', p.first_name,
+               p.last_name, p.birth_date
         FROM m JOIN mediation_parents p ON p.mediation_id = m.id
         UNION ALL
-        SELECT m.id, 'parent', p.first_name, p.last_name, p.birth_date
+        SELECT m.id, 'case', m.settled, 'parent', p.first_name, p.last_name, p.birth_date
         FROM m JOIN persons p ON p.case_id = m.case_id AND p.kind = 'parent'
     ), keys AS (
-        SELECT id, jsonb_build_array('case', case_id) AS k FROM m WHERE case_id IS NOT NULL
+        SELECT id, 'link' AS source, true AS settled,
+               jsonb_build_array('case', case_id) AS k
+        FROM m WHERE case_id IS NOT NULL
         UNION
-        SELECT id, jsonb_build_array(kind, nullif(ikodesk_fold(first_name), ''),
-                                     nullif(ikodesk_fold(last_name), ''), birth_date)
+        SELECT id, source, settled,
+               jsonb_build_array(kind, nullif(ikodesk_fold(first_name), ''),
+                                 nullif(ikodesk_fold(last_name), ''), birth_date)
         FROM people
         WHERE birth_date IS NOT NULL AND nullif(ikodesk_fold(first_name), '') IS NOT NULL
           AND (kind = 'child' OR nullif(ikodesk_fold(last_name), '') IS NOT NULL)
     )
     SELECT DISTINCT theirs.id FROM keys own JOIN keys theirs ON theirs.k = own.k
     WHERE own.id = p_mediation AND theirs.id <> p_mediation AND theirs.id = ANY (p_others)
+      AND (own.source = theirs.source OR (own.settled AND theirs.settled));
+END
 $$;
 
 GRANT EXECUTE ON FUNCTION ikodesk_mediation_same_family(integer, integer[]) TO ikodesk_mediation;
