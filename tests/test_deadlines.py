@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from ikodesk.errors import AccessDenied, ValidationError
+from ikodesk.errors import AccessDenied, InputError, ValidationError
 from ikodesk.models import AuditEntry, Country
 from ikodesk.models.enums import ClockKind
 from ikodesk.services import access, cases, deadlines, exchange, users
@@ -81,6 +81,12 @@ def test_the_admin_lists_every_case_and_management_only_counts(family: Backend) 
         deadlines.list_deadlines(s, manager, as_of=AS_OF)
     with directie.session() as s, pytest.raises(AccessDenied):
         deadlines.count_due_soon(s, manager, as_of=AS_OF)
+    if family.is_server:
+        # The server counts management's clocks on its own day only (a day either way):
+        # totals on days of one's choosing spell out the children's 16th birthdays.
+        with directie.session() as s, pytest.raises(InputError, match="van vandaag"):
+            deadlines.count_deadlines(s, manager, as_of=AS_OF)
+        return
     with directie.session() as s:
         counts = {c.clock: c for c in deadlines.count_deadlines(s, manager, as_of=AS_OF)}
     assert counts[ClockKind.ART11_SIX_WEEKS].running == 1
@@ -104,22 +110,43 @@ FOUR_CHILDREN = R.case(
 )
 
 
+def four_children_as_of(day: date) -> dict[str, Any]:
+    """FOUR_CHILDREN moved so that `day` stands where AS_OF stands for it (management
+    on the server counts on the server's day only)."""
+    shift = day - AS_OF
+
+    def moved(text: str) -> str:
+        return (date.fromisoformat(text) + shift).isoformat()
+
+    return R.case(
+        closed=...,
+        close_reason=...,
+        opened=moved(FOUR_CHILDREN["opened"]),
+        removal_date=moved("2024-03-01"),
+        children=[
+            {"first_name": f"Kind{i}", "birth_date": moved(b)} for i, b in enumerate(BIRTHDAYS)
+        ],
+    )
+
+
 def test_management_counts_each_art4_clock_where_it_falls(backend: Backend) -> None:
     """On the server management gets no birthday, only where the clock falls (overdue,
-    7 days, 30 days, later): the counts must be those of the file, which reads them."""
-    backend.load(*F.STAFF, FOUR_CHILDREN)
+    7 days, 30 days, later): the counts must be those of the file, which reads them.
+    Counted today (the only day the server counts for management), on both."""
+    today = date.today()
+    backend.load(*F.STAFF, four_children_as_of(today))
     directie = backend.as_("directie")
     with directie.session() as s:
-        counts = {c.clock: c for c in deadlines.count_deadlines(s, directie.actor, as_of=AS_OF)}
+        counts = {c.clock: c for c in deadlines.count_deadlines(s, directie.actor, as_of=today)}
     art4 = counts[ClockKind.ART4_AGE16]
     assert (art4.overdue, art4.within_7, art4.within_30, art4.running) == (1, 1, 2, 4)
     # The administrator's list has the real due dates (references and clocks, no names).
-    listed = _listed(backend, "beheer", everything=True)
+    admin = backend.as_("beheer")
+    with admin.session() as s:
+        listed = deadlines.list_deadlines(s, admin.actor, as_of=today, everything=True)
     assert [r.due for r in listed if r.clock is ClockKind.ART4_AGE16] == [
-        date(2024, 4, 1),
-        date(2024, 4, 15),
-        date(2024, 5, 1),
-        date(2030, 6, 1),
+        day + (today - AS_OF)
+        for day in (date(2024, 4, 1), date(2024, 4, 15), date(2024, 5, 1), date(2030, 6, 1))
     ]
 
 
@@ -209,9 +236,14 @@ def test_cli_json_shape(family: Backend, cli: Any) -> None:
     counts = cli(
         [*base, "directie", "deadlines", "--counts", "--json", "--as-of", "2024-04-10"], env
     )
-    assert counts.code == 0
+    if family.is_server:
+        # Management counts on the server's day only: today the six weeks are over.
+        assert counts.code == 2 and "van vandaag" in counts.err
+        today = date.today().isoformat()
+        counts = cli([*base, "directie", "deadlines", "--counts", "--json", "--as-of", today], env)
+    assert counts.code == 0, counts.err
     assert json.loads(counts.out)["art11_six_weeks"] == {
-        "overdue": 0,
+        "overdue": int(family.is_server),
         "within_7": 0,
         "within_30": 0,
         "running": 1,

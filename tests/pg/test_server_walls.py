@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -159,27 +159,41 @@ def test_manager_and_admin_count_without_reading_names(family: Office) -> None:
 
 def test_a_managers_login_gets_no_sixteenth_birthday_from_psql(office: Office) -> None:
     """The Art. 4 clock's due date is a 16th birthday, so a birth date: management, which
-    only counts, gets a stand-in for the count the clock falls in, never the day."""
-    from tests.test_deadlines import BIRTHDAYS, FOUR_CHILDREN
+    only counts, gets a stand-in for the count the clock falls in, never the day, and
+    only on the server's day: on days of its own choosing (round two of the red team)
+    fifteen calls bisected a child's birth date."""
+    from tests.test_deadlines import AS_OF, BIRTHDAYS, four_children_as_of
 
+    today = date.today()
+    shift = today - AS_OF
     office.add_user("directie", Role.MANAGER)
     admin = office.admin()
     with admin.db.transaction() as s:
-        exchange.import_lines(s, office.actor(admin), R.lines(*R.USERS, FOUR_CHILDREN))
+        exchange.import_lines(s, office.actor(admin), R.lines(*R.USERS, four_children_as_of(today)))
     office.add_password("jdevries")
     call = (
         "SELECT birthday FROM ikodesk_sixteenth_birthdays("
-        "(SELECT array_agg(id) FROM cases), DATE '2024-04-10') ORDER BY child_position"
+        "(SELECT array_agg(id) FROM cases), %s) ORDER BY child_position"
     )
-    real = [date.fromisoformat(b).replace(year=date.fromisoformat(b).year + 16) for b in BIRTHDAYS]
+    real = [
+        date.fromisoformat(b).replace(year=date.fromisoformat(b).year + 16) + shift
+        for b in BIRTHDAYS
+    ]
     with office.psql("directie") as conn:
-        stand_ins = [d for (d,) in conn.execute(call).fetchall()]
-    assert stand_ins == [date(2024, 4, 9), date(2024, 4, 17), date(2024, 5, 10), date(2024, 5, 11)]
+        stand_ins = [d for (d,) in conn.execute(call, (today,)).fetchall()]
+        for other_day in (AS_OF, today + timedelta(days=2), today - timedelta(days=30)):
+            with pytest.raises(psycopg.Error) as refused:
+                conn.execute(call, (other_day,))
+            assert refused.value.sqlstate == "IK003"
+    assert stand_ins == [
+        day + shift
+        for day in (date(2024, 4, 9), date(2024, 4, 17), date(2024, 5, 10), date(2024, 5, 11))
+    ]
     assert not set(stand_ins) & set(real)
     with office.psql(ADMIN, ADMIN_PASSWORD) as conn:
-        assert [d for (d,) in conn.execute(call).fetchall()] == real
+        assert [d for (d,) in conn.execute(call, (AS_OF,)).fetchall()] == real
     with office.psql("jdevries") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
-        conn.execute(call)
+        conn.execute(call, (today,))
 
 
 def test_student_and_mediation_see_no_dossier_of_line_2(family: Office) -> None:
@@ -330,6 +344,9 @@ def test_explain_analyze_counts_no_hidden_name_or_birth_date(family: Office) -> 
             assert plan(conn, query, hidden) == plan(conn, query, absent), (login, query)
 
 
+_SAVED = "UPDATE cases SET version = version + 1 WHERE id = %s"
+
+
 def test_a_profile_of_guessed_phone_numbers_is_refused_and_every_check_is_logged(
     family: Office,
 ) -> None:
@@ -374,14 +391,17 @@ def test_a_profile_of_guessed_phone_numbers_is_refused_and_every_check_is_logged
             for contact in (guesses, ["t:0611111111", "t:0622222222"], ["x:0655501234"]):
                 params = (*args, with_contact(contact), keys)
                 with pytest.raises(psycopg.Error) as refused, conn.transaction():
+                    conn.execute(_SAVED, (mother[0],))  # (a case is matched when saved)
                     conn.execute(call, params)
                 assert refused.value.sqlstate == "IK003", call
+                assert "one phone number and one e-mail address" in str(refused.value)
         # One number and one address, as a case holds them: answered, and logged.
         one = with_contact(["e:piotr@example.org", "t:0612345678"])
         with conn.transaction(force_rollback=True):
             answer = conn.execute(
                 "SELECT ikodesk_family_check(%s::jsonb, %s::jsonb, NULL, '')", (one, keys)
             ).fetchone()
+            conn.execute(_SAVED, (mother[0],))
             conn.execute("SELECT ikodesk_detect(%s, %s::jsonb, %s::jsonb)", (mother[0], one, keys))
         assert answer is not None
     assert f"ikodesk_detect: login jdevries, case {mother[0]}: 0 new pair(s)" in logged
@@ -444,3 +464,172 @@ def test_the_bureau_cannot_probe_a_case_for_birth_dates_and_roll_back(
             ("RP-1985-07-30",),
             ("RT-2017-09-01",),
         ]
+
+
+def test_insert_on_conflict_reads_no_hidden_row(family: Office) -> None:
+    """Round two's worst find: an INSERT naming the id of a hidden row, with ON CONFLICT
+    (id) DO UPDATE ... WHERE, had PostgreSQL evaluate the WHERE on that row before the
+    row policy refused it, and the cast's error quoted the father's phone number. Logins
+    now insert every column but the id; a taken case reference is refused before the
+    conflict is looked for (a student named a Line 2 reference the same way)."""
+    with psycopg.connect(family.superuser_url) as su:
+        father = su.execute(
+            "SELECT p.id FROM persons p JOIN cases c ON c.id = p.case_id "
+            "WHERE c.ref = %s AND p.role = 'requester'",
+            (F.FATHER_REF,),
+        ).fetchone()
+        contact = su.execute(
+            "SELECT t.id FROM contacts t JOIN cases c ON c.id = t.case_id WHERE c.ref = %s",
+            (F.FATHER_REF,),
+        ).fetchone()
+    assert father is not None and contact is not None
+    with family.psql("jdevries") as conn:
+        mine = conn.execute("SELECT id FROM cases WHERE ref = %s", (F.MOTHER_REF,)).fetchone()
+        assert mine is not None
+        for statement, params in (
+            (
+                "INSERT INTO persons (id, case_id, role, kind) VALUES (%s, %s, 'requester', "
+                "'parent') ON CONFLICT (id) DO UPDATE SET kind = persons.kind "
+                "WHERE (persons.first_name || persons.phone)::int = 1",
+                (father[0], mine[0]),
+            ),
+            (
+                "INSERT INTO contacts (id, case_id, at, channel, party, handler_id) "
+                "VALUES (%s, %s, now(), 'phone', 'parent', ikodesk_me_id()) "
+                "ON CONFLICT (id) DO UPDATE SET minutes = contacts.minutes "
+                "WHERE contacts.summary::int = 1",
+                (contact[0], mine[0]),
+            ),
+        ):
+            with pytest.raises(psycopg.Error) as refused, conn.transaction():
+                conn.execute(statement, params)
+            assert refused.value.sqlstate == "42501"  # no right to name the id
+            for secret in F.FATHER_SECRETS:
+                assert secret not in str(refused.value)
+        # Without an id, the new row is simply added (and rolled back here).
+        with conn.transaction(force_rollback=True):
+            conn.execute(
+                "INSERT INTO contacts (case_id, at, channel, party, handler_id) "
+                "VALUES (%s, now(), 'phone', 'parent', ikodesk_me_id())",
+                (mine[0],),
+            )
+    with family.psql("tmeijer") as conn:
+        with pytest.raises(psycopg.Error) as refused, conn.transaction():
+            conn.execute(
+                "INSERT INTO cases (ref, line, code, opened, handler_id, version) "
+                "VALUES (%s, 1, 'travel_consent', DATE '2024-01-01', ikodesk_me_id(), 1) "
+                "ON CONFLICT (ref) DO UPDATE SET version = cases.version "
+                "WHERE (cases.code || cases.country)::int = 1",
+                (F.FATHER_REF,),
+            )
+        assert refused.value.sqlstate == "23505"
+        assert "international_abduction" not in str(refused.value)
+
+
+def test_a_colleague_who_opened_a_case_cannot_take_it_out_of_the_matching(
+    family: Office,
+) -> None:
+    """Round two: claiming a colleague's case (allowed when not walled) and handing the
+    detection an empty profile deleted the case's match keys, so that the other
+    parent's next case found no wall; nothing was logged. The profile now changes
+    only in the transaction that saves the case."""
+    family.add_user("sbakker", Role.JURIST)
+    with psycopg.connect(family.superuser_url) as su:
+        mother = su.execute("SELECT id FROM cases WHERE ref = %s", (F.MOTHER_REF,)).fetchone()
+        assert mother is not None
+        keys_before = su.execute(
+            "SELECT count(*) FROM match_keys WHERE case_id = %s", mother
+        ).fetchone()
+    assert keys_before is not None and keys_before[0] > 0
+    with family.psql("sbakker") as conn:
+        conn.execute("SELECT ikodesk_claim(%s)", mother)  # opening it: allowed
+        for profile in (None, "{}"):
+            with pytest.raises(psycopg.Error) as refused, conn.transaction():
+                conn.execute("SELECT ikodesk_detect(%s, %s::jsonb, NULL)", (mother[0], profile))
+            assert refused.value.sqlstate == "IK003"
+    with psycopg.connect(family.superuser_url) as su:
+        assert (
+            su.execute("SELECT count(*) FROM match_keys WHERE case_id = %s", mother).fetchone()
+            == keys_before
+        )
+
+
+def test_the_bureau_cannot_pair_cases_through_the_handlers_walls(family: Office) -> None:
+    """Round two: the bureau asked each case's handler (ikodesk_case_policy_facts) and
+    that handler's walls (ikodesk_walled_for), and so read the pair it may not read."""
+    with family.psql("mediation") as conn:
+        ids = [i for (i,) in conn.execute("SELECT id FROM cases ORDER BY id").fetchall()]
+        facts = [
+            conn.execute("SELECT * FROM ikodesk_case_policy_facts(%s, NULL)", (i,)).fetchone()
+            for i in ids
+        ]
+        assert [f[3] for f in facts if f is not None] == [None] * len(ids)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM ikodesk_walled_for(1)")
+    # A jurist still asks (the legal-hold policy does), and learns only what the pairs
+    # and sides it may read say.
+    with family.psql("jdevries") as conn:
+        me = conn.execute("SELECT ikodesk_me_id()").fetchone()
+        assert me is not None
+        walled = [c for (c,) in conn.execute("SELECT * FROM ikodesk_walled_for(%s)", me)]
+        father = conn.execute("SELECT id FROM cases WHERE ref = %s", (F.FATHER_REF,)).fetchone()
+        assert father is not None and walled == [father[0]]
+
+
+_ESTIMATE_PROBES = (
+    ("SELECT 1 FROM persons WHERE birth_date < %s", date(1986, 1, 1), date(1900, 1, 1)),
+    ("SELECT 1 FROM persons WHERE birth_date > %s", date(1984, 1, 1), date(2100, 1, 1)),
+    ("SELECT 1 FROM children WHERE birth_date > %s", date(2017, 1, 1), date(2100, 1, 1)),
+    ("SELECT 1 FROM persons WHERE last_name = ANY(%s)", ["Kowalski"] * 50, ["Niemand"] * 50),
+)
+
+
+def test_plain_explain_estimates_tell_nothing_of_hidden_rows(family: Office) -> None:
+    """Round two: the planner estimated a condition from the statistics ANALYZE gathered
+    over every row, hidden ones too, and plain EXPLAIN showed the estimate: a student
+    could bisect a hidden birth date out of a histogram. Personal columns now have no
+    statistics on the server (migration 0019)."""
+    with psycopg.connect(family.superuser_url, autocommit=True) as su:
+        su.execute("ANALYZE persons, children")  # what autovacuum does
+    with family.psql("tmeijer") as conn:
+        assert conn.execute("SELECT count(*) FROM persons").fetchone() == (0,)
+        for query, hidden, absent in _ESTIMATE_PROBES:
+            plans = [
+                [r[0] for r in conn.execute("EXPLAIN " + query, (v,)).fetchall()]
+                for v in (hidden, absent)
+            ]
+            estimates = [[line.split("(cost")[1] for line in p if "(cost" in line] for p in plans]
+            assert estimates[0] == estimates[1], query
+
+
+def test_probes_leave_a_trace_a_rollback_cannot_take_back(family: Office) -> None:
+    """Round two: the bureau saved its throw-away mediations, asked, and deleted them
+    again; an administrator made a subject-access pack and rolled it back. The bureau
+    now deletes no mediation (retention does), and the pack and the search for its
+    dossiers write a line in the server's log first (no name in it)."""
+    with family.psql("mediation") as conn:
+        conn.execute(
+            "INSERT INTO mediations (ref, kind, requested, status, failure_reasons) "
+            "VALUES ('RT-KEEP', 'iko', DATE '2024-06-01', 'requested', '[]')"
+        )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM mediations WHERE ref = 'RT-KEEP'")
+    logged: list[str] = []
+    person = '{"name": {"first": ["piotr"], "last": ["kowalski"]}, "birth_date": "1985-07-30"}'
+    with family.psql(ADMIN, ADMIN_PASSWORD) as conn:
+        conn.add_notice_handler(lambda d: logged.append(str(d.message_primary)))
+        conn.execute("SET client_min_messages = log")
+        with conn.transaction(force_rollback=True):
+            found = conn.execute(
+                "SELECT ref FROM ikodesk_subject_candidates(%s::jsonb)", (person,)
+            ).fetchall()
+            assert found
+            conn.execute(
+                "SELECT ikodesk_subject_pack(%s::jsonb, %s, false, DATE '2024-06-01')",
+                (person, [r for (r,) in found]),
+            )
+    assert f"ikodesk_subject_candidates: login {ADMIN}: {len(found)} found" in logged
+    assert f"ikodesk_subject_pack: login {ADMIN}: {len(found)} dossier(s), children counted" in (
+        logged
+    )
+    assert not any("owalski" in line or "1985" in line for line in logged)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, text, true
 from sqlalchemy.orm import Session
 
+from ikodesk.errors import QT_TRANSLATE_NOOP, InputError
 from ikodesk.models import Case, Child, Country
 from ikodesk.models.enums import CLOCK_CODES, CaseCode, ClockKind, Direction, Role
 from ikodesk.services import access
@@ -244,9 +245,21 @@ def count_due_soon(session: Session, actor: Actor, *, as_of: date) -> int:
     return len(_rows(session, actor, as_of, URGENT_DAYS))
 
 
+MANAGER_COUNTS_TODAY = QT_TRANSLATE_NOOP(
+    "services",
+    "Op de kantoorserver telt management de lopende termijnen van vandaag. Totalen op een "
+    "andere datum zouden samen de geboortedata van kinderen verraden; de beheerder kan de "
+    "termijnen op een andere datum opvragen.",
+)
+
+
 def count_deadlines(session: Session, actor: Actor, *, as_of: date) -> list[DeadlineCount]:
     """Running clocks of all open cases, counted per clock (no references: management)."""
     access.require(session, actor, Action.DEADLINES_COUNT, detail=f"totalen op {as_of.isoformat()}")
+    if on_server(session) and actor.role is Role.MANAGER and abs((as_of - date.today()).days) > 1:
+        # The server counts management's Art. 4 clocks on its own day only: counts on
+        # days of one's choosing, asked again and again, spell out the 16th birthdays.
+        raise InputError(MANAGER_COUNTS_TODAY)
     tally: dict[ClockKind, list[int]] = {k: [0, 0, 0, 0] for k in ClockKind}
     for _case, clocks in _running(session, actor, true(), as_of):
         for clock in clocks:

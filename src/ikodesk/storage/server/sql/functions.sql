@@ -152,7 +152,10 @@ $$;
 CREATE OR REPLACE FUNCTION ikodesk_case_policy_facts(p_id integer, p_ref text)
 RETURNS TABLE (id integer, ref text, line integer, handler_id integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT c.id, c.ref, c.line, c.handler_id FROM cases c
+    -- (not the handler to the bureau, which reads no handler of a case)
+    SELECT c.id, c.ref, c.line,
+           CASE WHEN ikodesk_me_role() = 'mediation' THEN NULL ELSE c.handler_id END
+    FROM cases c
     WHERE ikodesk_me_id() IS NOT NULL
       AND (c.id = p_id OR (p_id IS NULL AND c.ref = p_ref))
 $$;
@@ -330,9 +333,25 @@ BEGIN
        AND NOT (ikodesk_me_role() = 'admin' AND ikodesk_created_here('cases', p_case)) THEN
         RAISE EXCEPTION 'ikodesk: not a case this login works on' USING ERRCODE = 'IK003';
     END IF;
+    -- And only with the case: its profile is replaced by the transaction that writes
+    -- the case or its people (a save does both). A colleague who merely opened a
+    -- case could otherwise hand in an empty profile and take it out of the
+    -- matching, so that the other parent's next case would find no wall (red team).
+    IF ikodesk_me_role() IS DISTINCT FROM 'admin' AND NOT (
+           ikodesk_written_here((SELECT c.xmin FROM cases c WHERE c.id = p_case))
+           OR EXISTS (SELECT FROM persons p
+                      WHERE p.case_id = p_case AND ikodesk_written_here(p.xmin))
+           OR EXISTS (SELECT FROM children ch
+                      WHERE ch.case_id = p_case AND ikodesk_written_here(ch.xmin))) THEN
+        RAISE EXCEPTION 'ikodesk: a case is matched again only when it is saved'
+            USING ERRCODE = 'IK003';
+    END IF;
     DELETE FROM match_keys WHERE case_id = p_case;
     DELETE FROM match_profiles WHERE case_id = p_case;
     IF p_profile IS NULL THEN
+        IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
+            RAISE LOG 'ikodesk_detect: login %, case %: no profile', session_user, p_case;
+        END IF;
         RETURN outcome;
     END IF;
     IF NOT ikodesk_fm_contacts_ok(p_profile) THEN
@@ -862,8 +881,9 @@ GRANT EXECUTE ON FUNCTION ikodesk_import_load(text, jsonb) TO ikodesk_admin;
 -- Otherwise the bureau could link a throw-away mediation to any case, add
 -- thousands of made-up children with one birth date each, ask, and roll back: the
 -- answer named the case's children's and parents' birth dates and left no trace
--- (red team, 2026-12-03). Now such probes must be saved first, where they stay
--- in the bureau's own list and audit log. Every call is in the server's log too.
+-- (red team, 2026-12-03). Now such probes must be saved first, and a saved
+-- mediation stays in the bureau's list (the bureau deletes none: security.sql).
+-- Every call is in the server's log too.
 CREATE OR REPLACE FUNCTION ikodesk_mediation_same_family(p_mediation integer,
                                                          p_others integer[])
 RETURNS SETOF integer
@@ -929,7 +949,19 @@ GRANT EXECUTE ON FUNCTION ikodesk_mediation_same_family(integer, integer[]) TO i
 DROP FUNCTION IF EXISTS ikodesk_sixteenth_birthdays(integer[]);
 CREATE OR REPLACE FUNCTION ikodesk_sixteenth_birthdays(p_cases integer[], p_as_of date)
 RETURNS TABLE (case_id integer, child_position integer, birthday date)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    -- Management counts the clocks as they stand on the server's day (a day either
+    -- way for a workstation in another time zone): on days of its own choosing,
+    -- asked again and again, the counts bisected each due date, a 16th birthday,
+    -- to the day (red team, 2026-12-03).
+    IF ikodesk_me_role() = 'manager'
+       AND p_as_of NOT BETWEEN current_date - 1 AND current_date + 1 THEN
+        RAISE EXCEPTION 'ikodesk: management counts the clocks of today'
+            USING ERRCODE = 'IK003';
+    END IF;
+    RETURN QUERY
     SELECT b.case_id, b.position,
            CASE WHEN ikodesk_me_role() = 'admin' THEN b.due
                 WHEN b.due < p_as_of THEN p_as_of - 1
@@ -949,7 +981,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
           AND c.removal_date IS NOT NULL
           AND ch.birth_date IS NOT NULL
     ) b
-    WHERE b.due > b.removal_date
+    WHERE b.due > b.removal_date;
+END
 $$;
 
 GRANT EXECUTE ON FUNCTION ikodesk_sixteenth_birthdays(integer[], date)

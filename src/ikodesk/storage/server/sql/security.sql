@@ -44,8 +44,12 @@ $$;
 
 -- The cases `uid` is walled from: the other case of every walling pair
 -- (confirmed, or a weak match under review) on which `uid` holds a claim.
+-- With the caller's rights (no SECURITY DEFINER): the server's own functions call
+-- it as the table owner; a login calling it reads only the walls it may read
+-- anyway. The bureau, which reads no pairs, could otherwise ask it for every
+-- handler and learn which two cases are one family (red team, 2026-12-03).
 CREATE OR REPLACE FUNCTION ikodesk_walled_for(uid integer) RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = public, pg_temp AS $$
     SELECT CASE WHEN w.case_id = p.case_a_id THEN p.case_b_id ELSE p.case_a_id END
     FROM wall_claims w JOIN conflict_pairs p ON p.id = w.pair_id
     WHERE w.user_id = uid AND p.status IN ('conflict', 'review')
@@ -263,7 +267,7 @@ GRANT SELECT ON cases TO ikodesk_jurist, ikodesk_manager, ikodesk_admin, ikodesk
 -- The bureau's "basic facts" of a linked case (cases.get_case_basics): reference,
 -- line, code, dates, country, and whether it stands in a conflict (below).
 GRANT SELECT (id, ref, line, code, opened, closed, country) ON cases TO ikodesk_mediation;
-GRANT INSERT, UPDATE ON cases TO ikodesk_jurist, ikodesk_student;
+GRANT UPDATE ON cases TO ikodesk_jurist, ikodesk_student;  -- (INSERT: below, without id)
 GRANT USAGE ON SEQUENCE cases_id_seq TO ikodesk_jurist, ikodesk_student;
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS cases_read ON cases;
@@ -285,8 +289,44 @@ GRANT SELECT ON child_ages TO ikodesk_manager, ikodesk_admin;
 
 -- Personal rows of cases: readable cases only; managers and administrators
 -- may count them by their statistical columns.
-GRANT SELECT, INSERT, UPDATE, DELETE ON case_notes, persons, children, contacts
+GRANT SELECT, UPDATE, DELETE ON case_notes, persons, children, contacts
     TO ikodesk_jurist, ikodesk_student;
+-- Inserting: every column but the id, which comes from the sequence. An INSERT
+-- naming the id of a row the login cannot read, with ON CONFLICT (id) DO UPDATE
+-- ... WHERE, had PostgreSQL evaluate that WHERE on the hidden row before the row
+-- policy refused it: its error or its outcome read out any column of any person,
+-- child or contact moment (red team, 2026-12-03). The columns are read from the
+-- catalogue, so a column a later migration adds is granted too.
+DO $$
+DECLARE
+    t text;
+    cols text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['cases', 'case_notes', 'persons', 'children', 'contacts'] LOOP
+        EXECUTE format('REVOKE INSERT ON %I FROM ikodesk_jurist, ikodesk_student', t);
+        SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
+        FROM pg_attribute
+        WHERE attrelid = format('public.%I', t)::regclass AND attnum > 0
+          AND NOT attisdropped AND attname <> 'id';
+        EXECUTE format('GRANT INSERT (%s) ON %I TO ikodesk_jurist, ikodesk_student', cols, t);
+    END LOOP;
+END
+$$;
+-- A case's reference the same way: a student could name a Line 2 case's reference
+-- with ON CONFLICT (ref) DO UPDATE ... WHERE and read that case's facts. A
+-- reference already taken is refused before PostgreSQL looks for the conflict.
+CREATE OR REPLACE FUNCTION ikodesk_case_ref_free() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT FROM cases WHERE ref = NEW.ref) THEN
+        RAISE EXCEPTION 'ikodesk: case reference % is taken', NEW.ref
+            USING ERRCODE = 'unique_violation', CONSTRAINT = 'uq_cases_ref';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE OR REPLACE TRIGGER cases_ref_free BEFORE INSERT ON cases
+    FOR EACH ROW EXECUTE FUNCTION ikodesk_case_ref_free();
 GRANT USAGE ON SEQUENCE persons_id_seq, children_id_seq, contacts_id_seq
     TO ikodesk_jurist, ikodesk_student;
 GRANT SELECT (id, case_id, role, kind, relation, side, organisation_type)
@@ -349,8 +389,14 @@ CREATE POLICY audit_search_terms_admin ON audit_search_terms FOR SELECT TO ikode
 -- Mediation: the bureau reads and writes its dossiers; managers and
 -- administrators count them by their statistical columns.
 GRANT SELECT, INSERT, UPDATE, DELETE
-    ON mediations, mediation_parents, mediation_children, child_interviews, mediation_mediators
+    ON mediation_parents, mediation_children, child_interviews, mediation_mediators
     TO ikodesk_mediation;
+-- A mediation itself is never deleted by the bureau (retention does that, in the
+-- server's own function): a mediation saved stays in its list. Throw-away
+-- mediations saved to ask the mediator warning about a case's people, then
+-- deleted, would leave no trace (red team, 2026-12-03).
+GRANT SELECT, INSERT, UPDATE ON mediations TO ikodesk_mediation;
+REVOKE DELETE ON mediations FROM ikodesk_mediation;
 GRANT SELECT, INSERT, UPDATE ON mediators TO ikodesk_mediation, ikodesk_admin;
 GRANT SELECT ON mediators TO ikodesk_manager;
 GRANT USAGE ON SEQUENCE mediations_id_seq, mediation_parents_id_seq, mediation_children_id_seq,

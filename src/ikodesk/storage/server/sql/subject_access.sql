@@ -218,6 +218,8 @@ BEGIN
     wanted := ikodesk_sa_wanted(p_person);
     RETURN QUERY SELECT f.ref, f.kind, f.role, f.match FROM ikodesk_sa_found(wanted) f;
     GET DIAGNOSTICS n = ROW_COUNT;
+    -- Also in the server's log, which a rollback does not take back (no name).
+    RAISE LOG 'ikodesk_subject_candidates: login %: % found', session_user, n;
     INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
     VALUES ('server', 'subject.access', 'subject_access', NULL, 'allowed',
             'dossiers gezocht' || CASE WHEN wanted IS NULL THEN ' (geen volledige naam)' ELSE '' END
@@ -249,6 +251,10 @@ BEGIN
         RAISE EXCEPTION 'ikodesk: only an administrator handles access requests'
             USING ERRCODE = 'IK003';
     END IF;
+    -- In the server's log before anything is read: a pack made and rolled back takes
+    -- its audit entry and request back with it, not this line (no name).
+    RAISE LOG 'ikodesk_subject_pack: login %: % dossier(s), children %',
+        session_user, cardinality(p_refs), CASE WHEN p_children THEN 'named' ELSE 'counted' END;
     IF p_received IS NULL OR p_children IS NULL THEN
         RAISE EXCEPTION 'ikodesk: the date received and the children choice are needed'
             USING ERRCODE = 'IK003';
