@@ -7005,5 +7005,10 @@ Note: these files are not encrypted. Give them only to the requester.</translati
         <source>De kantoorserver telt andere dossiers als te verwijderen dan het voorbeeld (er is intussen iets gewijzigd). Er is niets verwijderd; bekijk het voorbeeld opnieuw.</source>
         <translation>The office server counts different dossiers as due for removal than the preview did (something changed meanwhile). Nothing was removed; look at the preview again.</translation>
     </message>
+    <message>
+        <location filename="../../src/ikodesk/services/deadlines/listing.py" line="248"/>
+        <source>Op de kantoorserver telt management de lopende termijnen van vandaag. Totalen op een andere datum zouden samen de geboortedata van kinderen verraden; de beheerder kan de termijnen op een andere datum opvragen.</source>
+        <translation>On the office server, management counts the running deadlines of today. Totals on another date would together give away children&apos;s dates of birth; the administrator can ask for the deadlines on another date.</translation>
+    </message>
 </context>
 </TS>
