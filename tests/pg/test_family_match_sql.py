@@ -260,6 +260,27 @@ def test_the_demo_years_candidate_and_mirrored_pairs_get_pythons_verdict(fm: Con
     assert len(mirrored) >= 5 and counts.get("conflict", 0) >= 2 * len(mirrored)
 
 
+def test_every_profile_python_makes_passes_the_servers_check(fm: Conn) -> None:
+    """The server refuses a profile that holds more than a case can (ikodesk_fm_profile_ok:
+    names as Name.of makes them, 20 children with their day or a year's range, one phone
+    number and address): every profile of the fixtures and a demo year must pass it, or
+    a real case could not be saved on the server."""
+    profiles = [*FP.fixture_profiles(), *FP.demo_profiles(scale=0.3)[0]]
+    refused = [
+        p.case_id
+        for p in profiles
+        if not sql_value(fm, "ikodesk_fm_profile_ok", Jsonb(profile_to_json(p)))
+    ]
+    assert len(profiles) > 1000 and refused == []
+
+
+@pytest.mark.slow
+@PROPERTY
+@given(P.cases)
+def test_every_generated_profile_passes_the_servers_check(fm: Conn, a: CaseProfile) -> None:
+    assert sql_value(fm, "ikodesk_fm_profile_ok", Jsonb(profile_to_json(a)))
+
+
 # -- (b) generated families -------------------------------------------------------------
 
 

@@ -394,7 +394,7 @@ def test_a_profile_of_guessed_phone_numbers_is_refused_and_every_check_is_logged
                     conn.execute(_SAVED, (mother[0],))  # (a case is matched when saved)
                     conn.execute(call, params)
                 assert refused.value.sqlstate == "IK003", call
-                assert "one phone number and one e-mail address" in str(refused.value)
+                assert "a profile holds what one case can" in str(refused.value)
         # One number and one address, as a case holds them: answered, and logged.
         one = with_contact(["e:piotr@example.org", "t:0612345678"])
         with conn.transaction(force_rollback=True):
@@ -633,3 +633,123 @@ def test_probes_leave_a_trace_a_rollback_cannot_take_back(family: Office) -> Non
         logged
     )
     assert not any("owalski" in line or "1985" in line for line in logged)
+
+
+def test_a_profile_of_guessed_children_or_names_is_refused(family: Office) -> None:
+    """Round three: the phone numbers were capped, but a profile could still carry 4,096
+    children with a guessed birth date each (a child's birth date in 13 calls), a
+    child's range of years, or a name of 1,024 guessed first names (a token set that
+    holds the real one scores 100: the mother's first name in 10 calls). A profile now
+    holds what one case can."""
+    import copy
+    import json as json_
+
+    from ikodesk.services.conflicts.profiles import profile_from_data
+    from ikodesk.services.family_match import match_keys
+    from ikodesk.services.family_match.profile_json import profile_to_json
+
+    profile = profile_from_data(0, parse_case(R.case(ref="2024-L2-09999")))
+    assert profile is not None
+    base = profile_to_json(profile)
+    keys = json_.dumps(sorted(match_keys(profile)))
+    child = base["children"][0]
+    assert child["birth_date"] is not None
+
+    def guessed_children(n: int) -> dict[str, Any]:
+        data = copy.deepcopy(base)
+        data["children"] = [
+            {**child, "birth_date": d, "born_from": d, "born_to": d}
+            for d in (date(2008, 1, 1) + timedelta(days=i) for i in range(n))
+            for d in [d.isoformat()]
+        ]
+        return data
+
+    def with_child(**changes: Any) -> dict[str, Any]:
+        data = copy.deepcopy(base)
+        data["children"] = [{**child, **changes}]
+        return data
+
+    def with_first_names(tokens: list[str]) -> dict[str, Any]:
+        data = copy.deepcopy(base)
+        name = data["other_parent"]["name"]
+        name.update(first=tokens, first_joined="".join(tokens), first_set=sorted(tokens))
+        return data
+
+    refused_profiles = [
+        guessed_children(21),  # more children than a case holds
+        guessed_children(4096),
+        with_child(birth_date=None, born_from="2008-01-01", born_to="2019-12-31"),  # years
+        with_child(born_from="2008-01-01"),  # a dated child with a range
+        with_first_names([f"naam{i}" for i in range(11)]),  # more names than a person has
+        with_first_names(["piotr"])
+        | {
+            "other_parent": {
+                **base["other_parent"],
+                "name": {**base["other_parent"]["name"], "first_set": ["anna", "berta", "piotr"]},
+            }
+        },  # a set of names the name does not hold
+    ]
+    with family.psql("jdevries") as conn:
+        mother = conn.execute("SELECT id FROM cases WHERE ref = %s", (F.MOTHER_REF,)).fetchone()
+        assert mother is not None
+        for data in refused_profiles:
+            for call, args in (
+                ("SELECT ikodesk_family_check(%s::jsonb, %s::jsonb, NULL, '')", ()),
+                ("SELECT ikodesk_detect(%s, %s::jsonb, %s::jsonb)", (mother[0],)),
+            ):
+                with pytest.raises(psycopg.Error) as refused, conn.transaction():
+                    conn.execute(_SAVED, (mother[0],))
+                    conn.execute(call, (*args, json_.dumps(data), keys))
+                assert refused.value.sqlstate == "IK003", (call, data["children"][:1])
+        # What a case holds passes: twenty children, each with its own day.
+        with conn.transaction(force_rollback=True):
+            conn.execute(_SAVED, (mother[0],))
+            conn.execute(
+                "SELECT ikodesk_detect(%s, %s::jsonb, %s::jsonb)",
+                (mother[0], json_.dumps(guessed_children(20)), keys),
+            )
+
+
+def test_a_case_being_registered_cannot_be_read_through_its_reference(family: Office) -> None:
+    """Round three: the taken-reference check saw committed cases only, and a student's
+    ON CONFLICT (ref) waiting on a registration in progress read that Line 2 case's
+    facts when it committed. Every insert of a case now waits for the one in progress;
+    a login cannot move a row's id either (it blocked the next desk's save)."""
+    import threading
+
+    outcome: dict[str, Any] = {}
+    with family.psql("jdevries") as registering, family.psql("tmeijer") as student:
+        with registering.transaction():
+            registering.execute(
+                "INSERT INTO cases (ref, line, code, opened, handler_id, country) "
+                "VALUES ('2024-L2-00099', 2, 'international_abduction', DATE '2024-05-01', "
+                "ikodesk_me_id(), 'PL')"
+            )
+
+            def probe() -> None:
+                try:
+                    student.execute(
+                        "INSERT INTO cases (ref, line, code, opened, handler_id) "
+                        "VALUES ('2024-L2-00099', 1, 'travel_consent', DATE '2024-01-01', "
+                        "ikodesk_me_id()) ON CONFLICT (ref) DO UPDATE SET version = "
+                        "cases.version WHERE (cases.code || '/' || cases.country)::int = 1"
+                    )
+                    outcome["done"] = True
+                except psycopg.Error as e:
+                    outcome["error"] = e
+
+            waiting = threading.Thread(target=probe)
+            waiting.start()
+            waiting.join(0.5)
+            assert waiting.is_alive()  # it waits for the registration
+        waiting.join(10)
+        error = outcome.get("error")
+        assert isinstance(error, psycopg.Error) and error.sqlstate == "23505"
+        assert "international_abduction" not in str(error)
+        mine = registering.execute(
+            "SELECT id FROM persons WHERE case_id IN (SELECT id FROM cases WHERE ref = %s)",
+            (F.MOTHER_REF,),
+        ).fetchall()
+        assert mine
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            registering.execute("UPDATE persons SET id = id + 1000 WHERE id = %s", mine[0])

@@ -110,6 +110,65 @@ END
 $$;
 
 
+-- Whether a NAME is what Name.of makes of one name (profile_json): a few tokens,
+-- the joined forms their concatenation, the sets and sorted forms made of those
+-- tokens only. A name carrying hundreds of guessed first names matched any real
+-- one of them (a token set is 100 when one holds the other): a profile is the
+-- caller's word, and it must not test more than one name per person.
+CREATE OR REPLACE FUNCTION ikodesk_fm_name_ok(n jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT n IS NULL OR jsonb_typeof(n) = 'null' OR (
+    jsonb_typeof(n) = 'object'
+    AND cardinality(ikodesk_fm_tokens(n -> 'first')) <= 10
+    AND cardinality(ikodesk_fm_tokens(n -> 'last')) <= 10
+    AND length(coalesce(n ->> 'first_joined', '')) <= 200
+    AND length(coalesce(n ->> 'last_joined', '')) <= 200
+    AND coalesce(n ->> 'first_joined', '') = array_to_string(ikodesk_fm_tokens(n -> 'first'), '')
+    AND coalesce(n ->> 'last_joined', '') = array_to_string(ikodesk_fm_tokens(n -> 'last'), '')
+    AND ikodesk_fm_tokens(n -> 'first_set') <@ ikodesk_fm_tokens(n -> 'first')
+    AND ikodesk_fm_tokens(n -> 'first_core_set') <@ ikodesk_fm_tokens(n -> 'first')
+    AND ikodesk_fm_tokens(n -> 'last_set') <@ ikodesk_fm_tokens(n -> 'last')
+    AND ikodesk_fm_tokens(n -> 'last_core_set') <@ ikodesk_fm_tokens(n -> 'last')
+    AND string_to_array(coalesce(n ->> 'first_sorted', ''), ' ')
+        <@ ikodesk_fm_tokens(n -> 'first')
+    AND string_to_array(coalesce(n ->> 'last_sorted', ''), ' ')
+        <@ ikodesk_fm_tokens(n -> 'last')
+    AND string_to_array(coalesce(n ->> 'whole_sorted', ''), ' ')
+        <@ (ikodesk_fm_tokens(n -> 'first') || ikodesk_fm_tokens(n -> 'last'))
+  )
+$$;
+
+
+-- Whether a profile handed in holds no more than one case can (profile_json): at
+-- most 20 children (input_rules.MAX_CHILDREN); a dated child's range is its day,
+-- an age's range a year (ChildProfile.of); names as Name.of makes them; one phone
+-- number and one e-mail address per person. Thousands of children with a guessed
+-- birth date each, or a range of years, bisected a hidden child's birth date in
+-- a dozen calls (red team, 2026-12-03).
+CREATE OR REPLACE FUNCTION ikodesk_fm_profile_ok(p jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT ikodesk_fm_contacts_ok(p)
+    AND ikodesk_fm_name_ok(p #> '{requester,name}')
+    AND ikodesk_fm_name_ok(p #> '{other_parent,name}')
+    AND (jsonb_typeof(p -> 'children') IS DISTINCT FROM 'array' OR (
+      jsonb_array_length(p -> 'children') <= 20
+      AND coalesce((
+        SELECT bool_and(
+          jsonb_typeof(ch) = 'object'
+          AND ikodesk_fm_name_ok(ch -> 'name')
+          AND CASE
+            WHEN ch ->> 'birth_date' IS NOT NULL THEN
+              coalesce(ch ->> 'born_from', ch ->> 'birth_date') = ch ->> 'birth_date'
+              AND coalesce(ch ->> 'born_to', ch ->> 'birth_date') = ch ->> 'birth_date'
+            WHEN ch ->> 'born_from' IS NOT NULL OR ch ->> 'born_to' IS NOT NULL THEN
+              ch ->> 'born_from' IS NOT NULL AND ch ->> 'born_to' IS NOT NULL
+              AND (ch ->> 'born_to')::date - (ch ->> 'born_from')::date BETWEEN 364 AND 366
+            ELSE true
+          END)
+        FROM jsonb_array_elements(p -> 'children') AS ch), true)))
+$$;
+
+
 -- Indel distance (insertions and deletions only) of strings of any length:
 -- both lengths minus twice their longest common subsequence. Only for strings
 -- beyond the 255 characters of fuzzystrmatch's levenshtein (a name never is,

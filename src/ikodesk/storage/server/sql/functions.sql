@@ -354,8 +354,8 @@ BEGIN
         END IF;
         RETURN outcome;
     END IF;
-    IF NOT ikodesk_fm_contacts_ok(p_profile) THEN
-        RAISE EXCEPTION 'ikodesk: one phone number and one e-mail address per person'
+    IF NOT ikodesk_fm_profile_ok(p_profile) THEN
+        RAISE EXCEPTION 'ikodesk: a profile holds what one case can: one name, phone number and e-mail address per person, at most 20 children, each with its day or age'
             USING ERRCODE = 'IK003';
     END IF;
     -- One detection at a time, until the transaction ends: the next one (another
@@ -509,8 +509,8 @@ BEGIN
        OR jsonb_typeof(p_keys) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'ikodesk: a profile and its keys are needed' USING ERRCODE = 'IK003';
     END IF;
-    IF NOT ikodesk_fm_contacts_ok(p_profile) THEN
-        RAISE EXCEPTION 'ikodesk: one phone number and one e-mail address per person'
+    IF NOT ikodesk_fm_profile_ok(p_profile) THEN
+        RAISE EXCEPTION 'ikodesk: a profile holds what one case can: one name, phone number and e-mail address per person, at most 20 children, each with its day or age'
             USING ERRCODE = 'IK003';
     END IF;
     -- Whole names only (two letters at least, as typing.complete_enough).

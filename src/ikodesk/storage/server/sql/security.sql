@@ -267,7 +267,7 @@ GRANT SELECT ON cases TO ikodesk_jurist, ikodesk_manager, ikodesk_admin, ikodesk
 -- The bureau's "basic facts" of a linked case (cases.get_case_basics): reference,
 -- line, code, dates, country, and whether it stands in a conflict (below).
 GRANT SELECT (id, ref, line, code, opened, closed, country) ON cases TO ikodesk_mediation;
-GRANT UPDATE ON cases TO ikodesk_jurist, ikodesk_student;  -- (INSERT: below, without id)
+-- (INSERT and UPDATE: below, every column but the id)
 GRANT USAGE ON SEQUENCE cases_id_seq TO ikodesk_jurist, ikodesk_student;
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS cases_read ON cases;
@@ -289,7 +289,7 @@ GRANT SELECT ON child_ages TO ikodesk_manager, ikodesk_admin;
 
 -- Personal rows of cases: readable cases only; managers and administrators
 -- may count them by their statistical columns.
-GRANT SELECT, UPDATE, DELETE ON case_notes, persons, children, contacts
+GRANT SELECT, DELETE ON case_notes, persons, children, contacts
     TO ikodesk_jurist, ikodesk_student;
 -- Inserting: every column but the id, which comes from the sequence. An INSERT
 -- naming the id of a row the login cannot read, with ON CONFLICT (id) DO UPDATE
@@ -303,12 +303,14 @@ DECLARE
     cols text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['cases', 'case_notes', 'persons', 'children', 'contacts'] LOOP
-        EXECUTE format('REVOKE INSERT ON %I FROM ikodesk_jurist, ikodesk_student', t);
+        EXECUTE format('REVOKE INSERT, UPDATE ON %I FROM ikodesk_jurist, ikodesk_student', t);
         SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
         FROM pg_attribute
         WHERE attrelid = format('public.%I', t)::regclass AND attnum > 0
           AND NOT attisdropped AND attname <> 'id';
-        EXECUTE format('GRANT INSERT (%s) ON %I TO ikodesk_jurist, ikodesk_student', cols, t);
+        -- (nor moved: an id pushed ahead of the sequence blocked the next desk's save)
+        EXECUTE format('GRANT INSERT (%s), UPDATE (%s) ON %I TO ikodesk_jurist, ikodesk_student',
+                       cols, cols, t);
     END LOOP;
 END
 $$;
@@ -318,6 +320,12 @@ $$;
 CREATE OR REPLACE FUNCTION ikodesk_case_ref_free() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
+    -- After any other insert of a case still in progress (this lock is held until
+    -- its transaction ends, as ikodesk_last_ref's): that case is then committed and
+    -- seen here, rather than met by the unique index after this check, where ON
+    -- CONFLICT would read it (red team, round three). An import holds it while it
+    -- runs, so registrations wait for it.
+    PERFORM pg_advisory_xact_lock(7311, 1);
     IF EXISTS (SELECT FROM cases WHERE ref = NEW.ref) THEN
         RAISE EXCEPTION 'ikodesk: case reference % is taken', NEW.ref
             USING ERRCODE = 'unique_violation', CONSTRAINT = 'uq_cases_ref';
