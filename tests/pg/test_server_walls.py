@@ -753,3 +753,76 @@ def test_a_case_being_registered_cannot_be_read_through_its_reference(family: Of
         assert mine
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             registering.execute("UPDATE persons SET id = id + 1000 WHERE id = %s", mine[0])
+
+
+def test_an_administrator_reads_no_dossier_by_changing_itself_and_is_recorded(
+    family: Office,
+) -> None:
+    """Round four: an administrator made itself a jurist inside a transaction, claimed and
+    read every dossier, both sides of every wall, and rolled back without a trace; and a
+    password it set for a colleague (to log in as them) was not recorded, as the row's
+    marker stays 'server'. A login cannot change its own role or activity now, and every
+    change of a login is recorded, in the server's log too."""
+    with family.psql(ADMIN, ADMIN_PASSWORD) as conn:
+        logged: list[str] = []
+        conn.add_notice_handler(lambda d: logged.append(str(d.message_primary)))
+        conn.execute("SET client_min_messages = log")
+        for change in ("role = 'jurist'", "active = false"):
+            with pytest.raises(psycopg.Error) as refused, conn.transaction():
+                conn.execute(f"UPDATE users SET {change} WHERE username = %s", (ADMIN,))
+            assert refused.value.sqlstate == "IK003"
+        verifier = conn.pgconn.encrypt_password(
+            b"Nieuw-Geheim-Wachtwoord-42", b"jdevries", b"scram-sha-256"
+        ).decode()
+        with conn.transaction(force_rollback=True):
+            conn.execute(
+                "UPDATE users SET password_hash = %s WHERE username = 'jdevries'", (verifier,)
+            )
+            entry = conn.execute(
+                "SELECT detail FROM audit_log WHERE action = 'user.manage' "
+                "AND object_ref = 'jdevries' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        assert entry is not None and "wachtwoord gewijzigd" in entry[0]
+        assert any(
+            line.startswith("ikodesk login jdevries:") and "wachtwoord gewijzigd" in line
+            for line in logged
+        )
+
+
+def test_an_access_request_finds_one_person_and_lifted_holds_are_recorded(
+    family: Office,
+) -> None:
+    """Round four: an administrator typed fifteen first names and ten surnames as "the
+    person" of an access request and found every parent of the office; the pack then
+    handed over both parents of a family as the requester's own. And a jurist's legal
+    hold lifted from psql left no trace. A name is one person's now, a dossier in which
+    two people match is refused, and the server records a hold lifted."""
+    person = (
+        '{"name": {"first": ["piotr", "anna", "jan", "cees", "berta"], '
+        '"last": ["kowalski", "kowalska"]}, "birth_date": null}'
+    )
+    two = '{"name": {"first": ["piotr", "anna"], "last": ["kowalski", "kowalska"]}}'
+    with family.psql(ADMIN, ADMIN_PASSWORD) as conn:
+        with pytest.raises(psycopg.Error) as refused, conn.transaction():
+            conn.execute("SELECT * FROM ikodesk_subject_candidates(%s::jsonb)", (person,))
+        assert refused.value.sqlstate == "IK003"
+        with pytest.raises(psycopg.Error) as refused, conn.transaction():
+            conn.execute(
+                "SELECT ikodesk_subject_pack(%s::jsonb, %s, true, current_date)",
+                (two, [F.MOTHER_REF]),
+            )
+        assert refused.value.sqlstate == "IK005"
+        assert "Piotr" not in str(refused.value) and "1985" not in str(refused.value)
+    with family.psql("jdevries") as conn:
+        conn.execute(
+            "INSERT INTO legal_holds (case_id, set_by, set_at, reason) "
+            "SELECT id, 'jdevries', now(), 'procedure loopt' FROM cases WHERE ref = %s",
+            (F.MOTHER_REF,),
+        )
+    with family.psql(ADMIN, ADMIN_PASSWORD) as conn:
+        conn.execute("DELETE FROM legal_holds")
+    with psycopg.connect(family.superuser_url) as su:
+        lifted = su.execute(
+            "SELECT username, object_ref, detail FROM audit_log WHERE action = 'retention.hold'"
+        ).fetchall()
+    assert lifted == [(ADMIN, F.MOTHER_REF, "bewaarplicht opgeheven (gezet door jdevries)")]

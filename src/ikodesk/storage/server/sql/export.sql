@@ -20,6 +20,9 @@ BEGIN
         RAISE EXCEPTION 'ikodesk: only an administrator exports the office' USING ERRCODE = 'IK003';
     END IF;
     approver := ikodesk_consume_approval('bulk_export');
+    -- Also in the server's log: an export rolled back takes its audit entry back, and
+    -- gives its approval back for another read within the approval's minutes.
+    RAISE LOG 'ikodesk_export_begin: login %, approved by %', session_user, approver;
     -- Written by the server (its trigger names the login): whatever the client
     -- does with the rows afterwards, that it read them all is on record.
     INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
@@ -57,6 +60,7 @@ BEGIN
                                   'conflict_pairs', 'wall_claims', 'case_openings') THEN
         RAISE EXCEPTION 'ikodesk: % is not exported this way', tbl USING ERRCODE = 'IK003';
     END IF;
+    RAISE LOG 'ikodesk_export_rows: login %, % from %', session_user, tbl, skip;
     SELECT string_agg(quote_ident(a.attname), ', '
                       ORDER BY array_position(i.indkey::int2[], a.attnum))
     INTO keys

@@ -16,6 +16,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     wanted text;
     g text;
+    password_set boolean := false;
+    change text;
 BEGIN
     IF NEW.username !~ '^[a-z0-9][a-z0-9._-]{1,63}$'
        OR NEW.username LIKE 'ikodesk\_%' OR NEW.username LIKE 'pg\_%'
@@ -27,6 +29,15 @@ BEGIN
     END IF;
     IF TG_OP = 'UPDATE' AND NEW.username <> OLD.username THEN
         RAISE EXCEPTION 'ikodesk: a login cannot be renamed' USING ERRCODE = 'IK003';
+    END IF;
+    -- Not one's own role or activity: an administrator who made itself a jurist for
+    -- the length of a transaction read every dossier, both sides of every wall, and
+    -- rolled back without a trace (red team, round four). Another administrator
+    -- changes it, and the change is recorded.
+    IF TG_OP = 'UPDATE' AND NEW.username = session_user::text
+       AND (NEW.role IS DISTINCT FROM OLD.role OR NEW.active IS DISTINCT FROM OLD.active) THEN
+        RAISE EXCEPTION 'ikodesk: a login cannot change its own role or activity'
+            USING ERRCODE = 'IK003';
     END IF;
     IF TG_OP = 'INSERT' THEN
         IF EXISTS (SELECT FROM pg_roles WHERE rolname = NEW.username) THEN
@@ -58,6 +69,9 @@ BEGIN
     IF NEW.password_hash LIKE 'SCRAM-SHA-256$%' THEN
         EXECUTE format('ALTER ROLE %I PASSWORD %L', NEW.username, NEW.password_hash);
         NEW.password_hash := 'server';
+        -- (recorded below: the marker is 'server' before and after, so comparing the
+        -- two rows missed every password set again after the first)
+        password_set := true;
     ELSIF NEW.password_hash IS NULL THEN
         EXECUTE format('ALTER ROLE %I PASSWORD NULL', NEW.username);
     ELSIF NEW.password_hash <> 'server' THEN
@@ -72,19 +86,22 @@ BEGIN
     -- Recorded by the server whatever client an ikodesk login made the change with
     -- (psql included). The setup role (server init) is not an ikodesk user: init
     -- records the first administrator itself (storage/server/setup.py, _first_data).
-    IF EXISTS (SELECT FROM users u WHERE u.username = session_user::text)
-       AND (TG_OP = 'INSERT' OR NEW.role IS DISTINCT FROM OLD.role
-       OR NEW.active IS DISTINCT FROM OLD.active
-       OR NEW.password_hash IS DISTINCT FROM OLD.password_hash) THEN
-        INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
-        VALUES ('server', 'user.manage', 'user', NEW.username, 'allowed',
-                left(concat_ws('; ',
-                    CASE WHEN TG_OP = 'INSERT' THEN 'login aangemaakt' END,
-                    'rol ' || NEW.role,
-                    CASE WHEN NEW.active THEN 'actief' ELSE 'gedeactiveerd' END,
-                    CASE WHEN TG_OP = 'UPDATE'
-                         AND NEW.password_hash IS DISTINCT FROM OLD.password_hash
-                         THEN 'wachtwoord gewijzigd' END), 300));
+    IF TG_OP = 'INSERT' OR NEW.role IS DISTINCT FROM OLD.role
+       OR NEW.active IS DISTINCT FROM OLD.active OR password_set
+       OR NEW.password_hash IS DISTINCT FROM OLD.password_hash THEN
+        change := left(concat_ws('; ',
+            CASE WHEN TG_OP = 'INSERT' THEN 'login aangemaakt' END,
+            'rol ' || NEW.role,
+            CASE WHEN NEW.active THEN 'actief' ELSE 'gedeactiveerd' END,
+            CASE WHEN TG_OP = 'UPDATE'
+                 AND (password_set OR NEW.password_hash IS DISTINCT FROM OLD.password_hash)
+                 THEN 'wachtwoord gewijzigd' END), 300);
+        -- Also in the server's log, which a rollback does not take back.
+        RAISE LOG 'ikodesk login %: % (by %)', NEW.username, change, session_user;
+        IF EXISTS (SELECT FROM users u WHERE u.username = session_user::text) THEN
+            INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+            VALUES ('server', 'user.manage', 'user', NEW.username, 'allowed', change);
+        END IF;
     END IF;
     RETURN NEW;
 END

@@ -80,9 +80,10 @@ BEGIN
     SELECT encode(public.digest(coalesce(string_agg(r, E'\n' ORDER BY r COLLATE "C"), ''),
                                 'sha256'), 'hex')
     INTO digest FROM unnest(refs) r;
+    -- run_by: the login that runs it, whatever name the client passes (p_run_by).
     INSERT INTO destruction_runs (run_at, as_of, run_by, approved_by, counts, cases, mediations,
                                   search_terms, refs_hash, periods)
-    VALUES (localtimestamp, p_as_of, left(coalesce(p_run_by, session_user::text), 64), approver,
+    VALUES (localtimestamp, p_as_of, left(session_user::text, 64), approver,
             counts, cardinality(case_ids), cardinality(med_ids), terms, digest, periods)
     RETURNING id INTO run_id;
 

@@ -450,6 +450,35 @@ CREATE POLICY legal_holds_jurist_set ON legal_holds FOR INSERT TO ikodesk_jurist
     WITH CHECK (set_by = session_user::text
                 AND case_id IN (SELECT c.id FROM cases c WHERE c.handler_id = ikodesk_me_id())
                 AND case_id NOT IN (SELECT ikodesk_walled_for(ikodesk_me_id())));
+-- Who changed a retention period is the login that did, whatever name the client
+-- sends; a legal hold lifted is recorded by the server (red team, round four:
+-- an administrator lifted a jurist's hold from psql without a trace).
+CREATE OR REPLACE FUNCTION ikodesk_retention_period_written() RETURNS trigger
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' OR NEW.years IS DISTINCT FROM OLD.years THEN
+        NEW.changed_by := session_user::text;
+    ELSE
+        NEW.changed_by := OLD.changed_by;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE OR REPLACE TRIGGER retention_periods_written BEFORE INSERT OR UPDATE ON retention_periods
+    FOR EACH ROW EXECUTE FUNCTION ikodesk_retention_period_written();
+CREATE OR REPLACE FUNCTION ikodesk_legal_hold_lifted() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    RAISE LOG 'ikodesk legal hold lifted: case %, by %', OLD.case_id, session_user;
+    INSERT INTO audit_log (workstation, action, object_type, object_ref, result, detail)
+    SELECT 'server', 'retention.hold', 'case', c.ref, 'allowed',
+           left('bewaarplicht opgeheven (gezet door ' || OLD.set_by || ')', 300)
+    FROM cases c WHERE c.id = OLD.case_id;
+    RETURN OLD;
+END
+$$;
+CREATE OR REPLACE TRIGGER legal_holds_lifted AFTER DELETE ON legal_holds
+    FOR EACH ROW EXECUTE FUNCTION ikodesk_legal_hold_lifted();
 -- Access requests (AVG art. 15): their one-month clocks, no names. Administrators
 -- read them (the Termijnen page); making a pack is refused on the office server
 -- (services.subject_access), so nothing here grants writing.

@@ -149,6 +149,13 @@ BEGIN
        OR length(regexp_replace(array_to_string(last, ''), '[^[:alpha:]]', '', 'g')) < 2 THEN
         RETURN NULL;
     END IF;
+    -- One person's name, not a list: a stored name matches a typed one that holds
+    -- all its tokens, so 15 first names and 10 surnames found every parent of the
+    -- office (red team, round four).
+    IF cardinality(first) > 4 OR cardinality(last) > 6 THEN
+        RAISE EXCEPTION 'ikodesk: one person''s name (at most 4 first names and 6 surname words)'
+            USING ERRCODE = 'IK003';
+    END IF;
     born := (p_person ->> 'birth_date')::date;
     RETURN jsonb_build_object(
         'name', ikodesk_sa_name(first, last),
@@ -279,6 +286,19 @@ BEGIN
               AND ikodesk_sa_match(wanted, mp.first_name, mp.last_name, mp.birth_date)
                   IS NOT NULL) THEN
             RAISE EXCEPTION 'ikodesk: not a dossier of this person'
+                USING ERRCODE = 'IK005', DETAIL = r;
+        END IF;
+        -- One person is in a dossier once: when two of its people match the typed
+        -- name, it is a list of names or a family of namesakes, and the pack would
+        -- hand over the other one's data as the requester's own.
+        IF (SELECT count(*) FROM persons p JOIN cases c ON c.id = p.case_id
+            WHERE c.ref = r
+              AND ikodesk_sa_match(wanted, p.first_name, p.last_name, p.birth_date) IS NOT NULL)
+           + (SELECT count(*) FROM mediation_parents mp JOIN mediations m ON m.id = mp.mediation_id
+              WHERE m.ref = r
+                AND ikodesk_sa_match(wanted, mp.first_name, mp.last_name, mp.birth_date)
+                    IS NOT NULL) > 1 THEN
+            RAISE EXCEPTION 'ikodesk: more than one person of this dossier matches'
                 USING ERRCODE = 'IK005', DETAIL = r;
         END IF;
     END LOOP;
