@@ -21,52 +21,65 @@ A file needs none of this: whoever opens it reads every row.
 from __future__ import annotations
 
 from alembic import op
-from sqlalchemy import text
 
 revision = "0019"
 down_revision = "0018"
 branch_labels = None
 depends_on = None
 
-PERSONAL = {
-    "persons": ("organisation", "first_name", "last_name", "birth_date", "phone", "email"),
-    "children": ("first_name", "last_name", "birth_date"),
-    "contacts": ("summary", "extra"),
-    "case_notes": ("summary", "extra"),
-}
-_TYPE = text(
-    "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-    "WHERE attrelid = CAST(:t AS regclass) AND attname = :c AND NOT attisdropped"
+# Whole statements (no SQL put together from names), as 0017 and 0018 have them:
+# each personal column gets no statistics, and those gathered are dropped by
+# altering the column to its own type (the types as the server's catalogue has
+# them). The ages view reads children.birth_date, and a column a view reads keeps
+# its type: the view goes while the types are set and comes back as migration 0007
+# made it (its grants with the security files, which run after the migrations).
+UPGRADE = (
+    "DROP VIEW child_ages",
+    "ALTER TABLE persons"
+    " ALTER COLUMN organisation SET STATISTICS 0, ALTER COLUMN organisation TYPE varchar(200),"
+    " ALTER COLUMN first_name SET STATISTICS 0, ALTER COLUMN first_name TYPE varchar(100),"
+    " ALTER COLUMN last_name SET STATISTICS 0, ALTER COLUMN last_name TYPE varchar(100),"
+    " ALTER COLUMN birth_date SET STATISTICS 0, ALTER COLUMN birth_date TYPE date,"
+    " ALTER COLUMN phone SET STATISTICS 0, ALTER COLUMN phone TYPE varchar(50),"
+    " ALTER COLUMN email SET STATISTICS 0, ALTER COLUMN email TYPE varchar(200)",
+    "ALTER TABLE children"
+    " ALTER COLUMN first_name SET STATISTICS 0, ALTER COLUMN first_name TYPE varchar(100),"
+    " ALTER COLUMN last_name SET STATISTICS 0, ALTER COLUMN last_name TYPE varchar(100),"
+    " ALTER COLUMN birth_date SET STATISTICS 0, ALTER COLUMN birth_date TYPE date",
+    "ALTER TABLE contacts"
+    " ALTER COLUMN summary SET STATISTICS 0, ALTER COLUMN summary TYPE text,"
+    " ALTER COLUMN extra SET STATISTICS 0, ALTER COLUMN extra TYPE json",
+    "ALTER TABLE case_notes"
+    " ALTER COLUMN summary SET STATISTICS 0, ALTER COLUMN summary TYPE text,"
+    " ALTER COLUMN extra SET STATISTICS 0, ALTER COLUMN extra TYPE json",
+    "CREATE VIEW child_ages AS SELECT ch.id AS child_id, ch.case_id AS case_id, "
+    "CASE WHEN ch.birth_date IS NULL THEN ch.age ELSE "
+    "CAST(extract(year FROM c.opened) AS INTEGER) - CAST(extract(year FROM ch.birth_date)"
+    " AS INTEGER) - CAST(to_char(c.opened, 'MM-DD') < to_char(ch.birth_date, 'MM-DD') AS INTEGER)"
+    " END AS age FROM children ch JOIN cases c ON c.id = ch.case_id",
+)
+# The default target again; ANALYZE gathers them anew.
+DOWNGRADE = (
+    "ALTER TABLE persons ALTER COLUMN organisation SET STATISTICS -1,"
+    " ALTER COLUMN first_name SET STATISTICS -1, ALTER COLUMN last_name SET STATISTICS -1,"
+    " ALTER COLUMN birth_date SET STATISTICS -1, ALTER COLUMN phone SET STATISTICS -1,"
+    " ALTER COLUMN email SET STATISTICS -1",
+    "ALTER TABLE children ALTER COLUMN first_name SET STATISTICS -1,"
+    " ALTER COLUMN last_name SET STATISTICS -1, ALTER COLUMN birth_date SET STATISTICS -1",
+    "ALTER TABLE contacts ALTER COLUMN summary SET STATISTICS -1,"
+    " ALTER COLUMN extra SET STATISTICS -1",
+    "ALTER TABLE case_notes ALTER COLUMN summary SET STATISTICS -1,"
+    " ALTER COLUMN extra SET STATISTICS -1",
 )
 
 
-def _set(target: int, drop_gathered: bool) -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    q = bind.dialect.identifier_preparer.quote
-    # The ages view reads children.birth_date, and a column a view reads keeps its
-    # type: the view goes while the types are set, and comes back as it was (its
-    # grants with the security files, which run after the migrations).
-    view = None
-    if drop_gathered:
-        view = bind.execute(text("SELECT pg_get_viewdef('child_ages'::regclass)")).scalar_one()
-        op.execute("DROP VIEW child_ages")
-    for table, columns in PERSONAL.items():
-        for column in columns:
-            type_ = bind.execute(_TYPE, {"t": table, "c": column}).scalar_one()
-            # (names from the list above, quoted; the type as the catalogue writes it)
-            alter = f"ALTER TABLE {q(table)} ALTER COLUMN {q(column)}"
-            op.execute(f"{alter} SET STATISTICS {int(target)}")
-            if drop_gathered:
-                op.execute(f"{alter} TYPE {type_}")
-    if view is not None:
-        op.execute(f"CREATE VIEW child_ages AS {view}")
-
-
 def upgrade() -> None:
-    _set(0, drop_gathered=True)
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in UPGRADE:
+            op.execute(statement)
 
 
 def downgrade() -> None:
-    _set(-1, drop_gathered=False)  # the default target again; ANALYZE gathers them anew
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in DOWNGRADE:
+            op.execute(statement)
