@@ -412,7 +412,7 @@ def test_a_profile_of_guessed_phone_numbers_is_refused_and_every_check_is_logged
 
 _MEDIATION_PROBES = """
     INSERT INTO mediations (ref, kind, requested, status, failure_reasons, case_id)
-    VALUES ('RT-LINK', 'iko', DATE '2024-06-01', 'requested', '[]', {case});
+    VALUES ('RT-LINK', 'iko', DATE '2024-06-01', 'requested', '[]', %s);
     INSERT INTO mediations (ref, kind, requested, status, failure_reasons)
     SELECT 'RT-' || d::date, 'iko', DATE '2024-06-01', 'requested', '[]'
     FROM generate_series(DATE '2017-08-20', DATE '2017-09-10', interval '1 day') d;
@@ -429,7 +429,9 @@ _MEDIATION_PROBES = """
 
 
 def _probe(conn: psycopg.Connection[Any], case_id: int) -> None:
-    for statement in _MEDIATION_PROBES.replace("{case}", str(int(case_id))).split(";"):
+    link, *probes = _MEDIATION_PROBES.split(";")
+    conn.execute(link.encode(), (case_id,))  # (the one statement with a parameter)
+    for statement in probes:
         conn.execute(statement.encode())
 
 
@@ -767,9 +769,12 @@ def test_an_administrator_reads_no_dossier_by_changing_itself_and_is_recorded(
         logged: list[str] = []
         conn.add_notice_handler(lambda d: logged.append(str(d.message_primary)))
         conn.execute("SET client_min_messages = log")
-        for change in ("role = 'jurist'", "active = false"):
+        for change in (
+            "UPDATE users SET role = 'jurist' WHERE username = %s",
+            "UPDATE users SET active = false WHERE username = %s",
+        ):
             with pytest.raises(psycopg.Error) as refused, conn.transaction():
-                conn.execute(f"UPDATE users SET {change} WHERE username = %s", (ADMIN,))
+                conn.execute(change, (ADMIN,))
             assert refused.value.sqlstate == "IK003"
         verifier = conn.pgconn.encrypt_password(
             b"Nieuw-Geheim-Wachtwoord-42", b"jdevries", b"scram-sha-256"
