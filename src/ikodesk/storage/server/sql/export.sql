@@ -50,7 +50,7 @@ BEGIN
     IF NOT EXISTS (
         SELECT FROM approvals a
         WHERE a.action = 'bulk_export' AND a.consumed_by = session_user::text
-          AND a.xmin = pg_current_xact_id_if_assigned()::xid) THEN
+          AND ikodesk_written_here(a.xmin)) THEN
         RAISE EXCEPTION 'ikodesk: no approved export in this transaction' USING ERRCODE = 'IK004';
     END IF;
     IF tbl IS NULL OR tbl NOT IN ('users', 'mediators', 'cases', 'case_notes', 'persons',

@@ -268,7 +268,7 @@ $$;
 -- transaction's (the nearest, across a wraparound); an xid too old for the commit
 -- log (NULL) was committed long ago.
 CREATE OR REPLACE FUNCTION ikodesk_written_here(x xid) RETURNS boolean
-LANGUAGE plpgsql VOLATILE SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     top xid8 := pg_current_xact_id_if_assigned();
     cur bigint;
@@ -303,7 +303,7 @@ BEGIN
         RAISE EXCEPTION 'ikodesk: % is not a dossier table', tbl USING ERRCODE = 'IK003';
     END IF;
     EXECUTE format('SELECT EXISTS (SELECT FROM %I WHERE id = $1 '
-                   'AND xmin = pg_current_xact_id_if_assigned()::xid)', tbl)
+                   'AND ikodesk_written_here(xmin))', tbl)
         INTO found USING row_id;
     RETURN found;
 END
@@ -840,7 +840,9 @@ BEGIN
         parent_key := 'mediation_id';
     END IF;
     IF parent IS NOT NULL THEN
-        -- Every parent named, once: inserted by this transaction (as ikodesk_created_here).
+        -- Every parent named, once: inserted by this transaction (as ikodesk_created_here;
+        -- compared with the top transaction's id only, cheap for every row of an import
+        -- and refusing rather than allowing what a savepoint wrote).
         EXECUTE format(
             'SELECT EXISTS (SELECT FROM (SELECT DISTINCT (r ->> %L)::integer AS pid '
             'FROM jsonb_array_elements($1) r) x WHERE x.pid IS NULL OR NOT EXISTS ('

@@ -253,6 +253,7 @@ DECLARE
     cases_part jsonb;
     mediations_part jsonb;
     request_id integer;
+    matched bigint;
 BEGIN
     IF ikodesk_me_role() IS DISTINCT FROM 'admin' THEN
         RAISE EXCEPTION 'ikodesk: only an administrator handles access requests'
@@ -276,28 +277,23 @@ BEGIN
         RAISE EXCEPTION 'ikodesk: no dossier confirmed' USING ERRCODE = 'IK003';
     END IF;
     FOREACH r IN ARRAY refs LOOP
-        IF NOT EXISTS (
-            SELECT FROM persons p JOIN cases c ON c.id = p.case_id
-            WHERE c.ref = r AND ikodesk_sa_match(wanted, p.first_name, p.last_name, p.birth_date)
-                                IS NOT NULL)
-           AND NOT EXISTS (
-            SELECT FROM mediation_parents mp JOIN mediations m ON m.id = mp.mediation_id
-            WHERE m.ref = r
-              AND ikodesk_sa_match(wanted, mp.first_name, mp.last_name, mp.birth_date)
-                  IS NOT NULL) THEN
+        -- The typed person must be in each dossier, and once: when two of its people
+        -- match, the name is a list of names or a family of namesakes, and the pack
+        -- would hand over the other one's data as the requester's own.
+        SELECT (SELECT count(*) FROM persons p JOIN cases c ON c.id = p.case_id
+                WHERE c.ref = r
+                  AND ikodesk_sa_match(wanted, p.first_name, p.last_name, p.birth_date)
+                      IS NOT NULL)
+               + (SELECT count(*) FROM mediation_parents mp
+                  JOIN mediations m ON m.id = mp.mediation_id
+                  WHERE m.ref = r
+                    AND ikodesk_sa_match(wanted, mp.first_name, mp.last_name, mp.birth_date)
+                        IS NOT NULL)
+        INTO matched;
+        IF matched = 0 THEN
             RAISE EXCEPTION 'ikodesk: not a dossier of this person'
                 USING ERRCODE = 'IK005', DETAIL = r;
-        END IF;
-        -- One person is in a dossier once: when two of its people match the typed
-        -- name, it is a list of names or a family of namesakes, and the pack would
-        -- hand over the other one's data as the requester's own.
-        IF (SELECT count(*) FROM persons p JOIN cases c ON c.id = p.case_id
-            WHERE c.ref = r
-              AND ikodesk_sa_match(wanted, p.first_name, p.last_name, p.birth_date) IS NOT NULL)
-           + (SELECT count(*) FROM mediation_parents mp JOIN mediations m ON m.id = mp.mediation_id
-              WHERE m.ref = r
-                AND ikodesk_sa_match(wanted, mp.first_name, mp.last_name, mp.birth_date)
-                    IS NOT NULL) > 1 THEN
+        ELSIF matched > 1 THEN
             RAISE EXCEPTION 'ikodesk: more than one person of this dossier matches'
                 USING ERRCODE = 'IK005', DETAIL = r;
         END IF;
