@@ -234,7 +234,11 @@ def export_walls(session: Session, user_names: Mapping[int, str]) -> Iterator[di
     refs: dict[int, str] = {cid: ref for cid, ref in s.execute(select(Case.id, Case.ref))}
     pairs: dict[int, tuple[str, str]] = {}
     for p in s.scalars(select(ConflictPair).order_by(ConflictPair.id)):
-        cases = (refs[p.case_a_id], refs[p.case_b_id])
+        # In the order of their references, not of their ids: the ids follow the order
+        # of the file a database was filled from, and its export lists cases by reference,
+        # so a second round trip would swap the pair's cases (the order means nothing).
+        ref_a, ref_b = refs[p.case_a_id], refs[p.case_b_id]
+        cases = (ref_a, ref_b) if ref_a <= ref_b else (ref_b, ref_a)
         pairs[p.id] = cases
         yield conflict_json(
             ConflictData(
