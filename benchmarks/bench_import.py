@@ -55,6 +55,7 @@ if prof:
 print(json.dumps({"records": result.records, "seconds": elapsed, "cpu": cpu,
                   "cases": result.created["case"], "contacts": result.created["contact"],
                   "conflicts": result.conflicts, "reviews": result.reviews,
+                  "passes": result.passes,
                   "peak_kb": peak_kb(), "before_kb": before}))
 """
 
@@ -77,7 +78,7 @@ def main() -> int:
         results.append(r)
         print(
             f"{r['records']:,} records ({r['cases']:,} cases, {r['contacts']:,} contacts; "
-            f"{r['conflicts']} conflicts, {r['reviews']} reviews): "
+            f"{r['conflicts']} conflicts, {r['reviews']} reviews; read in {r['passes']} pass(es)): "
             f"{r['seconds']:.2f} s wall, {r['cpu']:.2f} s cpu = "
             f"{r['records'] / r['seconds']:,.0f} rec/s, {r['records'] / r['cpu']:,.0f} per cpu s; "
             f"peak {r['peak_kb'] / 1024:.0f} MB (before reading {r['before_kb'] / 1024:.0f} MB)",

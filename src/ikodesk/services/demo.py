@@ -550,12 +550,21 @@ def populate(
     until = until or date.today()
     years = years or list(range(2024, until.year + 1))
     generator = DemoGenerator(seed=2024, scale=scale, until=until)
-    lines = (json_line(r) for r in generator.records(years))
     estimate = estimated_records(years, scale, until)
 
     def staged(stage: str, done: int, total: int) -> None:
         if progress is not None:
             progress(stage, done, total if total > 0 else max(estimate, done + 1))
+
+    def made() -> Iterator[str]:
+        # The making of the records is the second step ("lezen": the import takes the
+        # lines as they come, then reads and checks them in one pass, "controleren").
+        for n, record in enumerate(generator.records(years), start=1):
+            if n % 10_000 == 0:
+                staged("lezen", n, 0)
+            yield json_line(record)
+
+    lines = made()
 
     password_hash = hash_password(DEMO_PASSWORD)
     with db.transaction() as session:

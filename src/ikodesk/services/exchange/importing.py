@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,12 +136,14 @@ def import_lines(
     *,
     update: bool = False,
     progress: Progress | None = None,
+    size: int = 0,
 ) -> ImportResult:
     """Check and write the records of an exchange file in the session's transaction.
 
-    `lines`: a function giving the lines from the start (read twice, memory stays
-    flat: `import_file`, the demo), or the lines themselves (then kept as text for
-    the second pass: fine for small inputs).
+    `lines`: a function giving the lines from the start (read up to twice, memory
+    stays flat: `import_file`), or the lines themselves (then kept as text for a
+    second pass: the demo, small inputs). `size`: about how many characters the
+    function's lines hold (0: not known), for what is worth doing in bulk.
 
     Raises ValidationError/InputError for the first invalid line; the caller rolls
     back the transaction, and then nothing has been written.
@@ -150,13 +153,13 @@ def import_lines(
         source: Source = lines
     else:
         kept = list(lines)
+        size = sum(map(len, kept))
 
         def source() -> Iterable[str]:
             return kept
 
     with _without_cyclic_gc():
-        importer = Importer(session, update, progress)
-        result = importer.run(source)
+        result = _run(session, update, progress, source, size)
     audit.log(
         session,
         actor,
@@ -172,6 +175,33 @@ def import_lines(
         ),
     )
     return result
+
+
+ONE_PASS = True
+"""Whether a file may be imported in one pass (`Importer.check_in_one_pass`); the
+tests turn it off to hold the one pass against the two."""
+
+
+class _TwoPasses(Exception):
+    """The one pass met what needs the two: they start again from before it."""
+
+
+def _run(
+    session: Session, update: bool, progress: Progress | None, source: Source, size: int
+) -> ImportResult:
+    if ONE_PASS and not on_server(session):
+        importer = Importer(session, update, progress)
+        with larger_page_cache(session):
+            try:
+                # (a savepoint: what the one pass wrote goes if it hands over)
+                with session.begin_nested():
+                    importer.check_in_one_pass(source(), size)
+            except _TwoPasses:
+                pass
+            else:
+                importer.flush()
+                return importer.finish()
+    return Importer(session, update, progress).run(source)
 
 
 @contextmanager
@@ -206,7 +236,8 @@ def import_file(
             fh.seek(0)
             return decoded_lines(fh)
 
-        return import_lines(session, actor, source, update=update, progress=progress)
+        size = os.fstat(fh.fileno()).st_size  # (bytes: about the characters)
+        return import_lines(session, actor, source, update=update, progress=progress, size=size)
 
 
 def _known_line(number: int, raw: str) -> Line | None:
@@ -232,10 +263,122 @@ def _known_line(number: int, raw: str) -> Line | None:
 class Importer(ImportWriter):
     """Checks the records of a file (then `write`, inherited, writes them)."""
 
+    declared: dict[str, dict[Any, int]]  # type -> key -> line (the first pass)
+    kinds: dict[str, int]  # type -> records
+    contact_cases: list[int]  # stored cases the file's contact moments belong to
+
     def __init__(self, session: Session, update: bool, progress: Progress | None) -> None:
         super().__init__(session, progress)
         self.update = update
         self.server = on_server(session)
+        self.one_pass = False
+
+    # -- one pass, when the file allows -----------------------------------------------
+    def check_in_one_pass(self, lines: Iterable[str], size: int) -> None:
+        """Read, check and write (`flush`) a file of new records in one pass.
+
+        Possible when every record refers back only, to a record earlier in the file
+        or stored, and declares a new one, as an export and the demo write them:
+        then each id is known when its record is met and nothing stored must be
+        read before the writes, so the first pass (`_declare`, `_prepare`) would
+        add nothing but the time of reading every line twice (issue #16).
+
+        Anything else raises `_TwoPasses`, and the caller rolls back to before the
+        one pass and runs the two: a reference forward, a record of a reference
+        that is stored (its update or comparison), a contact moment or figure
+        that may be stored already, or any problem with a record (the two passes
+        report the first in their order). A line that is no exchange record
+        (broken JSON, an unknown type) is raised as it is: every line before it
+        passed every check, so it is also what the two passes report first.
+        `size`: about the characters of the file (0: not known), from which the
+        records to come are estimated (`_drop_for_estimate`).
+        """
+        s = self.s
+        self.one_pass = True
+        self.result.passes = 1
+        self.db_users = dict(s.execute(select(User.username, User.id)).all())
+        self.db_mediators = dict(s.execute(select(Mediator.name, Mediator.id)).all())
+        self.db_cases = dict(s.execute(select(Case.ref, Case.id)).all())
+        self.db_mediations = dict(s.execute(select(Mediation.ref, Mediation.id)).all())
+        self.countries = set(s.scalars(select(Country.iso2)))
+        self.db_historical = set(
+            s.execute(select(HistoricalFigure.year, HistoricalFigure.key)).all()
+        )
+        self.stored = Stored(s)
+        self.stored.preload_pool("activity", ())  # (before anything is written)
+        self.contact_cases = []
+        self.declared = {}
+        next_id = self.stored_ids()
+        known = {
+            "user": set(self.db_users),
+            "mediator": set(self.db_mediators),
+            "case": set(self.db_cases),
+        }
+        key_field = {"user": "username", "mediator": "name", "case": "ref", "mediation": "ref"}
+        kinds: dict[str, int] = dict.fromkeys(RECORD_TYPES, 0)
+        seen_hist: dict[tuple[int, str], int] = {}
+        records = read = 0
+        dropped = False
+        for line_no, raw in enumerate(lines, start=1):
+            read += len(raw)
+            ln = record_line(line_no, raw, RECORD_TYPES)
+            if ln is None:
+                continue
+            records += 1
+            kind = ln.type
+            kinds[kind] += 1
+            if kind == "case":
+                ln.clean = clean_text(
+                    raw.strip()
+                )  # (as `_known_line`: the case rules may trust it)
+            kf = key_field.get(kind)
+            if kf is not None:
+                value = ln.data.get(kf)
+                if isinstance(value, str):
+                    value = value.strip()
+                    ids = self.ids[kind]
+                    if value in ids:
+                        raise _TwoPasses  # stored, or twice in the file
+                    ids[value] = next_id[kind]
+                    next_id[kind] += 1
+                    if kind in known:
+                        known[kind].add(value)
+            try:
+                self._check_one(ln, known["user"], known["case"], known["mediator"], seen_hist)
+            except (FieldProblem, InputError, ValidationError):
+                raise _TwoPasses from None
+            if records % 500 == 0:
+                if self.pending() >= self.BATCH:
+                    if not dropped:
+                        # (before the first write: as `_prepare` does)
+                        self._drop_for_estimate(kinds, size / read if size > read else 1.0)
+                        dropped = True
+                    self.flush()
+                if self.progress and records % 10_000 == 0:
+                    estimate = int(records * size / read) if size > read else 0
+                    self.progress("controleren", records, estimate)
+        self.result.lines = records
+        self.kinds = kinds
+        if not dropped:
+            self._drop_for_estimate(kinds, 1.0)
+
+    def _drop_for_estimate(self, kinds: dict[str, int], factor: float) -> None:
+        """`drop_indexes` for the new records met so far times `factor` (the file's
+        share not read yet: an estimate, which only decides what is faster)."""
+        cases, contacts = int(kinds["case"] * factor), int(kinds["contact"] * factor)
+        self.drop_indexes(
+            {
+                table_of(Case): cases,
+                table_of(Person): cases,
+                table_of(Child): cases,
+                table_of(Contact): contacts,
+            }
+        )
+
+    def _meets_stored(self) -> None:
+        """A record may be the same as a stored one: the two passes read those first."""
+        if self.one_pass:
+            raise _TwoPasses
 
     # -- the two passes ---------------------------------------------------------------
     def run(self, source: Source) -> ImportResult:
@@ -270,6 +413,19 @@ class Importer(ImportWriter):
             records += 1
             data, kind = ln.data, ln.type
             kinds[kind] += 1
+            if kind == "contact":
+                # (most lines: a contact moment refers to a case and a handler, and
+                # declares nothing; any other field it names is refused in pass two)
+                ref = data.get("case")
+                if type(ref) is str:
+                    case_refs.add(ref.strip())
+                    contact_refs.add(ref)
+                h = data.get("handler")
+                if type(h) is str:
+                    user_names.add(h.strip())
+                if self.progress and line_no % 10_000 == 0:
+                    self.progress("lezen", line_no, 0)
+                continue
             kf = key_field.get(kind)
             if kf is not None:
                 value = data.get(kf)
@@ -283,12 +439,10 @@ class Importer(ImportWriter):
                         )
                     else:
                         declared[kind][value] = line_no
-            if kind in ("contact", "mediation", "case_opening"):
+            if kind in ("mediation", "case_opening"):
                 ref = data.get("case")
                 if isinstance(ref, str):
                     case_refs.add(ref.strip())
-                    if kind == "contact":
-                        contact_refs.add(ref)
             elif kind in ("conflict", "wall") and isinstance(data.get("cases"), list):
                 case_refs.update(r.strip() for r in data["cases"] if isinstance(r, str))
             elif kind == "historical_figure":
@@ -486,10 +640,12 @@ class Importer(ImportWriter):
                 # New cases only: no stored contact moment can be the same.
                 if ct.case in self.db_cases:
                     raise FieldProblem("case", CONTACT_ON_SERVER, ref=ct.case)
-            elif ct.case in self.db_cases and self.stored.take("contact", ct, self.contact_cases):
+            elif ct.case in self.db_cases:
                 # (only a stored case has stored contact moments to be the same as)
-                self.result.skipped["contact"] += 1
-                return
+                self._meets_stored()
+                if self.stored.take("contact", ct, self.contact_cases):
+                    self.result.skipped["contact"] += 1
+                    return
             if self.server:
                 self.contacts.append((ln.number, ct))
             else:
@@ -545,6 +701,8 @@ class Importer(ImportWriter):
                     "key", f"{h.year} {h.key} komt al voor op regel {seen_hist[key]}"
                 )
             seen_hist[key] = ln.number
+            if key in self.db_historical:
+                self._meets_stored()
             if self._unchanged("historical_figure", key, h, dict.fromkeys(self.db_historical)):
                 return
             if key in self.db_historical and not self.update:

@@ -83,6 +83,7 @@ class ImportResult:
     case_ids: list[int] = field(default_factory=list)
     conflicts: int = 0  # conflict pairs this import revealed
     reviews: int = 0  # weak matches it put on the admin's review list
+    passes: int = 2  # read in one pass or in two (importing.Importer.check_in_one_pass)
 
     @property
     def records(self) -> int:
@@ -131,31 +132,41 @@ class ImportWriter:
     def _next_id(self, table: Any) -> int:
         return int(self.s.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
 
-    def assign_ids(self, declared: dict[str, list[Any]]) -> None:
-        """Ids for the new users, mediators, cases and mediations, in file order.
+    def stored_ids(self) -> dict[str, int]:
+        """Take the write lock; then `ids` holds the stored records' ids, and the result
+        is the first free id of each kind (user, mediator, case, mediation).
 
-        Stored ones keep theirs; so any batch can be written as soon as it is
-        checked, whatever it refers to. Takes the write lock first: the counters
-        must not move under us.
+        With the lock taken the counters cannot move under us.
         """
         s = self.s
         s.execute(text("UPDATE meta SET value = value WHERE key = 'database_id'"))
         # A record may refer to one written by a later batch: foreign keys are checked
         # at the commit (SQLite; the pragma ends with the transaction).
         s.execute(text("PRAGMA defer_foreign_keys = ON"))
+        first: dict[str, int] = {}
         for kind, model, stored in (
             ("user", User, self.db_users),
             ("mediator", Mediator, self.db_mediators),
             ("case", Case, self.db_cases),
             ("mediation", Mediation, self.db_mediations),
         ):
-            ids = dict(stored)
-            next_id = self._next_id(table_of(model))
+            self.ids[kind] = dict(stored)
+            first[kind] = self._next_id(table_of(model))
+        return first
+
+    def assign_ids(self, declared: dict[str, list[Any]]) -> None:
+        """Ids for the new users, mediators, cases and mediations, in file order.
+
+        Stored ones keep theirs; so any batch can be written as soon as it is
+        checked, whatever it refers to.
+        """
+        first = self.stored_ids()
+        for kind, next_id in first.items():
+            ids = self.ids[kind]
             for key in declared[kind]:
                 if key not in ids:
                     ids[key] = next_id
                     next_id += 1
-            self.ids[kind] = ids
 
     def drop_indexes(self, incoming: dict[Table, int]) -> None:
         """Drop the plain indexes of the tables this import (at least) doubles.
