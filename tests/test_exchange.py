@@ -330,3 +330,23 @@ def test_export_import_round_trip_reproduces_every_record(
     finally:
         a.close()
         b.close()
+
+
+def test_an_imported_weak_match_keeps_the_moment_it_was_first_found(tmp_path: Path) -> None:
+    """The import's own detection finds the pair of the file again: not a new finding."""
+    import uuid
+
+    a = Database.create(tmp_path / f"{uuid.uuid4().hex}.db", passphrase=TEST_PASSPHRASE)[0]
+    b = Database.create(tmp_path / f"{uuid.uuid4().hex}.db", passphrase=TEST_PASSPHRASE)[0]
+    try:
+        _import(a, _shared_child_cases_late_first())
+        exported = _export(a)
+        pairs = [r for r in exported if r["type"] == "conflict"]
+        assert [p["status"] for p in pairs] == ["review"]
+        pairs[0]["detected"] = "2024-01-02T09:00"
+        _import(b, exported)
+        again = [r for r in _export(b) if r["type"] == "conflict"]
+        assert again == pairs
+    finally:
+        a.close()
+        b.close()

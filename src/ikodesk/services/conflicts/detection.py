@@ -90,7 +90,7 @@ def detect(
         return result
     profiles_ = dict(subject)
     existing = _existing_pairs(s, pairs)
-    todo = [p for p in pairs if existing.get(p, (0, None))[1] is not ConflictStatus.CONFLICT]
+    todo = [p for p in pairs if p not in existing or existing[p][1] is not ConflictStatus.CONFLICT]
     missing = {x for p in todo for x in p} - set(profiles_)
     profiles_.update(load_profiles(s, missing))
     now = datetime.now()
@@ -103,7 +103,7 @@ def detect(
         verdict = compare(pa, pb)
         if verdict is None:
             continue
-        pair_id, status = existing.get((a, b), (None, None))
+        pair_id, status, score, reason = existing.get((a, b), (None, None, None, None))
         if verdict.status is Status.CONFLICT:
             if pair_id is None:
                 pair = ConflictPair(
@@ -135,7 +135,10 @@ def detect(
             new_walls.append(review.id)
             result.reviews.append((a, b))
         elif status is ConflictStatus.REVIEW and pair_id is not None:
-            _set(s, pair_id, ConflictStatus.REVIEW, verdict.score, verdict.reason, now)
+            # The same weak match found again keeps the moment it was first found (an
+            # import of a file with the pair in it: the pair came back as it went out).
+            if (score, reason) != (verdict.score, verdict.reason):
+                _set(s, pair_id, ConflictStatus.REVIEW, verdict.score, verdict.reason, now)
             result.reviews.append((a, b))
         # A dismissed pair stays dismissed unless a strong match turns up.
     s.flush()
@@ -378,16 +381,22 @@ def _candidate_pairs(s: Session) -> list[tuple[int, int]]:
 
 def _existing_pairs(
     s: Session, pairs: Sequence[tuple[int, int]]
-) -> dict[tuple[int, int], tuple[int, ConflictStatus]]:
-    out: dict[tuple[int, int], tuple[int, ConflictStatus]] = {}
+) -> dict[tuple[int, int], tuple[int, ConflictStatus, int, str]]:
+    """(id, status, score, reason) of the stored pairs among these."""
+    out: dict[tuple[int, int], tuple[int, ConflictStatus, int, str]] = {}
     firsts = sorted({a for a, _ in pairs})
     wanted = set(pairs)
     for chunk in _chunks(firsts):
-        for pid, a, b, status in s.execute(
+        for pid, a, b, status, score, reason in s.execute(
             select(
-                ConflictPair.id, ConflictPair.case_a_id, ConflictPair.case_b_id, ConflictPair.status
+                ConflictPair.id,
+                ConflictPair.case_a_id,
+                ConflictPair.case_b_id,
+                ConflictPair.status,
+                ConflictPair.score,
+                ConflictPair.reason,
             ).where(ConflictPair.case_a_id.in_(chunk))
         ):
             if (a, b) in wanted:
-                out[(a, b)] = (pid, status)
+                out[(a, b)] = (pid, status, score, reason)
     return out
