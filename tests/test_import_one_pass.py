@@ -6,7 +6,8 @@ stored, a problem with a record) makes it hand over to the two passes, which
 start again from a savepoint. These tests hold the promise that makes this
 safe: the one pass writes exactly what the two passes write (the same rows, with
 the same ids), reports the same first problem, and hands over whenever it must.
-Database files only: the office server always imports in two passes.
+
+File-only: the office server always imports in two passes.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Importing an exchange file: streamed in two passes, all or nothing.
+"""Importing an exchange file: streamed in one pass or two, all or nothing.
 
 Import is all or nothing: every record is parsed and checked (types, rules,
 references across the whole file and the database) and the writes happen in
@@ -14,6 +14,12 @@ pass reads the file again, checks each record in full and hands it to
 `writing.ImportWriter`, which writes batches with Core executemany inside the
 transaction; the search index and the conflict detection run once, in bulk, at
 the end. A file that changes between the passes is refused.
+
+A file of new records that refers back only (an export, the demo) needs no first
+pass: every id is known when its record is met. Such a file is read, checked and
+written in one pass (`Importer.check_in_one_pass`); at anything else it hands
+over to the two passes, which start again from a savepoint (a reference forward,
+a stored record, a problem: the two passes report problems in their order).
 
 On the office server an import adds new dossiers only: its administrator can
 neither read a stored case or mediation nor compare it with the file, so a
