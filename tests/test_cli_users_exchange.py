@@ -69,7 +69,7 @@ def test_import_then_export_on_the_command_line(
     src.write_text("\n".join(R.lines(*R.USERS, R.ABDUCTION_CASE, R.CONTACT)) + "\n", "utf-8")
     imported = run.as_(ADMIN, "import", src)
     assert imported.code == 0, imported.err
-    assert "1 case nieuw" in imported.out
+    assert "1 zaak nieuw" in imported.out
     out = tmp_path / "out.jsonl"
     approver = _approver(backend)
     assert run.as_(ADMIN, "export", out).code == 3

@@ -157,7 +157,7 @@ def test_imports_and_readers_at_the_same_time(cli, tmp_path: Path) -> None:
     for out, err, code in outcomes:
         assert code in (0, 2), err
         if code == 0:
-            assert f"{CASES_PER_IMPORT:,}".replace(",", ".") + " case nieuw" in out
+            assert f"{CASES_PER_IMPORT:,}".replace(",", ".") + " zaken nieuw" in out
             landed += 1
         else:
             assert DatabaseBusy.MESSAGE in err

@@ -90,7 +90,7 @@ def test_an_administrator_imports_a_file_onto_the_server(
         ["--db", office.url, "--user", ADMIN, "import", _write(tmp_path, "a.jsonl", FILE)], env
     )
     assert done.code == 0, done.err
-    assert "3 case nieuw" in done.out
+    assert "3 zaken nieuw" in done.out
     after = _counts(office)
     added = {t: after[t] - before[t] for t in TABLES}
     assert added == {

@@ -10,7 +10,7 @@ from pathlib import Path
 from ikodesk.cli.common import Context, Subcommands, err, out
 from ikodesk.cli.database_cmds import _progress_printer
 from ikodesk.cli.terminal import SafeStream
-from ikodesk.services.nlformat import counted, number
+from ikodesk.services.nlformat import counted
 
 
 def register(sub: Subcommands) -> None:
@@ -28,6 +28,29 @@ def register(sub: Subcommands) -> None:
     p.set_defaults(func=cmd_export)
 
 
+# The record types of the exchange format as the summary of an import names them.
+RECORD_NOUNS = {
+    "user": ("gebruiker", "gebruikers"),
+    "mediator": ("mediator", "mediators"),
+    "case": ("zaak", "zaken"),
+    "contact": ("contactmoment", "contactmomenten"),
+    "mediation": ("mediation", "mediations"),
+    "activity": ("activiteit", "activiteiten"),
+    "historical_figure": ("gepubliceerd cijfer", "gepubliceerde cijfers"),
+    "conflict": ("conflictpaar", "conflictparen"),
+    "wall": ("muur", "muren"),
+    "case_opening": ("eerste inzage", "eerste inzagen"),
+}
+
+
+_ORDER = tuple(RECORD_NOUNS)
+
+
+def _records(kind: str, n: int, what: str) -> str:
+    one, many = RECORD_NOUNS.get(kind, (kind, kind))
+    return f"{counted(n, one, many)} {what}"
+
+
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     started = time.monotonic()
     result = ctx.app.exchange.import_file(
@@ -35,9 +58,13 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     )
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    parts = [f"{number(n)} {kind} nieuw" for kind, n in sorted(result.created.items()) if n]
-    parts += [f"{number(n)} {kind} bijgewerkt" for kind, n in sorted(result.updated.items()) if n]
-    parts += [f"{number(n)} {kind} ongewijzigd" for kind, n in sorted(result.skipped.items()) if n]
+    parts: list[str] = []
+    for counts, what in (
+        (result.created, "nieuw"),
+        (result.updated, "bijgewerkt"),
+        (result.skipped, "ongewijzigd"),
+    ):
+        parts += [_records(kind, counts[kind], what) for kind in _ORDER if counts.get(kind)]
     out(f"Ingelezen in {time.monotonic() - started:.1f} s: " + (", ".join(parts) or "niets"))
     return 0
 
