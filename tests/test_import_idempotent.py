@@ -249,7 +249,7 @@ def test_cli_demo_export_imports_into_a_fresh_init_twice(cli, tmp_path: Path) ->
     assert res.code == 0, res.err
     res = run_import(cli, fresh, dump)
     assert res.code == 0, res.err
-    assert "1 user ongewijzigd" in res.out  # beheer; the others (and tweede) are new
+    assert "1 gebruiker ongewijzigd" in res.out  # beheer; the others (and tweede) are new
     res = run_import(cli, fresh, dump)
     assert res.code == 0, res.err
     assert "nieuw" not in res.out and "bijgewerkt" not in res.out, res.out
