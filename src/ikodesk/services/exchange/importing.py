@@ -122,6 +122,10 @@ RECORD_TYPES = (
 )
 
 
+# The field that holds the reference a record of these types declares.
+KEY_FIELDS = {"user": "username", "mediator": "name", "case": "ref", "mediation": "ref"}
+
+
 def _problem(line: int, problem: FieldProblem) -> ValidationError:
     return ValidationError([problem], line=line)
 
@@ -320,7 +324,6 @@ class Importer(ImportWriter):
             "mediator": set(self.db_mediators),
             "case": set(self.db_cases),
         }
-        key_field = {"user": "username", "mediator": "name", "case": "ref", "mediation": "ref"}
         kinds: dict[str, int] = dict.fromkeys(RECORD_TYPES, 0)
         seen_hist: dict[tuple[int, str], int] = {}
         records = read = 0
@@ -333,11 +336,7 @@ class Importer(ImportWriter):
             records += 1
             kind = ln.type
             kinds[kind] += 1
-            if kind == "case":
-                ln.clean = clean_text(
-                    raw.strip()
-                )  # (as `_known_line`: the case rules may trust it)
-            kf = key_field.get(kind)
+            kf = KEY_FIELDS.get(kind)
             if kf is not None:
                 value = ln.data.get(kf)
                 if isinstance(value, str):
@@ -369,9 +368,12 @@ class Importer(ImportWriter):
             self._drop_for_estimate(kinds, 1.0)
 
     def _drop_for_estimate(self, kinds: dict[str, int], factor: float) -> None:
-        """`drop_indexes` for the new records met so far times `factor` (the file's
-        share not read yet: an estimate, which only decides what is faster)."""
-        cases, contacts = int(kinds["case"] * factor), int(kinds["contact"] * factor)
+        """`_drop_for` the new records met so far times `factor` (the file's share
+        not read yet: an estimate, which only decides what is faster)."""
+        self._drop_for(int(kinds["case"] * factor), int(kinds["contact"] * factor))
+
+    def _drop_for(self, cases: int, contacts: int) -> None:
+        """`drop_indexes` of the tables this many new cases and contact moments fill."""
         self.drop_indexes(
             {
                 table_of(Case): cases,
@@ -401,7 +403,6 @@ class Importer(ImportWriter):
     def _declare(self, lines: Iterable[str]) -> bytes:
         """First pass: every line parsed (errors by line), the keys it declares and uses."""
         declared: dict[str, dict[Any, int]] = {t: {} for t in RECORD_TYPES}
-        key_field = {"user": "username", "mediator": "name", "case": "ref", "mediation": "ref"}
         case_refs: set[str] = set()
         contact_refs: set[str] = set()
         user_names: set[str] = set()
@@ -419,20 +420,7 @@ class Importer(ImportWriter):
             records += 1
             data, kind = ln.data, ln.type
             kinds[kind] += 1
-            if kind == "contact":
-                # (most lines: a contact moment refers to a case and a handler, and
-                # declares nothing; any other field it names is refused in pass two)
-                ref = data.get("case")
-                if type(ref) is str:
-                    case_refs.add(ref.strip())
-                    contact_refs.add(ref)
-                h = data.get("handler")
-                if type(h) is str:
-                    user_names.add(h.strip())
-                if self.progress and line_no % 10_000 == 0:
-                    self.progress("lezen", line_no, 0)
-                continue
-            kf = key_field.get(kind)
+            kf = KEY_FIELDS.get(kind)
             if kf is not None:
                 value = data.get(kf)
                 if isinstance(value, str):
@@ -445,10 +433,12 @@ class Importer(ImportWriter):
                         )
                     else:
                         declared[kind][value] = line_no
-            if kind in ("mediation", "case_opening"):
+            if kind in ("contact", "mediation", "case_opening"):
                 ref = data.get("case")
                 if isinstance(ref, str):
                     case_refs.add(ref.strip())
+                    if kind == "contact":
+                        contact_refs.add(ref)
             elif kind in ("conflict", "wall") and isinstance(data.get("cases"), list):
                 case_refs.update(r.strip() for r in data["cases"] if isinstance(r, str))
             elif kind == "historical_figure":
@@ -531,14 +521,7 @@ class Importer(ImportWriter):
         self.stored.preload_pool("activity", ())
         # Everything stored the check needs is read: a bulk import may drop indexes now.
         new_cases = sum(1 for k in declared["case"] if k not in self.db_cases)
-        self.drop_indexes(
-            {
-                table_of(Case): new_cases,
-                table_of(Person): new_cases,
-                table_of(Child): new_cases,
-                table_of(Contact): self.kinds["contact"],
-            }
-        )
+        self._drop_for(new_cases, self.kinds["contact"])
 
     def _check_all(self, lines: Iterable[str], digest: bytes) -> None:
         """Second pass: every record checked in full and handed to the writer."""
